@@ -1,0 +1,124 @@
+"""The `followup` command: global options, sub-command registry, and turning errors into one line.
+
+Each module in COMMAND_MODULES has `register(subparsers, common)` that adds its sub-commands and
+sets `handler` on each; a handler takes the parsed args and returns an exit code. Exit codes:
+0 success, 1 runtime failure, 2 usage or bad input.
+"""
+
+from __future__ import annotations
+
+import argparse
+import importlib
+import os
+import sqlite3
+
+from peewee import PeeweeException
+import sys
+from pathlib import Path
+
+from planner import __version__, dates
+from planner.errors import BadInput, FollowupError
+from planner.paths import restrict_process_umask
+
+COMMAND_MODULES = [
+    "planner.cli.contacts_cmds",
+    "planner.cli.import_cmds",
+    "planner.cli.plan_cmds",
+    "planner.cli.log_cmds",
+    "planner.cli.ledger_cmds",
+    "planner.cli.agenda_cmds",
+    "planner.cli.admin_cmds",
+]
+
+
+class ArgumentParser(argparse.ArgumentParser):
+    """argparse that reports usage errors as one line with exit code 2."""
+
+    def error(self, message: str) -> None:  # type: ignore[override]
+        self.exit(2, f"followup: {message} (see '{self.prog} --help')\n")
+
+
+def _global_options(*, suppress: bool) -> ArgumentParser:
+    parent = ArgumentParser(add_help=False)
+    default = argparse.SUPPRESS if suppress else None
+    parent.add_argument("--db", metavar="PATH", default=default,
+                        help="database file (default: $FOLLOWUP_DB or the user data folder)")
+    parent.add_argument("--today", metavar="YYYY-MM-DD", default=default,
+                        help="pretend today is this date (also $FOLLOWUP_TODAY)")
+    return parent
+
+
+def build_parser() -> ArgumentParser:
+    parser = ArgumentParser(
+        prog="followup",
+        description="A keyboard-driven follow-up planner: who to call, when, and what you owe them.",
+        parents=[_global_options(suppress=False)],
+    )
+    parser.add_argument("--version", action="version", version=f"followup {__version__}")
+    sub = parser.add_subparsers(dest="command", metavar="COMMAND", parser_class=ArgumentParser)
+    common = _global_options(suppress=True)
+    for name in COMMAND_MODULES:
+        try:
+            module = importlib.import_module(name)
+        except ModuleNotFoundError as exc:
+            if exc.name == name:
+                continue  # a command group not written yet
+            raise
+        module.register(sub, common)
+    return parser
+
+
+def open_db_from_args(args: argparse.Namespace):
+    """Open the database named by --db / $FOLLOWUP_DB / the default location."""
+    from planner.db import open_database
+    from planner.paths import default_db_path
+
+    path = Path(args.db).expanduser() if getattr(args, "db", None) else default_db_path()
+    return open_database(path)
+
+
+def apply_today(args: argparse.Namespace) -> None:
+    if getattr(args, "today", None):
+        dates.set_today(dates.parse_iso_date(args.today, what="--today"))
+    elif os.environ.get("FOLLOWUP_TODAY"):
+        dates.set_today(dates.parse_iso_date(os.environ["FOLLOWUP_TODAY"], what="FOLLOWUP_TODAY"))
+
+
+def main(argv: list[str] | None = None) -> int:
+    restrict_process_umask()
+    parser = build_parser()
+    args = parser.parse_args(argv)
+    try:
+        apply_today(args)
+        handler = getattr(args, "handler", None)
+        if handler is None:
+            return _no_command(args, parser)
+        return int(handler(args) or 0)
+    except FollowupError as exc:
+        print(f"followup: {exc}", file=sys.stderr)
+        return exc.exit_code
+    except (sqlite3.Error, PeeweeException) as exc:
+        print(f"followup: database error: {exc}", file=sys.stderr)
+        return 1
+    except BrokenPipeError:
+        return 0
+    except OSError as exc:
+        where = f"{exc.filename}: " if exc.filename else ""
+        print(f"followup: {where}{exc.strerror or exc}", file=sys.stderr)
+        return 1
+    except KeyboardInterrupt:
+        print("followup: interrupted", file=sys.stderr)
+        return 130
+
+
+def _no_command(args: argparse.Namespace, parser: ArgumentParser) -> int:
+    try:
+        from screens.app import run_app
+    except ModuleNotFoundError:
+        parser.print_help()
+        return 0
+    open_db_from_args(args)
+    return run_app()
+
+
+__all__ = ["main", "build_parser", "open_db_from_args", "BadInput"]

@@ -1,0 +1,87 @@
+"""Helpers the command modules share: JSON output, plain tables, contact options."""
+
+from __future__ import annotations
+
+import argparse
+import datetime as dt
+import json
+import shutil
+import sys
+from collections.abc import Sequence
+
+from planner.cadence import parse_cadence
+from planner.contacts import UNSET, USE_DEFAULT, ContactFields
+from planner.textsafe import clean_line
+
+
+def json_default(value: object) -> object:
+    if isinstance(value, (dt.date, dt.datetime)):
+        return value.isoformat()
+    if hasattr(value, "to_json"):
+        return value.to_json()
+    raise TypeError(f"cannot encode {type(value).__name__}")
+
+
+def print_json(data: object) -> None:
+    json.dump(data, sys.stdout, default=json_default, ensure_ascii=False, indent=2)
+    sys.stdout.write("\n")
+
+
+def print_table(headers: Sequence[str], rows: Sequence[Sequence[object]], *, max_width: int | None = None) -> None:
+    """A plain aligned table; every cell is neutralised user text; the widest column gives way first."""
+    cells = [[clean_line("" if v is None else str(v)) for v in row] for row in rows]
+    widths = [max([len(h)] + [len(r[i]) for r in cells]) for i, h in enumerate(headers)]
+    limit = max_width or shutil.get_terminal_size((120, 24)).columns
+    while sum(widths) + 2 * (len(widths) - 1) > limit and max(widths) > 8:
+        widest = widths.index(max(widths))
+        widths[widest] -= 1
+    def fit(text: str, width: int) -> str:
+        return text if len(text) <= width else text[: max(0, width - 1)] + "…"
+    print("  ".join(h.ljust(w) for h, w in zip(headers, widths)).rstrip())
+    for row in cells:
+        print("  ".join(fit(c, w).ljust(w) for c, w in zip(row, widths)).rstrip())
+
+
+def add_contact_options(parser: argparse.ArgumentParser, *, editing: bool) -> None:
+    parser.add_argument("--company", help="company or organisation")
+    parser.add_argument("--title", help="job title")
+    parser.add_argument("--email", action="append", metavar="EMAIL",
+                        help="an email address (repeat for several)" + ("; replaces all" if editing else ""))
+    parser.add_argument("--phone", action="append", metavar="PHONE",
+                        help="a phone number (repeat for several)" + ("; replaces all" if editing else ""))
+    parser.add_argument("--tag", action="append", metavar="TAG",
+                        help="a tag (repeat for several)" + ("; replaces all" if editing else ""))
+    parser.add_argument("--kind", help="client, candidate, hiring-manager, referrer, colleague, friend or other")
+    parser.add_argument("--every", metavar="CADENCE", help="call cadence: 90d, 2w, 6m, 2/y, quarterly, none")
+    parser.add_argument("--tz", metavar="ZONE", help="IANA time zone, e.g. Europe/Berlin")
+    parser.add_argument("--note", metavar="TEXT", help="notes" + (" (replaces them)" if editing else ""))
+    if editing:
+        parser.add_argument("--name", help="rename the contact")
+        parser.add_argument("--add-tag", action="append", default=[], metavar="TAG")
+        parser.add_argument("--remove-tag", action="append", default=[], metavar="TAG")
+        parser.add_argument("--default-cadence", action="store_true",
+                            help="drop the contact's own cadence (fall back to tag or default cadence)")
+
+
+def contact_fields_from_args(args: argparse.Namespace) -> ContactFields:
+    cadence: object = UNSET
+    if getattr(args, "default_cadence", False):
+        cadence = USE_DEFAULT
+    if args.every is not None:
+        cadence = parse_cadence(args.every)
+    fields = ContactFields(
+        name=getattr(args, "name", None),
+        company=args.company,
+        title=args.title,
+        emails=args.email,
+        phones=args.phone,
+        tags=args.tag,
+        kind=args.kind,
+        timezone=args.tz,
+        notes=args.note,
+        add_tags=getattr(args, "add_tag", []),
+        remove_tags=getattr(args, "remove_tag", []),
+    )
+    fields.cadence_days = cadence
+    return fields
+

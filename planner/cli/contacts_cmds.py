@@ -1,0 +1,136 @@
+"""`followup add | contacts | show | edit | archive | unarchive`."""
+
+from __future__ import annotations
+
+import argparse
+
+from planner import contacts
+from planner.cadence import describe_cadence
+from planner.cli import open_db_from_args
+from planner.cli.common import add_contact_options, contact_fields_from_args, print_json, print_table
+from planner.dates import humanize_day
+from planner.textsafe import clean_block, clean_line
+from planner.views import ContactView
+
+
+def register(sub, common) -> None:
+    p = sub.add_parser("add", parents=[common], help="add a contact")
+    p.add_argument("name", metavar="NAME")
+    add_contact_options(p, editing=False)
+    p.add_argument("--json", action="store_true", help="print the contact as JSON")
+    p.set_defaults(handler=cmd_add)
+
+    p = sub.add_parser("contacts", parents=[common], help="list contacts")
+    p.add_argument("--search", metavar="Q", help="words to match in name, company, title, tags, emails, notes")
+    p.add_argument("--tag", help="only contacts with this tag")
+    p.add_argument("--archived", action="store_true", help="list archived contacts instead")
+    p.add_argument("--json", action="store_true")
+    p.set_defaults(handler=cmd_list)
+
+    p = sub.add_parser("show", parents=[common], help="show one contact")
+    p.add_argument("contact", metavar="CONTACT", help="id, name, or a unique part of a name")
+    p.add_argument("--json", action="store_true")
+    p.set_defaults(handler=cmd_show)
+
+    p = sub.add_parser("edit", parents=[common], help="change a contact")
+    p.add_argument("contact", metavar="CONTACT")
+    add_contact_options(p, editing=True)
+    p.add_argument("--json", action="store_true")
+    p.set_defaults(handler=cmd_edit)
+
+    for name, archived in (("archive", True), ("unarchive", False)):
+        p = sub.add_parser(name, parents=[common], help=f"{name} a contact (its calls {'leave' if archived else 'return to'} the plan)")
+        p.add_argument("contact", metavar="CONTACT")
+        p.set_defaults(handler=cmd_archive, archived=archived)
+
+
+def cmd_add(args: argparse.Namespace) -> int:
+    open_db_from_args(args)
+    fields = contact_fields_from_args(args)
+    fields.name = args.name
+    view = contacts.add_contact(fields)
+    if args.json:
+        print_json(view)
+    else:
+        print(f"added {view.id} {clean_line(view.name)}" + _next_call_words(view))
+    return 0
+
+
+def cmd_edit(args: argparse.Namespace) -> int:
+    open_db_from_args(args)
+    contact_id = contacts.resolve(args.contact)
+    view = contacts.edit_contact(contact_id, contact_fields_from_args(args))
+    if args.json:
+        print_json(view)
+    else:
+        print(f"updated {view.id} {clean_line(view.name)}" + _next_call_words(view))
+    return 0
+
+
+def cmd_archive(args: argparse.Namespace) -> int:
+    open_db_from_args(args)
+    view = contacts.set_archived(contacts.resolve(args.contact), args.archived)
+    print(f"{'archived' if args.archived else 'unarchived'} {view.id} {clean_line(view.name)}")
+    return 0
+
+
+def cmd_list(args: argparse.Namespace) -> int:
+    open_db_from_args(args)
+    views = contacts.list_contacts(search=args.search, tag=args.tag, archived=args.archived)
+    if args.json:
+        print_json(views)
+        return 0
+    rows = [
+        (v.id, v.name, v.company, ", ".join(v.tags), describe_cadence(v.cadence_days),
+         humanize_day(v.last_contacted.date()) if v.last_contacted else "never",
+         v.next_call.isoformat() if v.next_call else "", f"{v.balance:+d}" if v.balance else "0")
+        for v in views
+    ]
+    print_table(("id", "name", "company", "tags", "cadence", "last contact", "next call", "balance"), rows)
+    print(f"{len(views)} contact{'s' if len(views) != 1 else ''}")
+    return 0
+
+
+def cmd_show(args: argparse.Namespace) -> int:
+    open_db_from_args(args)
+    view = contacts.get_view(contacts.resolve(args.contact))
+    if args.json:
+        print_json(view)
+        return 0
+    for label, value in describe(view):
+        print(f"{label:>13}  {value}")
+    return 0
+
+
+def describe(view: ContactView) -> list[tuple[str, str]]:
+    """Label/value lines for one contact, user text neutralised."""
+    cadence = describe_cadence(view.cadence_days)
+    if view.cadence_from and view.cadence_from != "contact":
+        cadence += f" (from {view.cadence_from})"
+    lines = [
+        ("name", clean_line(view.name) + (" [archived]" if view.archived else "")),
+        ("id", str(view.id)),
+        ("company", clean_line(view.company)),
+        ("title", clean_line(view.title)),
+        ("kind", view.kind),
+        ("emails", clean_line(", ".join(view.emails))),
+        ("phones", clean_line(", ".join(view.phones))),
+        ("tags", clean_line(", ".join(view.tags))),
+        ("cadence", cadence),
+        ("time zone", view.timezone or "-"),
+        ("last contact", view.last_contacted.isoformat(" ", "minutes") if view.last_contacted else "never"),
+        ("next call", f"{view.next_call} ({view.next_reason})" if view.next_call else "-"),
+        ("balance", f"{view.balance:+d}"),
+        ("source", view.source + (f" {clean_line(view.external_key)}" if view.external_key else "")),
+    ]
+    if view.notes:
+        note_lines = clean_block(view.notes).splitlines() or [""]
+        lines.append(("notes", note_lines[0]))
+        lines += [("", line) for line in note_lines[1:]]
+    return lines
+
+
+def _next_call_words(view: ContactView) -> str:
+    if view.next_call:
+        return f"; next call {view.next_call.isoformat()} ({humanize_day(view.next_call)})"
+    return "; not scheduled" if view.cadence_days is None else ""

@@ -1,0 +1,74 @@
+"""Schema versions kept in `PRAGMA user_version`, applied in order, each in one transaction.
+
+A step creates the tables it introduces. A column added to an existing table later goes in a new
+step of its own (playhouse.migrate's `add_column`), so old files and new files end up alike.
+Before upgrading a file that already holds data, a copy is written beside it.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Callable
+from pathlib import Path
+
+from peewee import SqliteDatabase
+
+from planner import models as m
+from planner.errors import FollowupError
+
+
+def _v1_contacts(db: SqliteDatabase) -> None:
+    db.create_tables([m.Setting, m.Contact, m.ContactEmail, m.ContactPhone, m.ContactTag])
+
+
+def _v2_plan(db: SqliteDatabase) -> None:
+    db.create_tables([m.Block, m.PlannedCall])
+
+
+def _v3_interactions_and_ledger(db: SqliteDatabase) -> None:
+    db.create_tables([m.Interaction, m.Favor])
+
+
+def _v4_drafts(db: SqliteDatabase) -> None:
+    db.create_tables([m.Draft])
+
+
+STEPS: list[Callable[[SqliteDatabase], None]] = [
+    _v1_contacts,
+    _v2_plan,
+    _v3_interactions_and_ledger,
+    _v4_drafts,
+]
+LATEST = len(STEPS)
+
+
+def schema_version(db: SqliteDatabase) -> int:
+    return db.execute_sql("PRAGMA user_version").fetchone()[0]
+
+
+def migrate(db: SqliteDatabase, *, target: int = LATEST) -> Path | None:
+    """Bring the schema to `target`. Returns the path of the pre-migration copy, if one was made."""
+    current = schema_version(db)
+    if current > LATEST:
+        raise FollowupError(
+            f"{db.database}: schema version {current} is newer than this followup knows ({LATEST}); upgrade followup"
+        )
+    if current >= target:
+        return None
+    copy = _copy_before_migrating(db, current, target) if current > 0 else None
+    for version in range(current + 1, target + 1):
+        with db.atomic("IMMEDIATE"):
+            STEPS[version - 1](db)
+            db.execute_sql(f"PRAGMA user_version = {version}")
+    return copy
+
+
+def _copy_before_migrating(db: SqliteDatabase, current: int, target: int) -> Path | None:
+    if db.database == ":memory:":
+        return None
+    from planner.backup import backup_to
+
+    stamp = dt.datetime.now().strftime("%Y%m%d-%H%M%S")
+    source = Path(db.database)
+    copy = source.with_name(f"{source.stem}.v{current}-before-v{target}.{stamp}{source.suffix}")
+    return backup_to(copy)

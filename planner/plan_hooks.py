@@ -1,0 +1,23 @@
+"""How a change to contacts, interactions or favours reaches the stored plan.
+
+Services call `contacts_changed(ids)` after their write commits; the scheduling service then
+re-plans those contacts incrementally. Kept here, apart from both, so neither imports the other.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+
+
+def contacts_changed(contact_ids: Iterable[int]) -> None:
+    """Re-plan the given contacts (and move others only if the peak would otherwise rise)."""
+    from planner.scheduling.service import update_plan
+
+    update_plan(list(contact_ids))
+
+
+def settings_changed() -> None:
+    """Workdays, holidays, capacity, horizon or cadences changed: re-plan everyone, stably."""
+    from planner.scheduling.service import update_plan
+
+    update_plan(None)

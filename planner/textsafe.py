@@ -1,0 +1,69 @@
+"""User text is data: neutralise terminal controls before display, and defuse CSV formulas.
+
+Names, notes and imported fields are stored exactly as given. Before they reach a widget or an
+export, control characters that a terminal would act on (ESC sequences, C1 controls, bidi
+overrides) are replaced by visible stand-ins, so a hostile contact cannot clear or retitle the
+user's terminal, and CSV cells that a spreadsheet would run as formulas are prefixed with `'`.
+"""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+
+_BIDI = "\u202a\u202b\u202c\u202d\u202e\u2066\u2067\u2068\u2069\u200e\u200f\u061c"
+_CONTROL_RE = re.compile("[\x00-\x08\x0b-\x1f\x7f-\x9f" + _BIDI + "]")
+_CONTROL_KEEP_NEWLINES_RE = re.compile("[\x00-\x08\x0b-\x0c\x0e-\x1f\x7f-\x9f" + _BIDI + "]")
+
+
+def _stand_in(match: re.Match[str]) -> str:
+    char = match.group(0)
+    code = ord(char)
+    if code < 0x20:
+        return chr(0x2400 + code)  # the Control Pictures block: ␛ for ESC, ␀ for NUL
+    if code == 0x7F:
+        return "\u2421"  # ␡
+    return "\ufffd"
+
+
+def clean_line(text: str | None) -> str:
+    """A single-line display form: controls (newlines and tabs included) become visible stand-ins
+    or spaces."""
+    if not text:
+        return ""
+    text = text.replace("\r\n", " ").replace("\n", " ").replace("\t", " ")
+    return _CONTROL_RE.sub(_stand_in, text)
+
+
+def clean_block(text: str | None) -> str:
+    """A multi-line display form: newlines and tabs stay, every other control is neutralised."""
+    if not text:
+        return ""
+    text = text.replace("\r\n", "\n").replace("\r", "\n")
+    return _CONTROL_KEEP_NEWLINES_RE.sub(_stand_in, text)
+
+
+def strip_controls(text: str | None) -> str:
+    """For imported values: drop controls (keeping newlines and tabs) and surrounding space."""
+    if not text:
+        return ""
+    text = text.replace("\r\n", "\n").replace("\r", "\n")
+    return _CONTROL_KEEP_NEWLINES_RE.sub("", text).strip()
+
+
+_FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
+
+
+def csv_safe(value: object) -> str:
+    """A CSV cell that spreadsheets show as text, never evaluate (OWASP CSV injection advice)."""
+    text = "" if value is None else str(value)
+    text = clean_block(text) if not text.startswith(("\t", "\r")) else text
+    if text.startswith(_FORMULA_START):
+        return "'" + text
+    return text
+
+
+def fold(text: str) -> str:
+    """Case- and accent-insensitive form for search: 'Zoë Ångström' -> 'zoe angstrom'."""
+    decomposed = unicodedata.normalize("NFKD", text.casefold())
+    return "".join(ch for ch in decomposed if not unicodedata.combining(ch))
