@@ -1,0 +1,68 @@
+"""Shared fixtures: a real SQLite file per test, a fixed today, and the CLI run in-process."""
+
+from __future__ import annotations
+
+import datetime as dt
+import os
+from dataclasses import dataclass
+from pathlib import Path
+
+import pytest
+
+from planner import dates
+from planner.db import close_database, open_database
+
+FIXED_TODAY = dt.date(2026, 11, 25)  # a Wednesday
+
+
+@pytest.fixture(autouse=True)
+def _isolated(tmp_path, monkeypatch):
+    """No test touches the real user data folder or depends on the real date."""
+    monkeypatch.setenv("FOLLOWUP_DB", str(tmp_path / "default" / "followup.db"))
+    monkeypatch.delenv("FOLLOWUP_TODAY", raising=False)
+    old_umask = os.umask(0o022)
+    dates.set_today(FIXED_TODAY)
+    yield
+    dates.set_today(None)
+    close_database()
+    os.umask(old_umask)
+
+
+@pytest.fixture
+def db_path(tmp_path) -> Path:
+    """An opened, migrated database file for domain tests."""
+    path = tmp_path / "data" / "followup.db"
+    open_database(path)
+    return path
+
+
+@dataclass
+class CliResult:
+    code: int
+    out: str
+    err: str
+
+
+@pytest.fixture
+def cli(capsys, tmp_path):
+    """Run `followup ARGS...` in-process on a test database; returns exit code, stdout, stderr."""
+    default_db = tmp_path / "cli" / "followup.db"
+
+    def run(*args: str, db: Path | None = None, today: str | None = FIXED_TODAY.isoformat()) -> CliResult:
+        from planner.cli import main
+
+        argv = ["--db", str(db or default_db)]
+        if today:
+            argv += ["--today", today]
+        capsys.readouterr()
+        try:
+            code = main(argv + list(args))
+        except SystemExit as exc:  # argparse usage errors and --help
+            code = int(exc.code or 0)
+        close_database()
+        dates.set_today(FIXED_TODAY)
+        captured = capsys.readouterr()
+        return CliResult(code, captured.out, captured.err)
+
+    run.db = default_db  # type: ignore[attr-defined]
+    return run
