@@ -1,0 +1,37 @@
+"""User text is data: terminal controls neutralised for display, CSV formulas defused."""
+
+from __future__ import annotations
+
+from planner.textsafe import clean_block, clean_line, csv_safe, fold, strip_controls
+
+HOSTILE = "Eve\x1b[2J\x1b]0;pwned\x07 \u202eevil\x9b31m"
+
+
+def test_clean_line_leaves_no_control_or_bidi_character():
+    shown = clean_line(HOSTILE)
+    assert not any(ord(c) < 0x20 or 0x7F <= ord(c) <= 0x9F for c in shown)
+    assert "\u202e" not in shown
+    assert shown.startswith("Eve\u241b[2J")  # ESC shown as a visible stand-in
+
+
+def test_clean_block_keeps_lines_but_not_escapes():
+    assert clean_block("one\r\ntwo\x1b[1m") == "one\ntwo\u241b[1m"
+
+
+def test_markup_looking_text_is_untouched():
+    assert clean_line("[bold]x[/] [link=file:///etc/passwd]y") == "[bold]x[/] [link=file:///etc/passwd]y"
+
+
+def test_strip_controls_for_imported_values():
+    assert strip_controls("  Ann\x00a\x1b \n") == "Anna"
+
+
+def test_csv_cells_that_start_like_formulas_are_quoted():
+    for cell in ("=SUM(A1)", "+1", "-2+3", "@cmd", "\tx", "\rx"):
+        assert csv_safe(cell).startswith("'")
+    assert csv_safe("Maria") == "Maria"
+    assert csv_safe(None) == ""
+
+
+def test_fold_is_case_and_accent_insensitive():
+    assert fold("Zoë ÅNGSTRÖM") == fold("zoe angstrom")
