@@ -1,0 +1,151 @@
+"""The database file: owner-only, WAL, foreign keys, migrations, backup, check, two writers."""
+
+from __future__ import annotations
+
+import os
+import sqlite3
+import stat
+import subprocess
+import sys
+import textwrap
+
+import pytest
+
+from planner import migrations
+from planner.db import close_database, db, open_database
+
+
+def mode(path) -> int:
+    return stat.S_IMODE(os.stat(path).st_mode)
+
+
+def test_new_database_is_owner_only_even_with_a_lax_umask(cli, tmp_path):
+    target = tmp_path / "fresh" / "nested" / "followup.db"
+    result = cli("add", "Ann", db=target)
+    assert result.code == 0
+    assert mode(target) == 0o600
+    assert mode(target.parent) == 0o700
+    assert mode(target.parent.parent) == 0o700
+
+
+def test_pragmas_wal_foreign_keys_full_sync(db_path):
+    assert db.execute_sql("PRAGMA journal_mode").fetchone()[0] == "wal"
+    assert db.execute_sql("PRAGMA foreign_keys").fetchone()[0] == 1
+    assert db.execute_sql("PRAGMA synchronous").fetchone()[0] == 2
+    assert db.execute_sql("PRAGMA busy_timeout").fetchone()[0] >= 5000
+
+
+def test_fresh_file_migrates_to_latest(db_path):
+    assert migrations.schema_version(db) == migrations.LATEST
+    tables = set(db.get_tables())
+    assert {"contact", "contact_email", "planned_call", "interaction", "favor", "draft"} <= tables
+    assert list(db_path.parent.glob("*before*")) == []  # nothing to copy for an empty file
+
+
+def test_version_one_file_is_copied_then_upgraded(tmp_path):
+    path = tmp_path / "old.db"
+    open_database(path, migrate=False)
+    migrations.migrate(db, target=1)
+    db.execute_sql("INSERT INTO contact (name, company, title, kind, no_cadence, timezone, notes, source, "
+                   "external_key, search_text, created_at, updated_at) VALUES "
+                   "('Old Friend', '', '', 'friend', 0, '', '', 'manual', '', 'old friend', '2020-01-01', '2020-01-01')")
+    close_database()
+
+    open_database(path)
+    assert migrations.schema_version(db) == migrations.LATEST
+    assert "planned_call" in db.get_tables()
+    copies = list(tmp_path.glob("old.v1-before-v*.db"))
+    assert len(copies) == 1 and mode(copies[0]) == 0o600
+    with sqlite3.connect(copies[0]) as old:
+        assert old.execute("PRAGMA user_version").fetchone()[0] == 1
+        assert old.execute("SELECT name FROM contact").fetchall() == [("Old Friend",)]
+    assert db.execute_sql("SELECT name FROM contact").fetchall() == [("Old Friend",)]
+
+
+def test_newer_schema_is_refused(tmp_path, cli):
+    path = tmp_path / "future.db"
+    with sqlite3.connect(path) as conn:
+        conn.execute(f"PRAGMA user_version = {migrations.LATEST + 5}")
+    result = cli("contacts", db=path)
+    assert result.code == 1 and "newer than this followup knows" in result.err
+
+
+def test_not_a_database_is_a_clear_error(tmp_path, cli):
+    path = tmp_path / "notes.txt"
+    path.write_text("hello, I am not SQLite")
+    result = cli("contacts", db=path)
+    assert result.code == 1 and "not a followup database" in result.err
+    assert path.read_text() == "hello, I am not SQLite"
+
+
+def test_backup_is_consistent_and_owner_only(cli, tmp_path):
+    cli("add", "Ann Example", "--email", "ann@example.com")
+    target = tmp_path / "copy.db"
+    result = cli("backup", str(target))
+    assert result.code == 0 and str(target) in result.out
+    assert mode(target) == 0o600
+    with sqlite3.connect(target) as conn:
+        assert conn.execute("SELECT name FROM contact").fetchall() == [("Ann Example",)]
+        assert conn.execute("PRAGMA integrity_check").fetchone()[0] == "ok"
+    again = cli("backup", str(target))
+    assert again.code == 1 and "already exists" in again.err
+
+
+def test_backup_default_lands_beside_the_database(cli):
+    cli("add", "Ann")
+    result = cli("backup")
+    path = result.out.strip()
+    assert result.code == 0 and path.startswith(str(cli.db.parent)) and "backup" in path
+    assert mode(path) == 0o600
+
+
+def test_check_reports_ok_and_finds_broken_foreign_keys(cli):
+    cli("add", "Ann", "--email", "ann@example.com")
+    assert cli("check").code == 0
+    with sqlite3.connect(cli.db) as conn:  # a raw writer with foreign keys off leaves an orphan
+        conn.execute("PRAGMA foreign_keys = OFF")
+        conn.execute("DELETE FROM contact")
+    result = cli("check")
+    assert result.code == 1 and "foreign key" in result.out
+
+
+WRITER = textwrap.dedent(
+    """
+    import sys
+    from planner.db import open_database, write_tx
+    from planner.models import Setting
+    open_database(sys.argv[1])
+    for _ in range(int(sys.argv[2])):
+        with write_tx():  # read-modify-write: the pattern that fails under DEFERRED
+            row = Setting.get_or_none(Setting.key == "counter")
+            value = int(row.value) if row else 0
+            Setting.replace(key="counter", value=str(value + 1)).execute()
+    """
+)
+
+
+def test_two_processes_writing_at_once_lose_nothing(tmp_path):
+    path = tmp_path / "shared.db"
+    open_database(path)
+    close_database()
+    procs = [subprocess.Popen([sys.executable, "-c", WRITER, str(path), "150"], stderr=subprocess.PIPE)
+             for _ in range(2)]
+    errors = [p.communicate(timeout=120)[1].decode() for p in procs]
+    assert [p.returncode for p in procs] == [0, 0], errors
+    with sqlite3.connect(path) as conn:
+        assert conn.execute("SELECT value FROM setting WHERE key='counter'").fetchone()[0] == "300"
+
+
+def test_domain_never_imports_textual():
+    code = ("import sys, pkgutil, importlib, planner\n"
+            "for m in pkgutil.walk_packages(planner.__path__, 'planner.'):\n"
+            "    if not m.name.endswith('__main__'): importlib.import_module(m.name)\n"
+            "bad = sorted(n for n in sys.modules if n.split('.')[0] in ('textual', 'screens'))\n"
+            "print(','.join(bad))\n")
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True).stdout
+    assert out.strip() == ""
+
+
+@pytest.mark.parametrize("argv", [["--help"], ["contacts", "--help"]])
+def test_help_exits_cleanly(cli, argv):
+    assert cli(*argv).code == 0
