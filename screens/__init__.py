@@ -1,0 +1,1 @@
+"""The Textual full-screen app. Everything here is UI; the domain lives in `planner/`."""

@@ -1,0 +1,171 @@
+"""`FollowupApp`: four main screens as Textual modes, quick-log from anywhere, help and palette.
+
+Kept small on purpose (STYLE.md): each screen lives in its own module and is imported lazily when
+its mode is first shown, so start-up only pays for the agenda. The app's own jobs are switching
+modes, forwarding `DataChanged` to every installed screen, the theme setting, the SIGHUP flush of
+an unfinished quick-log note, and offering a draft left by a previous session back.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import signal
+from pathlib import Path
+
+from textual import events, work
+from textual.app import App
+from textual.binding import Binding
+from textual.screen import Screen
+
+from screens.commands import FollowupCommands
+from screens.messages import DataChanged
+
+STYLES = Path(__file__).resolve().parent.parent / "styles"
+NARROW_WIDTH = 100  # below this the side panels fold away (class `-narrow` on the app)
+
+
+def _agenda_screen() -> Screen:
+    from screens.agenda import AgendaScreen
+
+    return AgendaScreen()
+
+
+def _contacts_screen() -> Screen:
+    from screens.contacts import ContactsScreen
+
+    return ContactsScreen()
+
+
+def _ledger_screen() -> Screen:
+    from screens.ledger import LedgerScreen
+
+    return LedgerScreen()
+
+
+def _plan_screen() -> Screen:
+    from screens.plan import PlanScreen
+
+    return PlanScreen()
+
+
+class FollowupApp(App[int]):
+    """The follow-up planner. `mode` picks the first screen (tests start on any of the four)."""
+
+    TITLE = "followup"
+    CSS_PATH = sorted(STYLES.glob("*.tcss"))
+    COMMANDS = App.COMMANDS | {FollowupCommands}
+    MODES = {
+        "agenda": _agenda_screen,
+        "contacts": _contacts_screen,
+        "ledger": _ledger_screen,
+        "plan": _plan_screen,
+    }
+    DEFAULT_MODE = "agenda"
+    BINDINGS = [
+        Binding("1", "switch_mode('agenda')", "Agenda", id="mode-agenda", tooltip="Calls due, thank-yous, the week"),
+        Binding("2", "switch_mode('contacts')", "Contacts", id="mode-contacts", tooltip="Everyone, filter and edit"),
+        Binding("3", "switch_mode('ledger')", "Ledger", id="mode-ledger", tooltip="Favours given and received"),
+        Binding("4", "switch_mode('plan')", "Plan", id="mode-plan", tooltip="Load per day, blocks, rebalance"),
+        Binding("ctrl+l", "quick_log", "Log call", id="quick-log", tooltip="Log a call with the highlighted contact"),
+        Binding("question_mark", "show_keys", "Keys", id="help", tooltip="Every key on this screen"),
+        Binding("ctrl+q", "quit", "Quit", id="quit", priority=True),
+    ]
+
+    def __init__(self, mode: str | None = None) -> None:
+        if mode is not None:
+            if mode not in self.MODES:
+                raise ValueError(f"unknown mode {mode!r}")
+            self.DEFAULT_MODE = mode  # read by App.__init__ to pick the first screen stack
+        super().__init__()
+        self._saved_theme: str | None = None
+
+    # ----------------------------------------------------------------- start-up
+    def on_mount(self) -> None:
+        self.theme_changed_signal.subscribe(self, self._theme_changed)
+        if not self.is_headless:
+            try:
+                asyncio.get_running_loop().add_signal_handler(signal.SIGHUP, self.hang_up)
+            except (NotImplementedError, RuntimeError, ValueError):
+                pass  # no SIGHUP here (not the main thread, or not a POSIX system)
+        self._load_startup()
+
+    @work(thread=True, exclusive=True, group="startup")
+    def _load_startup(self) -> None:
+        """Theme and any unfinished quick-log note, read off the event loop."""
+        from planner import drafts, settings
+
+        theme = settings.get("theme")
+        draft = drafts.latest_draft()
+        self.call_from_thread(self._apply_startup, theme, draft)
+
+    def _apply_startup(self, theme: str, draft) -> None:
+        self._saved_theme = theme
+        if theme and theme in self.available_themes and theme != self.theme:
+            self.theme = theme
+        if draft is not None:
+            from screens.quick_log import DraftOffer
+
+            self.push_screen(DraftOffer(draft))
+
+    # ----------------------------------------------------------------- theme
+    def _theme_changed(self, theme) -> None:
+        if self._saved_theme is None or theme.name == self._saved_theme:
+            return  # the restore itself, or start-up not finished
+        self._saved_theme = theme.name
+        self._save_theme(theme.name)
+
+    @work(thread=True, exclusive=True, group="theme")
+    def _save_theme(self, name: str) -> None:
+        from planner import settings
+
+        try:
+            settings.set_value("theme", name)
+        except Exception as exc:  # a locked or read-only database must not crash the app
+            self.call_from_thread(self.notify, f"Could not save the theme: {exc}", severity="warning")
+
+    # ----------------------------------------------------------------- layout
+    def on_resize(self, event: events.Resize) -> None:
+        self.set_class(event.size.width < NARROW_WIDTH, "-narrow")
+
+    # ----------------------------------------------------------------- actions
+    def action_quick_log(self) -> None:
+        from screens.quick_log import QuickLogScreen
+
+        if any(isinstance(screen, QuickLogScreen) for screen in self.screen_stack):
+            return
+        highlighted = getattr(self.screen, "highlighted_contact_id", None)
+        contact_id = highlighted() if callable(highlighted) else None
+        self.push_screen(QuickLogScreen(contact_id=contact_id))
+
+    def action_show_keys(self) -> None:
+        from screens.help import HelpScreen
+
+        if not isinstance(self.screen, HelpScreen):
+            self.push_screen(HelpScreen(self.screen))
+
+    def on_data_changed(self, message: DataChanged) -> None:
+        """Forward a write to every installed screen; each reloads in its own worker."""
+        for stack in self._screen_stacks.values():
+            for screen in stack:
+                screen.post_message(DataChanged(message.contact_ids))
+
+    # ----------------------------------------------------------------- hang-up
+    def hang_up(self) -> None:
+        """SIGHUP (the SSH line dropped): write every open quick-log note to the database now,
+        synchronously, then exit. Nothing typed is lost; the next start offers it back."""
+        for stack in self._screen_stacks.values():
+            for screen in stack:
+                flush = getattr(screen, "flush_draft_now", None)
+                if callable(flush):
+                    try:
+                        flush()
+                    except Exception:
+                        pass  # exiting anyway; the last debounced save is still there
+        self.exit(129)
+
+
+def run_app(mode: str | None = None) -> int:
+    """Run the app on the already opened database (the CLI opened it and set today)."""
+    app = FollowupApp(mode=mode)
+    result = app.run()
+    return int(result or 0) if isinstance(result, int) else 0

@@ -1,0 +1,18 @@
+"""Messages the screens exchange ("attributes down, messages up").
+
+`DataChanged` is posted to the app after any write (a logged call, an edit, a favour, a snooze);
+the app forwards it to every installed screen, and each one reloads in a thread worker. It does
+not bubble: the app re-posts it to the screens, and a bubbling copy would come straight back.
+"""
+
+from __future__ import annotations
+
+from textual.message import Message
+
+
+class DataChanged(Message, bubble=False):
+    """The database changed; `contact_ids` are the contacts touched (None: anything may have)."""
+
+    def __init__(self, contact_ids: list[int] | None = None) -> None:
+        super().__init__()
+        self.contact_ids = None if contact_ids is None else list(contact_ids)

@@ -1,0 +1,40 @@
+"""User text into widgets, safely.
+
+Textual parses a plain `str` as markup in labels, cells, notifications and palette hits, and keeps
+terminal control characters. User text (names, notes, imported fields) therefore only reaches a
+widget through these helpers: controls neutralised by `planner.textsafe`, then wrapped in
+`Content` or substituted as a markup *variable*, never spliced into markup with an f-string.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from textual.content import Content
+
+from planner.textsafe import clean_block, clean_line
+
+
+def user_text(text: object) -> Content:
+    """One line of user text, shown literally (newlines and controls neutralised)."""
+    return Content(clean_line("" if text is None else str(text)))
+
+
+def user_block(text: object) -> Content:
+    """Several lines of user text, shown literally (newlines kept, other controls neutralised)."""
+    return Content(clean_block("" if text is None else str(text)))
+
+
+def safe_markup(template: str, **variables: Any) -> Content:
+    """Markup written by us, with user values as `$name` variables cleaned to one line each.
+
+    `template` must be a literal from our code; values are substituted by Textual as plain text,
+    so a contact named `[/b]` or `[@click=app.quit]x` stays literal.
+    """
+    cleaned = {key: clean_line("" if value is None else str(value)) for key, value in variables.items()}
+    return Content.from_markup(template, **cleaned)
+
+
+def plain(text: object) -> str:
+    """A cleaned single line as `str`, for places that take no markup (an `Input` value)."""
+    return clean_line("" if text is None else str(text))

@@ -1,0 +1,73 @@
+"""Fixtures for pilot tests: a seeded real SQLite file, a fixed today, and the app under test.
+
+`app_db` seeds through the services (never raw rows), so the screens see what a user would.
+`run_app(mode=..., size=...)` is an async context manager yielding `(app, pilot)` once the first
+screen's workers are done; `wait_for_workers(app, pilot)` waits for every worker, then a frame.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from contextlib import asynccontextmanager
+from pathlib import Path
+
+import pytest
+
+from planner import dates
+from planner.contacts import ContactFields, add_contact
+from planner.db import open_database
+
+FIXED_TODAY = dt.date(2026, 11, 25)  # a Wednesday, as in tests/conftest.py
+
+SEED = [
+    ContactFields(name="Maria Schmidt", company="Hooli", title="Head of Talent", emails=["maria@hooli.example"],
+                  phones=["+49 30 1234567"], tags=["client", "vip"], kind="client", cadence_days=30,
+                  timezone="Europe/Berlin", notes="Prefers mornings"),
+    ContactFields(name="Jonas Nguyen", company="Initech", title="Senior Engineer", emails=["jonas@initech.example"],
+                  tags=["candidate", "python"], kind="candidate", cadence_days=60),
+    ContactFields(name="Zoë Ångström", company="Globex", title="Partner", emails=["zoe@globex.example"],
+                  tags=["referrer"], kind="referrer", cadence_days=90, notes="Introduced us to Globex"),
+    ContactFields(name="[bold]Mallory[/] \x1b[2J", company="[link=file:///etc/passwd]y", tags=["candidate"],
+                  kind="candidate", notes="hostile \x1b]0;pwned\x07 name"),
+]
+
+
+async def _wait_for_workers(app, pilot) -> None:
+    """Let every running worker finish (they may start more), then let the screen redraw."""
+    for _ in range(20):
+        await app.workers.wait_for_complete()
+        await pilot.pause()
+        if not any(worker.is_running for worker in app.workers):
+            break
+    await pilot.pause()
+
+
+@pytest.fixture
+def wait_for_workers():
+    return _wait_for_workers
+
+
+@pytest.fixture
+def app_db(tmp_path) -> Path:
+    """An opened database file with four contacts (one of them hostile); returns its path."""
+    path = tmp_path / "ui" / "followup.db"
+    open_database(path)
+    dates.set_today(FIXED_TODAY)
+    for fields in SEED:
+        add_contact(fields)
+    return path
+
+
+@pytest.fixture
+def run_app(app_db):
+    """`async with run_app(mode="contacts") as (app, pilot):` on the seeded database."""
+    from screens.app import FollowupApp
+
+    @asynccontextmanager
+    async def _run(mode: str | None = None, size: tuple[int, int] = (100, 32)):
+        app = FollowupApp(mode=mode)
+        async with app.run_test(size=size) as pilot:
+            await _wait_for_workers(app, pilot)
+            yield app, pilot
+
+    return _run
