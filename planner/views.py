@@ -11,9 +11,10 @@ from dataclasses import asdict, dataclass, field
 from peewee import fn
 
 from planner import settings
-from planner.models import Contact, ContactEmail, ContactPhone, ContactTag, Favor, Interaction, PlannedCall
+from planner.ledger import favor_summaries
+from planner.models import Contact, ContactEmail, ContactPhone, ContactTag, Interaction, PlannedCall
 
-REACHED_OUTCOMES = ("spoke",)
+REACHED_OUTCOMES = ("spoke",)  # and never a `note` (planner.interactions.is_reaching)
 
 
 @dataclass
@@ -41,6 +42,8 @@ class ContactView:
     next_call: dt.date | None = None
     next_reason: str | None = None
     balance: int = 0
+    owes_thanks: bool = False  # a received favour is unthanked past its due day
+    one_way: bool = False  # over 12 months we received at least two more than we gave
 
     def to_json(self) -> dict:
         data = asdict(self)
@@ -83,7 +86,7 @@ def load_views(contacts: Iterable[Contact]) -> list[ContactView]:
             tags[t.contact_id].append(t.tag)
     last = _last_contacted(ids)
     nxt = _next_calls(ids)
-    balance = _balances(ids)
+    ledger = favor_summaries(ids)
     tag_cadences = settings.tag_cadences()
     default = settings.get("default_cadence")
     views = []
@@ -99,7 +102,9 @@ def load_views(contacts: Iterable[Contact]) -> list[ContactView]:
                 connected_on=row.connected_on, created_at=row.created_at,
                 archived=row.archived_at is not None, archived_at=row.archived_at,
                 last_contacted=last.get(row.id), next_call=next_date, next_reason=next_reason,
-                balance=balance.get(row.id, 0),
+                balance=ledger[row.id].balance if row.id in ledger else 0,
+                owes_thanks=row.id in ledger and ledger[row.id].owes_thanks,
+                one_way=row.id in ledger and ledger[row.id].one_way,
             )
         )
     return views
@@ -115,11 +120,13 @@ def _last_contacted(ids: list[int]) -> dict[int, dt.datetime]:
     for chunk in _chunks(ids):
         query = (
             Interaction.select(Interaction.contact, fn.MAX(Interaction.happened_at).alias("last"))
-            .where(Interaction.contact.in_(chunk), Interaction.outcome.in_(REACHED_OUTCOMES))
+            .where(Interaction.contact.in_(chunk), Interaction.outcome.in_(REACHED_OUTCOMES),
+                   Interaction.kind != "note")
             .group_by(Interaction.contact)
         )
         for row in query:
-            result[row.contact_id] = _as_datetime(row.last)
+            # Aware and local, so `.date()` is the user's calendar day (stored moments are UTC).
+            result[row.contact_id] = _as_datetime(row.last).replace(tzinfo=dt.timezone.utc).astimezone()
     return result
 
 
@@ -140,17 +147,3 @@ def _next_calls(ids: list[int]) -> dict[int, tuple[dt.date, str]]:
         for row in query:
             result.setdefault(row.contact_id, (row.date, row.reason))
     return result
-
-
-def _balances(ids: list[int]) -> dict[int, int]:
-    result: dict[int, int] = defaultdict(int)
-    for chunk in _chunks(ids):
-        query = (
-            Favor.select(Favor.contact, Favor.direction, fn.SUM(Favor.weight).alias("total"))
-            .where(Favor.contact.in_(chunk))
-            .group_by(Favor.contact, Favor.direction)
-        )
-        for row in query:
-            sign = 1 if row.direction == "gave" else -1
-            result[row.contact_id] += sign * int(row.total or 0)
-    return dict(result)
