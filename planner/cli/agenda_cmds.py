@@ -1,0 +1,63 @@
+"""`followup agenda`: the week's call sheet in the terminal or as a file."""
+
+from __future__ import annotations
+
+import argparse
+import datetime as dt
+import sys
+
+from planner.agenda import build_agenda, week_range
+from planner.cli import open_db_from_args
+from planner.dates import parse_day, parse_iso_date, set_today, today
+from planner.errors import BadInput
+from planner.exports import FORMATS, format_for_path, normalize_format, render_agenda, write_agenda
+
+
+def _db_only_parent() -> argparse.ArgumentParser:
+    """The shared options minus the global `--today DATE`: here `--today` means "only today"."""
+    parent = argparse.ArgumentParser(add_help=False)
+    parent.add_argument("--db", metavar="PATH", default=argparse.SUPPRESS, help="database file")
+    return parent
+
+
+def register(sub, common) -> None:
+    p = sub.add_parser("agenda", parents=[_db_only_parent()],
+                       help="the agenda: overdue calls, each day's calls and thank-yous")
+    when = p.add_mutually_exclusive_group()
+    when.add_argument("--today", dest="only_today", nargs="?", const=True, default=False, metavar="DATE",
+                      help="only today (a DATE also pretends today is DATE, as the global --today does)")
+    when.add_argument("--week", nargs="?", const="this", metavar="WEEK",
+                      help="a Monday-to-Sunday week: this (default), next, last or 2026-W49")
+    when.add_argument("--from", dest="start", metavar="DATE", help="first day (with --to)")
+    p.add_argument("--to", dest="end", metavar="DATE", help="last day (with --from)")
+    p.add_argument("--format", metavar="FMT", help=f"{', '.join(FORMATS)} (default text, or from -o's suffix)")
+    p.add_argument("-o", "--output", metavar="FILE", help="write to FILE (owner-only, replaced atomically)")
+    p.set_defaults(handler=cmd_agenda)
+
+
+def agenda_range(args: argparse.Namespace):
+    if args.end and not args.start:
+        raise BadInput("--to needs --from")
+    if args.only_today:
+        if isinstance(args.only_today, str):
+            set_today(parse_iso_date(args.only_today, what="--today"))
+        return today(), today()
+    if args.start:
+        start = parse_day(args.start, what="--from")
+        end = parse_day(args.end, what="--to") if args.end else start + dt.timedelta(days=6)
+        return start, end
+    return week_range(args.week)
+
+
+def cmd_agenda(args: argparse.Namespace) -> int:
+    open_db_from_args(args)
+    start, end = agenda_range(args)
+    fmt = normalize_format(args.format or (format_for_path(args.output) if args.output else None) or "text")
+    agenda = build_agenda(start, end)
+    if args.output:
+        path = write_agenda(agenda, fmt, args.output)
+        count = len(agenda.items)
+        print(f"wrote {count} item{'s' if count != 1 else ''} ({fmt}) to {path}")
+        return 0
+    sys.stdout.write(render_agenda(agenda, fmt).decode("utf-8"))
+    return 0

@@ -1,0 +1,149 @@
+"""`followup log | history | edit-log | delete-log`: the interaction history from the shell."""
+
+from __future__ import annotations
+
+import argparse
+import re
+
+from planner import contacts, interactions
+from planner.cli import open_db_from_args
+from planner.cli.common import print_json, print_table
+from planner.dates import humanize_day, parse_moment
+from planner.errors import BadInput
+from planner.interactions import InteractionView, LogRequest
+from planner.textsafe import clean_block, clean_line
+
+_DURATION = re.compile(r"^(?:(\d+)\s*h(?:ours?|rs?)?)?\s*(?:(\d+)\s*(?:m|min|mins|minutes?)?)?$")
+
+
+def parse_duration(text: str | None) -> int | None:
+    """Minutes from '15m', '15', '1h', '1h30m', '90 min'."""
+    if text is None:
+        return None
+    raw = text.strip().lower()
+    match = _DURATION.match(raw)
+    if not raw or not match or not (match.group(1) or match.group(2)):
+        raise BadInput(f"--duration {text!r}: use minutes such as 15m, 45, 1h or 1h30m")
+    return int(match.group(1) or 0) * 60 + int(match.group(2) or 0)
+
+
+def _log_options(p: argparse.ArgumentParser, *, editing: bool) -> None:
+    p.add_argument("--kind", choices=interactions.KINDS, help="call (default), email, meeting, message or note")
+    p.add_argument("--outcome", choices=interactions.OUTCOMES,
+                   help="spoke (default), no-answer or left-message (those plan a retry)")
+    p.add_argument("--at", metavar="WHEN", help="when it happened: ISO, 'yesterday 15:00', '3 days ago' (default now)")
+    p.add_argument("--duration", metavar="TIME", help="how long: 15m, 1h30m")
+    p.add_argument("--notes", metavar="TEXT", help="free notes")
+    p.add_argument("--json", action="store_true")
+
+
+def register(sub, common) -> None:
+    p = sub.add_parser("log", parents=[common], help="log a call, email, meeting, message or note")
+    p.add_argument("contact", metavar="CONTACT", help="id, name, or a unique part of a name")
+    p.add_argument("summary", metavar="SUMMARY", nargs="?", default="", help="one line: what was said")
+    _log_options(p, editing=False)
+    p.add_argument("--next", metavar="WHEN", help="pin a follow-up call: 'in 2 weeks', 'friday', a date")
+    p.add_argument("--thanks", action="store_true", help="we thanked them: closes their open thank-you tasks")
+    p.set_defaults(handler=cmd_log)
+
+    p = sub.add_parser("history", parents=[common], help="a contact's logged interactions, newest first")
+    p.add_argument("contact", metavar="CONTACT")
+    p.add_argument("--limit", type=int, metavar="N", help="only the newest N")
+    p.add_argument("--json", action="store_true")
+    p.set_defaults(handler=cmd_history)
+
+    p = sub.add_parser("edit-log", parents=[common], help="correct a logged interaction")
+    p.add_argument("id", type=int, metavar="ID", help="the id `history` shows")
+    p.add_argument("--summary", metavar="TEXT", help="replace the summary")
+    _log_options(p, editing=True)
+    p.set_defaults(handler=cmd_edit)
+
+    p = sub.add_parser("delete-log", parents=[common], help="delete a logged interaction (the plan follows)")
+    p.add_argument("id", type=int, metavar="ID")
+    p.set_defaults(handler=cmd_delete)
+
+
+def _when(view: InteractionView) -> str:
+    return view.happened_at.isoformat(" ", "minutes")
+
+
+def _next_words(contact_id: int) -> str:
+    view = contacts.get_view(contact_id)
+    if view.next_call is None:
+        return ""
+    return f"; next call {view.next_call.isoformat()} ({humanize_day(view.next_call)}, {view.next_reason})"
+
+
+def cmd_log(args: argparse.Namespace) -> int:
+    open_db_from_args(args)
+    contact_id = contacts.resolve(args.contact)
+    request = LogRequest(
+        contact_id=contact_id, summary=args.summary or "", kind=args.kind or "call",
+        outcome=args.outcome or "spoke", at=parse_moment(args.at, what="--at") if args.at else None,
+        duration_min=parse_duration(args.duration), notes=args.notes or "", next_when=args.next,
+        thanked=args.thanks,
+    )
+    view = interactions.log_interaction(request)
+    if args.json:
+        data = view.to_json()
+        contact = contacts.get_view(contact_id)
+        data["next_call"] = contact.next_call.isoformat() if contact.next_call else None
+        data["next_reason"] = contact.next_reason
+        print_json(data)
+        return 0
+    outcome = "" if view.kind == "note" else f" ({view.outcome})"
+    print(f"logged {view.id}: {view.kind} with {clean_line(view.contact_name)}{outcome} at {_when(view)}"
+          + _next_words(contact_id))
+    return 0
+
+
+def cmd_history(args: argparse.Namespace) -> int:
+    open_db_from_args(args)
+    contact_id = contacts.resolve(args.contact)
+    views = interactions.history(contact_id, limit=args.limit)
+    if args.json:
+        print_json(views)
+        return 0
+    name = clean_line(contacts.get_view(contact_id).name)
+    if not views:
+        print(f"nothing logged with {name} yet")
+        return 0
+    rows = [(v.id, _when(v), v.kind, "" if v.kind == "note" else v.outcome,
+             f"{v.duration_min}m" if v.duration_min is not None else "", v.summary) for v in views]
+    print_table(("id", "when", "kind", "outcome", "took", "summary"), rows)
+    for v in views:
+        if v.notes:
+            print(f"\n#{v.id} notes:")
+            print("\n".join("  " + line for line in clean_block(v.notes).splitlines()))
+    return 0
+
+
+def cmd_edit(args: argparse.Namespace) -> int:
+    open_db_from_args(args)
+    changes: dict[str, object] = {}
+    for key in ("summary", "kind", "outcome", "notes"):
+        if getattr(args, key) is not None:
+            changes[key] = getattr(args, key)
+    if args.at:
+        changes["at"] = parse_moment(args.at, what="--at")
+    if args.duration is not None:
+        changes["duration_min"] = parse_duration(args.duration)
+    if not changes:
+        raise BadInput("edit-log: nothing to change; give --summary, --kind, --outcome, --at, --duration or --notes")
+    view = interactions.edit_interaction(args.id, **changes)
+    if args.json:
+        print_json(view)
+    else:
+        print(f"updated {view.id}: {view.kind} with {clean_line(view.contact_name)} at {_when(view)}"
+              + _next_words(view.contact_id))
+    return 0
+
+
+def cmd_delete(args: argparse.Namespace) -> int:
+    open_db_from_args(args)
+    view = interactions.delete_interaction(args.id)
+    last = contacts.get_view(view.contact_id).last_contacted
+    last_words = last.isoformat(" ", "minutes") if last else "never"
+    print(f"deleted {view.id}: {view.kind} with {clean_line(view.contact_name)} at {_when(view)}; "
+          f"last contact now {last_words}" + _next_words(view.contact_id))
+    return 0
