@@ -1,0 +1,387 @@
+"""The agenda, home screen: who to call, overdue first, then today, thank-yous and the week.
+
+One table with section header rows (the cursor steps over them), and the contact panel beside it.
+Every read and write runs in a thread worker; a write posts `DataChanged` to the app, which sends
+it back to every screen, this one included, so the list reloads from the database.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass
+
+from rich.text import Text
+from textual import on, work
+from textual.app import ComposeResult
+from textual.binding import Binding
+from textual.containers import Horizontal, Vertical
+from textual.screen import Screen
+from textual.widgets import DataTable, Footer, Static
+
+from planner import dates
+from planner.errors import FollowupError
+from planner.textsafe import clean_line
+from screens.messages import DataChanged
+from screens.text import plain, safe_markup, user_text
+from screens.widgets.contact_panel import ContactPanel
+
+COLUMNS = (("Name", 22), ("Company", 16), ("Reason", 16), ("Last contact", 14), ("Last summary", 40))
+
+
+def agenda_range(today: dt.date) -> tuple[dt.date, dt.date]:
+    """Today to Sunday; from Friday on, next week too, so the list never runs dry on a Friday."""
+    end = today + dt.timedelta(days=6 - today.weekday())
+    if today.weekday() >= 4:
+        end += dt.timedelta(days=7)
+    return today, end
+
+
+@dataclass
+class Row:
+    """One table row: a section header (`item` None) or an agenda item."""
+
+    key: str
+    title: str = ""
+    item: object | None = None
+    section: str = ""
+
+
+def agenda_rows(agenda, today: dt.date) -> list[Row]:
+    """The table's rows in order: Overdue, Today, Thank-yous, then each later day with calls."""
+    rows: list[Row] = []
+    thank_ids = {item.favor_id for item in agenda.thank_yous if item.favor_id is not None}
+
+    def section(title: str, items: list, name: str) -> None:
+        if not items:
+            return
+        rows.append(Row(key=f"h{len(rows)}", title=f"{title} ({len(items)})", section=name))
+        rows.extend(Row(key=f"i{len(rows) + n}", item=item, section=name) for n, item in enumerate(items))
+
+    def day_items(items: list) -> list:
+        return [i for i in items if not (i.kind == "thank-you" and i.favor_id in thank_ids)]
+
+    by_day = {day: day_items(items) for day, items in agenda.days}
+    section("Overdue", list(agenda.overdue), "overdue")
+    section(f"Today, {today:%a %d %b}", by_day.get(today, []), "today")
+    section("Thank-yous", list(agenda.thank_yous), "thank-yous")
+    for day, items in agenda.days:
+        if day > today:
+            section(f"{day:%a %d %b}", by_day[day], day.isoformat())
+    # Keys must be unique and stable in order; renumber after the sections were appended.
+    for index, row in enumerate(rows):
+        row.key = ("h" if row.item is None else "i") + str(index)
+    return rows
+
+
+def reason_text(item, today: dt.date) -> str:
+    if item.kind == "thank-you":
+        return "thank-you"
+    if item.date < today:
+        return f"{item.reason}, {dates.humanize_day(item.date, base=today)}"
+    return item.reason
+
+
+def item_cells(item, today: dt.date) -> list[Text]:
+    last = dates.humanize_day(item.last_contact.date(), base=today) if item.last_contact else "never"
+    summary = item.last_summary
+    if item.kind == "thank-you" and item.favors_received_open:
+        summary = item.favors_received_open
+    return [
+        Text(clean_line(item.name), style="bold"),
+        Text(clean_line(item.company)),
+        Text(reason_text(item, today)),
+        Text(last, style="dim" if not item.last_contact else ""),
+        Text(clean_line(summary)[:120]),
+    ]
+
+
+class AgendaScreen(Screen):
+    """Home: the calls due and the thank-yous owed, with the highlighted contact beside them."""
+
+    BINDINGS = [
+        Binding("l", "log", "Log call", id="agenda.log", tooltip="Log a call with the highlighted contact"),
+        Binding("enter", "open_contact", "Open contact", id="agenda.open", tooltip="History, ledger, notes"),
+        Binding("s", "snooze", "Snooze", id="agenda.snooze", tooltip="Move this call to another day"),
+        Binding("x", "skip", "Skip this cycle", id="agenda.skip", tooltip="The next call moves one cadence on"),
+        Binding("t", "thanked", "Mark thanked", id="agenda.thanked", tooltip="You thanked them for their favours"),
+        Binding("e", "export", "Export the week", id="agenda.export", tooltip="iCalendar, Markdown or CSV"),
+        Binding("w", "week_grid", "Week grid", id="agenda.grid", tooltip="Calls per day, this week and next"),
+        Binding("ctrl+r", "reload", "Reload", id="agenda.reload", show=False, tooltip="Read the agenda again"),
+    ]
+    ITEM_ACTIONS = {"log", "open_contact", "snooze", "skip", "thanked"}
+
+    def __init__(self) -> None:
+        super().__init__(id="agenda-screen")
+        self.rows: list[Row] = []
+        self.agenda = None
+        self.range = agenda_range(dates.today())
+        self._last_row = 0
+        self._loaded = False
+
+    def compose(self) -> ComposeResult:
+        yield Static(user_text("Agenda · loading…"), id="agenda-title")
+        with Horizontal(id="agenda-body"):
+            with Vertical(id="agenda-main"):
+                table: DataTable = DataTable(id="agenda-table", cursor_type="row", zebra_stripes=False)
+                for label, width in COLUMNS:
+                    table.add_column(label, width=width, key=label)
+                yield table
+                yield Static(user_text(""), id="agenda-empty")
+            yield ContactPanel(id="agenda-panel", classes="side-panel")
+        yield Footer()
+
+    def on_mount(self) -> None:
+        self.query_one("#agenda-table", DataTable).focus()
+        self.reload()
+
+    # ----------------------------------------------------------------- loading
+    def on_data_changed(self, message: DataChanged) -> None:
+        self.reload()
+
+    def action_reload(self) -> None:
+        self.reload()
+
+    def reload(self) -> None:
+        self.range = agenda_range(dates.today())
+        self._load(*self.range)
+
+    @work(thread=True, exclusive=True, group="agenda-load")
+    def _load(self, start: dt.date, end: dt.date) -> None:
+        from planner.agenda import build_agenda
+
+        try:
+            agenda = build_agenda(start, end)
+        except FollowupError as exc:
+            self.app.call_from_thread(self._say, f"Could not read the agenda: {exc}", "error")
+            return
+        self.app.call_from_thread(self._show, agenda)
+
+    def _show(self, agenda) -> None:
+        today = dates.today()
+        keep = self._current_row()
+        keep_ident = (keep.item.contact_id, keep.item.kind) if keep and keep.item else None
+        self.agenda = agenda
+        self.rows = agenda_rows(agenda, today)
+        table = self.query_one("#agenda-table", DataTable)
+        table.clear()
+        for row in self.rows:
+            if row.item is None:
+                cells = [Text(row.title, style="bold reverse")] + [Text("")] * (len(COLUMNS) - 1)
+            else:
+                cells = item_cells(row.item, today)
+            table.add_row(*cells, key=row.key)
+        self._loaded = True
+        self._update_title(agenda, today)
+        empty = self.query_one("#agenda-empty", Static)
+        empty.update(user_text("" if self.rows else "Nothing due this week. Press 4 to see the plan."))
+        empty.display = not self.rows
+        self._restore_cursor(keep_ident)
+
+    def _update_title(self, agenda, today: dt.date) -> None:
+        year, week, _ = today.isocalendar()
+        today_count = sum(1 for r in self.rows if r.section == "today")
+        week_count = sum(len(items) for day, items in agenda.days)
+        self.query_one("#agenda-title", Static).update(
+            safe_markup(
+                "[b]Agenda[/b] $day · week $week · [b]$over[/b] overdue · [b]$today[/b] today · "
+                "[b]$thanks[/b] thank-yous · $week_count this week",
+                day=f"{today:%a %d %b %Y}", week=str(week), over=str(len(agenda.overdue)),
+                today=str(today_count), thanks=str(len(agenda.thank_yous)), week_count=str(week_count),
+            )
+        )
+
+    def _restore_cursor(self, ident: tuple[int, str] | None) -> None:
+        table = self.query_one("#agenda-table", DataTable)
+        target = None
+        if ident is not None:
+            target = next((n for n, r in enumerate(self.rows)
+                           if r.item is not None and (r.item.contact_id, r.item.kind) == ident), None)
+        if target is None:
+            target = min(self._last_row, len(self.rows) - 1)
+        if target < 0:
+            self._highlight_changed(None)
+            return
+        if self.rows[target].item is None:
+            target = next((n for n in range(target, len(self.rows)) if self.rows[n].item is not None), target)
+        table.move_cursor(row=target, animate=False)
+        self._highlight_changed(self.rows[target])
+
+    # ----------------------------------------------------------------- cursor
+    def _current_row(self) -> Row | None:
+        if not self.rows:
+            return None
+        table = self.query_one("#agenda-table", DataTable)
+        index = table.cursor_row
+        return self.rows[index] if 0 <= index < len(self.rows) else None
+
+    def current_item(self):
+        row = self._current_row()
+        return row.item if row is not None else None
+
+    def highlighted_contact_id(self) -> int | None:
+        item = self.current_item()
+        return item.contact_id if item is not None else None
+
+    @on(DataTable.RowHighlighted, "#agenda-table")
+    def _row_highlighted(self, event: DataTable.RowHighlighted) -> None:
+        index = event.cursor_row
+        if not 0 <= index < len(self.rows):
+            return
+        row = self.rows[index]
+        if row.item is None and any(r.item is not None for r in self.rows):
+            # A section header: step over it in the direction the cursor was going.
+            step = -1 if index < self._last_row and index > 0 else 1
+            target = index + step
+            while 0 <= target < len(self.rows) and self.rows[target].item is None:
+                target += step
+            if not 0 <= target < len(self.rows):
+                target = index - step
+                while 0 <= target < len(self.rows) and self.rows[target].item is None:
+                    target -= step
+            self._last_row = index
+            event.data_table.move_cursor(row=target, animate=False)
+            return
+        self._last_row = index
+        self._highlight_changed(row)
+
+    def _highlight_changed(self, row: Row | None) -> None:
+        contact_id = row.item.contact_id if row is not None and row.item is not None else None
+        self.query_one("#agenda-panel", ContactPanel).show(contact_id)
+        self.refresh_bindings()
+
+    def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
+        if action in self.ITEM_ACTIONS and self.current_item() is None:
+            return None  # shown dimmed: nothing highlighted
+        if action in {"snooze", "skip"}:
+            item = self.current_item()
+            if item is not None and item.kind != "call":
+                return None
+        return True
+
+    # ----------------------------------------------------------------- actions
+    def _say(self, message: str, severity: str = "information") -> None:
+        self.app.notify(plain(message), severity=severity, markup=False)  # type: ignore[arg-type]
+
+    def _changed(self, contact_ids: list[int] | None) -> None:
+        self.app.post_message(DataChanged(contact_ids))
+
+    def action_log(self) -> None:
+        opener = getattr(self.app, "open_quick_log", None)
+        if callable(opener):
+            opener(self.highlighted_contact_id())
+        else:
+            self.app.run_action("quick_log")
+
+    @on(DataTable.RowSelected, "#agenda-table")
+    def _row_selected(self, event: DataTable.RowSelected) -> None:
+        self.action_open_contact()
+
+    def action_open_contact(self) -> None:
+        contact_id = self.highlighted_contact_id()
+        if contact_id is None:
+            return
+        try:
+            from screens.contact_detail import ContactDetailScreen
+        except ImportError:
+            self._say("The contact screen is not available in this build", "warning")
+            return
+        self.app.push_screen(ContactDetailScreen(contact_id))
+
+    def action_snooze(self) -> None:
+        item = self.current_item()
+        if item is None or item.kind != "call":
+            self._say("Only a call can be snoozed; highlight a call")
+            return
+        from screens.snooze_dialog import SnoozeDialog
+
+        def chosen(day: dt.date | None) -> None:
+            if day is not None:
+                self._snooze(item.contact_id, item.name, day)
+
+        self.app.push_screen(SnoozeDialog(item.name, item.date), callback=chosen)
+
+    @work(thread=True, group="agenda-write")
+    def _snooze(self, contact_id: int, name: str, day: dt.date) -> None:
+        from planner.scheduling.service import snooze
+
+        if self._run_write(lambda: snooze(contact_id, day), "snooze"):
+            self.app.call_from_thread(self._say, f"Snoozed {name} to {day:%a %d %b}")
+            self.app.call_from_thread(self._changed, [contact_id])
+
+    def action_skip(self) -> None:
+        item = self.current_item()
+        if item is None or item.kind != "call":
+            self._say("Only a call can be skipped; highlight a call")
+            return
+        self._skip(item.contact_id, item.name)
+
+    @work(thread=True, group="agenda-write")
+    def _skip(self, contact_id: int, name: str) -> None:
+        from planner.scheduling.service import skip_cycle
+
+        result = self._run_write(lambda: skip_cycle(contact_id), "skip this cycle")
+        if result:
+            when = f" on {result.date:%a %d %b}" if getattr(result, "date", None) else ""
+            self.app.call_from_thread(self._say, f"Skipped this cycle: next call with {name}{when}")
+            self.app.call_from_thread(self._changed, [contact_id])
+
+    def action_thanked(self) -> None:
+        item = self.current_item()
+        if item is None:
+            return
+        favor_id = item.favor_id if item.kind == "thank-you" else None
+        self._thank(item.contact_id, favor_id, item.name)
+
+    @work(thread=True, group="agenda-write")
+    def _thank(self, contact_id: int, favor_id: int | None, name: str) -> None:
+        from planner.ledger import thank
+
+        def run():
+            return thank(favor_id=favor_id) if favor_id is not None else thank(contact_id=contact_id)
+
+        result = self._run_write(run, "mark thanked")
+        if result is None:
+            return
+        if not result:
+            self.app.call_from_thread(self._say, f"Nothing to thank {name} for")
+            return
+        count = "1 favour" if len(result) == 1 else f"{len(result)} favours"
+        self.app.call_from_thread(self._say, f"Thanked {name} for {count}")
+        self.app.call_from_thread(self._changed, [contact_id])
+
+    def _run_write(self, job, what: str):
+        """Run a service call in this worker thread; a failure becomes a notification, not a crash."""
+        try:
+            return job()
+        except FollowupError as exc:
+            self.app.call_from_thread(self._say, f"Could not {what}: {exc}", "error")
+        except Exception as exc:  # a locked database or a bug must not take the app down
+            self.app.call_from_thread(self._say, f"Could not {what}: {exc.__class__.__name__}: {exc}", "error")
+        return None
+
+    def action_export(self) -> None:
+        from screens.export_dialog import ExportDialog
+
+        start, end = self.range
+
+        def chosen(choice) -> None:
+            if choice is not None:
+                self._export(start, end, choice.fmt, choice.path)
+
+        self.app.push_screen(ExportDialog(start, end), callback=chosen)
+
+    @work(thread=True, group="agenda-export")
+    def _export(self, start: dt.date, end: dt.date, fmt: str, path) -> None:
+        from planner.agenda import build_agenda
+        from planner.exports import write_agenda
+
+        written = self._run_write(lambda: write_agenda(build_agenda(start, end), fmt, path), "export the week")
+        if written:
+            from screens.export_dialog import shown_path
+
+            self.app.call_from_thread(self._say, f"Exported the week to {shown_path(written)}")
+
+    def action_week_grid(self) -> None:
+        from screens.week_grid import WeekGrid
+
+        self.app.push_screen(WeekGrid())

@@ -1,0 +1,290 @@
+"""The ledger screen: who helped whom, per contact, with the highlighted contact's entries below.
+
+Filters answer the three questions people bring here: whom do I owe a thank-you (`o`), who gives
+and never gets (`y`, one-way), and whom should I help back (`b`, give-back, best first). `g` and
+`r` record a favour given or received, `t` marks thanks. Reads and writes run in thread workers.
+"""
+
+from __future__ import annotations
+
+from rich.text import Text
+from textual import on, work
+from textual.app import ComposeResult
+from textual.binding import Binding
+from textual.containers import Vertical
+from textual.screen import Screen
+from textual.widgets import DataTable, Footer, Static
+
+from planner import dates
+from planner.errors import FollowupError
+from planner.textsafe import clean_line
+from screens.messages import DataChanged
+from screens.text import plain, safe_markup, user_text
+
+LEDGER_COLUMNS = (("Name", 22), ("Company", 16), ("Gave", 5), ("Got", 5), ("Balance", 8), ("Flags", 14),
+                  ("Last gave", 11), ("Last got", 11))
+ENTRY_COLUMNS = (("Date", 11), ("Way", 8), ("Kind", 14), ("W", 2), ("Thanks", 16), ("Note", 40))
+FILTERS = (("owed", "thanks owed"), ("one_way", "one-way"), ("give_back", "give-back"))
+
+
+def flags_text(row) -> str:
+    flags = []
+    if row.owes_thanks:
+        flags.append("thank")
+    if row.one_way:
+        flags.append("one-way")
+    return ", ".join(flags)
+
+
+def ledger_cells(row) -> list[Text]:
+    balance = f"+{row.balance}" if row.balance > 0 else str(row.balance)
+    return [
+        Text(clean_line(row.name), style="bold"),
+        Text(clean_line(row.company)),
+        Text(str(row.given), justify="right"),
+        Text(str(row.received), justify="right"),
+        Text(balance, justify="right", style="bold" if row.balance < 0 else ""),
+        Text(flags_text(row), style="bold" if row.owes_thanks else ""),
+        Text(f"{row.last_gave:%d %b %Y}" if row.last_gave else "—"),
+        Text(f"{row.last_received:%d %b %Y}" if row.last_received else "—"),
+    ]
+
+
+def thanks_text(favor) -> str:
+    if favor.direction != "received":
+        return ""
+    if favor.thanked_at is not None:
+        return f"thanked {favor.thanked_at.astimezone():%d %b}"
+    if favor.thank_due is not None:
+        return f"due {dates.humanize_day(favor.thank_due)}"
+    return "not thanked"
+
+
+def entry_cells(favor) -> list[Text]:
+    return [
+        Text(f"{favor.date:%d %b %Y}"),
+        Text(favor.direction),
+        Text(clean_line(favor.kind)),
+        Text(str(favor.weight)),
+        Text(thanks_text(favor), style="bold" if favor.open_thanks else "dim"),
+        Text(clean_line(favor.note)),
+    ]
+
+
+class LedgerScreen(Screen):
+    BINDINGS = [
+        Binding("g", "favor('gave')", "Gave a favour", id="ledger.gave", tooltip="Record a favour you did them"),
+        Binding("r", "favor('received')", "Received a favour", id="ledger.received",
+                tooltip="Record a favour they did you (a thank-you task follows)"),
+        Binding("t", "thanked", "Mark thanked", id="ledger.thanked",
+                tooltip="The highlighted received favour, or all of the contact's"),
+        Binding("o", "toggle_filter('owed')", "Filter: thanks owed", id="ledger.owed"),
+        Binding("y", "toggle_filter('one_way')", "Filter: one-way", id="ledger.one_way",
+                tooltip="They give much more than they get"),
+        Binding("b", "toggle_filter('give_back')", "Filter: give-back", id="ledger.give_back",
+                tooltip="Helped you, nothing given back in 6 months"),
+        Binding("a", "clear_filters", "Show all", id="ledger.all", tooltip="Clear the filters"),
+        Binding("l", "log", "Log call", id="ledger.log", show=False),
+        Binding("enter", "open_contact", "Open contact", id="ledger.open", show=False),
+    ]
+    CONTACT_ACTIONS = {"favor", "thanked", "log", "open_contact"}
+
+    def __init__(self) -> None:
+        super().__init__(id="ledger-screen")
+        self.filters = {name: False for name, _ in FILTERS}
+        self.rows: list = []
+        self.entries: list = []
+        self._entries_for: int | None = None
+
+    def compose(self) -> ComposeResult:
+        yield Static(user_text("Ledger · loading…"), id="ledger-title")
+        with Vertical(id="ledger-body"):
+            table: DataTable = DataTable(id="ledger-table", cursor_type="row")
+            for label, width in LEDGER_COLUMNS:
+                table.add_column(label, width=width, key=label)
+            yield table
+            yield Static(user_text(""), id="ledger-entries-title", classes="section-title")
+            entries: DataTable = DataTable(id="ledger-entries", cursor_type="row")
+            for label, width in ENTRY_COLUMNS:
+                entries.add_column(label, width=width, key=label)
+            yield entries
+        yield Footer()
+
+    def on_mount(self) -> None:
+        self.query_one("#ledger-table", DataTable).focus()
+        self.reload()
+
+    # ----------------------------------------------------------------- loading
+    def on_data_changed(self, message: DataChanged) -> None:
+        self._entries_for = None
+        self.reload()
+
+    def reload(self) -> None:
+        self._load(dict(self.filters))
+
+    @work(thread=True, exclusive=True, group="ledger-load")
+    def _load(self, filters: dict[str, bool]) -> None:
+        from planner.ledger import ledger_rows
+
+        try:
+            rows = ledger_rows(**filters)
+        except FollowupError as exc:
+            self.app.call_from_thread(self._say, f"Could not read the ledger: {exc}", "error")
+            return
+        self.app.call_from_thread(self._show, rows, filters)
+
+    def _show(self, rows: list, filters: dict[str, bool]) -> None:
+        if filters != self.filters:
+            return  # a newer filter is loading
+        keep = self.highlighted_contact_id()
+        self.rows = rows
+        table = self.query_one("#ledger-table", DataTable)
+        table.clear()
+        for row in rows:
+            table.add_row(*ledger_cells(row), key=str(row.contact_id))
+        self._update_title()
+        target = next((n for n, r in enumerate(rows) if r.contact_id == keep), 0)
+        if rows:
+            table.move_cursor(row=target, animate=False)
+        self._load_entries_for(rows[target].contact_id if rows else None)
+
+    def _update_title(self) -> None:
+        active = [label for name, label in FILTERS if self.filters[name]]
+        shown = ", ".join(active) if active else "everyone with a favour"
+        self.query_one("#ledger-title", Static).update(
+            safe_markup("[b]Ledger[/b] · $shown · $n contacts  [dim](o owed · y one-way · b give-back · a all)[/]",
+                        shown=shown, n=str(len(self.rows)))
+        )
+
+    @on(DataTable.RowHighlighted, "#ledger-table")
+    def _row_highlighted(self, event: DataTable.RowHighlighted) -> None:
+        if 0 <= event.cursor_row < len(self.rows):
+            self._load_entries_for(self.rows[event.cursor_row].contact_id)
+        self.refresh_bindings()
+
+    def _load_entries_for(self, contact_id: int | None) -> None:
+        if contact_id == self._entries_for:
+            return
+        self._entries_for = contact_id
+        if contact_id is None:
+            self.entries = []
+            self.query_one("#ledger-entries", DataTable).clear()
+            self.query_one("#ledger-entries-title", Static).update(
+                user_text("No favours recorded yet: g gave, r received (from the contacts screen: f)")
+                if not any(self.filters.values()) else user_text("Nobody matches these filters; a shows all")
+            )
+            return
+        self._load_entries(contact_id)
+
+    @work(thread=True, exclusive=True, group="ledger-entries")
+    def _load_entries(self, contact_id: int) -> None:
+        from planner.ledger import contact_ledger
+
+        try:
+            entries = contact_ledger(contact_id)
+        except FollowupError as exc:
+            self.app.call_from_thread(self._say, str(exc), "error")
+            return
+        self.app.call_from_thread(self._show_entries, contact_id, entries)
+
+    def _show_entries(self, contact_id: int, entries: list) -> None:
+        if contact_id != self._entries_for:
+            return
+        self.entries = entries
+        table = self.query_one("#ledger-entries", DataTable)
+        table.clear()
+        for favor in entries:
+            table.add_row(*entry_cells(favor), key=str(favor.id))
+        name = next((r.name for r in self.rows if r.contact_id == contact_id), entries[0].contact_name if entries else "")
+        self.query_one("#ledger-entries-title", Static).update(
+            safe_markup("Favours with $name ($n)", name=name, n=str(len(entries)))
+        )
+
+    # ----------------------------------------------------------------- state
+    def highlighted_row(self):
+        table = self.query_one("#ledger-table", DataTable)
+        index = table.cursor_row
+        return self.rows[index] if self.rows and 0 <= index < len(self.rows) else None
+
+    def highlighted_contact_id(self) -> int | None:
+        row = self.highlighted_row()
+        return row.contact_id if row is not None else None
+
+    def highlighted_favor(self):
+        table = self.query_one("#ledger-entries", DataTable)
+        if not table.has_focus or not self.entries:
+            return None
+        index = table.cursor_row
+        return self.entries[index] if 0 <= index < len(self.entries) else None
+
+    def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
+        if action in self.CONTACT_ACTIONS and self.highlighted_row() is None:
+            return None
+        return True
+
+    # ----------------------------------------------------------------- actions
+    def _say(self, message: str, severity: str = "information") -> None:
+        self.app.notify(plain(message), severity=severity, markup=False)  # type: ignore[arg-type]
+
+    def action_toggle_filter(self, name: str) -> None:
+        self.filters[name] = not self.filters[name]
+        self._update_title()
+        self.reload()
+
+    def action_clear_filters(self) -> None:
+        self.filters = {name: False for name, _ in FILTERS}
+        self._update_title()
+        self.reload()
+
+    def action_favor(self, direction: str) -> None:
+        row = self.highlighted_row()
+        if row is None:
+            return
+        from screens.favor_entry import FavorEntry
+
+        def saved(favor) -> None:
+            if favor is not None:
+                verb = "gave" if favor.direction == "gave" else "received from"
+                self._say(f"Recorded: you {verb} {row.name} ({favor.kind})")
+                self.app.post_message(DataChanged([row.contact_id]))
+
+        self.app.push_screen(FavorEntry(row.contact_id, row.name, direction), callback=saved)
+
+    def action_thanked(self) -> None:
+        row = self.highlighted_row()
+        if row is None:
+            return
+        favor = self.highlighted_favor()
+        favor_id = favor.id if favor is not None and favor.open_thanks else None
+        self._thank(row.contact_id, favor_id, row.name)
+
+    @work(thread=True, group="ledger-write")
+    def _thank(self, contact_id: int, favor_id: int | None, name: str) -> None:
+        from planner.ledger import thank
+
+        try:
+            done = thank(favor_id=favor_id) if favor_id is not None else thank(contact_id=contact_id)
+        except FollowupError as exc:
+            self.app.call_from_thread(self._say, str(exc), "warning")
+            return
+        except Exception as exc:  # a locked database must not take the app down
+            self.app.call_from_thread(self._say, f"Could not mark thanked: {exc}", "error")
+            return
+        count = "1 favour" if len(done) == 1 else f"{len(done)} favours"
+        self.app.call_from_thread(self._say, f"Thanked {name} for {count}")
+        self.app.call_from_thread(self.app.post_message, DataChanged([contact_id]))
+
+    def action_log(self) -> None:
+        self.app.run_action("quick_log")
+
+    @on(DataTable.RowSelected, "#ledger-table")
+    def action_open_contact(self) -> None:
+        contact_id = self.highlighted_contact_id()
+        if contact_id is None:
+            return
+        try:
+            from screens.contact_detail import ContactDetailScreen
+        except ImportError:
+            self._say("The contact screen is not available in this build", "warning")
+            return
+        self.app.push_screen(ContactDetailScreen(contact_id))

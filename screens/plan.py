@@ -1,0 +1,233 @@
+"""The plan screen: how the calls spread over the coming working days.
+
+The load per day as a bar chart (arrow keys move a day cursor), the peak against its lower bound
+(the best any plan could do), late calls, and blocked days. `b` blocks days, `d` removes the
+highlighted block, `r` rebalances everyone and shows the figures before and after.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+
+from rich.text import Text
+from textual import on, work
+from textual.app import ComposeResult
+from textual.binding import Binding
+from textual.containers import Horizontal, Vertical, VerticalScroll
+from textual.screen import Screen
+from textual.widgets import DataTable, Footer, Static
+
+from planner import dates
+from planner.errors import FollowupError
+from planner.textsafe import clean_line
+from screens.messages import DataChanged
+from screens.text import plain, safe_markup, user_text
+from screens.widgets.load_chart import LoadChart
+
+DAYS = 42
+MAX_LATE_SHOWN = 8
+
+
+def stats_words(stats) -> str:
+    """One paragraph a person can read: calls, peak against bound, how far calls moved, late ones."""
+    peak = f"peak {stats.peak} a day (lower bound {stats.lower_bound})"
+    if stats.peak <= stats.lower_bound:
+        peak += ": as flat as it can be"
+    moved = f"calls moved {stats.mean_shift_days:.1f} days on average, at most {stats.max_shift_days}"
+    late = "no late calls" if not stats.late else f"{stats.late} late call{'s' if stats.late != 1 else ''}"
+    text = f"{stats.calls} calls · {peak} · {moved} · {late}"
+    if stats.critical:
+        start, end, need = stats.critical
+        text += f" · busiest stretch {start:%d %b}–{end:%d %b} needs {need} calls"
+    return text
+
+
+def compare_words(before, after) -> str:
+    """Before and after a rebalance, figure by figure."""
+    def pair(label: str, a, b) -> str:
+        return f"{label} {a} → {b}" if a != b else f"{label} {a} (same)"
+
+    return " · ".join([
+        pair("peak", before.peak, after.peak),
+        f"lower bound {after.lower_bound}",
+        pair("sum of squared loads", before.sum_sq_load, after.sum_sq_load),
+        pair("mean shift", f"{before.mean_shift_days:.1f}d", f"{after.mean_shift_days:.1f}d"),
+        pair("max shift", f"{before.max_shift_days}d", f"{after.max_shift_days}d"),
+        pair("late", before.late, after.late),
+    ])
+
+
+def day_words(day) -> str:
+    calls = "1 call" if day.load == 1 else f"{day.load} calls"
+    why = f" · {day.why_not}" if day.why_not else ""
+    return f"{day.date:%a %d %b %Y} ({dates.humanize_day(day.date)}): {calls}{why}"
+
+
+class PlanScreen(Screen):
+    BINDINGS = [
+        Binding("b", "block", "Block days", id="plan.block", tooltip="Vacation, conference: no calls then"),
+        Binding("d", "unblock", "Remove block", id="plan.unblock", tooltip="Remove the highlighted block"),
+        Binding("r", "rebalance", "Rebalance", id="plan.rebalance",
+                tooltip="Re-plan everyone for the flattest load; shows before and after"),
+    ]
+
+    def __init__(self) -> None:
+        super().__init__(id="plan-screen")
+        self.summary = None
+        self.blocks: list = []
+        self.late: list = []
+
+    def compose(self) -> ComposeResult:
+        yield Static(user_text("Plan · loading…"), id="plan-title")
+        with VerticalScroll(id="plan-body"):
+            yield LoadChart(id="plan-chart")
+            yield Static(user_text(""), id="plan-day")
+            yield Static(user_text(""), id="plan-stats")
+            yield Static(user_text(""), id="plan-rebalance")
+            with Horizontal(id="plan-lists"):
+                with Vertical(id="plan-blocks-box"):
+                    yield Static(user_text("Blocked days"), classes="section-title")
+                    blocks: DataTable = DataTable(id="plan-blocks", cursor_type="row")
+                    blocks.add_column("From", width=11)
+                    blocks.add_column("To", width=11)
+                    blocks.add_column("Note", width=24)
+                    yield blocks
+                with Vertical(id="plan-late-box"):
+                    yield Static(user_text("Late calls"), classes="section-title")
+                    yield Static(user_text(""), id="plan-late")
+        yield Footer()
+
+    def on_mount(self) -> None:
+        self.query_one("#plan-chart", LoadChart).focus()
+        self.reload()
+
+    def highlighted_contact_id(self) -> int | None:
+        return None  # the plan shows days, not people: quick-log asks for the contact
+
+    # ----------------------------------------------------------------- loading
+    def on_data_changed(self, message: DataChanged) -> None:
+        self.reload()
+
+    def reload(self) -> None:
+        self._load()
+
+    @work(thread=True, exclusive=True, group="plan-load")
+    def _load(self) -> None:
+        from planner.scheduling.service import list_blocks, plan_summary, planned_calls
+
+        start = dates.today()
+        try:
+            summary = plan_summary(start, days=DAYS)
+            blocks = [b for b in list_blocks() if b.end >= start]
+            late = [c for c in planned_calls(start, start + dt.timedelta(days=DAYS)) if c.date > c.window_end]
+        except FollowupError as exc:
+            self.app.call_from_thread(self._say, f"Could not read the plan: {exc}", "error")
+            return
+        self.app.call_from_thread(self._show, summary, blocks, late)
+
+    def _show(self, summary, blocks: list, late: list) -> None:
+        self.summary, self.blocks, self.late = summary, blocks, late
+        stats = summary.stats
+        today = dates.today()
+        self.query_one("#plan-title", Static).update(
+            safe_markup("[b]Plan[/b] · next $n days from $day · peak [b]$peak[/b] (lower bound $lb) · $late late",
+                        n=str(DAYS), day=f"{today:%a %d %b}", peak=str(stats.peak), lb=str(stats.lower_bound),
+                        late=str(stats.late))
+        )
+        chart = self.query_one("#plan-chart", LoadChart)
+        chart.set_data(summary.days, stats.lower_bound, today)
+        self._describe_day()
+        self.query_one("#plan-stats", Static).update(user_text(stats_words(stats)))
+        table = self.query_one("#plan-blocks", DataTable)
+        keep = table.cursor_row
+        table.clear()
+        for block in blocks:
+            table.add_row(Text(f"{block.start:%a %d %b}"), Text(f"{block.end:%a %d %b}"),
+                          Text(clean_line(block.note)))
+        if blocks:
+            table.move_cursor(row=min(keep, len(blocks) - 1), animate=False)
+        late_lines = [f"{c.date:%d %b} {clean_line(c.contact_name)} (due by {c.window_end:%d %b})"
+                      for c in late[:MAX_LATE_SHOWN]]
+        if len(late) > MAX_LATE_SHOWN:
+            late_lines.append(f"… and {len(late) - MAX_LATE_SHOWN} more")
+        self.query_one("#plan-late", Static).update(
+            user_text("none: every call falls inside its window") if not late
+            else lines_content(late_lines)
+        )
+
+    def _describe_day(self) -> None:
+        day = self.query_one("#plan-chart", LoadChart).current_day()
+        self.query_one("#plan-day", Static).update(
+            safe_markup("[b]$words[/b]  [dim](← → move · tab: blocked days)[/]", words=day_words(day)) if day else user_text("")
+        )
+
+    # ----------------------------------------------------------------- actions
+    def _say(self, message: str, severity: str = "information") -> None:
+        self.app.notify(plain(message), severity=severity, markup=False)  # type: ignore[arg-type]
+
+    @on(LoadChart.DayHighlighted)
+    def _day_highlighted(self) -> None:
+        self._describe_day()
+
+    def action_block(self) -> None:
+        from screens.block_dialog import BlockDialog, describe_range
+
+        def stored(result) -> None:
+            if result is not None:
+                self._say("Blocked " + describe_range(*result).split(" (")[0])
+                self.app.post_message(DataChanged(None))
+
+        self.app.push_screen(BlockDialog(), callback=stored)
+
+    def action_unblock(self) -> None:
+        table = self.query_one("#plan-blocks", DataTable)
+        if not self.blocks or not 0 <= table.cursor_row < len(self.blocks):
+            self._say("No block highlighted; b blocks days")
+            return
+        block = self.blocks[table.cursor_row]
+        self._unblock(block.start, block.end)
+
+    @work(thread=True, group="plan-write")
+    def _unblock(self, start: dt.date, end: dt.date) -> None:
+        from planner.scheduling.service import remove_block
+
+        try:
+            remove_block(start, end)
+        except Exception as exc:  # a locked database must not take the app down
+            self.app.call_from_thread(self._say, f"Could not remove the block: {exc}", "error")
+            return
+        self.app.call_from_thread(self._say, f"Removed the block {start:%d %b}–{end:%d %b}")
+        self.app.call_from_thread(self.app.post_message, DataChanged(None))
+
+    def action_rebalance(self) -> None:
+        if self.summary is None:
+            return
+        self.query_one("#plan-rebalance", Static).update(user_text("Rebalancing…"))
+        self._rebalance(self.summary.stats)
+
+    @work(thread=True, exclusive=True, group="plan-rebalance")
+    def _rebalance(self, before) -> None:
+        from planner.scheduling.service import plan_summary, update_plan
+
+        try:
+            update_plan(None, rebalance=True)
+            after = plan_summary(dates.today(), days=DAYS).stats
+        except Exception as exc:  # a locked database must not take the app down
+            self.app.call_from_thread(self._say, f"Could not rebalance: {exc}", "error")
+            self.app.call_from_thread(self.query_one("#plan-rebalance", Static).update, user_text(""))
+            return
+        self.app.call_from_thread(self._rebalanced, before, after)
+
+    def _rebalanced(self, before, after) -> None:
+        self.query_one("#plan-rebalance", Static).update(
+            safe_markup("[b]Rebalanced:[/b] $words", words=compare_words(before, after))
+        )
+        self._say(f"Rebalanced: peak {before.peak} → {after.peak}")
+        self.app.post_message(DataChanged(None))
+
+
+def lines_content(lines: list[str]):
+    """Several cleaned lines as one Content."""
+    from textual.content import Content
+
+    return Content("\n").join(Content(clean_line(line)) for line in lines)

@@ -1,0 +1,175 @@
+"""The side panel that shows the highlighted contact on the agenda and ledger screens.
+
+Phones, emails, the contact's local time, the last interactions, the favours still open both ways
+and the balance: what a person wants in view while dialling. Data is gathered in a thread worker
+(`load_panel_data` is plain Python), so moving the cursor never blocks the event loop.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import zoneinfo
+from dataclasses import dataclass, field
+
+from textual import work
+from textual.app import ComposeResult
+from textual.containers import VerticalScroll
+from textual.content import Content
+from textual.widgets import Static
+
+from planner.errors import FollowupError
+from planner.textsafe import clean_line
+
+RECENT_INTERACTIONS = 3
+
+
+@dataclass
+class PanelData:
+    """Everything the panel shows about one contact, as plain values."""
+
+    contact_id: int
+    name: str
+    company: str = ""
+    title: str = ""
+    phones: list[str] = field(default_factory=list)
+    emails: list[str] = field(default_factory=list)
+    timezone: str = ""
+    recent: list = field(default_factory=list)  # InteractionView, newest first
+    owes_you: list = field(default_factory=list)  # FavorView given by you and not yet returned
+    you_owe: list = field(default_factory=list)  # FavorView received and not yet returned
+    thanks_owed: int = 0
+    balance: int = 0
+
+
+def load_panel_data(contact_id: int) -> PanelData:
+    """Gather the panel's data for one contact (runs in a worker thread)."""
+    from planner.contacts import get_view
+    from planner.interactions import history
+    from planner.ledger import contact_ledger
+
+    view = get_view(contact_id)
+    favors = contact_ledger(contact_id)
+    returned = {f.returns_id for f in favors if f.returns_id is not None}
+    owes_you = [f for f in favors if f.direction == "gave" and f.id not in returned]
+    you_owe = [f for f in favors if f.direction == "received" and f.id not in returned]
+    thanks = sum(1 for f in favors if f.direction == "received" and f.thank_due and f.thanked_at is None)
+    return PanelData(
+        contact_id=view.id, name=view.name, company=view.company, title=view.title,
+        phones=list(view.phones), emails=list(view.emails), timezone=view.timezone,
+        recent=history(contact_id)[:RECENT_INTERACTIONS], owes_you=owes_you, you_owe=you_owe,
+        thanks_owed=thanks, balance=view.balance,
+    )
+
+
+def local_time_text(zone: str, now: dt.datetime | None = None) -> str:
+    """'Wed 15:04 (Europe/Berlin)' for the contact's zone; '' when none is known."""
+    if not zone:
+        return ""
+    try:
+        tz = zoneinfo.ZoneInfo(zone)
+    except (zoneinfo.ZoneInfoNotFoundError, ValueError):
+        return ""
+    moment = (now or dt.datetime.now(dt.timezone.utc)).astimezone(tz)
+    return f"{moment:%a %H:%M} ({zone})"
+
+
+def balance_words(balance: int) -> str:
+    if balance > 0:
+        return f"+{balance} (you gave more)"
+    if balance < 0:
+        return f"{balance} (they gave more)"
+    return "0 (even)"
+
+
+def _favor_line(favor) -> Content:
+    when = favor.date.strftime("%d %b") if favor.date else ""
+    note = f" · {clean_line(favor.note)}" if favor.note else ""
+    thank = " [thank them]" if favor.direction == "received" and favor.thank_due and not favor.thanked_at else ""
+    return Content(f"  {when} {clean_line(favor.kind)}{note}{thank}")
+
+
+def render_panel(data: PanelData, now: dt.datetime | None = None) -> Content:
+    """The panel's text; every piece of user text goes through `clean_line` and plain `Content`."""
+    lines: list[Content] = [Content.from_markup("[b]$name[/b]", name=clean_line(data.name))]
+    sub = " · ".join(part for part in (clean_line(data.title), clean_line(data.company)) if part)
+    if sub:
+        lines.append(Content(sub))
+    local = local_time_text(data.timezone, now)
+    if local:
+        lines.append(Content.from_markup("[dim]Local time[/] $t", t=local))
+    lines.append(Content(""))
+    for number in data.phones:
+        lines.append(Content.from_markup("[dim]Phone[/] $v", v=clean_line(number)))
+    for address in data.emails:
+        lines.append(Content.from_markup("[dim]Email[/] $v", v=clean_line(address)))
+    if not data.phones and not data.emails:
+        lines.append(Content.from_markup("[dim]No phone or email[/]"))
+    lines.append(Content(""))
+    lines.append(Content.from_markup("[b]Last interactions[/b]"))
+    for item in data.recent:
+        when = item.happened_at.astimezone().strftime("%d %b %Y") if item.happened_at else ""
+        summary = clean_line(item.summary) or clean_line(item.notes)[:60]
+        lines.append(Content(f"  {when} {item.kind}, {item.outcome}"))
+        if summary:
+            lines.append(Content(f"    {summary}"))
+    if not data.recent:
+        lines.append(Content.from_markup("  [dim]none yet[/]"))
+    lines.append(Content(""))
+    lines.append(Content.from_markup("[b]They owe you[/b] ($n)", n=str(len(data.owes_you))))
+    lines.extend(_favor_line(f) for f in data.owes_you[:5])
+    lines.append(Content.from_markup("[b]You owe them[/b] ($n)", n=str(len(data.you_owe))))
+    lines.extend(_favor_line(f) for f in data.you_owe[:5])
+    if data.thanks_owed:
+        lines.append(Content.from_markup("[b $warning]Thanks owed: $n[/]", n=str(data.thanks_owed)))
+    lines.append(Content.from_markup("[dim]Balance[/] $b", b=balance_words(data.balance)))
+    return Content("\n").join(lines)
+
+
+class ContactPanel(VerticalScroll):
+    """Shows one contact; call `show(contact_id)` whenever the highlight moves."""
+
+    can_focus = False
+
+    def __init__(self, *, id: str | None = None, classes: str | None = None) -> None:
+        super().__init__(id=id, classes=classes)
+        self.contact_id: int | None = None
+        self.data: PanelData | None = None
+
+    def compose(self) -> ComposeResult:
+        yield Static(Content("No contact highlighted"), id="panel-body")
+
+    def on_mount(self) -> None:
+        # The contact's local time moves on while the app stays open all day.
+        self.set_interval(30, self._refresh_time)
+
+    def show(self, contact_id: int | None, *, force: bool = False) -> None:
+        if contact_id == self.contact_id and not force:
+            return
+        self.contact_id = contact_id
+        if contact_id is None:
+            self.data = None
+            self.query_one("#panel-body", Static).update(Content("No contact highlighted"))
+            return
+        self._load(contact_id)
+
+    @work(thread=True, exclusive=True, group="contact-panel")
+    def _load(self, contact_id: int) -> None:
+        try:
+            data = load_panel_data(contact_id)
+        except FollowupError as exc:
+            self.app.call_from_thread(self._show_error, str(exc))
+            return
+        self.app.call_from_thread(self._apply, data)
+
+    def _apply(self, data: PanelData) -> None:
+        if data.contact_id != self.contact_id:
+            return  # the highlight moved on while this was loading
+        self.data = data
+        self.query_one("#panel-body", Static).update(render_panel(data))
+
+    def _show_error(self, message: str) -> None:
+        self.query_one("#panel-body", Static).update(Content(clean_line(message)))
+
+    def _refresh_time(self) -> None:
+        if self.data is not None and self.data.timezone:
+            self.query_one("#panel-body", Static).update(render_panel(self.data))
