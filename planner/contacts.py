@@ -148,7 +148,12 @@ def _unique(values: list[str], key=lambda v: v) -> list[str]:
 
 def _search_text(contact: Contact, tags: list[str]) -> str:
     emails = [row.address for row in ContactEmail.select().where(ContactEmail.contact == contact)]
-    parts = [contact.name, contact.company, contact.title, " ".join(tags), " ".join(emails), contact.notes]
+    return search_text_of(contact.name, contact.company, contact.title, tags, emails, contact.notes)
+
+
+def search_text_of(name: str, company: str, title: str, tags: list[str], emails: list[str], notes: str) -> str:
+    """The folded text `list_contacts(search=...)` matches; bulk imports build it the same way."""
+    parts = [name, company, title, " ".join(tags), " ".join(emails), notes]
     return fold("\n".join(parts))
 
 
