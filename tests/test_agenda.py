@@ -1,0 +1,157 @@
+"""The agenda: overdue items, each day of a Monday-to-Sunday week, and the context per item."""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+import stat
+
+import pytest
+
+from planner import contacts, dates
+from planner.agenda import build_agenda, week_range
+from planner.contacts import ContactFields
+from planner.db import close_database, open_database
+from planner.errors import BadInput
+from planner.interactions import LogRequest, log_interaction
+from planner.ledger import add_favor, thank
+from planner.models import PlannedCall
+
+D = dt.date
+
+
+def _plan(contact_id: int, day: dt.date, reason: str = "cadence", seq: int = 0, pinned: bool = False) -> None:
+    """A row as the solver stores it (the planner owns these; tests place them directly)."""
+    PlannedCall.create(contact=contact_id, date=day, ideal=day, window_start=day, window_end=day,
+                       reason=reason, pinned=pinned, seq=seq)
+
+
+def build_scenario() -> dict[str, int]:
+    """Contacts without cadence (so no solver rows appear), and a hand-made plan around them."""
+    def person(name: str, **kw) -> int:
+        return contacts.add_contact(ContactFields(name=name, cadence_days=None, **kw)).id
+
+    ids = {
+        "maria": person("Maria Schmidt", company="Hooli", title="Head of Talent", phones=["+49 30 1234567"],
+                        emails=["maria@hooli.example"], timezone="Europe/Berlin"),
+        "jonas": person("Jonas Weber", company="Initech"),
+        "aisha": person("Aisha Okafor"),
+        "wei": person("Wei Chen", company="Globex"),
+        "gone": person("Archived Person"),
+    }
+    log_interaction(LogRequest(ids["maria"], "Discussed Q1 roles", at=dates.parse_moment("2026-11-10 10:30")))
+    add_favor(ids["maria"], "received", "referral", "Sent us Bob", day=D(2026, 11, 24))  # thank by Thu 26
+    add_favor(ids["maria"], "gave", "advice", "CV review", day=D(2026, 9, 1))
+    add_favor(ids["wei"], "received", "introduction", day=D(2026, 11, 10))  # due 12th: owed
+    _plan(ids["jonas"], D(2026, 11, 27))
+    _plan(ids["jonas"], D(2026, 12, 2), seq=1)
+    _plan(ids["maria"], D(2026, 11, 27), reason="catch-up")
+    _plan(ids["aisha"], D(2026, 11, 20), reason="follow-up", pinned=True)  # missed: overdue
+    _plan(ids["gone"], D(2026, 11, 26))
+    contacts.set_archived(ids["gone"], True)
+    return ids
+
+
+@pytest.fixture
+def scenario(db_path):
+    return build_scenario()
+
+
+def test_week_range_runs_monday_to_sunday():
+    assert week_range(None) == (D(2026, 11, 23), D(2026, 11, 29))
+    assert week_range("this") == (D(2026, 11, 23), D(2026, 11, 29))
+    assert week_range("next") == (D(2026, 11, 30), D(2026, 12, 6))
+    assert week_range("2026-W49") == week_range("next")
+    assert week_range("2027-w01") == (D(2027, 1, 4), D(2027, 1, 10))
+    for bad in ("2026-W54", "soon"):
+        with pytest.raises(BadInput, match="--week"):
+            week_range(bad)
+
+
+def test_overdue_then_each_day_in_order(scenario):
+    agenda = build_agenda(*week_range("this"))
+    assert [day for day, _ in agenda.days] == [D(2026, 11, 23) + dt.timedelta(days=i) for i in range(7)]
+    assert [(i.name, i.reason) for i in agenda.overdue] == [("Aisha Okafor", "follow-up")]
+    assert [(i.name, i.date) for i in agenda.thank_yous] == [("Wei Chen", D(2026, 11, 12))]
+    by_day = {day: [(i.kind, i.name) for i in items] for day, items in agenda.days}
+    assert by_day[D(2026, 11, 26)] == [("thank-you", "Maria Schmidt")]  # the archived contact is left out
+    assert by_day[D(2026, 11, 27)] == [("call", "Maria Schmidt"), ("call", "Jonas Weber")]  # catch-up first
+    assert all(not items for day, items in agenda.days if day < D(2026, 11, 25))
+
+
+def test_items_carry_the_context_for_the_call(scenario):
+    agenda = build_agenda(D(2026, 11, 27), D(2026, 11, 27))
+    maria = next(i for i in agenda.days[0][1] if i.name == "Maria Schmidt")
+    assert (maria.company, maria.title, maria.phone, maria.email, maria.timezone) == (
+        "Hooli", "Head of Talent", "+49 30 1234567", "maria@hooli.example", "Europe/Berlin")
+    assert maria.last_contact.date() == D(2026, 11, 10)
+    assert (maria.last_kind, maria.last_summary) == ("call", "Discussed Q1 roles")
+    assert "referral" in maria.favors_received_open and "unthanked" in maria.favors_received_open
+    assert "advice" in maria.favors_given_open and "CV review" in maria.favors_given_open
+    assert maria.planned_call_id is not None and maria.favor_id is None
+
+
+def test_thank_you_leaves_the_agenda_when_thanked(scenario):
+    before = build_agenda(*week_range("this"))
+    assert any(i.kind == "thank-you" and i.name == "Maria Schmidt" for i in before.items)
+    thank(contact_id=scenario["maria"])
+    after = build_agenda(*week_range("this"))
+    assert not any(i.kind == "thank-you" and i.name == "Maria Schmidt" for i in after.items)
+    log_interaction(LogRequest(scenario["wei"], "Thanks for the intro!", kind="email", thanked=True))
+    assert build_agenda(*week_range("this")).thank_yous == []
+
+
+def test_next_week_still_lists_what_is_overdue(scenario):
+    agenda = build_agenda(*week_range("next"))
+    assert [i.name for i in agenda.overdue] == ["Aisha Okafor"]
+    assert [(d, [i.name for i in items]) for d, items in agenda.days if items] == [(D(2026, 12, 2), ["Jonas Weber"])]
+
+
+def test_range_is_checked(db_path):
+    with pytest.raises(BadInput, match="before"):
+        build_agenda(D(2026, 12, 1), D(2026, 11, 1))
+
+
+@pytest.fixture
+def cli_scenario(cli):
+    open_database(cli.db)
+    ids = build_scenario()
+    close_database()
+    return ids
+
+
+def test_cli_agenda_week_and_today(cli, cli_scenario):
+    result = cli("agenda")
+    assert result.code == 0, result.err
+    assert "week 2026-W48" in result.out and "Overdue (1)" in result.out and "Aisha Okafor" in result.out
+    assert "Thank-yous owed (1)" in result.out and "Wei Chen" in result.out
+    today_only = cli("agenda", "--today")
+    assert today_only.code == 0 and "Wed 2026-11-25 (today)" in today_only.out
+    assert "Thu 2026-11-26" not in today_only.out
+    nxt = json.loads(cli("agenda", "--week", "next", "--format", "json").out)
+    assert (nxt["start"], nxt["end"]) == ("2026-11-30", "2026-12-06")
+    iso = json.loads(cli("agenda", "--week", "2026-W49", "--format", "json").out)
+    assert iso["days"] == nxt["days"]
+    ranged = json.loads(cli("agenda", "--from", "2026-11-26", "--to", "2026-11-27", "--format", "json").out)
+    assert [d["date"] for d in ranged["days"]] == ["2026-11-26", "2026-11-27"]
+
+
+def test_cli_agenda_bad_input(cli, cli_scenario):
+    assert cli("agenda", "--to", "2026-12-01").code == 2
+    bad = cli("agenda", "--week", "someday")
+    assert bad.code == 2 and "--week" in bad.err
+    assert cli("agenda", "--format", "pdf").code == 2
+    assert cli("agenda", "--from", "2026-12-10", "--to", "2026-12-01").code == 2
+
+
+def test_cli_agenda_output_file_is_private_and_format_follows_suffix(cli, cli_scenario, tmp_path):
+    target = tmp_path / "out" / "week.json"
+    target.parent.mkdir()
+    result = cli("agenda", "-o", str(target))
+    assert result.code == 0, result.err
+    assert "(json)" in result.out
+    assert stat.S_IMODE(target.stat().st_mode) == 0o600
+    assert json.loads(target.read_text())["start"] == "2026-11-23"
+    assert sorted(p.name for p in target.parent.iterdir()) == ["week.json"]  # no temporary left behind
+    missing = cli("agenda", "-o", str(tmp_path / "nowhere" / "x.txt"))
+    assert missing.code == 2 and "no such folder" in missing.err
