@@ -96,3 +96,13 @@ def load_calendar() -> WorkCalendar:
     weekdays = frozenset(WEEKDAY_INDEX[d] for d in settings.get("workdays"))
     blocks = tuple((b.start, b.end) for b in Block.select().order_by(Block.start))
     return WorkCalendar(weekdays, settings.get("holidays"), blocks, settings.get("capacity"))
+
+
+def holiday_name(cal: WorkCalendar, day: dt.date) -> str:
+    """The public holiday's name on `day` ('' when it is none)."""
+    if not cal.holiday_region:
+        return ""
+    import holidays
+
+    country, _, subdiv = cal.holiday_region.partition("-")
+    return str(holidays.country_holidays(country, subdiv=subdiv or None, years=[day.year]).get(day) or "")

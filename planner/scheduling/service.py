@@ -1,8 +1,248 @@
-"""Keeps the stored plan in step with contacts (being written by the planner issue)."""
+"""The planner service: keeps the stored plan (table PlannedCall) in step with contacts.
+
+`update_plan(None)` re-plans everyone through the flow model, stably (a call already planned
+stays unless moving it makes the plan flatter or closer); `update_plan(ids)` places only those
+contacts' calls while every other call stays put, and falls back to the full re-plan when that
+would raise the peak, when many contacts changed, or when the stored plan is from an earlier day.
+Reading, solving and writing happen in one IMMEDIATE transaction, so two sessions cannot
+interleave their plans. Pinned rows belong to whoever made them: they are read, never rewritten.
+"""
 
 from __future__ import annotations
 
+import datetime as dt
+import zoneinfo
+from collections import defaultdict
+from dataclasses import dataclass
 
-def update_plan(contact_ids: list[int] | None) -> None:
-    """Re-plan the given contacts, or everyone when None."""
+from peewee import fn
+
+from planner import dates, settings
+from planner.db import write_tx
+from planner.models import Contact, ContactTag, Interaction, PlannedCall
+from planner.scheduling.calendar import WorkCalendar, load_calendar
+from planner.scheduling.engine import PlanRow, all_demands, build_plan, place_incremental
+from planner.scheduling.stats import PlanStats, compute_stats
+from planner.scheduling.windows import NEXT_CALL_PIN_REASONS, ContactPlanInput, PlanSettings
+from planner.views import REACHED_OUTCOMES, effective_cadence
+
+INCREMENTAL_LIMIT = 50  # more changed contacts than this: one full re-plan is cheaper and flatter
+CHUNK = 500
+
+_COLUMNS = (PlannedCall.id, PlannedCall.contact, PlannedCall.date, PlannedCall.ideal,
+            PlannedCall.window_start, PlannedCall.window_end, PlannedCall.reason, PlannedCall.pinned,
+            PlannedCall.seq, PlannedCall.favor, PlannedCall.note)
+
+
+@dataclass
+class PlanResult:
+    """A plan computed (and stored unless it was a dry run)."""
+
+    today: dt.date
+    horizon_end: dt.date
+    rows: list[PlanRow]  # every row of the plan, pinned ones included, by date
+    stats: PlanStats
+    moved: int  # unpinned calls whose day changed
+    full: bool  # True: the flow model ran; False: incremental placement
+
+
+def plan_settings(horizon: int | None = None) -> PlanSettings:
+    return PlanSettings(
+        today=dates.today(),
+        horizon_days=horizon if horizon is not None else settings.get("horizon"),
+        tolerance=settings.get("tolerance"),
+        catchup=settings.get("catchup"),
+    )
+
+
+def _as_date(value: object) -> dt.date:
+    return value if isinstance(value, dt.date) else dt.date.fromisoformat(str(value)[:10])
+
+
+def _plan_row(t: tuple) -> PlanRow:
+    rid, cid, day, ideal, ws, we, reason, pinned, seq, favor, note = t
+    return PlanRow(cid, _as_date(day), _as_date(ideal), _as_date(ws), _as_date(we), reason,
+                   bool(pinned), seq, favor, note or "", rid)
+
+
+def stored_rows(contact_ids: list[int] | None = None) -> list[PlanRow]:
+    if contact_ids is None:
+        return [_plan_row(t) for t in PlannedCall.select(*_COLUMNS).tuples()]
+    rows: list[PlanRow] = []
+    for start in range(0, len(contact_ids), CHUNK):
+        chunk = contact_ids[start : start + CHUNK]
+        query = PlannedCall.select(*_COLUMNS).where(PlannedCall.contact.in_(chunk))
+        rows += [_plan_row(t) for t in query.tuples()]
+    return rows
+
+
+def _local_zone() -> dt.tzinfo | None:
+    name = settings.get("timezone")
+    if name:
+        try:
+            return zoneinfo.ZoneInfo(name)
+        except (zoneinfo.ZoneInfoNotFoundError, ValueError):
+            return None
     return None
+
+
+def _last_contacts(contact_ids: list[int] | None) -> dict[int, dt.date]:
+    """The local day each contact was last reached (naive UTC in the table)."""
+    zone = _local_zone()
+    query = (Interaction.select(Interaction.contact, fn.MAX(Interaction.happened_at))
+             .where(Interaction.outcome.in_(REACHED_OUTCOMES)).group_by(Interaction.contact))
+    if contact_ids is not None:
+        query = query.where(Interaction.contact.in_(contact_ids))
+    result = {}
+    for cid, moment in query.tuples():
+        when = moment if isinstance(moment, dt.datetime) else dt.datetime.fromisoformat(str(moment))
+        result[cid] = when.replace(tzinfo=dt.timezone.utc).astimezone(zone).date()
+    return result
+
+
+def load_inputs(contact_ids: list[int] | None, rows: list[PlanRow], cal: WorkCalendar,
+                today: dt.date) -> list[ContactPlanInput]:
+    """What the planner needs about the given contacts (everyone when None)."""
+    query = Contact.select(Contact.id, Contact.cadence_days, Contact.no_cadence, Contact.archived_at)
+    tag_query = ContactTag.select(ContactTag.contact, ContactTag.tag)
+    if contact_ids is not None:
+        query = query.where(Contact.id.in_(contact_ids))
+        tag_query = tag_query.where(ContactTag.contact.in_(contact_ids))
+    tags: dict[int, list[str]] = defaultdict(list)
+    for cid, tag in tag_query.tuples():
+        tags[cid].append(tag)
+    tag_cadences, default = settings.tag_cadences(), settings.get("default_cadence")
+    last = _last_contacts(contact_ids)
+    pins: dict[int, list[dt.date]] = defaultdict(list)
+    today_rows: dict[int, tuple[dt.date, str]] = {}
+    anchors: dict[int, dt.date] = {}
+    today_works = cal.is_working_day(today)
+    for row in rows:
+        if row.pinned:
+            if row.reason in NEXT_CALL_PIN_REASONS:
+                pins[row.contact_id].append(row.date)
+        elif row.seq == 0:
+            if row.date == today and today_works:
+                today_rows[row.contact_id] = (row.ideal, row.reason)
+            if row.reason == "new":
+                anchors[row.contact_id] = row.date
+    infos = []
+    for cid, own, no_cadence, archived_at in query.tuples():
+        cadence, _ = effective_cadence(own, bool(no_cadence), tags[cid], tag_cadences, default)
+        infos.append(ContactPlanInput(cid, cadence, archived_at is None, last.get(cid),
+                                      tuple(sorted(pins[cid])), today_rows.get(cid), anchors.get(cid)))
+    return infos
+
+
+def replan(contact_ids: list[int] | None = None, *, rebalance: bool = False, dry_run: bool = False,
+           horizon: int | None = None) -> PlanResult:
+    """Re-plan (see the module docstring) and return the whole plan with its figures."""
+    if dry_run:
+        return _replan(contact_ids, rebalance, False, horizon)
+    with write_tx():
+        result = _replan(contact_ids, rebalance, True, horizon)
+    return result
+
+
+def update_plan(contact_ids: list[int] | None, *, rebalance: bool = False) -> PlanStats:
+    """Re-plan the given contacts, or everyone when None; returns the figures of the new plan."""
+    return replan(contact_ids, rebalance=rebalance).stats
+
+
+def refresh_if_stale() -> bool:
+    """Re-plan everyone when the stored plan still has unpinned calls on days already past
+    (a new day began since the last plan). Returns True when it re-planned."""
+    today = dates.today()
+    if PlannedCall.select().where(PlannedCall.pinned == False, PlannedCall.date < today).exists():  # noqa: E712
+        update_plan(None)
+        return True
+    return False
+
+
+def _replan(contact_ids: list[int] | None, rebalance: bool, write: bool, horizon: int | None) -> PlanResult:
+    ps = plan_settings(horizon)
+    cal = load_calendar()
+    everything = stored_rows()
+    stale = any(not r.pinned and r.date < ps.today for r in everything)
+    incremental = (contact_ids is not None and not rebalance and not stale and horizon is None
+                   and len(set(contact_ids)) <= INCREMENTAL_LIMIT)
+    if incremental:
+        changed = set(contact_ids or [])
+        others = [r for r in everything if r.contact_id not in changed]
+        mine = [r for r in everything if r.contact_id in changed]
+        infos = load_inputs(sorted(changed), mine, cal, ps.today)
+        loads: dict[dt.date, int] = defaultdict(int)
+        for row in others:
+            loads[row.date] += 1
+        for row in mine:
+            if row.pinned:
+                loads[row.date] += 1
+        placed = place_incremental(infos, loads, cal, ps)
+        if placed is not None:
+            old = [r for r in mine if not r.pinned]
+            moved = _write(old, placed, write)
+            rows = others + [r for r in mine if r.pinned] + placed
+            return _result(ps, cal, rows, moved, full=False)
+    infos = load_inputs(None, everything, cal, ps.today)
+    old = [r for r in everything if not r.pinned]
+    prev = {} if rebalance else {(r.contact_id, r.seq): r.date for r in old}
+    pinned = [r for r in everything if r.pinned]
+    demands = all_demands(infos, cal, ps, prev)
+    new_rows, _ = build_plan(demands, [r for r in pinned if r.date >= ps.today], cal, ps, stability=not rebalance)
+    moved = _write(old, new_rows, write)
+    return _result(ps, cal, pinned + new_rows, moved, full=True)
+
+
+def _result(ps: PlanSettings, cal: WorkCalendar, rows: list[PlanRow], moved: int, *, full: bool) -> PlanResult:
+    rows.sort(key=lambda r: (r.date, r.contact_id, r.seq))
+    return PlanResult(ps.today, ps.horizon_end, rows, compute_stats(rows, cal, ps.today), moved, full)
+
+
+def _write(old: list[PlanRow], new: list[PlanRow], write: bool) -> int:
+    """Store `new` in place of the unpinned rows `old`, touching only rows that changed.
+    Returns how many calls changed day."""
+    by_key = {(r.contact_id, r.seq): r for r in old}
+    keep: set[int] = set()
+    inserts: list[PlanRow] = []
+    moved = 0
+    for row in new:
+        before = by_key.get((row.contact_id, row.seq))
+        if before is not None and before.date != row.date:
+            moved += 1
+        if before is not None and before.same_placement(row):
+            keep.add(before.id or 0)
+            row.id = before.id
+        else:
+            inserts.append(row)
+    if not write:
+        return moved
+    gone = [r.id for r in old if r.id not in keep]
+    for start in range(0, len(gone), CHUNK):
+        PlannedCall.delete().where(PlannedCall.id.in_(gone[start : start + CHUNK])).execute()
+    payload = [
+        {"contact": r.contact_id, "date": r.date, "ideal": r.ideal, "window_start": r.window_start,
+         "window_end": r.window_end, "reason": r.reason, "pinned": False, "seq": r.seq}
+        for r in inserts
+    ]
+    for start in range(0, len(payload), 90):
+        PlannedCall.insert_many(payload[start : start + 90]).execute()
+    return moved
+
+
+# The rest of the agreed service API lives in its own modules; callers import it from here.
+from planner.scheduling.blocks import BlockView, add_block, list_blocks, remove_block  # noqa: E402
+from planner.scheduling.pins import pin, skip_cycle, snooze, unpin  # noqa: E402
+from planner.scheduling.queries import (  # noqa: E402
+    DayLoad,
+    PlannedCallView,
+    PlanSummary,
+    next_call,
+    plan_summary,
+    planned_calls,
+)
+
+__all__ = [
+    "BlockView", "DayLoad", "PlanResult", "PlanStats", "PlanSummary", "PlannedCallView", "add_block",
+    "list_blocks", "next_call", "pin", "plan_summary", "planned_calls", "refresh_if_stale", "remove_block",
+    "replan", "skip_cycle", "snooze", "unpin", "update_plan",
+]

@@ -1,0 +1,182 @@
+"""The planner on plain values: contacts' inputs and the stored rows in, the new plan out.
+
+No database here, so the service, the benchmark and the property tests run the same code.
+`build_plan` is the full (stable) re-plan through the flow model; `place_incremental` re-plans a
+few contacts while every other call stays where it is, and returns None when that would raise the
+peak (the caller then falls back to the full re-plan).
+"""
+
+from __future__ import annotations
+
+import bisect
+import datetime as dt
+from collections import defaultdict
+from dataclasses import dataclass, replace
+
+from planner.scheduling.calendar import WorkCalendar
+from planner.scheduling.flow import Group, solve
+from planner.scheduling.lower_bound import lower_bound
+from planner.scheduling.windows import ContactPlanInput, Demand, PlanSettings, contact_demands
+
+DAY = dt.timedelta(days=1)
+
+
+@dataclass
+class PlanRow:
+    """One call of the plan, stored or about to be."""
+
+    contact_id: int
+    date: dt.date
+    ideal: dt.date
+    window_start: dt.date
+    window_end: dt.date
+    reason: str
+    pinned: bool = False
+    seq: int = 0
+    favor_id: int | None = None
+    note: str = ""
+    id: int | None = None
+
+    def same_placement(self, other: PlanRow) -> bool:
+        return (self.date, self.ideal, self.window_start, self.window_end, self.reason) == (
+            other.date, other.ideal, other.window_start, other.window_end, other.reason)
+
+
+class DayIndex:
+    """The working days from today on, with date <-> index lookups."""
+
+    def __init__(self, cal: WorkCalendar, start: dt.date, end: dt.date) -> None:
+        self.days = cal.working_days(start, end)
+        self.index = {day: i for i, day in enumerate(self.days)}
+
+    def __len__(self) -> int:
+        return len(self.days)
+
+    def span(self, start: dt.date, end: dt.date) -> tuple[int, int]:
+        """Indices of the first working day >= start and the last <= end (lo > hi when none)."""
+        return bisect.bisect_left(self.days, start), bisect.bisect_right(self.days, end) - 1
+
+
+def all_demands(infos: list[ContactPlanInput], cal: WorkCalendar, ps: PlanSettings,
+                prev: dict[tuple[int, int], dt.date] | None = None) -> list[Demand]:
+    demands: list[Demand] = []
+    for info in infos:
+        for demand in contact_demands(info, cal, ps):
+            if prev and not demand.frozen:
+                demand.prev = prev.get((demand.contact_id, demand.seq))
+            demands.append(demand)
+    return demands
+
+
+def _closeness(demand: Demand, days: list[dt.date]) -> list[float]:
+    if demand.reason == "new":  # anywhere in the first cadence is as good: only flatness decides
+        return [0.0] * len(days)
+    return [abs((day - demand.ideal).days) / demand.tol for day in days]
+
+
+def build_plan(demands: list[Demand], pinned: list[PlanRow], cal: WorkCalendar, ps: PlanSettings,
+               *, stability: bool = True) -> tuple[list[PlanRow], int]:
+    """Place every demand; returns the new unpinned rows and the peak the solver was held to."""
+    if not demands:
+        return [], 0
+    last = max(max(d.window_end for d in demands), max((p.date for p in pinned), default=ps.today))
+    index = DayIndex(cal, ps.today, last)
+    late_horizon = 0
+    fixed = _fixed_loads(pinned, index)
+    keyed: dict[tuple, list[Demand]] = defaultdict(list)
+    for demand in demands:
+        lo, hi = (0, 0) if demand.frozen else index.span(demand.window_start, demand.window_end)
+        keyed[(lo, hi, demand.ideal, demand.tol, demand.reason == "new")].append(demand)
+    windows = [(lo, hi, len(members)) for (lo, hi, *_), members in keyed.items()]
+    windows += [(d, d, n) for d, n in enumerate(fixed) if n]
+    peak = lower_bound(windows, len(index)).peak
+    day_cap = peak
+    if cal.capacity is not None and peak > cal.capacity:
+        day_cap = cal.capacity
+        total = sum(len(m) for m in keyed.values()) + sum(fixed)
+        late_horizon = total // max(1, cal.capacity) + 5
+        index = DayIndex(cal, ps.today, cal.add_working_days(last, late_horizon))
+        fixed = _fixed_loads(pinned, index)
+    groups, members_of = [], []
+    for (lo, hi, *_), members in keyed.items():
+        days = index.days[lo : hi + 1]
+        prev: dict[int, int] = defaultdict(int)
+        for member in members:
+            if member.prev is not None and member.prev in index.index:
+                prev[index.index[member.prev]] += 1
+        groups.append(Group(lo, hi, len(members), _closeness(members[0], days), dict(prev)))
+        members_of.append(members)
+    result = solve(groups, fixed, day_cap, late_horizon=late_horizon, stability=stability)
+    rows: list[PlanRow] = []
+    for members, placed in zip(members_of, result.placed):
+        rows += _assign(members, placed, index)
+    return rows, day_cap
+
+
+def _fixed_loads(pinned: list[PlanRow], index: DayIndex) -> list[int]:
+    fixed = [0] * len(index)
+    for row in pinned:
+        position = index.index.get(row.date)
+        if position is not None:
+            fixed[position] += 1
+    return fixed
+
+
+def _assign(members: list[Demand], placed: dict[int, int], index: DayIndex) -> list[PlanRow]:
+    """Hand the group's day counts to its members: calls already on a chosen day keep it."""
+    left = dict(placed)
+    chosen: dict[int, int] = {}
+    for i, member in enumerate(members):
+        day = index.index.get(member.prev) if member.prev is not None else None
+        if day is not None and left.get(day, 0) > 0:
+            chosen[i] = day
+            left[day] -= 1
+    slots = [day for day in sorted(left) for _ in range(left[day])]
+    rest = sorted((i for i in range(len(members)) if i not in chosen),
+                  key=lambda i: (members[i].prev or dt.date.max, members[i].contact_id, members[i].seq))
+    for i, day in zip(rest, slots):
+        chosen[i] = day
+    return [_row(member, index.days[chosen[i]]) for i, member in enumerate(members)]
+
+
+def _row(demand: Demand, day: dt.date) -> PlanRow:
+    ideal = day if demand.reason == "new" else demand.ideal
+    return PlanRow(demand.contact_id, day, ideal, demand.window_start, demand.window_end,
+                   demand.reason, False, demand.seq)
+
+
+def place_incremental(infos: list[ContactPlanInput], loads: dict[dt.date, int], cal: WorkCalendar,
+                      ps: PlanSettings) -> list[PlanRow] | None:
+    """Place the given contacts' calls on the least-loaded day of each window (nearest ideal on
+    ties) without raising today's peak or the cap; None when some call cannot be placed so."""
+    loads = defaultdict(int, {day: n for day, n in loads.items() if day >= ps.today})
+    limit = max(loads.values(), default=0)
+    if cal.capacity is not None:
+        limit = min(limit, cal.capacity)
+    rows: list[PlanRow] = []
+    for info in infos:
+        demands = contact_demands(info, cal, ps)
+        position = 0
+        while position < len(demands):
+            demand = demands[position]
+            day = ps.today if demand.frozen else _best_day(demand, loads, limit, cal)
+            if day is None:
+                return None
+            loads[day] += 1
+            rows.append(_row(demand, day))
+            if demand.reason == "new" and day != demand.ideal:
+                demands = demands[: position + 1] + contact_demands(replace(info, new_anchor=day), cal, ps)[1:]
+            position += 1
+    return rows
+
+
+def _best_day(demand: Demand, loads: dict[dt.date, int], limit: int, cal: WorkCalendar) -> dt.date | None:
+    best, best_key = None, None
+    for day in cal.working_days(demand.window_start, demand.window_end):
+        if loads[day] + 1 > limit:
+            continue
+        close = 0 if demand.reason == "new" else abs((day - demand.ideal).days)
+        key = (loads[day], close, day)
+        if best_key is None or key < best_key:
+            best, best_key = day, key
+    return best

@@ -1,0 +1,83 @@
+"""Figures about a plan, from its rows alone: load per working day, peak against the lower bound,
+flatness, shift from ideal, late calls and the critical interval when a daily cap binds."""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass
+
+from planner.scheduling.calendar import WorkCalendar
+from planner.scheduling.engine import DayIndex, PlanRow
+from planner.scheduling.lower_bound import critical_interval, lower_bound
+
+FREE_REASONS = ("cadence", "new", "catch-up")
+
+
+@dataclass(frozen=True)
+class PlanStats:
+    calls: int
+    peak: int
+    lower_bound: int
+    sum_sq_load: int
+    mean_shift_days: float
+    max_shift_days: int
+    late: int
+    critical: tuple[dt.date, dt.date, int] | None = None  # over-full interval and by how much
+    overdue: int = 0  # pinned calls on days already past: still owed
+
+    def to_json(self) -> dict:
+        return {
+            "calls": self.calls, "peak": self.peak, "lower_bound": self.lower_bound,
+            "sum_sq_load": self.sum_sq_load, "mean_shift_days": round(self.mean_shift_days, 3),
+            "max_shift_days": self.max_shift_days, "late": self.late,
+        }
+
+
+def row_window(row: PlanRow, today: dt.date) -> tuple[dt.date, dt.date]:
+    """The days the row could go on: a pinned call or today's call has only its own day."""
+    if row.pinned or row.date == today:
+        return row.date, row.date
+    return row.window_start, row.window_end
+
+
+def daily_loads(rows: list[PlanRow], index: DayIndex) -> list[int]:
+    loads = [0] * len(index)
+    for row in rows:
+        position = index.index.get(row.date)
+        if position is not None:
+            loads[position] += 1
+    return loads
+
+
+def compute_stats(rows: list[PlanRow], cal: WorkCalendar, today: dt.date) -> PlanStats:
+    current = [row for row in rows if row.date >= today]
+    overdue = sum(1 for row in rows if row.date < today)
+    if not current:
+        return PlanStats(len(rows), 0, 0, 0, 0.0, 0, 0, None, overdue)
+    last = max(max(row.date for row in current), max(row.window_end for row in current))
+    index = DayIndex(cal, today, last)
+    loads = daily_loads(current, index)
+    windows: dict[tuple[int, int], int] = {}
+    late = 0
+    for row in current:
+        start, end = row_window(row, today)
+        lo, hi = index.span(start, end)
+        if lo > hi:
+            continue
+        windows[(lo, hi)] = windows.get((lo, hi), 0) + 1
+        if row.date > row.window_end and not row.pinned:
+            late += 1
+    triples = [(lo, hi, n) for (lo, hi), n in windows.items()]
+    bound = lower_bound(triples, len(index)).peak
+    shifts = [abs((row.date - row.ideal).days) for row in current if not row.pinned and row.reason in FREE_REASONS]
+    critical = None
+    if cal.capacity is not None:
+        found = critical_interval(triples, len(index), cal.capacity)
+        if found:
+            critical = (index.days[found[0]], index.days[found[1]], found[2])
+    return PlanStats(
+        calls=len(rows), peak=max(loads, default=0), lower_bound=bound,
+        sum_sq_load=sum(n * n for n in loads),
+        mean_shift_days=sum(shifts) / len(shifts) if shifts else 0.0,
+        max_shift_days=max(shifts, default=0), late=late, critical=critical, overdue=overdue,
+    )

@@ -1,0 +1,117 @@
+"""Demands: which calls each contact needs, and the window of days each may go on.
+
+Pure functions over plain values (no database), so the service, the benchmark and the property
+tests build exactly the same demands. Rules (issue 3):
+- cadence calls: ideal = last contact + cadence, window = ideal +/- tolerance, never before today;
+- new contacts (never reached): the first call anywhere in [today, today + cadence);
+- overdue contacts: ideal today, window over the catch-up span (working days, at most the cadence);
+- a pinned next call (snooze, pin, follow-up, retry) replaces the first call; recurrences follow on;
+- recurrences every cadence after the previous ideal day while the ideal is inside the horizon;
+- a call already planned for today stays there for the rest of the day.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass
+
+from planner.scheduling.calendar import WorkCalendar
+
+NEXT_CALL_PIN_REASONS = ("pinned", "follow-up", "retry")
+FREE_REASONS = ("cadence", "new", "catch-up")
+DAY = dt.timedelta(days=1)
+
+
+@dataclass(frozen=True)
+class PlanSettings:
+    """The settings the plan depends on, as plain values."""
+
+    today: dt.date
+    horizon_days: int = 90
+    tolerance: float = 0.15
+    catchup: int = 10
+
+    @property
+    def horizon_end(self) -> dt.date:
+        return self.today + dt.timedelta(days=self.horizon_days)
+
+
+@dataclass(frozen=True)
+class ContactPlanInput:
+    """What the planner needs to know about one contact."""
+
+    contact_id: int
+    cadence: int | None  # effective cadence in days; None: not planned
+    active: bool = True
+    last_contact: dt.date | None = None
+    pinned_next: tuple[dt.date, ...] = ()  # dates of pinned next-call rows (pinned/follow-up/retry)
+    today_row: tuple[dt.date, str] | None = None  # (ideal, reason) of an unpinned call stored for today
+    new_anchor: dt.date | None = None  # where the stored first call of a new contact sits
+
+
+@dataclass
+class Demand:
+    """One call the solver must place on a working day in [window_start, window_end]."""
+
+    contact_id: int
+    seq: int
+    ideal: dt.date
+    window_start: dt.date
+    window_end: dt.date
+    reason: str
+    tol: int
+    frozen: bool = False  # today's call: the window is today alone
+    prev: dt.date | None = None  # the day it was planned on before (for stability)
+
+
+def tolerance_days(cadence: int, fraction: float) -> int:
+    return max(1, round(fraction * cadence))
+
+
+def clip_window(cal: WorkCalendar, start: dt.date, end: dt.date, today: dt.date) -> tuple[dt.date, dt.date]:
+    """Never before today, and always at least one working day: an empty window (a vacation
+    covering it) stretches to the next working day after it."""
+    start = max(start, today)
+    first = cal.next_working_day(start)
+    if first > end:
+        return start, first
+    return start, end
+
+
+def contact_demands(info: ContactPlanInput, cal: WorkCalendar, ps: PlanSettings) -> list[Demand]:
+    """The unpinned calls one contact needs (pinned rows are not demands: nobody moves them)."""
+    if not info.active or info.cadence is None:
+        return []
+    cad, today = info.cadence, ps.today
+    tol = tolerance_days(cad, ps.tolerance)
+    demands: list[Demand] = []
+    if info.pinned_next:
+        base = max(max(info.pinned_next), today)
+    elif info.today_row is not None and (info.last_contact is None or info.last_contact < today):
+        ideal, reason = info.today_row
+        demands.append(Demand(info.contact_id, 0, ideal, today, today, reason, tol, frozen=True, prev=today))
+        base = max(ideal, today)
+    elif info.last_contact is None:
+        start, end = clip_window(cal, today, today + (cad - 1) * DAY, today)
+        anchor = info.new_anchor if info.new_anchor and start <= info.new_anchor <= end else None
+        base = anchor or today + ((cad - 1) // 2) * DAY
+        demands.append(Demand(info.contact_id, 0, base, start, end, "new", tol))
+    else:
+        ideal = info.last_contact + cad * DAY
+        if ideal < today:
+            span_end = min(cal.add_working_days(today, ps.catchup - 1), today + (cad - 1) * DAY)
+            start, end = clip_window(cal, today, span_end, today)
+            demands.append(Demand(info.contact_id, 0, today, start, end, "catch-up", tol))
+            base = today
+        else:
+            start, end = clip_window(cal, ideal - tol * DAY, ideal + tol * DAY, today)
+            demands.append(Demand(info.contact_id, 0, ideal, start, end, "cadence", tol))
+            base = ideal
+    seq = 1  # seq 0 is the first call: a pinned row or the demand above
+    ideal = base + cad * DAY
+    while ideal <= ps.horizon_end:
+        start, end = clip_window(cal, ideal - tol * DAY, ideal + tol * DAY, today)
+        demands.append(Demand(info.contact_id, seq, ideal, start, end, "cadence", tol))
+        seq += 1
+        ideal += cad * DAY
+    return demands
