@@ -173,7 +173,8 @@ def _next_call_pins(contact_id: int):
 def log_interaction(req: LogRequest) -> InteractionView:
     """Record an interaction and apply its consequences to the stored plan, atomically."""
     kind = normalize_kind(req.kind)
-    outcome = "spoke" if kind == "note" else normalize_outcome(req.outcome)
+    # A note has no outcome: stored as "" so no reached-outcome filter anywhere counts it as contact.
+    outcome = "" if kind == "note" else normalize_outcome(req.outcome)
     moment = _check_moment(req.at)
     duration = _check_duration(req.duration_min)
     follow_up = follow_up_day(req.next_when) if req.next_when and req.next_when.strip() else None
@@ -268,7 +269,9 @@ def edit_interaction(interaction_id: int, **changes: object) -> InteractionView:
         if changes.get("outcome") is not None:
             row.outcome = normalize_outcome(str(changes["outcome"]))
         if row.kind == "note":
-            row.outcome = "spoke"
+            row.outcome = ""
+        elif not row.outcome:
+            row.outcome = "spoke"  # a note turned into a call: it reached them unless told otherwise
         moment = changes.get("at") or changes.get("happened_at")
         if moment is not None:
             assert isinstance(moment, dt.datetime)
