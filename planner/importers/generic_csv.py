@@ -32,6 +32,7 @@ SYNONYMS: dict[str, tuple[str, ...]] = {
     "connected_on": ("connected on", "connected_on"),
 }
 FIELDS = tuple(SYNONYMS)
+QUIETLY_IGNORED = {"source"}  # in our own export, set by the import itself
 NEEDED = "name (or first_name/last_name)"
 
 
@@ -89,6 +90,11 @@ def parse(text: str, path: Path, mapping: dict[str, list[str]] | None = None) ->
     columns = Columns(rows[0][1], rows[0][0])
     fields = resolve_columns(columns, mapping or {}, path)
     result = ParseResult()
+    used = {header_key(name) for names in fields.values() for name in names}
+    ignored = [name for name in columns.names if name and header_key(name) not in used | QUIETLY_IGNORED]
+    if ignored:
+        result.warnings.append((columns.line, f"columns not imported: {', '.join(ignored)} "
+                                "(--map field=Column to use them)"))
 
     def cell(row: list[str], field: str) -> str:
         return " ".join(columns.get(row, name) for name in fields.get(field, ()) if columns.get(row, name))

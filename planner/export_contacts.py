@@ -1,0 +1,131 @@
+"""`followup export-contacts`: every contact back out as CSV, vCard 3.0 or JSON.
+
+CSV cells go through `csv_safe`, so a name like `=SUM(A1)` opens in a spreadsheet as text, not as
+a formula; our CSV importer takes the guard off again, so an export re-imports as it was. The
+vCard export carries followup's own fields (kind, cadence, time zone) as X- properties that our
+vCard importer reads back. Files are created owner-only and replaced atomically, so a reader never
+sees half an export and an interrupted export leaves the old file intact.
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+import json
+import os
+import re
+import tempfile
+from pathlib import Path
+
+import vobject
+
+from planner.models import Contact
+from planner.textsafe import clean_block, clean_line, csv_safe
+from planner.views import ContactView, load_views
+
+FORMATS = ("csv", "vcard", "json")
+CSV_COLUMNS = ("name", "company", "title", "emails", "phones", "tags", "kind", "cadence_days", "timezone",
+               "notes", "source", "external_key")
+LIST_SEPARATOR = "; "
+
+
+def all_contacts() -> list[ContactView]:
+    """Everyone, archived included (an export is a backup too), by name then id."""
+    return load_views(Contact.select().order_by(Contact.name.collate("NOCASE"), Contact.id))
+
+
+def own_cadence(view: ContactView) -> str:
+    """The contact's own cadence in days, `none` when never scheduled, empty when it inherits (so
+    a re-import keeps following the tag or default cadence)."""
+    if view.cadence_from is None and view.cadence_days is None:
+        return "none"
+    return str(view.own_cadence_days) if view.cadence_from == "contact" else ""
+
+
+def contacts_csv(views: list[ContactView]) -> str:
+    buffer = io.StringIO(newline="")
+    writer = csv.writer(buffer, lineterminator="\r\n")
+    writer.writerow(CSV_COLUMNS)
+    for v in views:
+        cells = (v.name, v.company, v.title, LIST_SEPARATOR.join(v.emails), LIST_SEPARATOR.join(v.phones),
+                 LIST_SEPARATOR.join(v.tags), v.kind, own_cadence(v), v.timezone, v.notes, v.source, v.external_key)
+        writer.writerow([csv_safe(cell) for cell in cells])
+    return buffer.getvalue()
+
+
+def contacts_vcard(views: list[ContactView]) -> str:
+    """vCard 3.0, one card per contact; control characters neutralised as in every export."""
+    cards = []
+    for v in views:
+        card = vobject.vCard()
+        name = clean_line(v.name)
+        card.add("fn").value = name
+        given, _, family = name.rpartition(" ")
+        card.add("n").value = vobject.vcard.Name(family=family, given=given)
+        if v.company:
+            card.add("org").value = [clean_line(v.company)]
+        if v.title:
+            card.add("title").value = clean_line(v.title)
+        for address in v.emails:
+            email = card.add("email")
+            email.value = clean_line(address)
+            email.type_param = "INTERNET"
+        for number in v.phones:
+            card.add("tel").value = clean_line(number)
+        if v.tags:
+            card.add("categories").value = [clean_line(tag) for tag in v.tags]
+        if v.notes:
+            card.add("note").value = clean_block(v.notes)
+        if "linkedin.com/" in v.external_key.lower():
+            card.add("url").value = clean_line(v.external_key)
+        card.add("x-followup-kind").value = v.kind
+        cadence = own_cadence(v)
+        if cadence:
+            card.add("x-followup-cadence").value = cadence
+        if v.timezone:
+            card.add("x-followup-timezone").value = v.timezone
+        card.add("uid").value = f"followup-contact-{v.id}"
+        cards.append(card.serialize())
+    return "".join(cards)
+
+
+_JSON_UNSAFE = re.compile("[\x7f-\x9f\u200e\u200f\u061c\u202a-\u202e\u2066-\u2069]")
+
+
+def contacts_json(views: list[ContactView]) -> str:
+    """Exact data for scripts; json escapes C0 controls itself, and we escape DEL, C1 and bidi
+    controls too (`\\u009b`), so the text is both exact and harmless on a terminal."""
+    text = json.dumps([v.to_json() for v in views], ensure_ascii=False, indent=2)
+    return _JSON_UNSAFE.sub(lambda m: f"\\u{ord(m.group(0)):04x}", text) + "\n"
+
+
+def render(fmt: str, views: list[ContactView] | None = None) -> str:
+    views = all_contacts() if views is None else views
+    if fmt == "csv":
+        return contacts_csv(views)
+    if fmt == "vcard":
+        return contacts_vcard(views)
+    if fmt == "json":
+        return contacts_json(views)
+    raise ValueError(f"unknown export format {fmt!r}")
+
+
+def write_private(text: str, path: Path | str) -> Path:
+    """Write `text` to `path` as an owner-only file, atomically (temp file + fsync + os.replace)."""
+    path = Path(path).expanduser()
+    directory = path.parent if str(path.parent) else Path(".")
+    fd, temp_name = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=directory)  # created 0600
+    try:
+        with os.fdopen(fd, "w", encoding="utf-8", newline="") as handle:
+            handle.write(text)
+            handle.flush()
+            os.fsync(handle.fileno())
+        os.chmod(temp_name, 0o600)
+        os.replace(temp_name, path)
+    except BaseException:
+        try:
+            os.unlink(temp_name)
+        except FileNotFoundError:
+            pass
+        raise
+    return path
