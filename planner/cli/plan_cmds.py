@@ -1,0 +1,251 @@
+"""`followup plan`, `snooze`, `pin`, `unpin`, `block`, `unblock`, `blocks`."""
+
+from __future__ import annotations
+
+import argparse
+import datetime as dt
+
+from planner import contacts, dates
+from planner.cli.common import print_json, print_table
+from planner.errors import BadInput
+from planner.textsafe import clean_line
+
+CHART_WEEKS = 6
+BAR_WIDTH = 40
+
+
+def register(sub, common) -> None:
+    p = sub.add_parser("plan", parents=[common], help="re-plan calls evenly and show the plan's figures")
+    p.add_argument("--horizon", type=int, metavar="DAYS", help="plan this many days ahead (default: setting)")
+    p.add_argument("--rebalance", action="store_true", help="ignore where calls were planned before, once")
+    p.add_argument("--dry-run", action="store_true", help="show the new plan without storing it")
+    p.add_argument("--json", action="store_true", help="print the plan as JSON")
+    p.add_argument("--weeks", type=int, default=CHART_WEEKS, metavar="N", help="weeks in the bar chart")
+    p.set_defaults(handler=cmd_plan)
+
+    p = sub.add_parser("snooze", parents=[common], help="move a contact's next call to a later day and pin it")
+    p.add_argument("contact", metavar="CONTACT")
+    when = p.add_mutually_exclusive_group(required=True)
+    when.add_argument("--to", metavar="DATE", help="the new day: 2026-12-04, friday, in 2 weeks, tomorrow")
+    when.add_argument("--by", metavar="OFFSET", help="how far to push it: 3d, 2w, 1m")
+    p.set_defaults(handler=cmd_snooze)
+
+    p = sub.add_parser("pin", parents=[common], help="put a contact's next call on a given day")
+    p.add_argument("contact", metavar="CONTACT")
+    p.add_argument("date", metavar="DATE")
+    p.set_defaults(handler=cmd_pin)
+
+    p = sub.add_parser("unpin", parents=[common], help="hand a contact's pinned call back to the planner")
+    p.add_argument("contact", metavar="CONTACT")
+    p.set_defaults(handler=cmd_unpin)
+
+    p = sub.add_parser("block", parents=[common], help="block days for calls: block 2026-12-24..2027-01-02")
+    p.add_argument("range", metavar="DATE[..DATE]")
+    p.add_argument("--note", default="", help="why (vacation, conference)")
+    p.set_defaults(handler=cmd_block)
+
+    p = sub.add_parser("unblock", parents=[common], help="reopen blocked days")
+    p.add_argument("range", metavar="DATE[..DATE]")
+    p.set_defaults(handler=cmd_unblock)
+
+    p = sub.add_parser("blocks", parents=[common], help="list blocked days")
+    p.add_argument("--json", action="store_true")
+    p.set_defaults(handler=cmd_blocks)
+
+
+def parse_range(text: str) -> tuple[dt.date, dt.date]:
+    """'2026-12-24..2027-01-02', 'friday..next friday' or one day."""
+    first, sep, second = text.partition("..")
+    start = dates.parse_day(first, what="range start")
+    end = dates.parse_day(second, what="range end") if sep else start
+    if end < start:
+        raise BadInput(f"range {text!r}: the end is before the start")
+    return start, end
+
+
+def _open(args: argparse.Namespace) -> None:
+    from planner.cli import open_db_from_args
+
+    open_db_from_args(args)
+
+
+def cmd_plan(args: argparse.Namespace) -> int:
+    from planner.scheduling.service import replan
+
+    if args.horizon is not None and not 1 <= args.horizon <= 730:
+        raise BadInput(f"--horizon: expected 1 to 730 days, got {args.horizon}")
+    if args.weeks < 1:
+        raise BadInput(f"--weeks: expected at least 1, got {args.weeks}")
+    _open(args)
+    result = replan(None, rebalance=args.rebalance, dry_run=args.dry_run, horizon=args.horizon)
+    names = _names()
+    if args.json:
+        print_json(_plan_json(result, names))
+    else:
+        _print_plan(result, args)
+    return 0
+
+
+def _names() -> dict[int, str]:
+    from planner.models import Contact
+
+    return dict(Contact.select(Contact.id, Contact.name).tuples())
+
+
+def _plan_json(result, names: dict[int, str]) -> dict:
+    from planner.scheduling.calendar import load_calendar
+
+    cal = load_calendar()
+    return {
+        "today": result.today.isoformat(),
+        "horizon_end": result.horizon_end.isoformat(),
+        "working_days": [d.isoformat() for d in cal.working_days(result.today, result.horizon_end)],
+        "calls": [
+            {"contact_id": r.contact_id, "contact": clean_line(names.get(r.contact_id, "")),
+             "date": r.date.isoformat(), "ideal": r.ideal.isoformat(),
+             "window_start": r.window_start.isoformat(), "window_end": r.window_end.isoformat(),
+             "reason": r.reason, "pinned": r.pinned}
+            for r in result.rows
+        ],
+        "stats": result.stats.to_json(),
+    }
+
+
+def _print_plan(result, args: argparse.Namespace) -> None:
+    from planner.scheduling.calendar import load_calendar
+
+    cal = load_calendar()
+    stats = result.stats
+    horizon_days = (result.horizon_end - result.today).days
+    working = cal.working_days(result.today, result.horizon_end)
+    pinned = sum(1 for r in result.rows if r.pinned)
+    print(f"Plan from {result.today:%a} {result.today} to {result.horizon_end} "
+          f"({horizon_days} days, {len(working)} working days)")
+    extra = f" ({pinned} pinned)" if pinned else ""
+    print(f"  calls      {stats.calls}{extra}")
+    if stats.overdue:
+        print(f"  overdue    {stats.overdue} pinned call{'s' if stats.overdue != 1 else ''} from past days, still owed")
+    cap = f", capacity {cal.capacity}" if cal.capacity is not None else ""
+    print(f"  peak       {stats.peak} a day (lower bound {stats.lower_bound}{cap})")
+    print(f"  shift      mean {stats.mean_shift_days:.1f} days, max {stats.max_shift_days} days from ideal")
+    if stats.late:
+        print(f"  late       {stats.late} call{'s' if stats.late != 1 else ''} after their window")
+    else:
+        print("  late       none")
+    if stats.critical:
+        start, end, excess = stats.critical
+        print(f"  over-full  {start}..{end} needs {excess} more call{'s' if excess != 1 else ''} "
+              f"than capacity {cal.capacity} allows")
+    if args.dry_run:
+        print(f"  dry run    {result.moved} call{'s' if result.moved != 1 else ''} would move; nothing stored")
+    else:
+        print(f"  moved      {result.moved} call{'s' if result.moved != 1 else ''}")
+    _print_chart(result, cal, args.weeks)
+
+
+def _print_chart(result, cal, weeks: int) -> None:
+    end = result.today + dt.timedelta(days=7 * weeks - 1)
+    days = cal.working_days(result.today, end)
+    counts: dict[dt.date, int] = {}
+    for row in result.rows:
+        counts[row.date] = counts.get(row.date, 0) + 1
+    top = max([counts.get(d, 0) for d in days] + [1])
+    print()
+    print(f"Calls per working day, next {weeks} week{'s' if weeks != 1 else ''}:")
+    previous_week = None
+    for day in days:
+        week = day.isocalendar()[:2]
+        if previous_week is not None and week != previous_week:
+            print()
+        previous_week = week
+        load = counts.get(day, 0)
+        bar = "█" * max(1 if load else 0, round(load * BAR_WIDTH / top))
+        print(f"  {day:%a %Y-%m-%d}  {bar} {load}")
+
+
+def _when(view, asked: dt.date) -> str:
+    moved = "" if view.date == asked else f" ({asked} is not a working day)"
+    return f"{view.date:%a} {view.date} ({dates.humanize_day(view.date)}){moved}"
+
+
+def cmd_snooze(args: argparse.Namespace) -> int:
+    from planner.scheduling.service import next_call, snooze
+
+    _open(args)
+    contact_id = contacts.resolve(args.contact)
+    if args.to:
+        asked = dates.parse_day(args.to, what="--to")
+    else:
+        current = next_call(contact_id)
+        base = max(current.date, dates.today()) if current else dates.today()
+        asked = dates.parse_day(args.by, base=base, what="--by")
+    view = snooze(contact_id, asked)
+    print(f"snoozed {clean_line(view.contact_name)}: next call {_when(view, asked)}, pinned")
+    return 0
+
+
+def cmd_pin(args: argparse.Namespace) -> int:
+    from planner.scheduling.service import pin
+
+    _open(args)
+    contact_id = contacts.resolve(args.contact)
+    asked = dates.parse_day(args.date, what="date")
+    view = pin(contact_id, asked)
+    print(f"pinned {clean_line(view.contact_name)}: next call {_when(view, asked)}")
+    return 0
+
+
+def cmd_unpin(args: argparse.Namespace) -> int:
+    from planner.scheduling.service import unpin
+
+    _open(args)
+    contact_id = contacts.resolve(args.contact)
+    view = unpin(contact_id)
+    name = clean_line(contacts.get_view(contact_id).name)
+    if view is None:
+        print(f"unpinned {name}: no cadence, so no call is planned")
+    else:
+        print(f"unpinned {name}: the planner put the next call on {view.date:%a} {view.date} ({view.reason})")
+    return 0
+
+
+def cmd_block(args: argparse.Namespace) -> int:
+    from planner.scheduling.blocks import pinned_inside
+    from planner.scheduling.service import add_block
+
+    start, end = parse_range(args.range)
+    _open(args)
+    block = add_block(start, end, args.note)
+    span = f"{block.start}" if block.start == block.end else f"{block.start}..{block.end}"
+    print(f"blocked {span} ({block.days} day{'s' if block.days != 1 else ''})"
+          + (f": {clean_line(block.note)}" if block.note else "") + "; calls re-planned around it")
+    inside = pinned_inside(start, end)
+    if inside:
+        print(f"note: {inside} pinned call{'s' if inside != 1 else ''} stay inside it; move them with 'followup snooze'")
+    return 0
+
+
+def cmd_unblock(args: argparse.Namespace) -> int:
+    from planner.scheduling.service import remove_block
+
+    start, end = parse_range(args.range)
+    _open(args)
+    remove_block(start, end)
+    span = f"{start}" if start == end else f"{start}..{end}"
+    print(f"unblocked {span}; calls re-planned")
+    return 0
+
+
+def cmd_blocks(args: argparse.Namespace) -> int:
+    from planner.scheduling.service import list_blocks
+
+    _open(args)
+    blocks = list_blocks()
+    if args.json:
+        print_json([b.to_json() for b in blocks])
+        return 0
+    if not blocks:
+        print("no blocked days")
+        return 0
+    print_table(("from", "to", "days", "note"), [(b.start, b.end, b.days, b.note) for b in blocks])
+    return 0
