@@ -85,7 +85,11 @@ def build_demo(contacts: int = 300, seed: int = 7) -> dict[str, int]:
                 fields.cadence_days = UNSET
             contact = Contact.create(name=fields.name, source="manual")
             _apply(contact, fields)
+    from planner.dates import today
+    from planner.demo_history import add_demo_history
+
+    history_counts = add_demo_history(rng, today())
     from planner import plan_hooks
 
     plan_hooks.settings_changed()
-    return {"contacts": Contact.select().count()}
+    return {"contacts": Contact.select().count(), **history_counts}

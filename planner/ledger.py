@@ -27,7 +27,7 @@ DIRECTION_ALIASES = {"gave": "gave", "give": "gave", "given": "gave", "received"
 KINDS = ("referral", "introduction", "recommendation", "candidate-lead", "advice", "endorsement", "gift", "other")
 KIND_ALIASES = {"intro": "introduction", "lead": "candidate-lead", "candidate lead": "candidate-lead",
                 "rec": "recommendation", "ref": "referral", "reference": "recommendation"}
-ONE_WAY_MARGIN = 2  # received at least this much more weight than we gave in 12 months
+ONE_WAY_MARGIN = 2  # received at least this many more favours than we gave in 12 months
 GIVE_BACK_MONTHS = 6
 
 
@@ -83,8 +83,10 @@ class FavorSummary:
 
     given: int = 0
     received: int = 0
-    given_12m: int = 0
+    given_12m: int = 0  # weights, for ordering give-back
     received_12m: int = 0
+    given_count_12m: int = 0  # favours, for the one-way flag
+    received_count_12m: int = 0
     owes_thanks: bool = False
     last_gave: dt.date | None = None
     last_received: dt.date | None = None
@@ -95,7 +97,7 @@ class FavorSummary:
 
     @property
     def one_way(self) -> bool:
-        return self.received_12m - self.given_12m >= ONE_WAY_MARGIN
+        return self.received_count_12m - self.given_count_12m >= ONE_WAY_MARGIN
 
     def gives_back(self, base: dt.date) -> bool:
         """Helped us, and we have not helped them in six months."""
@@ -262,10 +264,12 @@ def favor_summaries(contact_ids: Iterable[int], base: dt.date | None = None) -> 
             if direction == "gave":
                 summary.given += weight
                 summary.given_12m += weight if recent else 0
+                summary.given_count_12m += 1 if recent else 0
                 summary.last_gave = max(filter(None, (summary.last_gave, day)))
             else:
                 summary.received += weight
                 summary.received_12m += weight if recent else 0
+                summary.received_count_12m += 1 if recent else 0
                 summary.last_received = max(filter(None, (summary.last_received, day)))
                 if thanked is None and due is not None and due < base:
                     summary.owes_thanks = True

@@ -90,11 +90,15 @@ def test_one_way_counts_the_last_twelve_months_only(db_path):
         add_favor(old, "received", "referral", day=day.replace(year=2025) - dt.timedelta(days=90))
         add_favor(even, "received", "referral", day=day)
     add_favor(recent, "gave", "advice", day=dt.date(2026, 10, 1))
-    add_favor(even, "gave", "introduction", weight=2, day=dt.date(2026, 10, 1))
+    add_favor(even, "gave", "introduction", day=dt.date(2026, 10, 1))
+    add_favor(even, "gave", "advice", day=dt.date(2026, 10, 2))
+    big = _contact("One Big Favour")
+    add_favor(big, "received", "referral", weight=3, day=dt.date(2026, 10, 1))
     views = {v.name: v for v in load_views(Contact.select())}
     assert views["Recent Taker"].one_way is True  # received 3, gave 1
     assert views["Old Taker"].one_way is False  # all older than a year
     assert views["Even Steven"].one_way is False  # received 3, gave 2
+    assert views["One Big Favour"].one_way is False  # one favour, however big, is not a pattern
     assert [r.name for r in ledger_rows(one_way=True)] == ["Recent Taker"]
 
 
