@@ -1,0 +1,108 @@
+"""export-contacts: formula-safe CSV, re-importable vCard, exact JSON, owner-only atomic files."""
+
+from __future__ import annotations
+
+import csv
+import io
+import json
+import stat
+from pathlib import Path
+
+import vobject
+
+FIXTURES = Path(__file__).parent / "fixtures" / "import"
+HOSTILE = ["=SUM(A1)", "[bold]x[/]", "+49 not a formula", "-5 Ltd", "@everyone", "Zoë \"Quote\", Jr."]
+COMPARED = ("name", "company", "title", "emails", "phones", "tags", "kind", "own_cadence_days", "cadence_days",
+            "cadence_from", "timezone", "notes")
+
+
+def populate(cli) -> None:
+    for name in ("linkedin_connections.csv", "google_current.csv", "apple_v30.vcf", "modern_v40.vcf"):
+        assert cli("import", str(FIXTURES / name)).code == 0
+    for name in HOSTILE:
+        assert cli("add", name, "--company", "=HYPERLINK(\"http://x\")", "--note", "line one\nline two, with comma",
+                   "--tag", "vip", "--every", "2/y", "--kind", "referrer", "--tz", "Europe/Dublin").code == 0
+    assert cli("add", "Never Called", "--every", "none").code == 0
+
+
+def snapshot(cli, db=None) -> dict[str, dict]:
+    result = cli("contacts", "--json", db=db)
+    assert result.code == 0
+    return {c["name"]: {k: c[k] for k in COMPARED} for c in json.loads(result.out)}
+
+
+def test_csv_cells_are_formula_safe(cli):
+    populate(cli)
+    result = cli("export-contacts", "--format", "csv")
+    assert result.code == 0
+    rows = list(csv.reader(io.StringIO(result.out)))
+    assert rows[0] == ["name", "company", "title", "emails", "phones", "tags", "kind", "cadence_days",
+                       "timezone", "notes", "source", "external_key"]
+    cells = [cell for row in rows[1:] for cell in row]
+    assert not [cell for cell in cells if cell[:1] in ("=", "+", "-", "@", "\t", "\r")]
+    names = [row[0] for row in rows[1:]]
+    assert "'=SUM(A1)" in names and "'-5 Ltd" in names and "'@everyone" in names and "[bold]x[/]" in names
+    assert "'=HYPERLINK(\"http://x\")" in [row[1] for row in rows[1:]]
+
+
+def test_csv_round_trip_keeps_hostile_names_exact(cli, tmp_path):
+    populate(cli)
+    out = tmp_path / "contacts.csv"
+    assert cli("export-contacts", "--format", "csv", "-o", str(out)).code == 0
+    other = tmp_path / "other.db"
+    result = cli("import", str(out), "--json", db=other)
+    assert result.code == 0, result.err
+    report = json.loads(result.out)
+    assert report["format"] == "csv" and report["warnings"] == []
+    assert snapshot(cli, other) == snapshot(cli)
+    assert cli("import", str(out), db=other).out.split(": ", 1)[1].startswith("0 added, 0 updated")
+
+
+def test_vcard_round_trip(cli, tmp_path):
+    populate(cli)
+    out = tmp_path / "contacts.vcf"
+    assert cli("export-contacts", "--format", "vcard", "-o", str(out)).code == 0
+    text = out.read_text(encoding="utf-8")
+    cards = list(vobject.readComponents(text))  # the library reads what we wrote
+    assert len(cards) == len(snapshot(cli))
+    assert all(card.version.value == "3.0" for card in cards)
+    other = tmp_path / "other.db"
+    assert cli("import", str(out), db=other).code == 0
+    assert snapshot(cli, other) == snapshot(cli)
+
+
+def test_json_is_every_contact_view(cli):
+    populate(cli)
+    result = cli("export-contacts", "--format", "json")
+    data = json.loads(result.out)
+    assert {"id", "name", "emails", "tags", "cadence_days", "archived", "connected_on"} <= set(data[0])
+    assert {c["name"] for c in data} == set(snapshot(cli))
+
+
+def test_exports_neutralise_terminal_controls(cli):
+    assert cli("add", "Evil\x1b]0;pwned\x07 Name\u202e", "--note", "bell\x9b31m").code == 0
+    csv_out = cli("export-contacts", "--format", "csv").out
+    vcf_out = cli("export-contacts", "--format", "vcard").out
+    json_out = cli("export-contacts", "--format", "json").out
+    for text in (csv_out, vcf_out, json_out):
+        assert "\x1b" not in text and "\x07" not in text and "\u202e" not in text and "\x9b" not in text
+    assert json.loads(json_out)[0]["name"] == "Evil\x1b]0;pwned\x07 Name\u202e"  # JSON keeps the exact data
+
+
+def test_output_file_is_owner_only_and_replaced_atomically(cli, tmp_path):
+    populate(cli)
+    out = tmp_path / "exports" / "all.json"
+    out.parent.mkdir()
+    out.write_text("old contents")
+    out.chmod(0o644)
+    result = cli("export-contacts", "--format", "json", "-o", str(out))
+    assert result.code == 0 and result.out.startswith("wrote ")
+    assert stat.S_IMODE(out.stat().st_mode) == 0o600
+    assert json.loads(out.read_text())[0]["name"]
+    assert [p.name for p in out.parent.iterdir()] == ["all.json"]  # no temporary file left
+
+
+def test_export_to_a_missing_folder_fails_cleanly(cli, tmp_path):
+    populate(cli)
+    result = cli("export-contacts", "-o", str(tmp_path / "missing" / "x.csv"))
+    assert result.code == 1 and "No such file or directory" in result.err and "Traceback" not in result.err
