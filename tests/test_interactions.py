@@ -202,3 +202,14 @@ def test_log_is_one_row_per_call(db_path):
     cid = _contact()
     log_interaction(LogRequest(cid, "once"))
     assert Interaction.select().count() == 1
+
+
+def test_the_next_cadence_call_counts_from_when_it_happened(cli):
+    cli("add", "Back Dated", "--every", "30d")
+    cli("add", "Logged Now", "--every", "30d")
+    assert cli("log", "Back Dated", "Lunch", "--at", "2026-11-05 13:00").code == 0
+    assert cli("log", "Logged Now", "Lunch").code == 0
+    back = dt.date.fromisoformat(json.loads(cli("show", "Back Dated", "--json").out)["next_call"])
+    now = dt.date.fromisoformat(json.loads(cli("show", "Logged Now", "--json").out)["next_call"])
+    assert abs((back - dt.date(2026, 12, 5)).days) <= 5  # 30 days after the lunch, within the tolerance
+    assert abs((now - dt.date(2026, 12, 25)).days) <= 5
