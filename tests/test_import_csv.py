@@ -64,3 +64,16 @@ def test_first_and_last_name_columns_kind_cadence_timezone(db_path, tmp_path):
     ola = people["Ola Nordmann"]
     assert (ola.kind, ola.own_cadence_days, ola.timezone) == ("other", None, "")
     assert [line for line, _ in report.warnings] == [4, 4, 4]  # kind, cadence and zone named on the row's line
+
+
+def test_outlook_style_export_needs_no_map(db_path, tmp_path):
+    path = tmp_path / "outlook.csv"
+    path.write_text('"First Name","Last Name","Company","Job Title","E-mail Address","E-mail 2 Address",'
+                    '"Mobile Phone","Business Phone"\r\n'
+                    '"Kwame","Mensah","MTN","Talent Lead","kwame@mtn.example","k.mensah@example.gh",'
+                    '"+233 24 000 0000","+233 30 000 0000"\r\n', encoding="utf-8")
+    import_file(path)
+    kwame = list_contacts()[0]
+    assert (kwame.name, kwame.company, kwame.title) == ("Kwame Mensah", "MTN", "Talent Lead")
+    assert kwame.emails == ["kwame@mtn.example", "k.mensah@example.gh"]
+    assert kwame.phones == ["+233 24 000 0000", "+233 30 000 0000"]

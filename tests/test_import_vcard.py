@@ -79,3 +79,15 @@ def test_malformed_unused_property_does_not_fail_the_card(db_path, tmp_path):
     report = import_file(path)
     assert report.added == 1 and report.skipped == []
     assert by_name()["Odd Vendor"].emails == ["odd@example.org"]
+
+
+def test_unindented_base64_photo_lines_are_ignored(db_path, tmp_path):
+    # some phones write 2.1 photos without indenting the continuation lines
+    path = tmp_path / "nokia.vcf"
+    path.write_text("BEGIN:VCARD\r\nVERSION:2.1\r\nN:Virtanen;Aino\r\nPHOTO;ENCODING=BASE64;TYPE=JPEG:\r\n"
+                    "/9j/4AAQSkZJRgABAQAAAQABAAD\r\nFNvbWUrYmFzZTY0\r\nTEL+abc\r\n\r\nTEL;CELL:+358 40 123 4567\r\n"
+                    "END:VCARD\r\n", encoding="utf-8")
+    report = import_file(path)
+    assert report.skipped == []
+    aino = by_name()["Aino Virtanen"]
+    assert aino.phones == ["+358 40 123 4567"]

@@ -21,8 +21,10 @@ SYNONYMS: dict[str, tuple[str, ...]] = {
     "last_name": ("last name", "family name", "surname", "last"),
     "company": ("company", "organization", "organisation", "employer", "company name", "org"),
     "title": ("title", "job title", "position", "role"),
-    "email": ("email", "e-mail", "emails", "email address", "e-mail address", "mail"),
-    "phone": ("phone", "phones", "telephone", "tel", "mobile", "phone number"),
+    "email": ("email", "e-mail", "emails", "email address", "e-mail address", "mail", "e-mail 2 address",
+              "e-mail 3 address", "work email", "home email"),
+    "phone": ("phone", "phones", "telephone", "tel", "mobile", "phone number", "mobile phone", "business phone",
+              "home phone", "primary phone", "work phone", "cell"),
     "tags": ("tags", "tag", "labels", "groups", "categories"),
     "kind": ("kind", "relationship"),
     "cadence": ("cadence", "cadence_days", "every", "frequency"),
@@ -73,14 +75,6 @@ def resolve_columns(columns: Columns, mapping: dict[str, list[str]], path: Path)
                          f"optional: {', '.join(FIELDS[3:])}. Say which is which with --map, "
                          "e.g. --map 'name=Full Name,email=Mail'")
     return resolved
-
-
-def looks_like(columns: Columns) -> bool:
-    try:
-        resolve_columns(columns, {}, Path("-"))
-    except BadInput:
-        return False
-    return True
 
 
 def parse(text: str, path: Path, mapping: dict[str, list[str]] | None = None) -> ParseResult:

@@ -15,14 +15,7 @@ from pathlib import Path
 from planner.importers.common import ImportRecord, ParseResult, csv_rows, file_error, find_header, one_line
 
 REQUIRED = ("First Name", "Last Name")
-SIGNATURE = ("Connected On", "Position", "URL", "Email Address", "Company")
 _DATE_FORMATS = ("%d %b %Y", "%d %B %Y", "%d-%b-%y", "%d-%b-%Y", "%Y-%m-%d", "%m/%d/%Y", "%m/%d/%y")
-
-
-def looks_like(columns) -> bool:
-    """First and last name plus at least two LinkedIn columns (Google has no 'Connected On')."""
-    return all(name in columns for name in REQUIRED) and sum(name in columns for name in SIGNATURE) >= 2 \
-        and "Connected On" in columns
 
 
 def parse(text: str, path: Path) -> ParseResult:
@@ -48,7 +41,7 @@ def parse(text: str, path: Path) -> ParseResult:
             title=one_line(columns.get(row, "Position")),
             url=normalize_profile_url(one_line(columns.get(row, "URL"))),
         )
-        email = one_line(columns.get(row, "Email Address"))
+        email = one_line(columns.get(row, "Email Address") or columns.get(row, "E-mail Address"))
         if email:
             record.emails.append(email)
         connected = one_line(columns.get(row, "Connected On"))

@@ -22,7 +22,7 @@ from planner.importers.linkedin import normalize_profile_url
 USED = {"FN", "N", "ORG", "TITLE", "EMAIL", "TEL", "NOTE", "CATEGORIES", "URL",
         "X-FOLLOWUP-KIND", "X-FOLLOWUP-CADENCE", "X-FOLLOWUP-TIMEZONE", "TZ"}
 _BOUNDARY = re.compile(r"^(?:[A-Za-z0-9-]+\.)?(BEGIN|END)\s*:\s*(\S*)\s*$", re.I)
-_PROP_NAME = re.compile(r"^(?:[A-Za-z0-9-]+\.)?([A-Za-z0-9-]+)")
+_PROP_NAME = re.compile(r"^(?:[A-Za-z0-9-]+\.)?([A-Za-z0-9-]+)(?=[;:])")  # not a stray base64 line
 
 logging.getLogger("vobject").setLevel(logging.CRITICAL)  # we report skipped cards ourselves
 
