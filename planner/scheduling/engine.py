@@ -75,7 +75,7 @@ def _closeness(demand: Demand, days: list[dt.date]) -> list[float]:
 
 
 def build_plan(demands: list[Demand], pinned: list[PlanRow], cal: WorkCalendar, ps: PlanSettings,
-               *, stability: bool = True) -> tuple[list[PlanRow], int]:
+               *, stability: str = "weak") -> tuple[list[PlanRow], int]:
     """Place every demand; returns the new unpinned rows and the peak the solver was held to."""
     if not demands:
         return [], 0
@@ -111,6 +111,30 @@ def build_plan(demands: list[Demand], pinned: list[PlanRow], cal: WorkCalendar, 
     for members, placed in zip(members_of, result.placed):
         rows += _assign(members, placed, index)
     return rows, day_cap
+
+
+def plan_contacts(infos: list[ContactPlanInput], pinned: list[PlanRow], cal: WorkCalendar, ps: PlanSettings,
+                  prev: dict[tuple[int, int], dt.date] | None = None, *, stability: str = "weak") -> list[PlanRow]:
+    """The full re-plan. A new contact's first call may go anywhere in its first cadence, but its
+    recurrences follow on from wherever it lands: when the solver put such a first call away from
+    the anchor its recurrences assumed, solve once more with the recurrences re-anchored, moving as
+    little as possible of the first pass (only the contacts whose anchor changed need it)."""
+    rows, _ = build_plan(all_demands(infos, cal, ps, prev), pinned, cal, ps, stability=stability)
+    placed = {r.contact_id: r.date for r in rows if r.reason == "new" and r.seq == 0}
+    redo = {}
+    for info in infos:
+        day = placed.get(info.contact_id)
+        if day is None:
+            continue
+        demands = contact_demands(info, cal, ps)
+        if len(demands) > 1 and demands[0].ideal != day:
+            redo[info.contact_id] = replace(info, new_anchor=day)
+    if not redo:
+        return rows
+    infos = [redo.get(info.contact_id, info) for info in infos]
+    first = {(r.contact_id, r.seq): r.date for r in rows}
+    rows, _ = build_plan(all_demands(infos, cal, ps, first), pinned, cal, ps, stability="strong")
+    return rows
 
 
 def _fixed_loads(pinned: list[PlanRow], index: DayIndex) -> list[int]:
@@ -154,12 +178,17 @@ def place_incremental(infos: list[ContactPlanInput], loads: dict[dt.date, int], 
     if cal.capacity is not None:
         limit = min(limit, cal.capacity)
     rows: list[PlanRow] = []
-    for info in infos:
+    for info in seed_new_anchors(infos, loads, cal, ps):
         demands = contact_demands(info, cal, ps)
         position = 0
         while position < len(demands):
             demand = demands[position]
-            day = ps.today if demand.frozen else _best_day(demand, loads, limit, cal)
+            if demand.frozen:
+                day: dt.date | None = ps.today
+            elif demand.reason == "new" and loads[demand.ideal] + 1 <= limit and cal.is_working_day(demand.ideal):
+                day = demand.ideal  # the anchor chosen for the whole chain
+            else:
+                day = _best_day(demand, loads, limit, cal)
             if day is None:
                 return None
             loads[day] += 1
@@ -168,6 +197,29 @@ def place_incremental(infos: list[ContactPlanInput], loads: dict[dt.date, int], 
                 demands = demands[: position + 1] + contact_demands(replace(info, new_anchor=day), cal, ps)[1:]
             position += 1
     return rows
+
+
+def seed_new_anchors(infos: list[ContactPlanInput], loads: dict[dt.date, int], cal: WorkCalendar,
+                     ps: PlanSettings) -> list[ContactPlanInput]:
+    """For new contacts without a stored first call: anchor the first call on the day of its
+    window whose whole chain of recurrences fits best into the current loads (fewest windows
+    already full, then the least loaded), so their calls fit without moving others."""
+    loads = defaultdict(int, loads)
+    limit = max(loads.values(), default=0)
+    result = []
+    for info in infos:
+        demands = contact_demands(info, cal, ps)
+        if demands and demands[0].reason == "new" and info.new_anchor is None:
+            best, best_key = None, None
+            for day in cal.working_days(demands[0].window_start, demands[0].window_end):
+                chain = contact_demands(replace(info, new_anchor=day), cal, ps)[1:]
+                lows = [min(loads[d] for d in cal.working_days(c.window_start, c.window_end)) for c in chain]
+                key = (loads[day] >= limit, sum(low >= limit for low in lows), loads[day] + sum(lows), day)
+                if best_key is None or key < best_key:
+                    best, best_key = day, key
+            info = replace(info, new_anchor=best)
+        result.append(info)
+    return result
 
 
 def _best_day(demand: Demand, loads: dict[dt.date, int], limit: int, cal: WorkCalendar) -> dt.date | None:

@@ -10,7 +10,10 @@ load beyond its pinned calls leaves through segments of width `seg` whose unit c
 is the peak (the lower bound, computed apart), so the peak is met exactly.
 
 Priorities are carried by weights: lateness >> flatness >> closeness (|day - ideal| / tolerance)
->> a small bonus for leaving a call on the day it was planned before. The constraint matrix is a
+>> a small bonus for leaving a call on the day it was planned before (stability "weak": a full
+re-plan that may level and tidy the plan). With stability "strong" (re-planning after an edit)
+keeping a call on its day outweighs flatness, so within the peak the solver moves as few other
+calls as it can; "none" ignores where calls were (`--rebalance`). The constraint matrix is a
 network matrix with integer data, so the simplex optimum is integral; rounding only cleans noise.
 """
 
@@ -23,7 +26,8 @@ from dataclasses import dataclass, field
 
 from planner.errors import FollowupError
 
-MOVE_COST = 0.25  # in tolerance units: a planned call moves only to get this much closer to ideal
+WEAK_MOVE_COST = 0.25  # in tolerance units: a planned call moves only to get this much closer to ideal
+STABILITY = ("none", "weak", "strong")
 
 
 _banner_lock = threading.Lock()
@@ -82,7 +86,7 @@ def segment_width(total_calls: int, n_days: int) -> int:
 
 
 def solve(groups: list[Group], fixed: list[int], day_cap: int, *, late_horizon: int = 0,
-          stability: bool = True) -> FlowResult:
+          stability: str = "weak") -> FlowResult:
     """Place every group's calls; each day holds at most `day_cap` calls including `fixed[d]`.
 
     `late_horizon` > 0 allows calls on up to that many days after their window (when the cap binds).
@@ -95,10 +99,14 @@ def solve(groups: list[Group], fixed: list[int], day_cap: int, *, late_horizon: 
         return FlowResult([], 0)
     total = sum(g.count for g in groups)
     seg = segment_width(total + sum(fixed), n_days)
-    move = MOVE_COST if stability else 0.0
-    max_other = max((max(g.closeness) for g in groups if g.closeness), default=0.0) + move
+    if stability not in STABILITY:
+        raise ValueError(f"stability must be one of {STABILITY}")
+    weak = WEAK_MOVE_COST if stability == "weak" else 0.0
+    max_other = max((max(g.closeness) for g in groups if g.closeness), default=0.0) + weak
     weight = 2.0 * max_other + 1.0
-    late_day = weight * (2.0 * (day_cap + max(fixed, default=0)) / seg + 3.0) * 2.0
+    pwl_max = weight * (2.0 * (day_cap + max(fixed, default=0)) / seg + 3.0)  # most one call can change it
+    move = {"none": 0.0, "weak": weak, "strong": pwl_max + max_other}[stability]
+    late_day = (pwl_max + move) * 2.0
     late_count = late_day * (n_days + 1)
 
     costs: list[float] = []

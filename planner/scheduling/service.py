@@ -21,7 +21,7 @@ from planner import dates, settings
 from planner.db import write_tx
 from planner.models import Contact, ContactTag, Interaction, PlannedCall
 from planner.scheduling.calendar import WorkCalendar, load_calendar
-from planner.scheduling.engine import PlanRow, all_demands, build_plan, place_incremental
+from planner.scheduling.engine import PlanRow, place_incremental, plan_contacts, seed_new_anchors
 from planner.scheduling.stats import PlanStats, compute_stats
 from planner.scheduling.windows import NEXT_CALL_PIN_REASONS, ContactPlanInput, PlanSettings
 from planner.views import REACHED_OUTCOMES, effective_cadence
@@ -178,6 +178,7 @@ def _replan(contact_ids: list[int] | None, rebalance: bool, write: bool, horizon
             if row.pinned:
                 loads[row.date] += 1
         placed = place_incremental(infos, loads, cal, ps)
+        seeded = {i.contact_id: i for i in seed_new_anchors(infos, loads, cal, ps) if i.new_anchor}
         if placed is not None:
             old = [r for r in mine if not r.pinned]
             moved = _write(old, placed, write)
@@ -186,9 +187,13 @@ def _replan(contact_ids: list[int] | None, rebalance: bool, write: bool, horizon
     infos = load_inputs(None, everything, cal, ps.today)
     old = [r for r in everything if not r.pinned]
     prev = {} if rebalance else {(r.contact_id, r.seq): r.date for r in old}
+    if incremental:  # the peak would rise: anchor new contacts where the greedy pass put them
+        infos = [seeded.get(i.contact_id, i) for i in infos]
+        prev.update({(cid, 0): info.new_anchor for cid, info in seeded.items() if info.new_anchor})
     pinned = [r for r in everything if r.pinned]
-    demands = all_demands(infos, cal, ps, prev)
-    new_rows, _ = build_plan(demands, [r for r in pinned if r.date >= ps.today], cal, ps, stability=not rebalance)
+    # after edits, keep every call that can stay (strong); a re-plan of everyone may tidy (weak)
+    stability = "none" if rebalance else ("weak" if contact_ids is None else "strong")
+    new_rows = plan_contacts(infos, [r for r in pinned if r.date >= ps.today], cal, ps, prev, stability=stability)
     moved = _write(old, new_rows, write)
     return _result(ps, cal, pinned + new_rows, moved, full=True)
 

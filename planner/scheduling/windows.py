@@ -45,7 +45,7 @@ class ContactPlanInput:
     active: bool = True
     last_contact: dt.date | None = None
     pinned_next: tuple[dt.date, ...] = ()  # dates of pinned next-call rows (pinned/follow-up/retry)
-    today_row: tuple[dt.date, str] | None = None  # (ideal, reason) of an unpinned call stored for today
+    today_row: tuple[dt.date, str] | None = None  # (ideal, reason) of an unpinned first call stored for today
     new_anchor: dt.date | None = None  # where the stored first call of a new contact sits
 
 
@@ -60,7 +60,7 @@ class Demand:
     window_end: dt.date
     reason: str
     tol: int
-    frozen: bool = False  # today's call: the window is today alone
+    frozen: bool = False  # planned for today and still due: the solver sees today alone
     prev: dt.date | None = None  # the day it was planned on before (for stability)
 
 
@@ -87,13 +87,11 @@ def contact_demands(info: ContactPlanInput, cal: WorkCalendar, ps: PlanSettings)
     demands: list[Demand] = []
     if info.pinned_next:
         base = max(max(info.pinned_next), today)
-    elif info.today_row is not None and (info.last_contact is None or info.last_contact < today):
-        ideal, reason = info.today_row
-        demands.append(Demand(info.contact_id, 0, ideal, today, today, reason, tol, frozen=True, prev=today))
-        base = max(ideal, today)
     elif info.last_contact is None:
         start, end = clip_window(cal, today, today + (cad - 1) * DAY, today)
         anchor = info.new_anchor if info.new_anchor and start <= info.new_anchor <= end else None
+        if info.today_row is not None:
+            anchor = today
         base = anchor or today + ((cad - 1) // 2) * DAY
         demands.append(Demand(info.contact_id, 0, base, start, end, "new", tol))
     else:
@@ -107,6 +105,9 @@ def contact_demands(info: ContactPlanInput, cal: WorkCalendar, ps: PlanSettings)
             start, end = clip_window(cal, ideal - tol * DAY, ideal + tol * DAY, today)
             demands.append(Demand(info.contact_id, 0, ideal, start, end, "cadence", tol))
             base = ideal
+    if demands and info.today_row is not None and demands[0].window_start == today:
+        # already planned for today and still due today: it stays for the rest of the day
+        demands[0].frozen, demands[0].prev = True, today
     seq = 1  # seq 0 is the first call: a pinned row or the demand above
     ideal = base + cad * DAY
     while ideal <= ps.horizon_end:

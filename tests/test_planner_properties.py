@@ -1,0 +1,136 @@
+"""Property tests of the planner engine on small random instances (no database): every call on a
+working day inside its window (or counted late), peak equal to a brute-force lower bound,
+capacity respected, a re-plan of an unchanged plan moving nothing, and one edit leaving the
+other calls where they were when the peak allows."""
+
+from __future__ import annotations
+
+import datetime as dt
+import math
+from collections import Counter
+
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+
+from planner.scheduling.calendar import WorkCalendar
+from planner.scheduling.engine import PlanRow, all_demands, build_plan, place_incremental
+from planner.scheduling.stats import compute_stats
+from planner.scheduling.windows import ContactPlanInput, PlanSettings
+
+TODAY = dt.date(2026, 11, 25)
+SETTINGS = settings(max_examples=40, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+
+
+@st.composite
+def instances(draw, capacity: bool = False):
+    weekdays = draw(st.sets(st.integers(0, 6), min_size=2, max_size=6))
+    blocks = []
+    if draw(st.booleans()):
+        start = TODAY + dt.timedelta(days=draw(st.integers(0, 20)))
+        blocks.append((start, start + dt.timedelta(days=draw(st.integers(0, 6)))))
+    cap = draw(st.integers(1, 3)) if capacity else None
+    cal = WorkCalendar(frozenset(weekdays), None, tuple(blocks), cap)
+    ps = PlanSettings(TODAY, horizon_days=draw(st.integers(14, 45)), tolerance=0.15,
+                      catchup=draw(st.integers(1, 6)))
+    infos, pinned = [], []
+    for cid in range(1, draw(st.integers(1, 18)) + 1):
+        cadence = draw(st.sampled_from([3, 7, 10, 14, 30, 60]))
+        kind = draw(st.sampled_from(["new", "due", "overdue", "pinned"]))
+        last = None
+        pins: tuple[dt.date, ...] = ()
+        if kind == "due":
+            last = TODAY - dt.timedelta(days=draw(st.integers(0, cadence - 1)))
+        elif kind == "overdue":
+            last = TODAY - dt.timedelta(days=cadence + draw(st.integers(1, 20)))
+        elif kind == "pinned":
+            day = cal.next_working_day(TODAY + dt.timedelta(days=draw(st.integers(0, 15))))
+            pins = (day,)
+            pinned.append(PlanRow(cid, day, day, day, day, "pinned", True, 0))
+        infos.append(ContactPlanInput(cid, cadence, True, last, pins))
+    return cal, ps, infos, pinned
+
+
+def brute_force_bound(demands, pinned, cal: WorkCalendar) -> int:
+    """max over working-day intervals of ceil(calls whose window lies inside / working days)."""
+    last = max([d.window_end for d in demands] + [p.date for p in pinned] + [TODAY])
+    days = cal.working_days(TODAY, last)
+    sets = []
+    for d in demands:
+        sets.append({TODAY} if d.frozen else set(cal.working_days(d.window_start, d.window_end)))
+    sets += [{p.date} for p in pinned if p.date in days]
+    best = 0
+    for i, a in enumerate(days):
+        for j in range(i, len(days)):
+            b = days[j]
+            inside = sum(1 for s in sets if s and min(s) >= a and max(s) <= b)
+            best = max(best, math.ceil(inside / (j - i + 1)))
+    return best
+
+
+def loads(rows) -> Counter:
+    return Counter(r.date for r in rows)
+
+
+@SETTINGS
+@given(instances())
+def test_every_call_in_its_window_and_peak_meets_the_bound(instance):
+    cal, ps, infos, pinned = instance
+    demands = all_demands(infos, cal, ps)
+    rows, _ = build_plan(demands, pinned, cal, ps)
+    assert len(rows) == len(demands)
+    for row in rows:
+        assert row.date >= TODAY
+        assert cal.is_working_day(row.date), row
+        assert row.window_start <= row.date <= row.window_end, row
+    all_rows = rows + pinned
+    peak = max(loads(all_rows).values(), default=0)
+    assert peak == brute_force_bound(demands, pinned, cal)
+    assert compute_stats(all_rows, cal, TODAY).lower_bound == peak
+
+
+@SETTINGS
+@given(instances(capacity=True))
+def test_capacity_is_never_exceeded_and_late_calls_are_reported(instance):
+    cal, ps, infos, pinned = instance
+    demands = all_demands(infos, cal, ps)
+    rows, _ = build_plan(demands, pinned, cal, ps)
+    pinned_load = loads(pinned)
+    for day, load in loads(rows + pinned).items():
+        assert load <= max(cal.capacity, pinned_load[day]), (day, load)
+    late = [r for r in rows if r.date > r.window_end]
+    for row in rows:
+        assert cal.is_working_day(row.date) and row.date >= row.window_start
+    stats = compute_stats(rows + pinned, cal, TODAY)
+    assert stats.late == len(late)
+    if late:
+        assert stats.critical is not None and stats.critical[2] > 0
+
+
+@SETTINGS
+@given(instances())
+def test_replanning_an_unchanged_plan_moves_nothing(instance):
+    cal, ps, infos, pinned = instance
+    first, _ = build_plan(all_demands(infos, cal, ps), pinned, cal, ps)
+    prev = {(r.contact_id, r.seq): r.date for r in first}
+    again, _ = build_plan(all_demands(infos, cal, ps, prev), pinned, cal, ps)
+    assert {(r.contact_id, r.seq): r.date for r in again} == prev
+
+
+@SETTINGS
+@given(instances(), st.data())
+def test_one_edit_leaves_the_others_in_place_when_the_peak_allows(instance, data):
+    cal, ps, infos, pinned = instance
+    rows, _ = build_plan(all_demands(infos, cal, ps), pinned, cal, ps)
+    peak = max(loads(rows + pinned).values(), default=0)
+    edited = data.draw(st.sampled_from(infos))
+    changed = ContactPlanInput(edited.contact_id, data.draw(st.sampled_from([7, 30, 90])), True,
+                               TODAY - dt.timedelta(days=data.draw(st.integers(0, 100))), edited.pinned_next)
+    others = [r for r in rows + pinned if r.contact_id != edited.contact_id]
+    mine_pinned = [r for r in pinned if r.contact_id == edited.contact_id]
+    placed = place_incremental([changed], loads(others + mine_pinned), cal, ps)
+    if placed is None:
+        return  # the peak would rise: the service falls back to a full re-plan
+    after = others + mine_pinned + placed
+    assert max(loads(after).values(), default=0) <= peak
+    for row in placed:
+        assert cal.is_working_day(row.date) and row.window_start <= row.date <= row.window_end

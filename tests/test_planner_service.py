@@ -1,0 +1,234 @@
+"""The planner service on real SQLite files: staggering an import, catching up overdue contacts,
+holidays and blocks, pins, stability of single edits, today's calls, stale plans, two writers."""
+
+from __future__ import annotations
+
+import datetime as dt
+import os
+import subprocess
+import sys
+from collections import Counter
+
+from planner import dates, plan_hooks, settings
+from planner.contacts import ContactFields, add_contact, edit_contact, set_archived
+from planner.db import write_tx
+from planner.models import Contact, Interaction, PlannedCall
+from planner.scheduling import service
+from planner.scheduling.calendar import load_calendar
+
+TODAY = dt.date(2026, 11, 25)
+DAY = dt.timedelta(days=1)
+
+
+def bulk_contacts(n: int, cadence: int | None, **extra) -> list[int]:
+    """Contacts added the way an import adds them: one transaction, then one hook call."""
+    with write_tx():
+        first = Contact.insert_many([{"name": f"Person {i}", "cadence_days": cadence, **extra} for i in range(n)]).execute()
+    ids = list(range(first - n + 1, first + 1))
+    plan_hooks.contacts_changed(ids)
+    return ids
+
+
+def reached(contact_id: int, day: dt.date) -> None:
+    with write_tx():
+        Interaction.create(contact=contact_id, happened_at=dt.datetime.combine(day, dt.time(12)), outcome="spoke")
+
+
+def free_rows() -> dict[tuple[int, int], dt.date]:
+    return {(r.contact_id, r.seq): r.date for r in PlannedCall.select().where(PlannedCall.pinned == False)}  # noqa: E712
+
+
+def load_by_day() -> Counter:
+    return Counter(r.date for r in PlannedCall.select(PlannedCall.date))
+
+
+def test_an_import_of_240_new_contacts_is_staggered_flat_over_six_months(db_path):
+    bulk_contacts(240, 182)
+    rows = list(PlannedCall.select())
+    assert len(rows) == 240 and all(r.reason == "new" and not r.pinned for r in rows)
+    cal = load_calendar()
+    window = cal.working_days(TODAY, TODAY + 181 * DAY)
+    loads = load_by_day()
+    assert all(TODAY <= day <= TODAY + 181 * DAY and cal.is_working_day(day) for day in loads)
+    # 240 calls over 130 working days: every working day gets 1 or 2, never 3 (flat, peak = LB = 2)
+    assert [loads.get(day, 0) for day in window].count(0) == 0
+    assert max(loads.values()) == 2 and min(loads.values()) == 1
+    stats = service.plan_summary().stats
+    assert stats.peak == stats.lower_bound == 2
+
+
+def test_overdue_contacts_are_caught_up_over_the_catchup_span_without_a_day_one_spike(db_path):
+    ids = bulk_contacts(60, 90)
+    with write_tx():
+        for i, cid in enumerate(ids):
+            Interaction.create(contact=cid, happened_at=dt.datetime.combine(TODAY - (100 + i) * DAY, dt.time(12)),
+                               outcome="spoke")
+    service.update_plan(None)
+    cal = load_calendar()
+    span = cal.working_days(TODAY, cal.add_working_days(TODAY, 9))
+    loads = load_by_day()
+    first_calls = [r for r in PlannedCall.select().where(PlannedCall.seq == 0)]
+    assert all(r.reason == "catch-up" and r.date in span for r in first_calls)
+    assert [loads[d] for d in span] == [6] * 10  # 60 over 10 working days: 6 each, day one included
+
+
+def test_holidays_and_blocks_get_no_calls(db_path):
+    settings.set_value("holidays", "DE")
+    service.add_block(dt.date(2026, 12, 28), dt.date(2027, 1, 8), "vacation")
+    bulk_contacts(120, 30)
+    with write_tx():
+        for cid in range(1, 121):
+            Interaction.create(contact=cid, happened_at=dt.datetime(2026, 11, 26 + cid % 4, 12), outcome="spoke")
+    service.update_plan(None)
+    days = set(load_by_day())
+    assert not any(dt.date(2026, 12, 28) <= d <= dt.date(2027, 1, 8) for d in days)
+    assert dt.date(2026, 12, 25) not in days and dt.date(2026, 12, 26) not in days  # Christmas holidays in DE
+    assert all(d.weekday() < 5 for d in days)
+    summary = service.plan_summary(dt.date(2026, 12, 24), 6)
+    why = {d.date: d.why_not for d in summary.days}
+    assert why[dt.date(2026, 12, 25)].startswith("holiday: ")
+    assert why[dt.date(2026, 12, 27)] == "weekend"
+    assert why[dt.date(2026, 12, 28)] == "blocked: vacation"
+
+
+def test_unblocking_part_of_a_range_splits_it(db_path):
+    service.add_block(dt.date(2026, 12, 24), dt.date(2027, 1, 2), "vacation")
+    service.remove_block(dt.date(2026, 12, 28), dt.date(2026, 12, 28))
+    assert [(b.start, b.end, b.note) for b in service.list_blocks()] == [
+        (dt.date(2026, 12, 24), dt.date(2026, 12, 27), "vacation"),
+        (dt.date(2026, 12, 29), dt.date(2027, 1, 2), "vacation")]
+
+
+def test_pinned_rows_are_never_rewritten_and_count_towards_their_day(db_path):
+    ids = bulk_contacts(30, 14)
+    view = service.pin(ids[0], dt.date(2026, 12, 2))
+    with write_tx():
+        PlannedCall.create(contact=ids[1], date=dt.date(2026, 12, 2), ideal=dt.date(2026, 12, 2),
+                           window_start=dt.date(2026, 12, 2), window_end=dt.date(2026, 12, 2),
+                           reason="thank-you", pinned=True, favor=7)
+    before = sorted((r.id, r.date, r.reason) for r in PlannedCall.select().where(PlannedCall.pinned == True))  # noqa: E712
+    service.update_plan(None, rebalance=True)
+    after = sorted((r.id, r.date, r.reason) for r in PlannedCall.select().where(PlannedCall.pinned == True))  # noqa: E712
+    assert before == after and view.date == dt.date(2026, 12, 2)
+    # the pinned call is the contact's next call: no other call of theirs before the next cadence
+    mine = sorted(r.date for r in PlannedCall.select().where(PlannedCall.contact == ids[0]))
+    assert mine[0] == dt.date(2026, 12, 2) and mine[1] >= dt.date(2026, 12, 2) + 12 * DAY
+    # the thank-you is an extra task: contact 2 still has its own next call
+    assert PlannedCall.select().where(PlannedCall.contact == ids[1], PlannedCall.pinned == False).count() >= 1  # noqa: E712
+
+
+def _two_hundred_monthly_contacts() -> list[int]:
+    ids = bulk_contacts(200, 30)
+    with write_tx():
+        for i, cid in enumerate(ids):
+            Interaction.create(contact=cid, happened_at=dt.datetime.combine(TODAY - (i % 29) * DAY, dt.time(9)),
+                               outcome="spoke")
+    service.update_plan(None)
+    return ids
+
+
+def test_one_edit_leaves_every_other_call_in_place_when_the_peak_allows(db_path):
+    ids = _two_hundred_monthly_contacts()
+    before = free_rows()
+    edit_contact(ids[5], ContactFields(cadence_days=60))
+    later = add_contact(ContactFields(name="Yearly", cadence_days=365))
+    reached(later.id, TODAY - 20 * DAY)
+    plan_hooks.contacts_changed([later.id])
+    set_archived(ids[9], True)
+    after = free_rows()
+    changed = {ids[5], ids[9]}
+    kept = {k: v for k, v in before.items() if k[0] not in changed}
+    assert {k: v for k, v in after.items() if k in kept} == kept
+    assert not any(k[0] == ids[9] for k in after)  # archived: no unpinned rows
+    assert after[(later.id, 0)] >= TODAY + 345 * DAY - 60 * DAY
+
+
+def test_an_edit_that_would_raise_the_peak_moves_few_others_and_keeps_the_bound(db_path):
+    _two_hundred_monthly_contacts()
+    before = free_rows()
+    peak = service.plan_summary().stats.peak
+    with write_tx():
+        newcomer = Contact.create(name="Newcomer", cadence_days=30)
+    result = service.replan([newcomer.id])
+    assert result.stats.peak == result.stats.lower_bound == peak
+    moved = sum(1 for k, v in free_rows().items() if k in before and before[k] != v)
+    assert moved == result.moved and moved <= 0.1 * len(before)
+
+
+def test_a_logged_call_moves_the_next_one_a_cadence_on(db_path):
+    (cid,) = bulk_contacts(1, 30)
+    reached(cid, TODAY)
+    plan_hooks.contacts_changed([cid])
+    first = PlannedCall.get((PlannedCall.contact == cid) & (PlannedCall.seq == 0))
+    assert first.reason == "cadence" and first.ideal == TODAY + 30 * DAY
+    assert abs((first.date - first.ideal).days) <= 4
+
+
+def test_the_next_call_is_stored_even_beyond_the_horizon(db_path):
+    (cid,) = bulk_contacts(1, 365)
+    reached(cid, TODAY - 10 * DAY)
+    plan_hooks.contacts_changed([cid])
+    rows = list(PlannedCall.select().where(PlannedCall.contact == cid))
+    assert len(rows) == 1 and rows[0].ideal == TODAY + 355 * DAY
+    assert rows[0].date > TODAY + settings.get("horizon") * DAY
+
+
+def test_no_cadence_contacts_are_not_planned(db_path):
+    bulk_contacts(3, None, no_cadence=True)
+    assert PlannedCall.select().count() == 0
+
+
+def test_todays_calls_stay_put_for_the_day(db_path):
+    bulk_contacts(40, 14)
+    today_ids = {r.contact_id for r in PlannedCall.select().where(PlannedCall.date == TODAY)}
+    assert today_ids
+    bulk_contacts(200, 14)  # a big import: full re-plan
+    service.update_plan(None, rebalance=True)
+    assert today_ids <= {r.contact_id for r in PlannedCall.select().where(PlannedCall.date == TODAY)}
+
+
+def test_a_plan_from_an_earlier_day_is_refreshed(db_path):
+    bulk_contacts(50, 14)
+    dates.set_today(TODAY + 7 * DAY)
+    assert service.refresh_if_stale() is True
+    assert PlannedCall.select().where(PlannedCall.date < TODAY + 7 * DAY).count() == 0
+    assert service.refresh_if_stale() is False
+
+
+def test_snooze_onto_a_weekend_goes_to_monday_and_recurrences_follow(db_path):
+    (cid,) = bulk_contacts(1, 14)
+    view = service.snooze(cid, dt.date(2026, 12, 5))  # a Saturday
+    assert view.date == dt.date(2026, 12, 7) and view.pinned and view.reason == "pinned"
+    later = [r for r in PlannedCall.select().where(PlannedCall.contact == cid, PlannedCall.pinned == False)]  # noqa: E712
+    assert later and min(r.ideal for r in later) == dt.date(2026, 12, 21)
+    skipped = service.skip_cycle(cid)
+    assert skipped.date == dt.date(2026, 12, 21) and skipped.note == "skipped a cycle"
+    assert service.unpin(cid) is not None
+    assert PlannedCall.select().where(PlannedCall.contact == cid, PlannedCall.pinned == True).count() == 0  # noqa: E712
+
+
+def test_planned_calls_lists_a_date_range_with_names(db_path):
+    (cid,) = bulk_contacts(1, 14)
+    service.pin(cid, dt.date(2026, 11, 27))
+    calls = service.planned_calls(dt.date(2026, 11, 27), dt.date(2026, 11, 27))
+    assert [(c.contact_id, c.contact_name, c.reason) for c in calls] == [(cid, "Person 0", "pinned")]
+
+
+def test_two_processes_replanning_at_once_both_succeed(db_path, tmp_path):
+    bulk_contacts(100, 30)
+    script = (
+        "import sys, datetime as dt\n"
+        "from planner import dates\nfrom planner.db import open_database\n"
+        "from planner.scheduling import service\n"
+        "dates.set_today(dt.date(2026, 11, 25))\nopen_database(sys.argv[1])\n"
+        "for i in range(8):\n"
+        "    service.update_plan(None, rebalance=i % 2 == 0)\n"
+        "    service.update_plan([1 + i])\n"
+    )
+    env = dict(os.environ)
+    procs = [subprocess.Popen([sys.executable, "-c", script, str(db_path)], stderr=subprocess.PIPE, env=env)
+             for _ in range(2)]
+    errors = [p.communicate(timeout=120)[1].decode() for p in procs]
+    assert [p.returncode for p in procs] == [0, 0], errors
+    per_contact = Counter(r.contact_id for r in PlannedCall.select().where(PlannedCall.seq == 0))
+    assert set(per_contact.values()) == {1} and len(per_contact) == 100
