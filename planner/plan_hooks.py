@@ -10,14 +10,15 @@ from collections.abc import Iterable
 
 
 def contacts_changed(contact_ids: Iterable[int]) -> None:
-    """Re-plan the given contacts (and move others only if the peak would otherwise rise)."""
-    from planner.scheduling.service import update_plan
+    """Re-plan the given contacts (and move others only if the peak would otherwise rise).
+    The plan's figures are not computed here: nobody reads them after an edit."""
+    from planner.scheduling.service import replan
 
-    update_plan(list(contact_ids))
+    replan(list(contact_ids))
 
 
 def settings_changed() -> None:
     """Workdays, holidays, capacity, horizon or cadences changed: re-plan everyone, stably."""
-    from planner.scheduling.service import update_plan
+    from planner.scheduling.service import replan
 
-    update_plan(None)
+    replan(None)

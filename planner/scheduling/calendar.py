@@ -74,10 +74,16 @@ class WorkCalendar:
         if not self.weekdays:
             raise BadInput("workdays: no working weekday configured")
         day = day if include else day + dt.timedelta(days=1)
+        key = ("next", day)
+        found = self._cache.get(key)
+        if found is not None:
+            return found
+        probe = day
         for _ in range(3660):
-            if self.is_working_day(day):
-                return day
-            day += dt.timedelta(days=1)
+            if self.is_working_day(probe):
+                self._cache[key] = probe
+                return probe
+            probe += dt.timedelta(days=1)
         raise BadInput("no working day in the next ten years: check workdays and blocks")
 
     def add_working_days(self, day: dt.date, count: int) -> dt.date:

@@ -69,7 +69,7 @@ def all_demands(infos: list[ContactPlanInput], cal: WorkCalendar, ps: PlanSettin
 
 
 def _closeness(demand: Demand, days: list[dt.date]) -> list[float]:
-    if demand.reason == "new":  # anywhere in the first cadence is as good: only flatness decides
+    if demand.reason == "new" and not demand.chained:  # anywhere in the first cadence is as good
         return [0.0] * len(days)
     return [abs((day - demand.ideal).days) / demand.tol for day in days]
 
@@ -117,23 +117,31 @@ def plan_contacts(infos: list[ContactPlanInput], pinned: list[PlanRow], cal: Wor
                   prev: dict[tuple[int, int], dt.date] | None = None, *, stability: str = "weak") -> list[PlanRow]:
     """The full re-plan. A new contact's first call may go anywhere in its first cadence, but its
     recurrences follow on from wherever it lands: when the solver put such a first call away from
-    the anchor its recurrences assumed, solve once more with the recurrences re-anchored, moving as
-    little as possible of the first pass (only the contacts whose anchor changed need it)."""
-    rows, _ = build_plan(all_demands(infos, cal, ps, prev), pinned, cal, ps, stability=stability)
-    placed = {r.contact_id: r.date for r in rows if r.reason == "new" and r.seq == 0}
-    redo = {}
-    for info in infos:
-        day = placed.get(info.contact_id)
-        if day is None:
-            continue
-        demands = contact_demands(info, cal, ps)
-        if len(demands) > 1 and demands[0].ideal != day:
-            redo[info.contact_id] = replace(info, new_anchor=day)
+    the anchor its recurrences assumed, those recurrences are re-anchored and placed again around
+    everything else (a small second solve held to the same peak; a full one if that cannot hold)."""
+    demands = all_demands(infos, cal, ps, prev)
+    rows, peak = build_plan(demands, pinned, cal, ps, stability=stability)
+    firsts = {d.contact_id: d for d in demands if d.seq == 0 and d.reason == "new"}
+    chained = {d.contact_id for d in demands if d.seq == 1}
+    redo: dict[int, ContactPlanInput] = {}
+    by_id = {info.contact_id: info for info in infos}
+    for row in rows:
+        first = firsts.get(row.contact_id)
+        if row.seq == 0 and first is not None and row.contact_id in chained and row.date != first.ideal:
+            redo[row.contact_id] = replace(by_id[row.contact_id], new_anchor=row.date)
     if not redo:
         return rows
-    infos = [redo.get(info.contact_id, info) for info in infos]
-    first = {(r.contact_id, r.seq): r.date for r in rows}
-    rows, _ = build_plan(all_demands(infos, cal, ps, first), pinned, cal, ps, stability="strong")
+    keep = [r for r in rows if r.contact_id not in redo or r.seq == 0]
+    again = [d for info in redo.values() for d in contact_demands(info, cal, ps)[1:]]
+    extra, new_peak = build_plan(again, pinned + keep, cal, ps, stability="none")  # keep: fixed loads
+    if new_peak <= peak and not any(r.date > r.window_end for r in extra):
+        return keep + extra
+    placed = {(r.contact_id, r.seq): r.date for r in rows}
+    demands = [d for d in demands if d.contact_id not in redo or d.seq == 0] + again
+    for demand in demands:
+        if not demand.frozen:
+            demand.prev = placed.get((demand.contact_id, demand.seq))
+    rows, _ = build_plan(demands, pinned, cal, ps, stability="strong")
     return rows
 
 

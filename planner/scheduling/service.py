@@ -13,7 +13,6 @@ from __future__ import annotations
 import datetime as dt
 import zoneinfo
 from collections import defaultdict
-from dataclasses import dataclass
 
 from peewee import fn
 
@@ -34,16 +33,29 @@ _COLUMNS = (PlannedCall.id, PlannedCall.contact, PlannedCall.date, PlannedCall.i
             PlannedCall.seq, PlannedCall.favor, PlannedCall.note)
 
 
-@dataclass
 class PlanResult:
-    """A plan computed (and stored unless it was a dry run)."""
+    """A plan computed (and stored unless it was a dry run). After an incremental update the
+    rows and figures are read back from the database only when asked for, so an edit stays fast."""
 
-    today: dt.date
-    horizon_end: dt.date
-    rows: list[PlanRow]  # every row of the plan, pinned ones included, by date
-    stats: PlanStats
-    moved: int  # unpinned calls whose day changed
-    full: bool  # True: the flow model ran; False: incremental placement
+    def __init__(self, today: dt.date, horizon_end: dt.date, rows: list[PlanRow] | None,
+                 stats: PlanStats | None, moved: int, full: bool, cal: WorkCalendar) -> None:
+        self.today, self.horizon_end = today, horizon_end
+        self.moved = moved  # unpinned calls whose day changed
+        self.full = full  # True: the flow model ran; False: incremental placement
+        self._rows, self._stats, self._cal = rows, stats, cal
+
+    @property
+    def rows(self) -> list[PlanRow]:
+        """Every row of the plan, pinned ones included, by date."""
+        if self._rows is None:
+            self._rows = sorted(stored_rows(), key=lambda r: (r.date, r.contact_id, r.seq))
+        return self._rows
+
+    @property
+    def stats(self) -> PlanStats:
+        if self._stats is None:
+            self._stats = compute_stats(self.rows, self._cal, self.today)
+        return self._stats
 
 
 def plan_settings(horizon: int | None = None) -> PlanSettings:
@@ -162,32 +174,27 @@ def refresh_if_stale() -> bool:
 def _replan(contact_ids: list[int] | None, rebalance: bool, write: bool, horizon: int | None) -> PlanResult:
     ps = plan_settings(horizon)
     cal = load_calendar()
-    everything = stored_rows()
-    stale = any(not r.pinned and r.date < ps.today for r in everything)
-    incremental = (contact_ids is not None and not rebalance and not stale and horizon is None
-                   and len(set(contact_ids)) <= INCREMENTAL_LIMIT)
+    incremental = (contact_ids is not None and not rebalance and horizon is None
+                   and len(set(contact_ids)) <= INCREMENTAL_LIMIT and not _stale(ps.today))
+    seeded: dict[int, ContactPlanInput] = {}
     if incremental:
-        changed = set(contact_ids or [])
-        others = [r for r in everything if r.contact_id not in changed]
-        mine = [r for r in everything if r.contact_id in changed]
-        infos = load_inputs(sorted(changed), mine, cal, ps.today)
-        loads: dict[dt.date, int] = defaultdict(int)
-        for row in others:
-            loads[row.date] += 1
+        changed = sorted(set(contact_ids or []))
+        mine = stored_rows(changed)
+        infos = load_inputs(changed, mine, cal, ps.today)
+        loads = _loads_without(changed, ps.today)
         for row in mine:
             if row.pinned:
                 loads[row.date] += 1
         placed = place_incremental(infos, loads, cal, ps)
-        seeded = {i.contact_id: i for i in seed_new_anchors(infos, loads, cal, ps) if i.new_anchor}
         if placed is not None:
-            old = [r for r in mine if not r.pinned]
-            moved = _write(old, placed, write)
-            rows = others + [r for r in mine if r.pinned] + placed
-            return _result(ps, cal, rows, moved, full=False)
+            moved = _write([r for r in mine if not r.pinned], placed, write)
+            return PlanResult(ps.today, ps.horizon_end, None, None, moved, False, cal)
+        seeded = {i.contact_id: i for i in seed_new_anchors(infos, loads, cal, ps) if i.new_anchor}
+    everything = stored_rows()
     infos = load_inputs(None, everything, cal, ps.today)
     old = [r for r in everything if not r.pinned]
     prev = {} if rebalance else {(r.contact_id, r.seq): r.date for r in old}
-    if incremental:  # the peak would rise: anchor new contacts where the greedy pass put them
+    if seeded:  # the peak would rise: anchor new contacts where their chain fits best
         infos = [seeded.get(i.contact_id, i) for i in infos]
         prev.update({(cid, 0): info.new_anchor for cid, info in seeded.items() if info.new_anchor})
     pinned = [r for r in everything if r.pinned]
@@ -195,12 +202,23 @@ def _replan(contact_ids: list[int] | None, rebalance: bool, write: bool, horizon
     stability = "none" if rebalance else ("weak" if contact_ids is None else "strong")
     new_rows = plan_contacts(infos, [r for r in pinned if r.date >= ps.today], cal, ps, prev, stability=stability)
     moved = _write(old, new_rows, write)
-    return _result(ps, cal, pinned + new_rows, moved, full=True)
+    rows = sorted(pinned + new_rows, key=lambda r: (r.date, r.contact_id, r.seq))
+    return PlanResult(ps.today, ps.horizon_end, rows, None, moved, True, cal)
 
 
-def _result(ps: PlanSettings, cal: WorkCalendar, rows: list[PlanRow], moved: int, *, full: bool) -> PlanResult:
-    rows.sort(key=lambda r: (r.date, r.contact_id, r.seq))
-    return PlanResult(ps.today, ps.horizon_end, rows, compute_stats(rows, cal, ps.today), moved, full)
+def _stale(today: dt.date) -> bool:
+    return PlannedCall.select().where(PlannedCall.pinned == False, PlannedCall.date < today).exists()  # noqa: E712
+
+
+def _loads_without(contact_ids: list[int], today: dt.date) -> dict[dt.date, int]:
+    """Calls per day from today on, leaving out the given contacts' rows."""
+    query = (PlannedCall.select(PlannedCall.date, fn.COUNT(PlannedCall.id))
+             .where(PlannedCall.date >= today, PlannedCall.contact.not_in(contact_ids))
+             .group_by(PlannedCall.date))
+    loads: dict[dt.date, int] = defaultdict(int)
+    for day, count in query.tuples():
+        loads[_as_date(day)] += count
+    return loads
 
 
 def _write(old: list[PlanRow], new: list[PlanRow], write: bool) -> int:

@@ -62,6 +62,7 @@ class Demand:
     tol: int
     frozen: bool = False  # planned for today and still due: the solver sees today alone
     prev: dt.date | None = None  # the day it was planned on before (for stability)
+    chained: bool = False  # a new contact's first call with recurrences following on from it
 
 
 def tolerance_days(cadence: int, fraction: float) -> int:
@@ -115,4 +116,6 @@ def contact_demands(info: ContactPlanInput, cal: WorkCalendar, ps: PlanSettings)
         demands.append(Demand(info.contact_id, seq, ideal, start, end, "cadence", tol))
         seq += 1
         ideal += cad * DAY
+    if seq > 1 and demands and demands[0].reason == "new":
+        demands[0].chained = True
     return demands
