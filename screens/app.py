@@ -15,7 +15,7 @@ from pathlib import Path
 from textual import events, work
 from textual.app import App
 from textual.binding import Binding
-from textual.screen import Screen
+from textual.screen import ModalScreen, Screen
 
 from screens.commands import FollowupCommands
 from screens.messages import DataChanged
@@ -128,6 +128,13 @@ class FollowupApp(App[int]):
         self.set_class(event.size.width < NARROW_WIDTH, "-narrow")
 
     # ----------------------------------------------------------------- actions
+    def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
+        """No mode switch or second quick-log under a dialog: `2` typed in a form must not move the
+        screen underneath, and a dialog must be finished or closed first."""
+        if action in {"switch_mode", "quick_log"} and isinstance(self.screen, ModalScreen):
+            return False
+        return True
+
     def action_quick_log(self) -> None:
         from screens.quick_log import QuickLogScreen
 

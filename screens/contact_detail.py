@@ -1,0 +1,210 @@
+"""One contact in full (`enter` on the contacts table): details, notes, planned calls, history,
+favours both ways. Loaded in a worker; reloads on `DataChanged`; l/e/f act on this contact."""
+
+from __future__ import annotations
+
+import datetime as dt
+import textwrap
+from dataclasses import dataclass, field
+
+from textual import work
+from textual.app import ComposeResult
+from textual.binding import Binding
+from textual.containers import VerticalScroll
+from textual.content import Content
+from textual.screen import Screen
+from textual.widgets import Footer, Header, Static
+
+from planner import dates
+from planner.cadence import describe_cadence
+from planner.errors import FollowupError
+from planner.textsafe import clean_block
+from screens.messages import DataChanged
+from screens.text import safe_markup, user_block, user_text
+
+
+@dataclass
+class DetailData:
+    view: object
+    history: list = field(default_factory=list)
+    favors: list = field(default_factory=list)
+    planned: list = field(default_factory=list)
+
+
+def load_detail(contact_id: int) -> DetailData:
+    """Everything the screen shows, read in one go (called from a thread worker)."""
+    from planner.contacts import get_view
+    from planner.interactions import history
+    from planner.ledger import contact_ledger
+
+    view = get_view(contact_id)
+    data = DetailData(view, history(contact_id, limit=50), contact_ledger(contact_id))
+    try:
+        from planner.scheduling.service import planned_calls
+    except ImportError:  # the planner engine without the listing: the next call is still shown
+        return data
+    today = dates.today()
+    data.planned = [c for c in planned_calls(today - dt.timedelta(days=365), today + dt.timedelta(days=730))
+                    if c.contact_id == contact_id]
+    return data
+
+
+def _lines(*parts: Content) -> Content:
+    return Content("\n").join(parts)
+
+
+def render_summary(view) -> Content:
+    cadence = describe_cadence(view.cadence_days) if view.cadence_days else "never scheduled"
+    source = {"contact": "own", "default": "default", None: ""}.get(view.cadence_from, view.cadence_from or "")
+    rows = [
+        safe_markup("[b]$name[/b]", name=view.name),
+        safe_markup("$title · $company", title=view.title or "—", company=view.company or "—"),
+        safe_markup("Kind: $kind   Every: $cadence ($source)   Balance: $balance",
+                    kind=view.kind, cadence=cadence, source=source or "—", balance=f"{view.balance:+d}"),
+        safe_markup("Emails: $v", v=", ".join(view.emails) or "—"),
+        safe_markup("Phones: $v", v=", ".join(view.phones) or "—"),
+        safe_markup("Tags: $v", v=", ".join(view.tags) or "—"),
+        safe_markup("Time zone: $v", v=view.timezone or "—"),
+    ]
+    if view.archived:
+        rows.append(safe_markup("[b]Archived[/b]"))
+    return _lines(*rows)
+
+
+def render_history(items: list) -> Content:
+    if not items:
+        return user_text("Nothing logged yet.")
+    rows = []
+    for item in items:
+        when = item.happened_at.strftime("%Y-%m-%d %H:%M")
+        rows.append(safe_markup("[b]$when[/b] $kind $outcome$dur · $summary", when=when, kind=item.kind,
+                                outcome=item.outcome, dur=f" {item.duration_min} min" if item.duration_min else "",
+                                summary=item.summary or "—"))
+        if item.notes and item.notes.strip() != (item.summary or "").strip():
+            rows.append(Content(textwrap.indent(clean_block(item.notes.strip()), "    ")))
+    return _lines(*rows)
+
+
+def render_favors(favors: list) -> Content:
+    if not favors:
+        return user_text("No favours recorded.")
+    rows = []
+    for favor in favors:
+        state = ""
+        if favor.direction == "received":
+            state = " · thanked" if favor.thanked_at else (f" · thank by {favor.thank_due:%d %b}"
+                                                          if favor.thank_due else "")
+        rows.append(safe_markup("$day $direction $kind (weight $weight)$state · $note",
+                                day=f"{favor.date:%Y-%m-%d}", direction=favor.direction, kind=favor.kind,
+                                weight=favor.weight, state=state, note=favor.note or "—"))
+    return _lines(*rows)
+
+
+def render_planned(view, planned: list) -> Content:
+    if planned:
+        rows = [safe_markup("$day $reason$pin", day=f"{c.date:%a %Y-%m-%d}", reason=c.reason,
+                            pin=" (pinned)" if c.pinned else "") for c in planned[:12]]
+        return _lines(*rows)
+    if view.next_call:
+        return safe_markup("Next call $day ($reason)", day=f"{view.next_call:%a %Y-%m-%d}",
+                           reason=view.next_reason or "cadence")
+    return user_text("No call planned.")
+
+
+class ContactDetailScreen(Screen):
+    """Pushed over the contacts screen; escape, q or backspace goes back."""
+
+    BINDINGS = [
+        Binding("escape,q,backspace", "back", "Back", id="detail.back"),
+        Binding("l", "log", "Log", id="detail.log", tooltip="Log a call with this contact"),
+        Binding("e", "edit", "Edit", id="detail.edit", tooltip="Edit this contact"),
+        Binding("f", "favor", "Favour", id="detail.favor", tooltip="Record a favour given or received"),
+    ]
+
+    def __init__(self, contact_id: int) -> None:
+        super().__init__()
+        self.contact_id = contact_id
+        self.data: DetailData | None = None
+
+    def compose(self) -> ComposeResult:
+        yield Header()
+        with VerticalScroll(id="detail"):
+            yield Static(user_text("Loading…"), id="detail-summary")
+            yield Static(user_text("Notes"), classes="section-title")
+            yield Static(user_text(""), id="detail-notes")
+            yield Static(user_text("Planned calls"), classes="section-title")
+            yield Static(user_text(""), id="detail-planned")
+            yield Static(user_text("History"), classes="section-title")
+            yield Static(user_text(""), id="detail-history")
+            yield Static(user_text("Favours"), classes="section-title")
+            yield Static(user_text(""), id="detail-favors")
+        yield Footer()
+
+    def on_mount(self) -> None:
+        self.load()
+
+    def highlighted_contact_id(self) -> int | None:
+        return self.contact_id
+
+    def on_data_changed(self, message: DataChanged) -> None:
+        if message.contact_ids is None or self.contact_id in message.contact_ids:
+            self.load()
+
+    @work(thread=True, exclusive=True, group="detail-load")
+    def load(self) -> None:
+        try:
+            data = load_detail(self.contact_id)
+        except Exception as exc:
+            text = str(exc) if isinstance(exc, FollowupError) else f"{exc.__class__.__name__}: {exc}"
+            self.app.call_from_thread(self._show_error, text)
+            return
+        self.app.call_from_thread(self._show, data)
+
+    def _show_error(self, message: str) -> None:
+        self.query_one("#detail-summary", Static).update(user_text(f"Could not load the contact: {message}"))
+
+    def _show(self, data: DetailData) -> None:
+        self.data = data
+        self.query_one("#detail-summary", Static).update(render_summary(data.view))
+        self.query_one("#detail-notes", Static).update(user_block(data.view.notes) if data.view.notes.strip()
+                                                       else user_text("—"))
+        self.query_one("#detail-planned", Static).update(render_planned(data.view, data.planned))
+        self.query_one("#detail-history", Static).update(render_history(data.history))
+        self.query_one("#detail-favors", Static).update(render_favors(data.favors))
+
+    def action_back(self) -> None:
+        self.app.pop_screen()
+
+    def action_log(self) -> None:
+        from screens.quick_log import QuickLogScreen
+
+        self.app.push_screen(QuickLogScreen(contact_id=self.contact_id))
+
+    def action_edit(self) -> None:
+        from screens.contact_form import ContactForm
+
+        if self.data is not None:
+            self.app.push_screen(ContactForm(self.data.view), callback=self._saved)
+
+    def _saved(self, view) -> None:
+        if view is not None:
+            self.notify(safe_markup("Saved $name", name=view.name))
+            self.app.post_message(DataChanged([view.id]))
+
+    def action_favor(self) -> None:
+        from screens.favor_dialog import FavorDirection
+        from screens.favor_entry import FavorEntry
+
+        if self.data is None:
+            return
+        name = self.data.view.name
+
+        def chosen(direction: str | None) -> None:
+            if direction:
+                self.app.push_screen(FavorEntry(self.contact_id, name, direction), callback=stored)
+
+        def stored(favor) -> None:
+            if favor is not None:
+                self.app.post_message(DataChanged([self.contact_id]))
+
+        self.app.push_screen(FavorDirection(name), callback=chosen)

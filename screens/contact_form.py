@@ -1,0 +1,182 @@
+"""Add or edit a contact (`n`, `e`): one modal, validation errors shown under the field at fault.
+
+The save runs in a worker through `planner.contacts`; a rejected value (a bad email, an unknown
+time zone, an unreadable cadence) is shown next to its field and nothing typed is lost. When
+editing, only the fields the user changed are sent, so a value shown in its neutralised display
+form is never written back over the stored one.
+"""
+
+from __future__ import annotations
+
+from textual import on, work
+from textual.app import ComposeResult
+from textual.binding import Binding
+from textual.containers import Horizontal, VerticalScroll
+from textual.screen import ModalScreen
+from textual.widgets import Button, Input, Label, Select, Static, TextArea
+
+from planner.cadence import describe_cadence
+from planner.errors import BadInput, FollowupError
+from planner.models import CONTACT_KINDS
+from planner.textsafe import clean_block
+from screens.text import plain, safe_markup, user_text
+
+# (field id, label, placeholder, prefix of the service's error message for this field)
+FIELDS = [
+    ("name", "Name", "full name (required)", ("name",)),
+    ("company", "Company", "", ("company",)),
+    ("title", "Title", "", ("title",)),
+    ("emails", "Emails", "comma-separated", ("email",)),
+    ("phones", "Phones", "comma-separated", ("phone",)),
+    ("tags", "Tags", "comma-separated: client, vip", ("tag",)),
+    ("cadence", "Call every", "90d, 2w, monthly, quarterly, none; empty: tag or default cadence", ("cadence",)),
+    ("timezone", "Time zone", "Europe/Berlin, America/New_York", ("time zone", "timezone")),
+]
+
+
+def _split(text: str) -> list[str]:
+    return [part.strip() for part in text.split(",") if part.strip()]
+
+
+def initial_values(view) -> dict[str, str]:
+    """The form's starting text for a contact (empty for a new one)."""
+    if view is None:
+        return {key: "" for key, *_ in FIELDS} | {"kind": "other", "notes": ""}
+    if view.own_cadence_days is not None:
+        cadence = describe_cadence(view.own_cadence_days)
+    else:
+        cadence = "none" if view.cadence_from is None else ""
+    return {
+        "name": plain(view.name), "company": plain(view.company), "title": plain(view.title),
+        "emails": plain(", ".join(view.emails)), "phones": plain(", ".join(view.phones)),
+        "tags": plain(", ".join(view.tags)), "cadence": cadence, "timezone": plain(view.timezone),
+        "kind": view.kind, "notes": clean_block(view.notes),
+    }
+
+
+class ContactForm(ModalScreen[object | None]):
+    """Returns the saved ContactView, or None when cancelled."""
+
+    BINDINGS = [
+        Binding("ctrl+s", "save", "Save", id="contact-form.save", priority=True),
+        Binding("escape", "cancel", "Cancel", id="contact-form.cancel"),
+    ]
+
+    def __init__(self, view=None) -> None:
+        super().__init__()
+        self.view = view
+        self.initial = initial_values(view)
+
+    def compose(self) -> ComposeResult:
+        title = "New contact" if self.view is None else "Edit $name"
+        with VerticalScroll(classes="dialog", id="contact-form"):
+            yield Label(safe_markup(f"[b]{title}[/b]", name=self.view.name if self.view else ""),
+                        classes="dialog-title")
+            for key, label, placeholder, _ in FIELDS:
+                with Horizontal(classes="form-row"):
+                    yield Label(label, classes="form-label")
+                    yield Input(value=self.initial[key], placeholder=placeholder, id=f"cf-{key}")
+                yield Static(user_text(""), id=f"cf-{key}-error", classes="field-error")
+            with Horizontal(classes="form-row"):
+                yield Label("Kind", classes="form-label")
+                yield Select([(user_text(k), k) for k in CONTACT_KINDS], value=self.initial["kind"],
+                             allow_blank=False, id="cf-kind")
+            yield Static(user_text(""), id="cf-kind-error", classes="field-error")
+            yield Label("Notes", classes="field-label")
+            yield TextArea(self.initial["notes"], id="cf-notes", soft_wrap=True, tab_behavior="focus")
+            yield Static(user_text(""), id="cf-error", classes="field-error")
+            with Horizontal(classes="dialog-buttons"):
+                yield Static(user_text("ctrl+s save · esc cancel"), classes="muted")
+                yield Button("Save", variant="primary", id="cf-save")
+                yield Button("Cancel", id="cf-cancel")
+
+    def on_mount(self) -> None:
+        self.query_one("#cf-name", Input).focus()
+
+    def _value(self, key: str) -> str:
+        if key == "kind":
+            return str(self.query_one("#cf-kind", Select).value)
+        if key == "notes":
+            return self.query_one("#cf-notes", TextArea).text
+        return self.query_one(f"#cf-{key}", Input).value
+
+    def _changed(self, key: str) -> bool:
+        return self.view is None or self._value(key) != self.initial[key]
+
+    def build_fields(self):
+        """ContactFields from the form; raises BadInput naming the field."""
+        from planner.cadence import parse_cadence
+        from planner.contacts import UNSET, USE_DEFAULT, ContactFields
+
+        fields = ContactFields()
+        if self._changed("name"):
+            fields.name = self._value("name")
+            if not fields.name.strip():
+                raise BadInput("name: a contact needs a name")
+        for key in ("company", "title", "timezone", "kind", "notes"):
+            if self._changed(key):
+                setattr(fields, key, self._value(key))
+        for key in ("emails", "phones", "tags"):
+            if self._changed(key):
+                setattr(fields, key, _split(self._value(key)))
+        fields.cadence_days = UNSET
+        if self._changed("cadence"):
+            text = self._value("cadence").strip()
+            if not text:
+                fields.cadence_days = USE_DEFAULT if self.view is not None else UNSET
+            else:
+                try:
+                    fields.cadence_days = parse_cadence(text)
+                except BadInput as exc:
+                    raise BadInput(f"cadence: {exc}") from None
+        return fields
+
+    @on(Input.Submitted)
+    @on(Button.Pressed, "#cf-save")
+    def action_save(self) -> None:
+        self._clear_errors()
+        try:
+            fields = self.build_fields()
+        except BadInput as exc:
+            self._show_error(str(exc))
+            return
+        self.query_one("#cf-save", Button).disabled = True
+        self._save(fields)
+
+    @work(thread=True, exclusive=True, group="contact-form-save")
+    def _save(self, fields) -> None:
+        from planner.contacts import add_contact, edit_contact
+
+        try:
+            view = add_contact(fields) if self.view is None else edit_contact(self.view.id, fields)
+        except Exception as exc:
+            message = str(exc) if isinstance(exc, FollowupError) else f"{exc.__class__.__name__}: {exc}"
+            self.app.call_from_thread(self._failed, message)
+            return
+        self.app.call_from_thread(self.dismiss, view)
+
+    def _failed(self, message: str) -> None:
+        self.query_one("#cf-save", Button).disabled = False
+        self._show_error(message)
+
+    def _clear_errors(self) -> None:
+        for static in self.query(".field-error").results(Static):
+            static.update(user_text(""))
+
+    def _show_error(self, message: str) -> None:
+        """Under the field the message is about (by its leading word), else at the bottom."""
+        lowered = message.lower()
+        target = "cf-error"
+        for key, _, _, prefixes in FIELDS + [("kind", "", "", ("kind",))]:
+            if lowered.startswith(prefixes):
+                target = f"cf-{key}-error"
+                break
+        self.query_one(f"#{target}", Static).update(user_text(message))
+        if target != "cf-error":
+            self.query_one("#cf-error", Static).update(user_text("Not saved: see the field marked above"))
+            field_id = target.removesuffix("-error")
+            self.query_one(f"#{field_id}").focus()
+
+    @on(Button.Pressed, "#cf-cancel")
+    def action_cancel(self) -> None:
+        self.dismiss(None)

@@ -1,0 +1,259 @@
+"""The Contacts screen (`2`): everyone in a table, filtered as you type, edited from the keyboard.
+
+Contacts load in a thread worker; filtering and sorting run in memory over the loaded list
+(screens/contact_filter.py) and the virtual table draws only what is visible, so a keystroke stays
+fast on 10k contacts. Every write happens in a worker and is announced with `DataChanged`.
+"""
+
+from __future__ import annotations
+
+from textual import on, work
+from textual.app import ComposeResult
+from textual.binding import Binding
+from textual.screen import Screen
+from textual.widgets import Footer, Header, Input, Static
+
+from planner import dates
+from planner.errors import FollowupError
+from screens.contact_filter import Entry, FilterError, filter_entries, make_entry, sort_entries
+from screens.contact_table import Column, ContactTable, Row
+from screens.messages import DataChanged
+from screens.text import safe_markup, user_text
+
+COLUMNS = [
+    Column("name", "Name", weight=3),
+    Column("company", "Company", weight=2),
+    Column("tags", "Tags", width=16, narrow=False),
+    Column("cadence", "Every", width=9, narrow=False),
+    Column("last", "Last contact", width=14),
+    Column("next", "Next call", width=15),
+    Column("balance", "Bal", width=4, align_right=True),
+]
+SORT_ORDER = [c.key for c in COLUMNS]
+
+
+def _error_text(exc: BaseException) -> str:
+    return str(exc) if isinstance(exc, FollowupError) else f"{exc.__class__.__name__}: {exc}"
+
+
+class ContactsScreen(Screen):
+    """Contacts table with a filter box; n/e/d/u/l/f/i act on the highlighted contact."""
+
+    BINDINGS = [
+        Binding("slash", "filter", "Filter", id="contacts.filter", tooltip="Filter: words, tag:, company:, due:"),
+        Binding("n", "new", "New", id="contacts.new", tooltip="Add a contact"),
+        Binding("e", "edit", "Edit", id="contacts.edit", tooltip="Edit the highlighted contact"),
+        Binding("l", "log", "Log", id="contacts.log", tooltip="Log a call with the highlighted contact"),
+        Binding("f", "favor", "Favour", id="contacts.favor", tooltip="Record a favour given or received"),
+        Binding("d", "archive", "Archive", id="contacts.archive", tooltip="Archive the highlighted contact"),
+        Binding("u", "undo", "Undo archive", id="contacts.undo", tooltip="Bring back the last archived contact"),
+        Binding("i", "import", "Import", id="contacts.import", tooltip="Import a vCard, LinkedIn or Google CSV"),
+        Binding("s", "sort", "Sort", id="contacts.sort", tooltip="Sort by the next column"),
+        Binding("r", "reverse", "Reverse", id="contacts.reverse", show=False, tooltip="Reverse the sort order"),
+        Binding("escape", "leave_filter", "Back to table", show=False),
+    ]
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.entries: list[Entry] = []  # every loaded contact, in the current sort order
+        self.shown: list[Entry] = []
+        self.sort_key = "name"
+        self.sort_reverse = False
+        self.archived: list[tuple[int, str]] = []  # (id, name) archived here, newest last, for `u`
+        self._loaded_once = False
+        self._keep: int | None = None
+
+    def compose(self) -> ComposeResult:
+        yield Header()
+        yield Input(placeholder="/ filter: words, tag:client, company:hooli, due:overdue|today|week",
+                    id="contacts-filter")
+        yield Static(user_text("Loading contacts…"), id="contacts-status", classes="muted")
+        yield ContactTable(COLUMNS, id="contacts-table")
+        yield Footer()
+
+    @property
+    def table(self) -> ContactTable:
+        return self.query_one("#contacts-table", ContactTable)
+
+    def on_mount(self) -> None:
+        self.table.sort_key = self.sort_key
+        self.table.focus()
+        self.load()
+
+    def highlighted_contact_id(self) -> int | None:
+        return self.table.cursor_key
+
+    def _highlighted_entry(self) -> Entry | None:
+        key = self.table.cursor_key
+        return next((e for e in self.shown if e.view.id == key), None)
+
+    # ----------------------------------------------------------------- loading
+    @work(thread=True, exclusive=True, group="contacts-load")
+    def load(self) -> None:
+        from planner.contacts import list_contacts
+
+        try:
+            today = dates.today()
+            entries = [make_entry(view, today) for view in list_contacts()]
+            entries = sort_entries(entries, self.sort_key, self.sort_reverse)
+        except Exception as exc:
+            self.app.call_from_thread(self.notify, f"Could not load contacts: {_error_text(exc)}", severity="error")
+            return
+        self.app.call_from_thread(self._loaded, entries)
+
+    def _loaded(self, entries: list[Entry]) -> None:
+        self.entries = entries
+        self._loaded_once = True
+        keep, self._keep = self._keep, None
+        self.apply_filter(keep=keep)
+
+    def on_data_changed(self, message: DataChanged) -> None:
+        self.load()
+
+    # ----------------------------------------------------------------- filter and sort
+    @on(Input.Changed, "#contacts-filter")
+    def _filter_changed(self, event: Input.Changed) -> None:
+        self.apply_filter()
+
+    def apply_filter(self, keep: int | None = None) -> None:
+        query = self.query_one("#contacts-filter", Input).value
+        status = self.query_one("#contacts-status", Static)
+        try:
+            self.shown = filter_entries(self.entries, query, dates.today())
+        except FilterError as exc:
+            status.update(safe_markup("[b]$msg[/b]", msg=str(exc)))
+            status.add_class("error-text")
+            return
+        status.remove_class("error-text")
+        self.table.sort_key, self.table.sort_reverse = self.sort_key, self.sort_reverse
+        self.table.set_rows([Row(e.view.id, e.cells) for e in self.shown], keep=keep)
+        total = len(self.entries)
+        label = next(c.label for c in COLUMNS if c.key == self.sort_key)
+        order = "descending" if self.sort_reverse else "ascending"
+        if self._loaded_once:
+            status.update(safe_markup("$shown of $total contacts · sorted by $label, $order (s, r)",
+                                      shown=f"{len(self.shown):,}", total=f"{total:,}", label=label, order=order))
+
+    def action_filter(self) -> None:
+        self.query_one("#contacts-filter", Input).focus()
+
+    @on(Input.Submitted, "#contacts-filter")
+    def action_leave_filter(self) -> None:
+        self.table.focus()
+
+    def on_key(self, event) -> None:
+        if event.key == "down" and self.focused is self.query_one("#contacts-filter", Input):
+            self.table.focus()
+            event.stop()
+
+    def action_sort(self) -> None:
+        self.sort_key = SORT_ORDER[(SORT_ORDER.index(self.sort_key) + 1) % len(SORT_ORDER)]
+        self.sort_reverse = False
+        self._resort()
+
+    def action_reverse(self) -> None:
+        self.sort_reverse = not self.sort_reverse
+        self._resort()
+
+    def _resort(self) -> None:
+        self.entries = sort_entries(self.entries, self.sort_key, self.sort_reverse)
+        self.apply_filter()
+
+    # ----------------------------------------------------------------- table events
+    @on(ContactTable.Selected)
+    def _open(self, event: ContactTable.Selected) -> None:
+        from screens.contact_detail import ContactDetailScreen
+
+        self.app.push_screen(ContactDetailScreen(event.contact_id))
+
+    # ----------------------------------------------------------------- actions
+    def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
+        if action in {"edit", "log", "favor", "archive"} and self.table.cursor_key is None:
+            return None  # shown dimmed: nothing highlighted
+        if action == "undo" and not self.archived:
+            return None
+        return True
+
+    def action_new(self) -> None:
+        from screens.contact_form import ContactForm
+
+        self.app.push_screen(ContactForm(None), callback=self._saved)
+
+    def action_edit(self) -> None:
+        from screens.contact_form import ContactForm
+
+        if (entry := self._highlighted_entry()) is not None:
+            self.app.push_screen(ContactForm(entry.view), callback=self._saved)
+
+    def _saved(self, view) -> None:
+        if view is not None:
+            self.notify(safe_markup("Saved $name", name=view.name))
+            self._keep = view.id  # put the cursor on it once the reload lands
+            self.app.post_message(DataChanged([view.id]))
+
+    def action_log(self) -> None:
+        from screens.quick_log import QuickLogScreen
+
+        if (key := self.table.cursor_key) is not None:
+            self.app.push_screen(QuickLogScreen(contact_id=key))
+
+    def action_favor(self) -> None:
+        from screens.favor_dialog import FavorDirection
+
+        if (entry := self._highlighted_entry()) is not None:
+            view = entry.view
+            self.app.push_screen(FavorDirection(view.name),
+                                 callback=lambda direction: self._favor_direction(view.id, view.name, direction))
+
+    def _favor_direction(self, contact_id: int, name: str, direction: str | None) -> None:
+        from screens.favor_entry import FavorEntry
+
+        if direction is None:
+            return
+
+        def stored(favor) -> None:
+            if favor is not None:
+                self.notify(safe_markup("Favour $direction: $name", direction=direction, name=name))
+                self.app.post_message(DataChanged([contact_id]))
+
+        self.app.push_screen(FavorEntry(contact_id, name, direction), callback=stored)
+
+    def action_archive(self) -> None:
+        if (entry := self._highlighted_entry()) is not None:
+            self._set_archived(entry.view.id, entry.view.name, True)
+
+    def action_undo(self) -> None:
+        if self.archived:
+            contact_id, name = self.archived.pop()
+            self._set_archived(contact_id, name, False)
+
+    @work(thread=True, group="contacts-write")
+    def _set_archived(self, contact_id: int, name: str, archived: bool) -> None:
+        from planner.contacts import set_archived
+
+        try:
+            set_archived(contact_id, archived)
+        except Exception as exc:
+            self.app.call_from_thread(self.notify, f"Not changed: {_error_text(exc)}", severity="error")
+            if not archived:
+                self.archived.append((contact_id, name))
+            return
+        self.app.call_from_thread(self._archived_done, contact_id, name, archived)
+
+    def _archived_done(self, contact_id: int, name: str, archived: bool) -> None:
+        if archived:
+            self.archived.append((contact_id, name))
+            self.notify(safe_markup("Archived $name · u to undo", name=name))
+        else:
+            self.notify(safe_markup("Back: $name", name=name))
+        self.refresh_bindings()
+        self.app.post_message(DataChanged([contact_id]))
+
+    def action_import(self) -> None:
+        from screens.import_dialog import ImportDialog
+
+        def imported(report) -> None:
+            if report is not None:
+                self.app.post_message(DataChanged(None))
+
+        self.app.push_screen(ImportDialog(), callback=imported)

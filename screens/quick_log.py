@@ -1,0 +1,479 @@
+"""Quick-log: logging a call while it happens (`l` on a row, `ctrl+l` anywhere).
+
+The notes area has the focus and the call timer runs from the moment the screen opens. Kind and
+outcome change with ctrl+t / ctrl+o anywhere, or with single keys when the focus is not in a text
+field. Everything typed is saved as a draft (debounced, to the database) so that a dropped SSH
+line loses nothing: the app flushes it on SIGHUP and offers it back on the next start
+(`DraftOffer`). `ctrl+s` logs the interaction in a worker, records an optional favour, forgets
+the draft, posts `DataChanged` and closes; a failed save keeps every character on screen.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import threading
+import time
+
+from textual import on, work
+from textual.app import ComposeResult
+from textual.binding import Binding
+from textual.containers import Horizontal, Vertical, VerticalScroll
+from textual.screen import ModalScreen
+from textual.suggester import SuggestFromList
+from textual.widgets import Button, Checkbox, Input, Label, Select, Static, TextArea
+
+from planner.errors import FollowupError
+from planner.interactions import KINDS, OUTCOMES
+from planner.ledger import KINDS as FAVOR_KINDS
+from screens.messages import DataChanged
+from screens.text import safe_markup, user_text
+
+MAX_TIMED_CALL = 4 * 3600  # a timer older than this was a draft left overnight, not the call's length
+DRAFT_DELAY = 0.3  # seconds after the last keystroke before the draft is written
+KIND_KEYS = {"c": "call", "e": "email", "m": "meeting", "t": "message", "o": "note"}
+OUTCOME_KEYS = {"s": "spoke", "n": "no-answer", "v": "left-message"}
+FAVOR_CHOICES = [(user_text("no favour"), ""), (user_text("I gave them…"), "gave"),
+                 (user_text("they gave me…"), "received")]
+
+
+def _error_text(exc: BaseException) -> str:
+    return str(exc) if isinstance(exc, FollowupError) else f"{exc.__class__.__name__}: {exc}"
+
+
+def _summary_from(notes: str) -> str:
+    first = next((line.strip() for line in notes.splitlines() if line.strip()), "")
+    return first if len(first) <= 80 else first[:79] + "…"
+
+
+class QuickLogScreen(ModalScreen[object | None]):
+    """Returns the logged InteractionView, or None when closed without logging."""
+
+    BINDINGS = [
+        Binding("ctrl+s", "save", "Save", id="quick-log.save", priority=True),
+        Binding("escape", "close", "Close", id="quick-log.close"),
+        Binding("ctrl+t", "cycle_kind", "Kind", id="quick-log.kind", tooltip="call, email, meeting, message, note"),
+        Binding("ctrl+o", "cycle_outcome", "Outcome", id="quick-log.outcome", tooltip="spoke, no-answer, left-message"),
+        Binding("ctrl+n", "focus_notes", "Notes", id="quick-log.notes", show=False),
+    ]
+
+    def __init__(self, contact_id: int | None = None, draft=None) -> None:
+        super().__init__()
+        self.contact_id = contact_id if draft is None else draft.contact_id
+        self.contact_name = "" if draft is None else (draft.contact_name or draft.extra.get("contact_text", ""))
+        self.draft_id: int | None = None if draft is None else draft.id
+        self._draft = draft
+        self.kind = "call" if draft is None else (draft.kind if draft.kind in KINDS else "call")
+        self.outcome = "spoke" if draft is None else (draft.outcome if draft.outcome in OUTCOMES else "spoke")
+        self.started_at: dt.datetime = (draft.started_at if draft is not None
+                                        else dt.datetime.now(dt.timezone.utc)).astimezone()
+        self._started_clock = time.monotonic() - max(0.0, (dt.datetime.now(dt.timezone.utc) - self.started_at)
+                                                     .total_seconds())
+        self._draft_lock = threading.Lock()
+        self._draft_timer = None
+        self._saving = False
+        self._finished = False
+        self._typed = False
+
+    # ----------------------------------------------------------------- layout
+    def compose(self) -> ComposeResult:
+        extra = self._draft.extra if self._draft is not None else {}
+        favor = extra.get("favor") or {}
+        with VerticalScroll(classes="dialog", id="quick-log"):
+            with Horizontal(id="ql-head"):
+                yield Static(user_text("Log"), id="ql-title", classes="dialog-title")
+                yield Static(user_text("⏱ 00:00"), id="ql-timer")
+            yield Static(user_text(""), id="ql-last", classes="muted")
+            if self.contact_id is None:
+                yield Label("Contact (tab or → completes)", classes="field-label")
+                yield Input(value=self.contact_name, placeholder="name or id", id="ql-contact")
+            yield Static(self._kind_line(), id="ql-kind")
+            yield TextArea(self._draft.notes if self._draft else "", id="ql-notes", soft_wrap=True,
+                           show_line_numbers=False, tab_behavior="focus")
+            yield Input(value=self._draft.summary if self._draft else "", id="ql-summary",
+                        placeholder="summary (optional; the first line of the notes otherwise)")
+            with Horizontal(classes="ql-row"):
+                yield Input(value=self._draft.next_when if self._draft else "", id="ql-next",
+                            placeholder="next follow-up: in 2 weeks, friday, 2026-12-01")
+                yield Checkbox("thanked them", value=bool(extra.get("thanked")), id="ql-thanked")
+            with Horizontal(classes="ql-row"):
+                yield Select(FAVOR_CHOICES, value=favor.get("direction", ""), allow_blank=False, id="ql-favor")
+                yield Select([(user_text(k), k) for k in FAVOR_KINDS], value=favor.get("kind", "referral")
+                             if favor.get("kind") in FAVOR_KINDS else "referral", allow_blank=False,
+                             id="ql-favor-kind")
+                yield Input(value=favor.get("note", ""), placeholder="favour note", id="ql-favor-note")
+            yield Static(user_text(""), id="ql-error", classes="field-error")
+            with Horizontal(classes="dialog-buttons"):
+                yield Static(user_text("ctrl+s save · esc close · ctrl+t kind · ctrl+o outcome"), classes="muted",
+                             id="ql-hint")
+                yield Button("Save", variant="primary", id="ql-save")
+                yield Button("Cancel", id="ql-cancel")
+
+    def _kind_line(self):
+        kinds = "  ".join(f"[{k}]" if k == self.kind else k for k in KINDS)
+        outcomes = "  ".join(f"[{o}]" if o == self.outcome else o for o in OUTCOMES)
+        return safe_markup("[b]Kind[/b] $kinds   [b]Outcome[/b] $outcomes", kinds=kinds, outcomes=outcomes)
+
+    def on_mount(self) -> None:
+        self._update_fold()
+        self.set_interval(1.0, self._tick)
+        self._tick()
+        if self.contact_id is None:
+            self.query_one("#ql-contact", Input).focus()
+            self._load_names()
+        else:
+            self.query_one("#ql-notes", TextArea).focus()
+            self._load_contact(self.contact_id)
+        if self._draft is not None:
+            self._typed = not self._draft.is_empty
+
+    def on_resize(self) -> None:
+        self._update_fold()
+
+    def _update_fold(self) -> None:
+        self.set_class(self.app.size.height < 30, "-short")
+
+    def _tick(self) -> None:
+        elapsed = int(time.monotonic() - self._started_clock)
+        hours, rest = divmod(elapsed, 3600)
+        text = f"⏱ {hours}:{rest // 60:02d}:{rest % 60:02d}" if hours else f"⏱ {rest // 60:02d}:{rest % 60:02d}"
+        self.query_one("#ql-timer", Static).update(user_text(text))
+
+    # ----------------------------------------------------------------- loading
+    @work(thread=True, exclusive=True, group="quick-log-contact")
+    def _load_contact(self, contact_id: int) -> None:
+        from planner.contacts import get_view
+        from planner.interactions import history
+
+        try:
+            view = get_view(contact_id)
+            last = history(contact_id, limit=1)
+        except Exception as exc:
+            self.app.call_from_thread(self._show_error, f"Contact not loaded: {_error_text(exc)}")
+            return
+        self.app.call_from_thread(self._show_contact, view, last[0] if last else None)
+
+    def _show_contact(self, view, last) -> None:
+        self.contact_name = view.name
+        title = "[b]Log[/b] $name" + (" · $company" if view.company else "")
+        self.query_one("#ql-title", Static).update(safe_markup(title, name=view.name, company=view.company))
+        if last is not None:
+            from planner.dates import humanize_day
+
+            when = humanize_day(last.happened_at.date())
+            self.query_one("#ql-last", Static).update(
+                safe_markup("Last: $when, $kind $outcome · $summary", when=when, kind=last.kind,
+                            outcome=last.outcome, summary=last.summary or "no summary"))
+
+    @work(thread=True, exclusive=True, group="quick-log-names")
+    def _load_names(self) -> None:
+        from planner.contacts import list_contacts
+
+        try:
+            names = [v.name for v in list_contacts()]
+        except Exception:
+            return
+        self.app.call_from_thread(self._set_names, names)
+
+    def _set_names(self, names: list[str]) -> None:
+        if self.contact_id is None:
+            self.query_one("#ql-contact", Input).suggester = SuggestFromList(names, case_sensitive=False)
+
+    # ----------------------------------------------------------------- kind and outcome
+    def _set_kind(self, kind: str | None = None, outcome: str | None = None) -> None:
+        self.kind = kind or self.kind
+        self.outcome = outcome or self.outcome
+        self.query_one("#ql-kind", Static).update(self._kind_line())
+        self._changed()
+
+    def action_cycle_kind(self) -> None:
+        self._set_kind(kind=KINDS[(KINDS.index(self.kind) + 1) % len(KINDS)])
+
+    def action_cycle_outcome(self) -> None:
+        self._set_kind(outcome=OUTCOMES[(OUTCOMES.index(self.outcome) + 1) % len(OUTCOMES)])
+
+    def action_focus_notes(self) -> None:
+        self.query_one("#ql-notes", TextArea).focus()
+
+    def on_key(self, event) -> None:
+        """Single keys for kind and outcome, only when the focus is not in a text field."""
+        if isinstance(self.focused, (Input, TextArea)) or event.character is None:
+            return
+        if event.character in KIND_KEYS:
+            self._set_kind(kind=KIND_KEYS[event.character])
+            event.stop()
+        elif event.character in OUTCOME_KEYS:
+            self._set_kind(outcome=OUTCOME_KEYS[event.character])
+            event.stop()
+
+    # ----------------------------------------------------------------- drafts
+    @on(TextArea.Changed)
+    @on(Input.Changed)
+    @on(Checkbox.Changed)
+    @on(Select.Changed)
+    def _field_changed(self, event) -> None:
+        self._changed()
+
+    def _changed(self) -> None:
+        if not self.is_mounted or self._finished:
+            return
+        self._typed = self._typed or self._has_text()
+        if self._draft_timer is not None:
+            self._draft_timer.stop()
+        self._draft_timer = self.set_timer(DRAFT_DELAY, self._save_draft_soon)
+
+    def _has_text(self) -> bool:
+        snap = self.snapshot()
+        return bool(snap["notes"].strip() or snap["summary"].strip() or snap["next_when"].strip()
+                    or snap["extra"].get("favor") or snap["extra"].get("thanked"))
+
+    def snapshot(self) -> dict:
+        """Everything on screen, as plain values (read on the event loop only)."""
+        contact_text = self.query_one("#ql-contact", Input).value if self.contact_id is None else ""
+        favor_direction = self.query_one("#ql-favor", Select).value
+        extra: dict = {"thanked": self.query_one("#ql-thanked", Checkbox).value}
+        if favor_direction in ("gave", "received"):
+            extra["favor"] = {"direction": favor_direction, "kind": self.query_one("#ql-favor-kind", Select).value,
+                              "note": self.query_one("#ql-favor-note", Input).value}
+        if contact_text:
+            extra["contact_text"] = contact_text
+        return {
+            "contact_id": self.contact_id, "kind": self.kind, "outcome": self.outcome,
+            "summary": self.query_one("#ql-summary", Input).value,
+            "notes": self.query_one("#ql-notes", TextArea).text,
+            "next_when": self.query_one("#ql-next", Input).value,
+            "extra": extra,
+        }
+
+    def _save_draft_soon(self) -> None:
+        if self._finished or self._saving:
+            return
+        snap = self.snapshot()
+        if self.draft_id is None and not self._has_text():
+            return
+        self._write_draft(snap)
+
+    @work(thread=True, group="quick-log-draft")
+    def _write_draft(self, snap: dict) -> None:
+        try:
+            self._store_draft(snap)
+        except Exception as exc:  # the text is still on screen; say so, do not crash
+            self.app.call_from_thread(self._show_error, f"Draft not saved: {_error_text(exc)}")
+
+    def _store_draft(self, snap: dict) -> None:
+        from planner.drafts import save_draft
+
+        with self._draft_lock:
+            if self._finished and snap.get("final") is None:
+                return
+            self.draft_id = save_draft(self.draft_id, snap["contact_id"], snap["kind"], snap["outcome"],
+                                       snap["summary"], snap["notes"], snap["next_when"], snap["extra"],
+                                       started_at=self.started_at)
+
+    def flush_draft_now(self) -> None:
+        """Write the draft synchronously (SIGHUP, app exit): nothing typed is lost."""
+        if self._finished or not self.is_mounted:
+            return
+        snap = self.snapshot()
+        if self.draft_id is None and not self._has_text():
+            return
+        snap["final"] = True
+        self._store_draft(snap)
+
+    def on_unmount(self) -> None:
+        try:
+            self.flush_draft_now()
+        except Exception:
+            pass  # the app is going away; the debounced draft is already stored
+
+    # ----------------------------------------------------------------- save
+    @on(Button.Pressed, "#ql-save")
+    def action_save(self) -> None:
+        if self._saving:
+            return
+        snap = self.snapshot()
+        if snap["contact_id"] is None and not snap["extra"].get("contact_text", "").strip():
+            self._show_error("Who was it? Type a contact name.")
+            self.query_one("#ql-contact", Input).focus()
+            return
+        self._saving = True
+        self.query_one("#ql-save", Button).disabled = True
+        elapsed = time.monotonic() - self._started_clock
+        self._log(snap, elapsed)
+
+    @work(thread=True, exclusive=True, group="quick-log-save")
+    def _log(self, snap: dict, elapsed: float) -> None:
+        from planner import contacts, ledger
+        from planner.dates import now_local, parse_day
+        from planner.drafts import discard_draft
+        from planner.interactions import LogRequest, log_interaction
+
+        try:
+            contact_id = snap["contact_id"] or contacts.resolve(snap["extra"]["contact_text"])
+            if snap["next_when"].strip():
+                parse_day(snap["next_when"], what="next follow-up")
+            favor = snap["extra"].get("favor")
+            if favor:
+                ledger.normalize_direction(favor["direction"])
+                ledger.normalize_favor_kind(str(favor["kind"]))
+            self._store_draft(dict(snap, contact_id=contact_id))
+            view = log_interaction(LogRequest(
+                contact_id=contact_id, kind=snap["kind"], outcome=snap["outcome"],
+                summary=snap["summary"].strip() or _summary_from(snap["notes"]), notes=snap["notes"],
+                # when the timer started, on the app's "today" (fixed in tests and demos)
+                at=now_local() - dt.timedelta(seconds=elapsed),
+                duration_min=(max(1, round(elapsed / 60))
+                              if snap["kind"] in ("call", "meeting") and elapsed < MAX_TIMED_CALL else None),
+                next_when=snap["next_when"].strip() or None, thanked=bool(snap["extra"].get("thanked")),
+            ))
+        except Exception as exc:
+            self.app.call_from_thread(self._failed, f"Not logged: {_error_text(exc)}")
+            return
+        problems = []
+        if favor:
+            try:
+                ledger.add_favor(contact_id, favor["direction"], str(favor["kind"]), note=favor.get("note", ""))
+            except Exception as exc:
+                problems.append(f"the favour was not recorded: {_error_text(exc)}")
+        try:
+            with self._draft_lock:
+                self._finished = True
+                if self.draft_id is not None:
+                    discard_draft(self.draft_id)
+        except Exception:
+            pass  # a leftover draft is offered back later; the interaction is stored
+        self.app.call_from_thread(self._done, view, contact_id, problems)
+
+    def _failed(self, message: str) -> None:
+        self._saving = False
+        self.query_one("#ql-save", Button).disabled = False
+        self._show_error(message)
+
+    def _show_error(self, message: str) -> None:
+        self.query_one("#ql-error", Static).update(user_text(message))
+
+    def _done(self, view, contact_id: int, problems: list[str]) -> None:
+        self._finished = True
+        self.app.post_message(DataChanged([contact_id]))
+        self.notify(safe_markup("Logged $kind with $name", kind=view.kind, name=view.contact_name))
+        for problem in problems:
+            self.notify(user_text(f"Logged, but {problem}"), severity="warning")
+        self.dismiss(view)
+
+    # ----------------------------------------------------------------- closing
+    @on(Button.Pressed, "#ql-cancel")
+    def action_close(self) -> None:
+        if not (self._typed or self._has_text()):
+            self._discard_and_close()
+            return
+        self.app.push_screen(ConfirmDiscard(), callback=self._confirmed)
+
+    def _confirmed(self, choice: str | None) -> None:
+        if choice == "discard":
+            self._discard_and_close()
+        elif choice == "keep":
+            self.flush_draft_now()
+            self._finished = True
+            self.notify(user_text("Kept as a draft: it is offered back on the next start"))
+            self.dismiss(None)
+
+    def _discard_and_close(self) -> None:
+        self._finished = True
+        if self._draft_timer is not None:
+            self._draft_timer.stop()
+        if self.draft_id is not None:
+            self._discard(self.draft_id)
+        self.dismiss(None)
+
+    @work(thread=True, group="quick-log-draft")
+    def _discard(self, draft_id: int) -> None:
+        from planner.drafts import discard_draft
+
+        with self._draft_lock:
+            try:
+                discard_draft(draft_id)
+            except Exception:
+                pass  # it stays offered on the next start, which loses nothing
+
+
+class ConfirmDiscard(ModalScreen[str | None]):
+    """Escape with something typed: discard it, keep it as a draft, or go back to typing."""
+
+    BINDINGS = [
+        Binding("d,y", "choose('discard')", "Discard", id="confirm-discard.discard"),
+        Binding("k", "choose('keep')", "Keep as draft", id="confirm-discard.keep"),
+        Binding("escape,n,b", "choose('')", "Back", id="confirm-discard.back"),
+    ]
+
+    def compose(self) -> ComposeResult:
+        with Vertical(classes="dialog", id="confirm-discard"):
+            yield Label(safe_markup("[b]Discard this note?[/b]"), classes="dialog-title")
+            yield Label(user_text("d discard it · k keep it as a draft for later · n / esc back to typing"))
+            with Horizontal(classes="dialog-buttons"):
+                yield Button("Discard (d)", variant="error", id="cd-discard")
+                yield Button("Keep draft (k)", id="cd-keep")
+                yield Button("Back (n)", variant="primary", id="cd-back")
+
+    def on_mount(self) -> None:
+        self.query_one("#cd-back", Button).focus()
+
+    @on(Button.Pressed)
+    def _pressed(self, event: Button.Pressed) -> None:
+        self.action_choose({"cd-discard": "discard", "cd-keep": "keep"}.get(event.button.id or "", ""))
+
+    def action_choose(self, choice: str) -> None:
+        self.dismiss(choice or None)
+
+
+class DraftOffer(ModalScreen[None]):
+    """At start: an unfinished note from last time. Resume it, discard it, or decide later."""
+
+    BINDINGS = [
+        Binding("r,enter", "resume", "Resume", id="draft-offer.resume"),
+        Binding("d", "discard", "Discard", id="draft-offer.discard"),
+        Binding("escape,l,q", "later", "Later", id="draft-offer.later"),
+    ]
+
+    def __init__(self, draft) -> None:
+        super().__init__()
+        self.draft = draft
+
+    def compose(self) -> ComposeResult:
+        draft = self.draft
+        started = draft.started_at.astimezone()
+        who = draft.contact_name or (draft.extra.get("contact_text") or "no contact chosen")
+        with Vertical(classes="dialog", id="draft-offer"):
+            yield Label(safe_markup("[b]Unfinished note[/b]"), classes="dialog-title")
+            yield Static(safe_markup("$kind with [b]$who[/b], timer started $when",
+                                     kind=draft.kind, who=who, when=f"{started:%a %d %b %H:%M}"))
+            yield Static(user_text(draft.notes[:400] or draft.summary), id="draft-offer-notes", classes="muted")
+            with Horizontal(classes="dialog-buttons"):
+                yield Button("Resume (r)", variant="primary", id="do-resume")
+                yield Button("Discard (d)", variant="error", id="do-discard")
+                yield Button("Later (l)", id="do-later")
+
+    @on(Button.Pressed)
+    def _pressed(self, event: Button.Pressed) -> None:
+        {"do-resume": self.action_resume, "do-discard": self.action_discard}.get(
+            event.button.id or "", self.action_later)()
+
+    def action_resume(self) -> None:
+        draft = self.draft
+        self.dismiss(None)
+        self.app.push_screen(QuickLogScreen(draft=draft))
+
+    def action_discard(self) -> None:
+        self._discard(self.draft.id)
+
+    @work(thread=True, group="draft-offer")
+    def _discard(self, draft_id: int) -> None:
+        from planner.drafts import discard_draft
+
+        try:
+            discard_draft(draft_id)
+        except Exception as exc:
+            self.app.call_from_thread(self.notify, f"Draft not discarded: {_error_text(exc)}", severity="error")
+            return
+        self.app.call_from_thread(self.dismiss, None)
+
+    def action_later(self) -> None:
+        self.dismiss(None)

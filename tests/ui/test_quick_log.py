@@ -1,0 +1,160 @@
+"""Quick-log: open from the contacts table or ctrl+l, type a note, ctrl+s; kind/outcome keys;
+optional follow-up, favour and thanks; errors shown inline with nothing lost; escape asks first."""
+
+from __future__ import annotations
+
+from planner.models import Draft, Favor, Interaction, PlannedCall
+from screens.contact_table import ContactTable
+from screens.quick_log import ConfirmDiscard, QuickLogScreen
+
+
+async def _highlight(app, pilot, words: str) -> None:
+    await pilot.press("slash", *words, "enter")
+    assert isinstance(app.screen.focused, ContactTable)
+
+
+async def _open_for(app, pilot, words: str) -> QuickLogScreen:
+    await _highlight(app, pilot, words)
+    await pilot.press("l")
+    await pilot.pause()
+    assert isinstance(app.screen, QuickLogScreen)
+    return app.screen
+
+
+async def test_log_from_contacts_table_with_a_note(run_app, wait_for_workers):
+    async with run_app(mode="contacts") as (app, pilot):
+        screen = await _open_for(app, pilot, "hooli")
+        await wait_for_workers(app, pilot)
+        assert "Maria Schmidt" in str(screen.query_one("#ql-title").render())
+        assert screen.focused.id == "ql-notes"
+        await pilot.press(*"Wants two senior Python devs", "enter", *"call back after budget")
+        await pilot.press("ctrl+s")
+        await wait_for_workers(app, pilot)
+        assert not isinstance(app.screen, QuickLogScreen)
+        row = Interaction.get()
+        assert row.contact.name == "Maria Schmidt"
+        assert (row.kind, row.outcome) == ("call", "spoke")
+        assert row.notes == "Wants two senior Python devs\ncall back after budget"
+        assert row.summary == "Wants two senior Python devs"
+        assert row.duration_min == 1
+        assert Draft.select().count() == 0
+        # the table shows the new last contact once the DataChanged reload lands
+        maria = next(r for r in app.screen.query_one(ContactTable).rows if r.cells["name"] == "Maria Schmidt")
+        assert maria.cells["last"] == "today"
+
+
+async def test_kind_and_outcome_keys(run_app, wait_for_workers):
+    async with run_app(mode="contacts") as (app, pilot):
+        screen = await _open_for(app, pilot, "jonas")
+        await pilot.press("ctrl+o", "ctrl+o")  # spoke -> no-answer -> left-message
+        await pilot.press("ctrl+t")  # call -> email
+        assert (screen.kind, screen.outcome) == ("email", "left-message")
+        screen.query_one("#ql-thanked").focus()  # not a text field: single keys work
+        await pilot.press("c", "n")
+        assert (screen.kind, screen.outcome) == ("call", "no-answer")
+        screen.query_one("#ql-notes").focus()
+        await pilot.press("n")  # in the notes it is just a letter
+        assert screen.outcome == "no-answer"
+        await pilot.press("ctrl+s")
+        await wait_for_workers(app, pilot)
+        row = Interaction.get()
+        assert (row.kind, row.outcome, row.notes) == ("call", "no-answer", "n")
+        assert PlannedCall.select().where(PlannedCall.reason == "retry").count() == 1
+
+
+async def test_contact_field_with_completion_when_nothing_highlighted(run_app, wait_for_workers):
+    async with run_app(mode="contacts") as (app, pilot):
+        app.push_screen(QuickLogScreen())
+        await wait_for_workers(app, pilot)
+        screen = app.screen
+        assert screen.focused.id == "ql-contact"
+        await pilot.press(*"zo")
+        await wait_for_workers(app, pilot)
+        await pilot.press("right")  # accept the suggestion
+        assert screen.query_one("#ql-contact").value == "Zoë Ångström"
+        await pilot.press("tab", *"Thanks for the Globex intro")
+        await pilot.press("ctrl+s")
+        await wait_for_workers(app, pilot)
+        row = Interaction.get()
+        assert row.contact.name == "Zoë Ångström"
+        assert row.notes == "Thanks for the Globex intro"
+
+
+async def test_bad_input_is_shown_inline_and_nothing_is_lost(run_app, wait_for_workers):
+    async with run_app(mode="contacts") as (app, pilot):
+        app.push_screen(QuickLogScreen())
+        await wait_for_workers(app, pilot)
+        screen = app.screen
+        await pilot.press(*"Nobody Known", "tab", *"important words")
+        await pilot.press("ctrl+s")
+        await wait_for_workers(app, pilot)
+        assert app.screen is screen
+        assert "no contact matches" in str(screen.query_one("#ql-error").render())
+        assert screen.query_one("#ql-notes").text == "important words"
+        screen.query_one("#ql-contact").value = "Maria"
+        screen.query_one("#ql-next").value = "someday maybe"
+        await pilot.press("ctrl+s")
+        await wait_for_workers(app, pilot)
+        assert "next follow-up" in str(screen.query_one("#ql-error").render())
+        assert Interaction.select().count() == 0
+        screen.query_one("#ql-next").value = "in 2 weeks"
+        await pilot.press("ctrl+s")
+        await wait_for_workers(app, pilot)
+        assert Interaction.select().count() == 1
+        pin = PlannedCall.get(PlannedCall.reason == "follow-up")
+        assert pin.date.isoformat() == "2026-12-09" and pin.pinned
+
+
+async def test_favour_and_thanks_from_the_quick_log(run_app, wait_for_workers):
+    async with run_app(mode="contacts") as (app, pilot):
+        screen = await _open_for(app, pilot, "globex")
+        screen.query_one("#ql-favor").value = "received"
+        screen.query_one("#ql-favor-kind").value = "introduction"
+        screen.query_one("#ql-favor-note").value = "intro to the CTO"
+        await pilot.press(*"she introduced me")
+        await pilot.press("ctrl+s")
+        await wait_for_workers(app, pilot)
+        favor = Favor.get()
+        assert (favor.direction, favor.kind, favor.note) == ("received", "introduction", "intro to the CTO")
+        assert favor.contact.name == "Zoë Ångström"
+        # next call: thank her
+        screen = await _open_for(app, pilot, "")
+        screen.query_one("#ql-thanked").value = True
+        await pilot.press(*"said thanks")
+        await pilot.press("ctrl+s")
+        await wait_for_workers(app, pilot)
+        assert Favor.get().thanked_at is not None
+        assert Interaction.select().where(Interaction.thanked == True).count() == 1  # noqa: E712
+
+
+async def test_escape_asks_before_discarding(run_app, wait_for_workers):
+    async with run_app(mode="contacts") as (app, pilot):
+        screen = await _open_for(app, pilot, "jonas")
+        await pilot.press("escape")  # nothing typed: closes at once
+        assert not isinstance(app.screen, QuickLogScreen)
+        screen = await _open_for(app, pilot, "")
+        await pilot.press(*"half a thought")
+        await pilot.press("escape")
+        assert isinstance(app.screen, ConfirmDiscard)
+        await pilot.press("n")  # back to typing, text intact
+        assert app.screen is screen
+        assert screen.query_one("#ql-notes").text == "half a thought"
+        await pilot.press("escape")
+        await pilot.press("d")
+        await wait_for_workers(app, pilot)
+        assert not isinstance(app.screen, (QuickLogScreen, ConfirmDiscard))
+        assert Interaction.select().count() == 0
+        assert Draft.select().count() == 0
+
+
+async def test_ctrl_l_uses_the_highlighted_contact_and_digits_do_not_switch_under_it(run_app, wait_for_workers):
+    async with run_app(mode="contacts") as (app, pilot):
+        await _highlight(app, pilot, "initech")
+        await pilot.press("ctrl+l")
+        await wait_for_workers(app, pilot)
+        screen = app.screen
+        assert isinstance(screen, QuickLogScreen)
+        assert "Jonas Nguyen" in str(screen.query_one("#ql-title").render())
+        screen.query_one("#ql-thanked").focus()
+        await pilot.press("2", "3")
+        assert app.current_mode == "contacts" and app.screen is screen
