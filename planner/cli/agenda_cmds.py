@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import argparse
 import datetime as dt
+import shutil
 import sys
 
 from planner.agenda import build_agenda, week_range
@@ -58,6 +59,12 @@ def cmd_agenda(args: argparse.Namespace) -> int:
         path = write_agenda(agenda, fmt, args.output)
         count = len(agenda.items)
         print(f"wrote {count} item{'s' if count != 1 else ''} ({fmt}) to {path}")
+        return 0
+    if fmt == "text":
+        from planner.exports.text import agenda_text
+
+        width = shutil.get_terminal_size((120, 24)).columns if sys.stdout.isatty() else 120
+        sys.stdout.write(agenda_text(agenda, width=max(60, width)))
         return 0
     sys.stdout.write(render_agenda(agenda, fmt).decode("utf-8"))
     return 0

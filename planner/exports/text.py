@@ -5,7 +5,7 @@ from __future__ import annotations
 from planner.agenda import Agenda, AgendaItem
 from planner.textsafe import clean_line
 
-COLUMNS = ("what", "who", "phone", "local tz", "last contact", "open favours")
+COLUMNS = ("what", "who", "phone", "local tz", "last contact")  # open favours go on a line below
 WIDTH = 118
 
 
@@ -37,17 +37,26 @@ def _cells(item: AgendaItem, *, with_date: bool) -> list[str]:
         what = f"{item.date.isoformat()} {what}"
     who = item.name + (f", {item.company}" if item.company else "") + (f" - {item.title}" if item.title else "")
     return [clean_line(value) for value in (what, who, item.phone or item.email, item.timezone or "-",
-                                            _last(item), _favours(item))]
+                                            _last(item))]
 
 
 def _table(items: list[AgendaItem], *, with_date: bool, width: int) -> list[str]:
     rows = [_cells(item, with_date=with_date) for item in items]
     widths = [max([len(h)] + [len(r[i]) for r in rows]) for i, h in enumerate(COLUMNS)]
-    while sum(widths) + 2 * (len(widths) - 1) + 2 > width and max(widths) > 10:
-        widths[widths.index(max(widths))] -= 1
+    # Context gives way before identity: shrink the last contact first, then the widest.
+    for floor, columns in ((30, (4,)), (12, (1, 2, 4)), (6, tuple(range(len(COLUMNS))))):
+        while sum(widths) + 2 * (len(widths) - 1) + 2 > width:
+            widest = max(columns, key=lambda i: widths[i])
+            if widths[widest] <= floor:
+                break
+            widths[widest] -= 1
     lines = ["  " + "  ".join(h.ljust(w) for h, w in zip(COLUMNS, widths)).rstrip()]
-    for row in rows:
+    indent = " " * (2 + widths[0] + 2)
+    for item, row in zip(items, rows):
         lines.append("  " + "  ".join(_fit(c, w).ljust(w) for c, w in zip(row, widths)).rstrip())
+        favours = clean_line(_favours(item))
+        if favours:
+            lines.append(indent + _fit(f"favours: {favours}", max(20, width - len(indent))))
     return lines
 
 
