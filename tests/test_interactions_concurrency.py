@@ -1,0 +1,52 @@
+"""Two sessions logging calls and favours on one database at once: every write lands.
+
+Logging reads (the newest interaction, open pins) and then writes; inside an IMMEDIATE transaction
+the second session waits for the first instead of failing with `database is locked`."""
+
+from __future__ import annotations
+
+import subprocess
+import sys
+
+from planner.contacts import ContactFields, add_contact
+from planner.db import close_database, open_database
+from planner.models import Favor, Interaction, PlannedCall
+
+WRITER = """
+import datetime as dt, sys
+from planner import dates
+from planner.db import open_database
+from planner.interactions import LogRequest, log_interaction
+from planner.ledger import add_favor, thank
+dates.set_today(dt.date(2026, 11, 25))
+open_database(sys.argv[1])
+contact, tag = int(sys.argv[2]), sys.argv[3]
+for i in range(25):
+    outcome = "no-answer" if i % 3 == 0 else "spoke"
+    log_interaction(LogRequest(contact, f"{tag} {i}", outcome=outcome, at=dates.parse_moment(f"{i + 1} days ago")))
+    add_favor(contact, "received" if i % 2 else "gave", "advice", f"{tag} favour {i}", day=dt.date(2026, 11, 1))
+    if i % 5 == 4:
+        thank(contact_id=contact)
+"""
+
+
+def test_two_sessions_logging_at_once_lose_nothing(tmp_path):
+    db = tmp_path / "shared.db"
+    open_database(db)
+    first = add_contact(ContactFields(name="Maria Schmidt", cadence_days=30)).id
+    second = add_contact(ContactFields(name="Jonas Weber", cadence_days=30)).id
+    close_database()
+    procs = [subprocess.Popen([sys.executable, "-c", WRITER, str(db), str(cid), tag],
+                              stdout=subprocess.PIPE, stderr=subprocess.PIPE)
+             for cid, tag in ((first, "a"), (second, "b"))]
+    for proc in procs:
+        _, err = proc.communicate(timeout=120)
+        assert proc.returncode == 0, err.decode()
+    open_database(db)
+    assert Interaction.select().count() == 50
+    assert Favor.select().count() == 50
+    for cid in (first, second):
+        unthanked = Favor.select().where(Favor.contact == cid, Favor.direction == "received",
+                                         Favor.thanked_at.is_null()).count()
+        tasks = PlannedCall.select().where(PlannedCall.contact == cid, PlannedCall.reason == "thank-you").count()
+        assert tasks == unthanked  # every open thank-you still has exactly one task
