@@ -168,11 +168,11 @@ class FollowupApp(App[int]):
                         flush()
                     except Exception:
                         pass  # exiting anyway; the last debounced save is still there
-        self.exit(129)
+        self.exit(return_code=129)
 
 
 def run_app(mode: str | None = None) -> int:
     """Run the app on the already opened database (the CLI opened it and set today)."""
     app = FollowupApp(mode=mode)
-    result = app.run()
-    return int(result or 0) if isinstance(result, int) else 0
+    app.run()
+    return app.return_code or 0

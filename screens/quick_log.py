@@ -121,7 +121,7 @@ class QuickLogScreen(ModalScreen[object | None]):
             self.query_one("#ql-contact", Input).focus()
             self._load_names()
         else:
-            self.query_one("#ql-notes", TextArea).focus()
+            self._focus_notes()
             self._load_contact(self.contact_id)
         if self._draft is not None:
             self._typed = not self._draft.is_empty
@@ -192,7 +192,13 @@ class QuickLogScreen(ModalScreen[object | None]):
         self._set_kind(outcome=OUTCOMES[(OUTCOMES.index(self.outcome) + 1) % len(OUTCOMES)])
 
     def action_focus_notes(self) -> None:
-        self.query_one("#ql-notes", TextArea).focus()
+        self._focus_notes()
+
+    def _focus_notes(self) -> None:
+        """Focus the notes with the cursor after the last character (a restored draft goes on)."""
+        notes = self.query_one("#ql-notes", TextArea)
+        notes.focus()
+        notes.move_cursor(notes.document.end)
 
     def on_key(self, event) -> None:
         """Single keys for kind and outcome, only when the focus is not in a text field."""
@@ -444,7 +450,7 @@ class DraftOffer(ModalScreen[None]):
         with Vertical(classes="dialog", id="draft-offer"):
             yield Label(safe_markup("[b]Unfinished note[/b]"), classes="dialog-title")
             yield Static(safe_markup("$kind with [b]$who[/b], timer started $when",
-                                     kind=draft.kind, who=who, when=f"{started:%a %d %b %H:%M}"))
+                                     kind=draft.kind, who=who, when=f"{started:%a %d %b %H:%M}"), id="draft-offer-who")
             yield Static(user_text(draft.notes[:400] or draft.summary), id="draft-offer-notes", classes="muted")
             with Horizontal(classes="dialog-buttons"):
                 yield Button("Resume (r)", variant="primary", id="do-resume")

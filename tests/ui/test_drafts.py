@@ -1,0 +1,146 @@
+"""Nothing typed is lost: drafts saved while typing, flushed on hang-up, offered back on start."""
+
+from __future__ import annotations
+
+import datetime as dt
+import fcntl
+import os
+import pty
+import select
+import signal
+import struct
+import subprocess
+import sys
+import termios
+import time
+
+from planner import drafts
+from planner.db import close_database, open_database
+from planner.models import Contact, Draft, Interaction
+from screens.quick_log import DraftOffer, QuickLogScreen
+
+
+async def _quick_log_for_maria(app, pilot) -> QuickLogScreen:
+    await pilot.press("slash", *"hooli", "enter", "l")
+    await pilot.pause()
+    assert isinstance(app.screen, QuickLogScreen)
+    return app.screen
+
+
+async def test_draft_is_saved_while_typing(run_app, wait_for_workers):
+    async with run_app(mode="contacts") as (app, pilot):
+        await _quick_log_for_maria(app, pilot)
+        await pilot.press(*"budget approved for Q1")
+        await pilot.pause(0.5)  # past the debounce
+        await wait_for_workers(app, pilot)
+        draft = drafts.latest_draft()
+        assert draft is not None
+        assert draft.notes == "budget approved for Q1"
+        assert draft.contact_name == "Maria Schmidt"
+        await pilot.press(*" and signed")
+        await pilot.pause(0.5)
+        await wait_for_workers(app, pilot)
+        assert Draft.select().count() == 1
+        assert drafts.latest_draft().notes == "budget approved for Q1 and signed"
+
+
+async def test_hang_up_flushes_what_was_just_typed(run_app, wait_for_workers):
+    async with run_app(mode="contacts") as (app, pilot):
+        screen = await _quick_log_for_maria(app, pilot)
+        await pilot.press(*"typed a moment ago")
+        screen.query_one("#ql-next").value = "friday"
+        app.hang_up()  # what SIGHUP runs: no debounce wait
+        draft = drafts.latest_draft()
+        assert draft is not None
+        assert (draft.notes, draft.next_when, draft.contact_name) == ("typed a moment ago", "friday", "Maria Schmidt")
+    assert app.return_code == 129
+
+
+async def test_next_start_offers_the_draft_back_and_logs_it(run_app, app_db, wait_for_workers):
+    maria = Contact.get(Contact.name == "Maria Schmidt").id
+    started = dt.datetime(2026, 11, 25, 9, 15, tzinfo=dt.timezone.utc)
+    drafts.save_draft(None, maria, "call", "left-message", "", "unfinished words", "", {"thanked": False},
+                      started_at=started)
+    async with run_app(mode="contacts") as (app, pilot):
+        assert isinstance(app.screen, DraftOffer)
+        offer_text = str(app.screen.query_one("#draft-offer-who").render())
+        assert "Maria Schmidt" in offer_text
+        assert started.astimezone().strftime("%H:%M") in offer_text
+        await pilot.press("r")
+        await wait_for_workers(app, pilot)
+        screen = app.screen
+        assert isinstance(screen, QuickLogScreen)
+        assert screen.query_one("#ql-notes").text == "unfinished words"
+        assert screen.outcome == "left-message"
+        assert screen.started_at == started
+        await pilot.press(*" and the rest")
+        await pilot.press("ctrl+s")
+        await wait_for_workers(app, pilot)
+        row = Interaction.get()
+        assert row.notes == "unfinished words and the rest"
+        assert row.outcome == "left-message"
+        assert Draft.select().count() == 0
+
+
+async def test_later_keeps_the_draft_and_discard_drops_it(run_app, wait_for_workers):
+    drafts.save_draft(None, None, "call", "spoke", "", "keep for later", "", {"contact_text": "Jon"})
+    async with run_app(mode="contacts") as (app, pilot):
+        assert isinstance(app.screen, DraftOffer)
+        await pilot.press("l")
+        assert not isinstance(app.screen, DraftOffer)
+    assert drafts.latest_draft().notes == "keep for later"
+    async with run_app(mode="contacts") as (app, pilot):
+        assert isinstance(app.screen, DraftOffer)
+        await pilot.press("d")
+        await wait_for_workers(app, pilot)
+        assert not isinstance(app.screen, DraftOffer)
+    assert drafts.latest_draft() is None
+
+
+def _drain(fd: int, seconds: float) -> bytes:
+    """Read what the app draws for `seconds`: a pty nobody reads fills up and blocks the app."""
+    seen = b""
+    deadline = time.monotonic() + seconds
+    while time.monotonic() < deadline:
+        ready, _, _ = select.select([fd], [], [], 0.05)
+        if ready:
+            try:
+                seen += os.read(fd, 65536)
+            except OSError:
+                break
+    return seen
+
+
+def test_real_sighup_under_a_pty_keeps_the_note(app_db, tmp_path):
+    """The whole path: a real terminal, the app typing into quick-log, SIGHUP, a fresh start."""
+    close_database()
+    main_fd, child_fd = pty.openpty()
+    fcntl.ioctl(child_fd, termios.TIOCSWINSZ, struct.pack("HHHH", 32, 100, 0, 0))
+    env = dict(os.environ, TERM="xterm-256color")
+    proc = subprocess.Popen(
+        [sys.executable, "-m", "planner", "--db", str(app_db), "--today", "2026-11-25"],
+        stdin=child_fd, stdout=child_fd, stderr=child_fd, env=env, start_new_session=True,
+    )
+    os.close(child_fd)
+    try:
+        assert b"Agenda" in _drain(main_fd, 3.0)
+        for keys, wait in ((b"2", 1.0), (b"/", 0.3), (b"hooli", 0.5), (b"\r", 0.5), (b"l", 1.0)):
+            os.write(main_fd, keys)
+            _drain(main_fd, wait)
+        os.write(main_fd, b"words typed just before the line dropped")
+        _drain(main_fd, 0.05)  # well inside the debounce: only the SIGHUP flush can save this
+        proc.send_signal(signal.SIGHUP)
+        deadline = time.monotonic() + 15
+        while proc.poll() is None and time.monotonic() < deadline:
+            _drain(main_fd, 0.1)
+        assert proc.poll() == 129
+    finally:
+        if proc.poll() is None:
+            proc.kill()
+            proc.wait()
+        os.close(main_fd)
+    open_database(app_db)
+    draft = drafts.latest_draft()
+    assert draft is not None
+    assert draft.notes == "words typed just before the line dropped"
+    assert draft.contact_name == "Maria Schmidt"
