@@ -40,9 +40,16 @@ FAVOR_KINDS = {
     "friend": ["advice", "gift", "introduction"],
     "other": ["advice", "introduction", "other"],
 }
-FAVOR_NOTES = ["Sent us a strong Python candidate", "Intro to their CTO", "LinkedIn recommendation",
-               "Reviewed our pitch deck", "Bottle of wine after the placement", "Tip about a new team forming",
-               "Reference call for a candidate", ""]
+FAVOR_NOTES = {
+    "referral": ["Sent us a strong Python candidate", "Passed our name to their COO", ""],
+    "introduction": ["Intro to their CTO", "Intro to a founder who is hiring", ""],
+    "recommendation": ["LinkedIn recommendation", "Reference call for a candidate", ""],
+    "candidate-lead": ["Tip about a data engineer open to a move", "Two SREs from their old team", ""],
+    "advice": ["Reviewed the pitch deck", "Salary benchmarks for Berlin", "CV review", ""],
+    "endorsement": ["Endorsed us in a client meeting", ""],
+    "gift": ["Bottle of wine after the placement", "Conference ticket", ""],
+    "other": ["Lent a meeting room", ""],
+}
 KIND_WEIGHTS = (("call", 55), ("email", 20), ("meeting", 10), ("message", 10), ("note", 5))
 OUTCOME_WEIGHTS = (("spoke", 75), ("no-answer", 15), ("left-message", 10))
 
@@ -100,9 +107,9 @@ def _favor(contact: Contact, day: dt.date, direction: str, rng: random.Random, *
     if direction == "received" and thanked:
         thanked_at = dt.datetime.combine(day + dt.timedelta(days=rng.randint(0, 3)),
                                          dt.time(rng.randint(9, 17)))
-    return {"contact": contact.id, "date": day, "direction": direction,
-            "kind": rng.choice(FAVOR_KINDS.get(contact.kind, FAVOR_KINDS["other"])),
-            "note": rng.choice(FAVOR_NOTES), "weight": rng.choices((1, 2, 3), (70, 22, 8))[0],
+    kind = rng.choice(FAVOR_KINDS.get(contact.kind, FAVOR_KINDS["other"]))
+    return {"contact": contact.id, "date": day, "direction": direction, "kind": kind,
+            "note": rng.choice(FAVOR_NOTES[kind]), "weight": rng.choices((1, 2, 3), (70, 22, 8))[0],
             "thank_due": due, "thanked_at": thanked_at}
 
 

@@ -67,6 +67,12 @@ def test_ics_parses_back_with_all_day_events(agenda):
     hostile = next(e for e in events if str(e["SUMMARY"]).startswith("Call =HYPERLINK"))
     assert "\x1b" not in str(hostile["SUMMARY"]) and "[bold]x[/]" in str(hostile["SUMMARY"])
     assert len({str(e["UID"]) for e in events}) == len(events)
+    overdue = by_summary["Call Aisha Okafor"]  # planned for 20 November, still not done
+    assert overdue.decoded("DTSTART") == D(2026, 11, 25)
+    assert overdue["CATEGORIES"].cats == ["follow-up", "overdue"]
+    assert "planned for 2026-11-20" in str(overdue["DESCRIPTION"])
+    next_week = _events(agenda_ics(build_agenda(*week_range("next"))))
+    assert {str(e["UID"]): e.decoded("DTSTART") for e in next_week}[str(overdue["UID"])] == D(2026, 11, 30)
 
 
 def test_ics_uids_stay_the_same_when_the_plan_is_rewritten(agenda, db_path):

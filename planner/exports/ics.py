@@ -1,6 +1,6 @@
 """The agenda as iCalendar (RFC 5545) through the `icalendar` library.
 
-One all-day event per item. The UID comes from our own ids (the contact and its call's place in
+One all-day event per item, on its day (overdue items on the first day still ahead). The UID comes from our own ids (the contact and its call's place in
 the sequence, or the favour being thanked), never from a row id the solver rewrites, so importing
 next week's export again updates the same events instead of duplicating them.
 """
@@ -43,6 +43,14 @@ def event_description(item: AgendaItem) -> str:
     return "\n".join(clean_line(line) for line in lines)
 
 
+def event_day(agenda: Agenda, item: AgendaItem) -> dt.date:
+    """An item's own day; an overdue one goes on the first day still ahead (today, or the range's
+    start), where a calendar shows it: the same UID moves it along on every re-export."""
+    if item.date >= agenda.today:
+        return item.date
+    return max(agenda.today, agenda.start)
+
+
 def agenda_ics(agenda: Agenda, *, stamp: dt.datetime | None = None) -> bytes:
     stamp = (stamp or dt.datetime.now(dt.timezone.utc)).astimezone(dt.timezone.utc).replace(microsecond=0)
     calendar = Calendar()
@@ -50,14 +58,18 @@ def agenda_ics(agenda: Agenda, *, stamp: dt.datetime | None = None) -> bytes:
     calendar.add("version", "2.0")
     calendar.add("calscale", "GREGORIAN")
     for item in agenda.items:
+        day = event_day(agenda, item)
+        description = event_description(item)
+        if day != item.date:
+            description += f"\nOverdue: planned for {item.date.isoformat()}"
         event = Event()
         event.add("uid", item.uid)
         event.add("dtstamp", stamp)
-        event.add("dtstart", item.date)
-        event.add("dtend", item.date + dt.timedelta(days=1))
+        event.add("dtstart", day)
+        event.add("dtend", day + dt.timedelta(days=1))
         event.add("summary", event_summary(item))
-        event.add("description", clean_block(event_description(item)))
-        event.add("categories", [item.reason])
+        event.add("description", clean_block(description))
+        event.add("categories", [item.reason] + (["overdue"] if day != item.date else []))
         event.add("transp", "TRANSPARENT")
         calendar.add_component(event)
     return calendar.to_ical()
