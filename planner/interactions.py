@@ -2,7 +2,8 @@
 
 A call that reached the person resets the cadence from the moment it happened (back-dating works),
 a missed call plans a pinned retry, `--next` pins a follow-up, and `thanked` closes the contact's
-open thank-you tasks. Everything a log changes is written in one IMMEDIATE transaction; the plan
+open thank-you tasks. An attempt fulfils the pinned calls due by its day and the pending retry;
+a follow-up set for a later day stays, since it is a commitment the person made. Everything a log changes is written in one IMMEDIATE transaction; the plan
 is told afterwards, so a re-plan failure can never lose the logged call.
 """
 
@@ -163,11 +164,20 @@ def _pin_marker(interaction_id: int) -> str:
     return f"set by log #{interaction_id}"
 
 
-def _next_call_pins(contact_id: int):
+def _next_call_pins(contact_id: int, reasons: tuple[str, ...] = NEXT_CALL_REASONS):
     return PlannedCall.delete().where(
         PlannedCall.contact == contact_id, PlannedCall.pinned == True,  # noqa: E712
-        PlannedCall.reason.in_(NEXT_CALL_REASONS),
+        PlannedCall.reason.in_(reasons),
     )
+
+
+def _consume_pins(contact_id: int, day: dt.date, *, is_newest: bool) -> None:
+    """What an attempt on `day` fulfils: pinned and follow-up calls due by then, and (when this is
+    the newest attempt) the pending retry. A follow-up or pin set for a later day is a deliberate
+    commitment and stays; a back-dated log older than what we knew leaves the retry alone."""
+    _next_call_pins(contact_id, ("pinned", "follow-up")).where(PlannedCall.date <= day).execute()
+    if is_newest:
+        _next_call_pins(contact_id, ("retry",)).execute()
 
 
 def log_interaction(req: LogRequest) -> InteractionView:
@@ -193,10 +203,11 @@ def log_interaction(req: LogRequest) -> InteractionView:
             outcome=outcome, duration_min=duration, summary=(req.summary or "").strip(),
             notes=req.notes or "", thanked=bool(req.thanked),
         )
-        # A back-dated log older than what we already knew must not undo pins set since.
         missed = kind != "note" and outcome in MISSED_OUTCOMES
-        if follow_up is not None or (reached or missed) and is_newest:
-            _next_call_pins(req.contact_id).execute()
+        if follow_up is not None:
+            _next_call_pins(req.contact_id).execute()  # the person said when: that wins
+        elif reached or missed:
+            _consume_pins(req.contact_id, moment.date(), is_newest=is_newest)
         if follow_up is not None:
             _pin(req.contact_id, follow_up, "follow-up", _pin_marker(row.id))
         elif missed and is_newest:

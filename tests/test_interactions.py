@@ -115,6 +115,28 @@ def test_back_dated_log_leaves_a_later_follow_up_alone(db_path):
     assert _pins(cid) == [(dt.date(2026, 12, 9), "follow-up")]
 
 
+def test_a_call_before_a_follow_up_keeps_it_and_one_on_the_day_fulfils_it(db_path):
+    from planner.models import PlannedCall as PC
+
+    cid = _contact()
+    log_interaction(LogRequest(cid, "Send the contract in two weeks", next_when="in 2 weeks"))
+    log_interaction(LogRequest(cid, "She rang about something else"))
+    assert _pins(cid) == [(dt.date(2026, 12, 9), "follow-up")]
+    # Overdue: the follow-up was for last Friday and today's call is it.
+    PC.update(date=dt.date(2026, 11, 20)).where(PC.contact == cid).execute()
+    log_interaction(LogRequest(cid, "Contract call"))
+    assert _pins(cid) == []
+
+
+def test_a_missed_call_keeps_a_later_follow_up_and_adds_a_retry(db_path):
+    cid = _contact()
+    log_interaction(LogRequest(cid, "Talk again in January", next_when="2027-01-11"))
+    log_interaction(LogRequest(cid, "Rang about an urgent role", outcome="no-answer"))
+    assert _pins(cid) == [(dt.date(2026, 11, 27), "retry"), (dt.date(2027, 1, 11), "follow-up")]
+    log_interaction(LogRequest(cid, "Reached her on the retry"))
+    assert _pins(cid) == [(dt.date(2027, 1, 11), "follow-up")]
+
+
 def test_a_note_is_not_contact(db_path):
     cid = _contact()
     view = log_interaction(LogRequest(cid, "Heard she moved teams", kind="note", outcome="no-answer"))
