@@ -91,6 +91,19 @@ def test_items_carry_the_context_for_the_call(scenario):
     assert maria.planned_call_id is not None and maria.favor_id is None
 
 
+def test_last_contact_is_the_last_conversation_not_a_later_missed_call(scenario):
+    log_interaction(LogRequest(scenario["maria"], "Rang twice", outcome="no-answer",
+                               at=dates.parse_moment("2026-11-24 09:00")))
+    log_interaction(LogRequest(scenario["jonas"], "Voicemail", outcome="left-message",
+                               at=dates.parse_moment("2026-11-24 09:00")))
+    _plan(scenario["jonas"], D(2026, 11, 27))
+    _plan(scenario["maria"], D(2026, 11, 27), reason="catch-up")
+    items = {i.name: i for i in build_agenda(D(2026, 11, 27), D(2026, 11, 27)).days[0][1]}
+    maria, jonas = items["Maria Schmidt"], items["Jonas Weber"]
+    assert (maria.last_contact.date(), maria.last_summary) == (D(2026, 11, 10), "Discussed Q1 roles")
+    assert (jonas.last_kind, jonas.last_summary) == ("call, left-message", "Voicemail")  # never reached yet
+
+
 def test_thank_you_leaves_the_agenda_when_thanked(scenario):
     before = build_agenda(*week_range("this"))
     assert any(i.kind == "thank-you" and i.name == "Maria Schmidt" for i in before.items)
