@@ -120,7 +120,7 @@ def plan_contacts(infos: list[ContactPlanInput], pinned: list[PlanRow], cal: Wor
     the anchor its recurrences assumed, those recurrences are re-anchored and placed again around
     everything else (a small second solve held to the same peak; a full one if that cannot hold)."""
     demands = all_demands(infos, cal, ps, prev)
-    rows, peak = build_plan(demands, pinned, cal, ps, stability=stability)
+    rows, peak = _split_solve(demands, pinned, cal, ps, stability)
     firsts = {d.contact_id: d for d in demands if d.seq == 0 and d.reason == "new"}
     chained = {d.contact_id for d in demands if d.seq == 1}
     redo: dict[int, ContactPlanInput] = {}
@@ -143,6 +143,43 @@ def plan_contacts(infos: list[ContactPlanInput], pinned: list[PlanRow], cal: Wor
             demand.prev = placed.get((demand.contact_id, demand.seq))
     rows, _ = build_plan(demands, pinned, cal, ps, stability="strong")
     return rows
+
+
+def _split_solve(demands: list[Demand], pinned: list[PlanRow], cal: WorkCalendar, ps: PlanSettings,
+                 stability: str) -> tuple[list[PlanRow], int]:
+    """Solve the calls that may fall inside the horizon with the flow model, then place the next
+    calls whose whole window lies beyond it (long cadences) around them: on their previous day if
+    any, else the day nearest ideal, never above the peak. Those far windows are wide and hold
+    half the network's arcs at 10k contacts, while their days carry a few calls against a peak of
+    hundreds, so their squares weigh nothing. When a far call finds no room under the peak, one
+    joint solve decides."""
+    far = [d for d in demands if d.window_start > ps.horizon_end and not d.frozen]
+    if not far or len(far) == len(demands):
+        return build_plan(demands, pinned, cal, ps, stability=stability)
+    near = [d for d in demands if d.window_start <= ps.horizon_end or d.frozen]
+    rows, peak = build_plan(near, pinned, cal, ps, stability=stability)
+    index = DayIndex(cal, ps.today, max(d.window_end for d in far))
+    loads = [0] * len(index)
+    for row in rows + pinned:
+        position = index.index.get(row.date)
+        if position is not None:
+            loads[position] += 1
+    later = []
+    keep_prev = stability != "none"
+    for demand in sorted(far, key=lambda d: (d.ideal, d.window_end, d.contact_id)):
+        lo, hi = index.span(demand.window_start, demand.window_end)
+        ideal = demand.ideal.toordinal()
+        prev = index.index.get(demand.prev) if keep_prev and demand.prev else None
+        if prev is not None and lo <= prev <= hi and loads[prev] < peak:
+            best = prev
+        else:
+            free = [p for p in range(lo, hi + 1) if loads[p] < peak]
+            if not free:
+                return build_plan(demands, pinned, cal, ps, stability=stability)
+            best = min(free, key=lambda p: (abs(index.days[p].toordinal() - ideal), loads[p], p))
+        loads[best] += 1
+        later.append(_row(demand, index.days[best]))
+    return rows + later, peak
 
 
 def _fixed_loads(pinned: list[PlanRow], index: DayIndex) -> list[int]:

@@ -111,7 +111,8 @@ def contact_demands(info: ContactPlanInput, cal: WorkCalendar, ps: PlanSettings)
         demands[0].frozen, demands[0].prev = True, today
     seq = 1  # seq 0 is the first call: a pinned row or the demand above
     ideal = base + cad * DAY
-    while ideal <= ps.horizon_end:
+    horizon_end = today + dt.timedelta(days=ps.horizon_days)
+    while ideal <= horizon_end:
         start, end = clip_window(cal, ideal - tol * DAY, ideal + tol * DAY, today)
         demands.append(Demand(info.contact_id, seq, ideal, start, end, "cadence", tol))
         seq += 1
