@@ -179,12 +179,12 @@ class AgendaScreen(Screen):
 
     def _update_title(self, agenda, today: dt.date) -> None:
         year, week, _ = today.isocalendar()
-        today_count = sum(1 for r in self.rows if r.section == "today")
+        today_count = sum(1 for r in self.rows if r.section == "today" and r.item is not None)
         week_count = sum(len(items) for day, items in agenda.days)
         self.query_one("#agenda-title", Static).update(
             safe_markup(
-                "[b]Agenda[/b] $day · week $week · [b]$over[/b] overdue · [b]$today[/b] today · "
-                "[b]$thanks[/b] thank-yous · $week_count this week",
+                "[b]Agenda[/b] $day · week $week · overdue [b]$over[/b] · today [b]$today[/b] · "
+                "thank-yous [b]$thanks[/b] · until Sunday $week_count",
                 day=f"{today:%a %d %b %Y}", week=str(week), over=str(len(agenda.overdue)),
                 today=str(today_count), thanks=str(len(agenda.thank_yous)), week_count=str(week_count),
             )
@@ -266,11 +266,8 @@ class AgendaScreen(Screen):
         self.app.post_message(DataChanged(contact_ids))
 
     def action_log(self) -> None:
-        opener = getattr(self.app, "open_quick_log", None)
-        if callable(opener):
-            opener(self.highlighted_contact_id())
-        else:
-            self.app.run_action("quick_log")
+        # The app's quick-log reads `highlighted_contact_id()` of this screen.
+        self.app.action_quick_log()  # type: ignore[attr-defined]
 
     @on(DataTable.RowSelected, "#agenda-table")
     def _row_selected(self, event: DataTable.RowSelected) -> None:

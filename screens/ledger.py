@@ -275,7 +275,8 @@ class LedgerScreen(Screen):
         self.app.call_from_thread(self.app.post_message, DataChanged([contact_id]))
 
     def action_log(self) -> None:
-        self.app.run_action("quick_log")
+        # The app's quick-log reads `highlighted_contact_id()` of this screen.
+        self.app.action_quick_log()  # type: ignore[attr-defined]
 
     @on(DataTable.RowSelected, "#ledger-table")
     def action_open_contact(self) -> None:

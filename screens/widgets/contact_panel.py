@@ -81,11 +81,13 @@ def balance_words(balance: int) -> str:
     return "0 (even)"
 
 
-def _favor_line(favor) -> Content:
+def _favor_lines(favor) -> list[Content]:
     when = favor.date.strftime("%d %b") if favor.date else ""
-    note = f" · {clean_line(favor.note)}" if favor.note else ""
-    thank = " [thank them]" if favor.direction == "received" and favor.thank_due and not favor.thanked_at else ""
-    return Content(f"  {when} {clean_line(favor.kind)}{note}{thank}")
+    thank = " (thank them)" if favor.direction == "received" and favor.thanked_at is None else ""
+    lines = [Content(f"  {when} {clean_line(favor.kind)}{thank}")]
+    if favor.note:
+        lines.append(Content(f"    {clean_line(favor.note)}"))
+    return lines
 
 
 def render_panel(data: PanelData, now: dt.datetime | None = None) -> Content:
@@ -116,9 +118,11 @@ def render_panel(data: PanelData, now: dt.datetime | None = None) -> Content:
         lines.append(Content.from_markup("  [dim]none yet[/]"))
     lines.append(Content(""))
     lines.append(Content.from_markup("[b]They owe you[/b] ($n)", n=str(len(data.owes_you))))
-    lines.extend(_favor_line(f) for f in data.owes_you[:5])
+    for favor in data.owes_you[:5]:
+        lines.extend(_favor_lines(favor))
     lines.append(Content.from_markup("[b]You owe them[/b] ($n)", n=str(len(data.you_owe))))
-    lines.extend(_favor_line(f) for f in data.you_owe[:5])
+    for favor in data.you_owe[:5]:
+        lines.extend(_favor_lines(favor))
     if data.thanks_owed:
         lines.append(Content.from_markup("[b $warning]Thanks owed: $n[/]", n=str(data.thanks_owed)))
     lines.append(Content.from_markup("[dim]Balance[/] $b", b=balance_words(data.balance)))

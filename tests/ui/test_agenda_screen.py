@@ -1,0 +1,160 @@
+"""Pilot tests of the agenda (home) screen on a real seeded database: sections, the contact panel,
+hostile names shown literally, logging with a note, snooze, skip, thanks, export, week grid, 80x24."""
+
+from __future__ import annotations
+
+import datetime as dt
+import os
+import stat
+
+import pytest
+from textual.widgets import DataTable, Input
+
+from planner.contacts import list_contacts
+from planner.interactions import LogRequest, history, log_interaction
+from planner.ledger import add_favor, contact_ledger
+from planner.models import PlannedCall
+from ui_text import screen_text
+
+HOSTILE = "[bold]Mallory[/] ␛[2J"  # how the seeded hostile name must look on screen
+
+
+def _ids() -> dict[str, int]:
+    return {c.name.split()[0]: c.id for c in list_contacts()}
+
+
+@pytest.fixture
+def agenda_db(app_db):
+    """Maria has a follow-up pinned for Friday; Mallory did us a favour on 16 Nov, still unthanked."""
+    ids = _ids()
+    log_interaction(LogRequest(contact_id=ids["Maria"], summary="Q1 hiring plans", next_when="friday",
+                               at=dt.datetime(2026, 11, 20, 10, tzinfo=dt.timezone.utc)))
+    add_favor(ids["[bold]Mallory[/]"], "received", "referral", note="[b]intro[/b] to Globex", day=dt.date(2026, 11, 16))
+    return ids
+
+
+def _rows(app) -> list[tuple[str, str | None]]:
+    return [(row.title, row.item.name if row.item else None) for row in app.screen.rows]
+
+
+def _notes(app) -> list[str]:
+    return [note.message for note in app._notifications]
+
+
+async def _go_to(app, pilot, contact_id: int, kind: str = "call") -> None:
+    """Move the cursor with the arrow keys (over section headers) to the contact's row."""
+    for key in ["home"] + ["down"] * len(app.screen.rows):
+        if key == "home":
+            await pilot.press("home")
+        item = app.screen.current_item()
+        if item is not None and (item.contact_id, item.kind) == (contact_id, kind):
+            return
+        if key != "home":
+            await pilot.press(key)
+        await pilot.pause()
+    item = app.screen.current_item()
+    assert item is not None and (item.contact_id, item.kind) == (contact_id, kind), "row not reachable"
+
+
+async def test_sections_panel_and_literal_names(agenda_db, run_app):
+    async with run_app(size=(120, 32)) as (app, pilot):
+        rows = _rows(app)
+        headers = [t for t, name in rows if name is None]
+        assert "Thank-yous (1)" in headers
+        maria = next(n for n, row in enumerate(app.screen.rows)
+                     if row.item is not None and row.item.name == "Maria Schmidt" and row.item.reason == "follow-up")
+        friday = max(n for n in range(maria) if rows[n][1] is None)
+        assert rows[friday][0].startswith("Fri 27 Nov")
+        # The cursor never rests on a section header.
+        assert app.screen.current_item() is not None
+        await _go_to(app, pilot, agenda_db["[bold]Mallory[/]"], "thank-you")
+        await app.workers.wait_for_complete()
+        await pilot.pause()
+        text = screen_text(app)
+        assert HOSTILE in text and "[link=file:///etc/passwd]y" in text
+        assert "[b]intro[/b] to Globex" in text  # the open favour, in the panel, literally
+        assert "\x1b" not in app.export_screenshot()
+        assert "Thanks owed: 1" in text
+        await _go_to(app, pilot, agenda_db["Maria"])
+        await app.workers.wait_for_complete()
+        await pilot.pause()
+        text = screen_text(app)
+        assert "follow-up" in text and "5 days ago" in text and "Q1 hiring plans" in text
+        assert "+49 30 1234567" in text and "(Europe/Berlin)" in text  # phone and local time
+        if maria == friday + 1:
+            await pilot.press("up")  # over the "Fri 27 Nov" header, onto the row above it
+            await pilot.pause()
+            assert app.screen.current_item() is not None
+            assert app.screen.query_one(DataTable).cursor_row == friday - 1
+
+
+async def test_mark_thanked_clears_the_thank_you(agenda_db, run_app, wait_for_workers):
+    mallory = agenda_db["[bold]Mallory[/]"]
+    async with run_app() as (app, pilot):
+        await _go_to(app, pilot, mallory, "thank-you")
+        await pilot.press("t")
+        await wait_for_workers(app, pilot)
+        assert all(f.thanked_at is not None for f in contact_ledger(mallory))
+        assert not PlannedCall.select().where(PlannedCall.reason == "thank-you").exists()
+        assert "Thank-yous (1)" not in [t for t, _ in _rows(app)]
+        assert _notes(app) == ["Thanked [bold]Mallory[/] ␛[2J for 1 favour"]  # literal, controls shown
+
+
+async def test_log_a_call_with_a_note_from_the_agenda(agenda_db, run_app, wait_for_workers):
+    maria = agenda_db["Maria"]
+    async with run_app() as (app, pilot):
+        await _go_to(app, pilot, maria)
+        await pilot.press("l")
+        await pilot.pause()
+        await pilot.press(*"Agreed on two roles")
+        await pilot.press("ctrl+s")
+        await wait_for_workers(app, pilot)
+        assert app.screen.id == "agenda-screen"
+        latest = history(maria)[0]
+        assert "Agreed on two roles" in (latest.notes + latest.summary)
+        assert latest.kind == "call" and latest.outcome == "spoke"
+
+
+async def test_export_the_week_as_markdown(agenda_db, run_app, wait_for_workers, tmp_path):
+    target = tmp_path / "out" / "week.md"
+    target.parent.mkdir()
+    async with run_app() as (app, pilot):
+        await pilot.press("e")
+        await pilot.pause()
+        path_input = app.screen.query_one("#export-path", Input)
+        assert path_input.value == "~/followup-2026-W48.ics"
+        await pilot.press("down", "enter")  # the format list has the focus: Markdown
+        await pilot.pause()
+        assert path_input.value == "~/followup-2026-W48.md"  # the default name follows the format
+        path_input.value = str(target)
+        path_input.focus()
+        await pilot.press("enter")
+        await wait_for_workers(app, pilot)
+        assert target.exists()
+        assert stat.S_IMODE(os.stat(target).st_mode) == 0o600
+        body = target.read_text()
+        assert "Maria Schmidt" in body and "Mallory" in body
+        assert _notes(app) == [f"Exported the week to {target}"]
+
+
+async def test_export_to_a_missing_folder_keeps_the_dialog(agenda_db, run_app, tmp_path):
+    async with run_app() as (app, pilot):
+        await pilot.press("e")
+        await pilot.pause()
+        path_input = app.screen.query_one("#export-path", Input)
+        path_input.value = str(tmp_path / "nowhere" / "week.ics")
+        path_input.focus()
+        await pilot.press("enter")
+        await pilot.pause()
+        assert "does not exist" in screen_text(app)
+        assert path_input.value.endswith("nowhere/week.ics")  # nothing typed is lost
+
+
+async def test_narrow_terminal_folds_the_panel_and_keeps_the_columns(agenda_db, run_app):
+    async with run_app(size=(80, 24)) as (app, pilot):
+        assert not app.screen.query_one("#agenda-panel").display
+        text = screen_text(app)
+        for column in ("Name", "Company", "Reason", "Last contact"):
+            assert column in text
+        assert "Maria Schmidt" in text and HOSTILE in text
+
