@@ -85,35 +85,36 @@ class QuickLogScreen(ModalScreen[object | None]):
             yield Static(user_text(""), id="ql-last", classes="muted")
             if self.contact_id is None:
                 yield Label("Contact (tab or → completes)", classes="field-label")
-                yield Input(value=self.contact_name, placeholder="name or id", id="ql-contact")
+                yield Input(value=self.contact_name, placeholder="name or id", id="ql-contact", compact=True)
             yield Static(self._kind_line(), id="ql-kind")
             yield TextArea(self._draft.notes if self._draft else "", id="ql-notes", soft_wrap=True,
                            show_line_numbers=False, tab_behavior="focus")
             yield Input(value=self._draft.summary if self._draft else "", id="ql-summary",
-                        placeholder="summary (optional; the first line of the notes otherwise)")
+                        placeholder="summary (optional; the first line of the notes otherwise)", compact=True)
             with Horizontal(classes="ql-row"):
                 yield Input(value=self._draft.next_when if self._draft else "", id="ql-next",
-                            placeholder="next follow-up: in 2 weeks, friday, 2026-12-01")
-                yield Checkbox("thanked them", value=bool(extra.get("thanked")), id="ql-thanked")
+                            placeholder="next follow-up: in 2 weeks, friday, 2026-12-01", compact=True)
+                yield Checkbox("thanked them", value=bool(extra.get("thanked")), id="ql-thanked", compact=True)
             with Horizontal(classes="ql-row"):
-                yield Select(FAVOR_CHOICES, value=favor.get("direction", ""), allow_blank=False, id="ql-favor")
+                yield Select(FAVOR_CHOICES, value=favor.get("direction", ""), allow_blank=False, id="ql-favor", compact=True)
                 yield Select([(user_text(k), k) for k in FAVOR_KINDS], value=favor.get("kind", "referral")
                              if favor.get("kind") in FAVOR_KINDS else "referral", allow_blank=False,
-                             id="ql-favor-kind")
-                yield Input(value=favor.get("note", ""), placeholder="favour note", id="ql-favor-note")
+                             id="ql-favor-kind", compact=True)
+                yield Input(value=favor.get("note", ""), placeholder="favour note", id="ql-favor-note", compact=True)
             yield Static(user_text(""), id="ql-error", classes="field-error")
             with Horizontal(classes="dialog-buttons"):
                 yield Static(user_text("ctrl+s save · esc close · ctrl+t kind · ctrl+o outcome"), classes="muted",
                              id="ql-hint")
-                yield Button("Save", variant="primary", id="ql-save")
-                yield Button("Cancel", id="ql-cancel")
+                yield Button("Save", variant="primary", id="ql-save", compact=True)
+                yield Button("Cancel", id="ql-cancel", compact=True)
 
     def _kind_line(self):
         kinds = "  ".join(f"[{k}]" if k == self.kind else k for k in KINDS)
         outcomes = "  ".join(f"[{o}]" if o == self.outcome else o for o in OUTCOMES)
-        return safe_markup("[b]Kind[/b] $kinds   [b]Outcome[/b] $outcomes", kinds=kinds, outcomes=outcomes)
+        return safe_markup("$kinds  ·  $outcomes", kinds=kinds, outcomes=outcomes)
 
     def on_mount(self) -> None:
+        self.query_one("#ql-last", Static).display = False
         self._update_fold()
         self.set_interval(1.0, self._tick)
         self._tick()
@@ -160,6 +161,7 @@ class QuickLogScreen(ModalScreen[object | None]):
             from planner.dates import humanize_day
 
             when = humanize_day(last.happened_at.date())
+            self.query_one("#ql-last", Static).display = True
             self.query_one("#ql-last", Static).update(
                 safe_markup("Last: $when, $kind $outcome · $summary", when=when, kind=last.kind,
                             outcome=last.outcome, summary=last.summary or "no summary"))

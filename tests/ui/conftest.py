@@ -42,6 +42,16 @@ async def _wait_for_workers(app, pilot) -> None:
     await pilot.pause()
 
 
+def screen_text(app) -> str:
+    """The text the terminal shows now, line by line (only the top screen's composited lines)."""
+    return "\n".join(strip.text for strip in app.screen._compositor.render_strips())
+
+
+@pytest.fixture
+def show_text():
+    return screen_text
+
+
 @pytest.fixture
 def wait_for_workers():
     return _wait_for_workers
