@@ -11,6 +11,7 @@ from dataclasses import asdict, dataclass, field
 from peewee import fn
 
 from planner import settings
+from planner.dates import today
 from planner.ledger import favor_summaries
 from planner.models import Contact, ContactEmail, ContactPhone, ContactTag, Interaction, PlannedCall
 
@@ -44,6 +45,7 @@ class ContactView:
     balance: int = 0
     owes_thanks: bool = False  # a received favour is unthanked past its due day
     one_way: bool = False  # over 12 months we received at least two more than we gave
+    give_back: bool = False  # helped us, and we have not helped them in six months
 
     def to_json(self) -> dict:
         data = asdict(self)
@@ -105,6 +107,7 @@ def load_views(contacts: Iterable[Contact]) -> list[ContactView]:
                 balance=ledger[row.id].balance if row.id in ledger else 0,
                 owes_thanks=row.id in ledger and ledger[row.id].owes_thanks,
                 one_way=row.id in ledger and ledger[row.id].one_way,
+                give_back=row.id in ledger and ledger[row.id].gives_back(today()),
             )
         )
     return views

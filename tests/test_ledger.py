@@ -113,6 +113,9 @@ def test_give_back_lists_helpers_we_have_not_helped_in_six_months_best_first(cli
     cli("favor", "Helped Long Ago", "--gave", "advice", "--at", "2026-03-01")
     rows = json.loads(cli("ledger", "--give-back", "--json").out)
     assert [r["name"] for r in rows] == ["Big Helper", "Helped Long Ago", "Small Helper"]
+    flags = {name: json.loads(cli("show", name, "--json").out)["give_back"]
+             for name in ("Big Helper", "Helped Lately")}
+    assert flags == {"Big Helper": True, "Helped Lately": False}
     table = cli("ledger", "--give-back")
     assert table.code == 0 and table.out.index("Big Helper") < table.out.index("Small Helper")
 
