@@ -1,0 +1,129 @@
+"""Pilot tests of the ledger screen on a real seeded database: balances, the highlighted
+contact's entries, filters, recording favours both ways, and thanks."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+import pytest
+from textual.widgets import DataTable, Input
+
+from planner.contacts import list_contacts
+from planner.ledger import add_favor, contact_ledger
+from planner.models import Favor, PlannedCall
+from ui_text import screen_text
+
+
+@pytest.fixture
+def ledger_db(app_db):
+    """Maria: we gave her two favours. Zoë: gave us three introductions, nothing back, one unthanked."""
+    ids = {c.name.split()[0]: c.id for c in list_contacts()}
+    add_favor(ids["Maria"], "gave", "referral", note="sent a candidate", day=dt.date(2026, 11, 2))
+    add_favor(ids["Maria"], "gave", "advice", day=dt.date(2026, 11, 10))
+    first = add_favor(ids["Zoë"], "received", "introduction", note="to Globex", weight=2, day=dt.date(2026, 6, 1))
+    add_favor(ids["Zoë"], "received", "introduction", note="[b]Initech[/b]", day=dt.date(2026, 9, 1))
+    add_favor(ids["Zoë"], "received", "referral", note="a senior engineer", day=dt.date(2026, 11, 9))
+    from planner.ledger import thank
+
+    thank(favor_id=first.id)
+    return ids
+
+
+def _names(app) -> list[str]:
+    return [row.name for row in app.screen.rows]
+
+
+async def _highlight(app, pilot, name: str) -> None:
+    table = app.screen.query_one("#ledger-table", DataTable)
+    table.move_cursor(row=_names(app).index(name))
+    await pilot.pause()
+    await app.workers.wait_for_complete()
+    await pilot.pause()
+
+
+async def test_balances_and_entries_of_the_highlighted_contact(ledger_db, run_app):
+    async with run_app(mode="ledger", size=(120, 32)) as (app, pilot):
+        # Most in debt first: Zoë (-4), then Maria (+2).
+        assert _names(app) == ["Zoë Ångström", "Maria Schmidt"]
+        zoe = app.screen.rows[0]
+        assert (zoe.given, zoe.received, zoe.balance, zoe.owes_thanks, zoe.one_way) == (0, 4, -4, True, True)
+        text = screen_text(app)
+        assert "Favours with Zoë Ångström (3)" in text
+        assert "[b]Initech[/b]" in text  # a note with markup, shown literally
+        assert "thank, one-way" in text
+        await _highlight(app, pilot, "Maria Schmidt")
+        text = screen_text(app)
+        assert "Favours with Maria Schmidt (2)" in text and "sent a candidate" in text
+
+
+async def test_filters(ledger_db, run_app, wait_for_workers):
+    async with run_app(mode="ledger") as (app, pilot):
+        await pilot.press("o")
+        await wait_for_workers(app, pilot)
+        assert _names(app) == ["Zoë Ångström"]
+        assert "thanks owed" in screen_text(app)
+        await pilot.press("o", "y")
+        await wait_for_workers(app, pilot)
+        assert _names(app) == ["Zoë Ångström"]
+        await pilot.press("a", "b")
+        await wait_for_workers(app, pilot)
+        assert _names(app) == ["Zoë Ångström"]  # helped us; we gave nothing back in six months
+        await pilot.press("a")
+        await wait_for_workers(app, pilot)
+        assert _names(app) == ["Zoë Ångström", "Maria Schmidt"]
+
+
+async def test_record_a_favour_given_and_received(ledger_db, run_app, wait_for_workers):
+    maria = ledger_db["Maria"]
+    async with run_app(mode="ledger") as (app, pilot):
+        await _highlight(app, pilot, "Maria Schmidt")
+        await pilot.press("g")
+        await wait_for_workers(app, pilot)
+        app.screen.query_one("#favor-note", Input).focus()
+        await pilot.press(*"coffee intro [x]")
+        await pilot.press("ctrl+s")
+        await wait_for_workers(app, pilot)
+        gave = [f for f in contact_ledger(maria) if f.note == "coffee intro [x]"]
+        assert len(gave) == 1 and gave[0].direction == "gave" and gave[0].date == dt.date(2026, 11, 25)
+        assert next(r for r in app.screen.rows if r.contact_id == maria).given == 3
+        assert "coffee intro [x]" in screen_text(app)
+
+        await pilot.press("r")
+        await wait_for_workers(app, pilot)
+        app.screen.query_one("#favor-day", Input).value = "yesterday"
+        app.screen.query_one("#favor-note", Input).focus()
+        await pilot.press(*"lunch", "enter")
+        await wait_for_workers(app, pilot)
+        received = [f for f in contact_ledger(maria) if f.direction == "received"]
+        assert [(f.note, f.date) for f in received] == [("lunch", dt.date(2026, 11, 24))]
+        # A received favour brings a thank-you task.
+        assert PlannedCall.select().where(PlannedCall.favor == received[0].id).exists()
+
+
+async def test_a_bad_day_keeps_the_dialog_and_writes_nothing(ledger_db, run_app, wait_for_workers):
+    before = Favor.select().count()
+    async with run_app(mode="ledger") as (app, pilot):
+        await pilot.press("g")
+        await wait_for_workers(app, pilot)
+        app.screen.query_one("#favor-day", Input).value = "next friday"  # in the future
+        app.screen.query_one("#favor-note", Input).focus()
+        await pilot.press(*"typed note", "enter")
+        await wait_for_workers(app, pilot)
+        assert "Not saved" in screen_text(app) and "future" in screen_text(app)
+        assert app.screen.query_one("#favor-note", Input).value == "typed note"
+        assert Favor.select().count() == before
+
+
+async def test_thank_from_the_entries(ledger_db, run_app, wait_for_workers):
+    zoe = ledger_db["Zoë"]
+    async with run_app(mode="ledger") as (app, pilot):
+        await pilot.press("tab")  # into the entries of Zoë, newest first: the referral
+        await pilot.pause()
+        await pilot.press("t")
+        await wait_for_workers(app, pilot)
+        open_thanks = [f.note for f in contact_ledger(zoe) if f.open_thanks]
+        assert open_thanks == ["[b]Initech[/b]"]  # only the highlighted one was thanked
+        await pilot.press("shift+tab", "t")  # on the contact: all the rest
+        await wait_for_workers(app, pilot)
+        assert not any(f.open_thanks for f in contact_ledger(zoe))
+        assert not next(r for r in app.screen.rows if r.contact_id == zoe).owes_thanks
