@@ -16,7 +16,7 @@ from dataclasses import asdict, dataclass
 from peewee import fn
 
 from planner import plan_hooks, settings
-from planner.dates import now_local, parse_day, today
+from planner.dates import now_local, parse_day, parse_moment, today
 from planner.db import write_tx
 from planner.errors import BadInput, NotFound
 from planner.models import Contact, Favor, Interaction, PlannedCall
@@ -286,8 +286,11 @@ def edit_interaction(interaction_id: int, **changes: object) -> InteractionView:
         elif not row.outcome:
             row.outcome = "spoke"  # a note turned into a call: it reached them unless told otherwise
         moment = changes.get("at") or changes.get("happened_at")
-        if moment is not None:
-            assert isinstance(moment, dt.datetime)
+        if isinstance(moment, str) and moment.strip():
+            moment = parse_moment(moment, what="--at")
+        if moment is not None and moment != "":
+            if not isinstance(moment, dt.datetime):
+                raise BadInput(f"--at: {moment!r} is not a moment")
             checked = _check_moment(moment)
             row.happened_at, row.tz = to_utc_naive(checked), _zone_key(checked)
         if "duration_min" in changes:

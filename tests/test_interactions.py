@@ -193,6 +193,9 @@ def test_edit_to_a_missed_call_stops_it_counting(db_path):
     assert contacts.get_view(cid).last_contacted is None
     with pytest.raises(BadInput):
         edit_interaction(view.id, colour="red")
+    moved = edit_interaction(view.id, at="yesterday 15:00", outcome="spoke")
+    assert moved.happened_at == dates.parse_moment("2026-11-24 15:00")
+    assert contacts.get_view(cid).last_contacted == moved.happened_at
     with pytest.raises(NotFound):
         delete_interaction(12345)
 
