@@ -3,8 +3,9 @@
 A call that reached the person resets the cadence from the moment it happened (back-dating works),
 a missed call plans a pinned retry, `--next` pins a follow-up, and `thanked` closes the contact's
 open thank-you tasks. An attempt fulfils the pinned calls due by its day and the pending retry;
-a follow-up set for a later day stays, since it is a commitment the person made. Everything a log changes is written in one IMMEDIATE transaction; the plan
-is told afterwards, so a re-plan failure can never lose the logged call.
+a follow-up set for a later day stays, since it is a commitment the person made. Everything a log
+changes is written in one IMMEDIATE transaction; the plan is told afterwards, so a re-plan failure
+can never lose the logged call.
 """
 
 from __future__ import annotations

@@ -19,7 +19,8 @@ def test_demo_history_fills_the_views(db_path):
     assert ledger_rows(give_back=True)
     today = dt.date(2026, 11, 25)
     assert Interaction.select().where(Interaction.happened_at >= dt.datetime(2026, 11, 26)).count() == 0
-    assert PlannedCall.select().where(PlannedCall.reason == "follow-up", PlannedCall.pinned == True).count() >= 1  # noqa: E712
+    pinned_follow_ups = PlannedCall.select().where(PlannedCall.reason == "follow-up", PlannedCall.pinned == True)  # noqa: E712
+    assert pinned_follow_ups.count() >= 1
     open_tasks = PlannedCall.select().where(PlannedCall.reason == "thank-you").count()
     assert open_tasks == Favor.select().where(Favor.direction == "received", Favor.thanked_at.is_null()).count()
     agenda = build_agenda(*week_range("this", base=today))
@@ -34,6 +35,7 @@ def test_demo_is_reproducible(tmp_path):
     for name in ("a.db", "b.db"):
         open_database(tmp_path / name)
         build_demo(contacts=30, seed=11)
-        summaries.append([(i.contact_id, i.kind, i.outcome, i.summary) for i in Interaction.select().order_by(Interaction.id)])
+        rows = Interaction.select().order_by(Interaction.id)
+        summaries.append([(i.contact_id, i.kind, i.outcome, i.summary) for i in rows])
         close_database()
     assert summaries[0] == summaries[1]

@@ -36,7 +36,8 @@ def register(sub, common) -> None:
     p.add_argument("contact", metavar="CONTACT", nargs="?", help="list this contact's favours")
     p.add_argument("--owed", action="store_true", help="only people we owe a thank-you")
     p.add_argument("--one-way", action="store_true", help="only one-way relationships (they give, we take)")
-    p.add_argument("--give-back", action="store_true", help="people who helped us and whom we have not helped in 6 months, best first")
+    p.add_argument("--give-back", action="store_true",
+                   help="people who helped us and whom we have not helped in 6 months, best first")
     p.add_argument("--json", action="store_true")
     p.set_defaults(handler=cmd_ledger)
 

@@ -73,4 +73,7 @@ def write_agenda(agenda, fmt: str, path: Path | str) -> Path:
     return write_private(path, render_agenda(agenda, fmt))
 
 
-__all__ = ["agenda_text", "agenda_markdown", "agenda_csv", "agenda_ics", "agenda_json", "FORMATS", "normalize_format", "format_for_path", "render_agenda", "write_agenda", "write_private"]
+__all__ = [
+    "agenda_text", "agenda_markdown", "agenda_csv", "agenda_ics", "agenda_json",
+    "FORMATS", "normalize_format", "format_for_path", "render_agenda", "write_agenda", "write_private",
+]

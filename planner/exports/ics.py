@@ -1,8 +1,9 @@
 """The agenda as iCalendar (RFC 5545) through the `icalendar` library.
 
-One all-day event per item, on its day (overdue items on the first day still ahead). The UID comes from our own ids (the contact and its call's place in
-the sequence, or the favour being thanked), never from a row id the solver rewrites, so importing
-next week's export again updates the same events instead of duplicating them.
+One all-day event per item, on its day (overdue items on the first day still ahead). The UID
+comes from our own ids (the contact and its call's place in the sequence, or the favour being
+thanked), never from a row id the solver rewrites, so importing next week's export again updates
+the same events instead of duplicating them.
 """
 
 from __future__ import annotations
