@@ -168,3 +168,21 @@ def test_cli_agenda_output_file_is_private_and_format_follows_suffix(cli, cli_sc
     assert sorted(p.name for p in target.parent.iterdir()) == ["week.json"]  # no temporary left behind
     missing = cli("agenda", "-o", str(tmp_path / "nowhere" / "x.txt"))
     assert missing.code == 2 and "no such folder" in missing.err
+
+
+def test_cli_formats_on_stdout_and_thanks_from_a_log(cli, cli_scenario):
+    import icalendar
+
+    ics = cli("agenda", "--format", "ics")
+    assert ics.code == 0, ics.err
+    events = icalendar.Calendar.from_ical(ics.out.encode("utf-8")).walk("VEVENT")
+    assert "Thank Maria Schmidt (Hooli)" in {str(e["SUMMARY"]) for e in events}
+    md = cli("agenda", "--format", "markdown")
+    assert md.code == 0 and "- [ ] **Thank Maria Schmidt**" in md.out
+    assert cli("agenda", "--format", "csv").out.startswith("date,kind,contact,company,phone,email,reason,")
+    logged = cli("log", "Maria", "Thanked her for Bob", "--kind", "message", "--thanks")
+    assert logged.code == 0, logged.err
+    after = cli("agenda", "--format", "md")
+    assert "**Thank Maria Schmidt**" not in after.out
+    assert json.loads(cli("show", "Maria", "--json").out)["owes_thanks"] is False
+    assert cli("favour", "Maria", "--gave", "advice", "Salary benchmarks").code == 0
