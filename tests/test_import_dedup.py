@@ -124,3 +124,34 @@ def test_archived_contacts_are_matched_not_duplicated(db_path):
     report = import_file(FIXTURES / "modern_v40.vcf")
     assert report.added == 0 and Contact.select().count() == 1
     assert get_view(amara.id).archived
+
+
+def linkedin_rows(path, start: int, rows: int):
+    lines = ["First Name,Last Name,URL,Email Address,Company,Position,Connected On"]
+    lines += [f"Row,Person{i},https://www.linkedin.com/in/row-{i},row{i}@example.org,Acme,Eng,01 Jan 2025"
+              for i in range(start, start + rows)]
+    path.write_text("\n".join(lines) + "\n", encoding="utf-8")
+    return path
+
+
+def test_matching_and_writing_take_the_same_queries_for_100_or_350_rows(db_path, tmp_path):
+    from playhouse.test_utils import count_queries
+
+    from planner.importers import linkedin
+    from planner.importers.apply import apply_records
+    from planner.importers.common import ImportReport, decode_file
+
+    import_file(linkedin_rows(tmp_path / "seed.csv", 0, 60))  # stored contacts to match against
+    lookups, writes = [], []
+    for start, rows in ((1000, 100), (2000, 350)):
+        path = linkedin_rows(tmp_path / f"f{rows}.csv", start, rows)
+        parsed = linkedin.parse(decode_file(path), path)
+        with count_queries() as counter:
+            apply_records(parsed, ImportReport(format="linkedin", dry_run=True), source="linkedin")
+        lookups.append(counter.count)
+        with count_queries() as counter:
+            report = apply_records(parsed, ImportReport(format="linkedin"), source="linkedin")
+        writes.append(counter.count)
+        assert report.added == rows
+    assert 1 <= lookups[0] == lookups[1] <= 4  # contacts, emails, phones, tags: loaded once
+    assert lookups[0] < writes[0] == writes[1]  # bulk inserts, not a statement per row
