@@ -1,0 +1,94 @@
+"""The app shell: modes on 1-4, ctrl+l from any screen, `?` keys, the command palette, theme
+remembered, notifications literal, and no crash for hostile text anywhere on start."""
+
+from __future__ import annotations
+
+from textual.command import CommandPalette
+
+from planner import settings
+from screens.app import FollowupApp
+from screens.contact_form import ContactForm
+from screens.help import HelpScreen
+from screens.quick_log import QuickLogScreen
+
+
+async def test_starts_on_the_agenda_and_switches_with_digits(run_app, wait_for_workers):
+    async with run_app() as (app, pilot):
+        assert app.current_mode == "agenda"
+        assert type(app.screen).__name__ == "AgendaScreen"
+        for key, mode, name in [("2", "contacts", "ContactsScreen"), ("3", "ledger", "LedgerScreen"),
+                                ("4", "plan", "PlanScreen"), ("1", "agenda", "AgendaScreen")]:
+            await pilot.press(key)
+            await wait_for_workers(app, pilot)
+            assert (app.current_mode, type(app.screen).__name__) == (mode, name)
+
+
+async def test_ctrl_l_from_every_main_screen(run_app, wait_for_workers):
+    async with run_app() as (app, pilot):
+        for key in ("1", "2", "3", "4"):
+            await pilot.press(key)
+            await wait_for_workers(app, pilot)
+            expected = app.screen.highlighted_contact_id()
+            await pilot.press("ctrl+l")
+            await wait_for_workers(app, pilot)
+            assert isinstance(app.screen, QuickLogScreen)
+            assert app.screen.contact_id == expected
+            await pilot.press("escape")  # nothing typed: closes without asking
+            assert not isinstance(app.screen, QuickLogScreen)
+
+
+async def test_question_mark_lists_the_keys(run_app):
+    async with run_app(mode="contacts") as (app, pilot):
+        await pilot.press("question_mark")
+        assert isinstance(app.screen, HelpScreen)
+        table = app.screen.query_one("#help-table")
+        actions = {str(table.get_row_at(i)[1]) for i in range(table.row_count)}
+        assert {"Filter", "New", "Archive", "Undo archive", "Log call", "Agenda", "Quit"} <= actions
+        await pilot.press("q")
+        assert not isinstance(app.screen, HelpScreen)
+
+
+async def test_palette_reaches_screens_and_screen_actions_by_name(run_app, wait_for_workers):
+    async with run_app(mode="contacts") as (app, pilot):
+        await pilot.press("ctrl+p")
+        assert isinstance(app.screen, CommandPalette)
+        await pilot.press(*"go to ledger")
+        await pilot.pause(0.3)
+        await pilot.press("enter")
+        await wait_for_workers(app, pilot)
+        assert app.current_mode == "ledger"
+        await pilot.press("2")
+        await wait_for_workers(app, pilot)
+        await pilot.press("ctrl+p")
+        await pilot.press(*"new")
+        await pilot.pause(0.3)
+        await pilot.press("enter")
+        await wait_for_workers(app, pilot)
+        assert isinstance(app.screen, ContactForm)
+
+
+async def test_theme_choice_is_remembered(run_app, wait_for_workers):
+    async with run_app(mode="contacts") as (app, pilot):
+        assert app.theme == "textual-dark"
+        app.theme = "nord"
+        await wait_for_workers(app, pilot)
+    assert settings.get("theme") == "nord"
+    async with run_app(mode="contacts") as (app, pilot):
+        assert app.theme == "nord"
+
+
+async def test_notifications_show_hostile_names_literally(run_app, wait_for_workers):
+    async with run_app(mode="contacts") as (app, pilot):
+        await pilot.press("slash", *"mallory", "enter", "d")
+        await wait_for_workers(app, pilot)
+        messages = [str(n.message) for n in app._notifications]
+        assert any("[bold]Mallory[/] ␛[2J" in m for m in messages)
+
+
+async def test_unknown_mode_is_refused():
+    try:
+        FollowupApp(mode="nowhere")
+    except ValueError as exc:
+        assert "nowhere" in str(exc)
+    else:
+        raise AssertionError("an unknown mode must be refused")
