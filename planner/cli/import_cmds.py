@@ -13,6 +13,7 @@ from planner.cli import open_db_from_args
 from planner.cli.common import print_json
 from planner.contacts import UNSET
 from planner.importers import FORMATS, ImportReport, import_file
+from planner.importers.generic_csv import FIELDS
 from planner.textsafe import clean_line
 
 PROGRESS_THRESHOLD = 500  # records; smaller files finish before a bar would be read
@@ -23,21 +24,23 @@ def register(sub, common) -> None:
     p = sub.add_parser("import", parents=[common], help="import contacts from LinkedIn, Google, vCard or CSV",
                        description="Import contacts. Rows matching a contact you have (same LinkedIn URL, email, "
                                    "or name and company) fill in its empty fields instead of adding a twin.")
-    p.add_argument("file", metavar="FILE")
+    p.add_argument("file", metavar="FILE", help="Connections.csv (LinkedIn), a Google Contacts CSV, a .vcf, or any CSV")
     p.add_argument("--format", default="auto", choices=("auto",) + FORMATS,
                    help="file format (default: recognised from the content)")
     p.add_argument("--tag", action="append", default=[], metavar="TAG",
                    help="tag every imported contact (repeat for several)")
     p.add_argument("--every", metavar="CADENCE", help="cadence for added contacts: 90d, 2w, 6m, 2/y, quarterly, none")
     p.add_argument("--map", metavar="FIELD=COLUMN,...",
-                   help="generic CSV columns, e.g. 'name=Full Name,email=Mail,company=Firm'")
+                   help="generic CSV columns, e.g. 'name=Full Name,email=Mail,company=Firm'; fields: "
+                        + ", ".join(FIELDS))
     p.add_argument("--dry-run", action="store_true", help="report what would happen; write nothing")
     p.add_argument("--json", action="store_true", help="print the report as JSON")
     p.set_defaults(handler=cmd_import)
 
     p = sub.add_parser("export-contacts", parents=[common], help="write every contact as CSV, vCard or JSON")
-    p.add_argument("--format", default="csv", choices=export_contacts.FORMATS)
-    p.add_argument("-o", "--output", metavar="FILE", help="write to FILE (owner-only) instead of standard output")
+    p.add_argument("--format", default="csv", choices=export_contacts.FORMATS,
+                   help="csv (formula-safe, re-importable), vcard (3.0) or json (default: csv)")
+    p.add_argument("-o", "--output", metavar="FILE", help="write to FILE (owner-only, replaced atomically); default or '-': standard output")
     p.set_defaults(handler=cmd_export)
 
 
@@ -104,7 +107,7 @@ def cmd_export(args: argparse.Namespace) -> int:
     open_db_from_args(args)
     views = export_contacts.all_contacts()
     text = export_contacts.render(args.format, views)
-    if args.output:
+    if args.output and args.output != "-":
         path = export_contacts.write_private(text, args.output)
         print(f"wrote {len(views)} contact{'s' if len(views) != 1 else ''} to {clean_line(str(path))}",
               )
