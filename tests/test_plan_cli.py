@@ -153,3 +153,17 @@ def test_plan_reports_late_calls_and_the_critical_interval_under_a_cap(cli):
     for call in data["calls"]:
         loads[call["date"]] = loads.get(call["date"], 0) + 1
     assert max(loads.values()) <= 2
+
+
+def test_plan_json_from_a_fresh_process_is_clean_json(cli, tmp_path):
+    """HiGHS prints a banner on fd 1 when first created in a process: it must not reach stdout."""
+    import subprocess
+    import sys
+
+    add_people(cli, 60, "7d")  # enough calls that a full solve runs
+    proc = subprocess.run([sys.executable, "-m", "planner", "--db", str(cli.db), "--today", "2026-11-25",
+                           "plan", "--json", "--rebalance"], capture_output=True, text=True, timeout=120)
+    assert proc.returncode == 0, proc.stderr
+    data = json.loads(proc.stdout)
+    assert data["stats"]["calls"] == len(data["calls"]) > 60
+    assert "HiGHS" not in proc.stdout + proc.stderr

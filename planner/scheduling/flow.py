@@ -37,8 +37,9 @@ _banner_done = False
 def quiet_solver():
     """A Highs instance that prints nothing. HiGHS 1.16 writes its banner to file descriptor 1
     when the first instance of the process is created, before any option can be set; that would
-    land in `--json` output or on the TUI's screen. So the first construction happens with fd 1
-    pointed at /dev/null (call this once before the TUI takes the terminal); later ones are silent."""
+    land in `--json` output or on the user's terminal under the TUI. So the first construction
+    happens with fd 1 pointed at /dev/null for that instant; later ones are silent. (Textual
+    draws on fd 2, so the TUI's frames are not affected by the brief redirect.)"""
     global _banner_done
     import highspy
 
