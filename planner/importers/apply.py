@@ -175,10 +175,10 @@ def apply_records(parsed: ParseResult, report: ImportReport, *, source: str, tag
     report.warnings = list(parsed.warnings)
     report.records = len(parsed.records)
     if report.dry_run:
-        _plan(parsed.records, report, extra_tags, cadence, source, progress)
+        _plan(parsed.records, report, extra_tags, cadence, progress)
         return report
     with write_tx():
-        added, changed = _plan(parsed.records, report, extra_tags, cadence, source, progress)
+        added, changed = _plan(parsed.records, report, extra_tags, cadence, progress)
         report.added_ids = _insert_new(added, source)
         _update_existing(changed)
     report.updated_ids = [state.id for state, _ in changed]
@@ -186,7 +186,7 @@ def apply_records(parsed: ParseResult, report: ImportReport, *, source: str, tag
 
 
 def _plan(records: list[ImportRecord], report: ImportReport, extra_tags: list[str], cadence: object,
-          source: str, progress: Progress | None) -> tuple[list[_State], list[tuple[_State, tuple]]]:
+          progress: Progress | None) -> tuple[list[_State], list[tuple[_State, tuple]]]:
     index, stored = _load_existing()
     added: list[_State] = []
     touched: dict[int, tuple] = {}  # stored contact id -> its snapshot before this import
