@@ -48,6 +48,8 @@ class ContactsScreen(Screen):
         Binding("d", "archive", "Archive", id="contacts.archive", tooltip="Archive the highlighted contact"),
         Binding("u", "undo", "Undo archive", id="contacts.undo", tooltip="Bring back the last archived contact"),
         Binding("i", "import", "Import", id="contacts.import", tooltip="Import a vCard, LinkedIn or Google CSV"),
+        Binding("a", "toggle_archived", "Archived", id="contacts.archived",
+                tooltip="Show archived contacts (d brings one back) or the active ones again"),
         Binding("s", "sort", "Sort", id="contacts.sort", tooltip="Sort by the next column"),
         Binding("r", "reverse", "Reverse", id="contacts.reverse", show=False, tooltip="Reverse the sort order"),
         Binding("escape", "leave_filter", "Back to table", show=False),
@@ -62,6 +64,7 @@ class ContactsScreen(Screen):
         self.archived: list[tuple[int, str]] = []  # (id, name) archived here, newest last, for `u`
         self._loaded_once = False
         self._keep: int | None = None
+        self.show_archived = False
 
     def compose(self) -> ComposeResult:
         yield Header()
@@ -94,7 +97,7 @@ class ContactsScreen(Screen):
 
         try:
             today = dates.today()
-            entries = [make_entry(view, today) for view in list_contacts()]
+            entries = [make_entry(view, today) for view in list_contacts(archived=self.show_archived)]
             entries = sort_entries(entries, self.sort_key, self.sort_reverse)
         except Exception as exc:
             self.app.call_from_thread(self.notify, f"Could not load contacts: {_error_text(exc)}", severity="error")
@@ -130,9 +133,11 @@ class ContactsScreen(Screen):
         total = len(self.entries)
         label = next(c.label for c in COLUMNS if c.key == self.sort_key)
         order = "descending" if self.sort_reverse else "ascending"
+        which = "archived contacts (d brings back, a shows active)" if self.show_archived else "contacts"
         if self._loaded_once:
-            status.update(safe_markup("$shown of $total contacts · sorted by $label, $order (s, r)",
-                                      shown=f"{len(self.shown):,}", total=f"{total:,}", label=label, order=order))
+            status.update(safe_markup("$shown of $total $which · sorted by $label, $order (s, r)",
+                                      shown=f"{len(self.shown):,}", total=f"{total:,}", which=which,
+                                      label=label, order=order))
 
     def action_filter(self) -> None:
         self.query_one("#contacts-filter", Input).focus()
@@ -218,9 +223,16 @@ class ContactsScreen(Screen):
 
         self.app.push_screen(FavorEntry(contact_id, name, direction), callback=stored)
 
+    def action_toggle_archived(self) -> None:
+        self.show_archived = not self.show_archived
+        self.entries, self.shown = [], []
+        self.table.set_rows([])
+        self.load()
+
     def action_archive(self) -> None:
+        """Archive the highlighted contact; in the archived list, bring it back instead."""
         if (entry := self._highlighted_entry()) is not None:
-            self._set_archived(entry.view.id, entry.view.name, True)
+            self._set_archived(entry.view.id, entry.view.name, not self.show_archived)
 
     def action_undo(self) -> None:
         if self.archived:
@@ -244,6 +256,8 @@ class ContactsScreen(Screen):
         if archived:
             self.archived.append((contact_id, name))
             self.notify(safe_markup("Archived $name · u to undo", name=name))
+        elif self.show_archived:
+            self.notify(safe_markup("Back among active contacts: $name", name=name))
         else:
             self.notify(safe_markup("Back: $name", name=name))
         self.refresh_bindings()

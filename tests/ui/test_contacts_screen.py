@@ -128,6 +128,16 @@ async def test_archive_and_undo(run_app, wait_for_workers):
         await wait_for_workers(app, pilot)
         assert Contact.get(Contact.name == "Jonas Nguyen").archived_at is None
         assert "Jonas Nguyen" in _names(app)
+        # archive again, then bring back from the archived list
+        await pilot.press("slash", *"jonas", "enter", "d")
+        await wait_for_workers(app, pilot)
+        await pilot.press("a")
+        await wait_for_workers(app, pilot)
+        assert _names(app) == ["Jonas Nguyen"]
+        await pilot.press("d")
+        await wait_for_workers(app, pilot)
+        assert Contact.get(Contact.name == "Jonas Nguyen").archived_at is None
+        assert _names(app) == []
 
 
 async def test_favour_from_the_table(run_app, wait_for_workers):

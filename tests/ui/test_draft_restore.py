@@ -116,7 +116,7 @@ def test_real_sighup_under_a_pty_keeps_the_note(app_db, tmp_path):
     close_database()
     main_fd, child_fd = pty.openpty()
     fcntl.ioctl(child_fd, termios.TIOCSWINSZ, struct.pack("HHHH", 32, 100, 0, 0))
-    env = dict(os.environ, TERM="xterm-256color")
+    env = dict(os.environ, TERM="xterm-256color", NO_COLOR="1")  # as over a plain SSH session
     proc = subprocess.Popen(
         [sys.executable, "-m", "planner", "--db", str(app_db), "--today", "2026-11-25"],
         stdin=child_fd, stdout=child_fd, stderr=child_fd, env=env, start_new_session=True,
