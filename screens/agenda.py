@@ -183,9 +183,9 @@ class AgendaScreen(Screen):
         week_count = sum(len(items) for day, items in agenda.days)
         self.query_one("#agenda-title", Static).update(
             safe_markup(
-                "[b]Agenda[/b] $day · week $week · overdue [b]$over[/b] · today [b]$today[/b] · "
-                "thank-yous [b]$thanks[/b] · until Sunday $week_count",
-                day=f"{today:%a %d %b %Y}", week=str(week), over=str(len(agenda.overdue)),
+                "[b]Agenda[/b] $day · overdue [b]$over[/b] · today [b]$today[/b] · "
+                "thank-yous [b]$thanks[/b] · to $end [b]$week_count[/b]",
+                day=f"{today:%a %d %b} W{week:02d}", end=f"{self.range[1]:%a %d %b}", over=str(len(agenda.overdue)),
                 today=str(today_count), thanks=str(len(agenda.thank_yous)), week_count=str(week_count),
             )
         )

@@ -222,7 +222,10 @@ class PlanScreen(Screen):
         self.query_one("#plan-rebalance", Static).update(
             safe_markup("[b]Rebalanced:[/b] $words", words=compare_words(before, after))
         )
-        self._say(f"Rebalanced: peak {before.peak} → {after.peak}")
+        if after.peak == before.peak and after.sum_sq_load == before.sum_sq_load:
+            self._say(f"Rebalanced: already as flat as it gets (peak {after.peak})")
+        else:
+            self._say(f"Rebalanced: peak {before.peak} → {after.peak}")
         self.app.post_message(DataChanged(None))
 
 

@@ -158,3 +158,67 @@ async def test_narrow_terminal_folds_the_panel_and_keeps_the_columns(agenda_db, 
             assert column in text
         assert "Maria Schmidt" in text and HOSTILE in text
 
+
+
+def _next_call(contact_id: int) -> PlannedCall:
+    return (PlannedCall.select().where(PlannedCall.contact == contact_id, PlannedCall.reason != "thank-you")
+            .order_by(PlannedCall.date, PlannedCall.seq).first())
+
+
+async def test_snooze_to_a_typed_day(agenda_db, run_app, wait_for_workers):
+    maria = agenda_db["Maria"]
+    async with run_app() as (app, pilot):
+        await _go_to(app, pilot, maria)
+        await pilot.press("s")
+        await pilot.pause()
+        await pilot.press(*"someday")
+        await pilot.pause()
+        assert "not understood" in screen_text(app)
+        await pilot.press("enter")  # refused: the dialog stays, nothing moves
+        await pilot.pause()
+        assert app.screen.query_one("#snooze-when", Input).value == "someday"
+        assert _next_call(maria).date == dt.date(2026, 11, 27)
+        app.screen.query_one("#snooze-when", Input).value = ""
+        await pilot.press(*"next week")
+        await pilot.pause()
+        assert "Mon 30 Nov 2026 (in 5 days)" in screen_text(app)  # said back before saving
+        await pilot.press("enter")
+        await wait_for_workers(app, pilot)
+        assert _next_call(maria).date == dt.date(2026, 11, 30)
+        assert _notes(app) == ["Snoozed Maria Schmidt to Mon 30 Nov"]
+        # Monday is next week: Maria has left this week's agenda.
+        assert "Maria Schmidt" not in [name for _, name in _rows(app)]
+
+
+async def test_skip_this_cycle(agenda_db, run_app, wait_for_workers):
+    zoe = agenda_db["Zoë"]
+    before = _next_call(zoe)
+    assert before is not None and before.date <= dt.date(2026, 11, 29)  # new contacts come first
+    async with run_app() as (app, pilot):
+        await _go_to(app, pilot, zoe)
+        await pilot.press("x")
+        await wait_for_workers(app, pilot)
+        after = _next_call(zoe)
+        assert after.date >= before.date + dt.timedelta(days=60)  # one 90-day cadence on, in its window
+        assert _notes(app) == [f"Skipped this cycle: next call with Zoë Ångström on {after.date:%a %d %b}"]
+        assert "Zoë Ångström" not in [name for _, name in _rows(app)]
+
+
+async def test_week_grid_counts_calls_per_day(agenda_db, run_app, wait_for_workers):
+    from planner.scheduling.service import plan_summary
+
+    async with run_app() as (app, pilot):
+        await pilot.press("w")
+        await wait_for_workers(app, pilot)
+        grid = app.screen.query_one("#grid-table", DataTable)
+        expected = {day.date: day.load for day in plan_summary(dt.date(2026, 11, 23), days=28).days}
+        friday = grid.get_row_at(0)[5].plain  # week of 23 Nov, Friday column
+        assert friday == str(expected[dt.date(2026, 11, 27)])
+        assert grid.get_row_at(0)[6].plain == "·"  # Saturday: weekend
+        assert "Wed 25 Nov 2026" in screen_text(app)  # the cursor starts on today
+        await pilot.press("right", "right")
+        await pilot.pause()
+        assert f"Fri 27 Nov 2026: {expected[dt.date(2026, 11, 27)]} call" in screen_text(app)
+        await pilot.press("q")
+        await pilot.pause()
+        assert app.screen.id == "agenda-screen"
