@@ -153,10 +153,11 @@ def _split_solve(demands: list[Demand], pinned: list[PlanRow], cal: WorkCalendar
     half the network's arcs at 10k contacts, while their days carry a few calls against a peak of
     hundreds, so their squares weigh nothing. When a far call finds no room under the peak, one
     joint solve decides."""
-    far = [d for d in demands if d.window_start > ps.horizon_end and not d.frozen]
+    horizon_end = ps.horizon_end
+    far = [d for d in demands if d.window_start > horizon_end and not d.frozen]
     if not far or len(far) == len(demands):
         return build_plan(demands, pinned, cal, ps, stability=stability)
-    near = [d for d in demands if d.window_start <= ps.horizon_end or d.frozen]
+    near = [d for d in demands if d.window_start <= horizon_end or d.frozen]
     rows, peak = build_plan(near, pinned, cal, ps, stability=stability)
     index = DayIndex(cal, ps.today, max(d.window_end for d in far))
     loads = [0] * len(index)
