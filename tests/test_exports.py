@@ -27,7 +27,7 @@ from planner.exports import (
 )
 from planner.ledger import add_favor
 from planner.models import PlannedCall
-from tests.test_agenda import build_scenario
+from test_agenda import build_scenario  # tests/ is on sys.path (rootdir conftest, prepend import mode)
 
 D = dt.date
 HOSTILE = '=HYPERLINK("http://evil.example","x") [bold]x[/] \x1b[2J *y* <b>'
