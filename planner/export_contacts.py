@@ -49,8 +49,17 @@ def contacts_csv(views: list[ContactView]) -> str:
     for v in views:
         cells = (v.name, v.company, v.title, LIST_SEPARATOR.join(v.emails), LIST_SEPARATOR.join(v.phones),
                  LIST_SEPARATOR.join(v.tags), v.kind, own_cadence(v), v.timezone, v.notes, v.source, v.external_key)
-        writer.writerow([csv_safe(cell) for cell in cells])
+        writer.writerow([_guarded(cell) for cell in cells])
     return buffer.getvalue()
+
+
+_QUOTED_FORMULA = re.compile(r"^'+[=+\-@\t\r]")
+
+
+def _guarded(cell: str) -> str:
+    """`csv_safe`, plus one more `'` before a cell that already starts with quotes and a formula
+    character, so our importer's unguarding (one quote off) gives back exactly what was stored."""
+    return "'" + cell if _QUOTED_FORMULA.match(cell) else csv_safe(cell)
 
 
 def contacts_vcard(views: list[ContactView]) -> str:

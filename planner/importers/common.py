@@ -171,11 +171,12 @@ def split_multi(value: str, separators: tuple[str, ...] = (":::",)) -> list[str]
     return [one_line(part) for part in parts if one_line(part)]
 
 
-_FORMULA_GUARD = re.compile(r"^'(?=[=+\-@\t\r])")
+_FORMULA_GUARD = re.compile(r"^'(?='*[=+\-@\t\r])")
 
 
 def unguard(cell: str) -> str:
-    """Undo the `'` that a CSV export (ours, or a cautious spreadsheet) puts before a formula-like cell."""
+    """Undo the `'` that a CSV export (ours, or a cautious spreadsheet) puts before a formula-like
+    cell. Ours also doubles a quote that was already there (`'=x` -> `''=x`), so one comes off."""
     return _FORMULA_GUARD.sub("", cell)
 
 

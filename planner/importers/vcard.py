@@ -28,7 +28,7 @@ logging.getLogger("vobject").setLevel(logging.CRITICAL)  # we report skipped car
 
 
 def looks_like(text: str) -> bool:
-    for line in text.splitlines():
+    for line in text.replace("\r", "\n").split("\n"):
         if line.strip():
             match = _BOUNDARY.match(line.strip())
             return bool(match and match.group(1).upper() == "BEGIN" and match.group(2).upper() == "VCARD")
@@ -43,8 +43,10 @@ def logical_lines(text: str) -> list[tuple[int, str]]:
     current: list[str] = []
     start = 0
     qp_continues = False
-    for number, raw in enumerate(text.splitlines(), start=1):
-        line = raw.rstrip("\r\n")
+    # Only CR and LF end a line: str.splitlines() would also split on U+2028, U+0085 and
+    # other separators that may sit inside a note.
+    physical = text.replace("\r\n", "\n").replace("\r", "\n").split("\n")
+    for number, line in enumerate(physical, start=1):
         if not line.strip():
             if current:
                 result.append((start, "".join(current)))
