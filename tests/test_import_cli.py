@@ -95,3 +95,10 @@ def test_progress_appears_on_a_real_terminal(tmp_path):
     assert proc.returncode == 0
     assert b"importing [" in b"".join(chunks)
     assert b"700 added" in proc.stdout and b"importing" not in proc.stdout
+
+
+def test_notes_are_printed_with_their_lines(cli):
+    result = cli("import", str(FIXTURES / "generic_semicolon.csv"))
+    assert result.code == 0
+    assert "  note line 1: columns not imported: Firma, Rolle, Telefon, Stichworte (--map field=Column to use them)" \
+        in result.out.splitlines()

@@ -155,3 +155,15 @@ def test_matching_and_writing_take_the_same_queries_for_100_or_350_rows(db_path,
         assert report.added == rows
     assert 1 <= lookups[0] == lookups[1] <= 4  # contacts, emails, phones, tags: loaded once
     assert lookups[0] < writes[0] == writes[1]  # bulk inserts, not a statement per row
+
+
+def test_a_changed_employer_is_kept_but_reported(db_path, tmp_path):
+    import_file(FIXTURES / "linkedin_connections.csv")
+    path = tmp_path / "Connections.csv"
+    path.write_text("First Name,Last Name,URL,Email Address,Company,Position,Connected On\n"
+                    "José,Núñez,https://www.linkedin.com/in/jose-nunez,,Banco Santander,Senior Recruiter,03 Feb 2025\n",
+                    encoding="utf-8")
+    report = import_file(path)
+    assert report.unchanged == 1
+    assert report.warnings == [(2, "José Núñez: the file says company 'Banco Santander', kept yours ('Telefónica')")]
+    assert next(v for v in list_contacts() if v.name == "José Núñez").company == "Telefónica"

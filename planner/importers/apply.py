@@ -204,6 +204,7 @@ def _plan(records: list[ImportRecord], report: ImportReport, extra_tags: list[st
             report.merged += 1
         if state.id is not None and state.id not in touched:
             touched[state.id] = state.snapshot()
+            _note_differences(state, record, report.warnings)
         seen.add(id(state))
         state.absorb(record, extra_tags)
         index.add(state)
@@ -214,6 +215,16 @@ def _plan(records: list[ImportRecord], report: ImportReport, extra_tags: list[st
     report.updated = len(changed)
     report.unchanged = len(touched) - len(changed)
     return added, changed
+
+
+def _note_differences(state: _State, record: ImportRecord, warnings: list[tuple[int, str]]) -> None:
+    """A stored company or title the file disagrees with is kept, but said: for a recruiter a
+    changed employer in a fresh LinkedIn export is news."""
+    for attr in ("company", "title"):
+        mine, theirs = getattr(state, attr), getattr(record, attr)
+        if mine and theirs and fold(mine) != fold(theirs):
+            warnings.append((record.line, f"{state.name}: the file says {attr} {theirs!r}, "
+                             f"kept yours ({mine!r})"))
 
 
 def _row(state: _State, source: str, now) -> dict:
