@@ -1,0 +1,108 @@
+"""Pilot tests of the plan screen on a real seeded database: the chart and its day cursor, the
+peak against its lower bound, blocking and unblocking days, and rebalancing with before/after."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+import pytest
+from textual.widgets import Input
+
+from planner.contacts import ContactFields, add_contact
+from planner.models import Block, PlannedCall
+from planner.scheduling.service import add_block, plan_summary
+from screens.widgets.load_chart import chart_content
+from ui_text import screen_text
+
+
+@pytest.fixture
+def plan_db(app_db):
+    """Twelve more contacts due now, and Christmas week blocked (with markup in its note)."""
+    for n in range(12):
+        add_contact(ContactFields(name=f"Candidate {n:02d}", company="Initech", cadence_days=30))
+    add_block(dt.date(2026, 12, 21), dt.date(2026, 12, 24), "[b]Christmas[/b]")
+    return app_db
+
+
+async def test_chart_stats_and_blocks(plan_db, run_app):
+    summary = plan_summary(dt.date(2026, 11, 25), days=42)
+    async with run_app(mode="plan", size=(120, 40)) as (app, pilot):
+        text = screen_text(app)
+        stats = summary.stats
+        assert f"peak {stats.peak} (lower bound {stats.lower_bound})" in text
+        assert f"{stats.calls} calls" in text
+        assert "Mon 21 Dec   Thu 24 Dec   [b]Christmas[/b]" in text  # the block, note literal
+        assert "W48" in text and "W53" in text  # week labels under the bars
+        assert "bbbb" in text  # the blocked days marked on the baseline
+        # The day line follows the cursor, starting today.
+        today_load = summary.days[0].load
+        assert f"Wed 25 Nov 2026 (today): {today_load} call" in text
+        await pilot.press("right")
+        await pilot.pause()
+        assert f"Thu 26 Nov 2026 (tomorrow): {summary.days[1].load} call" in screen_text(app)
+        await pilot.press("pagedown", "pagedown", "pagedown", "pagedown")  # four weeks on: Thu 24 Dec
+        await pilot.pause()
+        assert "Thu 24 Dec 2026 (in 4 weeks): 0 calls · blocked: [b]Christmas[/b]" in screen_text(app)
+
+
+async def test_block_days_then_remove(plan_db, run_app, wait_for_workers):
+    async with run_app(mode="plan") as (app, pilot):
+        await pilot.press("b")
+        await pilot.pause()
+        await pilot.press(*"2026-12-01")
+        app.screen.query_one("#block-to", Input).value = "friday"  # counted from "from": Fri 4 Dec
+        await pilot.pause()
+        assert "Tue 01 Dec – Fri 04 Dec 2026 (4 days)" in screen_text(app)
+        app.screen.query_one("#block-note", Input).focus()
+        await pilot.press(*"Conference", "enter")
+        await wait_for_workers(app, pilot)
+        assert [(b.start, b.end, b.note) for b in Block.select().order_by(Block.start)][0] == (
+            dt.date(2026, 12, 1), dt.date(2026, 12, 4), "Conference")
+        # Nothing planned on the blocked days any more (re-planned).
+        assert not PlannedCall.select().where(PlannedCall.date.between(dt.date(2026, 12, 1), dt.date(2026, 12, 4)),
+                                              PlannedCall.pinned == False).exists()  # noqa: E712
+        assert "Conference" in screen_text(app)
+        await pilot.press("tab")  # the blocked days table; the first row is the new block
+        await pilot.press("d")
+        await wait_for_workers(app, pilot)
+        assert [b.note for b in Block.select()] == ["[b]Christmas[/b]"]
+
+
+async def test_block_dialog_refuses_a_backwards_range(plan_db, run_app, wait_for_workers):
+    async with run_app(mode="plan") as (app, pilot):
+        await pilot.press("b")
+        await pilot.pause()
+        await pilot.press(*"2026-12-10")
+        app.screen.query_one("#block-to", Input).value = "2026-12-01"
+        app.screen.query_one("#block-to", Input).focus()
+        await pilot.press("enter")
+        await wait_for_workers(app, pilot)
+        assert "is before" in screen_text(app)
+        assert Block.select().count() == 1  # only Christmas
+        assert app.screen.query_one("#block-from", Input).value == "2026-12-10"
+
+
+async def test_rebalance_shows_before_and_after(plan_db, run_app, wait_for_workers):
+    async with run_app(mode="plan") as (app, pilot):
+        before = app.screen.summary.stats
+        await pilot.press("r")
+        await wait_for_workers(app, pilot)
+        after = plan_summary(dt.date(2026, 11, 25), days=42).stats
+        text = screen_text(app)
+        assert "Rebalanced:" in text
+        assert f"lower bound {after.lower_bound}" in text
+        assert after.peak <= before.peak
+        assert after.peak >= after.lower_bound
+
+
+def test_chart_marks_days_off_without_colour():
+    from planner.scheduling.service import DayLoad
+
+    start = dt.date(2026, 11, 23)  # a Monday
+    days = [DayLoad(start + dt.timedelta(days=n), load, n % 7 < 5, "" if n % 7 < 5 else "weekend")
+            for n, load in enumerate([8, 4, 0, 2, 1, 0, 0])]
+    days[2] = DayLoad(days[2].date, 0, False, "holiday: Test")
+    lines = chart_content(days, height=4, lower_bound=6).plain.splitlines()
+    assert lines[0].startswith("   8 █")  # the peak labels the top row
+    assert lines[-2] == "   0 ██h█▄··"  # baseline: holiday h, weekend ·, 1 of 8 is half a row
+    assert any("6" in line[:4] and "┄" in line for line in lines)  # the lower bound drawn as a line
