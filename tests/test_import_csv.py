@@ -77,3 +77,12 @@ def test_outlook_style_export_needs_no_map(db_path, tmp_path):
     assert (kwame.name, kwame.company, kwame.title) == ("Kwame Mensah", "MTN", "Talent Lead")
     assert kwame.emails == ["kwame@mtn.example", "k.mensah@example.gh"]
     assert kwame.phones == ["+233 24 000 0000", "+233 30 000 0000"]
+
+
+def test_mapping_as_a_dict_from_code(db_path):
+    report = import_file(FIXTURES / "generic_semicolon.csv",
+                         mapping={"name": "Full Name", "company": "Firma", "email": ["Mail"]})
+    assert report.added == 2
+    assert {v.name: v.company for v in list_contacts()}["Ève Martin"] == "BlaBlaCar"
+    with pytest.raises(BadInput, match="unknown field 'firm'"):
+        import_file(FIXTURES / "generic_semicolon.csv", mapping={"firm": "Firma"})

@@ -30,7 +30,7 @@ def import_file(
     tags: Iterable[str] = (),
     cadence: object = UNSET,
     dry_run: bool = False,
-    mapping: str | dict[str, list[str]] | None = None,
+    mapping: str | dict[str, str | list[str]] | None = None,
     progress: Callable[[int, int], None] | None = None,
 ) -> ImportReport:
     """Import one file. `cadence` (days, or None for never) applies to added contacts; `mapping`
@@ -41,7 +41,12 @@ def import_file(
     requested = ALIASES.get(fmt.lower(), fmt.lower())
     if requested not in FORMATS + ("auto",):
         raise BadInput(f"--format {fmt!r}: use auto, {', '.join(FORMATS)}")
-    columns_map = generic_csv.parse_mapping(mapping) if isinstance(mapping, str) else (mapping or {})
+    if isinstance(mapping, str):
+        columns_map = generic_csv.parse_mapping(mapping)
+    else:  # a dict from code: field -> column or columns, checked like the CLI's --map
+        spec = ",".join(f"{field}={column}" for field, columns in (mapping or {}).items()
+                        for column in ([columns] if isinstance(columns, str) else columns))
+        columns_map = generic_csv.parse_mapping(spec)
     if columns_map and requested not in ("auto", "csv"):
         raise BadInput("--map is for the generic CSV format (--format csv)")
     text = decode_file(path)
