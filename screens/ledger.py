@@ -150,9 +150,9 @@ class LedgerScreen(Screen):
 
     def _update_title(self) -> None:
         active = [label for name, label in FILTERS if self.filters[name]]
-        shown = ", ".join(active) if active else "everyone with a favour"
+        shown = ", ".join(active) if active else "everyone"
         self.query_one("#ledger-title", Static).update(
-            safe_markup("[b]Ledger[/b] · $shown · $n contacts  [dim](o owed · y one-way · b give-back · a all)[/]",
+            safe_markup("[b]Ledger[/b] $shown · $n  [dim]o owed · y one-way · b give-back · a all[/]",
                         shown=shown, n=str(len(self.rows)))
         )
 

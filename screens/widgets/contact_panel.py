@@ -61,6 +61,11 @@ def load_panel_data(contact_id: int) -> PanelData:
     )
 
 
+def now_utc() -> dt.datetime:
+    """The clock the panel reads (a function, so snapshot tests can fix it)."""
+    return dt.datetime.now(dt.timezone.utc)
+
+
 def local_time_text(zone: str, now: dt.datetime | None = None) -> str:
     """'Wed 15:04 (Europe/Berlin)' for the contact's zone; '' when none is known."""
     if not zone:
@@ -69,7 +74,7 @@ def local_time_text(zone: str, now: dt.datetime | None = None) -> str:
         tz = zoneinfo.ZoneInfo(zone)
     except (zoneinfo.ZoneInfoNotFoundError, ValueError):
         return ""
-    moment = (now or dt.datetime.now(dt.timezone.utc)).astimezone(tz)
+    moment = (now or now_utc()).astimezone(tz)
     return f"{moment:%a %H:%M} ({zone})"
 
 

@@ -33,6 +33,7 @@ def chart_content(days: list, *, height: int = 8, cursor: int | None = None, low
     if not days:
         return Content("No days to show")
     top = max(max(day.load for day in days), lower_bound or 0, 1)
+    height = min(height, max(top, 3))  # with one or two calls a day, eight rows of full bars say less
     columns: list[int | None] = []  # index into days, None for the gap between weeks
     for index, day in enumerate(days):
         if index and day.date.weekday() == 0:

@@ -1,0 +1,56 @@
+"""SVG snapshots of the four main screens at 80x24 and 120x40, on a seeded database with a fixed
+today and a fixed clock: layout regressions (a column lost at 80 columns, the side panel not
+folding) show up as a visual diff. Update with `pytest tests/ui/test_snapshots.py --snapshot-update`
+after checking the new pictures."""
+
+from __future__ import annotations
+
+import datetime as dt
+import time
+
+import pytest
+
+from planner.contacts import list_contacts
+from planner.interactions import LogRequest, log_interaction
+from planner.ledger import add_favor
+from planner.scheduling.service import add_block
+
+FIXED_NOW = dt.datetime(2026, 11, 25, 9, 30, tzinfo=dt.timezone.utc)
+
+
+@pytest.fixture
+def snapshot_db(app_db, monkeypatch):
+    """The seeded contacts with a call history, favours both ways and a blocked week; UTC, 09:30."""
+    monkeypatch.setenv("TZ", "UTC")
+    time.tzset()
+    monkeypatch.setattr("screens.widgets.contact_panel.now_utc", lambda: FIXED_NOW)
+    ids = {c.name.split()[0]: c.id for c in list_contacts()}
+    log_interaction(LogRequest(contact_id=ids["Maria"], summary="Q1 hiring plans", next_when="friday",
+                               at=dt.datetime(2026, 11, 20, 10, tzinfo=dt.timezone.utc)))
+    log_interaction(LogRequest(contact_id=ids["Jonas"], summary="Wants remote roles", outcome="spoke",
+                               at=dt.datetime(2026, 9, 2, 15, tzinfo=dt.timezone.utc)))
+    add_favor(ids["Maria"], "gave", "referral", note="sent a candidate", day=dt.date(2026, 11, 2))
+    add_favor(ids["Zoë"], "received", "introduction", note="to Globex", weight=2, day=dt.date(2026, 11, 16))
+    add_favor(ids["[bold]Mallory[/]"], "received", "advice", note="[b]salary bands[/b]", day=dt.date(2026, 10, 1))
+    add_block(dt.date(2026, 12, 21), dt.date(2026, 12, 24), "Christmas")
+    yield app_db
+    monkeypatch.delenv("TZ")
+    time.tzset()
+
+
+async def _settle(pilot) -> None:
+    app = pilot.app
+    for _ in range(20):
+        await app.workers.wait_for_complete()
+        await pilot.pause()
+        if not any(worker.is_running for worker in app.workers):
+            break
+    await pilot.pause()
+
+
+@pytest.mark.parametrize("size", [(80, 24), (120, 40)], ids=["80x24", "120x40"])
+@pytest.mark.parametrize("mode", ["agenda", "contacts", "ledger", "plan"])
+def test_screen(snapshot_db, snap_compare, mode, size):
+    from screens.app import FollowupApp
+
+    assert snap_compare(FollowupApp(mode=mode), terminal_size=size, run_before=_settle)
