@@ -199,12 +199,12 @@ class AgendaScreen(Screen):
         if target is None:
             target = min(self._last_row, len(self.rows) - 1)
         if target < 0:
-            self._highlight_changed(None)
+            self._highlight_changed(None, force=True)
             return
         if self.rows[target].item is None:
             target = next((n for n in range(target, len(self.rows)) if self.rows[n].item is not None), target)
         table.move_cursor(row=target, animate=False)
-        self._highlight_changed(self.rows[target])
+        self._highlight_changed(self.rows[target], force=True)  # the data changed: reload the panel
 
     # ----------------------------------------------------------------- cursor
     def _current_row(self) -> Row | None:
@@ -244,9 +244,9 @@ class AgendaScreen(Screen):
         self._last_row = index
         self._highlight_changed(row)
 
-    def _highlight_changed(self, row: Row | None) -> None:
+    def _highlight_changed(self, row: Row | None, *, force: bool = False) -> None:
         contact_id = row.item.contact_id if row is not None and row.item is not None else None
-        self.query_one("#agenda-panel", ContactPanel).show(contact_id)
+        self.query_one("#agenda-panel", ContactPanel).show(contact_id, force=force)
         self.refresh_bindings()
 
     def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:

@@ -222,3 +222,27 @@ async def test_week_grid_counts_calls_per_day(agenda_db, run_app, wait_for_worke
         await pilot.press("q")
         await pilot.pause()
         assert app.screen.id == "agenda-screen"
+
+
+async def test_enter_opens_the_contact_and_q_comes_back(agenda_db, run_app, wait_for_workers):
+    from screens.contact_detail import ContactDetailScreen
+
+    async with run_app() as (app, pilot):
+        await _go_to(app, pilot, agenda_db["Maria"])
+        await pilot.press("enter")
+        await wait_for_workers(app, pilot)
+        assert isinstance(app.screen, ContactDetailScreen)
+        assert "Maria Schmidt" in screen_text(app) and "Q1 hiring plans" in screen_text(app)
+        await pilot.press("q")
+        await pilot.pause()
+        assert app.screen.id == "agenda-screen"
+        assert app.screen.highlighted_contact_id() == agenda_db["Maria"]
+
+
+async def test_every_agenda_action_is_in_the_palette(agenda_db, run_app):
+    from screens.commands import FollowupCommands
+
+    async with run_app() as (app, pilot):
+        provider = FollowupCommands(app.screen)
+        titles = {title for title, _, _ in provider._commands()}
+        assert {"Log call", "Snooze", "Skip this cycle", "Mark thanked", "Export the week", "Week grid"} <= titles
