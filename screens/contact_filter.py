@@ -35,6 +35,11 @@ class Entry:
     cells: dict[str, str]
     name_key: str = ""
 
+    @property
+    def key(self) -> int:
+        """The contact id: an Entry is also a row of the contact table (`key`, `cells`)."""
+        return self.view.id
+
 
 def local_day(moment: dt.datetime | None) -> dt.date | None:
     """The user's calendar day of a stored (naive UTC) or aware moment."""
@@ -69,40 +74,47 @@ def make_entry(view: ContactView, today: dt.date) -> Entry:
     return Entry(view, haystack, tags, fold(view.company), cells, fold(view.name))
 
 
-def _due_test(word: str, today: dt.date) -> Callable[[Entry], bool]:
+def _due_limit(word: str, today: dt.date) -> tuple[dt.date, bool]:
+    """(limit, strictly before) for a due: word."""
     if word not in DUE_WORDS:
         raise FilterError(f"due:{word}: use due:overdue, due:today or due:week")
     if word == "overdue":
-        return lambda e: e.view.next_call is not None and e.view.next_call < today
-    limit = today if word == "today" else today + dt.timedelta(days=6 - today.weekday())
-    return lambda e: e.view.next_call is not None and e.view.next_call <= limit
+        return today, True
+    return (today if word == "today" else today + dt.timedelta(days=6 - today.weekday())), False
 
 
-def compile_query(query: str, today: dt.date) -> list[Callable[[Entry], bool]]:
-    """One test per term; every test must pass. Raises FilterError for an unusable term."""
-    tests: list[Callable[[Entry], bool]] = []
+def compile_query(query: str, today: dt.date) -> list[tuple[str, object]]:
+    """The query as (kind, value) terms; every term must match. Raises FilterError for a bad one."""
+    terms: list[tuple[str, object]] = []
     for raw in query.split():
         term = fold(raw)
         name, sep, value = term.partition(":")
-        if sep and name == "tag":
+        if sep and name in ("tag", "company", "due"):
             if value:
-                tests.append(lambda e, v=value: any(t.startswith(v) for t in e.tags))
-        elif sep and name == "company":
-            if value:
-                tests.append(lambda e, v=value: v in e.company)
-        elif sep and name == "due":
-            if value:
-                tests.append(_due_test(value, today))
+                terms.append((name, _due_limit(value, today) if name == "due" else value))
         else:
-            tests.append(lambda e, v=term: v in e.haystack)
-    return tests
+            terms.append(("word", term))
+    return terms
 
 
 def filter_entries(entries: list[Entry], query: str, today: dt.date) -> list[Entry]:
-    tests = compile_query(query, today)
-    if not tests:
-        return list(entries)
-    return [e for e in entries if all(test(e) for test in tests)]
+    """Entries matching every term, in their given order. One tight pass per term, each over what
+    the previous terms left: a keystroke on 10k contacts costs a few milliseconds."""
+    result = entries
+    for kind, value in compile_query(query, today):
+        if kind == "word":
+            result = [e for e in result if value in e.haystack]
+        elif kind == "company":
+            result = [e for e in result if value in e.company]
+        elif kind == "tag":
+            result = [e for e in result if any(t.startswith(value) for t in e.tags)]  # type: ignore[arg-type]
+        else:
+            limit, strict = value  # type: ignore[misc]
+            if strict:
+                result = [e for e in result if e.view.next_call is not None and e.view.next_call < limit]
+            else:
+                result = [e for e in result if e.view.next_call is not None and e.view.next_call <= limit]
+    return list(result)
 
 
 _FAR = dt.date.max

@@ -3,21 +3,23 @@
 Textual's `DataTable` measures every cell when rows change: replacing 10k rows takes over a second
 (measured here), far beyond the 50 ms a filter keystroke may take. This widget keeps the rows as
 plain cleaned strings and draws the lines on screen with the Line API, so filtering or sorting 10k
-contacts is a list operation plus one refresh. Keyboard first: arrows, page keys, home/end, enter.
+contacts is a list operation plus one repaint. It scrolls itself (no virtual size, so a keystroke
+never triggers a layout pass of the screen) and caches each row's drawn text per width.
+Keyboard first: arrows, page keys, home/end, enter; the mouse wheel scrolls.
 """
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass
 
 from rich.cells import cell_len, set_cell_size
 from rich.segment import Segment
 from textual import events
 from textual.binding import Binding
-from textual.geometry import Size
 from textual.message import Message
 from textual.reactive import reactive
-from textual.scroll_view import ScrollView
+from textual.widget import Widget
 from textual.strip import Strip
 
 
@@ -39,7 +41,7 @@ class Row:
     cells: dict[str, str]
 
 
-class ContactTable(ScrollView, can_focus=True):
+class ContactTable(Widget, can_focus=True):
     """Rows of contacts with a header; posts `Highlighted` and `Selected` with the contact id."""
 
     NARROW_WIDTH = 96
@@ -76,18 +78,27 @@ class ContactTable(ScrollView, can_focus=True):
     def __init__(self, columns: list[Column], *, id: str | None = None) -> None:
         super().__init__(id=id)
         self.columns = columns
-        self.rows: list[Row] = []
+        self.rows: Sequence[Row] = []
         self.sort_key: str | None = None
         self.sort_reverse = False
+        self.top = 0  # index of the first row on screen
+        self._line_cache: dict[int, str] = {}  # row key -> drawn text at _cache_width
+        self._cache_width = -1
+        self._columns_cache: tuple[int, list[tuple[Column, int]]] | None = None
 
     # ----------------------------------------------------------------- data
-    def set_rows(self, rows: list[Row], *, keep: int | None = None) -> None:
-        """Show `rows`; keep the cursor on contact `keep` (or the current one) when still there."""
+    def set_rows(self, rows: Sequence[Row], *, keep: int | None = None) -> None:
+        """Show `rows` (anything with `key` and `cells`); keep the cursor on contact `keep` (or the
+        current one) when still there."""
         current = keep if keep is not None else self.cursor_key
         self.rows = rows
-        self.virtual_size = Size(self.size.width, len(rows) + 1)
         index = next((i for i, row in enumerate(rows) if row.key == current), None) if current is not None else None
         self.cursor = min(index if index is not None else self.cursor, max(0, len(rows) - 1))
+        self.refresh()
+
+    def invalidate(self) -> None:
+        """The rows' cells changed (a reload): draw them again."""
+        self._line_cache.clear()
         self.refresh()
 
     @property
@@ -108,13 +119,18 @@ class ContactTable(ScrollView, can_focus=True):
         self.refresh()
         self.post_message(self.Highlighted(self.cursor_key))
 
+    @property
+    def visible_rows(self) -> int:
+        return max(1, self.size.height - 1)
+
     def _scroll_cursor_into_view(self) -> None:
-        visible = max(1, self.size.height - 1)
-        top = int(self.scroll_offset.y)
+        visible = self.visible_rows
+        top = min(self.top, max(0, len(self.rows) - visible))
         if self.cursor < top:
-            self.scroll_to(y=self.cursor, animate=False, immediate=True)
+            top = self.cursor
         elif self.cursor >= top + visible:
-            self.scroll_to(y=self.cursor - visible + 1, animate=False, immediate=True)
+            top = self.cursor - visible + 1
+        self.top = max(0, top)
 
     # ----------------------------------------------------------------- keys
     def action_cursor(self, delta: int) -> None:
@@ -132,21 +148,31 @@ class ContactTable(ScrollView, can_focus=True):
         if (key := self.cursor_key) is not None:
             self.post_message(self.Selected(key))
 
+    def on_mouse_scroll_down(self, event: events.MouseScrollDown) -> None:
+        self.top = max(0, min(len(self.rows) - self.visible_rows, self.top + 3))
+        self.refresh()
+
+    def on_mouse_scroll_up(self, event: events.MouseScrollUp) -> None:
+        self.top = max(0, self.top - 3)
+        self.refresh()
+
     def on_click(self, event: events.Click) -> None:
-        index = int(self.scroll_offset.y) + event.y - 1
+        index = self.top + event.y - 1
         if event.y >= 1 and 0 <= index < len(self.rows):
             self.cursor = index
             if event.chain >= 2:
                 self.action_select()
 
     def on_resize(self, event: events.Resize) -> None:
-        self.virtual_size = Size(event.size.width, len(self.rows) + 1)
         self._scroll_cursor_into_view()
+        self.refresh()
 
     # ----------------------------------------------------------------- drawing
     def visible_columns(self) -> list[tuple[Column, int]]:
         """Columns that fit, with their widths; optional ones go first when narrow."""
         width = self.size.width or 100
+        if self._columns_cache is not None and self._columns_cache[0] == width:
+            return self._columns_cache[1]
         columns = [c for c in self.columns if c.narrow or width >= self.NARROW_WIDTH]
         gaps = len(columns) - 1
         fixed = sum(c.width or 0 for c in columns)
@@ -165,6 +191,7 @@ class ContactTable(ScrollView, can_focus=True):
             index = next(i for i, (c, _) in enumerate(result) if c.width is None)
             column, share = result[index]
             result[index] = (column, share + spare - given)
+        self._columns_cache = (width, result)
         return result
 
     def _line(self, values: list[tuple[str, int, bool]]) -> str:
@@ -185,15 +212,22 @@ class ContactTable(ScrollView, can_focus=True):
                 labels.append((column.label + mark, size, column.align_right))
             style = self.get_component_rich_style("contact-table--header")
             return Strip([Segment(set_cell_size(self._line(labels), width), style)], width)
-        index = int(self.scroll_offset.y) + y - 1
+        index = self.top + y - 1
         if index >= len(self.rows):
             return Strip.blank(width, self.rich_style)
         row = self.rows[index]
-        text = self._line([(row.cells.get(c.key, ""), size, c.align_right) for c, size in columns])
+        if width != self._cache_width:
+            self._line_cache.clear()
+            self._cache_width = width
+        text = self._line_cache.get(row.key)
+        if text is None:
+            text = set_cell_size(self._line([(row.cells.get(c.key, ""), size, c.align_right) for c, size in columns]),
+                                 width)
+            self._line_cache[row.key] = text
         if index == self.cursor:
             style = self.rich_style + self.get_component_rich_style("contact-table--cursor")
         elif index % 2:
             style = self.rich_style + self.get_component_rich_style("contact-table--odd")
         else:
             style = self.rich_style
-        return Strip([Segment(set_cell_size(text, width), style)], width)
+        return Strip([Segment(text, style)], width)

@@ -16,7 +16,7 @@ from textual.widgets import Footer, Header, Input, Static
 from planner import dates
 from planner.errors import FollowupError
 from screens.contact_filter import Entry, FilterError, filter_entries, make_entry, sort_entries
-from screens.contact_table import Column, ContactTable, Row
+from screens.contact_table import Column, ContactTable
 from screens.messages import DataChanged
 from screens.text import safe_markup, user_text
 
@@ -107,6 +107,7 @@ class ContactsScreen(Screen):
     def _loaded(self, entries: list[Entry]) -> None:
         self.entries = entries
         self._loaded_once = True
+        self.table.invalidate()
         keep, self._keep = self._keep, None
         self.apply_filter(keep=keep)
 
@@ -124,12 +125,12 @@ class ContactsScreen(Screen):
         try:
             self.shown = filter_entries(self.entries, query, dates.today())
         except FilterError as exc:
-            status.update(safe_markup("[b]$msg[/b]", msg=str(exc)))
+            status.update(safe_markup("[b]$msg[/b]", msg=str(exc)), layout=False)
             status.add_class("error-text")
             return
         status.remove_class("error-text")
         self.table.sort_key, self.table.sort_reverse = self.sort_key, self.sort_reverse
-        self.table.set_rows([Row(e.view.id, e.cells) for e in self.shown], keep=keep)
+        self.table.set_rows(self.shown, keep=keep)  # entries are rows: nothing rebuilt per keystroke
         total = len(self.entries)
         label = next(c.label for c in COLUMNS if c.key == self.sort_key)
         order = "descending" if self.sort_reverse else "ascending"
@@ -137,7 +138,7 @@ class ContactsScreen(Screen):
         if self._loaded_once:
             status.update(safe_markup("$shown of $total $which · sorted by $label, $order (s, r)",
                                       shown=f"{len(self.shown):,}", total=f"{total:,}", which=which,
-                                      label=label, order=order))
+                                      label=label, order=order), layout=False)
 
     def action_filter(self) -> None:
         self.query_one("#contacts-filter", Input).focus()
