@@ -216,3 +216,38 @@ async def test_narrow_terminal_keeps_the_essential_columns(run_app, show_text):
         assert shown == ["name", "company", "last", "next", "balance"]
         text = show_text(app)
         assert "Maria Schmidt" in text and "Hooli" in text and "Next call" in text and "Tags" not in text
+
+
+async def test_table_keeps_the_cursor_on_screen_over_many_rows():
+    """The self-scrolling table on 1,000 rows: page keys, end, home, enter, wheel."""
+    from textual.app import App
+
+    from screens.contact_table import Column, Row
+
+    class TableApp(App):
+        def compose(self):
+            yield ContactTable([Column("name", "Name")], id="t")
+
+        def on_mount(self):
+            self.selected = []
+            table = self.query_one(ContactTable)
+            table.set_rows([Row(i, {"name": f"Contact {i:04d}"}) for i in range(1000)])
+            table.focus()
+
+        def on_contact_table_selected(self, message):
+            self.selected.append(message.contact_id)
+
+    app = TableApp()
+    async with app.run_test(size=(40, 12)) as pilot:
+        table = app.query_one(ContactTable)
+        await pilot.press("pagedown", "pagedown")
+        assert table.cursor == 2 * (12 - 2)
+        assert table.top <= table.cursor < table.top + table.visible_rows
+        await pilot.press("end")
+        assert table.cursor_key == 999 and table.top == 1000 - table.visible_rows
+        lines = [table.render_line(y).text for y in range(12)]
+        assert lines[-1].startswith("Contact 0999")
+        await pilot.press("home", "down", "enter")
+        assert app.selected == [1] and table.top == 0
+        table.set_rows([Row(i, {"name": f"Contact {i:04d}"}) for i in range(0, 1000, 2)])
+        assert table.cursor_key == 2  # contact 1 filtered out: the cursor keeps its place
