@@ -167,3 +167,13 @@ def test_plan_json_from_a_fresh_process_is_clean_json(cli, tmp_path):
     data = json.loads(proc.stdout)
     assert data["stats"]["calls"] == len(data["calls"]) > 60
     assert "HiGHS" not in proc.stdout + proc.stderr
+
+
+def test_plan_reports_overdue_pinned_calls(cli):
+    add_people(cli, 2)
+    open_database(cli.db)
+    past = dt.date(2026, 11, 23)
+    PlannedCall.create(contact=1, date=past, ideal=past, window_start=past, window_end=past,
+                       reason="follow-up", pinned=True)
+    result = cli("plan")
+    assert result.code == 0 and "overdue    1 pinned call from past days, still owed" in result.out

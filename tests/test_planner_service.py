@@ -232,3 +232,20 @@ def test_two_processes_replanning_at_once_both_succeed(db_path, tmp_path):
     assert [p.returncode for p in procs] == [0, 0], errors
     per_contact = Counter(r.contact_id for r in PlannedCall.select().where(PlannedCall.seq == 0))
     assert set(per_contact.values()) == {1} and len(per_contact) == 100
+
+
+def test_a_pinned_call_from_a_past_day_stays_owed_and_is_reported(db_path):
+    (cid,) = bulk_contacts(1, 14)
+    reached(cid, TODAY - 20 * DAY)
+    past = TODAY - 2 * DAY
+    with write_tx():
+        PlannedCall.delete().execute()
+        PlannedCall.create(contact=cid, date=past, ideal=past, window_start=past, window_end=past,
+                           reason="follow-up", pinned=True)
+    stats = service.update_plan(None)
+    assert stats.overdue == 1
+    rows = sorted((r.date, r.reason, r.pinned) for r in PlannedCall.select().where(PlannedCall.contact == cid))
+    assert rows[0] == (past, "follow-up", True)
+    assert all(not pinned for _, _, pinned in rows[1:])
+    assert min(r.ideal for r in PlannedCall.select().where(PlannedCall.contact == cid,
+                                                         PlannedCall.pinned == False)) == TODAY + 14 * DAY  # noqa: E712

@@ -46,6 +46,7 @@ class WorkCalendar:
     blocks: tuple[tuple[dt.date, dt.date], ...] = ()
     capacity: int | None = None
     _cache: dict = field(default_factory=dict, compare=False, hash=False, repr=False)
+    _next: dict = field(default_factory=dict, compare=False, hash=False, repr=False)
 
     def is_holiday(self, day: dt.date) -> bool:
         return bool(self.holiday_region) and day in _holiday_dates(self.holiday_region, day.year)
@@ -74,14 +75,13 @@ class WorkCalendar:
         if not self.weekdays:
             raise BadInput("workdays: no working weekday configured")
         day = day if include else day + dt.timedelta(days=1)
-        key = ("next", day)
-        found = self._cache.get(key)
+        found = self._next.get(day)
         if found is not None:
             return found
         probe = day
         for _ in range(3660):
             if self.is_working_day(probe):
-                self._cache[key] = probe
+                self._next[day] = probe
                 return probe
             probe += dt.timedelta(days=1)
         raise BadInput("no working day in the next ten years: check workdays and blocks")

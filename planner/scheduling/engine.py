@@ -21,7 +21,7 @@ from planner.scheduling.windows import ContactPlanInput, Demand, PlanSettings, c
 DAY = dt.timedelta(days=1)
 
 
-@dataclass
+@dataclass(slots=True)
 class PlanRow:
     """One call of the plan, stored or about to be."""
 
@@ -169,18 +169,37 @@ def _split_solve(demands: list[Demand], pinned: list[PlanRow], cal: WorkCalendar
     keep_prev = stability != "none"
     for demand in sorted(far, key=lambda d: (d.ideal, d.window_end, d.contact_id)):
         lo, hi = index.span(demand.window_start, demand.window_end)
-        ideal = demand.ideal.toordinal()
         prev = index.index.get(demand.prev) if keep_prev and demand.prev else None
         if prev is not None and lo <= prev <= hi and loads[prev] < peak:
             best = prev
         else:
-            free = [p for p in range(lo, hi + 1) if loads[p] < peak]
-            if not free:
+            best = _nearest_free(index.days, loads, lo, hi, demand.ideal, peak)
+            if best is None:
                 return build_plan(demands, pinned, cal, ps, stability=stability)
-            best = min(free, key=lambda p: (abs(index.days[p].toordinal() - ideal), loads[p], p))
         loads[best] += 1
         later.append(_row(demand, index.days[best]))
     return rows + later, peak
+
+
+def _nearest_free(days: list[dt.date], loads: list[int], lo: int, hi: int, ideal: dt.date,
+                  peak: int) -> int | None:
+    """The day index in lo..hi nearest `ideal` whose load is under `peak` (the less loaded of two
+    equally near ones, then the earlier); None when every day is full. Walks outwards from ideal."""
+    right = max(lo, min(hi + 1, bisect.bisect_left(days, ideal, lo, hi + 1)))
+    left = right - 1
+    while left >= lo or right <= hi:
+        dl = (ideal - days[left]).days if left >= lo else None
+        dr = (days[right] - ideal).days if right <= hi else None
+        if dr is None or (dl is not None and dl < dr):
+            candidates, left = [left], left - 1
+        elif dl is None or dr < dl:
+            candidates, right = [right], right + 1
+        else:
+            candidates, left, right = [left, right], left - 1, right + 1
+        free = [c for c in candidates if loads[c] < peak]
+        if free:
+            return min(free, key=lambda c: (loads[c], c))
+    return None
 
 
 def _fixed_loads(pinned: list[PlanRow], index: DayIndex) -> list[int]:

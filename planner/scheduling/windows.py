@@ -49,7 +49,7 @@ class ContactPlanInput:
     new_anchor: dt.date | None = None  # where the stored first call of a new contact sits
 
 
-@dataclass
+@dataclass(slots=True)
 class Demand:
     """One call the solver must place on a working day in [window_start, window_end]."""
 
