@@ -151,7 +151,7 @@ class AgendaScreen(Screen):
 
         try:
             agenda = build_agenda(start, end)
-        except FollowupError as exc:
+        except Exception as exc:  # a locked database or a bug: a notification, never a crash
             self.app.call_from_thread(self._say, f"Could not read the agenda: {exc}", "error")
             return
         self.app.call_from_thread(self._show, agenda)

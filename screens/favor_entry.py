@@ -73,7 +73,7 @@ class FavorEntry(ModalScreen[object | None]):
 
         try:
             favors = contact_ledger(self.contact_id)
-        except FollowupError:
+        except Exception:  # the list of returns is optional: the form works without it
             return
         returned = {f.returns_id for f in favors if f.returns_id is not None}
         other = [f for f in favors if f.direction != self.direction and f.id not in returned]

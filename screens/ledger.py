@@ -128,7 +128,7 @@ class LedgerScreen(Screen):
 
         try:
             rows = ledger_rows(**filters)
-        except FollowupError as exc:
+        except Exception as exc:  # a locked database or a bug: a notification, never a crash
             self.app.call_from_thread(self._say, f"Could not read the ledger: {exc}", "error")
             return
         self.app.call_from_thread(self._show, rows, filters)
@@ -182,7 +182,7 @@ class LedgerScreen(Screen):
 
         try:
             entries = contact_ledger(contact_id)
-        except FollowupError as exc:
+        except Exception as exc:  # e.g. the contact was deleted by another session
             self.app.call_from_thread(self._say, str(exc), "error")
             return
         self.app.call_from_thread(self._show_entries, contact_id, entries)

@@ -18,7 +18,6 @@ from textual.screen import Screen
 from textual.widgets import DataTable, Footer, Static
 
 from planner import dates
-from planner.errors import FollowupError
 from planner.textsafe import clean_line
 from screens.messages import DataChanged
 from screens.text import plain, safe_markup, user_text
@@ -120,7 +119,7 @@ class PlanScreen(Screen):
             summary = plan_summary(start, days=DAYS)
             blocks = [b for b in list_blocks() if b.end >= start]
             late = [c for c in planned_calls(start, start + dt.timedelta(days=DAYS)) if c.date > c.window_end]
-        except FollowupError as exc:
+        except Exception as exc:  # a locked database or a bug: a notification, never a crash
             self.app.call_from_thread(self._say, f"Could not read the plan: {exc}", "error")
             return
         self.app.call_from_thread(self._show, summary, blocks, late)

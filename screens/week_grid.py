@@ -17,7 +17,6 @@ from textual.screen import ModalScreen
 from textual.widgets import DataTable, Label, Static
 
 from planner import dates
-from planner.errors import FollowupError
 from screens.text import safe_markup, user_text
 
 WEEKS = 4
@@ -83,7 +82,7 @@ class WeekGrid(ModalScreen[None]):
 
         try:
             summary = plan_summary(self.monday, days=WEEKS * 7)
-        except FollowupError as exc:
+        except Exception as exc:  # a locked database or a bug: shown in the grid, never a crash
             self.app.call_from_thread(self._detail, str(exc))
             return
         self.app.call_from_thread(self._fill, summary.days)

@@ -17,7 +17,6 @@ from textual.containers import VerticalScroll
 from textual.content import Content
 from textual.widgets import Static
 
-from planner.errors import FollowupError
 from planner.textsafe import clean_line
 
 RECENT_INTERACTIONS = 3
@@ -165,7 +164,7 @@ class ContactPanel(VerticalScroll):
     def _load(self, contact_id: int) -> None:
         try:
             data = load_panel_data(contact_id)
-        except FollowupError as exc:
+        except Exception as exc:  # e.g. archived or deleted meanwhile: say so in the panel
             self.app.call_from_thread(self._show_error, str(exc))
             return
         self.app.call_from_thread(self._apply, data)
