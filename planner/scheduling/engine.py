@@ -13,12 +13,14 @@ import datetime as dt
 from collections import defaultdict
 from dataclasses import dataclass, replace
 
+from planner.errors import FollowupError
 from planner.scheduling.calendar import WorkCalendar
 from planner.scheduling.flow import Group, solve
 from planner.scheduling.lower_bound import lower_bound
 from planner.scheduling.windows import ContactPlanInput, Demand, PlanSettings, contact_demands
 
 DAY = dt.timedelta(days=1)
+MAX_LATE_DAYS = 520  # two years of working days: a cap that needs more is reported, not planned
 
 
 @dataclass(slots=True)
@@ -94,7 +96,7 @@ def build_plan(demands: list[Demand], pinned: list[PlanRow], cal: WorkCalendar, 
     if cal.capacity is not None and peak > cal.capacity:
         day_cap = cal.capacity
         total = sum(len(m) for m in keyed.values()) + sum(fixed)
-        late_horizon = total // max(1, cal.capacity) + 5
+        late_horizon = min(total // max(1, cal.capacity) + 5, MAX_LATE_DAYS)
         index = DayIndex(cal, ps.today, cal.add_working_days(last, late_horizon))
         fixed = _fixed_loads(pinned, index)
     groups, members_of = [], []
@@ -106,7 +108,13 @@ def build_plan(demands: list[Demand], pinned: list[PlanRow], cal: WorkCalendar, 
                 prev[index.index[member.prev]] += 1
         groups.append(Group(lo, hi, len(members), _closeness(members[0], days), dict(prev)))
         members_of.append(members)
-    result = solve(groups, fixed, day_cap, late_horizon=late_horizon, stability=stability)
+    try:
+        result = solve(groups, fixed, day_cap, late_horizon=late_horizon, stability=stability)
+    except FollowupError:
+        if not late_horizon:
+            raise
+        raise FollowupError(f"capacity {cal.capacity} a day cannot hold the calls even two years late; "
+                            "raise it with 'followup config capacity N' or set it to none") from None
     rows: list[PlanRow] = []
     for members, placed in zip(members_of, result.placed):
         rows += _assign(members, placed, index)
