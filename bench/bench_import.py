@@ -18,6 +18,12 @@ import tempfile
 import time
 from pathlib import Path
 
+# `python bench/bench_import.py` puts bench/ first on sys.path, where bench/planner.py would
+# shadow the planner package: look the package up from the project root instead.
+_HERE = Path(__file__).resolve().parent
+sys.path[:] = [p for p in sys.path if Path(p or ".").resolve() != _HERE]
+sys.path.insert(0, str(_HERE.parent))
+
 FIRST = ["Zoë", "José", "Søren", "Anaïs", "Björn", "Priya", "Wei", "Amara", "Ngozi", "Małgorzata", "Liam", "Emma"]
 LAST = ["Ångström", "Núñez", "Olsen", "Lefèvre", "Öberg", "Raman", "Li", "Okafor", "Adeyemi", "Wiśniewska"]
 COMPANIES = ["Acme", "Initech", "Müller GmbH", "Telefónica", "Infosys", "Allegro", "Spotify", "Novo Nordisk"]
