@@ -173,6 +173,9 @@ class FollowupApp(App[int]):
 
 def run_app(mode: str | None = None) -> int:
     """Run the app on the already opened database (the CLI opened it and set today)."""
+    from planner.scheduling.flow import quiet_solver
+
+    quiet_solver()  # HiGHS prints its banner to fd 1 once per process: before Textual owns the terminal
     app = FollowupApp(mode=mode)
     app.run()
     return app.return_code or 0
