@@ -89,7 +89,7 @@ def item_cells(item, today: dt.date) -> list[Text]:
     return [
         Text(clean_line(item.name), style="bold"),
         Text(clean_line(item.company)),
-        Text(reason_text(item, today)),
+        Text(reason_text(item, today), style="bold" if item.date < today else ""),
         Text(last, style="dim" if not item.last_contact else ""),
         Text(clean_line(summary)[:120]),
     ]
@@ -133,6 +133,12 @@ class AgendaScreen(Screen):
     def on_mount(self) -> None:
         self.query_one("#agenda-table", DataTable).focus()
         self.reload()
+        # The app stays open all day and overnight: at midnight, today's calls become tomorrow's.
+        self.set_interval(60, self._check_new_day)
+
+    def _check_new_day(self) -> None:
+        if agenda_range(dates.today()) != self.range:
+            self.reload()
 
     # ----------------------------------------------------------------- loading
     def on_data_changed(self, message: DataChanged) -> None:

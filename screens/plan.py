@@ -99,6 +99,11 @@ class PlanScreen(Screen):
     def on_mount(self) -> None:
         self.query_one("#plan-chart", LoadChart).focus()
         self.reload()
+        self.set_interval(60, self._check_new_day)  # the chart starts today, whatever the day
+
+    def _check_new_day(self) -> None:
+        if self.summary is not None and self.summary.days and self.summary.days[0].date != dates.today():
+            self.reload()
 
     def highlighted_contact_id(self) -> int | None:
         return None  # the plan shows days, not people: quick-log asks for the contact

@@ -246,3 +246,15 @@ async def test_every_agenda_action_is_in_the_palette(agenda_db, run_app):
         provider = FollowupCommands(app.screen)
         titles = {title for title, _, _ in provider._commands()}
         assert {"Log call", "Snooze", "Skip this cycle", "Mark thanked", "Export the week", "Week grid"} <= titles
+
+
+async def test_a_new_day_reloads_the_agenda(agenda_db, run_app, wait_for_workers):
+    from planner import dates
+
+    async with run_app() as (app, pilot):
+        assert "Today, Wed 25 Nov" in screen_text(app)
+        dates.set_today(dt.date(2026, 11, 26))  # the app stayed open past midnight
+        app.screen._check_new_day()  # what the minute timer runs
+        await wait_for_workers(app, pilot)
+        text = screen_text(app)
+        assert "Agenda Thu 26 Nov" in text and "Wed 25 Nov" not in text
