@@ -11,7 +11,6 @@ from __future__ import annotations
 
 import csv
 import io
-import json
 import os
 import re
 import tempfile
@@ -20,7 +19,7 @@ from pathlib import Path
 import vobject
 
 from planner.models import Contact
-from planner.textsafe import clean_block, clean_line, csv_safe
+from planner.textsafe import clean_block, clean_line, csv_safe, json_text
 from planner.views import ContactView, load_views
 
 FORMATS = ("csv", "vcard", "json")
@@ -98,14 +97,10 @@ def contacts_vcard(views: list[ContactView]) -> str:
     return "".join(cards)
 
 
-_JSON_UNSAFE = re.compile("[\x7f-\x9f\u200e\u200f\u061c\u202a-\u202e\u2066-\u2069]")
-
-
 def contacts_json(views: list[ContactView]) -> str:
     """Exact data for scripts; json escapes C0 controls itself, and we escape DEL, C1 and bidi
     controls too (`\\u009b`), so the text is both exact and harmless on a terminal."""
-    text = json.dumps([v.to_json() for v in views], ensure_ascii=False, indent=2)
-    return _JSON_UNSAFE.sub(lambda m: f"\\u{ord(m.group(0)):04x}", text) + "\n"
+    return json_text([v.to_json() for v in views])
 
 
 def render(fmt: str, views: list[ContactView] | None = None) -> str:

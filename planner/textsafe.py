@@ -8,8 +8,11 @@ user's terminal, and CSV cells that a spreadsheet would run as formulas are pref
 
 from __future__ import annotations
 
+import json
 import re
 import unicodedata
+from collections.abc import Callable
+from typing import Any
 
 _BIDI = "\u202a\u202b\u202c\u202d\u202e\u2066\u2067\u2068\u2069\u200e\u200f\u061c"
 _CONTROL_RE = re.compile("[\x00-\x08\x0b-\x1f\x7f-\x9f" + _BIDI + "]")
@@ -67,3 +70,13 @@ def fold(text: str) -> str:
     """Case- and accent-insensitive form for search: 'Zoë Ångström' -> 'zoe angstrom'."""
     decomposed = unicodedata.normalize("NFKD", text.casefold())
     return "".join(ch for ch in decomposed if not unicodedata.combining(ch))
+
+
+_JSON_UNSAFE = re.compile("[\x7f-\x9f" + _BIDI + "]")
+
+
+def json_text(data: Any, *, default: Callable[[Any], Any] | None = None) -> str:
+    """JSON for scripts: exact values, and safe on a terminal. json escapes C0 controls itself;
+    DEL, C1 and bidi controls are escaped here too (`\\u009b`), which only ever occur in strings."""
+    text = json.dumps(data, ensure_ascii=False, indent=2, default=default)
+    return _JSON_UNSAFE.sub(lambda m: f"\\u{ord(m.group(0)):04x}", text) + "\n"

@@ -35,3 +35,14 @@ def test_csv_cells_that_start_like_formulas_are_quoted():
 
 def test_fold_is_case_and_accent_insensitive():
     assert fold("Zoë ÅNGSTRÖM") == fold("zoe angstrom")
+
+
+def test_json_for_scripts_is_exact_yet_harmless_on_a_terminal():
+    import json
+
+    from planner.textsafe import json_text
+
+    value = {"name": "Eve\x1b[2J\x9b31m\u202eevil\x7f"}
+    text = json_text(value)
+    assert json.loads(text) == value
+    assert not any(ord(c) < 0x20 and c != "\n" or 0x7F <= ord(c) <= 0x9F or c == "\u202e" for c in text)

@@ -4,14 +4,13 @@ from __future__ import annotations
 
 import argparse
 import datetime as dt
-import json
 import shutil
 import sys
 from collections.abc import Sequence
 
 from planner.cadence import parse_cadence
 from planner.contacts import UNSET, USE_DEFAULT, ContactFields
-from planner.textsafe import clean_line
+from planner.textsafe import clean_line, json_text
 
 
 def json_default(value: object) -> object:
@@ -23,8 +22,7 @@ def json_default(value: object) -> object:
 
 
 def print_json(data: object) -> None:
-    json.dump(data, sys.stdout, default=json_default, ensure_ascii=False, indent=2)
-    sys.stdout.write("\n")
+    sys.stdout.write(json_text(data, default=json_default))
 
 
 def print_table(headers: Sequence[str], rows: Sequence[Sequence[object]], *, max_width: int | None = None) -> None:

@@ -1,11 +1,10 @@
-"""The agenda as JSON for scripts (JSON's own escaping keeps user text literal)."""
+"""The agenda as JSON for scripts (exact text; controls escaped, see textsafe.json_text)."""
 
 from __future__ import annotations
 
-import json
-
 from planner.agenda import Agenda
+from planner.textsafe import json_text
 
 
 def agenda_json(agenda: Agenda) -> str:
-    return json.dumps(agenda.to_json(), ensure_ascii=False, indent=2) + "\n"
+    return json_text(agenda.to_json())
