@@ -185,7 +185,8 @@ def list_contacts(search: str | None = None, tag: str | None = None, archived: b
         query = query.where(Contact.search_text.contains(word))
     if tag:
         query = query.where(Contact.id.in_(ContactTag.select(ContactTag.contact).where(ContactTag.tag == normalize_tag(tag))))
-    return load_views(query.order_by(Contact.name.collate("NOCASE"), Contact.id))
+    views = load_views(query.order_by(Contact.id))
+    return sorted(views, key=lambda v: (fold(v.name), v.id))  # Ève sorts with E, not after Z
 
 
 def resolve(text: str) -> int:

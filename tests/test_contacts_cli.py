@@ -143,3 +143,14 @@ def test_config_lists_and_reads_settings(cli):
     cli("config", "workdays", "mon,wed,fri")
     assert json.loads(cli("config", "workdays", "--json").out) == {"workdays": ["mon", "wed", "fri"]}
     assert cli("config", "workdays", "funday").code == 2
+
+
+def test_listing_sorts_accented_names_with_their_letter_and_aligns_wide_characters(cli):
+    for name in ("Zed", "Ève Martin", "Adam", "李 伟"):
+        cli("add", name, "--company", "阿里巴巴" if name == "李 伟" else "Acme")
+    assert [c["name"] for c in contacts_json(cli)][:3] == ["Adam", "Ève Martin", "Zed"]
+    from planner.cli.common import display_width
+
+    lines = [line for line in cli("contacts").out.splitlines() if "Acme" in line or "阿里巴巴" in line]
+    starts = {display_width(line[: line.index("阿里巴巴" if "阿里巴巴" in line else "Acme")]) for line in lines}
+    assert len(starts) == 1  # the company column starts at the same terminal column on every row

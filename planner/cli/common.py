@@ -6,6 +6,7 @@ import argparse
 import datetime as dt
 import shutil
 import sys
+import unicodedata
 from collections.abc import Sequence
 
 from planner.cadence import parse_cadence
@@ -25,19 +26,34 @@ def print_json(data: object) -> None:
     sys.stdout.write(json_text(data, default=json_default))
 
 
+def display_width(text: str) -> int:
+    """Terminal columns: East Asian wide characters take two, combining marks none."""
+    return sum(0 if unicodedata.combining(c) else 2 if unicodedata.east_asian_width(c) in "WF" else 1 for c in text)
+
+
+def fit(text: str, width: int) -> str:
+    """`text` cut to `width` columns (with an ellipsis) and padded to exactly `width`."""
+    if display_width(text) > width:
+        out, used = "", 0
+        for char in text:
+            step = display_width(char)
+            if used + step > width - 1:
+                break
+            out, used = out + char, used + step
+        text = out + "…"
+    return text + " " * (width - display_width(text))
+
+
 def print_table(headers: Sequence[str], rows: Sequence[Sequence[object]], *, max_width: int | None = None) -> None:
     """A plain aligned table; every cell is neutralised user text; the widest column gives way first."""
     cells = [[clean_line("" if v is None else str(v)) for v in row] for row in rows]
-    widths = [max([len(h)] + [len(r[i]) for r in cells]) for i, h in enumerate(headers)]
+    widths = [max([len(h)] + [display_width(r[i]) for r in cells]) for i, h in enumerate(headers)]
     limit = max_width or shutil.get_terminal_size((120, 24)).columns
     while sum(widths) + 2 * (len(widths) - 1) > limit and max(widths) > 8:
-        widest = widths.index(max(widths))
-        widths[widest] -= 1
-    def fit(text: str, width: int) -> str:
-        return text if len(text) <= width else text[: max(0, width - 1)] + "…"
-    print("  ".join(h.ljust(w) for h, w in zip(headers, widths)).rstrip())
+        widths[widths.index(max(widths))] -= 1
+    print("  ".join(fit(h, w) for h, w in zip(headers, widths)).rstrip())
     for row in cells:
-        print("  ".join(fit(c, w).ljust(w) for c, w in zip(row, widths)).rstrip())
+        print("  ".join(fit(c, w) for c, w in zip(row, widths)).rstrip())
 
 
 def add_contact_options(parser: argparse.ArgumentParser, *, editing: bool) -> None:
