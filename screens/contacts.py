@@ -130,7 +130,10 @@ class ContactsScreen(Screen):
             return
         status.remove_class("error-text")
         self.table.sort_key, self.table.sort_reverse = self.sort_key, self.sort_reverse
+        had_rows = bool(self.table.rows)
         self.table.set_rows(self.shown, keep=keep)  # entries are rows: nothing rebuilt per keystroke
+        if had_rows != bool(self.shown):
+            self.refresh_bindings()  # e, l, f, d dim when nothing is highlighted
         total = len(self.entries)
         label = next(c.label for c in COLUMNS if c.key == self.sort_key)
         order = "descending" if self.sort_reverse else "ascending"
@@ -145,7 +148,12 @@ class ContactsScreen(Screen):
 
     @on(Input.Submitted, "#contacts-filter")
     def action_leave_filter(self) -> None:
-        self.table.focus()
+        """From the filter box: back to the table. In the table: clear the filter."""
+        box = self.query_one("#contacts-filter", Input)
+        if self.focused is box:
+            self.table.focus()
+        elif box.value:
+            box.value = ""
 
     def on_key(self, event) -> None:
         if event.key == "down" and self.focused is self.query_one("#contacts-filter", Input):
