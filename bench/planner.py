@@ -144,7 +144,6 @@ def churn(infos, pinned, cal, ps, edits: int, seed: int = 3) -> tuple[float, flo
         infos[pos] = info
         start = time.perf_counter()
         others = [r for r in rows if r.contact_id != info.contact_id]
-        mine_pins = [p for p in pinned if p.contact_id == info.contact_id]
         loads = Counter(r.date for r in others) + Counter(p.date for p in pinned)
         placed = place_incremental([info], loads, cal, ps)
         if placed is not None:
@@ -159,7 +158,6 @@ def churn(infos, pinned, cal, ps, edits: int, seed: int = 3) -> tuple[float, flo
         times.append(time.perf_counter() - start)
         shares.append(moved / max(1, len(others)))
         rows = new_rows
-        del mine_pins
     return statistics.fmean(shares), statistics.fmean(times), fulls
 
 
