@@ -25,7 +25,8 @@ from screens.messages import DataChanged
 from screens.text import plain, safe_markup, user_text
 from screens.widgets.contact_panel import ContactPanel
 
-COLUMNS = (("Name", 22), ("Company", 16), ("Reason", 16), ("Last contact", 14), ("Last summary", 40))
+# Name, company, reason and last contact fit 80 columns; the summary scrolls into view.
+COLUMNS = (("Name", 22), ("Company", 12), ("Reason", 20), ("Last contact", 13), ("Last summary", 40))
 
 
 def agenda_range(today: dt.date) -> tuple[dt.date, dt.date]:
@@ -74,10 +75,10 @@ def agenda_rows(agenda, today: dt.date) -> list[Row]:
 
 
 def reason_text(item, today: dt.date) -> str:
-    if item.kind == "thank-you":
-        return "thank-you"
+    """The reason, with how late it is when its day has passed: "follow-up (5d late)"."""
     if item.date < today:
-        return f"{item.reason}, {dates.humanize_day(item.date, base=today)}"
+        late = (today - item.date).days
+        return f"{item.reason} ({late}d late)"
     return item.reason
 
 

@@ -258,3 +258,19 @@ async def test_a_new_day_reloads_the_agenda(agenda_db, run_app, wait_for_workers
         await wait_for_workers(app, pilot)
         text = screen_text(app)
         assert "Agenda Thu 26 Nov" in text and "Wed 25 Nov" not in text
+
+
+async def test_a_missed_follow_up_is_overdue_first(app_db, run_app):
+    from planner import dates
+
+    jonas = _ids()["Jonas"]
+    dates.set_today(dt.date(2026, 11, 18))  # last week: "call me back on Friday"
+    log_interaction(LogRequest(contact_id=jonas, summary="Call back Friday", next_when="friday"))
+    dates.set_today(dt.date(2026, 11, 25))  # Friday passed without the call
+    async with run_app() as (app, pilot):
+        rows = app.screen.rows
+        assert rows[0].title == "Overdue (1)"
+        assert (rows[1].item.contact_id, rows[1].item.reason) == (jonas, "follow-up")
+        assert app.screen.highlighted_contact_id() == jonas  # the first thing to do is highlighted
+        assert "follow-up (5d late)" in screen_text(app)
+        assert "overdue 1" in screen_text(app)
