@@ -27,8 +27,8 @@ class HelpScreen(ModalScreen[None]):
         seen: set[tuple[str, str]] = set()
         for key, active in under.active_bindings.items():
             binding = active.binding
-            if not binding.description:
-                continue
+            if not binding.description or key.startswith("super+"):
+                continue  # super+ duplicates the ctrl+ key on macOS terminals only
             entry = (self.app.get_key_display(binding), binding.description)
             if entry in seen:
                 continue

@@ -19,12 +19,13 @@ from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal, Vertical, VerticalScroll
 from textual.screen import ModalScreen
-from textual.suggester import SuggestFromList
+from textual.suggester import Suggester
 from textual.widgets import Button, Checkbox, Input, Label, Select, Static, TextArea
 
 from planner.errors import FollowupError
 from planner.interactions import KINDS, OUTCOMES
 from planner.ledger import KINDS as FAVOR_KINDS
+from planner.textsafe import clean_line, fold
 from screens.messages import DataChanged
 from screens.text import safe_markup, user_text
 
@@ -34,6 +35,24 @@ KIND_KEYS = {"c": "call", "e": "email", "m": "meeting", "t": "message", "o": "no
 OUTCOME_KEYS = {"s": "spoke", "n": "no-answer", "v": "left-message"}
 FAVOR_CHOICES = [(user_text("no favour"), ""), (user_text("I gave them…"), "gave"),
                  (user_text("they gave me…"), "received")]
+
+
+class ContactSuggester(Suggester):
+    """Completes a contact name from what was typed, accent- and case-insensitively ("el" offers
+    "Élodie Kim"); accepting it puts the name as stored (cleaned for display) in the field."""
+
+    def __init__(self, names: list[str]) -> None:
+        super().__init__(use_cache=False, case_sensitive=True)
+        self.names = sorted(((fold(n), clean_line(n)) for n in names), key=lambda pair: pair[0])
+
+    async def get_suggestion(self, value: str) -> str | None:
+        typed = fold(value)
+        if not typed:
+            return None
+        for folded, name in self.names:
+            if folded.startswith(typed) and len(name) > len(value):
+                return name
+        return None
 
 
 def _error_text(exc: BaseException) -> str:
@@ -84,8 +103,9 @@ class QuickLogScreen(ModalScreen[object | None]):
                 yield Static(user_text("⏱ 00:00"), id="ql-timer")
             yield Static(user_text(""), id="ql-last", classes="muted")
             if self.contact_id is None:
-                yield Label("Contact (tab or → completes)", classes="field-label")
+                yield Label("Contact (→ accepts the suggestion)", classes="field-label")
                 yield Input(value=self.contact_name, placeholder="name or id", id="ql-contact", compact=True)
+                yield Static(user_text(""), id="ql-matches", classes="muted")
             yield Static(self._kind_line(), id="ql-kind")
             yield TextArea(self._draft.notes if self._draft else "", id="ql-notes", soft_wrap=True,
                            show_line_numbers=False, tab_behavior="focus")
@@ -103,7 +123,7 @@ class QuickLogScreen(ModalScreen[object | None]):
                 yield Input(value=favor.get("note", ""), placeholder="favour note", id="ql-favor-note", compact=True)
             yield Static(user_text(""), id="ql-error", classes="field-error")
             with Horizontal(classes="dialog-buttons"):
-                yield Static(user_text("ctrl+s save · esc close · ctrl+t kind · ctrl+o outcome"), classes="muted",
+                yield Static(user_text("ctrl+s save · esc close · ^t kind · ^o outcome"), classes="muted",
                              id="ql-hint")
                 yield Button("Save", variant="primary", id="ql-save", compact=True)
                 yield Button("Cancel", id="ql-cancel", compact=True)
@@ -171,14 +191,32 @@ class QuickLogScreen(ModalScreen[object | None]):
         from planner.contacts import list_contacts
 
         try:
-            names = [v.name for v in list_contacts()]
+            people = [(fold(v.name + " " + v.company).split(), v.name, v.company) for v in list_contacts()]
         except Exception:
             return
-        self.app.call_from_thread(self._set_names, names)
+        self.app.call_from_thread(self._set_names, people)
 
-    def _set_names(self, names: list[str]) -> None:
+    def _set_names(self, people: list[tuple[list[str], str, str]]) -> None:
+        self._people = people
         if self.contact_id is None:
-            self.query_one("#ql-contact", Input).suggester = SuggestFromList(names, case_sensitive=False)
+            self.query_one("#ql-contact", Input).suggester = ContactSuggester([name for _, name, _ in people])
+            self._show_matches(self.query_one("#ql-contact", Input).value)
+
+    @on(Input.Changed, "#ql-contact")
+    def _contact_typed(self, event: Input.Changed) -> None:
+        self._show_matches(event.value)
+
+    def _show_matches(self, text: str) -> None:
+        """Who the typed words could mean: each word starts a word of the name or company."""
+        words = fold(text).split()
+        people = getattr(self, "_people", [])
+        hits = [(name, company) for tokens, name, company in people
+                if words and all(any(t.startswith(w) for t in tokens) for w in words)]
+        shown = "; ".join(f"{n} ({c})" if c else n for n, c in hits[:3])
+        more = f" and {len(hits) - 3} more" if len(hits) > 3 else ""
+        line = safe_markup("→ $shown$more", shown=shown, more=more) if hits else user_text(
+            "no contact matches" if words else "")
+        self.query_one("#ql-matches", Static).update(line)
 
     # ----------------------------------------------------------------- kind and outcome
     def _set_kind(self, kind: str | None = None, outcome: str | None = None) -> None:
