@@ -142,6 +142,7 @@ class ContactDetailScreen(Screen):
         yield Footer()
 
     def on_mount(self) -> None:
+        self.query_one("#detail", VerticalScroll).focus()  # arrows and page keys scroll
         self.load()
 
     def highlighted_contact_id(self) -> int | None:

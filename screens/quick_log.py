@@ -191,15 +191,20 @@ class QuickLogScreen(ModalScreen[object | None]):
         from planner.contacts import list_contacts
 
         try:
-            people = [(fold(v.name + " " + v.company).split(), v.name, v.company) for v in list_contacts()]
+            people = [(fold(v.name + " " + v.company).split(), v.name, v.company, v.id) for v in list_contacts()]
         except Exception:
             return
         self.app.call_from_thread(self._set_names, people)
 
-    def _set_names(self, people: list[tuple[list[str], str, str]]) -> None:
+    def _set_names(self, people: list[tuple[list[str], str, str, int]]) -> None:
         self._people = people
+        # a completed name is shown cleaned; map it back to its contact when it names only one
+        by_display: dict[str, list[int]] = {}
+        for _, name, _, contact_id in people:
+            by_display.setdefault(clean_line(name), []).append(contact_id)
+        self._display_ids = {name: ids[0] for name, ids in by_display.items() if len(ids) == 1}
         if self.contact_id is None:
-            self.query_one("#ql-contact", Input).suggester = ContactSuggester([name for _, name, _ in people])
+            self.query_one("#ql-contact", Input).suggester = ContactSuggester([name for _, name, _, _ in people])
             self._show_matches(self.query_one("#ql-contact", Input).value)
 
     @on(Input.Changed, "#ql-contact")
@@ -210,7 +215,7 @@ class QuickLogScreen(ModalScreen[object | None]):
         """Who the typed words could mean: each word starts a word of the name or company."""
         words = fold(text).split()
         people = getattr(self, "_people", [])
-        hits = [(name, company) for tokens, name, company in people
+        hits = [(name, company) for tokens, name, company, _ in people
                 if words and all(any(t.startswith(w) for t in tokens) for w in words)]
         shown = "; ".join(f"{n} ({c})" if c else n for n, c in hits[:3])
         more = f" and {len(hits) - 3} more" if len(hits) > 3 else ""
@@ -341,6 +346,8 @@ class QuickLogScreen(ModalScreen[object | None]):
             self._show_error("Who was it? Type a contact name.")
             self.query_one("#ql-contact", Input).focus()
             return
+        if snap["contact_id"] is None:
+            snap["resolved_id"] = getattr(self, "_display_ids", {}).get(snap["extra"]["contact_text"].strip())
         self._saving = True
         self.query_one("#ql-save", Button).disabled = True
         elapsed = time.monotonic() - self._started_clock
@@ -354,7 +361,8 @@ class QuickLogScreen(ModalScreen[object | None]):
         from planner.interactions import LogRequest, log_interaction
 
         try:
-            contact_id = snap["contact_id"] or contacts.resolve(snap["extra"]["contact_text"])
+            contact_id = (snap["contact_id"] or snap.get("resolved_id")
+                          or contacts.resolve(snap["extra"]["contact_text"]))
             if snap["next_when"].strip():
                 parse_day(snap["next_when"], what="next follow-up")
             favor = snap["extra"].get("favor")

@@ -159,3 +159,17 @@ async def test_ctrl_l_uses_the_highlighted_contact_and_digits_do_not_switch_unde
         screen.query_one("#ql-thanked").focus()
         await pilot.press("2", "3")
         assert app.current_mode == "contacts" and app.screen is screen
+
+
+async def test_completed_hostile_name_logs_to_the_right_contact(run_app, wait_for_workers):
+    async with run_app(mode="contacts") as (app, pilot):
+        app.push_screen(QuickLogScreen())
+        await wait_for_workers(app, pilot)
+        screen = app.screen
+        await pilot.press(*"[bold]m")
+        await wait_for_workers(app, pilot)
+        await pilot.press("right")  # the suggestion is the cleaned display form of the name
+        assert screen.query_one("#ql-contact").value == "[bold]Mallory[/] ␛[2J"
+        await pilot.press("tab", *"checked", "ctrl+s")
+        await wait_for_workers(app, pilot)
+        assert Interaction.get().contact.name == "[bold]Mallory[/] \x1b[2J"
