@@ -497,8 +497,12 @@ class DraftOffer(ModalScreen[None]):
         who = draft.contact_name or (draft.extra.get("contact_text") or "no contact chosen")
         with Vertical(classes="dialog", id="draft-offer"):
             yield Label(safe_markup("[b]Unfinished note[/b]"), classes="dialog-title")
-            yield Static(safe_markup("$kind with [b]$who[/b], timer started $when",
-                                     kind=draft.kind, who=who, when=f"{started:%a %d %b %H:%M}"), id="draft-offer-who")
+            typed = draft.updated_at.astimezone()
+            yield Static(safe_markup("$kind with [b]$who[/b], timer started $when, last typed at $typed",
+                                     kind=draft.kind, who=who, when=f"{started:%a %d %b %H:%M}",
+                                     typed=f"{typed:%H:%M}"), id="draft-offer-who")
+            yield Static(user_text("Still typing it in another session? Choose Later here."),
+                         classes="muted")
             yield Static(user_text(draft.notes[:400] or draft.summary), id="draft-offer-notes", classes="muted")
             with Horizontal(classes="dialog-buttons"):
                 yield Button("Resume (r)", variant="primary", id="do-resume")
