@@ -88,7 +88,7 @@ def build_plan(demands: list[Demand], pinned: list[PlanRow], cal: WorkCalendar, 
     keyed: dict[tuple, list[Demand]] = defaultdict(list)
     for demand in demands:
         lo, hi = (0, 0) if demand.frozen else index.span(demand.window_start, demand.window_end)
-        keyed[(lo, hi, demand.ideal, demand.tol, demand.reason == "new")].append(demand)
+        keyed[(lo, hi, demand.ideal, demand.tol, demand.reason == "new", demand.chained)].append(demand)
     windows = [(lo, hi, len(members)) for (lo, hi, *_), members in keyed.items()]
     windows += [(d, d, n) for d, n in enumerate(fixed) if n]
     peak = lower_bound(windows, len(index)).peak

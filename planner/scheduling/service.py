@@ -1,11 +1,13 @@
 """The planner service: keeps the stored plan (table PlannedCall) in step with contacts.
 
 `update_plan(None)` re-plans everyone through the flow model, stably (a call already planned
-stays unless moving it makes the plan flatter or closer); `update_plan(ids)` places only those
-contacts' calls while every other call stays put, and falls back to the full re-plan when that
-would raise the peak, when many contacts changed, or when the stored plan is from an earlier day.
-Reading, solving and writing happen in one IMMEDIATE transaction, so two sessions cannot
-interleave their plans. Pinned rows belong to whoever made them: they are read, never rewritten.
+stays unless moving it makes the plan flatter or closer to ideal); `rebalance=True` ignores where
+calls were. `update_plan(ids)` places only those contacts' calls while every other call stays put;
+when that would raise the peak, when many contacts changed, or when the stored plan is from an
+earlier day, it re-plans everyone with keeping calls in place ranked above flatness, so it moves
+only as many other calls as holding the peak needs. Reading, solving and writing happen in one
+IMMEDIATE transaction, so two sessions cannot interleave their plans. Pinned rows belong to
+whoever made them: they are read, never rewritten.
 """
 
 from __future__ import annotations
