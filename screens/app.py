@@ -103,7 +103,7 @@ class FollowupApp(App[int]):
         if theme and theme in self.available_themes and theme != self.theme:
             self.theme = theme
         if draft is not None:
-            from screens.quick_log import DraftOffer
+            from screens.draft_dialogs import DraftOffer
 
             self.push_screen(DraftOffer(draft))
 

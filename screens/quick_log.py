@@ -17,15 +17,16 @@ import time
 from textual import on, work
 from textual.app import ComposeResult
 from textual.binding import Binding
-from textual.containers import Horizontal, Vertical, VerticalScroll
+from textual.containers import Horizontal, VerticalScroll
 from textual.screen import ModalScreen
-from textual.suggester import Suggester
 from textual.widgets import Button, Checkbox, Input, Label, Select, Static, TextArea
 
 from planner.errors import FollowupError
 from planner.interactions import KINDS, OUTCOMES
 from planner.ledger import KINDS as FAVOR_KINDS
 from planner.textsafe import clean_line, fold
+from screens.contact_picker import ContactSuggester, match_line
+from screens.draft_dialogs import ConfirmDiscard
 from screens.messages import DataChanged
 from screens.text import safe_markup, user_text
 
@@ -35,24 +36,6 @@ KIND_KEYS = {"c": "call", "e": "email", "m": "meeting", "t": "message", "o": "no
 OUTCOME_KEYS = {"s": "spoke", "n": "no-answer", "v": "left-message"}
 FAVOR_CHOICES = [(user_text("no favour"), ""), (user_text("I gave them…"), "gave"),
                  (user_text("they gave me…"), "received")]
-
-
-class ContactSuggester(Suggester):
-    """Completes a contact name from what was typed, accent- and case-insensitively ("el" offers
-    "Élodie Kim"); accepting it puts the name as stored (cleaned for display) in the field."""
-
-    def __init__(self, names: list[str]) -> None:
-        super().__init__(use_cache=False, case_sensitive=True)
-        self.names = sorted(((fold(n), clean_line(n)) for n in names), key=lambda pair: pair[0])
-
-    async def get_suggestion(self, value: str) -> str | None:
-        typed = fold(value)
-        if not typed:
-            return None
-        for folded, name in self.names:
-            if folded.startswith(typed) and len(name) > len(value):
-                return name
-        return None
 
 
 def _error_text(exc: BaseException) -> str:
@@ -212,16 +195,7 @@ class QuickLogScreen(ModalScreen[object | None]):
         self._show_matches(event.value)
 
     def _show_matches(self, text: str) -> None:
-        """Who the typed words could mean: each word starts a word of the name or company."""
-        words = fold(text).split()
-        people = getattr(self, "_people", [])
-        hits = [(name, company) for tokens, name, company, _ in people
-                if words and all(any(t.startswith(w) for t in tokens) for w in words)]
-        shown = "; ".join(f"{n} ({c})" if c else n for n, c in hits[:3])
-        more = f" and {len(hits) - 3} more" if len(hits) > 3 else ""
-        line = safe_markup("→ $shown$more", shown=shown, more=more) if hits else user_text(
-            "no contact matches" if words else "")
-        self.query_one("#ql-matches", Static).update(line)
+        self.query_one("#ql-matches", Static).update(match_line(getattr(self, "_people", []), text))
 
     # ----------------------------------------------------------------- kind and outcome
     def _set_kind(self, kind: str | None = None, outcome: str | None = None) -> None:
@@ -447,91 +421,3 @@ class QuickLogScreen(ModalScreen[object | None]):
                 discard_draft(draft_id)
             except Exception:
                 pass  # it stays offered on the next start, which loses nothing
-
-
-class ConfirmDiscard(ModalScreen[str | None]):
-    """Escape with something typed: discard it, keep it as a draft, or go back to typing."""
-
-    BINDINGS = [
-        Binding("d,y", "choose('discard')", "Discard", id="confirm-discard.discard"),
-        Binding("k", "choose('keep')", "Keep as draft", id="confirm-discard.keep"),
-        Binding("escape,n,b", "choose('')", "Back", id="confirm-discard.back"),
-    ]
-
-    def compose(self) -> ComposeResult:
-        with Vertical(classes="dialog", id="confirm-discard"):
-            yield Label(safe_markup("[b]Discard this note?[/b]"), classes="dialog-title")
-            yield Label(user_text("d discard it · k keep it as a draft for later · n / esc back to typing"))
-            with Horizontal(classes="dialog-buttons"):
-                yield Button("Discard (d)", variant="error", id="cd-discard")
-                yield Button("Keep draft (k)", id="cd-keep")
-                yield Button("Back (n)", variant="primary", id="cd-back")
-
-    def on_mount(self) -> None:
-        self.query_one("#cd-back", Button).focus()
-
-    @on(Button.Pressed)
-    def _pressed(self, event: Button.Pressed) -> None:
-        self.action_choose({"cd-discard": "discard", "cd-keep": "keep"}.get(event.button.id or "", ""))
-
-    def action_choose(self, choice: str) -> None:
-        self.dismiss(choice or None)
-
-
-class DraftOffer(ModalScreen[None]):
-    """At start: an unfinished note from last time. Resume it, discard it, or decide later."""
-
-    BINDINGS = [
-        Binding("r,enter", "resume", "Resume", id="draft-offer.resume"),
-        Binding("d", "discard", "Discard", id="draft-offer.discard"),
-        Binding("escape,l,q", "later", "Later", id="draft-offer.later"),
-    ]
-
-    def __init__(self, draft) -> None:
-        super().__init__()
-        self.draft = draft
-
-    def compose(self) -> ComposeResult:
-        draft = self.draft
-        started = draft.started_at.astimezone()
-        who = draft.contact_name or (draft.extra.get("contact_text") or "no contact chosen")
-        with Vertical(classes="dialog", id="draft-offer"):
-            yield Label(safe_markup("[b]Unfinished note[/b]"), classes="dialog-title")
-            typed = draft.updated_at.astimezone()
-            yield Static(safe_markup("$kind with [b]$who[/b], timer started $when, last typed at $typed",
-                                     kind=draft.kind, who=who, when=f"{started:%a %d %b %H:%M}",
-                                     typed=f"{typed:%H:%M}"), id="draft-offer-who")
-            yield Static(user_text("Still typing it in another session? Choose Later here."),
-                         classes="muted")
-            yield Static(user_text(draft.notes[:400] or draft.summary), id="draft-offer-notes", classes="muted")
-            with Horizontal(classes="dialog-buttons"):
-                yield Button("Resume (r)", variant="primary", id="do-resume")
-                yield Button("Discard (d)", variant="error", id="do-discard")
-                yield Button("Later (l)", id="do-later")
-
-    @on(Button.Pressed)
-    def _pressed(self, event: Button.Pressed) -> None:
-        {"do-resume": self.action_resume, "do-discard": self.action_discard}.get(
-            event.button.id or "", self.action_later)()
-
-    def action_resume(self) -> None:
-        draft = self.draft
-        self.dismiss(None)
-        self.app.push_screen(QuickLogScreen(draft=draft))
-
-    def action_discard(self) -> None:
-        self._discard(self.draft.id)
-
-    @work(thread=True, group="draft-offer")
-    def _discard(self, draft_id: int) -> None:
-        from planner.drafts import discard_draft
-
-        try:
-            discard_draft(draft_id)
-        except Exception as exc:
-            self.app.call_from_thread(self.notify, f"Draft not discarded: {_error_text(exc)}", severity="error")
-            return
-        self.app.call_from_thread(self.dismiss, None)
-
-    def action_later(self) -> None:
-        self.dismiss(None)

@@ -17,7 +17,8 @@ import time
 from planner import drafts
 from planner.db import close_database, open_database
 from planner.models import Contact, Draft, Interaction
-from screens.quick_log import DraftOffer, QuickLogScreen
+from screens.draft_dialogs import DraftOffer
+from screens.quick_log import QuickLogScreen
 
 
 async def _quick_log_for_maria(app, pilot) -> QuickLogScreen:

@@ -5,7 +5,8 @@ from __future__ import annotations
 
 from planner.models import Draft, Favor, Interaction, PlannedCall
 from screens.contact_table import ContactTable
-from screens.quick_log import ConfirmDiscard, QuickLogScreen
+from screens.draft_dialogs import ConfirmDiscard
+from screens.quick_log import QuickLogScreen
 
 
 async def _highlight(app, pilot, words: str) -> None:

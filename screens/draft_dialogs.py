@@ -1,0 +1,112 @@
+"""The quick-log's two small dialogs: discard-or-keep on escape, and the draft offer at start.
+
+A note typed during a call is never thrown away silently: escape with text asks first (and can
+keep it as a draft), and a draft left by a dropped SSH line is offered back on the next start
+with its contact, the moment the call timer started and when it was last typed.
+"""
+
+from __future__ import annotations
+
+from textual import on, work
+from textual.app import ComposeResult
+from textual.binding import Binding
+from textual.containers import Horizontal, Vertical
+from textual.screen import ModalScreen
+from textual.widgets import Button, Label, Static
+
+from planner.errors import FollowupError
+from screens.text import safe_markup, user_text
+
+
+def _error_text(exc: BaseException) -> str:
+    return str(exc) if isinstance(exc, FollowupError) else f"{exc.__class__.__name__}: {exc}"
+
+
+class ConfirmDiscard(ModalScreen[str | None]):
+    """Escape with something typed: discard it, keep it as a draft, or go back to typing."""
+
+    BINDINGS = [
+        Binding("d,y", "choose('discard')", "Discard", id="confirm-discard.discard"),
+        Binding("k", "choose('keep')", "Keep as draft", id="confirm-discard.keep"),
+        Binding("escape,n,b", "choose('')", "Back", id="confirm-discard.back"),
+    ]
+
+    def compose(self) -> ComposeResult:
+        with Vertical(classes="dialog", id="confirm-discard"):
+            yield Label(safe_markup("[b]Discard this note?[/b]"), classes="dialog-title")
+            yield Label(user_text("d discard it · k keep it as a draft for later · n / esc back to typing"))
+            with Horizontal(classes="dialog-buttons"):
+                yield Button("Discard (d)", variant="error", id="cd-discard")
+                yield Button("Keep draft (k)", id="cd-keep")
+                yield Button("Back (n)", variant="primary", id="cd-back")
+
+    def on_mount(self) -> None:
+        self.query_one("#cd-back", Button).focus()
+
+    @on(Button.Pressed)
+    def _pressed(self, event: Button.Pressed) -> None:
+        self.action_choose({"cd-discard": "discard", "cd-keep": "keep"}.get(event.button.id or "", ""))
+
+    def action_choose(self, choice: str) -> None:
+        self.dismiss(choice or None)
+
+
+class DraftOffer(ModalScreen[None]):
+    """At start: an unfinished note from last time. Resume it, discard it, or decide later."""
+
+    BINDINGS = [
+        Binding("r,enter", "resume", "Resume", id="draft-offer.resume"),
+        Binding("d", "discard", "Discard", id="draft-offer.discard"),
+        Binding("escape,l,q", "later", "Later", id="draft-offer.later"),
+    ]
+
+    def __init__(self, draft) -> None:
+        super().__init__()
+        self.draft = draft
+
+    def compose(self) -> ComposeResult:
+        draft = self.draft
+        started = draft.started_at.astimezone()
+        who = draft.contact_name or (draft.extra.get("contact_text") or "no contact chosen")
+        with Vertical(classes="dialog", id="draft-offer"):
+            yield Label(safe_markup("[b]Unfinished note[/b]"), classes="dialog-title")
+            typed = draft.updated_at.astimezone()
+            yield Static(safe_markup("$kind with [b]$who[/b], timer started $when, last typed at $typed",
+                                     kind=draft.kind, who=who, when=f"{started:%a %d %b %H:%M}",
+                                     typed=f"{typed:%H:%M}"), id="draft-offer-who")
+            yield Static(user_text("Still typing it in another session? Choose Later here."),
+                         classes="muted")
+            yield Static(user_text(draft.notes[:400] or draft.summary), id="draft-offer-notes", classes="muted")
+            with Horizontal(classes="dialog-buttons"):
+                yield Button("Resume (r)", variant="primary", id="do-resume")
+                yield Button("Discard (d)", variant="error", id="do-discard")
+                yield Button("Later (l)", id="do-later")
+
+    @on(Button.Pressed)
+    def _pressed(self, event: Button.Pressed) -> None:
+        {"do-resume": self.action_resume, "do-discard": self.action_discard}.get(
+            event.button.id or "", self.action_later)()
+
+    def action_resume(self) -> None:
+        from screens.quick_log import QuickLogScreen
+
+        draft = self.draft
+        self.dismiss(None)
+        self.app.push_screen(QuickLogScreen(draft=draft))
+
+    def action_discard(self) -> None:
+        self._discard(self.draft.id)
+
+    @work(thread=True, group="draft-offer")
+    def _discard(self, draft_id: int) -> None:
+        from planner.drafts import discard_draft
+
+        try:
+            discard_draft(draft_id)
+        except Exception as exc:
+            self.app.call_from_thread(self.notify, f"Draft not discarded: {_error_text(exc)}", severity="error")
+            return
+        self.app.call_from_thread(self.dismiss, None)
+
+    def action_later(self) -> None:
+        self.dismiss(None)
