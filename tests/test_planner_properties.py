@@ -34,7 +34,7 @@ def instances(draw, capacity: bool = False):
                       catchup=draw(st.integers(1, 6)))
     infos, pinned = [], []
     for cid in range(1, draw(st.integers(1, 18)) + 1):
-        cadence = draw(st.sampled_from([3, 7, 10, 14, 30, 60]))
+        cadence = draw(st.sampled_from([1, 2, 3, 7, 10, 14, 30, 60]))
         kind = draw(st.sampled_from(["new", "due", "overdue", "pinned"]))
         last = None
         pins: tuple[dt.date, ...] = ()
@@ -82,6 +82,8 @@ def test_every_call_in_its_window_and_peak_meets_the_bound(instance):
         assert row.date >= TODAY
         assert cal.is_working_day(row.date), row
         assert row.window_start <= row.date <= row.window_end, row
+    per_contact_day = Counter((r.contact_id, r.date) for r in rows)
+    assert max(per_contact_day.values(), default=1) == 1  # nobody is called twice on one day
     all_rows = rows + pinned
     peak = max(loads(all_rows).values(), default=0)
     assert peak == brute_force_bound(demands, pinned, cal)

@@ -73,7 +73,7 @@ def all_demands(infos: list[ContactPlanInput], cal: WorkCalendar, ps: PlanSettin
 def _closeness(demand: Demand, days: list[dt.date]) -> list[float]:
     if demand.reason == "new" and not demand.chained:  # anywhere in the first cadence is as good
         return [0.0] * len(days)
-    return [abs((day - demand.ideal).days) / demand.tol for day in days]
+    return [abs((day - demand.ideal).days) / max(1, demand.tol) for day in days]
 
 
 def build_plan(demands: list[Demand], pinned: list[PlanRow], cal: WorkCalendar, ps: PlanSettings,

@@ -66,7 +66,10 @@ class Demand:
 
 
 def tolerance_days(cadence: int, fraction: float) -> int:
-    return max(1, round(fraction * cadence))
+    """max(1, round(fraction * cadence)), but never so wide that two consecutive calls' windows
+    overlap (a contact is never called twice on one day): at most (cadence - 1) // 2, so daily
+    and two-day cadences have no slack at all."""
+    return min(max(1, round(fraction * cadence)), max(0, (cadence - 1) // 2))
 
 
 def clip_window(cal: WorkCalendar, start: dt.date, end: dt.date, today: dt.date) -> tuple[dt.date, dt.date]:
@@ -98,7 +101,8 @@ def contact_demands(info: ContactPlanInput, cal: WorkCalendar, ps: PlanSettings)
     else:
         ideal = info.last_contact + cad * DAY
         if ideal < today:
-            span_end = min(cal.add_working_days(today, ps.catchup - 1), today + (cad - 1) * DAY)
+            # the catch-up span: never longer than the cadence, nor reaching the next call's window
+            span_end = min(cal.add_working_days(today, ps.catchup - 1), today + (cad - tol - 1) * DAY)
             start, end = clip_window(cal, today, span_end, today)
             demands.append(Demand(info.contact_id, 0, today, start, end, "catch-up", tol))
             base = today
@@ -114,6 +118,14 @@ def contact_demands(info: ContactPlanInput, cal: WorkCalendar, ps: PlanSettings)
     horizon_end = today + dt.timedelta(days=ps.horizon_days)
     while ideal <= horizon_end:
         start, end = clip_window(cal, ideal - tol * DAY, ideal + tol * DAY, today)
+        if demands and cal.next_working_day(start) <= demands[-1].window_end:
+            # the previous call's window reaches into this one (a daily cadence over a weekend,
+            # a first call pushed past a vacation): start after it, or skip a cycle whose days
+            # are all taken, so nobody is called twice on one day
+            start = demands[-1].window_end + DAY
+            if cal.next_working_day(start) > end:
+                ideal += cad * DAY
+                continue
         demands.append(Demand(info.contact_id, seq, ideal, start, end, "cadence", tol))
         seq += 1
         ideal += cad * DAY
