@@ -11,7 +11,6 @@ the draft, posts `DataChanged` and closes; a failed save keeps every character o
 from __future__ import annotations
 
 import datetime as dt
-import threading
 import time
 
 from textual import on, work
@@ -26,6 +25,7 @@ from planner.interactions import KINDS, OUTCOMES
 from planner.ledger import KINDS as FAVOR_KINDS
 from planner.textsafe import clean_line, fold
 from screens.contact_picker import ContactSuggester, match_line
+from screens.draft_keeper import DraftKeeper
 from screens.draft_dialogs import ConfirmDiscard
 from screens.messages import DataChanged
 from screens.text import safe_markup, user_text
@@ -62,7 +62,6 @@ class QuickLogScreen(ModalScreen[object | None]):
         super().__init__()
         self.contact_id = contact_id if draft is None else draft.contact_id
         self.contact_name = "" if draft is None else (draft.contact_name or draft.extra.get("contact_text", ""))
-        self.draft_id: int | None = None if draft is None else draft.id
         self._draft = draft
         self.kind = "call" if draft is None else (draft.kind if draft.kind in KINDS else "call")
         self.outcome = "spoke" if draft is None else (draft.outcome if draft.outcome in OUTCOMES else "spoke")
@@ -70,10 +69,9 @@ class QuickLogScreen(ModalScreen[object | None]):
                                         else dt.datetime.now(dt.timezone.utc)).astimezone()
         self._started_clock = time.monotonic() - max(0.0, (dt.datetime.now(dt.timezone.utc) - self.started_at)
                                                      .total_seconds())
-        self._draft_lock = threading.Lock()
+        self.keeper = DraftKeeper(None if draft is None else draft.id, self.started_at)
         self._draft_timer = None
         self._saving = False
-        self._finished = False
         self._typed = False
 
     # ----------------------------------------------------------------- layout
@@ -239,7 +237,7 @@ class QuickLogScreen(ModalScreen[object | None]):
         self._changed()
 
     def _changed(self) -> None:
-        if not self.is_mounted or self._finished:
+        if not self.is_mounted or self.keeper.closed:
             return
         self._typed = self._typed or self._has_text()
         if self._draft_timer is not None:
@@ -270,39 +268,27 @@ class QuickLogScreen(ModalScreen[object | None]):
         }
 
     def _save_draft_soon(self) -> None:
-        if self._finished or self._saving:
+        if self.keeper.closed or self._saving:
             return
         snap = self.snapshot()
-        if self.draft_id is None and not self._has_text():
+        if self.keeper.draft_id is None and not self._has_text():
             return
         self._write_draft(snap)
 
     @work(thread=True, group="quick-log-draft")
     def _write_draft(self, snap: dict) -> None:
         try:
-            self._store_draft(snap)
+            self.keeper.store(snap)
         except Exception as exc:  # the text is still on screen; say so, do not crash
             self.app.call_from_thread(self._show_error, f"Draft not saved: {_error_text(exc)}")
 
-    def _store_draft(self, snap: dict) -> None:
-        from planner.drafts import save_draft
-
-        with self._draft_lock:
-            if self._finished and snap.get("final") is None:
-                return
-            self.draft_id = save_draft(self.draft_id, snap["contact_id"], snap["kind"], snap["outcome"],
-                                       snap["summary"], snap["notes"], snap["next_when"], snap["extra"],
-                                       started_at=self.started_at)
-
     def flush_draft_now(self) -> None:
         """Write the draft synchronously (SIGHUP, app exit): nothing typed is lost."""
-        if self._finished or not self.is_mounted:
+        if self.keeper.closed or not self.is_mounted:
             return
-        snap = self.snapshot()
-        if self.draft_id is None and not self._has_text():
+        if self.keeper.draft_id is None and not self._has_text():
             return
-        snap["final"] = True
-        self._store_draft(snap)
+        self.keeper.store(self.snapshot())
 
     def on_unmount(self) -> None:
         try:
@@ -331,7 +317,6 @@ class QuickLogScreen(ModalScreen[object | None]):
     def _log(self, snap: dict, elapsed: float) -> None:
         from planner import contacts, ledger
         from planner.dates import now_local, parse_day
-        from planner.drafts import discard_draft
         from planner.interactions import LogRequest, log_interaction
 
         try:
@@ -343,7 +328,7 @@ class QuickLogScreen(ModalScreen[object | None]):
             if favor:
                 ledger.normalize_direction(favor["direction"])
                 ledger.normalize_favor_kind(str(favor["kind"]))
-            self._store_draft(dict(snap, contact_id=contact_id))
+            self.keeper.store(dict(snap, contact_id=contact_id))
             view = log_interaction(LogRequest(
                 contact_id=contact_id, kind=snap["kind"], outcome=snap["outcome"],
                 summary=snap["summary"].strip() or _summary_from(snap["notes"]), notes=snap["notes"],
@@ -363,10 +348,7 @@ class QuickLogScreen(ModalScreen[object | None]):
             except Exception as exc:
                 problems.append(f"the favour was not recorded: {_error_text(exc)}")
         try:
-            with self._draft_lock:
-                self._finished = True
-                if self.draft_id is not None:
-                    discard_draft(self.draft_id)
+            self.keeper.close_and_discard()
         except Exception:
             pass  # a leftover draft is offered back later; the interaction is stored
         self.app.call_from_thread(self._done, view, contact_id, problems)
@@ -380,7 +362,6 @@ class QuickLogScreen(ModalScreen[object | None]):
         self.query_one("#ql-error", Static).update(user_text(message))
 
     def _done(self, view, contact_id: int, problems: list[str]) -> None:
-        self._finished = True
         self.app.post_message(DataChanged([contact_id]))
         self.notify(safe_markup("Logged $kind with $name", kind=view.kind, name=view.contact_name))
         for problem in problems:
@@ -399,25 +380,30 @@ class QuickLogScreen(ModalScreen[object | None]):
         if choice == "discard":
             self._discard_and_close()
         elif choice == "keep":
-            self.flush_draft_now()
-            self._finished = True
-            self.notify(user_text("Kept as a draft: it is offered back on the next start"))
-            self.dismiss(None)
+            self._keep(self.snapshot())
+
+    @work(thread=True, group="quick-log-draft")
+    def _keep(self, snap: dict) -> None:
+        """Store the draft as it is now and close: offered back on the next start."""
+        try:
+            self.keeper.store(snap)
+        except Exception as exc:
+            self.app.call_from_thread(self._show_error, f"Draft not saved: {_error_text(exc)}")
+            return
+        self.keeper.close()
+        self.app.call_from_thread(self.notify, user_text("Kept as a draft: it is offered back on the next start"))
+        self.app.call_from_thread(self.dismiss, None)
 
     def _discard_and_close(self) -> None:
-        self._finished = True
         if self._draft_timer is not None:
             self._draft_timer.stop()
-        if self.draft_id is not None:
-            self._discard(self.draft_id)
+        if self.keeper.close() is not None:
+            self._discard()
         self.dismiss(None)
 
     @work(thread=True, group="quick-log-draft")
-    def _discard(self, draft_id: int) -> None:
-        from planner.drafts import discard_draft
-
-        with self._draft_lock:
-            try:
-                discard_draft(draft_id)
-            except Exception:
-                pass  # it stays offered on the next start, which loses nothing
+    def _discard(self) -> None:
+        try:
+            self.keeper.close_and_discard()
+        except Exception:
+            pass  # it stays offered on the next start, which loses nothing

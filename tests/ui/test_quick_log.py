@@ -174,3 +174,14 @@ async def test_completed_hostile_name_logs_to_the_right_contact(run_app, wait_fo
         await pilot.press("tab", *"checked", "ctrl+s")
         await wait_for_workers(app, pilot)
         assert Interaction.get().contact.name == "[bold]Mallory[/] \x1b[2J"
+
+
+async def test_escape_then_keep_leaves_a_draft_for_later(run_app, wait_for_workers):
+    async with run_app(mode="contacts") as (app, pilot):
+        await _open_for(app, pilot, "jonas")
+        await pilot.press(*"call back re offer", "escape", "k")
+        await wait_for_workers(app, pilot)
+        assert not isinstance(app.screen, (QuickLogScreen, ConfirmDiscard))
+        draft = Draft.get()
+        assert (draft.notes, draft.contact.name) == ("call back re offer", "Jonas Nguyen")
+        assert Interaction.select().count() == 0
