@@ -142,6 +142,7 @@ class ContactPanel(VerticalScroll):
         super().__init__(id=id, classes=classes)
         self.contact_id: int | None = None
         self.data: PanelData | None = None
+        self._stale = False  # the highlight moved while the panel was folded away
 
     def compose(self) -> ComposeResult:
         yield Static(Content("No contact highlighted"), id="panel-body")
@@ -151,14 +152,25 @@ class ContactPanel(VerticalScroll):
         self.set_interval(30, self._refresh_time)
 
     def show(self, contact_id: int | None, *, force: bool = False) -> None:
-        if contact_id == self.contact_id and not force:
+        if contact_id == self.contact_id and not force and not self._stale:
             return
         self.contact_id = contact_id
         if contact_id is None:
             self.data = None
+            self._stale = False
             self.query_one("#panel-body", Static).update(Content("No contact highlighted"))
             return
+        if not self.display:
+            # Folded away on a narrow terminal: no queries per cursor move; load when shown.
+            self._stale = True
+            return
+        self._stale = False
         self._load(contact_id)
+
+    def on_show(self) -> None:
+        if self._stale and self.contact_id is not None:
+            self._stale = False
+            self._load(self.contact_id)
 
     @work(thread=True, exclusive=True, group="contact-panel")
     def _load(self, contact_id: int) -> None:

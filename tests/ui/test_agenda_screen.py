@@ -274,3 +274,17 @@ async def test_a_missed_follow_up_is_overdue_first(app_db, run_app):
         assert app.screen.highlighted_contact_id() == jonas  # the first thing to do is highlighted
         assert "follow-up (5d late)" in screen_text(app)
         assert "overdue 1" in screen_text(app)
+
+
+async def test_folded_panel_loads_when_the_terminal_widens(agenda_db, run_app, wait_for_workers):
+    from screens.widgets.contact_panel import ContactPanel
+
+    async with run_app(size=(80, 24)) as (app, pilot):
+        await _go_to(app, pilot, agenda_db["Maria"])
+        await wait_for_workers(app, pilot)
+        panel = app.screen.query_one(ContactPanel)
+        assert panel.data is None or panel.data.contact_id != agenda_db["Maria"]  # folded: nothing read
+        await pilot.resize_terminal(120, 32)
+        await wait_for_workers(app, pilot)
+        assert panel.display and panel.data is not None and panel.data.contact_id == agenda_db["Maria"]
+        assert "+49 30 1234567" in screen_text(app)
