@@ -13,6 +13,7 @@ from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal, VerticalScroll
 from textual.screen import ModalScreen
+from textual.suggester import SuggestFromList
 from textual.widgets import Button, Input, Label, Select, Static, TextArea
 
 from planner.cadence import describe_cadence
@@ -92,6 +93,18 @@ class ContactForm(ModalScreen[object | None]):
 
     def on_mount(self) -> None:
         self.query_one("#cf-name", Input).focus()
+        self._load_zones()
+
+    @work(thread=True, exclusive=True, group="contact-form-zones")
+    def _load_zones(self) -> None:
+        """IANA zone names for completion (read from tzdata in a thread)."""
+        import zoneinfo
+
+        zones = sorted(zoneinfo.available_timezones())
+        self.app.call_from_thread(self._set_zones, zones)
+
+    def _set_zones(self, zones: list[str]) -> None:
+        self.query_one("#cf-timezone", Input).suggester = SuggestFromList(zones, case_sensitive=False)
 
     def _value(self, key: str) -> str:
         if key == "kind":

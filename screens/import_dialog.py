@@ -7,6 +7,8 @@ on screen: added, updated, unchanged, and every skipped record with its line and
 
 from __future__ import annotations
 
+import asyncio
+import os
 from pathlib import Path
 
 from textual import on, work
@@ -15,6 +17,7 @@ from textual.binding import Binding
 from textual.containers import Horizontal, VerticalScroll
 from textual.content import Content
 from textual.screen import ModalScreen
+from textual.suggester import Suggester
 from textual.widgets import Button, Input, Label, ProgressBar, Select, Static
 
 from planner.errors import FollowupError
@@ -23,6 +26,28 @@ from screens.text import safe_markup, user_text
 FORMAT_CHOICES = [("auto-detect", "auto"), ("LinkedIn connections CSV", "linkedin"), ("Google contacts CSV", "google"),
                   ("vCard (.vcf)", "vcard"), ("generic CSV", "csv")]
 MAX_SKIPPED_SHOWN = 50
+
+
+class PathSuggester(Suggester):
+    """Completes the file name being typed from its folder (read in a thread, never on the loop)."""
+
+    def __init__(self) -> None:
+        super().__init__(use_cache=False, case_sensitive=True)
+
+    async def get_suggestion(self, value: str) -> str | None:
+        if not value:
+            return None
+        typed = Path(value).expanduser()
+        folder, stem = (typed, "") if value.endswith("/") else (typed.parent, typed.name)
+        try:
+            names = sorted(await asyncio.to_thread(os.listdir, folder))
+        except OSError:
+            return None
+        for name in names:
+            if name.startswith(stem) and name != stem and (stem or not name.startswith(".")):
+                suggestion = value + name[len(stem):]
+                return suggestion + ("/" if (folder / name).is_dir() else "")
+        return None
 
 
 def render_report(report) -> Content:
@@ -60,7 +85,8 @@ class ImportDialog(ModalScreen[object | None]):
         with VerticalScroll(classes="dialog", id="import-dialog"):
             yield Label(safe_markup("[b]Import contacts[/b]"), classes="dialog-title")
             yield Label("File", classes="field-label")
-            yield Input(placeholder="~/Downloads/Connections.csv", id="import-path")
+            yield Input(placeholder="~/Downloads/Connections.csv (→ completes)", id="import-path",
+                        suggester=PathSuggester())
             with Horizontal(classes="ql-row"):
                 yield Select([(user_text(label), value) for label, value in FORMAT_CHOICES], value="auto",
                              allow_blank=False, id="import-format")

@@ -91,12 +91,17 @@ async def test_add_contact_with_inline_validation(run_app, wait_for_workers):
         assert Contact.select().where(Contact.name == "Priya Patel").count() == 0
         form.query_one("#cf-emails").value = "priya@piedpiper.example"
         form.query_one("#cf-tags").value = "client, vip"
+        form.query_one("#cf-timezone").focus()
+        await pilot.press(*"europe/ber")
+        await wait_for_workers(app, pilot)
+        await pilot.press("right")
+        assert form.query_one("#cf-timezone").value == "Europe/Berlin"
         await pilot.press("ctrl+s")
         await wait_for_workers(app, pilot)
         assert not isinstance(app.screen, ContactForm)
         view = next(v for v in list_contacts() if v.name == "Priya Patel")
-        assert (view.company, view.emails, view.tags, view.own_cadence_days) == (
-            "Pied Piper", ["priya@piedpiper.example"], ["client", "vip"], 91)
+        assert (view.company, view.emails, view.tags, view.own_cadence_days, view.timezone) == (
+            "Pied Piper", ["priya@piedpiper.example"], ["client", "vip"], 91, "Europe/Berlin")
         assert _table(app).cursor_key == view.id
 
 
@@ -178,7 +183,12 @@ async def test_import_a_file_shows_the_report(run_app, wait_for_workers, tmp_pat
         await pilot.press("ctrl+s")
         await wait_for_workers(app, pilot)
         assert "Not imported" in str(dialog.query_one("#import-report").render())
-        dialog.query_one("#import-path").value = str(path)
+        dialog.query_one("#import-path").value = ""
+        dialog.query_one("#import-path").focus()
+        await pilot.press(*str(tmp_path / "ph"))
+        await wait_for_workers(app, pilot)
+        await pilot.press("right")  # the folder's file name completes
+        assert dialog.query_one("#import-path").value == str(path)
         await pilot.press("ctrl+s")
         await wait_for_workers(app, pilot)
         report = str(dialog.query_one("#import-report").render())
