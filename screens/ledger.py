@@ -60,14 +60,19 @@ def thanks_text(favor) -> str:
     return "not thanked"
 
 
-def entry_cells(favor) -> list[Text]:
+def entry_cells(favor, by_id: dict | None = None) -> list[Text]:
+    """One ledger entry; a favour that returns another says which ("↩ 02 Jun introduction")."""
+    note = clean_line(favor.note)
+    original = (by_id or {}).get(favor.returns_id) if favor.returns_id else None
+    if original is not None:
+        note = f"↩ {original.date:%d %b} {clean_line(original.kind)}" + (f" · {note}" if note else "")
     return [
         Text(f"{favor.date:%d %b %Y}"),
         Text(favor.direction),
         Text(clean_line(favor.kind)),
         Text(str(favor.weight)),
         Text(thanks_text(favor), style="bold" if favor.open_thanks else "dim"),
-        Text(clean_line(favor.note)),
+        Text(note),
     ]
 
 
@@ -193,8 +198,9 @@ class LedgerScreen(Screen):
         self.entries = entries
         table = self.query_one("#ledger-entries", DataTable)
         table.clear()
+        by_id = {favor.id: favor for favor in entries}
         for favor in entries:
-            table.add_row(*entry_cells(favor), key=str(favor.id))
+            table.add_row(*entry_cells(favor, by_id), key=str(favor.id))
         name = next((r.name for r in self.rows if r.contact_id == contact_id), entries[0].contact_name if entries else "")
         self.query_one("#ledger-entries-title", Static).update(
             safe_markup("Favours with $name ($n)", name=name, n=str(len(entries)))

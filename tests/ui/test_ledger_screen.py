@@ -127,3 +127,29 @@ async def test_thank_from_the_entries(ledger_db, run_app, wait_for_workers):
         await wait_for_workers(app, pilot)
         assert not any(f.open_thanks for f in contact_ledger(zoe))
         assert not next(r for r in app.screen.rows if r.contact_id == zoe).owes_thanks
+
+
+async def test_give_back_with_a_return(ledger_db, run_app, wait_for_workers):
+    """Zoë helped; giving back links the new favour to one of hers, and she leaves give-back."""
+    from textual.widgets import Select
+
+    zoe = ledger_db["Zoë"]
+    async with run_app(mode="ledger") as (app, pilot):
+        await pilot.press("b")
+        await wait_for_workers(app, pilot)
+        assert _names(app) == ["Zoë Ångström"]
+        await pilot.press("g")
+        await wait_for_workers(app, pilot)
+        returns = app.screen.query_one("#favor-returns", Select)
+        first_open = next(f for f in contact_ledger(zoe) if f.note == "a senior engineer")
+        returns.value = first_open.id
+        app.screen.query_one("#favor-note", Input).focus()
+        await pilot.press(*"intro to a client", "enter")
+        await wait_for_workers(app, pilot)
+        given = next(f for f in contact_ledger(zoe) if f.direction == "gave")
+        assert given.returns_id == first_open.id
+        assert _names(app) == []  # we gave back today: no longer on the give-back list
+        await pilot.press("a")
+        await wait_for_workers(app, pilot)
+        await _highlight(app, pilot, "Zoë Ångström")
+        assert "↩ 09 Nov referral · intro to a client" in screen_text(app)
