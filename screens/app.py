@@ -83,10 +83,12 @@ class FollowupApp(App[int]):
     def on_mount(self) -> None:
         self.theme_changed_signal.subscribe(self, self._theme_changed)
         if not self.is_headless:
-            try:
-                asyncio.get_running_loop().add_signal_handler(signal.SIGHUP, self.hang_up)
-            except (NotImplementedError, RuntimeError, ValueError):
-                pass  # no SIGHUP here (not the main thread, or not a POSIX system)
+            loop = asyncio.get_running_loop()
+            for signum, code in ((signal.SIGHUP, 129), (signal.SIGTERM, 143)):
+                try:
+                    loop.add_signal_handler(signum, self.hang_up, code)
+                except (NotImplementedError, RuntimeError, ValueError):
+                    pass  # not the main thread, or not a POSIX system
         self._load_startup()
 
     @work(thread=True, exclusive=True, group="startup")
@@ -157,9 +159,10 @@ class FollowupApp(App[int]):
                 screen.post_message(DataChanged(message.contact_ids))
 
     # ----------------------------------------------------------------- hang-up
-    def hang_up(self) -> None:
-        """SIGHUP (the SSH line dropped): write every open quick-log note to the database now,
-        synchronously, then exit. Nothing typed is lost; the next start offers it back."""
+    def hang_up(self, return_code: int = 129) -> None:
+        """SIGHUP (the SSH line dropped) or SIGTERM (the terminal closed): write every open
+        quick-log note to the database now, synchronously, then exit. Nothing typed is lost; the
+        next start offers it back."""
         for stack in self._screen_stacks.values():
             for screen in stack:
                 flush = getattr(screen, "flush_draft_now", None)
@@ -168,7 +171,7 @@ class FollowupApp(App[int]):
                         flush()
                     except Exception:
                         pass  # exiting anyway; the last debounced save is still there
-        self.exit(return_code=129)
+        self.exit(return_code=return_code)
 
 
 def run_app(mode: str | None = None) -> int:

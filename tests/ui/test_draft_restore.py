@@ -14,6 +14,8 @@ import sys
 import termios
 import time
 
+import pytest
+
 from planner import drafts
 from planner.db import close_database, open_database
 from planner.models import Contact, Draft, Interaction
@@ -112,8 +114,10 @@ def _drain(fd: int, seconds: float) -> bytes:
     return seen
 
 
-def test_real_sighup_under_a_pty_keeps_the_note(app_db, tmp_path):
-    """The whole path: a real terminal, the app typing into quick-log, SIGHUP, a fresh start."""
+@pytest.mark.parametrize("signum, code", [(signal.SIGHUP, 129), (signal.SIGTERM, 143)])
+def test_real_hang_up_under_a_pty_keeps_the_note(app_db, tmp_path, signum, code):
+    """The whole path: a real terminal, the app typing into quick-log, SIGHUP (the SSH line
+    dropped) or SIGTERM (the terminal closed), then a fresh start."""
     close_database()
     main_fd, child_fd = pty.openpty()
     fcntl.ioctl(child_fd, termios.TIOCSWINSZ, struct.pack("HHHH", 32, 100, 0, 0))
@@ -130,11 +134,11 @@ def test_real_sighup_under_a_pty_keeps_the_note(app_db, tmp_path):
             _drain(main_fd, wait)
         os.write(main_fd, b"words typed just before the line dropped")
         _drain(main_fd, 0.05)  # well inside the debounce: only the SIGHUP flush can save this
-        proc.send_signal(signal.SIGHUP)
+        proc.send_signal(signum)
         deadline = time.monotonic() + 15
         while proc.poll() is None and time.monotonic() < deadline:
             _drain(main_fd, 0.1)
-        assert proc.poll() == 129
+        assert proc.poll() == code
     finally:
         if proc.poll() is None:
             proc.kill()
