@@ -8,7 +8,6 @@ it back to every screen, this one included, so the list reloads from the databas
 from __future__ import annotations
 
 import datetime as dt
-from dataclasses import dataclass
 
 from rich.text import Text
 from textual import on, work
@@ -20,80 +19,10 @@ from textual.widgets import DataTable, Footer, Static
 
 from planner import dates
 from planner.errors import FollowupError
-from planner.textsafe import clean_line
+from screens.agenda_rows import COLUMNS, Row, agenda_range, agenda_rows, item_cells
 from screens.messages import DataChanged
 from screens.text import plain, safe_markup, user_text
 from screens.widgets.contact_panel import ContactPanel
-
-# Name, company, reason and last contact fit 80 columns; the summary scrolls into view.
-COLUMNS = (("Name", 22), ("Company", 12), ("Reason", 20), ("Last contact", 13), ("Last summary", 40))
-
-
-def agenda_range(today: dt.date) -> tuple[dt.date, dt.date]:
-    """Today to Sunday; from Friday on, next week too, so the list never runs dry on a Friday."""
-    end = today + dt.timedelta(days=6 - today.weekday())
-    if today.weekday() >= 4:
-        end += dt.timedelta(days=7)
-    return today, end
-
-
-@dataclass
-class Row:
-    """One table row: a section header (`item` None) or an agenda item."""
-
-    key: str
-    title: str = ""
-    item: object | None = None
-    section: str = ""
-
-
-def agenda_rows(agenda, today: dt.date) -> list[Row]:
-    """The table's rows in order: Overdue, Today, Thank-yous, then each later day with calls."""
-    rows: list[Row] = []
-    thank_ids = {item.favor_id for item in agenda.thank_yous if item.favor_id is not None}
-
-    def section(title: str, items: list, name: str) -> None:
-        if not items:
-            return
-        rows.append(Row(key=f"h{len(rows)}", title=f"{title} ({len(items)})", section=name))
-        rows.extend(Row(key=f"i{len(rows) + n}", item=item, section=name) for n, item in enumerate(items))
-
-    def day_items(items: list) -> list:
-        return [i for i in items if not (i.kind == "thank-you" and i.favor_id in thank_ids)]
-
-    by_day = {day: day_items(items) for day, items in agenda.days}
-    section("Overdue", list(agenda.overdue), "overdue")
-    section(f"Today, {today:%a %d %b}", by_day.get(today, []), "today")
-    section("Thank-yous", list(agenda.thank_yous), "thank-yous")
-    for day, items in agenda.days:
-        if day > today:
-            section(f"{day:%a %d %b}", by_day[day], day.isoformat())
-    # Keys must be unique and stable in order; renumber after the sections were appended.
-    for index, row in enumerate(rows):
-        row.key = ("h" if row.item is None else "i") + str(index)
-    return rows
-
-
-def reason_text(item, today: dt.date) -> str:
-    """The reason, with how late it is when its day has passed: "follow-up (5d late)"."""
-    if item.date < today:
-        late = (today - item.date).days
-        return f"{item.reason} ({late}d late)"
-    return item.reason
-
-
-def item_cells(item, today: dt.date) -> list[Text]:
-    last = dates.humanize_day(item.last_contact.date(), base=today) if item.last_contact else "never"
-    summary = item.last_summary
-    if item.kind == "thank-you" and item.favors_received_open:
-        summary = item.favors_received_open
-    return [
-        Text(clean_line(item.name), style="bold"),
-        Text(clean_line(item.company)),
-        Text(reason_text(item, today), style="bold" if item.date < today else ""),
-        Text(last, style="dim" if not item.last_contact else ""),
-        Text(clean_line(summary)[:120]),
-    ]
 
 
 class AgendaScreen(Screen):
