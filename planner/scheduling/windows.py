@@ -7,7 +7,8 @@ tests build exactly the same demands. Rules (issue 3):
 - overdue contacts: ideal today, window over the catch-up span (working days, at most the cadence);
 - a pinned next call (snooze, pin, follow-up, retry) replaces the first call; recurrences follow on;
 - recurrences every cadence after the previous ideal day while the ideal is inside the horizon;
-- a call already planned for today stays there for the rest of the day.
+- a call already planned for today stays there for the rest of the day while it is still due;
+- one contact's windows never share a working day, so nobody is called twice on one day.
 """
 
 from __future__ import annotations
