@@ -183,9 +183,9 @@ async def test_import_a_file_shows_the_report(run_app, wait_for_workers, tmp_pat
         await pilot.press("ctrl+s")
         await wait_for_workers(app, pilot)
         assert "Not imported" in str(dialog.query_one("#import-report").render())
-        dialog.query_one("#import-path").value = ""
         dialog.query_one("#import-path").focus()
-        await pilot.press(*str(tmp_path / "ph"))
+        dialog.query_one("#import-path").value = str(tmp_path / "p")
+        await pilot.press("h")
         await wait_for_workers(app, pilot)
         await pilot.press("right")  # the folder's file name completes
         assert dialog.query_one("#import-path").value == str(path)

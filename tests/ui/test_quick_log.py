@@ -28,15 +28,15 @@ async def test_log_from_contacts_table_with_a_note(run_app, wait_for_workers):
         await wait_for_workers(app, pilot)
         assert "Maria Schmidt" in str(screen.query_one("#ql-title").render())
         assert screen.focused.id == "ql-notes"
-        await pilot.press(*"Wants two senior Python devs", "enter", *"call back after budget")
+        await pilot.press(*"Wants 2 devs", "enter", *"budget Q1")
         await pilot.press("ctrl+s")
         await wait_for_workers(app, pilot)
         assert not isinstance(app.screen, QuickLogScreen)
         row = Interaction.get()
         assert row.contact.name == "Maria Schmidt"
         assert (row.kind, row.outcome) == ("call", "spoke")
-        assert row.notes == "Wants two senior Python devs\ncall back after budget"
-        assert row.summary == "Wants two senior Python devs"
+        assert row.notes == "Wants 2 devs\nbudget Q1"
+        assert row.summary == "Wants 2 devs"
         assert row.duration_min == 1
         assert Draft.select().count() == 0
         # the table shows the new last contact once the DataChanged reload lands
@@ -74,12 +74,12 @@ async def test_contact_field_with_completion_when_nothing_highlighted(run_app, w
         assert "Zoë Ångström (Globex)" in str(screen.query_one("#ql-matches").render())
         await pilot.press("right")  # accept the suggestion (accents folded: "zo" offers "Zoë")
         assert screen.query_one("#ql-contact").value == "Zoë Ångström"
-        await pilot.press("tab", *"Thanks for the Globex intro")
+        await pilot.press("tab", *"thanks")
         await pilot.press("ctrl+s")
         await wait_for_workers(app, pilot)
         row = Interaction.get()
         assert row.contact.name == "Zoë Ångström"
-        assert row.notes == "Thanks for the Globex intro"
+        assert row.notes == "thanks"
 
 
 async def test_bad_input_is_shown_inline_and_nothing_is_lost(run_app, wait_for_workers):
@@ -87,12 +87,12 @@ async def test_bad_input_is_shown_inline_and_nothing_is_lost(run_app, wait_for_w
         app.push_screen(QuickLogScreen())
         await wait_for_workers(app, pilot)
         screen = app.screen
-        await pilot.press(*"Nobody Known", "tab", *"important words")
+        await pilot.press(*"Nobody", "tab", *"keep me")
         await pilot.press("ctrl+s")
         await wait_for_workers(app, pilot)
         assert app.screen is screen
         assert "no contact matches" in str(screen.query_one("#ql-error").render())
-        assert screen.query_one("#ql-notes").text == "important words"
+        assert screen.query_one("#ql-notes").text == "keep me"
         screen.query_one("#ql-contact").value = "Maria"
         screen.query_one("#ql-next").value = "someday maybe"
         await pilot.press("ctrl+s")
@@ -113,7 +113,7 @@ async def test_favour_and_thanks_from_the_quick_log(run_app, wait_for_workers):
         screen.query_one("#ql-favor").value = "received"
         screen.query_one("#ql-favor-kind").value = "introduction"
         screen.query_one("#ql-favor-note").value = "intro to the CTO"
-        await pilot.press(*"she introduced me")
+        await pilot.press(*"intro")
         await pilot.press("ctrl+s")
         await wait_for_workers(app, pilot)
         favor = Favor.get()
@@ -122,7 +122,7 @@ async def test_favour_and_thanks_from_the_quick_log(run_app, wait_for_workers):
         # next call: thank her
         screen = await _open_for(app, pilot, "")
         screen.query_one("#ql-thanked").value = True
-        await pilot.press(*"said thanks")
+        await pilot.press(*"thx")
         await pilot.press("ctrl+s")
         await wait_for_workers(app, pilot)
         assert Favor.get().thanked_at is not None
@@ -135,12 +135,12 @@ async def test_escape_asks_before_discarding(run_app, wait_for_workers):
         await pilot.press("escape")  # nothing typed: closes at once
         assert not isinstance(app.screen, QuickLogScreen)
         screen = await _open_for(app, pilot, "")
-        await pilot.press(*"half a thought")
+        await pilot.press(*"half")
         await pilot.press("escape")
         assert isinstance(app.screen, ConfirmDiscard)
         await pilot.press("n")  # back to typing, text intact
         assert app.screen is screen
-        assert screen.query_one("#ql-notes").text == "half a thought"
+        assert screen.query_one("#ql-notes").text == "half"
         await pilot.press("escape")
         await pilot.press("d")
         await wait_for_workers(app, pilot)
@@ -179,9 +179,9 @@ async def test_completed_hostile_name_logs_to_the_right_contact(run_app, wait_fo
 async def test_escape_then_keep_leaves_a_draft_for_later(run_app, wait_for_workers):
     async with run_app(mode="contacts") as (app, pilot):
         await _open_for(app, pilot, "jonas")
-        await pilot.press(*"call back re offer", "escape", "k")
+        await pilot.press(*"re offer", "escape", "k")
         await wait_for_workers(app, pilot)
         assert not isinstance(app.screen, (QuickLogScreen, ConfirmDiscard))
         draft = Draft.get()
-        assert (draft.notes, draft.contact.name) == ("call back re offer", "Jonas Nguyen")
+        assert (draft.notes, draft.contact.name) == ("re offer", "Jonas Nguyen")
         assert Interaction.select().count() == 0
