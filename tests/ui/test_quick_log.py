@@ -185,3 +185,20 @@ async def test_escape_then_keep_leaves_a_draft_for_later(run_app, wait_for_worke
         draft = Draft.get()
         assert (draft.notes, draft.contact.name) == ("re offer", "Jonas Nguyen")
         assert Interaction.select().count() == 0
+
+
+async def test_contact_deleted_elsewhere_keeps_the_note(run_app, wait_for_workers):
+    """Another session deletes the contact mid-call: the save fails readably, nothing is lost."""
+    from planner.models import Contact
+
+    async with run_app(mode="contacts") as (app, pilot):
+        screen = await _open_for(app, pilot, "jonas")
+        await pilot.press(*"notes")
+        Contact.delete().where(Contact.name == "Jonas Nguyen").execute()
+        await pilot.press("ctrl+s")
+        await wait_for_workers(app, pilot)
+        assert app.screen is screen
+        assert "Not logged" in str(screen.query_one("#ql-error").render())
+        assert screen.query_one("#ql-notes").text == "notes"
+        assert Interaction.select().count() == 0
+        assert Draft.get().notes == "notes"  # kept as a draft, without the contact
