@@ -19,6 +19,7 @@ from textual.screen import ModalScreen, Screen
 
 from screens.commands import FollowupCommands
 from screens.messages import DataChanged
+from screens.text import user_text
 
 STYLES = Path(__file__).resolve().parent.parent / "styles"
 NARROW_WIDTH = 100  # below this the side panels fold away (class `-narrow` on the app)
@@ -123,7 +124,8 @@ class FollowupApp(App[int]):
         try:
             settings.set_value("theme", name)
         except Exception as exc:  # a locked or read-only database must not crash the app
-            self.call_from_thread(self.notify, f"Could not save the theme: {exc}", severity="warning")
+            self.call_from_thread(self.notify, user_text(f"Could not save the theme: {exc}"),
+                                  severity="warning")
 
     # ----------------------------------------------------------------- layout
     def on_resize(self, event: events.Resize) -> None:

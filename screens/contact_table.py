@@ -58,7 +58,9 @@ class ContactTable(Widget, can_focus=True):
     DEFAULT_CSS = """
     ContactTable { height: 1fr; }
     ContactTable > .contact-table--header { text-style: bold; background: $panel; }
-    ContactTable > .contact-table--cursor { background: $block-cursor-background; color: $block-cursor-foreground; text-style: bold; }
+    ContactTable > .contact-table--cursor {
+        background: $block-cursor-background; color: $block-cursor-foreground; text-style: bold;
+    }
     ContactTable:blur > .contact-table--cursor { background: $block-cursor-blurred-background; text-style: none; }
     ContactTable > .contact-table--odd { background: $surface-lighten-1 10%; }
     """

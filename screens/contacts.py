@@ -100,7 +100,8 @@ class ContactsScreen(Screen):
             entries = [make_entry(view, today) for view in list_contacts(archived=self.show_archived)]
             entries = sort_entries(entries, self.sort_key, self.sort_reverse)
         except Exception as exc:
-            self.app.call_from_thread(self.notify, f"Could not load contacts: {_error_text(exc)}", severity="error")
+            self.app.call_from_thread(self.notify, user_text(f"Could not load contacts: {_error_text(exc)}"),
+                                      severity="error")
             return
         self.app.call_from_thread(self._loaded, entries)
 
@@ -255,7 +256,8 @@ class ContactsScreen(Screen):
         try:
             set_archived(contact_id, archived)
         except Exception as exc:
-            self.app.call_from_thread(self.notify, f"Not changed: {_error_text(exc)}", severity="error")
+            self.app.call_from_thread(self.notify, user_text(f"Not changed: {_error_text(exc)}"),
+                                      severity="error")
             if not archived:
                 self.archived.append((contact_id, name))
             return

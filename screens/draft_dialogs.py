@@ -104,7 +104,8 @@ class DraftOffer(ModalScreen[None]):
         try:
             discard_draft(draft_id)
         except Exception as exc:
-            self.app.call_from_thread(self.notify, f"Draft not discarded: {_error_text(exc)}", severity="error")
+            self.app.call_from_thread(self.notify, user_text(f"Draft not discarded: {_error_text(exc)}"),
+                                      severity="error")
             return
         self.app.call_from_thread(self.dismiss, None)
 

@@ -97,7 +97,8 @@ class QuickLogScreen(ModalScreen[object | None]):
                             placeholder="next follow-up: in 2 weeks, friday, 2026-12-01", compact=True)
                 yield Checkbox("thanked them", value=bool(extra.get("thanked")), id="ql-thanked", compact=True)
             with Horizontal(classes="ql-row"):
-                yield Select(FAVOR_CHOICES, value=favor.get("direction", ""), allow_blank=False, id="ql-favor", compact=True)
+                yield Select(FAVOR_CHOICES, value=favor.get("direction", ""), allow_blank=False, id="ql-favor",
+                             compact=True)
                 yield Select([(user_text(k), k) for k in FAVOR_KINDS], value=favor.get("kind", "referral")
                              if favor.get("kind") in FAVOR_KINDS else "referral", allow_blank=False,
                              id="ql-favor-kind", compact=True)

@@ -154,7 +154,8 @@ async def test_favour_from_the_table(run_app, wait_for_workers):
         await pilot.press("ctrl+s")
         await wait_for_workers(app, pilot)
         favor = Favor.get()
-        assert (favor.contact.name, favor.direction, favor.note) == ("Zoë Ångström", "received", "intro to Globex CTO")
+        assert (favor.contact.name, favor.direction, favor.note) == (
+            "Zoë Ångström", "received", "intro to Globex CTO")
         zoe = next(r for r in _table(app).rows if r.cells["name"] == "Zoë Ångström")
         assert zoe.cells["balance"] == "-1"
 
