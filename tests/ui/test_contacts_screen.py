@@ -180,10 +180,11 @@ async def test_import_a_file_shows_the_report(run_app, wait_for_workers, tmp_pat
         await pilot.press("i")
         dialog = app.screen
         assert isinstance(dialog, ImportDialog)
-        dialog.query_one("#import-path").value = str(tmp_path / "missing.vcf")
+        dialog.query_one("#import-path").value = str(tmp_path / "[/b] missing.vcf")  # markup in a path
         await pilot.press("ctrl+s")
         await wait_for_workers(app, pilot)
-        assert "Not imported" in str(dialog.query_one("#import-report").render())
+        error = str(dialog.query_one("#import-report").render())
+        assert "Not imported" in error and "[/b] missing.vcf" in error
         dialog.query_one("#import-path").focus()
         dialog.query_one("#import-path").value = str(tmp_path / "p")
         await pilot.press("h")
