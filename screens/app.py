@@ -161,10 +161,8 @@ class FollowupApp(App[int]):
                 screen.post_message(DataChanged(message.contact_ids))
 
     # ----------------------------------------------------------------- hang-up
-    def hang_up(self, return_code: int = 129) -> None:
-        """SIGHUP (the SSH line dropped) or SIGTERM (the terminal closed): write every open
-        quick-log note to the database now, synchronously, then exit. Nothing typed is lost; the
-        next start offers it back."""
+    def _flush_drafts(self) -> None:
+        """Write every open quick-log note to the database now, synchronously (we are leaving)."""
         for stack in self._screen_stacks.values():
             for screen in stack:
                 flush = getattr(screen, "flush_draft_now", None)
@@ -173,7 +171,17 @@ class FollowupApp(App[int]):
                         flush()
                     except Exception:
                         pass  # exiting anyway; the last debounced save is still there
+
+    def hang_up(self, return_code: int = 129) -> None:
+        """SIGHUP (the SSH line dropped) or SIGTERM (the terminal closed): flush every open
+        quick-log note, then exit. Nothing typed is lost; the next start offers it back."""
+        self._flush_drafts()
         self.exit(return_code=return_code)
+
+    async def action_quit(self) -> None:
+        """ctrl+q (or Quit in the palette) with a note half typed keeps it as a draft."""
+        self._flush_drafts()
+        self.exit()
 
 
 def run_app(mode: str | None = None) -> int:

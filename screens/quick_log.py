@@ -291,12 +291,6 @@ class QuickLogScreen(ModalScreen[object | None]):
             return
         self.keeper.store(self.snapshot())
 
-    def on_unmount(self) -> None:
-        try:
-            self.flush_draft_now()
-        except Exception:
-            pass  # the app is going away; the debounced draft is already stored
-
     # ----------------------------------------------------------------- save
     @on(Button.Pressed, "#ql-save")
     def action_save(self) -> None:

@@ -152,3 +152,11 @@ def test_real_hang_up_under_a_pty_keeps_the_note(app_db, tmp_path, signum, code)
     assert draft is not None
     assert draft.notes == "words typed just before the line dropped"
     assert draft.contact_name == "Maria Schmidt"
+
+
+async def test_quitting_with_an_open_quick_log_keeps_the_note(run_app):
+    async with run_app(mode="contacts") as (app, pilot):
+        await _quick_log_for_maria(app, pilot)
+        await pilot.press(*"quit mid-call", "ctrl+q")  # no debounce wait
+    draft = drafts.latest_draft()
+    assert draft is not None and draft.notes == "quit mid-call"
