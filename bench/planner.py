@@ -253,6 +253,7 @@ def main() -> None:
     parser.add_argument("--sizes", default="1000,10000,100000")
     parser.add_argument("--edits", type=int, default=100)
     parser.add_argument("--no-service", action="store_true")
+    parser.add_argument("--service-sizes", default="10000", help="contact counts for the SQLite run")
     args = parser.parse_args()
     from planner.scheduling.flow import quiet_solver
 
@@ -260,7 +261,8 @@ def main() -> None:
     for n in (int(s) for s in args.sizes.split(",")):
         run_size(n, args.edits if n <= 10000 else max(10, args.edits // 5))
     if not args.no_service:
-        run_service(10_000)
+        for n in (int(s) for s in args.service_sizes.split(",")):
+            run_service(n)
 
 
 if __name__ == "__main__":

@@ -85,20 +85,24 @@ def _plan_row(t: tuple) -> PlanRow:
                    bool(pinned), seq, favor, note or "", rid)
 
 
-def stored_rows(contact_ids: list[int] | None = None) -> list[PlanRow]:
-    """The stored plan as plain rows. Read through the raw cursor with memoised date parsing:
-    at 100k contacts, Peewee's per-field conversion costs more than the solver."""
+def raw_rows(contact_ids: list[int] | None = None) -> list[tuple]:
+    """The stored plan as raw tuples (dates as ISO text), in `_COLUMNS` order, through the raw
+    cursor: at 100k contacts Peewee's per-field conversion costs more than the solver does."""
     columns = ", ".join(f'"{c.column_name}"' for c in _COLUMNS)
     table = PlannedCall._meta.table_name
     if contact_ids is None:
-        return [_plan_row(t) for t in db.execute_sql(f'SELECT {columns} FROM "{table}"')]
-    rows: list[PlanRow] = []
+        return list(db.execute_sql(f'SELECT {columns} FROM "{table}"'))
+    rows: list[tuple] = []
     for start in range(0, len(contact_ids), CHUNK):
         chunk = contact_ids[start : start + CHUNK]
         marks = ", ".join("?" * len(chunk))
-        cursor = db.execute_sql(f'SELECT {columns} FROM "{table}" WHERE "contact_id" IN ({marks})', chunk)
-        rows += [_plan_row(t) for t in cursor]
+        rows += db.execute_sql(f'SELECT {columns} FROM "{table}" WHERE "contact_id" IN ({marks})', chunk)
     return rows
+
+
+def stored_rows(contact_ids: list[int] | None = None) -> list[PlanRow]:
+    """The stored plan as plain rows (everyone's when None)."""
+    return [_plan_row(t) for t in raw_rows(contact_ids)]
 
 
 def _local_zone() -> dt.tzinfo | None:
@@ -125,9 +129,10 @@ def _last_contacts(contact_ids: list[int] | None) -> dict[int, dt.date]:
     return result
 
 
-def load_inputs(contact_ids: list[int] | None, rows: list[PlanRow], cal: WorkCalendar,
+def load_inputs(contact_ids: list[int] | None, rows: list[tuple], cal: WorkCalendar,
                 today: dt.date) -> list[ContactPlanInput]:
-    """What the planner needs about the given contacts (everyone when None)."""
+    """What the planner needs about the given contacts (everyone when None); `rows` are their
+    stored plan rows as `raw_rows` returns them."""
     query = Contact.select(Contact.id, Contact.cadence_days, Contact.no_cadence, Contact.archived_at)
     tag_query = ContactTag.select(ContactTag.contact, ContactTag.tag)
     if contact_ids is not None:
@@ -141,16 +146,16 @@ def load_inputs(contact_ids: list[int] | None, rows: list[PlanRow], cal: WorkCal
     pins: dict[int, list[dt.date]] = defaultdict(list)
     today_rows: dict[int, tuple[dt.date, str]] = {}
     anchors: dict[int, dt.date] = {}
-    today_works = cal.is_working_day(today)
-    for row in rows:
-        if row.pinned:
-            if row.reason in NEXT_CALL_PIN_REASONS:
-                pins[row.contact_id].append(row.date)
-        elif row.seq == 0:
-            if row.date == today and today_works:
-                today_rows[row.contact_id] = (row.ideal, row.reason)
-            if row.reason == "new":
-                anchors[row.contact_id] = row.date
+    today_text = today.isoformat() if cal.is_working_day(today) else None
+    for _rid, cid, day, ideal, _ws, _we, reason, pinned, seq, _favor, _note in rows:
+        if pinned:
+            if reason in NEXT_CALL_PIN_REASONS:
+                pins[cid].append(_as_date(day))
+        elif seq == 0:
+            if today_text is not None and str(day)[:10] == today_text:
+                today_rows[cid] = (_as_date(ideal), reason)
+            if reason == "new":
+                anchors[cid] = _as_date(day)
     infos = []
     for cid, own, no_cadence, archived_at in db.execute(query):
         cadence, _ = effective_cadence(own, bool(no_cadence), tags[cid], tag_cadences, default)
@@ -192,25 +197,25 @@ def _replan(contact_ids: list[int] | None, rebalance: bool, write: bool, horizon
     seeded: dict[int, ContactPlanInput] = {}
     if incremental:
         changed = sorted(set(contact_ids or []))
-        mine = stored_rows(changed)
+        mine = raw_rows(changed)
         infos = load_inputs(changed, mine, cal, ps.today)
         loads = _loads_without(changed, ps.today)
-        for row in mine:
-            if row.pinned:
-                loads[row.date] += 1
+        for t in mine:
+            if t[7]:  # pinned rows of the changed contacts keep their day and count
+                loads[_as_date(t[2])] += 1
         placed = place_incremental(infos, loads, cal, ps)
         if placed is not None:
-            moved = _write([r for r in mine if not r.pinned], placed, write)
+            moved = _write([t for t in mine if not t[7]], placed, write)
             return PlanResult(ps.today, ps.horizon_end, None, None, moved, False, cal)
         seeded = {i.contact_id: i for i in seed_new_anchors(infos, loads, cal, ps) if i.new_anchor}
-    everything = stored_rows()
+    everything = raw_rows()
     infos = load_inputs(None, everything, cal, ps.today)
-    old = [r for r in everything if not r.pinned]
-    prev = {} if rebalance else {(r.contact_id, r.seq): r.date for r in old}
+    old = [t for t in everything if not t[7]]
+    prev = {} if rebalance else {(t[1], t[8]): _as_date(t[2]) for t in old}
     if seeded:  # the peak would rise: anchor new contacts where their chain fits best
         infos = [seeded.get(i.contact_id, i) for i in infos]
         prev.update({(cid, 0): info.new_anchor for cid, info in seeded.items() if info.new_anchor})
-    pinned = [r for r in everything if r.pinned]
+    pinned = [_plan_row(t) for t in everything if t[7]]
     # after edits, keep every call that can stay (strong); a re-plan of everyone may tidy (weak)
     stability = "none" if rebalance else ("weak" if contact_ids is None else "strong")
     new_rows = plan_contacts(infos, [r for r in pinned if r.date >= ps.today], cal, ps, prev, stability=stability)
@@ -234,25 +239,37 @@ def _loads_without(contact_ids: list[int], today: dt.date) -> dict[dt.date, int]
     return loads
 
 
-def _write(old: list[PlanRow], new: list[PlanRow], write: bool) -> int:
-    """Store `new` in place of the unpinned rows `old`, touching only rows that changed.
-    Returns how many calls changed day."""
-    by_key = {(r.contact_id, r.seq): r for r in old}
+def _write(old: list[tuple], new: list[PlanRow], write: bool) -> int:
+    """Store `new` in place of the unpinned rows `old` (raw tuples), touching only rows that
+    changed. Returns how many calls changed day."""
+    by_key = {(t[1], t[8]): t for t in old}
     keep: set[int] = set()
     inserts: list[PlanRow] = []
     moved = 0
+    iso: dict[dt.date, str] = {}  # a few hundred distinct days: format each once
+
+    def text(day: dt.date) -> str:
+        found = iso.get(day)
+        if found is None:
+            found = iso[day] = day.isoformat()
+        return found
+
     for row in new:
         before = by_key.get((row.contact_id, row.seq))
-        if before is not None and before.date != row.date:
+        if before is None:
+            inserts.append(row)
+            continue
+        day = text(row.date)
+        if before[2] != day:
             moved += 1
-        if before is not None and before.same_placement(row):
-            keep.add(before.id or 0)
-            row.id = before.id
+        if before[2:7] == (day, text(row.ideal), text(row.window_start), text(row.window_end), row.reason):
+            keep.add(before[0])
+            row.id = before[0]
         else:
             inserts.append(row)
     if not write:
         return moved
-    gone = [r.id for r in old if r.id not in keep]
+    gone = [t[0] for t in old if t[0] not in keep]
     for start in range(0, len(gone), CHUNK):
         PlannedCall.delete().where(PlannedCall.id.in_(gone[start : start + CHUNK])).execute()
     # one prepared statement for every new row (raw executemany: Peewee's insert_many builds a

@@ -15,6 +15,7 @@ from __future__ import annotations
 
 import datetime as dt
 from dataclasses import dataclass
+from functools import lru_cache
 
 from planner.scheduling.calendar import WorkCalendar
 
@@ -66,6 +67,7 @@ class Demand:
     chained: bool = False  # a new contact's first call with recurrences following on from it
 
 
+@lru_cache(maxsize=4096)
 def tolerance_days(cadence: int, fraction: float) -> int:
     """max(1, round(fraction * cadence)), but never so wide that two consecutive calls' windows
     overlap (a contact is never called twice on one day): at most (cadence - 1) // 2, so daily
@@ -77,7 +79,7 @@ def clip_window(cal: WorkCalendar, start: dt.date, end: dt.date, today: dt.date)
     """Never before today, and always at least one working day: an empty window (a vacation
     covering it) stretches to the next working day after it."""
     start = max(start, today)
-    first = cal.next_working_day(start)
+    first = cal._next.get(start) or cal.next_working_day(start)  # memo hit without the call
     if first > end:
         return start, first
     return start, end
@@ -115,21 +117,22 @@ def contact_demands(info: ContactPlanInput, cal: WorkCalendar, ps: PlanSettings)
         # already planned for today and still due today: it stays for the rest of the day
         demands[0].frozen, demands[0].prev = True, today
     seq = 1  # seq 0 is the first call: a pinned row or the demand above
-    ideal = base + cad * DAY
+    step, slack = cad * DAY, tol * DAY
+    ideal = base + step
     horizon_end = today + dt.timedelta(days=ps.horizon_days)
     while ideal <= horizon_end:
-        start, end = clip_window(cal, ideal - tol * DAY, ideal + tol * DAY, today)
-        if demands and cal.next_working_day(start) <= demands[-1].window_end:
+        start, end = clip_window(cal, ideal - slack, ideal + slack, today)
+        if demands and start <= demands[-1].window_end and cal.next_working_day(start) <= demands[-1].window_end:
             # the previous call's window reaches into this one (a daily cadence over a weekend,
             # a first call pushed past a vacation): start after it, or skip a cycle whose days
             # are all taken, so nobody is called twice on one day
             start = demands[-1].window_end + DAY
             if cal.next_working_day(start) > end:
-                ideal += cad * DAY
+                ideal += step
                 continue
         demands.append(Demand(info.contact_id, seq, ideal, start, end, "cadence", tol))
         seq += 1
-        ideal += cad * DAY
+        ideal += step
     if seq > 1 and demands and demands[0].reason == "new":
         demands[0].chained = True
     return demands
