@@ -68,13 +68,22 @@ def build_parser() -> ArgumentParser:
     return parser
 
 
-def open_db_from_args(args: argparse.Namespace):
-    """Open the database named by --db / $FOLLOWUP_DB / the default location."""
+def open_db_from_args(args: argparse.Namespace, *, refresh_plan: bool = False):
+    """Open the database named by --db / $FOLLOWUP_DB / the default location.
+
+    With `refresh_plan`, a plan made on an earlier day (calls left on days now past) is re-planned
+    first, so what is shown is today's plan: missed calls come back as catch-up calls.
+    """
     from planner.db import open_database
     from planner.paths import default_db_path
 
     path = Path(args.db).expanduser() if getattr(args, "db", None) else default_db_path()
-    return open_database(path)
+    database = open_database(path)
+    if refresh_plan:
+        from planner.scheduling.service import refresh_if_stale
+
+        refresh_if_stale()
+    return database
 
 
 def apply_today(args: argparse.Namespace) -> None:
@@ -117,7 +126,7 @@ def _no_command(args: argparse.Namespace, parser: ArgumentParser) -> int:
     except ModuleNotFoundError:
         parser.print_help()
         return 0
-    open_db_from_args(args)
+    open_db_from_args(args, refresh_plan=True)
     return run_app()
 
 

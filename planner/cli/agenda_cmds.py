@@ -51,7 +51,7 @@ def agenda_range(args: argparse.Namespace):
 
 
 def cmd_agenda(args: argparse.Namespace) -> int:
-    open_db_from_args(args)
+    open_db_from_args(args, refresh_plan=True)
     start, end = agenda_range(args)
     fmt = normalize_format(args.format or (format_for_path(args.output) if args.output else None) or "text")
     agenda = build_agenda(start, end)

@@ -75,7 +75,7 @@ def cmd_archive(args: argparse.Namespace) -> int:
 
 
 def cmd_list(args: argparse.Namespace) -> int:
-    open_db_from_args(args)
+    open_db_from_args(args, refresh_plan=True)
     views = contacts.list_contacts(search=args.search, tag=args.tag, archived=args.archived)
     if args.json:
         print_json(views)
@@ -92,7 +92,7 @@ def cmd_list(args: argparse.Namespace) -> int:
 
 
 def cmd_show(args: argparse.Namespace) -> int:
-    open_db_from_args(args)
+    open_db_from_args(args, refresh_plan=True)
     view = contacts.get_view(contacts.resolve(args.contact))
     if args.json:
         print_json(view)
