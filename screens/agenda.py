@@ -210,15 +210,7 @@ class AgendaScreen(Screen):
         self.action_open_contact()
 
     def action_open_contact(self) -> None:
-        contact_id = self.highlighted_contact_id()
-        if contact_id is None:
-            return
-        try:
-            from screens.contact_detail import ContactDetailScreen
-        except ImportError:
-            self._say("The contact screen is not available in this build", "warning")
-            return
-        self.app.push_screen(ContactDetailScreen(contact_id))
+        self.app.action_open_contact()  # type: ignore[attr-defined]
 
     def action_snooze(self) -> None:
         item = self.current_item()

@@ -139,14 +139,24 @@ class FollowupApp(App[int]):
             return False
         return True
 
+    def _highlighted_contact_id(self) -> int | None:
+        highlighted = getattr(self.screen, "highlighted_contact_id", None)
+        return highlighted() if callable(highlighted) else None
+
     def action_quick_log(self) -> None:
         from screens.quick_log import QuickLogScreen
 
         if any(isinstance(screen, QuickLogScreen) for screen in self.screen_stack):
             return
-        highlighted = getattr(self.screen, "highlighted_contact_id", None)
-        contact_id = highlighted() if callable(highlighted) else None
-        self.push_screen(QuickLogScreen(contact_id=contact_id))
+        self.push_screen(QuickLogScreen(contact_id=self._highlighted_contact_id()))
+
+    def action_open_contact(self) -> None:
+        """The highlighted contact's detail screen: history, ledger, planned calls, notes."""
+        from screens.contact_detail import ContactDetailScreen
+
+        contact_id = self._highlighted_contact_id()
+        if contact_id is not None:
+            self.push_screen(ContactDetailScreen(contact_id))
 
     def action_show_keys(self) -> None:
         from screens.help import HelpScreen
