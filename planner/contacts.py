@@ -10,7 +10,7 @@ from dataclasses import dataclass, field
 from planner import plan_hooks
 from planner.db import write_tx
 from planner.errors import Ambiguous, BadInput, NotFound
-from planner.models import CONTACT_KINDS, Contact, ContactEmail, ContactPhone, ContactTag, utcnow
+from planner.models import CONTACT_KINDS, Contact, ContactEmail, ContactPhone, ContactTag, utcnow, get_contact
 from planner.textsafe import clean_line, fold, strip_controls
 from planner.views import ContactView, load_views
 
@@ -167,10 +167,7 @@ def set_archived(contact_id: int, archived: bool) -> ContactView:
 
 
 def _get(contact_id: int) -> Contact:
-    contact = Contact.get_or_none(Contact.id == contact_id)
-    if contact is None:
-        raise NotFound(f"no contact with id {contact_id}")
-    return contact
+    return get_contact(contact_id)
 
 
 def get_view(contact_id: int) -> ContactView:

@@ -12,7 +12,7 @@ from __future__ import annotations
 
 import datetime as dt
 import zoneinfo
-from dataclasses import asdict, dataclass
+from dataclasses import dataclass
 
 from peewee import fn
 
@@ -20,7 +20,8 @@ from planner import plan_hooks, settings
 from planner.dates import now_local, parse_day, parse_moment, today
 from planner.db import write_tx
 from planner.errors import BadInput, NotFound
-from planner.models import Contact, Favor, Interaction, PlannedCall
+from planner.models import Contact, Favor, Interaction, PlannedCall, get_contact
+from planner.textsafe import json_dict
 
 KINDS = ("call", "email", "meeting", "message", "note")
 OUTCOMES = ("spoke", "no-answer", "left-message")
@@ -60,9 +61,7 @@ class InteractionView:
     reached: bool = True
 
     def to_json(self) -> dict:
-        data = asdict(self)
-        data["happened_at"] = self.happened_at.isoformat()
-        return data
+        return json_dict(self)
 
 
 def is_reaching(kind: str, outcome: str) -> bool:
@@ -141,10 +140,7 @@ def _check_duration(duration: int | None) -> int | None:
 
 
 def _contact(contact_id: int) -> Contact:
-    contact = Contact.get_or_none(Contact.id == contact_id)
-    if contact is None:
-        raise NotFound(f"no contact with id {contact_id}")
-    return contact
+    return get_contact(contact_id)
 
 
 def follow_up_day(next_when: str) -> dt.date:

@@ -11,7 +11,7 @@ from __future__ import annotations
 import datetime as dt
 from collections import defaultdict
 from collections.abc import Iterable
-from dataclasses import asdict, dataclass
+from dataclasses import dataclass
 
 import arrow
 
@@ -19,7 +19,8 @@ from planner import plan_hooks, settings
 from planner.dates import now_local, today
 from planner.db import write_tx
 from planner.errors import BadInput, NotFound
-from planner.models import Contact, Favor, PlannedCall
+from planner.models import Contact, Favor, PlannedCall, get_contact
+from planner.textsafe import json_dict
 
 DIRECTIONS = ("gave", "received")
 DIRECTION_ALIASES = {"gave": "gave", "give": "gave", "given": "gave", "received": "received",
@@ -50,11 +51,7 @@ class FavorView:
         return self.direction == "received" and self.thanked_at is None
 
     def to_json(self) -> dict:
-        data = asdict(self)
-        for key, value in data.items():
-            if isinstance(value, (dt.date, dt.datetime)):
-                data[key] = value.isoformat()
-        return data
+        return json_dict(self)
 
 
 @dataclass
@@ -71,10 +68,7 @@ class LedgerRow:
     last_received: dt.date | None
 
     def to_json(self) -> dict:
-        data = asdict(self)
-        for key in ("last_gave", "last_received"):
-            data[key] = data[key].isoformat() if data[key] else None
-        return data
+        return json_dict(self)
 
 
 @dataclass
@@ -150,10 +144,7 @@ def _view(row: Favor, name: str) -> FavorView:
 
 
 def _contact(contact_id: int) -> Contact:
-    contact = Contact.get_or_none(Contact.id == contact_id)
-    if contact is None:
-        raise NotFound(f"no contact with id {contact_id}")
-    return contact
+    return get_contact(contact_id)
 
 
 def add_favor(contact_id: int, direction: str, kind: str, note: str = "", weight: int = 1,

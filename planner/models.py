@@ -20,6 +20,7 @@ from peewee import (
 )
 
 from planner.db import db
+from planner.errors import NotFound
 
 CONTACT_KINDS = ("client", "candidate", "hiring-manager", "referrer", "colleague", "friend", "other")
 SOURCES = ("manual", "linkedin", "google", "vcard", "csv")
@@ -160,3 +161,11 @@ ALL_MODELS = [
     Favor,
     Draft,
 ]
+
+
+def get_contact(contact_id: int) -> Contact:
+    """The contact row with this id, archived or not; NotFound otherwise."""
+    contact = Contact.get_or_none(Contact.id == contact_id)
+    if contact is None:
+        raise NotFound(f"no contact with id {contact_id}")
+    return contact

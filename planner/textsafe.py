@@ -8,10 +8,12 @@ user's terminal, and CSV cells that a spreadsheet would run as formulas are pref
 
 from __future__ import annotations
 
+import datetime as dt
 import json
 import re
 import unicodedata
 from collections.abc import Callable
+from dataclasses import asdict
 from typing import Any
 
 _BIDI = "\u202a\u202b\u202c\u202d\u202e\u2066\u2067\u2068\u2069\u200e\u200f\u061c"
@@ -80,3 +82,12 @@ def json_text(data: Any, *, default: Callable[[Any], Any] | None = None) -> str:
     DEL, C1 and bidi controls are escaped here too (`\\u009b`), which only ever occur in strings."""
     text = json.dumps(data, ensure_ascii=False, indent=2, default=default)
     return _JSON_UNSAFE.sub(lambda m: f"\\u{ord(m.group(0)):04x}", text) + "\n"
+
+
+def json_dict(view: object) -> dict:
+    """A dataclass as a JSON-ready dict: dates and datetimes as ISO strings (top level)."""
+    data = asdict(view)
+    for key, value in data.items():
+        if isinstance(value, (dt.date, dt.datetime)):
+            data[key] = value.isoformat()
+    return data

@@ -6,7 +6,7 @@ from __future__ import annotations
 import datetime as dt
 from collections import defaultdict
 from collections.abc import Iterable
-from dataclasses import asdict, dataclass, field
+from dataclasses import dataclass, field
 
 from peewee import fn
 
@@ -14,6 +14,7 @@ from planner import settings
 from planner.dates import today
 from planner.ledger import favor_summaries
 from planner.models import Contact, ContactEmail, ContactPhone, ContactTag, Interaction, PlannedCall
+from planner.textsafe import json_dict
 
 REACHED_OUTCOMES = ("spoke",)  # and never a `note` (planner.interactions.is_reaching)
 
@@ -48,11 +49,7 @@ class ContactView:
     give_back: bool = False  # helped us, and we have not helped them in six months
 
     def to_json(self) -> dict:
-        data = asdict(self)
-        for key, value in data.items():
-            if isinstance(value, (dt.date, dt.datetime)):
-                data[key] = value.isoformat()
-        return data
+        return json_dict(self)
 
 
 def effective_cadence(

@@ -11,8 +11,8 @@ import datetime as dt
 
 from planner import dates, plan_hooks
 from planner.db import write_tx
-from planner.errors import BadInput, NotFound
-from planner.models import Contact, PlannedCall
+from planner.errors import BadInput
+from planner.models import Contact, PlannedCall, get_contact
 from planner.scheduling.calendar import load_calendar
 from planner.scheduling.queries import PlannedCallView, next_call
 from planner.scheduling.windows import NEXT_CALL_PIN_REASONS
@@ -20,9 +20,7 @@ from planner.textsafe import clean_line
 
 
 def _contact(contact_id: int) -> Contact:
-    contact = Contact.get_or_none(Contact.id == contact_id)
-    if contact is None:
-        raise NotFound(f"no contact with id {contact_id}")
+    contact = get_contact(contact_id)
     if contact.archived_at is not None:
         raise BadInput(f"{clean_line(contact.name)} is archived: unarchive them before planning a call")
     return contact
