@@ -11,13 +11,12 @@ from __future__ import annotations
 
 import csv
 import io
-import os
 import re
-import tempfile
 from pathlib import Path
 
 import vobject
 
+from planner import exports
 from planner.models import Contact
 from planner.textsafe import clean_block, clean_line, csv_safe, json_text
 from planner.views import ContactView, load_views
@@ -115,21 +114,5 @@ def render(fmt: str, views: list[ContactView] | None = None) -> str:
 
 
 def write_private(text: str, path: Path | str) -> Path:
-    """Write `text` to `path` as an owner-only file, atomically (temp file + fsync + os.replace)."""
-    path = Path(path).expanduser()
-    directory = path.parent if str(path.parent) else Path(".")
-    fd, temp_name = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=directory)  # created 0600
-    try:
-        with os.fdopen(fd, "w", encoding="utf-8", newline="") as handle:
-            handle.write(text)
-            handle.flush()
-            os.fsync(handle.fileno())
-        os.chmod(temp_name, 0o600)
-        os.replace(temp_name, path)
-    except BaseException:
-        try:
-            os.unlink(temp_name)
-        except FileNotFoundError:
-            pass
-        raise
-    return path
+    """Write `text` (UTF-8) to `path` as an owner-only file, atomically; see exports.write_private."""
+    return exports.write_private(path, text.encode("utf-8"))

@@ -105,4 +105,15 @@ def test_output_file_is_owner_only_and_replaced_atomically(cli, tmp_path):
 def test_export_to_a_missing_folder_fails_cleanly(cli, tmp_path):
     populate(cli)
     result = cli("export-contacts", "-o", str(tmp_path / "missing" / "x.csv"))
-    assert result.code == 1 and "No such file or directory" in result.err and "Traceback" not in result.err
+    # Same rule as `agenda -o`: a bad path is bad input (exit 2), and the error names the user's folder,
+    # not a hidden temporary file.
+    assert result.code == 2 and "Traceback" not in result.err
+    assert result.err.strip() == f"followup: {tmp_path / 'missing'}: no such folder"
+    assert not (tmp_path / "missing").exists()
+
+
+def test_export_to_a_folder_is_bad_input(cli, tmp_path):
+    populate(cli)
+    result = cli("export-contacts", "--format", "json", "-o", str(tmp_path))
+    assert result.code == 2 and result.err.strip() == f"followup: {tmp_path}: is a folder; give a file name"
+    assert not [p for p in tmp_path.iterdir() if p.name.endswith(".tmp")]
