@@ -19,10 +19,27 @@ from textual.widgets import DataTable, Footer, Static
 
 from planner import dates
 from planner.errors import FollowupError
-from screens.agenda_rows import COLUMNS, Row, agenda_range, agenda_rows, item_cells
+from screens.agenda_rows import COLUMNS, Row, agenda_range, agenda_rows, fit_widths, item_cells
 from screens.messages import DataChanged
 from screens.text import plain, safe_markup, user_text
 from screens.widgets.contact_panel import ContactPanel
+
+
+class AgendaTable(DataTable):
+    """The agenda's table: on every resize its essential columns are fitted to the visible width."""
+
+    def on_resize(self) -> None:
+        # Scrollable width, less a vertical scrollbar the list will usually have.
+        widths = fit_widths(self.size.width - 2, self.cell_padding)
+        changed = False
+        for label, width in widths.items():
+            column = self.columns.get(label)  # type: ignore[call-overload]
+            if column is not None and column.width != width:
+                column.width = width
+                changed = True
+        if changed:
+            self._require_update_dimensions = True
+            self.refresh()
 
 
 class AgendaScreen(Screen):
@@ -52,7 +69,7 @@ class AgendaScreen(Screen):
         yield Static(user_text("Agenda · loading…"), id="agenda-title")
         with Horizontal(id="agenda-body"):
             with Vertical(id="agenda-main"):
-                table: DataTable = DataTable(id="agenda-table", cursor_type="row", zebra_stripes=False)
+                table: DataTable = AgendaTable(id="agenda-table", cursor_type="row", zebra_stripes=False)
                 for label, width in COLUMNS:
                     table.add_column(label, width=width, key=label)
                 yield table

@@ -16,6 +16,29 @@ from planner.textsafe import clean_line
 
 # Name, company, reason and last contact fit 80 columns; the summary scrolls into view.
 COLUMNS = (("Name", 22), ("Company", 12), ("Reason", 20), ("Last contact", 13), ("Last summary", 40))
+# Narrowest readable widths: "Thu 26 Nov (12)" is 15 cells, "2 months ago" 12, "thank-you (8d late)" wants 19.
+_MIN_WIDTHS = {"Name": 15, "Company": 8, "Reason": 19, "Last contact": 12}
+
+
+def fit_widths(available: int, padding: int = 1) -> dict[str, int]:
+    """Widths for name, company, reason and last contact that fit `available` cells.
+
+    The side panel leaves the table about 60 cells at 100 columns: the preferred widths would push
+    "Last contact" off the right edge. Shrink name, company and reason in proportion instead (never
+    under their minimum), keep last contact whole; the summary takes what is left and scrolls.
+    """
+    essential = [(label, width) for label, width in COLUMNS if label in _MIN_WIDTHS]
+    room = available - 2 * padding * len(essential)
+    wanted = sum(width for _, width in essential)
+    if room >= wanted:
+        return dict(essential)
+    widths = {label: _MIN_WIDTHS[label] for label, _ in essential}
+    spare = max(0, room - sum(widths.values()))
+    growable = [(label, width - _MIN_WIDTHS[label]) for label, width in essential if label != "Last contact"]
+    total_growth = sum(grow for _, grow in growable)
+    for label, grow in growable:
+        widths[label] += spare * grow // total_growth
+    return widths
 
 
 def agenda_range(today: dt.date) -> tuple[dt.date, dt.date]:
@@ -41,10 +64,10 @@ def agenda_rows(agenda, today: dt.date) -> list[Row]:
     rows: list[Row] = []
     thank_ids = {item.favor_id for item in agenda.thank_yous if item.favor_id is not None}
 
-    def section(title: str, items: list, name: str) -> None:
+    def section(title: str, items: list, name: str, after: str = "") -> None:
         if not items:
             return
-        rows.append(Row(key=f"h{len(rows)}", title=f"{title} ({len(items)})", section=name))
+        rows.append(Row(key=f"h{len(rows)}", title=f"{title} ({len(items)}){after}", section=name))
         rows.extend(Row(key=f"i{len(rows) + n}", item=item, section=name) for n, item in enumerate(items))
 
     def day_items(items: list) -> list:
@@ -52,7 +75,8 @@ def agenda_rows(agenda, today: dt.date) -> list[Row]:
 
     by_day = {day: day_items(items) for day, items in agenda.days}
     section("Overdue", list(agenda.overdue), "overdue")
-    section(f"Today, {today:%a %d %b}", by_day.get(today, []), "today")
+    # The date last: a narrow name column may cut it, and the title bar shows it too.
+    section("Today", by_day.get(today, []), "today", f" · {today:%a %d %b}")
     section("Thank-yous", list(agenda.thank_yous), "thank-yous")
     for day, items in agenda.days:
         if day > today:

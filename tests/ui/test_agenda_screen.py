@@ -252,7 +252,7 @@ async def test_a_new_day_reloads_the_agenda(agenda_db, run_app, wait_for_workers
     from planner import dates
 
     async with run_app() as (app, pilot):
-        assert "Today, Wed 25 Nov" in screen_text(app)
+        assert "Today (" in screen_text(app) and "Wed 25 Nov" in screen_text(app)
         dates.set_today(dt.date(2026, 11, 26))  # the app stayed open past midnight
         app.screen._check_new_day()  # what the minute timer runs
         await wait_for_workers(app, pilot)
@@ -288,3 +288,14 @@ async def test_folded_panel_loads_when_the_terminal_widens(agenda_db, run_app, w
         await wait_for_workers(app, pilot)
         assert panel.display and panel.data is not None and panel.data.contact_id == agenda_db["Maria"]
         assert "+49 30 1234567" in screen_text(app)
+
+
+async def test_last_contact_stays_readable_beside_the_panel_at_100_columns(agenda_db, run_app):
+    async with run_app(size=(100, 30)) as (app, pilot):
+        await pilot.pause()
+        table = app.screen.query_one("#agenda-table")
+        widths = {str(key.value): col.get_render_width(table) for key, col in table.columns.items()}
+        essential = sum(widths[label] for label in ("Name", "Company", "Reason", "Last contact"))
+        assert essential <= table.scrollable_content_region.width
+        assert widths["Last contact"] >= 12 + 2  # "2 months ago" whole
+        assert "Last contact" in screen_text(app)
