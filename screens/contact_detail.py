@@ -13,7 +13,7 @@ from textual.binding import Binding
 from textual.containers import VerticalScroll
 from textual.content import Content
 from textual.screen import Screen
-from textual.widgets import Footer, Header, Static
+from textual.widgets import Footer, Static
 
 from planner import dates
 from planner.cadence import describe_cadence
@@ -128,7 +128,7 @@ class ContactDetailScreen(Screen):
         self.data: DetailData | None = None
 
     def compose(self) -> ComposeResult:
-        yield Header()
+        yield Static(user_text("Contact"), id="detail-title", classes="screen-title")
         with VerticalScroll(id="detail"):
             yield Static(user_text("Loading…"), id="detail-summary")
             yield Static(user_text("Notes"), classes="section-title")
@@ -167,6 +167,8 @@ class ContactDetailScreen(Screen):
 
     def _show(self, data: DetailData) -> None:
         self.data = data
+        self.query_one("#detail-title", Static).update(
+            safe_markup("Contact · $name", name=data.view.name))
         self.query_one("#detail-summary", Static).update(render_summary(data.view))
         self.query_one("#detail-notes", Static).update(user_block(data.view.notes) if data.view.notes.strip()
                                                        else user_text("—"))

@@ -11,7 +11,7 @@ from textual import on, work
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.screen import Screen
-from textual.widgets import Footer, Header, Input, Static
+from textual.widgets import Footer, Input, Static
 
 from planner import dates
 from planner.errors import FollowupError
@@ -67,7 +67,8 @@ class ContactsScreen(Screen):
         self.show_archived = False
 
     def compose(self) -> ComposeResult:
-        yield Header()
+        # A one-line title bar like the agenda, ledger and plan have (no clock Header on one screen only).
+        yield Static(user_text("Contacts"), id="contacts-title", classes="screen-title")
         yield Input(placeholder="/ filter: words, tag:client, company:hooli, due:overdue|today|week",
                     id="contacts-filter")
         yield Static(user_text("Loading contacts…"), id="contacts-status", classes="muted")

@@ -92,3 +92,18 @@ async def test_unknown_mode_is_refused():
         assert "nowhere" in str(exc)
     else:
         raise AssertionError("an unknown mode must be refused")
+
+
+async def test_the_four_screens_share_one_chrome(app_db, run_app):
+    """A title bar on top and a footer, no clock Header on one screen only."""
+    from textual.widgets import Footer, Header
+
+    async with run_app() as (app, pilot):
+        for key, title in (("1", "#agenda-title"), ("2", "#contacts-title"), ("3", "#ledger-title"),
+                           ("4", "#plan-title")):
+            await pilot.press(key)
+            await pilot.pause()
+            screen = app.screen
+            assert not screen.query(Header), key
+            assert screen.query_one(title).region.y == 0, key
+            assert screen.query(Footer), key
