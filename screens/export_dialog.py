@@ -15,9 +15,10 @@ from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal, Vertical
 from textual.screen import ModalScreen
-from textual.widgets import Button, Input, Label, RadioButton, RadioSet, Static
+from textual.widgets import Button, Input, Label, RadioSet, Static
 
 from screens.text import safe_markup, user_text
+from screens.widgets.toggles import MarkedRadioButton
 
 # (format name given to planner.exports.write_agenda, label, file extension)
 FORMATS = (
@@ -76,7 +77,7 @@ class ExportDialog(ModalScreen[ExportChoice | None]):
             )
             with RadioSet(id="export-format"):
                 for index, (_, label, _) in enumerate(FORMATS):
-                    yield RadioButton(label, value=index == 0)
+                    yield MarkedRadioButton(label, value=index == 0)
             yield Label("File")
             yield Input(value=self._auto_value, id="export-path")
             yield Static(user_text(""), id="export-error")

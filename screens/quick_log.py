@@ -29,6 +29,7 @@ from screens.draft_keeper import DraftKeeper
 from screens.draft_dialogs import ConfirmDiscard
 from screens.messages import DataChanged
 from screens.text import safe_markup, user_text
+from screens.widgets.toggles import MarkedCheckbox
 
 MAX_TIMED_CALL = 4 * 3600  # a timer older than this was a draft left overnight, not the call's length
 DRAFT_DELAY = 0.3  # seconds after the last keystroke before the draft is written
@@ -95,7 +96,7 @@ class QuickLogScreen(ModalScreen[object | None]):
             with Horizontal(classes="ql-row"):
                 yield Input(value=self._draft.next_when if self._draft else "", id="ql-next",
                             placeholder="next follow-up: in 2 weeks, friday, 2026-12-01", compact=True)
-                yield Checkbox("thanked them", value=bool(extra.get("thanked")), id="ql-thanked", compact=True)
+                yield MarkedCheckbox("thanked them", value=bool(extra.get("thanked")), id="ql-thanked", compact=True)
             with Horizontal(classes="ql-row"):
                 yield Select(FAVOR_CHOICES, value=favor.get("direction", ""), allow_blank=False, id="ql-favor",
                              compact=True)
