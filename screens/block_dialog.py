@@ -41,7 +41,7 @@ class BlockDialog(ModalScreen[tuple[dt.date, dt.date] | None]):
     """Stores a block; returns its range, or None when cancelled."""
 
     BINDINGS = [
-        Binding("escape", "cancel", "Cancel", id="block.cancel"),
+        Binding("escape,ctrl+g", "cancel", "Cancel", id="block.cancel"),
         Binding("ctrl+s", "save", "Block", id="block.save"),
     ]
 

@@ -60,7 +60,7 @@ class ContactForm(ModalScreen[object | None]):
 
     BINDINGS = [
         Binding("ctrl+s", "save", "Save", id="contact-form.save", priority=True),
-        Binding("escape", "cancel", "Cancel", id="contact-form.cancel"),
+        Binding("escape,ctrl+g", "cancel", "Cancel", id="contact-form.cancel"),
     ]
 
     def __init__(self, view=None) -> None:
@@ -87,7 +87,7 @@ class ContactForm(ModalScreen[object | None]):
             yield TextArea(self.initial["notes"], id="cf-notes", soft_wrap=True, tab_behavior="focus")
             yield Static(user_text(""), id="cf-error", classes="field-error")
             with Horizontal(classes="dialog-buttons"):
-                yield Static(user_text("ctrl+s save · esc cancel"), classes="muted")
+                yield Static(user_text("ctrl+s save · esc or ctrl+g cancel"), classes="muted")
                 yield Button("Save", variant="primary", id="cf-save")
                 yield Button("Cancel", id="cf-cancel")
 

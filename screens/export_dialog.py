@@ -59,7 +59,7 @@ class ExportDialog(ModalScreen[ExportChoice | None]):
     """Returns the chosen format and path, or None when cancelled."""
 
     BINDINGS = [
-        Binding("escape", "cancel", "Cancel", id="export.cancel"),
+        Binding("escape,ctrl+g", "cancel", "Cancel", id="export.cancel"),
         Binding("ctrl+s", "confirm", "Export", id="export.confirm"),
     ]
 

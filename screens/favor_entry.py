@@ -31,7 +31,7 @@ class FavorEntry(ModalScreen[object | None]):
     """Returns the stored FavorView, or None when cancelled."""
 
     BINDINGS = [
-        Binding("escape", "cancel", "Cancel", id="favor.cancel"),
+        Binding("escape,ctrl+g", "cancel", "Cancel", id="favor.cancel"),
         Binding("ctrl+s", "save", "Save", id="favor.save"),
     ]
 

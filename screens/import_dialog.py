@@ -73,7 +73,7 @@ class ImportDialog(ModalScreen[object | None]):
 
     BINDINGS = [
         Binding("ctrl+s", "run(False)", "Import", id="import.run", priority=True),
-        Binding("escape", "close", "Close", id="import.close"),
+        Binding("escape,ctrl+g", "close", "Close", id="import.close"),
     ]
 
     def __init__(self) -> None:

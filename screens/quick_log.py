@@ -53,7 +53,7 @@ class QuickLogScreen(ModalScreen[object | None]):
 
     BINDINGS = [
         Binding("ctrl+s", "save", "Save", id="quick-log.save", priority=True),
-        Binding("escape", "close", "Close", id="quick-log.close"),
+        Binding("escape,ctrl+g", "close", "Close", id="quick-log.close"),
         Binding("ctrl+t", "cycle_kind", "Kind", id="quick-log.kind", tooltip="call, email, meeting, message, note"),
         Binding("ctrl+o", "cycle_outcome", "Outcome", id="quick-log.outcome", tooltip="spoke, no-answer, left-message"),
         Binding("ctrl+n", "focus_notes", "Notes", id="quick-log.notes", show=False),
@@ -106,7 +106,7 @@ class QuickLogScreen(ModalScreen[object | None]):
                 yield Input(value=favor.get("note", ""), placeholder="favour note", id="ql-favor-note", compact=True)
             yield Static(user_text(""), id="ql-error", classes="field-error")
             with Horizontal(classes="dialog-buttons"):
-                yield Static(user_text("ctrl+s save · esc close · ^t kind · ^o outcome"), classes="muted",
+                yield Static(user_text("^s save · esc or ^g close · ^t kind · ^o outcome"), classes="muted",
                              id="ql-hint")
                 yield Button("Save", variant="primary", id="ql-save", compact=True)
                 yield Button("Cancel", id="ql-cancel", compact=True)

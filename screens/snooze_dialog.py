@@ -38,7 +38,7 @@ class SnoozeDialog(ModalScreen[dt.date | None]):
     """Returns the chosen day, or None when cancelled."""
 
     BINDINGS = [
-        Binding("escape", "cancel", "Cancel", id="snooze.cancel"),
+        Binding("escape,ctrl+g", "cancel", "Cancel", id="snooze.cancel"),
     ]
 
     def __init__(self, name: str, current: dt.date | None = None) -> None:

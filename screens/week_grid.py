@@ -48,7 +48,7 @@ def cell_text(day, today: dt.date) -> Text:
 
 class WeekGrid(ModalScreen[None]):
     BINDINGS = [
-        Binding("escape", "close", "Close", id="grid.close"),
+        Binding("escape,ctrl+g", "close", "Close", id="grid.close"),
         Binding("q", "close", "Close", show=False),
         Binding("w", "close", "Close", show=False),
     ]

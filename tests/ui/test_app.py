@@ -107,3 +107,27 @@ async def test_the_four_screens_share_one_chrome(app_db, run_app):
             assert not screen.query(Header), key
             assert screen.query_one(title).region.y == 0, key
             assert screen.query(Footer), key
+
+
+async def test_ctrl_g_closes_dialogs_without_escape(run_app, wait_for_workers):
+    """tmux delays a lone escape; every dialog also closes with ctrl+g."""
+    from screens.agenda import AgendaScreen
+    from screens.contacts import ContactsScreen
+
+    async with run_app() as (app, pilot):
+        for key in ("s", "e", "w", "ctrl+l"):
+            await pilot.press(key)
+            await pilot.pause()
+            assert not isinstance(app.screen, AgendaScreen), key
+            await pilot.press("ctrl+g")
+            await pilot.pause()
+            assert isinstance(app.screen, AgendaScreen), key
+        await pilot.press("2")
+        await wait_for_workers(app, pilot)
+        for key in ("n", "i"):
+            await pilot.press(key)
+            await pilot.pause()
+            assert not isinstance(app.screen, ContactsScreen), key
+            await pilot.press("ctrl+g")
+            await pilot.pause()
+            assert isinstance(app.screen, ContactsScreen), key
