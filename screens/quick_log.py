@@ -6,6 +6,7 @@ field. Everything typed is saved as a draft (debounced, to the database) so that
 line loses nothing: the app flushes it on SIGHUP and offers it back on the next start
 (`DraftOffer`). `ctrl+s` logs the interaction in a worker, records an optional favour, forgets
 the draft, posts `DataChanged` and closes; a failed save keeps every character on screen.
+The draft and save workers are in screens/quick_log_persist.py.
 """
 
 from __future__ import annotations
@@ -20,18 +21,16 @@ from textual.containers import Horizontal, VerticalScroll
 from textual.screen import ModalScreen
 from textual.widgets import Button, Checkbox, Input, Label, Select, Static, TextArea
 
-from planner.errors import FollowupError
 from planner.interactions import KINDS, OUTCOMES
 from planner.ledger import KINDS as FAVOR_KINDS
 from planner.textsafe import clean_line, fold
 from screens.contact_picker import ContactSuggester, match_line
 from screens.draft_keeper import DraftKeeper
 from screens.draft_dialogs import ConfirmDiscard
-from screens.messages import DataChanged
 from screens.text import safe_markup, user_text
+from screens.quick_log_persist import QuickLogPersistence, _error_text
 from screens.widgets.toggles import MarkedCheckbox
 
-MAX_TIMED_CALL = 4 * 3600  # a timer older than this was a draft left overnight, not the call's length
 DRAFT_DELAY = 0.3  # seconds after the last keystroke before the draft is written
 KIND_KEYS = {"c": "call", "e": "email", "m": "meeting", "t": "message", "o": "note"}
 OUTCOME_KEYS = {"s": "spoke", "n": "no-answer", "v": "left-message"}
@@ -39,16 +38,7 @@ FAVOR_CHOICES = [(user_text("no favour"), ""), (user_text("I gave them…"), "ga
                  (user_text("they gave me…"), "received")]
 
 
-def _error_text(exc: BaseException) -> str:
-    return str(exc) if isinstance(exc, FollowupError) else f"{exc.__class__.__name__}: {exc}"
-
-
-def _summary_from(notes: str) -> str:
-    first = next((line.strip() for line in notes.splitlines() if line.strip()), "")
-    return first if len(first) <= 80 else first[:79] + "…"
-
-
-class QuickLogScreen(ModalScreen[object | None]):
+class QuickLogScreen(QuickLogPersistence, ModalScreen[object | None]):
     """Returns the logged InteractionView, or None when closed without logging."""
 
     BINDINGS = [
@@ -251,47 +241,6 @@ class QuickLogScreen(ModalScreen[object | None]):
         return bool(snap["notes"].strip() or snap["summary"].strip() or snap["next_when"].strip()
                     or snap["extra"].get("favor") or snap["extra"].get("thanked"))
 
-    def snapshot(self) -> dict:
-        """Everything on screen, as plain values (read on the event loop only)."""
-        contact_text = self.query_one("#ql-contact", Input).value if self.contact_id is None else ""
-        favor_direction = self.query_one("#ql-favor", Select).value
-        extra: dict = {"thanked": self.query_one("#ql-thanked", Checkbox).value}
-        if favor_direction in ("gave", "received"):
-            extra["favor"] = {"direction": favor_direction, "kind": self.query_one("#ql-favor-kind", Select).value,
-                              "note": self.query_one("#ql-favor-note", Input).value}
-        if contact_text:
-            extra["contact_text"] = contact_text
-        return {
-            "contact_id": self.contact_id, "kind": self.kind, "outcome": self.outcome,
-            "summary": self.query_one("#ql-summary", Input).value,
-            "notes": self.query_one("#ql-notes", TextArea).text,
-            "next_when": self.query_one("#ql-next", Input).value,
-            "extra": extra,
-        }
-
-    def _save_draft_soon(self) -> None:
-        if self.keeper.closed or self._saving:
-            return
-        snap = self.snapshot()
-        if self.keeper.draft_id is None and not self._has_text():
-            return
-        self._write_draft(snap)
-
-    @work(thread=True, group="quick-log-draft")
-    def _write_draft(self, snap: dict) -> None:
-        try:
-            self.keeper.store(snap)
-        except Exception as exc:  # the text is still on screen; say so, do not crash
-            self.app.call_from_thread(self._show_error, f"Draft not saved: {_error_text(exc)}")
-
-    def flush_draft_now(self) -> None:
-        """Write the draft synchronously (SIGHUP, app exit): nothing typed is lost."""
-        if self.keeper.closed or not self.is_mounted:
-            return
-        if self.keeper.draft_id is None and not self._has_text():
-            return
-        self.keeper.store(self.snapshot())
-
     # ----------------------------------------------------------------- save
     @on(Button.Pressed, "#ql-save")
     def action_save(self) -> None:
@@ -309,61 +258,6 @@ class QuickLogScreen(ModalScreen[object | None]):
         elapsed = time.monotonic() - self._started_clock
         self._log(snap, elapsed)
 
-    @work(thread=True, exclusive=True, group="quick-log-save")
-    def _log(self, snap: dict, elapsed: float) -> None:
-        from planner import contacts, ledger
-        from planner.dates import now_local, parse_day
-        from planner.interactions import LogRequest, log_interaction
-
-        try:
-            contact_id = (snap["contact_id"] or snap.get("resolved_id")
-                          or contacts.resolve(snap["extra"]["contact_text"]))
-            if snap["next_when"].strip():
-                parse_day(snap["next_when"], what="next follow-up")
-            favor = snap["extra"].get("favor")
-            if favor:
-                ledger.normalize_direction(favor["direction"])
-                ledger.normalize_favor_kind(str(favor["kind"]))
-            self.keeper.store(dict(snap, contact_id=contact_id))
-            view = log_interaction(LogRequest(
-                contact_id=contact_id, kind=snap["kind"], outcome=snap["outcome"],
-                summary=snap["summary"].strip() or _summary_from(snap["notes"]), notes=snap["notes"],
-                # when the timer started, on the app's "today" (fixed in tests and demos)
-                at=now_local() - dt.timedelta(seconds=elapsed),
-                duration_min=(max(1, round(elapsed / 60))
-                              if snap["kind"] in ("call", "meeting") and elapsed < MAX_TIMED_CALL else None),
-                next_when=snap["next_when"].strip() or None, thanked=bool(snap["extra"].get("thanked")),
-            ))
-        except Exception as exc:
-            self.app.call_from_thread(self._failed, f"Not logged: {_error_text(exc)}")
-            return
-        problems = []
-        if favor:
-            try:
-                ledger.add_favor(contact_id, favor["direction"], str(favor["kind"]), note=favor.get("note", ""))
-            except Exception as exc:
-                problems.append(f"the favour was not recorded: {_error_text(exc)}")
-        try:
-            self.keeper.close_and_discard()
-        except Exception:
-            pass  # a leftover draft is offered back later; the interaction is stored
-        self.app.call_from_thread(self._done, view, contact_id, problems)
-
-    def _failed(self, message: str) -> None:
-        self._saving = False
-        self.query_one("#ql-save", Button).disabled = False
-        self._show_error(message)
-
-    def _show_error(self, message: str) -> None:
-        self.query_one("#ql-error", Static).update(user_text(message))
-
-    def _done(self, view, contact_id: int, problems: list[str]) -> None:
-        self.app.post_message(DataChanged([contact_id]))
-        self.notify(safe_markup("Logged $kind with $name", kind=view.kind, name=view.contact_name))
-        for problem in problems:
-            self.notify(user_text(f"Logged, but {problem}"), severity="warning")
-        self.dismiss(view)
-
     # ----------------------------------------------------------------- closing
     @on(Button.Pressed, "#ql-cancel")
     def action_close(self) -> None:
@@ -371,35 +265,3 @@ class QuickLogScreen(ModalScreen[object | None]):
             self._discard_and_close()
             return
         self.app.push_screen(ConfirmDiscard(), callback=self._confirmed)
-
-    def _confirmed(self, choice: str | None) -> None:
-        if choice == "discard":
-            self._discard_and_close()
-        elif choice == "keep":
-            self._keep(self.snapshot())
-
-    @work(thread=True, group="quick-log-draft")
-    def _keep(self, snap: dict) -> None:
-        """Store the draft as it is now and close: offered back on the next start."""
-        try:
-            self.keeper.store(snap)
-        except Exception as exc:
-            self.app.call_from_thread(self._show_error, f"Draft not saved: {_error_text(exc)}")
-            return
-        self.keeper.close()
-        self.app.call_from_thread(self.notify, user_text("Kept as a draft: it is offered back on the next start"))
-        self.app.call_from_thread(self.dismiss, None)
-
-    def _discard_and_close(self) -> None:
-        if self._draft_timer is not None:
-            self._draft_timer.stop()
-        if self.keeper.close() is not None:
-            self._discard()
-        self.dismiss(None)
-
-    @work(thread=True, group="quick-log-draft")
-    def _discard(self) -> None:
-        try:
-            self.keeper.close_and_discard()
-        except Exception:
-            pass  # it stays offered on the next start, which loses nothing
