@@ -23,7 +23,7 @@ class HelpScreen(ModalScreen[None]):
         self._rows = self._collect(under)
 
     def _collect(self, under: Screen) -> list[tuple[str, str, str]]:
-        rows: list[tuple[str, str, str]] = []
+        ranked: list[tuple[int, int, tuple[str, str, str]]] = []
         seen: set[tuple[str, str]] = set()
         for key, active in under.active_bindings.items():
             binding = active.binding
@@ -34,7 +34,11 @@ class HelpScreen(ModalScreen[None]):
                 continue
             seen.add(entry)
             where = "everywhere" if active.node is self.app else "this screen"
-            rows.append((entry[0], entry[1], binding.tooltip or where))
+            # The screen's own keys first, then the app's, then the focused widget's cursor keys.
+            # (Textual's own screen keys, tab and copy, carry no id and go after ours.)
+            rank = 0 if active.node is under and binding.id else 1 if active.node is self.app else 2
+            ranked.append((rank, len(ranked), (entry[0], entry[1], binding.tooltip or where)))
+        rows = [row for _, _, row in sorted(ranked)]
         rows.append(("ctrl+p", "Command palette", "every action by name"))
         return rows
 
