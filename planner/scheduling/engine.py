@@ -84,7 +84,7 @@ def build_plan(demands: list[Demand], pinned: list[PlanRow], cal: WorkCalendar, 
     last = max(max(d.window_end for d in demands), max((p.date for p in pinned), default=ps.today))
     index = DayIndex(cal, ps.today, last)
     late_horizon = 0
-    fixed = _fixed_loads(pinned, index)
+    fixed = daily_loads(pinned, index)
     keyed: dict[tuple, list[Demand]] = defaultdict(list)
     for demand in demands:
         lo, hi = (0, 0) if demand.frozen else index.span(demand.window_start, demand.window_end)
@@ -98,7 +98,7 @@ def build_plan(demands: list[Demand], pinned: list[PlanRow], cal: WorkCalendar, 
         total = sum(len(m) for m in keyed.values()) + sum(fixed)
         late_horizon = min(total // max(1, cal.capacity) + 5, MAX_LATE_DAYS)
         index = DayIndex(cal, ps.today, cal.add_working_days(last, late_horizon))
-        fixed = _fixed_loads(pinned, index)
+        fixed = daily_loads(pinned, index)
     groups, members_of = [], []
     for (lo, hi, *_), members in keyed.items():
         days = index.days[lo : hi + 1]
@@ -210,13 +210,14 @@ def _nearest_free(days: list[dt.date], loads: list[int], lo: int, hi: int, ideal
     return None
 
 
-def _fixed_loads(pinned: list[PlanRow], index: DayIndex) -> list[int]:
-    fixed = [0] * len(index)
-    for row in pinned:
+def daily_loads(rows: list[PlanRow], index: DayIndex) -> list[int]:
+    """Calls per working day of `index` (rows on other days are not counted)."""
+    loads = [0] * len(index)
+    for row in rows:
         position = index.index.get(row.date)
         if position is not None:
-            fixed[position] += 1
-    return fixed
+            loads[position] += 1
+    return loads
 
 
 def _assign(members: list[Demand], placed: dict[int, int], index: DayIndex) -> list[PlanRow]:

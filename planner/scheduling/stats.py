@@ -7,7 +7,7 @@ import datetime as dt
 from dataclasses import dataclass
 
 from planner.scheduling.calendar import WorkCalendar
-from planner.scheduling.engine import DayIndex, PlanRow
+from planner.scheduling.engine import DayIndex, PlanRow, daily_loads
 from planner.scheduling.lower_bound import critical_interval, lower_bound
 
 FREE_REASONS = ("cadence", "new", "catch-up")
@@ -38,15 +38,6 @@ def row_window(row: PlanRow, today: dt.date) -> tuple[dt.date, dt.date]:
     if row.pinned or row.date == today:
         return row.date, row.date
     return row.window_start, row.window_end
-
-
-def daily_loads(rows: list[PlanRow], index: DayIndex) -> list[int]:
-    loads = [0] * len(index)
-    for row in rows:
-        position = index.index.get(row.date)
-        if position is not None:
-            loads[position] += 1
-    return loads
 
 
 def compute_stats(rows: list[PlanRow], cal: WorkCalendar, today: dt.date) -> PlanStats:
