@@ -4,18 +4,38 @@ Over SSH the line can drop mid-call; the app then gets SIGHUP and exits without 
 unmount code, so a note kept only in the widget is gone (shared/PITFALLS.md). The quick-log screen
 therefore saves its state here (debounced while typing, and once more on SIGHUP), and the next
 start offers the newest draft back with its contact and the moment the call timer started.
-Domain code: no Textual here.
+
+Two SSH logins can run followup on one database. A draft records which process has it open (pid,
+host and a heartbeat, kept in its `extra` JSON under `_owner`), and the start-up offer skips a
+draft whose owner is still running and has beaten recently: one session never offers back a note
+another one is still typing. Domain code: no Textual here.
 """
 
 from __future__ import annotations
 
 import datetime as dt
 import json
+import os
+import socket
 from dataclasses import dataclass, field
 
 from planner.db import write_tx
 from planner.errors import NotFound
 from planner.models import Contact, Draft, utcnow
+
+OWNER_KEY = "_owner"  # in Draft.extra: {"pid": ..., "host": ..., "beat": ISO time, naive UTC}
+HEARTBEAT_SECONDS = 20.0  # an open quick-log refreshes its beat this often, typing or not
+# A beat older than this means the owner is gone even if its pid is alive (reused pid, crashed host).
+OWNER_FRESH = dt.timedelta(seconds=90)
+
+
+@dataclass(frozen=True)
+class DraftOwner:
+    """The followup process that has a draft open, and when it last said so (aware UTC)."""
+
+    pid: int
+    host: str
+    beat: dt.datetime
 
 
 @dataclass
@@ -33,6 +53,7 @@ class DraftView:
     notes: str = ""
     next_when: str = ""
     extra: dict = field(default_factory=dict)
+    owner: DraftOwner | None = None
 
     @property
     def is_empty(self) -> bool:
@@ -56,6 +77,33 @@ def _aware(moment: dt.datetime) -> dt.datetime:
     return moment.replace(tzinfo=dt.timezone.utc)
 
 
+def _this_process() -> dict:
+    return {"pid": os.getpid(), "host": socket.gethostname(), "beat": utcnow().isoformat()}
+
+
+def _is_this_process(owner: object) -> bool:
+    return (isinstance(owner, dict) and owner.get("pid") == os.getpid()
+            and owner.get("host") == socket.gethostname())
+
+
+def _load_extra(text: str | None) -> dict:
+    try:
+        extra = json.loads(text or "{}")
+    except ValueError:
+        return {}
+    return extra if isinstance(extra, dict) else {}
+
+
+def _owner(extra: dict) -> DraftOwner | None:
+    raw = extra.get(OWNER_KEY)
+    if not isinstance(raw, dict):
+        return None
+    try:
+        return DraftOwner(int(raw["pid"]), str(raw["host"]), _aware(dt.datetime.fromisoformat(raw["beat"])))
+    except (KeyError, TypeError, ValueError):
+        return None
+
+
 def save_draft(
     draft_id: int | None,
     contact_id: int | None,
@@ -72,9 +120,11 @@ def save_draft(
 
     A draft discarded meanwhile (another session logged it) is created again rather than lost; a
     contact deleted meanwhile is dropped from the draft, the text is kept. `started_at` (the call
-    timer start) is kept from the first save unless given.
+    timer start) is kept from the first save unless given. The saving process becomes the draft's
+    owner, with a fresh heartbeat.
     """
-    payload = json.dumps(extra or {}, ensure_ascii=False, default=str)
+    extra = {key: value for key, value in (extra or {}).items() if key != OWNER_KEY}
+    payload = json.dumps(extra | {OWNER_KEY: _this_process()}, ensure_ascii=False, default=str)
     with write_tx():
         if contact_id is not None and not Contact.select().where(Contact.id == contact_id).exists():
             contact_id = None
@@ -97,10 +147,9 @@ def save_draft(
 
 def _view(row: Draft) -> DraftView:
     contact = Contact.get_or_none(Contact.id == row.contact_id) if row.contact_id is not None else None
-    try:
-        extra = json.loads(row.extra or "{}")
-    except ValueError:
-        extra = {}
+    extra = _load_extra(row.extra)
+    owner = _owner(extra)
+    extra.pop(OWNER_KEY, None)
     return DraftView(
         id=row.id,
         contact_id=contact.id if contact else None,
@@ -112,7 +161,8 @@ def _view(row: Draft) -> DraftView:
         summary=row.summary,
         notes=row.notes,
         next_when=row.next_when,
-        extra=extra if isinstance(extra, dict) else {},
+        extra=extra,
+        owner=owner,
     )
 
 
@@ -129,10 +179,69 @@ def list_drafts() -> list[DraftView]:
     return [view for view in (_view(row) for row in rows) if not view.is_empty]
 
 
+def _pid_alive(pid: int) -> bool:
+    if pid <= 0:
+        return False  # 0 and negatives would signal process groups
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    except PermissionError:
+        return True  # exists, owned by another user
+    except OSError:
+        return False
+    return True
+
+
+def held_elsewhere(draft: DraftView, now: dt.datetime | None = None) -> bool:
+    """True while another running followup has this draft open: its owner beat within
+    OWNER_FRESH and, on this host, its pid is alive (another host's pid cannot be checked, so the
+    beat alone decides). A draft owned by this very process is not "elsewhere": at start-up that
+    can only be a dead owner whose pid was reused."""
+    owner = draft.owner
+    if owner is None:
+        return False
+    host = socket.gethostname()
+    if (owner.pid, owner.host) == (os.getpid(), host):
+        return False
+    now = now or dt.datetime.now(dt.timezone.utc)
+    if now - owner.beat > OWNER_FRESH:
+        return False
+    return owner.host != host or _pid_alive(owner.pid)
+
+
 def latest_draft() -> DraftView | None:
-    """The newest draft worth offering back (something was typed), or None."""
-    drafts = list_drafts()
-    return drafts[0] if drafts else None
+    """The newest draft worth offering back: something was typed, and no other running followup
+    (another SSH login on this database) has it open. None if there is none."""
+    now = dt.datetime.now(dt.timezone.utc)
+    return next((draft for draft in list_drafts() if not held_elsewhere(draft, now)), None)
+
+
+def touch_draft(draft_id: int, *, claim: bool = False) -> bool:
+    """Refresh this process's heartbeat on a draft it has open; `claim` takes it over first (a
+    resumed draft). False when the draft is gone or another process owns it now: stop beating.
+    The "last typed" moment is left alone."""
+    with write_tx():
+        row = Draft.get_or_none(Draft.id == draft_id)
+        if row is None:
+            return False
+        extra = _load_extra(row.extra)
+        if not claim and not _is_this_process(extra.get(OWNER_KEY)):
+            return False
+        extra[OWNER_KEY] = _this_process()
+        Draft.update(extra=json.dumps(extra, ensure_ascii=False, default=str)).where(Draft.id == draft_id).execute()
+    return True
+
+
+def release_draft(draft_id: int) -> None:
+    """This process no longer has the draft open (kept for later): any session may offer it now."""
+    with write_tx():
+        row = Draft.get_or_none(Draft.id == draft_id)
+        if row is None:
+            return
+        extra = _load_extra(row.extra)
+        if _is_this_process(extra.pop(OWNER_KEY, None)):
+            Draft.update(extra=json.dumps(extra, ensure_ascii=False, default=str)).where(Draft.id == draft_id).execute()
 
 
 def discard_draft(draft_id: int) -> None:

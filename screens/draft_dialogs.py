@@ -2,7 +2,8 @@
 
 A note typed during a call is never thrown away silently: escape with text asks first (and can
 keep it as a draft), and a draft left by a dropped SSH line is offered back on the next start
-with its contact, the moment the call timer started and when it was last typed.
+with its contact, the moment the call timer started and when it was last typed. A note another
+running session still has open is not offered (planner.drafts.latest_draft).
 """
 
 from __future__ import annotations
@@ -74,8 +75,6 @@ class DraftOffer(ModalScreen[None]):
             yield Static(safe_markup("$kind with [b]$who[/b], timer started $when, last typed at $typed",
                                      kind=draft.kind, who=who, when=f"{started:%a %d %b %H:%M}",
                                      typed=f"{typed:%H:%M}"), id="draft-offer-who")
-            yield Static(user_text("Still typing it in another session? Choose Later here."),
-                         classes="muted")
             yield Static(user_text(draft.notes[:400] or draft.summary), id="draft-offer-notes", classes="muted")
             with Horizontal(classes="dialog-buttons"):
                 yield Button("Resume (r)", variant="primary", id="do-resume")

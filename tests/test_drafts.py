@@ -3,7 +3,11 @@
 from __future__ import annotations
 
 import datetime as dt
+import json
 import os
+import socket
+import subprocess
+import sys
 
 from planner import drafts
 from planner.contacts import ContactFields, add_contact, set_archived
@@ -85,3 +89,97 @@ def test_archived_contact_still_named(db_path):
 def test_database_stays_owner_only(db_path):
     drafts.save_draft(None, None, "call", "spoke", "", "private words", None, {})
     assert os.stat(db_path).st_mode & 0o077 == 0
+
+
+# ----------------------------------------------------------------- another session's draft
+# A second SSH login is another process on the same file: the child below saves a draft the way
+# an open quick-log does and holds it until its stdin closes.
+HOLD_A_DRAFT = """
+import sys
+from planner.db import open_database
+from planner import drafts
+open_database(sys.argv[1])
+print(drafts.save_draft(None, None, "call", "spoke", "", "typed in the other login", None, {}), flush=True)
+sys.stdin.read()
+"""
+
+
+def _hold_a_draft(db_path) -> tuple[subprocess.Popen, int]:
+    proc = subprocess.Popen([sys.executable, "-c", HOLD_A_DRAFT, str(db_path)], stdin=subprocess.PIPE,
+                            stdout=subprocess.PIPE, text=True)
+    line = proc.stdout.readline()
+    assert line.strip().isdigit(), f"the other session failed: {line!r}"
+    return proc, int(line)
+
+
+def test_a_draft_another_running_session_holds_is_not_offered(db_path):
+    proc, draft_id = _hold_a_draft(db_path)
+    try:
+        held = drafts.get_draft(draft_id)
+        assert (held.owner.pid, held.owner.host) == (proc.pid, socket.gethostname())
+        assert held.extra == {}  # the owner is not part of what the quick-log restores
+        assert [d.id for d in drafts.list_drafts()] == [draft_id]  # stored, just not offered
+        assert drafts.latest_draft() is None
+    finally:
+        proc.stdin.close()  # that session ends (logs out)
+        proc.wait(timeout=10)
+    assert drafts.latest_draft().id == draft_id
+
+
+def test_a_killed_session_s_draft_is_offered(db_path):
+    proc, draft_id = _hold_a_draft(db_path)
+    assert drafts.latest_draft() is None
+    proc.kill()  # kill -9: no chance to release anything
+    proc.wait(timeout=10)
+    proc.stdin.close()
+    assert drafts.latest_draft().id == draft_id
+
+
+def _set_owner(draft_id: int, pid: int, host: str, beat: dt.datetime) -> None:
+    extra = json.loads(Draft.get_by_id(draft_id).extra)
+    extra[drafts.OWNER_KEY] = {"pid": pid, "host": host, "beat": beat.replace(tzinfo=None).isoformat()}
+    Draft.update(extra=json.dumps(extra)).where(Draft.id == draft_id).execute()
+
+
+def test_owner_rules_alive_fresh_stale_other_host(db_path):
+    draft_id = drafts.save_draft(None, None, "call", "spoke", "", "words", None, {})
+    assert drafts.latest_draft().id == draft_id  # ours: at start-up that is a dead owner's pid
+    now = dt.datetime.now(dt.timezone.utc)
+    here = socket.gethostname()
+    finished = subprocess.run([sys.executable, "-c", "import os; print(os.getpid())"], capture_output=True,
+                              text=True, check=True)
+    dead_pid = int(finished.stdout)
+    alive_pid = os.getppid()  # pytest's parent: alive, and not this process
+
+    _set_owner(draft_id, alive_pid, here, now)
+    assert drafts.latest_draft() is None  # alive and fresh
+    _set_owner(draft_id, alive_pid, here, now - drafts.OWNER_FRESH - dt.timedelta(seconds=1))
+    assert drafts.latest_draft().id == draft_id  # alive but silent: a reused pid, not a session
+    _set_owner(draft_id, dead_pid, here, now)
+    assert drafts.latest_draft().id == draft_id  # fresh but its process is gone
+    _set_owner(draft_id, dead_pid, "another-host.example", now)
+    assert drafts.latest_draft() is None  # another host's pid cannot be checked: the beat decides
+    _set_owner(draft_id, dead_pid, "another-host.example", now - drafts.OWNER_FRESH - dt.timedelta(seconds=1))
+    assert drafts.latest_draft().id == draft_id
+
+
+def test_touch_and_release_only_for_the_owner(db_path):
+    draft_id = drafts.save_draft(None, None, "call", "spoke", "", "words", None, {})
+    typed_at = drafts.get_draft(draft_id).updated_at
+    old_beat = dt.datetime.now(dt.timezone.utc) - dt.timedelta(minutes=5)
+    _set_owner(draft_id, os.getpid(), socket.gethostname(), old_beat)
+    assert drafts.touch_draft(draft_id)
+    view = drafts.get_draft(draft_id)
+    assert view.owner.beat > old_beat + dt.timedelta(minutes=4)
+    assert view.updated_at == typed_at  # a heartbeat is not typing
+
+    _set_owner(draft_id, os.getppid(), socket.gethostname(), old_beat)  # another session took it over
+    assert not drafts.touch_draft(draft_id)
+    drafts.release_draft(draft_id)
+    assert drafts.get_draft(draft_id).owner.pid == os.getppid()  # not ours to release
+    assert drafts.touch_draft(draft_id, claim=True)  # resumed here: ours now
+    assert drafts.get_draft(draft_id).owner.pid == os.getpid()
+    drafts.release_draft(draft_id)
+    assert drafts.get_draft(draft_id).owner is None
+    drafts.discard_draft(draft_id)
+    assert not drafts.touch_draft(draft_id)

@@ -1,0 +1,96 @@
+"""A note another SSH login is still typing is not offered at start; once that login lets go of it
+(keeps it for later, or its process ends), the next start offers it. The other login is a real
+second process running the quick-log's DraftKeeper on the same database file."""
+
+from __future__ import annotations
+
+import os
+import subprocess
+import sys
+import time
+
+from planner import drafts
+from screens.draft_dialogs import DraftOffer
+from screens.quick_log import QuickLogScreen
+
+# The quick-log's draft keeper in another process: saves one note, beats every 0.1 s, and on
+# "close" does what "keep as draft" does (the keeper closes while the session goes on).
+OTHER_SESSION = """
+import datetime as dt, sys
+from planner.db import open_database
+from screens.draft_keeper import DraftKeeper
+open_database(sys.argv[1])
+keeper = DraftKeeper(None, dt.datetime.now(dt.timezone.utc), heartbeat_seconds=0.1)
+keeper.store({"contact_id": None, "kind": "call", "outcome": "spoke", "summary": "", "next_when": "",
+              "notes": "typed in the other login", "extra": {"contact_text": "Maria"}})
+print(keeper.draft_id, flush=True)
+for line in sys.stdin:
+    if line.strip() == "close":
+        keeper.close()
+"""
+
+
+def _wait_until(check, seconds: float = 10.0):
+    """Another process acts on its own clock: poll the database until `check()` is truthy."""
+    deadline = time.monotonic() + seconds
+    while time.monotonic() < deadline:
+        value = check()
+        if value:
+            return value
+        time.sleep(0.05)
+    raise AssertionError("the other session did not get there in time")
+
+
+def _other_session(app_db) -> tuple[subprocess.Popen, int]:
+    proc = subprocess.Popen([sys.executable, "-c", OTHER_SESSION, str(app_db)], stdin=subprocess.PIPE,
+                            stdout=subprocess.PIPE, text=True)
+    line = proc.stdout.readline()
+    assert line.strip().isdigit(), f"the other session failed: {line!r}"
+    return proc, int(line)
+
+
+async def test_a_note_open_in_another_session_is_not_offered_until_it_lets_go(app_db, run_app):
+    proc, draft_id = _other_session(app_db)
+    try:
+        first = drafts.get_draft(draft_id)
+        assert first.owner.pid == proc.pid
+        # It beats while nobody types: the heartbeat moves, "last typed" does not.
+        _wait_until(lambda: drafts.get_draft(draft_id).owner.beat > first.owner.beat)
+        assert drafts.get_draft(draft_id).updated_at == first.updated_at
+        async with run_app(mode="agenda") as (app, pilot):
+            assert not isinstance(app.screen, DraftOffer)
+        proc.stdin.write("close\n")  # kept for later; that session carries on
+        proc.stdin.flush()
+        _wait_until(lambda: drafts.get_draft(draft_id).owner is None)
+        assert proc.poll() is None
+        async with run_app(mode="agenda") as (app, pilot):
+            assert isinstance(app.screen, DraftOffer)
+            assert app.screen.draft.notes == "typed in the other login"
+    finally:
+        proc.stdin.close()
+        proc.wait(timeout=10)
+
+
+async def test_the_line_drops_in_the_other_session_then_its_note_is_offered(app_db, run_app):
+    proc, draft_id = _other_session(app_db)
+    async with run_app(mode="agenda") as (app, pilot):
+        assert not isinstance(app.screen, DraftOffer)
+    proc.kill()  # no release, no exit handler: only its dead pid tells
+    proc.wait(timeout=10)
+    proc.stdin.close()
+    async with run_app(mode="agenda") as (app, pilot):
+        assert isinstance(app.screen, DraftOffer)
+        assert app.screen.draft.id == draft_id
+
+
+async def test_resuming_a_draft_makes_it_this_session_s(app_db, run_app, wait_for_workers):
+    proc, draft_id = _other_session(app_db)
+    proc.kill()
+    proc.wait(timeout=10)
+    proc.stdin.close()
+    async with run_app(mode="agenda") as (app, pilot):
+        assert isinstance(app.screen, DraftOffer)
+        await pilot.press("r")
+        assert isinstance(app.screen, QuickLogScreen)
+        # Claimed before the first keystroke: a third login starting now would not offer it.
+        _wait_until(lambda: drafts.get_draft(draft_id).owner.pid == os.getpid())
