@@ -249,3 +249,35 @@ def test_a_pinned_call_from_a_past_day_stays_owed_and_is_reported(db_path):
     assert all(not pinned for _, _, pinned in rows[1:])
     assert min(r.ideal for r in PlannedCall.select().where(PlannedCall.contact == cid,
                                                          PlannedCall.pinned == False)) == TODAY + 14 * DAY  # noqa: E712
+
+
+def test_a_call_into_a_full_week_moves_a_short_chain_of_others_and_keeps_the_peak(db_path):
+    # 44 contacts on a 60-day cadence due on Wed 2 December (window 25 Nov .. 11 Dec) and 8 weekly
+    # contacts reached today: the days around 2 December fill to the peak.
+    due = dt.date(2026, 12, 2)
+    with write_tx():
+        for i in range(52):
+            cadence = 60 if i < 44 else 7
+            contact = Contact.create(name=f"Person {i}", cadence_days=cadence)
+            last = due - cadence * DAY if cadence == 60 else TODAY
+            Interaction.create(contact=contact, happened_at=dt.datetime.combine(last, dt.time(12)), outcome="spoke")
+    service.update_plan(None)
+    peak = service.plan_summary().stats.peak
+    loads = load_by_day()
+    window = [due - DAY, due, due + DAY]
+    assert [loads[day] for day in window] == [peak] * 3  # the new weekly call finds no room at first
+    before = free_rows()
+    with write_tx():
+        newcomer = Contact.create(name="Weekly newcomer", cadence_days=7)
+    reached(newcomer.id, TODAY)
+    result = service.replan([newcomer.id])
+    assert not result.full  # no full re-plan: a chain of moves made room
+    after = free_rows()
+    moved = [key for key, day in before.items() if after[key] != day]
+    assert 1 <= len(moved) <= 3
+    stats = service.plan_summary().stats
+    assert stats.peak == stats.lower_bound == peak
+    first = PlannedCall.get((PlannedCall.contact == newcomer.id) & (PlannedCall.seq == 0))
+    assert first.date in window
+    for row in PlannedCall.select().where(PlannedCall.pinned == False):  # noqa: E712
+        assert row.window_start <= row.date <= row.window_end and row.date.weekday() < 5

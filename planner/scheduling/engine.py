@@ -1,9 +1,8 @@
 """The planner on plain values: contacts' inputs and the stored rows in, the new plan out.
 
 No database here, so the service, the benchmark and the property tests run the same code.
-`build_plan` is the full (stable) re-plan through the flow model; `place_incremental` re-plans a
-few contacts while every other call stays where it is, and returns None when that would raise the
-peak (the caller then falls back to the full re-plan).
+`plan_contacts` is the full (stable) re-plan through the flow model (`build_plan`); re-planning a
+few contacts after an edit lives in `incremental.py`.
 """
 
 from __future__ import annotations
@@ -17,7 +16,12 @@ from planner.errors import FollowupError
 from planner.scheduling.calendar import WorkCalendar
 from planner.scheduling.flow import Group, solve
 from planner.scheduling.lower_bound import lower_bound
-from planner.scheduling.windows import ContactPlanInput, Demand, PlanSettings, contact_demands
+from planner.scheduling.windows import (
+    ContactPlanInput,
+    Demand,
+    PlanSettings,
+    contact_demands,
+)
 
 DAY = dt.timedelta(days=1)
 MAX_LATE_DAYS = 520  # two years of working days: a cap that needs more is reported, not planned
@@ -61,11 +65,21 @@ class DayIndex:
 
 def all_demands(infos: list[ContactPlanInput], cal: WorkCalendar, ps: PlanSettings,
                 prev: dict[tuple[int, int], dt.date] | None = None) -> list[Demand]:
+    """Every contact's demands. Contacts with the same cadence, last contact and pins need the
+    same calls, so each distinct case is worked out once (a few thousand at 100k contacts)."""
     demands: list[Demand] = []
+    cases: dict[tuple, list[Demand]] = {}
     for info in infos:
-        for demand in contact_demands(info, cal, ps):
+        case = (info.cadence, info.active, info.last_contact, info.pinned_next, info.today_row, info.new_anchor)
+        template = cases.get(case)
+        if template is None:
+            template = cases[case] = contact_demands(replace(info, contact_id=0), cal, ps)
+        cid = info.contact_id
+        for t in template:
+            demand = Demand(cid, t.seq, t.ideal, t.window_start, t.window_end, t.reason, t.tol, t.frozen, t.prev,
+                            t.chained)
             if prev and not demand.frozen:
-                demand.prev = prev.get((demand.contact_id, demand.seq))
+                demand.prev = prev.get((cid, demand.seq))
             demands.append(demand)
     return demands
 
@@ -185,7 +199,7 @@ def _split_solve(demands: list[Demand], pinned: list[PlanRow], cal: WorkCalendar
             if best is None:
                 return build_plan(demands, pinned, cal, ps, stability=stability)
         loads[best] += 1
-        later.append(_row(demand, index.days[best]))
+        later.append(demand_row(demand, index.days[best]))
     return rows + later, peak
 
 
@@ -234,75 +248,10 @@ def _assign(members: list[Demand], placed: dict[int, int], index: DayIndex) -> l
                   key=lambda i: (members[i].prev or dt.date.max, members[i].contact_id, members[i].seq))
     for i, day in zip(rest, slots):
         chosen[i] = day
-    return [_row(member, index.days[chosen[i]]) for i, member in enumerate(members)]
+    return [demand_row(member, index.days[chosen[i]]) for i, member in enumerate(members)]
 
 
-def _row(demand: Demand, day: dt.date) -> PlanRow:
+def demand_row(demand: Demand, day: dt.date) -> PlanRow:
     ideal = day if demand.reason == "new" else demand.ideal
     return PlanRow(demand.contact_id, day, ideal, demand.window_start, demand.window_end,
                    demand.reason, False, demand.seq)
-
-
-def place_incremental(infos: list[ContactPlanInput], loads: dict[dt.date, int], cal: WorkCalendar,
-                      ps: PlanSettings) -> list[PlanRow] | None:
-    """Place the given contacts' calls on the least-loaded day of each window (nearest ideal on
-    ties) without raising today's peak or the cap; None when some call cannot be placed so."""
-    loads = defaultdict(int, {day: n for day, n in loads.items() if day >= ps.today})
-    limit = max(loads.values(), default=0)
-    if cal.capacity is not None:
-        limit = min(limit, cal.capacity)
-    rows: list[PlanRow] = []
-    for info in seed_new_anchors(infos, loads, cal, ps):
-        demands = contact_demands(info, cal, ps)
-        position = 0
-        while position < len(demands):
-            demand = demands[position]
-            if demand.frozen:
-                day: dt.date | None = ps.today
-            elif demand.reason == "new" and loads[demand.ideal] + 1 <= limit and cal.is_working_day(demand.ideal):
-                day = demand.ideal  # the anchor chosen for the whole chain
-            else:
-                day = _best_day(demand, loads, limit, cal)
-            if day is None:
-                return None
-            loads[day] += 1
-            rows.append(_row(demand, day))
-            if demand.reason == "new" and day != demand.ideal:
-                demands = demands[: position + 1] + contact_demands(replace(info, new_anchor=day), cal, ps)[1:]
-            position += 1
-    return rows
-
-
-def seed_new_anchors(infos: list[ContactPlanInput], loads: dict[dt.date, int], cal: WorkCalendar,
-                     ps: PlanSettings) -> list[ContactPlanInput]:
-    """For new contacts without a stored first call: anchor the first call on the day of its
-    window whose whole chain of recurrences fits best into the current loads (fewest windows
-    already full, then the least loaded), so their calls fit without moving others."""
-    loads = defaultdict(int, loads)
-    limit = max(loads.values(), default=0)
-    result = []
-    for info in infos:
-        demands = contact_demands(info, cal, ps)
-        if demands and demands[0].reason == "new" and info.new_anchor is None:
-            best, best_key = None, None
-            for day in cal.working_days(demands[0].window_start, demands[0].window_end):
-                chain = contact_demands(replace(info, new_anchor=day), cal, ps)[1:]
-                lows = [min(loads[d] for d in cal.working_days(c.window_start, c.window_end)) for c in chain]
-                key = (loads[day] >= limit, sum(low >= limit for low in lows), loads[day] + sum(lows), day)
-                if best_key is None or key < best_key:
-                    best, best_key = day, key
-            info = replace(info, new_anchor=best)
-        result.append(info)
-    return result
-
-
-def _best_day(demand: Demand, loads: dict[dt.date, int], limit: int, cal: WorkCalendar) -> dt.date | None:
-    best, best_key = None, None
-    for day in cal.working_days(demand.window_start, demand.window_end):
-        if loads[day] + 1 > limit:
-            continue
-        close = 0 if demand.reason == "new" else abs((day - demand.ideal).days)
-        key = (loads[day], close, day)
-        if best_key is None or key < best_key:
-            best, best_key = day, key
-    return best

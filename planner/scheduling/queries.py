@@ -85,7 +85,7 @@ def why_not_working(cal: WorkCalendar, day: dt.date, notes: dict[tuple[dt.date, 
 
 def plan_summary(start: dt.date | None = None, days: int = 42) -> PlanSummary:
     """Calls per day from `start` (default today) for `days` days, and the figures of the plan."""
-    from planner.scheduling.service import stored_rows
+    from planner.scheduling.store import stored_rows
 
     cal = load_calendar()
     today = dates.today()

@@ -1,0 +1,134 @@
+"""Re-planning a few contacts after an edit, on plain values.
+
+Every other call stays where it is unless the peak would otherwise rise: each of the edited
+contacts' calls goes on the least-loaded day of its window (nearest ideal on ties) while that
+keeps the peak; when every day of the window is already at the peak, `reroute.make_room` moves
+the shortest chain of other calls, each inside its own window, to free one. Only when no chain
+exists does the peak rise by one, which is then the lower bound: no plan could hold it. When the
+search met a new contact's anchored first call (moving it would move its recurrences too), the
+lower bound over every call's window decides whether the peak must rise. The full re-plan is left
+for what this cannot decide, and `place_incremental` returns None for those: a daily cap that
+would make calls late, or a plan at the old peak that needs such anchored calls moved.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections import defaultdict
+from dataclasses import dataclass, field, replace
+
+from planner.scheduling.calendar import WorkCalendar
+from planner.scheduling.engine import DayIndex, PlanRow, demand_row
+from planner.scheduling.lower_bound import lower_bound
+from planner.scheduling.reroute import (
+    CallsInMemory,
+    MovablePlan,
+    StoredCalls,
+    make_room,
+)
+from planner.scheduling.windows import (
+    ContactPlanInput,
+    Demand,
+    PlanSettings,
+    contact_demands,
+)
+
+
+@dataclass
+class Placement:
+    rows: list[PlanRow]  # the edited contacts' calls
+    moves: list[PlanRow] = field(default_factory=list)  # other contacts' calls at their new days
+    peak_rose: bool = False  # no plan could hold the calls at the old peak
+
+
+def place_incremental(infos: list[ContactPlanInput], loads: dict[dt.date, int], cal: WorkCalendar,
+                      ps: PlanSettings, others: StoredCalls | None = None) -> Placement | None:
+    """Place the given contacts' calls around the others (`loads`: every other call per day,
+    pinned ones included; `others`: the other contacts' unpinned stored calls, none when
+    omitted). None when only the full re-plan can decide."""
+    loads = defaultdict(int, {day: n for day, n in loads.items() if day >= ps.today})
+    limit = max(loads.values(), default=0)
+    if cal.capacity is not None:
+        limit = min(limit, cal.capacity)
+    plan = MovablePlan(others if others is not None else CallsInMemory(()), cal, ps.today)
+    rows: list[PlanRow] = []
+    peak_rose = False
+    seeded = seed_new_anchors(infos, loads, cal, ps)
+    chains = [contact_demands(info, cal, ps) for info in seeded]
+    for number, info in enumerate(seeded):
+        demands = chains[number]
+        position = 0
+        while position < len(demands):
+            demand = demands[position]
+            if demand.frozen:
+                day: dt.date | None = ps.today
+            elif demand.reason == "new" and loads[demand.ideal] + 1 <= limit and cal.is_working_day(demand.ideal):
+                day = demand.ideal  # the anchor chosen for the whole chain
+            else:
+                day = _best_day(demand, loads, limit, cal)
+            if day is None:
+                room = make_room(plan.window_days((demand.window_start, demand.window_end)), loads, limit, plan)
+                if room.day is None:
+                    if cal.capacity is not None and limit >= cal.capacity:
+                        return None  # calls would go late: the full re-plan reports them
+                    if room.blocked and not peak_rose and not _bound_exceeds(limit, plan.store, chains, cal, ps):
+                        return None  # a plan at this peak exists, but moving a chain of calls
+                    day, peak_rose = _best_day(demand, loads, limit + 1, cal), True
+                else:
+                    day = room.day
+            if day is None:
+                return None
+            loads[day] += 1
+            rows.append(demand_row(demand, day))
+            if demand.reason == "new" and day != demand.ideal:
+                demands = demands[: position + 1] + contact_demands(replace(info, new_anchor=day), cal, ps)[1:]
+                chains[number] = demands
+            position += 1
+    return Placement(rows, list(plan.moved.values()), peak_rose)
+
+
+def _bound_exceeds(limit: int, store: StoredCalls, chains: list[list[Demand]], cal: WorkCalendar,
+                   ps: PlanSettings) -> bool:
+    """True when no plan at all holds every call at `limit` a day: the lower bound over the other
+    calls' windows (`StoredCalls.windows`) and the edited contacts' demands is above it."""
+    windows = store.windows(ps.today)
+    windows += [((ps.today, ps.today) if d.frozen else (d.window_start, d.window_end)) + (1,)
+                for demands in chains for d in demands]
+    index = DayIndex(cal, ps.today, max((end for _, end, _ in windows), default=ps.today))
+    spans = [(lo, hi, count) for start, end, count in windows for lo, hi in [index.span(start, end)] if lo <= hi]
+    return lower_bound(spans, len(index)).peak > limit
+
+
+def seed_new_anchors(infos: list[ContactPlanInput], loads: dict[dt.date, int], cal: WorkCalendar,
+                     ps: PlanSettings) -> list[ContactPlanInput]:
+    """For new contacts without a stored first call: anchor the first call on the day of its
+    window whose whole chain of recurrences fits best into the current loads (fewest windows
+    already full, then the least loaded), so their calls fit without moving others."""
+    loads = defaultdict(int, loads)
+    limit = max(loads.values(), default=0)
+    result = []
+    for info in infos:
+        demands = contact_demands(info, cal, ps)
+        if demands and demands[0].reason == "new" and info.new_anchor is None:
+            best, best_key = None, None
+            for day in cal.working_days(demands[0].window_start, demands[0].window_end):
+                chain = contact_demands(replace(info, new_anchor=day), cal, ps)[1:]
+                lows = [min(loads[d] for d in cal.working_days(c.window_start, c.window_end)) for c in chain]
+                key = (loads[day] >= limit, sum(low >= limit for low in lows), loads[day] + sum(lows), day)
+                if best_key is None or key < best_key:
+                    best, best_key = day, key
+            info = replace(info, new_anchor=best)
+        result.append(info)
+    return result
+
+
+def _best_day(demand: Demand, loads: dict[dt.date, int], limit: int, cal: WorkCalendar) -> dt.date | None:
+    best, best_key = None, None
+    for day in cal.working_days(demand.window_start, demand.window_end):
+        if loads[day] + 1 > limit:
+            continue
+        close = 0 if demand.reason == "new" else abs((day - demand.ideal).days)
+        key = (loads[day], close, day)
+        if best_key is None or key < best_key:
+            best, best_key = day, key
+    return best

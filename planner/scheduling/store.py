@@ -1,0 +1,180 @@
+"""The stored plan (table PlannedCall) as plain rows: reading it, writing a new plan over it,
+and the calls the incremental search (`reroute.py`) reads a day at a time.
+
+Rows go through the raw cursor as tuples: at 100k contacts Peewee's per-field conversion costs
+more than the solver does. Every function here runs inside the caller's write transaction.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections import defaultdict
+from collections.abc import Collection
+from functools import lru_cache
+
+from peewee import fn
+
+from planner.db import db
+from planner.models import PlannedCall
+from planner.scheduling.engine import PlanRow
+from planner.scheduling.reroute import Window
+
+CHUNK = 500
+TABLE = PlannedCall._meta.table_name
+
+_COLUMNS = (PlannedCall.id, PlannedCall.contact, PlannedCall.date, PlannedCall.ideal,
+            PlannedCall.window_start, PlannedCall.window_end, PlannedCall.reason, PlannedCall.pinned,
+            PlannedCall.seq, PlannedCall.favor, PlannedCall.note)
+
+
+@lru_cache(maxsize=8192)
+def _iso_day(text: str) -> dt.date:
+    return dt.date.fromisoformat(text[:10])
+
+
+def as_date(value: object) -> dt.date:
+    return value if isinstance(value, dt.date) else _iso_day(str(value))
+
+
+def plan_row(t: tuple) -> PlanRow:
+    rid, cid, day, ideal, ws, we, reason, pinned, seq, favor, note = t
+    return PlanRow(cid, as_date(day), as_date(ideal), as_date(ws), as_date(we), reason,
+                   bool(pinned), seq, favor, note or "", rid)
+
+
+def raw_rows(contact_ids: list[int] | None = None) -> list[tuple]:
+    """The stored plan as raw tuples (dates as ISO text), in `_COLUMNS` order, through the raw
+    cursor: at 100k contacts Peewee's per-field conversion costs more than the solver does."""
+    columns = ", ".join(f'"{c.column_name}"' for c in _COLUMNS)
+    table = PlannedCall._meta.table_name
+    if contact_ids is None:
+        return list(db.execute_sql(f'SELECT {columns} FROM "{table}"'))
+    rows: list[tuple] = []
+    for start in range(0, len(contact_ids), CHUNK):
+        chunk = contact_ids[start : start + CHUNK]
+        marks = ", ".join("?" * len(chunk))
+        rows += db.execute_sql(f'SELECT {columns} FROM "{table}" WHERE "contact_id" IN ({marks})', chunk)
+    return rows
+
+
+def stored_rows(contact_ids: list[int] | None = None) -> list[PlanRow]:
+    """The stored plan as plain rows (everyone's when None)."""
+    return [plan_row(t) for t in raw_rows(contact_ids)]
+
+
+def loads_without(contact_ids: list[int], today: dt.date) -> dict[dt.date, int]:
+    """Calls per day from today on, leaving out the given contacts' rows."""
+    query = (PlannedCall.select(PlannedCall.date, fn.COUNT(PlannedCall.id))
+             .where(PlannedCall.date >= today, PlannedCall.contact.not_in(contact_ids))
+             .group_by(PlannedCall.date))
+    loads: dict[dt.date, int] = defaultdict(int)
+    for day, count in query.tuples():
+        loads[as_date(day)] += count
+    return loads
+
+
+class StoredPlanCalls:
+    """`reroute.StoredCalls` over the stored plan: the unpinned calls on given days, leaving out
+    the contacts being re-planned. A call is anchored when it is a new contact's first call with
+    a seq-1 call after it (its recurrences follow on from its day)."""
+
+    _ANCHORED = (f"CASE WHEN p.\"reason\" = 'new' THEN EXISTS (SELECT 1 FROM \"{TABLE}\" q WHERE "
+                 'q."contact_id" = p."contact_id" AND q."seq" = 1 AND q."pinned" = 0) ELSE 0 END')
+
+    def __init__(self, excluded: list[int]) -> None:
+        self.excluded = excluded
+        self._skip = ", ".join("?" * len(excluded))
+
+    def _where(self, days: list[str], skip: Collection[PlanRow]) -> tuple[str, list]:
+        marks = ", ".join("?" * len(days))
+        ids = [row.id for row in skip]
+        sql = (f'p."pinned" = 0 AND p."date" IN ({marks}) AND p."contact_id" NOT IN ({self._skip}) '
+               f'AND p."id" NOT IN ({", ".join("?" * len(ids))})')
+        return sql, days + self.excluded + ids
+
+    def reach(self, days: list[dt.date], skip: Collection[PlanRow]) -> tuple[dict[dt.date, Window], bool]:
+        spans: dict[dt.date, Window] = {}
+        anchored_seen = False
+        for start in range(0, len(days), CHUNK):
+            where, params = self._where([day.isoformat() for day in days[start : start + CHUNK]], skip)
+            sql = ('SELECT a.day, MIN(CASE WHEN a.anchored THEN NULL ELSE a.ws END), '
+                   'MAX(CASE WHEN a.anchored THEN NULL ELSE a.we END), MAX(a.anchored) FROM '
+                   '(SELECT p."date" AS day, p."window_start" AS ws, p."window_end" AS we, '
+                   f'{self._ANCHORED} AS anchored FROM "{TABLE}" p WHERE {where}) a GROUP BY a.day')
+            for day, lo, hi, anchored in db.execute_sql(sql, params):
+                anchored_seen = anchored_seen or bool(anchored)
+                if lo is not None:
+                    spans[as_date(day)] = (as_date(lo), as_date(hi))
+        return spans, anchored_seen
+
+    def movers(self, day: dt.date, target: dt.date, skip: Collection[PlanRow]) -> list[PlanRow]:
+        columns = ", ".join(f'p."{c.column_name}"' for c in _COLUMNS)
+        where, params = self._where([day.isoformat()], skip)
+        text = target.isoformat()
+        sql = (f'SELECT {columns} FROM "{TABLE}" p WHERE {where} AND p."window_start" <= ? '
+               f'AND p."window_end" >= ? AND NOT ({self._ANCHORED})')
+        return [plan_row(t) for t in db.execute_sql(sql, params + [text, text])]
+
+
+    def windows(self, today: dt.date) -> list[tuple[dt.date, dt.date, int]]:
+        day = today.isoformat()
+        sql = ('SELECT CASE WHEN p."pinned" OR p."date" = ? THEN p."date" ELSE p."window_start" END AS a, '
+               'CASE WHEN p."pinned" OR p."date" = ? THEN p."date" ELSE p."window_end" END AS b, COUNT(*) '
+               f'FROM "{TABLE}" p WHERE p."date" >= ? AND (p."pinned" OR p."contact_id" NOT IN ({self._skip})) '
+               'GROUP BY a, b')
+        return [(as_date(a), as_date(b), n) for a, b, n in db.execute_sql(sql, [day, day, day] + self.excluded)]
+
+
+def move_rows(rows: list[PlanRow], write: bool) -> int:
+    """Store other contacts' calls at the new days `make_room` gave them; returns how many."""
+    if write and rows:
+        db.cursor().executemany(f'UPDATE "{TABLE}" SET "date" = ?, "ideal" = ? WHERE "id" = ?',
+                                [(r.date.isoformat(), r.ideal.isoformat(), r.id) for r in rows])
+    return len(rows)
+
+
+class _IsoDays(dict):
+    """day -> its ISO text, each of the few hundred distinct days formatted once."""
+
+    def __missing__(self, day: dt.date) -> str:
+        text = self[day] = day.isoformat()
+        return text
+
+
+def write_plan(old: list[tuple], new: list[PlanRow], write: bool) -> int:
+    """Store `new` in place of the unpinned rows `old` (raw tuples), touching only rows that
+    changed. Returns how many calls changed day."""
+    by_key = {(t[1], t[8]): t for t in old}
+    keep: set[int] = set()
+    inserts: list[PlanRow] = []
+    moved = 0
+    iso = _IsoDays()
+    for row in new:
+        before = by_key.get((row.contact_id, row.seq))
+        if before is None:
+            inserts.append(row)
+            continue
+        day = iso[row.date]
+        if before[2] != day:
+            moved += 1
+        if before[2:7] == (day, iso[row.ideal], iso[row.window_start], iso[row.window_end], row.reason):
+            keep.add(before[0])
+            row.id = before[0]
+        else:
+            inserts.append(row)
+    if not write:
+        return moved
+    gone = [t[0] for t in old if t[0] not in keep]
+    for start in range(0, len(gone), CHUNK):
+        PlannedCall.delete().where(PlannedCall.id.in_(gone[start : start + CHUNK])).execute()
+    # one prepared statement for every new row (raw executemany: Peewee's insert_many builds a
+    # statement per chunk and converts each field, several times slower for a first plan)
+    table = PlannedCall._meta.table_name
+    sql = (f'INSERT INTO "{table}" ("contact_id", "date", "ideal", "window_start", "window_end", '
+           '"reason", "pinned", "seq", "favor", "note") VALUES (?, ?, ?, ?, ?, ?, 0, ?, NULL, \'\')')
+    db.cursor().executemany(sql, [
+        (r.contact_id, r.date.isoformat(), r.ideal.isoformat(), r.window_start.isoformat(),
+         r.window_end.isoformat(), r.reason, r.seq)
+        for r in inserts
+    ])
+    return moved
