@@ -4,10 +4,11 @@ flatness, shift from ideal, late calls and the critical interval when a daily ca
 from __future__ import annotations
 
 import datetime as dt
+from collections import Counter
 from dataclasses import dataclass
 
 from planner.scheduling.calendar import WorkCalendar
-from planner.scheduling.engine import DayIndex, PlanRow, daily_loads
+from planner.scheduling.engine import DayIndex, PlanRow
 from planner.scheduling.lower_bound import critical_interval, lower_bound
 
 FREE_REASONS = ("cadence", "new", "catch-up")
@@ -47,17 +48,19 @@ def compute_stats(rows: list[PlanRow], cal: WorkCalendar, today: dt.date) -> Pla
         return PlanStats(len(rows), 0, 0, 0, 0.0, 0, 0, None, overdue)
     last = max(max(row.date for row in current), max(row.window_end for row in current))
     index = DayIndex(cal, today, last)
-    loads = daily_loads(current, index)
-    windows: dict[tuple[int, int], int] = {}
+    per_day = Counter(row.date for row in current)
+    loads = [per_day.get(day, 0) for day in index.days]
+    per_window: Counter = Counter()
     late = 0
     for row in current:
-        start, end = row_window(row, today)
-        lo, hi = index.span(start, end)
-        if lo > hi:
-            continue
-        windows[(lo, hi)] = windows.get((lo, hi), 0) + 1
+        per_window[row_window(row, today)] += 1
         if row.date > row.window_end and not row.pinned:
             late += 1
+    windows: dict[tuple[int, int], int] = {}
+    for (start, end), count in per_window.items():  # a few thousand distinct windows: span each once
+        lo, hi = index.span(start, end)
+        if lo <= hi:
+            windows[(lo, hi)] = windows.get((lo, hi), 0) + count
     triples = [(lo, hi, n) for (lo, hi), n in windows.items()]
     bound = lower_bound(triples, len(index)).peak
     shifts = [abs((row.date - row.ideal).days) for row in current if not row.pinned and row.reason in FREE_REASONS]
