@@ -15,11 +15,11 @@ from dataclasses import dataclass
 
 import arrow
 
-from planner import plan_hooks, settings
+from planner import plan_hooks, settings, thanks
 from planner.dates import now_local, today
 from planner.db import write_tx
 from planner.errors import BadInput, NotFound
-from planner.models import Contact, Favor, PlannedCall, get_contact
+from planner.models import Contact, Favor, get_contact
 from planner.textsafe import json_dict
 
 DIRECTIONS = ("gave", "received")
@@ -147,29 +147,41 @@ def _contact(contact_id: int) -> Contact:
     return get_contact(contact_id)
 
 
-def add_favor(contact_id: int, direction: str, kind: str, note: str = "", weight: int = 1,
-              day: dt.date | None = None, returns: int | None = None) -> FavorView:
-    """Record a favour; a received one gets a pinned thank-you task (one transaction)."""
+def check_favor(direction: str, kind: str, weight: int, day: dt.date | None) -> tuple[str, str, int, dt.date]:
+    """A favour's fields normalised, or BadInput naming what is wrong."""
     direction = normalize_direction(direction)
     kind = normalize_favor_kind(kind)
     weight = _check_weight(weight)
     day = day or today()
     if day > today():
         raise BadInput(f"favour date {day.isoformat()} is in the future; record favours once they happened")
+    return direction, kind, weight, day
+
+
+def record_favor(contact: Contact, direction: str, kind: str, note: str, weight: int, day: dt.date,
+                 returns: int | None = None) -> Favor:
+    """Write a checked favour (see `check_favor`) and, for a received one, its thank-you task.
+    The caller holds the write transaction and re-plans the contact."""
+    if returns is not None:
+        original = Favor.get_or_none(Favor.id == returns)
+        if original is None or original.contact_id != contact.id:
+            raise NotFound(f"no favour {returns} with {contact.name} to return")
+        if original.direction == direction:
+            raise BadInput(f"favour {returns} is also '{direction}': a return goes the other way")
+    due = thank_due_day(day) if direction == "received" else None
+    row = Favor.create(contact=contact.id, date=day, direction=direction, kind=kind, note=(note or "").strip(),
+                       weight=weight, thank_due=due, returns=returns)
+    thanks.add_task(row)
+    return row
+
+
+def add_favor(contact_id: int, direction: str, kind: str, note: str = "", weight: int = 1,
+              day: dt.date | None = None, returns: int | None = None) -> FavorView:
+    """Record a favour; a received one gets a pinned thank-you task (one transaction)."""
+    direction, kind, weight, day = check_favor(direction, kind, weight, day)
     with write_tx():
         contact = _contact(contact_id)
-        if returns is not None:
-            original = Favor.get_or_none(Favor.id == returns)
-            if original is None or original.contact_id != contact_id:
-                raise NotFound(f"no favour {returns} with {contact.name} to return")
-            if original.direction == direction:
-                raise BadInput(f"favour {returns} is also '{direction}': a return goes the other way")
-        due = thank_due_day(day) if direction == "received" else None
-        row = Favor.create(contact=contact_id, date=day, direction=direction, kind=kind, note=(note or "").strip(),
-                           weight=weight, thank_due=due, returns=returns)
-        if due is not None:
-            PlannedCall.create(contact=contact_id, date=due, ideal=due, window_start=due, window_end=due,
-                               reason="thank-you", pinned=True, seq=0, favor=row.id)
+        row = record_favor(contact, direction, kind, note, weight, day, returns)
     plan_hooks.contacts_changed([contact_id])
     return _view(row, contact.name)
 
@@ -198,7 +210,7 @@ def thank(contact_id: int | None = None, favor_id: int | None = None) -> list[Fa
         ids = [row.id for row in rows]
         moment = now_local().astimezone(dt.timezone.utc).replace(tzinfo=None)
         Favor.update(thanked_at=moment).where(Favor.id.in_(ids)).execute()
-        PlannedCall.delete().where(PlannedCall.reason == "thank-you", PlannedCall.favor.in_(ids)).execute()
+        thanks.drop_tasks(ids)
     plan_hooks.contacts_changed({row.contact_id for row in rows})
     return [_view(Favor.get_by_id(row.id), row.contact.name) for row in rows]
 
@@ -210,7 +222,7 @@ def delete_favor(favor_id: int) -> FavorView:
         if row is None:
             raise NotFound(f"no favour with id {favor_id}")
         view = _view(row, row.contact.name)
-        PlannedCall.delete().where(PlannedCall.reason == "thank-you", PlannedCall.favor == favor_id).execute()
+        thanks.drop_tasks([favor_id])
         row.delete_instance()
     plan_hooks.contacts_changed([view.contact_id])
     return view

@@ -4,8 +4,9 @@ The notes area has the focus and the call timer runs from the moment the screen 
 outcome change with ctrl+t / ctrl+o anywhere, or with single keys when the focus is not in a text
 field. Everything typed is saved as a draft (debounced, to the database) so that a dropped SSH
 line loses nothing: the app flushes it on SIGHUP and offers it back on the next start
-(`DraftOffer`). `ctrl+s` logs the interaction in a worker, records an optional favour, forgets
-the draft, posts `DataChanged` and closes; a failed save keeps every character on screen.
+(`DraftOffer`). `ctrl+s` logs the interaction in a worker, with its optional favour and thanks in
+the same transaction (all or nothing), forgets the draft, posts `DataChanged` and closes; a failed
+save keeps every character on screen.
 The draft and save workers are in screens/quick_log_persist.py.
 """
 
@@ -25,10 +26,10 @@ from planner.interactions import KINDS, OUTCOMES
 from planner.ledger import KINDS as FAVOR_KINDS
 from planner.textsafe import clean_line, fold
 from screens.contact_picker import ContactSuggester, match_line
-from screens.draft_keeper import DraftKeeper
 from screens.draft_dialogs import ConfirmDiscard
-from screens.text import safe_markup, user_text
+from screens.draft_keeper import DraftKeeper
 from screens.quick_log_persist import QuickLogPersistence, _error_text
+from screens.text import safe_markup, user_text
 from screens.widgets.toggles import MarkedCheckbox
 
 DRAFT_DELAY = 0.3  # seconds after the last keystroke before the draft is written

@@ -74,19 +74,17 @@ class QuickLogPersistence:
 
     @work(thread=True, exclusive=True, group="quick-log-save")
     def _log(self, snap: dict, elapsed: float) -> None:
-        from planner import contacts, ledger
+        """One domain call stores the interaction, the favour and the thanks, or none of them."""
+        from planner import contacts
         from planner.dates import now_local, parse_day
-        from planner.interactions import LogRequest, log_interaction
+        from planner.interactions import FavorRequest, LogRequest, log_interaction
 
+        favor = snap["extra"].get("favor")
         try:
             contact_id = (snap["contact_id"] or snap.get("resolved_id")
                           or contacts.resolve(snap["extra"]["contact_text"]))
             if snap["next_when"].strip():
                 parse_day(snap["next_when"], what="next follow-up")
-            favor = snap["extra"].get("favor")
-            if favor:
-                ledger.normalize_direction(favor["direction"])
-                ledger.normalize_favor_kind(str(favor["kind"]))
             self.keeper.store(dict(snap, contact_id=contact_id))
             view = log_interaction(LogRequest(
                 contact_id=contact_id, kind=snap["kind"], outcome=snap["outcome"],
@@ -96,21 +94,18 @@ class QuickLogPersistence:
                 duration_min=(max(1, round(elapsed / 60))
                               if snap["kind"] in ("call", "meeting") and elapsed < MAX_TIMED_CALL else None),
                 next_when=snap["next_when"].strip() or None, thanked=bool(snap["extra"].get("thanked")),
+                favor=(FavorRequest(favor["direction"], str(favor["kind"]), note=favor.get("note", ""))
+                       if favor else None),
             ))
         except Exception as exc:
-            self.app.call_from_thread(self._failed, f"Not logged: {_error_text(exc)}")
+            what = "Not logged (call and favour)" if favor else "Not logged"
+            self.app.call_from_thread(self._failed, f"{what}: {_error_text(exc)}")
             return
-        problems = []
-        if favor:
-            try:
-                ledger.add_favor(contact_id, favor["direction"], str(favor["kind"]), note=favor.get("note", ""))
-            except Exception as exc:
-                problems.append(f"the favour was not recorded: {_error_text(exc)}")
         try:
             self.keeper.close_and_discard()
         except Exception:
             pass  # a leftover draft is offered back later; the interaction is stored
-        self.app.call_from_thread(self._done, view, contact_id, problems)
+        self.app.call_from_thread(self._done, view, contact_id, bool(favor))
 
     def _failed(self, message: str) -> None:
         self._saving = False
@@ -120,11 +115,10 @@ class QuickLogPersistence:
     def _show_error(self, message: str) -> None:
         self.query_one("#ql-error", Static).update(user_text(message))
 
-    def _done(self, view, contact_id: int, problems: list[str]) -> None:
+    def _done(self, view, contact_id: int, with_favor: bool) -> None:
         self.app.post_message(DataChanged([contact_id]))
-        self.notify(safe_markup("Logged $kind with $name", kind=view.kind, name=view.contact_name))
-        for problem in problems:
-            self.notify(user_text(f"Logged, but {problem}"), severity="warning")
+        what = "Logged $kind with $name" + (" and the favour" if with_favor else "")
+        self.notify(safe_markup(what, kind=view.kind, name=view.contact_name))
         self.dismiss(view)
 
     def _confirmed(self, choice: str | None) -> None:

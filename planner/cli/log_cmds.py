@@ -5,7 +5,7 @@ from __future__ import annotations
 import argparse
 import re
 
-from planner import contacts, interactions
+from planner import contacts, interaction_edits, interactions
 from planner.cli import open_db_from_args
 from planner.cli.common import print_json, print_table
 from planner.dates import humanize_day, parse_moment
@@ -56,9 +56,12 @@ def register(sub, common) -> None:
     p.add_argument("id", type=int, metavar="ID", help="the id `history` shows")
     p.add_argument("--summary", metavar="TEXT", help="replace the summary")
     _log_options(p, editing=True)
+    p.add_argument("--thanks", action=argparse.BooleanOptionalAction, default=None,
+                   help="we did (or did not) thank them in it: closes, or reopens, the thank-you tasks")
     p.set_defaults(handler=cmd_edit)
 
-    p = sub.add_parser("delete-log", parents=[common], help="delete a logged interaction (the plan follows)")
+    p = sub.add_parser("delete-log", parents=[common],
+                       help="delete a logged interaction (the plan, retry and thank-you tasks follow)")
     p.add_argument("id", type=int, metavar="ID")
     p.set_defaults(handler=cmd_delete)
 
@@ -128,9 +131,12 @@ def cmd_edit(args: argparse.Namespace) -> int:
         changes["at"] = parse_moment(args.at, what="--at")
     if args.duration is not None:
         changes["duration_min"] = parse_duration(args.duration)
+    if args.thanks is not None:
+        changes["thanked"] = args.thanks
     if not changes:
-        raise BadInput("edit-log: nothing to change; give --summary, --kind, --outcome, --at, --duration or --notes")
-    view = interactions.edit_interaction(args.id, **changes)
+        raise BadInput("edit-log: nothing to change; give --summary, --kind, --outcome, --at, --duration, --notes "
+                       "or --thanks / --no-thanks")
+    view = interaction_edits.edit_interaction(args.id, **changes)
     if args.json:
         print_json(view)
     else:
@@ -141,7 +147,7 @@ def cmd_edit(args: argparse.Namespace) -> int:
 
 def cmd_delete(args: argparse.Namespace) -> int:
     open_db_from_args(args)
-    view = interactions.delete_interaction(args.id)
+    view = interaction_edits.delete_interaction(args.id)
     last = contacts.get_view(view.contact_id).last_contacted
     last_words = last.isoformat(" ", "minutes") if last else "never"
     print(f"deleted {view.id}: {view.kind} with {clean_line(view.contact_name)} at {_when(view)}; "

@@ -129,6 +129,36 @@ async def test_favour_and_thanks_from_the_quick_log(run_app, wait_for_workers):
         assert Interaction.select().where(Interaction.thanked == True).count() == 1  # noqa: E712
 
 
+async def test_a_refused_favour_logs_nothing_and_keeps_the_form(run_app, wait_for_workers):
+    """The favour write fails (here the database refuses the row): no half-written log, a clear
+    message, everything still on screen; once the cause is gone both are stored together."""
+    from planner.db import db
+
+    async with run_app(mode="contacts") as (app, pilot):
+        screen = await _open_for(app, pilot, "globex")
+        screen.query_one("#ql-favor").value = "received"
+        screen.query_one("#ql-favor-kind").value = "introduction"
+        screen.query_one("#ql-thanked").value = True
+        await pilot.press(*"intro")
+        db.execute_sql("CREATE TRIGGER refuse BEFORE INSERT ON favor BEGIN SELECT RAISE(ABORT, 'disk says no'); END")
+        await pilot.press("ctrl+s")
+        await wait_for_workers(app, pilot)
+        assert app.screen is screen
+        error = str(screen.query_one("#ql-error").render())
+        assert "Not logged (call and favour)" in error and "disk says no" in error
+        assert Interaction.select().count() == 0 and Favor.select().count() == 0
+        assert screen.query_one("#ql-notes").text == "intro"
+        db.execute_sql("DROP TRIGGER refuse")
+        await pilot.press("ctrl+s")
+        await wait_for_workers(app, pilot)
+        assert not isinstance(app.screen, QuickLogScreen)
+        row, favor = Interaction.get(), Favor.get()
+        assert (row.notes, row.thanked, favor.kind) == ("intro", True, "introduction")
+        assert favor.thanked_at == row.happened_at  # thanked in the call that brought it
+        assert PlannedCall.select().where(PlannedCall.reason == "thank-you").count() == 0
+        assert Draft.select().count() == 0
+
+
 async def test_escape_asks_before_discarding(run_app, wait_for_workers):
     async with run_app(mode="contacts") as (app, pilot):
         screen = await _open_for(app, pilot, "jonas")

@@ -1,0 +1,110 @@
+"""The pinned calls a log sets or fulfils, and how they are re-derived when history changes.
+
+Logging: `--next` pins a follow-up (and replaces every other next-call pin: the person said when);
+a missed call that is the newest attempt pins a retry; any attempt fulfils the pinned and
+follow-up calls due by its day and, when it is the newest attempt, the pending retry. A pin set by
+a log carries that log's marker in its note, so deleting the log takes the pin away.
+
+Deleting or editing history: the retry is derived, never remembered. A retry is pending exactly
+when the newest attempt missed and did not itself pin a follow-up; it falls on `retry` working
+days after the day that attempt was logged, as logging it would have placed it. A pinned or
+follow-up call fulfilled by a log is not restored: nothing stored says which day it was on.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+
+from planner import settings
+from planner.dates import parse_day, today
+from planner.errors import BadInput
+from planner.interaction_records import aware, is_missed, is_reaching, newest_attempt
+from planner.models import Interaction, PlannedCall
+
+NEXT_CALL_REASONS = ("pinned", "follow-up", "retry")  # pinned rows that ARE the contact's next call
+MARKER_PREFIX = "set by log #"
+
+
+def follow_up_day(next_when: str) -> dt.date:
+    """The working day a typed `--next` phrase lands on (weekends and holidays move forward)."""
+    from planner.scheduling.calendar import load_calendar
+
+    day = parse_day(next_when, what="--next")
+    if day < today():
+        raise BadInput(f"--next: {day.isoformat()} is in the past; give a day from today on")
+    return load_calendar().next_working_day(day)
+
+
+def pin_marker(interaction_id: int) -> str:
+    """The note on a pin set by a log, so deleting that log takes its pin away too."""
+    return f"{MARKER_PREFIX}{interaction_id}"
+
+
+def _pin(contact_id: int, day: dt.date, reason: str, note: str) -> None:
+    PlannedCall.create(contact=contact_id, date=day, ideal=day, window_start=day, window_end=day,
+                       reason=reason, pinned=True, seq=0, note=note)
+
+
+def _next_call_pins(contact_id: int, reasons: tuple[str, ...] = NEXT_CALL_REASONS):
+    return PlannedCall.delete().where(
+        PlannedCall.contact == contact_id, PlannedCall.pinned == True,  # noqa: E712
+        PlannedCall.reason.in_(reasons),
+    )
+
+
+def retry_day(row: Interaction) -> dt.date:
+    """Where a missed attempt's retry goes: `retry` working days after the day it was logged (the
+    day it happened for a log made later that day; never after today, whatever the clock says)."""
+    from planner.scheduling.calendar import load_calendar
+
+    logged_on = min(aware(row.created_at, row.tz).date(), today())
+    base = max(aware(row.happened_at, row.tz).date(), logged_on)
+    return load_calendar().add_working_days(base, settings.get("retry"))
+
+
+def apply_log(row: Interaction, follow_up: dt.date | None, *, is_newest: bool) -> None:
+    """What a freshly written log does to its contact's pins (inside the caller's transaction)."""
+    contact_id, day = row.contact_id, aware(row.happened_at, row.tz).date()
+    missed = is_missed(row.kind, row.outcome)
+    if follow_up is not None:
+        _next_call_pins(contact_id).execute()  # the person said when: that wins
+        _pin(contact_id, follow_up, "follow-up", pin_marker(row.id))
+        return
+    if is_reaching(row.kind, row.outcome) or missed:
+        # Fulfilled: pinned and follow-up calls due by then and, for the newest attempt, the retry.
+        # A follow-up set for a later day is a commitment and stays; so does the retry for a
+        # back-dated log older than what we knew.
+        _next_call_pins(contact_id, ("pinned", "follow-up")).where(PlannedCall.date <= day).execute()
+        if is_newest:
+            _next_call_pins(contact_id, ("retry",)).execute()
+    if missed and is_newest:
+        _pin(contact_id, retry_day(row), "retry", pin_marker(row.id))
+
+
+def drop_pins_set_by(contact_id: int, interaction_id: int) -> int:
+    """Delete the follow-up or retry a log pinned; returns how many there were."""
+    return PlannedCall.delete().where(
+        PlannedCall.contact == contact_id, PlannedCall.pinned == True,  # noqa: E712
+        PlannedCall.note == pin_marker(interaction_id),
+    ).execute()
+
+
+def sync_retry(contact_id: int) -> None:
+    """Make the contact's retry match its history (after the newest attempt was deleted or edited)."""
+    newest = newest_attempt(contact_id)
+    retries = list(PlannedCall.select().where(
+        PlannedCall.contact == contact_id, PlannedCall.pinned == True,  # noqa: E712
+        PlannedCall.reason == "retry"))
+    if newest is None or not is_missed(newest.kind, newest.outcome):
+        stale = retries  # reaching them fulfilled any retry; no attempt left: nothing to retry
+    else:
+        own = pin_marker(newest.id)
+        # an older log's retry was replaced by the newest one's; a retry the user annotated stays
+        stale = [r for r in retries if r.note.startswith(MARKER_PREFIX) and r.note != own]
+        kept = [r for r in retries if r not in stale]
+        has_own = PlannedCall.select().where(PlannedCall.contact == contact_id, PlannedCall.pinned == True,  # noqa: E712
+                                             PlannedCall.note == own).exists()
+        if not kept and not has_own:
+            _pin(contact_id, retry_day(newest), "retry", own)
+    if stale:
+        PlannedCall.delete().where(PlannedCall.id.in_([r.id for r in stale])).execute()

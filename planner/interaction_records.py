@@ -1,0 +1,187 @@
+"""Stored interactions: the vocabulary (kinds, outcomes), moments and their zones, and reading the
+history back as dataclasses.
+
+The bottom of the interactions family: logging (`interactions.py`), the pins a log sets or clears
+(`interaction_pins.py`) and editing history (`interaction_edits.py`) all build on it.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import zoneinfo
+from dataclasses import dataclass
+
+from peewee import fn
+
+from planner.dates import now_local
+from planner.errors import BadInput, NotFound
+from planner.models import Contact, Interaction, get_contact
+from planner.textsafe import json_dict
+
+KINDS = ("call", "email", "meeting", "message", "note")
+OUTCOMES = ("spoke", "no-answer", "left-message")
+MISSED_OUTCOMES = ("no-answer", "left-message")
+# Slack for clocks: "now" typed a moment ago must not count as the future.
+FUTURE_SLACK = dt.timedelta(minutes=2)
+
+
+@dataclass
+class InteractionView:
+    id: int
+    contact_id: int
+    contact_name: str
+    happened_at: dt.datetime  # aware, in the zone it was logged in
+    kind: str
+    outcome: str
+    duration_min: int | None
+    summary: str
+    notes: str
+    thanked: bool = False
+    reached: bool = True
+
+    def to_json(self) -> dict:
+        return json_dict(self)
+
+
+def is_reaching(kind: str, outcome: str) -> bool:
+    """Did this interaction reach the person? A note never does; a missed call never does."""
+    return kind != "note" and outcome == "spoke"
+
+
+def is_missed(kind: str, outcome: str) -> bool:
+    """An attempt that did not reach the person (it plans a retry)."""
+    return kind != "note" and outcome in MISSED_OUTCOMES
+
+
+def normalize_kind(kind: str) -> str:
+    value = (kind or "").strip().lower()
+    if value not in KINDS:
+        raise BadInput(f"kind {kind!r}: use one of {', '.join(KINDS)}")
+    return value
+
+
+def normalize_outcome(outcome: str) -> str:
+    value = (outcome or "").strip().lower().replace("_", "-").replace(" ", "-")
+    value = {"answered": "spoke", "noanswer": "no-answer", "voicemail": "left-message",
+             "message-left": "left-message", "missed": "no-answer"}.get(value, value)
+    if value not in OUTCOMES:
+        raise BadInput(f"outcome {outcome!r}: use one of {', '.join(OUTCOMES)}")
+    return value
+
+
+def zone_key(moment: dt.datetime) -> str:
+    """How to store the zone a moment was given in: an IANA key when known, else its UTC offset."""
+    key = getattr(moment.tzinfo, "key", None)
+    if key:
+        return key
+    offset = moment.utcoffset() or dt.timedelta(0)
+    minutes = int(offset.total_seconds() // 60)
+    sign = "+" if minutes >= 0 else "-"
+    return f"{sign}{abs(minutes) // 60:02d}:{abs(minutes) % 60:02d}"
+
+
+def _zone_from_key(key: str) -> dt.tzinfo:
+    if key and key[0] in "+-" and len(key) == 6:
+        sign = 1 if key[0] == "+" else -1
+        return dt.timezone(sign * dt.timedelta(hours=int(key[1:3]), minutes=int(key[4:6])))
+    if key:
+        try:
+            return zoneinfo.ZoneInfo(key)
+        except (zoneinfo.ZoneInfoNotFoundError, ValueError):
+            pass
+    return now_local().tzinfo or dt.timezone.utc
+
+
+def to_utc_naive(moment: dt.datetime) -> dt.datetime:
+    if moment.tzinfo is None:
+        moment = moment.replace(tzinfo=now_local().tzinfo)
+    return moment.astimezone(dt.timezone.utc).replace(tzinfo=None)
+
+
+def aware(stored: dt.datetime, zone: str = "") -> dt.datetime:
+    """A stored naive-UTC moment, as an aware datetime in the zone it was logged in."""
+    return stored.replace(tzinfo=dt.timezone.utc).astimezone(_zone_from_key(zone))
+
+
+def check_moment(at: dt.datetime | None) -> dt.datetime:
+    """When it happened (default now), aware; the future is refused."""
+    moment = at or now_local()
+    if moment.tzinfo is None:
+        moment = moment.replace(tzinfo=now_local().tzinfo)
+    if moment > now_local() + FUTURE_SLACK:
+        raise BadInput(
+            f"--at: {moment.isoformat(' ', 'minutes')} is in the future; log what happened, "
+            "and plan the next call with --next"
+        )
+    return moment
+
+
+def check_duration(duration: int | None) -> int | None:
+    if duration is None:
+        return None
+    if not 0 <= int(duration) <= 24 * 60:
+        raise BadInput(f"duration: {duration} minutes is not between 0 and 1440")
+    return int(duration)
+
+
+def _view(row: Interaction, name: str) -> InteractionView:
+    return InteractionView(
+        id=row.id, contact_id=row.contact_id, contact_name=name, happened_at=aware(row.happened_at, row.tz),
+        kind=row.kind, outcome=row.outcome, duration_min=row.duration_min, summary=row.summary,
+        notes=row.notes, thanked=row.thanked, reached=is_reaching(row.kind, row.outcome),
+    )
+
+
+def get_interaction(interaction_id: int) -> InteractionView:
+    row = (Interaction.select(Interaction, Contact.id, Contact.name).join(Contact)
+           .where(Interaction.id == interaction_id).first())
+    if row is None:
+        raise NotFound(f"no logged interaction with id {interaction_id}")
+    return _view(row, row.contact.name)
+
+
+def history(contact_id: int, limit: int | None = None) -> list[InteractionView]:
+    """The contact's interactions, newest first."""
+    contact = get_contact(contact_id)
+    query = (Interaction.select().where(Interaction.contact == contact_id)
+             .order_by(Interaction.happened_at.desc(), Interaction.id.desc()))
+    if limit:
+        query = query.limit(limit)
+    return [_view(row, contact.name) for row in query]
+
+
+def newest_attempt(contact_id: int) -> Interaction | None:
+    """The contact's latest call, email, meeting or message (notes are not attempts)."""
+    return (Interaction.select().where(Interaction.contact == contact_id, Interaction.kind != "note")
+            .order_by(Interaction.happened_at.desc(), Interaction.id.desc()).first())
+
+
+def last_interactions(contact_ids: list[int]) -> dict[int, InteractionView]:
+    """For agenda context: each contact's last conversation (the newest interaction that reached
+    them), or, for someone never reached, the newest attempt. Two queries per 900 contacts, reading
+    only the newest rows however long the history."""
+    result = _newest(contact_ids, reached_only=True)
+    missing = [cid for cid in contact_ids if cid not in result]
+    if missing:
+        result.update(_newest(missing, reached_only=False))
+    return result
+
+
+def _newest(contact_ids: list[int], *, reached_only: bool) -> dict[int, InteractionView]:
+    result: dict[int, InteractionView] = {}
+    for start in range(0, len(contact_ids), 900):
+        chunk = contact_ids[start:start + 900]
+        wanted = Interaction.kind != "note"
+        if reached_only:
+            wanted &= Interaction.outcome == "spoke"
+        latest = (Interaction.select(Interaction.contact.alias("cid"), fn.MAX(Interaction.happened_at).alias("at"))
+                  .where(Interaction.contact.in_(chunk), wanted)
+                  .group_by(Interaction.contact))
+        query = (Interaction.select(Interaction, Contact.id, Contact.name).join(Contact)
+                 .switch(Interaction)
+                 .join(latest, on=(Interaction.contact == latest.c.cid) & (Interaction.happened_at == latest.c.at))
+                 .where(wanted)
+                 .order_by(Interaction.happened_at.desc(), Interaction.id.desc()))
+        for row in query:
+            result.setdefault(row.contact_id, _view(row, row.contact.name))
+    return result

@@ -1,0 +1,100 @@
+"""Logging a call with a favour that came up in it (and thanks): one domain call, one write
+transaction, all or nothing. Real SQLite file; the transaction is counted from the statements
+SQLite actually ran."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+import pytest
+
+from planner import contacts, dates
+from planner.contacts import ContactFields
+from planner.db import db
+from planner.errors import BadInput, NotFound
+from planner.interactions import FavorRequest, LogRequest, log_interaction
+from planner.ledger import add_favor, contact_ledger
+from planner.models import Favor, Interaction, PlannedCall
+
+
+def _contact(name: str = "Maria Schmidt") -> int:
+    return contacts.add_contact(ContactFields(name=name, company="Hooli", cadence_days=30)).id
+
+
+def _pins(contact_id: int) -> list[tuple[dt.date, str]]:
+    rows = PlannedCall.select().where(PlannedCall.contact == contact_id, PlannedCall.pinned == True)  # noqa: E712
+    return sorted((row.date, row.reason) for row in rows)
+
+
+class _Statements:
+    """Every SQL statement the connection runs while active (sqlite3's own trace hook)."""
+
+    def __enter__(self) -> list[str]:
+        self.seen: list[str] = []
+        db.connection().set_trace_callback(self.seen.append)
+        return self.seen
+
+    def __exit__(self, *exc) -> None:
+        db.connection().set_trace_callback(None)
+
+
+def test_call_favour_and_thanks_are_one_transaction_with_the_re_plan(db_path):
+    cid = _contact()
+    with _Statements() as seen:
+        view = log_interaction(LogRequest(cid, "She introduced us to the CTO", thanked=True,
+                                          favor=FavorRequest("got", "intro", note="the CTO", weight=2)))
+    begins = [s for s in seen if s.upper().startswith("BEGIN")]
+    commits = [s for s in seen if s.upper().startswith("COMMIT")]
+    assert begins == ["BEGIN IMMEDIATE"] and len(commits) == 1
+    # nothing is written after that commit: the re-plan of the contact was inside it
+    writes = [i for i, s in enumerate(seen) if s.split()[0].upper() in ("INSERT", "UPDATE", "DELETE")]
+    assert writes and writes[-1] < seen.index(commits[0])
+    assert contacts.get_view(cid).next_reason == "cadence"  # re-planned from this call, not 'new'
+    favor = contact_ledger(cid)[0]
+    assert (favor.direction, favor.kind, favor.note, favor.weight, favor.date) == (
+        "received", "introduction", "the CTO", 2, dates.today())
+    # thanked in the same call: the favour it brought is thanked at the call's moment, no task left
+    assert favor.thanked_at == view.happened_at
+    assert _pins(cid) == []
+
+
+def test_a_favour_without_thanks_gets_its_task(db_path):
+    cid = _contact()
+    log_interaction(LogRequest(cid, "Sent us Bob", favor=FavorRequest("received", "referral", note="Bob")))
+    assert _pins(cid) == [(dt.date(2026, 11, 27), "thank-you")]
+    assert Interaction.select().count() == Favor.select().count() == 1
+
+
+def test_a_favour_the_ledger_refuses_mid_transaction_leaves_nothing(db_path):
+    cid = _contact()
+    gave = add_favor(cid, "gave", "advice", day=dt.date(2026, 11, 2))
+    log_interaction(LogRequest(cid, "Rang", outcome="no-answer"))
+    before = (_pins(cid), Interaction.select().count(), Favor.select().count())
+    # 'returns' is checked inside the transaction, after the interaction row and the spent retry
+    with pytest.raises(BadInput, match="a return goes the other way"):
+        log_interaction(LogRequest(cid, "Reached her", favor=FavorRequest("gave", "advice", returns=gave.id)))
+    assert (_pins(cid), Interaction.select().count(), Favor.select().count()) == before
+    assert _pins(cid) == [(dt.date(2026, 11, 27), "retry")]  # the retry it would have fulfilled stays
+
+
+def test_a_bad_weight_or_missing_contact_writes_nothing(db_path):
+    cid = _contact()
+    with pytest.raises(BadInput, match="weight"):
+        log_interaction(LogRequest(cid, "x", favor=FavorRequest("received", "referral", weight=5)))
+    with pytest.raises(NotFound):
+        log_interaction(LogRequest(cid + 99, "x", favor=FavorRequest("received", "referral")))
+    assert Interaction.select().count() == 0 and Favor.select().count() == 0
+
+
+def test_a_refused_favour_row_rolls_back_the_call(db_path):
+    """The database itself refuses the favour (as a full disk or a constraint would): the call,
+    its pins and its thanks are rolled back with it."""
+    cid = _contact()
+    add_favor(cid, "received", "referral", "Sent us Bob", day=dt.date(2026, 11, 20))
+    db.execute_sql("CREATE TRIGGER refuse BEFORE INSERT ON favor BEGIN SELECT RAISE(ABORT, 'no favours today'); END")
+    with pytest.raises(Exception, match="no favours today"):
+        log_interaction(LogRequest(cid, "Thanks for Bob", thanked=True,
+                                   favor=FavorRequest("gave", "advice", note="CV tips")))
+    assert Interaction.select().count() == 0
+    assert contact_ledger(cid)[0].thanked_at is None
+    assert _pins(cid) == [(dt.date(2026, 11, 24), "thank-you")]
