@@ -35,29 +35,30 @@ class StoredCalls(Protocol):
     """The other contacts' unpinned calls, as the search reads them; `skip`: calls this edit has
     already moved (the search knows where they are now)."""
 
-    def reach(self, days: list[dt.date], skip: Collection[PlanRow]) -> tuple[dict[dt.date, Window], bool]:
-        """For each day, the span of days its movable calls' windows cover; and whether an
-        anchored call (a new contact's first call with recurrences after it) sat on any."""
+    def reach(self, days: list[dt.date] | None, skip: Collection[PlanRow]) -> tuple[dict[dt.date, Window], set[dt.date]]:
+        """For each of the days (every day when None), the span of days its movable calls'
+        windows cover; and the days where an anchored call sits (a new contact's first call
+        with recurrences after it)."""
 
-    def movers(self, day: dt.date, target: dt.date, skip: Collection[PlanRow]) -> list[PlanRow]:
-        """The movable calls on `day` whose window holds `target`."""
+    def mover(self, day: dt.date, target: dt.date, skip: Collection[PlanRow]) -> PlanRow | None:
+        """Of the movable calls on `day` whose window holds `target`, the one `mover_rank` puts first."""
 
     def windows(self, today: dt.date) -> list[tuple[dt.date, dt.date, int]]:
         """(first, last, calls) of the days every stored call from today on could go on (a
         pinned call or today's has its own day alone); the edited contacts' pinned calls count."""
 
 
-def span_of(calls: Iterable[tuple[PlanRow, bool]]) -> tuple[dict[dt.date, Window], bool]:
+def span_of(calls: Iterable[tuple[PlanRow, bool]]) -> tuple[dict[dt.date, Window], set[dt.date]]:
     """`StoredCalls.reach` from (call, anchored) pairs."""
     spans: dict[dt.date, Window] = {}
-    anchored_seen = False
+    anchored_days: set[dt.date] = set()
     for row, anchored in calls:
         if anchored:
-            anchored_seen = True
+            anchored_days.add(row.date)
             continue
         lo, hi = spans.get(row.date, (row.window_start, row.window_end))
         spans[row.date] = (min(lo, row.window_start), max(hi, row.window_end))
-    return spans, anchored_seen
+    return spans, anchored_days
 
 
 class CallsInMemory:
@@ -78,12 +79,13 @@ class CallsInMemory:
         return [(row, row.reason == "new" and row.contact_id in self.chained)
                 for day in days for row in self.by_day.get(day, ()) if (row.contact_id, row.seq) not in skipped]
 
-    def reach(self, days: list[dt.date], skip: Collection[PlanRow]) -> tuple[dict[dt.date, Window], bool]:
-        return span_of(self._calls(days, skip))
+    def reach(self, days: list[dt.date] | None, skip: Collection[PlanRow]) -> tuple[dict[dt.date, Window], set[dt.date]]:
+        return span_of(self._calls(list(self.by_day) if days is None else days, skip))
 
-    def movers(self, day: dt.date, target: dt.date, skip: Collection[PlanRow]) -> list[PlanRow]:
-        return [row for row, anchored in self._calls([day], skip)
-                if not anchored and row.window_start <= target <= row.window_end]
+    def mover(self, day: dt.date, target: dt.date, skip: Collection[PlanRow]) -> PlanRow | None:
+        return min((row for row, anchored in self._calls([day], skip)
+                    if not anchored and row.window_start <= target <= row.window_end),
+                   key=lambda row: mover_rank(row, target), default=None)
 
     def windows(self, today: dt.date) -> list[tuple[dt.date, dt.date, int]]:
         return [((row.date, row.date) if row.pinned or row.date == today else (row.window_start, row.window_end))
@@ -98,26 +100,44 @@ class Room:
 
 
 class MovablePlan:
-    """The stored calls as one edit sees them: the store's, with this edit's moves applied."""
+    """The stored calls as one edit sees them: the store's, with this edit's moves applied.
+    Every day's span is read at the first search of the edit (one grouped query); a day a move
+    touched is read again, leaving the moved calls out and adding them where they are now."""
 
     def __init__(self, store: StoredCalls, cal: WorkCalendar, today: dt.date) -> None:
         self.store, self.cal, self.today = store, cal, today
         self.moved: dict[tuple[int, int], PlanRow] = {}  # (contact, seq) -> the row at its new day
         self._days: dict[Window, list[dt.date]] = {}
+        self._spans: dict[dt.date, Window] | None = None
+        self._anchored: set[dt.date] = set()
+        self._touched: set[dt.date] = set()
 
     def reach(self, days: list[dt.date]) -> tuple[dict[dt.date, Window], bool]:
+        """The spans of the given days, and whether an anchored call sits on any of them."""
+        if self._spans is None:
+            self._spans, self._anchored = self.store.reach(None, ())
+        stale = [day for day in days if day in self._touched]
+        if stale:
+            spans, anchored = self.store.reach(stale, self.moved.values())
+            wanted = set(stale)
+            here = [(row, False) for row in self.moved.values() if row.date in wanted]
+            for day, (lo, hi) in span_of(here)[0].items():
+                old = spans.get(day, (lo, hi))
+                spans[day] = (min(old[0], lo), max(old[1], hi))
+            for day in stale:
+                self._spans.pop(day, None)
+                self._anchored.discard(day)
+                self._touched.discard(day)
+            self._spans.update(spans)
+            self._anchored |= anchored
         days = [day for day in days if day != self.today]  # calls planned for today stay today
-        spans, anchored = self.store.reach(days, self.moved.values()) if days else ({}, False)
-        wanted = set(days)
-        here = [(row, False) for row in self.moved.values() if row.date in wanted]
-        for day, (lo, hi) in span_of(here)[0].items():
-            old = spans.get(day, (lo, hi))
-            spans[day] = (min(old[0], lo), max(old[1], hi))
-        return spans, anchored
+        return ({day: self._spans[day] for day in days if day in self._spans},
+                any(day in self._anchored for day in days))
 
-    def movers(self, day: dt.date, target: dt.date) -> list[PlanRow]:
-        return self.store.movers(day, target, self.moved.values()) + [
-            row for row in self.moved.values() if row.date == day and row.window_start <= target <= row.window_end]
+    def mover(self, day: dt.date, target: dt.date) -> PlanRow:
+        stored = self.store.mover(day, target, self.moved.values())
+        here = [row for row in self.moved.values() if row.date == day and row.window_start <= target <= row.window_end]
+        return min(([stored] if stored else []) + here, key=lambda row: mover_rank(row, target))
 
     def window_days(self, window: Window) -> list[dt.date]:
         days = self._days.get(window)
@@ -131,13 +151,14 @@ class MovablePlan:
         if moved.reason == "new":  # anywhere in the first cadence: its ideal is where it is
             moved.ideal = day
         self.moved[(row.contact_id, row.seq)] = moved
+        self._touched.update((row.date, day))
 
 
-def _shift_cost(row: PlanRow, day: dt.date) -> int:
-    """How much farther from its ideal day a call gets by moving to `day`."""
-    if row.reason == "new":
-        return 0
-    return abs((day - row.ideal).days) - abs((row.date - row.ideal).days)
+def mover_rank(row: PlanRow, day: dt.date) -> tuple[int, int, int]:
+    """Which call moves to `day` when several could: the one that gets least farther from its
+    ideal day (a new contact's first call may go anywhere), then the lowest contact id."""
+    shift = 0 if row.reason == "new" else abs((day - row.ideal).days) - abs((row.date - row.ideal).days)
+    return shift, row.contact_id, row.seq
 
 
 def make_room(window: list[dt.date], loads: dict[dt.date, int], limit: int, plan: MovablePlan) -> Room:
@@ -176,7 +197,7 @@ def _unwind(target: dt.date, parent: dict[dt.date, dt.date], start: set[dt.date]
     loads[target] = loads.get(target, 0) + 1
     while True:
         day = parent[target]
-        row = min(plan.movers(day, target), key=lambda r: (_shift_cost(r, target), r.contact_id, r.seq))
+        row = plan.mover(day, target)
         moves.append((row, target))
         plan.move(row, target)
         if day in start:

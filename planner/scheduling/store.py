@@ -85,36 +85,42 @@ class StoredPlanCalls:
         self.excluded = excluded
         self._skip = ", ".join("?" * len(excluded))
 
-    def _where(self, days: list[str], skip: Collection[PlanRow]) -> tuple[str, list]:
-        marks = ", ".join("?" * len(days))
+    def _where(self, days: list[str] | None, skip: Collection[PlanRow]) -> tuple[str, list]:
         ids = [row.id for row in skip]
-        sql = (f'p."pinned" = 0 AND p."date" IN ({marks}) AND p."contact_id" NOT IN ({self._skip}) '
+        sql = (f'p."pinned" = 0 AND p."contact_id" NOT IN ({self._skip}) '
                f'AND p."id" NOT IN ({", ".join("?" * len(ids))})')
-        return sql, days + self.excluded + ids
+        if days is None:
+            return sql, self.excluded + ids
+        return f'p."date" IN ({", ".join("?" * len(days))}) AND {sql}', days + self.excluded + ids
 
-    def reach(self, days: list[dt.date], skip: Collection[PlanRow]) -> tuple[dict[dt.date, Window], bool]:
+    def reach(self, days: list[dt.date] | None, skip: Collection[PlanRow]) -> tuple[dict[dt.date, Window], set[dt.date]]:
         spans: dict[dt.date, Window] = {}
-        anchored_seen = False
-        for start in range(0, len(days), CHUNK):
-            where, params = self._where([day.isoformat() for day in days[start : start + CHUNK]], skip)
+        anchored_days: set[dt.date] = set()
+        chunks = [None] if days is None else [days[i : i + CHUNK] for i in range(0, len(days), CHUNK)]
+        for chunk in chunks:
+            where, params = self._where(None if chunk is None else [day.isoformat() for day in chunk], skip)
             sql = ('SELECT a.day, MIN(CASE WHEN a.anchored THEN NULL ELSE a.ws END), '
                    'MAX(CASE WHEN a.anchored THEN NULL ELSE a.we END), MAX(a.anchored) FROM '
                    '(SELECT p."date" AS day, p."window_start" AS ws, p."window_end" AS we, '
                    f'{self._ANCHORED} AS anchored FROM "{TABLE}" p WHERE {where}) a GROUP BY a.day')
             for day, lo, hi, anchored in db.execute_sql(sql, params):
-                anchored_seen = anchored_seen or bool(anchored)
+                if anchored:
+                    anchored_days.add(as_date(day))
                 if lo is not None:
                     spans[as_date(day)] = (as_date(lo), as_date(hi))
-        return spans, anchored_seen
+        return spans, anchored_days
 
-    def movers(self, day: dt.date, target: dt.date, skip: Collection[PlanRow]) -> list[PlanRow]:
+    def mover(self, day: dt.date, target: dt.date, skip: Collection[PlanRow]) -> PlanRow | None:
+        """`reroute.mover_rank` in SQL, so only the chosen call is read."""
         columns = ", ".join(f'p."{c.column_name}"' for c in _COLUMNS)
         where, params = self._where([day.isoformat()], skip)
         text = target.isoformat()
         sql = (f'SELECT {columns} FROM "{TABLE}" p WHERE {where} AND p."window_start" <= ? '
-               f'AND p."window_end" >= ? AND NOT ({self._ANCHORED})')
-        return [plan_row(t) for t in db.execute_sql(sql, params + [text, text])]
-
+               f'AND p."window_end" >= ? AND NOT ({self._ANCHORED}) ORDER BY '
+               'CASE WHEN p."reason" = \'new\' THEN 0 ELSE abs(julianday(?) - julianday(p."ideal")) '
+               '- abs(julianday(p."date") - julianday(p."ideal")) END, p."contact_id", p."seq" LIMIT 1')
+        found = db.execute_sql(sql, params + [text, text, text]).fetchone()
+        return plan_row(found) if found else None
 
     def windows(self, today: dt.date) -> list[tuple[dt.date, dt.date, int]]:
         day = today.isoformat()
