@@ -11,7 +11,7 @@ from __future__ import annotations
 from textual import on, work
 from textual.app import ComposeResult
 from textual.binding import Binding
-from textual.containers import Horizontal, VerticalScroll
+from textual.containers import Horizontal, Vertical, VerticalScroll
 from textual.screen import ModalScreen
 from textual.suggester import SuggestFromList
 from textual.widgets import Button, Input, Label, Select, Static, TextArea
@@ -22,17 +22,22 @@ from planner.models import CONTACT_KINDS
 from planner.textsafe import clean_block
 from screens.text import plain, safe_markup, user_text
 
-# (field id, label, placeholder, prefix of the service's error message for this field)
+# (field id, label, placeholder, prefix of the service's error message for this field). The
+# placeholders fit the half-width inputs of an 80-column terminal.
 FIELDS = [
     ("name", "Name", "full name (required)", ("name",)),
     ("company", "Company", "", ("company",)),
     ("title", "Title", "", ("title",)),
     ("emails", "Emails", "comma-separated", ("email",)),
     ("phones", "Phones", "comma-separated", ("phone",)),
-    ("tags", "Tags", "comma-separated: client, vip", ("tag",)),
+    ("tags", "Tags", "client, vip", ("tag",)),
     ("cadence", "Call every", "90d, 2w, monthly, quarterly, none; empty: tag or default cadence", ("cadence",)),
-    ("timezone", "Time zone", "Europe/Berlin, America/New_York", ("time zone", "timezone")),
+    ("timezone", "Time zone", "Europe/Berlin", ("time zone", "timezone")),
 ]
+KIND_FIELD = ("kind", "Kind", "", ("kind",))
+
+# One line each, so the whole form fits 80x24: long values full width, short ones side by side.
+ROWS = [("name",), ("company", "title"), ("emails",), ("phones", "tags"), ("cadence",), ("timezone", "kind")]
 
 
 def _split(text: str) -> list[str]:
@@ -70,26 +75,36 @@ class ContactForm(ModalScreen[object | None]):
 
     def compose(self) -> ComposeResult:
         title = "New contact" if self.view is None else "Edit $name"
-        with VerticalScroll(classes="dialog", id="contact-form"):
+        labels = {key: (label, placeholder) for key, label, placeholder, _ in FIELDS + [KIND_FIELD]}
+        # Not a tab stop itself: it scrolls to whichever field has the focus.
+        with VerticalScroll(classes="dialog", id="contact-form", can_focus=False):
             yield Label(safe_markup(f"[b]{title}[/b]", name=self.view.name if self.view else ""),
                         classes="dialog-title")
-            for key, label, placeholder, _ in FIELDS:
+            for row in ROWS:
                 with Horizontal(classes="form-row"):
-                    yield Label(label, classes="form-label")
-                    yield Input(value=self.initial[key], placeholder=placeholder, id=f"cf-{key}")
-                yield Static(user_text(""), id=f"cf-{key}-error", classes="field-error")
-            with Horizontal(classes="form-row"):
-                yield Label("Kind", classes="form-label")
-                yield Select([(user_text(k), k) for k in CONTACT_KINDS], value=self.initial["kind"],
-                             allow_blank=False, id="cf-kind")
-            yield Static(user_text(""), id="cf-kind-error", classes="field-error")
-            yield Label("Notes", classes="field-label")
-            yield TextArea(self.initial["notes"], id="cf-notes", soft_wrap=True, tab_behavior="focus")
+                    for column, key in enumerate(row):
+                        label, placeholder = labels[key]
+                        with Vertical(classes="form-field -right" if column else "form-field"):
+                            with Horizontal(classes="form-line"):
+                                yield Label(label, classes="form-label")
+                                yield self._field(key, placeholder)
+                            yield Static(user_text(""), id=f"cf-{key}-error", classes="field-error")
+            with Vertical(classes="form-notes"):
+                yield Label("Notes", classes="form-notes-label")
+                yield TextArea(self.initial["notes"], id="cf-notes", soft_wrap=True, tab_behavior="focus",
+                               compact=True)
             yield Static(user_text(""), id="cf-error", classes="field-error")
             with Horizontal(classes="dialog-buttons"):
                 yield Static(user_text("ctrl+s save · esc or ctrl+g cancel"), classes="muted")
-                yield Button("Save", variant="primary", id="cf-save")
-                yield Button("Cancel", id="cf-cancel")
+                yield Button("Save", variant="primary", id="cf-save", compact=True)
+                yield Button("Cancel", id="cf-cancel", compact=True)
+
+    def _field(self, key: str, placeholder: str) -> Input | Select:
+        """One line high (compact): eight fields, the kind and the notes fit in 24 rows."""
+        if key == "kind":
+            return Select([(user_text(k), k) for k in CONTACT_KINDS], value=self.initial["kind"],
+                          allow_blank=False, id="cf-kind", compact=True)
+        return Input(value=self.initial[key], placeholder=placeholder, id=f"cf-{key}", compact=True)
 
     def on_mount(self) -> None:
         self.query_one("#cf-name", Input).focus()
@@ -175,20 +190,28 @@ class ContactForm(ModalScreen[object | None]):
     def _clear_errors(self) -> None:
         for static in self.query(".field-error").results(Static):
             static.update(user_text(""))
+            static.remove_class("-shown")
 
     def _show_error(self, message: str) -> None:
         """Under the field the message is about (by its leading word), else at the bottom."""
         lowered = message.lower()
         target = "cf-error"
-        for key, _, _, prefixes in FIELDS + [("kind", "", "", ("kind",))]:
+        for key, _, _, prefixes in FIELDS + [KIND_FIELD]:
             if lowered.startswith(prefixes):
                 target = f"cf-{key}-error"
                 break
-        self.query_one(f"#{target}", Static).update(user_text(message))
+        self._say(target, message)
         if target != "cf-error":
-            self.query_one("#cf-error", Static).update(user_text("Not saved: see the field marked above"))
+            self._say("cf-error", "Not saved: see the field marked above")
             field_id = target.removesuffix("-error")
             self.query_one(f"#{field_id}").focus()
+
+    def _say(self, static_id: str, message: str) -> None:
+        """An error line takes no room until it has something to say (the form fits 24 rows)."""
+        static = self.query_one(f"#{static_id}", Static)
+        static.update(user_text(message))
+        static.add_class("-shown")
+        self.call_after_refresh(static.scroll_visible, animate=False)
 
     @on(Button.Pressed, "#cf-cancel")
     def action_cancel(self) -> None:

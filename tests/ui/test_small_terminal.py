@@ -1,0 +1,71 @@
+"""At 80x24 (a plain SSH window): the contact form is usable field by field."""
+
+from __future__ import annotations
+
+from planner.contacts import list_contacts
+from screens.contact_form import ContactForm
+
+SIZE = (80, 24)
+FORM_ORDER = ["cf-name", "cf-company", "cf-title", "cf-emails", "cf-phones", "cf-tags", "cf-cadence",
+              "cf-timezone", "cf-kind", "cf-notes", "cf-save", "cf-cancel"]
+
+
+def _assert_focus_visible(app, form: ContactForm) -> str:
+    focused = app.focused
+    visible = form.query_one("#contact-form").scrollable_content_region
+    assert focused is not None
+    assert focused.region.area > 0 and visible.contains_region(focused.region), (
+        f"#{focused.id} at {focused.region} is outside the form's visible {visible}")
+    return focused.id
+
+
+async def _tab_through(app, pilot, form: ContactForm, key: str) -> list[str]:
+    seen = []
+    for _ in FORM_ORDER:
+        seen.append(_assert_focus_visible(app, form))
+        await pilot.press(key)
+    return seen
+
+
+async def test_contact_form_every_field_reachable_and_visible_at_80x24(run_app, wait_for_workers):
+    async with run_app(mode="contacts", size=SIZE) as (app, pilot):
+        await pilot.press("n")
+        await wait_for_workers(app, pilot)
+        form = app.screen
+        assert isinstance(form, ContactForm)
+        assert await _tab_through(app, pilot, form, "tab") == FORM_ORDER
+        assert app.focused.id == "cf-name"  # round again
+
+        # A rejected value adds error lines: the form no longer fits and has to follow the focus.
+        form.query_one("#cf-name").value = "Priya Patel"
+        form.query_one("#cf-timezone").value = "Mars/Olympus"
+        await pilot.press("ctrl+s")
+        await wait_for_workers(app, pilot)
+        assert app.focused.id == "cf-timezone"
+        assert form.query_one("#cf-timezone-error").region.area > 0  # the message is on screen
+        assert form.query_one("#contact-form").max_scroll_y > 0
+        backwards = await _tab_through(app, pilot, form, "shift+tab")
+        assert sorted(backwards) == sorted(FORM_ORDER)
+
+        # The last field, typed into after tabbing there, is saved.
+        form.query_one("#cf-timezone").value = ""
+        form.query_one("#cf-name").focus()
+        while app.focused.id != "cf-notes":
+            await pilot.press("tab")
+        _assert_focus_visible(app, form)
+        await pilot.press(*"met at PyCon")
+        await pilot.press("ctrl+s")
+        await wait_for_workers(app, pilot)
+        assert not isinstance(app.screen, ContactForm)
+    view = next(v for v in list_contacts() if v.name == "Priya Patel")
+    assert view.notes == "met at PyCon"
+
+
+async def test_edit_form_fits_80x24_without_scrolling(run_app, wait_for_workers):
+    async with run_app(mode="contacts", size=SIZE) as (app, pilot):
+        await pilot.press("slash", *"hooli", "enter", "e")
+        await wait_for_workers(app, pilot)
+        form = app.screen
+        assert isinstance(form, ContactForm)
+        assert form.query_one("#cf-notes").text == "Prefers mornings"
+        assert form.query_one("#contact-form").max_scroll_y == 0  # the whole contact at one glance
