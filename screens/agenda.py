@@ -49,10 +49,12 @@ class AgendaScreen(Screen):
         Binding("l", "log", "Log call", id="agenda.log", tooltip="Log a call with the highlighted contact"),
         Binding("enter", "open_contact", "Open contact", id="agenda.open", tooltip="History, ledger, notes"),
         Binding("s", "snooze", "Snooze", id="agenda.snooze", tooltip="Move this call to another day"),
-        Binding("x", "skip", "Skip this cycle", id="agenda.skip", tooltip="The next call moves one cadence on"),
+        Binding("x", "skip", "Skip", id="agenda.skip", tooltip="The next call moves one cadence on"),
         Binding("t", "thanked", "Mark thanked", id="agenda.thanked", tooltip="You thanked them for their favours"),
-        Binding("e", "export", "Export the week", id="agenda.export", tooltip="iCalendar, Markdown or CSV"),
-        Binding("w", "week_grid", "Week grid", id="agenda.grid", tooltip="Calls per day, this week and next"),
+        Binding("e", "export", "Export the week", id="agenda.export", show=False,
+                tooltip="iCalendar, Markdown or CSV"),
+        Binding("w", "week_grid", "Week grid", id="agenda.grid", show=False,
+                tooltip="Calls per day, this week and next"),
         Binding("ctrl+r", "reload", "Reload", id="agenda.reload", show=False, tooltip="Read the agenda again"),
     ]
     ITEM_ACTIONS = {"log", "open_contact", "snooze", "skip", "thanked"}

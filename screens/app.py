@@ -62,12 +62,21 @@ class FollowupApp(App[int]):
         "plan": _plan_screen,
     }
     DEFAULT_MODE = "agenda"
+    # The footer has 80 columns over SSH: the four screens show as one group ("1234 Screens"), and
+    # ctrl+l (the screens' own `l` says it) stays in `?` and the palette. Its palette key is hidden
+    # in styles/app.tcss: `?` lists ctrl+p.
+    SCREENS_GROUP = Binding.Group("Screens", compact=True)
     BINDINGS = [
-        Binding("1", "switch_mode('agenda')", "Agenda", id="mode-agenda", tooltip="Calls due, thank-yous, the week"),
-        Binding("2", "switch_mode('contacts')", "Contacts", id="mode-contacts", tooltip="Everyone, filter and edit"),
-        Binding("3", "switch_mode('ledger')", "Ledger", id="mode-ledger", tooltip="Favours given and received"),
-        Binding("4", "switch_mode('plan')", "Plan", id="mode-plan", tooltip="Load per day, blocks, rebalance"),
-        Binding("ctrl+l", "quick_log", "Log call", id="quick-log", tooltip="Log a call with the highlighted contact"),
+        Binding("1", "switch_mode('agenda')", "Agenda", id="mode-agenda", tooltip="Calls due, thank-yous, the week",
+                group=SCREENS_GROUP),
+        Binding("2", "switch_mode('contacts')", "Contacts", id="mode-contacts", tooltip="Everyone, filter and edit",
+                group=SCREENS_GROUP),
+        Binding("3", "switch_mode('ledger')", "Ledger", id="mode-ledger", tooltip="Favours given and received",
+                group=SCREENS_GROUP),
+        Binding("4", "switch_mode('plan')", "Plan", id="mode-plan", tooltip="Load per day, blocks, rebalance",
+                group=SCREENS_GROUP),
+        Binding("ctrl+l", "quick_log", "Log call", id="quick-log", show=False,
+                tooltip="Log a call with the highlighted contact"),
         Binding("question_mark", "show_keys", "Keys", id="help", tooltip="Every key on this screen"),
         Binding("ctrl+q", "quit", "Quit", id="quit", priority=True),
     ]

@@ -1,8 +1,14 @@
-"""At 80x24 (a plain SSH window): the contact form is usable field by field."""
+"""At 80x24 (a plain SSH window): the contact form is usable field by field, and every screen's
+footer shows its keys whole."""
 
 from __future__ import annotations
 
+import pytest
+from textual.widgets import Footer
+from textual.widgets._footer import FooterKey
+
 from planner.contacts import list_contacts
+from screens.contact_detail import ContactDetailScreen
 from screens.contact_form import ContactForm
 
 SIZE = (80, 24)
@@ -69,3 +75,37 @@ async def test_edit_form_fits_80x24_without_scrolling(run_app, wait_for_workers)
         assert isinstance(form, ContactForm)
         assert form.query_one("#cf-notes").text == "Prefers mornings"
         assert form.query_one("#contact-form").max_scroll_y == 0  # the whole contact at one glance
+
+
+def _footer_keys(app) -> tuple[Footer, list[FooterKey]]:
+    footer = app.screen.query_one(Footer)
+    return footer, [key for key in footer.query(FooterKey) if key.display]
+
+
+# The keys a person needs on each screen without opening `?` (everything else is there and in
+# the palette). "1234 Screens" is the mode group; ctrl+q shows as ^q.
+ESSENTIAL = {
+    "agenda": ["l Log call", "s Snooze", "x Skip", "t Mark thanked"],
+    "contacts": ["/ Filter", "n New", "e Edit", "l Log", "i Import"],
+    "ledger": ["g Gave a favour", "r Received a favour"],
+    "plan": ["b Block days", "d Remove block", "r Rebalance"],
+    "detail": ["esc Back", "l Log", "e Edit", "f Favour"],
+}
+EVERYWHERE = ["1234 Screens", "? Keys", "^q Quit"]
+
+
+@pytest.mark.parametrize("screen", list(ESSENTIAL))
+async def test_footer_shows_its_keys_whole_at_80_columns(run_app, wait_for_workers, show_text, screen):
+    async with run_app(mode="contacts" if screen == "detail" else screen, size=SIZE) as (app, pilot):
+        if screen == "detail":
+            await pilot.press("enter")
+            await wait_for_workers(app, pilot)
+            assert isinstance(app.screen, ContactDetailScreen)
+        footer, keys = _footer_keys(app)
+        assert keys
+        assert footer.max_scroll_x == 0, "the footer's keys are wider than the terminal"
+        for key in keys:
+            assert 0 <= key.region.x and key.region.right <= SIZE[0], f"{key.key} is cut off"
+        bottom = show_text(app).splitlines()[-1]
+        for label in ESSENTIAL[screen] + EVERYWHERE:
+            assert label in bottom, f"{label!r} missing from {bottom!r}"
