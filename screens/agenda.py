@@ -2,7 +2,8 @@
 
 One table with section header rows (the cursor steps over them), and the contact panel beside it.
 Every read and write runs in a thread worker; a write posts `DataChanged` to the app, which sends
-it back to every screen, this one included, so the list reloads from the database.
+it back to every screen, this one included, so the list reloads from the database. The actions
+that write or open a dialog (snooze, skip, thanked, export, week grid) are in agenda_actions.py.
 """
 
 from __future__ import annotations
@@ -18,10 +19,10 @@ from textual.screen import Screen
 from textual.widgets import DataTable, Footer, Static
 
 from planner import dates
-from planner.errors import FollowupError
+from screens.agenda_actions import AgendaActions
 from screens.agenda_rows import COLUMNS, Row, agenda_range, agenda_rows, fit_widths, item_cells
 from screens.messages import DataChanged
-from screens.text import plain, safe_markup, user_text
+from screens.text import safe_markup, user_text
 from screens.widgets.contact_panel import ContactPanel
 
 
@@ -42,7 +43,7 @@ class AgendaTable(DataTable):
             self.refresh()
 
 
-class AgendaScreen(Screen):
+class AgendaScreen(AgendaActions, Screen):
     """Home: the calls due and the thank-yous owed, with the highlighted contact beside them."""
 
     BINDINGS = [
@@ -214,12 +215,6 @@ class AgendaScreen(Screen):
         return True
 
     # ----------------------------------------------------------------- actions
-    def _say(self, message: str, severity: str = "information") -> None:
-        self.app.notify(plain(message), severity=severity, markup=False)  # type: ignore[arg-type]
-
-    def _changed(self, contact_ids: list[int] | None) -> None:
-        self.app.post_message(DataChanged(contact_ids))
-
     def action_log(self) -> None:
         # The app's quick-log reads `highlighted_contact_id()` of this screen.
         self.app.action_quick_log()  # type: ignore[attr-defined]
@@ -230,102 +225,3 @@ class AgendaScreen(Screen):
 
     def action_open_contact(self) -> None:
         self.app.action_open_contact()  # type: ignore[attr-defined]
-
-    def action_snooze(self) -> None:
-        item = self.current_item()
-        if item is None or item.kind != "call":
-            self._say("Only a call can be snoozed; highlight a call")
-            return
-        from screens.snooze_dialog import SnoozeDialog
-
-        def chosen(day: dt.date | None) -> None:
-            if day is not None:
-                self._snooze(item.contact_id, item.name, day)
-
-        self.app.push_screen(SnoozeDialog(item.name, item.date), callback=chosen)
-
-    @work(thread=True, group="agenda-write")
-    def _snooze(self, contact_id: int, name: str, day: dt.date) -> None:
-        from planner.scheduling.service import snooze
-
-        if self._run_write(lambda: snooze(contact_id, day), "snooze"):
-            self.app.call_from_thread(self._say, f"Snoozed {name} to {day:%a %d %b}")
-            self.app.call_from_thread(self._changed, [contact_id])
-
-    def action_skip(self) -> None:
-        item = self.current_item()
-        if item is None or item.kind != "call":
-            self._say("Only a call can be skipped; highlight a call")
-            return
-        self._skip(item.contact_id, item.name)
-
-    @work(thread=True, group="agenda-write")
-    def _skip(self, contact_id: int, name: str) -> None:
-        from planner.scheduling.service import skip_cycle
-
-        result = self._run_write(lambda: skip_cycle(contact_id), "skip this cycle")
-        if result:
-            when = f" on {result.date:%a %d %b}" if getattr(result, "date", None) else ""
-            self.app.call_from_thread(self._say, f"Skipped this cycle: next call with {name}{when}")
-            self.app.call_from_thread(self._changed, [contact_id])
-
-    def action_thanked(self) -> None:
-        item = self.current_item()
-        if item is None:
-            return
-        favor_id = item.favor_id if item.kind == "thank-you" else None
-        self._thank(item.contact_id, favor_id, item.name)
-
-    @work(thread=True, group="agenda-write")
-    def _thank(self, contact_id: int, favor_id: int | None, name: str) -> None:
-        from planner.ledger import thank
-
-        def run():
-            return thank(favor_id=favor_id) if favor_id is not None else thank(contact_id=contact_id)
-
-        result = self._run_write(run, "mark thanked")
-        if result is None:
-            return
-        if not result:
-            self.app.call_from_thread(self._say, f"Nothing to thank {name} for")
-            return
-        count = "1 favour" if len(result) == 1 else f"{len(result)} favours"
-        self.app.call_from_thread(self._say, f"Thanked {name} for {count}")
-        self.app.call_from_thread(self._changed, [contact_id])
-
-    def _run_write(self, job, what: str):
-        """Run a service call in this worker thread; a failure becomes a notification, not a crash."""
-        try:
-            return job()
-        except FollowupError as exc:
-            self.app.call_from_thread(self._say, f"Could not {what}: {exc}", "error")
-        except Exception as exc:  # a locked database or a bug must not take the app down
-            self.app.call_from_thread(self._say, f"Could not {what}: {exc.__class__.__name__}: {exc}", "error")
-        return None
-
-    def action_export(self) -> None:
-        from screens.export_dialog import ExportDialog
-
-        start, end = self.range
-
-        def chosen(choice) -> None:
-            if choice is not None:
-                self._export(start, end, choice.fmt, choice.path)
-
-        self.app.push_screen(ExportDialog(start, end), callback=chosen)
-
-    @work(thread=True, group="agenda-export")
-    def _export(self, start: dt.date, end: dt.date, fmt: str, path) -> None:
-        from planner.agenda import build_agenda
-        from planner.exports import write_agenda
-
-        written = self._run_write(lambda: write_agenda(build_agenda(start, end), fmt, path), "export the week")
-        if written:
-            from screens.export_dialog import shown_path
-
-            self.app.call_from_thread(self._say, f"Exported the week to {shown_path(written)}")
-
-    def action_week_grid(self) -> None:
-        from screens.week_grid import WeekGrid
-
-        self.app.push_screen(WeekGrid())
