@@ -25,8 +25,12 @@ def _ids() -> dict[str, int]:
 
 @pytest.fixture
 def agenda_db(app_db):
-    """Maria has a follow-up pinned for Friday; Mallory did us a favour on 16 Nov, still unthanked."""
+    """Jonas is to be called today; Maria has a follow-up pinned for Friday; Mallory did us a
+    favour on 16 Nov, still unthanked."""
+    from planner.scheduling.service import pin
+
     ids = _ids()
+    pin(ids["Jonas"], dt.date(2026, 11, 25))
     log_interaction(LogRequest(contact_id=ids["Maria"], summary="Q1 hiring plans", next_when="friday",
                                at=dt.datetime(2026, 11, 20, 10, tzinfo=dt.timezone.utc)))
     add_favor(ids["[bold]Mallory[/]"], "received", "referral", note="[b]intro[/b] to Globex", day=dt.date(2026, 11, 16))
