@@ -10,10 +10,12 @@ load beyond its pinned calls leaves through segments of width `seg` whose unit c
 is the peak (the lower bound, computed apart), so the peak is met exactly.
 
 Priorities are carried by weights: lateness >> flatness >> closeness (|day - ideal| / tolerance)
->> a small bonus for leaving a call on the day it was planned before (stability "weak": a full
-re-plan that may level and tidy the plan). With stability "strong" (re-planning after an edit)
-keeping a call on its day outweighs flatness, so within the peak the solver moves as few other
-calls as it can; "none" ignores where calls were (`--rebalance`). The constraint matrix is a
+>> a small bonus for leaving a call on the day it was planned before (stability "weak": a re-plan
+that may level the plan and tidy calls nearer their ideal days). With "steady" (re-planning
+everyone: a new day, a settings change) keeping a call outweighs any closeness gain but not
+flatness, so calls move only to keep the load flat; with "strong" (an edit the incremental path
+could not place) keeping a call on its day outweighs flatness too, so within the peak the solver
+moves as few other calls as it can; "none" ignores where calls were (`--rebalance`). The constraint matrix is a
 network matrix with integer data, so the simplex optimum is integral; rounding only cleans noise.
 """
 
@@ -27,7 +29,7 @@ from dataclasses import dataclass, field
 from planner.errors import FollowupError
 
 WEAK_MOVE_COST = 0.25  # in tolerance units: a planned call moves only to get this much closer to ideal
-STABILITY = ("none", "weak", "strong")
+STABILITY = ("none", "weak", "steady", "strong")
 
 
 _banner_lock = threading.Lock()
@@ -109,7 +111,7 @@ def solve(groups: list[Group], fixed: list[int], day_cap: int, *, late_horizon: 
     max_other = max((max(g.closeness) for g in groups if g.closeness), default=0.0) + weak
     weight = 2.0 * max_other + 1.0
     pwl_max = weight * (2.0 * (day_cap + max(fixed, default=0)) / seg + 3.0)  # most one call can change it
-    move = {"none": 0.0, "weak": weak, "strong": pwl_max + max_other}[stability]
+    move = {"none": 0.0, "weak": weak, "steady": max_other + 0.5, "strong": pwl_max + max_other}[stability]
     late_day = (pwl_max + move) * 2.0
     late_count = late_day * (n_days + 1)
 

@@ -1,15 +1,15 @@
 """The planner service: keeps the stored plan (table PlannedCall) in step with contacts.
 
-`update_plan(None)` re-plans everyone through the flow model, stably (a call already planned
-stays unless moving it makes the plan flatter or closer to ideal); `rebalance=True` ignores where
-calls were. `update_plan(ids)` places only those contacts' calls while every other call stays put
-unless the peak would rise: then it moves the shortest chain of other calls that frees a day (see
-`incremental.py` and `reroute.py`). When that cannot decide (a daily cap making calls late), when
-many contacts changed, or when the stored plan is from an earlier day, it re-plans everyone with
-keeping calls in place ranked above flatness, so it moves only as many as holding the peak needs.
-Reading, solving and writing happen in one IMMEDIATE transaction, so two sessions cannot interleave their plans. Pinned rows belong to
-whoever made them: they are read, never rewritten.
-"""
+`update_plan(None)` re-plans everyone through the flow model, steadily (a call already planned
+stays unless moving it keeps the load flat: never just to bring it nearer its ideal day);
+`rebalance=True` ignores where calls were. `update_plan(ids)` places only those contacts' calls
+while every other call stays put unless the peak would rise: then it moves the shortest chain of
+other calls that frees a day (see `incremental.py` and `reroute.py`). When that cannot decide (a
+daily cap making calls late), when many contacts changed, or when the stored plan is from an
+earlier day, it re-plans everyone with keeping calls in place ranked above flatness, so it moves
+only as many as holding the peak needs. Reading, solving and writing happen in one IMMEDIATE
+transaction, so two sessions cannot interleave their plans. Pinned rows belong to whoever made
+them: they are read, never rewritten."""
 
 from __future__ import annotations
 
@@ -125,8 +125,9 @@ def _replan(contact_ids: list[int] | None, rebalance: bool, write: bool, horizon
         infos = [seeded.get(i.contact_id, i) for i in infos]
         prev.update({(cid, 0): info.new_anchor for cid, info in seeded.items() if info.new_anchor})
     pinned = [plan_row(t) for t in everything if t[7]]
-    # after edits, keep every call that can stay (strong); a re-plan of everyone may tidy (weak)
-    stability = "none" if rebalance else ("weak" if contact_ids is None else "strong")
+    # after edits, keep every call that can stay (strong); a re-plan of everyone moves calls only
+    # to keep the load flat (steady), never just to bring them nearer their ideal day
+    stability = "none" if rebalance else ("steady" if contact_ids is None else "strong")
     new_rows = plan_contacts(infos, [r for r in pinned if r.date >= ps.today], cal, ps, prev, stability=stability)
     moved = write_plan(old, new_rows, write)
     rows = sorted(pinned + new_rows, key=lambda r: (r.date, r.contact_id, r.seq))
