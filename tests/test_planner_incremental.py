@@ -75,7 +75,8 @@ def test_calls_planned_for_today_stay_today():
     thursday = dt.date(2026, 11, 26)
     cal = WorkCalendar()
     info = ContactPlanInput(99, 7, True, TODAY - dt.timedelta(days=8))  # overdue: today onwards
-    rows = [call(1, TODAY, TODAY, FRI), call(2, thursday, thursday, thursday), call(3, dt.date(2026, 11, 27), dt.date(2026, 11, 27), dt.date(2026, 11, 27))]
+    friday = dt.date(2026, 11, 27)
+    rows = [call(1, TODAY, TODAY, FRI), call(2, thursday, thursday, thursday), call(3, friday, friday, friday)]
     ps = PlanSettings(TODAY, horizon_days=5, catchup=3)  # window Wed 25 .. Fri 27
     placed = place_incremental([info], Counter(r.date for r in rows), cal, ps, stored(rows))
     assert all(m.contact_id != 1 for m in placed.moves)

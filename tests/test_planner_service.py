@@ -23,7 +23,8 @@ DAY = dt.timedelta(days=1)
 def bulk_contacts(n: int, cadence: int | None, **extra) -> list[int]:
     """Contacts added the way an import adds them: one transaction, then one hook call."""
     with write_tx():
-        first = Contact.insert_many([{"name": f"Person {i}", "cadence_days": cadence, **extra} for i in range(n)]).execute()
+        rows = [{"name": f"Person {i}", "cadence_days": cadence, **extra} for i in range(n)]
+        first = Contact.insert_many(rows).execute()
     ids = list(range(first - n + 1, first + 1))
     plan_hooks.contacts_changed(ids)
     return ids

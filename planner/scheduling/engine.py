@@ -130,7 +130,7 @@ def build_plan(demands: list[Demand], pinned: list[PlanRow], cal: WorkCalendar, 
         raise FollowupError(f"capacity {cal.capacity} a day cannot hold the calls even two years late; "
                             "raise it with 'followup config capacity N' or set it to none") from None
     rows: list[PlanRow] = []
-    for members, placed in zip(members_of, result.placed):
+    for members, placed in zip(members_of, result.placed, strict=True):
         rows += _assign(members, placed, index)
     return rows, day_cap
 
@@ -246,7 +246,7 @@ def _assign(members: list[Demand], placed: dict[int, int], index: DayIndex) -> l
     slots = [day for day in sorted(left) for _ in range(left[day])]
     rest = sorted((i for i in range(len(members)) if i not in chosen),
                   key=lambda i: (members[i].prev or dt.date.max, members[i].contact_id, members[i].seq))
-    for i, day in zip(rest, slots):
+    for i, day in zip(rest, slots, strict=True):
         chosen[i] = day
     return [demand_row(member, index.days[chosen[i]]) for i, member in enumerate(members)]
 

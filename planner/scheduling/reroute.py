@@ -29,13 +29,14 @@ from planner.scheduling.calendar import WorkCalendar
 from planner.scheduling.engine import PlanRow
 
 Window = tuple[dt.date, dt.date]
+Reach = tuple[dict[dt.date, Window], set[dt.date]]  # each day's span; the days holding anchored calls
 
 
 class StoredCalls(Protocol):
     """The other contacts' unpinned calls, as the search reads them; `skip`: calls this edit has
     already moved (the search knows where they are now)."""
 
-    def reach(self, days: list[dt.date] | None, skip: Collection[PlanRow]) -> tuple[dict[dt.date, Window], set[dt.date]]:
+    def reach(self, days: list[dt.date] | None, skip: Collection[PlanRow]) -> Reach:
         """For each of the days (every day when None), the span of days its movable calls'
         windows cover; and the days where an anchored call sits (a new contact's first call
         with recurrences after it)."""
@@ -48,7 +49,7 @@ class StoredCalls(Protocol):
         pinned call or today's has its own day alone); the edited contacts' pinned calls count."""
 
 
-def span_of(calls: Iterable[tuple[PlanRow, bool]]) -> tuple[dict[dt.date, Window], set[dt.date]]:
+def span_of(calls: Iterable[tuple[PlanRow, bool]]) -> Reach:
     """`StoredCalls.reach` from (call, anchored) pairs."""
     spans: dict[dt.date, Window] = {}
     anchored_days: set[dt.date] = set()
@@ -74,14 +75,14 @@ class CallsInMemory:
                 self.by_day[row.date].append(row)
                 if row.seq == 1:
                     self.chained.add(row.contact_id)
-        self._reach: tuple[dict[dt.date, Window], set[dt.date]] | None = None
+        self._reach: Reach | None = None
 
     def _calls(self, days: Iterable[dt.date], skip: Collection[PlanRow]) -> list[tuple[PlanRow, bool]]:
         skipped = {(row.contact_id, row.seq) for row in skip}
         return [(row, row.reason == "new" and row.contact_id in self.chained)
                 for day in days for row in self.by_day.get(day, ()) if (row.contact_id, row.seq) not in skipped]
 
-    def reach(self, days: list[dt.date] | None, skip: Collection[PlanRow]) -> tuple[dict[dt.date, Window], set[dt.date]]:
+    def reach(self, days: list[dt.date] | None, skip: Collection[PlanRow]) -> Reach:
         if days is None and not skip:
             if self._reach is None:
                 self._reach = span_of(self._calls(self.by_day, ()))

@@ -17,7 +17,7 @@ from peewee import fn
 from planner.db import db
 from planner.models import PlannedCall
 from planner.scheduling.engine import PlanRow
-from planner.scheduling.reroute import Window
+from planner.scheduling.reroute import Reach, Window
 
 CHUNK = 500
 TABLE = PlannedCall._meta.table_name
@@ -93,7 +93,7 @@ class StoredPlanCalls:
             return sql, self.excluded + ids
         return f'p."date" IN ({", ".join("?" * len(days))}) AND {sql}', days + self.excluded + ids
 
-    def reach(self, days: list[dt.date] | None, skip: Collection[PlanRow]) -> tuple[dict[dt.date, Window], set[dt.date]]:
+    def reach(self, days: list[dt.date] | None, skip: Collection[PlanRow]) -> Reach:
         spans: dict[dt.date, Window] = {}
         anchored_days: set[dt.date] = set()
         chunks = [None] if days is None else [days[i : i + CHUNK] for i in range(0, len(days), CHUNK)]
