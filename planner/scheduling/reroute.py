@@ -98,6 +98,7 @@ class CallsInMemory:
         return [((row.date, row.date) if row.pinned or row.date == today else (row.window_start, row.window_end))
                 + (1,) for row in self.rows if row.date >= today]
 
+
 @dataclass
 class Room:
     day: dt.date | None  # the day of the window the new call takes; None: no chain exists
