@@ -3,7 +3,8 @@
 A received favour creates a pinned thank-you task due `thank_within` working days later; thanking
 (here, or by logging an interaction with `thanked`) closes it. Balance is weights given minus
 weights received. The flags are computed for many contacts at once (`favor_summaries`) so contact
-lists stay at a fixed number of queries.
+lists stay at a fixed number of queries. Each write (a favour, thanks, a deletion) and the re-plan
+of the contacts it touches are one IMMEDIATE transaction: all of it is stored, or none.
 """
 
 from __future__ import annotations
@@ -177,17 +178,19 @@ def record_favor(contact: Contact, direction: str, kind: str, note: str, weight:
 
 def add_favor(contact_id: int, direction: str, kind: str, note: str = "", weight: int = 1,
               day: dt.date | None = None, returns: int | None = None) -> FavorView:
-    """Record a favour; a received one gets a pinned thank-you task (one transaction)."""
+    """Record a favour; a received one gets a pinned thank-you task. The favour, its task and the
+    contact's re-plan are one write transaction: if the re-plan fails, nothing is stored."""
     direction, kind, weight, day = check_favor(direction, kind, weight, day)
     with write_tx():
         contact = _contact(contact_id)
         row = record_favor(contact, direction, kind, note, weight, day, returns)
-    plan_hooks.contacts_changed([contact_id])
+        plan_hooks.contacts_changed([contact_id])
     return _view(row, contact.name)
 
 
 def thank(contact_id: int | None = None, favor_id: int | None = None) -> list[FavorView]:
-    """Mark one favour, or all of a contact's unthanked received favours, thanked now."""
+    """Mark one favour, or all of a contact's unthanked received favours, thanked now; their tasks
+    go and the contacts are re-planned in the same write transaction."""
     if contact_id is None and favor_id is None:
         raise BadInput("thank: name a contact or a favour id")
     with write_tx():
@@ -211,12 +214,13 @@ def thank(contact_id: int | None = None, favor_id: int | None = None) -> list[Fa
         moment = now_local().astimezone(dt.timezone.utc).replace(tzinfo=None)
         Favor.update(thanked_at=moment).where(Favor.id.in_(ids)).execute()
         thanks.drop_tasks(ids)
-    plan_hooks.contacts_changed({row.contact_id for row in rows})
-    return [_view(Favor.get_by_id(row.id), row.contact.name) for row in rows]
+        plan_hooks.contacts_changed({row.contact_id for row in rows})
+        return [_view(Favor.get_by_id(row.id), row.contact.name) for row in rows]
 
 
 def delete_favor(favor_id: int) -> FavorView:
-    """Remove a ledger entry recorded by mistake, with its thank-you task."""
+    """Remove a ledger entry recorded by mistake, with its thank-you task, and re-plan the contact:
+    one write transaction."""
     with write_tx():
         row = Favor.select(Favor, Contact.id, Contact.name).join(Contact).where(Favor.id == favor_id).first()
         if row is None:
@@ -224,7 +228,7 @@ def delete_favor(favor_id: int) -> FavorView:
         view = _view(row, row.contact.name)
         thanks.drop_tasks([favor_id])
         row.delete_instance()
-    plan_hooks.contacts_changed([view.contact_id])
+        plan_hooks.contacts_changed([view.contact_id])
     return view
 
 

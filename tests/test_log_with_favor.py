@@ -7,6 +7,7 @@ from __future__ import annotations
 import datetime as dt
 
 import pytest
+from sql_trace import Statements, assert_one_write_transaction
 
 from planner import contacts, dates
 from planner.contacts import ContactFields
@@ -26,29 +27,13 @@ def _pins(contact_id: int) -> list[tuple[dt.date, str]]:
     return sorted((row.date, row.reason) for row in rows)
 
 
-class _Statements:
-    """Every SQL statement the connection runs while active (sqlite3's own trace hook)."""
-
-    def __enter__(self) -> list[str]:
-        self.seen: list[str] = []
-        db.connection().set_trace_callback(self.seen.append)
-        return self.seen
-
-    def __exit__(self, *exc) -> None:
-        db.connection().set_trace_callback(None)
-
-
 def test_call_favour_and_thanks_are_one_transaction_with_the_re_plan(db_path):
     cid = _contact()
-    with _Statements() as seen:
+    with Statements() as seen:
         view = log_interaction(LogRequest(cid, "She introduced us to the CTO", thanked=True,
                                           favor=FavorRequest("got", "intro", note="the CTO", weight=2)))
-    begins = [s for s in seen if s.upper().startswith("BEGIN")]
-    commits = [s for s in seen if s.upper().startswith("COMMIT")]
-    assert begins == ["BEGIN IMMEDIATE"] and len(commits) == 1
     # nothing is written after that commit: the re-plan of the contact was inside it
-    writes = [i for i, s in enumerate(seen) if s.split()[0].upper() in ("INSERT", "UPDATE", "DELETE")]
-    assert writes and writes[-1] < seen.index(commits[0])
+    assert_one_write_transaction(seen)
     assert contacts.get_view(cid).next_reason == "cadence"  # re-planned from this call, not 'new'
     favor = contact_ledger(cid)[0]
     assert (favor.direction, favor.kind, favor.note, favor.weight, favor.date) == (
