@@ -1,17 +1,18 @@
 """Correcting and deleting logged interactions, so the plan and the ledger end up as if the log
 had been made that way, or never made.
 
-What a log did is re-derived from the history that remains, never remembered: the last-contact
-moment (the planner reads it from the interactions), the pending retry (interaction_pins.py) and
-the thanks of the favours a thanked log had closed (thanks.py). Each edit or delete, the re-plan
-of the contact included, is one write transaction.
+What a log did is re-derived from the history that remains: the last-contact moment (the planner
+reads it from the interactions), the pending retry (interaction_pins.py) and the thanks of the
+favours a thanked log had closed (thanks.py). The one thing remembered is the pinned or follow-up
+call a log fulfilled, which comes back when the log goes (interaction_restore.py). Each edit or
+delete, the re-plan of the contact included, is one write transaction.
 """
 
 from __future__ import annotations
 
 import datetime as dt
 
-from planner import plan_hooks, thanks
+from planner import interaction_restore, plan_hooks, thanks
 from planner.dates import parse_moment
 from planner.db import write_tx
 from planner.errors import BadInput, NotFound
@@ -97,15 +98,17 @@ def edit_interaction(interaction_id: int, **changes: object) -> InteractionView:
             thanks.rederive(contact_id, closed_by_it)
             if row.thanked:
                 thanks.close_open(contact_id, row.happened_at, aware(row.happened_at, row.tz).date())
-        if (row.kind, row.outcome, row.happened_at) != before[:3] and (was_newest or _is_newest_attempt(row)):
-            sync_retry(contact_id)
+        if (row.kind, row.outcome, row.happened_at) != before[:3]:
+            interaction_restore.after_edit(row)  # before the retry: a follow-up given back is no retry
+            if was_newest or _is_newest_attempt(row):
+                sync_retry(contact_id)
         plan_hooks.contacts_changed([contact_id])
         return get_interaction(interaction_id)
 
 
 def delete_interaction(interaction_id: int) -> InteractionView:
-    """Remove a logged interaction: the pins it set go, the retry it fulfilled and the thank-you
-    tasks it closed come back when the remaining history says so; the plan is re-derived."""
+    """Remove a logged interaction: the pins it set go; the pinned call, retry and thank-you tasks
+    it fulfilled come back when the remaining history says so; the plan is re-derived."""
     with write_tx():
         view = get_interaction(interaction_id)
         row = _row(interaction_id)
@@ -114,6 +117,7 @@ def delete_interaction(interaction_id: int) -> InteractionView:
         had_pins = drop_pins_set_by(row.contact_id, row.id)
         row.delete_instance()
         thanks.rederive(view.contact_id, closed_by_it)
+        interaction_restore.after_delete(row)  # before the retry: a follow-up given back is no retry
         if was_newest or had_pins:
             sync_retry(view.contact_id)
         plan_hooks.contacts_changed([view.contact_id])

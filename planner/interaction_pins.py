@@ -8,7 +8,8 @@ a log carries that log's marker in its note, so deleting the log takes the pin a
 Deleting or editing history: the retry is derived, never remembered. A retry is pending exactly
 when the newest attempt missed and did not itself pin a follow-up; it falls on `retry` working
 days after the day that attempt was logged, as logging it would have placed it. A pinned or
-follow-up call fulfilled by a log is not restored: nothing stored says which day it was on.
+follow-up call is remembered on the log that fulfilled it (or replaced it with its `--next`), so
+deleting that log gives it back (interaction_restore.py).
 """
 
 from __future__ import annotations
@@ -18,10 +19,19 @@ import datetime as dt
 from planner import settings
 from planner.dates import parse_day, today
 from planner.errors import BadInput
-from planner.interaction_records import aware, is_missed, is_reaching, newest_attempt
+from planner.interaction_records import (
+    ConsumedPin,
+    aware,
+    is_attempt,
+    is_missed,
+    local_day,
+    newest_attempt,
+    store_consumed,
+)
 from planner.models import Interaction, PlannedCall
 
 NEXT_CALL_REASONS = ("pinned", "follow-up", "retry")  # pinned rows that ARE the contact's next call
+FULFILLED_REASONS = ("pinned", "follow-up")  # what a log fulfils and remembers; the retry is derived
 MARKER_PREFIX = "set by log #"
 
 
@@ -40,7 +50,7 @@ def pin_marker(interaction_id: int) -> str:
     return f"{MARKER_PREFIX}{interaction_id}"
 
 
-def _pin(contact_id: int, day: dt.date, reason: str, note: str) -> None:
+def pin_call(contact_id: int, day: dt.date, reason: str, note: str) -> None:
     PlannedCall.create(contact=contact_id, date=day, ideal=day, window_start=day, window_end=day,
                        reason=reason, pinned=True, seq=0, note=note)
 
@@ -62,23 +72,36 @@ def retry_day(row: Interaction) -> dt.date:
     return load_calendar().add_working_days(base, settings.get("retry"))
 
 
+def _consume(row: Interaction, *conditions, replaced: bool = False) -> None:
+    """Take away the contact's pinned and follow-up calls matching `conditions`, remembering them
+    on the log that took them."""
+    pins = list(PlannedCall.select().where(
+        PlannedCall.contact == row.contact_id, PlannedCall.pinned == True,  # noqa: E712
+        PlannedCall.reason.in_(FULFILLED_REASONS), *conditions).order_by(PlannedCall.date, PlannedCall.id))
+    if pins:
+        PlannedCall.delete().where(PlannedCall.id.in_([pin.id for pin in pins])).execute()
+        store_consumed(row, [ConsumedPin(dt.date.fromisoformat(str(pin.date)[:10]), pin.reason, pin.note, replaced)
+                             for pin in pins])
+
+
 def apply_log(row: Interaction, follow_up: dt.date | None, *, is_newest: bool) -> None:
     """What a freshly written log does to its contact's pins (inside the caller's transaction)."""
-    contact_id, day = row.contact_id, aware(row.happened_at, row.tz).date()
+    contact_id, day = row.contact_id, local_day(row)
     missed = is_missed(row.kind, row.outcome)
     if follow_up is not None:
-        _next_call_pins(contact_id).execute()  # the person said when: that wins
-        _pin(contact_id, follow_up, "follow-up", pin_marker(row.id))
+        _consume(row, replaced=True)  # the person said when: that wins
+        _next_call_pins(contact_id).execute()
+        pin_call(contact_id, follow_up, "follow-up", pin_marker(row.id))
         return
-    if is_reaching(row.kind, row.outcome) or missed:
+    if is_attempt(row.kind, row.outcome):
         # Fulfilled: pinned and follow-up calls due by then and, for the newest attempt, the retry.
         # A follow-up set for a later day is a commitment and stays; so does the retry for a
         # back-dated log older than what we knew.
-        _next_call_pins(contact_id, ("pinned", "follow-up")).where(PlannedCall.date <= day).execute()
+        _consume(row, PlannedCall.date <= day)
         if is_newest:
             _next_call_pins(contact_id, ("retry",)).execute()
     if missed and is_newest:
-        _pin(contact_id, retry_day(row), "retry", pin_marker(row.id))
+        pin_call(contact_id, retry_day(row), "retry", pin_marker(row.id))
 
 
 def drop_pins_set_by(contact_id: int, interaction_id: int) -> int:
@@ -105,6 +128,6 @@ def sync_retry(contact_id: int) -> None:
         has_own = PlannedCall.select().where(PlannedCall.contact == contact_id, PlannedCall.pinned == True,  # noqa: E712
                                              PlannedCall.note == own).exists()
         if not kept and not has_own:
-            _pin(contact_id, retry_day(newest), "retry", own)
+            pin_call(contact_id, retry_day(newest), "retry", own)
     if stale:
         PlannedCall.delete().where(PlannedCall.id.in_([r.id for r in stale])).execute()

@@ -8,8 +8,9 @@ The bottom of the interactions family: logging (`interactions.py`), the pins a l
 from __future__ import annotations
 
 import datetime as dt
+import json
 import zoneinfo
-from dataclasses import dataclass
+from dataclasses import asdict, dataclass
 
 from peewee import fn
 
@@ -41,6 +42,42 @@ class InteractionView:
 
     def to_json(self) -> dict:
         return json_dict(self)
+
+
+@dataclass(frozen=True)
+class ConsumedPin:
+    """A pinned or follow-up call a log fulfilled, remembered on the log (`Interaction.consumed_pins`)
+    so that deleting the log, or editing it away, can put the call back on its day. `replaced`: the
+    log's own `--next` set it aside, whatever its day, rather than the attempt fulfilling it."""
+
+    day: dt.date
+    reason: str  # pinned | follow-up
+    note: str = ""
+    replaced: bool = False
+
+
+def consumed_pins(row: Interaction) -> list[ConsumedPin]:
+    """The calls this log fulfilled (none for logs made before followup remembered them)."""
+    if not row.consumed_pins:
+        return []
+    return [ConsumedPin(dt.date.fromisoformat(item["day"]), item["reason"], item.get("note", ""),
+                        bool(item.get("replaced"))) for item in json.loads(row.consumed_pins)]
+
+
+def store_consumed(row: Interaction, pins: list[ConsumedPin]) -> None:
+    """Remember exactly `pins` as what this log fulfilled (inside the caller's transaction)."""
+    row.consumed_pins = json.dumps([{**asdict(pin), "day": pin.day.isoformat()} for pin in pins]) if pins else None
+    Interaction.update(consumed_pins=row.consumed_pins).where(Interaction.id == row.id).execute()
+
+
+def is_attempt(kind: str, outcome: str) -> bool:
+    """A call, email, meeting or message that reached them or was missed: it fulfils a pinned call."""
+    return is_reaching(kind, outcome) or is_missed(kind, outcome)
+
+
+def local_day(row: Interaction) -> dt.date:
+    """The day it happened, in the zone it was logged in."""
+    return aware(row.happened_at, row.tz).date()
 
 
 def is_reaching(kind: str, outcome: str) -> bool:

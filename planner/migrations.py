@@ -1,8 +1,9 @@
 """Schema versions kept in `PRAGMA user_version`, applied in order, each in one transaction.
 
 A step creates the tables it introduces. A column added to an existing table later goes in a new
-step of its own (playhouse.migrate's `add_column`), so old files and new files end up alike.
-Before upgrading a file that already holds data, a copy is written beside it.
+step of its own (playhouse.migrate's `add_column`), so old files and new files end up alike. A
+fresh file's tables are created from today's models, so such a step adds its column only where
+it is missing. Before upgrading a file that already holds data, a copy is written beside it.
 """
 
 from __future__ import annotations
@@ -12,6 +13,8 @@ from collections.abc import Callable
 from pathlib import Path
 
 from peewee import SqliteDatabase
+from playhouse.migrate import SqliteMigrator
+from playhouse.migrate import migrate as run_operations
 
 from planner import models as m
 from planner.errors import FollowupError
@@ -33,11 +36,24 @@ def _v4_drafts(db: SqliteDatabase) -> None:
     db.create_tables([m.Draft])
 
 
+def _v5_interaction_consumed_pins(db: SqliteDatabase) -> None:
+    """What a log fulfilled (its pinned or follow-up call), so deleting the log gives it back.
+    Logs made before this step have NULL: they fulfilled nothing anyone can restore."""
+    _add_missing_column(db, m.Interaction, m.Interaction.consumed_pins)
+
+
+def _add_missing_column(db: SqliteDatabase, model: type[m.BaseModel], field) -> None:
+    table = model._meta.table_name
+    if field.column_name not in {column.name for column in db.get_columns(table)}:
+        run_operations(SqliteMigrator(db).add_column(table, field.column_name, field))
+
+
 STEPS: list[Callable[[SqliteDatabase], None]] = [
     _v1_contacts,
     _v2_plan,
     _v3_interactions_and_ledger,
     _v4_drafts,
+    _v5_interaction_consumed_pins,
 ]
 LATEST = len(STEPS)
 

@@ -119,6 +119,9 @@ class Interaction(BaseModel):
     notes = TextField(default="")
     thanked = BooleanField(default=False)
     created_at = DateTimeField(default=utcnow)
+    # JSON: the pinned or follow-up calls logging it fulfilled (day, reason, note), so deleting or
+    # editing it away can give them back (interaction_restore.py); NULL when it fulfilled none.
+    consumed_pins = TextField(null=True)
 
 
 class Favor(BaseModel):

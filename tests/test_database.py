@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import os
 import sqlite3
 import stat
@@ -149,3 +150,68 @@ def test_domain_never_imports_textual():
 @pytest.mark.parametrize("argv", [["--help"], ["contacts", "--help"]])
 def test_help_exits_cleanly(cli, argv):
     assert cli(*argv).code == 0
+
+
+# The interaction table as version 4 wrote it (followup before logs remembered the pin they fulfilled).
+V4_INTERACTION = (
+    ('CREATE TABLE "interaction" ("id" INTEGER NOT NULL PRIMARY KEY, "contact_id" INTEGER NOT NULL, '
+     '"happened_at" DATETIME NOT NULL, "tz" VARCHAR(255) NOT NULL, "kind" VARCHAR(255) NOT NULL, '
+     '"outcome" VARCHAR(255) NOT NULL, "duration_min" INTEGER, "summary" TEXT NOT NULL, "notes" TEXT NOT NULL, '
+     '"thanked" INTEGER NOT NULL, "created_at" DATETIME NOT NULL, '
+     'FOREIGN KEY ("contact_id") REFERENCES "contact" ("id") ON DELETE CASCADE)'),
+    'CREATE INDEX "interaction_contact_id" ON "interaction" ("contact_id")',
+    'CREATE INDEX "interaction_happened_at" ON "interaction" ("happened_at")',
+)
+
+
+def _interaction_columns(conn) -> list[tuple]:
+    return [row[1:] for row in conn.execute("PRAGMA table_info(interaction)")]
+
+
+def test_version_four_file_with_history_gains_the_fulfilled_pin_column(tmp_path, cli):
+    path = tmp_path / "v4.db"
+    open_database(path, migrate=False)
+    migrations.migrate(db, target=4)
+    db.execute_sql("DROP TABLE interaction")
+    for statement in V4_INTERACTION:
+        db.execute_sql(statement)
+    db.execute_sql("INSERT INTO contact (name, company, title, kind, cadence_days, no_cadence, timezone, notes, "
+                   "source, external_key, search_text, created_at, updated_at) VALUES ('Maria Schmidt', '', '', "
+                   "'client', 30, 0, '', '', 'manual', '', 'maria schmidt', '2026-01-01', '2026-01-01')")
+    db.execute_sql("INSERT INTO interaction (contact_id, happened_at, tz, kind, outcome, summary, notes, thanked, "
+                   "created_at) VALUES (1, '2026-11-02 10:00:00', 'UTC', 'call', 'spoke', 'Old call', '', 0, "
+                   "'2026-11-02 10:00:00')")
+    db.execute_sql("INSERT INTO planned_call (contact_id, date, ideal, window_start, window_end, reason, pinned, "
+                   "seq, note) VALUES (1, '2026-11-27', '2026-11-27', '2026-11-27', '2026-11-27', 'pinned', 1, 0, "
+                   "'after her holiday')")
+    close_database()
+
+    open_database(path)
+    assert migrations.schema_version(db) == migrations.LATEST
+    assert db.execute_sql("SELECT summary, consumed_pins FROM interaction").fetchall() == [("Old call", None)]
+    assert db.execute_sql("PRAGMA foreign_key_check").fetchall() == []
+    close_database()
+    copies = list(tmp_path.glob(f"v4.v4-before-v{migrations.LATEST}.*.db"))
+    assert len(copies) == 1 and mode(copies[0]) == 0o600
+    with sqlite3.connect(copies[0]) as old, sqlite3.connect(path) as upgraded:
+        assert old.execute("PRAGMA user_version").fetchone()[0] == 4
+        assert "consumed_pins" not in {column[0] for column in _interaction_columns(old)}
+        assert old.execute("SELECT summary FROM interaction").fetchall() == [("Old call",)]
+        fresh = tmp_path / "fresh.db"
+        open_database(fresh)
+        close_database()
+        with sqlite3.connect(fresh) as new:
+            assert _interaction_columns(upgraded) == _interaction_columns(new)  # old and new files alike
+
+    friday = "2026-11-27"
+    pin = ("2026-11-27", "pinned", "after her holiday")
+    stored_pins = "SELECT date, reason, note FROM planned_call WHERE pinned = 1"
+    assert cli("delete-log", "1", db=path, today=friday).code == 0
+    with sqlite3.connect(path) as conn:  # an old log remembers nothing to give back, nor to take
+        assert conn.execute(stored_pins).fetchall() == [pin]
+    call = json.loads(cli("log", "Maria", "Caught her", "--json", db=path, today=friday).out)["id"]
+    with sqlite3.connect(path) as conn:
+        assert conn.execute(stored_pins).fetchall() == []
+    assert cli("delete-log", str(call), db=path, today=friday).code == 0
+    with sqlite3.connect(path) as conn:
+        assert conn.execute(stored_pins).fetchall() == [pin]
