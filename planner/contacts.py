@@ -81,7 +81,7 @@ def add_contact(fields: ContactFields) -> ContactView:
     with write_tx():
         contact = Contact.create(name=fields.name.strip(), source=fields.source or "manual")
         _apply(contact, fields)
-    plan_hooks.contacts_changed([contact.id])
+        plan_hooks.contacts_changed([contact.id])
     return get_view(contact.id)
 
 
@@ -89,7 +89,7 @@ def edit_contact(contact_id: int, fields: ContactFields) -> ContactView:
     with write_tx():
         contact = _get(contact_id)
         _apply(contact, fields)
-    plan_hooks.contacts_changed([contact_id])
+        plan_hooks.contacts_changed([contact_id])
     return get_view(contact_id)
 
 
@@ -162,7 +162,7 @@ def set_archived(contact_id: int, archived: bool) -> ContactView:
         contact = _get(contact_id)
         contact.archived_at = utcnow() if archived else None
         contact.save()
-    plan_hooks.contacts_changed([contact_id])
+        plan_hooks.contacts_changed([contact_id])
     return get_view(contact_id)
 
 

@@ -1,7 +1,9 @@
 """How a change to contacts, interactions or favours reaches the stored plan.
 
-Services call `contacts_changed(ids)` after their write commits; the scheduling service then
-re-plans those contacts incrementally. Kept here, apart from both, so neither imports the other.
+Services call `contacts_changed(ids)` inside their write transaction, so the change and the
+re-plan it causes are stored together or not at all (the re-plan's own transaction becomes a
+savepoint); the scheduling service then re-plans those contacts incrementally. Kept here, apart
+from both, so neither imports the other.
 """
 
 from __future__ import annotations

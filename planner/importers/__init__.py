@@ -10,7 +10,6 @@ from __future__ import annotations
 from collections.abc import Callable, Iterable
 from pathlib import Path
 
-from planner import plan_hooks
 from planner.errors import BadInput
 from planner.importers import generic_csv, google, linkedin, vcard
 from planner.importers.apply import apply_records
@@ -61,9 +60,6 @@ def import_file(
         parsed = generic_csv.parse(text, path, columns_map)
     report = ImportReport(format=found, path=str(path), dry_run=dry_run)
     apply_records(parsed, report, source=found, tags=tags, cadence=cadence, progress=progress)
-    changed = report.added_ids + report.updated_ids
-    if changed and not dry_run:
-        plan_hooks.contacts_changed(changed)
     return report
 
 

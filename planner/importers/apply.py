@@ -18,6 +18,7 @@ from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 
 from planner.contacts import UNSET, normalize_kind, normalize_tag, search_text_of, validate_email, validate_timezone
+from planner import plan_hooks
 from planner.db import write_tx
 from planner.errors import BadInput
 from planner.importers.common import ImportRecord, ImportReport, ParseResult
@@ -181,7 +182,9 @@ def apply_records(parsed: ParseResult, report: ImportReport, *, source: str, tag
         added, changed = _plan(parsed.records, report, extra_tags, cadence, progress)
         report.added_ids = _insert_new(added, source)
         _update_existing(changed)
-    report.updated_ids = [state.id for state, _ in changed]
+        report.updated_ids = [state.id for state, _ in changed]
+        if report.added_ids or report.updated_ids:  # the new contacts are planned before anything is stored
+            plan_hooks.contacts_changed(report.added_ids + report.updated_ids)
     return report
 
 

@@ -1,7 +1,7 @@
 """Moving one contact's next call by hand: snooze, pin, unpin, skip a cycle.
 
 A pin is a PlannedCall row with `pinned=True`: the solver never moves it and the contact's
-cadence recurrences follow on from it. The day is always a working day: a pin or snooze onto a
+cadence recurrences follow on from it. Each change and the re-plan it causes are one transaction. The day is always a working day: a pin or snooze onto a
 weekend, holiday or blocked day goes to the next working day (callers compare and say so).
 """
 
@@ -47,7 +47,7 @@ def _pin_to(contact_id: int, day: dt.date, note: str = "") -> PlannedCallView:
                                        PlannedCall.seq == 0).execute()
             row = PlannedCall.create(contact=contact, date=day, ideal=day, window_start=day, window_end=day,
                                      reason="pinned", pinned=True, seq=0, note=note)
-    plan_hooks.contacts_changed([contact_id])
+        plan_hooks.contacts_changed([contact_id])
     view = next_call(contact_id)
     assert view is not None
     return view
@@ -71,9 +71,9 @@ def unpin(contact_id: int) -> PlannedCallView | None:
                    .where(PlannedCall.contact == contact, PlannedCall.pinned == True,  # noqa: E712
                           PlannedCall.reason.in_(NEXT_CALL_PIN_REASONS))
                    .execute())
-    if not removed:
-        raise BadInput(f"{clean_line(contact.name)} has no pinned call")
-    plan_hooks.contacts_changed([contact_id])
+        if not removed:
+            raise BadInput(f"{clean_line(contact.name)} has no pinned call")
+        plan_hooks.contacts_changed([contact_id])
     return next_call(contact_id)
 
 
