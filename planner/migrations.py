@@ -42,6 +42,12 @@ def _v5_interaction_consumed_pins(db: SqliteDatabase) -> None:
     _add_missing_column(db, m.Interaction, m.Interaction.consumed_pins)
 
 
+def _v6_last_reached_index(db: SqliteDatabase) -> None:
+    """An index on (contact, outcome, happened_at): the last day each contact was reached comes
+    from it alone, without reading the interactions themselves."""
+    m.Interaction._schema.create_indexes(safe=True)
+
+
 def _add_missing_column(db: SqliteDatabase, model: type[m.BaseModel], field) -> None:
     table = model._meta.table_name
     if field.column_name not in {column.name for column in db.get_columns(table)}:
@@ -54,6 +60,7 @@ STEPS: list[Callable[[SqliteDatabase], None]] = [
     _v3_interactions_and_ledger,
     _v4_drafts,
     _v5_interaction_consumed_pins,
+    _v6_last_reached_index,
 ]
 LATEST = len(STEPS)
 

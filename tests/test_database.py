@@ -215,3 +215,38 @@ def test_version_four_file_with_history_gains_the_fulfilled_pin_column(tmp_path,
     assert cli("delete-log", str(call), db=path, today=friday).code == 0
     with sqlite3.connect(path) as conn:
         assert conn.execute(stored_pins).fetchall() == [pin]
+
+
+def _plan_of(query) -> str:
+    sql, params = query.sql()
+    return " | ".join(row[-1] for row in db.execute_sql("EXPLAIN QUERY PLAN " + sql, params).fetchall())
+
+
+def test_version_five_file_gains_the_last_reached_index_and_the_planner_reads_only_it(tmp_path):
+    from planner.scheduling.inputs import last_reached_query
+
+    path = tmp_path / "v5.db"
+    open_database(path, migrate=False)
+    migrations.migrate(db, target=5)
+    # a file made by version 5 of followup: its interaction table has no such index
+    db.execute_sql('DROP INDEX "interaction_contact_id_outcome_happened_at"')
+    db.execute_sql("INSERT INTO contact (name, company, title, kind, cadence_days, no_cadence, timezone, notes, "
+                   "source, external_key, search_text, created_at, updated_at) VALUES ('Maria Schmidt', '', '', "
+                   "'client', 30, 0, '', '', 'manual', '', 'maria schmidt', '2026-01-01', '2026-01-01')")
+    db.execute_sql("INSERT INTO interaction (contact_id, happened_at, tz, kind, outcome, summary, notes, thanked, "
+                   "created_at) VALUES (1, '2026-11-02 10:00:00', 'UTC', 'call', 'spoke', 'Old call', '', 0, "
+                   "'2026-11-02 10:00:00')")
+    assert "COVERING INDEX" not in _plan_of(last_reached_query(None))
+    close_database()
+
+    open_database(path)
+    assert migrations.schema_version(db) == migrations.LATEST
+    for contacts in (None, [1]):
+        assert "COVERING INDEX interaction_contact_id_outcome_happened_at" in _plan_of(last_reached_query(contacts))
+    assert db.execute_sql("SELECT summary FROM interaction").fetchall() == [("Old call",)]
+    close_database()
+    assert len(list(tmp_path.glob(f"v5.v5-before-v{migrations.LATEST}.*.db"))) == 1
+    fresh = tmp_path / "fresh.db"
+    open_database(fresh)
+    assert "COVERING INDEX interaction_contact_id_outcome_happened_at" in _plan_of(last_reached_query(None))
+    close_database()

@@ -28,15 +28,21 @@ def _local_zone() -> dt.tzinfo | None:
     return None
 
 
-def _last_contacts(contact_ids: list[int] | None) -> dict[int, dt.date]:
-    """The local day each contact was last reached (naive UTC in the table)."""
-    zone = _local_zone()
+def last_reached_query(contact_ids: list[int] | None):
+    """(contact, last moment reached) for the given contacts, or everyone: answered from the
+    index on (contact, outcome, happened_at) alone (migration v6)."""
     query = (Interaction.select(Interaction.contact, fn.MAX(Interaction.happened_at))
              .where(Interaction.outcome.in_(REACHED_OUTCOMES)).group_by(Interaction.contact))
     if contact_ids is not None:
         query = query.where(Interaction.contact.in_(contact_ids))
+    return query
+
+
+def _last_contacts(contact_ids: list[int] | None) -> dict[int, dt.date]:
+    """The local day each contact was last reached (naive UTC in the table)."""
+    zone = _local_zone()
     result = {}
-    for cid, moment in db.execute(query):  # raw cursor: no per-row model conversion
+    for cid, moment in db.execute(last_reached_query(contact_ids)):  # raw cursor: no per-row model conversion
         when = moment if isinstance(moment, dt.datetime) else dt.datetime.fromisoformat(str(moment))
         result[cid] = when.replace(tzinfo=dt.timezone.utc).astimezone(zone).date()
     return result
