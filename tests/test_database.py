@@ -168,6 +168,16 @@ def _interaction_columns(conn) -> list[tuple]:
     return [row[1:] for row in conn.execute("PRAGMA table_info(interaction)")]
 
 
+def _maria_and_an_old_call() -> None:
+    """A contact and one call, written with the columns every version since 3 has."""
+    db.execute_sql("INSERT INTO contact (name, company, title, kind, cadence_days, no_cadence, timezone, notes, "
+                   "source, external_key, search_text, created_at, updated_at) VALUES ('Maria Schmidt', '', '', "
+                   "'client', 30, 0, '', '', 'manual', '', 'maria schmidt', '2026-01-01', '2026-01-01')")
+    db.execute_sql("INSERT INTO interaction (contact_id, happened_at, tz, kind, outcome, summary, notes, thanked, "
+                   "created_at) VALUES (1, '2026-11-02 10:00:00', 'UTC', 'call', 'spoke', 'Old call', '', 0, "
+                   "'2026-11-02 10:00:00')")
+
+
 def test_version_four_file_with_history_gains_the_fulfilled_pin_column(tmp_path, cli):
     path = tmp_path / "v4.db"
     open_database(path, migrate=False)
@@ -175,12 +185,7 @@ def test_version_four_file_with_history_gains_the_fulfilled_pin_column(tmp_path,
     db.execute_sql("DROP TABLE interaction")
     for statement in V4_INTERACTION:
         db.execute_sql(statement)
-    db.execute_sql("INSERT INTO contact (name, company, title, kind, cadence_days, no_cadence, timezone, notes, "
-                   "source, external_key, search_text, created_at, updated_at) VALUES ('Maria Schmidt', '', '', "
-                   "'client', 30, 0, '', '', 'manual', '', 'maria schmidt', '2026-01-01', '2026-01-01')")
-    db.execute_sql("INSERT INTO interaction (contact_id, happened_at, tz, kind, outcome, summary, notes, thanked, "
-                   "created_at) VALUES (1, '2026-11-02 10:00:00', 'UTC', 'call', 'spoke', 'Old call', '', 0, "
-                   "'2026-11-02 10:00:00')")
+    _maria_and_an_old_call()
     db.execute_sql("INSERT INTO planned_call (contact_id, date, ideal, window_start, window_end, reason, pinned, "
                    "seq, note) VALUES (1, '2026-11-27', '2026-11-27', '2026-11-27', '2026-11-27', 'pinned', 1, 0, "
                    "'after her holiday')")
@@ -230,12 +235,7 @@ def test_version_five_file_gains_the_last_reached_index_and_the_planner_reads_on
     migrations.migrate(db, target=5)
     # a file made by version 5 of followup: its interaction table has no such index
     db.execute_sql('DROP INDEX "interaction_contact_id_outcome_happened_at"')
-    db.execute_sql("INSERT INTO contact (name, company, title, kind, cadence_days, no_cadence, timezone, notes, "
-                   "source, external_key, search_text, created_at, updated_at) VALUES ('Maria Schmidt', '', '', "
-                   "'client', 30, 0, '', '', 'manual', '', 'maria schmidt', '2026-01-01', '2026-01-01')")
-    db.execute_sql("INSERT INTO interaction (contact_id, happened_at, tz, kind, outcome, summary, notes, thanked, "
-                   "created_at) VALUES (1, '2026-11-02 10:00:00', 'UTC', 'call', 'spoke', 'Old call', '', 0, "
-                   "'2026-11-02 10:00:00')")
+    _maria_and_an_old_call()
     assert "COVERING INDEX" not in _plan_of(last_reached_query(None))
     close_database()
 
