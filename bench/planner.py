@@ -134,7 +134,8 @@ def churn(infos, pinned, cal, ps, edits: int, seed: int = 3) -> dict:
         info = infos[pos]
         kind = rng.choice(["logged", "cadence", "archive", "add", "snooze"])
         if len(times) % 3 == 2:  # every third edit aims its next call at the busiest day
-            soon = Counter(r.date for r in rows if TODAY + dt.timedelta(days=3) <= r.date <= TODAY + dt.timedelta(days=14))
+            first, last = TODAY + dt.timedelta(days=3), TODAY + dt.timedelta(days=14)
+            soon = Counter(r.date for r in rows if first <= r.date <= last)
             busiest = max(soon.items(), key=lambda item: (item[1], item[0]))[0]
             cadence = 14
             info = replace(info, cadence=cadence, last_contact=busiest - dt.timedelta(days=cadence), pinned_next=(),

@@ -26,9 +26,7 @@ def call(cid: int, day: dt.date, start: dt.date, end: dt.date, reason: str = "ca
 
 def stored(rows: list[PlanRow], anchored: frozenset[int] = frozenset()) -> CallsInMemory:
     """The other calls; `anchored`: contacts whose first call has recurrences chained to it."""
-    store = CallsInMemory(rows)
-    store.chained = set(anchored)
-    return store
+    return CallsInMemory(rows, anchored)
 
 
 def place(rows: list[PlanRow], info=WEEKLY_DUE_WED, cal=CAL, anchored=frozenset()):
@@ -100,6 +98,46 @@ def test_an_anchored_call_in_the_way_does_not_matter_when_no_plan_could_hold_the
     rows = [call(1, TUE, TUE, TUE), call(2, WED, TUE, THU, reason="new"), call(3, THU, THU, THU)]
     placed = place(rows, anchored=frozenset({2}))
     assert placed is not None and placed.peak_rose and placed.moves == []
+
+
+def test_the_edits_own_calls_in_the_way_leave_the_decision_to_the_full_replan():
+    # A weekly contact's first call takes Wed 2 Dec; its second call's window (8-10 Dec) is full
+    # and only contact 4 could leave it, for Wed 2. A plan at peak 1 exists (the first call on
+    # Tue 1, contact 4 on Wed 2), but only by moving this edit's own call: no rise here.
+    day = lambda d: dt.date(2026, 12, d)  # noqa: E731
+    rows = [call(1, day(3), day(3), day(3)), call(2, day(4), day(4), day(4)), call(3, day(7), day(7), day(7)),
+            call(4, day(8), day(2), day(8)), call(5, day(9), day(9), day(9)), call(6, day(10), day(10), day(10))]
+    weekly = ContactPlanInput(99, 7, True, TODAY)
+    placed = place_incremental([weekly], Counter(r.date for r in rows), CAL, PlanSettings(TODAY, horizon_days=15),
+                               stored(rows))
+    assert placed is None or not placed.peak_rose
+
+
+def test_a_late_call_on_a_full_day_is_left_where_it_is():
+    # With a daily cap the full re-plan may store a call after its window (contact 7 on Thu 3,
+    # window Fri 27 .. Mon 30). It does not move, and it does not make Thursday's reach look
+    # wider than the calls that can really leave (Tue 1 is free but nobody may go there).
+    day = lambda m, d: dt.date(2026, m, d)  # noqa: E731
+    one = lambda cid, d: call(cid, d, d, d)  # noqa: E731
+    rows = [one(1, day(11, 27)), one(2, day(11, 27)), one(3, day(11, 30)), one(4, day(11, 30)),
+            one(5, day(12, 2)), one(6, day(12, 2)), call(7, day(12, 3), day(11, 27), day(11, 30)),
+            call(8, day(12, 3), day(12, 3), day(12, 4)), one(9, day(12, 4)), one(10, day(12, 4))]
+    due_thursday = ContactPlanInput(99, 7, True, day(11, 26))  # window Wed 2 .. Fri 4, all full
+    placed = place_incremental([due_thursday], Counter(r.date for r in rows), WorkCalendar(capacity=2),
+                               PlanSettings(TODAY, horizon_days=5), stored(rows))
+    assert placed is None  # three calls more than the cap allows on those days: the full re-plan reports it
+    placed = place_incremental([due_thursday], Counter(r.date for r in rows), CAL,
+                               PlanSettings(TODAY, horizon_days=5), stored(rows))
+    assert placed.peak_rose and all(m.contact_id != 7 for m in placed.moves)
+
+
+def test_a_call_never_moves_onto_a_day_its_contact_is_busy():
+    # contact 3 could leave Thursday for Friday, but its thank-you is due on Friday
+    thank_you = PlanRow(3, FRI, FRI, FRI, FRI, "thank-you", True, 0, id=30)
+    rows = [call(1, TUE, TUE, TUE), call(2, WED, WED, WED), call(3, THU, THU, FRI), thank_you]
+    placed = place_incremental([WEEKLY_DUE_WED], Counter(r.date for r in rows if not r.pinned), CAL, PS,
+                               stored(rows))
+    assert placed is None or all(m.date != FRI for m in placed.moves if m.contact_id == 3)
 
 
 def test_a_binding_daily_cap_leaves_late_calls_to_the_full_replan():

@@ -139,29 +139,34 @@ def interval_bound(sets: list[set], cal: WorkCalendar) -> int:
     return best
 
 
-@settings(SETTINGS, max_examples=80)
+@settings(SETTINGS, max_examples=100)
 @given(st.one_of(instances(), instances(dense=True)), st.data())
-def test_one_edit_moves_others_only_to_hold_the_peak(instance, data):
-    """An edit keeps every other call in place while a day of its windows has room; otherwise
-    it moves a short chain of others, each inside its window and never off today, and the peak
-    rises only when the lower bound itself rose."""
+def test_an_edit_moves_others_only_to_hold_the_peak(instance, data):
+    """An edit of one to three contacts keeps every other call in place while a day of each
+    window has room; otherwise it moves short chains of others, each inside its window and never
+    off today, and the peak rises only to the lower bound, when no plan could hold it."""
     cal, ps, infos, pinned = instance
     rows, _ = build_plan(all_demands(infos, cal, ps), pinned, cal, ps)
-    edited = data.draw(st.sampled_from(infos))
-    cadence = data.draw(st.sampled_from([7, 30, 90]))
-    if data.draw(st.booleans()):  # aim the next call at the busiest day, where room is scarce
-        busiest = max(loads(rows + pinned).items(), key=lambda item: (item[1], item[0]), default=(TODAY, 0))[0]
-        last = busiest - dt.timedelta(days=cadence)
-    else:
-        last = TODAY - dt.timedelta(days=data.draw(st.integers(0, 100)))
-    changed = ContactPlanInput(edited.contact_id, cadence, True, min(last, TODAY), edited.pinned_next)
-    others = [r for r in rows if r.contact_id != edited.contact_id]
-    fixed = [r for r in pinned if r.contact_id != edited.contact_id]
-    mine_pinned = [r for r in pinned if r.contact_id == edited.contact_id]
+    edited = data.draw(st.lists(st.sampled_from(infos), min_size=1, max_size=3, unique_by=lambda i: i.contact_id))
+    changed = []
+    for info in edited:
+        cadence = data.draw(st.sampled_from([7, 30, 90]))
+        if data.draw(st.booleans()):  # aim the next call at the busiest day, where room is scarce
+            busiest = max(loads(rows + pinned).items(), key=lambda item: (item[1], item[0]), default=(TODAY, 0))[0]
+            last = busiest - dt.timedelta(days=cadence)
+        else:
+            last = TODAY - dt.timedelta(days=data.draw(st.integers(0, 100)))
+        changed.append(ContactPlanInput(info.contact_id, cadence, True, min(last, TODAY), info.pinned_next))
+    ids = {info.contact_id for info in edited}
+    others = [r for r in rows if r.contact_id not in ids]
+    fixed = [r for r in pinned if r.contact_id not in ids]
+    mine_pinned = [r for r in pinned if r.contact_id in ids]
     around = loads(others + fixed + mine_pinned)
-    placed = place_incremental([changed], around, cal, ps, CallsInMemory(others + fixed + mine_pinned))
-    if placed is None:
-        return  # a new contact's anchored first call stood in the way: the full re-plan decides
+    held = max(around.values(), default=0)  # the peak around the edited contacts
+    placed = place_incremental(changed, around, cal, ps, CallsInMemory(others + fixed + mine_pinned))
+    if placed is None:  # the full re-plan decides; it never needed more than the lower bound
+        event("full re-plan")
+        return
     moved = {(r.contact_id, r.seq): r for r in placed.moves}
     kept = [r for r in others if (r.contact_id, r.seq) not in moved]
     after = kept + list(moved.values()) + fixed + mine_pinned + placed.rows
@@ -170,16 +175,17 @@ def test_one_edit_moves_others_only_to_hold_the_peak(instance, data):
     for before in others:
         if (before.contact_id, before.seq) in moved:
             assert before.date != TODAY and moved[(before.contact_id, before.seq)].date != TODAY
+            assert before.date != moved[(before.contact_id, before.seq)].date
     assert max(Counter((r.contact_id, r.date) for r in after).values()) == 1
     new_peak = max(loads(after).values(), default=0)
-    held = max(around.values(), default=0)  # the peak around the edited contact
-    if placed.peak_rose:
-        assert new_peak == held + 1 == interval_bound(window_sets(after, cal), cal)
-    else:
-        assert new_peak <= held
-    if placed.moves:  # only when some call found every day of its window at the peak
-        event("others moved")
-        assert any(all(around[d] >= held for d in cal.working_days(r.window_start, r.window_end))
-                   for r in placed.rows)
+    bound = interval_bound(window_sets(after, cal), cal)
     if placed.peak_rose:
         event("peak rose")
+        assert held < new_peak == bound
+    else:
+        assert new_peak <= held
+    if placed.moves and not placed.peak_rose:  # only when some call found its whole window at the peak
+        event("others moved")
+        final = loads(after)
+        assert any(all(final[d] >= held for d in cal.working_days(r.window_start, r.window_end))
+                   for r in placed.rows)

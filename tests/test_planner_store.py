@@ -47,8 +47,14 @@ def test_the_sql_store_answers_like_the_in_memory_one(db_path):
     days = sorted({r.date for r in rows})
     skip = [r for r in rows if not r.pinned and r.contact_id not in excluded][::7]
     assert sql.reach(days[:12], skip) == memory.reach(days[:12], skip)
-    spans, anchored = memory.reach(None, ())
-    assert anchored  # new contacts whose first call anchors recurrences
+    spans = memory.reach(None, ())
+    anchored = [r for r in rows if r.reason == "new" and r.seq == 0 and any(
+        o.contact_id == r.contact_id and o.seq == 1 for o in rows)]
+    assert anchored  # new contacts whose first call anchors their recurrences: never moved
+    for row in anchored:
+        for target in (row.window_start, row.window_end):
+            found = sql.mover(row.date, target, ())
+            assert found is None or found.contact_id != row.contact_id
     for day, (lo, hi) in list(spans.items())[:25]:
         for target in (lo, day, hi):
             assert sql.mover(day, target, skip) == memory.mover(day, target, skip)

@@ -3,12 +3,14 @@
 Every other call stays where it is unless the peak would otherwise rise: each of the edited
 contacts' calls goes on the least-loaded day of its window (nearest ideal on ties) while that
 keeps the peak; when every day of the window is already at the peak, `reroute.make_room` moves
-the shortest chain of other calls, each inside its own window, to free one. Only when no chain
-exists does the peak rise by one, which is then the lower bound: no plan could hold it. When the
-search met a new contact's anchored first call (moving it would move its recurrences too), the
-lower bound over every call's window decides whether the peak must rise. The full re-plan is left
-for what this cannot decide, and `place_incremental` returns None for those: a daily cap that
-would make calls late, or a plan at the old peak that needs such anchored calls moved.
+the shortest chain of other calls, each inside its own window, to free one.
+
+The first time a call finds its window full, the lower bound over every call's window (the
+stored ones and this edit's) says whether any plan could hold the old peak. If none could, the
+peak rises to that bound at once, before anything is moved. If one could but no chain is found
+(it would need calls the search may not move: this edit's own, a new contact's first call that
+anchors its recurrences, a late call), or a daily cap would make calls late, `place_incremental`
+returns None and the full re-plan decides.
 """
 
 from __future__ import annotations
@@ -38,7 +40,7 @@ from planner.scheduling.windows import (
 class Placement:
     rows: list[PlanRow]  # the edited contacts' calls
     moves: list[PlanRow] = field(default_factory=list)  # other contacts' calls at their new days
-    peak_rose: bool = False  # no plan could hold the calls at the old peak
+    peak_rose: bool = False  # no plan could hold the calls at the old peak: it rose to the lower bound
 
 
 def place_incremental(infos: list[ContactPlanInput], loads: dict[dt.date, int], cal: WorkCalendar,
@@ -52,7 +54,7 @@ def place_incremental(infos: list[ContactPlanInput], loads: dict[dt.date, int], 
         limit = min(limit, cal.capacity)
     plan = MovablePlan(others if others is not None else CallsInMemory(()), cal, ps.today)
     rows: list[PlanRow] = []
-    peak_rose = False
+    peak_rose = bound_checked = False
     seeded = seed_new_anchors(infos, loads, cal, ps)
     chains = [contact_demands(info, cal, ps) for info in seeded]
     for number, info in enumerate(seeded):
@@ -66,16 +68,16 @@ def place_incremental(infos: list[ContactPlanInput], loads: dict[dt.date, int], 
                 day = demand.ideal  # the anchor chosen for the whole chain
             else:
                 day = _best_day(demand, loads, limit, cal)
-            if day is None:
-                room = make_room(plan.window_days((demand.window_start, demand.window_end)), loads, limit, plan)
-                if room.day is None:
-                    if cal.capacity is not None and limit >= cal.capacity:
+            if day is None and not bound_checked:
+                bound_checked = True
+                bound = lower_bound_with(plan.store, chains, cal, ps)
+                if bound > limit:  # no plan holds the old peak: raise it now, before moving anyone
+                    if cal.capacity is not None and bound > cal.capacity:
                         return None  # calls would go late: the full re-plan reports them
-                    if room.blocked and not peak_rose and not _bound_exceeds(limit, plan.store, chains, cal, ps):
-                        return None  # a plan at this peak exists, but moving a chain of calls
-                    day, peak_rose = _best_day(demand, loads, limit + 1, cal), True
-                else:
-                    day = room.day
+                    limit, peak_rose = bound, True
+                    day = _best_day(demand, loads, limit, cal)
+            if day is None:
+                day = make_room(plan.window_days((demand.window_start, demand.window_end)), loads, limit, plan)
             if day is None:
                 return None
             loads[day] += 1
@@ -84,19 +86,18 @@ def place_incremental(infos: list[ContactPlanInput], loads: dict[dt.date, int], 
                 demands = demands[: position + 1] + contact_demands(replace(info, new_anchor=day), cal, ps)[1:]
                 chains[number] = demands
             position += 1
-    return Placement(rows, list(plan.moved.values()), peak_rose)
+    return Placement(rows, plan.moves(), peak_rose)
 
 
-def _bound_exceeds(limit: int, store: StoredCalls, chains: list[list[Demand]], cal: WorkCalendar,
-                   ps: PlanSettings) -> bool:
-    """True when no plan at all holds every call at `limit` a day: the lower bound over the other
-    calls' windows (`StoredCalls.windows`) and the edited contacts' demands is above it."""
+def lower_bound_with(store: StoredCalls, chains: list[list[Demand]], cal: WorkCalendar, ps: PlanSettings) -> int:
+    """The lowest peak any plan could have: the lower bound over the other calls' windows
+    (`StoredCalls.windows`) and the edited contacts' demands."""
     windows = store.windows(ps.today)
     windows += [((ps.today, ps.today) if d.frozen else (d.window_start, d.window_end)) + (1,)
                 for demands in chains for d in demands]
     index = DayIndex(cal, ps.today, max((end for _, end, _ in windows), default=ps.today))
     spans = [(lo, hi, count) for start, end, count in windows for lo, hi in [index.span(start, end)] if lo <= hi]
-    return lower_bound(spans, len(index)).peak > limit
+    return lower_bound(spans, len(index)).peak
 
 
 def seed_new_anchors(infos: list[ContactPlanInput], loads: dict[dt.date, int], cal: WorkCalendar,

@@ -1,8 +1,9 @@
 """Moving one contact's next call by hand: snooze, pin, unpin, skip a cycle.
 
 A pin is a PlannedCall row with `pinned=True`: the solver never moves it and the contact's
-cadence recurrences follow on from it. Each change and the re-plan it causes are one transaction. The day is always a working day: a pin or snooze onto a
-weekend, holiday or blocked day goes to the next working day (callers compare and say so).
+cadence recurrences follow on from it. Each change and the re-plan it causes are one
+transaction. The day is always a working day: a pin or snooze onto a weekend, holiday or
+blocked day goes to the next working day (callers compare and say so).
 """
 
 from __future__ import annotations

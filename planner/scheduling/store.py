@@ -17,7 +17,7 @@ from peewee import fn
 from planner.db import db
 from planner.models import PlannedCall
 from planner.scheduling.engine import PlanRow
-from planner.scheduling.reroute import Reach, Window
+from planner.scheduling.reroute import Window
 
 CHUNK = 500
 TABLE = PlannedCall._meta.table_name
@@ -74,9 +74,9 @@ def loads_without(contact_ids: list[int], today: dt.date) -> dict[dt.date, int]:
 
 
 class StoredPlanCalls:
-    """`reroute.StoredCalls` over the stored plan: the unpinned calls on given days, leaving out
-    the contacts being re-planned. A call is anchored when it is a new contact's first call with
-    a seq-1 call after it (its recurrences follow on from its day)."""
+    """`reroute.StoredCalls` over the stored plan, leaving out the contacts being re-planned.
+    Movable (`reroute.movable`): unpinned, on a day of its window, and not anchored, that is a new
+    contact's first call with a seq-1 call after it (its recurrences follow on from its day)."""
 
     _ANCHORED = (f"CASE WHEN p.\"reason\" = 'new' THEN EXISTS (SELECT 1 FROM \"{TABLE}\" q WHERE "
                  'q."contact_id" = p."contact_id" AND q."seq" = 1 AND q."pinned" = 0) ELSE 0 END')
@@ -85,47 +85,46 @@ class StoredPlanCalls:
         self.excluded = excluded
         self._skip = ", ".join("?" * len(excluded))
 
-    def _where(self, days: list[str] | None, skip: Collection[PlanRow]) -> tuple[str, list]:
+    def _movable(self, days: list[str] | None, skip: Collection[PlanRow]) -> tuple[str, list]:
+        """The WHERE clause (and its parameters) of the movable calls on the given days."""
         ids = [row.id for row in skip]
-        sql = (f'p."pinned" = 0 AND p."contact_id" NOT IN ({self._skip}) '
-               f'AND p."id" NOT IN ({", ".join("?" * len(ids))})')
+        sql = (f'p."pinned" = 0 AND p."date" BETWEEN p."window_start" AND p."window_end" '
+               f'AND p."contact_id" NOT IN ({self._skip}) AND p."id" NOT IN ({", ".join("?" * len(ids))}) '
+               f'AND NOT ({self._ANCHORED})')
         if days is None:
             return sql, self.excluded + ids
         return f'p."date" IN ({", ".join("?" * len(days))}) AND {sql}', days + self.excluded + ids
 
-    def reach(self, days: list[dt.date] | None, skip: Collection[PlanRow]) -> Reach:
+    def reach(self, days: list[dt.date] | None, skip: Collection[PlanRow]) -> dict[dt.date, Window]:
         spans: dict[dt.date, Window] = {}
-        anchored_days: set[dt.date] = set()
         chunks = [None] if days is None else [days[i : i + CHUNK] for i in range(0, len(days), CHUNK)]
         for chunk in chunks:
-            where, params = self._where(None if chunk is None else [day.isoformat() for day in chunk], skip)
-            sql = ('SELECT a.day, MIN(CASE WHEN a.anchored THEN NULL ELSE a.ws END), '
-                   'MAX(CASE WHEN a.anchored THEN NULL ELSE a.we END), MAX(a.anchored) FROM '
-                   '(SELECT p."date" AS day, p."window_start" AS ws, p."window_end" AS we, '
-                   f'{self._ANCHORED} AS anchored FROM "{TABLE}" p WHERE {where}) a GROUP BY a.day')
-            for day, lo, hi, anchored in db.execute_sql(sql, params):
-                if anchored:
-                    anchored_days.add(as_date(day))
-                if lo is not None:
-                    spans[as_date(day)] = (as_date(lo), as_date(hi))
-        return spans, anchored_days
+            where, params = self._movable(None if chunk is None else [day.isoformat() for day in chunk], skip)
+            sql = (f'SELECT p."date", MIN(p."window_start"), MAX(p."window_end") FROM "{TABLE}" p '
+                   f'WHERE {where} GROUP BY p."date"')
+            for day, lo, hi in db.execute_sql(sql, params):
+                spans[as_date(day)] = (as_date(lo), as_date(hi))
+        return spans
 
     def mover(self, day: dt.date, target: dt.date, skip: Collection[PlanRow]) -> PlanRow | None:
         """`reroute.mover_rank` in SQL, so only the chosen call is read."""
         columns = ", ".join(f'p."{c.column_name}"' for c in _COLUMNS)
-        where, params = self._where([day.isoformat()], skip)
+        where, params = self._movable([day.isoformat()], skip)
         text = target.isoformat()
         sql = (f'SELECT {columns} FROM "{TABLE}" p WHERE {where} AND p."window_start" <= ? '
-               f'AND p."window_end" >= ? AND NOT ({self._ANCHORED}) ORDER BY '
+               f'AND p."window_end" >= ? AND NOT EXISTS (SELECT 1 FROM "{TABLE}" busy '
+               # `+date`: look the contact's few rows up by contact, not the day's hundreds by date
+               'WHERE busy."contact_id" = p."contact_id" AND +busy."date" = ?) ORDER BY '
                'CASE WHEN p."reason" = \'new\' THEN 0 ELSE abs(julianday(?) - julianday(p."ideal")) '
                '- abs(julianday(p."date") - julianday(p."ideal")) END, p."contact_id", p."seq" LIMIT 1')
-        found = db.execute_sql(sql, params + [text, text, text]).fetchone()
+        found = db.execute_sql(sql, params + [text] * 4).fetchone()
         return plan_row(found) if found else None
 
     def windows(self, today: dt.date) -> list[tuple[dt.date, dt.date, int]]:
         day = today.isoformat()
-        sql = ('SELECT CASE WHEN p."pinned" OR p."date" = ? THEN p."date" ELSE p."window_start" END AS a, '
-               'CASE WHEN p."pinned" OR p."date" = ? THEN p."date" ELSE p."window_end" END AS b, COUNT(*) '
+        fixed = ('p."pinned" OR p."date" = ? OR p."date" NOT BETWEEN p."window_start" AND p."window_end"')
+        sql = (f'SELECT CASE WHEN {fixed} THEN p."date" ELSE p."window_start" END AS a, '
+               f'CASE WHEN {fixed} THEN p."date" ELSE p."window_end" END AS b, COUNT(*) '
                f'FROM "{TABLE}" p WHERE p."date" >= ? AND (p."pinned" OR p."contact_id" NOT IN ({self._skip})) '
                'GROUP BY a, b')
         return [(as_date(a), as_date(b), n) for a, b, n in db.execute_sql(sql, [day, day, day] + self.excluded)]
