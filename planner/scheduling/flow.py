@@ -15,8 +15,9 @@ that may level the plan and tidy calls nearer their ideal days). With "steady" (
 everyone: a new day, a settings change) keeping a call outweighs any closeness gain but not
 flatness, so calls move only to keep the load flat; with "strong" (an edit the incremental path
 could not place) keeping a call on its day outweighs flatness too, so within the peak the solver
-moves as few other calls as it can; "none" ignores where calls were (`--rebalance`). The constraint matrix is a
-network matrix with integer data, so the simplex optimum is integral; rounding only cleans noise.
+moves as few other calls as it can; "none" ignores where calls were (`--rebalance`). The
+constraint matrix is a network matrix with integer data, so the simplex optimum is integral;
+rounding only cleans noise.
 """
 
 from __future__ import annotations
