@@ -44,8 +44,10 @@ def _v5_interaction_consumed_pins(db: SqliteDatabase) -> None:
 
 def _v6_last_reached_index(db: SqliteDatabase) -> None:
     """An index on (contact, outcome, happened_at): the last day each contact was reached comes
-    from it alone, without reading the interactions themselves."""
-    m.Interaction._schema.create_indexes(safe=True)
+    from it alone, without reading the interactions themselves (declared in the model too, so a
+    new file has it from step 3)."""
+    db.execute_sql('CREATE INDEX IF NOT EXISTS "interaction_contact_id_outcome_happened_at" '
+                   'ON "interaction" ("contact_id", "outcome", "happened_at")')
 
 
 def _add_missing_column(db: SqliteDatabase, model: type[m.BaseModel], field) -> None:

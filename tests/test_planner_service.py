@@ -282,3 +282,20 @@ def test_a_call_into_a_full_week_moves_a_short_chain_of_others_and_keeps_the_pea
     assert first.date in window
     for row in PlannedCall.select().where(PlannedCall.pinned == False):  # noqa: E712
         assert row.window_start <= row.date <= row.window_end and row.date.weekday() < 5
+
+
+def test_a_small_import_staggers_its_first_calls_instead_of_filling_one_day(db_path):
+    # 20 new half-yearly contacts (few enough for the incremental path) on a plan of 200
+    import random
+
+    rng = random.Random(3)
+    with write_tx():
+        for i in range(200):
+            contact = Contact.create(name=f"Old {i}", cadence_days=rng.choice([30, 60, 90]))
+            reached(contact.id, TODAY - rng.randint(0, 60) * DAY)
+    service.update_plan(None)
+    new = bulk_contacts(20, 182)
+    firsts = Counter(r.date for r in PlannedCall.select().where(PlannedCall.contact.in_(new), PlannedCall.seq == 0))
+    assert sum(firsts.values()) == 20 and max(firsts.values()) == 1
+    stats = service.plan_summary().stats
+    assert stats.peak == stats.lower_bound

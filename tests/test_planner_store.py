@@ -59,6 +59,9 @@ def test_the_sql_store_answers_like_the_in_memory_one(db_path):
         for target in (lo, day, hi):
             assert sql.mover(day, target, skip) == memory.mover(day, target, skip)
     assert sorted(sql.windows(TODAY)) == sorted(_merged(memory.windows(TODAY)))
+    for row in [r for r in rows if r.contact_id not in excluded][::5]:
+        for day in (row.date, row.date + DAY):
+            assert sql.busy(row.contact_id, day) == memory.busy(row.contact_id, day)
 
 
 def _merged(windows):

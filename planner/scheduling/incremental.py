@@ -55,10 +55,11 @@ def place_incremental(infos: list[ContactPlanInput], loads: dict[dt.date, int], 
     plan = MovablePlan(others if others is not None else CallsInMemory(()), cal, ps.today)
     rows: list[PlanRow] = []
     peak_rose = bound_checked = False
-    seeded = seed_new_anchors(infos, loads, cal, ps)
-    chains = [contact_demands(info, cal, ps) for info in seeded]
-    for number, info in enumerate(seeded):
-        demands = chains[number]
+    chains = [contact_demands(info, cal, ps) for info in seed_new_anchors(infos, loads, cal, ps)]
+    for number, info in enumerate(infos):
+        # anchored with the loads as they are now, so new contacts of one edit do not bunch
+        info = seed_new_anchors([info], loads, cal, ps)[0]
+        demands = chains[number] = contact_demands(info, cal, ps)
         position = 0
         while position < len(demands):
             demand = demands[position]

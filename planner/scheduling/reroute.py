@@ -41,6 +41,9 @@ class StoredCalls(Protocol):
     def mover(self, day: dt.date, target: dt.date, skip: Collection[PlanRow]) -> PlanRow | None:
         """Of the movable calls on `day` that may go to `target`, the one `mover_rank` puts first."""
 
+    def busy(self, contact_id: int, day: dt.date) -> bool:
+        """Whether the contact has anything stored on `day` (a call, a pin, a thank-you)."""
+
     def windows(self, today: dt.date) -> list[tuple[dt.date, dt.date, int]]:
         """(first, last, calls) of the days every stored call from today on could go on (a
         pinned call, today's or a late one has its own day alone); the edited contacts' pinned
@@ -102,6 +105,9 @@ class CallsInMemory:
                     and target not in self.days_of[row.contact_id]),
                    key=lambda row: mover_rank(row, target), default=None)
 
+    def busy(self, contact_id: int, day: dt.date) -> bool:
+        return day in self.days_of[contact_id]
+
     def windows(self, today: dt.date) -> list[tuple[dt.date, dt.date, int]]:
         counts = Counter((row.window_start, row.window_end) if movable(row, False) and row.date != today
                          else (row.date, row.date) for row in self.rows if row.date >= today)
@@ -139,9 +145,16 @@ class MovablePlan:
         return {day: self._spans[day] for day in days if day != self.today and day in self._spans}
 
     def mover(self, day: dt.date, target: dt.date) -> PlanRow | None:
+        """The call to move from `day` to `target`: a stored one, or one this edit moved to `day`;
+        never onto a day its contact is busy, counting where this edit has moved calls."""
+        def busy_here(contact_id: int) -> bool:
+            return any(row.contact_id == contact_id and row.date == target for row in self.moved.values())
+
         stored = self.store.mover(day, target, self.moved.values())
-        here = [row for row in self.moved.values() if row.date == day and row.window_start <= target <= row.window_end]
-        return min(([stored] if stored else []) + here, key=lambda row: mover_rank(row, target), default=None)
+        found = [stored] if stored is not None and not busy_here(stored.contact_id) else []
+        found += [row for row in self.moved.values() if row.date == day and row.window_start <= target <= row.window_end
+                  and not self.store.busy(row.contact_id, target) and not busy_here(row.contact_id)]
+        return min(found, key=lambda row: mover_rank(row, target), default=None)
 
     def window_days(self, window: Window) -> list[dt.date]:
         days = self._days.get(window)

@@ -120,6 +120,10 @@ class StoredPlanCalls:
         found = db.execute_sql(sql, params + [text] * 4).fetchone()
         return plan_row(found) if found else None
 
+    def busy(self, contact_id: int, day: dt.date) -> bool:
+        sql = f'SELECT 1 FROM "{TABLE}" WHERE "contact_id" = ? AND +"date" = ? LIMIT 1'  # by contact: few rows'
+        return db.execute_sql(sql, [contact_id, day.isoformat()]).fetchone() is not None
+
     def windows(self, today: dt.date) -> list[tuple[dt.date, dt.date, int]]:
         day = today.isoformat()
         fixed = ('p."pinned" OR p."date" = ? OR p."date" NOT BETWEEN p."window_start" AND p."window_end"')
