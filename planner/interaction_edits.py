@@ -4,8 +4,10 @@ had been made that way, or never made.
 What a log did is re-derived from the history that remains: the last-contact moment (the planner
 reads it from the interactions), the pending retry (interaction_pins.py) and the thanks of the
 favours a thanked log had closed (thanks.py). The one thing remembered is the pinned or follow-up
-call a log fulfilled, which comes back when the log goes (interaction_restore.py). Each edit or
-delete, the re-plan of the contact included, is one write transaction.
+call a log fulfilled, which comes back when the log goes or is edited so it would not have
+fulfilled it, and is fulfilled when the log is edited into an attempt on or after its day
+(interaction_restore.py). Each edit or delete, the re-plan of the contact included, is one write
+transaction.
 """
 
 from __future__ import annotations

@@ -9,7 +9,8 @@ Deleting or editing history: the retry is derived, never remembered. A retry is 
 when the newest attempt missed and did not itself pin a follow-up; it falls on `retry` working
 days after the day that attempt was logged, as logging it would have placed it. A pinned or
 follow-up call is remembered on the log that fulfilled it (or replaced it with its `--next`), so
-deleting that log gives it back (interaction_restore.py).
+deleting that log gives it back (interaction_restore.py). A log edited into an attempt on or after
+a pinned call's day fulfils it then, as logging it that way would have (`fulfil_due`).
 """
 
 from __future__ import annotations
@@ -22,6 +23,7 @@ from planner.errors import BadInput
 from planner.interaction_records import (
     ConsumedPin,
     aware,
+    consumed_pins,
     is_attempt,
     is_missed,
     local_day,
@@ -72,21 +74,41 @@ def retry_day(row: Interaction) -> dt.date:
     return load_calendar().add_working_days(base, settings.get("retry"))
 
 
+def marker_setter(note: str) -> int | None:
+    """The id of the log whose marker `note` is; None for a pin the user made (a snooze or pin)."""
+    setter = note[len(MARKER_PREFIX):] if note.startswith(MARKER_PREFIX) else ""
+    return int(setter) if setter.isdigit() else None
+
+
+def set_since(note: str, row: Interaction) -> bool:
+    """Did `row` itself, or a log made after it, set the pin with this note? Then it did not exist
+    when `row` was logged, and `row` cannot have fulfilled it."""
+    setter = marker_setter(note)
+    return setter is not None and setter >= row.id
+
+
 def _consume(row: Interaction, *conditions, replaced: bool = False) -> None:
-    """Take away the contact's pinned and follow-up calls matching `conditions`, remembering them
-    on the log that took them."""
-    pins = list(PlannedCall.select().where(
+    """Take away the contact's pinned and follow-up calls matching `conditions` (never one set by
+    `row` or a later log), adding them to what `row` remembers it took."""
+    pins = [pin for pin in PlannedCall.select().where(
         PlannedCall.contact == row.contact_id, PlannedCall.pinned == True,  # noqa: E712
-        PlannedCall.reason.in_(FULFILLED_REASONS), *conditions).order_by(PlannedCall.date, PlannedCall.id))
+        PlannedCall.reason.in_(FULFILLED_REASONS), *conditions).order_by(PlannedCall.date, PlannedCall.id)
+        if not set_since(pin.note, row)]
     if pins:
         PlannedCall.delete().where(PlannedCall.id.in_([pin.id for pin in pins])).execute()
-        store_consumed(row, [ConsumedPin(dt.date.fromisoformat(str(pin.date)[:10]), pin.reason, pin.note, replaced)
-                             for pin in pins])
+        store_consumed(row, consumed_pins(row) + [
+            ConsumedPin(dt.date.fromisoformat(str(pin.date)[:10]), pin.reason, pin.note, replaced) for pin in pins])
+
+
+def fulfil_due(row: Interaction) -> None:
+    """An attempt fulfils the contact's pinned and follow-up calls due by its day (inside the
+    caller's transaction). A follow-up set for a later day is a commitment and stays."""
+    _consume(row, PlannedCall.date <= local_day(row))
 
 
 def apply_log(row: Interaction, follow_up: dt.date | None, *, is_newest: bool) -> None:
     """What a freshly written log does to its contact's pins (inside the caller's transaction)."""
-    contact_id, day = row.contact_id, local_day(row)
+    contact_id = row.contact_id
     missed = is_missed(row.kind, row.outcome)
     if follow_up is not None:
         _consume(row, replaced=True)  # the person said when: that wins
@@ -94,10 +116,9 @@ def apply_log(row: Interaction, follow_up: dt.date | None, *, is_newest: bool) -
         pin_call(contact_id, follow_up, "follow-up", pin_marker(row.id))
         return
     if is_attempt(row.kind, row.outcome):
-        # Fulfilled: pinned and follow-up calls due by then and, for the newest attempt, the retry.
-        # A follow-up set for a later day is a commitment and stays; so does the retry for a
-        # back-dated log older than what we knew.
-        _consume(row, PlannedCall.date <= day)
+        # Fulfilled: pinned and follow-up calls due by then and, for the newest attempt, the retry
+        # (a back-dated log older than what we knew leaves the retry).
+        fulfil_due(row)
         if is_newest:
             _next_call_pins(contact_id, ("retry",)).execute()
     if missed and is_newest:
