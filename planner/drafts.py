@@ -8,7 +8,9 @@ start offers the newest draft back with its contact and the moment the call time
 Two SSH logins can run followup on one database. A draft records which process has it open (pid,
 host and a heartbeat, kept in its `extra` JSON under `_owner`), and the start-up offer skips a
 draft whose owner is still running and has beaten recently: one session never offers back a note
-another one is still typing. Domain code: no Textual here.
+another one is still typing. Every write re-checks that owner in its own transaction: saving,
+claiming (resume, heartbeat) and discarding refuse a draft another running session holds, so two
+sessions never write over each other's note. Domain code: no Textual here.
 """
 
 from __future__ import annotations
@@ -20,13 +22,20 @@ import socket
 from dataclasses import dataclass, field
 
 from planner.db import write_tx
-from planner.errors import NotFound
+from planner.errors import FollowupError, NotFound
 from planner.models import Contact, Draft, utcnow
 
 OWNER_KEY = "_owner"  # in Draft.extra: {"pid": ..., "host": ..., "beat": ISO time, naive UTC}
 HEARTBEAT_SECONDS = 20.0  # an open quick-log refreshes its beat this often, typing or not
 # A beat older than this means the owner is gone even if its pid is alive (reused pid, crashed host).
 OWNER_FRESH = dt.timedelta(seconds=90)
+
+
+class DraftHeldElsewhere(FollowupError):
+    """Another running followup (another SSH login) has this draft open: it is not ours to write."""
+
+    def __init__(self) -> None:
+        super().__init__("This note is now open in another session")
 
 
 @dataclass(frozen=True)
@@ -121,7 +130,8 @@ def save_draft(
     A draft discarded meanwhile (another session logged it) is created again rather than lost; a
     contact deleted meanwhile is dropped from the draft, the text is kept. `started_at` (the call
     timer start) is kept from the first save unless given. The saving process becomes the draft's
-    owner, with a fresh heartbeat.
+    owner, with a fresh heartbeat, unless another running session holds it: then nothing is
+    written and DraftHeldElsewhere is raised (save the text as a new draft instead).
     """
     extra = {key: value for key, value in (extra or {}).items() if key != OWNER_KEY}
     payload = json.dumps(extra | {OWNER_KEY: _this_process()}, ensure_ascii=False, default=str)
@@ -129,6 +139,8 @@ def save_draft(
         if contact_id is not None and not Contact.select().where(Contact.id == contact_id).exists():
             contact_id = None
         row = Draft.get_or_none(Draft.id == draft_id) if draft_id is not None else None
+        if row is not None and _row_held_elsewhere(row):
+            raise DraftHeldElsewhere()
         if row is None:
             row = Draft(started_at=_naive_utc(started_at))
         elif started_at is not None:
@@ -198,7 +210,10 @@ def held_elsewhere(draft: DraftView, now: dt.datetime | None = None) -> bool:
     OWNER_FRESH and, on this host, its pid is alive (another host's pid cannot be checked, so the
     beat alone decides). A draft owned by this very process is not "elsewhere": at start-up that
     can only be a dead owner whose pid was reused."""
-    owner = draft.owner
+    return _owner_elsewhere(draft.owner, now)
+
+
+def _owner_elsewhere(owner: DraftOwner | None, now: dt.datetime | None = None) -> bool:
     if owner is None:
         return False
     host = socket.gethostname()
@@ -210,6 +225,10 @@ def held_elsewhere(draft: DraftView, now: dt.datetime | None = None) -> bool:
     return owner.host != host or _pid_alive(owner.pid)
 
 
+def _row_held_elsewhere(row: Draft) -> bool:
+    return _owner_elsewhere(_owner(_load_extra(row.extra)))
+
+
 def latest_draft() -> DraftView | None:
     """The newest draft worth offering back: something was typed, and no other running followup
     (another SSH login on this database) has it open. None if there is none."""
@@ -217,16 +236,40 @@ def latest_draft() -> DraftView | None:
     return next((draft for draft in list_drafts() if not held_elsewhere(draft, now)), None)
 
 
+def claim_draft(draft_id: int) -> DraftView:
+    """Make this process the draft's owner (a resumed note, or a heartbeat of one open here) and
+    return it as stored now. Only a dead or silent owner is taken over: DraftHeldElsewhere while
+    another running session has it open, NotFound once it is gone. One write transaction, so the
+    check and the claim cannot be split by another session's claim."""
+    with write_tx():
+        row = Draft.get_or_none(Draft.id == draft_id)
+        if row is None:
+            raise NotFound(f"no draft with id {draft_id}")
+        if _row_held_elsewhere(row):
+            raise DraftHeldElsewhere()
+        extra = _load_extra(row.extra)
+        extra[OWNER_KEY] = _this_process()
+        row.extra = json.dumps(extra, ensure_ascii=False, default=str)
+        Draft.update(extra=row.extra).where(Draft.id == draft_id).execute()
+        return _view(row)
+
+
 def touch_draft(draft_id: int, *, claim: bool = False) -> bool:
-    """Refresh this process's heartbeat on a draft it has open; `claim` takes it over first (a
-    resumed draft). False when the draft is gone or another process owns it now: stop beating.
-    The "last typed" moment is left alone."""
+    """Refresh this process's heartbeat on a draft it has open; `claim` takes it over first when
+    its owner is dead or silent (claim_draft). False when the draft is gone or another process
+    owns it: stop beating. The "last typed" moment is left alone."""
+    if claim:
+        try:
+            claim_draft(draft_id)
+        except (NotFound, DraftHeldElsewhere):
+            return False
+        return True
     with write_tx():
         row = Draft.get_or_none(Draft.id == draft_id)
         if row is None:
             return False
         extra = _load_extra(row.extra)
-        if not claim and not _is_this_process(extra.get(OWNER_KEY)):
+        if not _is_this_process(extra.get(OWNER_KEY)):
             return False
         extra[OWNER_KEY] = _this_process()
         Draft.update(extra=json.dumps(extra, ensure_ascii=False, default=str)).where(Draft.id == draft_id).execute()
@@ -244,8 +287,15 @@ def release_draft(draft_id: int) -> None:
             Draft.update(extra=json.dumps(extra, ensure_ascii=False, default=str)).where(Draft.id == draft_id).execute()
 
 
-def discard_draft(draft_id: int) -> None:
-    """Forget a draft (saved as an interaction, or thrown away). Unknown ids are ignored: another
-    session may have discarded it first."""
+def discard_draft(draft_id: int) -> bool:
+    """Forget a draft (saved as an interaction, or thrown away), unless another running session
+    has it open: then nothing is deleted and False is returned. Unknown ids count as discarded
+    (another session got there first). Inside a caller's transaction this is a savepoint of it."""
     with write_tx():
+        row = Draft.get_or_none(Draft.id == draft_id)
+        if row is None:
+            return True
+        if _row_held_elsewhere(row):
+            return False
         Draft.delete().where(Draft.id == draft_id).execute()
+    return True

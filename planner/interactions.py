@@ -3,9 +3,10 @@
 A call that reached the person resets the cadence from the moment it happened (back-dating works),
 a missed call plans a pinned retry, `--next` pins a follow-up (interaction_pins.py), a favour
 mentioned in the call goes into the ledger, and `thanked` closes the contact's open thank-you
-tasks, that favour's included. Everything one log changes, the re-plan of that contact included,
-is written in ONE IMMEDIATE transaction: when any part fails (a favour the ledger refuses, the
-contact deleted by another session, a failed re-plan) nothing of the log is stored.
+tasks, that favour's included. Everything one log changes, the re-plan of that contact included
+and the quick-log draft it came from deleted, is written in ONE IMMEDIATE transaction: when any
+part fails (a favour the ledger refuses, the contact deleted by another session, a failed
+re-plan) nothing of the log is stored.
 
 The family: interaction_records.py (vocabulary, moments, reading history), interaction_pins.py,
 thanks.py, and interaction_edits.py (correcting or deleting a log). Their public names are
@@ -17,7 +18,7 @@ from __future__ import annotations
 import datetime as dt
 from dataclasses import dataclass
 
-from planner import ledger, plan_hooks
+from planner import drafts, ledger, plan_hooks
 from planner.dates import today
 from planner.db import write_tx
 from planner.interaction_edits import EDITABLE, delete_interaction, edit_interaction
@@ -76,6 +77,7 @@ class LogRequest:
     next_when: str | None = None
     thanked: bool = False
     favor: FavorRequest | None = None
+    draft_id: int | None = None  # the quick-log draft this log finishes: deleted with it, never offered again
 
 
 def log_interaction(req: LogRequest) -> InteractionView:
@@ -106,5 +108,7 @@ def log_interaction(req: LogRequest) -> InteractionView:
             ledger.record_favor(contact, *favor_args)
         if req.thanked:  # after the favour: thanking them in this call covers what it brought
             close_open(req.contact_id, stored_at, moment.date())
+        if req.draft_id is not None:  # left alone if another running session has taken it over
+            drafts.discard_draft(req.draft_id)
         plan_hooks.contacts_changed([req.contact_id])
         return get_interaction(row.id)

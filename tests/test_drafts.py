@@ -9,9 +9,12 @@ import socket
 import subprocess
 import sys
 
+import pytest
+
 from planner import drafts
 from planner.contacts import ContactFields, add_contact, set_archived
 from planner.db import close_database, open_database
+from planner.errors import NotFound
 from planner.models import Contact, Draft
 
 
@@ -183,3 +186,36 @@ def test_touch_and_release_only_for_the_owner(db_path):
     assert drafts.get_draft(draft_id).owner is None
     drafts.discard_draft(draft_id)
     assert not drafts.touch_draft(draft_id)
+
+
+def test_a_live_session_s_draft_is_not_claimed_saved_over_or_discarded(db_path):
+    """Every write re-checks the owner in its own transaction: resume (claim), save and discard
+    refuse a note another running session has open, and change nothing."""
+    proc, draft_id = _hold_a_draft(db_path)
+    try:
+        with pytest.raises(drafts.DraftHeldElsewhere, match="now open in another session"):
+            drafts.claim_draft(draft_id)
+        assert not drafts.touch_draft(draft_id, claim=True)
+        with pytest.raises(drafts.DraftHeldElsewhere):
+            drafts.save_draft(draft_id, None, "call", "spoke", "", "typed over it here", None, {})
+        assert not drafts.discard_draft(draft_id)
+        held = drafts.get_draft(draft_id)
+        assert (held.notes, held.owner.pid) == ("typed in the other login", proc.pid)
+    finally:
+        proc.stdin.close()
+        proc.wait(timeout=10)
+    claimed = drafts.claim_draft(draft_id)  # its owner is gone: ours to take
+    assert (claimed.notes, claimed.owner.pid) == ("typed in the other login", os.getpid())
+    assert drafts.discard_draft(draft_id)
+    with pytest.raises(NotFound):
+        drafts.claim_draft(draft_id)
+
+
+def test_a_silent_owner_is_taken_over(db_path):
+    draft_id = drafts.save_draft(None, None, "call", "spoke", "", "words", None, {})
+    stale = dt.datetime.now(dt.timezone.utc) - drafts.OWNER_FRESH - dt.timedelta(seconds=1)
+    _set_owner(draft_id, os.getppid(), socket.gethostname(), stale)  # alive, but beat long ago
+    assert drafts.claim_draft(draft_id).owner.pid == os.getpid()
+    _set_owner(draft_id, os.getppid(), socket.gethostname(), stale)
+    assert drafts.discard_draft(draft_id)
+    assert Draft.select().count() == 0

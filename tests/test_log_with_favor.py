@@ -9,13 +9,13 @@ import datetime as dt
 import pytest
 from sql_trace import Statements, assert_one_write_transaction
 
-from planner import contacts, dates
+from planner import contacts, dates, drafts
 from planner.contacts import ContactFields
 from planner.db import db
 from planner.errors import BadInput, NotFound
 from planner.interactions import FavorRequest, LogRequest, log_interaction
 from planner.ledger import add_favor, contact_ledger
-from planner.models import Favor, Interaction, PlannedCall
+from planner.models import Draft, Favor, Interaction, PlannedCall
 
 
 def _contact(name: str = "Maria Schmidt") -> int:
@@ -83,3 +83,27 @@ def test_a_refused_favour_row_rolls_back_the_call(db_path):
     assert Interaction.select().count() == 0
     assert contact_ledger(cid)[0].thanked_at is None
     assert _pins(cid) == [(dt.date(2026, 11, 24), "thank-you")]
+
+
+def test_the_quick_log_s_draft_is_deleted_in_the_same_transaction(db_path):
+    """A logged note is never offered back: its draft goes in the log's own transaction."""
+    cid = _contact()
+    draft_id = drafts.save_draft(None, cid, "call", "spoke", "", "Budget approved", None, {})
+    with Statements() as seen:
+        log_interaction(LogRequest(cid, "Budget approved", draft_id=draft_id,
+                                   favor=FavorRequest("received", "referral", note="Bob")))
+    assert_one_write_transaction(seen)
+    deletes = [s for s in seen if s.upper().startswith('DELETE FROM "DRAFT"')]
+    assert len(deletes) == 1 and seen.index(deletes[0]) < seen.index("COMMIT")
+    assert Draft.select().count() == 0 and Interaction.select().count() == 1
+
+
+def test_a_draft_that_cannot_be_deleted_rolls_back_the_log(db_path):
+    """If the draft cannot go, the call is not stored either: logging it again later logs it once."""
+    cid = _contact()
+    draft_id = drafts.save_draft(None, cid, "call", "spoke", "", "Budget approved", None, {})
+    db.execute_sql("CREATE TRIGGER refuse BEFORE DELETE ON draft BEGIN SELECT RAISE(ABORT, 'locked'); END")
+    with pytest.raises(Exception, match="locked"):
+        log_interaction(LogRequest(cid, "Budget approved", draft_id=draft_id))
+    assert Interaction.select().count() == 0
+    assert drafts.latest_draft().id == draft_id
