@@ -3,7 +3,9 @@
 A note typed during a call is never thrown away silently: escape with text asks first (and can
 keep it as a draft), and a draft left by a dropped SSH line is offered back on the next start
 with its contact, the moment the call timer started and when it was last typed. A note another
-running session still has open is not offered (planner.drafts.latest_draft).
+running session still has open is not offered (planner.drafts.latest_draft), and since the offer
+may sit on screen for minutes, Resume and Discard check again when pressed: each claims or deletes
+the draft in one transaction that refuses a note another session has opened meanwhile.
 """
 
 from __future__ import annotations
@@ -64,6 +66,7 @@ class DraftOffer(ModalScreen[None]):
     def __init__(self, draft) -> None:
         super().__init__()
         self.draft = draft
+        self._busy = False  # a resume or discard is being checked: one at a time
 
     def compose(self) -> ComposeResult:
         draft = self.draft
@@ -87,26 +90,65 @@ class DraftOffer(ModalScreen[None]):
             event.button.id or "", self.action_later)()
 
     def action_resume(self) -> None:
+        if not self._busy:
+            self._busy = True
+            self._resume(self.draft.id)
+
+    @work(thread=True, group="draft-offer")
+    def _resume(self, draft_id: int) -> None:
+        """Claim the draft (only from a dead or silent owner) and open it as stored now."""
+        from planner.drafts import DraftHeldElsewhere, claim_draft
+        from planner.errors import NotFound
+
+        try:
+            draft = claim_draft(draft_id)
+        except DraftHeldElsewhere:
+            self.app.call_from_thread(self._gone, "Not resumed: this note is now open in another session")
+            return
+        except NotFound:
+            self.app.call_from_thread(self._gone,
+                                      "Not resumed: this note was logged or discarded in another session")
+            return
+        except Exception as exc:
+            self.app.call_from_thread(self._failed, f"Draft not resumed: {_error_text(exc)}")
+            return
+        self.app.call_from_thread(self._open, draft)
+
+    def _open(self, draft) -> None:
         from screens.quick_log import QuickLogScreen
 
-        draft = self.draft
         self.dismiss(None)
         self.app.push_screen(QuickLogScreen(draft=draft))
 
     def action_discard(self) -> None:
-        self._discard(self.draft.id)
+        if not self._busy:
+            self._busy = True
+            self._discard(self.draft.id)
 
     @work(thread=True, group="draft-offer")
     def _discard(self, draft_id: int) -> None:
         from planner.drafts import discard_draft
 
         try:
-            discard_draft(draft_id)
+            discarded = discard_draft(draft_id)
         except Exception as exc:
-            self.app.call_from_thread(self.notify, user_text(f"Draft not discarded: {_error_text(exc)}"),
-                                      severity="error")
+            self.app.call_from_thread(self._failed, f"Draft not discarded: {_error_text(exc)}")
+            return
+        if not discarded:
+            self.app.call_from_thread(self._gone, "Not discarded: this note is now open in another session")
             return
         self.app.call_from_thread(self.dismiss, None)
 
-    def action_later(self) -> None:
+    def _failed(self, message: str) -> None:
+        """A database error (locked too long): the offer stays, try again or decide later."""
+        self._busy = False
+        self.notify(user_text(message), severity="error")
+
+    def _gone(self, message: str) -> None:
+        """The offer is out of date: say why and close it (the note is offered again once free)."""
+        self.notify(user_text(message), severity="warning", timeout=8)
         self.dismiss(None)
+
+    def action_later(self) -> None:
+        if not self._busy:
+            self.dismiss(None)

@@ -4,9 +4,9 @@ The notes area has the focus and the call timer runs from the moment the screen 
 outcome change with ctrl+t / ctrl+o anywhere, or with single keys when the focus is not in a text
 field. Everything typed is saved as a draft (debounced, to the database) so that a dropped SSH
 line loses nothing: the app flushes it on SIGHUP and offers it back on the next start
-(`DraftOffer`). `ctrl+s` logs the interaction in a worker, with its optional favour and thanks in
-the same transaction (all or nothing), forgets the draft, posts `DataChanged` and closes; a failed
-save keeps every character on screen.
+(`DraftOffer`). `ctrl+s` logs the interaction in a worker, with its optional favour and thanks and
+the draft's deletion in the same transaction (all or nothing), posts `DataChanged` and closes; a
+failed save keeps every character on screen, and the draft.
 The draft and save workers are in screens/quick_log_persist.py.
 """
 
@@ -61,7 +61,8 @@ class QuickLogScreen(QuickLogPersistence, ModalScreen[object | None]):
                                         else dt.datetime.now(dt.timezone.utc)).astimezone()
         self._started_clock = time.monotonic() - max(0.0, (dt.datetime.now(dt.timezone.utc) - self.started_at)
                                                      .total_seconds())
-        self.keeper = DraftKeeper(None if draft is None else draft.id, self.started_at)
+        self.keeper = DraftKeeper(None if draft is None else draft.id, self.started_at,
+                                  on_taken=self._draft_taken_elsewhere)
         self._draft_timer = None
         self._saving = False
         self._typed = False

@@ -10,6 +10,7 @@ from __future__ import annotations
 import datetime as dt
 
 from textual import work
+from textual.message import Message
 from textual.widgets import Button, Checkbox, Input, Select, Static, TextArea
 
 from planner.errors import FollowupError
@@ -28,11 +29,16 @@ def _summary_from(notes: str) -> str:
     return first if len(first) <= 80 else first[:79] + "…"
 
 
+class DraftTakenElsewhere(Message, bubble=False):
+    """Posted (from any thread) when another running session has taken over this note's draft."""
+
+
 class QuickLogPersistence:
     """Draft and save workers for `QuickLogScreen`; every attribute used is set up there."""
 
     def snapshot(self) -> dict:
-        """Everything on screen, as plain values (read on the event loop only)."""
+        """Everything on screen, as plain values (read on the event loop only), with the keeper's
+        ticket: a save of an older snapshot never lands after a newer one."""
         contact_text = self.query_one("#ql-contact", Input).value if self.contact_id is None else ""
         favor_direction = self.query_one("#ql-favor", Select).value
         extra: dict = {"thanked": self.query_one("#ql-thanked", Checkbox).value}
@@ -47,6 +53,7 @@ class QuickLogPersistence:
             "notes": self.query_one("#ql-notes", TextArea).text,
             "next_when": self.query_one("#ql-next", Input).value,
             "extra": extra,
+            "ticket": self.keeper.ticket(),
         }
 
     def _save_draft_soon(self) -> None:
@@ -86,7 +93,8 @@ class QuickLogPersistence:
             if snap["next_when"].strip():
                 parse_day(snap["next_when"], what="next follow-up")
             self.keeper.store(dict(snap, contact_id=contact_id))
-            view = log_interaction(LogRequest(
+            # the draft is deleted in the log's own transaction, and the keeper closes with it
+            view = self.keeper.finish(lambda draft_id: log_interaction(LogRequest(
                 contact_id=contact_id, kind=snap["kind"], outcome=snap["outcome"],
                 summary=snap["summary"].strip() or _summary_from(snap["notes"]), notes=snap["notes"],
                 # when the timer started, on the app's "today" (fixed in tests and demos)
@@ -96,15 +104,12 @@ class QuickLogPersistence:
                 next_when=snap["next_when"].strip() or None, thanked=bool(snap["extra"].get("thanked")),
                 favor=(FavorRequest(favor["direction"], str(favor["kind"]), note=favor.get("note", ""))
                        if favor else None),
-            ))
+                draft_id=draft_id,
+            )))
         except Exception as exc:
             what = "Not logged (call and favour)" if favor else "Not logged"
             self.app.call_from_thread(self._failed, f"{what}: {_error_text(exc)}")
             return
-        try:
-            self.keeper.close_and_discard()
-        except Exception:
-            pass  # a leftover draft is offered back later; the interaction is stored
         self.app.call_from_thread(self._done, view, contact_id, bool(favor))
 
     def _failed(self, message: str) -> None:
@@ -121,21 +126,34 @@ class QuickLogPersistence:
         self.notify(safe_markup(what, kind=view.kind, name=view.contact_name))
         self.dismiss(view)
 
+    def _draft_taken_elsewhere(self) -> None:
+        """The keeper's `on_taken`, called from any thread (post_message is thread-safe)."""
+        self.post_message(DraftTakenElsewhere())
+
+    def on_draft_taken_elsewhere(self, message: DraftTakenElsewhere) -> None:
+        """Another session has this note open now: say so, and save what is on screen as a draft of
+        its own rather than write over theirs."""
+        self.notify(user_text("This note is now open in another session: what you type here is saved "
+                              "as a separate draft"), severity="warning", timeout=10)
+        self._changed()
+
     def _confirmed(self, choice: str | None) -> None:
         if choice == "discard":
             self._discard_and_close()
         elif choice == "keep":
+            if self._draft_timer is not None:
+                self._draft_timer.stop()
             self._keep(self.snapshot())
 
     @work(thread=True, group="quick-log-draft")
     def _keep(self, snap: dict) -> None:
-        """Store the draft as it is now and close: offered back on the next start."""
+        """Store the draft as it is now and close in one step: offered back on the next start.
+        Saves still queued hold older snapshots and are skipped."""
         try:
-            self.keeper.store(snap)
+            self.keeper.store(snap, then_close=True)
         except Exception as exc:
             self.app.call_from_thread(self._show_error, f"Draft not saved: {_error_text(exc)}")
             return
-        self.keeper.close()
         self.app.call_from_thread(self.notify, user_text("Kept as a draft: it is offered back on the next start"))
         self.app.call_from_thread(self.dismiss, None)
 

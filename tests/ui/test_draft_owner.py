@@ -9,6 +9,8 @@ import subprocess
 import sys
 import time
 
+import pytest
+
 from planner import drafts
 from screens.draft_dialogs import DraftOffer
 from screens.quick_log import QuickLogScreen
@@ -91,6 +93,44 @@ async def test_resuming_a_draft_makes_it_this_session_s(app_db, run_app, wait_fo
     async with run_app(mode="agenda") as (app, pilot):
         assert isinstance(app.screen, DraftOffer)
         await pilot.press("r")
+        await wait_for_workers(app, pilot)
         assert isinstance(app.screen, QuickLogScreen)
         # Claimed before the first keystroke: a third login starting now would not offer it.
         _wait_until(lambda: drafts.get_draft(draft_id).owner.pid == os.getpid())
+
+
+# Another login resuming a draft: the quick-log's keeper opened on it (it claims the note) and
+# beating every 0.1 s until its stdin closes.
+RESUMING_SESSION = """
+import datetime as dt, sys
+from planner.db import open_database
+from screens.draft_keeper import DraftKeeper
+open_database(sys.argv[1])
+keeper = DraftKeeper(int(sys.argv[2]), dt.datetime.now(dt.timezone.utc), heartbeat_seconds=0.1)
+sys.stdin.read()
+"""
+
+
+@pytest.mark.parametrize("key", ["r", "d"])
+async def test_an_offer_taken_up_by_another_session_meanwhile_is_refused(app_db, run_app, wait_for_workers, key):
+    """The start-up offer may sit on screen for minutes: Resume and Discard check the owner again
+    when pressed, and leave a note another login resumed meanwhile to that login."""
+    proc, draft_id = _other_session(app_db)
+    proc.kill()  # the line dropped: its note is offered
+    proc.wait(timeout=10)
+    proc.stdin.close()
+    async with run_app(mode="agenda") as (app, pilot):
+        assert isinstance(app.screen, DraftOffer)
+        other = subprocess.Popen([sys.executable, "-c", RESUMING_SESSION, str(app_db), str(draft_id)],
+                                 stdin=subprocess.PIPE, text=True)
+        try:
+            _wait_until(lambda: drafts.get_draft(draft_id).owner.pid == other.pid)
+            await pilot.press(key)
+            await wait_for_workers(app, pilot)
+            assert not isinstance(app.screen, (QuickLogScreen, DraftOffer))
+            assert any("now open in another session" in str(n.message) for n in app._notifications)
+            still = drafts.get_draft(draft_id)  # not deleted, not taken from the other login
+            assert (still.owner.pid, still.notes) == (other.pid, "typed in the other login")
+        finally:
+            other.stdin.close()
+            other.wait(timeout=10)
