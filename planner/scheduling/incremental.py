@@ -46,12 +46,12 @@ class Placement:
 def place_incremental(infos: list[ContactPlanInput], loads: dict[dt.date, int], cal: WorkCalendar,
                       ps: PlanSettings, others: StoredCalls | None = None) -> Placement | None:
     """Place the given contacts' calls around the others (`loads`: every other call per day,
-    pinned ones included; `others`: the other contacts' unpinned stored calls, none when
-    omitted). None when only the full re-plan can decide."""
+    pinned ones included; `others`: the stored plan without the given contacts' unpinned calls,
+    an empty plan when omitted). None when only the full re-plan can decide."""
     loads = defaultdict(int, {day: n for day, n in loads.items() if day >= ps.today})
-    limit = max(loads.values(), default=0)
+    limit = held = max(loads.values(), default=0)
     if cal.capacity is not None:
-        limit = min(limit, cal.capacity)
+        limit = held = min(limit, cal.capacity)
     plan = MovablePlan(others if others is not None else CallsInMemory(()), cal, ps.today)
     rows: list[PlanRow] = []
     peak_rose = bound_checked = False
@@ -87,6 +87,8 @@ def place_incremental(infos: list[ContactPlanInput], loads: dict[dt.date, int], 
                 demands = demands[: position + 1] + contact_demands(replace(info, new_anchor=day), cal, ps)[1:]
                 chains[number] = demands
             position += 1
+    if peak_rose and lower_bound_with(plan.store, chains, cal, ps) <= held:
+        return None  # new contacts' first calls landed elsewhere than first assumed: the old peak can hold
     return Placement(rows, plan.moves(), peak_rose)
 
 
