@@ -90,8 +90,7 @@ def update_plan(contact_ids: list[int] | None, *, rebalance: bool = False) -> Pl
 def refresh_if_stale() -> bool:
     """Re-plan everyone when the stored plan still has unpinned calls on days already past
     (a new day began since the last plan). Returns True when it re-planned."""
-    today = dates.today()
-    if PlannedCall.select().where(PlannedCall.pinned == False, PlannedCall.date < today).exists():  # noqa: E712
+    if _stale(dates.today()):
         update_plan(None)
         return True
     return False
@@ -121,7 +120,7 @@ def _replan(contact_ids: list[int] | None, rebalance: bool, write: bool, horizon
     infos = load_inputs(None, everything, cal, ps.today)
     old = [t for t in everything if not t[7]]
     prev = {} if rebalance else {(t[1], t[8]): as_date(t[2]) for t in old}
-    if seeded:  # the peak would rise: anchor new contacts where their chain fits best
+    if seeded:  # the edit could not be placed alone: anchor its new contacts where their chain fits best
         infos = [seeded.get(i.contact_id, i) for i in infos]
         prev.update({(cid, 0): info.new_anchor for cid, info in seeded.items() if info.new_anchor})
     pinned = [plan_row(t) for t in everything if t[7]]
@@ -135,6 +134,7 @@ def _replan(contact_ids: list[int] | None, rebalance: bool, write: bool, horizon
 
 
 def _stale(today: dt.date) -> bool:
+    """Unpinned calls still planned on days already past: a new day began since the last plan."""
     return PlannedCall.select().where(PlannedCall.pinned == False, PlannedCall.date < today).exists()  # noqa: E712
 
 
