@@ -12,6 +12,7 @@ from contextlib import asynccontextmanager
 from pathlib import Path
 
 import pytest
+from ui_steps import settle
 
 from planner import dates
 from planner.contacts import ContactFields, add_contact
@@ -32,14 +33,7 @@ SEED = [
 ]
 
 
-async def _wait_for_workers(app, pilot) -> None:
-    """Let every running worker finish (they may start more), then let the screen redraw."""
-    for _ in range(20):
-        await app.workers.wait_for_complete()
-        await pilot.pause()
-        if not any(worker.is_running for worker in app.workers):
-            break
-    await pilot.pause()
+_wait_for_workers = settle
 
 
 def screen_text(app) -> str:

@@ -9,12 +9,12 @@ import stat
 
 import pytest
 from textual.widgets import DataTable, Input
+from ui_text import screen_text
 
 from planner.contacts import list_contacts
 from planner.interactions import LogRequest, history, log_interaction
 from planner.ledger import add_favor, contact_ledger
 from planner.models import PlannedCall
-from ui_text import screen_text
 
 HOSTILE = "[bold]Mallory[/] ␛[2J"  # how the seeded hostile name must look on screen
 

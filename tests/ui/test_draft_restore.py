@@ -15,6 +15,7 @@ import termios
 import time
 
 import pytest
+from ui_steps import quick_log_for_maria
 
 from planner import drafts
 from planner.db import close_database, open_database
@@ -23,16 +24,9 @@ from screens.draft_dialogs import DraftOffer
 from screens.quick_log import QuickLogScreen
 
 
-async def _quick_log_for_maria(app, pilot) -> QuickLogScreen:
-    await pilot.press("slash", *"hooli", "enter", "l")
-    await pilot.pause()
-    assert isinstance(app.screen, QuickLogScreen)
-    return app.screen
-
-
 async def test_draft_is_saved_while_typing(run_app, wait_for_workers):
     async with run_app(mode="contacts") as (app, pilot):
-        await _quick_log_for_maria(app, pilot)
+        await quick_log_for_maria(app, pilot)
         await pilot.press(*"budget ok")
         await pilot.pause(0.5)  # past the debounce
         await wait_for_workers(app, pilot)
@@ -49,7 +43,7 @@ async def test_draft_is_saved_while_typing(run_app, wait_for_workers):
 
 async def test_hang_up_flushes_what_was_just_typed(run_app, wait_for_workers):
     async with run_app(mode="contacts") as (app, pilot):
-        screen = await _quick_log_for_maria(app, pilot)
+        screen = await quick_log_for_maria(app, pilot)
         await pilot.press(*"just typed")
         screen.query_one("#ql-next").value = "friday"
         app.hang_up()  # what SIGHUP runs: no debounce wait
@@ -156,7 +150,7 @@ def test_real_hang_up_under_a_pty_keeps_the_note(app_db, tmp_path, signum, code)
 
 async def test_quitting_with_an_open_quick_log_keeps_the_note(run_app):
     async with run_app(mode="contacts") as (app, pilot):
-        await _quick_log_for_maria(app, pilot)
+        await quick_log_for_maria(app, pilot)
         await pilot.press(*"quit mid-call", "ctrl+q")  # no debounce wait
     draft = drafts.latest_draft()
     assert draft is not None and draft.notes == "quit mid-call"

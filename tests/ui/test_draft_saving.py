@@ -7,24 +7,19 @@ from __future__ import annotations
 import sqlite3
 import threading
 
+from ui_steps import quick_log_for_maria
+
 from planner import drafts
 from planner.db import db
 from planner.models import Draft, Interaction
 from screens.quick_log import DRAFT_DELAY, QuickLogScreen
 
 
-async def _quick_log_for_maria(app, pilot) -> QuickLogScreen:
-    await pilot.press("slash", *"hooli", "enter", "l")
-    await pilot.pause()
-    assert isinstance(app.screen, QuickLogScreen)
-    return app.screen
-
-
 async def test_a_call_whose_draft_cannot_be_deleted_is_not_logged(run_app, wait_for_workers):
     """Deleting the draft is part of logging: if it fails (a stand-in for a database locked past
     the busy timeout), nothing is stored and the form stays; the next ctrl+s logs the call once."""
     async with run_app(mode="contacts") as (app, pilot):
-        screen = await _quick_log_for_maria(app, pilot)
+        screen = await quick_log_for_maria(app, pilot)
         await pilot.press(*"Budget approved")
         await pilot.pause(DRAFT_DELAY + 0.2)
         await wait_for_workers(app, pilot)
@@ -47,7 +42,7 @@ async def test_an_older_snapshot_saved_late_does_not_replace_a_newer_one(run_app
     """Saves wait for one lock and are not handed it in order: the one that arrives last may
     hold older text. It is skipped."""
     async with run_app(mode="contacts") as (app, pilot):
-        screen = await _quick_log_for_maria(app, pilot)
+        screen = await quick_log_for_maria(app, pilot)
         await pilot.press(*"first")
         older = screen.snapshot()
         await pilot.press(*" second")
@@ -64,7 +59,7 @@ async def test_saves_queued_behind_another_session_s_write_end_with_the_last_tex
     """Another login holds the write lock (an import and its re-plan) while the user types, then
     keeps the note as a draft: the kept draft is the text on screen, not an older save."""
     async with run_app(mode="contacts") as (app, pilot):
-        await _quick_log_for_maria(app, pilot)
+        await quick_log_for_maria(app, pilot)
         other = sqlite3.connect(app_db, isolation_level=None, check_same_thread=False)
         other.execute("BEGIN IMMEDIATE")
         for chunk in ("one ", "two ", "three ", "four ", "five"):

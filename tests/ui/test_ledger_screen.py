@@ -7,11 +7,11 @@ import datetime as dt
 
 import pytest
 from textual.widgets import DataTable, Input
+from ui_text import screen_text
 
 from planner.contacts import list_contacts
 from planner.ledger import add_favor, contact_ledger
 from planner.models import Favor, PlannedCall
-from ui_text import screen_text
 
 
 @pytest.fixture

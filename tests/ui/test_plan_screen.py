@@ -7,12 +7,12 @@ import datetime as dt
 
 import pytest
 from textual.widgets import Input
+from ui_text import screen_text
 
 from planner.contacts import ContactFields, add_contact
 from planner.models import Block, PlannedCall
 from planner.scheduling.service import add_block, plan_summary
 from screens.widgets.load_chart import chart_content
-from ui_text import screen_text
 
 
 @pytest.fixture

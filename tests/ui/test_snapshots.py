@@ -9,6 +9,7 @@ import datetime as dt
 import time
 
 import pytest
+from ui_steps import settle
 
 from planner.contacts import list_contacts
 from planner.interactions import LogRequest, log_interaction
@@ -39,13 +40,7 @@ def snapshot_db(app_db, monkeypatch):
 
 
 async def _settle(pilot) -> None:
-    app = pilot.app
-    for _ in range(20):
-        await app.workers.wait_for_complete()
-        await pilot.pause()
-        if not any(worker.is_running for worker in app.workers):
-            break
-    await pilot.pause()
+    await settle(pilot.app, pilot)
 
 
 @pytest.mark.parametrize("size", [(80, 24), (120, 40)], ids=["80x24", "120x40"])

@@ -1,0 +1,23 @@
+"""Steps several UI tests take: letting the app settle, opening the quick-log for Maria."""
+
+from __future__ import annotations
+
+
+async def settle(app, pilot) -> None:
+    """Let every running worker finish (they may start more), then let the screen redraw."""
+    for _ in range(20):
+        await app.workers.wait_for_complete()
+        await pilot.pause()
+        if not any(worker.is_running for worker in app.workers):
+            break
+    await pilot.pause()
+
+
+async def quick_log_for_maria(app, pilot):
+    """From the contacts screen: filter to Maria (Hooli) and open the quick-log on her."""
+    from screens.quick_log import QuickLogScreen
+
+    await pilot.press("slash", *"hooli", "enter", "l")
+    await pilot.pause()
+    assert isinstance(app.screen, QuickLogScreen)
+    return app.screen
