@@ -182,11 +182,7 @@ def _split_solve(demands: list[Demand], pinned: list[PlanRow], cal: WorkCalendar
     near = [d for d in demands if d.window_start <= horizon_end or d.frozen]
     rows, peak = build_plan(near, pinned, cal, ps, stability=stability)
     index = DayIndex(cal, ps.today, max(d.window_end for d in far))
-    loads = [0] * len(index)
-    for row in rows + pinned:
-        position = index.index.get(row.date)
-        if position is not None:
-            loads[position] += 1
+    loads = daily_loads(rows + pinned, index)
     later = []
     keep_prev = stability != "none"
     for demand in sorted(far, key=lambda d: (d.ideal, d.window_end, d.contact_id)):

@@ -8,7 +8,7 @@ from collections import Counter
 from dataclasses import dataclass
 
 from planner.scheduling.calendar import WorkCalendar
-from planner.scheduling.engine import DayIndex, PlanRow
+from planner.scheduling.engine import DayIndex, PlanRow, daily_loads
 from planner.scheduling.lower_bound import critical_interval, lower_bound
 
 FREE_REASONS = ("cadence", "new", "catch-up")
@@ -48,8 +48,7 @@ def compute_stats(rows: list[PlanRow], cal: WorkCalendar, today: dt.date) -> Pla
         return PlanStats(len(rows), 0, 0, 0, 0.0, 0, 0, None, overdue)
     last = max(max(row.date for row in current), max(row.window_end for row in current))
     index = DayIndex(cal, today, last)
-    per_day = Counter(row.date for row in current)
-    loads = [per_day.get(day, 0) for day in index.days]
+    loads = daily_loads(current, index)
     per_window: Counter = Counter()
     late = 0
     for row in current:

@@ -25,6 +25,7 @@ TABLE = PlannedCall._meta.table_name
 _COLUMNS = (PlannedCall.id, PlannedCall.contact, PlannedCall.date, PlannedCall.ideal,
             PlannedCall.window_start, PlannedCall.window_end, PlannedCall.reason, PlannedCall.pinned,
             PlannedCall.seq, PlannedCall.favor, PlannedCall.note)
+_SELECT = ", ".join(f'p."{c.column_name}"' for c in _COLUMNS)  # the table is aliased p everywhere
 
 
 @lru_cache(maxsize=8192)
@@ -45,15 +46,13 @@ def plan_row(t: tuple) -> PlanRow:
 def raw_rows(contact_ids: list[int] | None = None) -> list[tuple]:
     """The stored plan as raw tuples (dates as ISO text), in `_COLUMNS` order, through the raw
     cursor: at 100k contacts Peewee's per-field conversion costs more than the solver does."""
-    columns = ", ".join(f'"{c.column_name}"' for c in _COLUMNS)
-    table = PlannedCall._meta.table_name
     if contact_ids is None:
-        return list(db.execute_sql(f'SELECT {columns} FROM "{table}"'))
+        return list(db.execute_sql(f'SELECT {_SELECT} FROM "{TABLE}" p'))
     rows: list[tuple] = []
     for start in range(0, len(contact_ids), CHUNK):
         chunk = contact_ids[start : start + CHUNK]
         marks = ", ".join("?" * len(chunk))
-        rows += db.execute_sql(f'SELECT {columns} FROM "{table}" WHERE "contact_id" IN ({marks})', chunk)
+        rows += db.execute_sql(f'SELECT {_SELECT} FROM "{TABLE}" p WHERE p."contact_id" IN ({marks})', chunk)
     return rows
 
 
@@ -108,10 +107,9 @@ class StoredPlanCalls:
 
     def mover(self, day: dt.date, target: dt.date, skip: Collection[PlanRow]) -> PlanRow | None:
         """`reroute.mover_rank` in SQL, so only the chosen call is read."""
-        columns = ", ".join(f'p."{c.column_name}"' for c in _COLUMNS)
         where, params = self._movable([day.isoformat()], skip)
         text = target.isoformat()
-        sql = (f'SELECT {columns} FROM "{TABLE}" p WHERE {where} AND p."window_start" <= ? '
+        sql = (f'SELECT {_SELECT} FROM "{TABLE}" p WHERE {where} AND p."window_start" <= ? '
                f'AND p."window_end" >= ? AND NOT EXISTS (SELECT 1 FROM "{TABLE}" busy '
                # `+date`: look the contact's few rows up by contact, not the day's hundreds by date
                'WHERE busy."contact_id" = p."contact_id" AND +busy."date" = ?) ORDER BY '
