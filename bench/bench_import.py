@@ -60,9 +60,8 @@ def baseline(records: list[tuple[str, ...]], folder: Path) -> float:
 
 def main() -> None:
     rows = int(sys.argv[1]) if len(sys.argv) > 1 else 10_000
-    from planner import plan_hooks
-    from planner.db import open_database
-    from planner.importers import import_file
+    from planner.io.importers import apply, import_file
+    from planner.store.connect import open_database
 
     with tempfile.TemporaryDirectory() as tmp:
         folder = Path(tmp)
@@ -71,21 +70,22 @@ def main() -> None:
         base = baseline(records, folder)
         open_database(folder / "followup.db")
         planned: list[float] = []
-        real_hook = plan_hooks.contacts_changed
+        real_replan = apply.replan
 
-        def timed_hook(ids):
+        def timed_replan(ids):
             start = time.perf_counter()
-            real_hook(ids)
+            result = real_replan(ids)
             planned.append(time.perf_counter() - start)
+            return result
 
-        plan_hooks.contacts_changed = timed_hook
+        apply.replan = timed_replan
         start = time.perf_counter()
         report = import_file(export)
         first = time.perf_counter() - start - sum(planned)
         start = time.perf_counter()
         again = import_file(export)
         second = time.perf_counter() - start
-        plan_hooks.contacts_changed = real_hook
+        apply.replan = real_replan
     print(f"rows: {rows}; added {report.added}, then re-import: {again.added} added, {again.unchanged} unchanged")
     print(f"baseline executemany:       {base * 1000:8.1f} ms")
     print(f"import (without plan):      {first * 1000:8.1f} ms  = {first / base:6.1f} x baseline")

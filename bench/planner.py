@@ -31,7 +31,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 from peewee import fn as sql_fn  # noqa: E402
 
 from bench.synthetic import CADENCES, synthetic_contacts  # noqa: E402
-from planner.scheduling.calendar import WorkCalendar  # noqa: E402
+from planner.core.workdays import WorkCalendar  # noqa: E402
 from planner.scheduling.engine import DayIndex, PlanRow, all_demands, plan_contacts  # noqa: E402
 from planner.scheduling.flow import Group, solve  # noqa: E402
 from planner.scheduling.incremental import place_incremental  # noqa: E402
@@ -237,11 +237,12 @@ def run_service(n: int, edits: int = 60) -> None:
     """The real path: SQLite file, one transaction per write, then the re-plan of that contact,
     as the contacts and interactions services do it. Edits: a cadence change, a logged call, a
     new contact, an archive; a third of them aimed at a day already at the peak."""
-    from planner import dates
-    from planner.db import open_database, write_tx
-    from planner.models import Contact, Interaction, PlannedCall
-    from planner.scheduling import service
-    from planner.scheduling.store import raw_rows
+    from planner.core import dates
+    from planner.scheduling import plan_views, service
+    from planner.scheduling.stored_plan import raw_rows
+    from planner.store.connect import open_database
+    from planner.store.database import write_tx
+    from planner.store.models import Contact, Interaction, PlannedCall
 
     dates.set_today(TODAY)
     folder = tempfile.mkdtemp()
@@ -263,7 +264,7 @@ def run_service(n: int, edits: int = 60) -> None:
         start = time.perf_counter()
         service.update_plan(None)
         agains.append(time.perf_counter() - start)
-    peak = service.plan_summary().stats.peak
+    peak = plan_views.plan_summary().stats.peak
     rng = random.Random(5)
     times, counts = [], Counter()
     placed = {(r[1], r[8]): r[2] for r in raw_rows() if not r[7]}
@@ -294,7 +295,7 @@ def run_service(n: int, edits: int = 60) -> None:
         now = {(r[1], r[8]): r[2] for r in raw_rows() if not r[7]}
         counts["moved others"] += any(now.get(key, day) != day for key, day in placed.items() if key[0] != cid)
         placed = now
-    after = service.plan_summary().stats
+    after = plan_views.plan_summary().stats
     print(f"\n== service on SQLite, {n:,} contacts ==")
     print(f"  full re-plan, first (writes every row): {first:.3f} s; again (stable, nothing to write): "
           f"{statistics.median(agains):.3f} s median of 3")

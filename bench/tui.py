@@ -43,12 +43,13 @@ SIZE = (120, 40)
 # ----------------------------------------------------------------------------- the database
 def build_database(path: Path, contacts: int, interactions: int, seed: int = 11) -> float:
     """Bulk-insert contacts with emails and tags, and interactions over two years; plan everyone."""
-    from planner import dates
-    from planner.db import open_database, write_tx
-    from planner.demo import COMPANIES, FIRST, LAST, TITLES
-    from planner.models import Contact, ContactEmail, ContactTag, Interaction
+    from planner.core import dates
+    from planner.core.textsafe import fold
+    from planner.io.demo import COMPANIES, FIRST, LAST, TITLES
     from planner.scheduling.service import update_plan
-    from planner.textsafe import fold
+    from planner.store.connect import open_database
+    from planner.store.database import write_tx
+    from planner.store.models import Contact, ContactEmail, ContactTag, Interaction
 
     dates.set_today(TODAY)
     open_database(path)
@@ -99,8 +100,8 @@ def _open(db: str) -> None:
     from planner.scheduling.flow import quiet_solver
 
     quiet_solver()
-    from planner import dates
-    from planner.db import open_database
+    from planner.core import dates
+    from planner.store.connect import open_database
 
     dates.set_today(TODAY)
     open_database(db)
@@ -127,7 +128,7 @@ def child_bare_start(db: str) -> None:
     from textual.app import App
     from textual.widgets import DataTable
 
-    from planner.agenda import build_agenda
+    from planner.services.agenda import build_agenda
 
     class Bare(App):
         def compose(self):
@@ -206,8 +207,8 @@ def child_bare_filter(db: str) -> None:
     from textual.app import App
     from textual.widgets import DataTable, Input
 
-    from planner.contacts import list_contacts
-    from planner.textsafe import fold
+    from planner.core.textsafe import fold
+    from planner.services.contacts import list_contacts
 
     class Bare(App):
         entries: list = []
@@ -307,7 +308,7 @@ def main() -> None:
     if not db.exists():
         took = build_database(db, args.contacts, args.interactions)
         print(f"database: {args.contacts:,} contacts, {args.interactions:,} interactions, planned in {took:.1f} s ({db})")
-    from planner.db import close_database
+    from planner.store.database import close_database
 
     close_database()
 

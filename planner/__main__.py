@@ -1,4 +1,5 @@
-"""`python -m planner` behaves exactly like the `followup` command."""
+"""`python -m planner`: the command line alone, without the full-screen app (`followup` opens
+that)."""
 
 from planner.cli import main
 

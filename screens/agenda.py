@@ -18,7 +18,7 @@ from textual.containers import Horizontal, Vertical
 from textual.screen import Screen
 from textual.widgets import DataTable, Footer, Static
 
-from planner import dates
+from planner.core import dates
 from screens.agenda_actions import AgendaActions
 from screens.agenda_rows import COLUMNS, Row, agenda_range, agenda_rows, fit_widths, item_cells
 from screens.messages import DataChanged
@@ -103,7 +103,7 @@ class AgendaScreen(AgendaActions, Screen):
 
     @work(thread=True, exclusive=True, group="agenda-load")
     def _load(self, start: dt.date, end: dt.date) -> None:
-        from planner.agenda import build_agenda
+        from planner.services.agenda import build_agenda
 
         try:
             agenda = build_agenda(start, end)

@@ -11,7 +11,7 @@ import datetime as dt
 
 from textual import work
 
-from planner.errors import FollowupError
+from planner.core.errors import FollowupError
 from screens.messages import DataChanged
 from screens.text import plain
 
@@ -30,7 +30,7 @@ class AgendaActions:
         if item is None or item.kind != "call":
             self._say("Only a call can be snoozed; highlight a call")
             return
-        from screens.snooze_dialog import SnoozeDialog
+        from screens.dialogs.snooze import SnoozeDialog
 
         def chosen(day: dt.date | None) -> None:
             if day is not None:
@@ -40,7 +40,7 @@ class AgendaActions:
 
     @work(thread=True, group="agenda-write")
     def _snooze(self, contact_id: int, name: str, day: dt.date) -> None:
-        from planner.scheduling.service import snooze
+        from planner.services.schedule import snooze
 
         if self._run_write(lambda: snooze(contact_id, day), "snooze"):
             self.app.call_from_thread(self._say, f"Snoozed {name} to {day:%a %d %b}")
@@ -55,7 +55,7 @@ class AgendaActions:
 
     @work(thread=True, group="agenda-write")
     def _skip(self, contact_id: int, name: str) -> None:
-        from planner.scheduling.service import skip_cycle
+        from planner.services.schedule import skip_cycle
 
         result = self._run_write(lambda: skip_cycle(contact_id), "skip this cycle")
         if result:
@@ -72,7 +72,7 @@ class AgendaActions:
 
     @work(thread=True, group="agenda-write")
     def _thank(self, contact_id: int, favor_id: int | None, name: str) -> None:
-        from planner.ledger import thank
+        from planner.services.ledger import thank
 
         def run():
             return thank(favor_id=favor_id) if favor_id is not None else thank(contact_id=contact_id)
@@ -98,7 +98,7 @@ class AgendaActions:
         return None
 
     def action_export(self) -> None:
-        from screens.export_dialog import ExportDialog
+        from screens.dialogs.export_week import ExportDialog
 
         start, end = self.range
 
@@ -110,16 +110,16 @@ class AgendaActions:
 
     @work(thread=True, group="agenda-export")
     def _export(self, start: dt.date, end: dt.date, fmt: str, path) -> None:
-        from planner.agenda import build_agenda
-        from planner.exports import write_agenda
+        from planner.io.exports import write_agenda
+        from planner.services.agenda import build_agenda
 
         written = self._run_write(lambda: write_agenda(build_agenda(start, end), fmt, path), "export the week")
         if written:
-            from screens.export_dialog import shown_path
+            from screens.dialogs.export_week import shown_path
 
             self.app.call_from_thread(self._say, f"Exported the week to {shown_path(written)}")
 
     def action_week_grid(self) -> None:
-        from screens.week_grid import WeekGrid
+        from screens.dialogs.week_grid import WeekGrid
 
         self.app.push_screen(WeekGrid())

@@ -11,8 +11,8 @@ from dataclasses import dataclass
 
 from rich.text import Text
 
-from planner import dates
-from planner.textsafe import clean_line
+from planner.core import dates
+from planner.core.textsafe import clean_line
 
 # Name, company, reason and last contact fit 80 columns; the summary scrolls into view.
 COLUMNS = (("Name", 22), ("Company", 12), ("Reason", 20), ("Last contact", 13), ("Last summary", 40))

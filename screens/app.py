@@ -1,6 +1,6 @@
 """`FollowupApp`: four main screens as Textual modes, quick-log from anywhere, help and palette.
 
-Kept small on purpose (STYLE.md): each screen lives in its own module and is imported lazily when
+Kept small on purpose: each screen lives in its own module and is imported lazily when
 its mode is first shown, so start-up only pays for the agenda. The app's own jobs are switching
 modes, forwarding `DataChanged` to every installed screen, the theme setting, the SIGHUP flush of
 an unfinished quick-log note, and offering a draft left by a previous session back.
@@ -104,7 +104,8 @@ class FollowupApp(App[int]):
     @work(thread=True, exclusive=True, group="startup")
     def _load_startup(self) -> None:
         """Theme and any unfinished quick-log note, read off the event loop."""
-        from planner import drafts, settings
+        from planner.services import drafts
+        from planner.store import settings
 
         theme = settings.get("theme")
         draft = drafts.latest_draft()
@@ -115,7 +116,7 @@ class FollowupApp(App[int]):
         if theme and theme in self.available_themes and theme != self.theme:
             self.theme = theme
         if draft is not None:
-            from screens.draft_dialogs import DraftOffer
+            from screens.dialogs.draft_offer import DraftOffer
 
             self.push_screen(DraftOffer(draft))
 
@@ -128,7 +129,7 @@ class FollowupApp(App[int]):
 
     @work(thread=True, exclusive=True, group="theme")
     def _save_theme(self, name: str) -> None:
-        from planner import settings
+        from planner.store import settings
 
         try:
             settings.set_value("theme", name)
@@ -168,7 +169,7 @@ class FollowupApp(App[int]):
             self.push_screen(ContactDetailScreen(contact_id))
 
     def action_show_keys(self) -> None:
-        from screens.help import HelpScreen
+        from screens.dialogs.help import HelpScreen
 
         if not isinstance(self.screen, HelpScreen):
             self.push_screen(HelpScreen(self.screen))

@@ -15,10 +15,10 @@ from textual.content import Content
 from textual.screen import Screen
 from textual.widgets import Footer, Static
 
-from planner import dates
-from planner.cadence import describe_cadence
-from planner.errors import FollowupError
-from planner.textsafe import clean_block
+from planner.core import dates
+from planner.core.cadence import describe_cadence
+from planner.core.errors import FollowupError
+from planner.core.textsafe import clean_block
 from screens.messages import DataChanged
 from screens.text import safe_markup, user_block, user_text
 
@@ -33,14 +33,14 @@ class DetailData:
 
 def load_detail(contact_id: int) -> DetailData:
     """Everything the screen shows, read in one go (called from a thread worker)."""
-    from planner.contacts import get_view
-    from planner.interactions import history
-    from planner.ledger import contact_ledger
+    from planner.services.contacts import get_view
+    from planner.services.interactions.records import history
+    from planner.services.ledger import contact_ledger
 
     view = get_view(contact_id)
     data = DetailData(view, history(contact_id, limit=50), contact_ledger(contact_id))
     try:
-        from planner.scheduling.service import planned_calls
+        from planner.scheduling.plan_views import planned_calls
     except ImportError:  # the planner engine without the listing: the next call is still shown
         return data
     today = dates.today()
@@ -185,7 +185,7 @@ class ContactDetailScreen(Screen):
         self.app.push_screen(QuickLogScreen(contact_id=self.contact_id))
 
     def action_edit(self) -> None:
-        from screens.contact_form import ContactForm
+        from screens.dialogs.contact_form import ContactForm
 
         if self.data is not None:
             self.app.push_screen(ContactForm(self.data.view), callback=self._saved)
@@ -196,8 +196,8 @@ class ContactDetailScreen(Screen):
             self.app.post_message(DataChanged([view.id]))
 
     def action_favor(self) -> None:
-        from screens.favor_dialog import FavorDirection
-        from screens.favor_entry import FavorEntry
+        from screens.dialogs.favor_direction import FavorDirection
+        from screens.dialogs.favor_entry import FavorEntry
 
         if self.data is None:
             return

@@ -12,10 +12,10 @@ import datetime as dt
 from collections.abc import Callable
 from dataclasses import dataclass
 
-from planner.dates import humanize_day
-from planner.cadence import describe_cadence
-from planner.textsafe import clean_line, fold
-from planner.views import ContactView
+from planner.core.cadence import describe_cadence
+from planner.core.dates import humanize_day
+from planner.core.textsafe import clean_line, fold
+from planner.services.contact_views import ContactView
 
 DUE_WORDS = ("overdue", "today", "week")
 

@@ -13,12 +13,12 @@ from textual.binding import Binding
 from textual.screen import Screen
 from textual.widgets import Footer, Input, Static
 
-from planner import dates
-from planner.errors import FollowupError
+from planner.core import dates
+from planner.core.errors import FollowupError
 from screens.contact_filter import Entry, FilterError, filter_entries, make_entry, sort_entries
-from screens.contact_table import Column, ContactTable
 from screens.messages import DataChanged
 from screens.text import safe_markup, user_text
+from screens.widgets.contact_table import Column, ContactTable
 
 COLUMNS = [
     Column("name", "Name", weight=3),
@@ -96,7 +96,7 @@ class ContactsScreen(Screen):
     # ----------------------------------------------------------------- loading
     @work(thread=True, exclusive=True, group="contacts-load")
     def load(self) -> None:
-        from planner.contacts import list_contacts
+        from planner.services.contacts import list_contacts
 
         try:
             today = dates.today()
@@ -193,12 +193,12 @@ class ContactsScreen(Screen):
         return True
 
     def action_new(self) -> None:
-        from screens.contact_form import ContactForm
+        from screens.dialogs.contact_form import ContactForm
 
         self.app.push_screen(ContactForm(None), callback=self._saved)
 
     def action_edit(self) -> None:
-        from screens.contact_form import ContactForm
+        from screens.dialogs.contact_form import ContactForm
 
         if (entry := self._highlighted_entry()) is not None:
             self.app.push_screen(ContactForm(entry.view), callback=self._saved)
@@ -216,7 +216,7 @@ class ContactsScreen(Screen):
             self.app.push_screen(QuickLogScreen(contact_id=key))
 
     def action_favor(self) -> None:
-        from screens.favor_dialog import FavorDirection
+        from screens.dialogs.favor_direction import FavorDirection
 
         if (entry := self._highlighted_entry()) is not None:
             view = entry.view
@@ -224,7 +224,7 @@ class ContactsScreen(Screen):
                                  callback=lambda direction: self._favor_direction(view.id, view.name, direction))
 
     def _favor_direction(self, contact_id: int, name: str, direction: str | None) -> None:
-        from screens.favor_entry import FavorEntry
+        from screens.dialogs.favor_entry import FavorEntry
 
         if direction is None:
             return
@@ -254,7 +254,7 @@ class ContactsScreen(Screen):
 
     @work(thread=True, group="contacts-write")
     def _set_archived(self, contact_id: int, name: str, archived: bool) -> None:
-        from planner.contacts import set_archived
+        from planner.services.contacts import set_archived
 
         try:
             set_archived(contact_id, archived)
@@ -278,7 +278,7 @@ class ContactsScreen(Screen):
         self.app.post_message(DataChanged([contact_id]))
 
     def action_import(self) -> None:
-        from screens.import_dialog import ImportDialog
+        from screens.dialogs.import_file import ImportDialog
 
         def imported(report) -> None:
             if report is not None:

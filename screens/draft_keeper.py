@@ -10,7 +10,7 @@ debounced save that was already waiting must not bring back a draft the user jus
 
 While the keeper has a row, a small daemon thread refreshes the draft's heartbeat (the user may
 think for minutes without typing), so another SSH session starting meanwhile does not offer this
-note back (planner.drafts.held_elsewhere). The thread ends when the row is gone (discarded by a
+note back (planner.services.drafts.held_elsewhere). The thread ends when the row is gone (discarded by a
 session that found this one silent); the next save writes the row again and starts a new one.
 If another running session has taken the note over, this keeper leaves that row to it, saves
 its own text as a separate draft from then on and calls `on_taken` (the screen tells the user).
@@ -27,7 +27,7 @@ import weakref
 from collections.abc import Callable
 from typing import TypeVar
 
-from planner import drafts
+from planner.services import drafts
 
 T = TypeVar("T")
 
@@ -37,7 +37,7 @@ class DraftKeeper:
 
     def __init__(self, draft_id: int | None, started_at: dt.datetime, *,
                  heartbeat_seconds: float | None = None, on_taken: Callable[[], None] | None = None) -> None:
-        from planner.db import db
+        from planner.store.database import db
 
         self.draft_id = draft_id
         self.started_at = started_at
@@ -136,7 +136,7 @@ class DraftKeeper:
         """One heartbeat (in the heartbeat thread); False once this thread should end. No lock held
         while writing: close() on the event loop never waits for a beat, and a beat that loses the
         race finds the row discarded or is followed by the release."""
-        from planner.db import db
+        from planner.store.database import db
 
         draft_id, saves = self.draft_id, self._saves
         if self.closed:
@@ -177,7 +177,7 @@ class DraftKeeper:
                 pass  # the screen is gone; the draft itself is safe either way
 
     def _release(self) -> None:
-        from planner.db import db
+        from planner.store.database import db
 
         draft_id = self.draft_id
         if draft_id is not None and db.database == self._database:

@@ -15,9 +15,9 @@ from textual.containers import Vertical
 from textual.screen import Screen
 from textual.widgets import DataTable, Footer, Static
 
-from planner import dates
-from planner.errors import FollowupError
-from planner.textsafe import clean_line
+from planner.core import dates
+from planner.core.errors import FollowupError
+from planner.core.textsafe import clean_line
 from screens.messages import DataChanged
 from screens.text import plain, safe_markup, user_text
 
@@ -129,7 +129,7 @@ class LedgerScreen(Screen):
 
     @work(thread=True, exclusive=True, group="ledger-load")
     def _load(self, filters: dict[str, bool]) -> None:
-        from planner.ledger import ledger_rows
+        from planner.services.ledger import ledger_rows
 
         try:
             rows = ledger_rows(**filters)
@@ -183,7 +183,7 @@ class LedgerScreen(Screen):
 
     @work(thread=True, exclusive=True, group="ledger-entries")
     def _load_entries(self, contact_id: int) -> None:
-        from planner.ledger import contact_ledger
+        from planner.services.ledger import contact_ledger
 
         try:
             entries = contact_ledger(contact_id)
@@ -246,7 +246,7 @@ class LedgerScreen(Screen):
         row = self.highlighted_row()
         if row is None:
             return
-        from screens.favor_entry import FavorEntry
+        from screens.dialogs.favor_entry import FavorEntry
 
         def saved(favor) -> None:
             if favor is not None:
@@ -266,7 +266,7 @@ class LedgerScreen(Screen):
 
     @work(thread=True, group="ledger-write")
     def _thank(self, contact_id: int, favor_id: int | None, name: str) -> None:
-        from planner.ledger import thank
+        from planner.services.ledger import thank
 
         try:
             done = thank(favor_id=favor_id) if favor_id is not None else thank(contact_id=contact_id)

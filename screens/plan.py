@@ -17,8 +17,8 @@ from textual.containers import Horizontal, Vertical, VerticalScroll
 from textual.screen import Screen
 from textual.widgets import DataTable, Footer, Static
 
-from planner import dates
-from planner.textsafe import clean_line
+from planner.core import dates
+from planner.core.textsafe import clean_line
 from screens.messages import DataChanged
 from screens.text import plain, safe_markup, user_text
 from screens.widgets.load_chart import LoadChart
@@ -117,7 +117,8 @@ class PlanScreen(Screen):
 
     @work(thread=True, exclusive=True, group="plan-load")
     def _load(self) -> None:
-        from planner.scheduling.service import list_blocks, plan_summary, planned_calls
+        from planner.scheduling.plan_views import plan_summary, planned_calls
+        from planner.services.blocks import list_blocks
 
         start = dates.today()
         try:
@@ -174,7 +175,7 @@ class PlanScreen(Screen):
         self._describe_day()
 
     def action_block(self) -> None:
-        from screens.block_dialog import BlockDialog, describe_range
+        from screens.dialogs.block_days import BlockDialog, describe_range
 
         def stored(result) -> None:
             if result is not None:
@@ -193,7 +194,7 @@ class PlanScreen(Screen):
 
     @work(thread=True, group="plan-write")
     def _unblock(self, start: dt.date, end: dt.date) -> None:
-        from planner.scheduling.service import remove_block
+        from planner.services.blocks import remove_block
 
         try:
             remove_block(start, end)
@@ -211,7 +212,8 @@ class PlanScreen(Screen):
 
     @work(thread=True, exclusive=True, group="plan-rebalance")
     def _rebalance(self, before) -> None:
-        from planner.scheduling.service import plan_summary, update_plan
+        from planner.scheduling.plan_views import plan_summary
+        from planner.scheduling.service import update_plan
 
         try:
             update_plan(None, rebalance=True)

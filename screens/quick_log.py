@@ -22,14 +22,14 @@ from textual.containers import Horizontal, VerticalScroll
 from textual.screen import ModalScreen
 from textual.widgets import Button, Checkbox, Input, Label, Select, Static, TextArea
 
-from planner.interactions import KINDS, OUTCOMES
-from planner.ledger import KINDS as FAVOR_KINDS
-from planner.textsafe import clean_line, fold
-from screens.contact_picker import ContactSuggester, match_line
-from screens.draft_dialogs import ConfirmDiscard
+from planner.core.textsafe import clean_line, fold
+from planner.core.vocabulary import KINDS, OUTCOMES
+from planner.services.ledger import KINDS as FAVOR_KINDS
+from screens.dialogs.confirm_discard import ConfirmDiscard
 from screens.draft_keeper import DraftKeeper
 from screens.quick_log_persist import QuickLogPersistence, _error_text
 from screens.text import safe_markup, user_text
+from screens.widgets.contact_picker import ContactSuggester, match_line
 from screens.widgets.toggles import MarkedCheckbox
 
 DRAFT_DELAY = 0.3  # seconds after the last keystroke before the draft is written
@@ -137,8 +137,8 @@ class QuickLogScreen(QuickLogPersistence, ModalScreen[object | None]):
     # ----------------------------------------------------------------- loading
     @work(thread=True, exclusive=True, group="quick-log-contact")
     def _load_contact(self, contact_id: int) -> None:
-        from planner.contacts import get_view
-        from planner.interactions import history
+        from planner.services.contacts import get_view
+        from planner.services.interactions.records import history
 
         try:
             view = get_view(contact_id)
@@ -153,7 +153,7 @@ class QuickLogScreen(QuickLogPersistence, ModalScreen[object | None]):
         title = "[b]Log[/b] $name" + (" · $company" if view.company else "")
         self.query_one("#ql-title", Static).update(safe_markup(title, name=view.name, company=view.company))
         if last is not None:
-            from planner.dates import humanize_day
+            from planner.core.dates import humanize_day
 
             when = humanize_day(last.happened_at.date())
             self.query_one("#ql-last", Static).display = True
@@ -163,7 +163,7 @@ class QuickLogScreen(QuickLogPersistence, ModalScreen[object | None]):
 
     @work(thread=True, exclusive=True, group="quick-log-names")
     def _load_names(self) -> None:
-        from planner.contacts import list_contacts
+        from planner.services.contacts import list_contacts
 
         try:
             people = [(fold(v.name + " " + v.company).split(), v.name, v.company, v.id) for v in list_contacts()]

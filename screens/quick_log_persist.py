@@ -13,7 +13,7 @@ from textual import work
 from textual.message import Message
 from textual.widgets import Button, Checkbox, Input, Select, Static, TextArea
 
-from planner.errors import FollowupError
+from planner.core.errors import FollowupError
 from screens.messages import DataChanged
 from screens.text import safe_markup, user_text
 
@@ -82,9 +82,9 @@ class QuickLogPersistence:
     @work(thread=True, exclusive=True, group="quick-log-save")
     def _log(self, snap: dict, elapsed: float) -> None:
         """One domain call stores the interaction, the favour and the thanks, or none of them."""
-        from planner import contacts
-        from planner.dates import now_local, parse_day
-        from planner.interactions import FavorRequest, LogRequest, log_interaction
+        from planner.core.dates import now_local, parse_day
+        from planner.services import contacts
+        from planner.services.interactions.log import FavorRequest, LogRequest, log_interaction
 
         favor = snap["extra"].get("favor")
         try:

@@ -2,7 +2,7 @@
 
 Textual parses a plain `str` as markup in labels, cells, notifications and palette hits, and keeps
 terminal control characters. User text (names, notes, imported fields) therefore only reaches a
-widget through these helpers: controls neutralised by `planner.textsafe`, then wrapped in
+widget through these helpers: controls neutralised by `planner.core.textsafe`, then wrapped in
 `Content` or substituted as a markup *variable*, never spliced into markup with an f-string.
 """
 
@@ -12,7 +12,7 @@ from typing import Any
 
 from textual.content import Content
 
-from planner.textsafe import clean_block, clean_line
+from planner.core.textsafe import clean_block, clean_line
 
 
 def user_text(text: object) -> Content:

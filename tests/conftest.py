@@ -9,8 +9,9 @@ from pathlib import Path
 
 import pytest
 
-from planner import dates
-from planner.db import close_database, open_database
+from planner.core import dates
+from planner.store.connect import open_database
+from planner.store.database import close_database
 
 FIXED_TODAY = dt.date(2026, 11, 25)  # a Wednesday
 

@@ -3,7 +3,7 @@ count write transactions (one BEGIN IMMEDIATE ... COMMIT per user action, re-pla
 
 from __future__ import annotations
 
-from planner.db import db
+from planner.store.database import db
 
 WRITES = ("INSERT", "UPDATE", "DELETE", "REPLACE")
 

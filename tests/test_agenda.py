@@ -8,14 +8,16 @@ import stat
 
 import pytest
 
-from planner import contacts, dates
-from planner.agenda import build_agenda, week_range
-from planner.contacts import ContactFields
-from planner.db import close_database, open_database
-from planner.errors import BadInput
-from planner.interactions import LogRequest, log_interaction
-from planner.ledger import add_favor, thank
-from planner.models import PlannedCall
+from planner.core import dates
+from planner.core.errors import BadInput
+from planner.services import contacts
+from planner.services.agenda import build_agenda, week_range
+from planner.services.contacts import ContactFields
+from planner.services.interactions.log import LogRequest, log_interaction
+from planner.services.ledger import add_favor, thank
+from planner.store.connect import open_database
+from planner.store.database import close_database
+from planner.store.models import PlannedCall
 
 D = dt.date
 

@@ -4,10 +4,10 @@ from __future__ import annotations
 
 import datetime as dt
 
-from planner.agenda import build_agenda, week_range
-from planner.demo import build_demo
-from planner.ledger import ledger_rows
-from planner.models import Favor, Interaction, PlannedCall
+from planner.io.demo import build_demo
+from planner.services.agenda import build_agenda, week_range
+from planner.services.ledger import ledger_rows
+from planner.store.models import Favor, Interaction, PlannedCall
 
 
 def test_demo_history_fills_the_views(db_path):
@@ -29,7 +29,8 @@ def test_demo_history_fills_the_views(db_path):
 
 
 def test_demo_is_reproducible(tmp_path):
-    from planner.db import close_database, open_database
+    from planner.store.connect import open_database
+    from planner.store.database import close_database
 
     summaries = []
     for name in ("a.db", "b.db"):

@@ -6,9 +6,9 @@ import datetime as dt
 
 import pytest
 
-from planner import dates
-from planner.cadence import describe_cadence, parse_cadence
-from planner.errors import BadInput
+from planner.core import dates
+from planner.core.cadence import describe_cadence, parse_cadence
+from planner.core.errors import BadInput
 
 
 @pytest.mark.parametrize(

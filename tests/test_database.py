@@ -12,8 +12,9 @@ import textwrap
 
 import pytest
 
-from planner import migrations
-from planner.db import close_database, db, open_database
+from planner.store import migrations
+from planner.store.connect import open_database
+from planner.store.database import close_database, db
 
 
 def mode(path) -> int:
@@ -113,8 +114,9 @@ def test_check_reports_ok_and_finds_broken_foreign_keys(cli):
 WRITER = textwrap.dedent(
     """
     import sys
-    from planner.db import open_database, write_tx
-    from planner.models import Setting
+    from planner.store.connect import open_database
+    from planner.store.database import write_tx
+    from planner.store.models import Setting
     open_database(sys.argv[1])
     for _ in range(int(sys.argv[2])):
         with write_tx():  # read-modify-write: the pattern that fails under DEFERRED

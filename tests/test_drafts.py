@@ -11,11 +11,12 @@ import sys
 
 import pytest
 
-from planner import drafts
-from planner.contacts import ContactFields, add_contact, set_archived
-from planner.db import close_database, open_database
-from planner.errors import NotFound
-from planner.models import Contact, Draft
+from planner.core.errors import NotFound
+from planner.services import drafts
+from planner.services.contacts import ContactFields, add_contact, set_archived
+from planner.store.connect import open_database
+from planner.store.database import close_database
+from planner.store.models import Contact, Draft
 
 
 def _contact(name: str = "Maria Schmidt") -> int:
@@ -99,8 +100,8 @@ def test_database_stays_owner_only(db_path):
 # an open quick-log does and holds it until its stdin closes.
 HOLD_A_DRAFT = """
 import sys
-from planner.db import open_database
-from planner import drafts
+from planner.store.connect import open_database
+from planner.services import drafts
 open_database(sys.argv[1])
 print(drafts.save_draft(None, None, "call", "spoke", "", "typed in the other login", None, {}), flush=True)
 sys.stdin.read()

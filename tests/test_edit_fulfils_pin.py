@@ -12,12 +12,15 @@ from pathlib import Path
 import pytest
 from sql_trace import Statements, assert_one_write_transaction
 
-from planner import contacts, dates
-from planner.contacts import ContactFields
-from planner.db import close_database, open_database
-from planner.interactions import LogRequest, edit_interaction, log_interaction
-from planner.models import Interaction, PlannedCall
-from planner.scheduling.service import snooze
+from planner.core import dates
+from planner.services import contacts
+from planner.services.contacts import ContactFields
+from planner.services.interactions.edits import edit_interaction
+from planner.services.interactions.log import LogRequest, log_interaction
+from planner.services.schedule import snooze
+from planner.store.connect import open_database
+from planner.store.database import close_database
+from planner.store.models import Interaction, PlannedCall
 
 FRIDAY, SATURDAY, SUNDAY = "2026-11-27", "2026-11-28", "2026-11-29"
 PINNED_FRIDAY = (dt.date(2026, 11, 27), "pinned")

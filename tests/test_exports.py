@@ -13,11 +13,9 @@ import subprocess
 
 import icalendar
 import pytest
+from test_agenda import build_scenario  # tests/ is on sys.path (rootdir conftest, prepend import mode)
 
-from planner import contacts
-from planner.agenda import build_agenda, week_range
-from planner.contacts import ContactFields
-from planner.exports import (
+from planner.io.exports import (
     agenda_csv,
     agenda_ics,
     agenda_json,
@@ -25,9 +23,11 @@ from planner.exports import (
     agenda_text,
     write_agenda,
 )
-from planner.ledger import add_favor
-from planner.models import PlannedCall
-from test_agenda import build_scenario  # tests/ is on sys.path (rootdir conftest, prepend import mode)
+from planner.services import contacts
+from planner.services.agenda import build_agenda, week_range
+from planner.services.contacts import ContactFields
+from planner.services.ledger import add_favor
+from planner.store.models import PlannedCall
 
 D = dt.date
 HOSTILE = '=HYPERLINK("http://evil.example","x") [bold]x[/] \x1b[2J *y* <b>'

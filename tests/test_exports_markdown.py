@@ -9,9 +9,9 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 from markdown_it import MarkdownIt
 
-from planner.agenda import Agenda, AgendaItem
-from planner.exports.markdown import agenda_markdown, md_escape
-from planner.textsafe import clean_line
+from planner.core.textsafe import clean_line
+from planner.io.exports.markdown import agenda_markdown, md_escape
+from planner.services.agenda import Agenda, AgendaItem
 
 PARSER = MarkdownIt("commonmark").enable(["strikethrough", "table"])
 TEXT = st.text(alphabet=st.sampled_from(string.ascii_letters + string.punctuation + " éß€\x1b\x07\u202e"),

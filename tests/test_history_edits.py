@@ -7,8 +7,9 @@ from __future__ import annotations
 import datetime as dt
 import json
 
-from planner.db import close_database, open_database
-from planner.models import PlannedCall
+from planner.store.connect import open_database
+from planner.store.database import close_database
+from planner.store.models import PlannedCall
 
 
 def _ok(cli, *args: str) -> str:

@@ -12,7 +12,7 @@ import sys
 from pathlib import Path
 
 from planner.cli.import_cmds import ProgressLine
-from planner.importers import import_file
+from planner.io.importers import import_file
 
 FIXTURES = Path(__file__).parent / "fixtures" / "import"
 

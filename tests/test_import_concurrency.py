@@ -1,7 +1,7 @@
 """An import and another session writing at the same time: both finish, nothing is lost.
 
 The import is one IMMEDIATE transaction, so a second writer waits for it instead of failing with
-`database is locked` (shared/PITFALLS.md); this runs two real processes on one file."""
+`database is locked` (docs/operations.md); this runs two real processes on one file."""
 
 from __future__ import annotations
 
@@ -9,13 +9,13 @@ import os
 import subprocess
 import sys
 
-from planner.db import open_database
-from planner.models import Contact
+from planner.store.connect import open_database
+from planner.store.models import Contact
 
 ADDER = """
 import sys
-from planner.db import open_database
-from planner.contacts import ContactFields, add_contact
+from planner.store.connect import open_database
+from planner.services.contacts import ContactFields, add_contact
 open_database(sys.argv[1])
 for i in range(40):
     add_contact(ContactFields(name=f"Manual {i}"))

@@ -6,9 +6,9 @@ from pathlib import Path
 
 import pytest
 
-from planner.contacts import list_contacts
-from planner.errors import BadInput
-from planner.importers import import_file
+from planner.core.errors import BadInput
+from planner.io.importers import import_file
+from planner.services.contacts import list_contacts
 
 FIXTURES = Path(__file__).parent / "fixtures" / "import"
 MAP = "name=Full Name,email=Mail,company=Firma,title=Rolle,phone=Telefon,tags=Stichworte"

@@ -4,9 +4,9 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from planner.contacts import ContactFields, add_contact, edit_contact, get_view, list_contacts
-from planner.importers import import_file
-from planner.models import Contact, ContactEmail, ContactPhone, ContactTag
+from planner.io.importers import import_file
+from planner.services.contacts import ContactFields, add_contact, edit_contact, get_view, list_contacts
+from planner.store.models import Contact, ContactEmail, ContactPhone, ContactTag
 
 FIXTURES = Path(__file__).parent / "fixtures" / "import"
 ALL = ["linkedin_connections.csv", "linkedin_old.csv", "google_current.csv", "google_legacy.csv",
@@ -116,7 +116,7 @@ def test_dry_run_reports_and_writes_nothing(db_path):
 
 
 def test_archived_contacts_are_matched_not_duplicated(db_path):
-    from planner.contacts import set_archived
+    from planner.services.contacts import set_archived
 
     import_file(FIXTURES / "modern_v40.vcf")
     amara = list_contacts()[0]
@@ -137,9 +137,9 @@ def linkedin_rows(path, start: int, rows: int):
 def test_matching_and_writing_take_the_same_queries_for_100_or_350_rows(db_path, tmp_path):
     from playhouse.test_utils import count_queries
 
-    from planner.importers import linkedin
-    from planner.importers.apply import apply_records
-    from planner.importers.common import ImportReport, decode_file
+    from planner.io.importers import linkedin
+    from planner.io.importers.apply import apply_records
+    from planner.io.importers.common import ImportReport, decode_file
 
     import_file(linkedin_rows(tmp_path / "seed.csv", 0, 60))  # stored contacts to match against
     lookups, writes = [], []

@@ -6,13 +6,13 @@ from pathlib import Path
 
 import pytest
 
-from planner.db import open_database
+from planner.store.connect import open_database
 
 FIXTURES = Path(__file__).parent / "fixtures" / "import"
 
 
 def counts(db: Path) -> tuple[int, ...]:
-    from planner.models import Contact, ContactEmail, ContactPhone, ContactTag
+    from planner.store.models import Contact, ContactEmail, ContactPhone, ContactTag
 
     open_database(db)
     return (Contact.select().count(), ContactEmail.select().count(), ContactPhone.select().count(),

@@ -4,8 +4,8 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from planner.contacts import list_contacts
-from planner.importers import import_file
+from planner.io.importers import import_file
+from planner.services.contacts import list_contacts
 
 FIXTURES = Path(__file__).parent / "fixtures" / "import"
 

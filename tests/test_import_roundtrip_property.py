@@ -11,10 +11,10 @@ from pathlib import Path
 from hypothesis import HealthCheck, example, given, settings
 from hypothesis import strategies as st
 
-from planner.export_contacts import contacts_csv, contacts_vcard
-from planner.importers import generic_csv, vcard
-from planner.importers.common import multi_line, one_line
-from planner.views import ContactView
+from planner.io.exports.contacts import contacts_csv, contacts_vcard
+from planner.io.importers import generic_csv, vcard
+from planner.io.importers.common import multi_line, one_line
+from planner.services.contact_views import ContactView
 
 BIDI = "\u202a\u202b\u202c\u202d\u202e\u2066\u2067\u2068\u2069\u200e\u200f\u061c"
 TEXT = st.text(st.characters(blacklist_categories=("Cc", "Cs"), blacklist_characters=BIDI), max_size=30)
@@ -38,7 +38,7 @@ def read_back(text: str, suffix: str, parse) -> list[tuple[str, str, str, str]]:
     with tempfile.TemporaryDirectory() as folder:
         path = Path(folder) / f"export{suffix}"
         path.write_bytes(text.encode("utf-8"))
-        from planner.importers.common import decode_file
+        from planner.io.importers.common import decode_file
 
         result = parse(decode_file(path), path)
     assert result.skipped == []

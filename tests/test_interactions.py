@@ -7,17 +7,15 @@ import json
 
 import pytest
 
-from planner import contacts, dates, settings
-from planner.contacts import ContactFields
-from planner.errors import BadInput, NotFound
-from planner.interactions import (
-    LogRequest,
-    delete_interaction,
-    edit_interaction,
-    history,
-    log_interaction,
-)
-from planner.models import Interaction, PlannedCall
+from planner.core import dates
+from planner.core.errors import BadInput, NotFound
+from planner.services import contacts
+from planner.services.contacts import ContactFields
+from planner.services.interactions.edits import delete_interaction, edit_interaction
+from planner.services.interactions.log import LogRequest, log_interaction
+from planner.services.interactions.records import history
+from planner.store import settings
+from planner.store.models import Interaction, PlannedCall
 
 WED = dt.date(2026, 11, 25)
 
@@ -116,7 +114,7 @@ def test_back_dated_log_leaves_a_later_follow_up_alone(db_path):
 
 
 def test_a_call_before_a_follow_up_keeps_it_and_one_on_the_day_fulfils_it(db_path):
-    from planner.models import PlannedCall as PC
+    from planner.store.models import PlannedCall as PC
 
     cid = _contact()
     log_interaction(LogRequest(cid, "Send the contract in two weeks", next_when="in 2 weeks"))
@@ -146,7 +144,7 @@ def test_a_note_is_not_contact(db_path):
 
 
 def test_thanked_closes_open_thank_you_tasks(db_path):
-    from planner.ledger import add_favor, contact_ledger
+    from planner.services.ledger import add_favor, contact_ledger
 
     cid = _contact()
     add_favor(cid, "received", "referral", "Sent us Bob", day=dt.date(2026, 11, 20))

@@ -8,16 +8,17 @@ from __future__ import annotations
 import subprocess
 import sys
 
-from planner.contacts import ContactFields, add_contact
-from planner.db import close_database, open_database
-from planner.models import Favor, Interaction, PlannedCall
+from planner.services.contacts import ContactFields, add_contact
+from planner.store.connect import open_database
+from planner.store.database import close_database
+from planner.store.models import Favor, Interaction, PlannedCall
 
 WRITER = """
 import datetime as dt, sys
-from planner import dates
-from planner.db import open_database
-from planner.interactions import LogRequest, log_interaction
-from planner.ledger import add_favor, thank
+from planner.core import dates
+from planner.store.connect import open_database
+from planner.services.interactions.log import LogRequest, log_interaction
+from planner.services.ledger import add_favor, thank
 dates.set_today(dt.date(2026, 11, 25))
 open_database(sys.argv[1])
 contact, tag = int(sys.argv[2]), sys.argv[3]

@@ -8,12 +8,12 @@ import json
 import pytest
 from playhouse.test_utils import count_queries
 
-from planner import contacts
-from planner.contacts import ContactFields
-from planner.errors import BadInput
-from planner.ledger import add_favor, contact_ledger, delete_favor, ledger_rows, thank
-from planner.models import Contact, PlannedCall
-from planner.views import load_views
+from planner.core.errors import BadInput
+from planner.services import contacts
+from planner.services.contact_views import load_views
+from planner.services.contacts import ContactFields
+from planner.services.ledger import add_favor, contact_ledger, delete_favor, ledger_rows, thank
+from planner.store.models import Contact, PlannedCall
 
 
 def _contact(name: str, company: str = "") -> int:

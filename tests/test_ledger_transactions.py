@@ -10,11 +10,11 @@ import json
 import pytest
 from sql_trace import Statements, assert_one_write_transaction
 
-from planner import contacts
-from planner.contacts import ContactFields
-from planner.db import db
-from planner.ledger import add_favor, delete_favor, thank
-from planner.models import Favor, PlannedCall
+from planner.services import contacts
+from planner.services.contacts import ContactFields
+from planner.services.ledger import add_favor, delete_favor, thank
+from planner.store.database import db
+from planner.store.models import Favor, PlannedCall
 
 
 def _contact(name: str = "Maria Schmidt") -> int:

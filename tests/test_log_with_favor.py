@@ -9,13 +9,14 @@ import datetime as dt
 import pytest
 from sql_trace import Statements, assert_one_write_transaction
 
-from planner import contacts, dates, drafts
-from planner.contacts import ContactFields
-from planner.db import db
-from planner.errors import BadInput, NotFound
-from planner.interactions import FavorRequest, LogRequest, log_interaction
-from planner.ledger import add_favor, contact_ledger
-from planner.models import Draft, Favor, Interaction, PlannedCall
+from planner.core import dates
+from planner.core.errors import BadInput, NotFound
+from planner.services import contacts, drafts
+from planner.services.contacts import ContactFields
+from planner.services.interactions.log import FavorRequest, LogRequest, log_interaction
+from planner.services.ledger import add_favor, contact_ledger
+from planner.store.database import db
+from planner.store.models import Draft, Favor, Interaction, PlannedCall
 
 
 def _contact(name: str = "Maria Schmidt") -> int:

@@ -10,12 +10,15 @@ import json
 import pytest
 from sql_trace import Statements, assert_one_write_transaction
 
-from planner import contacts, dates
-from planner.contacts import ContactFields
-from planner.db import close_database, open_database
-from planner.interactions import LogRequest, delete_interaction, log_interaction
-from planner.models import PlannedCall
-from planner.scheduling.service import snooze
+from planner.core import dates
+from planner.services import contacts
+from planner.services.contacts import ContactFields
+from planner.services.interactions.edits import delete_interaction
+from planner.services.interactions.log import LogRequest, log_interaction
+from planner.services.schedule import snooze
+from planner.store.connect import open_database
+from planner.store.database import close_database
+from planner.store.models import PlannedCall
 
 FRIDAY, SATURDAY = "2026-11-27", "2026-11-28"
 

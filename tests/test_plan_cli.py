@@ -6,8 +6,8 @@ from __future__ import annotations
 import datetime as dt
 import json
 
-from planner.db import open_database
-from planner.models import PlannedCall
+from planner.store.connect import open_database
+from planner.store.models import PlannedCall
 
 CALL_KEYS = {"contact_id", "contact", "date", "ideal", "window_start", "window_end", "reason", "pinned"}
 STAT_KEYS = {"calls", "peak", "lower_bound", "sum_sq_load", "mean_shift_days", "max_shift_days", "late"}

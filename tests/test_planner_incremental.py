@@ -7,7 +7,7 @@ from __future__ import annotations
 import datetime as dt
 from collections import Counter
 
-from planner.scheduling.calendar import WorkCalendar
+from planner.core.workdays import WorkCalendar
 from planner.scheduling.engine import PlanRow
 from planner.scheduling.incremental import place_incremental
 from planner.scheduling.reroute import CallsInMemory

@@ -12,7 +12,7 @@ from collections import Counter
 from hypothesis import HealthCheck, event, given, settings
 from hypothesis import strategies as st
 
-from planner.scheduling.calendar import WorkCalendar
+from planner.core.workdays import WorkCalendar
 from planner.scheduling.engine import PlanRow, all_demands, build_plan
 from planner.scheduling.incremental import place_incremental
 from planner.scheduling.reroute import CallsInMemory

@@ -9,12 +9,15 @@ import subprocess
 import sys
 from collections import Counter
 
-from planner import dates, plan_hooks, settings
-from planner.contacts import ContactFields, add_contact, edit_contact, set_archived
-from planner.db import write_tx
-from planner.models import Contact, Interaction, PlannedCall
-from planner.scheduling import service
-from planner.scheduling.calendar import load_calendar
+from planner.core import dates
+from planner.scheduling import plan_views, service
+from planner.scheduling.inputs import load_calendar
+from planner.scheduling.service import replan
+from planner.services import blocks, schedule
+from planner.services.contacts import ContactFields, add_contact, edit_contact, set_archived
+from planner.store import settings
+from planner.store.database import write_tx
+from planner.store.models import Contact, Interaction, PlannedCall
 
 TODAY = dt.date(2026, 11, 25)
 DAY = dt.timedelta(days=1)
@@ -26,7 +29,7 @@ def bulk_contacts(n: int, cadence: int | None, **extra) -> list[int]:
         rows = [{"name": f"Person {i}", "cadence_days": cadence, **extra} for i in range(n)]
         first = Contact.insert_many(rows).execute()
     ids = list(range(first - n + 1, first + 1))
-    plan_hooks.contacts_changed(ids)
+    replan(list(ids))
     return ids
 
 
@@ -54,7 +57,7 @@ def test_an_import_of_240_new_contacts_is_staggered_flat_over_six_months(db_path
     # 240 calls over 130 working days: every working day gets 1 or 2, never 3 (flat, peak = LB = 2)
     assert [loads.get(day, 0) for day in window].count(0) == 0
     assert max(loads.values()) == 2 and min(loads.values()) == 1
-    stats = service.plan_summary().stats
+    stats = plan_views.plan_summary().stats
     assert stats.peak == stats.lower_bound == 2
 
 
@@ -75,7 +78,7 @@ def test_overdue_contacts_are_caught_up_over_the_catchup_span_without_a_day_one_
 
 def test_holidays_and_blocks_get_no_calls(db_path):
     settings.set_value("holidays", "DE")
-    service.add_block(dt.date(2026, 12, 28), dt.date(2027, 1, 8), "vacation")
+    blocks.add_block(dt.date(2026, 12, 28), dt.date(2027, 1, 8), "vacation")
     bulk_contacts(120, 30)
     with write_tx():
         for cid in range(1, 121):
@@ -85,7 +88,7 @@ def test_holidays_and_blocks_get_no_calls(db_path):
     assert not any(dt.date(2026, 12, 28) <= d <= dt.date(2027, 1, 8) for d in days)
     assert dt.date(2026, 12, 25) not in days and dt.date(2026, 12, 26) not in days  # Christmas holidays in DE
     assert all(d.weekday() < 5 for d in days)
-    summary = service.plan_summary(dt.date(2026, 12, 24), 6)
+    summary = plan_views.plan_summary(dt.date(2026, 12, 24), 6)
     why = {d.date: d.why_not for d in summary.days}
     assert why[dt.date(2026, 12, 25)].startswith("holiday: ")
     assert why[dt.date(2026, 12, 27)] == "weekend"
@@ -93,16 +96,16 @@ def test_holidays_and_blocks_get_no_calls(db_path):
 
 
 def test_unblocking_part_of_a_range_splits_it(db_path):
-    service.add_block(dt.date(2026, 12, 24), dt.date(2027, 1, 2), "vacation")
-    service.remove_block(dt.date(2026, 12, 28), dt.date(2026, 12, 28))
-    assert [(b.start, b.end, b.note) for b in service.list_blocks()] == [
+    blocks.add_block(dt.date(2026, 12, 24), dt.date(2027, 1, 2), "vacation")
+    blocks.remove_block(dt.date(2026, 12, 28), dt.date(2026, 12, 28))
+    assert [(b.start, b.end, b.note) for b in blocks.list_blocks()] == [
         (dt.date(2026, 12, 24), dt.date(2026, 12, 27), "vacation"),
         (dt.date(2026, 12, 29), dt.date(2027, 1, 2), "vacation")]
 
 
 def test_pinned_rows_are_never_rewritten_and_count_towards_their_day(db_path):
     ids = bulk_contacts(30, 14)
-    view = service.pin(ids[0], dt.date(2026, 12, 2))
+    view = schedule.pin(ids[0], dt.date(2026, 12, 2))
     with write_tx():
         PlannedCall.create(contact=ids[1], date=dt.date(2026, 12, 2), ideal=dt.date(2026, 12, 2),
                            window_start=dt.date(2026, 12, 2), window_end=dt.date(2026, 12, 2),
@@ -134,7 +137,7 @@ def test_one_edit_leaves_every_other_call_in_place_when_the_peak_allows(db_path)
     edit_contact(ids[5], ContactFields(cadence_days=60))
     later = add_contact(ContactFields(name="Yearly", cadence_days=365))
     reached(later.id, TODAY - 20 * DAY)
-    plan_hooks.contacts_changed([later.id])
+    replan([later.id])
     set_archived(ids[9], True)
     after = free_rows()
     changed = {ids[5], ids[9]}
@@ -147,7 +150,7 @@ def test_one_edit_leaves_every_other_call_in_place_when_the_peak_allows(db_path)
 def test_an_edit_that_would_raise_the_peak_moves_few_others_and_keeps_the_bound(db_path):
     _two_hundred_monthly_contacts()
     before = free_rows()
-    peak = service.plan_summary().stats.peak
+    peak = plan_views.plan_summary().stats.peak
     with write_tx():
         newcomer = Contact.create(name="Newcomer", cadence_days=30)
     result = service.replan([newcomer.id])
@@ -159,7 +162,7 @@ def test_an_edit_that_would_raise_the_peak_moves_few_others_and_keeps_the_bound(
 def test_a_logged_call_moves_the_next_one_a_cadence_on(db_path):
     (cid,) = bulk_contacts(1, 30)
     reached(cid, TODAY)
-    plan_hooks.contacts_changed([cid])
+    replan([cid])
     first = PlannedCall.get((PlannedCall.contact == cid) & (PlannedCall.seq == 0))
     assert first.reason == "cadence" and first.ideal == TODAY + 30 * DAY
     assert abs((first.date - first.ideal).days) <= 4
@@ -168,7 +171,7 @@ def test_a_logged_call_moves_the_next_one_a_cadence_on(db_path):
 def test_the_next_call_is_stored_even_beyond_the_horizon(db_path):
     (cid,) = bulk_contacts(1, 365)
     reached(cid, TODAY - 10 * DAY)
-    plan_hooks.contacts_changed([cid])
+    replan([cid])
     rows = list(PlannedCall.select().where(PlannedCall.contact == cid))
     assert len(rows) == 1 and rows[0].ideal == TODAY + 355 * DAY
     assert rows[0].date > TODAY + settings.get("horizon") * DAY
@@ -198,20 +201,20 @@ def test_a_plan_from_an_earlier_day_is_refreshed(db_path):
 
 def test_snooze_onto_a_weekend_goes_to_monday_and_recurrences_follow(db_path):
     (cid,) = bulk_contacts(1, 14)
-    view = service.snooze(cid, dt.date(2026, 12, 5))  # a Saturday
+    view = schedule.snooze(cid, dt.date(2026, 12, 5))  # a Saturday
     assert view.date == dt.date(2026, 12, 7) and view.pinned and view.reason == "pinned"
     later = [r for r in PlannedCall.select().where(PlannedCall.contact == cid, PlannedCall.pinned == False)]  # noqa: E712
     assert later and min(r.ideal for r in later) == dt.date(2026, 12, 21)
-    skipped = service.skip_cycle(cid)
+    skipped = schedule.skip_cycle(cid)
     assert skipped.date == dt.date(2026, 12, 21) and skipped.note == "skipped a cycle"
-    assert service.unpin(cid) is not None
+    assert schedule.unpin(cid) is not None
     assert PlannedCall.select().where(PlannedCall.contact == cid, PlannedCall.pinned == True).count() == 0  # noqa: E712
 
 
 def test_planned_calls_lists_a_date_range_with_names(db_path):
     (cid,) = bulk_contacts(1, 14)
-    service.pin(cid, dt.date(2026, 11, 27))
-    calls = service.planned_calls(dt.date(2026, 11, 27), dt.date(2026, 11, 27))
+    schedule.pin(cid, dt.date(2026, 11, 27))
+    calls = plan_views.planned_calls(dt.date(2026, 11, 27), dt.date(2026, 11, 27))
     assert [(c.contact_id, c.contact_name, c.reason) for c in calls] == [(cid, "Person 0", "pinned")]
 
 
@@ -219,7 +222,7 @@ def test_two_processes_replanning_at_once_both_succeed(db_path, tmp_path):
     bulk_contacts(100, 30)
     script = (
         "import sys, datetime as dt\n"
-        "from planner import dates\nfrom planner.db import open_database\n"
+        "from planner.core import dates\nfrom planner.store.connect import open_database\n"
         "from planner.scheduling import service\n"
         "dates.set_today(dt.date(2026, 11, 25))\nopen_database(sys.argv[1])\n"
         "for i in range(8):\n"
@@ -263,7 +266,7 @@ def test_a_call_into_a_full_week_moves_a_short_chain_of_others_and_keeps_the_pea
             last = due - cadence * DAY if cadence == 60 else TODAY
             Interaction.create(contact=contact, happened_at=dt.datetime.combine(last, dt.time(12)), outcome="spoke")
     service.update_plan(None)
-    peak = service.plan_summary().stats.peak
+    peak = plan_views.plan_summary().stats.peak
     loads = load_by_day()
     window = [due - DAY, due, due + DAY]
     assert [loads[day] for day in window] == [peak] * 3  # the new weekly call finds no room at first
@@ -276,7 +279,7 @@ def test_a_call_into_a_full_week_moves_a_short_chain_of_others_and_keeps_the_pea
     after = free_rows()
     moved = [key for key, day in before.items() if after[key] != day]
     assert 1 <= len(moved) <= 3
-    stats = service.plan_summary().stats
+    stats = plan_views.plan_summary().stats
     assert stats.peak == stats.lower_bound == peak
     first = PlannedCall.get((PlannedCall.contact == newcomer.id) & (PlannedCall.seq == 0))
     assert first.date in window
@@ -297,5 +300,5 @@ def test_a_small_import_staggers_its_first_calls_instead_of_filling_one_day(db_p
     new = bulk_contacts(20, 182)
     firsts = Counter(r.date for r in PlannedCall.select().where(PlannedCall.contact.in_(new), PlannedCall.seq == 0))
     assert sum(firsts.values()) == 20 and max(firsts.values()) == 1
-    stats = service.plan_summary().stats
+    stats = plan_views.plan_summary().stats
     assert stats.peak == stats.lower_bound

@@ -8,7 +8,7 @@ import datetime as dt
 import random
 from collections import Counter
 
-from planner.scheduling.calendar import WorkCalendar
+from planner.core.workdays import WorkCalendar
 from planner.scheduling.engine import plan_contacts
 from planner.scheduling.windows import ContactPlanInput, PlanSettings
 

@@ -7,12 +7,13 @@ from __future__ import annotations
 import datetime as dt
 import random
 
-from planner import dates
-from planner.db import write_tx
-from planner.models import Contact, Interaction
+from planner.core import dates
 from planner.scheduling import service
 from planner.scheduling.reroute import CallsInMemory
-from planner.scheduling.store import StoredPlanCalls, stored_rows
+from planner.scheduling.stored_plan import StoredPlanCalls, stored_rows
+from planner.services import schedule
+from planner.store.database import write_tx
+from planner.store.models import Contact, Interaction
 
 TODAY = dt.date(2026, 11, 25)
 DAY = dt.timedelta(days=1)
@@ -32,7 +33,7 @@ def _mixed_plan() -> None:
                 Interaction.create(contact=contact, happened_at=dt.datetime.combine(last, dt.time(12)), outcome="spoke")
     service.update_plan(None)
     for cid in (3, 40, 77):
-        service.snooze(cid, to=TODAY + 9 * DAY)
+        schedule.snooze(cid, to=TODAY + 9 * DAY)
 
 
 def test_the_sql_store_answers_like_the_in_memory_one(db_path):

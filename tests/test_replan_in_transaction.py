@@ -11,11 +11,11 @@ from pathlib import Path
 import pytest
 from sql_trace import Statements, assert_one_write_transaction
 
-from planner.contacts import ContactFields, add_contact, edit_contact, set_archived
-from planner.db import db
-from planner.importers import import_file
-from planner.models import Contact, PlannedCall
-from planner.scheduling.pins import pin, skip_cycle, snooze, unpin
+from planner.io.importers import import_file
+from planner.services.contacts import ContactFields, add_contact, edit_contact, set_archived
+from planner.services.schedule import pin, skip_cycle, snooze, unpin
+from planner.store.database import db
+from planner.store.models import Contact, PlannedCall
 
 FIXTURES = Path(__file__).parent / "fixtures" / "import"
 

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from planner.textsafe import clean_block, clean_line, csv_safe, fold, strip_controls
+from planner.core.textsafe import clean_block, clean_line, csv_safe, fold, strip_controls
 
 HOSTILE = "Eve\x1b[2J\x1b]0;pwned\x07 \u202eevil\x9b31m"
 
@@ -40,7 +40,7 @@ def test_fold_is_case_and_accent_insensitive():
 def test_json_for_scripts_is_exact_yet_harmless_on_a_terminal():
     import json
 
-    from planner.textsafe import json_text
+    from planner.core.textsafe import json_text
 
     value = {"name": "Eve\x1b[2J\x9b31m\u202eevil\x7f"}
     text = json_text(value)

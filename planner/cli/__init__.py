@@ -11,14 +11,16 @@ import argparse
 import importlib
 import os
 import sqlite3
-
-from peewee import PeeweeException
 import sys
+from collections.abc import Callable
 from pathlib import Path
 
-from planner import __version__, dates
-from planner.errors import BadInput, FollowupError
-from planner.paths import restrict_process_umask
+from peewee import PeeweeException
+
+from planner import __version__
+from planner.core import dates
+from planner.core.errors import FollowupError
+from planner.store.paths import restrict_process_umask
 
 COMMAND_MODULES = [
     "planner.cli.contacts_cmds",
@@ -74,8 +76,8 @@ def open_db_from_args(args: argparse.Namespace, *, refresh_plan: bool = False):
     With `refresh_plan`, a plan made on an earlier day (calls left on days now past) is re-planned
     first, so what is shown is today's plan: missed calls come back as catch-up calls.
     """
-    from planner.db import open_database
-    from planner.paths import default_db_path
+    from planner.store.connect import open_database
+    from planner.store.paths import default_db_path
 
     path = Path(args.db).expanduser() if getattr(args, "db", None) else default_db_path()
     database = open_database(path)
@@ -93,10 +95,14 @@ def apply_today(args: argparse.Namespace) -> None:
         dates.set_today(dates.parse_iso_date(os.environ["FOLLOWUP_TODAY"], what="FOLLOWUP_TODAY"))
 
 
-def main(argv: list[str] | None = None) -> int:
+def main(argv: list[str] | None = None, *, open_app: Callable[[], int] | None = None) -> int:
+    """Run one command. `open_app`, given by the entry point above both layers (screens/launch.py),
+    opens the full-screen app: with no command, and after `followup demo`; without it they print
+    the help and the demo's summary only."""
     restrict_process_umask()
     parser = build_parser()
     args = parser.parse_args(argv)
+    args.open_app = open_app
     try:
         apply_today(args)
         handler = getattr(args, "handler", None)
@@ -121,13 +127,9 @@ def main(argv: list[str] | None = None) -> int:
 
 
 def _no_command(args: argparse.Namespace, parser: ArgumentParser) -> int:
-    try:
-        from screens.app import run_app
-    except ModuleNotFoundError:
+    if args.open_app is None:
         parser.print_help()
         return 0
     open_db_from_args(args, refresh_plan=True)
-    return run_app()
+    return int(args.open_app())
 
-
-__all__ = ["main", "build_parser", "open_db_from_args", "BadInput"]

@@ -4,9 +4,9 @@ from __future__ import annotations
 
 import argparse
 
-from planner import settings
 from planner.cli import open_db_from_args
 from planner.cli.common import print_json
+from planner.store import settings
 
 
 def register(sub, common) -> None:
@@ -42,9 +42,9 @@ def cmd_config(args: argparse.Namespace) -> int:
         return 0
     if args.value is not None:
         settings.set_value(args.key, args.value)
-        from planner import plan_hooks
+        from planner.scheduling.service import replan
 
-        plan_hooks.settings_changed()
+        replan(None)
     if args.json:
         print_json({args.key: settings.get(args.key)})
     else:
@@ -53,7 +53,7 @@ def cmd_config(args: argparse.Namespace) -> int:
 
 
 def cmd_backup(args: argparse.Namespace) -> int:
-    from planner.backup import backup_to
+    from planner.store.backup import backup_to
 
     open_db_from_args(args)
     print(backup_to(args.path))
@@ -61,8 +61,8 @@ def cmd_backup(args: argparse.Namespace) -> int:
 
 
 def cmd_check(args: argparse.Namespace) -> int:
-    from planner.backup import check_database
-    from planner.db import database_path
+    from planner.store.backup import check_database
+    from planner.store.database import database_path
 
     open_db_from_args(args)
     problems = check_database()
@@ -76,7 +76,7 @@ def cmd_check(args: argparse.Namespace) -> int:
 
 
 def cmd_demo(args: argparse.Namespace) -> int:
-    from planner.demo import build_demo, demo_path
+    from planner.io.demo import build_demo, demo_path
 
     path = demo_path(args.db)
     args.db = str(path)
@@ -85,10 +85,6 @@ def cmd_demo(args: argparse.Namespace) -> int:
     print(f"demo database: {path}")
     for key, value in summary.items():
         print(f"  {key}: {value}")
-    if args.no_ui:
+    if args.no_ui or args.open_app is None:
         return 0
-    try:
-        from screens.app import run_app
-    except ModuleNotFoundError:
-        return 0
-    return run_app()
+    return int(args.open_app())

@@ -7,11 +7,11 @@ import datetime as dt
 import shutil
 import sys
 
-from planner.agenda import build_agenda, week_range
 from planner.cli import open_db_from_args
-from planner.dates import parse_day, parse_iso_date, set_today, today
-from planner.errors import BadInput
-from planner.exports import FORMATS, format_for_path, normalize_format, render_agenda, write_agenda
+from planner.core.dates import parse_day, parse_iso_date, set_today, today
+from planner.core.errors import BadInput
+from planner.io.exports import FORMATS, format_for_path, normalize_format, render_agenda, write_agenda
+from planner.services.agenda import build_agenda, week_range
 
 
 def _db_only_parent() -> argparse.ArgumentParser:
@@ -61,7 +61,7 @@ def cmd_agenda(args: argparse.Namespace) -> int:
         print(f"wrote {count} item{'s' if count != 1 else ''} ({fmt}) to {path}")
         return 0
     if fmt == "text":
-        from planner.exports.text import agenda_text
+        from planner.io.exports.text import agenda_text
 
         width = shutil.get_terminal_size((120, 24)).columns if sys.stdout.isatty() else 120
         sys.stdout.write(agenda_text(agenda, width=max(60, width)))

@@ -9,9 +9,9 @@ import sys
 import unicodedata
 from collections.abc import Sequence
 
-from planner.cadence import parse_cadence
-from planner.contacts import UNSET, USE_DEFAULT, ContactFields
-from planner.textsafe import clean_line, json_text
+from planner.core.cadence import parse_cadence
+from planner.core.textsafe import clean_line, json_text
+from planner.services.contacts import UNSET, USE_DEFAULT, ContactFields
 
 
 def json_default(value: object) -> object:

@@ -4,13 +4,13 @@ from __future__ import annotations
 
 import argparse
 
-from planner import contacts
-from planner.cadence import describe_cadence
 from planner.cli import open_db_from_args
 from planner.cli.common import add_contact_options, contact_fields_from_args, print_json, print_table
-from planner.dates import humanize_day
-from planner.textsafe import clean_block, clean_line
-from planner.views import ContactView
+from planner.core.cadence import describe_cadence
+from planner.core.dates import humanize_day
+from planner.core.textsafe import clean_block, clean_line
+from planner.services import contacts
+from planner.services.contact_views import ContactView
 
 
 def register(sub, common) -> None:

@@ -7,14 +7,14 @@ import sys
 import time
 from pathlib import Path
 
-from planner import export_contacts
-from planner.cadence import parse_cadence
 from planner.cli import open_db_from_args
 from planner.cli.common import print_json
-from planner.contacts import UNSET
-from planner.importers import FORMATS, ImportReport, import_file
-from planner.importers.generic_csv import FIELDS
-from planner.textsafe import clean_line
+from planner.core.cadence import parse_cadence
+from planner.core.textsafe import clean_line
+from planner.io.exports import contacts as export_contacts
+from planner.io.importers import FORMATS, ImportReport, import_file
+from planner.io.importers.generic_csv import FIELDS
+from planner.services.contacts import UNSET
 
 PROGRESS_THRESHOLD = 500  # records; smaller files finish before a bar would be read
 SHOWN_PROBLEMS = 50

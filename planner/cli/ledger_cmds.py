@@ -4,12 +4,12 @@ from __future__ import annotations
 
 import argparse
 
-from planner import contacts, ledger
 from planner.cli import open_db_from_args
 from planner.cli.common import print_json, print_table
-from planner.dates import parse_day
-from planner.errors import BadInput
-from planner.textsafe import clean_line
+from planner.core.dates import parse_day
+from planner.core.errors import BadInput
+from planner.core.textsafe import clean_line
+from planner.services import contacts, ledger
 
 
 def register(sub, common) -> None:

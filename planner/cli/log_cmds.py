@@ -5,13 +5,16 @@ from __future__ import annotations
 import argparse
 import re
 
-from planner import contacts, interaction_edits, interactions
 from planner.cli import open_db_from_args
 from planner.cli.common import print_json, print_table
-from planner.dates import humanize_day, parse_moment
-from planner.errors import BadInput
-from planner.interactions import InteractionView, LogRequest
-from planner.textsafe import clean_block, clean_line
+from planner.core import vocabulary
+from planner.core.dates import humanize_day, parse_moment
+from planner.core.errors import BadInput
+from planner.core.textsafe import clean_block, clean_line
+from planner.services import contacts
+from planner.services.interactions import edits, log, records
+from planner.services.interactions.log import LogRequest
+from planner.services.interactions.records import InteractionView
 
 _DURATION = re.compile(r"^(?:(\d+)\s*h(?:ours?|rs?)?)?\s*(?:(\d+)\s*(?:m|min|mins|minutes?)?)?$")
 
@@ -28,8 +31,8 @@ def parse_duration(text: str | None) -> int | None:
 
 
 def _log_options(p: argparse.ArgumentParser, *, editing: bool) -> None:
-    p.add_argument("--kind", choices=interactions.KINDS, help="call (default), email, meeting, message or note")
-    p.add_argument("--outcome", choices=interactions.OUTCOMES,
+    p.add_argument("--kind", choices=vocabulary.KINDS, help="call (default), email, meeting, message or note")
+    p.add_argument("--outcome", choices=vocabulary.OUTCOMES,
                    help="spoke (default), no-answer or left-message (those plan a retry)")
     p.add_argument("--at", metavar="WHEN", help="when it happened: ISO, 'yesterday 15:00', '3 days ago' (default now)")
     p.add_argument("--duration", metavar="TIME", help="how long: 15m, 1h30m")
@@ -86,7 +89,7 @@ def cmd_log(args: argparse.Namespace) -> int:
         duration_min=parse_duration(args.duration), notes=args.notes or "", next_when=args.next,
         thanked=args.thanks,
     )
-    view = interactions.log_interaction(request)
+    view = log.log_interaction(request)
     if args.json:
         data = view.to_json()
         contact = contacts.get_view(contact_id)
@@ -103,7 +106,7 @@ def cmd_log(args: argparse.Namespace) -> int:
 def cmd_history(args: argparse.Namespace) -> int:
     open_db_from_args(args)
     contact_id = contacts.resolve(args.contact)
-    views = interactions.history(contact_id, limit=args.limit)
+    views = records.history(contact_id, limit=args.limit)
     if args.json:
         print_json(views)
         return 0
@@ -136,7 +139,7 @@ def cmd_edit(args: argparse.Namespace) -> int:
     if not changes:
         raise BadInput("edit-log: nothing to change; give --summary, --kind, --outcome, --at, --duration, --notes "
                        "or --thanks / --no-thanks")
-    view = interaction_edits.edit_interaction(args.id, **changes)
+    view = edits.edit_interaction(args.id, **changes)
     if args.json:
         print_json(view)
     else:
@@ -147,7 +150,7 @@ def cmd_edit(args: argparse.Namespace) -> int:
 
 def cmd_delete(args: argparse.Namespace) -> int:
     open_db_from_args(args)
-    view = interaction_edits.delete_interaction(args.id)
+    view = edits.delete_interaction(args.id)
     last = contacts.get_view(view.contact_id).last_contacted
     last_words = last.isoformat(" ", "minutes") if last else "never"
     print(f"deleted {view.id}: {view.kind} with {clean_line(view.contact_name)} at {_when(view)}; "

@@ -5,10 +5,11 @@ from __future__ import annotations
 import argparse
 import datetime as dt
 
-from planner import contacts, dates
 from planner.cli.common import print_json, print_table
-from planner.errors import BadInput
-from planner.textsafe import clean_line
+from planner.core import dates
+from planner.core.errors import BadInput
+from planner.core.textsafe import clean_line
+from planner.services import contacts
 
 CHART_WEEKS = 6
 BAR_WIDTH = 40
@@ -87,13 +88,13 @@ def cmd_plan(args: argparse.Namespace) -> int:
 
 
 def _names() -> dict[int, str]:
-    from planner.models import Contact
+    from planner.store.models import Contact
 
     return dict(Contact.select(Contact.id, Contact.name).tuples())
 
 
 def _plan_json(result, names: dict[int, str]) -> dict:
-    from planner.scheduling.calendar import load_calendar
+    from planner.scheduling.inputs import load_calendar
 
     cal = load_calendar()
     return {
@@ -112,7 +113,7 @@ def _plan_json(result, names: dict[int, str]) -> dict:
 
 
 def _print_plan(result, args: argparse.Namespace) -> None:
-    from planner.scheduling.calendar import load_calendar
+    from planner.scheduling.inputs import load_calendar
 
     cal = load_calendar()
     stats = result.stats
@@ -169,7 +170,8 @@ def _when(view, asked: dt.date) -> str:
 
 
 def cmd_snooze(args: argparse.Namespace) -> int:
-    from planner.scheduling.service import next_call, snooze
+    from planner.scheduling.plan_views import next_call
+    from planner.services.schedule import snooze
 
     _open(args)
     contact_id = contacts.resolve(args.contact)
@@ -185,7 +187,7 @@ def cmd_snooze(args: argparse.Namespace) -> int:
 
 
 def cmd_pin(args: argparse.Namespace) -> int:
-    from planner.scheduling.service import pin
+    from planner.services.schedule import pin
 
     _open(args)
     contact_id = contacts.resolve(args.contact)
@@ -196,7 +198,7 @@ def cmd_pin(args: argparse.Namespace) -> int:
 
 
 def cmd_unpin(args: argparse.Namespace) -> int:
-    from planner.scheduling.service import unpin
+    from planner.services.schedule import unpin
 
     _open(args)
     contact_id = contacts.resolve(args.contact)
@@ -210,8 +212,7 @@ def cmd_unpin(args: argparse.Namespace) -> int:
 
 
 def cmd_block(args: argparse.Namespace) -> int:
-    from planner.scheduling.blocks import pinned_inside
-    from planner.scheduling.service import add_block
+    from planner.services.blocks import add_block, pinned_inside
 
     start, end = parse_range(args.range)
     _open(args)
@@ -226,7 +227,7 @@ def cmd_block(args: argparse.Namespace) -> int:
 
 
 def cmd_unblock(args: argparse.Namespace) -> int:
-    from planner.scheduling.service import remove_block
+    from planner.services.blocks import remove_block
 
     start, end = parse_range(args.range)
     _open(args)
@@ -237,7 +238,7 @@ def cmd_unblock(args: argparse.Namespace) -> int:
 
 
 def cmd_blocks(args: argparse.Namespace) -> int:
-    from planner.scheduling.service import list_blocks
+    from planner.services.blocks import list_blocks
 
     _open(args)
     blocks = list_blocks()

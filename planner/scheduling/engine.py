@@ -12,8 +12,8 @@ import datetime as dt
 from collections import defaultdict
 from dataclasses import dataclass, replace
 
-from planner.errors import FollowupError
-from planner.scheduling.calendar import WorkCalendar
+from planner.core.errors import FollowupError
+from planner.core.workdays import WorkCalendar
 from planner.scheduling.flow import Group, solve
 from planner.scheduling.lower_bound import lower_bound
 from planner.scheduling.windows import (

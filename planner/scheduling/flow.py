@@ -27,7 +27,7 @@ import sys
 import threading
 from dataclasses import dataclass, field
 
-from planner.errors import FollowupError
+from planner.core.errors import FollowupError
 
 WEAK_MOVE_COST = 0.25  # in tolerance units: a planned call moves only to get this much closer to ideal
 STABILITY = ("none", "weak", "steady", "strong")

@@ -19,7 +19,7 @@ import datetime as dt
 from collections import defaultdict
 from dataclasses import dataclass, field, replace
 
-from planner.scheduling.calendar import WorkCalendar
+from planner.core.workdays import WorkCalendar
 from planner.scheduling.engine import DayIndex, PlanRow, demand_row
 from planner.scheduling.lower_bound import lower_bound
 from planner.scheduling.reroute import (

@@ -1,5 +1,6 @@
-"""What the planner needs about contacts, read from the database: effective cadence, last
-day reached (in the user's time zone), pinned next calls, today's call and a new contact's anchor."""
+"""What the planner reads from the database: the working-day calendar (settings and blocks), and
+about each contact its effective cadence, last day reached (in the user's time zone), pinned next
+calls, today's call and a new contact's anchor."""
 
 from __future__ import annotations
 
@@ -9,13 +10,14 @@ from collections import defaultdict
 
 from peewee import fn
 
-from planner import settings
-from planner.db import db
-from planner.models import Contact, ContactTag, Interaction
-from planner.scheduling.calendar import WorkCalendar
-from planner.scheduling.store import as_date
+from planner.core.cadence import effective_cadence
+from planner.core.vocabulary import REACHED_OUTCOMES
+from planner.core.workdays import WEEKDAY_INDEX, WorkCalendar
+from planner.scheduling.stored_plan import as_date
 from planner.scheduling.windows import NEXT_CALL_PIN_REASONS, ContactPlanInput
-from planner.views import REACHED_OUTCOMES, effective_cadence
+from planner.store import settings
+from planner.store.database import db
+from planner.store.models import Block, Contact, ContactTag, Interaction
 
 
 def _local_zone() -> dt.tzinfo | None:
@@ -81,3 +83,10 @@ def load_inputs(contact_ids: list[int] | None, rows: list[tuple], cal: WorkCalen
         infos.append(ContactPlanInput(cid, cadence, archived_at is None, last.get(cid),
                                       tuple(sorted(pins[cid])), today_rows.get(cid), anchors.get(cid)))
     return infos
+
+
+def load_calendar() -> WorkCalendar:
+    """The calendar from the user's settings and blocked ranges."""
+    weekdays = frozenset(WEEKDAY_INDEX[d] for d in settings.get("workdays"))
+    blocks = tuple((b.start, b.end) for b in Block.select().order_by(Block.start))
+    return WorkCalendar(weekdays, settings.get("holidays"), blocks, settings.get("capacity"))

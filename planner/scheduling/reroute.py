@@ -24,7 +24,7 @@ from collections import Counter, defaultdict
 from collections.abc import Collection, Iterable
 from typing import Protocol
 
-from planner.scheduling.calendar import WorkCalendar
+from planner.core.workdays import WorkCalendar
 from planner.scheduling.engine import PlanRow
 
 Window = tuple[dt.date, dt.date]

@@ -15,15 +15,13 @@ from __future__ import annotations
 
 import datetime as dt
 
-from planner import dates, settings
-from planner.db import write_tx
-from planner.models import PlannedCall
-from planner.scheduling.calendar import WorkCalendar, load_calendar
+from planner.core import dates
+from planner.core.workdays import WorkCalendar
 from planner.scheduling.engine import PlanRow, plan_contacts
 from planner.scheduling.incremental import place_incremental, seed_new_anchors
-from planner.scheduling.inputs import load_inputs
+from planner.scheduling.inputs import load_calendar, load_inputs
 from planner.scheduling.stats import PlanStats, compute_stats
-from planner.scheduling.store import (
+from planner.scheduling.stored_plan import (
     StoredPlanCalls,
     as_date,
     loads_without,
@@ -34,6 +32,9 @@ from planner.scheduling.store import (
     write_plan,
 )
 from planner.scheduling.windows import ContactPlanInput, PlanSettings
+from planner.store import settings
+from planner.store.database import write_tx
+from planner.store.models import PlannedCall
 
 INCREMENTAL_LIMIT = 50  # more changed contacts than this: one full re-plan is cheaper and flatter
 
@@ -137,21 +138,3 @@ def _stale(today: dt.date) -> bool:
     """Unpinned calls still planned on days already past: a new day began since the last plan."""
     return PlannedCall.select().where(PlannedCall.pinned == False, PlannedCall.date < today).exists()  # noqa: E712
 
-
-# The rest of the agreed service API lives in its own modules; callers import it from here.
-from planner.scheduling.blocks import BlockView, add_block, list_blocks, remove_block  # noqa: E402
-from planner.scheduling.pins import pin, skip_cycle, snooze, unpin  # noqa: E402
-from planner.scheduling.queries import (  # noqa: E402
-    DayLoad,
-    PlannedCallView,
-    PlanSummary,
-    next_call,
-    plan_summary,
-    planned_calls,
-)
-
-__all__ = [
-    "BlockView", "DayLoad", "PlanResult", "PlanStats", "PlanSummary", "PlannedCallView", "add_block",
-    "list_blocks", "next_call", "pin", "plan_summary", "planned_calls", "refresh_if_stale", "remove_block",
-    "replan", "skip_cycle", "snooze", "unpin", "update_plan",
-]

@@ -7,7 +7,7 @@ import datetime as dt
 from collections import Counter
 from dataclasses import dataclass
 
-from planner.scheduling.calendar import WorkCalendar
+from planner.core.workdays import WorkCalendar
 from planner.scheduling.engine import DayIndex, PlanRow, daily_loads
 from planner.scheduling.lower_bound import critical_interval, lower_bound
 

@@ -17,7 +17,7 @@ import datetime as dt
 from dataclasses import dataclass
 from functools import lru_cache
 
-from planner.scheduling.calendar import WorkCalendar
+from planner.core.workdays import WorkCalendar
 
 NEXT_CALL_PIN_REASONS = ("pinned", "follow-up", "retry")
 FREE_REASONS = ("cadence", "new", "catch-up")

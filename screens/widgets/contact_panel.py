@@ -17,7 +17,7 @@ from textual.containers import VerticalScroll
 from textual.content import Content
 from textual.widgets import Static
 
-from planner.textsafe import clean_line
+from planner.core.textsafe import clean_line
 
 RECENT_INTERACTIONS = 3
 
@@ -42,9 +42,9 @@ class PanelData:
 
 def load_panel_data(contact_id: int) -> PanelData:
     """Gather the panel's data for one contact (runs in a worker thread)."""
-    from planner.contacts import get_view
-    from planner.interactions import history
-    from planner.ledger import contact_ledger
+    from planner.services.contacts import get_view
+    from planner.services.interactions.records import history
+    from planner.services.ledger import contact_ledger
 
     view = get_view(contact_id)
     favors = contact_ledger(contact_id)

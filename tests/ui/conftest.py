@@ -14,9 +14,9 @@ from pathlib import Path
 import pytest
 from ui_steps import settle
 
-from planner import dates
-from planner.contacts import ContactFields, add_contact
-from planner.db import open_database
+from planner.core import dates
+from planner.services.contacts import ContactFields, add_contact
+from planner.store.connect import open_database
 
 FIXED_TODAY = dt.date(2026, 11, 25)  # a Wednesday, as in tests/conftest.py
 

@@ -11,10 +11,11 @@ import pytest
 from textual.widgets import DataTable, Input
 from ui_text import screen_text
 
-from planner.contacts import list_contacts
-from planner.interactions import LogRequest, history, log_interaction
-from planner.ledger import add_favor, contact_ledger
-from planner.models import PlannedCall
+from planner.services.contacts import list_contacts
+from planner.services.interactions.log import LogRequest, log_interaction
+from planner.services.interactions.records import history
+from planner.services.ledger import add_favor, contact_ledger
+from planner.store.models import PlannedCall
 
 HOSTILE = "[bold]Mallory[/] ␛[2J"  # how the seeded hostile name must look on screen
 
@@ -27,7 +28,7 @@ def _ids() -> dict[str, int]:
 def agenda_db(app_db):
     """Jonas is to be called today; Maria has a follow-up pinned for Friday; Mallory did us a
     favour on 16 Nov, still unthanked."""
-    from planner.scheduling.service import pin
+    from planner.services.schedule import pin
 
     ids = _ids()
     pin(ids["Jonas"], dt.date(2026, 11, 25))
@@ -209,7 +210,7 @@ async def test_skip_this_cycle(agenda_db, run_app, wait_for_workers):
 
 
 async def test_week_grid_counts_calls_per_day(agenda_db, run_app, wait_for_workers):
-    from planner.scheduling.service import plan_summary
+    from planner.scheduling.plan_views import plan_summary
 
     async with run_app() as (app, pilot):
         await pilot.press("w")
@@ -253,7 +254,7 @@ async def test_every_agenda_action_is_in_the_palette(agenda_db, run_app):
 
 
 async def test_a_new_day_reloads_the_agenda(agenda_db, run_app, wait_for_workers):
-    from planner import dates
+    from planner.core import dates
 
     async with run_app() as (app, pilot):
         assert "Today (" in screen_text(app) and "Wed 25 Nov" in screen_text(app)
@@ -265,7 +266,7 @@ async def test_a_new_day_reloads_the_agenda(agenda_db, run_app, wait_for_workers
 
 
 async def test_a_missed_follow_up_is_overdue_first(app_db, run_app):
-    from planner import dates
+    from planner.core import dates
 
     jonas = _ids()["Jonas"]
     dates.set_today(dt.date(2026, 11, 18))  # last week: "call me back on Friday"

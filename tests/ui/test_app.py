@@ -5,10 +5,10 @@ from __future__ import annotations
 
 from textual.command import CommandPalette
 
-from planner import settings
+from planner.store import settings
 from screens.app import FollowupApp
-from screens.contact_form import ContactForm
-from screens.help import HelpScreen
+from screens.dialogs.contact_form import ContactForm
+from screens.dialogs.help import HelpScreen
 from screens.quick_log import QuickLogScreen
 
 

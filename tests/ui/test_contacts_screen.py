@@ -3,13 +3,13 @@ import, detail, and hostile names shown literally. Asserts on the database and o
 
 from __future__ import annotations
 
-from planner.contacts import list_contacts
-from planner.models import Contact, Favor
+from planner.services.contacts import list_contacts
+from planner.store.models import Contact, Favor
 from screens.contact_detail import ContactDetailScreen
-from screens.contact_form import ContactForm
-from screens.contact_table import ContactTable
-from screens.favor_entry import FavorEntry
-from screens.import_dialog import ImportDialog
+from screens.dialogs.contact_form import ContactForm
+from screens.dialogs.favor_entry import FavorEntry
+from screens.dialogs.import_file import ImportDialog
+from screens.widgets.contact_table import ContactTable
 
 
 def _table(app) -> ContactTable:
@@ -34,7 +34,7 @@ async def test_table_lists_active_contacts_sorted_by_name(run_app):
 async def test_filter_as_you_type_with_terms(run_app, wait_for_workers):
     import datetime as dt
 
-    from planner.scheduling.service import pin
+    from planner.services.schedule import pin
 
     ids = {c.name: c.id for c in list_contacts()}
     pin(ids["Jonas Nguyen"], dt.date(2026, 11, 25))  # today, a Wednesday
@@ -241,7 +241,7 @@ async def test_table_keeps_the_cursor_on_screen_over_many_rows():
     """The self-scrolling table on 1,000 rows: page keys, end, home, enter, wheel."""
     from textual.app import App
 
-    from screens.contact_table import Column, Row
+    from screens.widgets.contact_table import Column, Row
 
     class TableApp(App):
         def compose(self):

@@ -1,6 +1,6 @@
 """An open quick-log keeps its note marked as open for as long as it is on screen, even after a beat
 is lost, and never writes over a note another login has taken over. The heartbeat is scaled from
-20 s to 0.1 s (planner.drafts.HEARTBEAT_SECONDS); the other logins are real second processes."""
+20 s to 0.1 s (planner.services.drafts.HEARTBEAT_SECONDS); the other logins are real second processes."""
 
 from __future__ import annotations
 
@@ -9,8 +9,8 @@ import sys
 
 import pytest
 
-from planner import drafts
-from planner.models import Draft
+from planner.services import drafts
+from planner.store.models import Draft
 from screens.quick_log import QuickLogScreen
 
 BEAT = 0.1
@@ -20,8 +20,8 @@ BEAT = 0.1
 # "offer" prints what its start-up offer would show, with OWNER_FRESH scaled from 90 s to 1 s.
 OTHER_LOGIN = """
 import datetime as dt, sys
-from planner.db import open_database
-from planner import drafts
+from planner.store.connect import open_database
+from planner.services import drafts
 from screens.draft_keeper import DraftKeeper
 open_database(sys.argv[1])
 what = sys.argv[2]

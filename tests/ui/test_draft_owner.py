@@ -11,15 +11,15 @@ import time
 
 import pytest
 
-from planner import drafts
-from screens.draft_dialogs import DraftOffer
+from planner.services import drafts
+from screens.dialogs.draft_offer import DraftOffer
 from screens.quick_log import QuickLogScreen
 
 # The quick-log's draft keeper in another process: saves one note, beats every 0.1 s, and on
 # "close" does what "keep as draft" does (the keeper closes while the session goes on).
 OTHER_SESSION = """
 import datetime as dt, sys
-from planner.db import open_database
+from planner.store.connect import open_database
 from screens.draft_keeper import DraftKeeper
 open_database(sys.argv[1])
 keeper = DraftKeeper(None, dt.datetime.now(dt.timezone.utc), heartbeat_seconds=0.1)
@@ -103,7 +103,7 @@ async def test_resuming_a_draft_makes_it_this_session_s(app_db, run_app, wait_fo
 # beating every 0.1 s until its stdin closes.
 RESUMING_SESSION = """
 import datetime as dt, sys
-from planner.db import open_database
+from planner.store.connect import open_database
 from screens.draft_keeper import DraftKeeper
 open_database(sys.argv[1])
 keeper = DraftKeeper(int(sys.argv[2]), dt.datetime.now(dt.timezone.utc), heartbeat_seconds=0.1)

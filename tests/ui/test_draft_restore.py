@@ -17,10 +17,11 @@ import time
 import pytest
 from ui_steps import quick_log_for_maria
 
-from planner import drafts
-from planner.db import close_database, open_database
-from planner.models import Contact, Draft, Interaction
-from screens.draft_dialogs import DraftOffer
+from planner.services import drafts
+from planner.store.connect import open_database
+from planner.store.database import close_database
+from planner.store.models import Contact, Draft, Interaction
+from screens.dialogs.draft_offer import DraftOffer
 from screens.quick_log import QuickLogScreen
 
 
@@ -118,7 +119,7 @@ def test_real_hang_up_under_a_pty_keeps_the_note(app_db, tmp_path, signum, code)
     fcntl.ioctl(child_fd, termios.TIOCSWINSZ, struct.pack("HHHH", 32, 100, 0, 0))
     env = dict(os.environ, TERM="xterm-256color", NO_COLOR="1")  # as over a plain SSH session
     proc = subprocess.Popen(
-        [sys.executable, "-m", "planner", "--db", str(app_db), "--today", "2026-11-25"],
+        [sys.executable, "-m", "screens", "--db", str(app_db), "--today", "2026-11-25"],
         stdin=child_fd, stdout=child_fd, stderr=child_fd, env=env, start_new_session=True,
     )
     os.close(child_fd)

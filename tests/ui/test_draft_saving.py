@@ -9,9 +9,9 @@ import threading
 
 from ui_steps import quick_log_for_maria
 
-from planner import drafts
-from planner.db import db
-from planner.models import Draft, Interaction
+from planner.services import drafts
+from planner.store.database import db
+from planner.store.models import Draft, Interaction
 from screens.quick_log import DRAFT_DELAY, QuickLogScreen
 
 

@@ -9,9 +9,9 @@ import pytest
 from textual.widgets import DataTable, Input
 from ui_text import screen_text
 
-from planner.contacts import list_contacts
-from planner.ledger import add_favor, contact_ledger
-from planner.models import Favor, PlannedCall
+from planner.services.contacts import list_contacts
+from planner.services.ledger import add_favor, contact_ledger
+from planner.store.models import Favor, PlannedCall
 
 
 @pytest.fixture
@@ -23,7 +23,7 @@ def ledger_db(app_db):
     first = add_favor(ids["Zoë"], "received", "introduction", note="to Globex", weight=2, day=dt.date(2026, 6, 1))
     add_favor(ids["Zoë"], "received", "introduction", note="[b]Initech[/b]", day=dt.date(2026, 9, 1))
     add_favor(ids["Zoë"], "received", "referral", note="a senior engineer", day=dt.date(2026, 11, 9))
-    from planner.ledger import thank
+    from planner.services.ledger import thank
 
     thank(favor_id=first.id)
     return ids

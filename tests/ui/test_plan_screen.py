@@ -9,9 +9,10 @@ import pytest
 from textual.widgets import Input
 from ui_text import screen_text
 
-from planner.contacts import ContactFields, add_contact
-from planner.models import Block, PlannedCall
-from planner.scheduling.service import add_block, plan_summary
+from planner.scheduling.plan_views import plan_summary
+from planner.services.blocks import add_block
+from planner.services.contacts import ContactFields, add_contact
+from planner.store.models import Block, PlannedCall
 from screens.widgets.load_chart import chart_content
 
 
@@ -96,7 +97,7 @@ async def test_rebalance_shows_before_and_after(plan_db, run_app, wait_for_worke
 
 
 def test_chart_marks_days_off_without_colour():
-    from planner.scheduling.service import DayLoad
+    from planner.scheduling.plan_views import DayLoad
 
     start = dt.date(2026, 11, 23)  # a Monday
     days = [DayLoad(start + dt.timedelta(days=n), load, n % 7 < 5, "" if n % 7 < 5 else "weekend")

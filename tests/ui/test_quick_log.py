@@ -3,10 +3,10 @@ optional follow-up, favour and thanks; errors shown inline with nothing lost; es
 
 from __future__ import annotations
 
-from planner.models import Draft, Favor, Interaction, PlannedCall
-from screens.contact_table import ContactTable
-from screens.draft_dialogs import ConfirmDiscard
+from planner.store.models import Draft, Favor, Interaction, PlannedCall
+from screens.dialogs.confirm_discard import ConfirmDiscard
 from screens.quick_log import QuickLogScreen
+from screens.widgets.contact_table import ContactTable
 
 
 async def _highlight(app, pilot, words: str) -> None:
@@ -132,7 +132,7 @@ async def test_favour_and_thanks_from_the_quick_log(run_app, wait_for_workers):
 async def test_a_refused_favour_logs_nothing_and_keeps_the_form(run_app, wait_for_workers):
     """The favour write fails (here the database refuses the row): no half-written log, a clear
     message, everything still on screen; once the cause is gone both are stored together."""
-    from planner.db import db
+    from planner.store.database import db
 
     async with run_app(mode="contacts") as (app, pilot):
         screen = await _open_for(app, pilot, "globex")
@@ -219,7 +219,7 @@ async def test_escape_then_keep_leaves_a_draft_for_later(run_app, wait_for_worke
 
 async def test_contact_deleted_elsewhere_keeps_the_note(run_app, wait_for_workers):
     """Another session deletes the contact mid-call: the save fails readably, nothing is lost."""
-    from planner.models import Contact
+    from planner.store.models import Contact
 
     async with run_app(mode="contacts") as (app, pilot):
         screen = await _open_for(app, pilot, "jonas")

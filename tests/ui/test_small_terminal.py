@@ -7,9 +7,9 @@ import pytest
 from textual.widgets import Footer
 from textual.widgets._footer import FooterKey
 
-from planner.contacts import list_contacts
+from planner.services.contacts import list_contacts
 from screens.contact_detail import ContactDetailScreen
-from screens.contact_form import ContactForm
+from screens.dialogs.contact_form import ContactForm
 
 SIZE = (80, 24)
 FORM_ORDER = ["cf-name", "cf-company", "cf-title", "cf-emails", "cf-phones", "cf-tags", "cf-cadence",

@@ -11,10 +11,10 @@ import time
 import pytest
 from ui_steps import settle
 
-from planner.contacts import list_contacts
-from planner.interactions import LogRequest, log_interaction
-from planner.ledger import add_favor
-from planner.scheduling.service import add_block
+from planner.services.blocks import add_block
+from planner.services.contacts import list_contacts
+from planner.services.interactions.log import LogRequest, log_interaction
+from planner.services.ledger import add_favor
 
 FIXED_NOW = dt.datetime(2026, 11, 25, 9, 30, tzinfo=dt.timezone.utc)
 

@@ -1,0 +1,170 @@
+""""Today", and dates and times as people type them.
+
+Today is the local date unless `--today` or `FOLLOWUP_TODAY` fixes it, so runs are reproducible.
+Typed forms: ISO dates and times, `today`, `tomorrow`, `yesterday [15:00]`, weekday names
+(`friday`, `next friday`, `fri 9:30`), `next week` / `next month`, arrow's relative phrases
+(`in 2 weeks`, `3 days ago`) and short offsets (`2d`, `3w`).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import os
+import re
+
+import arrow
+
+from planner.core.errors import BadInput
+
+_today_override: dt.date | None = None
+WEEKDAY_NAMES = ("monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday")
+DATE_HELP = "use YYYY-MM-DD, today, tomorrow, friday, next week, in 2 weeks, 3d"
+
+
+def set_today(value: dt.date | None) -> None:
+    global _today_override
+    _today_override = value
+
+
+def today() -> dt.date:
+    if _today_override is not None:
+        return _today_override
+    env = os.environ.get("FOLLOWUP_TODAY")
+    if env:
+        return parse_iso_date(env, what="FOLLOWUP_TODAY")
+    return dt.date.today()
+
+
+def now_local() -> dt.datetime:
+    """An aware 'now' in the local zone; on a fixed today, that day at the current clock time."""
+    current = dt.datetime.now().astimezone()
+    fixed = today()
+    if fixed != current.date():
+        current = current.replace(year=fixed.year, month=fixed.month, day=fixed.day)
+    return current
+
+
+def parse_iso_date(text: str, *, what: str = "date") -> dt.date:
+    try:
+        return dt.date.fromisoformat(text.strip())
+    except ValueError:
+        raise BadInput(f"{what}: {text!r} is not a date (YYYY-MM-DD)") from None
+
+
+_OFFSET = re.compile(r"^([+-]?\d+)\s*(d|w|m|y)$")
+_TIME = re.compile(r"^(\d{1,2})(?::(\d{2}))?\s*(am|pm)?$")
+
+
+def _weekday_after(base: dt.date, name: str, *, strictly_next_week: bool) -> dt.date:
+    target = next(i for i, day in enumerate(WEEKDAY_NAMES) if day.startswith(name[:3]))
+    delta = (target - base.weekday()) % 7
+    if delta == 0:
+        delta = 7
+    result = base + dt.timedelta(days=delta)
+    if strictly_next_week and result.isocalendar()[1] == base.isocalendar()[1]:
+        result += dt.timedelta(days=7)
+    return result
+
+
+def _is_weekday_word(word: str) -> bool:
+    return len(word) >= 3 and any(day.startswith(word) for day in WEEKDAY_NAMES)
+
+
+def parse_day(text: str, *, base: dt.date | None = None, what: str = "date") -> dt.date:
+    """A calendar day from a typed phrase, relative to `base` (default: today)."""
+    base = base or today()
+    raw = " ".join(text.strip().lower().split())
+    if not raw:
+        raise BadInput(f"{what}: empty; {DATE_HELP}")
+    try:
+        return dt.date.fromisoformat(raw)
+    except ValueError:
+        pass
+    simple = {"today": 0, "tomorrow": 1, "yesterday": -1}
+    if raw in simple:
+        return base + dt.timedelta(days=simple[raw])
+    if raw == "next week":
+        return base + dt.timedelta(days=7 - base.weekday())
+    if raw == "next month":
+        return (arrow.get(base).shift(months=1).floor("month")).date()
+    words = raw.split()
+    if len(words) == 1 and _is_weekday_word(words[0]):
+        return _weekday_after(base, words[0], strictly_next_week=False)
+    if len(words) == 2 and words[0] == "next" and _is_weekday_word(words[1]):
+        return _weekday_after(base, words[1], strictly_next_week=True)
+    if match := _OFFSET.match(raw):
+        amount, unit = int(match.group(1)), match.group(2)
+        key = {"d": "days", "w": "weeks", "m": "months", "y": "years"}[unit]
+        return arrow.get(base).shift(**{key: amount}).date()
+    try:
+        return arrow.get(base).dehumanize(raw).date()
+    except (ValueError, TypeError):
+        raise BadInput(f"{what}: {text!r} not understood; {DATE_HELP}") from None
+
+
+def parse_moment(text: str, *, what: str = "time", zone: dt.tzinfo | None = None) -> dt.datetime:
+    """An aware moment: ISO date-time, or a day phrase with an optional clock time
+    (`yesterday 15:00`, `friday 9am`), or a relative phrase (`3 days ago`, `2 hours ago`)."""
+    now = now_local()
+    zone = zone or now.tzinfo
+    raw = " ".join(text.strip().lower().split())
+    if raw in {"", "now"}:
+        return now
+    try:
+        moment = dt.datetime.fromisoformat(text.strip())
+        if "t" in raw or ":" in raw:
+            return moment if moment.tzinfo else moment.replace(tzinfo=zone)
+    except ValueError:
+        pass
+    words = raw.split()
+    if len(words) >= 2 and _TIME.match(words[-1]):
+        day = parse_day(" ".join(words[:-1]), what=what)
+        hour, minute = _clock(words[-1], what)
+        return dt.datetime.combine(day, dt.time(hour, minute), tzinfo=zone)
+    if raw.endswith(" ago") or raw.startswith("in "):
+        try:
+            return arrow.get(now).dehumanize(raw).datetime
+        except (ValueError, TypeError):
+            pass
+    day = parse_day(raw, what=what)
+    if day == now.date():
+        return now
+    return dt.datetime.combine(day, dt.time(12, 0), tzinfo=zone)
+
+
+def _clock(text: str, what: str) -> tuple[int, int]:
+    match = _TIME.match(text)
+    assert match
+    hour, minute, half = int(match.group(1)), int(match.group(2) or 0), match.group(3)
+    if half == "pm" and hour < 12:
+        hour += 12
+    if half == "am" and hour == 12:
+        hour = 0
+    if hour > 23 or minute > 59:
+        raise BadInput(f"{what}: {text!r} is not a clock time")
+    return hour, minute
+
+
+def humanize_day(day: dt.date | None, *, base: dt.date | None = None) -> str:
+    """'today', 'yesterday', '3 months ago', 'in 2 weeks'; '' for None."""
+    if day is None:
+        return ""
+    base = base or today()
+    delta = (day - base).days
+    if delta == 0:
+        return "today"
+    if delta == -1:
+        return "yesterday"
+    if delta == 1:
+        return "tomorrow"
+    return arrow.get(day).humanize(arrow.get(base), granularity=_granularity(abs(delta)))
+
+
+def _granularity(days: int) -> str:
+    if days < 14:
+        return "day"
+    if days < 60:
+        return "week"
+    if days < 365:
+        return "month"
+    return "year"

@@ -1,0 +1,43 @@
+"""Moments and zones: stored moments are naive UTC, each with the zone it was given in; this is
+the one place that converts between them."""
+
+from __future__ import annotations
+
+import datetime as dt
+import zoneinfo
+
+from planner.core.dates import now_local
+
+
+def zone_key(moment: dt.datetime) -> str:
+    """How to store the zone a moment was given in: an IANA key when known, else its UTC offset."""
+    key = getattr(moment.tzinfo, "key", None)
+    if key:
+        return key
+    offset = moment.utcoffset() or dt.timedelta(0)
+    minutes = int(offset.total_seconds() // 60)
+    sign = "+" if minutes >= 0 else "-"
+    return f"{sign}{abs(minutes) // 60:02d}:{abs(minutes) % 60:02d}"
+
+
+def zone_from_key(key: str) -> dt.tzinfo:
+    if key and key[0] in "+-" and len(key) == 6:
+        sign = 1 if key[0] == "+" else -1
+        return dt.timezone(sign * dt.timedelta(hours=int(key[1:3]), minutes=int(key[4:6])))
+    if key:
+        try:
+            return zoneinfo.ZoneInfo(key)
+        except (zoneinfo.ZoneInfoNotFoundError, ValueError):
+            pass
+    return now_local().tzinfo or dt.timezone.utc
+
+
+def to_utc_naive(moment: dt.datetime) -> dt.datetime:
+    if moment.tzinfo is None:
+        moment = moment.replace(tzinfo=now_local().tzinfo)
+    return moment.astimezone(dt.timezone.utc).replace(tzinfo=None)
+
+
+def aware(stored: dt.datetime, zone: str = "") -> dt.datetime:
+    """A stored naive-UTC moment, as an aware datetime in the zone it was logged in."""
+    return stored.replace(tzinfo=dt.timezone.utc).astimezone(zone_from_key(zone))

@@ -1,0 +1,118 @@
+"""`followup export-contacts`: every contact back out as CSV, vCard 3.0 or JSON.
+
+CSV cells go through `csv_safe`, so a name like `=SUM(A1)` opens in a spreadsheet as text, not as
+a formula; our CSV importer takes the guard off again, so an export re-imports as it was. The
+vCard export carries followup's own fields (kind, cadence, time zone) as X- properties that our
+vCard importer reads back. Files are created owner-only and replaced atomically, so a reader never
+sees half an export and an interrupted export leaves the old file intact.
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+import re
+from pathlib import Path
+
+import vobject
+
+from planner.core.textsafe import clean_block, clean_line, csv_safe, json_text
+from planner.io import exports
+from planner.services.contact_views import ContactView, load_views
+from planner.store.models import Contact
+
+FORMATS = ("csv", "vcard", "json")
+CSV_COLUMNS = ("name", "company", "title", "emails", "phones", "tags", "kind", "cadence_days", "timezone",
+               "notes", "source", "external_key")
+LIST_SEPARATOR = "; "
+
+
+def all_contacts() -> list[ContactView]:
+    """Everyone, archived included (an export is a backup too), by name then id."""
+    return load_views(Contact.select().order_by(Contact.name.collate("NOCASE"), Contact.id))
+
+
+def own_cadence(view: ContactView) -> str:
+    """The contact's own cadence in days, `none` when never scheduled, empty when it inherits (so
+    a re-import keeps following the tag or default cadence)."""
+    if view.cadence_from is None and view.cadence_days is None:
+        return "none"
+    return str(view.own_cadence_days) if view.cadence_from == "contact" else ""
+
+
+def contacts_csv(views: list[ContactView]) -> str:
+    buffer = io.StringIO(newline="")
+    writer = csv.writer(buffer, lineterminator="\r\n")
+    writer.writerow(CSV_COLUMNS)
+    for v in views:
+        cells = (v.name, v.company, v.title, LIST_SEPARATOR.join(v.emails), LIST_SEPARATOR.join(v.phones),
+                 LIST_SEPARATOR.join(v.tags), v.kind, own_cadence(v), v.timezone, v.notes, v.source, v.external_key)
+        writer.writerow([_guarded(cell) for cell in cells])
+    return buffer.getvalue()
+
+
+_QUOTED_FORMULA = re.compile(r"^'+[=+\-@\t\r]")
+
+
+def _guarded(cell: str) -> str:
+    """`csv_safe`, plus one more `'` before a cell that already starts with quotes and a formula
+    character, so our importer's unguarding (one quote off) gives back exactly what was stored."""
+    return "'" + cell if _QUOTED_FORMULA.match(cell) else csv_safe(cell)
+
+
+def contacts_vcard(views: list[ContactView]) -> str:
+    """vCard 3.0, one card per contact; control characters neutralised as in every export."""
+    cards = []
+    for v in views:
+        card = vobject.vCard()
+        name = clean_line(v.name)
+        card.add("fn").value = name
+        given, _, family = name.rpartition(" ")
+        card.add("n").value = vobject.vcard.Name(family=family, given=given)
+        if v.company:
+            card.add("org").value = [clean_line(v.company)]
+        if v.title:
+            card.add("title").value = clean_line(v.title)
+        for address in v.emails:
+            email = card.add("email")
+            email.value = clean_line(address)
+            email.type_param = "INTERNET"
+        for number in v.phones:
+            card.add("tel").value = clean_line(number)
+        if v.tags:
+            card.add("categories").value = [clean_line(tag) for tag in v.tags]
+        if v.notes:
+            card.add("note").value = clean_block(v.notes)
+        if "linkedin.com/" in v.external_key.lower():
+            card.add("url").value = clean_line(v.external_key)
+        card.add("x-followup-kind").value = v.kind
+        cadence = own_cadence(v)
+        if cadence:
+            card.add("x-followup-cadence").value = cadence
+        if v.timezone:
+            card.add("x-followup-timezone").value = v.timezone
+        card.add("uid").value = f"followup-contact-{v.id}"
+        cards.append(card.serialize())
+    return "".join(cards)
+
+
+def contacts_json(views: list[ContactView]) -> str:
+    """Exact data for scripts; json escapes C0 controls itself, and we escape DEL, C1 and bidi
+    controls too (`\\u009b`), so the text is both exact and harmless on a terminal."""
+    return json_text([v.to_json() for v in views])
+
+
+def render(fmt: str, views: list[ContactView] | None = None) -> str:
+    views = all_contacts() if views is None else views
+    if fmt == "csv":
+        return contacts_csv(views)
+    if fmt == "vcard":
+        return contacts_vcard(views)
+    if fmt == "json":
+        return contacts_json(views)
+    raise ValueError(f"unknown export format {fmt!r}")
+
+
+def write_private(text: str, path: Path | str) -> Path:
+    """Write `text` (UTF-8) to `path` as an owner-only file, atomically; see exports.write_private."""
+    return exports.write_private(path, text.encode("utf-8"))

@@ -1,0 +1,63 @@
+"""The agenda as a printable Markdown call sheet, grouped by day, with `- [ ]` check boxes.
+
+Every piece of user text is escaped so a name such as `*Zoë* [x](y)` prints literally."""
+
+from __future__ import annotations
+
+import re
+
+from planner.core.textsafe import clean_line
+from planner.services.agenda import Agenda, AgendaItem
+
+# Mid-line specials only: user text never starts a line here, so list and heading marks are inert.
+_SPECIALS = re.compile(r"([\\`*_{}\[\]<>|~&])")
+
+
+def md_escape(text: str | None) -> str:
+    """Literal Markdown: controls neutralised, the characters Markdown reads mid-line escaped."""
+    return _SPECIALS.sub(r"\\\1", clean_line(text))
+
+
+def _item(item: AgendaItem, *, with_date: bool) -> list[str]:
+    verb = "Thank" if item.kind == "thank-you" else "Call"
+    who = f"**{verb} {md_escape(item.name)}**"
+    role = ", ".join(md_escape(part) for part in (item.company, item.title) if part)
+    head = f"- [ ] {who}" + (f" ({role})" if role else "") + f" — {md_escape(item.reason)}"
+    if with_date:
+        head += f", due {item.date.isoformat()}"
+    lines = [head]
+    reach = [f"{label}: {md_escape(value)}" for label, value in
+             (("phone", item.phone), ("email", item.email), ("local time zone", item.timezone)) if value]
+    if reach:
+        lines.append("  - " + " · ".join(reach))
+    if item.last_contact is not None:
+        last = f"  - last: {item.last_contact.date().isoformat()}, {md_escape(item.last_kind)}"
+        if item.last_summary:
+            last += f": {md_escape(item.last_summary)}"
+        lines.append(last)
+    else:
+        lines.append("  - last: never")
+    if item.favors_received_open:
+        lines.append(f"  - they helped us: {md_escape(item.favors_received_open)}")
+    if item.favors_given_open:
+        lines.append(f"  - we helped them: {md_escape(item.favors_given_open)}")
+    return lines
+
+
+def agenda_markdown(agenda: Agenda) -> str:
+    lines = [f"# {md_escape(agenda.title)}", ""]
+    for heading, items in (("Overdue", agenda.overdue), ("Thank-yous owed", agenda.thank_yous)):
+        if items:
+            lines += [f"## {heading}", ""]
+            for item in items:
+                lines += _item(item, with_date=True)
+            lines.append("")
+    for day, items in agenda.days:
+        lines += [f"## {day:%A} {day.isoformat()}", ""]
+        if not items:
+            lines += ["_Nothing planned._", ""]
+            continue
+        for item in items:
+            lines += _item(item, with_date=False)
+        lines.append("")
+    return "\n".join(lines).rstrip("\n") + "\n"

@@ -1,0 +1,79 @@
+"""The agenda as a readable terminal table: one section per day, user text on one clean line."""
+
+from __future__ import annotations
+
+from planner.core.textsafe import clean_line
+from planner.services.agenda import Agenda, AgendaItem
+
+COLUMNS = ("what", "who", "phone", "local tz", "last contact")  # open favours go on a line below
+WIDTH = 118
+
+
+def _fit(text: str, width: int) -> str:
+    return text if len(text) <= width else text[: max(0, width - 1)] + "…"
+
+
+def _last(item: AgendaItem) -> str:
+    if item.last_contact is None:
+        return "never"
+    text = f"{item.last_contact.date().isoformat()} {item.last_kind}"
+    if item.last_summary:
+        text += f": {item.last_summary}"
+    return text
+
+
+def _favours(item: AgendaItem) -> str:
+    parts = []
+    if item.favors_received_open:
+        parts.append(f"got {item.favors_received_open}")
+    if item.favors_given_open:
+        parts.append(f"gave {item.favors_given_open}")
+    return " | ".join(parts)
+
+
+def _cells(item: AgendaItem, *, with_date: bool) -> list[str]:
+    what = "thank" if item.kind == "thank-you" else f"call ({item.reason})"
+    if with_date:
+        what = f"{item.date.isoformat()} {what}"
+    who = item.name + (f", {item.company}" if item.company else "") + (f" - {item.title}" if item.title else "")
+    return [clean_line(value) for value in (what, who, item.phone or item.email, item.timezone or "-",
+                                            _last(item))]
+
+
+def _table(items: list[AgendaItem], *, with_date: bool, width: int) -> list[str]:
+    rows = [_cells(item, with_date=with_date) for item in items]
+    widths = [max([len(h)] + [len(r[i]) for r in rows]) for i, h in enumerate(COLUMNS)]
+    # Context gives way before identity: shrink the last contact first, then the widest.
+    for floor, columns in ((30, (4,)), (12, (1, 2, 4)), (6, tuple(range(len(COLUMNS))))):
+        while sum(widths) + 2 * (len(widths) - 1) + 2 > width:
+            widest = max(columns, key=lambda i: widths[i])
+            if widths[widest] <= floor:
+                break
+            widths[widest] -= 1
+    lines = ["  " + "  ".join(h.ljust(w) for h, w in zip(COLUMNS, widths)).rstrip()]
+    indent = " " * (2 + widths[0] + 2)
+    for item, row in zip(items, rows):
+        lines.append("  " + "  ".join(_fit(c, w).ljust(w) for c, w in zip(row, widths)).rstrip())
+        favours = clean_line(_favours(item))
+        if favours:
+            lines.append(indent + _fit(f"favours: {favours}", max(20, width - len(indent))))
+    return lines
+
+
+def agenda_text(agenda: Agenda, *, width: int = WIDTH) -> str:
+    lines = [agenda.title, ""]
+    sections: list[tuple[str, list[AgendaItem], bool]] = []
+    if agenda.overdue:
+        sections.append((f"Overdue ({len(agenda.overdue)})", agenda.overdue, True))
+    if agenda.thank_yous:
+        sections.append((f"Thank-yous owed ({len(agenda.thank_yous)})", agenda.thank_yous, True))
+    for day, items in agenda.days:
+        marker = " (today)" if day == agenda.today else ""
+        sections.append((f"{day:%a} {day.isoformat()}{marker}", items, False))
+    for heading, items, with_date in sections:
+        lines.append(heading)
+        lines += _table(items, with_date=with_date, width=width) if items else ["  nothing planned"]
+        lines.append("")
+    total = len(agenda.items)
+    lines.append(f"{total} item{'s' if total != 1 else ''}")
+    return "\n".join(lines) + "\n"

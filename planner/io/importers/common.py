@@ -1,0 +1,220 @@
+"""What every importer shares: the record it produces, the report the user reads, file decoding,
+CSV reading with line numbers, and header matching by name.
+
+Errors name the file and the line, because the user's next step is to open the file there.
+A file-level problem (undecodable bytes, binary junk, a broken CSV quote) stops the whole import
+before anything is written; a problem with one record only skips that record, with its line.
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+import re
+from collections.abc import Iterator
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from planner.core.errors import BadInput
+from planner.core.textsafe import clean_line, strip_controls
+from planner.services.contacts import UNSET  # the record (or the user) says nothing about the cadence
+
+
+@dataclass
+class ImportRecord:
+    """One contact as a file describes it, already cleaned of control characters."""
+
+    line: int
+    name: str = ""
+    company: str = ""
+    title: str = ""
+    emails: list[str] = field(default_factory=list)
+    phones: list[str] = field(default_factory=list)
+    tags: list[str] = field(default_factory=list)
+    notes: str = ""
+    kind: str = ""
+    cadence_days: int | None | object = UNSET
+    timezone: str = ""
+    url: str = ""  # LinkedIn profile URL: the external key that survives a change of name or email
+    connected_on: object | None = None  # datetime.date
+
+
+@dataclass
+class ParseResult:
+    records: list[ImportRecord] = field(default_factory=list)
+    skipped: list[tuple[int, str]] = field(default_factory=list)
+    warnings: list[tuple[int, str]] = field(default_factory=list)
+
+
+@dataclass
+class ImportReport:
+    """What an import did (or, on a dry run, would do). Counts are of contacts, not rows."""
+
+    format: str
+    path: str = ""
+    added: int = 0
+    updated: int = 0
+    unchanged: int = 0
+    skipped: list[tuple[int, str]] = field(default_factory=list)
+    warnings: list[tuple[int, str]] = field(default_factory=list)
+    merged: int = 0  # rows folded into an earlier row of the same file
+    records: int = 0
+    dry_run: bool = False
+    added_ids: list[int] = field(default_factory=list)
+    updated_ids: list[int] = field(default_factory=list)
+
+    def to_json(self) -> dict:
+        return {
+            "format": self.format,
+            "path": self.path,
+            "dry_run": self.dry_run,
+            "records": self.records,
+            "added": self.added,
+            "updated": self.updated,
+            "unchanged": self.unchanged,
+            "merged": self.merged,
+            "skipped": [{"line": line, "reason": reason} for line, reason in self.skipped],
+            "warnings": [{"line": line, "message": message} for line, message in self.warnings],
+            "added_ids": self.added_ids,
+            "updated_ids": self.updated_ids,
+        }
+
+
+def file_error(path: Path | str, line: int | None, message: str) -> BadInput:
+    """A BadInput whose message starts with the file and the line, like a compiler's."""
+    where = f"{clean_line(str(path))}: line {line}: " if line else f"{clean_line(str(path))}: "
+    return BadInput(where + message)
+
+
+def decode_file(path: Path) -> str:
+    """The file's text. UTF-8 (BOM or not) or UTF-16 with a BOM; anything else is an error naming
+    the first bad byte's offset and line, never silent mojibake. NUL bytes mean binary junk."""
+    try:
+        data = path.read_bytes()
+    except FileNotFoundError:
+        raise BadInput(f"{clean_line(str(path))}: no such file") from None
+    except IsADirectoryError:
+        raise BadInput(f"{clean_line(str(path))}: is a folder, not a file") from None
+    if data.startswith((b"\xff\xfe", b"\xfe\xff")):
+        try:
+            text = data.decode("utf-16")
+        except UnicodeDecodeError as exc:
+            raise file_error(path, _line_at(data, exc.start), f"not valid UTF-16 at byte offset {exc.start}") from None
+    else:
+        try:
+            text = data.decode("utf-8-sig")
+        except UnicodeDecodeError as exc:
+            bad = data[exc.start : exc.start + 1].hex().upper()
+            raise file_error(
+                path, _line_at(data, exc.start),
+                f"not UTF-8 text (byte 0x{bad} at offset {exc.start}); save the file as UTF-8 and import again",
+            ) from None
+    if "\x00" in text:
+        offset = text.index("\x00")
+        raise file_error(path, text.count("\n", 0, offset) + 1,
+                         "binary data (a NUL byte), not a contacts file")
+    return text.lstrip("\ufeff")
+
+
+def _line_at(data: bytes, offset: int) -> int:
+    return data.count(b"\n", 0, offset) + 1
+
+
+_SPACES = re.compile(r"\s+")
+
+
+def one_line(value: object) -> str:
+    """A single-line field (name, company, title): controls dropped, runs of space collapsed."""
+    return _SPACES.sub(" ", strip_controls(str(value or ""))).strip()
+
+
+def multi_line(value: object) -> str:
+    """A multi-line field (notes): controls dropped, newlines kept."""
+    return strip_controls(str(value or ""))
+
+
+def header_key(name: str) -> str:
+    """Case- and space-insensitive form of a column name: 'E-mail 1 - Value' -> 'e-mail1-value'."""
+    return _SPACES.sub("", strip_controls(name.lstrip("\ufeff")).casefold())
+
+
+def sniff_delimiter(text: str) -> str:
+    """Comma unless the first lines clearly use semicolons or tabs (spreadsheets in many locales)."""
+    head = "\n".join(text.splitlines()[:20])
+    counts = {sep: head.count(sep) for sep in (",", ";", "\t")}
+    best = max(counts, key=lambda sep: counts[sep])
+    return best if counts[best] > counts[","] else ","
+
+
+def csv_rows(text: str, path: Path) -> Iterator[tuple[int, list[str]]]:
+    """(starting line, cells) for each non-blank CSV row. A broken quote is a file error naming the
+    line where the row started."""
+    reader = csv.reader(io.StringIO(text, newline=""), delimiter=sniff_delimiter(text), strict=True)
+    start = 1
+    while True:
+        try:
+            row = next(reader)
+        except StopIteration:
+            return
+        except csv.Error as exc:
+            raise file_error(path, start, f"malformed CSV ({exc}); check the quotes on this row") from None
+        if any(cell.strip() for cell in row):
+            yield start, row
+        start = reader.line_num + 1
+
+
+def split_multi(value: str, separators: tuple[str, ...] = (":::",)) -> list[str]:
+    """Cells holding several values ('a@x ::: b@y', 'vip; berlin')."""
+    parts = [value]
+    for sep in separators:
+        parts = [piece for part in parts for piece in part.split(sep)]
+    return [one_line(part) for part in parts if one_line(part)]
+
+
+_FORMULA_GUARD = re.compile(r"^'(?='*[=+\-@\t\r])")
+
+
+def unguard(cell: str) -> str:
+    """Undo the `'` that a CSV export (ours, or a cautious spreadsheet) puts before a formula-like
+    cell. Ours also doubles a quote that was already there (`'=x` -> `''=x`), so one comes off."""
+    return _FORMULA_GUARD.sub("", cell)
+
+
+class Columns:
+    """A header row, looked up by name (case/space-insensitive), never by position."""
+
+    def __init__(self, header: list[str], line: int) -> None:
+        self.names = [strip_controls(cell.lstrip("\ufeff")).strip() for cell in header]
+        self.line = line
+        self.index: dict[str, int] = {}
+        for position, name in enumerate(self.names):
+            self.index.setdefault(header_key(name), position)
+
+    def __contains__(self, name: str) -> bool:
+        return header_key(name) in self.index
+
+    def get(self, row: list[str], name: str) -> str:
+        position = self.index.get(header_key(name))
+        if position is None or position >= len(row):
+            return ""
+        return unguard(row[position])
+
+    def numbered(self, pattern: str) -> list[int]:
+        """The group numbers present for a pattern like 'E-mail {} - Value', in order."""
+        regex = re.compile("^" + re.escape(header_key(pattern)).replace(r"\{\}", r"(\d+)") + "$")
+        found = sorted({int(m.group(1)) for key in self.index if (m := regex.match(key))})
+        return found
+
+    def listing(self) -> str:
+        return ", ".join(clean_line(name) for name in self.names if name) or "(none)"
+
+
+def find_header(rows: list[tuple[int, list[str]]], required: tuple[str, ...], *,
+                within: int = 40) -> tuple[Columns, int] | None:
+    """The first row (of the first `within`) that has every `required` column, and its index in
+    `rows`: LinkedIn puts a `Notes:` preamble above its header."""
+    for position, (line, row) in enumerate(rows[:within]):
+        keys = {header_key(cell) for cell in row}
+        if all(header_key(name) in keys for name in required):
+            return Columns(row, line), position
+    return None

@@ -1,0 +1,78 @@
+"""LinkedIn `Connections.csv`.
+
+Recent exports open with a `Notes:` preamble (a paragraph about missing emails) above the header
+row, carry a UTF-8 BOM and CRLF line ends; older ones lack the `URL` column. Most emails are
+empty, and members who restrict their data come out as rows without a name: those are skipped
+and reported. `Connected On` is when the connection was made, not a contact date.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+from pathlib import Path
+
+from planner.io.importers.common import ImportRecord, ParseResult, csv_rows, file_error, find_header, one_line
+
+REQUIRED = ("First Name", "Last Name")
+_DATE_FORMATS = ("%d %b %Y", "%d %B %Y", "%d-%b-%y", "%d-%b-%Y", "%Y-%m-%d", "%m/%d/%Y", "%m/%d/%y")
+
+
+def parse(text: str, path: Path) -> ParseResult:
+    rows = list(csv_rows(text, path))
+    found = find_header(rows, REQUIRED + ("Connected On",))
+    if found is None:
+        first = rows[0][1] if rows else []
+        raise file_error(path, rows[0][0] if rows else None,
+                         "no LinkedIn header row (First Name, Last Name, URL, Email Address, Company, "
+                         f"Position, Connected On) in the first 40 rows; columns found: {', '.join(first) or '(none)'}")
+    columns, position = found
+    result = ParseResult()
+    for line, row in rows[position + 1 :]:
+        first, last = one_line(columns.get(row, "First Name")), one_line(columns.get(row, "Last Name"))
+        name = " ".join(part for part in (first, last) if part)
+        if not name:
+            result.skipped.append((line, "no name (LinkedIn leaves out members who hide their details)"))
+            continue
+        record = ImportRecord(
+            line=line,
+            name=name,
+            company=one_line(columns.get(row, "Company")),
+            title=one_line(columns.get(row, "Position")),
+            url=normalize_profile_url(one_line(columns.get(row, "URL"))),
+        )
+        email = one_line(columns.get(row, "Email Address") or columns.get(row, "E-mail Address"))
+        if email:
+            record.emails.append(email)
+        connected = one_line(columns.get(row, "Connected On"))
+        if connected:
+            record.connected_on = parse_connected_on(connected)
+            if record.connected_on is None:
+                result.warnings.append((line, f"Connected On {connected!r} is not a date; left empty"))
+        result.records.append(record)
+    return result
+
+
+def parse_connected_on(text: str) -> dt.date | None:
+    for fmt in _DATE_FORMATS:
+        try:
+            return dt.datetime.strptime(text, fmt).date()
+        except ValueError:
+            continue
+    return None
+
+
+_PROFILE = re.compile(r"^(?:https?://)?(?:[a-z]{2,3}\.)?(?:www\.)?linkedin\.com/(in|pub)/([^/?#]+)", re.I)
+
+
+def normalize_profile_url(url: str) -> str:
+    """One spelling per profile: https://www.linkedin.com/in/slug (slug lower-cased), so the same
+    person matches across exports that differ in scheme, subdomain or a trailing slash."""
+    match = _PROFILE.match(url.strip())
+    if not match:
+        return url.strip()
+    return f"https://www.linkedin.com/{match.group(1).lower()}/{match.group(2).lower()}"
+
+
+def url_key(url: str) -> str:
+    return normalize_profile_url(url).casefold() if url else ""

@@ -1,0 +1,204 @@
+"""vCard 2.1, 3.0 and 4.0 files, as phones and address books export them.
+
+vobject reads each property line (parameters, groups such as `item1.EMAIL`, quoted-printable with
+its CHARSET). We split the file into cards and unfold lines ourselves, so every card keeps its
+starting line number and one broken card is skipped (and reported) instead of failing the file,
+and we unescape text values ourselves: vobject 0.9.9 cuts a text value at its first unescaped
+comma ("CEO, Founder" -> "CEO"), and vCard 2.1 never escapes commas. Properties followup does not
+use (photos, addresses, vendor X- lines) are ignored, even when they are malformed.
+"""
+
+from __future__ import annotations
+
+import logging
+import re
+from pathlib import Path
+
+from vobject.base import textLineToContentLine
+
+from planner.io.importers.common import ImportRecord, ParseResult, file_error, multi_line, one_line
+from planner.io.importers.linkedin import normalize_profile_url
+
+USED = {"FN", "N", "ORG", "TITLE", "EMAIL", "TEL", "NOTE", "CATEGORIES", "URL",
+        "X-FOLLOWUP-KIND", "X-FOLLOWUP-CADENCE", "X-FOLLOWUP-TIMEZONE", "TZ"}
+_BOUNDARY = re.compile(r"^(?:[A-Za-z0-9-]+\.)?(BEGIN|END)\s*:\s*(\S*)\s*$", re.I)
+_PROP_NAME = re.compile(r"^(?:[A-Za-z0-9-]+\.)?([A-Za-z0-9-]+)(?=[;:])")  # not a stray base64 line
+
+logging.getLogger("vobject").setLevel(logging.CRITICAL)  # we report skipped cards ourselves
+
+
+def looks_like(text: str) -> bool:
+    for line in text.replace("\r", "\n").split("\n"):
+        if line.strip():
+            match = _BOUNDARY.match(line.strip())
+            return bool(match and match.group(1).upper() == "BEGIN" and match.group(2).upper() == "VCARD")
+    return False
+
+
+def logical_lines(text: str) -> list[tuple[int, str]]:
+    """Unfold continuation lines (leading space or tab) and 2.1 quoted-printable soft line breaks
+    (a QP value ending in `=` continues on the next line), keeping each logical line's first
+    physical line number."""
+    result: list[tuple[int, str]] = []
+    current: list[str] = []
+    start = 0
+    qp_continues = False
+    # Only CR and LF end a line: str.splitlines() would also split on U+2028, U+0085 and
+    # other separators that may sit inside a note.
+    physical = text.replace("\r\n", "\n").replace("\r", "\n").split("\n")
+    for number, line in enumerate(physical, start=1):
+        if not line.strip():
+            if current:
+                result.append((start, "".join(current)))
+            current, qp_continues = [], False
+            continue
+        if qp_continues:
+            current.append("\n" + line)
+        elif line[0] in " \t" and current:
+            current.append(line[1:])
+        else:
+            if current:
+                result.append((start, "".join(current)))
+            current, start = [line], number
+        joined_tail = current[-1]
+        qp_continues = joined_tail.endswith("=") and "quoted-printable" in current[0].lower()
+    if current:
+        result.append((start, "".join(current)))
+    return result
+
+
+def split_cards(text: str, path: Path) -> tuple[list[tuple[int, list[tuple[int, str]]]], list[tuple[int, str]]]:
+    """The cards (start line, property lines) and notes about text found outside any card."""
+    cards: list[tuple[int, list[tuple[int, str]]]] = []
+    outside: list[tuple[int, str]] = []
+    open_card: tuple[int, list[tuple[int, str]]] | None = None
+    lines = logical_lines(text)
+    if not lines:
+        raise file_error(path, None, "empty file: no BEGIN:VCARD")
+    first_line, first = lines[0]
+    if not looks_like(first):
+        raise file_error(path, first_line, f"not a vCard file: expected BEGIN:VCARD, found {one_line(first)[:60]!r}")
+    for number, line in lines:
+        boundary = _BOUNDARY.match(line.strip())
+        kind = boundary.group(1).upper() if boundary and boundary.group(2).upper() == "VCARD" else None
+        if kind == "BEGIN":
+            if open_card is not None:
+                raise file_error(path, number, f"BEGIN:VCARD inside the card that starts at line {open_card[0]} "
+                                 "(that card has no END:VCARD)")
+            open_card = (number, [])
+        elif kind == "END":
+            if open_card is None:
+                raise file_error(path, number, "END:VCARD without a BEGIN:VCARD")
+            cards.append(open_card)
+            open_card = None
+        elif open_card is not None:
+            open_card[1].append((number, line))
+        else:
+            outside.append((number, "text outside any card ignored"))
+    if open_card is not None:
+        raise file_error(path, open_card[0], "the card that starts here has no END:VCARD (file cut short?)")
+    return cards, outside
+
+
+def parse(text: str, path: Path) -> ParseResult:
+    cards, outside = split_cards(text, path)
+    result = ParseResult(warnings=outside)
+    for start, lines in cards:
+        try:
+            record = _card(start, lines)
+        except _CardError as exc:
+            result.skipped.append((start, str(exc)))
+            continue
+        if not record.name:
+            result.skipped.append((start, "no name (FN, N, ORG and EMAIL all empty)"))
+            continue
+        result.records.append(record)
+    return result
+
+
+class _CardError(Exception):
+    pass
+
+
+def _card(start: int, lines: list[tuple[int, str]]) -> ImportRecord:
+    record = ImportRecord(line=start)
+    formatted = structured = ""
+    for number, text in lines:
+        match = _PROP_NAME.match(text)
+        name = match.group(1).upper() if match else ""
+        if name not in USED:
+            continue
+        try:
+            prop = textLineToContentLine(text, number)
+        except Exception as exc:  # vobject raises ParseError, UnicodeDecodeError, LookupError...
+            raise _CardError(f"line {number}: cannot read {name} ({one_line(exc)[:80]})") from None
+        value = prop.value if isinstance(prop.value, str) else ""
+        if name == "FN":
+            formatted = formatted or one_line(unescape(value))
+        elif name == "N":
+            parts = [one_line(part) for part in split_unescaped(value, ";")]
+            family, given, additional, prefix, suffix = (parts + [""] * 5)[:5]
+            structured = " ".join(p for p in (prefix, given, additional, family, suffix) if p)
+        elif name == "ORG":
+            record.company = record.company or one_line(split_unescaped(value, ";")[0])
+        elif name == "TITLE":
+            record.title = record.title or one_line(unescape(value))
+        elif name == "EMAIL":
+            _add(record.emails, one_line(unescape(value)).removeprefix("mailto:"))
+        elif name == "TEL":
+            number_text = one_line(unescape(value))
+            _add(record.phones, number_text[4:] if number_text.lower().startswith("tel:") else number_text)
+        elif name == "NOTE":
+            note = multi_line(unescape(value))
+            record.notes = f"{record.notes}\n{note}" if record.notes and note else record.notes or note
+        elif name == "CATEGORIES":
+            for tag in split_unescaped(value, ","):
+                _add(record.tags, one_line(tag))
+        elif name == "URL":
+            url = one_line(unescape(value))
+            if "linkedin.com/" in url.lower() and not record.url:
+                record.url = normalize_profile_url(url)
+        elif name == "X-FOLLOWUP-KIND":
+            record.kind = one_line(unescape(value))
+        elif name == "X-FOLLOWUP-CADENCE":
+            raw = one_line(unescape(value)).lower()
+            record.cadence_days = None if raw in {"none", ""} else int(raw) if raw.isdigit() else record.cadence_days
+        elif name in {"X-FOLLOWUP-TIMEZONE", "TZ"}:
+            zone = one_line(unescape(value))
+            if "/" in zone and not record.timezone:
+                record.timezone = zone
+    record.name = formatted or structured or record.company or (record.emails[0] if record.emails else "")
+    return record
+
+
+def _add(values: list[str], value: str) -> None:
+    if value and value not in values:
+        values.append(value)
+
+
+_ESCAPE = re.compile(r"\\(.)", re.S)
+
+
+def unescape(value: str) -> str:
+    """vCard text escapes: \\n newline, \\, \\; \\\\ literal; anything else kept as it is."""
+    return _ESCAPE.sub(lambda m: "\n" if m.group(1) in "nN" else m.group(1), value)
+
+
+def split_unescaped(value: str, separator: str) -> list[str]:
+    """Split on separators not preceded by a backslash, then unescape each part."""
+    parts, current, escaped = [], [], False
+    for char in value:
+        if escaped:
+            current.append("\\" + char)
+            escaped = False
+        elif char == "\\":
+            escaped = True
+        elif char == separator:
+            parts.append(unescape("".join(current)))
+            current = []
+        else:
+            current.append(char)
+    if escaped:
+        current.append("\\")
+    parts.append(unescape("".join(current)))
+    return parts

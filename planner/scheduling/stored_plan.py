@@ -1,0 +1,187 @@
+"""The stored plan (table PlannedCall) as plain rows: reading it, writing a new plan over it,
+and the calls the incremental search (`reroute.py`) reads a day at a time.
+
+Rows go through the raw cursor as tuples: at 100k contacts Peewee's per-field conversion costs
+more than the solver does. Every function here runs inside the caller's write transaction.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections import defaultdict
+from collections.abc import Collection
+from functools import lru_cache
+
+from peewee import fn
+
+from planner.scheduling.engine import PlanRow
+from planner.scheduling.reroute import Window
+from planner.store.database import db
+from planner.store.models import PlannedCall
+
+CHUNK = 500
+TABLE = PlannedCall._meta.table_name
+
+_COLUMNS = (PlannedCall.id, PlannedCall.contact, PlannedCall.date, PlannedCall.ideal,
+            PlannedCall.window_start, PlannedCall.window_end, PlannedCall.reason, PlannedCall.pinned,
+            PlannedCall.seq, PlannedCall.favor, PlannedCall.note)
+_SELECT = ", ".join(f'p."{c.column_name}"' for c in _COLUMNS)  # the table is aliased p everywhere
+
+
+@lru_cache(maxsize=8192)
+def _iso_day(text: str) -> dt.date:
+    return dt.date.fromisoformat(text[:10])
+
+
+def as_date(value: object) -> dt.date:
+    return value if isinstance(value, dt.date) else _iso_day(str(value))
+
+
+def plan_row(t: tuple) -> PlanRow:
+    rid, cid, day, ideal, ws, we, reason, pinned, seq, favor, note = t
+    return PlanRow(cid, as_date(day), as_date(ideal), as_date(ws), as_date(we), reason,
+                   bool(pinned), seq, favor, note or "", rid)
+
+
+def raw_rows(contact_ids: list[int] | None = None) -> list[tuple]:
+    """The stored plan as raw tuples (dates as ISO text), in `_COLUMNS` order, through the raw
+    cursor: at 100k contacts Peewee's per-field conversion costs more than the solver does."""
+    if contact_ids is None:
+        return list(db.execute_sql(f'SELECT {_SELECT} FROM "{TABLE}" p'))
+    rows: list[tuple] = []
+    for start in range(0, len(contact_ids), CHUNK):
+        chunk = contact_ids[start : start + CHUNK]
+        marks = ", ".join("?" * len(chunk))
+        rows += db.execute_sql(f'SELECT {_SELECT} FROM "{TABLE}" p WHERE p."contact_id" IN ({marks})', chunk)
+    return rows
+
+
+def stored_rows(contact_ids: list[int] | None = None) -> list[PlanRow]:
+    """The stored plan as plain rows (everyone's when None)."""
+    return [plan_row(t) for t in raw_rows(contact_ids)]
+
+
+def loads_without(contact_ids: list[int], today: dt.date) -> dict[dt.date, int]:
+    """Calls per day from today on, leaving out the given contacts' rows."""
+    query = (PlannedCall.select(PlannedCall.date, fn.COUNT(PlannedCall.id))
+             .where(PlannedCall.date >= today, PlannedCall.contact.not_in(contact_ids))
+             .group_by(PlannedCall.date))
+    loads: dict[dt.date, int] = defaultdict(int)
+    for day, count in query.tuples():
+        loads[as_date(day)] += count
+    return loads
+
+
+class StoredPlanCalls:
+    """`reroute.StoredCalls` over the stored plan, leaving out the contacts being re-planned.
+    Movable (`reroute.movable`): unpinned, on a day of its window, and not anchored, that is a new
+    contact's first call with a seq-1 call after it (its recurrences follow on from its day)."""
+
+    _ANCHORED = (f"CASE WHEN p.\"reason\" = 'new' THEN EXISTS (SELECT 1 FROM \"{TABLE}\" q WHERE "
+                 'q."contact_id" = p."contact_id" AND q."seq" = 1 AND q."pinned" = 0) ELSE 0 END')
+
+    def __init__(self, excluded: list[int]) -> None:
+        self.excluded = excluded
+        self._skip = ", ".join("?" * len(excluded))
+
+    def _movable(self, days: list[str] | None, skip: Collection[PlanRow]) -> tuple[str, list]:
+        """The WHERE clause (and its parameters) of the movable calls on the given days."""
+        ids = [row.id for row in skip]
+        sql = (f'p."pinned" = 0 AND p."date" BETWEEN p."window_start" AND p."window_end" '
+               f'AND p."contact_id" NOT IN ({self._skip}) AND p."id" NOT IN ({", ".join("?" * len(ids))}) '
+               f'AND NOT ({self._ANCHORED})')
+        if days is None:
+            return sql, self.excluded + ids
+        return f'p."date" IN ({", ".join("?" * len(days))}) AND {sql}', days + self.excluded + ids
+
+    def reach(self, days: list[dt.date] | None, skip: Collection[PlanRow]) -> dict[dt.date, Window]:
+        spans: dict[dt.date, Window] = {}
+        chunks = [None] if days is None else [days[i : i + CHUNK] for i in range(0, len(days), CHUNK)]
+        for chunk in chunks:
+            where, params = self._movable(None if chunk is None else [day.isoformat() for day in chunk], skip)
+            sql = (f'SELECT p."date", MIN(p."window_start"), MAX(p."window_end") FROM "{TABLE}" p '
+                   f'WHERE {where} GROUP BY p."date"')
+            for day, lo, hi in db.execute_sql(sql, params):
+                spans[as_date(day)] = (as_date(lo), as_date(hi))
+        return spans
+
+    def mover(self, day: dt.date, target: dt.date, skip: Collection[PlanRow]) -> PlanRow | None:
+        """`reroute.mover_rank` in SQL, so only the chosen call is read."""
+        where, params = self._movable([day.isoformat()], skip)
+        text = target.isoformat()
+        sql = (f'SELECT {_SELECT} FROM "{TABLE}" p WHERE {where} AND p."window_start" <= ? '
+               f'AND p."window_end" >= ? AND NOT EXISTS (SELECT 1 FROM "{TABLE}" busy '
+               # `+date`: look the contact's few rows up by contact, not the day's hundreds by date
+               'WHERE busy."contact_id" = p."contact_id" AND +busy."date" = ?) ORDER BY '
+               'CASE WHEN p."reason" = \'new\' THEN 0 ELSE abs(julianday(?) - julianday(p."ideal")) '
+               '- abs(julianday(p."date") - julianday(p."ideal")) END, p."contact_id", p."seq" LIMIT 1')
+        found = db.execute_sql(sql, params + [text] * 4).fetchone()
+        return plan_row(found) if found else None
+
+    def busy(self, contact_id: int, day: dt.date) -> bool:
+        sql = f'SELECT 1 FROM "{TABLE}" WHERE "contact_id" = ? AND +"date" = ? LIMIT 1'  # by contact: few rows'
+        return db.execute_sql(sql, [contact_id, day.isoformat()]).fetchone() is not None
+
+    def windows(self, today: dt.date) -> list[tuple[dt.date, dt.date, int]]:
+        day = today.isoformat()
+        fixed = ('p."pinned" OR p."date" = ? OR p."date" NOT BETWEEN p."window_start" AND p."window_end"')
+        sql = (f'SELECT CASE WHEN {fixed} THEN p."date" ELSE p."window_start" END AS a, '
+               f'CASE WHEN {fixed} THEN p."date" ELSE p."window_end" END AS b, COUNT(*) '
+               f'FROM "{TABLE}" p WHERE p."date" >= ? AND (p."pinned" OR p."contact_id" NOT IN ({self._skip})) '
+               'GROUP BY a, b')
+        return [(as_date(a), as_date(b), n) for a, b, n in db.execute_sql(sql, [day, day, day] + self.excluded)]
+
+
+def move_rows(rows: list[PlanRow], write: bool) -> int:
+    """Store other contacts' calls at the new days `make_room` gave them; returns how many."""
+    if write and rows:
+        db.cursor().executemany(f'UPDATE "{TABLE}" SET "date" = ?, "ideal" = ? WHERE "id" = ?',
+                                [(r.date.isoformat(), r.ideal.isoformat(), r.id) for r in rows])
+    return len(rows)
+
+
+class _IsoDays(dict):
+    """day -> its ISO text, each of the few hundred distinct days formatted once."""
+
+    def __missing__(self, day: dt.date) -> str:
+        text = self[day] = day.isoformat()
+        return text
+
+
+def write_plan(old: list[tuple], new: list[PlanRow], write: bool) -> int:
+    """Store `new` in place of the unpinned rows `old` (raw tuples), touching only rows that
+    changed. Returns how many calls changed day."""
+    by_key = {(t[1], t[8]): t for t in old}
+    keep: set[int] = set()
+    inserts: list[PlanRow] = []
+    moved = 0
+    iso = _IsoDays()
+    for row in new:
+        before = by_key.get((row.contact_id, row.seq))
+        if before is None:
+            inserts.append(row)
+            continue
+        day = iso[row.date]
+        if before[2] != day:
+            moved += 1
+        if before[2:7] == (day, iso[row.ideal], iso[row.window_start], iso[row.window_end], row.reason):
+            keep.add(before[0])
+            row.id = before[0]
+        else:
+            inserts.append(row)
+    if not write:
+        return moved
+    gone = [t[0] for t in old if t[0] not in keep]
+    for start in range(0, len(gone), CHUNK):
+        PlannedCall.delete().where(PlannedCall.id.in_(gone[start : start + CHUNK])).execute()
+    # one prepared statement for every new row (raw executemany: Peewee's insert_many builds a
+    # statement per chunk and converts each field, several times slower for a first plan)
+    table = PlannedCall._meta.table_name
+    sql = (f'INSERT INTO "{table}" ("contact_id", "date", "ideal", "window_start", "window_end", '
+           '"reason", "pinned", "seq", "favor", "note") VALUES (?, ?, ?, ?, ?, ?, 0, ?, NULL, \'\')')
+    db.cursor().executemany(sql, [
+        (r.contact_id, r.date.isoformat(), r.ideal.isoformat(), r.window_start.isoformat(),
+         r.window_end.isoformat(), r.reason, r.seq)
+        for r in inserts
+    ])
+    return moved

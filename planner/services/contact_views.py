@@ -1,0 +1,132 @@
+"""Plain dataclasses handed to the CLI and the screens instead of live Peewee rows (as elia does),
+and the bulk loader that builds them in a fixed number of queries whatever the list's length."""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections import defaultdict
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+
+from peewee import fn
+
+from planner.core.cadence import effective_cadence
+from planner.core.dates import today
+from planner.core.textsafe import json_dict
+from planner.core.vocabulary import REACHED_OUTCOMES
+from planner.services.ledger import favor_summaries
+from planner.store import settings
+from planner.store.models import Contact, ContactEmail, ContactPhone, ContactTag, Interaction, PlannedCall
+
+
+@dataclass
+class ContactView:
+    id: int
+    name: str
+    company: str = ""
+    title: str = ""
+    emails: list[str] = field(default_factory=list)
+    phones: list[str] = field(default_factory=list)
+    tags: list[str] = field(default_factory=list)
+    kind: str = "other"
+    cadence_days: int | None = None  # effective: own, else shortest tag cadence, else default
+    cadence_from: str | None = None  # "contact", "tag:NAME", "default" or None (never scheduled)
+    own_cadence_days: int | None = None
+    timezone: str = ""
+    notes: str = ""
+    source: str = "manual"
+    external_key: str = ""
+    connected_on: dt.date | None = None
+    created_at: dt.datetime | None = None
+    archived: bool = False
+    archived_at: dt.datetime | None = None
+    last_contacted: dt.datetime | None = None
+    next_call: dt.date | None = None
+    next_reason: str | None = None
+    balance: int = 0
+    owes_thanks: bool = False  # a received favour is unthanked past its due day
+    one_way: bool = False  # over 12 months we received at least two more than we gave
+    give_back: bool = False  # helped us, and we have not helped them in six months
+
+    def to_json(self) -> dict:
+        return json_dict(self)
+
+
+def load_views(contacts: Iterable[Contact]) -> list[ContactView]:
+    """Views for the given rows, in their order, in six queries however many there are."""
+    rows = list(contacts)
+    ids = [row.id for row in rows]
+    if not ids:
+        return []
+    emails, phones, tags = defaultdict(list), defaultdict(list), defaultdict(list)
+    for chunk in _chunks(ids):
+        for e in ContactEmail.select().where(ContactEmail.contact.in_(chunk)).order_by(ContactEmail.position):
+            emails[e.contact_id].append(e.address)
+        for p in ContactPhone.select().where(ContactPhone.contact.in_(chunk)).order_by(ContactPhone.position):
+            phones[p.contact_id].append(p.number)
+        for t in ContactTag.select().where(ContactTag.contact.in_(chunk)).order_by(ContactTag.tag):
+            tags[t.contact_id].append(t.tag)
+    last = _last_contacted(ids)
+    nxt = _next_calls(ids)
+    ledger = favor_summaries(ids)
+    tag_cadences = settings.tag_cadences()
+    default = settings.get("default_cadence")
+    views = []
+    for row in rows:
+        cadence, source = effective_cadence(row.cadence_days, row.no_cadence, tags[row.id], tag_cadences, default)
+        next_date, next_reason = nxt.get(row.id, (None, None))
+        views.append(
+            ContactView(
+                id=row.id, name=row.name, company=row.company, title=row.title,
+                emails=emails[row.id], phones=phones[row.id], tags=tags[row.id], kind=row.kind,
+                cadence_days=cadence, cadence_from=source, own_cadence_days=row.cadence_days,
+                timezone=row.timezone, notes=row.notes, source=row.source, external_key=row.external_key,
+                connected_on=row.connected_on, created_at=row.created_at,
+                archived=row.archived_at is not None, archived_at=row.archived_at,
+                last_contacted=last.get(row.id), next_call=next_date, next_reason=next_reason,
+                balance=ledger[row.id].balance if row.id in ledger else 0,
+                owes_thanks=row.id in ledger and ledger[row.id].owes_thanks,
+                one_way=row.id in ledger and ledger[row.id].one_way,
+                give_back=row.id in ledger and ledger[row.id].gives_back(today()),
+            )
+        )
+    return views
+
+
+def _chunks(ids: list[int], size: int = 900) -> Iterable[list[int]]:
+    for start in range(0, len(ids), size):
+        yield ids[start : start + size]
+
+
+def _last_contacted(ids: list[int]) -> dict[int, dt.datetime]:
+    result: dict[int, dt.datetime] = {}
+    for chunk in _chunks(ids):
+        query = (
+            Interaction.select(Interaction.contact, fn.MAX(Interaction.happened_at).alias("last"))
+            .where(Interaction.contact.in_(chunk), Interaction.outcome.in_(REACHED_OUTCOMES),
+                   Interaction.kind != "note")
+            .group_by(Interaction.contact)
+        )
+        for row in query:
+            # Aware and local, so `.date()` is the user's calendar day (stored moments are UTC).
+            result[row.contact_id] = _as_datetime(row.last).replace(tzinfo=dt.timezone.utc).astimezone()
+    return result
+
+
+def _as_datetime(value: object) -> dt.datetime:
+    if isinstance(value, dt.datetime):
+        return value
+    return dt.datetime.fromisoformat(str(value))
+
+
+def _next_calls(ids: list[int]) -> dict[int, tuple[dt.date, str]]:
+    result: dict[int, tuple[dt.date, str]] = {}
+    for chunk in _chunks(ids):
+        query = (
+            PlannedCall.select(PlannedCall.contact, PlannedCall.date, PlannedCall.reason)
+            .where(PlannedCall.contact.in_(chunk), PlannedCall.reason != "thank-you")
+            .order_by(PlannedCall.date, PlannedCall.seq)
+        )
+        for row in query:
+            result.setdefault(row.contact_id, (row.date, row.reason))
+    return result

@@ -1,0 +1,213 @@
+"""The contacts service: add, edit, archive, find. Every write is one IMMEDIATE transaction and
+tells the plan which contacts changed."""
+
+from __future__ import annotations
+
+import re
+import zoneinfo
+from dataclasses import dataclass, field
+
+from planner.core.errors import Ambiguous, BadInput, NotFound
+from planner.core.textsafe import clean_line, fold, strip_controls
+from planner.scheduling.service import replan
+from planner.services.contact_views import ContactView, load_views
+from planner.store.database import write_tx
+from planner.store.models import CONTACT_KINDS, Contact, ContactEmail, ContactPhone, ContactTag, get_contact, utcnow
+
+KIND_ALIASES = {"hiring manager": "hiring-manager", "hiring_manager": "hiring-manager", "hm": "hiring-manager"}
+UNSET = object()  # leave the cadence as it is
+USE_DEFAULT = object()  # drop the own cadence: tag or default cadence applies
+
+
+@dataclass
+class ContactFields:
+    """What a person (or an import) says about a contact; `None` means "leave as it is"."""
+
+    name: str | None = None
+    company: str | None = None
+    title: str | None = None
+    emails: list[str] | None = None
+    phones: list[str] | None = None
+    tags: list[str] | None = None
+    kind: str | None = None
+    cadence_days: int | None | object = UNSET  # None = never scheduled; see UNSET, USE_DEFAULT
+    timezone: str | None = None
+    notes: str | None = None
+    source: str | None = None
+    external_key: str | None = None
+    connected_on: object | None = None
+    add_tags: list[str] = field(default_factory=list)
+    remove_tags: list[str] = field(default_factory=list)
+
+
+def normalize_kind(kind: str) -> str:
+    value = KIND_ALIASES.get(kind.strip().lower(), kind.strip().lower())
+    if value not in CONTACT_KINDS:
+        raise BadInput(f"kind {kind!r}: use one of {', '.join(CONTACT_KINDS)}")
+    return value
+
+
+def normalize_tag(tag: str) -> str:
+    value = " ".join(strip_controls(tag).split()).lower()
+    if not value:
+        raise BadInput("tag: empty")
+    return value
+
+
+def validate_timezone(zone: str) -> str:
+    zone = zone.strip()
+    if not zone:
+        return ""
+    try:
+        zoneinfo.ZoneInfo(zone)
+    except (zoneinfo.ZoneInfoNotFoundError, ValueError):
+        raise BadInput(f"time zone {zone!r} unknown; use an IANA name such as Europe/Berlin") from None
+    return zone
+
+
+_EMAIL = re.compile(r"^[^@\s]+@[^@\s]+$")
+
+
+def validate_email(address: str) -> str:
+    address = strip_controls(address)
+    if not _EMAIL.match(address):
+        raise BadInput(f"email {address!r} does not look like an address")
+    return address
+
+
+def add_contact(fields: ContactFields) -> ContactView:
+    if not fields.name or not fields.name.strip():
+        raise BadInput("name: a contact needs a name")
+    with write_tx():
+        contact = Contact.create(name=fields.name.strip(), source=fields.source or "manual")
+        _apply(contact, fields)
+        replan([contact.id])
+    return get_view(contact.id)
+
+
+def edit_contact(contact_id: int, fields: ContactFields) -> ContactView:
+    with write_tx():
+        contact = _get(contact_id)
+        _apply(contact, fields)
+        replan([contact_id])
+    return get_view(contact_id)
+
+
+def _apply(contact: Contact, fields: ContactFields) -> None:
+    """Write `fields` onto `contact` and its emails, phones and tags (inside a transaction)."""
+    if fields.name is not None:
+        if not fields.name.strip():
+            raise BadInput("name: cannot be empty")
+        contact.name = fields.name.strip()
+    for attr in ("company", "title", "notes", "external_key", "source"):
+        value = getattr(fields, attr)
+        if value is not None:
+            setattr(contact, attr, value.strip() if attr != "notes" else value)
+    if fields.kind is not None:
+        contact.kind = normalize_kind(fields.kind)
+    if fields.timezone is not None:
+        contact.timezone = validate_timezone(fields.timezone)
+    if fields.connected_on is not None:
+        contact.connected_on = fields.connected_on
+    if fields.cadence_days is USE_DEFAULT:
+        contact.cadence_days, contact.no_cadence = None, False
+    elif fields.cadence_days is not UNSET:
+        contact.cadence_days = fields.cadence_days  # type: ignore[assignment]
+        contact.no_cadence = fields.cadence_days is None
+    if fields.emails is not None:
+        emails = _unique([validate_email(e) for e in fields.emails], key=str.lower)
+        ContactEmail.delete().where(ContactEmail.contact == contact).execute()
+        for position, address in enumerate(emails):
+            ContactEmail.create(contact=contact, address=address, address_key=address.lower(), position=position)
+    if fields.phones is not None:
+        phones = _unique([strip_controls(p) for p in fields.phones if strip_controls(p)])
+        ContactPhone.delete().where(ContactPhone.contact == contact).execute()
+        for position, number in enumerate(phones):
+            ContactPhone.create(contact=contact, number=number, position=position)
+    current = [row.tag for row in ContactTag.select().where(ContactTag.contact == contact)]
+    tags = current if fields.tags is None else [normalize_tag(t) for t in fields.tags]
+    tags = _unique(tags + [normalize_tag(t) for t in fields.add_tags])
+    removed = {normalize_tag(t) for t in fields.remove_tags}
+    tags = [t for t in tags if t not in removed]
+    if tags != current:
+        ContactTag.delete().where(ContactTag.contact == contact).execute()
+        ContactTag.insert_many([{"contact": contact.id, "tag": t} for t in tags]).execute()
+    contact.updated_at = utcnow()
+    contact.search_text = _search_text(contact, tags)
+    contact.save()
+
+
+def _unique(values: list[str], key=lambda v: v) -> list[str]:
+    seen, result = set(), []
+    for value in values:
+        if key(value) not in seen:
+            seen.add(key(value))
+            result.append(value)
+    return result
+
+
+def _search_text(contact: Contact, tags: list[str]) -> str:
+    emails = [row.address for row in ContactEmail.select().where(ContactEmail.contact == contact)]
+    return search_text_of(contact.name, contact.company, contact.title, tags, emails, contact.notes)
+
+
+def search_text_of(name: str, company: str, title: str, tags: list[str], emails: list[str], notes: str) -> str:
+    """The folded text `list_contacts(search=...)` matches; bulk imports build it the same way."""
+    parts = [name, company, title, " ".join(tags), " ".join(emails), notes]
+    return fold("\n".join(parts))
+
+
+def set_archived(contact_id: int, archived: bool) -> ContactView:
+    with write_tx():
+        contact = _get(contact_id)
+        contact.archived_at = utcnow() if archived else None
+        contact.save()
+        replan([contact_id])
+    return get_view(contact_id)
+
+
+def _get(contact_id: int) -> Contact:
+    return get_contact(contact_id)
+
+
+def get_view(contact_id: int) -> ContactView:
+    return load_views([_get(contact_id)])[0]
+
+
+def list_contacts(search: str | None = None, tag: str | None = None, archived: bool = False) -> list[ContactView]:
+    """Active contacts (or archived ones) matching every word of `search` and the tag, by name."""
+    query = Contact.select()
+    query = query.where(Contact.archived_at.is_null(not archived))
+    for word in fold(search or "").split():
+        query = query.where(Contact.search_text.contains(word))
+    if tag:
+        query = query.where(Contact.id.in_(ContactTag.select(ContactTag.contact).where(ContactTag.tag == normalize_tag(tag))))
+    views = load_views(query.order_by(Contact.id))
+    return sorted(views, key=lambda v: (fold(v.name), v.id))  # Ève sorts with E, not after Z
+
+
+def resolve(text: str) -> int:
+    """A contact id from an id, an exact name (case-insensitive) or a unique partial match."""
+    raw = text.strip()
+    if not raw:
+        raise BadInput("contact: empty name")
+    if raw.isdigit():
+        if Contact.get_or_none(Contact.id == int(raw)) is not None:
+            return int(raw)
+    folded = fold(raw)
+    rows = list(Contact.select(Contact.id, Contact.name, Contact.company, Contact.archived_at))
+    exact = [r for r in rows if fold(r.name) == folded]
+    if len(exact) == 1:
+        return exact[0].id
+    candidates = exact or [r for r in rows if folded in fold(r.name)]
+    active = [r for r in candidates if r.archived_at is None]
+    if len(candidates) > 1 and len(active) == 1:
+        return active[0].id
+    if len(candidates) == 1:
+        return candidates[0].id
+    if not candidates:
+        raise NotFound(f"no contact matches {clean_line(raw)!r}")
+    listing = "; ".join(f"{r.id} {clean_line(r.name)}" + (f" ({clean_line(r.company)})" if r.company else "")
+                        for r in candidates[:10])
+    more = f" and {len(candidates) - 10} more" if len(candidates) > 10 else ""
+    raise Ambiguous(f"{clean_line(raw)!r} matches {len(candidates)} contacts: {listing}{more}; use the id")

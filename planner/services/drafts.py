@@ -1,0 +1,301 @@
+"""Quick-log drafts: what is being typed during a call, saved as it is typed.
+
+Over SSH the line can drop mid-call; the app then gets SIGHUP and exits without running its
+unmount code, so a note kept only in the widget is gone (docs/operations.md). The quick-log screen
+therefore saves its state here (debounced while typing, and once more on SIGHUP), and the next
+start offers the newest draft back with its contact and the moment the call timer started.
+
+Two SSH logins can run followup on one database. A draft records which process has it open (pid,
+host and a heartbeat, kept in its `extra` JSON under `_owner`), and the start-up offer skips a
+draft whose owner is still running and has beaten recently: one session never offers back a note
+another one is still typing. Every write re-checks that owner in its own transaction: saving,
+claiming (resume, heartbeat) and discarding refuse a draft another running session holds, so two
+sessions never write over each other's note. Domain code: no Textual here.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+import os
+import socket
+from dataclasses import dataclass, field
+
+from planner.core.errors import FollowupError, NotFound
+from planner.store.database import write_tx
+from planner.store.models import Contact, Draft, utcnow
+
+OWNER_KEY = "_owner"  # in Draft.extra: {"pid": ..., "host": ..., "beat": ISO time, naive UTC}
+HEARTBEAT_SECONDS = 20.0  # an open quick-log refreshes its beat this often, typing or not
+# A beat older than this means the owner is gone even if its pid is alive (reused pid, crashed host).
+OWNER_FRESH = dt.timedelta(seconds=90)
+
+
+class DraftHeldElsewhere(FollowupError):
+    """Another running followup (another SSH login) has this draft open: it is not ours to write."""
+
+    def __init__(self) -> None:
+        super().__init__("This note is now open in another session")
+
+
+@dataclass(frozen=True)
+class DraftOwner:
+    """The followup process that has a draft open, and when it last said so (aware UTC)."""
+
+    pid: int
+    host: str
+    beat: dt.datetime
+
+
+@dataclass
+class DraftView:
+    """One unfinished quick-log note. Moments are aware (UTC)."""
+
+    id: int
+    contact_id: int | None
+    contact_name: str
+    started_at: dt.datetime
+    updated_at: dt.datetime
+    kind: str = "call"
+    outcome: str = "spoke"
+    summary: str = ""
+    notes: str = ""
+    next_when: str = ""
+    extra: dict = field(default_factory=dict)
+    owner: DraftOwner | None = None
+
+    @property
+    def is_empty(self) -> bool:
+        """Nothing a person typed: no point offering it back."""
+        return not (self.summary.strip() or self.notes.strip() or self.next_when.strip() or _typed_extra(self.extra))
+
+
+def _typed_extra(extra: dict) -> bool:
+    return any(value for key, value in extra.items() if key not in {"timer_running"})
+
+
+def _naive_utc(moment: dt.datetime | None) -> dt.datetime:
+    if moment is None:
+        return utcnow()
+    if moment.tzinfo is None:
+        return moment
+    return moment.astimezone(dt.timezone.utc).replace(tzinfo=None)
+
+
+def _aware(moment: dt.datetime) -> dt.datetime:
+    return moment.replace(tzinfo=dt.timezone.utc)
+
+
+def _this_process() -> dict:
+    return {"pid": os.getpid(), "host": socket.gethostname(), "beat": utcnow().isoformat()}
+
+
+def _is_this_process(owner: object) -> bool:
+    return (isinstance(owner, dict) and owner.get("pid") == os.getpid()
+            and owner.get("host") == socket.gethostname())
+
+
+def _load_extra(text: str | None) -> dict:
+    try:
+        extra = json.loads(text or "{}")
+    except ValueError:
+        return {}
+    return extra if isinstance(extra, dict) else {}
+
+
+def _owner(extra: dict) -> DraftOwner | None:
+    raw = extra.get(OWNER_KEY)
+    if not isinstance(raw, dict):
+        return None
+    try:
+        return DraftOwner(int(raw["pid"]), str(raw["host"]), _aware(dt.datetime.fromisoformat(raw["beat"])))
+    except (KeyError, TypeError, ValueError):
+        return None
+
+
+def save_draft(
+    draft_id: int | None,
+    contact_id: int | None,
+    kind: str,
+    outcome: str,
+    summary: str,
+    notes: str,
+    next_when: str | None,
+    extra: dict,
+    *,
+    started_at: dt.datetime | None = None,
+) -> int:
+    """Create or update a draft and return its id.
+
+    A draft discarded meanwhile (another session logged it) is created again rather than lost; a
+    contact deleted meanwhile is dropped from the draft, the text is kept. `started_at` (the call
+    timer start) is kept from the first save unless given. The saving process becomes the draft's
+    owner, with a fresh heartbeat, unless another running session holds it: then nothing is
+    written and DraftHeldElsewhere is raised (save the text as a new draft instead).
+    """
+    extra = {key: value for key, value in (extra or {}).items() if key != OWNER_KEY}
+    payload = json.dumps(extra | {OWNER_KEY: _this_process()}, ensure_ascii=False, default=str)
+    with write_tx():
+        if contact_id is not None and not Contact.select().where(Contact.id == contact_id).exists():
+            contact_id = None
+        row = Draft.get_or_none(Draft.id == draft_id) if draft_id is not None else None
+        if row is not None and _row_held_elsewhere(row):
+            raise DraftHeldElsewhere()
+        if row is None:
+            row = Draft(started_at=_naive_utc(started_at))
+        elif started_at is not None:
+            row.started_at = _naive_utc(started_at)
+        row.contact = contact_id
+        row.kind = kind or "call"
+        row.outcome = outcome or "spoke"
+        row.summary = summary or ""
+        row.notes = notes or ""
+        row.next_when = next_when or ""
+        row.extra = payload
+        row.updated_at = utcnow()
+        row.save()
+    return row.id
+
+
+def _view(row: Draft) -> DraftView:
+    contact = Contact.get_or_none(Contact.id == row.contact_id) if row.contact_id is not None else None
+    extra = _load_extra(row.extra)
+    owner = _owner(extra)
+    extra.pop(OWNER_KEY, None)
+    return DraftView(
+        id=row.id,
+        contact_id=contact.id if contact else None,
+        contact_name=contact.name if contact else "",
+        started_at=_aware(row.started_at),
+        updated_at=_aware(row.updated_at),
+        kind=row.kind,
+        outcome=row.outcome,
+        summary=row.summary,
+        notes=row.notes,
+        next_when=row.next_when,
+        extra=extra,
+        owner=owner,
+    )
+
+
+def get_draft(draft_id: int) -> DraftView:
+    row = Draft.get_or_none(Draft.id == draft_id)
+    if row is None:
+        raise NotFound(f"no draft with id {draft_id}")
+    return _view(row)
+
+
+def list_drafts() -> list[DraftView]:
+    """Every draft with something typed in it, newest first."""
+    rows = Draft.select().order_by(Draft.updated_at.desc(), Draft.id.desc())
+    return [view for view in (_view(row) for row in rows) if not view.is_empty]
+
+
+def _pid_alive(pid: int) -> bool:
+    if pid <= 0:
+        return False  # 0 and negatives would signal process groups
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    except PermissionError:
+        return True  # exists, owned by another user
+    except OSError:
+        return False
+    return True
+
+
+def held_elsewhere(draft: DraftView, now: dt.datetime | None = None) -> bool:
+    """True while another running followup has this draft open: its owner beat within
+    OWNER_FRESH and, on this host, its pid is alive (another host's pid cannot be checked, so the
+    beat alone decides). A draft owned by this very process is not "elsewhere": at start-up that
+    can only be a dead owner whose pid was reused."""
+    return _owner_elsewhere(draft.owner, now)
+
+
+def _owner_elsewhere(owner: DraftOwner | None, now: dt.datetime | None = None) -> bool:
+    if owner is None:
+        return False
+    host = socket.gethostname()
+    if (owner.pid, owner.host) == (os.getpid(), host):
+        return False
+    now = now or dt.datetime.now(dt.timezone.utc)
+    if now - owner.beat > OWNER_FRESH:
+        return False
+    return owner.host != host or _pid_alive(owner.pid)
+
+
+def _row_held_elsewhere(row: Draft) -> bool:
+    return _owner_elsewhere(_owner(_load_extra(row.extra)))
+
+
+def latest_draft() -> DraftView | None:
+    """The newest draft worth offering back: something was typed, and no other running followup
+    (another SSH login on this database) has it open. None if there is none."""
+    now = dt.datetime.now(dt.timezone.utc)
+    return next((draft for draft in list_drafts() if not held_elsewhere(draft, now)), None)
+
+
+def claim_draft(draft_id: int) -> DraftView:
+    """Make this process the draft's owner (a resumed note, or a heartbeat of one open here) and
+    return it as stored now. Only a dead or silent owner is taken over: DraftHeldElsewhere while
+    another running session has it open, NotFound once it is gone. One write transaction, so the
+    check and the claim cannot be split by another session's claim."""
+    with write_tx():
+        row = Draft.get_or_none(Draft.id == draft_id)
+        if row is None:
+            raise NotFound(f"no draft with id {draft_id}")
+        if _row_held_elsewhere(row):
+            raise DraftHeldElsewhere()
+        extra = _load_extra(row.extra)
+        extra[OWNER_KEY] = _this_process()
+        row.extra = json.dumps(extra, ensure_ascii=False, default=str)
+        Draft.update(extra=row.extra).where(Draft.id == draft_id).execute()
+        return _view(row)
+
+
+def touch_draft(draft_id: int, *, claim: bool = False) -> bool:
+    """Refresh this process's heartbeat on a draft it has open; `claim` takes it over first when
+    its owner is dead or silent (claim_draft). False when the draft is gone or another process
+    owns it: stop beating. The "last typed" moment is left alone."""
+    if claim:
+        try:
+            claim_draft(draft_id)
+        except (NotFound, DraftHeldElsewhere):
+            return False
+        return True
+    with write_tx():
+        row = Draft.get_or_none(Draft.id == draft_id)
+        if row is None:
+            return False
+        extra = _load_extra(row.extra)
+        if not _is_this_process(extra.get(OWNER_KEY)):
+            return False
+        extra[OWNER_KEY] = _this_process()
+        Draft.update(extra=json.dumps(extra, ensure_ascii=False, default=str)).where(Draft.id == draft_id).execute()
+    return True
+
+
+def release_draft(draft_id: int) -> None:
+    """This process no longer has the draft open (kept for later): any session may offer it now."""
+    with write_tx():
+        row = Draft.get_or_none(Draft.id == draft_id)
+        if row is None:
+            return
+        extra = _load_extra(row.extra)
+        if _is_this_process(extra.pop(OWNER_KEY, None)):
+            Draft.update(extra=json.dumps(extra, ensure_ascii=False, default=str)).where(Draft.id == draft_id).execute()
+
+
+def discard_draft(draft_id: int) -> bool:
+    """Forget a draft (saved as an interaction, or thrown away), unless another running session
+    has it open: then nothing is deleted and False is returned. Unknown ids count as discarded
+    (another session got there first). Inside a caller's transaction this is a savepoint of it."""
+    with write_tx():
+        row = Draft.get_or_none(Draft.id == draft_id)
+        if row is None:
+            return True
+        if _row_held_elsewhere(row):
+            return False
+        Draft.delete().where(Draft.id == draft_id).execute()
+    return True

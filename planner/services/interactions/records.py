@@ -1,0 +1,157 @@
+"""Stored interactions read back as dataclasses (history, the newest attempt), what a log
+fulfilled, and the checks on a moment and a duration before one is stored.
+
+The bottom of the interactions family: logging (`log.py`), the pins a log sets or clears
+(`pins.py`) and editing history (`edits.py`) all build on it.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+from dataclasses import asdict, dataclass
+
+from peewee import fn
+
+from planner.core.dates import now_local
+from planner.core.errors import BadInput, NotFound
+from planner.core.textsafe import json_dict
+from planner.core.vocabulary import is_reaching
+from planner.core.zones import aware
+from planner.store.models import Contact, Interaction, get_contact
+
+# Slack for clocks: "now" typed a moment ago must not count as the future.
+FUTURE_SLACK = dt.timedelta(minutes=2)
+
+
+@dataclass
+class InteractionView:
+    id: int
+    contact_id: int
+    contact_name: str
+    happened_at: dt.datetime  # aware, in the zone it was logged in
+    kind: str
+    outcome: str
+    duration_min: int | None
+    summary: str
+    notes: str
+    thanked: bool = False
+    reached: bool = True
+
+    def to_json(self) -> dict:
+        return json_dict(self)
+
+
+@dataclass(frozen=True)
+class ConsumedPin:
+    """A pinned or follow-up call a log fulfilled, remembered on the log (`Interaction.consumed_pins`)
+    so that deleting the log, or editing it away, can put the call back on its day. `replaced`: the
+    log's own `--next` set it aside, whatever its day, rather than the attempt fulfilling it."""
+
+    day: dt.date
+    reason: str  # pinned | follow-up
+    note: str = ""
+    replaced: bool = False
+
+
+def consumed_pins(row: Interaction) -> list[ConsumedPin]:
+    """The calls this log fulfilled (none for logs made before followup remembered them)."""
+    if not row.consumed_pins:
+        return []
+    return [ConsumedPin(dt.date.fromisoformat(item["day"]), item["reason"], item.get("note", ""),
+                        bool(item.get("replaced"))) for item in json.loads(row.consumed_pins)]
+
+
+def store_consumed(row: Interaction, pins: list[ConsumedPin]) -> None:
+    """Remember exactly `pins` as what this log fulfilled (inside the caller's transaction)."""
+    row.consumed_pins = json.dumps([{**asdict(pin), "day": pin.day.isoformat()} for pin in pins]) if pins else None
+    Interaction.update(consumed_pins=row.consumed_pins).where(Interaction.id == row.id).execute()
+
+
+def local_day(row: Interaction) -> dt.date:
+    """The day it happened, in the zone it was logged in."""
+    return aware(row.happened_at, row.tz).date()
+
+
+def check_moment(at: dt.datetime | None) -> dt.datetime:
+    """When it happened (default now), aware; the future is refused."""
+    moment = at or now_local()
+    if moment.tzinfo is None:
+        moment = moment.replace(tzinfo=now_local().tzinfo)
+    if moment > now_local() + FUTURE_SLACK:
+        raise BadInput(
+            f"--at: {moment.isoformat(' ', 'minutes')} is in the future; log what happened, "
+            "and plan the next call with --next"
+        )
+    return moment
+
+
+def check_duration(duration: int | None) -> int | None:
+    if duration is None:
+        return None
+    if not 0 <= int(duration) <= 24 * 60:
+        raise BadInput(f"duration: {duration} minutes is not between 0 and 1440")
+    return int(duration)
+
+
+def _view(row: Interaction, name: str) -> InteractionView:
+    return InteractionView(
+        id=row.id, contact_id=row.contact_id, contact_name=name, happened_at=aware(row.happened_at, row.tz),
+        kind=row.kind, outcome=row.outcome, duration_min=row.duration_min, summary=row.summary,
+        notes=row.notes, thanked=row.thanked, reached=is_reaching(row.kind, row.outcome),
+    )
+
+
+def get_interaction(interaction_id: int) -> InteractionView:
+    row = (Interaction.select(Interaction, Contact.id, Contact.name).join(Contact)
+           .where(Interaction.id == interaction_id).first())
+    if row is None:
+        raise NotFound(f"no logged interaction with id {interaction_id}")
+    return _view(row, row.contact.name)
+
+
+def history(contact_id: int, limit: int | None = None) -> list[InteractionView]:
+    """The contact's interactions, newest first."""
+    contact = get_contact(contact_id)
+    query = (Interaction.select().where(Interaction.contact == contact_id)
+             .order_by(Interaction.happened_at.desc(), Interaction.id.desc()))
+    if limit:
+        query = query.limit(limit)
+    return [_view(row, contact.name) for row in query]
+
+
+def newest_attempt(contact_id: int) -> Interaction | None:
+    """The contact's latest call, email, meeting or message (notes are not attempts)."""
+    return (Interaction.select().where(Interaction.contact == contact_id, Interaction.kind != "note")
+            .order_by(Interaction.happened_at.desc(), Interaction.id.desc()).first())
+
+
+def last_interactions(contact_ids: list[int]) -> dict[int, InteractionView]:
+    """For agenda context: each contact's last conversation (the newest interaction that reached
+    them), or, for someone never reached, the newest attempt. Two queries per 900 contacts, reading
+    only the newest rows however long the history."""
+    result = _newest(contact_ids, reached_only=True)
+    missing = [cid for cid in contact_ids if cid not in result]
+    if missing:
+        result.update(_newest(missing, reached_only=False))
+    return result
+
+
+def _newest(contact_ids: list[int], *, reached_only: bool) -> dict[int, InteractionView]:
+    result: dict[int, InteractionView] = {}
+    for start in range(0, len(contact_ids), 900):
+        chunk = contact_ids[start:start + 900]
+        wanted = Interaction.kind != "note"
+        if reached_only:
+            wanted &= Interaction.outcome == "spoke"
+        latest = (Interaction.select(Interaction.contact.alias("cid"), fn.MAX(Interaction.happened_at).alias("at"))
+                  .where(Interaction.contact.in_(chunk), wanted)
+                  .group_by(Interaction.contact))
+        query = (Interaction.select(Interaction, Contact.id, Contact.name).join(Contact)
+                 .switch(Interaction)
+                 .join(latest, on=(Interaction.contact == latest.c.cid) & (Interaction.happened_at == latest.c.at))
+                 .where(wanted)
+                 .order_by(Interaction.happened_at.desc(), Interaction.id.desc()))
+        for row in query:
+            result.setdefault(row.contact_id, _view(row, row.contact.name))
+    return result

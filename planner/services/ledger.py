@@ -1,0 +1,309 @@
+"""The reciprocity ledger: who helped whom, who is owed a thank-you, and whom to help back.
+
+A received favour creates a pinned thank-you task due `thank_within` working days later; thanking
+(here, or by logging an interaction with `thanked`) closes it. Balance is weights given minus
+weights received. The flags are computed for many contacts at once (`favor_summaries`) so contact
+lists stay at a fixed number of queries. Each write (a favour, thanks, a deletion) and the re-plan
+of the contacts it touches are one IMMEDIATE transaction: all of it is stored, or none.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections import defaultdict
+from collections.abc import Iterable
+from dataclasses import dataclass
+
+import arrow
+
+from planner.core.dates import now_local, today
+from planner.core.errors import BadInput, NotFound
+from planner.core.textsafe import json_dict
+from planner.scheduling.service import replan
+from planner.services.interactions import thanks
+from planner.store import settings
+from planner.store.database import write_tx
+from planner.store.models import Contact, Favor, get_contact
+
+DIRECTIONS = ("gave", "received")
+DIRECTION_ALIASES = {"gave": "gave", "give": "gave", "given": "gave", "received": "received",
+                     "got": "received", "receive": "received", "get": "received"}
+KINDS = ("referral", "introduction", "recommendation", "candidate-lead", "advice", "endorsement", "gift", "other")
+KIND_ALIASES = {"intro": "introduction", "lead": "candidate-lead", "candidate lead": "candidate-lead",
+                "rec": "recommendation", "ref": "referral", "reference": "recommendation"}
+ONE_WAY_MARGIN = 2  # received at least this many more favours than we gave in 12 months
+GIVE_BACK_MONTHS = 6
+
+
+@dataclass
+class FavorView:
+    id: int
+    contact_id: int
+    contact_name: str
+    date: dt.date
+    direction: str  # gave | received
+    kind: str
+    note: str
+    weight: int
+    thank_due: dt.date | None
+    thanked_at: dt.datetime | None  # aware UTC
+    returns_id: int | None
+
+    @property
+    def open_thanks(self) -> bool:
+        return self.direction == "received" and self.thanked_at is None
+
+    def to_json(self) -> dict:
+        return json_dict(self)
+
+
+@dataclass
+class LedgerRow:
+    contact_id: int
+    name: str
+    company: str
+    given: int  # total weight given
+    received: int  # total weight received
+    balance: int
+    owes_thanks: bool
+    one_way: bool
+    last_gave: dt.date | None
+    last_received: dt.date | None
+
+    def to_json(self) -> dict:
+        return json_dict(self)
+
+
+@dataclass
+class FavorSummary:
+    """Per-contact totals and flags derived from the ledger."""
+
+    given: int = 0
+    received: int = 0
+    given_12m: int = 0  # weights, for ordering give-back
+    received_12m: int = 0
+    given_count_12m: int = 0  # favours, for the one-way flag
+    received_count_12m: int = 0
+    owes_thanks: bool = False
+    last_gave: dt.date | None = None
+    last_received: dt.date | None = None
+
+    @property
+    def balance(self) -> int:
+        return self.given - self.received
+
+    @property
+    def one_way(self) -> bool:
+        return self.received_count_12m - self.given_count_12m >= ONE_WAY_MARGIN
+
+    def gives_back(self, base: dt.date) -> bool:
+        """Helped us, and we have not helped them in six months."""
+        cutoff = arrow.get(base).shift(months=-GIVE_BACK_MONTHS).date()
+        return self.received > 0 and (self.last_gave is None or self.last_gave < cutoff)
+
+
+def normalize_direction(direction: str) -> str:
+    value = DIRECTION_ALIASES.get((direction or "").strip().lower())
+    if value is None:
+        raise BadInput(f"direction {direction!r}: use gave or received (got)")
+    return value
+
+
+def normalize_favor_kind(kind: str) -> str:
+    raw = " ".join((kind or "").strip().lower().replace("_", "-").split())
+    value = KIND_ALIASES.get(raw, raw.replace(" ", "-"))
+    if value not in KINDS:
+        raise BadInput(f"favour kind {kind!r}: use one of {', '.join(KINDS)}")
+    return value
+
+
+def _check_weight(weight: int) -> int:
+    try:
+        value = int(weight)
+    except (TypeError, ValueError):
+        raise BadInput(f"weight {weight!r}: use 1, 2 or 3") from None
+    if value not in (1, 2, 3):
+        raise BadInput(f"weight {value}: use 1 (small), 2 or 3 (big)")
+    return value
+
+
+def thank_due_day(day: dt.date) -> dt.date:
+    """The working day a thank-you for a favour received on `day` is due."""
+    from planner.scheduling.inputs import load_calendar
+
+    return load_calendar().add_working_days(day, settings.get("thank_within"))
+
+
+def _aware(value: dt.datetime | None) -> dt.datetime | None:
+    return value.replace(tzinfo=dt.timezone.utc) if value is not None else None
+
+
+def _view(row: Favor, name: str) -> FavorView:
+    return FavorView(
+        id=row.id, contact_id=row.contact_id, contact_name=name, date=row.date, direction=row.direction,
+        kind=row.kind, note=row.note, weight=row.weight, thank_due=row.thank_due,
+        thanked_at=_aware(row.thanked_at), returns_id=row.returns_id,
+    )
+
+
+def _contact(contact_id: int) -> Contact:
+    return get_contact(contact_id)
+
+
+def check_favor(direction: str, kind: str, weight: int, day: dt.date | None) -> tuple[str, str, int, dt.date]:
+    """A favour's fields normalised, or BadInput naming what is wrong."""
+    direction = normalize_direction(direction)
+    kind = normalize_favor_kind(kind)
+    weight = _check_weight(weight)
+    day = day or today()
+    if day > today():
+        raise BadInput(f"favour date {day.isoformat()} is in the future; record favours once they happened")
+    return direction, kind, weight, day
+
+
+def record_favor(contact: Contact, direction: str, kind: str, note: str, weight: int, day: dt.date,
+                 returns: int | None = None) -> Favor:
+    """Write a checked favour (see `check_favor`) and, for a received one, its thank-you task.
+    The caller holds the write transaction and re-plans the contact."""
+    if returns is not None:
+        original = Favor.get_or_none(Favor.id == returns)
+        if original is None or original.contact_id != contact.id:
+            raise NotFound(f"no favour {returns} with {contact.name} to return")
+        if original.direction == direction:
+            raise BadInput(f"favour {returns} is also '{direction}': a return goes the other way")
+    due = thank_due_day(day) if direction == "received" else None
+    row = Favor.create(contact=contact.id, date=day, direction=direction, kind=kind, note=(note or "").strip(),
+                       weight=weight, thank_due=due, returns=returns)
+    thanks.add_task(row)
+    return row
+
+
+def add_favor(contact_id: int, direction: str, kind: str, note: str = "", weight: int = 1,
+              day: dt.date | None = None, returns: int | None = None) -> FavorView:
+    """Record a favour; a received one gets a pinned thank-you task. The favour, its task and the
+    contact's re-plan are one write transaction: if the re-plan fails, nothing is stored."""
+    direction, kind, weight, day = check_favor(direction, kind, weight, day)
+    with write_tx():
+        contact = _contact(contact_id)
+        row = record_favor(contact, direction, kind, note, weight, day, returns)
+        replan([contact_id])
+    return _view(row, contact.name)
+
+
+def thank(contact_id: int | None = None, favor_id: int | None = None) -> list[FavorView]:
+    """Mark one favour, or all of a contact's unthanked received favours, thanked now; their tasks
+    go and the contacts are re-planned in the same write transaction."""
+    if contact_id is None and favor_id is None:
+        raise BadInput("thank: name a contact or a favour id")
+    with write_tx():
+        query = Favor.select(Favor, Contact.id, Contact.name).join(Contact).where(Favor.direction == "received")
+        if favor_id is not None:
+            row = Favor.get_or_none(Favor.id == favor_id)
+            if row is None or (contact_id is not None and row.contact_id != contact_id):
+                raise NotFound(f"no favour with id {favor_id}" + (" for that contact" if row else ""))
+            if row.direction != "received":
+                raise BadInput(f"favour {favor_id} is one we gave; only received favours are thanked")
+            if row.thanked_at is not None:
+                raise BadInput(f"favour {favor_id} was already thanked on {row.thanked_at.date().isoformat()}")
+            query = query.where(Favor.id == favor_id)
+        else:
+            contact = _contact(contact_id)  # type: ignore[arg-type]
+            query = query.where(Favor.contact == contact_id, Favor.thanked_at.is_null())
+        rows = list(query.order_by(Favor.date, Favor.id))
+        if not rows:
+            raise BadInput(f"nothing to thank {contact.name} for: no unthanked favour received")
+        ids = [row.id for row in rows]
+        moment = now_local().astimezone(dt.timezone.utc).replace(tzinfo=None)
+        Favor.update(thanked_at=moment).where(Favor.id.in_(ids)).execute()
+        thanks.drop_tasks(ids)
+        replan(list({row.contact_id for row in rows}))
+        return [_view(Favor.get_by_id(row.id), row.contact.name) for row in rows]
+
+
+def delete_favor(favor_id: int) -> FavorView:
+    """Remove a ledger entry recorded by mistake, with its thank-you task, and re-plan the contact:
+    one write transaction."""
+    with write_tx():
+        row = Favor.select(Favor, Contact.id, Contact.name).join(Contact).where(Favor.id == favor_id).first()
+        if row is None:
+            raise NotFound(f"no favour with id {favor_id}")
+        view = _view(row, row.contact.name)
+        thanks.drop_tasks([favor_id])
+        row.delete_instance()
+        replan([view.contact_id])
+    return view
+
+
+def contact_ledger(contact_id: int) -> list[FavorView]:
+    """The contact's favours both ways, newest first."""
+    contact = _contact(contact_id)
+    query = Favor.select().where(Favor.contact == contact_id).order_by(Favor.date.desc(), Favor.id.desc())
+    return [_view(row, contact.name) for row in query]
+
+
+def open_favors(contact_ids: Iterable[int]) -> dict[int, list[FavorView]]:
+    """Favours not yet returned (and received ones not yet thanked), newest first, per contact."""
+    ids = list(contact_ids)
+    result: dict[int, list[FavorView]] = defaultdict(list)
+    for start in range(0, len(ids), 900):
+        chunk = ids[start:start + 900]
+        rows = list(Favor.select(Favor, Contact.id, Contact.name).join(Contact).where(Favor.contact.in_(chunk))
+                    .order_by(Favor.date.desc(), Favor.id.desc()))
+        returned = {row.returns_id for row in rows if row.returns_id is not None}
+        for row in rows:
+            if row.id not in returned or (row.direction == "received" and row.thanked_at is None):
+                result[row.contact_id].append(_view(row, row.contact.name))
+    return dict(result)
+
+
+def favor_summaries(contact_ids: Iterable[int], base: dt.date | None = None) -> dict[int, FavorSummary]:
+    """Totals and flags for many contacts, in one query per 900 contacts."""
+    base = base or today()
+    year_ago = arrow.get(base).shift(years=-1).date()
+    ids = list(contact_ids)
+    result: dict[int, FavorSummary] = {}
+    for start in range(0, len(ids), 900):
+        chunk = ids[start:start + 900]
+        query = Favor.select(Favor.contact, Favor.date, Favor.direction, Favor.weight, Favor.thank_due,
+                             Favor.thanked_at).where(Favor.contact.in_(chunk))
+        for row in query.tuples():
+            contact_id, day, direction, weight, due, thanked = row
+            summary = result.setdefault(contact_id, FavorSummary())
+            recent = day > year_ago
+            if direction == "gave":
+                summary.given += weight
+                summary.given_12m += weight if recent else 0
+                summary.given_count_12m += 1 if recent else 0
+                summary.last_gave = max(filter(None, (summary.last_gave, day)))
+            else:
+                summary.received += weight
+                summary.received_12m += weight if recent else 0
+                summary.received_count_12m += 1 if recent else 0
+                summary.last_received = max(filter(None, (summary.last_received, day)))
+                if thanked is None and due is not None and due < base:
+                    summary.owes_thanks = True
+    return result
+
+
+def ledger_rows(owed: bool = False, one_way: bool = False, give_back: bool = False) -> list[LedgerRow]:
+    """Every active contact with a ledger entry; the filters combine. Give-back lists best first."""
+    base = today()
+    with_favors = Favor.select(Favor.contact).distinct()
+    contacts = list(Contact.select(Contact.id, Contact.name, Contact.company)
+                    .where(Contact.id.in_(with_favors), Contact.archived_at.is_null()))
+    summaries = favor_summaries([c.id for c in contacts], base)
+    rows = []
+    for contact in contacts:
+        s = summaries.get(contact.id, FavorSummary())
+        if owed and not s.owes_thanks or one_way and not s.one_way or give_back and not s.gives_back(base):
+            continue
+        rows.append(LedgerRow(contact.id, contact.name, contact.company, s.given, s.received, s.balance,
+                              s.owes_thanks, s.one_way, s.last_gave, s.last_received))
+    if give_back:
+        # Best first: who helped most lately, then longest since we gave anything back.
+        rows.sort(key=lambda r: (-summaries[r.contact_id].received_12m, -r.received,
+                                 r.last_gave or dt.date.min, -(r.last_received or dt.date.min).toordinal(),
+                                 r.name.casefold()))
+    else:
+        rows.sort(key=lambda r: (r.balance, r.name.casefold(), r.contact_id))
+    return rows

@@ -1,0 +1,92 @@
+"""Moving one contact's next call by hand: snooze, pin, unpin, skip a cycle.
+
+A pin is a PlannedCall row with `pinned=True`: the solver never moves it and the contact's
+cadence recurrences follow on from it. Each change and the re-plan it causes are one
+transaction. The day is always a working day: a pin or snooze onto a weekend, holiday or
+blocked day goes to the next working day (callers compare and say so).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+
+from planner.core import dates
+from planner.core.errors import BadInput
+from planner.core.textsafe import clean_line
+from planner.scheduling.inputs import load_calendar
+from planner.scheduling.plan_views import PlannedCallView, next_call
+from planner.scheduling.service import replan
+from planner.scheduling.windows import NEXT_CALL_PIN_REASONS
+from planner.store.database import write_tx
+from planner.store.models import Contact, PlannedCall, get_contact
+
+
+def _contact(contact_id: int) -> Contact:
+    contact = get_contact(contact_id)
+    if contact.archived_at is not None:
+        raise BadInput(f"{clean_line(contact.name)} is archived: unarchive them before planning a call")
+    return contact
+
+
+def _pin_to(contact_id: int, day: dt.date, note: str = "") -> PlannedCallView:
+    contact = _contact(contact_id)
+    today = dates.today()
+    if day < today:
+        raise BadInput(f"date {day.isoformat()} is in the past (today is {today.isoformat()})")
+    day = load_calendar().next_working_day(day)
+    with write_tx():
+        pins = list(PlannedCall.select().where(PlannedCall.contact == contact,
+                                               PlannedCall.pinned == True,  # noqa: E712
+                                               PlannedCall.reason.in_(NEXT_CALL_PIN_REASONS))
+                    .order_by(PlannedCall.date))
+        if pins:
+            row = pins[0]
+            row.date = row.ideal = row.window_start = row.window_end = day
+            row.note = note or row.note
+            row.save()
+        else:
+            PlannedCall.delete().where(PlannedCall.contact == contact, PlannedCall.pinned == False,  # noqa: E712
+                                       PlannedCall.seq == 0).execute()
+            row = PlannedCall.create(contact=contact, date=day, ideal=day, window_start=day, window_end=day,
+                                     reason="pinned", pinned=True, seq=0, note=note)
+        replan([contact_id])
+    view = next_call(contact_id)
+    assert view is not None
+    return view
+
+
+def snooze(contact_id: int, to: dt.date) -> PlannedCallView:
+    """Move the contact's next call to `to` (or the next working day after it) and pin it there."""
+    return _pin_to(contact_id, to)
+
+
+def pin(contact_id: int, day: dt.date) -> PlannedCallView:
+    """'Call them on Friday': the next call goes on `day` (next working day if it is not one)."""
+    return _pin_to(contact_id, day)
+
+
+def unpin(contact_id: int) -> PlannedCallView | None:
+    """Hand the contact's next call back to the planner; returns where it lands now."""
+    contact = _contact(contact_id)
+    with write_tx():
+        removed = (PlannedCall.delete()
+                   .where(PlannedCall.contact == contact, PlannedCall.pinned == True,  # noqa: E712
+                          PlannedCall.reason.in_(NEXT_CALL_PIN_REASONS))
+                   .execute())
+        if not removed:
+            raise BadInput(f"{clean_line(contact.name)} has no pinned call")
+        replan([contact_id])
+    return next_call(contact_id)
+
+
+def skip_cycle(contact_id: int) -> PlannedCallView:
+    """Skip this cycle: the next call moves one cadence on from its ideal day, and is pinned there."""
+    from planner.services.contacts import get_view
+
+    _contact(contact_id)
+    view = get_view(contact_id)
+    if view.cadence_days is None:
+        raise BadInput(f"{clean_line(view.name)} has no cadence: there is no cycle to skip")
+    current = next_call(contact_id)
+    base = max(current.ideal, dates.today()) if current else dates.today()
+    return _pin_to(contact_id, base + dt.timedelta(days=view.cadence_days), note="skipped a cycle")

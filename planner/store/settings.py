@@ -1,0 +1,150 @@
+"""User settings: a typed registry of keys, stored as JSON in the `setting` table.
+
+Each key has a default, a parser for what a person types, and a formatter to show it back.
+Tag cadences are keys of the form `tag.NAME` (e.g. `followup config tag.vip monthly`).
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Callable
+from dataclasses import dataclass
+from typing import Any
+
+from planner.core.cadence import describe_cadence, parse_cadence
+from planner.core.errors import BadInput
+from planner.store.database import write_tx
+from planner.store.models import Setting
+
+WEEKDAYS = ("mon", "tue", "wed", "thu", "fri", "sat", "sun")
+TAG_PREFIX = "tag."
+
+
+@dataclass(frozen=True)
+class SettingSpec:
+    key: str
+    default: Any
+    parse: Callable[[str], Any]
+    show: Callable[[Any], str]
+    help: str
+
+
+def _int_range(low: int, high: int, *, allow_none: bool = False) -> Callable[[str], Any]:
+    def parse(text: str) -> int | None:
+        if allow_none and text.strip().lower() in {"none", "off", "0", "-"}:
+            return None
+        try:
+            value = int(text)
+        except ValueError:
+            raise BadInput(f"expected a whole number from {low} to {high}, got {text!r}") from None
+        if not low <= value <= high:
+            raise BadInput(f"expected a whole number from {low} to {high}, got {value}")
+        return value
+
+    return parse
+
+
+def _fraction(text: str) -> float:
+    try:
+        value = float(text)
+    except ValueError:
+        raise BadInput(f"expected a fraction such as 0.15, got {text!r}") from None
+    if not 0 <= value <= 0.5:
+        raise BadInput(f"expected a fraction from 0 to 0.5, got {value}")
+    return value
+
+
+def _workdays(text: str) -> list[str]:
+    days = [part.strip().lower()[:3] for part in text.replace(" ", ",").split(",") if part.strip()]
+    unknown = [day for day in days if day not in WEEKDAYS]
+    if unknown or not days:
+        raise BadInput(f"workdays: expected names like mon,tue,wed,thu,fri, got {text!r}")
+    return [day for day in WEEKDAYS if day in days]
+
+
+def _holidays(text: str) -> str | None:
+    raw = text.strip().upper()
+    if raw in {"", "NONE", "OFF", "-"}:
+        return None
+    from planner.core.workdays import validate_holiday_region
+
+    return validate_holiday_region(raw)
+
+
+def _cadence_setting(text: str) -> int | None:
+    return parse_cadence(text)
+
+
+def _text(text: str) -> str:
+    return text.strip()
+
+
+def _show_plain(value: Any) -> str:
+    return "none" if value is None else str(value)
+
+
+SPECS: dict[str, SettingSpec] = {
+    spec.key: spec
+    for spec in (
+        SettingSpec("default_cadence", 182, _cadence_setting, describe_cadence,
+                    "cadence for new contacts without their own or a tag's"),
+        SettingSpec("workdays", list(WEEKDAYS[:5]), _workdays, ",".join, "days calls may go on"),
+        SettingSpec("holidays", None, _holidays, _show_plain,
+                    "public holidays of a country[-subdivision], e.g. DE or US-CA"),
+        SettingSpec("capacity", None, _int_range(1, 500, allow_none=True), _show_plain,
+                    "most calls on one day (none: no cap)"),
+        SettingSpec("horizon", 90, _int_range(7, 730), str, "days ahead the plan covers"),
+        SettingSpec("tolerance", 0.15, _fraction, str,
+                    "how far a call may move from its ideal day, as a share of its cadence"),
+        SettingSpec("catchup", 10, _int_range(1, 60), str, "working days to catch up overdue calls"),
+        SettingSpec("retry", 2, _int_range(1, 20), str, "working days before retrying a missed call"),
+        SettingSpec("thank_within", 2, _int_range(0, 20), str,
+                    "working days to thank someone for a favour"),
+        SettingSpec("timezone", "", _text, _show_plain, "your own IANA time zone (default: system)"),
+        SettingSpec("theme", "textual-dark", _text, str, "the app's colour theme"),
+    )
+}
+
+
+def _spec(key: str) -> SettingSpec:
+    if key.startswith(TAG_PREFIX) and len(key) > len(TAG_PREFIX):
+        return SettingSpec(key, None, _cadence_setting, describe_cadence, "cadence for this tag")
+    if key not in SPECS:
+        known = ", ".join(sorted(SPECS)) + ", tag.NAME"
+        raise BadInput(f"unknown setting {key!r}; known settings: {known}")
+    return SPECS[key]
+
+
+def get(key: str) -> Any:
+    spec = _spec(key)
+    row = Setting.get_or_none(Setting.key == key)
+    return spec.default if row is None else json.loads(row.value)
+
+
+def set_value(key: str, text: str) -> Any:
+    """Parse `text` for `key`, store it, and return the parsed value."""
+    spec = _spec(key)
+    value = spec.parse(text)
+    with write_tx():
+        if key.startswith(TAG_PREFIX) and value is None:
+            Setting.delete().where(Setting.key == key).execute()
+        else:
+            Setting.replace(key=key, value=json.dumps(value)).execute()
+    return value
+
+
+def show(key: str) -> str:
+    return _spec(key).show(get(key))
+
+
+def all_settings() -> dict[str, Any]:
+    """Every setting with its current value, tag cadences included."""
+    stored = {row.key: json.loads(row.value) for row in Setting.select()}
+    values = {key: stored.get(key, spec.default) for key, spec in SPECS.items()}
+    values.update({key: value for key, value in stored.items() if key.startswith(TAG_PREFIX)})
+    return values
+
+
+def tag_cadences() -> dict[str, int]:
+    rows = Setting.select().where(Setting.key.startswith(TAG_PREFIX))
+    return {row.key[len(TAG_PREFIX):]: json.loads(row.value) for row in rows}

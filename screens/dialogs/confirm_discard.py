@@ -1,0 +1,42 @@
+"""Escape on a form with something typed: a note or a contact is never thrown away silently.
+Discard it, keep it as a draft for later, or go back to typing."""
+
+from __future__ import annotations
+
+from textual import on
+from textual.app import ComposeResult
+from textual.binding import Binding
+from textual.containers import Horizontal, Vertical
+from textual.screen import ModalScreen
+from textual.widgets import Button, Label
+
+from screens.text import safe_markup, user_text
+
+
+class ConfirmDiscard(ModalScreen[str | None]):
+    """Escape with something typed: discard it, keep it as a draft, or go back to typing."""
+
+    BINDINGS = [
+        Binding("d,y", "choose('discard')", "Discard", id="confirm-discard.discard"),
+        Binding("k", "choose('keep')", "Keep as draft", id="confirm-discard.keep"),
+        Binding("escape,n,b", "choose('')", "Back", id="confirm-discard.back"),
+    ]
+
+    def compose(self) -> ComposeResult:
+        with Vertical(classes="dialog", id="confirm-discard"):
+            yield Label(safe_markup("[b]Discard this note?[/b]"), classes="dialog-title")
+            yield Label(user_text("d discard it · k keep it as a draft for later · n / esc back to typing"))
+            with Horizontal(classes="dialog-buttons"):
+                yield Button("Discard (d)", variant="error", id="cd-discard")
+                yield Button("Keep draft (k)", id="cd-keep")
+                yield Button("Back (n)", variant="primary", id="cd-back")
+
+    def on_mount(self) -> None:
+        self.query_one("#cd-back", Button).focus()
+
+    @on(Button.Pressed)
+    def _pressed(self, event: Button.Pressed) -> None:
+        self.action_choose({"cd-discard": "discard", "cd-keep": "keep"}.get(event.button.id or "", ""))
+
+    def action_choose(self, choice: str) -> None:
+        self.dismiss(choice or None)

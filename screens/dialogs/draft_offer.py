@@ -1,0 +1,122 @@
+"""The draft offer at start: a note left by a dropped SSH line is offered back on the next start
+with its contact, the moment the call timer started and when it was last typed. A note another
+running session still has open is not offered (planner.services.drafts.latest_draft), and since the offer
+may sit on screen for minutes, Resume and Discard check again when pressed: each claims or deletes
+the draft in one transaction that refuses a note another session has opened meanwhile.
+"""
+
+from __future__ import annotations
+
+from textual import on, work
+from textual.app import ComposeResult
+from textual.binding import Binding
+from textual.containers import Horizontal, Vertical
+from textual.screen import ModalScreen
+from textual.widgets import Button, Label, Static
+
+from planner.core.errors import FollowupError
+from screens.text import safe_markup, user_text
+
+
+def _error_text(exc: BaseException) -> str:
+    return str(exc) if isinstance(exc, FollowupError) else f"{exc.__class__.__name__}: {exc}"
+
+
+class DraftOffer(ModalScreen[None]):
+    """At start: an unfinished note from last time. Resume it, discard it, or decide later."""
+
+    BINDINGS = [
+        Binding("r,enter", "resume", "Resume", id="draft-offer.resume"),
+        Binding("d", "discard", "Discard", id="draft-offer.discard"),
+        Binding("escape,l,q", "later", "Later", id="draft-offer.later"),
+    ]
+
+    def __init__(self, draft) -> None:
+        super().__init__()
+        self.draft = draft
+        self._busy = False  # a resume or discard is being checked: one at a time
+
+    def compose(self) -> ComposeResult:
+        draft = self.draft
+        started = draft.started_at.astimezone()
+        who = draft.contact_name or (draft.extra.get("contact_text") or "no contact chosen")
+        with Vertical(classes="dialog", id="draft-offer"):
+            yield Label(safe_markup("[b]Unfinished note[/b]"), classes="dialog-title")
+            typed = draft.updated_at.astimezone()
+            yield Static(safe_markup("$kind with [b]$who[/b], timer started $when, last typed at $typed",
+                                     kind=draft.kind, who=who, when=f"{started:%a %d %b %H:%M}",
+                                     typed=f"{typed:%H:%M}"), id="draft-offer-who")
+            yield Static(user_text(draft.notes[:400] or draft.summary), id="draft-offer-notes", classes="muted")
+            with Horizontal(classes="dialog-buttons"):
+                yield Button("Resume (r)", variant="primary", id="do-resume")
+                yield Button("Discard (d)", variant="error", id="do-discard")
+                yield Button("Later (l)", id="do-later")
+
+    @on(Button.Pressed)
+    def _pressed(self, event: Button.Pressed) -> None:
+        {"do-resume": self.action_resume, "do-discard": self.action_discard}.get(
+            event.button.id or "", self.action_later)()
+
+    def action_resume(self) -> None:
+        if not self._busy:
+            self._busy = True
+            self._resume(self.draft.id)
+
+    @work(thread=True, group="draft-offer")
+    def _resume(self, draft_id: int) -> None:
+        """Claim the draft (only from a dead or silent owner) and open it as stored now."""
+        from planner.core.errors import NotFound
+        from planner.services.drafts import DraftHeldElsewhere, claim_draft
+
+        try:
+            draft = claim_draft(draft_id)
+        except DraftHeldElsewhere:
+            self.app.call_from_thread(self._gone, "Not resumed: this note is now open in another session")
+            return
+        except NotFound:
+            self.app.call_from_thread(self._gone,
+                                      "Not resumed: this note was logged or discarded in another session")
+            return
+        except Exception as exc:
+            self.app.call_from_thread(self._failed, f"Draft not resumed: {_error_text(exc)}")
+            return
+        self.app.call_from_thread(self._open, draft)
+
+    def _open(self, draft) -> None:
+        from screens.quick_log import QuickLogScreen
+
+        self.dismiss(None)
+        self.app.push_screen(QuickLogScreen(draft=draft))
+
+    def action_discard(self) -> None:
+        if not self._busy:
+            self._busy = True
+            self._discard(self.draft.id)
+
+    @work(thread=True, group="draft-offer")
+    def _discard(self, draft_id: int) -> None:
+        from planner.services.drafts import discard_draft
+
+        try:
+            discarded = discard_draft(draft_id)
+        except Exception as exc:
+            self.app.call_from_thread(self._failed, f"Draft not discarded: {_error_text(exc)}")
+            return
+        if not discarded:
+            self.app.call_from_thread(self._gone, "Not discarded: this note is now open in another session")
+            return
+        self.app.call_from_thread(self.dismiss, None)
+
+    def _failed(self, message: str) -> None:
+        """A database error (locked too long): the offer stays, try again or decide later."""
+        self._busy = False
+        self.notify(user_text(message), severity="error")
+
+    def _gone(self, message: str) -> None:
+        """The offer is out of date: say why and close it (the note is offered again once free)."""
+        self.notify(user_text(message), severity="warning", timeout=8)
+        self.dismiss(None)
+
+    def action_later(self) -> None:
+        if not self._busy:
+            self.dismiss(None)

@@ -1,0 +1,123 @@
+"""Recording a favour given or received, from the ledger (`g`, `r`).
+
+The dialog writes the favour itself, in a thread worker, and closes only once it is stored: if the
+write fails (a bad date, a locked database) the message shows inline and everything typed stays.
+Optionally it links the favour as the return of an open one going the other way.
+"""
+
+from __future__ import annotations
+
+from textual import on, work
+from textual.app import ComposeResult
+from textual.binding import Binding
+from textual.containers import Horizontal, Vertical
+from textual.screen import ModalScreen
+from textual.widgets import Button, Input, Label, Select, Static
+
+from planner.core import dates
+from planner.core.errors import BadInput, FollowupError
+from planner.services.ledger import KINDS
+from screens.text import safe_markup, user_text
+
+WEIGHTS = ((user_text("1 small"), 1), (user_text("2 medium"), 2), (user_text("3 big"), 3))
+
+
+def favor_label(favor) -> str:
+    note = f" · {favor.note}" if favor.note else ""
+    return f"{favor.date:%d %b %Y} {favor.direction} {favor.kind}{note}"
+
+
+class FavorEntry(ModalScreen[object | None]):
+    """Returns the stored FavorView, or None when cancelled."""
+
+    BINDINGS = [
+        Binding("escape,ctrl+g", "cancel", "Cancel", id="favor.cancel"),
+        Binding("ctrl+s", "save", "Save", id="favor.save"),
+    ]
+
+    def __init__(self, contact_id: int, name: str, direction: str) -> None:
+        super().__init__(classes="dialog-screen")
+        self.contact_id = contact_id
+        self.contact_name = name
+        self.direction = direction
+
+    def compose(self) -> ComposeResult:
+        verb = "You gave" if self.direction == "gave" else "You received from"
+        with Vertical(classes="dialog"):
+            yield Label(safe_markup("[b]$verb[/b] $name", verb=verb, name=self.contact_name), classes="dialog-title")
+            yield Label("Kind", classes="field-label")
+            yield Select([(user_text(k), k) for k in KINDS], value="referral", allow_blank=False, id="favor-kind")
+            yield Label("Note", classes="field-label")
+            yield Input(placeholder="what it was (optional)", id="favor-note")
+            with Horizontal(id="favor-row"):
+                with Vertical():
+                    yield Label("Weight", classes="field-label")
+                    yield Select(WEIGHTS, value=1, allow_blank=False, id="favor-weight")
+                with Vertical():
+                    yield Label("Day", classes="field-label")
+                    yield Input(value="today", placeholder="today, yesterday, 2026-11-20", id="favor-day")
+            yield Label("Returns (optional)", classes="field-label")
+            yield Select([], prompt="not a return", id="favor-returns")
+            yield Static(user_text(""), id="favor-error", classes="field-error")
+            with Horizontal(classes="dialog-buttons"):
+                yield Button("Save", variant="primary", id="favor-ok")
+                yield Button("Cancel", id="favor-cancel")
+
+    def on_mount(self) -> None:
+        self.query_one("#favor-kind", Select).focus()
+        self._load_open()
+
+    @work(thread=True, exclusive=True, group="favor-open")
+    def _load_open(self) -> None:
+        from planner.services.ledger import contact_ledger
+
+        try:
+            favors = contact_ledger(self.contact_id)
+        except Exception:  # the list of returns is optional: the form works without it
+            return
+        returned = {f.returns_id for f in favors if f.returns_id is not None}
+        other = [f for f in favors if f.direction != self.direction and f.id not in returned]
+        self.app.call_from_thread(self._fill_open, other)
+
+    def _fill_open(self, favors: list) -> None:
+        select = self.query_one("#favor-returns", Select)
+        select.set_options([(user_text(favor_label(f)), f.id) for f in favors])
+
+    @on(Input.Submitted)
+    @on(Button.Pressed, "#favor-ok")
+    def action_save(self) -> None:
+        error = self.query_one("#favor-error", Static)
+        try:
+            day = dates.parse_day(self.query_one("#favor-day", Input).value, what="day")
+        except BadInput as exc:
+            error.update(user_text(str(exc)))
+            return
+        returns = self.query_one("#favor-returns", Select).value
+        self.query_one("#favor-ok", Button).disabled = True
+        self._save(
+            str(self.query_one("#favor-kind", Select).value),
+            self.query_one("#favor-note", Input).value,
+            int(self.query_one("#favor-weight", Select).value),  # type: ignore[arg-type]
+            day,
+            returns if isinstance(returns, int) else None,
+        )
+
+    @work(thread=True, exclusive=True, group="favor-save")
+    def _save(self, kind: str, note: str, weight: int, day, returns: int | None) -> None:
+        from planner.services.ledger import add_favor
+
+        try:
+            favor = add_favor(self.contact_id, self.direction, kind, note=note, weight=weight, day=day, returns=returns)
+        except Exception as exc:  # shown inline; the dialog keeps what was typed
+            message = str(exc) if isinstance(exc, FollowupError) else f"{exc.__class__.__name__}: {exc}"
+            self.app.call_from_thread(self._failed, message)
+            return
+        self.app.call_from_thread(self.dismiss, favor)
+
+    def _failed(self, message: str) -> None:
+        self.query_one("#favor-error", Static).update(user_text(f"Not saved: {message}"))
+        self.query_one("#favor-ok", Button).disabled = False
+
+    @on(Button.Pressed, "#favor-cancel")
+    def action_cancel(self) -> None:
+        self.dismiss(None)
