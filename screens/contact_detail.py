@@ -3,7 +3,6 @@ favours both ways. Loaded in a worker; reloads on `DataChanged`; l/e/f act on th
 
 from __future__ import annotations
 
-import datetime as dt
 import textwrap
 from dataclasses import dataclass, field
 
@@ -19,8 +18,11 @@ from planner.core import dates
 from planner.core.cadence import describe_cadence
 from planner.core.errors import FollowupError
 from planner.core.textsafe import clean_block
+from planner.services.contact_summary import ContactCall
 from screens.messages import DataChanged
 from screens.text import safe_markup, user_block, user_text
+
+PLANNED_SHOWN = 12
 
 
 @dataclass
@@ -28,25 +30,19 @@ class DetailData:
     view: object
     history: list = field(default_factory=list)
     favors: list = field(default_factory=list)
-    planned: list = field(default_factory=list)
+    planned: list[ContactCall] = field(default_factory=list)
 
 
 def load_detail(contact_id: int) -> DetailData:
     """Everything the screen shows, read in one go (called from a thread worker)."""
+    from planner.services.contact_summary import contact_calls
     from planner.services.contacts import get_view
     from planner.services.interactions.records import history
     from planner.services.ledger import contact_ledger
 
     view = get_view(contact_id)
-    data = DetailData(view, history(contact_id, limit=50), contact_ledger(contact_id))
-    try:
-        from planner.scheduling.plan_views import planned_calls
-    except ImportError:  # the planner engine without the listing: the next call is still shown
-        return data
-    today = dates.today()
-    data.planned = [c for c in planned_calls(today - dt.timedelta(days=365), today + dt.timedelta(days=730))
-                    if c.contact_id == contact_id]
-    return data
+    return DetailData(view, history(contact_id, limit=50), contact_ledger(contact_id),
+                      contact_calls(contact_id, dates.today(), limit=PLANNED_SHOWN))
 
 
 def _lines(*parts: Content) -> Content:
@@ -101,10 +97,10 @@ def render_favors(favors: list) -> Content:
     return _lines(*rows)
 
 
-def render_planned(view, planned: list) -> Content:
+def render_planned(view, planned: list[ContactCall]) -> Content:
     if planned:
         rows = [safe_markup("$day $reason$pin", day=f"{c.date:%a %Y-%m-%d}", reason=c.reason,
-                            pin=" (pinned)" if c.pinned else "") for c in planned[:12]]
+                            pin=" (pinned)" if c.pinned else "") for c in planned[:PLANNED_SHOWN]]
         return _lines(*rows)
     if view.next_call:
         return safe_markup("Next call $day ($reason)", day=f"{view.next_call:%a %Y-%m-%d}",

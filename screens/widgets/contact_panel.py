@@ -18,6 +18,7 @@ from textual.content import Content
 from textual.widgets import Static
 
 from planner.core.textsafe import clean_line
+from planner.services.contact_summary import OpenFavor
 
 RECENT_INTERACTIONS = 3
 
@@ -34,29 +35,25 @@ class PanelData:
     emails: list[str] = field(default_factory=list)
     timezone: str = ""
     recent: list = field(default_factory=list)  # InteractionView, newest first
-    owes_you: list = field(default_factory=list)  # FavorView given by you and not yet returned
-    you_owe: list = field(default_factory=list)  # FavorView received and not yet returned
+    owes_you: list[OpenFavor] = field(default_factory=list)  # given by you and not yet returned
+    you_owe: list[OpenFavor] = field(default_factory=list)  # received and not yet returned
     thanks_owed: int = 0
     balance: int = 0
 
 
 def load_panel_data(contact_id: int) -> PanelData:
     """Gather the panel's data for one contact (runs in a worker thread)."""
+    from planner.services.contact_summary import favor_standing
     from planner.services.contacts import get_view
     from planner.services.interactions.records import history
-    from planner.services.ledger import contact_ledger
 
     view = get_view(contact_id)
-    favors = contact_ledger(contact_id)
-    returned = {f.returns_id for f in favors if f.returns_id is not None}
-    owes_you = [f for f in favors if f.direction == "gave" and f.id not in returned]
-    you_owe = [f for f in favors if f.direction == "received" and f.id not in returned]
-    thanks = sum(1 for f in favors if f.direction == "received" and f.thank_due and f.thanked_at is None)
+    standing = favor_standing(contact_id)
     return PanelData(
         contact_id=view.id, name=view.name, company=view.company, title=view.title,
         phones=list(view.phones), emails=list(view.emails), timezone=view.timezone,
-        recent=history(contact_id)[:RECENT_INTERACTIONS], owes_you=owes_you, you_owe=you_owe,
-        thanks_owed=thanks, balance=view.balance,
+        recent=history(contact_id)[:RECENT_INTERACTIONS], owes_you=standing.owes_you, you_owe=standing.you_owe,
+        thanks_owed=standing.thanks_owed, balance=view.balance,
     )
 
 
@@ -85,9 +82,9 @@ def balance_words(balance: int) -> str:
     return "0 (even)"
 
 
-def _favor_lines(favor) -> list[Content]:
+def _favor_lines(favor: OpenFavor) -> list[Content]:
     when = favor.date.strftime("%d %b") if favor.date else ""
-    thank = " (thank them)" if favor.direction == "received" and favor.thanked_at is None else ""
+    thank = " (thank them)" if favor.direction == "received" and not favor.thanked else ""
     lines = [Content(f"  {when} {clean_line(favor.kind)}{thank}")]
     if favor.note:
         lines.append(Content(f"    {clean_line(favor.note)}"))
