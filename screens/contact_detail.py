@@ -6,21 +6,20 @@ from __future__ import annotations
 import textwrap
 from dataclasses import dataclass, field
 
-from textual import work
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import VerticalScroll
 from textual.content import Content
-from textual.screen import Screen
+from textual.message import Message
 from textual.widgets import Footer, Static
 
 from planner.core import dates
 from planner.core.cadence import describe_cadence
-from planner.core.errors import FollowupError
 from planner.core.textsafe import clean_block
 from planner.services.contact_summary import ContactCall
 from screens.messages import DataChanged
 from screens.text import safe_markup, user_block, user_text
+from screens.workers import WorkerFailed, WorkerScreen, thread_worker
 
 PLANNED_SHOWN = 12
 
@@ -108,7 +107,15 @@ def render_planned(view, planned: list[ContactCall]) -> Content:
     return user_text("No call planned.")
 
 
-class ContactDetailScreen(Screen):
+class DetailRead(Message):
+    """Everything the detail screen shows, read in a worker."""
+
+    def __init__(self, data: DetailData) -> None:
+        super().__init__()
+        self.data = data
+
+
+class ContactDetailScreen(WorkerScreen[None]):
     """Pushed over the contacts screen; escape, q or backspace goes back."""
 
     BINDINGS = [
@@ -148,21 +155,18 @@ class ContactDetailScreen(Screen):
         if message.contact_ids is None or self.contact_id in message.contact_ids:
             self.load()
 
-    @work(thread=True, exclusive=True, group="detail-load")
+    @thread_worker(group="detail-load", failure="Could not load the contact")
     def load(self) -> None:
-        try:
-            data = load_detail(self.contact_id)
-        except Exception as exc:
-            text = str(exc) if isinstance(exc, FollowupError) else f"{exc.__class__.__name__}: {exc}"
-            self.app.call_from_thread(self._show_error, text)
-            return
-        self.app.call_from_thread(self._show, data)
+        self.post_message(DetailRead(load_detail(self.contact_id)))
 
-    def _show_error(self, message: str) -> None:
-        self.query_one("#detail-summary", Static).update(user_text(f"Could not load the contact: {message}"))
+    def on_worker_failed(self, message: WorkerFailed) -> None:
+        """Shown in place of the details (e.g. the contact was deleted in another session)."""
+        if message.group == "detail-load":
+            message.stop()
+            self.query_one("#detail-summary", Static).update(user_text(message.notice))
 
-    def _show(self, data: DetailData) -> None:
-        self.data = data
+    def on_detail_read(self, message: DetailRead) -> None:
+        data = self.data = message.data
         self.query_one("#detail-title", Static).update(
             safe_markup("Contact · $name", name=data.view.name))
         self.query_one("#detail-summary", Static).update(render_summary(data.view))

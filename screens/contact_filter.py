@@ -46,7 +46,7 @@ def local_day(moment: dt.datetime | None) -> dt.date | None:
     if moment is None:
         return None
     if moment.tzinfo is None:
-        moment = moment.replace(tzinfo=dt.timezone.utc)
+        moment = moment.replace(tzinfo=dt.UTC)
     return moment.astimezone().date()
 
 

@@ -20,6 +20,7 @@ on the next start, even while this session goes on.
 
 from __future__ import annotations
 
+import contextlib
 import datetime as dt
 import itertools
 import threading
@@ -167,10 +168,8 @@ class DraftKeeper:
 
     def _tell_taken(self) -> None:
         if self.on_taken is not None:
-            try:
+            with contextlib.suppress(Exception):  # the screen is gone; the draft itself is safe either way
                 self.on_taken()
-            except Exception:
-                pass  # the screen is gone; the draft itself is safe either way
 
     def _release(self) -> None:
         draft_id = self.draft_id
@@ -192,7 +191,6 @@ def _keep_alive(ref: weakref.ref, stop: threading.Event, every: float, beat_now:
         del keeper
     keeper = ref()
     if keeper is not None:
-        try:
+        # if this fails, the row stays owned until its beat goes stale: offered a little later, not lost
+        with contextlib.suppress(Exception):
             keeper._release()
-        except Exception:
-            pass  # the row stays owned until its beat goes stale: offered a little later, not lost

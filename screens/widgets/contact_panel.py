@@ -11,14 +11,16 @@ import datetime as dt
 import zoneinfo
 from dataclasses import dataclass, field
 
-from textual import work
 from textual.app import ComposeResult
 from textual.containers import VerticalScroll
 from textual.content import Content
+from textual.message import Message
 from textual.widgets import Static
+from textual.worker import Worker
 
 from planner.core.textsafe import clean_line
 from planner.services.contact_summary import OpenFavor
+from screens.workers import WorkerFailed, report_failure, thread_worker
 
 RECENT_INTERACTIONS = 3
 
@@ -59,7 +61,7 @@ def load_panel_data(contact_id: int) -> PanelData:
 
 def now_utc() -> dt.datetime:
     """The clock the panel reads (a function, so snapshot tests can fix it)."""
-    return dt.datetime.now(dt.timezone.utc)
+    return dt.datetime.now(dt.UTC)
 
 
 def local_time_text(zone: str, now: dt.datetime | None = None) -> str:
@@ -130,6 +132,14 @@ def render_panel(data: PanelData, now: dt.datetime | None = None) -> Content:
     return Content("\n").join(lines)
 
 
+class PanelRead(Message):
+    """What the panel shows about one contact, read in a worker."""
+
+    def __init__(self, data: PanelData) -> None:
+        super().__init__()
+        self.data = data
+
+
 class ContactPanel(VerticalScroll):
     """Shows one contact; call `show(contact_id)` whenever the highlight moves."""
 
@@ -169,23 +179,25 @@ class ContactPanel(VerticalScroll):
             self._stale = False
             self._load(self.contact_id)
 
-    @work(thread=True, exclusive=True, group="contact-panel")
+    @thread_worker(group="contact-panel", failure="Contact not shown")
     def _load(self, contact_id: int) -> None:
-        try:
-            data = load_panel_data(contact_id)
-        except Exception as exc:  # e.g. archived or deleted meanwhile: say so in the panel
-            self.app.call_from_thread(self._show_error, str(exc))
-            return
-        self.app.call_from_thread(self._apply, data)
+        self.post_message(PanelRead(load_panel_data(contact_id)))
 
-    def _apply(self, data: PanelData) -> None:
+    def on_panel_read(self, message: PanelRead) -> None:
+        message.stop()
+        data = message.data
         if data.contact_id != self.contact_id:
             return  # the highlight moved on while this was loading
         self.data = data
         self.query_one("#panel-body", Static).update(render_panel(data))
 
-    def _show_error(self, message: str) -> None:
-        self.query_one("#panel-body", Static).update(Content(clean_line(message)))
+    def on_worker_state_changed(self, event: Worker.StateChanged) -> None:
+        report_failure(self, event)
+
+    def on_worker_failed(self, message: WorkerFailed) -> None:
+        """e.g. archived or deleted meanwhile: said in the panel, where the contact would be."""
+        message.stop()
+        self.query_one("#panel-body", Static).update(Content(clean_line(message.text)))
 
     def _refresh_time(self) -> None:
         if self.data is not None and self.data.timezone:
