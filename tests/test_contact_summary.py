@@ -55,7 +55,7 @@ def test_standing_agrees_with_the_ledger(db_path):
     ids: list[int] = []
     for n, way in enumerate(ways):
         # every third favour returns the newest earlier one going the other way
-        earlier = [i for i, w in zip(ids, ways) if w != way]
+        earlier = [i for i, w in zip(ids, ways, strict=False) if w != way]
         returns = earlier[-1] if n % 3 == 2 and earlier else None
         ids.append(add_favor(maria, way, "advice", day=today - dt.timedelta(days=10 - n), returns=returns).id)
     thank(favor_id=ids[1])
