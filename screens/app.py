@@ -2,7 +2,8 @@
 
 Kept small on purpose: each screen lives in its own module and is imported lazily when
 its mode is first shown, so start-up only pays for the agenda. The app's own jobs are switching
-modes, forwarding `DataChanged` to every installed screen, the theme setting, the SIGHUP flush of
+modes, forwarding `DataChanged` to every installed screen, saying what workers did or why they
+failed (`Announce`, `WorkerFailed`: screens/workers.py), the theme setting, the SIGHUP flush of
 an unfinished quick-log note, and offering a draft left by a previous session back.
 """
 
