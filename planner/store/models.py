@@ -1,5 +1,8 @@
-"""Peewee models: the tables of followup. Services turn rows into plain dataclasses (planner/views.py)
-before anything outside the domain sees them.
+"""Peewee models: the tables of followup. Services turn rows into plain dataclasses before anything
+outside the domain sees them.
+
+Each model spells out its `id` and, for a foreign key `contact`, the `contact_id` attribute Peewee
+adds, so the type checker sees what the code reads.
 
 Dates are stored as ISO `DateField`s (local calendar days); moments (`*_at`) as UTC datetimes.
 """
@@ -9,6 +12,7 @@ from __future__ import annotations
 import datetime as dt
 
 from peewee import (
+    AutoField,
     BooleanField,
     CharField,
     DateField,
@@ -45,6 +49,7 @@ class Setting(BaseModel):
 
 
 class Contact(BaseModel):
+    id = AutoField()
     name = TextField()
     company = TextField(default="")
     title = TextField(default="")
@@ -63,7 +68,9 @@ class Contact(BaseModel):
 
 
 class ContactEmail(BaseModel):
+    id = AutoField()
     contact = ForeignKeyField(Contact, backref="email_rows", on_delete="CASCADE")
+    contact_id: int
     address = TextField()
     address_key = CharField(index=True)  # lower-cased, for de-duplication
     label = CharField(default="")
@@ -71,14 +78,18 @@ class ContactEmail(BaseModel):
 
 
 class ContactPhone(BaseModel):
+    id = AutoField()
     contact = ForeignKeyField(Contact, backref="phone_rows", on_delete="CASCADE")
+    contact_id: int
     number = TextField()
     label = CharField(default="")
     position = IntegerField(default=0)
 
 
 class ContactTag(BaseModel):
+    id = AutoField()
     contact = ForeignKeyField(Contact, backref="tag_rows", on_delete="CASCADE")
+    contact_id: int
     tag = CharField(index=True)
 
     class Meta:
@@ -88,6 +99,7 @@ class ContactTag(BaseModel):
 class Block(BaseModel):
     """Days without calls: vacations, conferences (inclusive range)."""
 
+    id = AutoField()
     start = DateField()
     end = DateField()
     note = TextField(default="")
@@ -96,7 +108,9 @@ class Block(BaseModel):
 class PlannedCall(BaseModel):
     """One call in the stored plan. `seq` 0 is the contact's next call, 1.. its recurrences."""
 
+    id = AutoField()
     contact = ForeignKeyField(Contact, backref="planned_calls", on_delete="CASCADE")
+    contact_id: int
     date = DateField(index=True)
     ideal = DateField()
     window_start = DateField()
@@ -109,7 +123,9 @@ class PlannedCall(BaseModel):
 
 
 class Interaction(BaseModel):
+    id = AutoField()
     contact = ForeignKeyField(Contact, backref="interactions", on_delete="CASCADE")
+    contact_id: int
     happened_at = DateTimeField(index=True)  # UTC
     tz = CharField(default="")  # the zone it was logged in, to show local time back
     kind = CharField(default="call")  # call | email | meeting | message | note
@@ -130,7 +146,9 @@ class Interaction(BaseModel):
 
 
 class Favor(BaseModel):
+    id = AutoField()
     contact = ForeignKeyField(Contact, backref="favors", on_delete="CASCADE")
+    contact_id: int
     date = DateField(index=True)
     direction = CharField()  # gave | received
     kind = CharField(default="other")
@@ -139,13 +157,16 @@ class Favor(BaseModel):
     thank_due = DateField(null=True)
     thanked_at = DateTimeField(null=True)
     returns = ForeignKeyField("self", null=True, backref="returned_by", on_delete="SET NULL")
+    returns_id: int | None
     created_at = DateTimeField(default=utcnow)
 
 
 class Draft(BaseModel):
     """A quick-log note being typed, saved as it is typed so a dropped SSH line loses nothing."""
 
+    id = AutoField()
     contact = ForeignKeyField(Contact, null=True, backref="drafts", on_delete="CASCADE")
+    contact_id: int | None
     started_at = DateTimeField(default=utcnow)
     updated_at = DateTimeField(default=utcnow)
     kind = CharField(default="call")
