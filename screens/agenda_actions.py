@@ -110,7 +110,7 @@ class AgendaActions:
 
     @work(thread=True, group="agenda-export")
     def _export(self, start: dt.date, end: dt.date, fmt: str, path) -> None:
-        from planner.io.exports import write_agenda
+        from planner.io.exports.agenda import write_agenda
         from planner.services.agenda import build_agenda
 
         written = self._run_write(lambda: write_agenda(build_agenda(start, end), fmt, path), "export the week")

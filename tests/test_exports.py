@@ -15,14 +15,12 @@ import icalendar
 import pytest
 from test_agenda import build_scenario  # tests/ is on sys.path (rootdir conftest, prepend import mode)
 
-from planner.io.exports import (
-    agenda_csv,
-    agenda_ics,
-    agenda_json,
-    agenda_markdown,
-    agenda_text,
-    write_agenda,
-)
+from planner.io.exports.agenda import write_agenda
+from planner.io.exports.csv_export import agenda_csv
+from planner.io.exports.ics import agenda_ics
+from planner.io.exports.json_export import agenda_json
+from planner.io.exports.markdown import agenda_markdown
+from planner.io.exports.text import agenda_text
 from planner.services import contacts
 from planner.services.agenda import build_agenda, week_range
 from planner.services.contacts import ContactFields
@@ -78,8 +76,8 @@ def test_ics_parses_back_with_all_day_events(agenda):
 def test_ics_uids_stay_the_same_when_the_plan_is_rewritten(agenda, db_path):
     first = {str(e["SUMMARY"]) + str(e.decoded("DTSTART")): str(e["UID"]) for e in _events(agenda_ics(agenda))}
     # The solver rewrites unpinned rows: same calls, new row ids.
-    rows = list(PlannedCall.select().where(PlannedCall.pinned == False).dicts())  # noqa: E712
-    PlannedCall.delete().where(PlannedCall.pinned == False).execute()  # noqa: E712
+    rows = list(PlannedCall.select().where(PlannedCall.pinned == False).dicts())
+    PlannedCall.delete().where(PlannedCall.pinned == False).execute()
     for row in rows:
         row.pop("id")
         PlannedCall.create(**row)
