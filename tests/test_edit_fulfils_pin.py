@@ -136,4 +136,4 @@ def test_editing_a_note_into_the_call_that_fulfils_the_pin_is_one_write_transact
     with Statements() as seen:
         edit_interaction(note.id, kind="call")
     assert_one_write_transaction(seen)
-    assert not PlannedCall.select().where(PlannedCall.pinned == True).exists()  # noqa: E712
+    assert not PlannedCall.select().where(PlannedCall.pinned == True).exists()

@@ -78,8 +78,8 @@ def test_ics_parses_back_with_all_day_events(agenda):
 def test_ics_uids_stay_the_same_when_the_plan_is_rewritten(agenda, db_path):
     first = {str(e["SUMMARY"]) + str(e.decoded("DTSTART")): str(e["UID"]) for e in _events(agenda_ics(agenda))}
     # The solver rewrites unpinned rows: same calls, new row ids.
-    rows = list(PlannedCall.select().where(PlannedCall.pinned == False).dicts())  # noqa: E712
-    PlannedCall.delete().where(PlannedCall.pinned == False).execute()  # noqa: E712
+    rows = list(PlannedCall.select().where(PlannedCall.pinned == False).dicts())
+    PlannedCall.delete().where(PlannedCall.pinned == False).execute()
     for row in rows:
         row.pop("id")
         PlannedCall.create(**row)

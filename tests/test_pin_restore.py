@@ -45,7 +45,7 @@ def _pins(cli) -> list[tuple]:
     """Every pinned call, with everything a pin row holds."""
     return _read(cli, lambda: sorted(
         (r.contact_id, r.date, r.ideal, r.window_start, r.window_end, r.reason, r.seq, r.note)
-        for r in PlannedCall.select().where(PlannedCall.pinned == True)))  # noqa: E712
+        for r in PlannedCall.select().where(PlannedCall.pinned == True)))
 
 
 def _plan(cli) -> list[tuple]:
@@ -152,9 +152,9 @@ def test_deleting_the_log_gives_the_pin_back_in_its_one_write_transaction(db_pat
     snooze(maria, dt.date(2026, 11, 27))
     dates.set_today(dt.date(2026, 11, 27))
     call = log_interaction(LogRequest(maria, "Caught her"))
-    assert not PlannedCall.select().where(PlannedCall.pinned == True).exists()  # noqa: E712
+    assert not PlannedCall.select().where(PlannedCall.pinned == True).exists()
     with Statements() as seen:
         delete_interaction(call.id)
     assert_one_write_transaction(seen)
-    assert [(r.date, r.reason) for r in PlannedCall.select().where(PlannedCall.pinned == True)] == [  # noqa: E712
+    assert [(r.date, r.reason) for r in PlannedCall.select().where(PlannedCall.pinned == True)] == [
         (dt.date(2026, 11, 27), "pinned")]

@@ -32,7 +32,8 @@ def test_plan_prints_figures_and_a_bar_chart_per_working_day(cli):
     assert "Plan from Wed 2026-11-25 to 2027-02-23 (90 days" in out
     assert "calls      " in out and "peak       " in out and "(lower bound " in out
     assert "shift      mean " in out and "late       none" in out
-    chart = [line for line in out.splitlines() if line.startswith("  ") and line[2:5] in {"Mon", "Tue", "Wed", "Thu", "Fri"}]
+    weekdays = {"Mon", "Tue", "Wed", "Thu", "Fri"}
+    chart = [line for line in out.splitlines() if line.startswith("  ") and line[2:5] in weekdays]
     assert len(chart) == 10 and chart[0].startswith("  Wed 2026-11-25")  # two weeks of working days
     assert not any("Sat" in line or "Sun" in line for line in chart)
 

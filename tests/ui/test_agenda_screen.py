@@ -33,7 +33,7 @@ def agenda_db(app_db):
     ids = _ids()
     pin(ids["Jonas"], dt.date(2026, 11, 25))
     log_interaction(LogRequest(contact_id=ids["Maria"], summary="Q1 hiring plans", next_when="friday",
-                               at=dt.datetime(2026, 11, 20, 10, tzinfo=dt.timezone.utc)))
+                               at=dt.datetime(2026, 11, 20, 10, tzinfo=dt.UTC)))
     add_favor(ids["[bold]Mallory[/]"], "received", "referral", note="[b]intro[/b] to Globex", day=dt.date(2026, 11, 16))
     return ids
 
@@ -162,7 +162,6 @@ async def test_narrow_terminal_folds_the_panel_and_keeps_the_columns(agenda_db, 
         for column in ("Name", "Company", "Reason", "Last contact"):
             assert column in text
         assert "Maria Schmidt" in text and HOSTILE in text
-
 
 
 def _next_call(contact_id: int) -> PlannedCall:

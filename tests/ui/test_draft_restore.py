@@ -56,7 +56,7 @@ async def test_hang_up_flushes_what_was_just_typed(run_app, wait_for_workers):
 
 async def test_next_start_offers_the_draft_back_and_logs_it(run_app, app_db, wait_for_workers):
     maria = Contact.get(Contact.name == "Maria Schmidt").id
-    started = dt.datetime(2026, 11, 25, 9, 15, tzinfo=dt.timezone.utc)
+    started = dt.datetime(2026, 11, 25, 9, 15, tzinfo=dt.UTC)
     drafts.save_draft(None, maria, "call", "left-message", "", "unfinished words", "", {"thanked": False},
                       started_at=started)
     async with run_app(mode="contacts") as (app, pilot):

@@ -61,7 +61,7 @@ async def test_block_days_then_remove(plan_db, run_app, wait_for_workers):
             dt.date(2026, 12, 1), dt.date(2026, 12, 4), "Conference")
         # Nothing planned on the blocked days any more (re-planned).
         assert not PlannedCall.select().where(PlannedCall.date.between(dt.date(2026, 12, 1), dt.date(2026, 12, 4)),
-                                              PlannedCall.pinned == False).exists()  # noqa: E712
+                                              PlannedCall.pinned == False).exists()
         assert "Conference" in screen_text(app)
         await pilot.press("tab")  # the blocked days table; the first row is the new block
         await pilot.press("d")

@@ -126,7 +126,7 @@ async def test_favour_and_thanks_from_the_quick_log(run_app, wait_for_workers):
         await pilot.press("ctrl+s")
         await wait_for_workers(app, pilot)
         assert Favor.get().thanked_at is not None
-        assert Interaction.select().where(Interaction.thanked == True).count() == 1  # noqa: E712
+        assert Interaction.select().where(Interaction.thanked == True).count() == 1
 
 
 async def test_a_refused_favour_logs_nothing_and_keeps_the_form(run_app, wait_for_workers):
