@@ -6,6 +6,8 @@ from __future__ import annotations
 import datetime as dt
 import json
 
+from factories import planned_row
+
 from planner.store.connect import open_database
 from planner.store.models import PlannedCall
 
@@ -174,7 +176,6 @@ def test_plan_reports_overdue_pinned_calls(cli):
     add_people(cli, 2)
     open_database(cli.db)
     past = dt.date(2026, 11, 23)
-    PlannedCall.create(contact=1, date=past, ideal=past, window_start=past, window_end=past,
-                       reason="follow-up", pinned=True)
+    planned_row(1, past, reason="follow-up", pinned=True)
     result = cli("plan")
     assert result.code == 0 and "overdue    1 pinned call from past days, still owed" in result.out

@@ -9,6 +9,8 @@ import subprocess
 import sys
 from collections import Counter
 
+from factories import bulk_contacts, planned_row, reached
+
 from planner.core import dates
 from planner.scheduling import plan_views, service
 from planner.scheduling.inputs import load_calendar
@@ -22,20 +24,6 @@ from planner.store.models import Contact, Interaction, PlannedCall
 TODAY = dt.date(2026, 11, 25)
 DAY = dt.timedelta(days=1)
 
-
-def bulk_contacts(n: int, cadence: int | None, **extra) -> list[int]:
-    """Contacts added the way an import adds them: one transaction, then one hook call."""
-    with write_tx():
-        rows = [{"name": f"Person {i}", "cadence_days": cadence, **extra} for i in range(n)]
-        first = Contact.insert_many(rows).execute()
-    ids = list(range(first - n + 1, first + 1))
-    replan(list(ids))
-    return ids
-
-
-def reached(contact_id: int, day: dt.date) -> None:
-    with write_tx():
-        Interaction.create(contact=contact_id, happened_at=dt.datetime.combine(day, dt.time(12)), outcome="spoke")
 
 
 def free_rows() -> dict[tuple[int, int], dt.date]:
@@ -107,9 +95,7 @@ def test_pinned_rows_are_never_rewritten_and_count_towards_their_day(db_path):
     ids = bulk_contacts(30, 14)
     view = schedule.pin(ids[0], dt.date(2026, 12, 2))
     with write_tx():
-        PlannedCall.create(contact=ids[1], date=dt.date(2026, 12, 2), ideal=dt.date(2026, 12, 2),
-                           window_start=dt.date(2026, 12, 2), window_end=dt.date(2026, 12, 2),
-                           reason="thank-you", pinned=True, favor=7)
+        planned_row(ids[1], dt.date(2026, 12, 2), reason="thank-you", pinned=True, favor=7)
     before = sorted((r.id, r.date, r.reason) for r in PlannedCall.select().where(PlannedCall.pinned == True))
     service.update_plan(None, rebalance=True)
     after = sorted((r.id, r.date, r.reason) for r in PlannedCall.select().where(PlannedCall.pinned == True))
@@ -244,8 +230,7 @@ def test_a_pinned_call_from_a_past_day_stays_owed_and_is_reported(db_path):
     past = TODAY - 2 * DAY
     with write_tx():
         PlannedCall.delete().execute()
-        PlannedCall.create(contact=cid, date=past, ideal=past, window_start=past, window_end=past,
-                           reason="follow-up", pinned=True)
+        planned_row(cid, past, reason="follow-up", pinned=True)
     stats = service.update_plan(None)
     assert stats.overdue == 1
     rows = sorted((r.date, r.reason, r.pinned) for r in PlannedCall.select().where(PlannedCall.contact == cid))
