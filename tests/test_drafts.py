@@ -11,6 +11,7 @@ import sys
 
 import pytest
 from factories import new_contact
+from second_process import holding_a_draft
 
 from planner.core.errors import NotFound
 from planner.services import drafts
@@ -105,16 +106,8 @@ sys.stdin.read()
 """
 
 
-def _hold_a_draft(db_path) -> tuple[subprocess.Popen, int]:
-    proc = subprocess.Popen([sys.executable, "-c", HOLD_A_DRAFT, str(db_path)], stdin=subprocess.PIPE,
-                            stdout=subprocess.PIPE, text=True)
-    line = proc.stdout.readline()
-    assert line.strip().isdigit(), f"the other session failed: {line!r}"
-    return proc, int(line)
-
-
 def test_a_draft_another_running_session_holds_is_not_offered(db_path):
-    proc, draft_id = _hold_a_draft(db_path)
+    proc, draft_id = holding_a_draft(HOLD_A_DRAFT, db_path)
     try:
         held = drafts.get_draft(draft_id)
         assert (held.owner.pid, held.owner.host) == (proc.pid, socket.gethostname())
@@ -128,7 +121,7 @@ def test_a_draft_another_running_session_holds_is_not_offered(db_path):
 
 
 def test_a_killed_session_s_draft_is_offered(db_path):
-    proc, draft_id = _hold_a_draft(db_path)
+    proc, draft_id = holding_a_draft(HOLD_A_DRAFT, db_path)
     assert drafts.latest_draft() is None
     proc.kill()  # kill -9: no chance to release anything
     proc.wait(timeout=10)
@@ -189,7 +182,7 @@ def test_touch_and_release_only_for_the_owner(db_path):
 def test_a_live_session_s_draft_is_not_claimed_saved_over_or_discarded(db_path):
     """Every write re-checks the owner in its own transaction: resume (claim), save and discard
     refuse a note another running session has open, and change nothing."""
-    proc, draft_id = _hold_a_draft(db_path)
+    proc, draft_id = holding_a_draft(HOLD_A_DRAFT, db_path)
     try:
         with pytest.raises(drafts.DraftHeldElsewhere, match="now open in another session"):
             drafts.claim_draft(draft_id)

@@ -7,7 +7,7 @@ from __future__ import annotations
 import sqlite3
 import threading
 
-from ui_steps import quick_log_for_maria
+from ui_steps import quick_log_for_maria, until
 
 from planner.services import drafts
 from planner.store.database import db
@@ -69,16 +69,9 @@ async def test_saves_queued_behind_another_session_s_write_end_with_the_last_tex
         threading.Timer(0.3, lambda: (other.execute("COMMIT"), other.close())).start()
         # Closing the quick-log cancels the saves still waiting (their threads run on and skip),
         # so wait for what a person would see rather than for every worker.
-        await _until(pilot, lambda: not isinstance(app.screen, QuickLogScreen))
-        await _until(pilot, lambda: drafts.latest_draft() is not None and drafts.latest_draft().owner is None)
+        await until(pilot, lambda: not isinstance(app.screen, QuickLogScreen), seconds=15.0)
+        await until(pilot, lambda: drafts.latest_draft() is not None and drafts.latest_draft().owner is None,
+                    seconds=15.0)
         await pilot.pause(0.5)  # any save still queued has had its turn
         assert drafts.latest_draft().notes == "one two three four five"
         assert Draft.select().count() == 1
-
-
-async def _until(pilot, check, seconds: float = 15.0) -> None:
-    for _ in range(int(seconds / 0.05)):
-        if check():
-            return
-        await pilot.pause(0.05)
-    raise AssertionError("not there in time")
