@@ -2,14 +2,19 @@
 
 Plain functions on the open database (the `db_path` / `app_db` fixtures open it). The ones that
 say so go through the services, as a person's action would; the others place rows the way the
-planner or an import stores them, for tests of the planner itself."""
+planner or an import stores them, for tests of the planner itself. The read-backs at the end are
+the domain's own views (what the screens and the CLI show), over everyone."""
 
 from __future__ import annotations
 
 import datetime as dt
 
+from planner.scheduling import plan_views
 from planner.scheduling.service import replan
-from planner.services.contacts import ContactFields, add_contact
+from planner.services.contact_views import ContactView
+from planner.services.contacts import ContactFields, add_contact, list_contacts
+from planner.services.interactions.records import InteractionView, history
+from planner.services.ledger import FavorView, contact_ledger
 from planner.store.database import write_tx
 from planner.store.models import Contact, Interaction, PlannedCall
 
@@ -55,3 +60,23 @@ def pins(contact_id: int) -> list[tuple[dt.date, str]]:
     """The contact's pinned calls (snoozes, follow-ups, retries, thank-you tasks): (day, reason)."""
     rows = PlannedCall.select().where(PlannedCall.contact == contact_id, PlannedCall.pinned == True)
     return sorted((row.date, row.reason) for row in rows)
+
+
+def everyone() -> list[ContactView]:
+    """Every contact, active ones first, then the archived ones (each by name)."""
+    return list_contacts() + list_contacts(archived=True)
+
+
+def logged() -> list[InteractionView]:
+    """Every logged interaction, contact by contact (as `everyone`), newest first within each."""
+    return [entry for person in everyone() for entry in history(person.id)]
+
+
+def favours() -> list[FavorView]:
+    """Every favour in the ledger, contact by contact (as `everyone`)."""
+    return [favor for person in everyone() for favor in contact_ledger(person.id)]
+
+
+def stored_calls() -> list[plan_views.PlannedCallView]:
+    """Every stored call: pinned ones and thank-you tasks included, by date."""
+    return plan_views.planned_calls(dt.date.min, dt.date.max)
