@@ -7,11 +7,12 @@ from __future__ import annotations
 import sqlite3
 import threading
 
+from factories import logged
 from ui_steps import quick_log_for_maria, until
 
 from planner.services import drafts
 from planner.store.database import db
-from planner.store.models import Draft, Interaction
+from planner.store.models import Draft
 from screens.quick_log import DRAFT_DELAY, QuickLogScreen
 
 
@@ -28,13 +29,13 @@ async def test_a_call_whose_draft_cannot_be_deleted_is_not_logged(run_app, wait_
         await wait_for_workers(app, pilot)
         assert app.screen is screen
         assert "Not logged" in str(screen.query_one("#ql-error").render())
-        assert Interaction.select().count() == 0
+        assert logged() == []
         assert drafts.get_draft(screen.keeper.draft_id).notes == "Budget approved"
         db.execute_sql("DROP TRIGGER refuse")
         await pilot.press("ctrl+s")
         await wait_for_workers(app, pilot)
         assert not isinstance(app.screen, QuickLogScreen)
-        assert [row.summary for row in Interaction.select()] == ["Budget approved"]
+        assert [row.summary for row in logged()] == ["Budget approved"]
         assert Draft.select().count() == 0
 
 
