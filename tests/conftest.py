@@ -3,19 +3,17 @@ What tests store and read back through the services is in tests/factories.py."""
 
 from __future__ import annotations
 
-import datetime as dt
 import json
 import os
 from dataclasses import dataclass
 from pathlib import Path
 
 import pytest
+from factories import FIXED_TODAY
 
 from planner.core import dates
 from planner.store.connect import open_database
 from planner.store.database import close_database
-
-FIXED_TODAY = dt.date(2026, 11, 25)  # a Wednesday
 
 
 @pytest.fixture(autouse=True)

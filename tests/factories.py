@@ -18,6 +18,8 @@ from planner.services.ledger import FavorView, contact_ledger
 from planner.store.database import write_tx
 from planner.store.models import Contact, Interaction, PlannedCall
 
+FIXED_TODAY = dt.date(2026, 11, 25)  # a Wednesday: the today every test runs on unless it says otherwise
+
 # --- through the services, as a person would ---
 
 
