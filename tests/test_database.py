@@ -50,7 +50,8 @@ def test_version_one_file_is_copied_then_upgraded(tmp_path):
     migrations.migrate(db, target=1)
     db.execute_sql("INSERT INTO contact (name, company, title, kind, no_cadence, timezone, notes, source, "
                    "external_key, search_text, created_at, updated_at) VALUES "
-                   "('Old Friend', '', '', 'friend', 0, '', '', 'manual', '', 'old friend', '2020-01-01', '2020-01-01')")
+                   "('Old Friend', '', '', 'friend', 0, '', '', 'manual', '', 'old friend', "
+                   "'2020-01-01', '2020-01-01')")
     close_database()
 
     open_database(path)

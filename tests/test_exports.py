@@ -13,6 +13,7 @@ import subprocess
 
 import icalendar
 import pytest
+from factories import new_contact, planned_row
 from test_agenda import build_scenario  # tests/ is on sys.path (rootdir conftest, prepend import mode)
 
 from planner.io.exports.agenda import write_agenda
@@ -21,9 +22,7 @@ from planner.io.exports.ics import agenda_ics
 from planner.io.exports.json_export import agenda_json
 from planner.io.exports.markdown import agenda_markdown
 from planner.io.exports.text import agenda_text
-from planner.services import contacts
 from planner.services.agenda import build_agenda, week_range
-from planner.services.contacts import ContactFields
 from planner.services.ledger import add_favor
 from planner.store.models import PlannedCall
 
@@ -34,10 +33,9 @@ HOSTILE = '=HYPERLINK("http://evil.example","x") [bold]x[/] \x1b[2J *y* <b>'
 @pytest.fixture
 def agenda(db_path):
     ids = build_scenario()
-    evil = contacts.add_contact(ContactFields(name=HOSTILE, company="[red]Co[/]", cadence_days=None)).id
+    evil = new_contact(HOSTILE, company="[red]Co[/]", cadence_days=None)
     add_favor(evil, "received", "gift", "@SUM(1+1)", day=D(2026, 11, 25))
-    PlannedCall.create(contact=evil, date=D(2026, 11, 26), ideal=D(2026, 11, 26), window_start=D(2026, 11, 26),
-                       window_end=D(2026, 11, 26), reason="new", seq=0)
+    planned_row(evil, D(2026, 11, 26), reason="new")
     ids["evil"] = evil
     return build_agenda(*week_range("this"))
 
