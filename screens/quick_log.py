@@ -23,8 +23,7 @@ from textual.screen import ModalScreen
 from textual.widgets import Button, Checkbox, Input, Label, Select, Static, TextArea
 
 from planner.core.textsafe import clean_line, fold
-from planner.core.vocabulary import KINDS, OUTCOMES
-from planner.services.ledger import KINDS as FAVOR_KINDS
+from planner.core.vocabulary import FAVOR_KINDS, KINDS, OUTCOMES
 from screens.dialogs.confirm_discard import ConfirmDiscard
 from screens.draft_keeper import DraftKeeper
 from screens.quick_log_persist import QuickLogPersistence, _error_text
