@@ -7,6 +7,7 @@ import datetime as dt
 from dataclasses import asdict, dataclass
 
 from planner.core import dates
+from planner.core.vocabulary import PlanReason
 from planner.core.workdays import WorkCalendar
 from planner.scheduling.inputs import load_calendar
 from planner.scheduling.stats import PlanStats, compute_stats
@@ -66,7 +67,7 @@ def planned_calls(start: dt.date, end: dt.date) -> list[PlannedCallView]:
 def next_call(contact_id: int) -> PlannedCallView | None:
     """The contact's next call (thank-you tasks are extra tasks, not the next call)."""
     row = (PlannedCall.select(PlannedCall, Contact.id, Contact.name).join(Contact)
-           .where(PlannedCall.contact == contact_id, PlannedCall.reason != "thank-you")
+           .where(PlannedCall.contact == contact_id, PlannedCall.reason != PlanReason.THANK_YOU)
            .order_by(PlannedCall.date, PlannedCall.seq).first())
     return _view(row, row.contact.name) if row else None
 
