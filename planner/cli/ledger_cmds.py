@@ -90,12 +90,12 @@ def cmd_ledger(args: argparse.Namespace) -> int:
     if args.json:
         print_json(rows_data)
         return 0
-    rows = [(r.contact_id, r.name, r.company, r.given, r.received, f"{r.balance:+d}",
-             ", ".join(flag for flag, on in (("owes-thanks", r.owes_thanks), ("one-way", r.one_way)) if on),
-             r.last_gave.isoformat() if r.last_gave else "", r.last_received.isoformat() if r.last_received else "")
-            for r in rows_data]
-    print_table(("id", "name", "company", "gave", "got", "balance", "flags", "last gave", "last got"), rows)
-    print(f"{len(rows)} contact{'s' if len(rows) != 1 else ''}")
+    summary = [(r.contact_id, r.name, r.company, r.given, r.received, f"{r.balance:+d}",
+                ", ".join(flag for flag, on in (("owes-thanks", r.owes_thanks), ("one-way", r.one_way)) if on),
+                r.last_gave.isoformat() if r.last_gave else "", r.last_received.isoformat() if r.last_received else "")
+               for r in rows_data]
+    print_table(("id", "name", "company", "gave", "got", "balance", "flags", "last gave", "last got"), summary)
+    print(f"{len(summary)} contact{'s' if len(summary) != 1 else ''}")
     return 0
 
 

@@ -191,6 +191,7 @@ def _split_solve(demands: list[Demand], pinned: list[PlanRow], cal: WorkCalendar
     for demand in sorted(far, key=lambda d: (d.ideal, d.window_end, d.contact_id)):
         lo, hi = index.span(demand.window_start, demand.window_end)
         prev = index.index.get(demand.prev) if keep_prev and demand.prev else None
+        best: int | None
         if prev is not None and lo <= prev <= hi and loads[prev] < peak:
             best = prev
         else:

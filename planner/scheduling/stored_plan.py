@@ -19,7 +19,7 @@ from planner.scheduling.engine import PlanRow
 from planner.scheduling.reroute import Window
 from planner.store.database import db
 from planner.store.models import PlannedCall
-from planner.store.queries import chunked
+from planner.store.queries import chunked, tuples
 
 TABLE = PlannedCall._meta.table_name
 
@@ -67,7 +67,7 @@ def loads_without(contact_ids: list[int], today: dt.date) -> dict[dt.date, int]:
              .where(PlannedCall.date >= today, PlannedCall.contact.not_in(contact_ids))
              .group_by(PlannedCall.date))
     loads: dict[dt.date, int] = defaultdict(int)
-    for day, count in query.tuples():
+    for day, count in tuples(query):
         loads[as_date(day)] += count
     return loads
 

@@ -141,7 +141,7 @@ def save_draft(
             row = Draft(started_at=_naive_utc(started_at))
         elif started_at is not None:
             row.started_at = _naive_utc(started_at)
-        row.contact = contact_id
+        row.contact_id = contact_id
         row.kind = kind or InteractionKind.CALL
         row.outcome = outcome or Outcome.SPOKE
         row.summary = summary or ""

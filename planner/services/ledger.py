@@ -26,7 +26,7 @@ from planner.services.interactions import thanks
 from planner.store import settings
 from planner.store.database import write_tx
 from planner.store.models import Contact, Favor, get_contact
-from planner.store.queries import chunked
+from planner.store.queries import chunked, tuples
 
 ONE_WAY_MARGIN = 2  # received at least this many more favours than we gave in 12 months
 GIVE_BACK_MONTHS = 6
@@ -243,8 +243,7 @@ def favor_summaries(contact_ids: Iterable[int], base: dt.date | None = None) -> 
     for chunk in chunked(ids):
         query = Favor.select(Favor.contact, Favor.date, Favor.direction, Favor.weight, Favor.thank_due,
                              Favor.thanked_at).where(Favor.contact.in_(chunk))
-        for row in query.tuples():
-            contact_id, day, direction, weight, due, thanked = row
+        for contact_id, day, direction, weight, due, thanked in tuples(query):
             summary = result.setdefault(contact_id, FavorSummary())
             recent = day > year_ago
             if direction == FavorDirection.GAVE:

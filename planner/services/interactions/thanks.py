@@ -18,6 +18,7 @@ from planner.core.vocabulary import FavorDirection, PlanReason
 from planner.core.zones import aware
 from planner.store.models import Favor, Interaction, PlannedCall
 from planner.store.plan_rows import insert_pinned
+from planner.store.queries import tuples
 
 
 def add_task(favor: Favor) -> None:
@@ -61,9 +62,9 @@ def rederive(contact_id: int, favor_ids: list[int]) -> None:
     if not favor_ids:
         return
     thanked = [(aware(at, tz).date(), at) for at, tz in
-               Interaction.select(Interaction.happened_at, Interaction.tz)
-               .where(Interaction.contact == contact_id, Interaction.thanked == True)  # noqa: E712
-               .order_by(Interaction.happened_at).tuples()]
+               tuples(Interaction.select(Interaction.happened_at, Interaction.tz)
+                      .where(Interaction.contact == contact_id, Interaction.thanked == True)  # noqa: E712
+                      .order_by(Interaction.happened_at))]
     for favor in Favor.select().where(Favor.id.in_(favor_ids)):
         favor.thanked_at = next((at for day, at in thanked if day >= favor.date), None)
         favor.save()
