@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import datetime as dt
 
+from planner.core.vocabulary import AgendaKind
 from planner.services.agenda import AgendaItem
 from screens.messages import Announce
 from screens.text import plain
@@ -30,7 +31,7 @@ class AgendaActions(WorkerScreen[None]):
 
     def action_snooze(self) -> None:
         item = self.current_item()
-        if item is None or item.kind != "call":
+        if item is None or item.kind != AgendaKind.CALL:
             self._say("Only a call can be snoozed; highlight a call")
             return
         from screens.dialogs.snooze import SnoozeDialog
@@ -50,7 +51,7 @@ class AgendaActions(WorkerScreen[None]):
 
     def action_skip(self) -> None:
         item = self.current_item()
-        if item is None or item.kind != "call":
+        if item is None or item.kind != AgendaKind.CALL:
             self._say("Only a call can be skipped; highlight a call")
             return
         self._skip(item.contact_id, item.name)
@@ -67,7 +68,7 @@ class AgendaActions(WorkerScreen[None]):
         item = self.current_item()
         if item is None:
             return
-        favor_id = item.favor_id if item.kind == "thank-you" else None
+        favor_id = item.favor_id if item.kind == AgendaKind.THANK_YOU else None
         self._thank(item.contact_id, favor_id, item.name)
 
     @thread_worker(group="agenda-write", failure="Could not mark thanked", exclusive=False)
@@ -94,7 +95,7 @@ class AgendaActions(WorkerScreen[None]):
 
     @thread_worker(group="agenda-export", failure="Could not export the week", exclusive=False)
     def _export(self, start: dt.date, end: dt.date, fmt: str, path) -> None:
-        from planner.io.exports import write_agenda
+        from planner.io.exports.agenda import write_agenda
         from planner.services.agenda import build_agenda
         from screens.dialogs.export_week import shown_path
 

@@ -13,7 +13,9 @@ from dataclasses import dataclass
 
 from peewee import fn
 
+from planner.core.vocabulary import FavorDirection
 from planner.store.models import Favor, PlannedCall
+from planner.store.queries import tuples
 
 # The detail screen lists a contact's calls from a year back (a late one is still to make) to two
 # years ahead (a yearly cadence shows its next two calls).
@@ -27,7 +29,7 @@ class OpenFavor:
 
     id: int
     date: dt.date
-    direction: str  # gave | received
+    direction: FavorDirection
     kind: str
     note: str
     weight: int
@@ -62,17 +64,16 @@ def favor_standing(contact_id: int) -> FavorStanding:
     rows = (Favor.select(Favor.id, Favor.date, Favor.direction, Favor.kind, Favor.note, Favor.weight,
                          Favor.thanked_at)
             .where(Favor.contact == contact_id, ~fn.EXISTS(returned))
-            .order_by(Favor.date.desc(), Favor.id.desc())
-            .tuples())
-    open_favors = [OpenFavor(favor_id, day, direction, kind, note or "", weight, thanked_at is not None)
-                   for favor_id, day, direction, kind, note, weight, thanked_at in rows]
+            .order_by(Favor.date.desc(), Favor.id.desc()))
+    open_favors = [OpenFavor(favor_id, day, FavorDirection(direction), kind, note or "", weight, thanked_at is not None)
+                   for favor_id, day, direction, kind, note, weight, thanked_at in tuples(rows)]
     thanks_owed = (Favor.select(fn.COUNT(Favor.id))
-                   .where(Favor.contact == contact_id, Favor.direction == "received",
+                   .where(Favor.contact == contact_id, Favor.direction == FavorDirection.RECEIVED,
                           Favor.thank_due.is_null(False), Favor.thanked_at.is_null())
                    .scalar())
     return FavorStanding(
-        owes_you=[favor for favor in open_favors if favor.direction == "gave"],
-        you_owe=[favor for favor in open_favors if favor.direction == "received"],
+        owes_you=[favor for favor in open_favors if favor.direction == FavorDirection.GAVE],
+        you_owe=[favor for favor in open_favors if favor.direction == FavorDirection.RECEIVED],
         thanks_owed=thanks_owed or 0,
     )
 
@@ -88,4 +89,4 @@ def contact_calls(contact_id: int, today: dt.date, limit: int | None = None) -> 
     if limit is not None:
         query = query.limit(limit)
     return [ContactCall(call_id, day, reason, bool(pinned), window_end)
-            for call_id, day, reason, pinned, window_end in query.tuples()]
+            for call_id, day, reason, pinned, window_end in tuples(query)]

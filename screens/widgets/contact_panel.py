@@ -19,6 +19,7 @@ from textual.widgets import Static
 from textual.worker import Worker
 
 from planner.core.textsafe import clean_line
+from planner.core.vocabulary import FavorDirection
 from planner.services.contact_summary import OpenFavor
 from screens.workers import WorkerFailed, report_failure, thread_worker
 
@@ -86,7 +87,7 @@ def balance_words(balance: int) -> str:
 
 def _favor_lines(favor: OpenFavor) -> list[Content]:
     when = favor.date.strftime("%d %b") if favor.date else ""
-    thank = " (thank them)" if favor.direction == "received" and not favor.thanked else ""
+    thank = " (thank them)" if favor.direction == FavorDirection.RECEIVED and not favor.thanked else ""
     lines = [Content(f"  {when} {clean_line(favor.kind)}{thank}")]
     if favor.note:
         lines.append(Content(f"    {clean_line(favor.note)}"))

@@ -14,13 +14,14 @@ from icalendar import Calendar, Event
 
 from planner import __version__
 from planner.core.textsafe import clean_block, clean_line
+from planner.core.vocabulary import AgendaKind
 from planner.services.agenda import Agenda, AgendaItem
 
 PRODID = f"-//followup//followup {__version__}//EN"
 
 
 def event_summary(item: AgendaItem) -> str:
-    verb = "Thank" if item.kind == "thank-you" else "Call"
+    verb = "Thank" if item.kind == AgendaKind.THANK_YOU else "Call"
     return clean_line(f"{verb} {item.display_name}")
 
 
