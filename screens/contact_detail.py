@@ -18,6 +18,7 @@ from planner.core.cadence import describe_cadence
 from planner.core.textsafe import clean_block
 from planner.core.vocabulary import FavorDirection, PlanReason
 from planner.services.contact_summary import ContactCall
+from planner.services.contact_views import ContactView
 from screens.messages import DataChanged
 from screens.text import safe_markup, user_block, user_text
 from screens.workers import WorkerFailed, WorkerScreen, thread_worker
@@ -27,7 +28,7 @@ PLANNED_SHOWN = 12
 
 @dataclass
 class DetailData:
-    view: object
+    view: ContactView
     history: list = field(default_factory=list)
     favors: list = field(default_factory=list)
     planned: list[ContactCall] = field(default_factory=list)
