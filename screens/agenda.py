@@ -26,11 +26,13 @@ from screens.agenda_rows import COLUMNS, Row, agenda_range, agenda_rows, fit_wid
 from screens.messages import DataChanged
 from screens.text import safe_markup, user_text
 from screens.widgets.contact_panel import ContactPanel
+from screens.widgets.list_table import ListTable
 from screens.workers import thread_worker
 
 
-class AgendaTable(DataTable):
-    """The agenda's table: on every resize its essential columns are fitted to the visible width."""
+class AgendaTable(ListTable):
+    """The agenda's table: the cursor steps over section headers; on every resize its essential
+    columns are fitted to the visible width."""
 
     def on_resize(self) -> None:
         # Scrollable width, less a vertical scrollbar the list will usually have.
@@ -83,7 +85,7 @@ class AgendaScreen(AgendaActions):
         yield Static(user_text("Agenda · loading…"), id="agenda-title")
         with Horizontal(id="agenda-body"):
             with Vertical(id="agenda-main"):
-                table: DataTable = AgendaTable(id="agenda-table", cursor_type="row", zebra_stripes=False)
+                table: DataTable = AgendaTable(id="agenda-table", zebra_stripes=False, is_header=self._is_header)
                 for label, width in COLUMNS:
                     table.add_column(label, width=width, key=label)
                 yield table
@@ -170,6 +172,9 @@ class AgendaScreen(AgendaActions):
         self._highlight_changed(self.rows[target], force=True)  # the data changed: reload the panel
 
     # ----------------------------------------------------------------- cursor
+    def _is_header(self, index: int) -> bool:
+        return 0 <= index < len(self.rows) and self.rows[index].item is None
+
     def _current_row(self) -> Row | None:
         if not self.rows:
             return None
@@ -192,7 +197,8 @@ class AgendaScreen(AgendaActions):
             return
         row = self.rows[index]
         if row.item is None and any(r.item is not None for r in self.rows):
-            # A section header: step over it in the direction the cursor was going.
+            # A section header reached by page keys or the mouse (the table's own keys step over
+            # headers): step over it in the direction the cursor was going.
             step = -1 if index < self._last_row and index > 0 else 1
             target = index + step
             while 0 <= target < len(self.rows) and self.rows[target].item is None:

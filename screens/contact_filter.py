@@ -109,14 +109,21 @@ def filter_entries(entries: list[Entry], query: str, today: dt.date) -> list[Ent
 
 
 _FAR = dt.date.max
-_NEVER = dt.datetime.min
+
+
+def _last_key(entry: Entry) -> float:
+    """When they were last contacted, as a number: never-contacted first. (A naive `datetime.min`
+    for "never" cannot be compared with the aware times of the others.)"""
+    last = entry.view.last_contacted
+    return last.timestamp() if last is not None else float("-inf")
+
 
 SORTS: dict[str, Callable[[Entry], object]] = {
     "name": lambda e: (e.name_key, e.view.id),
     "company": lambda e: (e.company == "", e.company, e.name_key),
     "tags": lambda e: (not e.tags, e.tags, e.name_key),
     "cadence": lambda e: (e.view.cadence_days is None, e.view.cadence_days or 0, e.name_key),
-    "last": lambda e: (e.view.last_contacted or _NEVER, e.name_key),
+    "last": lambda e: (_last_key(e), e.name_key),
     "next": lambda e: (e.view.next_call or _FAR, e.name_key),
     "balance": lambda e: (e.view.balance, e.name_key),
 }
