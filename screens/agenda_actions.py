@@ -46,8 +46,9 @@ class AgendaActions(WorkerScreen[None]):
     def _snooze(self, contact_id: int, name: str, day: dt.date) -> None:
         from planner.services.schedule import snooze
 
-        snooze(contact_id, day)
-        self.post_message(Announce(f"Snoozed {name} to {day:%a %d %b}", contact_ids=[contact_id]))
+        # Say the day the call went on (the next working day when `day` is not one).
+        landed = snooze(contact_id, day).date
+        self.post_message(Announce(f"Snoozed {name} to {landed:%a %d %b}", contact_ids=[contact_id]))
 
     def action_skip(self) -> None:
         item = self.current_item()

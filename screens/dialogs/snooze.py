@@ -1,7 +1,10 @@
 """The snooze dialog: move a contact's next call to a day typed the way people say it.
 
 Accepts everything `planner.core.dates.parse_day` does ("2d", "next week", "friday", "2026-12-03") and
-shows the day it understood before anything is saved, so a typo never moves a call silently.
+shows the day it understood before anything is saved, so a typo never moves a call silently. A call
+only goes on a working day: when the day typed is not one (a weekend, a holiday, a blocked day) the
+dialog says the working day the call lands on instead, from the calendar read in a worker when it
+opens, the same rule the snooze itself applies.
 """
 
 from __future__ import annotations
@@ -12,16 +15,20 @@ from textual import on
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal, Vertical
-from textual.screen import ModalScreen
+from textual.message import Message
 from textual.widgets import Button, Input, Label, Static
 
 from planner.core import dates
 from planner.core.errors import BadInput
+from planner.core.workdays import WorkCalendar
 from screens.text import safe_markup, user_text
+from screens.workers import WorkerDialog, thread_worker
 
 
-def describe_choice(text: str, *, base: dt.date | None = None) -> tuple[dt.date | None, str]:
-    """The day `text` means and a line saying so, or None and why it is not understood."""
+def describe_choice(text: str, *, base: dt.date | None = None,
+                    calendar: WorkCalendar | None = None) -> tuple[dt.date | None, str]:
+    """The working day the call lands on for `text` and a line saying so, or None and why it is
+    not understood. Without the calendar (not read yet) the day typed is taken as it is."""
     if not text.strip():
         return None, "Type a day: 2d, next week, friday, 2026-12-03"
     try:
@@ -31,11 +38,23 @@ def describe_choice(text: str, *, base: dt.date | None = None) -> tuple[dt.date 
     base = base or dates.today()
     if day <= base:
         return None, f"{day:%a %d %b %Y} is not after today"
+    lands = calendar.next_working_day(day) if calendar is not None else day
+    if lands != day:
+        return lands, (f"{lands:%a %d %b %Y} ({dates.humanize_day(lands, base=base)}): "
+                       f"{day:%a %d %b} is not a working day")
     return day, f"{day:%a %d %b %Y} ({dates.humanize_day(day, base=base)})"
 
 
-class SnoozeDialog(ModalScreen[dt.date | None]):
-    """Returns the chosen day, or None when cancelled."""
+class CalendarRead(Message):
+    """The user's working days, holidays and blocks, read in a worker."""
+
+    def __init__(self, calendar: WorkCalendar) -> None:
+        super().__init__()
+        self.calendar = calendar
+
+
+class SnoozeDialog(WorkerDialog[dt.date | None]):
+    """Returns the working day the call goes on, or None when cancelled."""
 
     BINDINGS = [
         Binding("escape,ctrl+g", "cancel", "Cancel", id="snooze.cancel"),
@@ -45,6 +64,7 @@ class SnoozeDialog(ModalScreen[dt.date | None]):
         super().__init__(classes="dialog-screen")
         self.contact_name = name
         self.current = current
+        self.calendar: WorkCalendar | None = None
 
     def compose(self) -> ComposeResult:
         with Vertical(classes="dialog"):
@@ -59,18 +79,32 @@ class SnoozeDialog(ModalScreen[dt.date | None]):
 
     def on_mount(self) -> None:
         self.query_one("#snooze-when", Input).focus()
+        self._load_calendar()
+
+    @thread_worker(group="snooze-calendar", failure="Could not read the working days")
+    def _load_calendar(self) -> None:
+        from planner.scheduling.inputs import load_calendar
+
+        self.post_message(CalendarRead(load_calendar()))
+
+    def on_calendar_read(self, message: CalendarRead) -> None:
+        self.calendar = message.calendar
+        self._show(self.query_one("#snooze-when", Input).value)
 
     @on(Input.Changed, "#snooze-when")
     def _preview(self, event: Input.Changed) -> None:
-        day, words = describe_choice(event.value)
+        self._show(event.value)
+
+    def _show(self, value: str) -> None:
+        day, words = describe_choice(value, calendar=self.calendar)
         preview = self.query_one("#snooze-preview", Static)
         preview.update(user_text(words))
-        preview.set_class(day is None and bool(event.value.strip()), "error")
+        preview.set_class(day is None and bool(value.strip()), "error")
 
     @on(Input.Submitted, "#snooze-when")
     @on(Button.Pressed, "#snooze-ok")
     def _confirm(self) -> None:
-        day, words = describe_choice(self.query_one("#snooze-when", Input).value)
+        day, words = describe_choice(self.query_one("#snooze-when", Input).value, calendar=self.calendar)
         if day is None:
             preview = self.query_one("#snooze-preview", Static)
             preview.update(user_text(words))
