@@ -190,6 +190,10 @@ class AgendaScreen(AgendaActions):
         item = self.current_item()
         return item.contact_id if item is not None else None
 
+    def highlighted_contact_label(self) -> tuple[str, str] | None:
+        item = self.current_item()
+        return (item.name, item.company) if item is not None else None
+
     @on(DataTable.RowHighlighted, "#agenda-table")
     def _row_highlighted(self, event: DataTable.RowHighlighted) -> None:
         index = event.cursor_row

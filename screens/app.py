@@ -178,7 +178,9 @@ class FollowupApp(App[int]):
 
         if any(isinstance(screen, QuickLogScreen) for screen in self.screen_stack):
             return
-        self.push_screen(QuickLogScreen(contact_id=self._highlighted_contact_id()))
+        label = getattr(self.screen, "highlighted_contact_label", None)  # (name, company) shown at once
+        self.push_screen(QuickLogScreen(contact_id=self._highlighted_contact_id(),
+                                        label=label() if callable(label) else None))
 
     def action_open_contact(self) -> None:
         """The highlighted contact's detail screen: history, ledger, planned calls, notes."""

@@ -184,7 +184,8 @@ class ContactDetailScreen(WorkerScreen[None]):
     def action_log(self) -> None:
         from screens.quick_log import QuickLogScreen
 
-        self.app.push_screen(QuickLogScreen(contact_id=self.contact_id))
+        label = (self.data.view.name, self.data.view.company) if self.data is not None else None
+        self.app.push_screen(QuickLogScreen(contact_id=self.contact_id, label=label))
 
     def action_edit(self) -> None:
         from screens.dialogs.contact_form import ContactForm

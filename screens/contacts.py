@@ -95,6 +95,10 @@ class ContactsScreen(WorkerScreen[None]):
     def highlighted_contact_id(self) -> int | None:
         return self.table.cursor_key
 
+    def highlighted_contact_label(self) -> tuple[str, str] | None:
+        entry = self._highlighted_entry()
+        return (entry.view.name, entry.view.company) if entry is not None else None
+
     def _highlighted_entry(self) -> Entry | None:
         key = self.table.cursor_key
         return next((e for e in self.shown if e.view.id == key), None)
@@ -213,7 +217,7 @@ class ContactsScreen(WorkerScreen[None]):
         from screens.quick_log import QuickLogScreen
 
         if (key := self.table.cursor_key) is not None:
-            self.app.push_screen(QuickLogScreen(contact_id=key))
+            self.app.push_screen(QuickLogScreen(contact_id=key, label=self.highlighted_contact_label()))
 
     def action_favor(self) -> None:
         from screens.dialogs.favor_direction import FavorDirection

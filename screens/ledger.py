@@ -229,6 +229,10 @@ class LedgerScreen(WorkerScreen[None]):
         row = self.highlighted_row()
         return row.contact_id if row is not None else None
 
+    def highlighted_contact_label(self) -> tuple[str, str] | None:
+        row = self.highlighted_row()
+        return (row.name, row.company) if row is not None else None
+
     def highlighted_favor(self):
         table = self.query_one("#ledger-entries", DataTable)
         if not table.has_focus or not self.entries:

@@ -69,10 +69,15 @@ class QuickLogScreen(QuickLogPersistence):
         Binding("ctrl+n", "focus_notes", "Notes", id="quick-log.notes", show=False),
     ]
 
-    def __init__(self, contact_id: int | None = None, draft=None) -> None:
+    def __init__(self, contact_id: int | None = None, draft=None, label: tuple[str, str] | None = None) -> None:
+        """`label` is the contact's (name, company) as the caller shows them: the title names the
+        contact from the first frame, not once the contact is read."""
         super().__init__()
         self.contact_id = contact_id if draft is None else draft.contact_id
         self.contact_name = "" if draft is None else (draft.contact_name or draft.extra.get("contact_text", ""))
+        self._shown_as = label if self.contact_id is not None and label is not None else None
+        if self._shown_as is not None:
+            self.contact_name = self._shown_as[0]
         self._draft = draft
         self.kind = draft.kind if draft is not None and draft.kind in KINDS else InteractionKind.CALL
         self.outcome = draft.outcome if draft is not None and draft.outcome in OUTCOMES else Outcome.SPOKE
@@ -93,7 +98,8 @@ class QuickLogScreen(QuickLogPersistence):
         favor = extra.get("favor") or {}
         with VerticalScroll(classes="dialog", id="quick-log"):
             with Horizontal(id="ql-head"):
-                yield Static(user_text("Log"), id="ql-title", classes="dialog-title")
+                yield Static(self._title(*self._shown_as) if self._shown_as else user_text("Log"), id="ql-title",
+                             classes="dialog-title")
                 yield Static(user_text("⏱ 00:00"), id="ql-timer")
             yield Static(user_text(""), id="ql-last", classes="muted")
             if self.contact_id is None:
@@ -164,11 +170,14 @@ class QuickLogScreen(QuickLogPersistence):
         last = history(contact_id, limit=1)
         self.post_message(ContactRead(view, last[0] if last else None))
 
+    @staticmethod
+    def _title(name: str, company: str):
+        return safe_markup("[b]Log[/b] $name" + (" · $company" if company else ""), name=name, company=company)
+
     def on_contact_read(self, message: ContactRead) -> None:
         view, last = message.view, message.last
         self.contact_name = view.name
-        title = "[b]Log[/b] $name" + (" · $company" if view.company else "")
-        self.query_one("#ql-title", Static).update(safe_markup(title, name=view.name, company=view.company))
+        self.query_one("#ql-title", Static).update(self._title(view.name, view.company))
         if last is not None:
             from planner.core.dates import humanize_day
 

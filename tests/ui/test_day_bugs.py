@@ -125,6 +125,8 @@ async def test_quick_log_shows_its_contact_in_the_first_frame(app_db, run_app):
             await asyncio.sleep(0)
         title = str(screen.query_one("#ql-title").render())
         assert plain(name) in title, title
+        await settle(app, pilot)
+        assert plain(name) in str(screen.query_one("#ql-title").render())
 
 
 # ----------------------------------------------------------------- 9: help at 80 columns
