@@ -1,7 +1,7 @@
 """The ledger screen: who helped whom, per contact, with the highlighted contact's entries below.
 
 Filters answer the three questions people bring here: whom do I owe a thank-you (`o`), who gives
-and never gets (`y`, one-way), and whom should I help back (`b`, give-back, best first). `g` and
+and never gets (`y`, one-way), and whom should I help back (`b`, give-back, best first). `f` and
 `r` record a favour given or received, `t` marks thanks. Reads and writes run in thread workers.
 """
 
@@ -97,19 +97,22 @@ class EntriesRead(Message):
 
 class LedgerScreen(WorkerScreen[None]):
     BINDINGS = [
-        Binding("g", "favor('gave')", "Gave a favour", id="ledger.gave", tooltip="Record a favour you did them"),
+        # `f`, not `g`: g and G go to the first and last row, as in every list.
+        Binding("f", "favor('gave')", "Gave a favour", id="ledger.gave", tooltip="Record a favour you did them"),
         Binding("r", "favor('received')", "Received a favour", id="ledger.received",
                 tooltip="Record a favour they did you (a thank-you task follows)"),
         Binding("t", "thanked", "Mark thanked", id="ledger.thanked", show=False,
                 tooltip="The highlighted received favour, or all of the contact's"),
-        Binding("o", "toggle_filter('owed')", "Filter: thanks owed", id="ledger.owed", show=False),
+        Binding("o", "toggle_filter('owed')", "Filter: thanks owed", id="ledger.owed", show=False,
+                tooltip="Only people with a received favour not thanked yet"),
         Binding("y", "toggle_filter('one_way')", "Filter: one-way", id="ledger.one_way", show=False,
                 tooltip="They give much more than they get"),
         Binding("b", "toggle_filter('give_back')", "Filter: give-back", id="ledger.give_back", show=False,
                 tooltip="Helped you, nothing given back in 6 months"),
         Binding("a", "clear_filters", "Show all", id="ledger.all", show=False, tooltip="Clear the filters"),
-        Binding("l", "log", "Log call", id="ledger.log", show=False),
-        Binding("enter", "open_contact", "Open contact", id="ledger.open", show=False),
+        Binding("l", "log", "Log call", id="ledger.log", show=False, tooltip="Log a call with the highlighted contact"),
+        Binding("enter", "open_contact", "Open contact", id="ledger.open", show=False,
+                tooltip="History, ledger, planned calls, notes"),
     ]
     CONTACT_ACTIONS = {"favor", "thanked", "log", "open_contact"}
 

@@ -77,7 +77,7 @@ async def test_record_a_favour_given_and_received(ledger_db, run_app, wait_for_w
     maria = ledger_db["Maria"]
     async with run_app(mode="ledger") as (app, pilot):
         await _highlight(app, pilot, "Maria Schmidt")
-        await pilot.press("g")
+        await pilot.press("f")
         await wait_for_workers(app, pilot)
         app.screen.query_one("#favor-note", Input).focus()
         await pilot.press(*"coffee intro [x]")
@@ -103,7 +103,7 @@ async def test_record_a_favour_given_and_received(ledger_db, run_app, wait_for_w
 async def test_a_bad_day_keeps_the_dialog_and_writes_nothing(ledger_db, run_app, wait_for_workers):
     before = len(favours())
     async with run_app(mode="ledger") as (app, pilot):
-        await pilot.press("g")
+        await pilot.press("f")
         await wait_for_workers(app, pilot)
         app.screen.query_one("#favor-day", Input).value = "next friday"  # in the future
         app.screen.query_one("#favor-note", Input).focus()
@@ -138,7 +138,7 @@ async def test_give_back_with_a_return(ledger_db, run_app, wait_for_workers):
         await pilot.press("b")
         await wait_for_workers(app, pilot)
         assert _names(app) == ["Zoë Ångström"]
-        await pilot.press("g")
+        await pilot.press("f")
         await wait_for_workers(app, pilot)
         returns = app.screen.query_one("#favor-returns", Select)
         first_open = next(f for f in contact_ledger(zoe) if f.note == "a senior engineer")

@@ -87,7 +87,7 @@ def _footer_keys(app) -> tuple[Footer, list[FooterKey]]:
 ESSENTIAL = {
     "agenda": ["l Log call", "s Snooze", "x Skip", "t Mark thanked"],
     "contacts": ["/ Filter", "n New", "e Edit", "l Log", "i Import"],
-    "ledger": ["g Gave a favour", "r Received a favour"],
+    "ledger": ["f Gave a favour", "r Received a favour"],
     "plan": ["b Block days", "d Remove block", "r Rebalance"],
     "detail": ["esc Back", "l Log", "e Edit", "f Favour"],
 }
