@@ -63,6 +63,7 @@ class BlockDialog(WorkerDialog[tuple[dt.date, dt.date] | None]):
             yield Input(placeholder="why (optional): Christmas, conference", id="block-note")
             yield Static(user_text(""), id="block-preview")
             with Horizontal(classes="dialog-buttons"):
+                yield Static(user_text("^s block · esc cancel"), classes="muted save-hint")
                 yield Button("Block", variant="primary", id="block-ok")
                 yield Button("Cancel", id="block-cancel")
 

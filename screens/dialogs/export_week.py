@@ -82,6 +82,7 @@ class ExportDialog(ModalScreen[ExportChoice | None]):
             yield Input(value=self._auto_value, id="export-path")
             yield Static(user_text(""), id="export-error")
             with Horizontal(classes="dialog-buttons"):
+                yield Static(user_text("^s export · esc cancel"), classes="muted save-hint")
                 yield Button("Export", variant="primary", id="export-ok")
                 yield Button("Cancel", id="export-cancel")
 

@@ -57,22 +57,23 @@ class FavorEntry(WorkerDialog[object | None]):
             yield Label(safe_markup("[b]$verb[/b] $name", verb=verb, name=self.contact_name), classes="dialog-title")
             yield Label("Kind", classes="field-label")
             yield Select([(user_text(k), k) for k in FAVOR_KINDS], value=FavorKind.REFERRAL, allow_blank=False,
-                         id="favor-kind")
+                         id="favor-kind", compact=True)
             yield Label("Note", classes="field-label")
-            yield Input(placeholder="what it was (optional)", id="favor-note")
+            yield Input(placeholder="what it was (optional)", id="favor-note", compact=True)
             with Horizontal(id="favor-row"):
                 with Vertical():
                     yield Label("Weight", classes="field-label")
-                    yield Select(WEIGHTS, value=1, allow_blank=False, id="favor-weight")
+                    yield Select(WEIGHTS, value=1, allow_blank=False, id="favor-weight", compact=True)
                 with Vertical():
                     yield Label("Day", classes="field-label")
-                    yield Input(value="today", placeholder="today, yesterday, 2026-11-20", id="favor-day")
+                    yield Input(value="today", placeholder="today, yesterday, 2026-11-20", id="favor-day", compact=True)
             yield Label("Returns (optional)", classes="field-label")
-            yield Select([], prompt="not a return", id="favor-returns")
+            yield Select([], prompt="not a return", id="favor-returns", compact=True)
             yield Static(user_text(""), id="favor-error", classes="field-error")
             with Horizontal(classes="dialog-buttons"):
-                yield Button("Save", variant="primary", id="favor-ok")
-                yield Button("Cancel", id="favor-cancel")
+                yield Static(user_text("^s save · esc cancel"), classes="muted save-hint")
+                yield Button("Save", variant="primary", id="favor-ok", compact=True)
+                yield Button("Cancel", id="favor-cancel", compact=True)
 
     def on_mount(self) -> None:
         self.query_one("#favor-kind", Select).focus()

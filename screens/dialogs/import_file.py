@@ -111,6 +111,7 @@ class ImportDialog(WorkerDialog[object | None]):
             yield ProgressBar(total=None, show_eta=False, id="import-progress")
             yield Static(user_text(""), id="import-report")
             with Horizontal(classes="dialog-buttons"):
+                yield Static(user_text("^s import · esc close"), classes="muted save-hint")
                 yield Button("Preview", id="import-preview")
                 yield Button("Import", variant="primary", id="import-run")
                 yield Button("Close", id="import-close")

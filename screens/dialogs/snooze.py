@@ -74,6 +74,7 @@ class SnoozeDialog(WorkerDialog[dt.date | None]):
             yield Input(placeholder="2d, next week, friday, 2026-12-03", id="snooze-when")
             yield Static(user_text("Type a day: 2d, next week, friday, 2026-12-03"), id="snooze-preview")
             with Horizontal(classes="dialog-buttons"):
+                yield Static(user_text("enter snooze · esc cancel"), classes="muted save-hint")
                 yield Button("Snooze", variant="primary", id="snooze-ok")
                 yield Button("Cancel", id="snooze-cancel")
 

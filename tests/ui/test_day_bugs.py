@@ -7,6 +7,7 @@ import asyncio
 import datetime as dt
 import re
 
+import pytest
 from textual import events
 from textual.widgets import DataTable
 from ui_steps import settle
@@ -167,3 +168,41 @@ async def test_help_shows_every_key_whole_and_moves_with_down_g_end(app_db, run_
         rendered = "\n".join(shown)
         for _key, action, what in entries:
             assert _flat(action) in rendered and _flat(what) in rendered, what
+
+
+# ----------------------------------------------------------------- 6: dialogs at 80x24
+DIALOGS = [
+    ("ledger", ["f"], "FavorEntry", "^s save", "#favor-ok"),
+    ("ledger", ["r"], "FavorEntry", "^s save", "#favor-ok"),
+    ("contacts", ["f", "g"], "FavorEntry", "^s save", "#favor-ok"),
+    ("contacts", ["n"], "ContactForm", "ctrl+s save", "#cf-save"),
+    ("contacts", ["i"], "ImportDialog", "^s import", "#import-run"),
+    ("contacts", ["l"], "QuickLogScreen", "^s save", "#ql-save"),
+    ("plan", ["b"], "BlockDialog", "^s block", "#block-ok"),
+    ("agenda", ["e"], "ExportDialog", "^s export", "#export-ok"),
+    ("agenda", ["s"], "SnoozeDialog", "enter snooze", "#snooze-ok"),
+]
+
+
+@pytest.mark.parametrize(("mode", "keys", "dialog", "hint", "save"), DIALOGS,
+                         ids=[f"{mode}-{''.join(keys)}" for mode, keys, *_ in DIALOGS])
+async def test_every_dialog_fits_80x24_with_its_save_key_on_screen(app_db, run_app, mode, keys, dialog, hint, save):
+    from textual.geometry import Region
+
+    from planner.services.ledger import add_favor
+    from planner.services.schedule import pin
+
+    ids = _ids()
+    add_favor(ids["Zoë"], "received", "introduction", note="to Globex", day=dt.date(2026, 11, 16))
+    pin(ids["Jonas"], dt.date(2026, 11, 25))
+    async with run_app(mode=mode, size=SMALL) as (app, pilot):
+        for key in keys:
+            await pilot.press(key)
+            await settle(app, pilot)
+        assert type(app.screen).__name__ == dialog
+        screen_area = Region(0, 0, *SMALL)
+        button = app.screen.query_one(save)
+        assert screen_area.contains_region(button.region), f"{save} at {button.region}"
+        assert hint in screen_text(app)
+        box = app.screen.query(".dialog").first()
+        assert screen_area.contains_region(box.region)
