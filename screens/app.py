@@ -235,6 +235,9 @@ def run_app(mode: str | None = None) -> int:
     from planner.scheduling.flow import quiet_solver
 
     quiet_solver()  # HiGHS prints its banner to fd 1 once per process: before Textual owns the terminal
+    from screens.paste import install
+
+    install()  # pastes read whole and cleaned, whatever control bytes they carry
     app = FollowupApp(mode=mode)
     app.run()
     return app.return_code or 0

@@ -22,13 +22,22 @@ class ConfirmDiscard(ModalScreen[str | None]):
         Binding("escape,n,b", "choose('')", "Back", id="confirm-discard.back"),
     ]
 
+    def __init__(self, subject: str = "note", *, can_keep: bool = True) -> None:
+        """`subject` is what would be thrown away ("note", "contact"); `can_keep` offers keeping it
+        as a draft (the quick-log keeps drafts; a contact form does not)."""
+        super().__init__()
+        self.subject = subject
+        self.can_keep = can_keep
+
     def compose(self) -> ComposeResult:
+        keep = " · k keep it as a draft for later" if self.can_keep else ""
         with Vertical(classes="dialog", id="confirm-discard"):
-            yield Label(safe_markup("[b]Discard this note?[/b]"), classes="dialog-title")
-            yield Label(user_text("d discard it · k keep it as a draft for later · n / esc back to typing"))
+            yield Label(safe_markup("[b]Discard this $subject?[/b]", subject=self.subject), classes="dialog-title")
+            yield Label(user_text(f"d discard it{keep} · n / esc back to typing"))
             with Horizontal(classes="dialog-buttons"):
                 yield Button("Discard (d)", variant="error", id="cd-discard")
-                yield Button("Keep draft (k)", id="cd-keep")
+                if self.can_keep:
+                    yield Button("Keep draft (k)", id="cd-keep")
                 yield Button("Back (n)", variant="primary", id="cd-back")
 
     def on_mount(self) -> None:
@@ -37,6 +46,9 @@ class ConfirmDiscard(ModalScreen[str | None]):
     @on(Button.Pressed)
     def _pressed(self, event: Button.Pressed) -> None:
         self.action_choose({"cd-discard": "discard", "cd-keep": "keep"}.get(event.button.id or "", ""))
+
+    def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
+        return self.can_keep or parameters != ("keep",)
 
     def action_choose(self, choice: str) -> None:
         self.dismiss(choice or None)

@@ -21,6 +21,7 @@ from planner.core.cadence import describe_cadence
 from planner.core.errors import BadInput
 from planner.core.textsafe import clean_block
 from planner.store.models import CONTACT_KINDS
+from screens.dialogs.confirm_discard import ConfirmDiscard
 from screens.text import plain, safe_markup, user_text
 from screens.workers import WorkerDialog, WorkerFailed, thread_worker
 
@@ -225,6 +226,19 @@ class ContactForm(WorkerDialog[object | None]):
         static.add_class("-shown")
         self.call_after_refresh(static.scroll_visible, animate=False)
 
+    def typed(self) -> bool:
+        """Anything changed from what the form opened with."""
+        return any(self._value(key) != self.initial[key] for key in self.initial)
+
     @on(Button.Pressed, "#cf-cancel")
     def action_cancel(self) -> None:
-        self.dismiss(None)
+        """Escape never throws typed text away without asking (nor does a stray escape byte)."""
+        if not self.typed():
+            self.dismiss(None)
+            return
+
+        def chosen(choice: str | None) -> None:
+            if choice == "discard":
+                self.dismiss(None)
+
+        self.app.push_screen(ConfirmDiscard("contact", can_keep=False), callback=chosen)

@@ -206,3 +206,76 @@ async def test_every_dialog_fits_80x24_with_its_save_key_on_screen(app_db, run_a
         assert hint in screen_text(app)
         box = app.screen.query(".dialog").first()
         assert screen_area.contains_region(box.region)
+
+
+# ----------------------------------------------------------------- 5: a paste with escape bytes
+def _from_terminal(app, data: str, parser_class=None, chunk: int = 4096) -> None:
+    """Bytes as the terminal sends them, read by the parser the app's driver uses, in reads of
+    `chunk` characters; every event it makes goes to the app as the driver sends it."""
+    from screens.paste import PasteSafeParser
+
+    parser = (parser_class or PasteSafeParser)()
+    for start in range(0, len(data), chunk):
+        for event in parser.feed(data[start:start + chunk]):
+            event.set_sender(app)
+            app._driver.send_message(event)
+
+
+HOSTILE_PASTE = "\x1b[200~paste:\x1b[31mRED\x1b[0m and \x1b\x1b twice\x1b]0;pwned\x07\x1b[201~"
+
+
+@pytest.mark.parametrize("chunk", [4096, 3])
+async def test_a_paste_with_escape_bytes_keeps_the_contact_form(app_db, run_app, chunk):
+    from textual.widgets import Input, TextArea
+
+    from screens.dialogs.contact_form import ContactForm
+
+    async with run_app(mode="contacts", size=SMALL) as (app, pilot):
+        contacts = app.screen
+        await pilot.press("n")
+        await settle(app, pilot)
+        form = app.screen
+        assert isinstance(form, ContactForm)
+        await pilot.press(*"Ada")
+        _from_terminal(app, "\x1b[200~ Love\x1b[1mlace\x1b[201~", chunk=chunk)  # into the name
+        await pilot.press("tab", "tab")
+        form.query_one("#cf-notes", TextArea).focus()
+        await pilot.pause()
+        _from_terminal(app, HOSTILE_PASTE, chunk=chunk)
+        await settle(app, pilot)
+        assert app.screen is form, "the form was closed by the paste"
+        assert form.query_one("#cf-name", Input).value == "Ada Lovelace"
+        assert form.query_one("#cf-notes", TextArea).text == "paste:RED and ␛␛ twice"
+        assert contacts.query_one("#contacts-filter", Input).value == ""
+        assert not contacts.archived
+        await pilot.press("ctrl+s")
+        await settle(app, pilot)
+    (ada,) = [c for c in list_contacts() if c.name == "Ada Lovelace"]
+    assert ada.notes == "paste:RED and ␛␛ twice"
+
+
+async def test_escape_on_a_typed_contact_form_asks_before_discarding(app_db, run_app):
+    from textual.widgets import Input
+
+    from screens.dialogs.confirm_discard import ConfirmDiscard
+    from screens.dialogs.contact_form import ContactForm
+
+    async with run_app(mode="contacts", size=SMALL) as (app, pilot):
+        await pilot.press("n", *"Ada")
+        await settle(app, pilot)
+        form = app.screen
+        await pilot.press("escape")
+        await settle(app, pilot)
+        assert isinstance(app.screen, ConfirmDiscard)
+        await pilot.press("k")  # no drafts of a contact: k does nothing here
+        await pilot.press("n")  # back to typing
+        await settle(app, pilot)
+        assert app.screen is form and form.query_one("#cf-name", Input).value == "Ada"
+        await pilot.press("escape", "d")
+        await settle(app, pilot)
+        assert not isinstance(app.screen, (ContactForm, ConfirmDiscard))
+        await pilot.press("n")
+        await settle(app, pilot)
+        await pilot.press("escape")  # nothing typed: closes at once
+        await settle(app, pilot)
+        assert not isinstance(app.screen, (ContactForm, ConfirmDiscard))
