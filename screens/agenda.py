@@ -149,9 +149,9 @@ class AgendaScreen(AgendaActions):
         self.query_one("#agenda-title", Static).update(
             safe_markup(
                 "[b]Agenda[/b] $day · overdue [b]$over[/b] · today [b]$today[/b] · "
-                "thank-yous [b]$thanks[/b] · to $end [b]$week_count[/b]",
+                "thanks owed [b]$thanks[/b] · to $end [b]$week_count[/b]",
                 day=f"{today:%a %d %b} W{week:02d}", end=f"{self.range[1]:%a %d %b}", over=str(len(agenda.overdue)),
-                today=str(today_count), thanks=str(len(agenda.thank_yous)), week_count=str(week_count),
+                today=str(today_count), thanks=str(agenda.thanks_owed), week_count=str(week_count),
             )
         )
 

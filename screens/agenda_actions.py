@@ -69,8 +69,9 @@ class AgendaActions(WorkerScreen[None]):
         item = self.current_item()
         if item is None:
             return
-        favor_id = item.favor_id if item.kind == AgendaKind.THANK_YOU else None
-        self._thank(item.contact_id, favor_id, item.name)
+        # A row stands for the person: a thank-you row (one per person) or a call row with thanks
+        # owed thanks them for every favour not thanked yet.
+        self._thank(item.contact_id, None, item.name)
 
     @thread_worker(group="agenda-write", failure="Could not mark thanked", exclusive=False)
     def _thank(self, contact_id: int, favor_id: int | None, name: str) -> None:

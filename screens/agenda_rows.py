@@ -90,11 +90,13 @@ def agenda_rows(agenda, today: dt.date) -> list[Row]:
 
 
 def reason_text(item, today: dt.date) -> str:
-    """The reason, with how late it is when its day has passed: "follow-up (5d late)"."""
+    """The reason, with how late it is when its day has passed: "follow-up (5d late)", and
+    "+ thanks" on a call with someone also owed a thank-you (`t` thanks them)."""
+    reason = item.reason + (" + thanks" if getattr(item, "thanks_owed", False) else "")
     if item.date < today:
         late = (today - item.date).days
-        return f"{item.reason} ({late}d late)"
-    return item.reason
+        return f"{reason} ({late}d late)"
+    return reason
 
 
 def item_cells(item, today: dt.date) -> list[Text]:

@@ -69,9 +69,12 @@ def test_overdue_then_each_day_in_order(scenario):
     assert [day for day, _ in agenda.days] == [D(2026, 11, 23) + dt.timedelta(days=i) for i in range(7)]
     assert [(i.name, i.reason) for i in agenda.overdue] == [("Aisha Okafor", "follow-up")]
     assert [(i.name, i.date) for i in agenda.thank_yous] == [("Wei Chen", D(2026, 11, 12))]
-    by_day = {day: [(i.kind, i.name) for i in items] for day, items in agenda.days}
-    assert by_day[D(2026, 11, 26)] == [("thank-you", "Maria Schmidt")]  # the archived contact is left out
-    assert by_day[D(2026, 11, 27)] == [("call", "Maria Schmidt"), ("call", "Jonas Weber")]  # catch-up first
+    by_day = {day: [(i.kind, i.name, i.thanks_owed) for i in items] for day, items in agenda.days}
+    # Maria's thank-you (due the 26th) is said by her call on the 27th: nobody appears twice.
+    assert by_day[D(2026, 11, 26)] == []  # the archived contact is left out
+    # catch-up first
+    assert by_day[D(2026, 11, 27)] == [("call", "Maria Schmidt", True), ("call", "Jonas Weber", False)]
+    assert agenda.thanks_owed == 2
     assert all(not items for day, items in agenda.days if day < D(2026, 11, 25))
 
 
@@ -102,10 +105,10 @@ def test_last_contact_is_the_last_conversation_not_a_later_missed_call(scenario)
 
 def test_thank_you_leaves_the_agenda_when_thanked(scenario):
     before = build_agenda(*week_range("this"))
-    assert any(i.kind == "thank-you" and i.name == "Maria Schmidt" for i in before.items)
+    assert any(i.thanks_owed and i.name == "Maria Schmidt" for i in before.items)  # said by her call
     thank(contact_id=scenario["maria"])
     after = build_agenda(*week_range("this"))
-    assert not any(i.kind == "thank-you" and i.name == "Maria Schmidt" for i in after.items)
+    assert not any((i.kind == "thank-you" or i.thanks_owed) and i.name == "Maria Schmidt" for i in after.items)
     log_interaction(LogRequest(scenario["wei"], "Thanks for the intro!", kind="email", thanked=True))
     assert build_agenda(*week_range("this")).thank_yous == []
 
@@ -172,13 +175,14 @@ def test_cli_formats_on_stdout_and_thanks_from_a_log(cli, cli_scenario):
     ics = cli("agenda", "--format", "ics")
     assert ics.code == 0, ics.err
     events = icalendar.Calendar.from_ical(ics.out.encode("utf-8")).walk("VEVENT")
-    assert "Thank Maria Schmidt (Hooli)" in {str(e["SUMMARY"]) for e in events}
+    # Maria has a call this week too: one event, one line, that say both
+    assert "Call and thank Maria Schmidt (Hooli)" in {str(e["SUMMARY"]) for e in events}
     md = cli("agenda", "--format", "markdown")
-    assert md.code == 0 and "- [ ] **Thank Maria Schmidt**" in md.out
+    assert md.code == 0 and "and thank them" in md.out and md.out.count("**Call Maria Schmidt**") == 1
     assert cli("agenda", "--format", "csv").out.startswith("date,kind,contact,company,phone,email,reason,")
     logged = cli("log", "Maria", "Thanked her for Bob", "--kind", "message", "--thanks")
     assert logged.code == 0, logged.err
     after = cli("agenda", "--format", "md")
-    assert "**Thank Maria Schmidt**" not in after.out
+    assert "and thank them" not in after.out
     assert json.loads(cli("show", "Maria", "--json").out)["owes_thanks"] is False
     assert cli("favour", "Maria", "--gave", "advice", "Salary benchmarks").code == 0

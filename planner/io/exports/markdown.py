@@ -23,7 +23,8 @@ def _item(item: AgendaItem, *, with_date: bool) -> list[str]:
     verb = "Thank" if item.kind == AgendaKind.THANK_YOU else "Call"
     who = f"**{verb} {md_escape(item.name)}**"
     role = ", ".join(md_escape(part) for part in (item.company, item.title) if part)
-    head = f"- [ ] {who}" + (f" ({role})" if role else "") + f" — {md_escape(item.reason)}"
+    reason = md_escape(item.reason) + (", and thank them" if item.thanks_owed else "")
+    head = f"- [ ] {who}" + (f" ({role})" if role else "") + f" — {reason}"
     if with_date:
         head += f", due {item.date.isoformat()}"
     lines = [head]

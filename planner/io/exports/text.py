@@ -34,6 +34,8 @@ def _favours(item: AgendaItem) -> str:
 
 def _cells(item: AgendaItem, *, with_date: bool) -> list[str]:
     what = "thank" if item.kind == AgendaKind.THANK_YOU else f"call ({item.reason})"
+    if item.thanks_owed:
+        what += " + thank"
     if with_date:
         what = f"{item.date.isoformat()} {what}"
     who = item.name + (f", {item.company}" if item.company else "") + (f" - {item.title}" if item.title else "")
