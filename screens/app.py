@@ -55,12 +55,14 @@ def _plan_screen() -> Screen:
 
 
 class StartupRead(Message):
-    """The saved theme and any unfinished quick-log note, read off the event loop at start."""
+    """The saved theme, the user's own keys and any unfinished quick-log note, read off the event
+    loop at start."""
 
-    def __init__(self, theme: str, draft) -> None:
+    def __init__(self, theme: str, draft, keymap: dict[str, str] | None = None) -> None:
         super().__init__()
         self.theme = theme
         self.draft = draft
+        self.keymap = keymap or {}
 
 
 class FollowupApp(App[int]):
@@ -92,6 +94,8 @@ class FollowupApp(App[int]):
         Binding("ctrl+l", "quick_log", "Log call", id="quick-log", show=False,
                 tooltip="Log a call with the highlighted contact"),
         Binding("question_mark", "show_keys", "Keys", id="help", tooltip="Every key on this screen"),
+        Binding("q", "leave", "Leave", id="leave", show=False,
+                tooltip="Back from a contact; quit from the four main screens"),
         Binding("ctrl+q", "quit", "Quit", id="quit", priority=True),
     ]
 
@@ -120,10 +124,15 @@ class FollowupApp(App[int]):
         from planner.services import drafts
         from planner.store import settings
 
-        self.post_message(StartupRead(settings.get("theme"), drafts.latest_draft()))
+        keymap = settings.keymap_entries(settings.get("keymap") or "")
+        self.post_message(StartupRead(settings.get("theme"), drafts.latest_draft(), keymap))
 
     def on_startup_read(self, message: StartupRead) -> None:
         theme, draft = message.theme, message.draft
+        if message.keymap:
+            # `followup config keymap "agenda.log=L,list.down=n"`: the user's keys replace ours
+            # for those binding ids, on every screen.
+            self.set_keymap(message.keymap)
         self._saved_theme = theme
         if theme and theme in self.available_themes and theme != self.theme:
             self.theme = theme
@@ -167,7 +176,7 @@ class FollowupApp(App[int]):
     def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
         """No mode switch or second quick-log under a dialog: `2` typed in a form must not move the
         screen underneath, and a dialog must be finished or closed first."""
-        return not (action in {"switch_mode", "quick_log"} and isinstance(self.screen, ModalScreen))
+        return not (action in {"switch_mode", "quick_log", "leave"} and isinstance(self.screen, ModalScreen))
 
     def _highlighted_contact_id(self) -> int | None:
         highlighted = getattr(self.screen, "highlighted_contact_id", None)
@@ -223,6 +232,14 @@ class FollowupApp(App[int]):
         quick-log note, then exit. Nothing typed is lost; the next start offers it back."""
         self._flush_drafts()
         self.exit(return_code=return_code)
+
+    async def action_leave(self) -> None:
+        """`q`: back to the screen underneath, or quit from one of the four main screens. (Typed
+        into a field, q is a letter: the field takes it before this binding is looked at.)"""
+        if len(self.screen_stack) > 1:
+            self.pop_screen()
+        else:
+            await self.action_quit()
 
     async def action_quit(self) -> None:
         """ctrl+q (or Quit in the palette) with a note half typed keeps it as a draft."""

@@ -20,6 +20,7 @@ from planner.core.textsafe import clean_line
 from planner.core.vocabulary import FavorDirection
 from screens.messages import Announce, DataChanged
 from screens.text import plain, safe_markup, user_text
+from screens.widgets.list_table import ListTable
 from screens.workers import WorkerScreen, thread_worker
 
 LEDGER_COLUMNS = (("Name", 22), ("Company", 16), ("Gave", 5), ("Got", 5), ("Balance", 8), ("Flags", 14),
@@ -126,12 +127,12 @@ class LedgerScreen(WorkerScreen[None]):
     def compose(self) -> ComposeResult:
         yield Static(user_text("Ledger · loading…"), id="ledger-title")
         with Vertical(id="ledger-body"):
-            table: DataTable = DataTable(id="ledger-table", cursor_type="row")
+            table: DataTable = ListTable(id="ledger-table")
             for label, width in LEDGER_COLUMNS:
                 table.add_column(label, width=width, key=label)
             yield table
             yield Static(user_text(""), id="ledger-entries-title", classes="section-title")
-            entries: DataTable = DataTable(id="ledger-entries", cursor_type="row")
+            entries: DataTable = ListTable(id="ledger-entries")
             for label, width in ENTRY_COLUMNS:
                 entries.add_column(label, width=width, key=label)
             yield entries

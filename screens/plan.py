@@ -21,6 +21,7 @@ from planner.core import dates
 from planner.core.textsafe import clean_line
 from screens.messages import Announce, DataChanged
 from screens.text import plain, safe_markup, user_text
+from screens.widgets.list_table import ListTable
 from screens.widgets.load_chart import LoadChart
 from screens.workers import WorkerFailed, WorkerScreen, thread_worker
 
@@ -106,7 +107,7 @@ class PlanScreen(WorkerScreen[None]):
             with Horizontal(id="plan-lists"):
                 with Vertical(id="plan-blocks-box"):
                     yield Static(user_text("Blocked days"), classes="section-title")
-                    blocks: DataTable = DataTable(id="plan-blocks", cursor_type="row")
+                    blocks: DataTable = ListTable(id="plan-blocks")
                     blocks.add_column("From", width=11)
                     blocks.add_column("To", width=11)
                     blocks.add_column("Note", width=24)

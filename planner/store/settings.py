@@ -7,6 +7,7 @@ Tag cadences are keys of the form `tag.NAME` (e.g. `followup config tag.vip mont
 from __future__ import annotations
 
 import json
+import re
 from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
@@ -79,6 +80,39 @@ def _text(text: str) -> str:
     return text.strip()
 
 
+_BINDING_ID = re.compile(r"^[a-z][a-z0-9_-]*(\.[a-z0-9_-]+)*$")
+
+
+def keymap_entries(text: str) -> dict[str, str]:
+    """`agenda.log=L,ctrl+k,agenda.snooze=z` as {binding id: keys}: an item with `=` names a
+    binding and its key, the items after it without `=` are more keys for the same binding."""
+    entries: dict[str, list[str]] = {}
+    current = None
+    for raw in text.split(","):
+        item = raw.strip()
+        if not item:
+            continue
+        name, sep, key = item.partition("=")
+        if sep:
+            name, key = name.strip(), key.strip()
+            if not _BINDING_ID.match(name):
+                raise BadInput(f"keymap: {name!r} is not a key id such as agenda.log (the ids are in README.md)")
+            current = entries.setdefault(name, [])
+            item = key
+        if current is None:
+            raise BadInput(f"keymap: {item!r} has no key id before it; write ID=KEY, e.g. agenda.log=L")
+        if not item or " " in item:
+            raise BadInput(f"keymap: {raw.strip()!r}: a key is one word such as L, ctrl+k or f5")
+        current.append(item)
+    return {name: ",".join(keys) for name, keys in entries.items()}
+
+
+def _keymap(text: str) -> str:
+    if text.strip().lower() in {"", "none", "off", "-"}:
+        return ""
+    return ",".join(f"{name}={keys}" for name, keys in keymap_entries(text).items())
+
+
 def _show_plain(value: Any) -> str:
     return "none" if value is None else str(value)
 
@@ -102,6 +136,8 @@ SPECS: dict[str, SettingSpec] = {
                     "working days to thank someone for a favour"),
         SettingSpec("timezone", "", _text, _show_plain, "your own IANA time zone (default: system)"),
         SettingSpec("theme", "textual-dark", _text, str, "the app's colour theme"),
+        SettingSpec("keymap", "", _keymap, _show_plain,
+                    "your own keys in the app: ID=KEY,..., e.g. agenda.log=L,list.down=n (ids in README.md)"),
     )
 }
 

@@ -37,10 +37,10 @@ class HelpList(OptionList):
     """The keys, moved through with the list keys people know."""
 
     BINDINGS = [
-        Binding("j", "cursor_down", "Down", show=False),
-        Binding("k", "cursor_up", "Up", show=False),
-        Binding("g", "first", "First", show=False),
-        Binding("G", "last", "Last", show=False),
+        Binding("j", "cursor_down", "Down", id="list.down", show=False),
+        Binding("k", "cursor_up", "Up", id="list.up", show=False),
+        Binding("g", "first", "First row", id="list.first", show=False),
+        Binding("G", "last", "Last row", id="list.last", show=False),
     ]
 
 

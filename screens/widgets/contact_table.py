@@ -5,7 +5,7 @@ Textual's `DataTable` measures every cell when rows change: replacing 10k rows t
 plain cleaned strings and draws the lines on screen with the Line API, so filtering or sorting 10k
 contacts is a list operation plus one repaint. It scrolls itself (no virtual size, so a keystroke
 never triggers a layout pass of the screen) and caches each row's drawn text per width.
-Keyboard first: arrows, page keys, home/end, enter; the mouse wheel scrolls.
+Keyboard first: arrows and j/k, page keys, home/end and g/G, enter; the mouse wheel scrolls.
 """
 
 from __future__ import annotations
@@ -47,12 +47,12 @@ class ContactTable(Widget, can_focus=True):
     NARROW_WIDTH = 96
     COMPONENT_CLASSES = {"contact-table--header", "contact-table--cursor", "contact-table--odd"}
     BINDINGS = [
-        Binding("up,k", "cursor(-1)", "Up", show=False),
-        Binding("down,j", "cursor(1)", "Down", show=False),
+        Binding("up,k", "cursor(-1)", "Up", id="list.up", show=False),
+        Binding("down,j", "cursor(1)", "Down", id="list.down", show=False),
         Binding("pageup", "page(-1)", "Page up", show=False),
         Binding("pagedown", "page(1)", "Page down", show=False),
-        Binding("home", "jump(0)", "First", show=False),
-        Binding("end", "jump(-1)", "Last", show=False),
+        Binding("home,g", "jump(0)", "First row", id="list.first", show=False),
+        Binding("end,G", "jump(-1)", "Last row", id="list.last", show=False),
         Binding("enter", "select", "Open", show=False),
     ]
     DEFAULT_CSS = """

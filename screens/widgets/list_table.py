@@ -18,10 +18,10 @@ class ListTable(DataTable):
     """A `DataTable` in row mode with list keys; `is_header(row)` marks rows the cursor skips."""
 
     BINDINGS = [
-        Binding("down,j", "cursor_down", "Down", show=False),
-        Binding("up,k", "cursor_up", "Up", show=False),
-        Binding("home,g", "first_row", "First row", show=False),
-        Binding("end,G", "last_row", "Last row", show=False),
+        Binding("down,j", "cursor_down", "Down", id="list.down", show=False),
+        Binding("up,k", "cursor_up", "Up", id="list.up", show=False),
+        Binding("home,g", "first_row", "First row", id="list.first", show=False),
+        Binding("end,G", "last_row", "Last row", id="list.last", show=False),
     ]
 
     def __init__(self, *args, is_header: Callable[[int], bool] | None = None, **kwargs) -> None:

@@ -90,8 +90,8 @@ class LoadChart(Static, can_focus=True):
         Binding("right", "move(1)", "Next day", show=False),
         Binding("pageup", "move(-7)", "Week back", show=False),
         Binding("pagedown", "move(7)", "Week on", show=False),
-        Binding("home", "move(-1000)", "First day", show=False),
-        Binding("end", "move(1000)", "Last day", show=False),
+        Binding("home,g", "move(-1000)", "First day", id="list.first", show=False),
+        Binding("end,G", "move(1000)", "Last day", id="list.last", show=False),
     ]
 
     class DayHighlighted(Message):
