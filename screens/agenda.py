@@ -124,7 +124,16 @@ class AgendaScreen(AgendaActions):
         agenda = message.agenda
         today = dates.today()
         keep = self._current_row()
-        keep_ident = (keep.item.contact_id, keep.item.kind) if keep and keep.item else None
+        # Where the cursor goes once the rows are rebuilt: the same item, or when it left the list
+        # (logged, snoozed, skipped, thanked) the first of the items that followed it still there,
+        # else the one before it.
+        place = self.rows.index(keep) if keep is not None else -1
+
+        def ident(row: Row) -> tuple[int, str]:
+            return (row.item.contact_id, row.item.kind)  # type: ignore[union-attr]
+
+        wanted = [ident(row) for row in self.rows[place:] if row.item is not None] if keep else []
+        wanted += [ident(row) for row in reversed(self.rows[:max(place, 0)]) if row.item is not None]
         self.agenda = agenda
         self.rows = agenda_rows(agenda, today)
         table = self.query_one("#agenda-table", DataTable)
@@ -140,7 +149,7 @@ class AgendaScreen(AgendaActions):
         empty = self.query_one("#agenda-empty", Static)
         empty.update(user_text("" if self.rows else "Nothing due this week. Press 4 to see the plan."))
         empty.display = not self.rows
-        self._restore_cursor(keep_ident)
+        self._restore_cursor(wanted)
 
     def _update_title(self, agenda, today: dt.date) -> None:
         year, week, _ = today.isocalendar()
@@ -155,12 +164,10 @@ class AgendaScreen(AgendaActions):
             )
         )
 
-    def _restore_cursor(self, ident: tuple[int, str] | None) -> None:
+    def _restore_cursor(self, wanted: list[tuple[int, str]]) -> None:
         table = self.query_one("#agenda-table", DataTable)
-        target = None
-        if ident is not None:
-            target = next((n for n, r in enumerate(self.rows)
-                           if r.item is not None and (r.item.contact_id, r.item.kind) == ident), None)
+        where = {(r.item.contact_id, r.item.kind): n for n, r in enumerate(self.rows) if r.item is not None}
+        target = next((where[ident] for ident in wanted if ident in where), None)
         if target is None:
             target = min(self._last_row, len(self.rows) - 1)
         if target < 0:
@@ -197,6 +204,8 @@ class AgendaScreen(AgendaActions):
     @on(DataTable.RowHighlighted, "#agenda-table")
     def _row_highlighted(self, event: DataTable.RowHighlighted) -> None:
         index = event.cursor_row
+        if index != event.data_table.cursor_row:
+            return  # sent before the rows were rebuilt and the cursor put back: out of date
         if not 0 <= index < len(self.rows):
             return
         row = self.rows[index]
