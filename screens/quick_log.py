@@ -28,7 +28,7 @@ from screens.dialogs.confirm_discard import ConfirmDiscard
 from screens.draft_keeper import DraftKeeper
 from screens.quick_log_persist import QuickLogPersistence
 from screens.text import safe_markup, user_text
-from screens.widgets.contact_picker import ContactSuggester, match_line
+from screens.widgets.contact_picker import ContactSuggester, match_line, picker_labels
 from screens.widgets.toggles import MarkedCheckbox
 from screens.workers import WorkerFailed, thread_worker
 
@@ -192,16 +192,18 @@ class QuickLogScreen(QuickLogPersistence):
     def _load_names(self) -> None:
         from planner.services.contacts import list_contacts
 
-        self.post_message(NamesRead([(fold(v.name + " " + v.company).split(), v.name, v.company, v.id)
-                                     for v in list_contacts()]))
+        views = list_contacts()
+        labels = picker_labels(views)  # same-name contacts told apart by company and title
+        self.post_message(NamesRead([(fold(f"{v.name} {v.company} {v.title}").split(), labels[v.id], v.company, v.id)
+                                     for v in views]))
 
     def on_names_read(self, message: NamesRead) -> None:
         people = self._people = message.people
-        # a completed name is shown cleaned; map it back to its contact when it names only one
+        # a completed label names one contact: map it back to that contact
         by_display: dict[str, list[int]] = {}
-        for _, name, _, contact_id in people:
-            by_display.setdefault(clean_line(name), []).append(contact_id)
-        self._display_ids = {name: ids[0] for name, ids in by_display.items() if len(ids) == 1}
+        for _, label, _, contact_id in people:
+            by_display.setdefault(label, []).append(contact_id)
+        self._display_ids = {label: ids[0] for label, ids in by_display.items() if len(ids) == 1}
         if self.contact_id is None:
             self.query_one("#ql-contact", Input).suggester = ContactSuggester([name for _, name, _, _ in people])
             self._show_matches(self.query_one("#ql-contact", Input).value)
@@ -283,7 +285,15 @@ class QuickLogScreen(QuickLogPersistence):
             self.query_one("#ql-contact", Input).focus()
             return
         if snap["contact_id"] is None:
-            snap["resolved_id"] = getattr(self, "_display_ids", {}).get(snap["extra"]["contact_text"].strip())
+            typed = snap["extra"]["contact_text"].strip()
+            snap["resolved_id"] = getattr(self, "_display_ids", {}).get(typed)
+            same = [label for _, label, _, _ in getattr(self, "_people", [])
+                    if snap["resolved_id"] is None and fold(label.split(" (")[0]) == fold(typed)]
+            if len(same) > 1:
+                self._show_error(f"{len(same)} people are called {clean_line(typed)}: {'; '.join(same[:3])}. "
+                                 "Type more, → completes")
+                self.query_one("#ql-contact", Input).focus()
+                return
         self._saving = True
         self.query_one("#ql-save", Button).disabled = True
         elapsed = time.monotonic() - self._started_clock
