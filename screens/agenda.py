@@ -9,6 +9,7 @@ that write or open a dialog (snooze, skip, thanked, export, week grid) are in ag
 from __future__ import annotations
 
 import datetime as dt
+from dataclasses import replace
 
 from rich.text import Text
 from textual import on
@@ -16,7 +17,7 @@ from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal, Vertical
 from textual.message import Message
-from textual.widgets import DataTable, Footer, Static
+from textual.widgets import DataTable, Footer, Input, Static
 
 from planner.core import dates
 from planner.core.vocabulary import AgendaKind
@@ -26,6 +27,7 @@ from screens.agenda_rows import COLUMNS, Row, agenda_range, agenda_rows, fit_wid
 from screens.messages import DataChanged
 from screens.text import safe_markup, user_text
 from screens.widgets.contact_panel import ContactPanel
+from screens.widgets.list_filter import ListFilter, matches
 from screens.widgets.list_table import ListTable
 from screens.workers import thread_worker
 
@@ -70,6 +72,8 @@ class AgendaScreen(AgendaActions):
         Binding("w", "week_grid", "Week grid", id="agenda.grid", show=False,
                 tooltip="Calls per day, this week and next"),
         Binding("ctrl+r", "reload", "Reload", id="agenda.reload", show=False, tooltip="Read the agenda again"),
+        Binding("slash", "find", "Filter", id="agenda.find", show=False,
+                tooltip="Filter by name or company as you type"),
     ]
     ITEM_ACTIONS = {"log", "open_contact", "snooze", "skip", "thanked"}
 
@@ -83,6 +87,7 @@ class AgendaScreen(AgendaActions):
 
     def compose(self) -> ComposeResult:
         yield Static(user_text("Agenda · loading…"), id="agenda-title")
+        yield ListFilter(back="#agenda-table", id="agenda-find")
         with Horizontal(id="agenda-body"):
             with Vertical(id="agenda-main"):
                 table: DataTable = AgendaTable(id="agenda-table", zebra_stripes=False, is_header=self._is_header)
@@ -135,7 +140,7 @@ class AgendaScreen(AgendaActions):
         wanted = [ident(row) for row in self.rows[place:] if row.item is not None] if keep else []
         wanted += [ident(row) for row in reversed(self.rows[:max(place, 0)]) if row.item is not None]
         self.agenda = agenda
-        self.rows = agenda_rows(agenda, today)
+        self.rows = agenda_rows(self._narrowed(agenda), today)
         table = self.query_one("#agenda-table", DataTable)
         table.clear()
         for row in self.rows:
@@ -147,9 +152,31 @@ class AgendaScreen(AgendaActions):
         self._loaded = True
         self._update_title(agenda, today)
         empty = self.query_one("#agenda-empty", Static)
-        empty.update(user_text("" if self.rows else "Nothing due this week. Press 4 to see the plan."))
+        filtered = bool(self.query_one("#agenda-find", ListFilter).value.strip())
+        empty.update(user_text("" if self.rows else "Nobody here matches the filter: / then esc clears it"
+                               if filtered else "Nothing due this week. Press 4 to see the plan."))
         empty.display = not self.rows
         self._restore_cursor(wanted)
+
+    def _narrowed(self, agenda):
+        """The agenda with only the items the `/` filter matches (section counts follow)."""
+        query = self.query_one("#agenda-find", ListFilter).value
+        if not query.strip():
+            return agenda
+
+        def keep(items: list) -> list:
+            return [item for item in items if matches(query, item.name, item.company)]
+
+        return replace(agenda, overdue=keep(agenda.overdue), thank_yous=keep(agenda.thank_yous),
+                       days=[(day, keep(items)) for day, items in agenda.days])
+
+    def action_find(self) -> None:
+        self.query_one("#agenda-find", ListFilter).open()
+
+    @on(Input.Changed, "#agenda-find")
+    def _find_changed(self) -> None:
+        if self.agenda is not None:
+            self.post_message(AgendaRead(self.agenda))  # the same agenda, narrowed again
 
     def _update_title(self, agenda, today: dt.date) -> None:
         year, week, _ = today.isocalendar()

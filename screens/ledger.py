@@ -13,13 +13,14 @@ from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Vertical
 from textual.message import Message
-from textual.widgets import DataTable, Footer, Static
+from textual.widgets import DataTable, Footer, Input, Static
 
 from planner.core import dates
 from planner.core.textsafe import clean_line
 from planner.core.vocabulary import FavorDirection
 from screens.messages import Announce, DataChanged
 from screens.text import plain, safe_markup, user_text
+from screens.widgets.list_filter import ListFilter, matches
 from screens.widgets.list_table import ListTable
 from screens.workers import WorkerScreen, thread_worker
 
@@ -111,6 +112,8 @@ class LedgerScreen(WorkerScreen[None]):
         Binding("b", "toggle_filter('give_back')", "Filter: give-back", id="ledger.give_back", show=False,
                 tooltip="Helped you, nothing given back in 6 months"),
         Binding("a", "clear_filters", "Show all", id="ledger.all", show=False, tooltip="Clear the filters"),
+        Binding("slash", "find", "Filter", id="ledger.find", show=False,
+                tooltip="Filter by name or company as you type"),
         Binding("l", "log", "Log call", id="ledger.log", show=False, tooltip="Log a call with the highlighted contact"),
         Binding("enter", "open_contact", "Open contact", id="ledger.open", show=False,
                 tooltip="History, ledger, planned calls, notes"),
@@ -120,12 +123,14 @@ class LedgerScreen(WorkerScreen[None]):
     def __init__(self) -> None:
         super().__init__(id="ledger-screen")
         self.filters = {name: False for name, _ in FILTERS}
-        self.rows: list = []
+        self.rows: list = []  # the rows shown: what was read, narrowed by the `/` filter
+        self.all_rows: list = []
         self.entries: list = []
         self._entries_for: int | None = None
 
     def compose(self) -> ComposeResult:
         yield Static(user_text("Ledger · loading…"), id="ledger-title")
+        yield ListFilter(back="#ledger-table", id="ledger-find")
         with Vertical(id="ledger-body"):
             table: DataTable = ListTable(id="ledger-table")
             for label, width in LEDGER_COLUMNS:
@@ -160,6 +165,19 @@ class LedgerScreen(WorkerScreen[None]):
         rows, filters = message.rows, message.filters
         if filters != self.filters:
             return  # a newer filter is loading
+        self.all_rows = rows
+        self._show_rows()
+
+    @on(Input.Changed, "#ledger-find")
+    def _find_changed(self) -> None:
+        self._show_rows()
+
+    def action_find(self) -> None:
+        self.query_one("#ledger-find", ListFilter).open()
+
+    def _show_rows(self) -> None:
+        query = self.query_one("#ledger-find", ListFilter).value
+        rows = [row for row in self.all_rows if matches(query, row.name, row.company)]
         keep = self.highlighted_contact_id()
         self.rows = rows
         table = self.query_one("#ledger-table", DataTable)
@@ -194,7 +212,7 @@ class LedgerScreen(WorkerScreen[None]):
             self.entries = []
             self.query_one("#ledger-entries", DataTable).clear()
             self.query_one("#ledger-entries-title", Static).update(
-                user_text("No favours recorded yet: g gave, r received (from the contacts screen: f)")
+                user_text("No favours recorded yet: f gave, r received (from the contacts screen: f)")
                 if not any(self.filters.values()) else user_text("Nobody matches these filters; a shows all")
             )
             return

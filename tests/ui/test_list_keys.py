@@ -155,3 +155,28 @@ def test_a_keymap_setting_is_checked_when_set(app_db):
         with pytest.raises(BadInput, match=words):
             settings.set_value("keymap", bad)
     assert settings.set_value("keymap", "none") == ""
+
+
+@pytest.mark.parametrize("mode", ["agenda", "contacts", "ledger"])
+async def test_slash_filters_the_list_as_you_type(busy_db, run_app, mode):
+    names = {
+        "agenda": lambda app: {row.item.name for row in app.screen.rows if row.item is not None},
+        "contacts": lambda app: {row.cells["name"] for row in app.screen.table.rows},
+        "ledger": lambda app: {row.name for row in app.screen.rows},
+    }[mode]
+    async with run_app(mode=mode, size=SMALL) as (app, pilot):
+        assert len(names(app)) >= 3
+        await pilot.press("slash", *"zoe")
+        await settle(app, pilot)
+        assert names(app) == {"Zoë Ångström"}
+        await pilot.press("enter")  # back to the list, the filter kept
+        await settle(app, pilot)
+        assert names(app) == {"Zoë Ångström"}
+        await pilot.press("j", "k", "slash", "escape")  # escape in the box clears it
+        await settle(app, pilot)
+        if mode != "contacts":  # the contacts box keeps its text on escape; escape in the table clears it
+            assert len(names(app)) >= 3
+        else:
+            await pilot.press("escape")
+            await settle(app, pilot)
+            assert len(names(app)) >= 3
