@@ -99,8 +99,9 @@ def test_calcurse_imports_every_event(agenda, tmp_path):
     assert f"{len(agenda.items)} events" in done.stdout and "0 skipped" in done.stdout
     apts = (data_dir / "apts").read_text(encoding="utf-8").splitlines()
     assert len(apts) == len(agenda.items)
-    assert "11/27/2026 [1] " in next(line for line in apts if line.endswith("Call Maria Schmidt (Hooli)"))
-    assert any(line.endswith("Thank Maria Schmidt (Hooli)") and line.startswith("11/26/2026") for line in apts)
+    assert "11/27/2026 [1] " in next(line for line in apts if line.endswith("Call and thank Maria Schmidt (Hooli)"))
+    assert not any(line.endswith(" Thank Maria Schmidt (Hooli)") for line in apts)  # her call says it
+    assert any(line.endswith("Thank Wei Chen (Globex)") for line in apts)
     assert not any("\x1b" in line for line in apts)
 
 
