@@ -180,7 +180,8 @@ class AgendaScreen(AgendaActions):
 
     def _update_title(self, agenda, today: dt.date) -> None:
         year, week, _ = today.isocalendar()
-        today_count = sum(1 for r in self.rows if r.section == "today" and r.item is not None)
+        # From the agenda itself, not the rows: a `/` filter narrows the list, not the day's count.
+        today_count = sum(len(items) for day, items in agenda.days if day == today)
         week_count = sum(len(items) for day, items in agenda.days)
         self.query_one("#agenda-title", Static).update(
             safe_markup(
