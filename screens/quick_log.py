@@ -75,6 +75,8 @@ class QuickLogScreen(QuickLogPersistence):
         super().__init__()
         self.contact_id = contact_id if draft is None else draft.contact_id
         self.contact_name = "" if draft is None else (draft.contact_name or draft.extra.get("contact_text", ""))
+        if label is None and draft is not None and draft.contact_name:
+            label = (draft.contact_name, "")  # a restored draft knows its contact's name too
         self._shown_as = label if self.contact_id is not None and label is not None else None
         if self._shown_as is not None:
             self.contact_name = self._shown_as[0]
