@@ -31,7 +31,7 @@ from planner.core.errors import FollowupError
 from planner.store import database, migrations
 from planner.store.backup import backup_to, fsync_folder
 from planner.store.database import BUSY_TIMEOUT_SECONDS, PRAGMAS, db
-from planner.store.failures import describe_os_error, on_read_only_mount
+from planner.store.failures import describe_database_error, describe_os_error, on_read_only_mount, sqlite_cause
 from planner.store.paths import default_db_path, ensure_private_dir
 
 ACCESS_MODES = ("write", "read", "inspect")
@@ -87,7 +87,17 @@ def open_database(path: Path | str, *, migrate: bool = True, access: str = "writ
         if uri.endswith("immutable=1") and wal.exists() and wal.stat().st_size > 0:
             say(f"{wal}: changes in it cannot be read on read-only media; what is shown may be older")
         return db
-    _bind(str(path), PRAGMAS, read_only=False, path=path)
+    try:
+        _bind(str(path), PRAGMAS, read_only=False, path=path)
+        db.execute_sql("SELECT count(*) FROM sqlite_master").fetchone()
+    except Exception as exc:
+        if access == "write" or sqlite_cause(exc) is None:
+            raise
+        # a full disk (or another fault) stops SQLite preparing to write: reading still works
+        reason = describe_database_error(exc, path)
+        _bind(_read_only_uri(path), READ_ONLY_PRAGMAS, read_only=True, path=path)
+        say(f"{reason.removesuffix('; nothing was written')}; opened for reading only")
+        return db
     if migrate and access != "inspect":
         migrations.migrate(db, copy_before=backup_to)
     return db
@@ -161,8 +171,6 @@ def _probe_version(path: Path) -> int:
         finally:
             conn.close()
     except sqlite3.DatabaseError as exc:
-        from planner.store.failures import describe_database_error
-
         raise FollowupError(describe_database_error(exc, path)) from exc
     if version == 0:
         what = "an SQLite database of another program" if tables else "an empty SQLite database"

@@ -42,7 +42,8 @@ def describe_database_error(exc: BaseException, path: Path | str) -> str:
     code = getattr(cause, "sqlite_errorcode", None) if cause is not None else None
     text = str(cause if cause is not None else exc)
     primary = code & 0xFF if isinstance(code, int) else None
-    if primary == SQLITE_FULL or "database or disk is full" in text:
+    if primary == SQLITE_FULL or "database or disk is full" in text or (
+            primary in (SQLITE_IOERR, SQLITE_CANTOPEN) and disk_is_full(Path(path))):
         return f"{path}: disk full (no space left for the database or its journal); nothing was written"
     if primary == SQLITE_READONLY or "readonly database" in text:
         return f"{path}: read-only ({_why_read_only(Path(path))}); nothing was written"
@@ -75,6 +76,18 @@ def describe_os_error(exc: OSError, path: Path | str | None = None) -> str:
     if exc.errno == errno.EDQUOT:
         return f"{prefix}disk quota exceeded"
     return f"{prefix}{exc.strerror or exc}"
+
+
+def disk_is_full(path: Path) -> bool:
+    """Less room left where `path` lives than SQLite needs for a few pages of journal (a full disk
+    also shows up as an I/O error when the shared-memory file cannot grow)."""
+    for candidate in (path, path.parent):
+        try:
+            info = os.statvfs(candidate)
+        except OSError:
+            continue
+        return info.f_bavail * info.f_frsize < 64 * 1024
+    return False
 
 
 def _why_read_only(path: Path) -> str:
