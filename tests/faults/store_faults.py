@@ -3,6 +3,7 @@ file system of our own (tmpfs, as root), and raw looks at a database file."""
 
 from __future__ import annotations
 
+import contextlib
 import os
 import shutil
 import sqlite3
@@ -106,11 +107,11 @@ def fill(folder: Path, leave_bytes: int = 0) -> None:
         os.close(fd)
 
 
-@pytest.fixture
-def small_fs(tmp_path):
-    """A 2 MB file system of our own, unmounted afterwards."""
+@contextlib.contextmanager
+def small_filesystem(tmp_path: Path, size: str = "2m"):
+    """A small file system of our own (tmpfs), unmounted afterwards; skips where we cannot mount."""
     folder = tmp_path / "small"
-    mount_tmpfs(folder, "2m")
+    mount_tmpfs(folder, size)
     try:
         yield folder
     finally:

@@ -5,9 +5,16 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from store_faults import count, files_in, fill, followup, one_line, small_fs, write_csv  # noqa: F401
+import pytest
+from store_faults import count, files_in, fill, followup, one_line, small_filesystem, write_csv
 
 HIDDEN_CAUSE = "cannot rollback"
+
+
+@pytest.fixture
+def small_fs(tmp_path):
+    with small_filesystem(tmp_path) as folder:
+        yield folder
 
 
 def _database_on(folder: Path) -> Path:
@@ -21,7 +28,8 @@ def test_writes_on_a_disk_filled_to_the_last_byte_say_disk_full(small_fs, tmp_pa
     db = _database_on(small_fs)
     csv = write_csv(tmp_path / "some.csv", 50)
     fill(small_fs)
-    for args in (("add", "Bob"), ("log", "Ann Example"), ("import", str(csv)), ("edit", "Ann Example", "--company", "X")):
+    writes = (("add", "Bob"), ("log", "Ann Example"), ("import", str(csv)), ("edit", "Ann Example", "--company", "X"))
+    for args in writes:
         result = followup(db, *args)
         assert result.code == 1, (args, result)
         assert "disk full" in result.err and str(db) in result.err, (args, result.err)
