@@ -172,6 +172,33 @@ def main(argv: list[str] | None = None, *, open_app: Callable[[], int] | None = 
     except KeyboardInterrupt:
         print("followup: interrupted", file=sys.stderr)
         return 130
+    except (ValueError, TypeError, UnicodeError) as exc:
+        explained = _damage_behind(exc)
+        if explained is None:
+            raise
+        print(f"followup: {clean_line(explained)}", file=sys.stderr)
+        return 1
+
+
+def _damage_behind(exc: Exception) -> str | None:
+    """When a command fails on a value it read back (a date that does not parse, text that does
+    not decode), say which stored row is damaged instead of showing a traceback; a failure the
+    stored rows do not explain is a bug and keeps its traceback."""
+    from planner.store.database import db
+
+    if db.database is None or db.is_closed():
+        return None
+    from planner.store.health import row_damage
+
+    try:
+        problems = row_damage()
+    except Exception:
+        return None
+    if not problems:
+        return None
+    return (f"{database_path()}: damaged: {problems[0].what}"
+            f"{f' and {len(problems) - 1} more' if len(problems) > 1 else ''}; "
+            f"nothing was written; run 'followup check' ({type(exc).__name__}: {exc})")
 
 
 def _no_command(args: argparse.Namespace, parser: ArgumentParser) -> int:

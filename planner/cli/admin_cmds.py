@@ -77,7 +77,7 @@ def cmd_check(args: argparse.Namespace) -> int:
     open_db_from_args(args)
     path = database_path()
     version = schema_version(db)
-    problems = _all_problems(version >= LATEST)
+    problems, notes = _all_problems(version >= LATEST)
     if args.repair and problems:
         if is_read_only():
             print(f"{path}: read-only: cannot repair", file=sys.stderr)
@@ -89,10 +89,12 @@ def cmd_check(args: argparse.Namespace) -> int:
             with write_tx(repairing=True):
                 replan(None)
         repaired = len(problems)
-        problems = _all_problems(version >= LATEST)
+        problems, notes = _all_problems(version >= LATEST)
         print(f"{path}: repaired what was safe to repair ({repaired - len(problems)} of {repaired} problem(s))")
     for problem in problems:
         print(clean_line(problem.line()))
+    for note in notes:
+        print(f"note: {clean_line(note)}")
     recorded = health.record_verdict(problems, when=dates.today())
     if version < LATEST:
         print(f"{path}: schema version {version}; the next command that writes upgrades it to {LATEST}")
@@ -107,15 +109,18 @@ def cmd_check(args: argparse.Namespace) -> int:
     return 0
 
 
-def _all_problems(latest_schema: bool) -> list:
+def _all_problems(latest_schema: bool) -> tuple[list, list[str]]:
+    """(problems, notes): the stored file's, then the plan's when the rows it is read from are sound."""
     from planner.store import health
 
     problems = health.check_database()
-    if latest_schema and not any(p.what.startswith(("integrity", "date", "cannot read")) for p in problems):
+    notes: list[str] = []
+    if latest_schema and not any(p.what.startswith(("integrity", "date", "text", "cannot read")) for p in problems):
         from planner.scheduling.plan_check import plan_problems
 
-        problems += [health.Problem(text, health.REPLAN) for text in plan_problems()]
-    return problems
+        found, notes = plan_problems()
+        problems += [health.Problem(text, health.REPLAN) for text in found]
+    return problems, notes
 
 
 def cmd_demo(args: argparse.Namespace) -> int:

@@ -42,6 +42,8 @@ def describe_database_error(exc: BaseException, path: Path | str) -> str:
     code = getattr(cause, "sqlite_errorcode", None) if cause is not None else None
     text = str(cause if cause is not None else exc)
     primary = code & 0xFF if isinstance(code, int) else None
+    if "could not decode to utf-8" in text.lower():
+        return f"{path}: damaged text in the database ({text}); run 'followup check'"
     if primary == SQLITE_FULL or "database or disk is full" in text or (
             primary in (SQLITE_IOERR, SQLITE_CANTOPEN) and disk_is_full(Path(path))):
         return f"{path}: disk full (no space left for the database or its journal); nothing was written"

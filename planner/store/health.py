@@ -62,6 +62,17 @@ def check_database() -> list[Problem]:
     return problems
 
 
+def row_damage() -> list[Problem]:
+    """The row checks alone (no page scan): what explains a command failing on stored data."""
+    problems: list[Problem] = []
+    for step in (_text_problems, _date_problems, _json_problems):
+        try:
+            problems += step()
+        except Exception as exc:  # the scan is an explanation, never a second failure
+            problems.append(Problem(f"cannot read every row: {exc}"))
+    return problems
+
+
 def _sqlite_checks() -> list[Problem]:
     problems: list[Problem] = []
     try:
@@ -86,13 +97,14 @@ def _tables() -> list[str]:
 
 def _text_problems() -> list[Problem]:
     """Text that does not decode as UTF-8, read as bytes so one bad row cannot stop the scan."""
+    layout = [(table, [column for column, _type in _columns(table)]) for table in _tables()]
     conn = db.connection()
     old_factory = conn.text_factory
     conn.text_factory = bytes
     problems: list[Problem] = []
     try:
-        for table in _tables():
-            for column, _type in _columns(table):
+        for table, columns in layout:
+            for column in columns:
                 cursor = conn.execute(f'SELECT rowid, "{column}" FROM "{table}" WHERE typeof("{column}") = \'text\'')
                 for rowid, raw in cursor:
                     try:
