@@ -84,7 +84,7 @@ INSPECTING_COMMANDS = frozenset({"check", "backup"})
 def command_access(args: argparse.Namespace) -> str:
     """How the command opens the database: "write", "read" or "inspect" (see store.connect)."""
     command = getattr(args, "command", None)
-    if command in INSPECTING_COMMANDS and not getattr(args, "repair", False):
+    if command in INSPECTING_COMMANDS:  # `check --repair` too: it repairs a file, never creates one
         return "inspect"
     if command in READING_COMMANDS:
         return "read"
@@ -92,7 +92,7 @@ def command_access(args: argparse.Namespace) -> str:
         return "read"
     if command == "config" and getattr(args, "value", None) is None:
         return "read"
-    return "inspect" if command in INSPECTING_COMMANDS else "write"
+    return "write"
 
 
 def notice(message: str) -> None:
