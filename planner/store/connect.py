@@ -62,7 +62,10 @@ def open_database(path: Path | str, *, migrate: bool = True, access: str = "writ
     if not exists:
         if access == "inspect":
             raise FollowupError(f"{path}: no such database")
-        _create(path, migrate=migrate)
+        try:
+            _create(path, migrate=migrate)
+        except OSError as exc:  # named for the file asked for, not the temporary one
+            raise FollowupError(describe_os_error(OSError(exc.errno, exc.strerror), path)) from exc
         _bind(str(path), PRAGMAS, read_only=False, path=path)
         return db
     _refuse_what_is_not_a_database(path)
