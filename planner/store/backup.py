@@ -10,6 +10,7 @@ requested name. A copy killed or failing half way leaves nothing under that name
 
 from __future__ import annotations
 
+import contextlib
 import datetime as dt
 import os
 import sqlite3
@@ -44,6 +45,7 @@ def backup_to(target: Path | str | None = None) -> Path:
         raise FollowupError(f"{path}: already exists; choose another name")
     if not path.parent.is_dir():
         raise FollowupError(f"{path.parent}: no such folder")
+    remove_abandoned(path, ".partial-")
     temp = partial_name(path)
     try:
         _copy_verified(temp)
@@ -122,6 +124,32 @@ def _publish(temp: Path, path: Path) -> None:
         os.replace(temp, path)
     os.chmod(path, 0o600)
     fsync_folder(path.parent)
+
+
+def remove_abandoned(path: Path, marker: str) -> None:
+    """Remove `NAME{marker}PID` files beside `path` left by a process that was killed (no process
+    with that id runs any more): an unfinished copy is nobody's database."""
+    prefix = f"{path.name}{marker}"
+    try:
+        candidates = [p for p in path.parent.iterdir() if p.name.startswith(prefix)]
+    except OSError:
+        return
+    for candidate in candidates:
+        pid_text = candidate.name[len(prefix):].split("-", 1)[0]
+        if not pid_text.isdigit() or int(pid_text) == os.getpid() or _process_alive(int(pid_text)):
+            continue
+        with contextlib.suppress(OSError):
+            candidate.unlink()
+
+
+def _process_alive(pid: int) -> bool:
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    except OSError:
+        return True  # it exists, owned by someone else
+    return True
 
 
 def fsync_folder(folder: Path) -> None:

@@ -29,7 +29,7 @@ from peewee import SqliteDatabase
 
 from planner.core.errors import FollowupError
 from planner.store import database, migrations
-from planner.store.backup import backup_to, fsync_folder
+from planner.store.backup import backup_to, fsync_folder, remove_abandoned
 from planner.store.database import BUSY_TIMEOUT_SECONDS, PRAGMAS, db
 from planner.store.failures import describe_database_error, describe_os_error, on_read_only_mount, sqlite_cause
 from planner.store.paths import default_db_path, ensure_private_dir
@@ -121,6 +121,7 @@ def _create(path: Path, *, migrate: bool) -> None:
     if not migrate:  # tests build old schemas step by step in the file itself
         os.close(os.open(path, os.O_CREAT | os.O_WRONLY, 0o600))
         return
+    remove_abandoned(path, ".new-")
     temp = path.with_name(f"{path.name}.new-{os.getpid()}")
     try:
         os.close(os.open(temp, os.O_CREAT | os.O_EXCL | os.O_WRONLY, 0o600))

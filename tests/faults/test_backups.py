@@ -62,6 +62,8 @@ def test_a_killed_backup_never_passes_for_a_backup(big_db, tmp_path):
         proc.send_signal(signal.SIGKILL)
         proc.wait()
         left = files_in(folder)
+        partial = f"bk.db.partial-{proc.pid}"
+        assert left <= {"bk.db", partial, f"{partial}-wal", f"{partial}-shm"}, left
         assert "bk.db-journal" not in left and "bk.db-wal" not in left, left
         if "bk.db" in left:  # the kill came after it was complete: then it is whole
             assert count(target) == count(big_db)
@@ -70,6 +72,9 @@ def test_a_killed_backup_never_passes_for_a_backup(big_db, tmp_path):
             result = followup(target, "check")
             assert result.code == 1 and "no such database" in result.err
             assert "bk.db" not in files_in(folder)  # check created nothing
+        again = followup(big_db, "backup", str(target)) if "bk.db" not in left else None
+        if again is not None:  # the next backup completes, and clears what the killed one left
+            assert again.code == 0 and files_in(folder) == {"bk.db"}
 
 
 KILLED_OLD_STYLE_COPY = textwrap.dedent(
