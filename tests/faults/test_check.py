@@ -8,10 +8,16 @@ import sqlite3
 from pathlib import Path
 
 import pytest
-from store_faults import count, followup, one_line
+from store_faults import TODAY, count, followup, one_line
 
 COMPANY = b"Acme Widgets"
 BLOCK_DAY = b"2029-05-13"
+
+
+@pytest.fixture
+def run(cli):
+    """The CLI in this process: a subprocess per call costs a Python start-up each."""
+    return lambda db, *args, today=TODAY: cli(*args, db=db, today=today)
 
 
 @pytest.fixture(scope="module")
@@ -42,68 +48,68 @@ def flip(db: Path, find: bytes, replace: bytes) -> None:
     db.write_bytes(raw.replace(find, replace))
 
 
-def test_invalid_utf8_in_a_name_column_is_found_and_repaired(sound_db, tmp_path):
+def test_invalid_utf8_in_a_name_column_is_found_and_repaired(run, sound_db, tmp_path):
     db = copy_of(sound_db, tmp_path)
     flip(db, COMPANY, b"Acme\xffWidgets")
-    result = followup(db, "check")
+    result = run(db, "check")
     assert result.code == 1 and "company: not UTF-8" in result.out and "--repair" in result.out, result.out
-    refused = followup(db, "add", "Dan")
+    refused = run(db, "add", "Dan")
     assert refused.code == 1 and "check --repair" in refused.err and one_line(refused.err), refused.err
-    repaired = followup(db, "check", "--repair")
+    repaired = run(db, "check", "--repair")
     assert repaired.code == 0 and repaired.out.strip().endswith(": ok"), repaired.out
-    listing = followup(db, "contacts")
+    listing = run(db, "contacts")
     assert listing.code == 0 and "Acme\ufffdWidgets" in listing.out
-    assert followup(db, "add", "Dan").code == 0
+    assert run(db, "add", "Dan").code == 0
 
 
-def test_a_listing_of_undecodable_text_says_what_it_is(sound_db, tmp_path):
+def test_a_listing_of_undecodable_text_says_what_it_is(run, sound_db, tmp_path):
     db = copy_of(sound_db, tmp_path)
     flip(db, COMPANY, b"Acme\xffWidgets")
-    result = followup(db, "contacts")
+    result = run(db, "contacts")
     assert result.code == 1 and "Traceback" not in result.err and one_line(result.err)
     assert "followup check" in result.err
 
 
-def test_a_date_that_does_not_parse_is_found_and_writes_are_refused(sound_db, tmp_path):
+def test_a_date_that_does_not_parse_is_found_and_writes_are_refused(run, sound_db, tmp_path):
     db = copy_of(sound_db, tmp_path)
     flip(db, BLOCK_DAY, b"2029-05-B3")
-    unchecked = followup(db, "add", "Dan")
+    unchecked = run(db, "add", "Dan")
     assert unchecked.code == 1 and "Traceback" not in unchecked.err and "block row 1 start" in unchecked.err
     assert count(db) == 3  # nothing half-written
-    result = followup(db, "check")
+    result = run(db, "check")
     assert result.code == 1 and "block row 1 start" in result.out and "restore a backup" in result.out, result.out
-    refused = followup(db, "add", "Eve")
+    refused = run(db, "add", "Eve")
     assert refused.code == 1 and "restore a backup" in refused.err and one_line(refused.err)
-    assert followup(db, "contacts").code == 0  # reading still works
+    assert run(db, "contacts").code == 0  # reading still works
 
 
-def test_a_truncated_file_is_reported(sound_db, tmp_path):
+def test_a_truncated_file_is_reported(run, sound_db, tmp_path):
     db = copy_of(sound_db, tmp_path)
     raw = db.read_bytes()
     db.write_bytes(raw[: len(raw) * 6 // 10])
-    result = followup(db, "check")
+    result = run(db, "check")
     assert result.code == 1 and "Traceback" not in result.err
     assert "integrity" in result.out or "not a database" in result.err or "damaged" in result.err, result
 
 
-def test_a_zeroed_header_is_reported(sound_db, tmp_path):
+def test_a_zeroed_header_is_reported(run, sound_db, tmp_path):
     db = copy_of(sound_db, tmp_path)
     raw = bytearray(db.read_bytes())
     raw[:100] = bytes(100)
     db.write_bytes(bytes(raw))
-    result = followup(db, "check")
+    result = run(db, "check")
     assert result.code == 1 and "not a followup database" in result.err and one_line(result.err)
 
 
-def test_a_plan_outside_its_windows_and_orphan_calls_are_found_and_re_planned(sound_db, tmp_path):
+def test_a_plan_outside_its_windows_and_orphan_calls_are_found_and_re_planned(run, sound_db, tmp_path):
     db = copy_of(sound_db, tmp_path)
     with sqlite3.connect(db) as conn:
         conn.execute("UPDATE planned_call SET date = date(window_start, '-3 days') "
                      "WHERE id = (SELECT min(id) FROM planned_call WHERE pinned = 0 AND date >= '2026-12-01')")
         conn.execute("UPDATE contact SET archived_at = '2026-11-01 10:00:00' WHERE name = 'Cleo Third'")
-    result = followup(db, "check")
+    result = run(db, "check")
     assert result.code == 1, result.out
     assert "outside its window" in result.out and "archived contact" in result.out, result.out
-    repaired = followup(db, "check", "--repair")
+    repaired = run(db, "check", "--repair")
     assert repaired.code == 0, repaired.out
-    assert followup(db, "check").code == 0
+    assert run(db, "check").code == 0

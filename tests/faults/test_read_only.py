@@ -5,7 +5,13 @@ A real read-only mount (tmpfs remounted read-only, as root), since chmod does no
 from __future__ import annotations
 
 import pytest
-from store_faults import followup, one_line, remount_read_only, small_filesystem
+from store_faults import TODAY, followup, one_line, remount_read_only, small_filesystem
+
+
+@pytest.fixture
+def run(cli):
+    """The CLI in this process: a subprocess per call costs a Python start-up each."""
+    return lambda db, *args, today=TODAY: cli(*args, db=db, today=today)
 
 
 @pytest.fixture(scope="module")
@@ -26,20 +32,20 @@ READING = [
 
 
 @pytest.mark.parametrize("args", READING, ids=lambda a: " ".join(a))
-def test_reading_commands_work_on_a_read_only_mount(read_only_db, args):
-    result = followup(read_only_db, *args)
+def test_reading_commands_work_on_a_read_only_mount(run, read_only_db, args):
+    result = run(read_only_db, *args)
     assert result.code == 0, (args, result.err)
     assert "unable to open" not in result.err
 
 
-def test_the_data_can_be_got_out(read_only_db, tmp_path):
-    exported = followup(read_only_db, "export-contacts", "--format", "json")
+def test_the_data_can_be_got_out(run, read_only_db, tmp_path):
+    exported = run(read_only_db, "export-contacts", "--format", "json")
     assert exported.code == 0 and "ann@example.com" in exported.out, exported.err
     target = tmp_path / "out" / "bk.db"
     target.parent.mkdir()
-    backup = followup(read_only_db, "backup", str(target))
+    backup = run(read_only_db, "backup", str(target))
     assert backup.code == 0, backup.err
-    assert followup(target, "contacts").out.count("Ann Example") == 1
+    assert run(target, "contacts").out.count("Ann Example") == 1
 
 
 WRITING = [("add", "Bob"), ("log", "Ann Example"), ("edit", "Ann Example", "--title", "CTO"),
@@ -47,13 +53,13 @@ WRITING = [("add", "Bob"), ("log", "Ann Example"), ("edit", "Ann Example", "--ti
 
 
 @pytest.mark.parametrize("args", WRITING, ids=lambda a: " ".join(a))
-def test_writing_commands_fail_with_one_line_naming_the_path(read_only_db, args):
-    result = followup(read_only_db, *args)
+def test_writing_commands_fail_with_one_line_naming_the_path(run, read_only_db, args):
+    result = run(read_only_db, *args)
     assert result.code == 1, (args, result)
     assert f"{read_only_db}: read-only" in result.err and one_line(result.err), result.err
 
 
-def test_a_stale_plan_is_shown_as_stored_with_a_notice(read_only_db):
-    result = followup(read_only_db, "agenda", today="2028-01-03")
+def test_a_stale_plan_is_shown_as_stored_with_a_notice(run, read_only_db):
+    result = run(read_only_db, "agenda", today="2028-01-03")
     assert result.code == 0, result.err
     assert "read-only" in result.err and "not re-planned" in result.err
