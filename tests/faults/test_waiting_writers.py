@@ -13,7 +13,7 @@ from store_faults import count, followup
 
 from planner.core.errors import FollowupError
 from planner.store.connect import open_database
-from planner.store.database import BUSY_TIMEOUT_SECONDS, close_database, set_lock_wait_handler, write_tx
+from planner.store.database import BUSY_TIMEOUT_SECONDS, close_database, write_tx
 from planner.store.models import Setting
 
 HOLDER = textwrap.dedent(
@@ -49,6 +49,8 @@ def test_a_cli_write_waits_past_the_busy_timeout_and_says_so(tmp_path):
 
 
 def test_the_wait_is_told_to_the_hook_and_ends_when_the_lock_is_free(tmp_path):
+    from planner.store.database import set_lock_wait_handler
+
     db = tmp_path / "f.db"
     open_database(db)
     close_database()
