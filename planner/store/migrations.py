@@ -17,7 +17,9 @@ from playhouse.migrate import SqliteMigrator
 from playhouse.migrate import migrate as run_operations
 
 from planner.core.errors import FollowupError
+from planner.store import database
 from planner.store import models as m
+from planner.store.database import write_tx
 
 
 def _v1_contacts(db: SqliteDatabase) -> None:
@@ -85,7 +87,9 @@ def migrate(db: SqliteDatabase, *, target: int = LATEST,
         return None
     copy = _copy_before_migrating(db, current, target, copy_before) if current > 0 and copy_before else None
     for version in range(current + 1, target + 1):
-        with db.atomic("IMMEDIATE"):
+        # the shared write transaction when it is our database: it waits for another session's
+        # write; an upgrade of the schema is not refused by a damage mark (it reads no rows)
+        with write_tx(repairing=True) if db is database.db else db.atomic("IMMEDIATE"):
             STEPS[version - 1](db)
             db.execute_sql(f"PRAGMA user_version = {version}")
     return copy
