@@ -216,3 +216,20 @@ def test_our_own_export_reimports_names_with_controls_exactly(followup, tmp_path
 def stored_names(db) -> list[tuple[str, str, str]]:
     with sqlite3.connect(db) as conn:
         return sorted(conn.execute("SELECT name, company, notes FROM contact").fetchall())
+
+
+def test_the_cli_and_an_import_apply_the_same_length_and_zone_checks(followup, tmp_path):
+    long_name = "N" * 1000
+    run = followup("add", long_name)
+    assert run.code == 2 and run.err.strip() == "followup: name: 1,000 characters; at most 300"
+    run = followup("add", "Ann", "--tz", "America")  # a folder of zones, not a zone
+    assert run.code == 2 and "time zone 'America' unknown" in run.err and "Traceback" not in run.err
+    path = tmp_path / "long.csv"
+    path.write_text(f"name,company,timezone\r\n{long_name},Acme,\r\nBea,{'C' * 400},America\r\n", encoding="utf-8")
+    run = followup("import", str(path))
+    assert run.code == 0, run.err
+    assert "skipped line 2: name of 1,000 characters; at most 300" in run.out
+    assert "note line 3: company: 400 characters; at most 300; left out" in run.out
+    assert "note line 3: time zone 'America' unknown" in run.out
+    with sqlite3.connect(followup.db) as conn:
+        assert conn.execute("SELECT name, company, timezone FROM contact").fetchall() == [("Bea", "", "")]

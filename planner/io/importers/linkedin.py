@@ -12,6 +12,8 @@ import datetime as dt
 import re
 from pathlib import Path
 
+from planner.core.dates import MAX_TEXT, in_range
+from planner.core.errors import BadInput
 from planner.io.importers.common import (
     Columns,
     ImportRecord,
@@ -64,10 +66,12 @@ def parse(text: str, path: Path) -> ParseResult:
 
 
 def parse_connected_on(text: str) -> dt.date | None:
+    """The date, or None when it is none of LinkedIn's spellings or outside the years the CLI
+    takes (`in_range`)."""
     for fmt in _DATE_FORMATS:
         try:
-            return dt.datetime.strptime(text, fmt).date()
-        except ValueError:
+            return in_range(dt.datetime.strptime(text[:MAX_TEXT], fmt).date())
+        except (ValueError, BadInput):
             continue
     return None
 
