@@ -4,6 +4,8 @@ Names, notes and imported fields are stored exactly as given. Before they reach 
 export, control characters that a terminal would act on (ESC sequences, C1 controls, bidi
 overrides) are replaced by visible stand-ins, so a hostile contact cannot clear or retitle the
 user's terminal, and CSV cells that a spreadsheet would run as formulas are prefixed with `'`.
+Data files we write use `file_text`, whose stand-ins `from_file_text` undoes, so an export read
+back gives the stored text exactly.
 """
 
 from __future__ import annotations
