@@ -33,7 +33,8 @@ def views(draw) -> list[ContactView]:
 
 
 def expected(view: ContactView) -> tuple[str, str, str, str]:
-    return view.name, view.company, view.title, view.notes  # exactly as stored, controls and all
+    # as stored, controls and all; the CLI and the app store one-line fields without outer space
+    return view.name.strip(), view.company.strip(), view.title.strip(), view.notes
 
 
 def read_back(text: str, suffix: str, parse) -> list[tuple[str, str, str, str]]:

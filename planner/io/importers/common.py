@@ -259,8 +259,14 @@ class Columns:
         return shown + (f", ... ({len(named):,} columns in all)" if len(named) > SHOWN_COLUMNS else "")
 
 
-def exact(value: object) -> str:
-    """A field of our own export: the stored text back, exactly (stand-ins undone)."""
+def exact_line(value: object) -> str:
+    """A single-line field of our own export: the stored text back (stand-ins undone), with only
+    the outer space taken off, as the CLI and the app store a name, company or title."""
+    return from_file_text(str(value or "")).strip()
+
+
+def exact_block(value: object) -> str:
+    """A multi-line field (notes) of our own export: the stored text back, exactly."""
     return from_file_text(str(value or ""))
 
 

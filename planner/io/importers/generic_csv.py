@@ -16,7 +16,8 @@ from planner.io.importers.common import (
     ParseResult,
     check_last_row,
     csv_rows,
-    exact,
+    exact_block,
+    exact_line,
     file_error,
     header_key,
     multi_line,
@@ -100,7 +101,7 @@ def parse(text: str, path: Path, mapping: dict[str, list[str]] | None = None) ->
     # Our own export (its exact header) holds stored text exactly, controls as stand-ins: read it
     # back as it was stored. Anyone else's file is cleaned of controls and extra spaces.
     ours = not mapping and all(name in columns for name in CSV_COLUMNS)
-    single, block = (exact, exact) if ours else (one_line, multi_line)
+    single, block = (exact_line, exact_block) if ours else (one_line, multi_line)
     used = {header_key(name) for names in fields.values() for name in names}
     ignored = [name for name in columns.names if name and header_key(name) not in used | QUIETLY_IGNORED]
     if ignored:

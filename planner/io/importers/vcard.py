@@ -29,7 +29,8 @@ from planner.io.importers.common import (
     MAX_ROW_CHARS,
     ImportRecord,
     ParseResult,
-    exact,
+    exact_block,
+    exact_line,
     file_error,
     multi_line,
     one_line,
@@ -145,7 +146,7 @@ def _card(start: int, lines: list[tuple[int, str]], warnings: list[tuple[int, st
     # Our own export (X-FOLLOWUP-KIND on every card) holds stored text exactly, controls as
     # stand-ins: read back as stored. Anyone else's card is cleaned of controls and extra spaces.
     ours = any(text[:16].upper().startswith("X-FOLLOWUP-KIND") for _, text in lines)
-    single, block = (exact, exact) if ours else (one_line, multi_line)
+    single, block = (exact_line, exact_block) if ours else (one_line, multi_line)
     for number, text in lines:
         match = _PROP_NAME.match(text)
         name = match.group(1).upper() if match else ""
