@@ -79,6 +79,26 @@ def _text(text: str) -> str:
     return text.strip()
 
 
+def _collection_url(text: str) -> str | None:
+    raw = text.strip()
+    if raw.lower() in {"", "none", "off", "-"}:
+        return None
+    if not raw.lower().startswith(("http://", "https://")) or "@" in raw.split("/")[2]:
+        raise BadInput(f"expected a collection URL such as https://dav.example.com/alice/contacts/ "
+                       f"(no user name or password in it), got {raw!r}")
+    return raw if raw.endswith("/") else raw + "/"
+
+
+def _clock_time(text: str) -> str | None:
+    raw = text.strip().lower()
+    if raw in {"none", "off", "-"}:
+        return None
+    parts = raw.split(":")
+    if len(parts) == 2 and all(p.isdigit() for p in parts) and int(parts[0]) < 24 and int(parts[1]) < 60:
+        return f"{int(parts[0]):02d}:{int(parts[1]):02d}"
+    raise BadInput(f"expected a time of day such as 09:00 (or none), got {text!r}")
+
+
 def _show_plain(value: Any) -> str:
     return "none" if value is None else str(value)
 
@@ -102,6 +122,14 @@ SPECS: dict[str, SettingSpec] = {
                     "working days to thank someone for a favour"),
         SettingSpec("timezone", "", _text, _show_plain, "your own IANA time zone (default: system)"),
         SettingSpec("theme", "textual-dark", _text, str, "the app's colour theme"),
+        SettingSpec("dav.contacts", None, _collection_url, _show_plain,
+                    "the CardDAV address book `followup sync` exchanges contacts with"),
+        SettingSpec("dav.calendar", None, _collection_url, _show_plain,
+                    "the CalDAV calendar `followup sync` puts the plan's calls in"),
+        SettingSpec("dav.user", None, lambda text: text.strip() or None, _show_plain,
+                    "the user name for both collections (the password never goes in the settings)"),
+        SettingSpec("alarm", "09:00", _clock_time, _show_plain,
+                    "reminder time on the day of each call in calendar events and ICS exports (none: no alarm)"),
     )
 }
 
