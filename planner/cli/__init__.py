@@ -30,6 +30,7 @@ COMMAND_MODULES = [
     "planner.cli.ledger_cmds",
     "planner.cli.agenda_cmds",
     "planner.cli.admin_cmds",
+    "planner.cli.sync_cmds",
 ]
 
 

@@ -27,6 +27,9 @@ MULTIGET_BATCH = 100
 TIMEOUT_SECONDS = 30
 
 
+_GETETAG = b'<?xml version="1.0" encoding="utf-8"?><d:propfind xmlns:d="DAV:"><d:prop><d:getetag/></d:prop></d:propfind>'
+
+
 class SyncError(FollowupError):
     """A sync failure (server unreachable, refused, changed under us, sent something unreadable)."""
 
@@ -82,8 +85,8 @@ class DavCollection:
 
     # -- HTTP ---------------------------------------------------------------------------------
 
-    def _request(self, method: str, href: str, *, body: bytes | None = None,
-                 headers: dict[str, str] | None = None, ok: tuple[int, ...] = (200, 201, 204, 207)) -> requests.Response:
+    def _request(self, method: str, href: str, *, body: bytes | None = None, headers: dict[str, str] | None = None,
+                 ok: tuple[int, ...] = (200, 201, 204, 207)) -> requests.Response:
         target = urljoin(self.url, href)
         try:
             response = self.session.request(method, target, data=body, headers=headers or {},
@@ -143,7 +146,7 @@ class DavCollection:
         return Listing(changed, deleted, new_token.strip(), complete=not token)
 
     def _propfind_listing(self) -> Listing:
-        body = b'<?xml version="1.0" encoding="utf-8"?><d:propfind xmlns:d="DAV:"><d:prop><d:getetag/></d:prop></d:propfind>'
+        body = _GETETAG
         response = self._request("PROPFIND", self.url, body=body, ok=(207,),
                                  headers={"Depth": "1", "Content-Type": "application/xml; charset=utf-8"})
         changed = {href: props["getetag"] for href, _status, props in _responses(self._xml(response))
@@ -192,7 +195,7 @@ class DavCollection:
         self._request("DELETE", href, headers=headers, ok=(200, 204, 404))
 
     def _etag_of(self, href: str) -> str:
-        body = b'<?xml version="1.0" encoding="utf-8"?><d:propfind xmlns:d="DAV:"><d:prop><d:getetag/></d:prop></d:propfind>'
+        body = _GETETAG
         response = self._request("PROPFIND", href, body=body, ok=(207,),
                                  headers={"Depth": "0", "Content-Type": "application/xml; charset=utf-8"})
         for _href, _status, props in _responses(self._xml(response)):
