@@ -154,6 +154,8 @@ class ContactSync:
             gone = [href for href in known if href not in listing.changed]
         else:
             gone = [href for href in listing.deleted if href in known]
+        # deleted on the server before, kept here without --prune: report (or prune) them again
+        gone += [href for href, item in known.items() if item.server_deleted and href not in gone]
         changed = {href for href, etag in listing.changed.items() if href not in known or known[href].etag != etag}
         locally_changed = self._locally_changed()
         fetch = sorted((changed | {h for h in locally_changed if h not in gone}) - set(gone))

@@ -27,7 +27,8 @@ MULTIGET_BATCH = 100
 TIMEOUT_SECONDS = 30
 
 
-_GETETAG = b'<?xml version="1.0" encoding="utf-8"?><d:propfind xmlns:d="DAV:"><d:prop><d:getetag/></d:prop></d:propfind>'
+_GETETAG = (b'<?xml version="1.0" encoding="utf-8"?>'
+            b'<d:propfind xmlns:d="DAV:"><d:prop><d:getetag/></d:prop></d:propfind>')
 
 
 class SyncError(FollowupError):
