@@ -189,13 +189,13 @@ class DavCollection:
         new_etag = response.headers.get("ETag")
         if new_etag:
             return new_etag
-        return self._etag_of(href)
+        return self.etag_of(href)
 
     def delete(self, href: str, *, etag: str | None) -> None:
         headers = {"If-Match": etag} if etag else {}
         self._request("DELETE", href, headers=headers, ok=(200, 204, 404))
 
-    def _etag_of(self, href: str) -> str:
+    def etag_of(self, href: str) -> str:
         body = _GETETAG
         response = self._request("PROPFIND", href, body=body, ok=(207,),
                                  headers={"Depth": "0", "Content-Type": "application/xml; charset=utf-8"})
