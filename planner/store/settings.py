@@ -83,9 +83,12 @@ def _collection_url(text: str) -> str | None:
     raw = text.strip()
     if raw.lower() in {"", "none", "off", "-"}:
         return None
-    if not raw.lower().startswith(("http://", "https://")) or "@" in raw.split("/")[2]:
-        raise BadInput(f"expected a collection URL such as https://dav.example.com/alice/contacts/ "
-                       f"(no user name or password in it), got {raw!r}")
+    if raw.lower().startswith(("http://", "https://")) and "@" in raw.split("/")[2]:
+        # never echoed back: the part before @ may be a password
+        raise BadInput("a collection URL must hold no user name or password; "
+                       "use `followup config dav.user USER` and --password-file or FOLLOWUP_DAV_PASSWORD")
+    if not raw.lower().startswith(("http://", "https://")) or not raw.split("/")[2]:
+        raise BadInput(f"expected a collection URL such as https://dav.example.com/alice/contacts/, got {raw!r}")
     return raw if raw.endswith("/") else raw + "/"
 
 

@@ -140,6 +140,7 @@ class ContactSync:
         self.items = items_of(self.collection)
         self.complete = True  # every listed item applied: the token may advance
         self._index = None
+        self._linked: set[int] | None = None
 
     # -- the run ------------------------------------------------------------------------------
 
@@ -235,6 +236,7 @@ class ContactSync:
             if item is None:
                 SyncItem.create(collection=ensure_collection(self.url, "contacts"), href=href, uid=uid, etag=etag,
                                 contact=contact_id, base=json.dumps(merged), exchanged_at=stamp)
+                self._linked_ids().add(contact_id)
             else:
                 SyncItem.update(etag=etag, base=json.dumps(merged), exchanged_at=stamp,
                                 server_deleted=False).where(SyncItem.id == item.id).execute()
@@ -275,6 +277,7 @@ class ContactSync:
             stamp = Contact.get_by_id(view.id).updated_at
             SyncItem.create(collection=ensure_collection(self.url, "contacts"), href=href, uid=uid, etag=etag,
                             contact=view.id, base=json.dumps(local_fields(view)), exchanged_at=stamp)
+            self._linked_ids().add(view.id)
         index_new(self.index, view.id, record)
 
     @property
@@ -284,11 +287,14 @@ class ContactSync:
         return self._index
 
     def _linked_ids(self) -> set[int]:
-        collection = find_collection(self.url)
-        if collection is None:
-            return set()
-        return {cid for (cid,) in SyncItem.select(SyncItem.contact).where(SyncItem.collection == collection,
-                                                                          SyncItem.contact.is_null(False)).tuples()}
+        """Contacts that already have a card here (loaded once, kept up to date as cards are linked)."""
+        if self._linked is None:
+            collection = find_collection(self.url)
+            rows = (SyncItem.select(SyncItem.contact)
+                    .where(SyncItem.collection == collection, SyncItem.contact.is_null(False)).tuples()
+                    if collection is not None else [])
+            self._linked = {cid for (cid,) in rows}
+        return self._linked
 
     def _match(self, record, uid: str) -> int | None:
         if (ours := _OUR_UID.match(uid)) and Contact.get_or_none(Contact.id == int(ours.group(1))):
