@@ -31,6 +31,7 @@ COMMAND_MODULES = [
     "planner.cli.agenda_cmds",
     "planner.cli.admin_cmds",
     "planner.cli.sync_cmds",
+    "planner.cli.remind_cmds",
 ]
 
 

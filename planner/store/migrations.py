@@ -51,8 +51,9 @@ def _v6_last_reached_index(db: SqliteDatabase) -> None:
 
 
 def _v7_sync_state(db: SqliteDatabase) -> None:
-    """What two-way sync with CardDAV/CalDAV collections remembers between runs."""
-    db.create_tables([m.SyncCollection, m.SyncItem])
+    """What two-way sync with CardDAV/CalDAV collections remembers between runs, and the daily
+    reminders already sent."""
+    db.create_tables([m.SyncCollection, m.SyncItem, m.ReminderSent])
 
 
 def _add_missing_column(db: SqliteDatabase, model: type[m.BaseModel], field) -> None:

@@ -182,6 +182,19 @@ class SyncItem(BaseModel):
         indexes = ((("collection", "href"), True),)
 
 
+class ReminderSent(BaseModel):
+    """A daily digest sent (by mail, or shown as a notification), so cron running twice a day
+    sends it once."""
+
+    day = DateField()
+    channel = CharField()  # email | notify
+    target = CharField(default="")  # the address mailed
+    sent_at = DateTimeField(default=utcnow)
+
+    class Meta:
+        indexes = ((("day", "channel", "target"), True),)
+
+
 # Ordered so that create_tables/drop_tables respect foreign keys.
 ALL_MODELS = [
     Setting,
@@ -196,6 +209,7 @@ ALL_MODELS = [
     Draft,
     SyncCollection,
     SyncItem,
+    ReminderSent,
 ]
 
 

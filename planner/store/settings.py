@@ -102,6 +102,19 @@ def _clock_time(text: str) -> str | None:
     raise BadInput(f"expected a time of day such as 09:00 (or none), got {text!r}")
 
 
+def _switch(text: str) -> bool:
+    raw = text.strip().lower()
+    if raw in {"on", "yes", "true", "1"}:
+        return True
+    if raw in {"off", "no", "false", "0"}:
+        return False
+    raise BadInput(f"expected on or off, got {text!r}")
+
+
+def _optional_text(text: str) -> str | None:
+    return text.strip() or None
+
+
 def _show_plain(value: Any) -> str:
     return "none" if value is None else str(value)
 
@@ -129,8 +142,15 @@ SPECS: dict[str, SettingSpec] = {
                     "the CardDAV address book `followup sync` exchanges contacts with"),
         SettingSpec("dav.calendar", None, _collection_url, _show_plain,
                     "the CalDAV calendar `followup sync` puts the plan's calls in"),
-        SettingSpec("dav.user", None, lambda text: text.strip() or None, _show_plain,
+        SettingSpec("dav.user", None, _optional_text, _show_plain,
                     "the user name for both collections (the password never goes in the settings)"),
+        SettingSpec("smtp.host", None, _optional_text, _show_plain, "mail server for `followup remind --email`"),
+        SettingSpec("smtp.port", 587, _int_range(1, 65535), str, "its port (587 with STARTTLS, 465 for TLS)"),
+        SettingSpec("smtp.user", None, _optional_text, _show_plain,
+                    "user name on the mail server (password: --password-file or FOLLOWUP_SMTP_PASSWORD)"),
+        SettingSpec("smtp.starttls", True, _switch, lambda v: "on" if v else "off",
+                    "upgrade the connection with STARTTLS (on, off)"),
+        SettingSpec("smtp.from", None, _optional_text, _show_plain, "the From address of reminder mails"),
         SettingSpec("alarm", "09:00", _clock_time, _show_plain,
                     "reminder time on the day of each call in calendar events and ICS exports (none: no alarm)"),
     )

@@ -1,5 +1,6 @@
-"""Where the DAV password comes from: an owner-only file, or FOLLOWUP_DAV_PASSWORD. It is handed
-to the HTTP session and nowhere else: never printed, logged or stored."""
+"""Where a server password comes from: an owner-only file, or an environment variable
+(FOLLOWUP_DAV_PASSWORD for CardDAV/CalDAV, FOLLOWUP_SMTP_PASSWORD for mail). It is handed to the
+connection and nowhere else: never printed, logged or stored."""
 
 from __future__ import annotations
 
@@ -11,9 +12,10 @@ from planner.core.errors import BadInput
 from planner.core.textsafe import clean_line
 
 ENV = "FOLLOWUP_DAV_PASSWORD"
+SMTP_ENV = "FOLLOWUP_SMTP_PASSWORD"
 
 
-def read_password(password_file: str | None, user: str | None) -> str | None:
+def read_password(password_file: str | None, user: str | None, *, env: str = ENV) -> str | None:
     """The password for `user`: from `password_file` (refused unless only its owner can read it),
     else from the environment. None when there is no user (no authentication)."""
     if password_file:
@@ -31,8 +33,8 @@ def read_password(password_file: str | None, user: str | None) -> str | None:
         if not text:
             raise BadInput(f"--password-file {clean_line(str(path))}: empty")
         return text
-    if os.environ.get(ENV):
-        return os.environ[ENV]
+    if os.environ.get(env):
+        return os.environ[env]
     if user:
-        raise BadInput(f"no password for {clean_line(user)}: give --password-file FILE or set {ENV}")
+        raise BadInput(f"no password for {clean_line(user)}: give --password-file FILE or set {env}")
     return None
