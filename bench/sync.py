@@ -104,8 +104,11 @@ def main() -> None:
         timed(f"contacts: first sync ({contacts} pushed)", changed, lambda: sync_contacts(cards))
         session = requests.Session()
         session.auth = (USER, PASSWORD)
+        from planner.store.models import SyncItem
+
+        hrefs = {item.contact_id: item.href for item in SyncItem.select()}
         for n in range(1, 21):  # the phone edits 20 cards
-            url = f"{book}followup-contact-{n}.vcf"
+            url = base.rstrip("/") + hrefs[n]
             text = session.get(url).text.replace("\r\n", "\n")
             lines = [line for line in text.split("\n") if line and not line.startswith(("TITLE", "REV"))]
             lines.insert(-1, f"TITLE:Edited on the phone {n}")

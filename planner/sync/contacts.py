@@ -22,12 +22,13 @@ from __future__ import annotations
 
 import json
 import re
+import secrets
 from collections.abc import Callable
 from urllib.parse import quote, urlsplit
 
 from planner.core.errors import BadInput
 from planner.io.exports.contacts import own_cadence
-from planner.io.importers.apply import index_new, stored_index
+from planner.io.importers.apply import index_new, name_key, stored_index
 from planner.services.contact_views import ContactView, load_views
 from planner.services.contacts import UNSET, ContactFields, add_contact, edit_contact, set_archived
 from planner.store.database import write_tx
@@ -39,7 +40,7 @@ from planner.sync.report import Conflict, SyncReport
 from planner.sync.state import ensure_collection, find_collection, finish, items_of
 
 Progress = Callable[[str, str], None]  # (what is about to happen, whose card) before each write
-_OUR_UID = re.compile(r"^followup-contact-(\d+)$")
+_OUR_UID = re.compile(r"^followup-contact-(\d+)(?:-[0-9a-f]+)?$")
 
 
 def local_fields(view: ContactView) -> dict:
@@ -297,8 +298,13 @@ class ContactSync:
         return self._linked
 
     def _match(self, record, uid: str) -> int | None:
-        if (ours := _OUR_UID.match(uid)) and Contact.get_or_none(Contact.id == int(ours.group(1))):
-            return int(ours.group(1))
+        """Our own UID (a card we pushed but had not recorded when the sync was cut short), else
+        the import's keys. The UID alone is not trusted: another machine's followup numbers its
+        contacts too, so the card must also carry that contact's name and company."""
+        if ours := _OUR_UID.match(uid):
+            contact = Contact.get_or_none(Contact.id == int(ours.group(1)))
+            if contact is not None and name_key(contact.name, contact.company) == name_key(record.name, record.company):
+                return contact.id
         state = self.index.find(record)
         return state.id if state is not None else None
 
@@ -347,7 +353,8 @@ class ContactSync:
             query = query.where(Contact.id.not_in(sorted(linked)))
         base_path = urlsplit(self.url).path
         for view in load_views(query):
-            uid = f"followup-contact-{view.id}"
+            # the random part keeps two machines' followups (each with its own contact 1) apart
+            uid = f"followup-contact-{view.id}-{secrets.token_hex(4)}"
             href = base_path + quote(uid) + ".vcf"
             self.report.add("server", "added", view.name)
             if self.dry_run:

@@ -30,7 +30,9 @@ def _by_uid(phone, url) -> dict[str, tuple[str, str]]:
     result = {}
     for href, text in phone.items(url).items():
         uid = next(line.split(":", 1)[1] for line in text.splitlines() if line.startswith("UID:"))
-        result[uid] = (href, text)
+        key = uid.rsplit("-", 1)[0]  # followup-contact-ID-RANDOM
+        assert key not in result
+        result[key] = (href, text)
     return result
 
 

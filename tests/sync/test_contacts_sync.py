@@ -29,8 +29,8 @@ def _password(monkeypatch):
     monkeypatch.setenv("FOLLOWUP_DAV_PASSWORD", PASSWORD)
 
 
-def _db(tmp_path, people: list[ContactFields]):
-    path = tmp_path / "f.db"
+def _db(folder, people: list[ContactFields]):
+    path = folder / "f.db"
     open_database(path)
     for fields in people:
         add_contact(fields)
@@ -264,3 +264,19 @@ def test_a_sync_killed_halfway_resumes_without_duplicates(cli, phone, tmp_path):
     assert len(list_contacts()) == 150
     assert SyncItem.select().count() == 150
     close_database()
+
+
+def test_two_machines_share_one_address_book_without_mixing_people_up(cli, phone, tmp_path):
+    laptop = _db(tmp_path / "laptop", [ContactFields(name="Ann Laptop", emails=["ann@x.example"])])
+    desktop = _db(tmp_path / "desktop", [ContactFields(name="Bob Desktop", emails=["bob@x.example"])])
+    url = phone.make_addressbook()
+    for db in (laptop, desktop, laptop, desktop):  # each one's contact 1 is someone else
+        result = sync(cli, db, "contacts", url)
+        assert result.code == 0, result.err
+    assert len(phone.hrefs(url)) == 2
+    for db in (laptop, desktop):
+        open_database(db)
+        people = {v.name: v for v in list_contacts()}
+        assert sorted(people) == ["Ann Laptop", "Bob Desktop"]
+        assert people["Ann Laptop"].emails == ["ann@x.example"]
+        close_database()
