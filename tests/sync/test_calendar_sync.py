@@ -146,3 +146,31 @@ def test_agenda_ics_export_carries_the_same_alarm(cli, demo_db):
     events = list(Calendar.from_ical(out.out).walk("VEVENT"))
     assert events and all(e.walk("VALARM")[0].decoded("TRIGGER") == dt.timedelta(hours=8, minutes=30)
                           for e in events)
+
+
+def test_a_calendar_sync_killed_halfway_resumes_without_duplicates(cli, phone, demo_db):
+    import os
+    import signal
+    import subprocess
+    import sys
+    import time
+
+    url = phone.make_calendar()
+    env = {**os.environ, "FOLLOWUP_DAV_PASSWORD": PASSWORD}
+    process = subprocess.Popen([sys.executable, "-m", "planner", "--db", str(demo_db), "--today",
+                                FIXED_TODAY.isoformat(), "sync", "calendar", url, "--user", USER],
+                               env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    deadline = time.monotonic() + 60
+    while time.monotonic() < deadline and len(phone.hrefs(url)) < 20:
+        time.sleep(0.02)
+    os.kill(process.pid, signal.SIGKILL)
+    process.wait()
+    assert len(phone.hrefs(url)) >= 20
+
+    assert sync(cli, demo_db, "calendar", url).code == 0
+    open_database(demo_db)
+    expected = {item.uid for item in build_agenda(FIXED_TODAY, FIXED_TODAY + dt.timedelta(days=27)).items}
+    close_database()
+    assert set(_server_events(url)) == expected  # each once (_server_events checks)
+    dry = cli("sync", "calendar", url, "--user", USER, "--dry-run", "--json", db=demo_db)
+    assert report(dry)[0]["changes"] == []
