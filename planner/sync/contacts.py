@@ -212,10 +212,10 @@ class ContactSync:
         stamp = cards.revision(text) or utcnow()
         local_time = Contact.get_by_id(view.id).updated_at
         merged = merge(base, local, remote, local_newer=local_time > stamp, name=view.name, report=self.report)
-        self._exchange(item, view.id, view.name, text, etag, local, remote, merged, cadence=own_cadence(view))
+        self._exchange(item, view.id, view.name, text, etag, local, remote, merged)
 
     def _exchange(self, item: SyncItem | None, contact_id: int, name: str, text: str, etag: str, local: dict,
-                  remote: dict, merged: dict, *, cadence: str, href: str = "", uid: str = "") -> None:
+                  remote: dict, merged: dict, *, href: str = "", uid: str = "") -> None:
         to_server = _server_edits(merged, remote)
         to_local = _local_edits(merged, local)
         if to_server:
@@ -257,8 +257,7 @@ class ContactSync:
             local = local_fields(view)
             merged = merge(None, local, remote, local_newer=True, name=view.name, report=self.report)
             self.report.add("followup", "linked", view.name, "matched an existing contact")
-            self._exchange(None, contact_id, view.name, text, etag, local, remote, merged,
-                           cadence=own_cadence(view), href=href, uid=uid)
+            self._exchange(None, contact_id, view.name, text, etag, local, remote, merged, href=href, uid=uid)
             return
         merged = {field: (DEFAULTS[field] if remote[field] is None else remote[field]) for field in FIELDS}
         self.report.add("followup", "added", record.name)
