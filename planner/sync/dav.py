@@ -75,7 +75,6 @@ class DavCollection:
         self.url = url if url.endswith("/") else url + "/"
         self.kind = kind
         self.session = requests.Session()
-        self.session.trust_env = False  # no proxy or .netrc from the environment picks up our requests
         if user is not None:
             self.session.auth = (user, password or "")
         self.timeout = timeout
