@@ -280,3 +280,26 @@ def test_two_machines_share_one_address_book_without_mixing_people_up(cli, phone
         assert sorted(people) == ["Ann Laptop", "Bob Desktop"]
         assert people["Ann Laptop"].emails == ["ann@x.example"]
         close_database()
+
+
+def test_two_syncs_racing_from_two_processes_double_nothing(phone, tmp_path):
+    db = _db(tmp_path, [])
+    open_database(db)
+    from planner.io.demo import build_demo
+
+    build_demo(contacts=80)
+    close_database()
+    url = phone.make_addressbook()
+    env = {**os.environ, "FOLLOWUP_DAV_PASSWORD": PASSWORD}
+    command = [sys.executable, "-m", "planner", "--db", str(db), "--today", "2026-11-25",
+               "sync", "contacts", url, "--user", USER]
+    racers = [subprocess.Popen(command, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, text=True)
+              for _ in range(2)]
+    outcomes = [(racer.wait(timeout=120), racer.stderr.read()) for racer in racers]
+    assert any(code == 0 for code, _ in outcomes), outcomes
+    for code, err in outcomes:
+        assert code == 0 or "another sync of this database is running" in err, err
+    assert len(phone.hrefs(url)) == 80
+    open_database(db)
+    assert SyncItem.select().count() == 80 and len(list_contacts()) == 80
+    close_database()
