@@ -19,6 +19,7 @@ from textual.screen import Screen
 from textual.widgets import DataTable, Footer, Static
 
 from planner.core import dates
+from planner.core.vocabulary import AgendaKind
 from screens.agenda_actions import AgendaActions
 from screens.agenda_rows import COLUMNS, Row, agenda_range, agenda_rows, fit_widths, item_cells
 from screens.messages import DataChanged
@@ -210,7 +211,7 @@ class AgendaScreen(AgendaActions, Screen):
             return None  # shown dimmed: nothing highlighted
         if action in {"snooze", "skip"}:
             item = self.current_item()
-            if item is not None and item.kind != "call":
+            if item is not None and item.kind != AgendaKind.CALL:
                 return None
         return True
 

@@ -12,6 +12,7 @@ import datetime as dt
 from textual import work
 
 from planner.core.errors import FollowupError
+from planner.core.vocabulary import AgendaKind
 from screens.messages import DataChanged
 from screens.text import plain
 
@@ -27,7 +28,7 @@ class AgendaActions:
 
     def action_snooze(self) -> None:
         item = self.current_item()
-        if item is None or item.kind != "call":
+        if item is None or item.kind != AgendaKind.CALL:
             self._say("Only a call can be snoozed; highlight a call")
             return
         from screens.dialogs.snooze import SnoozeDialog
@@ -48,7 +49,7 @@ class AgendaActions:
 
     def action_skip(self) -> None:
         item = self.current_item()
-        if item is None or item.kind != "call":
+        if item is None or item.kind != AgendaKind.CALL:
             self._say("Only a call can be skipped; highlight a call")
             return
         self._skip(item.contact_id, item.name)
@@ -67,7 +68,7 @@ class AgendaActions:
         item = self.current_item()
         if item is None:
             return
-        favor_id = item.favor_id if item.kind == "thank-you" else None
+        favor_id = item.favor_id if item.kind == AgendaKind.THANK_YOU else None
         self._thank(item.contact_id, favor_id, item.name)
 
     @work(thread=True, group="agenda-write")
@@ -110,7 +111,7 @@ class AgendaActions:
 
     @work(thread=True, group="agenda-export")
     def _export(self, start: dt.date, end: dt.date, fmt: str, path) -> None:
-        from planner.io.exports import write_agenda
+        from planner.io.exports.agenda import write_agenda
         from planner.services.agenda import build_agenda
 
         written = self._run_write(lambda: write_agenda(build_agenda(start, end), fmt, path), "export the week")

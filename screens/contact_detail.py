@@ -19,6 +19,7 @@ from planner.core import dates
 from planner.core.cadence import describe_cadence
 from planner.core.errors import FollowupError
 from planner.core.textsafe import clean_block
+from planner.core.vocabulary import FavorDirection, PlanReason
 from screens.messages import DataChanged
 from screens.text import safe_markup, user_block, user_text
 
@@ -92,7 +93,7 @@ def render_favors(favors: list) -> Content:
     rows = []
     for favor in favors:
         state = ""
-        if favor.direction == "received":
+        if favor.direction == FavorDirection.RECEIVED:
             state = " · thanked" if favor.thanked_at else (f" · thank by {favor.thank_due:%d %b}"
                                                           if favor.thank_due else "")
         rows.append(safe_markup("$day $direction $kind (weight $weight)$state · $note",
@@ -108,7 +109,7 @@ def render_planned(view, planned: list) -> Content:
         return _lines(*rows)
     if view.next_call:
         return safe_markup("Next call $day ($reason)", day=f"{view.next_call:%a %Y-%m-%d}",
-                           reason=view.next_reason or "cadence")
+                           reason=view.next_reason or PlanReason.CADENCE)
     return user_text("No call planned.")
 
 

@@ -18,6 +18,7 @@ from textual.widgets import DataTable, Footer, Static
 from planner.core import dates
 from planner.core.errors import FollowupError
 from planner.core.textsafe import clean_line
+from planner.core.vocabulary import FavorDirection
 from screens.messages import DataChanged
 from screens.text import plain, safe_markup, user_text
 
@@ -51,7 +52,7 @@ def ledger_cells(row) -> list[Text]:
 
 
 def thanks_text(favor) -> str:
-    if favor.direction != "received":
+    if favor.direction != FavorDirection.RECEIVED:
         return ""
     if favor.thanked_at is not None:
         return f"thanked {favor.thanked_at.astimezone():%d %b}"
@@ -250,7 +251,7 @@ class LedgerScreen(Screen):
 
         def saved(favor) -> None:
             if favor is not None:
-                verb = "gave" if favor.direction == "gave" else "received from"
+                verb = "gave" if favor.direction == FavorDirection.GAVE else "received from"
                 self._say(f"Recorded: you {verb} {row.name} ({favor.kind})")
                 self.app.post_message(DataChanged([row.contact_id]))
 

@@ -23,8 +23,7 @@ from textual.screen import ModalScreen
 from textual.widgets import Button, Checkbox, Input, Label, Select, Static, TextArea
 
 from planner.core.textsafe import clean_line, fold
-from planner.core.vocabulary import KINDS, OUTCOMES
-from planner.services.ledger import KINDS as FAVOR_KINDS
+from planner.core.vocabulary import FAVOR_KINDS, KINDS, OUTCOMES, FavorDirection, FavorKind, InteractionKind, Outcome
 from screens.dialogs.confirm_discard import ConfirmDiscard
 from screens.draft_keeper import DraftKeeper
 from screens.quick_log_persist import QuickLogPersistence, _error_text
@@ -33,10 +32,11 @@ from screens.widgets.contact_picker import ContactSuggester, match_line
 from screens.widgets.toggles import MarkedCheckbox
 
 DRAFT_DELAY = 0.3  # seconds after the last keystroke before the draft is written
-KIND_KEYS = {"c": "call", "e": "email", "m": "meeting", "t": "message", "o": "note"}
-OUTCOME_KEYS = {"s": "spoke", "n": "no-answer", "v": "left-message"}
-FAVOR_CHOICES = [(user_text("no favour"), ""), (user_text("I gave them…"), "gave"),
-                 (user_text("they gave me…"), "received")]
+KIND_KEYS = {"c": InteractionKind.CALL, "e": InteractionKind.EMAIL, "m": InteractionKind.MEETING,
+             "t": InteractionKind.MESSAGE, "o": InteractionKind.NOTE}
+OUTCOME_KEYS = {"s": Outcome.SPOKE, "n": Outcome.NO_ANSWER, "v": Outcome.LEFT_MESSAGE}
+FAVOR_CHOICES = [(user_text("no favour"), ""), (user_text("I gave them…"), FavorDirection.GAVE),
+                 (user_text("they gave me…"), FavorDirection.RECEIVED)]
 
 
 class QuickLogScreen(QuickLogPersistence, ModalScreen[object | None]):
@@ -55,8 +55,8 @@ class QuickLogScreen(QuickLogPersistence, ModalScreen[object | None]):
         self.contact_id = contact_id if draft is None else draft.contact_id
         self.contact_name = "" if draft is None else (draft.contact_name or draft.extra.get("contact_text", ""))
         self._draft = draft
-        self.kind = "call" if draft is None else (draft.kind if draft.kind in KINDS else "call")
-        self.outcome = "spoke" if draft is None else (draft.outcome if draft.outcome in OUTCOMES else "spoke")
+        self.kind = draft.kind if draft is not None and draft.kind in KINDS else InteractionKind.CALL
+        self.outcome = draft.outcome if draft is not None and draft.outcome in OUTCOMES else Outcome.SPOKE
         self.started_at: dt.datetime = (draft.started_at if draft is not None
                                         else dt.datetime.now(dt.timezone.utc)).astimezone()
         self._started_clock = time.monotonic() - max(0.0, (dt.datetime.now(dt.timezone.utc) - self.started_at)
@@ -92,8 +92,8 @@ class QuickLogScreen(QuickLogPersistence, ModalScreen[object | None]):
             with Horizontal(classes="ql-row"):
                 yield Select(FAVOR_CHOICES, value=favor.get("direction", ""), allow_blank=False, id="ql-favor",
                              compact=True)
-                yield Select([(user_text(k), k) for k in FAVOR_KINDS], value=favor.get("kind", "referral")
-                             if favor.get("kind") in FAVOR_KINDS else "referral", allow_blank=False,
+                yield Select([(user_text(k), k) for k in FAVOR_KINDS], value=favor.get("kind", FavorKind.REFERRAL)
+                             if favor.get("kind") in FAVOR_KINDS else FavorKind.REFERRAL, allow_blank=False,
                              id="ql-favor-kind", compact=True)
                 yield Input(value=favor.get("note", ""), placeholder="favour note", id="ql-favor-note", compact=True)
             yield Static(user_text(""), id="ql-error", classes="field-error")

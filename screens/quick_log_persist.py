@@ -14,6 +14,7 @@ from textual.message import Message
 from textual.widgets import Button, Checkbox, Input, Select, Static, TextArea
 
 from planner.core.errors import FollowupError
+from planner.core.vocabulary import FavorDirection, InteractionKind
 from screens.messages import DataChanged
 from screens.text import safe_markup, user_text
 
@@ -42,7 +43,7 @@ class QuickLogPersistence:
         contact_text = self.query_one("#ql-contact", Input).value if self.contact_id is None else ""
         favor_direction = self.query_one("#ql-favor", Select).value
         extra: dict = {"thanked": self.query_one("#ql-thanked", Checkbox).value}
-        if favor_direction in ("gave", "received"):
+        if favor_direction in (FavorDirection.GAVE, FavorDirection.RECEIVED):
             extra["favor"] = {"direction": favor_direction, "kind": self.query_one("#ql-favor-kind", Select).value,
                               "note": self.query_one("#ql-favor-note", Input).value}
         if contact_text:
@@ -100,7 +101,8 @@ class QuickLogPersistence:
                 # when the timer started, on the app's "today" (fixed in tests and demos)
                 at=now_local() - dt.timedelta(seconds=elapsed),
                 duration_min=(max(1, round(elapsed / 60))
-                              if snap["kind"] in ("call", "meeting") and elapsed < MAX_TIMED_CALL else None),
+                              if snap["kind"] in (InteractionKind.CALL, InteractionKind.MEETING)
+                              and elapsed < MAX_TIMED_CALL else None),
                 next_when=snap["next_when"].strip() or None, thanked=bool(snap["extra"].get("thanked")),
                 favor=(FavorRequest(favor["direction"], str(favor["kind"]), note=favor.get("note", ""))
                        if favor else None),

@@ -44,7 +44,8 @@ CASES = {
         lambda tmp: write(tmp, "notes.vcf", b"Shopping list\nmilk\n"),
         "line 1: not a vCard file: expected BEGIN:VCARD, found 'Shopping list'"),
     "latin-1 bytes": (
-        lambda tmp: write(tmp, "latin1.csv", "name,email\nAnna,a@example.org\nRen\u00e9,r@example.org\n".encode("latin-1")),
+        lambda tmp: write(tmp, "latin1.csv",
+                          "name,email\nAnna,a@example.org\nRen\u00e9,r@example.org\n".encode("latin-1")),
         "line 3: not UTF-8 text (byte 0xE9 at offset 33)"),
     "binary junk": (
         lambda tmp: write(tmp, "contacts.csv", b"PK\x03\x04\x14\x00\x06\x00\x08\x00\x00\x00!\x00"),

@@ -11,6 +11,7 @@ from __future__ import annotations
 import datetime as dt
 import os
 import re
+from typing import Literal
 
 import arrow
 
@@ -94,8 +95,9 @@ def parse_day(text: str, *, base: dt.date | None = None, what: str = "date") -> 
         return _weekday_after(base, words[1], strictly_next_week=True)
     if match := _OFFSET.match(raw):
         amount, unit = int(match.group(1)), match.group(2)
-        key = {"d": "days", "w": "weeks", "m": "months", "y": "years"}[unit]
-        return arrow.get(base).shift(**{key: amount}).date()
+        if unit in "dw":
+            return base + dt.timedelta(days=amount * (7 if unit == "w" else 1))
+        return arrow.get(base).shift(months=amount * (12 if unit == "y" else 1)).date()
     try:
         return arrow.get(base).dehumanize(raw).date()
     except (ValueError, TypeError):
@@ -160,7 +162,7 @@ def humanize_day(day: dt.date | None, *, base: dt.date | None = None) -> str:
     return arrow.get(day).humanize(arrow.get(base), granularity=_granularity(abs(delta)))
 
 
-def _granularity(days: int) -> str:
+def _granularity(days: int) -> Literal["day", "week", "month", "year"]:
     if days < 14:
         return "day"
     if days < 60:

@@ -84,7 +84,7 @@ def json_text(data: Any, *, default: Callable[[Any], Any] | None = None) -> str:
     return _JSON_UNSAFE.sub(lambda m: f"\\u{ord(m.group(0)):04x}", text) + "\n"
 
 
-def json_dict(view: object) -> dict:
+def json_dict(view: Any) -> dict:
     """A dataclass as a JSON-ready dict: dates and datetimes as ISO strings (top level)."""
     data = asdict(view)
     for key, value in data.items():

@@ -41,3 +41,33 @@ def to_utc_naive(moment: dt.datetime) -> dt.datetime:
 def aware(stored: dt.datetime, zone: str = "") -> dt.datetime:
     """A stored naive-UTC moment, as an aware datetime in the zone it was logged in."""
     return stored.replace(tzinfo=dt.timezone.utc).astimezone(zone_from_key(zone))
+
+
+def stored_moment(value: object) -> dt.datetime:
+    """A naive-UTC moment as a raw cursor or an aggregate hands it back: a datetime, or its ISO text."""
+    if isinstance(value, dt.datetime):
+        return value
+    return dt.datetime.fromisoformat(str(value))
+
+
+def utc_aware(stored: dt.datetime) -> dt.datetime:
+    """A stored naive-UTC moment, as an aware UTC datetime."""
+    return stored.replace(tzinfo=dt.UTC)
+
+
+def configured_zone(name: str) -> dt.tzinfo | None:
+    """The user's `timezone` setting as a zone; None, the system's own rules, when it is unset or
+    unknown."""
+    if name:
+        try:
+            return zoneinfo.ZoneInfo(name)
+        except (zoneinfo.ZoneInfoNotFoundError, ValueError):
+            return None
+    return None
+
+
+def in_user_zone(stored: object, zone: dt.tzinfo | None) -> dt.datetime:
+    """A stored naive-UTC moment, aware in the user's zone (`configured_zone`): its `.date()` is the
+    user's calendar day, the day the planner counts a cadence from and every list shows. None takes
+    the system zone's rules at that moment (summer time included), not today's offset."""
+    return utc_aware(stored_moment(stored)).astimezone(zone)

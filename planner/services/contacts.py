@@ -3,6 +3,7 @@ tells the plan which contacts changed."""
 
 from __future__ import annotations
 
+import datetime as dt
 import re
 import zoneinfo
 from dataclasses import dataclass, field
@@ -35,7 +36,7 @@ class ContactFields:
     notes: str | None = None
     source: str | None = None
     external_key: str | None = None
-    connected_on: object | None = None
+    connected_on: dt.date | None = None
     add_tags: list[str] = field(default_factory=list)
     remove_tags: list[str] = field(default_factory=list)
 

@@ -22,6 +22,8 @@ import socket
 from dataclasses import dataclass, field
 
 from planner.core.errors import FollowupError, NotFound
+from planner.core.vocabulary import InteractionKind, Outcome
+from planner.core.zones import to_utc_naive, utc_aware
 from planner.store.database import write_tx
 from planner.store.models import Contact, Draft, utcnow
 
@@ -56,8 +58,8 @@ class DraftView:
     contact_name: str
     started_at: dt.datetime
     updated_at: dt.datetime
-    kind: str = "call"
-    outcome: str = "spoke"
+    kind: str = InteractionKind.CALL
+    outcome: str = Outcome.SPOKE
     summary: str = ""
     notes: str = ""
     next_when: str = ""
@@ -77,13 +79,7 @@ def _typed_extra(extra: dict) -> bool:
 def _naive_utc(moment: dt.datetime | None) -> dt.datetime:
     if moment is None:
         return utcnow()
-    if moment.tzinfo is None:
-        return moment
-    return moment.astimezone(dt.timezone.utc).replace(tzinfo=None)
-
-
-def _aware(moment: dt.datetime) -> dt.datetime:
-    return moment.replace(tzinfo=dt.timezone.utc)
+    return moment if moment.tzinfo is None else to_utc_naive(moment)  # naive: stored already
 
 
 def _this_process() -> dict:
@@ -108,7 +104,7 @@ def _owner(extra: dict) -> DraftOwner | None:
     if not isinstance(raw, dict):
         return None
     try:
-        return DraftOwner(int(raw["pid"]), str(raw["host"]), _aware(dt.datetime.fromisoformat(raw["beat"])))
+        return DraftOwner(int(raw["pid"]), str(raw["host"]), utc_aware(dt.datetime.fromisoformat(raw["beat"])))
     except (KeyError, TypeError, ValueError):
         return None
 
@@ -145,9 +141,9 @@ def save_draft(
             row = Draft(started_at=_naive_utc(started_at))
         elif started_at is not None:
             row.started_at = _naive_utc(started_at)
-        row.contact = contact_id
-        row.kind = kind or "call"
-        row.outcome = outcome or "spoke"
+        row.contact_id = contact_id
+        row.kind = kind or InteractionKind.CALL
+        row.outcome = outcome or Outcome.SPOKE
         row.summary = summary or ""
         row.notes = notes or ""
         row.next_when = next_when or ""
@@ -166,8 +162,8 @@ def _view(row: Draft) -> DraftView:
         id=row.id,
         contact_id=contact.id if contact else None,
         contact_name=contact.name if contact else "",
-        started_at=_aware(row.started_at),
-        updated_at=_aware(row.updated_at),
+        started_at=utc_aware(row.started_at),
+        updated_at=utc_aware(row.updated_at),
         kind=row.kind,
         outcome=row.outcome,
         summary=row.summary,

@@ -16,7 +16,7 @@ from textual.widgets import Button, Input, Label, Select, Static
 
 from planner.core import dates
 from planner.core.errors import BadInput, FollowupError
-from planner.services.ledger import KINDS
+from planner.core.vocabulary import FAVOR_KINDS, FavorDirection, FavorKind
 from screens.text import safe_markup, user_text
 
 WEIGHTS = ((user_text("1 small"), 1), (user_text("2 medium"), 2), (user_text("3 big"), 3))
@@ -42,11 +42,12 @@ class FavorEntry(ModalScreen[object | None]):
         self.direction = direction
 
     def compose(self) -> ComposeResult:
-        verb = "You gave" if self.direction == "gave" else "You received from"
+        verb = "You gave" if self.direction == FavorDirection.GAVE else "You received from"
         with Vertical(classes="dialog"):
             yield Label(safe_markup("[b]$verb[/b] $name", verb=verb, name=self.contact_name), classes="dialog-title")
             yield Label("Kind", classes="field-label")
-            yield Select([(user_text(k), k) for k in KINDS], value="referral", allow_blank=False, id="favor-kind")
+            yield Select([(user_text(k), k) for k in FAVOR_KINDS], value=FavorKind.REFERRAL, allow_blank=False,
+                         id="favor-kind")
             yield Label("Note", classes="field-label")
             yield Input(placeholder="what it was (optional)", id="favor-note")
             with Horizontal(id="favor-row"):

@@ -18,6 +18,7 @@ from textual.content import Content
 from textual.widgets import Static
 
 from planner.core.textsafe import clean_line
+from planner.core.vocabulary import FavorDirection
 
 RECENT_INTERACTIONS = 3
 
@@ -49,9 +50,9 @@ def load_panel_data(contact_id: int) -> PanelData:
     view = get_view(contact_id)
     favors = contact_ledger(contact_id)
     returned = {f.returns_id for f in favors if f.returns_id is not None}
-    owes_you = [f for f in favors if f.direction == "gave" and f.id not in returned]
-    you_owe = [f for f in favors if f.direction == "received" and f.id not in returned]
-    thanks = sum(1 for f in favors if f.direction == "received" and f.thank_due and f.thanked_at is None)
+    owes_you = [f for f in favors if f.direction == FavorDirection.GAVE and f.id not in returned]
+    you_owe = [f for f in favors if f.direction == FavorDirection.RECEIVED and f.id not in returned]
+    thanks = sum(1 for f in favors if f.direction == FavorDirection.RECEIVED and f.thank_due and f.thanked_at is None)
     return PanelData(
         contact_id=view.id, name=view.name, company=view.company, title=view.title,
         phones=list(view.phones), emails=list(view.emails), timezone=view.timezone,
@@ -87,7 +88,7 @@ def balance_words(balance: int) -> str:
 
 def _favor_lines(favor) -> list[Content]:
     when = favor.date.strftime("%d %b") if favor.date else ""
-    thank = " (thank them)" if favor.direction == "received" and favor.thanked_at is None else ""
+    thank = " (thank them)" if favor.direction == FavorDirection.RECEIVED and favor.thanked_at is None else ""
     lines = [Content(f"  {when} {clean_line(favor.kind)}{thank}")]
     if favor.note:
         lines.append(Content(f"    {clean_line(favor.note)}"))

@@ -1,4 +1,5 @@
-"""Steps several UI tests take: letting the app settle, opening the quick-log for Maria."""
+"""Steps several UI tests take: letting the app settle, opening the quick-log for Maria, waiting
+for what the app does on its own clock."""
 
 from __future__ import annotations
 
@@ -21,3 +22,14 @@ async def quick_log_for_maria(app, pilot):
     await pilot.pause()
     assert isinstance(app.screen, QuickLogScreen)
     return app.screen
+
+
+async def until(pilot, check, seconds: float = 10.0):
+    """Poll while the app keeps running (its heartbeat and workers act on their own clock) until
+    `check()` is truthy, and return it."""
+    for _ in range(int(seconds / 0.05)):
+        value = check()
+        if value:
+            return value
+        await pilot.pause(0.05)
+    raise AssertionError("not there in time")

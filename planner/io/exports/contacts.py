@@ -17,7 +17,7 @@ from pathlib import Path
 import vobject
 
 from planner.core.textsafe import clean_block, clean_line, csv_safe, json_text
-from planner.io import exports
+from planner.io.exports.files import write_private as write_file
 from planner.services.contact_views import ContactView, load_views
 from planner.store.models import Contact
 
@@ -114,5 +114,5 @@ def render(fmt: str, views: list[ContactView] | None = None) -> str:
 
 
 def write_private(text: str, path: Path | str) -> Path:
-    """Write `text` (UTF-8) to `path` as an owner-only file, atomically; see exports.write_private."""
-    return exports.write_private(path, text.encode("utf-8"))
+    """Write `text` (UTF-8) to `path` as an owner-only file, atomically."""
+    return write_file(path, text.encode("utf-8"))

@@ -16,6 +16,7 @@ from icalendar import Alarm, Calendar, Event
 
 from planner import __version__
 from planner.core.textsafe import clean_block, clean_line
+from planner.core.vocabulary import AgendaKind
 from planner.services.agenda import Agenda, AgendaItem
 from planner.store import settings
 
@@ -23,7 +24,7 @@ PRODID = f"-//followup//followup {__version__}//EN"
 
 
 def event_summary(item: AgendaItem) -> str:
-    verb = "Thank" if item.kind == "thank-you" else "Call"
+    verb = "Thank" if item.kind == AgendaKind.THANK_YOU else "Call"
     return clean_line(f"{verb} {item.display_name}")
 
 
