@@ -303,3 +303,31 @@ def test_two_syncs_racing_from_two_processes_double_nothing(phone, tmp_path):
     open_database(db)
     assert SyncItem.select().count() == 80 and len(list_contacts()) == 80
     close_database()
+
+
+def test_a_token_the_server_forgot_falls_back_to_a_full_listing(cli, phone, tmp_path):
+    from planner.store.models import SyncCollection
+
+    db = _db(tmp_path, [ContactFields(name=f"Person {n}", emails=[f"p{n}@x.example"]) for n in range(3)])
+    url = phone.make_addressbook()
+    assert sync(cli, db, "contacts", url).code == 0
+    href = sorted(phone.hrefs(url))[0]
+    phone.put(href, replace_line(phone.get(href), "TITLE", "TITLE:Changed while the token expired"))
+    open_database(db)
+    # servers expire old tokens; Radicale answers such a token with 403 valid-sync-token
+    SyncCollection.update(sync_token="http://radicale.org/ns/sync/0000").execute()
+    close_database()
+    result = report(sync(cli, db, "contacts", url))[0]
+    assert [(c["side"], c["action"]) for c in result["changes"]] == [("followup", "updated")]
+    assert len(phone.hrefs(url)) == 3
+
+
+def test_the_etag_listing_without_sync_tokens_lists_the_same_members(phone):
+    url = phone.make_addressbook()
+    for n in range(3):
+        phone.put(f"{url}c{n}.vcf", CARD.format(uid=f"c{n}", name=f"Card {n}", extra=""))
+    client = DavCollection(url, user=USER, password=PASSWORD)
+    by_token = client.list_changes("")
+    by_etag = client._propfind_listing()  # what servers without RFC 6578 get
+    assert by_etag.changed == by_token.changed and len(by_etag.changed) == 3
+    assert by_etag.complete and by_etag.token == ""
