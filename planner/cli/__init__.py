@@ -33,6 +33,8 @@ COMMAND_MODULES = [
     "planner.cli.ledger_cmds",
     "planner.cli.agenda_cmds",
     "planner.cli.admin_cmds",
+    "planner.cli.sync_cmds",
+    "planner.cli.remind_cmds",
 ]
 
 

@@ -52,6 +52,12 @@ def _v6_last_reached_index(db: SqliteDatabase) -> None:
                    'ON "interaction" ("contact_id", "outcome", "happened_at")')
 
 
+def _v7_sync_state(db: SqliteDatabase) -> None:
+    """What two-way sync with CardDAV/CalDAV collections remembers between runs, and the daily
+    reminders already sent."""
+    db.create_tables([m.SyncCollection, m.SyncItem, m.ReminderSent])
+
+
 def _add_missing_column(db: SqliteDatabase, model: type[m.BaseModel], field) -> None:
     table = model._meta.table_name
     if field.column_name not in {column.name for column in db.get_columns(table)}:
@@ -65,6 +71,7 @@ STEPS: list[Callable[[SqliteDatabase], None]] = [
     _v4_drafts,
     _v5_interaction_consumed_pins,
     _v6_last_reached_index,
+    _v7_sync_state,
 ]
 LATEST = len(STEPS)
 

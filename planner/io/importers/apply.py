@@ -324,3 +324,17 @@ def _insert_children(items: list[tuple[_State, int, int, int]]) -> None:
     for model, rows in ((ContactEmail, emails), (ContactPhone, phones), (ContactTag, tags)):
         for start in range(0, len(rows), BATCH):
             model.insert_many(rows[start : start + BATCH]).execute()
+
+
+def stored_index() -> _Index:
+    """The import's de-duplication index over every stored contact, for a caller that matches
+    records one at a time (two-way sync) instead of applying a whole file."""
+    return _load_existing()[0]
+
+
+def index_new(index: _Index, contact_id: int, record: ImportRecord) -> None:
+    """Teach `index` a contact just added from `record`, so a later record of the same person
+    matches it instead of adding them twice."""
+    key = record.url or (record.emails[0].lower() if record.emails else "")
+    index.add(_State(id=contact_id, name=record.name, company=record.company, external_key=key,
+                     emails=list(record.emails)))
