@@ -101,7 +101,7 @@ def name_key(name: str, company: str) -> tuple[str, str]:
     return " ".join(fold(name).split()), " ".join(fold(company).split())
 
 
-class _Index:
+class MatchIndex:
     """Where each URL, email and name+company already points."""
 
     def __init__(self) -> None:
@@ -131,7 +131,7 @@ class _Index:
         return hit
 
 
-def _load_existing() -> tuple[_Index, dict[int, _State]]:
+def _load_existing() -> tuple[MatchIndex, dict[int, _State]]:
     """Every stored contact with its emails, phones and tags, in four queries."""
     states: dict[int, _State] = {}
     fields = (Contact.id, Contact.name, Contact.company, Contact.title, Contact.kind, Contact.timezone,
@@ -146,7 +146,7 @@ def _load_existing() -> tuple[_Index, dict[int, _State]]:
         states[contact_id].phones.append(number)
     for contact_id, tag in ContactTag.select(ContactTag.contact, ContactTag.tag).tuples():
         states[contact_id].tags.append(tag)
-    index = _Index()
+    index = MatchIndex()
     for state in states.values():
         index.add(state)
     return index, states
@@ -326,13 +326,13 @@ def _insert_children(items: list[tuple[_State, int, int, int]]) -> None:
             model.insert_many(rows[start : start + BATCH]).execute()
 
 
-def stored_index() -> _Index:
+def stored_index() -> MatchIndex:
     """The import's de-duplication index over every stored contact, for a caller that matches
     records one at a time (two-way sync) instead of applying a whole file."""
     return _load_existing()[0]
 
 
-def index_new(index: _Index, contact_id: int, record: ImportRecord) -> None:
+def index_new(index: MatchIndex, contact_id: int, record: ImportRecord) -> None:
     """Teach `index` a contact just added from `record`, so a later record of the same person
     matches it instead of adding them twice."""
     key = record.url or (record.emails[0].lower() if record.emails else "")
