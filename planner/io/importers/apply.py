@@ -34,6 +34,7 @@ from planner.services.contacts import (
 )
 from planner.store.database import write_tx
 from planner.store.models import Contact, ContactEmail, ContactPhone, ContactTag, utcnow
+from planner.store.queries import tuples
 
 Progress = Callable[[int, int], None]
 BATCH = 400  # rows per INSERT: well under SQLite's bound-variable limit
@@ -136,15 +137,15 @@ def _load_existing() -> tuple[MatchIndex, dict[int, _State]]:
     states: dict[int, _State] = {}
     fields = (Contact.id, Contact.name, Contact.company, Contact.title, Contact.kind, Contact.timezone,
               Contact.notes, Contact.external_key, Contact.connected_on, Contact.cadence_days, Contact.no_cadence)
-    for row in Contact.select(*fields).order_by(Contact.id).tuples():
+    for row in tuples(Contact.select(*fields).order_by(Contact.id)):
         states[row[0]] = _State(*row)
-    for contact_id, address in ContactEmail.select(ContactEmail.contact, ContactEmail.address).order_by(
-            ContactEmail.contact, ContactEmail.position).tuples():
+    for contact_id, address in tuples(ContactEmail.select(ContactEmail.contact, ContactEmail.address).order_by(
+            ContactEmail.contact, ContactEmail.position)):
         states[contact_id].emails.append(address)
-    for contact_id, number in ContactPhone.select(ContactPhone.contact, ContactPhone.number).order_by(
-            ContactPhone.contact, ContactPhone.position).tuples():
+    for contact_id, number in tuples(ContactPhone.select(ContactPhone.contact, ContactPhone.number).order_by(
+            ContactPhone.contact, ContactPhone.position)):
         states[contact_id].phones.append(number)
-    for contact_id, tag in ContactTag.select(ContactTag.contact, ContactTag.tag).tuples():
+    for contact_id, tag in tuples(ContactTag.select(ContactTag.contact, ContactTag.tag)):
         states[contact_id].tags.append(tag)
     index = MatchIndex()
     for state in states.values():
@@ -214,7 +215,7 @@ def apply_records(parsed: ParseResult, report: ImportReport, *, source: str, tag
         added, changed = _plan(parsed.records, report, extra_tags, cadence, progress)
         report.added_ids = _insert_new(added, source)
         _update_existing(changed)
-        report.updated_ids = [state.id for state, _ in changed]
+        report.updated_ids = [state.id for state, _ in changed if state.id is not None]
         if report.added_ids or report.updated_ids:  # the new contacts are planned before anything is stored
             replan(list(report.added_ids + report.updated_ids))
     return report
