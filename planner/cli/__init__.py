@@ -30,6 +30,8 @@ COMMAND_MODULES = [
     "planner.cli.ledger_cmds",
     "planner.cli.agenda_cmds",
     "planner.cli.admin_cmds",
+    "planner.cli.sequence_cmds",
+    "planner.cli.placement_cmds",
 ]
 
 

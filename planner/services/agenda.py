@@ -14,13 +14,15 @@ from dataclasses import asdict, dataclass, field
 
 from planner.core.dates import today
 from planner.core.errors import BadInput
+from planner.scheduling.touch_points import TOUCH_POINT_REASON, steps_of_rows
 from planner.services.contact_views import load_views
 from planner.services.interactions.records import last_interactions
 from planner.services.ledger import FavorView, open_favors
 from planner.store.models import Contact, PlannedCall
 
 KIND_ORDER = {"call": 0, "thank-you": 1}
-REASON_ORDER = {"follow-up": 0, "retry": 1, "pinned": 2, "catch-up": 3, "cadence": 4, "new": 5, "thank-you": 6}
+REASON_ORDER = {TOUCH_POINT_REASON: 0, "follow-up": 0, "retry": 1, "pinned": 2, "catch-up": 3, "cadence": 4, "new": 5,
+                "thank-you": 6}
 MAX_FAVORS_SHOWN = 3
 
 
@@ -45,6 +47,13 @@ class AgendaItem:
     favor_id: int | None = None
     seq: int = 0
     note: str = ""
+    step_id: int | None = None  # the follow-up sequence step this call stands for
+
+    @property
+    def why(self) -> str:
+        """What the call is for, as people read it: a sequence step's purpose
+        ("Placement 1 month: how is the new role?"), else the reason."""
+        return self.note if self.step_id is not None and self.note else self.reason
 
     @property
     def uid(self) -> str:
@@ -52,6 +61,8 @@ class AgendaItem:
         A call is the contact's n-th upcoming call (seq); a thank-you is its favour."""
         if self.kind == "thank-you" and self.favor_id is not None:
             return f"thank-{self.favor_id}@followup"
+        if self.step_id is not None:
+            return f"step-{self.step_id}@followup"
         return f"call-{self.contact_id}-{self.seq}@followup"
 
     @property
@@ -63,6 +74,7 @@ class AgendaItem:
         data["date"] = self.date.isoformat()
         data["last_contact"] = self.last_contact.isoformat() if self.last_contact else None
         data["uid"] = self.uid
+        data["why"] = self.why
         return data
 
 
@@ -156,6 +168,7 @@ def build_agenda(start: dt.date, end: dt.date) -> Agenda:
     views = {view.id: view for view in load_views(Contact.select().where(Contact.id.in_(contact_ids)))}
     last = last_interactions(contact_ids)
     favors = open_favors(contact_ids)
+    steps = steps_of_rows([row.id for row in rows if row.reason == TOUCH_POINT_REASON])
     agenda = Agenda(start=start, end=end, today=current)
     by_day: dict[dt.date, list[AgendaItem]] = {}
     for row in rows:
@@ -173,6 +186,7 @@ def build_agenda(start: dt.date, end: dt.date) -> Agenda:
             favors_given_open=_favor_words(own_favors, "gave"),
             favors_received_open=_favor_words(own_favors, "received"),
             planned_call_id=row.id, favor_id=row.favor, seq=row.seq, note=row.note,
+            step_id=steps.get(row.id),
         )
         if row.date < current and row.date < start or row.date < current <= end:
             (agenda.thank_yous if kind == "thank-you" else agenda.overdue).append(item)

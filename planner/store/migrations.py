@@ -50,6 +50,11 @@ def _v6_last_reached_index(db: SqliteDatabase) -> None:
                    'ON "interaction" ("contact_id", "outcome", "happened_at")')
 
 
+def _v7_sequences_and_placements(db: SqliteDatabase) -> None:
+    """Follow-up sequences (edited definitions, running instances and their steps) and placements."""
+    db.create_tables([m.SequenceDefinition, m.Placement, m.SequenceRun, m.SequenceStep])
+
+
 def _add_missing_column(db: SqliteDatabase, model: type[m.BaseModel], field) -> None:
     table = model._meta.table_name
     if field.column_name not in {column.name for column in db.get_columns(table)}:
@@ -63,6 +68,7 @@ STEPS: list[Callable[[SqliteDatabase], None]] = [
     _v4_drafts,
     _v5_interaction_consumed_pins,
     _v6_last_reached_index,
+    _v7_sequences_and_placements,
 ]
 LATEST = len(STEPS)
 

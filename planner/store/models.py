@@ -13,6 +13,7 @@ from peewee import (
     CharField,
     DateField,
     DateTimeField,
+    DecimalField,
     ForeignKeyField,
     IntegerField,
     Model,
@@ -156,6 +157,54 @@ class Draft(BaseModel):
     extra = TextField(default="{}")  # JSON: favour, thanked flag
 
 
+class SequenceDefinition(BaseModel):
+    """A follow-up sequence as the user edited it: one step a line, "OFFSET purpose" (a shipped
+    default without a row here is used as shipped; planner/services/sequences.py)."""
+
+    name = CharField(primary_key=True)
+    steps = TextField()
+    updated_at = DateTimeField(default=utcnow)
+
+
+class Placement(BaseModel):
+    """A candidate placed with a client: the start of repeat business and of two sequences."""
+
+    candidate = ForeignKeyField(Contact, backref="placements", on_delete="CASCADE")
+    client = ForeignKeyField(Contact, backref="client_placements", on_delete="CASCADE")
+    start = DateField(index=True)
+    role = TextField(default="")
+    fee = DecimalField(null=True, max_digits=14, decimal_places=2, auto_round=True)
+    note = TextField(default="")
+    created_at = DateTimeField(default=utcnow)
+
+
+class SequenceRun(BaseModel):
+    """One sequence running for one contact from an event day (a placement's start, a new job)."""
+
+    contact = ForeignKeyField(Contact, backref="sequence_runs", on_delete="CASCADE")
+    sequence = CharField()  # the definition's name, as it was when the run started
+    event_date = DateField()
+    note = TextField(default="")
+    placement = ForeignKeyField(Placement, null=True, backref="runs", on_delete="CASCADE")
+    started_on = DateField()  # steps due before this day were never planned
+    stopped_on = DateField(null=True)  # `event --stop`: no step is planned any more
+    created_at = DateTimeField(default=utcnow)
+
+
+class SequenceStep(BaseModel):
+    """One step of a run, copied from the definition when the run started (editing the definition
+    later leaves running sequences alone). Whether it is done is derived from the history: a step
+    is satisfied by any attempt logged on or after its day (planner/scheduling/touch_points.py)."""
+
+    run = ForeignKeyField(SequenceRun, backref="steps", on_delete="CASCADE")
+    position = IntegerField()
+    offset = CharField()  # "-1d", "0d", "1w", "1m", "1y"
+    due = DateField()  # event day + offset, before moving off a non-working day
+    label = TextField()  # "Placement 1 month"
+    purpose = TextField(default="")  # "how is the new role?"
+    planned_call = IntegerField(null=True)  # the pinned PlannedCall row standing for it, while pending
+
+
 # Ordered so that create_tables/drop_tables respect foreign keys.
 ALL_MODELS = [
     Setting,
@@ -168,6 +217,10 @@ ALL_MODELS = [
     Interaction,
     Favor,
     Draft,
+    SequenceDefinition,
+    Placement,
+    SequenceRun,
+    SequenceStep,
 ]
 
 

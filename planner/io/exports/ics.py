@@ -40,7 +40,7 @@ def event_description(item: AgendaItem) -> str:
         lines.append(f"They helped us: {item.favors_received_open}")
     if item.favors_given_open:
         lines.append(f"We helped them: {item.favors_given_open}")
-    lines.append(f"Reason: {item.reason}")
+    lines.append(f"Reason: {item.why}")
     return "\n".join(clean_line(line) for line in lines)
 
 

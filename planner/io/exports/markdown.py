@@ -22,7 +22,7 @@ def _item(item: AgendaItem, *, with_date: bool) -> list[str]:
     verb = "Thank" if item.kind == "thank-you" else "Call"
     who = f"**{verb} {md_escape(item.name)}**"
     role = ", ".join(md_escape(part) for part in (item.company, item.title) if part)
-    head = f"- [ ] {who}" + (f" ({role})" if role else "") + f" — {md_escape(item.reason)}"
+    head = f"- [ ] {who}" + (f" ({role})" if role else "") + f" — {md_escape(item.why)}"
     if with_date:
         head += f", due {item.date.isoformat()}"
     lines = [head]
