@@ -32,6 +32,7 @@ COMMAND_MODULES = [
     "planner.cli.admin_cmds",
     "planner.cli.sequence_cmds",
     "planner.cli.placement_cmds",
+    "planner.cli.date_cmds",
 ]
 
 

@@ -15,12 +15,15 @@ from dataclasses import asdict, dataclass, field
 from planner.core.dates import today
 from planner.core.errors import BadInput
 from planner.scheduling.touch_points import TOUCH_POINT_REASON, steps_of_rows
-from planner.services.contact_views import load_views
+from planner.services.contact_views import ContactView, load_views
+from planner.services.important_dates import Upcoming, upcoming
 from planner.services.interactions.records import last_interactions
 from planner.services.ledger import FavorView, open_favors
+from planner.store import settings
 from planner.store.models import Contact, PlannedCall
 
-KIND_ORDER = {"call": 0, "thank-you": 1}
+KIND_ORDER = {"call": 0, "thank-you": 1, "date": 2}
+DATE_REASON = "date"  # a date that matters to them, coming up (planner/services/important_dates.py)
 REASON_ORDER = {TOUCH_POINT_REASON: 0, "follow-up": 0, "retry": 1, "pinned": 2, "catch-up": 3, "cadence": 4, "new": 5,
                 "thank-you": 6}
 MAX_FAVORS_SHOWN = 3
@@ -29,7 +32,7 @@ MAX_FAVORS_SHOWN = 3
 @dataclass
 class AgendaItem:
     date: dt.date
-    kind: str  # call | thank-you
+    kind: str  # call | thank-you | date
     reason: str  # cadence | new | catch-up | pinned | follow-up | retry | thank-you
     contact_id: int
     name: str
@@ -48,12 +51,16 @@ class AgendaItem:
     seq: int = 0
     note: str = ""
     step_id: int | None = None  # the follow-up sequence step this call stands for
+    date_id: int | None = None  # the date that matters this reminder is for
+    occurs_on: dt.date | None = None  # the day that date falls on
+    yearly: bool = False
+    occasion: str = ""  # "Birthday", "Work anniversary"
 
     @property
     def why(self) -> str:
-        """What the call is for, as people read it: a sequence step's purpose
-        ("Placement 1 month: how is the new role?"), else the reason."""
-        return self.note if self.step_id is not None and self.note else self.reason
+        """What the item is for, as people read it: a sequence step's purpose ("Placement 1 month:
+        how is the new role?"), the date coming up ("Birthday Sat 2026-12-05"), else the reason."""
+        return self.note if (self.step_id is not None or self.date_id is not None) and self.note else self.reason
 
     @property
     def uid(self) -> str:
@@ -63,6 +70,8 @@ class AgendaItem:
             return f"thank-{self.favor_id}@followup"
         if self.step_id is not None:
             return f"step-{self.step_id}@followup"
+        if self.date_id is not None:
+            return f"date-{self.date_id}@followup"
         return f"call-{self.contact_id}-{self.seq}@followup"
 
     @property
@@ -73,6 +82,7 @@ class AgendaItem:
         data = asdict(self)
         data["date"] = self.date.isoformat()
         data["last_contact"] = self.last_contact.isoformat() if self.last_contact else None
+        data["occurs_on"] = self.occurs_on.isoformat() if self.occurs_on else None
         data["uid"] = self.uid
         data["why"] = self.why
         return data
@@ -150,6 +160,16 @@ def _favor_words(favors: list[FavorView], direction: str) -> str:
     return "; ".join(words)
 
 
+def _date_item(coming: Upcoming, view: ContactView) -> AgendaItem:
+    return AgendaItem(
+        date=coming.remind_on, kind="date", reason=DATE_REASON, contact_id=view.id, name=view.name,
+        company=view.company, title=view.title, phone=view.phones[0] if view.phones else "",
+        email=view.emails[0] if view.emails else "", timezone=view.timezone,
+        note=coming.date.describe(coming.occurs_on), date_id=coming.date.id, occurs_on=coming.occurs_on,
+        yearly=coming.date.yearly, occasion=coming.date.title,
+    )
+
+
 def build_agenda(start: dt.date, end: dt.date) -> Agenda:
     """The agenda for [start, end]; overdue items are everything still planned before today."""
     if end < start:
@@ -164,7 +184,8 @@ def build_agenda(start: dt.date, end: dt.date) -> Agenda:
         .where((PlannedCall.date >= start) | (PlannedCall.date < current))
         .order_by(PlannedCall.date, PlannedCall.contact, PlannedCall.seq)
     )
-    contact_ids = sorted({row.contact_id for row in rows})
+    dates_coming = upcoming(max(start, current), end, settings.get("dates_ahead")) if end >= current else []
+    contact_ids = sorted({row.contact_id for row in rows} | {u.date.contact_id for u in dates_coming})
     views = {view.id: view for view in load_views(Contact.select().where(Contact.id.in_(contact_ids)))}
     last = last_interactions(contact_ids)
     favors = open_favors(contact_ids)
@@ -192,6 +213,8 @@ def build_agenda(start: dt.date, end: dt.date) -> Agenda:
             (agenda.thank_yous if kind == "thank-you" else agenda.overdue).append(item)
         else:
             by_day.setdefault(row.date, []).append(item)
+    for coming in dates_coming:
+        by_day.setdefault(coming.remind_on, []).append(_date_item(coming, views[coming.date.contact_id]))
     order = lambda item: (KIND_ORDER[item.kind], REASON_ORDER.get(item.reason, 9), item.name.casefold(),
                           item.contact_id, item.seq)
     agenda.overdue.sort(key=lambda item: (item.date, *order(item)))

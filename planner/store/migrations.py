@@ -55,6 +55,11 @@ def _v7_sequences_and_placements(db: SqliteDatabase) -> None:
     db.create_tables([m.SequenceDefinition, m.Placement, m.SequenceRun, m.SequenceStep])
 
 
+def _v8_important_dates(db: SqliteDatabase) -> None:
+    """Birthdays, anniversaries and other dates that matter, per contact."""
+    db.create_tables([m.ImportantDate])
+
+
 def _add_missing_column(db: SqliteDatabase, model: type[m.BaseModel], field) -> None:
     table = model._meta.table_name
     if field.column_name not in {column.name for column in db.get_columns(table)}:
@@ -69,6 +74,7 @@ STEPS: list[Callable[[SqliteDatabase], None]] = [
     _v5_interaction_consumed_pins,
     _v6_last_reached_index,
     _v7_sequences_and_placements,
+    _v8_important_dates,
 ]
 LATEST = len(STEPS)
 

@@ -205,6 +205,20 @@ class SequenceStep(BaseModel):
     planned_call = IntegerField(null=True)  # the pinned PlannedCall row standing for it, while pending
 
 
+class ImportantDate(BaseModel):
+    """A date that matters to a contact: a birthday, a work anniversary, any day they care about.
+    `year` is None when unknown (a birthday without the year); such a date recurs yearly."""
+
+    contact = ForeignKeyField(Contact, backref="important_dates", on_delete="CASCADE")
+    kind = CharField()  # birthday | anniversary | work-anniversary | a word of the user's
+    year = IntegerField(null=True)
+    month = IntegerField()
+    day = IntegerField()
+    yearly = BooleanField(default=True)
+    note = TextField(default="")
+    created_at = DateTimeField(default=utcnow)
+
+
 # Ordered so that create_tables/drop_tables respect foreign keys.
 ALL_MODELS = [
     Setting,
@@ -221,6 +235,7 @@ ALL_MODELS = [
     Placement,
     SequenceRun,
     SequenceStep,
+    ImportantDate,
 ]
 
 

@@ -19,6 +19,7 @@ import vobject
 from planner.core.textsafe import clean_block, clean_line, csv_safe, json_text
 from planner.io import exports
 from planner.services.contact_views import ContactView, load_views
+from planner.services.important_dates import DateView, dates_of
 from planner.store.models import Contact
 
 FORMATS = ("csv", "vcard", "json")
@@ -63,6 +64,9 @@ def _guarded(cell: str) -> str:
 def contacts_vcard(views: list[ContactView]) -> str:
     """vCard 3.0, one card per contact; control characters neutralised as in every export."""
     cards = []
+    dates: dict[int, list[DateView]] = {}
+    for found in dates_of([v.id for v in views]):
+        dates.setdefault(found.contact_id, []).append(found)
     for v in views:
         card = vobject.vCard()
         name = clean_line(v.name)
@@ -91,9 +95,27 @@ def contacts_vcard(views: list[ContactView]) -> str:
             card.add("x-followup-cadence").value = cadence
         if v.timezone:
             card.add("x-followup-timezone").value = v.timezone
+        _add_dates(card, dates.get(v.id, []))
         card.add("uid").value = f"followup-contact-{v.id}"
         cards.append(card.serialize())
     return "".join(cards)
+
+
+def _add_dates(card, dates: list[DateView]) -> None:
+    """The first birthday as BDAY, the first anniversary as ANNIVERSARY (what address books read),
+    every other date as our own X-FOLLOWUP-DATE;KIND=work-anniversary;YEARLY=TRUE:--04-01, which
+    our importer reads back."""
+    standard = {"birthday": "bday", "anniversary": "anniversary"}
+    for found in dates:
+        prop = standard.pop(found.kind, None)
+        if prop is not None:
+            card.add(prop).value = found.text
+        else:
+            prop = card.add("x-followup-date")
+            prop.value = found.text
+            prop.params["KIND"] = [found.kind]  # normalised to letters, digits and dashes
+            if found.yearly:
+                prop.params["YEARLY"] = ["TRUE"]
 
 
 def contacts_json(views: list[ContactView]) -> str:

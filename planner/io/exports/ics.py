@@ -20,6 +20,8 @@ PRODID = f"-//followup//followup {__version__}//EN"
 
 
 def event_summary(item: AgendaItem) -> str:
+    if item.date_id is not None:
+        return clean_line(f"{item.occasion}: {item.display_name}")
     verb = "Thank" if item.kind == "thank-you" else "Call"
     return clean_line(f"{verb} {item.display_name}")
 
@@ -52,6 +54,24 @@ def event_day(agenda: Agenda, item: AgendaItem) -> dt.date:
     return max(agenda.today, agenda.start)
 
 
+def _date_event(item: AgendaItem, stamp: dt.datetime) -> Event:
+    """A date that matters, on the day it falls (not the reminder day), repeating every year when
+    it does; the same UID every year, so re-exports update one event."""
+    event = Event()
+    event.add("uid", item.uid)
+    event.add("dtstamp", stamp)
+    event.add("dtstart", item.occurs_on)
+    event.add("dtend", item.occurs_on + dt.timedelta(days=1))
+    if item.yearly:
+        event.add("rrule", {"freq": "yearly"})
+    event.add("summary", event_summary(item))
+    event.add("description", clean_block(f"{item.why}\nContact: {item.display_name}"
+                                         + (f"\nLocal time zone: {item.timezone}" if item.timezone else "")))
+    event.add("categories", [item.reason])
+    event.add("transp", "TRANSPARENT")
+    return event
+
+
 def agenda_ics(agenda: Agenda, *, stamp: dt.datetime | None = None) -> bytes:
     stamp = (stamp or dt.datetime.now(dt.timezone.utc)).astimezone(dt.timezone.utc).replace(microsecond=0)
     calendar = Calendar()
@@ -59,6 +79,9 @@ def agenda_ics(agenda: Agenda, *, stamp: dt.datetime | None = None) -> bytes:
     calendar.add("version", "2.0")
     calendar.add("calscale", "GREGORIAN")
     for item in agenda.items:
+        if item.date_id is not None and item.occurs_on is not None:
+            calendar.add_component(_date_event(item, stamp))
+            continue
         day = event_day(agenda, item)
         description = event_description(item)
         if day != item.date:

@@ -20,7 +20,9 @@ from planner.io.importers.common import ImportRecord, ParseResult, file_error, m
 from planner.io.importers.linkedin import normalize_profile_url
 
 USED = {"FN", "N", "ORG", "TITLE", "EMAIL", "TEL", "NOTE", "CATEGORIES", "URL",
-        "X-FOLLOWUP-KIND", "X-FOLLOWUP-CADENCE", "X-FOLLOWUP-TIMEZONE", "TZ"}
+        "X-FOLLOWUP-KIND", "X-FOLLOWUP-CADENCE", "X-FOLLOWUP-TIMEZONE", "TZ",
+        "BDAY", "ANNIVERSARY", "X-ANNIVERSARY", "X-FOLLOWUP-DATE"}
+DATE_KINDS = {"BDAY": "birthday", "ANNIVERSARY": "anniversary", "X-ANNIVERSARY": "anniversary"}
 _BOUNDARY = re.compile(r"^(?:[A-Za-z0-9-]+\.)?(BEGIN|END)\s*:\s*(\S*)\s*$", re.I)
 _PROP_NAME = re.compile(r"^(?:[A-Za-z0-9-]+\.)?([A-Za-z0-9-]+)(?=[;:])")  # not a stray base64 line
 
@@ -163,12 +165,26 @@ def _card(start: int, lines: list[tuple[int, str]]) -> ImportRecord:
         elif name == "X-FOLLOWUP-CADENCE":
             raw = one_line(unescape(value)).lower()
             record.cadence_days = None if raw in {"none", ""} else int(raw) if raw.isdigit() else record.cadence_days
+        elif name in DATE_KINDS:
+            _add_date(record, DATE_KINDS[name], one_line(unescape(value)), True)
+        elif name == "X-FOLLOWUP-DATE":  # our own: X-FOLLOWUP-DATE;KIND=work-anniversary;YEARLY=TRUE:--04-01
+            kind = one_line((prop.params.get("KIND") or [""])[0])
+            yearly = (prop.params.get("YEARLY") or [""])[0].strip().upper() == "TRUE"
+            _add_date(record, kind, one_line(unescape(value)), yearly)
         elif name in {"X-FOLLOWUP-TIMEZONE", "TZ"}:
             zone = one_line(unescape(value))
             if "/" in zone and not record.timezone:
                 record.timezone = zone
     record.name = formatted or structured or record.company or (record.emails[0] if record.emails else "")
     return record
+
+
+def _add_date(record: ImportRecord, kind: str, value: str, yearly: bool) -> None:
+    """A date that matters as written; planner/services/important_dates.py reads the forms
+    (1985-03-12, 19850312, --0312) and leaves out what it cannot."""
+    entry = (kind.strip(), value.strip(), yearly)
+    if entry[0] and entry[1] and entry not in record.dates:
+        record.dates.append(entry)
 
 
 def _add(values: list[str], value: str) -> None:
