@@ -17,6 +17,7 @@ from planner.core.errors import BadInput
 from planner.scheduling.touch_points import TOUCH_POINT_REASON, steps_of_rows
 from planner.services.contact_views import ContactView, load_views
 from planner.services.important_dates import Upcoming, upcoming
+from planner.services.presence import nudges
 from planner.services.interactions.records import last_interactions
 from planner.services.ledger import FavorView, open_favors
 from planner.store import settings
@@ -55,6 +56,7 @@ class AgendaItem:
     occurs_on: dt.date | None = None  # the day that date falls on
     yearly: bool = False
     occasion: str = ""  # "Birthday", "Work anniversary"
+    nudge: str = ""  # be present: "only emails since March: call them"
 
     @property
     def why(self) -> str:
@@ -190,6 +192,7 @@ def build_agenda(start: dt.date, end: dt.date) -> Agenda:
     last = last_interactions(contact_ids)
     favors = open_favors(contact_ids)
     steps = steps_of_rows([row.id for row in rows if row.reason == TOUCH_POINT_REASON])
+    present = nudges(sorted({row.contact_id for row in rows if row.reason != "thank-you"}))
     agenda = Agenda(start=start, end=end, today=current)
     by_day: dict[dt.date, list[AgendaItem]] = {}
     for row in rows:
@@ -207,7 +210,7 @@ def build_agenda(start: dt.date, end: dt.date) -> Agenda:
             favors_given_open=_favor_words(own_favors, "gave"),
             favors_received_open=_favor_words(own_favors, "received"),
             planned_call_id=row.id, favor_id=row.favor, seq=row.seq, note=row.note,
-            step_id=steps.get(row.id),
+            step_id=steps.get(row.id), nudge=present.get(row.contact_id, "") if kind == "call" else "",
         )
         if row.date < current and row.date < start or row.date < current <= end:
             (agenda.thank_yous if kind == "thank-you" else agenda.overdue).append(item)

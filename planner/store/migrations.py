@@ -60,6 +60,11 @@ def _v8_important_dates(db: SqliteDatabase) -> None:
     db.create_tables([m.ImportantDate])
 
 
+def _v9_prefers_email(db: SqliteDatabase) -> None:
+    """A contact who prefers email: the agenda does not nudge to call them after written touches."""
+    _add_missing_column(db, m.Contact, m.Contact.prefers_email)
+
+
 def _add_missing_column(db: SqliteDatabase, model: type[m.BaseModel], field) -> None:
     table = model._meta.table_name
     if field.column_name not in {column.name for column in db.get_columns(table)}:
@@ -75,6 +80,7 @@ STEPS: list[Callable[[SqliteDatabase], None]] = [
     _v6_last_reached_index,
     _v7_sequences_and_placements,
     _v8_important_dates,
+    _v9_prefers_email,
 ]
 LATEST = len(STEPS)
 

@@ -17,6 +17,7 @@ from peewee import (
     ForeignKeyField,
     IntegerField,
     Model,
+    SQL,
     TextField,
 )
 
@@ -61,6 +62,9 @@ class Contact(BaseModel):
     created_at = DateTimeField(default=utcnow)
     updated_at = DateTimeField(default=utcnow)
     archived_at = DateTimeField(null=True, index=True)
+    # no "call them" nudge after written touches; a DEFAULT in the table too, so rows written with
+    # an older version's columns (bulk inserts, the migration tests) are valid
+    prefers_email = BooleanField(default=False, constraints=[SQL("DEFAULT 0")])
 
 
 class ContactEmail(BaseModel):

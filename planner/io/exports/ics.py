@@ -43,6 +43,8 @@ def event_description(item: AgendaItem) -> str:
     if item.favors_given_open:
         lines.append(f"We helped them: {item.favors_given_open}")
     lines.append(f"Reason: {item.why}")
+    if item.nudge:
+        lines.append(f"Be present: {item.nudge}")
     return "\n".join(clean_line(line) for line in lines)
 
 

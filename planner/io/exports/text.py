@@ -57,6 +57,8 @@ def _table(items: list[AgendaItem], *, with_date: bool, width: int) -> list[str]
         favours = clean_line(_favours(item))
         if favours:
             lines.append(indent + _fit(f"favours: {favours}", max(20, width - len(indent))))
+        if item.nudge:
+            lines.append(indent + _fit(f"be present: {clean_line(item.nudge)}", max(20, width - len(indent))))
     return lines
 
 
