@@ -17,9 +17,9 @@ from planner.core.errors import BadInput
 from planner.scheduling.touch_points import TOUCH_POINT_REASON, steps_of_rows
 from planner.services.contact_views import ContactView, load_views
 from planner.services.important_dates import Upcoming, upcoming
-from planner.services.presence import nudges
 from planner.services.interactions.records import last_interactions
 from planner.services.ledger import FavorView, open_favors
+from planner.services.presence import nudges
 from planner.store import settings
 from planner.store.models import Contact, PlannedCall
 
@@ -57,12 +57,14 @@ class AgendaItem:
     yearly: bool = False
     occasion: str = ""  # "Birthday", "Work anniversary"
     nudge: str = ""  # be present: "only emails since March: call them"
+    purpose: str = ""  # says more than the reason: see `why`
 
     @property
     def why(self) -> str:
         """What the item is for, as people read it: a sequence step's purpose ("Placement 1 month:
-        how is the new role?"), the date coming up ("Birthday Sat 2026-12-05"), else the reason."""
-        return self.note if (self.step_id is not None or self.date_id is not None) and self.note else self.reason
+        how is the new role?"), the date coming up ("Birthday Sat 2026-12-05"), a referral that
+        came to something ("Jonas was placed at Initech: tell Maria"), else the reason."""
+        return self.purpose or self.reason
 
     @property
     def uid(self) -> str:
@@ -162,12 +164,22 @@ def _favor_words(favors: list[FavorView], direction: str) -> str:
     return "; ".join(words)
 
 
+def _purpose(row: PlannedCall, favors: list[FavorView]) -> str:
+    if row.reason == TOUCH_POINT_REASON:
+        return row.note or ""
+    if row.reason == "thank-you" and row.favor is not None:
+        favor = next((f for f in favors if f.id == row.favor), None)
+        if favor is not None and favor.referred_id is not None:
+            return favor.note
+    return ""
+
+
 def _date_item(coming: Upcoming, view: ContactView) -> AgendaItem:
     return AgendaItem(
         date=coming.remind_on, kind="date", reason=DATE_REASON, contact_id=view.id, name=view.name,
         company=view.company, title=view.title, phone=view.phones[0] if view.phones else "",
         email=view.emails[0] if view.emails else "", timezone=view.timezone,
-        note=coming.date.describe(coming.occurs_on), date_id=coming.date.id, occurs_on=coming.occurs_on,
+        purpose=coming.date.describe(coming.occurs_on), date_id=coming.date.id, occurs_on=coming.occurs_on,
         yearly=coming.date.yearly, occasion=coming.date.title,
     )
 
@@ -211,6 +223,7 @@ def build_agenda(start: dt.date, end: dt.date) -> Agenda:
             favors_received_open=_favor_words(own_favors, "received"),
             planned_call_id=row.id, favor_id=row.favor, seq=row.seq, note=row.note,
             step_id=steps.get(row.id), nudge=present.get(row.contact_id, "") if kind == "call" else "",
+            purpose=_purpose(row, own_favors),
         )
         if row.date < current and row.date < start or row.date < current <= end:
             (agenda.thank_yous if kind == "thank-you" else agenda.overdue).append(item)

@@ -15,6 +15,7 @@ from decimal import Decimal, InvalidOperation
 from planner.core.errors import BadInput, NotFound
 from planner.core.textsafe import clean_line
 from planner.scheduling.service import replan
+from planner.services import referrals
 from planner.services.sequence_definitions import get_definition
 from planner.services.sequences import check_event_day, create_run
 from planner.store.database import write_tx
@@ -88,13 +89,9 @@ def record_placement(candidate_id: int, client_id: int, start: dt.date, role: st
         what = f"{candidate.name} at {client.company or client.name}" + (f" as {row.role}" if row.role else "")
         for contact in (candidate, client):
             create_run(contact, definition, start, clean_line(what), placement_id=row.id)
-        after_placement(row)
-        replan([candidate_id, client_id])
+        referrers = referrals.after_placement(row)  # a second thank-you to whoever referred them
+        replan(sorted({candidate_id, client_id, *referrers}))
     return get_placement(row.id)
-
-
-def after_placement(row: Placement) -> None:
-    """What else a placement sets going, inside its transaction (the referral chain hooks here)."""
 
 
 def get_placement(placement_id: int) -> PlacementView:

@@ -22,6 +22,7 @@ from planner.core.zones import aware
 from planner.scheduling.inputs import load_calendar
 from planner.scheduling.service import replan
 from planner.scheduling.touch_points import is_before_event, step_day, step_note
+from planner.services import referrals
 from planner.services.sequence_definitions import Definition, get_definition
 from planner.store.database import write_tx
 from planner.store.models import Contact, Interaction, PlannedCall, SequenceRun, SequenceStep, get_contact
@@ -119,7 +120,8 @@ def start_sequence(contact_id: int, name: str, event: dt.date, note: str = "") -
             raise BadInput(f"{clean_line(contact.name)} already has {definition.name} running from "
                            f"{event.isoformat()}")
         run = create_run(contact, definition, event, clean_line(note))
-        replan([contact_id])
+        referrers = referrals.after_deal(contact_id) if definition.name == referrals.DEAL_SEQUENCE else []
+        replan(sorted({contact_id, *referrers}))
     return get_run(run.id)
 
 

@@ -65,6 +65,11 @@ def _v9_prefers_email(db: SqliteDatabase) -> None:
     _add_missing_column(db, m.Contact, m.Contact.prefers_email)
 
 
+def _v10_favor_referred(db: SqliteDatabase) -> None:
+    """Who a referral or introduction was for, so the ledger shows the chain."""
+    _add_missing_column(db, m.Favor, m.Favor.referred)
+
+
 def _add_missing_column(db: SqliteDatabase, model: type[m.BaseModel], field) -> None:
     table = model._meta.table_name
     if field.column_name not in {column.name for column in db.get_columns(table)}:
@@ -81,6 +86,7 @@ STEPS: list[Callable[[SqliteDatabase], None]] = [
     _v7_sequences_and_placements,
     _v8_important_dates,
     _v9_prefers_email,
+    _v10_favor_referred,
 ]
 LATEST = len(STEPS)
 

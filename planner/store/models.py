@@ -145,6 +145,8 @@ class Favor(BaseModel):
     thanked_at = DateTimeField(null=True)
     returns = ForeignKeyField("self", null=True, backref="returned_by", on_delete="SET NULL")
     created_at = DateTimeField(default=utcnow)
+    # a referral or introduction: the person referred (planner/services/referrals.py)
+    referred = ForeignKeyField(Contact, null=True, backref="referred_in", on_delete="SET NULL")
 
 
 class Draft(BaseModel):

@@ -32,7 +32,10 @@ def _favours(item: AgendaItem) -> str:
 
 
 def _cells(item: AgendaItem, *, with_date: bool) -> list[str]:
-    what = "thank" if item.kind == "thank-you" else f"{item.kind} ({item.why})"
+    if item.kind == "thank-you":
+        what = f"thank ({item.purpose})" if item.purpose else "thank"
+    else:
+        what = f"{item.kind} ({item.why})"
     if with_date:
         what = f"{item.date.isoformat()} {what}"
     who = item.name + (f", {item.company}" if item.company else "") + (f" - {item.title}" if item.title else "")
