@@ -33,6 +33,7 @@ COMMAND_MODULES = [
     "planner.cli.sequence_cmds",
     "planner.cli.placement_cmds",
     "planner.cli.date_cmds",
+    "planner.cli.duplicates_cmds",
 ]
 
 

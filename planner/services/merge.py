@@ -1,0 +1,137 @@
+"""Merging two contacts who are one person: everything of OTHER moves to KEEP, in one transaction.
+
+KEEP keeps its own values; what it lacks (company, title, time zone, LinkedIn URL, a cadence, a
+kind) it takes from OTHER, and OTHER's notes are added to its own. Emails, phones, tags and dates
+that matter are merged without repeats; interactions, favours (and referrals naming OTHER),
+placements, sequences, drafts and thank-you tasks move over whole. Of the pinned next calls the
+earliest stays; sequence touch points are re-derived for KEEP; then OTHER is deleted and KEEP
+re-planned. If anything fails, nothing changes.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from planner.core.errors import BadInput
+from planner.core.textsafe import clean_line
+from planner.scheduling.service import replan
+from planner.scheduling.touch_points import TOUCH_POINT_REASON
+from planner.scheduling.windows import NEXT_CALL_PIN_REASONS
+from planner.services.contact_views import ContactView
+from planner.services.contacts import get_view, search_text_of
+from planner.services.duplicates import phone_digits
+from planner.store.database import write_tx
+from planner.store.models import (
+    Contact,
+    ContactEmail,
+    ContactPhone,
+    ContactTag,
+    Draft,
+    Favor,
+    ImportantDate,
+    Interaction,
+    Placement,
+    PlannedCall,
+    SequenceRun,
+    get_contact,
+    utcnow,
+)
+
+FILLED = ("company", "title", "timezone", "external_key", "connected_on")
+
+
+@dataclass
+class MergeResult:
+    kept: ContactView
+    removed_id: int
+    removed_name: str
+    moved: dict[str, int]  # what moved over, by kind of row
+
+    def to_json(self) -> dict:
+        return {"kept": self.kept.to_json(), "removed_id": self.removed_id, "removed_name": self.removed_name,
+                "moved": self.moved}
+
+
+def merge_contacts(keep_id: int, other_id: int) -> MergeResult:
+    if keep_id == other_id:
+        raise BadInput("merge: KEEP and OTHER are the same contact")
+    with write_tx():
+        keep, other = get_contact(keep_id), get_contact(other_id)
+        if Placement.select().where(((Placement.candidate == keep_id) & (Placement.client == other_id))
+                                    | ((Placement.candidate == other_id) & (Placement.client == keep_id))).exists():
+            raise BadInput(f"{clean_line(keep.name)} and {clean_line(other.name)} are candidate and client of one "
+                           "placement: they are two people")
+        moved = _move_children(keep, other)
+        _fill(keep, other)
+        tags = [t.tag for t in ContactTag.select().where(ContactTag.contact == keep_id).order_by(ContactTag.tag)]
+        emails = [e.address for e in ContactEmail.select().where(ContactEmail.contact == keep_id)
+                  .order_by(ContactEmail.position)]
+        keep.search_text = search_text_of(keep.name, keep.company, keep.title, tags, emails, keep.notes)
+        keep.updated_at = utcnow()
+        keep.save()
+        name = other.name
+        other.delete_instance()
+        replan([keep_id])
+    return MergeResult(get_view(keep_id), other_id, name, moved)
+
+
+def _fill(keep: Contact, other: Contact) -> None:
+    for attr in FILLED:
+        if not getattr(keep, attr) and getattr(other, attr):
+            setattr(keep, attr, getattr(other, attr))
+    if other.notes.strip() and other.notes.strip() not in keep.notes:
+        keep.notes = f"{keep.notes.rstrip()}\n{other.notes.strip()}" if keep.notes.strip() else other.notes
+    if keep.kind == "other" and other.kind != "other":
+        keep.kind = other.kind
+    if keep.cadence_days is None and not keep.no_cadence and (other.cadence_days is not None or other.no_cadence):
+        keep.cadence_days, keep.no_cadence = other.cadence_days, other.no_cadence
+    keep.prefers_email = bool(keep.prefers_email or other.prefers_email)
+    if keep.archived_at is not None and other.archived_at is None:
+        keep.archived_at = None  # one of them was in use: so is the person
+
+
+def _move_children(keep: Contact, other: Contact) -> dict[str, int]:
+    k, o = keep.id, other.id
+    moved: dict[str, int] = {}
+    have = {e.address_key for e in ContactEmail.select().where(ContactEmail.contact == k)}
+    position = ContactEmail.select().where(ContactEmail.contact == k).count()
+    emails = [e for e in ContactEmail.select().where(ContactEmail.contact == o).order_by(ContactEmail.position)
+              if e.address_key not in have]
+    for number, row in enumerate(emails):
+        ContactEmail.update(contact=k, position=position + number).where(ContactEmail.id == row.id).execute()
+    moved["emails"] = len(emails)
+    have = {phone_digits(p.number) or p.number for p in ContactPhone.select().where(ContactPhone.contact == k)}
+    position = len(have)
+    phones = [p for p in ContactPhone.select().where(ContactPhone.contact == o).order_by(ContactPhone.position)
+              if (phone_digits(p.number) or p.number) not in have]
+    for number, row in enumerate(phones):
+        ContactPhone.update(contact=k, position=position + number).where(ContactPhone.id == row.id).execute()
+    moved["phones"] = len(phones)
+    have = {t.tag for t in ContactTag.select().where(ContactTag.contact == k)}
+    tags = [t for t in ContactTag.select().where(ContactTag.contact == o) if t.tag not in have]
+    ContactTag.update(contact=k).where(ContactTag.id.in_([t.id for t in tags])).execute()
+    moved["tags"] = len(tags)
+    have = {(d.kind, d.month, d.day) for d in ImportantDate.select().where(ImportantDate.contact == k)}
+    dates = [d for d in ImportantDate.select().where(ImportantDate.contact == o)
+             if (d.kind, d.month, d.day) not in have]
+    ImportantDate.update(contact=k).where(ImportantDate.id.in_([d.id for d in dates])).execute()
+    moved["dates"] = len(dates)
+    moved["interactions"] = Interaction.update(contact=k).where(Interaction.contact == o).execute()
+    moved["favours"] = Favor.update(contact=k).where(Favor.contact == o).execute()
+    Favor.update(referred=k).where(Favor.referred == o).execute()
+    moved["placements"] = (Placement.update(candidate=k).where(Placement.candidate == o).execute()
+                           + Placement.update(client=k).where(Placement.client == o).execute())
+    moved["sequences"] = SequenceRun.update(contact=k).where(SequenceRun.contact == o).execute()
+    Draft.update(contact=k).where(Draft.contact == o).execute()
+    PlannedCall.update(contact=k).where(PlannedCall.contact == o, PlannedCall.reason == "thank-you").execute()
+    pins = list(PlannedCall.select().where(PlannedCall.contact.in_([k, o]), PlannedCall.pinned == True,
+                                           PlannedCall.reason.in_(NEXT_CALL_PIN_REASONS))
+                .order_by(PlannedCall.date, PlannedCall.id))
+    if pins:  # one next call: the earliest pinned one stays
+        PlannedCall.update(contact=k).where(PlannedCall.id == pins[0].id).execute()
+        PlannedCall.delete().where(PlannedCall.id.in_([p.id for p in pins[1:]])).execute()
+    # what is left of OTHER's plan (its cadence calls, its touch points) goes with it; the re-plan
+    # derives KEEP's again
+    PlannedCall.delete().where(PlannedCall.contact == o).execute()
+    PlannedCall.delete().where(PlannedCall.contact == k, PlannedCall.reason == TOUCH_POINT_REASON).execute()
+    return moved
