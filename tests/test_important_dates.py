@@ -78,19 +78,27 @@ def test_a_birthday_comes_up_three_days_ahead_with_the_contacts_zone(cli, tmp_pa
     source = tmp_path / "phone.vcf"
     source.write_text(VCARD, encoding="utf-8")
     _ok(cli("import", str(source)))
-    # Maria's birthday is Saturday 2026-11-28: on the agenda of Wednesday the 25th, not the 24th or 26th
+    # Maria's birthday is Saturday 2026-11-28: on the agenda from Wednesday the 25th, not the 24th
     items = _agenda_items(cli, "2026-11-25")
     assert [(i["name"], i["why"], i["timezone"], i["occurs_on"]) for i in items] == [
         ("Maria Schmidt", "Birthday Sat 2026-11-28 (turns 41)", "Europe/Berlin", "2026-11-28")]
-    assert _agenda_items(cli, "2026-11-24") == [] and _agenda_items(cli, "2026-11-26") == []
+    assert _agenda_items(cli, "2026-11-24") == []
+    # a week's agenda shows it once, on the 25th; on a later day it is still there until the day
+    week = json.loads(_ok(cli("agenda", "--week", "--format", "json", today="2026-11-23")).out)
+    assert [(day["date"], i["name"]) for day in week["days"] for i in day["items"] if i["kind"] == "date"] == [
+        ("2026-11-25", "Maria Schmidt"), ("2026-11-28", "Jonas Weber")]
+    assert [i["name"] for i in _agenda_items(cli, "2026-11-27")] == ["Maria Schmidt"]
     text = _ok(cli("agenda", "--today", "2026-11-25")).out
     assert "date (Birthday Sat 2026-11-28 (turns 41))" in text
     # the year of Jonas's is unknown: no age
-    assert [i["why"] for i in _agenda_items(cli, "2026-11-28")] == ["Birthday Tue 2026-12-01"]
+    assert [i["why"] for i in _agenda_items(cli, "2026-11-28")] == [
+        "Birthday Tue 2026-12-01", "Birthday Sat 2026-11-28 (turns 41)"]
+    assert [i["name"] for i in _agenda_items(cli, "2026-11-29")] == ["Jonas Weber"]
     # a 29 February birthday comes up on the 28th in other years
     assert [i["why"] for i in _agenda_items(cli, "2027-02-25")] == ["Birthday Sun 2027-02-28"]
     _ok(cli("config", "dates_ahead", "7"))
     assert [i["name"] for i in _agenda_items(cli, "2026-11-21")] == ["Maria Schmidt"]
+    assert [i["name"] for i in _agenda_items(cli, "2026-11-20")] == []
 
 
 def test_ics_has_yearly_events_on_the_day_itself(cli, tmp_path):

@@ -198,7 +198,7 @@ def build_agenda(start: dt.date, end: dt.date) -> Agenda:
         .where((PlannedCall.date >= start) | (PlannedCall.date < current))
         .order_by(PlannedCall.date, PlannedCall.contact, PlannedCall.seq)
     )
-    dates_coming = upcoming(max(start, current), end, settings.get("dates_ahead")) if end >= current else []
+    dates_coming = upcoming(max(start, current), end, settings.get("dates_ahead"), current) if end >= current else []
     contact_ids = sorted({row.contact_id for row in rows} | {u.date.contact_id for u in dates_coming})
     views = {view.id: view for view in load_views(Contact.select().where(Contact.id.in_(contact_ids)))}
     last = last_interactions(contact_ids)

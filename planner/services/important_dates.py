@@ -178,16 +178,20 @@ class Upcoming:
     remind_on: dt.date  # `ahead` days before
 
 
-def upcoming(start: dt.date, end: dt.date, ahead: int) -> list[Upcoming]:
-    """The dates whose reminder day (`ahead` days before they fall) is in [start, end], for
-    active contacts, by reminder day."""
+def upcoming(start: dt.date, end: dt.date, ahead: int, today: dt.date) -> list[Upcoming]:
+    """The dates whose reminder day is in [start, end], for active contacts, by reminder day. The
+    reminder day is `ahead` days before the date falls, or today when that has passed and the
+    date has not (a birthday added on the eve still comes up)."""
     query = (ImportantDate.select(ImportantDate, Contact.id, Contact.name).join(Contact)
              .where(Contact.archived_at.is_null()))
+    lead = dt.timedelta(days=ahead)
     found = []
     for row in query:
         view = _view(row, row.contact.name)
-        occurs = view.on_or_after(start + dt.timedelta(days=ahead))
-        while occurs is not None and occurs - dt.timedelta(days=ahead) <= end:
-            found.append(Upcoming(view, occurs, occurs - dt.timedelta(days=ahead)))
+        occurs = view.on_or_after(max(start, today) if start <= today else start + lead)
+        while occurs is not None and max(occurs - lead, today) <= end:
+            remind = max(occurs - lead, today)
+            if remind >= start:
+                found.append(Upcoming(view, occurs, remind))
             occurs = view.on_or_after(occurs + dt.timedelta(days=1)) if view.yearly else None
     return sorted(found, key=lambda u: (u.remind_on, u.date.contact_name.casefold(), u.date.id))
