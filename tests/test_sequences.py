@@ -211,3 +211,21 @@ def test_placements_listing_and_bad_input(cli, placed):
     assert len(json.loads(_ok(cli("placements", "--json")).out)) == 2  # nothing half-written
     again = cli("event", "jonas", "placement", "--on", START)
     assert again.code == 2 and "already has placement running" in again.err
+
+
+def test_report_shows_repeat_clients_quiet_ones_and_placements_per_month(cli, placed):
+    _ok(cli("add", "Aisha Okafor", "--kind", "candidate"))
+    _ok(cli("add", "Peter Gibbons", "--company", "Initech", "--kind", "client"))
+    _ok(cli("placed", "aisha", "--client", "maria", "--start", "2027-01-11", "--fee", "18.5k"))
+    _ok(cli("placed", "jonas", "--client", "peter", "--start", "2026-12-01", "--fee", "20000"))
+    report = json.loads(_ok(cli("report", "--json", today="2026-12-02")).out)
+    assert [(c["client"], c["since"], c["fees"]) for c in report["repeat_clients"]] == [
+        ("Maria Schmidt", "2 placements since 2026", "43500.00")]
+    # Peter's placement started yesterday and nobody has called him since
+    assert [c["client"] for c in report["quiet_clients"]] == ["Peter Gibbons"]
+    _ok(cli("log", "peter", "how is Jonas doing?", today="2026-12-02"))
+    report = json.loads(_ok(cli("report", "--json", today="2026-12-02")).out)
+    assert report["quiet_clients"] == []
+    assert [(m["month"], m["placements"]) for m in report["per_month"]] == [("2026-12", 2), ("2027-01", 1)]
+    text = _ok(cli("report", today="2026-12-02")).out
+    assert "Repeat clients" in text and "2 placements since 2026" in text

@@ -30,6 +30,11 @@ def register(sub, common) -> None:
     p.add_argument("--json", action="store_true")
     p.set_defaults(handler=cmd_placements)
 
+    p = sub.add_parser("report", parents=[common],
+                       help="repeat business: repeat clients, clients quiet since a placement, placements per month")
+    p.add_argument("--json", action="store_true")
+    p.set_defaults(handler=cmd_report)
+
 
 def cmd_placed(args: argparse.Namespace) -> int:
     open_db_from_args(args)
@@ -63,4 +68,27 @@ def cmd_placements(args: argparse.Namespace) -> int:
     if any(p.fee is not None for p in found):
         line += f", fees {total:,.2f}"
     print(line)
+    return 0
+
+
+def cmd_report(args: argparse.Namespace) -> int:
+    from planner.core.dates import today
+
+    open_db_from_args(args)
+    report = placements.repeat_business(today())
+    if args.json:
+        print_json(report)
+        return 0
+    print("Repeat clients")
+    print_table(("id", "client", "company", "placements", "last start", "fees"),
+                [(c.client_id, c.client, c.company, c.since, c.last_start.isoformat(),
+                  "" if c.fees is None else f"{c.fees:,.2f}") for c in report.repeat_clients])
+    print()
+    print("Not contacted since their last placement")
+    print_table(("id", "client", "company", "last start", "last contact"),
+                [(c.client_id, c.client, c.company, c.last_start.isoformat(),
+                  c.last_contact.isoformat() if c.last_contact else "never") for c in report.quiet_clients])
+    print()
+    print("Placements per month")
+    print_table(("month", "placements", "fees"), [(m, n, f"{fees:,.2f}") for m, n, fees in report.per_month])
     return 0

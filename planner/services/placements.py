@@ -121,3 +121,72 @@ def placements(*, client_id: int | None = None, candidate_id: int | None = None,
         result.append(PlacementView(row.id, row.candidate_id, candidate.name, row.client_id, client.name,
                                     client.company, row.start, row.role, fee, row.note))
     return result
+
+
+@dataclass
+class ClientSummary:
+    client_id: int
+    client: str
+    company: str
+    placements: int
+    first_start: dt.date
+    last_start: dt.date
+    fees: Decimal | None
+    last_contact: dt.date | None  # the last attempt logged with them (local day)
+
+    @property
+    def since(self) -> str:
+        """"3 placements since 2024"."""
+        return f"{self.placements} placement{'s' if self.placements != 1 else ''} since {self.first_start.year}"
+
+    def to_json(self) -> dict:
+        return {"client_id": self.client_id, "client": self.client, "company": self.company,
+                "placements": self.placements, "since": self.since, "first_start": self.first_start.isoformat(),
+                "last_start": self.last_start.isoformat(), "fees": None if self.fees is None else str(self.fees),
+                "last_contact": self.last_contact.isoformat() if self.last_contact else None}
+
+
+@dataclass
+class RepeatBusiness:
+    repeat_clients: list[ClientSummary]  # two placements or more, most first
+    quiet_clients: list[ClientSummary]  # not contacted since their last placement started
+    per_month: list[tuple[str, int, Decimal]]  # ("2026-11", placements, fees), oldest first
+
+    def to_json(self) -> dict:
+        return {"repeat_clients": [c.to_json() for c in self.repeat_clients],
+                "quiet_clients": [c.to_json() for c in self.quiet_clients],
+                "per_month": [{"month": month, "placements": n, "fees": str(fees)}
+                              for month, n, fees in self.per_month]}
+
+
+def client_summaries() -> list[ClientSummary]:
+    from planner.scheduling.touch_points import newest_attempt_days
+
+    found = placements()
+    by_client: dict[int, list[PlacementView]] = {}
+    for view in found:
+        by_client.setdefault(view.client_id, []).append(view)
+    last = newest_attempt_days(sorted(by_client))
+    result = []
+    for client_id, views in by_client.items():
+        fees = [v.fee for v in views if v.fee is not None]
+        result.append(ClientSummary(client_id, views[0].client, views[0].client_company, len(views),
+                                    min(v.start for v in views), max(v.start for v in views),
+                                    sum(fees, Decimal(0)) if fees else None, last.get(client_id)))
+    return result
+
+
+def repeat_business(today: dt.date) -> RepeatBusiness:
+    """Repeat clients, clients gone quiet since their last placement, and placements per month."""
+    clients = client_summaries()
+    repeat = sorted((c for c in clients if c.placements >= 2),
+                    key=lambda c: (-c.placements, -(c.fees or 0), c.client.casefold()))
+    quiet = sorted((c for c in clients if c.last_start <= today
+                    and (c.last_contact is None or c.last_contact < c.last_start)),
+                   key=lambda c: (c.last_start, c.client.casefold()))
+    months: dict[str, list[PlacementView]] = {}
+    for view in placements():
+        months.setdefault(f"{view.start:%Y-%m}", []).append(view)
+    per_month = [(month, len(views), sum((v.fee for v in views if v.fee is not None), Decimal(0)))
+                 for month, views in sorted(months.items())]
+    return RepeatBusiness(repeat, quiet, per_month)
