@@ -34,6 +34,7 @@ COMMAND_MODULES = [
     "planner.cli.placement_cmds",
     "planner.cli.date_cmds",
     "planner.cli.duplicates_cmds",
+    "planner.cli.fact_cmds",
 ]
 
 

@@ -27,6 +27,7 @@ from planner.store.models import (
     ContactPhone,
     ContactTag,
     Draft,
+    Fact,
     Favor,
     ImportantDate,
     Interaction,
@@ -123,6 +124,10 @@ def _move_children(keep: Contact, other: Contact) -> dict[str, int]:
                            + Placement.update(client=k).where(Placement.client == o).execute())
     moved["sequences"] = SequenceRun.update(contact=k).where(SequenceRun.contact == o).execute()
     Draft.update(contact=k).where(Draft.contact == o).execute()
+    have = {f.text for f in Fact.select().where(Fact.contact == k)}
+    facts = [f for f in Fact.select().where(Fact.contact == o) if f.text not in have]
+    Fact.update(contact=k).where(Fact.id.in_([f.id for f in facts])).execute()
+    moved["facts"] = len(facts)
     PlannedCall.update(contact=k).where(PlannedCall.contact == o, PlannedCall.reason == "thank-you").execute()
     pins = list(PlannedCall.select().where(PlannedCall.contact.in_([k, o]), PlannedCall.pinned == True,
                                            PlannedCall.reason.in_(NEXT_CALL_PIN_REASONS))

@@ -70,6 +70,11 @@ def _v10_favor_referred(db: SqliteDatabase) -> None:
     _add_missing_column(db, m.Favor, m.Favor.referred)
 
 
+def _v11_facts(db: SqliteDatabase) -> None:
+    """Free-form facts per contact: what matters to them."""
+    db.create_tables([m.Fact])
+
+
 def _add_missing_column(db: SqliteDatabase, model: type[m.BaseModel], field) -> None:
     table = model._meta.table_name
     if field.column_name not in {column.name for column in db.get_columns(table)}:
@@ -87,6 +92,7 @@ STEPS: list[Callable[[SqliteDatabase], None]] = [
     _v8_important_dates,
     _v9_prefers_email,
     _v10_favor_referred,
+    _v11_facts,
 ]
 LATEST = len(STEPS)
 

@@ -225,6 +225,14 @@ class ImportantDate(BaseModel):
     created_at = DateTimeField(default=utcnow)
 
 
+class Fact(BaseModel):
+    """Something to remember about a contact, shown while talking to them ("kids: Ana, 7")."""
+
+    contact = ForeignKeyField(Contact, backref="facts", on_delete="CASCADE")
+    text = TextField()
+    created_at = DateTimeField(default=utcnow)
+
+
 # Ordered so that create_tables/drop_tables respect foreign keys.
 ALL_MODELS = [
     Setting,
@@ -242,6 +250,7 @@ ALL_MODELS = [
     SequenceRun,
     SequenceStep,
     ImportantDate,
+    Fact,
 ]
 
 
