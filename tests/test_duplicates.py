@@ -1,7 +1,7 @@
 """One person, never two: on 10,000 contacts with 300 planted duplicates (case, accents, swapped
 first and last name, nicknames, a second email, a shared email) `duplicates` finds at least 290
 with at most 10 false pairs among its first 310, in under 5 seconds; `merge` keeps every row of
-both contacts, in one transaction."""
+both contacts, in one transaction, and `merge --undo` gives both back as they were."""
 
 from __future__ import annotations
 
@@ -161,3 +161,40 @@ def test_merge_refuses_one_contact_twice(cli):
     _ok(cli("add", "Maria Schmidt"))
     bad = cli("merge", "maria", "1")
     assert bad.code == 2 and "same contact" in bad.err
+
+
+def _state(cli, contact: str) -> dict:
+    shown = json.loads(_ok(cli("show", contact, "--json")).out)
+    return {
+        "contact": {k: shown[k] for k in ("name", "company", "emails", "phones", "tags", "timezone", "notes",
+                                          "cadence_days", "kind")},
+        "history": sorted(h["summary"] for h in json.loads(_ok(cli("history", contact, "--json")).out)),
+        "ledger": sorted((f["kind"], f["note"]) for f in json.loads(_ok(cli("ledger", contact, "--json")).out)),
+        "dates": json.loads(_ok(cli("date", "list", contact, "--json")).out),
+        "facts": [f["text"] for f in json.loads(_ok(cli("fact", "list", contact, "--json")).out)],
+    }
+
+
+def test_merge_is_undoable(cli):
+    _ok(cli("add", "Robert Müller", "--company", "Hooli", "--email", "robert@hooli.example", "--tag", "client"))
+    _ok(cli("add", "Bob Muller", "--company", "Hooli", "--email", "bob@gmail.example", "--email",
+            "robert@hooli.example", "--tag", "client", "--tag", "vip", "--tz", "Europe/Berlin", "--note", "Two kids"))
+    _ok(cli("add", "Jonas Weber"))
+    _ok(cli("log", "1", "first call", "--at", "2026-11-02 10:00"))
+    _ok(cli("log", "2", "second call", "--at", "2026-11-03 10:00"))
+    _ok(cli("favor", "2", "--got", "referral", "--for", "jonas", "Sent Jonas"))
+    _ok(cli("date", "add", "2", "birthday", "1980-05-04"))
+    _ok(cli("fact", "add", "2", "vegetarian"))
+    _ok(cli("pin", "1", "2026-12-10"))
+    _ok(cli("pin", "2", "2026-12-03"))
+    before = {who: _state(cli, who) for who in ("1", "2")}
+    agenda_before = _ok(cli("agenda", "--from", "2026-11-25", "--to", "2026-12-31", "--format", "json")).out
+    _ok(cli("merge", "1", "2"))
+    assert cli("show", "2").code != 0
+    out = _ok(cli("merge", "--undo")).out
+    assert "unmerged 2 Bob Muller from 1 Robert Müller" in out
+    assert {who: _state(cli, who) for who in ("1", "2")} == before
+    assert _ok(cli("agenda", "--from", "2026-11-25", "--to", "2026-12-31", "--format", "json")).out == agenda_before
+    assert _ok(cli("check")).code == 0
+    nothing = cli("merge", "--undo")
+    assert nothing.code == 2 and "no merge to undo" in nothing.err

@@ -6,10 +6,11 @@ import argparse
 
 from planner.cli import open_db_from_args
 from planner.cli.common import print_json, print_table
+from planner.core.errors import BadInput
 from planner.core.textsafe import clean_line
 from planner.services import contacts
 from planner.services.duplicates import find_duplicates
-from planner.services.merge import merge_contacts
+from planner.services.merge import merge_contacts, undo_last_merge
 
 
 def register(sub, common) -> None:
@@ -21,8 +22,9 @@ def register(sub, common) -> None:
 
     p = sub.add_parser("merge", parents=[common],
                        help="merge OTHER into KEEP: emails, phones, tags, history, favours, sequences, dates")
-    p.add_argument("keep", metavar="KEEP")
-    p.add_argument("other", metavar="OTHER")
+    p.add_argument("keep", metavar="KEEP", nargs="?")
+    p.add_argument("other", metavar="OTHER", nargs="?")
+    p.add_argument("--undo", action="store_true", help="undo the latest merge: OTHER comes back as it was")
     p.add_argument("--json", action="store_true")
     p.set_defaults(handler=cmd_merge)
 
@@ -44,6 +46,18 @@ def cmd_duplicates(args: argparse.Namespace) -> int:
 
 def cmd_merge(args: argparse.Namespace) -> int:
     open_db_from_args(args)
+    if args.undo:
+        if args.keep or args.other:
+            raise BadInput("merge --undo takes no contacts: it undoes the latest merge")
+        result = undo_last_merge()
+        if args.json:
+            print_json(result)
+            return 0
+        print(clean_line(f"unmerged {result.removed_id} {result.removed_name} from {result.kept.id} "
+                         f"{result.kept.name}"))
+        return 0
+    if not (args.keep and args.other):
+        raise BadInput("merge: name KEEP and OTHER (or give --undo)")
     result = merge_contacts(contacts.resolve(args.keep), contacts.resolve(args.other))
     if args.json:
         print_json(result)

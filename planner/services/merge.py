@@ -10,9 +10,12 @@ re-planned. If anything fails, nothing changes.
 
 from __future__ import annotations
 
+import json
 from dataclasses import dataclass
 
-from planner.core.errors import BadInput
+from playhouse.shortcuts import model_to_dict
+
+from planner.core.errors import BadInput, FollowupError, NotFound
 from planner.core.textsafe import clean_line
 from planner.scheduling.service import replan
 from planner.scheduling.touch_points import TOUCH_POINT_REASON
@@ -31,6 +34,7 @@ from planner.store.models import (
     Favor,
     ImportantDate,
     Interaction,
+    MergeRecord,
     Placement,
     PlannedCall,
     SequenceRun,
@@ -62,6 +66,7 @@ def merge_contacts(keep_id: int, other_id: int) -> MergeResult:
                                     | ((Placement.candidate == other_id) & (Placement.client == keep_id))).exists():
             raise BadInput(f"{clean_line(keep.name)} and {clean_line(other.name)} are candidate and client of one "
                            "placement: they are two people")
+        snapshot = _snapshot(keep, other)
         moved = _move_children(keep, other)
         _fill(keep, other)
         tags = [t.tag for t in ContactTag.select().where(ContactTag.contact == keep_id).order_by(ContactTag.tag)]
@@ -72,8 +77,73 @@ def merge_contacts(keep_id: int, other_id: int) -> MergeResult:
         keep.save()
         name = other.name
         other.delete_instance()
+        MergeRecord.create(keep_id=keep_id, other_id=other_id, other_name=name,
+                           data=json.dumps(snapshot, default=str))
         replan([keep_id])
     return MergeResult(get_view(keep_id), other_id, name, moved)
+
+
+# KEEP's own columns a merge may fill in, restored by an undo
+KEEP_COLUMNS = (*FILLED, "notes", "kind", "cadence_days", "no_cadence", "prefers_email", "archived_at", "search_text")
+# OTHER's rows that are merged without repeats: an undo deletes what moved and puts back all it had
+OWN_ROWS = (ContactEmail, ContactPhone, ContactTag, ImportantDate, Fact)
+# OTHER's rows that move whole: an undo moves them back by id
+MOVED = ((Interaction, "contact"), (Favor, "contact"), (Favor, "referred"), (Placement, "candidate"),
+         (Placement, "client"), (SequenceRun, "contact"), (Draft, "contact"))
+
+
+def _snapshot(keep: Contact, other: Contact) -> dict:
+    k, o = keep.id, other.id
+    pins = (PlannedCall.select().where(PlannedCall.contact.in_([k, o]), PlannedCall.pinned == True,
+                                       PlannedCall.reason.in_(NEXT_CALL_PIN_REASONS))
+            | PlannedCall.select().where(PlannedCall.contact == o, PlannedCall.reason == "thank-you"))
+    return {
+        "other": model_to_dict(other, recurse=False),
+        "keep": {column: getattr(keep, column) for column in KEEP_COLUMNS},
+        "rows": {model._meta.table_name: [model_to_dict(row, recurse=False)
+                                          for row in model.select().where(model.contact == o)] for model in OWN_ROWS},
+        "moved": {f"{model._meta.table_name}.{column}": [row.id for row in model.select(model.id).where(
+            getattr(model, column) == o)] for model, column in MOVED},
+        "pins": [model_to_dict(row, recurse=False) for row in pins],
+    }
+
+
+def undo_last_merge() -> MergeResult:
+    """Undo the latest merge: OTHER comes back with its id and everything it had; KEEP gets back
+    its own values and rows. What was logged with KEEP since stays with KEEP. One transaction."""
+    with write_tx():
+        record = MergeRecord.select().order_by(MergeRecord.id.desc()).first()
+        if record is None:
+            raise NotFound("no merge to undo")
+        data = json.loads(record.data)
+        k, o = record.keep_id, record.other_id
+        keep = get_contact(k)
+        if Contact.get_or_none(Contact.id == o) is not None:
+            raise FollowupError(f"cannot undo the merge of {clean_line(record.other_name)}: contact id {o} "
+                                "has been given to someone added since")
+        Contact.insert(**data["other"]).execute()
+        for column, value in data["keep"].items():
+            setattr(keep, column, value)
+        keep.save()
+        for model in OWN_ROWS:
+            rows = data["rows"][model._meta.table_name]
+            model.delete().where(model.id.in_([row["id"] for row in rows])).execute()
+            if rows:
+                model.insert_many(rows).execute()
+        for model, column in MOVED:
+            ids = data["moved"][f"{model._meta.table_name}.{column}"]
+            if ids:
+                model.update({getattr(model, column): o}).where(model.id.in_(ids)).execute()
+        pins = data["pins"]
+        PlannedCall.delete().where(PlannedCall.contact.in_([k, o]), PlannedCall.pinned == True,
+                                   PlannedCall.reason.in_(NEXT_CALL_PIN_REASONS)).execute()
+        PlannedCall.delete().where(PlannedCall.id.in_([row["id"] for row in pins])).execute()
+        if pins:
+            PlannedCall.insert_many(pins).execute()
+        PlannedCall.delete().where(PlannedCall.contact == k, PlannedCall.reason == TOUCH_POINT_REASON).execute()
+        record.delete_instance()
+        replan([k, o])
+    return MergeResult(get_view(k), o, record.other_name, {})
 
 
 def _fill(keep: Contact, other: Contact) -> None:

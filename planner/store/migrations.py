@@ -75,6 +75,11 @@ def _v11_facts(db: SqliteDatabase) -> None:
     db.create_tables([m.Fact])
 
 
+def _v12_merge_records(db: SqliteDatabase) -> None:
+    """What each merge of two contacts changed, so it can be undone."""
+    db.create_tables([m.MergeRecord])
+
+
 def _add_missing_column(db: SqliteDatabase, model: type[m.BaseModel], field) -> None:
     table = model._meta.table_name
     if field.column_name not in {column.name for column in db.get_columns(table)}:
@@ -93,6 +98,7 @@ STEPS: list[Callable[[SqliteDatabase], None]] = [
     _v9_prefers_email,
     _v10_favor_referred,
     _v11_facts,
+    _v12_merge_records,
 ]
 LATEST = len(STEPS)
 

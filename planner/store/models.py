@@ -233,6 +233,17 @@ class Fact(BaseModel):
     created_at = DateTimeField(default=utcnow)
 
 
+class MergeRecord(BaseModel):
+    """What `followup merge` changed, so it can be undone: OTHER as it was, and the ids of every
+    row that moved to KEEP (JSON, planner/services/merge.py)."""
+
+    keep_id = IntegerField()
+    other_id = IntegerField()
+    other_name = TextField()
+    data = TextField()
+    merged_at = DateTimeField(default=utcnow)
+
+
 # Ordered so that create_tables/drop_tables respect foreign keys.
 ALL_MODELS = [
     Setting,
@@ -251,6 +262,7 @@ ALL_MODELS = [
     SequenceStep,
     ImportantDate,
     Fact,
+    MergeRecord,
 ]
 
 
