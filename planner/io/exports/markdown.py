@@ -19,7 +19,7 @@ def md_escape(text: str | None) -> str:
 
 
 def _item(item: AgendaItem, *, with_date: bool) -> list[str]:
-    verb = "Thank" if item.kind == "thank-you" else "Call"
+    verb = {"thank-you": "Thank", "date": "Remember"}.get(item.kind, "Call")
     who = f"**{verb} {md_escape(item.name)}**"
     role = ", ".join(md_escape(part) for part in (item.company, item.title) if part)
     head = f"- [ ] {who}" + (f" ({role})" if role else "") + f" — {md_escape(item.why)}"
@@ -30,6 +30,8 @@ def _item(item: AgendaItem, *, with_date: bool) -> list[str]:
              (("phone", item.phone), ("email", item.email), ("local time zone", item.timezone)) if value]
     if reach:
         lines.append("  - " + " · ".join(reach))
+    if item.nudge:
+        lines.append(f"  - be present: {md_escape(item.nudge)}")
     if item.last_contact is not None:
         last = f"  - last: {item.last_contact.date().isoformat()}, {md_escape(item.last_kind)}"
         if item.last_summary:
