@@ -43,14 +43,19 @@ class Presence:
 def presence_of(contact_ids: list[int]) -> dict[int, Presence]:
     """Live and written touches and the last live one, for the contacts that have any."""
     result: dict[int, Presence] = {}
-    for start in range(0, len(contact_ids), CHUNK):
-        chunk = contact_ids[start : start + CHUNK]
-        sql = (f'SELECT i."contact_id", SUM({_LIVE}), SUM({_WRITTEN}), '
-               f'MAX(CASE WHEN {_LIVE} THEN i."happened_at" END) FROM "{_TABLE}" i '
-               f'WHERE i."contact_id" IN ({", ".join("?" * len(chunk))}) AND i."kind" != \'note\' '
-               'GROUP BY i."contact_id"')
-        for cid, live, written, last in db.execute_sql(sql, chunk):
-            if live or written:
+    select = (f'SELECT i."contact_id", SUM({_LIVE}), SUM({_WRITTEN}), '
+              f'MAX(CASE WHEN {_LIVE} THEN i."happened_at" END) FROM "{_TABLE}" i ')
+    if len(contact_ids) > 4 * CHUNK:  # most of a list: one pass over the table beats many IN lists
+        wanted = set(contact_ids)
+        cursors = [db.execute_sql(select + 'GROUP BY i."contact_id"')]
+    else:
+        wanted = None
+        cursors = [db.execute_sql(select + f'WHERE i."contact_id" IN ({", ".join("?" * len(chunk))}) '
+                                  'GROUP BY i."contact_id"', chunk)
+                   for chunk in (contact_ids[s : s + CHUNK] for s in range(0, len(contact_ids), CHUNK))]
+    for cursor in cursors:
+        for cid, live, written, last in cursor:
+            if (live or written) and (wanted is None or cid in wanted):
                 result[cid] = Presence(int(live or 0), int(written or 0), _moment(last))
     return result
 
