@@ -151,7 +151,7 @@ def test_after_the_last_step_the_contact_returns_to_its_cadence(cli):
     _ok(cli("log", "aisha", "hello", "--at", "2026-11-20 09:00"))
     _ok(cli("event", "aisha", "interview", "--on", "2026-12-02", "--note", "Initech, backend"))
     steps, others = _calls(cli, "2026-11-25", 1, days=60)
-    assert steps == {"2026-12-02": "Interview on the day: debrief: how did it go?",
+    assert steps == {"2026-12-02": "Interview on the day: how did it go?",
                      "2026-12-04": "Interview 2 days: any feedback yet?"}
     _assert_clear(steps, others)
     _ok(cli("log", "aisha", "debrief", today="2026-12-02"))

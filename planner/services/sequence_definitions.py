@@ -27,7 +27,7 @@ SHIPPED: dict[str, str] = {
                   "1m how is the new role?; 3m how is it going?; 6m any feedback for us?; "
                   "1y congratulations on the first year"),
     "new-job": "0d congratulations on the new job; 3m how is the new job going?",
-    "interview": "0d debrief: how did it go?; 2d any feedback yet?",
+    "interview": "0d how did it go?; 2d any feedback yet?",
     "deal-closed": ("0d thank you for the business; 1w is everything running?; 1m how is it working out?; "
                     "3m review: what else can we do?"),
 }
