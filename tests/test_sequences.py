@@ -229,3 +229,5 @@ def test_report_shows_repeat_clients_quiet_ones_and_placements_per_month(cli, pl
     assert [(m["month"], m["placements"]) for m in report["per_month"]] == [("2026-12", 2), ("2027-01", 1)]
     text = _ok(cli("report", today="2026-12-02")).out
     assert "Repeat clients" in text and "2 placements since 2026" in text
+    assert "placements  2 placements since 2026" in _ok(cli("show", "maria")).out
+    assert "placements  placed 2026-12-07 at Hooli" in _ok(cli("show", "jonas")).out  # the latest

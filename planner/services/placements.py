@@ -190,3 +190,18 @@ def repeat_business(today: dt.date) -> RepeatBusiness:
     per_month = [(month, len(views), sum((v.fee for v in views if v.fee is not None), Decimal(0)))
                  for month, views in sorted(months.items())]
     return RepeatBusiness(repeat, quiet, per_month)
+
+
+def placement_words(contact_id: int) -> str:
+    """"3 placements since 2024" (with them as the client), "placed 2026-12-07 at Initech" (as the
+    candidate), or "" when they have none."""
+    as_client = placements(client_id=contact_id)
+    if as_client:
+        first = min(view.start for view in as_client)
+        count = len(as_client)
+        return f"{count} placement{'s' if count != 1 else ''} since {first.year}"
+    as_candidate = placements(candidate_id=contact_id)
+    if as_candidate:
+        latest = as_candidate[0]
+        return f"placed {latest.start.isoformat()} at {latest.where}"
+    return ""
