@@ -17,7 +17,7 @@ from planner.core.errors import BadInput
 from planner.scheduling.touch_points import TOUCH_POINT_REASON, steps_of_rows
 from planner.services.contact_views import ContactView, load_views
 from planner.services.important_dates import Upcoming, upcoming
-from planner.services.interactions.records import last_interactions
+from planner.services.interactions.records import InteractionView, last_interactions
 from planner.services.ledger import FavorView, open_favors
 from planner.services.presence import nudges
 from planner.store import settings
@@ -174,11 +174,14 @@ def _purpose(row: PlannedCall, favors: list[FavorView]) -> str:
     return ""
 
 
-def _date_item(coming: Upcoming, view: ContactView) -> AgendaItem:
+def _date_item(coming: Upcoming, view: ContactView, recent: InteractionView | None) -> AgendaItem:
     return AgendaItem(
         date=coming.remind_on, kind="date", reason=DATE_REASON, contact_id=view.id, name=view.name,
         company=view.company, title=view.title, phone=view.phones[0] if view.phones else "",
         email=view.emails[0] if view.emails else "", timezone=view.timezone,
+        last_contact=recent.happened_at if recent else None,
+        last_kind=(recent.kind if recent.reached else f"{recent.kind}, {recent.outcome}") if recent else "",
+        last_summary=recent.summary if recent else "",
         purpose=coming.date.describe(coming.occurs_on), date_id=coming.date.id, occurs_on=coming.occurs_on,
         yearly=coming.date.yearly, occasion=coming.date.title,
     )
@@ -230,7 +233,8 @@ def build_agenda(start: dt.date, end: dt.date) -> Agenda:
         else:
             by_day.setdefault(row.date, []).append(item)
     for coming in dates_coming:
-        by_day.setdefault(coming.remind_on, []).append(_date_item(coming, views[coming.date.contact_id]))
+        by_day.setdefault(coming.remind_on, []).append(_date_item(coming, views[coming.date.contact_id],
+                                                                        last.get(coming.date.contact_id)))
     order = lambda item: (KIND_ORDER[item.kind], REASON_ORDER.get(item.reason, 9), item.name.casefold(),
                           item.contact_id, item.seq)
     agenda.overdue.sort(key=lambda item: (item.date, *order(item)))
