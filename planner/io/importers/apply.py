@@ -22,7 +22,6 @@ from planner.core.textsafe import fold
 from planner.io.importers.common import ImportRecord, ImportReport, ParseResult
 from planner.io.importers.linkedin import url_key
 from planner.scheduling.service import replan
-from planner.services.important_dates import merge_imported
 from planner.services.contacts import (
     UNSET,
     normalize_kind,
@@ -31,6 +30,7 @@ from planner.services.contacts import (
     validate_email,
     validate_timezone,
 )
+from planner.services.important_dates import merge_imported
 from planner.store.database import write_tx
 from planner.store.models import Contact, ContactEmail, ContactPhone, ContactTag, utcnow
 
