@@ -18,6 +18,7 @@ from planner.store.models import Favor
 
 def test_the_demo_shows_sequences_dates_referrals_presence_and_duplicates(db_path):
     counts = build_demo(contacts=80, seed=3)
+    assert counts["contacts"] == 80  # the people entered twice are among the 80 asked for
     assert counts["placements"] == len(placements()) == 3
     running = runs_for(running_only=True)
     assert len(running) == 4  # candidate and client of this week's and last month's placements

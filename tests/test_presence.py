@@ -67,8 +67,8 @@ def test_a_file_from_before_the_flag_gains_it_unset(tmp_path):
 
     path = tmp_path / "old.db"
     open_database(path, migrate=False)
-    migrations.migrate(db, target=8)
-    db.execute_sql("ALTER TABLE contact DROP COLUMN prefers_email")  # as version 8 files have it
+    migrations.migrate(db, target=9)
+    db.execute_sql("ALTER TABLE contact DROP COLUMN prefers_email")  # as version 9 files have it
     db.execute_sql("INSERT INTO contact (name, company, title, kind, no_cadence, timezone, notes, source, "
                    "external_key, search_text, created_at, updated_at) VALUES ('Old Friend', '', '', 'friend', "
                    "0, '', '', 'manual', '', 'old friend', '2020-01-01', '2020-01-01')")

@@ -11,6 +11,7 @@ from __future__ import annotations
 import datetime as dt
 import random
 
+from planner.core.vocabulary import FavorDirection, FavorKind, InteractionKind, Outcome, PlanReason
 from planner.core.zones import to_utc_naive, zone_key
 from planner.scheduling.inputs import load_calendar
 from planner.services import referrals
@@ -20,14 +21,15 @@ from planner.store.database import write_tx
 from planner.store.models import (
     Contact,
     ContactEmail,
+    ContactPhone,
     ContactTag,
     Favor,
     ImportantDate,
     Interaction,
     Placement,
-    PlannedCall,
     SequenceRun,
 )
+from planner.store.plan_rows import insert_pinned
 
 ROLES = ["Senior Backend Engineer", "Head of Data", "Staff Engineer", "Product Designer"]
 
@@ -53,13 +55,14 @@ def add_demo_relationships(rng: random.Random, today: dt.date) -> dict[str, int]
     rng.shuffle(others)
     definition = get_definition("placement")
     counts = {"interactions": 0, "favours": 0, "placements": 0, "dates": 0, "duplicates": 0}
-    if len(candidates) < 3 or len(clients) < 7 or len(others) < 7:
+    if len(candidates) < 3 or len(clients) < 7 or len(others) < 10:
         return counts  # a demo too small to show it all: the history alone
     with write_tx():
         # a referrer sent us the candidate we now place (thanked back then; the placement thanks again)
         referrer = others[0]
         referred = candidates[0]
-        Favor.create(contact=referrer, date=today - dt.timedelta(days=70), direction="received", kind="referral",
+        Favor.create(contact=referrer, date=today - dt.timedelta(days=70), direction=FavorDirection.RECEIVED,
+                     kind=FavorKind.REFERRAL,
                      note=f"Sent {referred.name.split()[0]} our way", weight=2,
                      thank_due=today - dt.timedelta(days=68),
                      thanked_at=_at(today - dt.timedelta(days=69), 10, zone), referred=referred)
@@ -79,8 +82,9 @@ def add_demo_relationships(rng: random.Random, today: dt.date) -> dict[str, int]
                 SequenceRun.update(started_on=recorded).where(SequenceRun.id == run.id).execute()
                 for step in run.steps:  # the steps already due were done on their day
                     if step.due < today:
-                        Interaction.create(contact=contact, happened_at=_at(step.due, 11, zone), kind="call",
-                                           outcome="spoke", summary=step.purpose.capitalize(), tz=_zone(zone))
+                        Interaction.create(contact=contact, happened_at=_at(step.due, 11, zone),
+                                           kind=InteractionKind.CALL, outcome=Outcome.SPOKE,
+                                           summary=step.purpose.capitalize(), tz=_zone(zone))
                         counts["interactions"] += 1
         counts["favours"] += len(referrals.after_placement(Placement.get(Placement.candidate == candidates[0])))
         # birthdays this week and a few dates later in the year
@@ -101,18 +105,21 @@ def add_demo_relationships(rng: random.Random, today: dt.date) -> dict[str, int]
         ).execute()
         for weeks in (14, 8, 2):
             Interaction.create(contact=emailed, happened_at=_at(today - dt.timedelta(weeks=weeks), 9, zone),
-                               kind="email", outcome="spoke", summary="Sent the shortlist update", tz=_zone(zone))
+                               kind=InteractionKind.EMAIL, outcome=Outcome.SPOKE, summary="Sent the shortlist update",
+                               tz=_zone(zone))
             counts["interactions"] += 1
         day = load_calendar().add_working_days(today, 2)  # a call coming up, where the nudge shows
-        PlannedCall.create(contact=emailed, date=day, ideal=day, window_start=day, window_end=day,
-                           reason="follow-up", pinned=True, seq=0, note="set in the demo")
-        # the same people entered twice: a swapped name, a nickname-free case change, a second email
-        for contact, name in zip(others[4:7], ("swapped", "upper", "same"), strict=True):
+        insert_pinned(emailed.id, day, PlanReason.FOLLOW_UP, "set in the demo")
+        # the same people entered twice: a swapped name, a nickname-free case change, a second email.
+        # Three other demo contacts become the second entries, so `demo --contacts N` still makes N.
+        for contact, twin, name in zip(others[4:7], others[7:10], ("swapped", "upper", "same"), strict=True):
             first, _, last = contact.name.partition(" ")
             twin_name = {"swapped": f"{last}, {first}", "upper": contact.name.upper(), "same": contact.name}[name]
-            twin = Contact.create(name=twin_name, company=contact.company, title=contact.title,
-                                  kind=contact.kind, source="vcard",
-                                  search_text=f"{twin_name} {contact.company}".casefold())
+            Contact.update(name=twin_name, company=contact.company, title=contact.title, kind=contact.kind,
+                           source="vcard", notes="", search_text=f"{twin_name} {contact.company}".casefold(),
+                           ).where(Contact.id == twin.id).execute()
+            for model in (ContactEmail, ContactPhone, ContactTag):
+                model.delete().where(model.contact == twin.id).execute()
             address = f"{first.casefold()}.private@mail.example"
             ContactEmail.create(contact=twin, address=address, address_key=address, position=0)
             ContactTag.create(contact=twin, tag="imported")

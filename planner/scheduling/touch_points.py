@@ -1,7 +1,7 @@
 """Touch points: the pinned calls that stand for the pending steps of follow-up sequences.
 
 A sequence run (table SequenceRun) copies its steps (SequenceStep) when it starts; this module
-keeps one pinned PlannedCall row (reason TOUCH_POINT_REASON, the step's purpose as its note) for
+keeps one pinned PlannedCall row (reason PlanReason.SEQUENCE, the step's purpose as its note) for
 every step still to do, so the agenda shows it, the planner counts it in the day's load and
 clears the cadence check-ins near it (windows.TOUCH_POINT_CLEARANCE).
 
@@ -21,13 +21,16 @@ from __future__ import annotations
 import datetime as dt
 from collections import defaultdict
 
-from planner.core.vocabulary import MISSED_OUTCOMES, REACHED_OUTCOMES
-from planner.core.workdays import WorkCalendar
-from planner.core.zones import aware
-from planner.store.database import db
-from planner.store.models import Contact, Interaction, PlannedCall, SequenceRun, SequenceStep
+from peewee import fn
 
-TOUCH_POINT_REASON = "sequence"
+from planner.core.vocabulary import PlanReason
+from planner.core.workdays import WorkCalendar
+from planner.core.zones import aware, stored_moment
+from planner.scheduling.stored_plan import as_date
+from planner.store.models import Contact, Interaction, PlannedCall, SequenceRun, SequenceStep
+from planner.store.plan_rows import insert_pinned
+from planner.store.queries import attempt_condition, chunked, tuples
+
 DAY = dt.timedelta(days=1)
 _SEARCH_LIMIT = 400  # days to look for a working day before giving up on that direction
 
@@ -52,17 +55,12 @@ def is_before_event(offset: str) -> bool:
 def newest_attempt_days(contact_ids: list[int]) -> dict[int, dt.date]:
     """The local day (in the zone it was logged in) of each contact's newest attempt."""
     result: dict[int, dt.date] = {}
-    table = Interaction._meta.table_name
-    outcomes = list(REACHED_OUTCOMES + MISSED_OUTCOMES)
-    for start in range(0, len(contact_ids), 500):
-        chunk = contact_ids[start : start + 500]
+    for chunk in chunked(contact_ids):
         # SQLite takes the bare column `tz` from the row holding the MAX
-        sql = (f'SELECT "contact_id", MAX("happened_at"), "tz" FROM "{table}" WHERE "kind" != \'note\' '
-               f'AND "outcome" IN ({", ".join("?" * len(outcomes))}) '
-               f'AND "contact_id" IN ({", ".join("?" * len(chunk))}) GROUP BY "contact_id"')
-        for cid, moment, tz in db.execute_sql(sql, outcomes + chunk):
-            when = moment if isinstance(moment, dt.datetime) else dt.datetime.fromisoformat(str(moment))
-            result[cid] = aware(when, tz or "").date()
+        query = (Interaction.select(Interaction.contact, fn.MAX(Interaction.happened_at), Interaction.tz)
+                 .where(attempt_condition(), Interaction.contact.in_(list(chunk))).group_by(Interaction.contact))
+        for cid, moment, tz in tuples(query):
+            result[cid] = aware(stored_moment(moment), tz or "").date()
     return result
 
 
@@ -71,9 +69,10 @@ def pending_steps(cal: WorkCalendar, contact_ids: list[int] | None = None) -> di
     sequences of active contacts (the given ones, or everyone)."""
     query = (SequenceStep.select(SequenceStep, SequenceRun).join(SequenceRun).join(Contact)
              .where(SequenceRun.stopped_on.is_null(), Contact.archived_at.is_null()))
-    if contact_ids is not None:
-        query = query.where(SequenceRun.contact.in_(contact_ids))
-    steps = list(query)
+    if contact_ids is None:
+        steps = list(query)
+    else:
+        steps = [step for chunk in chunked(contact_ids) for step in query.where(SequenceRun.contact.in_(list(chunk)))]
     newest = newest_attempt_days(sorted({step.run.contact_id for step in steps}))
     result = {}
     for step in steps:
@@ -97,50 +96,45 @@ def step_note(label: str, purpose: str) -> str:
 def sync_touch_points(cal: WorkCalendar, contact_ids: list[int] | None = None) -> None:
     """Make the pinned touch-point rows of the given contacts (everyone when None) match their
     pending steps, touching only rows that change. Runs inside the caller's write transaction."""
-    existing_query = PlannedCall.select().where(PlannedCall.reason == TOUCH_POINT_REASON)
-    if contact_ids is not None:
-        if not contact_ids:
-            return
-        existing_query = existing_query.where(PlannedCall.contact.in_(contact_ids))
-    existing = {row.id: row for row in existing_query}
+    existing_query = PlannedCall.select().where(PlannedCall.reason == PlanReason.SEQUENCE)
+    if contact_ids is None:
+        existing = {row.id: row for row in existing_query}
+    else:
+        existing = {row.id: row for chunk in chunked(contact_ids)
+                    for row in existing_query.where(PlannedCall.contact.in_(list(chunk)))}
     wanted = pending_steps(cal, contact_ids)
     if not wanted and not existing:
         return
-    links = dict(SequenceStep.select(SequenceStep.id, SequenceStep.planned_call)
-                 .where(SequenceStep.id.in_(list(wanted))).tuples()) if wanted else {}
+    links = {step_id: row_id for chunk in chunked(list(wanted)) for step_id, row_id in
+             tuples(SequenceStep.select(SequenceStep.id, SequenceStep.planned_call)
+                    .where(SequenceStep.id.in_(list(chunk))))}
     used: set[int] = set()
     relinks: dict[int, list[int]] = defaultdict(list)
     for step_id, (contact_id, day, note) in wanted.items():
         row = existing.get(links.get(step_id) or -1)
         if row is not None and row.contact_id == contact_id and row.id not in used:
             used.add(row.id)
-            if (as_day(row.date), row.note) != (day, note):
+            if (as_date(row.date), row.note) != (day, note):
                 row.date = row.ideal = row.window_start = row.window_end = day
                 row.note = note
                 row.save()
             continue
-        row = PlannedCall.create(contact=contact_id, date=day, ideal=day, window_start=day, window_end=day,
-                                 reason=TOUCH_POINT_REASON, pinned=True, seq=0, note=note)
+        row = insert_pinned(contact_id, day, PlanReason.SEQUENCE, note)
         used.add(row.id)
         relinks[row.id].append(step_id)
     for row_id, step_ids in relinks.items():
         SequenceStep.update(planned_call=row_id).where(SequenceStep.id.in_(step_ids)).execute()
     gone = [row_id for row_id in existing if row_id not in used]
-    if gone:
-        PlannedCall.delete().where(PlannedCall.id.in_(gone)).execute()
-        SequenceStep.update(planned_call=None).where(SequenceStep.planned_call.in_(gone)).execute()
+    for chunk in chunked(gone):
+        PlannedCall.delete().where(PlannedCall.id.in_(list(chunk))).execute()
+        SequenceStep.update(planned_call=None).where(SequenceStep.planned_call.in_(list(chunk))).execute()
 
 
 def steps_of_rows(planned_call_ids: list[int]) -> dict[int, int]:
     """planned call id -> the id of the sequence step it stands for."""
     result: dict[int, int] = {}
-    for start in range(0, len(planned_call_ids), 500):
-        chunk = planned_call_ids[start : start + 500]
+    for chunk in chunked(planned_call_ids):
         result.update({row_id: step_id for step_id, row_id in
-                       SequenceStep.select(SequenceStep.id, SequenceStep.planned_call)
-                       .where(SequenceStep.planned_call.in_(chunk)).tuples()})
+                       tuples(SequenceStep.select(SequenceStep.id, SequenceStep.planned_call)
+                              .where(SequenceStep.planned_call.in_(list(chunk))))})
     return result
-
-
-def as_day(value: object) -> dt.date:
-    return value if isinstance(value, dt.date) else dt.date.fromisoformat(str(value)[:10])

@@ -14,7 +14,8 @@ from dataclasses import asdict, dataclass, field
 
 from planner.core.dates import today
 from planner.core.errors import BadInput
-from planner.scheduling.touch_points import TOUCH_POINT_REASON, steps_of_rows
+from planner.core.vocabulary import AgendaKind, FavorDirection, PlanReason
+from planner.scheduling.touch_points import steps_of_rows
 from planner.services.contact_views import ContactView, load_views
 from planner.services.important_dates import Upcoming, upcoming
 from planner.services.interactions.records import InteractionView, last_interactions
@@ -23,10 +24,9 @@ from planner.services.presence import nudges
 from planner.store import settings
 from planner.store.models import Contact, PlannedCall
 
-KIND_ORDER = {"call": 0, "thank-you": 1, "date": 2}
-DATE_REASON = "date"  # a date that matters to them, coming up (planner/services/important_dates.py)
-REASON_ORDER = {TOUCH_POINT_REASON: 0, "follow-up": 0, "retry": 1, "pinned": 2, "catch-up": 3, "cadence": 4, "new": 5,
-                "thank-you": 6}
+KIND_ORDER = {AgendaKind.CALL: 0, AgendaKind.THANK_YOU: 1, AgendaKind.DATE: 2}
+REASON_ORDER = {PlanReason.SEQUENCE: 0, PlanReason.FOLLOW_UP: 0, PlanReason.RETRY: 1, PlanReason.PINNED: 2,
+                PlanReason.CATCH_UP: 3, PlanReason.CADENCE: 4, PlanReason.NEW: 5, PlanReason.THANK_YOU: 6}
 MAX_FAVORS_SHOWN = 3
 
 
@@ -34,7 +34,7 @@ MAX_FAVORS_SHOWN = 3
 class AgendaItem:
     date: dt.date
     kind: str  # call | thank-you | date
-    reason: str  # cadence | new | catch-up | pinned | follow-up | retry | thank-you
+    reason: str  # PlanReason: cadence | new | catch-up | pinned | follow-up | retry | thank-you | sequence | date
     contact_id: int
     name: str
     company: str = ""
@@ -70,7 +70,7 @@ class AgendaItem:
     def uid(self) -> str:
         """Stable across re-exports: unpinned rows are rewritten by the solver, so never the row id.
         A call is the contact's n-th upcoming call (seq); a thank-you is its favour."""
-        if self.kind == "thank-you" and self.favor_id is not None:
+        if self.kind == AgendaKind.THANK_YOU and self.favor_id is not None:
             return f"thank-{self.favor_id}@followup"
         if self.step_id is not None:
             return f"step-{self.step_id}@followup"
@@ -165,9 +165,9 @@ def _favor_words(favors: list[FavorView], direction: str) -> str:
 
 
 def _purpose(row: PlannedCall, favors: list[FavorView]) -> str:
-    if row.reason == TOUCH_POINT_REASON:
+    if row.reason == PlanReason.SEQUENCE:
         return row.note or ""
-    if row.reason == "thank-you" and row.favor is not None:
+    if row.reason == PlanReason.THANK_YOU and row.favor is not None:
         favor = next((f for f in favors if f.id == row.favor), None)
         if favor is not None and favor.referred_id is not None:
             return favor.note
@@ -176,7 +176,7 @@ def _purpose(row: PlannedCall, favors: list[FavorView]) -> str:
 
 def _date_item(coming: Upcoming, view: ContactView, recent: InteractionView | None) -> AgendaItem:
     return AgendaItem(
-        date=coming.remind_on, kind="date", reason=DATE_REASON, contact_id=view.id, name=view.name,
+        date=coming.remind_on, kind=AgendaKind.DATE, reason=PlanReason.DATE, contact_id=view.id, name=view.name,
         company=view.company, title=view.title, phone=view.phones[0] if view.phones else "",
         email=view.emails[0] if view.emails else "", timezone=view.timezone,
         last_contact=recent.happened_at if recent else None,
@@ -206,15 +206,15 @@ def build_agenda(start: dt.date, end: dt.date) -> Agenda:
     views = {view.id: view for view in load_views(Contact.select().where(Contact.id.in_(contact_ids)))}
     last = last_interactions(contact_ids)
     favors = open_favors(contact_ids)
-    steps = steps_of_rows([row.id for row in rows if row.reason == TOUCH_POINT_REASON])
-    present = nudges(sorted({row.contact_id for row in rows if row.reason != "thank-you"}))
+    steps = steps_of_rows([row.id for row in rows if row.reason == PlanReason.SEQUENCE])
+    present = nudges(sorted({row.contact_id for row in rows if row.reason != PlanReason.THANK_YOU}))
     agenda = Agenda(start=start, end=end, today=current)
     by_day: dict[dt.date, list[AgendaItem]] = {}
     for row in rows:
         view = views[row.contact_id]
         recent = last.get(row.contact_id)
         own_favors = favors.get(row.contact_id, [])
-        kind = "thank-you" if row.reason == "thank-you" else "call"
+        kind = AgendaKind.THANK_YOU if row.reason == PlanReason.THANK_YOU else AgendaKind.CALL
         item = AgendaItem(
             date=row.date, kind=kind, reason=row.reason, contact_id=row.contact_id, name=view.name,
             company=view.company, title=view.title, phone=view.phones[0] if view.phones else "",
@@ -222,14 +222,14 @@ def build_agenda(start: dt.date, end: dt.date) -> Agenda:
             last_contact=recent.happened_at if recent else None,
             last_kind=(recent.kind if recent.reached else f"{recent.kind}, {recent.outcome}") if recent else "",
             last_summary=recent.summary if recent else "",
-            favors_given_open=_favor_words(own_favors, "gave"),
-            favors_received_open=_favor_words(own_favors, "received"),
+            favors_given_open=_favor_words(own_favors, FavorDirection.GAVE),
+            favors_received_open=_favor_words(own_favors, FavorDirection.RECEIVED),
             planned_call_id=row.id, favor_id=row.favor, seq=row.seq, note=row.note,
-            step_id=steps.get(row.id), nudge=present.get(row.contact_id, "") if kind == "call" else "",
+            step_id=steps.get(row.id), nudge=present.get(row.contact_id, "") if kind == AgendaKind.CALL else "",
             purpose=_purpose(row, own_favors),
         )
         if row.date < current and row.date < start or row.date < current <= end:
-            (agenda.thank_yous if kind == "thank-you" else agenda.overdue).append(item)
+            (agenda.thank_yous if kind == AgendaKind.THANK_YOU else agenda.overdue).append(item)
         else:
             by_day.setdefault(row.date, []).append(item)
     for coming in dates_coming:

@@ -18,6 +18,7 @@ from rapidfuzz import fuzz, process
 
 from planner.core.textsafe import fold
 from planner.store.models import Contact, ContactEmail, ContactPhone
+from planner.store.queries import tuples
 
 TYPO = 80  # ratio from which two spellings of one word are a typo apart
 CLOSE_NAMES = 88  # token-sort ratio (0-100) from which names at one company count as close
@@ -77,7 +78,7 @@ def find_duplicates(*, include_archived: bool = False) -> list[DuplicatePair]:
     query = Contact.select(Contact.id, Contact.name, Contact.company)
     if not include_archived:
         query = query.where(Contact.archived_at.is_null())
-    people = {cid: (name, company) for cid, name, company in query.tuples()}
+    people = {cid: (name, company) for cid, name, company in tuples(query)}
     pairs: dict[tuple[int, int], DuplicatePair] = {}
 
     def note(a: int, b: int, score: int, reason: str) -> None:
@@ -89,11 +90,11 @@ def find_duplicates(*, include_archived: bool = False) -> list[DuplicatePair]:
         if reason not in pair.reasons:
             pair.reasons.append(reason)
 
-    for value, ids in _shared(ContactEmail.select(ContactEmail.contact, ContactEmail.address_key).tuples(),
+    for value, ids in _shared(tuples(ContactEmail.select(ContactEmail.contact, ContactEmail.address_key)),
                               people, lambda address: address.strip().lower()):
         for a, b in _pairs(ids):
             note(a, b, 100, f"same email {value}")
-    for value, ids in _shared(ContactPhone.select(ContactPhone.contact, ContactPhone.number).tuples(),
+    for value, ids in _shared(tuples(ContactPhone.select(ContactPhone.contact, ContactPhone.number)),
                               people, phone_digits):
         for a, b in _pairs(ids):
             note(a, b, 95, f"same phone …{value[-6:]}")

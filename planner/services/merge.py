@@ -17,9 +17,8 @@ from playhouse.shortcuts import model_to_dict
 
 from planner.core.errors import BadInput, FollowupError, NotFound
 from planner.core.textsafe import clean_line
+from planner.core.vocabulary import NEXT_CALL_REASONS, PlanReason
 from planner.scheduling.service import replan
-from planner.scheduling.touch_points import TOUCH_POINT_REASON
-from planner.scheduling.windows import NEXT_CALL_PIN_REASONS
 from planner.services.contact_views import ContactView
 from planner.services.contacts import get_view, search_text_of
 from planner.services.duplicates import phone_digits
@@ -38,6 +37,7 @@ from planner.store.models import (
     Placement,
     PlannedCall,
     SequenceRun,
+    SyncItem,
     get_contact,
     utcnow,
 )
@@ -95,8 +95,8 @@ MOVED = ((Interaction, "contact"), (Favor, "contact"), (Favor, "referred"), (Pla
 def _snapshot(keep: Contact, other: Contact) -> dict:
     k, o = keep.id, other.id
     pins = (PlannedCall.select().where(PlannedCall.contact.in_([k, o]), PlannedCall.pinned == True,
-                                       PlannedCall.reason.in_(NEXT_CALL_PIN_REASONS))
-            | PlannedCall.select().where(PlannedCall.contact == o, PlannedCall.reason == "thank-you"))
+                                       PlannedCall.reason.in_(NEXT_CALL_REASONS))
+            | PlannedCall.select().where(PlannedCall.contact == o, PlannedCall.reason == PlanReason.THANK_YOU))
     return {
         "other": model_to_dict(other, recurse=False),
         "keep": {column: getattr(keep, column) for column in KEEP_COLUMNS},
@@ -105,6 +105,9 @@ def _snapshot(keep: Contact, other: Contact) -> dict:
         "moved": {f"{model._meta.table_name}.{column}": [row.id for row in model.select(model.id).where(
             getattr(model, column) == o)] for model, column in MOVED},
         "pins": [model_to_dict(row, recurse=False) for row in pins],
+        # OTHER's cards and events on a sync server: unlinked when OTHER goes (the next contacts
+        # sync offers to delete the card), linked again by an undo
+        "sync_items": [row.id for row in SyncItem.select(SyncItem.id).where(SyncItem.contact == o)],
     }
 
 
@@ -136,11 +139,13 @@ def undo_last_merge() -> MergeResult:
                 model.update({getattr(model, column): o}).where(model.id.in_(ids)).execute()
         pins = data["pins"]
         PlannedCall.delete().where(PlannedCall.contact.in_([k, o]), PlannedCall.pinned == True,
-                                   PlannedCall.reason.in_(NEXT_CALL_PIN_REASONS)).execute()
+                                   PlannedCall.reason.in_(NEXT_CALL_REASONS)).execute()
         PlannedCall.delete().where(PlannedCall.id.in_([row["id"] for row in pins])).execute()
         if pins:
             PlannedCall.insert_many(pins).execute()
-        PlannedCall.delete().where(PlannedCall.contact == k, PlannedCall.reason == TOUCH_POINT_REASON).execute()
+        PlannedCall.delete().where(PlannedCall.contact == k, PlannedCall.reason == PlanReason.SEQUENCE).execute()
+        SyncItem.update(contact=o).where(SyncItem.id.in_(data.get("sync_items", [])),
+                                         SyncItem.contact.is_null()).execute()
         record.delete_instance()
         replan([k, o])
     return MergeResult(get_view(k), o, record.other_name, {})
@@ -198,9 +203,9 @@ def _move_children(keep: Contact, other: Contact) -> dict[str, int]:
     facts = [f for f in Fact.select().where(Fact.contact == o) if f.text not in have]
     Fact.update(contact=k).where(Fact.id.in_([f.id for f in facts])).execute()
     moved["facts"] = len(facts)
-    PlannedCall.update(contact=k).where(PlannedCall.contact == o, PlannedCall.reason == "thank-you").execute()
+    PlannedCall.update(contact=k).where(PlannedCall.contact == o, PlannedCall.reason == PlanReason.THANK_YOU).execute()
     pins = list(PlannedCall.select().where(PlannedCall.contact.in_([k, o]), PlannedCall.pinned == True,
-                                           PlannedCall.reason.in_(NEXT_CALL_PIN_REASONS))
+                                           PlannedCall.reason.in_(NEXT_CALL_REASONS))
                 .order_by(PlannedCall.date, PlannedCall.id))
     if pins:  # one next call: the earliest pinned one stays
         PlannedCall.update(contact=k).where(PlannedCall.id == pins[0].id).execute()
@@ -208,5 +213,5 @@ def _move_children(keep: Contact, other: Contact) -> dict[str, int]:
     # what is left of OTHER's plan (its cadence calls, its touch points) goes with it; the re-plan
     # derives KEEP's again
     PlannedCall.delete().where(PlannedCall.contact == o).execute()
-    PlannedCall.delete().where(PlannedCall.contact == k, PlannedCall.reason == TOUCH_POINT_REASON).execute()
+    PlannedCall.delete().where(PlannedCall.contact == k, PlannedCall.reason == PlanReason.SEQUENCE).execute()
     return moved

@@ -15,7 +15,8 @@ from collections import defaultdict
 from collections.abc import Iterable
 
 from planner.core.dates import today
-from planner.services.ledger import REFERRAL_KINDS, FavorView, record_favor
+from planner.core.vocabulary import REFERRAL_KINDS, FavorDirection
+from planner.services.ledger import FavorView, record_favor
 from planner.store.models import Contact, Favor, Placement, SequenceRun
 
 DEAL_SEQUENCE = "deal-closed"
@@ -29,7 +30,7 @@ def paid_off(referred_id: int, what: str) -> list[int]:
     """`referred_id` had something come of their referral (`what`: "was placed"): a second
     thank-you for each person who referred them. Returns the referrers' ids."""
     referrers = sorted({row.contact_id for row in Favor.select(Favor.contact).where(
-        Favor.referred == referred_id, Favor.direction == "received", Favor.kind.in_(REFERRAL_KINDS))})
+        Favor.referred == referred_id, Favor.direction == FavorDirection.RECEIVED, Favor.kind.in_(REFERRAL_KINDS))})
     if not referrers:
         return []
     referred = Contact.get_by_id(referred_id)
@@ -37,7 +38,7 @@ def paid_off(referred_id: int, what: str) -> list[int]:
         kind = (Favor.select(Favor.kind).where(Favor.contact == referrer.id, Favor.referred == referred_id)
                 .order_by(Favor.date, Favor.id).first().kind)
         note = f"{first_name(referred.name)} {what}: tell {first_name(referrer.name)}"
-        record_favor(referrer, "received", kind, note, 1, today(), referred=referred_id)
+        record_favor(referrer, FavorDirection.RECEIVED, kind, note, 1, today(), referred=referred_id)
     return referrers
 
 

@@ -17,7 +17,9 @@ from playhouse.migrate import SqliteMigrator
 from playhouse.migrate import migrate as run_operations
 
 from planner.core.errors import FollowupError
+from planner.store import database
 from planner.store import models as m
+from planner.store.database import write_tx
 
 
 def _v1_contacts(db: SqliteDatabase) -> None:
@@ -50,32 +52,38 @@ def _v6_last_reached_index(db: SqliteDatabase) -> None:
                    'ON "interaction" ("contact_id", "outcome", "happened_at")')
 
 
-def _v7_sequences_and_placements(db: SqliteDatabase) -> None:
+def _v7_sync_state(db: SqliteDatabase) -> None:
+    """What two-way sync with CardDAV/CalDAV collections remembers between runs, and the daily
+    reminders already sent."""
+    db.create_tables([m.SyncCollection, m.SyncItem, m.ReminderSent])
+
+
+def _v8_sequences_and_placements(db: SqliteDatabase) -> None:
     """Follow-up sequences (edited definitions, running instances and their steps) and placements."""
     db.create_tables([m.SequenceDefinition, m.Placement, m.SequenceRun, m.SequenceStep])
 
 
-def _v8_important_dates(db: SqliteDatabase) -> None:
+def _v9_important_dates(db: SqliteDatabase) -> None:
     """Birthdays, anniversaries and other dates that matter, per contact."""
     db.create_tables([m.ImportantDate])
 
 
-def _v9_prefers_email(db: SqliteDatabase) -> None:
+def _v10_prefers_email(db: SqliteDatabase) -> None:
     """A contact who prefers email: the agenda does not nudge to call them after written touches."""
     _add_missing_column(db, m.Contact, m.Contact.prefers_email)
 
 
-def _v10_favor_referred(db: SqliteDatabase) -> None:
+def _v11_favor_referred(db: SqliteDatabase) -> None:
     """Who a referral or introduction was for, so the ledger shows the chain."""
     _add_missing_column(db, m.Favor, m.Favor.referred)
 
 
-def _v11_facts(db: SqliteDatabase) -> None:
+def _v12_facts(db: SqliteDatabase) -> None:
     """Free-form facts per contact: what matters to them."""
     db.create_tables([m.Fact])
 
 
-def _v12_merge_records(db: SqliteDatabase) -> None:
+def _v13_merge_records(db: SqliteDatabase) -> None:
     """What each merge of two contacts changed, so it can be undone."""
     db.create_tables([m.MergeRecord])
 
@@ -93,12 +101,13 @@ STEPS: list[Callable[[SqliteDatabase], None]] = [
     _v4_drafts,
     _v5_interaction_consumed_pins,
     _v6_last_reached_index,
-    _v7_sequences_and_placements,
-    _v8_important_dates,
-    _v9_prefers_email,
-    _v10_favor_referred,
-    _v11_facts,
-    _v12_merge_records,
+    _v7_sync_state,
+    _v8_sequences_and_placements,
+    _v9_important_dates,
+    _v10_prefers_email,
+    _v11_favor_referred,
+    _v12_facts,
+    _v13_merge_records,
 ]
 LATEST = len(STEPS)
 
@@ -121,7 +130,9 @@ def migrate(db: SqliteDatabase, *, target: int = LATEST,
         return None
     copy = _copy_before_migrating(db, current, target, copy_before) if current > 0 and copy_before else None
     for version in range(current + 1, target + 1):
-        with db.atomic("IMMEDIATE"):
+        # the shared write transaction when it is our database: it waits for another session's
+        # write; an upgrade of the schema is not refused by a damage mark (it reads no rows)
+        with write_tx(repairing=True) if db is database.db else db.atomic("IMMEDIATE"):
             STEPS[version - 1](db)
             db.execute_sql(f"PRAGMA user_version = {version}")
     return copy

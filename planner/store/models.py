@@ -1,5 +1,8 @@
-"""Peewee models: the tables of followup. Services turn rows into plain dataclasses (planner/views.py)
-before anything outside the domain sees them.
+"""Peewee models: the tables of followup. Services turn rows into plain dataclasses before anything
+outside the domain sees them.
+
+Each model spells out its `id` and, for a foreign key `contact`, the `contact_id` attribute Peewee
+adds, so the type checker sees what the code reads.
 
 Dates are stored as ISO `DateField`s (local calendar days); moments (`*_at`) as UTC datetimes.
 """
@@ -10,6 +13,7 @@ import datetime as dt
 
 from peewee import (
     SQL,
+    AutoField,
     BooleanField,
     CharField,
     DateField,
@@ -22,6 +26,7 @@ from peewee import (
 )
 
 from planner.core.errors import NotFound
+from planner.core.vocabulary import FavorKind, InteractionKind, Outcome
 from planner.store.database import db
 
 CONTACT_KINDS = ("client", "candidate", "hiring-manager", "referrer", "colleague", "friend", "other")
@@ -47,6 +52,7 @@ class Setting(BaseModel):
 
 
 class Contact(BaseModel):
+    id = AutoField()
     name = TextField()
     company = TextField(default="")
     title = TextField(default="")
@@ -68,7 +74,9 @@ class Contact(BaseModel):
 
 
 class ContactEmail(BaseModel):
+    id = AutoField()
     contact = ForeignKeyField(Contact, backref="email_rows", on_delete="CASCADE")
+    contact_id: int
     address = TextField()
     address_key = CharField(index=True)  # lower-cased, for de-duplication
     label = CharField(default="")
@@ -76,14 +84,18 @@ class ContactEmail(BaseModel):
 
 
 class ContactPhone(BaseModel):
+    id = AutoField()
     contact = ForeignKeyField(Contact, backref="phone_rows", on_delete="CASCADE")
+    contact_id: int
     number = TextField()
     label = CharField(default="")
     position = IntegerField(default=0)
 
 
 class ContactTag(BaseModel):
+    id = AutoField()
     contact = ForeignKeyField(Contact, backref="tag_rows", on_delete="CASCADE")
+    contact_id: int
     tag = CharField(index=True)
 
     class Meta:
@@ -93,6 +105,7 @@ class ContactTag(BaseModel):
 class Block(BaseModel):
     """Days without calls: vacations, conferences (inclusive range)."""
 
+    id = AutoField()
     start = DateField()
     end = DateField()
     note = TextField(default="")
@@ -101,12 +114,14 @@ class Block(BaseModel):
 class PlannedCall(BaseModel):
     """One call in the stored plan. `seq` 0 is the contact's next call, 1.. its recurrences."""
 
+    id = AutoField()
     contact = ForeignKeyField(Contact, backref="planned_calls", on_delete="CASCADE")
+    contact_id: int
     date = DateField(index=True)
     ideal = DateField()
     window_start = DateField()
     window_end = DateField()
-    reason = CharField()  # cadence | new | catch-up | pinned | follow-up | retry | thank-you
+    reason = CharField()  # PlanReason
     pinned = BooleanField(default=False)
     seq = IntegerField(default=0)
     favor = IntegerField(null=True)  # the favour a thank-you task is for
@@ -114,11 +129,13 @@ class PlannedCall(BaseModel):
 
 
 class Interaction(BaseModel):
+    id = AutoField()
     contact = ForeignKeyField(Contact, backref="interactions", on_delete="CASCADE")
+    contact_id: int
     happened_at = DateTimeField(index=True)  # UTC
     tz = CharField(default="")  # the zone it was logged in, to show local time back
-    kind = CharField(default="call")  # call | email | meeting | message | note
-    outcome = CharField(default="spoke")  # spoke | no-answer | left-message
+    kind = CharField(default=InteractionKind.CALL.value)  # InteractionKind
+    outcome = CharField(default=Outcome.SPOKE.value)  # Outcome; "" for a note
     duration_min = IntegerField(null=True)
     summary = TextField(default="")
     notes = TextField(default="")
@@ -135,28 +152,34 @@ class Interaction(BaseModel):
 
 
 class Favor(BaseModel):
+    id = AutoField()
     contact = ForeignKeyField(Contact, backref="favors", on_delete="CASCADE")
+    contact_id: int
     date = DateField(index=True)
-    direction = CharField()  # gave | received
-    kind = CharField(default="other")
+    direction = CharField()  # FavorDirection
+    kind = CharField(default=FavorKind.OTHER.value)  # FavorKind
     note = TextField(default="")
     weight = IntegerField(default=1)
     thank_due = DateField(null=True)
     thanked_at = DateTimeField(null=True)
     returns = ForeignKeyField("self", null=True, backref="returned_by", on_delete="SET NULL")
+    returns_id: int | None
     created_at = DateTimeField(default=utcnow)
     # a referral or introduction: the person referred (planner/services/referrals.py)
     referred = ForeignKeyField(Contact, null=True, backref="referred_in", on_delete="SET NULL")
+    referred_id: int | None
 
 
 class Draft(BaseModel):
     """A quick-log note being typed, saved as it is typed so a dropped SSH line loses nothing."""
 
+    id = AutoField()
     contact = ForeignKeyField(Contact, null=True, backref="drafts", on_delete="CASCADE")
+    contact_id: int | None
     started_at = DateTimeField(default=utcnow)
     updated_at = DateTimeField(default=utcnow)
-    kind = CharField(default="call")
-    outcome = CharField(default="spoke")
+    kind = CharField(default=InteractionKind.CALL.value)
+    outcome = CharField(default=Outcome.SPOKE.value)
     summary = TextField(default="")
     notes = TextField(default="")
     next_when = TextField(default="")
@@ -175,8 +198,11 @@ class SequenceDefinition(BaseModel):
 class Placement(BaseModel):
     """A candidate placed with a client: the start of repeat business and of two sequences."""
 
+    id = AutoField()
     candidate = ForeignKeyField(Contact, backref="placements", on_delete="CASCADE")
+    candidate_id: int
     client = ForeignKeyField(Contact, backref="client_placements", on_delete="CASCADE")
+    client_id: int
     start = DateField(index=True)
     role = TextField(default="")
     fee = DecimalField(null=True, max_digits=14, decimal_places=2, auto_round=True)
@@ -187,11 +213,14 @@ class Placement(BaseModel):
 class SequenceRun(BaseModel):
     """One sequence running for one contact from an event day (a placement's start, a new job)."""
 
+    id = AutoField()
     contact = ForeignKeyField(Contact, backref="sequence_runs", on_delete="CASCADE")
+    contact_id: int
     sequence = CharField()  # the definition's name, as it was when the run started
     event_date = DateField()
     note = TextField(default="")
     placement = ForeignKeyField(Placement, null=True, backref="runs", on_delete="CASCADE")
+    placement_id: int | None
     started_on = DateField()  # steps due before this day were never planned
     stopped_on = DateField(null=True)  # `event --stop`: no step is planned any more
     created_at = DateTimeField(default=utcnow)
@@ -202,7 +231,9 @@ class SequenceStep(BaseModel):
     later leaves running sequences alone). Whether it is done is derived from the history: a step
     is satisfied by any attempt logged on or after its day (planner/scheduling/touch_points.py)."""
 
+    id = AutoField()
     run = ForeignKeyField(SequenceRun, backref="steps", on_delete="CASCADE")
+    run_id: int
     position = IntegerField()
     offset = CharField()  # "-1d", "0d", "1w", "1m", "1y"
     due = DateField()  # event day + offset, before moving off a non-working day
@@ -215,7 +246,9 @@ class ImportantDate(BaseModel):
     """A date that matters to a contact: a birthday, a work anniversary, any day they care about.
     `year` is None when unknown (a birthday without the year); such a date recurs yearly."""
 
+    id = AutoField()
     contact = ForeignKeyField(Contact, backref="important_dates", on_delete="CASCADE")
+    contact_id: int
     kind = CharField()  # birthday | anniversary | work-anniversary | a word of the user's
     year = IntegerField(null=True)
     month = IntegerField()
@@ -228,7 +261,9 @@ class ImportantDate(BaseModel):
 class Fact(BaseModel):
     """Something to remember about a contact, shown while talking to them ("kids: Ana, 7")."""
 
+    id = AutoField()
     contact = ForeignKeyField(Contact, backref="facts", on_delete="CASCADE")
+    contact_id: int
     text = TextField()
     created_at = DateTimeField(default=utcnow)
 
@@ -237,11 +272,49 @@ class MergeRecord(BaseModel):
     """What `followup merge` changed, so it can be undone: OTHER as it was, and the ids of every
     row that moved to KEEP (JSON, planner/services/merge.py)."""
 
+    id = AutoField()
     keep_id = IntegerField()
     other_id = IntegerField()
     other_name = TextField()
     data = TextField()
     merged_at = DateTimeField(default=utcnow)
+class SyncCollection(BaseModel):
+    """A CardDAV address book or CalDAV calendar followup syncs with, and how far it has got."""
+
+    url = CharField(unique=True)
+    kind = CharField()  # contacts | calendar
+    sync_token = TextField(default="")  # the server's token after the last complete exchange
+    last_synced_at = DateTimeField(null=True)
+
+
+class SyncItem(BaseModel):
+    """One card or event as last exchanged with a collection: where it lives, its ETag, and the
+    state both sides agreed on (JSON), which the next sync compares each side with."""
+
+    collection = ForeignKeyField(SyncCollection, backref="items", on_delete="CASCADE")
+    href = CharField()
+    uid = CharField(default="")
+    etag = CharField(default="")
+    contact = ForeignKeyField(Contact, null=True, backref="sync_items", on_delete="SET NULL")
+    base = TextField(default="{}")
+    exchanged_at = DateTimeField(default=utcnow)  # the contact's updated_at when last exchanged
+    server_deleted = BooleanField(default=False)
+
+    class Meta:
+        indexes = ((("collection", "href"), True),)
+
+
+class ReminderSent(BaseModel):
+    """A daily digest sent (by mail, or shown as a notification), so cron running twice a day
+    sends it once."""
+
+    day = DateField()
+    channel = CharField()  # email | notify
+    target = CharField(default="")  # the address mailed
+    sent_at = DateTimeField(default=utcnow)
+
+    class Meta:
+        indexes = ((("day", "channel", "target"), True),)
 
 
 # Ordered so that create_tables/drop_tables respect foreign keys.
@@ -263,6 +336,9 @@ ALL_MODELS = [
     ImportantDate,
     Fact,
     MergeRecord,
+    SyncCollection,
+    SyncItem,
+    ReminderSent,
 ]
 
 

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from planner.core.textsafe import clean_line
+from planner.core.vocabulary import AgendaKind
 from planner.services.agenda import Agenda, AgendaItem
 
 COLUMNS = ("what", "who", "phone", "local tz", "last contact")  # open favours go on a line below
@@ -32,7 +33,7 @@ def _favours(item: AgendaItem) -> str:
 
 
 def _cells(item: AgendaItem, *, with_date: bool) -> list[str]:
-    if item.kind == "thank-you":
+    if item.kind == AgendaKind.THANK_YOU:
         what = f"thank ({item.purpose})" if item.purpose else "thank"
     else:
         what = f"{item.kind} ({item.why})"
