@@ -29,12 +29,13 @@ from urllib.parse import quote, urlsplit
 
 from planner.core.errors import BadInput
 from planner.io.exports.contacts import own_cadence
-from planner.io.importers.apply import index_new, name_key, stored_index
+from planner.io.importers.apply import MatchIndex, index_new, name_key, stored_index
 from planner.services.contact_views import ContactView, load_views
 from planner.services.contacts import UNSET, ContactFields, add_contact, edit_contact, set_archived
 from planner.services.important_dates import merge_imported
 from planner.store.database import write_tx
 from planner.store.models import Contact, SyncItem, utcnow
+from planner.store.queries import tuples
 from planner.sync import cards
 from planner.sync.cards import DEFAULTS, FIELDS, LIST_FIELDS, OPTIONAL, CardError
 from planner.sync.dav import DavCollection, PreconditionFailed, TokenExpired
@@ -142,7 +143,7 @@ class ContactSync:
         self.collection = find_collection(self.url)
         self.items = items_of(self.collection)
         self.complete = True  # every listed item applied: the token may advance
-        self._index = None
+        self._index: MatchIndex | None = None
         self._linked: set[int] | None = None
 
     # -- the run ------------------------------------------------------------------------------
@@ -165,7 +166,7 @@ class ContactSync:
         fetch = sorted((changed | {h for h in locally_changed if h not in gone}) - set(gone))
         fetched = self.client.multiget(fetch) if fetch else {}
         gone += [href for href in fetch if href not in fetched and href in known]
-        views = self._views_for([known[h].contact_id for h in fetch if h in known and known[h].contact_id])
+        views = self._views_for([cid for h in fetch if h in known and (cid := known[h].contact_id)])
         # cards we know first, then new cards, then contacts the server lacks
         for href in [h for h in fetch if h in known and h in fetched]:
             self._known(href, fetched[href], views)
@@ -183,8 +184,8 @@ class ContactSync:
             return set()
         rows = (SyncItem.select(SyncItem.href).join(Contact)
                 .where(SyncItem.collection == self.collection, SyncItem.server_deleted == False,
-                       Contact.archived_at.is_null(), Contact.updated_at > SyncItem.exchanged_at).tuples())
-        return {href for (href,) in rows}
+                       Contact.archived_at.is_null(), Contact.updated_at > SyncItem.exchanged_at))
+        return {href for (href,) in tuples(rows)}
 
     def _views_for(self, ids: list[int]) -> dict[int, ContactView]:
         return {view.id: view for view in load_views(Contact.select().where(Contact.id.in_(ids)))} if ids else {}
@@ -288,7 +289,7 @@ class ContactSync:
         index_new(self.index, view.id, record)
 
     @property
-    def index(self):
+    def index(self) -> MatchIndex:
         if self._index is None:
             self._index = stored_index()
         return self._index

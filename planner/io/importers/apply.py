@@ -35,6 +35,7 @@ from planner.services.contacts import (
 from planner.services.important_dates import merge_imported
 from planner.store.database import write_tx
 from planner.store.models import Contact, ContactEmail, ContactPhone, ContactTag, utcnow
+from planner.store.queries import tuples
 
 Progress = Callable[[int, int], None]
 BATCH = 400  # rows per INSERT: well under SQLite's bound-variable limit
@@ -104,7 +105,7 @@ def name_key(name: str, company: str) -> tuple[str, str]:
     return " ".join(fold(name).split()), " ".join(fold(company).split())
 
 
-class _Index:
+class MatchIndex:
     """Where each URL, email and name+company already points."""
 
     def __init__(self) -> None:
@@ -134,22 +135,22 @@ class _Index:
         return hit
 
 
-def _load_existing() -> tuple[_Index, dict[int, _State]]:
+def _load_existing() -> tuple[MatchIndex, dict[int, _State]]:
     """Every stored contact with its emails, phones and tags, in four queries."""
     states: dict[int, _State] = {}
     fields = (Contact.id, Contact.name, Contact.company, Contact.title, Contact.kind, Contact.timezone,
               Contact.notes, Contact.external_key, Contact.connected_on, Contact.cadence_days, Contact.no_cadence)
-    for row in Contact.select(*fields).order_by(Contact.id).tuples():
+    for row in tuples(Contact.select(*fields).order_by(Contact.id)):
         states[row[0]] = _State(*row)
-    for contact_id, address in ContactEmail.select(ContactEmail.contact, ContactEmail.address).order_by(
-            ContactEmail.contact, ContactEmail.position).tuples():
+    for contact_id, address in tuples(ContactEmail.select(ContactEmail.contact, ContactEmail.address).order_by(
+            ContactEmail.contact, ContactEmail.position)):
         states[contact_id].emails.append(address)
-    for contact_id, number in ContactPhone.select(ContactPhone.contact, ContactPhone.number).order_by(
-            ContactPhone.contact, ContactPhone.position).tuples():
+    for contact_id, number in tuples(ContactPhone.select(ContactPhone.contact, ContactPhone.number).order_by(
+            ContactPhone.contact, ContactPhone.position)):
         states[contact_id].phones.append(number)
-    for contact_id, tag in ContactTag.select(ContactTag.contact, ContactTag.tag).tuples():
+    for contact_id, tag in tuples(ContactTag.select(ContactTag.contact, ContactTag.tag)):
         states[contact_id].tags.append(tag)
-    index = _Index()
+    index = MatchIndex()
     for state in states.values():
         index.add(state)
     return index, states
@@ -217,8 +218,9 @@ def apply_records(parsed: ParseResult, report: ImportReport, *, source: str, tag
         added, changed, dated = _plan(parsed.records, report, extra_tags, cadence, progress)
         report.added_ids = _insert_new(added, source)
         _update_existing(changed)
-        report.updated_ids = [state.id for state, _ in changed]
-        merge_imported({state.id: state.dates for state in dated})  # ids known now: after the inserts
+        report.updated_ids = [state.id for state, _ in changed if state.id is not None]
+        # ids known now: after the inserts
+        merge_imported({state.id: state.dates for state in dated if state.id is not None})
         if report.added_ids or report.updated_ids:  # the new contacts are planned before anything is stored
             replan(list(report.added_ids + report.updated_ids))
     return report
@@ -332,13 +334,13 @@ def _insert_children(items: list[tuple[_State, int, int, int]]) -> None:
             model.insert_many(rows[start : start + BATCH]).execute()
 
 
-def stored_index() -> _Index:
+def stored_index() -> MatchIndex:
     """The import's de-duplication index over every stored contact, for a caller that matches
     records one at a time (two-way sync) instead of applying a whole file."""
     return _load_existing()[0]
 
 
-def index_new(index: _Index, contact_id: int, record: ImportRecord) -> None:
+def index_new(index: MatchIndex, contact_id: int, record: ImportRecord) -> None:
     """Teach `index` a contact just added from `record`, so a later record of the same person
     matches it instead of adding them twice."""
     key = record.url or (record.emails[0].lower() if record.emails else "")

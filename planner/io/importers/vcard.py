@@ -16,8 +16,8 @@ and the card keeps the default cadence.
 
 from __future__ import annotations
 
-import codecs
 import logging
+import quopri
 import re
 from pathlib import Path
 
@@ -233,7 +233,7 @@ def _read(text: str, number: int, name: str) -> tuple[str, str, dict[str, list[s
     quoted = "QUOTED-PRINTABLE" in options.get("ENCODING", []) or "QUOTED-PRINTABLE" in options
     if not quoted:
         return value, "", given
-    data = codecs.decode(value.encode("utf-8"), "quoted-printable")
+    data = quopri.decodestring(value.encode("utf-8"))
     charset = (options.get("CHARSET") or ["UTF-8"])[0]
     try:
         return data.decode(charset), "", given
