@@ -20,7 +20,7 @@ class _Intermixed(ArgumentParser):
 
     _mixing = False
 
-    def parse_known_args(self, args=None, namespace=None):  # type: ignore[override]
+    def parse_known_args(self, args=None, namespace=None):
         if self._mixing:
             return super().parse_known_args(args, namespace)
         self._mixing = True

@@ -28,6 +28,7 @@ from planner.store.models import (
     Interaction,
     Placement,
     SequenceRun,
+    SequenceStep,
 )
 from planner.store.plan_rows import insert_pinned
 
@@ -80,7 +81,8 @@ def add_demo_relationships(rng: random.Random, today: dt.date) -> dict[str, int]
                 run = create_run(contact, definition, start,
                                  f"{candidate.name} at {client.company} as {placement.role}", placement.id)
                 SequenceRun.update(started_on=recorded).where(SequenceRun.id == run.id).execute()
-                for step in run.steps:  # the steps already due were done on their day
+                steps = SequenceStep.select().where(SequenceStep.run == run.id).order_by(SequenceStep.position)
+                for step in steps:  # the steps already due were done on their day
                     if step.due < today:
                         Interaction.create(contact=contact, happened_at=_at(step.due, 11, zone),
                                            kind=InteractionKind.CALL, outcome=Outcome.SPOKE,

@@ -129,8 +129,8 @@ def _one_word_apart(a: str, b: str) -> bool:
     """Close names differ in one word: a typo in it ("Hofmann"), or one more word (a middle name).
     A whole different first name ("José" and "Jonas Dietrich") is another person, however long
     the surname they share."""
-    rest_a, rest_b = Counter(a.split()), Counter(b.split())
-    rest_a, rest_b = list((rest_a - rest_b).elements()), list((rest_b - rest_a).elements())
+    words_a, words_b = Counter(a.split()), Counter(b.split())
+    rest_a, rest_b = list((words_a - words_b).elements()), list((words_b - words_a).elements())
     if len(rest_a) + len(rest_b) == 1:
         return True
     return len(rest_a) == len(rest_b) == 1 and fuzz.ratio(rest_a[0], rest_b[0]) >= TYPO

@@ -45,7 +45,9 @@ def add_fact(contact_id: int, text: str) -> FactView:
     value = _clean(text)
     with write_tx():
         get_contact(contact_id)
-        return _view(record_fact(contact_id, value) or _existing(contact_id, value))
+        row = record_fact(contact_id, value) or _existing(contact_id, value)
+        assert row is not None  # stored just now, or there already
+        return _view(row)
 
 
 def record_fact(contact_id: int, text: str) -> Fact | None:

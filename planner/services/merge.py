@@ -133,10 +133,10 @@ def undo_last_merge() -> MergeResult:
             model.delete().where(model.id.in_([row["id"] for row in rows])).execute()
             if rows:
                 model.insert_many(rows).execute()
-        for model, column in MOVED:
-            ids = data["moved"][f"{model._meta.table_name}.{column}"]
+        for moved_model, column in MOVED:
+            ids = data["moved"][f"{moved_model._meta.table_name}.{column}"]
             if ids:
-                model.update({getattr(model, column): o}).where(model.id.in_(ids)).execute()
+                moved_model.update({getattr(moved_model, column): o}).where(moved_model.id.in_(ids)).execute()
         pins = data["pins"]
         PlannedCall.delete().where(PlannedCall.contact.in_([k, o]), PlannedCall.pinned == True,
                                    PlannedCall.reason.in_(NEXT_CALL_REASONS)).execute()
@@ -176,20 +176,20 @@ def _move_children(keep: Contact, other: Contact) -> dict[str, int]:
     for number, row in enumerate(emails):
         ContactEmail.update(contact=k, position=position + number).where(ContactEmail.id == row.id).execute()
     moved["emails"] = len(emails)
-    have = {phone_digits(p.number) or p.number for p in ContactPhone.select().where(ContactPhone.contact == k)}
-    position = len(have)
+    numbers = {phone_digits(p.number) or p.number for p in ContactPhone.select().where(ContactPhone.contact == k)}
+    position = len(numbers)
     phones = [p for p in ContactPhone.select().where(ContactPhone.contact == o).order_by(ContactPhone.position)
-              if (phone_digits(p.number) or p.number) not in have]
-    for number, row in enumerate(phones):
-        ContactPhone.update(contact=k, position=position + number).where(ContactPhone.id == row.id).execute()
+              if (phone_digits(p.number) or p.number) not in numbers]
+    for number, phone in enumerate(phones):
+        ContactPhone.update(contact=k, position=position + number).where(ContactPhone.id == phone.id).execute()
     moved["phones"] = len(phones)
-    have = {t.tag for t in ContactTag.select().where(ContactTag.contact == k)}
-    tags = [t for t in ContactTag.select().where(ContactTag.contact == o) if t.tag not in have]
+    tagged = {t.tag for t in ContactTag.select().where(ContactTag.contact == k)}
+    tags = [t for t in ContactTag.select().where(ContactTag.contact == o) if t.tag not in tagged]
     ContactTag.update(contact=k).where(ContactTag.id.in_([t.id for t in tags])).execute()
     moved["tags"] = len(tags)
-    have = {(d.kind, d.month, d.day) for d in ImportantDate.select().where(ImportantDate.contact == k)}
+    days = {(d.kind, d.month, d.day) for d in ImportantDate.select().where(ImportantDate.contact == k)}
     dates = [d for d in ImportantDate.select().where(ImportantDate.contact == o)
-             if (d.kind, d.month, d.day) not in have]
+             if (d.kind, d.month, d.day) not in days]
     ImportantDate.update(contact=k).where(ImportantDate.id.in_([d.id for d in dates])).execute()
     moved["dates"] = len(dates)
     moved["interactions"] = Interaction.update(contact=k).where(Interaction.contact == o).execute()

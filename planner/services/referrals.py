@@ -79,7 +79,8 @@ def chains(favors: Iterable[FavorView]) -> dict[int, str]:
         outcomes[run.contact_id].append(f"deal closed {run.event_date.isoformat()}")
     result = {}
     for favor in chosen:
-        parts = [names.get(favor.contact_id, "?"), names.get(favor.referred_id, "?")]
-        done = outcomes.get(favor.referred_id)  # type: ignore[arg-type]
+        referred_id = favor.referred_id or 0  # never 0: `chosen` holds favours naming someone
+        parts = [names.get(favor.contact_id, "?"), names.get(referred_id, "?")]
+        done = outcomes.get(referred_id)
         result[favor.id] = " → ".join(parts + ([", ".join(done)] if done else []))
     return result

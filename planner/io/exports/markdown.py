@@ -20,7 +20,8 @@ def md_escape(text: str | None) -> str:
 
 
 def _item(item: AgendaItem, *, with_date: bool) -> list[str]:
-    verb = {AgendaKind.THANK_YOU: "Thank", AgendaKind.DATE: "Remember"}.get(item.kind, "Call")
+    verbs: dict[str, str] = {AgendaKind.THANK_YOU: "Thank", AgendaKind.DATE: "Remember"}
+    verb = verbs.get(item.kind, "Call")
     who = f"**{verb} {md_escape(item.name)}**"
     role = ", ".join(md_escape(part) for part in (item.company, item.title) if part)
     head = f"- [ ] {who}" + (f" ({role})" if role else "") + f" — {md_escape(item.why)}"
