@@ -127,6 +127,7 @@ def undo_last_merge() -> MergeResult:
         Contact.insert(**data["other"]).execute()
         for column, value in data["keep"].items():
             setattr(keep, column, value)
+        keep.updated_at = utcnow()  # an edit of KEEP: contact sync sends its card back as it was
         keep.save()
         for model in OWN_ROWS:
             rows = data["rows"][model._meta.table_name]
