@@ -90,9 +90,11 @@ def agenda_rows(agenda, today: dt.date) -> list[Row]:
 
 
 def reason_text(item, today: dt.date) -> str:
-    """The reason, with how late it is when its day has passed: "follow-up (5d late)", and
-    "+ thanks" on a call with someone also owed a thank-you (`t` thanks them)."""
-    reason = item.reason + (" + thanks" if getattr(item, "thanks_owed", False) else "")
+    """What the item is for (`why`), with how late it is when its day has passed: "follow-up (5d
+    late)", and "+ thanks" on a call with someone also owed a thank-you (`t` thanks them)."""
+    reason = clean_line(item.why)
+    if getattr(item, "thanks_owed", False):
+        reason += " + thanks" + (f": {clean_line(item.thanks_why)}" if item.thanks_why else "")
     if item.date < today:
         late = (today - item.date).days
         return f"{reason} ({late}d late)"
