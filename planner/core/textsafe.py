@@ -70,7 +70,10 @@ def csv_safe(value: object) -> str:
 
 def fold(text: str) -> str:
     """Case- and accent-insensitive form for search: 'Zoë Ångström' -> 'zoe angstrom'."""
-    decomposed = unicodedata.normalize("NFKD", text.casefold())
+    folded = text.casefold()
+    if folded.isascii():  # nothing to decompose (most names, every email): skip the per-character pass
+        return folded
+    decomposed = unicodedata.normalize("NFKD", folded)
     return "".join(ch for ch in decomposed if not unicodedata.combining(ch))
 
 
