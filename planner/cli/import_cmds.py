@@ -40,7 +40,8 @@ def register(sub, common) -> None:
     p = sub.add_parser("export-contacts", parents=[common], help="write every contact as CSV, vCard or JSON")
     p.add_argument("--format", default="csv", choices=export_contacts.FORMATS,
                    help="csv (formula-safe, re-importable), vcard (3.0) or json (default: csv)")
-    p.add_argument("-o", "--output", metavar="FILE", help="write to FILE (owner-only, replaced atomically); default or '-': standard output")
+    p.add_argument("-o", "--output", metavar="FILE",
+                   help="write to FILE (owner-only, replaced atomically); default or '-': standard output")
     p.set_defaults(handler=cmd_export)
 
 
@@ -106,11 +107,12 @@ class ProgressLine:
 def cmd_export(args: argparse.Namespace) -> int:
     open_db_from_args(args)
     views = export_contacts.all_contacts()
-    text = export_contacts.render(args.format, views)
+    pieces = export_contacts.chunks(args.format, views)  # written as made, never whole in memory
     if args.output and args.output != "-":
-        path = export_contacts.write_private(text, args.output)
-        print(f"wrote {len(views)} contact{'s' if len(views) != 1 else ''} to {clean_line(str(path))}",
-              )
+        path = export_contacts.write_private(pieces, args.output)
+        print(f"wrote {len(views)} contact{'s' if len(views) != 1 else ''} to {clean_line(str(path))}")
     else:
-        sys.stdout.write(text)
+        write = sys.stdout.write
+        for piece in pieces:
+            write(piece)
     return 0

@@ -12,12 +12,12 @@ from __future__ import annotations
 import csv
 import io
 import re
+from collections.abc import Iterable, Iterator
 from pathlib import Path
 
-import vobject
-
-from planner.core.textsafe import clean_block, clean_line, csv_safe, json_text
-from planner.io.exports.files import write_private as write_file
+from planner.core import textsafe
+from planner.core.textsafe import clean_block, clean_line, csv_safe
+from planner.io.exports.files import write_chunks
 from planner.services.contact_views import ContactView, load_views
 from planner.store.models import Contact
 
@@ -40,15 +40,24 @@ def own_cadence(view: ContactView) -> str:
     return str(view.own_cadence_days) if view.cadence_from == "contact" else ""
 
 
-def contacts_csv(views: list[ContactView]) -> str:
+def csv_chunks(views: Iterable[ContactView], rows_per_chunk: int = 500) -> Iterator[str]:
+    """The CSV export a few hundred rows at a time, as they are written (RFC 4180 line ends)."""
     buffer = io.StringIO(newline="")
     writer = csv.writer(buffer, lineterminator="\r\n")
     writer.writerow(CSV_COLUMNS)
-    for v in views:
+    for count, v in enumerate(views, 1):
         cells = (v.name, v.company, v.title, LIST_SEPARATOR.join(v.emails), LIST_SEPARATOR.join(v.phones),
                  LIST_SEPARATOR.join(v.tags), v.kind, own_cadence(v), v.timezone, v.notes, v.source, v.external_key)
         writer.writerow([_guarded(cell) for cell in cells])
-    return buffer.getvalue()
+        if count % rows_per_chunk == 0:
+            yield buffer.getvalue()
+            buffer.seek(0)
+            buffer.truncate()
+    yield buffer.getvalue()
+
+
+def contacts_csv(views: list[ContactView]) -> str:
+    return "".join(csv_chunks(views))
 
 
 _QUOTED_FORMULA = re.compile(r"^'+[=+\-@\t\r]")
@@ -60,9 +69,11 @@ def _guarded(cell: str) -> str:
     return "'" + cell if _QUOTED_FORMULA.match(cell) else csv_safe(cell)
 
 
-def contacts_vcard(views: list[ContactView]) -> str:
-    """vCard 3.0, one card per contact; control characters neutralised as in every export."""
-    cards = []
+def vcard_chunks(views: Iterable[ContactView]) -> Iterator[str]:
+    """vCard 3.0, one card per contact, card by card; control characters neutralised as in every
+    export."""
+    import vobject  # only this export needs it: not loaded for other commands
+
     for v in views:
         card = vobject.vCard()
         name = clean_line(v.name)
@@ -92,27 +103,40 @@ def contacts_vcard(views: list[ContactView]) -> str:
         if v.timezone:
             card.add("x-followup-timezone").value = v.timezone
         card.add("uid").value = f"followup-contact-{v.id}"
-        cards.append(card.serialize())
-    return "".join(cards)
+        yield card.serialize()
+
+
+def contacts_vcard(views: list[ContactView]) -> str:
+    return "".join(vcard_chunks(views))
+
+
+def json_chunks(views: list[ContactView]) -> Iterator[str]:
+    """Exact data for scripts, record by record; json escapes C0 controls itself, and we escape
+    DEL, C1 and bidi controls too (`\\u009b`), so the text is both exact and harmless on a
+    terminal."""
+    return textsafe.json_chunks(views, default=ContactView.to_json)
 
 
 def contacts_json(views: list[ContactView]) -> str:
-    """Exact data for scripts; json escapes C0 controls itself, and we escape DEL, C1 and bidi
-    controls too (`\\u009b`), so the text is both exact and harmless on a terminal."""
-    return json_text([v.to_json() for v in views])
+    return "".join(json_chunks(views))
 
 
-def render(fmt: str, views: list[ContactView] | None = None) -> str:
-    views = all_contacts() if views is None else views
+def chunks(fmt: str, views: list[ContactView]) -> Iterator[str]:
+    """The export in `fmt`, piece by piece, for writing as it is made."""
     if fmt == "csv":
-        return contacts_csv(views)
+        return csv_chunks(views)
     if fmt == "vcard":
-        return contacts_vcard(views)
+        return vcard_chunks(views)
     if fmt == "json":
-        return contacts_json(views)
+        return json_chunks(views)
     raise ValueError(f"unknown export format {fmt!r}")
 
 
-def write_private(text: str, path: Path | str) -> Path:
-    """Write `text` (UTF-8) to `path` as an owner-only file, atomically."""
-    return write_file(path, text.encode("utf-8"))
+def render(fmt: str, views: list[ContactView] | None = None) -> str:
+    return "".join(chunks(fmt, all_contacts() if views is None else views))
+
+
+def write_private(text: str | Iterable[str], path: Path | str) -> Path:
+    """Write `text` (UTF-8; a string or its pieces) to `path` as an owner-only file, atomically."""
+    pieces = [text] if isinstance(text, str) else text
+    return write_chunks(path, (piece.encode("utf-8") for piece in pieces))

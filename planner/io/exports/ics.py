@@ -53,7 +53,7 @@ def event_day(agenda: Agenda, item: AgendaItem) -> dt.date:
 
 
 def agenda_ics(agenda: Agenda, *, stamp: dt.datetime | None = None) -> bytes:
-    stamp = (stamp or dt.datetime.now(dt.timezone.utc)).astimezone(dt.timezone.utc).replace(microsecond=0)
+    stamp = (stamp or dt.datetime.now(dt.UTC)).astimezone(dt.UTC).replace(microsecond=0)
     calendar = Calendar()
     calendar.add("prodid", PRODID)
     calendar.add("version", "2.0")
