@@ -229,9 +229,10 @@ def commands(db: Path, scratch: Path) -> list[tuple[str, list[str], list[str], b
     return rows
 
 
-def paired(a: list[str], b: list[str], env: dict[str, str], runs: int) -> dict[str, float]:
-    """A and B in turn, `runs` times each after one warm-up of each."""
-    run_once(a, env), run_once(b, env)
+def paired(a: list[str], b: list[str], env: dict[str, str], runs: int, warmup: int = 1) -> dict[str, float]:
+    """A and B in turn, `runs` times each after `warmup` uncounted runs of each."""
+    for _ in range(warmup):
+        run_once(a, env), run_once(b, env)
     ta, tb, ma, mb, ratios = [], [], [], [], []
     for _ in range(runs):
         sa, pa = run_once(a, env)
@@ -259,7 +260,8 @@ def main() -> None:
     parser.add_argument("--dir", help="where the databases are built and kept (default: a temporary folder)")
     parser.add_argument("--code", default=str(ROOT), help="the checkout to measure (default: this one)")
     parser.add_argument("--demo", action="store_true", help="also time `followup demo` into a fresh file")
-    parser.add_argument("--only", help="only rows whose label contains this")
+    parser.add_argument("--warmup", type=int, default=1, help="uncounted runs of each command first")
+    parser.add_argument("--only", help="only rows whose label contains one of these (comma-separated; 'app')")
     parser.add_argument("--bare-app", action="store_true", help=argparse.SUPPRESS)
     args = parser.parse_args()
     if args.bare_app:
@@ -280,7 +282,8 @@ def main() -> None:
             took, peak = run_once([sys.executable, "-m", "screens", "demo", "--contacts", str(size), "--no-ui",
                                    "--db", str(fresh)], env)
             print(f"{'followup demo --contacts N --no-ui':40} {took:8.2f} s   {peak / 1024:6.0f} MiB   (target < 30 s)")
-        if not args.only or "app" in args.only:
+        wanted = args.only.split(",") if args.only else None
+        if not wanted or "app" in wanted:
             _app_rows(db, env, args.app_runs)
         scratch = folder / f"scratch-{size}.db"
         shutil.copyfile(db, scratch)
@@ -288,11 +291,11 @@ def main() -> None:
             con.execute("UPDATE contact SET name = 'Bench Person' WHERE id = 42")
         print(f"{'command':40} {'followup':>9} {'floor':>9} {'ratio':>7}  {'MiB':>6} {'floor MiB':>9}")
         for label, cmd, floor, writes in commands(db, scratch):
-            if args.only and args.only not in label:
+            if wanted and not any(w in label for w in wanted):
                 continue
             target = scratch if writes else db
             figures = paired([sys.executable, "-m", "screens", "--db", str(target), "--today", TODAY, *cmd], floor,
-                             env, args.runs)
+                             env, args.runs, args.warmup)
             print(f"{label:40} {figures['a']:8.3f}s {figures['b']:8.3f}s {figures['ratio']:6.2f}x"
                   f"  {figures['mem_a']:6.0f} {figures['mem_b']:9.0f}")
         for leftover in folder.glob(f"scratch-{size}.db*"):
