@@ -117,3 +117,64 @@ def test_export_to_a_folder_is_bad_input(cli, tmp_path):
     result = cli("export-contacts", "--format", "json", "-o", str(tmp_path))
     assert result.code == 2 and result.err.strip() == f"followup: {tmp_path}: is a folder; give a file name"
     assert not [p for p in tmp_path.iterdir() if p.name.endswith(".tmp")]
+
+
+def _vobject_card(v) -> str:
+    """The card as vobject's object model serialises it (how the export used to be written)."""
+    from planner.core.textsafe import clean_block, clean_line
+    from planner.io.exports.contacts import own_cadence
+
+    card = vobject.vCard()
+    name = clean_line(v.name)
+    given, _, family = name.rpartition(" ")
+    card.add("fn").value = name
+    card.add("n").value = vobject.vcard.Name(family=family, given=given)
+    if v.company:
+        card.add("org").value = [clean_line(v.company)]
+    if v.title:
+        card.add("title").value = clean_line(v.title)
+    for address in v.emails:
+        email = card.add("email")
+        email.value = clean_line(address)
+        email.type_param = "INTERNET"
+    for number in v.phones:
+        card.add("tel").value = clean_line(number)
+    if v.tags:
+        card.add("categories").value = [clean_line(tag) for tag in v.tags]
+    if v.notes:
+        card.add("note").value = clean_block(v.notes)
+    if "linkedin.com/" in v.external_key.lower():
+        card.add("url").value = clean_line(v.external_key)
+    card.add("x-followup-kind").value = v.kind
+    if own_cadence(v):
+        card.add("x-followup-cadence").value = own_cadence(v)
+    if v.timezone:
+        card.add("x-followup-timezone").value = v.timezone
+    card.add("uid").value = f"followup-contact-{v.id}"
+    return card.serialize()
+
+
+def test_vcard_text_is_what_vobject_writes_for_the_same_card():
+    from planner.io.exports.contacts import vcard_card
+    from planner.services.contact_views import ContactView
+
+    long_note = "Zoë Ångström, CTO; \\back\\slash\r\nsecond line " + "ünïcødé 東京 " * 20 + "x" * 80
+    views = [
+        ContactView(id=1, name="Madonna", kind="friend", cadence_from="default", cadence_days=182),
+        ContactView(id=2, name="Zoë \"Quote\", Jr.; the 3rd", company="A, B; C\\D", title="VP, Eng",
+                    emails=["a@b.example", "c,d@e.example"], phones=["+49 30 1", "+1; ext 2"],
+                    tags=["vip", "a,b", "x;y"], kind="client", cadence_days=30, cadence_from="contact",
+                    own_cadence_days=30, timezone="Europe/Berlin", notes=long_note,
+                    external_key="https://www.linkedin.com/in/zoe,a;b"),
+        ContactView(id=3, name="Evil\x1b]0;pwned\x07 Name\u202e", notes="bell\x9b31m\n\ttab", kind="other"),
+        ContactView(id=4, name="x" * 74, company="é" * 74, title="é" * 75, notes="東" * 30, kind="other"),
+    ]
+    for view in views:
+        assert vcard_card(view) == _vobject_card(view)
+        (parsed,) = vobject.readComponents(vcard_card(view))
+        assert parsed.fn.value == _vobject_card_fn(view)
+
+
+def _vobject_card_fn(view) -> str:
+    (parsed,) = vobject.readComponents(_vobject_card(view))
+    return parsed.fn.value

@@ -9,6 +9,7 @@ user's terminal, and CSV cells that a spreadsheet would run as formulas are pref
 from __future__ import annotations
 
 import datetime as dt
+import functools
 import json
 import re
 import unicodedata
@@ -131,13 +132,24 @@ def json_dict(view: object) -> dict:
     Field by field, not `dataclasses.asdict`, which deep-copies every value (a third of the time
     of `contacts --json` at 100,000 contacts); lists are copied, nested dataclasses converted."""
     data = {}
-    for item in fields(view):  # type: ignore[arg-type]
-        value = getattr(view, item.name)
-        if isinstance(value, (dt.date, dt.datetime)):
+    for name in _field_names(type(view)):
+        value = getattr(view, name)
+        kind = type(value)
+        if kind in _PLAIN:
+            pass
+        elif isinstance(value, (dt.date, dt.datetime)):
             value = value.isoformat()
-        elif isinstance(value, list):
+        elif kind is list:
             value = [json_dict(v) if is_dataclass(v) else v for v in value]
         elif is_dataclass(value):
             value = json_dict(value)
-        data[item.name] = value
+        data[name] = value
     return data
+
+
+_PLAIN = frozenset((str, int, float, bool, type(None)))
+
+
+@functools.cache
+def _field_names(kind: type) -> tuple[str, ...]:
+    return tuple(item.name for item in fields(kind))

@@ -71,39 +71,64 @@ def _guarded(cell: str) -> str:
 
 def vcard_chunks(views: Iterable[ContactView]) -> Iterator[str]:
     """vCard 3.0, one card per contact, card by card; control characters neutralised as in every
-    export."""
-    import vobject  # only this export needs it: not loaded for other commands
-
+    export. Written here rather than through vobject's object model (30 s for 10,000 cards on a
+    busy machine, a hundredth of that here); the text is the one vobject writes for the same card,
+    byte for byte (tests/test_export_contacts.py compares them), and vobject reads it back."""
     for v in views:
-        card = vobject.vCard()
-        name = clean_line(v.name)
-        card.add("fn").value = name
-        given, _, family = name.rpartition(" ")
-        card.add("n").value = vobject.vcard.Name(family=family, given=given)
-        if v.company:
-            card.add("org").value = [clean_line(v.company)]
-        if v.title:
-            card.add("title").value = clean_line(v.title)
-        for address in v.emails:
-            email = card.add("email")
-            email.value = clean_line(address)
-            email.type_param = "INTERNET"
-        for number in v.phones:
-            card.add("tel").value = clean_line(number)
-        if v.tags:
-            card.add("categories").value = [clean_line(tag) for tag in v.tags]
-        if v.notes:
-            card.add("note").value = clean_block(v.notes)
-        if "linkedin.com/" in v.external_key.lower():
-            card.add("url").value = clean_line(v.external_key)
-        card.add("x-followup-kind").value = v.kind
-        cadence = own_cadence(v)
-        if cadence:
-            card.add("x-followup-cadence").value = cadence
-        if v.timezone:
-            card.add("x-followup-timezone").value = v.timezone
-        card.add("uid").value = f"followup-contact-{v.id}"
-        yield card.serialize()
+        yield vcard_card(v)
+
+
+def vcard_card(v: ContactView) -> str:
+    """One card: VERSION and UID first, then the properties in name order, as vobject sorts them."""
+    name = clean_line(v.name)
+    given, _, family = name.rpartition(" ")
+    lines = ["BEGIN:VCARD", "VERSION:3.0", f"UID:{_escape(f'followup-contact-{v.id}')}"]
+    if v.tags:
+        lines.append("CATEGORIES:" + ",".join(_escape(clean_line(tag)) for tag in v.tags))
+    lines += [f"EMAIL;TYPE=INTERNET:{_escape(clean_line(address))}" for address in v.emails]
+    lines.append(f"FN:{_escape(name)}")
+    lines.append(f"N:{_escape(family)};{_escape(given)};;;")
+    if v.notes:
+        lines.append(f"NOTE:{_escape(clean_block(v.notes))}")
+    if v.company:
+        lines.append(f"ORG:{_escape(clean_line(v.company))}")
+    lines += [f"TEL:{_escape(clean_line(number))}" for number in v.phones]
+    if v.title:
+        lines.append(f"TITLE:{_escape(clean_line(v.title))}")
+    if "linkedin.com/" in v.external_key.lower():
+        lines.append(f"URL:{_escape(clean_line(v.external_key))}")
+    cadence = own_cadence(v)
+    if cadence:
+        lines.append(f"X-FOLLOWUP-CADENCE:{_escape(cadence)}")
+    lines.append(f"X-FOLLOWUP-KIND:{_escape(v.kind)}")
+    if v.timezone:
+        lines.append(f"X-FOLLOWUP-TIMEZONE:{_escape(v.timezone)}")
+    lines.append("END:VCARD")
+    return "".join(_fold(line) for line in lines)
+
+
+def _escape(text: str) -> str:
+    """RFC 2426 text: backslash, semicolon and comma escaped, line ends as `\\n`."""
+    text = text.replace("\\", "\\\\").replace(";", "\\;").replace(",", "\\,")
+    return text.replace("\r\n", "\\n").replace("\n", "\\n").replace("\r", "\\n")
+
+
+def _fold(line: str, limit: int = 75) -> str:
+    """A content line folded as vobject folds it: lines of 75 characters or more are cut so that
+    no physical line exceeds 75 UTF-8 bytes (the continuation's leading space counted), never
+    inside a character."""
+    if len(line) < limit:
+        return line + "\r\n"
+    out, used = [], 0
+    for char in line:
+        size = len(char.encode("utf-8"))
+        if used + size > limit:
+            out.append("\r\n ")
+            used = 1
+        out.append(char)
+        used += size
+    out.append("\r\n")
+    return "".join(out)
 
 
 def contacts_vcard(views: list[ContactView]) -> str:
