@@ -71,9 +71,9 @@ def _guarded(cell: str) -> str:
 
 def vcard_chunks(views: Iterable[ContactView]) -> Iterator[str]:
     """vCard 3.0, one card per contact, card by card; control characters neutralised as in every
-    export. Written here rather than through vobject's object model (30 s for 10,000 cards on a
-    busy machine, a hundredth of that here); the text is the one vobject writes for the same card,
-    byte for byte (tests/test_export_contacts.py compares them), and vobject reads it back."""
+    export. Written here rather than through vobject's object model (10,000 cards: the whole
+    command's CPU time went from 5.3 s to 1.4 s); the text is the one vobject writes for the same
+    card, byte for byte (tests/test_export_contacts.py compares them), and vobject reads it back."""
     for v in views:
         yield vcard_card(v)
 
