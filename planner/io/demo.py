@@ -84,22 +84,6 @@ def _ascii(name: str) -> str:
     return "".join(c for c in unicodedata.normalize("NFKD", name.lower()) if c.isalnum() and ord(c) < 128)
 
 
-def insert_rows(model, columns: tuple[str, ...], rows: list[tuple]) -> None:
-    """Many rows in one prepared statement (inside the caller's write transaction): Peewee builds
-    SQL for every row of an `insert_many`, which at 100,000 contacts costs more than the data.
-    Columns not given take the model's defaults (a callable default is called once)."""
-    if not rows:
-        return
-    meta = model._meta
-    rest = [f for f in meta.sorted_fields if f.name not in columns and not f.primary_key and f.default is not None]
-    extra = tuple(f.default() if callable(f.default) else f.default for f in rest)
-    names = ", ".join(f'"{meta.fields[c].column_name}"' for c in columns) + "".join(
-        f', "{f.column_name}"' for f in rest)
-    marks = ", ".join("?" * (len(columns) + len(rest)))
-    sql = f'INSERT INTO "{meta.table_name}" ({names}) VALUES ({marks})'
-    meta.database.cursor().executemany(sql, (row + extra for row in rows) if extra else rows)
-
-
 def _unique(values: list[str], key=lambda v: v) -> list[str]:
     seen: set[str] = set()
     return [v for v in values if not (key(v) in seen or seen.add(key(v)))]
@@ -108,6 +92,7 @@ def _unique(values: list[str], key=lambda v: v) -> list[str]:
 def add_demo_contacts(rng: random.Random, count: int) -> list[DemoContact]:
     """`count` demo contacts written in bulk, exactly as `add_contact` would store them (same
     validation, same search text), without a query per contact."""
+    from planner.io.bulk_rows import insert_rows
     from planner.services.contacts import (
         normalize_kind,
         normalize_tag,

@@ -130,7 +130,7 @@ def add_demo_history(rng: random.Random, today: dt.date, people: Sequence[_Perso
     """A year of interactions and favours for `people` (in id order), written in bulk inside the
     caller's write transaction; returns counts."""
     from planner.core.dates import now_local
-    from planner.io.demo import insert_rows
+    from planner.io.bulk_rows import insert_rows
     from planner.scheduling.inputs import load_calendar
 
     calendar = load_calendar()
