@@ -86,8 +86,9 @@ def _env(code: Path) -> dict[str, str]:
     return dict(os.environ, PYTHONPATH=str(code), TERM="xterm-256color", NO_COLOR="1", FOLLOWUP_TODAY=TODAY)
 
 
-def run_once(argv: list[str], env: dict[str, str]) -> tuple[float, int]:
-    """Wall seconds from start to exit, and the process's peak memory (KiB); output discarded."""
+def run_once(argv: list[str], env: dict[str, str]) -> tuple[float, int, float]:
+    """Wall seconds from start to exit, the process's peak memory (KiB) and its CPU seconds (user
+    and system: steadier than wall time on a shared machine); output discarded."""
     started = time.perf_counter()
     proc = subprocess.Popen(argv, stdin=subprocess.DEVNULL, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE,
                             env=env)
@@ -97,7 +98,7 @@ def run_once(argv: list[str], env: dict[str, str]) -> tuple[float, int]:
     err = proc.stderr.read() if proc.stderr else b""
     if proc.returncode != 0:
         raise SystemExit(f"{' '.join(argv)}: exit {proc.returncode}\n{err.decode(errors='replace')}")
-    return elapsed, usage.ru_maxrss
+    return elapsed, usage.ru_maxrss, usage.ru_utime + usage.ru_stime
 
 
 def _drain(fd: int, until: re.Pattern[bytes], seconds: float) -> bool:
@@ -233,13 +234,15 @@ def paired(a: list[str], b: list[str], env: dict[str, str], runs: int, warmup: i
     """A and B in turn, `runs` times each after `warmup` uncounted runs of each."""
     for _ in range(warmup):
         run_once(a, env), run_once(b, env)
-    ta, tb, ma, mb, ratios = [], [], [], [], []
+    ta, tb, ma, mb, ca, cb, ratios = [], [], [], [], [], [], []
     for _ in range(runs):
-        sa, pa = run_once(a, env)
-        sb, pb = run_once(b, env)
-        ta.append(sa), tb.append(sb), ma.append(pa), mb.append(pb), ratios.append(sa / sb)
+        sa, pa, ua = run_once(a, env)
+        sb, pb, ub = run_once(b, env)
+        ta.append(sa), tb.append(sb), ma.append(pa), mb.append(pb), ca.append(ua), cb.append(ub)
+        ratios.append(sa / sb)
     return {"a": statistics.median(ta), "b": statistics.median(tb), "ratio": statistics.median(ratios),
-            "mem_a": max(ma) / 1024, "mem_b": max(mb) / 1024}
+            "mem_a": max(ma) / 1024, "mem_b": max(mb) / 1024, "cpu_a": statistics.median(ca),
+            "cpu_b": statistics.median(cb)}
 
 
 # ----------------------------------------------------------------------------- main
@@ -247,8 +250,8 @@ def build(size: int, folder: Path, code: Path) -> tuple[Path, float | None]:
     db = folder / f"demo-{size}.db"
     if db.exists():
         return db, None
-    took, _ = run_once([sys.executable, "-m", "screens", "demo", "--contacts", str(size), "--no-ui", "--db", str(db)],
-                       _env(code))
+    argv = [sys.executable, "-m", "screens", "demo", "--contacts", str(size), "--no-ui", "--db", str(db)]
+    took, _, _ = run_once(argv, _env(code))
     return db, took
 
 
@@ -271,7 +274,8 @@ def main() -> None:
     folder = Path(args.dir) if args.dir else Path(tempfile.mkdtemp(prefix="followup-scale-"))
     folder.mkdir(parents=True, exist_ok=True)
     env = _env(code)
-    print(f"code: {code}   databases: {folder}   {args.runs} paired runs a command, medians; ratio = A / floor")
+    print(f"code: {code}   databases: {folder}   {args.runs} paired runs a command, medians; ratio = A / floor",
+          flush=True)
     for size in (int(s) for s in args.sizes.split(",")):
         db, built = build(size, folder, code)
         print(f"\n== {size:,} contacts" + (f" (demo database built in {built:.1f} s)" if built else ""))
@@ -279,9 +283,10 @@ def main() -> None:
             fresh = folder / f"fresh-{size}.db"
             for leftover in folder.glob(f"fresh-{size}.db*"):
                 leftover.unlink()
-            took, peak = run_once([sys.executable, "-m", "screens", "demo", "--contacts", str(size), "--no-ui",
-                                   "--db", str(fresh)], env)
-            print(f"{'followup demo --contacts N --no-ui':40} {took:8.2f} s   {peak / 1024:6.0f} MiB   (target < 30 s)")
+            took, peak, cpu = run_once([sys.executable, "-m", "screens", "demo", "--contacts", str(size), "--no-ui",
+                                        "--db", str(fresh)], env)
+            print(f"{'followup demo --contacts N --no-ui':40} {took:8.2f}s wall, {cpu:.2f}s cpu, {peak / 1024:.0f} MiB"
+                  "   (target < 30 s)")
         wanted = args.only.split(",") if args.only else None
         if not wanted or "app" in wanted:
             _app_rows(db, env, args.app_runs)
@@ -289,7 +294,8 @@ def main() -> None:
         shutil.copyfile(db, scratch)
         with sqlite3.connect(scratch) as con:  # a name to find that only one contact has
             con.execute("UPDATE contact SET name = 'Bench Person' WHERE id = 42")
-        print(f"{'command':40} {'followup':>9} {'floor':>9} {'ratio':>7}  {'MiB':>6} {'floor MiB':>9}")
+        print(f"{'command':40} {'followup':>9} {'floor':>9} {'ratio':>7}  {'MiB':>6} {'floor MiB':>9}"
+              f"  {'cpu':>8} {'floor cpu':>9} {'ratio':>7}")
         for label, cmd, floor, writes in commands(db, scratch):
             if wanted and not any(w in label for w in wanted):
                 continue
@@ -297,7 +303,9 @@ def main() -> None:
             figures = paired([sys.executable, "-m", "screens", "--db", str(target), "--today", TODAY, *cmd], floor,
                              env, args.runs, args.warmup)
             print(f"{label:40} {figures['a']:8.3f}s {figures['b']:8.3f}s {figures['ratio']:6.2f}x"
-                  f"  {figures['mem_a']:6.0f} {figures['mem_b']:9.0f}")
+                  f"  {figures['mem_a']:6.0f} {figures['mem_b']:9.0f}"
+                  f"  {figures['cpu_a']:7.3f}s {figures['cpu_b']:8.3f}s {figures['cpu_a'] / figures['cpu_b']:6.2f}x",
+                  flush=True)
         for leftover in folder.glob(f"scratch-{size}.db*"):
             leftover.unlink()
 
