@@ -83,6 +83,8 @@ def bare_app() -> None:
 
 # ----------------------------------------------------------------------------- processes
 def _env(code: Path) -> dict[str, str]:
+    """The children's environment; they also run in `code`, since `python -m` puts the working
+    folder ahead of PYTHONPATH."""
     return dict(os.environ, PYTHONPATH=str(code), TERM="xterm-256color", NO_COLOR="1", FOLLOWUP_TODAY=TODAY)
 
 
@@ -91,7 +93,7 @@ def run_once(argv: list[str], env: dict[str, str]) -> tuple[float, int, float]:
     and system: steadier than wall time on a shared machine); output discarded."""
     started = time.perf_counter()
     proc = subprocess.Popen(argv, stdin=subprocess.DEVNULL, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE,
-                            env=env)
+                            env=env, cwd=env["PYTHONPATH"])
     _, status, usage = os.wait4(proc.pid, 0)
     elapsed = time.perf_counter() - started
     proc.returncode = os.waitstatus_to_exitcode(status)
@@ -128,7 +130,8 @@ def app_session(argv: list[str], env: dict[str, str], timeout: float = 120) -> d
     main_fd, child_fd = pty.openpty()
     fcntl.ioctl(child_fd, termios.TIOCSWINSZ, struct.pack("HHHH", SIZE[1], SIZE[0], 0, 0))
     started = time.perf_counter()
-    proc = subprocess.Popen(argv, stdin=child_fd, stdout=child_fd, stderr=child_fd, env=env, start_new_session=True)
+    proc = subprocess.Popen(argv, stdin=child_fd, stdout=child_fd, stderr=child_fd, env=env, start_new_session=True,
+                            cwd=env["PYTHONPATH"])
     os.close(child_fd)
     figures: dict[str, float] = {}
     try:
