@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import functools
 import os
 import random
 import tempfile
@@ -78,6 +79,7 @@ def demo_contact_fields(rng: random.Random, index: int) -> ContactFields:
     )
 
 
+@functools.cache  # a few dozen first and last names, asked for 200,000 times at 100k
 def _ascii(name: str) -> str:
     import unicodedata
 
