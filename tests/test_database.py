@@ -231,7 +231,7 @@ def _plan_of(query) -> str:
 
 
 def test_version_five_file_gains_the_last_reached_index_and_the_planner_reads_only_it(tmp_path):
-    from planner.scheduling.inputs import last_reached_query
+    from planner.store.queries import last_reached_query
 
     path = tmp_path / "v5.db"
     open_database(path, migrate=False)

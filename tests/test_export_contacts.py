@@ -5,6 +5,7 @@ from __future__ import annotations
 import csv
 import io
 import json
+import re
 import stat
 from pathlib import Path
 
@@ -120,31 +121,32 @@ def test_export_to_a_folder_is_bad_input(cli, tmp_path):
 
 
 def _vobject_card(v) -> str:
-    """The card as vobject's object model serialises it (how the export used to be written)."""
-    from planner.core.textsafe import clean_block, clean_line
+    """The card as vobject's object model serialises it (how the export used to be written), with
+    text through `file_text` as the export writes it."""
+    from planner.core.textsafe import file_text
     from planner.io.exports.contacts import own_cadence
 
     card = vobject.vCard()
-    name = clean_line(v.name)
+    name = file_text(v.name)
     given, _, family = name.rpartition(" ")
     card.add("fn").value = name
     card.add("n").value = vobject.vcard.Name(family=family, given=given)
     if v.company:
-        card.add("org").value = [clean_line(v.company)]
+        card.add("org").value = [file_text(v.company)]
     if v.title:
-        card.add("title").value = clean_line(v.title)
+        card.add("title").value = file_text(v.title)
     for address in v.emails:
         email = card.add("email")
-        email.value = clean_line(address)
+        email.value = file_text(address)
         email.type_param = "INTERNET"
     for number in v.phones:
-        card.add("tel").value = clean_line(number)
+        card.add("tel").value = file_text(number)
     if v.tags:
-        card.add("categories").value = [clean_line(tag) for tag in v.tags]
+        card.add("categories").value = [file_text(tag) for tag in v.tags]
     if v.notes:
-        card.add("note").value = clean_block(v.notes)
+        card.add("note").value = file_text(v.notes, multiline=True)
     if "linkedin.com/" in v.external_key.lower():
-        card.add("url").value = clean_line(v.external_key)
+        card.add("url").value = file_text(v.external_key)
     card.add("x-followup-kind").value = v.kind
     if own_cadence(v):
         card.add("x-followup-cadence").value = own_cadence(v)
@@ -155,6 +157,7 @@ def _vobject_card(v) -> str:
 
 
 def test_vcard_text_is_what_vobject_writes_for_the_same_card():
+    from planner.core.textsafe import from_file_text
     from planner.io.exports.contacts import vcard_card
     from planner.services.contact_views import ContactView
 
@@ -166,13 +169,19 @@ def test_vcard_text_is_what_vobject_writes_for_the_same_card():
                     tags=["vip", "a,b", "x;y"], kind="client", cadence_days=30, cadence_from="contact",
                     own_cadence_days=30, timezone="Europe/Berlin", notes=long_note,
                     external_key="https://www.linkedin.com/in/zoe,a;b"),
-        ContactView(id=3, name="Evil\x1b]0;pwned\x07 Name\u202e", notes="bell\x9b31m\n\ttab", kind="other"),
+        ContactView(id=3, name="Evil\x1b]0;pwned\x07 Name\u202e", notes="bell\x9b31m\n\ttab\r\nend\r",
+                    company="stored \u241b and \u2426001B, not controls", tags=["a\x00b"], kind="other"),
         ContactView(id=4, name="x" * 74, company="é" * 74, title="é" * 75, notes="東" * 30, kind="other"),
     ]
     for view in views:
         assert vcard_card(view) == _vobject_card(view)
         (parsed,) = vobject.readComponents(vcard_card(view))
         assert parsed.fn.value == _vobject_card_fn(view)
+        assert from_file_text(parsed.fn.value) == view.name  # the stand-ins undo to the stored text
+        assert not re.search("[\x00-\x08\x0b-\x1f\x7f-\x9f\u202e]", vcard_card(view).replace("\r\n", ""))
+    (hostile,) = vobject.readComponents(vcard_card(views[2]))
+    assert from_file_text(hostile.org.value[0]) == views[2].company
+    assert from_file_text(hostile.note.value) == views[2].notes
 
 
 def _vobject_card_fn(view) -> str:

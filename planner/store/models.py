@@ -24,6 +24,7 @@ from peewee import (
 )
 
 from planner.core.errors import NotFound
+from planner.core.vocabulary import FavorKind, InteractionKind, Outcome
 from planner.store.database import db
 
 CONTACT_KINDS = ("client", "candidate", "hiring-manager", "referrer", "colleague", "friend", "other")
@@ -115,7 +116,7 @@ class PlannedCall(BaseModel):
     ideal = DateField()
     window_start = DateField()
     window_end = DateField()
-    reason = CharField()  # cadence | new | catch-up | pinned | follow-up | retry | thank-you
+    reason = CharField()  # PlanReason
     pinned = BooleanField(default=False)
     seq = IntegerField(default=0)
     favor = IntegerField(null=True)  # the favour a thank-you task is for
@@ -128,8 +129,8 @@ class Interaction(BaseModel):
     contact_id: int
     happened_at = DateTimeField(index=True)  # UTC
     tz = CharField(default="")  # the zone it was logged in, to show local time back
-    kind = CharField(default="call")  # call | email | meeting | message | note
-    outcome = CharField(default="spoke")  # spoke | no-answer | left-message
+    kind = CharField(default=InteractionKind.CALL.value)  # InteractionKind
+    outcome = CharField(default=Outcome.SPOKE.value)  # Outcome; "" for a note
     duration_min = IntegerField(null=True)
     summary = TextField(default="")
     notes = TextField(default="")
@@ -150,8 +151,8 @@ class Favor(BaseModel):
     contact = ForeignKeyField(Contact, backref="favors", on_delete="CASCADE")
     contact_id: int
     date = DateField(index=True)
-    direction = CharField()  # gave | received
-    kind = CharField(default="other")
+    direction = CharField()  # FavorDirection
+    kind = CharField(default=FavorKind.OTHER.value)  # FavorKind
     note = TextField(default="")
     weight = IntegerField(default=1)
     thank_due = DateField(null=True)
@@ -169,12 +170,56 @@ class Draft(BaseModel):
     contact_id: int | None
     started_at = DateTimeField(default=utcnow)
     updated_at = DateTimeField(default=utcnow)
-    kind = CharField(default="call")
-    outcome = CharField(default="spoke")
+    kind = CharField(default=InteractionKind.CALL.value)
+    outcome = CharField(default=Outcome.SPOKE.value)
     summary = TextField(default="")
     notes = TextField(default="")
     next_when = TextField(default="")
     extra = TextField(default="{}")  # JSON: favour, thanked flag
+
+
+class SyncCollection(BaseModel):
+    """A CardDAV address book or CalDAV calendar followup syncs with, and how far it has got."""
+
+    id = AutoField()
+    url = CharField(unique=True)
+    kind = CharField()  # contacts | calendar
+    sync_token = TextField(default="")  # the server's token after the last complete exchange
+    last_synced_at = DateTimeField(null=True)
+
+
+class SyncItem(BaseModel):
+    """One card or event as last exchanged with a collection: where it lives, its ETag, and the
+    state both sides agreed on (JSON), which the next sync compares each side with."""
+
+    id = AutoField()
+    collection = ForeignKeyField(SyncCollection, backref="items", on_delete="CASCADE")
+    collection_id: int
+    href = CharField()
+    uid = CharField(default="")
+    etag = CharField(default="")
+    contact = ForeignKeyField(Contact, null=True, backref="sync_items", on_delete="SET NULL")
+    contact_id: int | None
+    base = TextField(default="{}")
+    exchanged_at = DateTimeField(default=utcnow)  # the contact's updated_at when last exchanged
+    server_deleted = BooleanField(default=False)
+
+    class Meta:
+        indexes = ((("collection", "href"), True),)
+
+
+class ReminderSent(BaseModel):
+    """A daily digest sent (by mail, or shown as a notification), so cron running twice a day
+    sends it once."""
+
+    id = AutoField()
+    day = DateField()
+    channel = CharField()  # email | notify
+    target = CharField(default="")  # the address mailed
+    sent_at = DateTimeField(default=utcnow)
+
+    class Meta:
+        indexes = ((("day", "channel", "target"), True),)
 
 
 # Ordered so that create_tables/drop_tables respect foreign keys.
@@ -189,6 +234,9 @@ ALL_MODELS = [
     Interaction,
     Favor,
     Draft,
+    SyncCollection,
+    SyncItem,
+    ReminderSent,
 ]
 
 

@@ -1,9 +1,12 @@
 """`followup export-contacts`: every contact back out as CSV, vCard 3.0 or JSON.
 
-CSV cells go through `csv_safe`, so a name like `=SUM(A1)` opens in a spreadsheet as text, not as
-a formula; our CSV importer takes the guard off again, so an export re-imports as it was. The
-vCard export carries followup's own fields (kind, cadence, time zone) as X- properties that our
-vCard importer reads back. Files are created owner-only and replaced atomically, so a reader never
+Text goes out through `file_text`: exact, but every control written as a visible stand-in that
+our importers turn back into the control, so re-importing an export gives back what was stored
+(a name holding ESC keeps its ESC, not a picture of it) and the file is still harmless on a
+terminal. CSV cells then go through `csv_safe`, so a name like `=SUM(A1)` opens in a spreadsheet
+as text, not as a formula; our CSV importer takes the guard off again. The vCard export carries
+followup's own fields (kind, cadence, time zone) as X- properties that our vCard importer reads
+back. Files are created owner-only and replaced atomically, so a reader never
 sees half an export and an interrupted export leaves the old file intact.
 """
 
@@ -16,7 +19,7 @@ from collections.abc import Iterable, Iterator
 from pathlib import Path
 
 from planner.core import textsafe
-from planner.core.textsafe import clean_block, clean_line, csv_safe
+from planner.core.textsafe import csv_safe, file_text
 from planner.io.exports.files import write_chunks
 from planner.services.contact_views import ContactView, load_views
 from planner.store.models import Contact
@@ -46,8 +49,10 @@ def csv_chunks(views: Iterable[ContactView], rows_per_chunk: int = 500) -> Itera
     writer = csv.writer(buffer, lineterminator="\r\n")
     writer.writerow(CSV_COLUMNS)
     for count, v in enumerate(views, 1):
-        cells = (v.name, v.company, v.title, LIST_SEPARATOR.join(v.emails), LIST_SEPARATOR.join(v.phones),
-                 LIST_SEPARATOR.join(v.tags), v.kind, own_cadence(v), v.timezone, v.notes, v.source, v.external_key)
+        cells = [file_text(cell) for cell in (
+            v.name, v.company, v.title, LIST_SEPARATOR.join(v.emails), LIST_SEPARATOR.join(v.phones),
+            LIST_SEPARATOR.join(v.tags), v.kind, own_cadence(v), v.timezone)]
+        cells += [file_text(v.notes, multiline=True), file_text(v.source), file_text(v.external_key)]
         writer.writerow([_guarded(cell) for cell in cells])
         if count % rows_per_chunk == 0:
             yield buffer.getvalue()
@@ -70,33 +75,34 @@ def _guarded(cell: str) -> str:
 
 
 def vcard_chunks(views: Iterable[ContactView]) -> Iterator[str]:
-    """vCard 3.0, one card per contact, card by card; control characters neutralised as in every
-    export. Written here rather than through vobject's object model (10,000 cards: the whole
-    command's CPU time went from 5.3 s to 1.4 s); the text is the one vobject writes for the same
-    card, byte for byte (tests/test_export_contacts.py compares them), and vobject reads it back."""
+    """vCard 3.0, one card per contact, card by card; text through `file_text`, which our vCard
+    importer undoes for cards carrying X-FOLLOWUP-KIND (ours). Written here rather than through
+    vobject's object model (10,000 cards: the whole command's CPU time went from 5.3 s to 1.4 s);
+    the text is the one vobject writes for the same card, byte for byte
+    (tests/test_export_contacts.py compares them), and vobject reads it back."""
     for v in views:
         yield vcard_card(v)
 
 
 def vcard_card(v: ContactView) -> str:
     """One card: VERSION and UID first, then the properties in name order, as vobject sorts them."""
-    name = clean_line(v.name)
+    name = file_text(v.name)
     given, _, family = name.rpartition(" ")
     lines = ["BEGIN:VCARD", "VERSION:3.0", f"UID:{_escape(f'followup-contact-{v.id}')}"]
     if v.tags:
-        lines.append("CATEGORIES:" + ",".join(_escape(clean_line(tag)) for tag in v.tags))
-    lines += [f"EMAIL;TYPE=INTERNET:{_escape(clean_line(address))}" for address in v.emails]
+        lines.append("CATEGORIES:" + ",".join(_escape(file_text(tag)) for tag in v.tags))
+    lines += [f"EMAIL;TYPE=INTERNET:{_escape(file_text(address))}" for address in v.emails]
     lines.append(f"FN:{_escape(name)}")
     lines.append(f"N:{_escape(family)};{_escape(given)};;;")
     if v.notes:
-        lines.append(f"NOTE:{_escape(clean_block(v.notes))}")
+        lines.append(f"NOTE:{_escape(file_text(v.notes, multiline=True))}")
     if v.company:
-        lines.append(f"ORG:{_escape(clean_line(v.company))}")
-    lines += [f"TEL:{_escape(clean_line(number))}" for number in v.phones]
+        lines.append(f"ORG:{_escape(file_text(v.company))}")
+    lines += [f"TEL:{_escape(file_text(number))}" for number in v.phones]
     if v.title:
-        lines.append(f"TITLE:{_escape(clean_line(v.title))}")
+        lines.append(f"TITLE:{_escape(file_text(v.title))}")
     if "linkedin.com/" in v.external_key.lower():
-        lines.append(f"URL:{_escape(clean_line(v.external_key))}")
+        lines.append(f"URL:{_escape(file_text(v.external_key))}")
     cadence = own_cadence(v)
     if cadence:
         lines.append(f"X-FOLLOWUP-CADENCE:{_escape(cadence)}")
