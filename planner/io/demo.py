@@ -6,13 +6,15 @@ import functools
 import os
 import random
 import tempfile
+from collections.abc import Callable
 from pathlib import Path
 from typing import NamedTuple
 
 from peewee import fn
 
+from planner.core.cadence import check_days
+from planner.core.lengths import check_length
 from planner.core.textsafe import strip_controls
-from planner.services.contacts import ContactFields
 from planner.store.database import write_tx
 
 FIRST = ["Maria", "Jonas", "Zoë", "Søren", "Aisha", "Wei", "Lukas", "Chloé", "Mateo", "Priya", "Björn", "Amélie",
@@ -48,6 +50,21 @@ class DemoContact(NamedTuple):
     cadence_days: int | None
 
 
+class DemoFields(NamedTuple):
+    """One generated person, as `add` would be given them (cadence None: the default's)."""
+
+    name: str
+    company: str
+    title: str
+    emails: list[str]
+    phones: list[str]
+    tags: list[str]
+    kind: str
+    cadence_days: int | None
+    timezone: str
+    notes: str
+
+
 def demo_path(given: str | None) -> Path:
     """The demo database: the given path, or a fresh temporary file."""
     if given:
@@ -57,13 +74,13 @@ def demo_path(given: str | None) -> Path:
     return Path(folder) / "demo.db"
 
 
-def demo_contact_fields(rng: random.Random, index: int) -> ContactFields:
+def demo_contact_fields(rng: random.Random, index: int) -> DemoFields:
     kind = rng.choices([k for k, _ in KIND_WEIGHTS], [w for _, w in KIND_WEIGHTS])[0]
     first, last = rng.choice(FIRST), rng.choice(LAST)
     company = rng.choice(COMPANIES)
     domain = (company or "mail").lower().replace(" ", "").replace("/", "") + ".example"
     tags = rng.sample(TAGS[kind], k=min(len(TAGS[kind]), rng.randint(1, 2)))
-    return ContactFields(
+    return DemoFields(
         name=f"{first} {last}",
         company=company,
         title=rng.choice(TITLES[kind]),
@@ -75,7 +92,6 @@ def demo_contact_fields(rng: random.Random, index: int) -> ContactFields:
         timezone=rng.choice(ZONES),
         notes=rng.choice(["", "", "Prefers mornings.", "Met at the Berlin tech meetup.",
                           "Open to relocation.", "Ask about the Q3 hiring plan."]),
-        source="manual",
     )
 
 
@@ -86,9 +102,14 @@ def _ascii(name: str) -> str:
     return "".join(c for c in unicodedata.normalize("NFKD", name.lower()) if c.isalnum() and ord(c) < 128)
 
 
-def _unique(values: list[str], key=lambda v: v) -> list[str]:
+def _unique(values: list[str], key: Callable[[str], str] = lambda v: v) -> list[str]:
     seen: set[str] = set()
-    return [v for v in values if not (key(v) in seen or seen.add(key(v)))]
+    unique = []
+    for value in values:
+        if key(value) not in seen:
+            seen.add(key(value))
+            unique.append(value)
+    return unique
 
 
 def add_demo_contacts(rng: random.Random, count: int) -> list[DemoContact]:
@@ -110,14 +131,18 @@ def add_demo_contacts(rng: random.Random, count: int) -> list[DemoContact]:
     for index in range(count):
         fields = demo_contact_fields(rng, index)
         cid = first_id + index
-        name, company, title = fields.name.strip(), fields.company.strip(), fields.title.strip()
+        name, company, title = (check_length(field, value.strip()) for field, value in (
+            ("name", fields.name), ("company", fields.company), ("title", fields.title)))
         kind = normalize_kind(fields.kind)
+        if fields.cadence_days is not None:
+            check_days(fields.cadence_days)
         zone = zones.get(fields.timezone) or zones.setdefault(fields.timezone, validate_timezone(fields.timezone))
         addresses = _unique([validate_email(e) for e in fields.emails], key=str.lower)
-        numbers = _unique([strip_controls(p) for p in fields.phones if strip_controls(p)])
+        numbers = _unique([check_length("phone", strip_controls(p)) for p in fields.phones if strip_controls(p)])
         tag_names = _unique([normalize_tag(t) for t in fields.tags])
         now = utcnow()
-        contacts.append((cid, name, company, title, kind, fields.cadence_days, False, zone, fields.notes, "manual",
+        contacts.append((cid, name, company, title, kind, fields.cadence_days, False, zone,
+                         check_length("notes", fields.notes), "manual",
                          search_text_of(name, company, title, tag_names, addresses, fields.notes), now, now))
         emails += [(cid, a, a.lower(), n) for n, a in enumerate(addresses)]
         phones += [(cid, number, n) for n, number in enumerate(numbers)]

@@ -78,9 +78,14 @@ FAVOR_COLUMNS = ("contact", "date", "direction", "kind", "note", "weight", "than
 
 
 class _Person(Protocol):
-    id: int
-    kind: str
-    cadence_days: int | None
+    """What the history needs of a contact (read only: demo.py passes NamedTuples)."""
+
+    @property
+    def id(self) -> int: ...
+    @property
+    def kind(self) -> str: ...
+    @property
+    def cadence_days(self) -> int | None: ...
 
 
 def _interaction_rows(rng: random.Random, contact: _Person, today: dt.date, zone: dt.tzinfo,
