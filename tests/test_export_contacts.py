@@ -120,7 +120,7 @@ def test_export_to_a_folder_is_bad_input(cli, tmp_path):
     assert not [p for p in tmp_path.iterdir() if p.name.endswith(".tmp")]
 
 
-def _vobject_card(v) -> str:
+def _vobject_card(v, dates=()) -> str:
     """The card as vobject's object model serialises it (how the export used to be written), with
     text through `file_text` as the export writes it."""
     from planner.core.textsafe import file_text
@@ -152,6 +152,17 @@ def _vobject_card(v) -> str:
         card.add("x-followup-cadence").value = own_cadence(v)
     if v.timezone:
         card.add("x-followup-timezone").value = v.timezone
+    standard = {"birthday": "bday", "anniversary": "anniversary"}
+    for found in dates:
+        prop = standard.pop(found.kind, None)
+        if prop is not None:
+            card.add(prop).value = found.text
+        else:
+            prop = card.add("x-followup-date")
+            prop.value = found.text
+            prop.params["KIND"] = [found.kind]
+            if found.yearly:
+                prop.params["YEARLY"] = ["TRUE"]
     card.add("uid").value = f"followup-contact-{v.id}"
     return card.serialize()
 
@@ -160,6 +171,7 @@ def test_vcard_text_is_what_vobject_writes_for_the_same_card():
     from planner.core.textsafe import from_file_text
     from planner.io.exports.contacts import vcard_card
     from planner.services.contact_views import ContactView
+    from planner.services.important_dates import DateView
 
     long_note = "Zoë Ångström, CTO; \\back\\slash\r\nsecond line " + "ünïcødé 東京 " * 20 + "x" * 80
     views = [
@@ -173,8 +185,18 @@ def test_vcard_text_is_what_vobject_writes_for_the_same_card():
                     company="stored \u241b and \u2426001B, not controls", tags=["a\x00b"], kind="other"),
         ContactView(id=4, name="x" * 74, company="é" * 74, title="é" * 75, notes="東" * 30, kind="other"),
     ]
+    # by month and day, as dates_of gives them: the later anniversary still goes before BDAY
+    dates = [DateView(1, 2, "", "work-anniversary", 2015, 1, 9, True),
+             DateView(2, 2, "", "birthday", 1980, 3, 12, True),
+             DateView(3, 2, "", "birthday", None, 5, 1, False),
+             DateView(4, 2, "", "anniversary", 2011, 6, 4, True)]
     for view in views:
         assert vcard_card(view) == _vobject_card(view)
+        dated = vcard_card(view, dates)
+        assert dated == _vobject_card(view, dates)
+        assert "\r\nANNIVERSARY:2011-06-04\r\nBDAY:1980-03-12\r\n" in dated
+        assert "X-FOLLOWUP-DATE;KIND=birthday:--05-01\r\n" in dated
+        assert "X-FOLLOWUP-DATE;KIND=work-anniversary;YEARLY=TRUE:2015-01-09\r\n" in dated
         (parsed,) = vobject.readComponents(vcard_card(view))
         assert parsed.fn.value == _vobject_card_fn(view)
         assert from_file_text(parsed.fn.value) == view.name  # the stand-ins undo to the stored text

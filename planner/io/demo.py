@@ -159,11 +159,12 @@ def add_demo_contacts(rng: random.Random, count: int) -> list[DemoContact]:
 def build_demo(contacts: int = 300, seed: int = 7) -> dict[str, int]:
     """Fill the open (empty) database with demo data; returns counts by kind of record.
 
-    Contacts and their history are written in bulk in one transaction, then everyone is planned
-    once: 100,000 contacts take seconds, not minutes, and the rows are the ones the per-contact
-    path wrote (same seed, same data)."""
+    Contacts and their history are written in bulk in one transaction, then the few rows of
+    demo_relationships.py, then everyone is planned once: 100,000 contacts take seconds, not
+    minutes, and the rows are the ones the per-contact path wrote (same seed, same data)."""
     from planner.core.dates import today
     from planner.io.demo_history import add_demo_history
+    from planner.io.demo_relationships import add_demo_relationships
     from planner.scheduling.service import replan
     from planner.store.models import Contact
 
@@ -171,5 +172,9 @@ def build_demo(contacts: int = 300, seed: int = 7) -> dict[str, int]:
     with write_tx():
         people = add_demo_contacts(rng, contacts)
         history_counts = add_demo_history(rng, today(), people)
+    more = add_demo_relationships(rng, today())
+    history_counts["interactions"] += more.pop("interactions")
+    history_counts["favours"] += more.pop("favours")
+    history_counts |= more
     replan(None)
     return {"contacts": Contact.select().count(), **history_counts}
