@@ -1,5 +1,5 @@
-"""Simple commands start fast: the importers (and vobject) and icalendar load only for the commands
-that use them, and the `import` command's choices stay those of the importers."""
+"""Simple commands start fast: the importers (and vobject), icalendar and RapidFuzz load only for the
+commands that use them, and the `import` command's choices stay those of the importers."""
 
 from __future__ import annotations
 
@@ -10,7 +10,7 @@ from planner.cli import import_cmds
 from planner.io.importers import FORMATS
 from planner.io.importers.generic_csv import FIELDS
 
-HEAVY = ("vobject", "icalendar", "planner.io.importers", "textual")
+HEAVY = ("vobject", "icalendar", "planner.io.importers", "textual", "rapidfuzz")
 
 
 def test_import_choices_are_the_importers_own():
@@ -34,3 +34,4 @@ def test_show_and_agenda_load_no_importer_or_calendar_library(tmp_path):
     assert _loaded_after(tmp_path, "agenda") == set()
     assert _loaded_after(tmp_path, "agenda", "--format", "ics") == {"icalendar"}
     assert _loaded_after(tmp_path, "export-contacts", "--format", "vcard") == set()  # written without vobject
+    assert _loaded_after(tmp_path, "duplicates") == {"rapidfuzz"}
