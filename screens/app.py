@@ -9,7 +9,7 @@ an unfinished quick-log note, and offering a draft left by a previous session ba
 from __future__ import annotations
 
 import asyncio
-import signal
+import sys
 from pathlib import Path
 
 from textual import events, work
@@ -18,6 +18,7 @@ from textual.binding import Binding
 from textual.screen import ModalScreen, Screen
 
 from screens.commands import FollowupCommands
+from screens.exit_guard import ExitGuard
 from screens.messages import DataChanged
 from screens.text import user_text
 
@@ -88,17 +89,15 @@ class FollowupApp(App[int]):
             self.DEFAULT_MODE = mode  # read by App.__init__ to pick the first screen stack
         super().__init__()
         self._saved_theme: str | None = None
+        self._exit_guard: ExitGuard | None = None
 
     # ----------------------------------------------------------------- start-up
     def on_mount(self) -> None:
         self.theme_changed_signal.subscribe(self, self._theme_changed)
-        if not self.is_headless:
-            loop = asyncio.get_running_loop()
-            for signum, code in ((signal.SIGHUP, 129), (signal.SIGTERM, 143)):
-                try:
-                    loop.add_signal_handler(signum, self.hang_up, code)
-                except (NotImplementedError, RuntimeError, ValueError):
-                    pass  # not the main thread, or not a POSIX system
+        if not self.is_headless:  # SIGHUP, SIGTERM and a dead terminal end the process for sure
+            self._exit_guard = ExitGuard(asyncio.get_running_loop(), self._flush_drafts, self.hang_up,
+                                         _terminal_fd())
+            self._exit_guard.start()
         self._load_startup()
 
     @work(thread=True, exclusive=True, group="startup")
@@ -194,14 +193,29 @@ class FollowupApp(App[int]):
 
     def hang_up(self, return_code: int = 129) -> None:
         """SIGHUP (the SSH line dropped) or SIGTERM (the terminal closed): flush every open
-        quick-log note, then exit. Nothing typed is lost; the next start offers it back."""
+        quick-log note, then exit. Nothing typed is lost; the next start offers it back. Called by
+        the exit guard (screens/exit_guard.py), which also ends the process if the exit sticks."""
+        if self._exit_guard is not None:
+            self._exit_guard.flush_starting()
         self._flush_drafts()
+        if self._exit_guard is not None:
+            self._exit_guard.flushed(return_code)
         self.exit(return_code=return_code)
 
     async def action_quit(self) -> None:
         """ctrl+q (or Quit in the palette) with a note half typed keeps it as a draft."""
         self._flush_drafts()
+        if self._exit_guard is not None:
+            self._exit_guard.flushed(0)
         self.exit()
+
+
+def _terminal_fd() -> int | None:
+    """The terminal Textual reads keys from, watched for a hang-up."""
+    try:
+        return sys.__stdin__.fileno() if sys.__stdin__ is not None else None
+    except (OSError, ValueError):
+        return None
 
 
 def run_app(mode: str | None = None) -> int:
