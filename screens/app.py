@@ -17,6 +17,7 @@ from textual.app import App
 from textual.binding import Binding
 from textual.screen import ModalScreen, Screen
 
+from planner.services import drafts
 from screens.commands import FollowupCommands
 from screens.exit_guard import ExitGuard
 from screens.messages import DataChanged
@@ -24,6 +25,7 @@ from screens.text import user_text
 
 STYLES = Path(__file__).resolve().parent.parent / "styles"
 NARROW_WIDTH = 100  # below this the side panels fold away (class `-narrow` on the app)
+DRAFT_WATCH_SECONDS = 2.0  # how soon a note whose session ended is offered in a running session
 
 
 def _agenda_screen() -> Screen:
@@ -90,6 +92,8 @@ class FollowupApp(App[int]):
         super().__init__()
         self._saved_theme: str | None = None
         self._exit_guard: ExitGuard | None = None
+        self._started = False  # the start-up offer is decided: later checks may offer freed notes
+        self._draft_watch = drafts.OwnerWatch()
 
     # ----------------------------------------------------------------- start-up
     def on_mount(self) -> None:
@@ -99,14 +103,15 @@ class FollowupApp(App[int]):
                                          _terminal_fd())
             self._exit_guard.start()
         self._load_startup()
+        self.set_interval(DRAFT_WATCH_SECONDS, self._watch_drafts_soon)
 
     @work(thread=True, exclusive=True, group="startup")
     def _load_startup(self) -> None:
         """Theme and any unfinished quick-log note, read off the event loop."""
-        from planner.services import drafts
         from planner.store import settings
 
         theme = settings.get("theme")
+        self._draft_watch.check()  # remembers the notes other sessions hold now
         draft = drafts.latest_draft()
         self.call_from_thread(self._apply_startup, theme, draft)
 
@@ -114,10 +119,46 @@ class FollowupApp(App[int]):
         self._saved_theme = theme
         if theme and theme in self.available_themes and theme != self.theme:
             self.theme = theme
+        self._started = True
         if draft is not None:
             from screens.dialogs.draft_offer import DraftOffer
 
             self.push_screen(DraftOffer(draft))
+
+    # ----------------------------------------------------------------- a note freed later
+    def _draft_offer_showing(self) -> bool:
+        from screens.dialogs.draft_offer import DraftOffer
+
+        return any(isinstance(screen, DraftOffer) for screen in self.screen_stack)
+
+    def _watch_drafts_soon(self) -> None:
+        """Every few seconds: has the session holding a note ended since (its SSH line dropped
+        just before this login)? Then offer its note now, not only at the next start."""
+        if self._started and not self._draft_offer_showing() and not any(
+                worker.group == "draft-watch" and worker.is_running for worker in self.workers):
+            self._watch_drafts()
+
+    @work(thread=True, group="draft-watch")
+    def _watch_drafts(self) -> None:
+        try:
+            draft = self._draft_watch.check()
+        except Exception:
+            return  # a busy or locked database: the next check tries again
+        if draft is not None:
+            self.call_from_thread(self._offer_freed_draft, draft)
+
+    def _offer_freed_draft(self, draft) -> None:
+        """Not over a dialog, the quick-log or a field being typed in: keys meant for those must
+        not answer the offer. The note stays watched and is offered at a later check."""
+        from textual.widgets import Input, TextArea
+
+        from screens.dialogs.draft_offer import DraftOffer
+
+        if (self._draft_offer_showing() or isinstance(self.screen, ModalScreen)
+                or isinstance(self.focused, (Input, TextArea))):
+            return
+        self._draft_watch.offered(draft.id)
+        self.push_screen(DraftOffer(draft, freed=True))
 
     # ----------------------------------------------------------------- theme
     def _theme_changed(self, theme) -> None:

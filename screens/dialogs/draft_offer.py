@@ -1,11 +1,16 @@
 """The draft offer at start: a note left by a dropped SSH line is offered back on the next start
-with its contact, the moment the call timer started and when it was last typed. A note another
+with its contact, the moment the call timer started and when it was last typed. A note whose
+session was still running at start (still exiting after the line dropped) is offered as soon as
+that session ends (`freed`); that offer comes up unasked, so it ignores keys for a moment: the
+ones the user was typing on the screen underneath must not resume or discard it. A note another
 running session still has open is not offered (planner.services.drafts.latest_draft), and since the offer
 may sit on screen for minutes, Resume and Discard check again when pressed: each claims or deletes
 the draft in one transaction that refuses a note another session has opened meanwhile.
 """
 
 from __future__ import annotations
+
+import time
 
 from textual import on, work
 from textual.app import ComposeResult
@@ -16,6 +21,8 @@ from textual.widgets import Button, Label, Static
 
 from planner.core.errors import FollowupError
 from screens.text import safe_markup, user_text
+
+FREED_KEYS_AFTER = 0.8  # seconds before an offer that came up unasked takes keys
 
 
 def _error_text(exc: BaseException) -> str:
@@ -31,17 +38,23 @@ class DraftOffer(ModalScreen[None]):
         Binding("escape,l,q", "later", "Later", id="draft-offer.later"),
     ]
 
-    def __init__(self, draft) -> None:
+    def __init__(self, draft, *, freed: bool = False) -> None:
         super().__init__()
         self.draft = draft
+        self.freed = freed
         self._busy = False  # a resume or discard is being checked: one at a time
+        self._keys_from = time.monotonic() + (FREED_KEYS_AFTER if freed else 0.0)
+
+    def _taking_keys(self) -> bool:
+        return not self._busy and time.monotonic() >= self._keys_from
 
     def compose(self) -> ComposeResult:
         draft = self.draft
         started = draft.started_at.astimezone()
         who = draft.contact_name or (draft.extra.get("contact_text") or "no contact chosen")
         with Vertical(classes="dialog", id="draft-offer"):
-            yield Label(safe_markup("[b]Unfinished note[/b]"), classes="dialog-title")
+            yield Label(safe_markup("[b]Unfinished note[/b]" + (" (its session has ended)" if self.freed else "")),
+                        classes="dialog-title")
             typed = draft.updated_at.astimezone()
             yield Static(safe_markup("$kind with [b]$who[/b], timer started $when, last typed at $typed",
                                      kind=draft.kind, who=who, when=f"{started:%a %d %b %H:%M}",
@@ -58,7 +71,7 @@ class DraftOffer(ModalScreen[None]):
             event.button.id or "", self.action_later)()
 
     def action_resume(self) -> None:
-        if not self._busy:
+        if self._taking_keys():
             self._busy = True
             self._resume(self.draft.id)
 
@@ -89,7 +102,7 @@ class DraftOffer(ModalScreen[None]):
         self.app.push_screen(QuickLogScreen(draft=draft))
 
     def action_discard(self) -> None:
-        if not self._busy:
+        if self._taking_keys():
             self._busy = True
             self._discard(self.draft.id)
 
@@ -118,5 +131,5 @@ class DraftOffer(ModalScreen[None]):
         self.dismiss(None)
 
     def action_later(self) -> None:
-        if not self._busy:
+        if self._taking_keys():
             self.dismiss(None)
