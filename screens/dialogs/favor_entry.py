@@ -13,6 +13,7 @@ from textual.binding import Binding
 from textual.containers import Horizontal, Vertical
 from textual.screen import ModalScreen
 from textual.widgets import Button, Input, Label, Select, Static
+from textual.worker import Worker, WorkerState
 
 from planner.core import dates
 from planner.core.errors import BadInput, FollowupError
@@ -40,6 +41,7 @@ class FavorEntry(ModalScreen[object | None]):
         self.contact_id = contact_id
         self.contact_name = name
         self.direction = direction
+        self._saving = False
 
     def compose(self) -> ComposeResult:
         verb = "You gave" if self.direction == "gave" else "You received from"
@@ -86,6 +88,8 @@ class FavorEntry(ModalScreen[object | None]):
     @on(Input.Submitted)
     @on(Button.Pressed, "#favor-ok")
     def action_save(self) -> None:
+        if self._saving:
+            return  # one save at a time: a second one would store the favour twice
         error = self.query_one("#favor-error", Static)
         try:
             day = dates.parse_day(self.query_one("#favor-day", Input).value, what="day")
@@ -94,6 +98,7 @@ class FavorEntry(ModalScreen[object | None]):
             return
         returns = self.query_one("#favor-returns", Select).value
         self.query_one("#favor-ok", Button).disabled = True
+        self._saving = True
         self._save(
             str(self.query_one("#favor-kind", Select).value),
             self.query_one("#favor-note", Input).value,
@@ -102,19 +107,27 @@ class FavorEntry(ModalScreen[object | None]):
             returns if isinstance(returns, int) else None,
         )
 
-    @work(thread=True, exclusive=True, group="favor-save")
-    def _save(self, kind: str, note: str, weight: int, day, returns: int | None) -> None:
+    @work(thread=True, group="favor-save")
+    def _save(self, kind: str, note: str, weight: int, day, returns: int | None):
+        """Returns the stored favour; the dialog closes once this worker has finished
+        (`_save_finished`). Closing it from here would cancel the worker while it still runs:
+        whoever waits for the save would see it cancelled although the favour is stored."""
         from planner.services.ledger import add_favor
 
         try:
-            favor = add_favor(self.contact_id, self.direction, kind, note=note, weight=weight, day=day, returns=returns)
+            return add_favor(self.contact_id, self.direction, kind, note=note, weight=weight, day=day, returns=returns)
         except Exception as exc:  # shown inline; the dialog keeps what was typed
             message = str(exc) if isinstance(exc, FollowupError) else f"{exc.__class__.__name__}: {exc}"
             self.app.call_from_thread(self._failed, message)
-            return
-        self.app.call_from_thread(self.dismiss, favor)
+            return None
+
+    @on(Worker.StateChanged)
+    def _save_finished(self, event: Worker.StateChanged) -> None:
+        if event.worker.group == "favor-save" and event.state is WorkerState.SUCCESS and event.worker.result:
+            self.dismiss(event.worker.result)
 
     def _failed(self, message: str) -> None:
+        self._saving = False
         self.query_one("#favor-error", Static).update(user_text(f"Not saved: {message}"))
         self.query_one("#favor-ok", Button).disabled = False
 
