@@ -12,6 +12,7 @@ import datetime as dt
 from textual import work
 from textual.message import Message
 from textual.widgets import Button, Checkbox, Input, Select, Static, TextArea
+from textual.worker import Worker, WorkerState
 
 from planner.core.errors import FollowupError
 from screens.messages import DataChanged
@@ -80,8 +81,9 @@ class QuickLogPersistence:
         self.keeper.store(self.snapshot())
 
     @work(thread=True, exclusive=True, group="quick-log-save")
-    def _log(self, snap: dict, elapsed: float) -> None:
-        """One domain call stores the interaction, the favour and the thanks, or none of them."""
+    def _log(self, snap: dict, elapsed: float):
+        """One domain call stores the interaction, the favour and the thanks, or none of them.
+        Returns what `_done` shows; the screen closes once this worker has finished."""
         from planner.core.dates import now_local, parse_day
         from planner.services import contacts
         from planner.services.interactions.log import FavorRequest, LogRequest, log_interaction
@@ -109,8 +111,20 @@ class QuickLogPersistence:
         except Exception as exc:
             what = "Not logged (call and favour)" if favor else "Not logged"
             self.app.call_from_thread(self._failed, f"{what}: {_error_text(exc)}")
+            return None
+        return view, contact_id, bool(favor)
+
+    def on_worker_state_changed(self, event: Worker.StateChanged) -> None:
+        """Logging and "keep as draft" close the screen once their worker has finished. Closing it
+        from inside the worker would cancel that worker while it still runs (a screen's workers
+        are cancelled when it is removed), and whoever waits for it would see it cancelled."""
+        if event.state is not WorkerState.SUCCESS or not event.worker.result:
             return
-        self.app.call_from_thread(self._done, view, contact_id, bool(favor))
+        if event.worker.group == "quick-log-save":
+            self._done(*event.worker.result)
+        elif event.worker.group == "quick-log-draft" and event.worker.result == "kept":
+            self.notify(user_text("Kept as a draft: it is offered back on the next start"))
+            self.dismiss(None)
 
     def _failed(self, message: str) -> None:
         self._saving = False
@@ -146,16 +160,15 @@ class QuickLogPersistence:
             self._keep(self.snapshot())
 
     @work(thread=True, group="quick-log-draft")
-    def _keep(self, snap: dict) -> None:
+    def _keep(self, snap: dict) -> str | None:
         """Store the draft as it is now and close in one step: offered back on the next start.
-        Saves still queued hold older snapshots and are skipped."""
+        Saves still queued hold older snapshots and are skipped. "kept" closes the screen."""
         try:
             self.keeper.store(snap, then_close=True)
         except Exception as exc:
             self.app.call_from_thread(self._show_error, f"Draft not saved: {_error_text(exc)}")
-            return
-        self.app.call_from_thread(self.notify, user_text("Kept as a draft: it is offered back on the next start"))
-        self.app.call_from_thread(self.dismiss, None)
+            return None
+        return "kept"
 
     def _discard_and_close(self) -> None:
         if self._draft_timer is not None:

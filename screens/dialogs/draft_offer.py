@@ -18,6 +18,7 @@ from textual.binding import Binding
 from textual.containers import Horizontal, Vertical
 from textual.screen import ModalScreen
 from textual.widgets import Button, Label, Static
+from textual.worker import Worker, WorkerState
 
 from planner.core.errors import FollowupError
 from screens.text import safe_markup, user_text
@@ -75,8 +76,10 @@ class DraftOffer(ModalScreen[None]):
             self._busy = True
             self._resume(self.draft.id)
 
+    # The workers return what to do next, done once they have finished (`_finished`): closing the
+    # offer from inside one would cancel it while it still runs.
     @work(thread=True, group="draft-offer")
-    def _resume(self, draft_id: int) -> None:
+    def _resume(self, draft_id: int):
         """Claim the draft (only from a dead or silent owner) and open it as stored now."""
         from planner.core.errors import NotFound
         from planner.services.drafts import DraftHeldElsewhere, claim_draft
@@ -84,16 +87,18 @@ class DraftOffer(ModalScreen[None]):
         try:
             draft = claim_draft(draft_id)
         except DraftHeldElsewhere:
-            self.app.call_from_thread(self._gone, "Not resumed: this note is now open in another session")
-            return
+            return self._gone, "Not resumed: this note is now open in another session"
         except NotFound:
-            self.app.call_from_thread(self._gone,
-                                      "Not resumed: this note was logged or discarded in another session")
-            return
+            return self._gone, "Not resumed: this note was logged or discarded in another session"
         except Exception as exc:
-            self.app.call_from_thread(self._failed, f"Draft not resumed: {_error_text(exc)}")
-            return
-        self.app.call_from_thread(self._open, draft)
+            return self._failed, f"Draft not resumed: {_error_text(exc)}"
+        return self._open, draft
+
+    @on(Worker.StateChanged)
+    def _finished(self, event: Worker.StateChanged) -> None:
+        if event.worker.group == "draft-offer" and event.state is WorkerState.SUCCESS and event.worker.result:
+            then, argument = event.worker.result
+            then(argument)
 
     def _open(self, draft) -> None:
         from screens.quick_log import QuickLogScreen
@@ -107,18 +112,16 @@ class DraftOffer(ModalScreen[None]):
             self._discard(self.draft.id)
 
     @work(thread=True, group="draft-offer")
-    def _discard(self, draft_id: int) -> None:
+    def _discard(self, draft_id: int):
         from planner.services.drafts import discard_draft
 
         try:
             discarded = discard_draft(draft_id)
         except Exception as exc:
-            self.app.call_from_thread(self._failed, f"Draft not discarded: {_error_text(exc)}")
-            return
+            return self._failed, f"Draft not discarded: {_error_text(exc)}"
         if not discarded:
-            self.app.call_from_thread(self._gone, "Not discarded: this note is now open in another session")
-            return
-        self.app.call_from_thread(self.dismiss, None)
+            return self._gone, "Not discarded: this note is now open in another session"
+        return self.dismiss, None
 
     def _failed(self, message: str) -> None:
         """A database error (locked too long): the offer stays, try again or decide later."""
