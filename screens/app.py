@@ -266,4 +266,7 @@ def run_app(mode: str | None = None) -> int:
     quiet_solver()  # HiGHS prints its banner to fd 1 once per process: before Textual owns the terminal
     app = FollowupApp(mode=mode)
     app.run()
-    return app.return_code or 0
+    code = app.return_code or 0
+    if app._exit_guard is not None:
+        app._exit_guard.returned(code)  # only the interpreter's teardown is left; bounded
+    return code

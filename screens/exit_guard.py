@@ -14,10 +14,15 @@ daemon thread watches instead:
 - it asks the event loop to flush every open quick-log note and exit; if the loop does not start
   on that within FLUSH_START_SECONDS it is stuck, and the thread flushes the notes itself (the
   widgets are only read, and the draft keeper serialises the write);
-- once the notes are written (committed with synchronous=FULL: durable), it gives the normal exit
-  GRACE_SECONDS and then ends the process with `os._exit`. Nothing is lost that way: what is
-  committed stays, a transaction still open is rolled back by SQLite exactly as after a kill,
-  and the next start recovers the WAL. A quit arms the same last step after its own flush.
+- once the notes are written (committed with synchronous=FULL: durable), it ends the process
+  with `os._exit` HANG_UP_GRACE_SECONDS later (there is no terminal left to restore). Nothing is
+  lost that way: what is committed stays, a transaction still open is rolled back by SQLite
+  exactly as after a kill, and the next start recovers the WAL.
+
+A quit arms the same last step after its own flush, with QUIT_GRACE_SECONDS: the terminal is
+still there and Textual restores it first (raw mode off, the normal screen back). Once `App.run`
+has returned (`returned()`), only the interpreter's teardown is left, which can still wait for a
+long load in a thread worker: TEARDOWN_SECONDS later the process ends either way.
 """
 
 from __future__ import annotations
@@ -26,13 +31,16 @@ import contextlib
 import os
 import select
 import signal
+import sys
 import threading
 import time
 from collections.abc import Callable
 
 FLUSH_START_SECONDS = 0.3  # the event loop answers in milliseconds unless it is stuck
 FLUSH_MAX_SECONDS = 12.0  # a flush that started may wait for another session's write (busy timeout 10 s)
-GRACE_SECONDS = 0.25  # a normal exit takes about 0.1 s; past this it is stuck in Textual's threads
+HANG_UP_GRACE_SECONDS = 0.1  # for a normal exit to finish first; past this it is stuck in Textual
+QUIT_GRACE_SECONDS = 0.8  # Textual restores the terminal in about 0.1 s; past this it is stuck
+TEARDOWN_SECONDS = 0.1  # after App.run returned: nothing of ours is left to do
 WATCH_SECONDS = 0.1  # how often the thread looks at the terminal and the signal note
 HUNG_UP = select.POLLHUP | select.POLLERR | select.POLLNVAL
 
@@ -56,6 +64,7 @@ class ExitGuard:
         self._flush_started = threading.Event()
         self._flush_done = threading.Event()
         self._leave = threading.Event()  # set from the event loop only, never from a signal handler
+        self._returned = threading.Event()
 
     def start(self) -> None:
         for signum, code in ((signal.SIGHUP, 129), (signal.SIGTERM, 143)):
@@ -74,11 +83,18 @@ class ExitGuard:
         self._flush_started.set()
 
     def flushed(self, code: int) -> None:
-        """The notes are written and the app is exiting: the process ends GRACE_SECONDS from now
-        at the latest."""
+        """The notes are written and the app is exiting: the process ends within a grace period."""
         self._flush_done.set()
         if self._leaving is None:
             self._leaving = code
+        self._leave.set()
+
+    def returned(self, code: int) -> None:
+        """`App.run` has returned (the terminal is restored): whatever made it end, the process
+        ends TEARDOWN_SECONDS from now at the latest."""
+        if self._leaving is None:
+            self._leaving = code
+        self._returned.set()
         self._leave.set()
 
     # ----------------------------------------------------------------- guard thread
@@ -96,7 +112,7 @@ class ExitGuard:
         while True:
             self._leave.wait(WATCH_SECONDS)
             if self._leaving is not None:
-                return self._end(self._leaving)
+                return self._end(self._leaving, QUIT_GRACE_SECONDS)
             code = self._signalled
             if code is None and self._terminal_hung_up():
                 code = 129  # as SIGHUP: the line dropped
@@ -112,14 +128,16 @@ class ExitGuard:
                 self._flush()
             self._flush_done.set()
         self._flush_done.wait(FLUSH_MAX_SECONDS)
-        self._end(code if self._leaving is None else self._leaving)
+        self._end(code if self._leaving is None else self._leaving, HANG_UP_GRACE_SECONDS)
 
-    def _end(self, code: int) -> None:
-        time.sleep(GRACE_SECONDS)
-        try:
+    def _end(self, code: int, grace: float) -> None:
+        if self._returned.wait(grace):
+            time.sleep(TEARDOWN_SECONDS)
+            for stream in (sys.stdout, sys.stderr):  # the terminal is back: what was printed goes out
+                with contextlib.suppress(Exception):
+                    stream.flush()
+        with contextlib.suppress(Exception):
             from planner.store.database import close_database
 
             close_database()  # this thread's connection, if it flushed; the others end with the process
-        except Exception:
-            pass
         os._exit(code)

@@ -135,6 +135,8 @@ def test_the_app_is_gone_within_a_second_of_a_hang_up_and_the_note_is_kept(seede
         print(f"{how}: gone {took:.2f} s after the hang-up, exit code {proc.returncode}")
         if code is not None:
             assert proc.returncode == code
+        if how == "ctrl+q, terminal still there":  # left as it was found: raw mode off, screen back
+            assert b"\x1b[?1049l" in _drain(main_fd, 2.0, until=b"\x1b[?1049l")
     finally:
         if proc.poll() is None:
             proc.kill()
