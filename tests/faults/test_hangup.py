@@ -5,12 +5,15 @@ The real program (`python -m screens`) runs under a real pty, as over SSH. The t
 the ways it does in practice: the pty master closed while the pty is the app's controlling
 terminal (the kernel sends SIGHUP and every read returns EOF), the master closed while it is not
 (no signal at all: only the dead terminal tells), SIGHUP while the terminal is still open but
-nobody reads it any more, and ctrl+q (with the master closed right after it, or not). Each case measures
+nobody reads it any more (also once the unread output has filled the pty, so that Textual's
+output thread and then its event loop are blocked), and ctrl+q (with the master closed right
+after it, or not: then the terminal must also be left as it was found). Each case measures
 the time from the hang-up to the process being gone.
 """
 
 from __future__ import annotations
 
+import contextlib
 import fcntl
 import os
 import pty
@@ -84,13 +87,14 @@ def _open_quick_log_and_type(main_fd: int) -> None:
 def _gone_within(proc: subprocess.Popen, seconds: float) -> float:
     """Seconds until the process ended (it is killed and the test fails past `seconds`)."""
     start = time.monotonic()
-    try:
+    with contextlib.suppress(subprocess.TimeoutExpired):
         proc.wait(timeout=seconds)
-    except subprocess.TimeoutExpired:
+    took = time.monotonic() - start
+    if proc.poll() is None:
         proc.kill()
         proc.wait()
         pytest.fail(f"the app was still running {seconds} s after the hang-up")
-    return time.monotonic() - start
+    return took
 
 
 @pytest.fixture
@@ -108,6 +112,16 @@ def _hang_up(how: str, proc: subprocess.Popen, main_fd: int) -> None:
         os.close(main_fd)
     elif how == "SIGHUP, nobody reading":
         proc.send_signal(signal.SIGHUP)
+    elif how == "SIGHUP, output blocked":
+        # Nobody reads, and full redraws (the window resized) fill the pty: Textual's output thread
+        # blocks in write(), its queue fills, and the event loop blocks on it: only the guard
+        # thread can still flush the note and end the process.
+        for rows in (60, 62) * 10:
+            fcntl.ioctl(main_fd, termios.TIOCSWINSZ, struct.pack("HHHH", rows, 200, 0, 0))
+            proc.send_signal(signal.SIGWINCH)
+            time.sleep(0.2)
+        time.sleep(1.0)
+        proc.send_signal(signal.SIGHUP)
     elif how == "ctrl+q, terminal still there":
         os.write(main_fd, b"\x11")
     elif how == "ctrl+q, then master closed":
@@ -121,6 +135,7 @@ def _hang_up(how: str, proc: subprocess.Popen, main_fd: int) -> None:
     ("master closed, controlling terminal", True, 129),
     ("master closed, no controlling terminal", False, 129),
     ("SIGHUP, nobody reading", False, 129),
+    ("SIGHUP, output blocked", False, 129),
     ("ctrl+q, terminal still there", False, 0),
     ("ctrl+q, then master closed", False, None),  # 0 or 129: whichever the app saw first
 ])
