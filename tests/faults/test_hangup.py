@@ -34,6 +34,9 @@ from planner.store.database import close_database
 
 # A bound that is robust on a loaded two-core machine; the app aims at well under a second.
 EXIT_BOUND = 2.0
+# From typing ctrl+q: this also counts the key's way through the terminal and the event loop, up
+# to a second under heavy load (measured at load 9 on two cores) before the quit itself starts.
+QUIT_BOUND = 3.0
 TYPED = "words typed just before the line dropped"
 
 
@@ -146,7 +149,7 @@ def test_the_app_is_gone_within_a_second_of_a_hang_up_and_the_note_is_kept(seede
         _open_quick_log_and_type(main_fd)
         _hang_up(how, proc, main_fd)
         closed = "master closed" in how
-        took = _gone_within(proc, EXIT_BOUND)
+        took = _gone_within(proc, QUIT_BOUND if how == "ctrl+q, terminal still there" else EXIT_BOUND)
         print(f"{how}: gone {took:.2f} s after the hang-up, exit code {proc.returncode}")
         if code is not None:
             assert proc.returncode == code
