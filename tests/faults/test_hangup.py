@@ -165,3 +165,20 @@ def test_the_app_is_gone_within_a_second_of_a_hang_up_and_the_note_is_kept(seede
     draft = drafts.latest_draft()
     assert draft is not None, "the note typed before the hang-up was lost"
     assert (draft.notes, draft.contact_name) == (TYPED, "Maria Schmidt")
+
+
+@pytest.mark.parametrize("wait", [0.0, 0.3])
+def test_a_terminal_gone_as_the_app_starts_ends_it_too(seeded_db, wait):
+    """The tmux pane killed just after start-up: the first frames are still being written."""
+    proc, main_fd = _start(seeded_db, controlling=False)
+    try:
+        assert select.select([main_fd], [], [], 30)[0], "the app never drew anything"
+        time.sleep(wait)
+        os.close(main_fd)
+        took = _gone_within(proc, EXIT_BOUND)
+        print(f"closed {wait} s after the first output: gone {took:.2f} s later, exit code {proc.returncode}")
+        assert proc.returncode == 129
+    finally:
+        if proc.poll() is None:
+            proc.kill()
+            proc.wait()
