@@ -3,7 +3,9 @@
 Kept small on purpose: each screen lives in its own module and is imported lazily when
 its mode is first shown, so start-up only pays for the agenda. The app's own jobs are switching
 modes, forwarding `DataChanged` to every installed screen, the theme setting, the SIGHUP flush of
-an unfinished quick-log note, and offering a draft left by a previous session back.
+an unfinished quick-log note (screens/exit_guard.py makes sure the process then ends), and
+offering a draft left by a previous session back: at start, and as soon as a session that still
+held it at start has ended.
 """
 
 from __future__ import annotations
