@@ -13,6 +13,8 @@ from rich.text import Text
 
 from planner.core import dates
 from planner.core.textsafe import clean_line
+from planner.core.vocabulary import AgendaKind
+from planner.services.agenda import AgendaItem
 
 # Name, company, reason and last contact fit 80 columns; the summary scrolls into view.
 COLUMNS = (("Name", 22), ("Company", 12), ("Reason", 20), ("Last contact", 13), ("Last summary", 40))
@@ -55,7 +57,7 @@ class Row:
 
     key: str
     title: str = ""
-    item: object | None = None
+    item: AgendaItem | None = None
     section: str = ""
 
 
@@ -71,14 +73,14 @@ def agenda_rows(agenda, today: dt.date) -> list[Row]:
         rows.extend(Row(key=f"i{len(rows) + n}", item=item, section=name) for n, item in enumerate(items))
 
     def day_items(items: list) -> list:
-        return [i for i in items if not (i.kind == "thank-you" and i.favor_id in thank_ids)]
+        return [i for i in items if not (i.kind == AgendaKind.THANK_YOU and i.favor_id in thank_ids)]
 
     by_day = {day: day_items(items) for day, items in agenda.days}
     section("Overdue", list(agenda.overdue), "overdue")
     # The date last: a narrow name column may cut it, and the title bar shows it too.
     section("Today", by_day.get(today, []), "today", f" · {today:%a %d %b}")
     section("Thank-yous", list(agenda.thank_yous), "thank-yous")
-    for day, items in agenda.days:
+    for day, _ in agenda.days:
         if day > today:
             section(f"{day:%a %d %b}", by_day[day], day.isoformat())
     # Keys must be unique and stable in order; renumber after the sections were appended.
@@ -98,7 +100,7 @@ def reason_text(item, today: dt.date) -> str:
 def item_cells(item, today: dt.date) -> list[Text]:
     last = dates.humanize_day(item.last_contact.date(), base=today) if item.last_contact else "never"
     summary = item.last_summary
-    if item.kind == "thank-you" and item.favors_received_open:
+    if item.kind == AgendaKind.THANK_YOU and item.favors_received_open:
         summary = item.favors_received_open
     return [
         Text(clean_line(item.name), style="bold"),

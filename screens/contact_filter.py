@@ -41,15 +41,6 @@ class Entry:
         return self.view.id
 
 
-def local_day(moment: dt.datetime | None) -> dt.date | None:
-    """The user's calendar day of a stored (naive UTC) or aware moment."""
-    if moment is None:
-        return None
-    if moment.tzinfo is None:
-        moment = moment.replace(tzinfo=dt.timezone.utc)
-    return moment.astimezone().date()
-
-
 def next_call_text(day: dt.date | None, today: dt.date) -> str:
     if day is None:
         return "—"
@@ -59,7 +50,7 @@ def next_call_text(day: dt.date | None, today: dt.date) -> str:
 
 def make_entry(view: ContactView, today: dt.date) -> Entry:
     tags = tuple(fold(t) for t in view.tags)
-    last = local_day(view.last_contacted)
+    last = view.last_contacted.date() if view.last_contacted else None  # already in the user's zone
     haystack = fold("\n".join([view.name, view.company, view.title, " ".join(view.tags), " ".join(view.emails),
                                view.notes]))
     cells = {

@@ -16,18 +16,19 @@ from __future__ import annotations
 
 import time
 
-from textual import on, work
+from textual import on
 from textual.app import ComposeResult
 from textual.binding import Binding
-from textual.screen import Screen
+from textual.message import Message
 from textual.widgets import Footer, Input, Static
+from textual.worker import Worker, WorkerState
 
 from planner.core import dates
-from planner.core.errors import FollowupError
 from screens.contact_filter import Entry, FilterError, filter_entries, make_entry, sort_entries
 from screens.messages import DataChanged
 from screens.text import safe_markup, user_text
 from screens.widgets.contact_table import Column, ContactTable
+from screens.workers import WorkerScreen, thread_worker
 
 COLUMNS = [
     Column("name", "Name", weight=3),
@@ -42,11 +43,18 @@ SORT_ORDER = [c.key for c in COLUMNS]
 LOADING_SHOWN_AFTER = 0.3  # a reload shorter than this does not flash "Loading" in the status line
 
 
-def _error_text(exc: BaseException) -> str:
-    return str(exc) if isinstance(exc, FollowupError) else f"{exc.__class__.__name__}: {exc}"
+class ContactsRead(Message):
+    """Every contact (or every archived one) as table entries, sorted, read in a worker: load
+    `number`, sorted by `sorted_by` (the sort key and reverse as they were when it started)."""
+
+    def __init__(self, number: int, entries: list[Entry], sorted_by: tuple[str, bool]) -> None:
+        super().__init__()
+        self.number = number
+        self.entries = entries
+        self.sorted_by = sorted_by
 
 
-class ContactsScreen(Screen):
+class ContactsScreen(WorkerScreen[None]):
     """Contacts table with a filter box; n/e/d/u/l/f/i act on the highlighted contact."""
 
     BINDINGS = [
@@ -78,8 +86,10 @@ class ContactsScreen(Screen):
         self._loads = 0  # numbers each load: only the newest one's rows are shown
         self.loading = False
         self._loading_since = 0.0
+        self._newest_load: Worker | None = None  # its failure ends the loading state
         self._keep: int | None = None
         self.show_archived = False
+        self._archiving: dict[Worker, tuple[int, str, bool]] = {}  # running archive writes: what each does
 
     def compose(self) -> ComposeResult:
         # A one-line title bar like the agenda, ledger and plan have (no clock Header on one screen only).
@@ -111,34 +121,25 @@ class ContactsScreen(Screen):
         self._loads += 1
         self.loading = True
         self._loading_since = time.monotonic()
-        self._load(self._loads, self.show_archived, self.sort_key, self.sort_reverse)
+        self._newest_load = self._load(self._loads, self.show_archived, self.sort_key, self.sort_reverse)
         self.set_timer(LOADING_SHOWN_AFTER, self._show_status)
 
     # Not exclusive: cancelling a thread does not stop it, and a cancelled worker fails whoever
-    # waits for it; an older load's rows are dropped in `_loaded` instead.
-    @work(thread=True, group="contacts-load")
+    # waits for it; an older load's rows are dropped in `on_contacts_read` instead.
+    @thread_worker(group="contacts-load", failure="Could not load contacts", exclusive=False)
     def _load(self, number: int, archived: bool, sort_key: str, sort_reverse: bool) -> None:
         from planner.services.contacts import list_contacts
 
-        try:
-            today = dates.today()
-            entries = [make_entry(view, today) for view in list_contacts(archived=archived)]
-            entries = sort_entries(entries, sort_key, sort_reverse)
-        except Exception as exc:
-            self.app.call_from_thread(self._load_failed, number, f"Could not load contacts: {_error_text(exc)}")
-            return
-        self.app.call_from_thread(self._loaded, number, entries, (sort_key, sort_reverse))
+        today = dates.today()
+        entries = [make_entry(view, today) for view in list_contacts(archived=archived)]
+        self.post_message(ContactsRead(number, sort_entries(entries, sort_key, sort_reverse),
+                                       (sort_key, sort_reverse)))
 
-    def _load_failed(self, number: int, message: str) -> None:
-        if number == self._loads:
-            self.loading = False
-            self._show_status()
-        self.notify(user_text(message), severity="error")
-
-    def _loaded(self, number: int, entries: list[Entry], sorted_by: tuple[str, bool]) -> None:
-        if number != self._loads:
+    def on_contacts_read(self, message: ContactsRead) -> None:
+        if message.number != self._loads:
             return  # a newer load is on its way
-        if sorted_by != (self.sort_key, self.sort_reverse):  # s or r pressed while loading
+        entries = message.entries
+        if message.sorted_by != (self.sort_key, self.sort_reverse):  # s or r pressed while loading
             entries = sort_entries(entries, self.sort_key, self.sort_reverse)
         self.entries = entries
         self._loaded_once = True
@@ -305,19 +306,28 @@ class ContactsScreen(Screen):
             contact_id, name = self.archived.pop()
             self._set_archived(contact_id, name, False)
 
-    @work(thread=True, group="contacts-write")
     def _set_archived(self, contact_id: int, name: str, archived: bool) -> None:
+        self._archiving[self._write_archived(contact_id, archived)] = (contact_id, name, archived)
+
+    @thread_worker(group="contacts-write", failure="Not changed", exclusive=False)
+    def _write_archived(self, contact_id: int, archived: bool) -> None:
         from planner.services.contacts import set_archived
 
-        try:
-            set_archived(contact_id, archived)
-        except Exception as exc:
-            self.app.call_from_thread(self.notify, user_text(f"Not changed: {_error_text(exc)}"),
-                                      severity="error")
-            if not archived:
-                self.archived.append((contact_id, name))
+        set_archived(contact_id, archived)
+
+    def on_worker_state_changed(self, event: Worker.StateChanged) -> None:
+        """The newest load failed: no longer loading (the app says why). An archive or its undo
+        finished; a failed undo stays on the `u` list to try again."""
+        if event.worker is self._newest_load and event.state is WorkerState.ERROR:
+            self.loading = False
+            self._show_status()
+        if event.worker not in self._archiving or not event.worker.is_finished:
             return
-        self.app.call_from_thread(self._archived_done, contact_id, name, archived)
+        contact_id, name, archived = self._archiving.pop(event.worker)
+        if event.state is WorkerState.SUCCESS:
+            self._archived_done(contact_id, name, archived)
+        elif not archived:
+            self.archived.append((contact_id, name))
 
     def _archived_done(self, contact_id: int, name: str, archived: bool) -> None:
         if archived:

@@ -15,31 +15,50 @@ from __future__ import annotations
 import datetime as dt
 import time
 
-from textual import on, work
+from textual import on
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal, VerticalScroll
-from textual.screen import ModalScreen
+from textual.message import Message
 from textual.widgets import Button, Checkbox, Input, Label, Select, Static, TextArea
 
 from planner.core.textsafe import clean_line, fold
-from planner.core.vocabulary import KINDS, OUTCOMES
-from planner.services.ledger import KINDS as FAVOR_KINDS
+from planner.core.vocabulary import FAVOR_KINDS, KINDS, OUTCOMES, FavorDirection, FavorKind, InteractionKind, Outcome
 from screens.dialogs.confirm_discard import ConfirmDiscard
 from screens.draft_keeper import DraftKeeper
-from screens.quick_log_persist import QuickLogPersistence, _error_text
+from screens.quick_log_persist import QuickLogPersistence
 from screens.text import safe_markup, user_text
 from screens.widgets.contact_picker import ContactSuggester, match_line
 from screens.widgets.toggles import MarkedCheckbox
+from screens.workers import WorkerFailed, thread_worker
 
 DRAFT_DELAY = 0.3  # seconds after the last keystroke before the draft is written
-KIND_KEYS = {"c": "call", "e": "email", "m": "meeting", "t": "message", "o": "note"}
-OUTCOME_KEYS = {"s": "spoke", "n": "no-answer", "v": "left-message"}
-FAVOR_CHOICES = [(user_text("no favour"), ""), (user_text("I gave them…"), "gave"),
-                 (user_text("they gave me…"), "received")]
+KIND_KEYS = {"c": InteractionKind.CALL, "e": InteractionKind.EMAIL, "m": InteractionKind.MEETING,
+             "t": InteractionKind.MESSAGE, "o": InteractionKind.NOTE}
+OUTCOME_KEYS = {"s": Outcome.SPOKE, "n": Outcome.NO_ANSWER, "v": Outcome.LEFT_MESSAGE}
+FAVOR_CHOICES = [(user_text("no favour"), ""), (user_text("I gave them…"), FavorDirection.GAVE),
+                 (user_text("they gave me…"), FavorDirection.RECEIVED)]
 
 
-class QuickLogScreen(QuickLogPersistence, ModalScreen[object | None]):
+class ContactRead(Message):
+    """The contact the note is about, and the last interaction with them (None: never)."""
+
+    def __init__(self, view, last) -> None:
+        super().__init__()
+        self.view = view
+        self.last = last
+
+
+class NamesRead(Message):
+    """Everyone's name and company, for completing the contact field: (folded words, name,
+    company, id) each."""
+
+    def __init__(self, people: list[tuple[list[str], str, str, int]]) -> None:
+        super().__init__()
+        self.people = people
+
+
+class QuickLogScreen(QuickLogPersistence):
     """Returns the logged InteractionView, or None when closed without logging."""
 
     BINDINGS = [
@@ -55,17 +74,19 @@ class QuickLogScreen(QuickLogPersistence, ModalScreen[object | None]):
         self.contact_id = contact_id if draft is None else draft.contact_id
         self.contact_name = "" if draft is None else (draft.contact_name or draft.extra.get("contact_text", ""))
         self._draft = draft
-        self.kind = "call" if draft is None else (draft.kind if draft.kind in KINDS else "call")
-        self.outcome = "spoke" if draft is None else (draft.outcome if draft.outcome in OUTCOMES else "spoke")
+        self.kind = draft.kind if draft is not None and draft.kind in KINDS else InteractionKind.CALL
+        self.outcome = draft.outcome if draft is not None and draft.outcome in OUTCOMES else Outcome.SPOKE
         self.started_at: dt.datetime = (draft.started_at if draft is not None
-                                        else dt.datetime.now(dt.timezone.utc)).astimezone()
-        self._started_clock = time.monotonic() - max(0.0, (dt.datetime.now(dt.timezone.utc) - self.started_at)
+                                        else dt.datetime.now(dt.UTC)).astimezone()
+        self._started_clock = time.monotonic() - max(0.0, (dt.datetime.now(dt.UTC) - self.started_at)
                                                      .total_seconds())
         self.keeper = DraftKeeper(None if draft is None else draft.id, self.started_at,
                                   on_taken=self._draft_taken_elsewhere)
         self._draft_timer = None
         self._saving = False
+        self._leaving = False
         self._typed = False
+        self._log_has_favor = False
 
     # ----------------------------------------------------------------- layout
     def compose(self) -> ComposeResult:
@@ -92,8 +113,8 @@ class QuickLogScreen(QuickLogPersistence, ModalScreen[object | None]):
             with Horizontal(classes="ql-row"):
                 yield Select(FAVOR_CHOICES, value=favor.get("direction", ""), allow_blank=False, id="ql-favor",
                              compact=True)
-                yield Select([(user_text(k), k) for k in FAVOR_KINDS], value=favor.get("kind", "referral")
-                             if favor.get("kind") in FAVOR_KINDS else "referral", allow_blank=False,
+                yield Select([(user_text(k), k) for k in FAVOR_KINDS], value=favor.get("kind", FavorKind.REFERRAL)
+                             if favor.get("kind") in FAVOR_KINDS else FavorKind.REFERRAL, allow_blank=False,
                              id="ql-favor-kind", compact=True)
                 yield Input(value=favor.get("note", ""), placeholder="favour note", id="ql-favor-note", compact=True)
             yield Static(user_text(""), id="ql-error", classes="field-error")
@@ -135,20 +156,17 @@ class QuickLogScreen(QuickLogPersistence, ModalScreen[object | None]):
         self.query_one("#ql-timer", Static).update(user_text(text))
 
     # ----------------------------------------------------------------- loading
-    @work(thread=True, exclusive=True, group="quick-log-contact")
+    @thread_worker(group="quick-log-contact", failure="Contact not loaded")
     def _load_contact(self, contact_id: int) -> None:
         from planner.services.contacts import get_view
         from planner.services.interactions.records import history
 
-        try:
-            view = get_view(contact_id)
-            last = history(contact_id, limit=1)
-        except Exception as exc:
-            self.app.call_from_thread(self._show_error, f"Contact not loaded: {_error_text(exc)}")
-            return
-        self.app.call_from_thread(self._show_contact, view, last[0] if last else None)
+        view = get_view(contact_id)
+        last = history(contact_id, limit=1)
+        self.post_message(ContactRead(view, last[0] if last else None))
 
-    def _show_contact(self, view, last) -> None:
+    def on_contact_read(self, message: ContactRead) -> None:
+        view, last = message.view, message.last
         self.contact_name = view.name
         title = "[b]Log[/b] $name" + (" · $company" if view.company else "")
         self.query_one("#ql-title", Static).update(safe_markup(title, name=view.name, company=view.company))
@@ -161,18 +179,16 @@ class QuickLogScreen(QuickLogPersistence, ModalScreen[object | None]):
                 safe_markup("Last: $when, $kind $outcome · $summary", when=when, kind=last.kind,
                             outcome=last.outcome, summary=last.summary or "no summary"))
 
-    @work(thread=True, exclusive=True, group="quick-log-names")
+    # Completion is a help: the name typed is still resolved when saving, so a failure shows nothing.
+    @thread_worker(group="quick-log-names", failure=None)
     def _load_names(self) -> None:
         from planner.services.contacts import list_contacts
 
-        try:
-            people = [(fold(v.name + " " + v.company).split(), v.name, v.company, v.id) for v in list_contacts()]
-        except Exception:
-            return
-        self.app.call_from_thread(self._set_names, people)
+        self.post_message(NamesRead([(fold(v.name + " " + v.company).split(), v.name, v.company, v.id)
+                                     for v in list_contacts()]))
 
-    def _set_names(self, people: list[tuple[list[str], str, str, int]]) -> None:
-        self._people = people
+    def on_names_read(self, message: NamesRead) -> None:
+        people = self._people = message.people
         # a completed name is shown cleaned; map it back to its contact when it names only one
         by_display: dict[str, list[int]] = {}
         for _, name, _, contact_id in people:
@@ -238,15 +254,22 @@ class QuickLogScreen(QuickLogPersistence, ModalScreen[object | None]):
             self._draft_timer.stop()
         self._draft_timer = self.set_timer(DRAFT_DELAY, self._save_draft_soon)
 
-    def _has_text(self) -> bool:
-        snap = self.snapshot()
-        return bool(snap["notes"].strip() or snap["summary"].strip() or snap["next_when"].strip()
-                    or snap["extra"].get("favor") or snap["extra"].get("thanked"))
+    # ----------------------------------------------------------------- failures
+    def on_worker_failed(self, message: WorkerFailed) -> None:
+        """Every failure of this screen shows in its error line, where the note is: nothing typed
+        is lost, and a failed save keeps the draft too."""
+        message.stop()
+        if message.group == "quick-log-keep":
+            self._leaving = False  # not kept: the screen stays, with the note, to try again
+        if message.group == "quick-log-save":
+            self._log_failed(message.text)
+        elif not message.quiet:
+            self._show_error(message.notice)
 
     # ----------------------------------------------------------------- save
     @on(Button.Pressed, "#ql-save")
     def action_save(self) -> None:
-        if self._saving:
+        if self._saving or self._leaving:
             return
         snap = self.snapshot()
         if snap["contact_id"] is None and not snap["extra"].get("contact_text", "").strip():
@@ -263,6 +286,10 @@ class QuickLogScreen(QuickLogPersistence, ModalScreen[object | None]):
     # ----------------------------------------------------------------- closing
     @on(Button.Pressed, "#ql-cancel")
     def action_close(self) -> None:
+        # A save, keep or discard under way closes the screen once its worker has finished;
+        # closing now would cancel that worker, and a save waiting for the lock is stored anyway.
+        if self._saving or self._leaving:
+            return
         if not (self._typed or self._has_text()):
             self._discard_and_close()
             return

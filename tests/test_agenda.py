@@ -7,31 +7,25 @@ import json
 import stat
 
 import pytest
+from factories import new_contact, planned_row
 
 from planner.core import dates
 from planner.core.errors import BadInput
 from planner.services import contacts
 from planner.services.agenda import build_agenda, week_range
-from planner.services.contacts import ContactFields
 from planner.services.interactions.log import LogRequest, log_interaction
 from planner.services.ledger import add_favor, thank
 from planner.store.connect import open_database
 from planner.store.database import close_database
-from planner.store.models import PlannedCall
 
 D = dt.date
 
-
-def _plan(contact_id: int, day: dt.date, reason: str = "cadence", seq: int = 0, pinned: bool = False) -> None:
-    """A row as the solver stores it (the planner owns these; tests place them directly)."""
-    PlannedCall.create(contact=contact_id, date=day, ideal=day, window_start=day, window_end=day,
-                       reason=reason, pinned=pinned, seq=seq)
 
 
 def build_scenario() -> dict[str, int]:
     """Contacts without cadence (so no solver rows appear), and a hand-made plan around them."""
     def person(name: str, **kw) -> int:
-        return contacts.add_contact(ContactFields(name=name, cadence_days=None, **kw)).id
+        return new_contact(name, cadence_days=None, **kw)
 
     ids = {
         "maria": person("Maria Schmidt", company="Hooli", title="Head of Talent", phones=["+49 30 1234567"],
@@ -45,11 +39,11 @@ def build_scenario() -> dict[str, int]:
     add_favor(ids["maria"], "received", "referral", "Sent us Bob", day=D(2026, 11, 24))  # thank by Thu 26
     add_favor(ids["maria"], "gave", "advice", "CV review", day=D(2026, 9, 1))
     add_favor(ids["wei"], "received", "introduction", day=D(2026, 11, 10))  # due 12th: owed
-    _plan(ids["jonas"], D(2026, 11, 27))
-    _plan(ids["jonas"], D(2026, 12, 2), seq=1)
-    _plan(ids["maria"], D(2026, 11, 27), reason="catch-up")
-    _plan(ids["aisha"], D(2026, 11, 20), reason="follow-up", pinned=True)  # missed: overdue
-    _plan(ids["gone"], D(2026, 11, 26))
+    planned_row(ids["jonas"], D(2026, 11, 27))
+    planned_row(ids["jonas"], D(2026, 12, 2), seq=1)
+    planned_row(ids["maria"], D(2026, 11, 27), reason="catch-up")
+    planned_row(ids["aisha"], D(2026, 11, 20), reason="follow-up", pinned=True)  # missed: overdue
+    planned_row(ids["gone"], D(2026, 11, 26))
     contacts.set_archived(ids["gone"], True)
     return ids
 
@@ -98,8 +92,8 @@ def test_last_contact_is_the_last_conversation_not_a_later_missed_call(scenario)
                                at=dates.parse_moment("2026-11-24 09:00")))
     log_interaction(LogRequest(scenario["jonas"], "Voicemail", outcome="left-message",
                                at=dates.parse_moment("2026-11-24 09:00")))
-    _plan(scenario["jonas"], D(2026, 11, 27))
-    _plan(scenario["maria"], D(2026, 11, 27), reason="catch-up")
+    planned_row(scenario["jonas"], D(2026, 11, 27))
+    planned_row(scenario["maria"], D(2026, 11, 27), reason="catch-up")
     items = {i.name: i for i in build_agenda(D(2026, 11, 27), D(2026, 11, 27)).days[0][1]}
     maria, jonas = items["Maria Schmidt"], items["Jonas Weber"]
     assert (maria.last_contact.date(), maria.last_summary) == (D(2026, 11, 10), "Discussed Q1 roles")

@@ -19,7 +19,7 @@ def test_demo_history_fills_the_views(db_path):
     assert ledger_rows(give_back=True)
     today = dt.date(2026, 11, 25)
     assert Interaction.select().where(Interaction.happened_at >= dt.datetime(2026, 11, 26)).count() == 0
-    pinned_follow_ups = PlannedCall.select().where(PlannedCall.reason == "follow-up", PlannedCall.pinned == True)  # noqa: E712
+    pinned_follow_ups = PlannedCall.select().where(PlannedCall.reason == "follow-up", PlannedCall.pinned == True)
     assert pinned_follow_ups.count() >= 1
     open_tasks = PlannedCall.select().where(PlannedCall.reason == "thank-you").count()
     assert open_tasks == Favor.select().where(Favor.direction == "received", Favor.thanked_at.is_null()).count()

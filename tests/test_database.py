@@ -50,7 +50,8 @@ def test_version_one_file_is_copied_then_upgraded(tmp_path):
     migrations.migrate(db, target=1)
     db.execute_sql("INSERT INTO contact (name, company, title, kind, no_cadence, timezone, notes, source, "
                    "external_key, search_text, created_at, updated_at) VALUES "
-                   "('Old Friend', '', '', 'friend', 0, '', '', 'manual', '', 'old friend', '2020-01-01', '2020-01-01')")
+                   "('Old Friend', '', '', 'friend', 0, '', '', 'manual', '', 'old friend', "
+                   "'2020-01-01', '2020-01-01')")
     close_database()
 
     open_database(path)
@@ -230,7 +231,7 @@ def _plan_of(query) -> str:
 
 
 def test_version_five_file_gains_the_last_reached_index_and_the_planner_reads_only_it(tmp_path):
-    from planner.scheduling.inputs import last_reached_query
+    from planner.store.queries import last_reached_query
 
     path = tmp_path / "v5.db"
     open_database(path, migrate=False)

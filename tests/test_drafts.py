@@ -10,22 +10,20 @@ import subprocess
 import sys
 
 import pytest
+from factories import new_contact
+from second_process import holding_a_draft
 
 from planner.core.errors import NotFound
 from planner.services import drafts
-from planner.services.contacts import ContactFields, add_contact, set_archived
+from planner.services.contacts import set_archived
 from planner.store.connect import open_database
 from planner.store.database import close_database
 from planner.store.models import Contact, Draft
 
 
-def _contact(name: str = "Maria Schmidt") -> int:
-    return add_contact(ContactFields(name=name)).id
-
-
 def test_save_then_restore_from_a_fresh_connection(db_path):
-    cid = _contact()
-    start = dt.datetime(2026, 11, 25, 9, 30, tzinfo=dt.timezone.utc)
+    cid = new_contact()
+    start = dt.datetime(2026, 11, 25, 9, 30, tzinfo=dt.UTC)
     draft_id = drafts.save_draft(None, cid, "call", "spoke", "", "Discussed the Q1 role", "in 2 weeks",
                                  {"favor": {"direction": "gave", "kind": "intro"}}, started_at=start)
     close_database()
@@ -40,8 +38,8 @@ def test_save_then_restore_from_a_fresh_connection(db_path):
 
 
 def test_updates_in_place_and_keeps_timer_start(db_path):
-    cid = _contact()
-    start = dt.datetime(2026, 11, 25, 9, 0, tzinfo=dt.timezone.utc)
+    cid = new_contact()
+    start = dt.datetime(2026, 11, 25, 9, 0, tzinfo=dt.UTC)
     first = drafts.save_draft(None, cid, "call", "spoke", "", "Hel", None, {}, started_at=start)
     second = drafts.save_draft(first, cid, "meeting", "left-message", "sum", "Hello there", None, {})
     assert first == second
@@ -52,7 +50,7 @@ def test_updates_in_place_and_keeps_timer_start(db_path):
 
 
 def test_latest_is_newest_and_empty_drafts_are_not_offered(db_path):
-    a, b = _contact("A"), _contact("B")
+    a, b = new_contact("A"), new_contact("B")
     drafts.save_draft(None, a, "call", "spoke", "", "older note", None, {})
     newer = drafts.save_draft(None, b, "call", "spoke", "", "newer note", None, {})
     drafts.save_draft(None, a, "call", "spoke", "", "   ", None, {"timer_running": True})
@@ -75,7 +73,7 @@ def test_discarded_elsewhere_is_recreated_not_lost(db_path):
 
 
 def test_saving_after_the_contact_was_deleted_keeps_the_text(db_path):
-    cid = _contact()
+    cid = new_contact()
     draft_id = drafts.save_draft(None, cid, "call", "spoke", "", "keep me", None, {})
     Contact.delete_by_id(cid)  # another session deleted the contact (the row cascades)
     again = drafts.save_draft(draft_id, cid, "call", "spoke", "", "keep me too", None, {})
@@ -84,7 +82,7 @@ def test_saving_after_the_contact_was_deleted_keeps_the_text(db_path):
 
 
 def test_archived_contact_still_named(db_path):
-    cid = _contact("Jonas")
+    cid = new_contact("Jonas")
     set_archived(cid, True)
     drafts.save_draft(None, cid, "call", "spoke", "", "x", None, {})
     assert drafts.latest_draft().contact_name == "Jonas"
@@ -108,16 +106,8 @@ sys.stdin.read()
 """
 
 
-def _hold_a_draft(db_path) -> tuple[subprocess.Popen, int]:
-    proc = subprocess.Popen([sys.executable, "-c", HOLD_A_DRAFT, str(db_path)], stdin=subprocess.PIPE,
-                            stdout=subprocess.PIPE, text=True)
-    line = proc.stdout.readline()
-    assert line.strip().isdigit(), f"the other session failed: {line!r}"
-    return proc, int(line)
-
-
 def test_a_draft_another_running_session_holds_is_not_offered(db_path):
-    proc, draft_id = _hold_a_draft(db_path)
+    proc, draft_id = holding_a_draft(HOLD_A_DRAFT, db_path)
     try:
         held = drafts.get_draft(draft_id)
         assert (held.owner.pid, held.owner.host) == (proc.pid, socket.gethostname())
@@ -131,7 +121,7 @@ def test_a_draft_another_running_session_holds_is_not_offered(db_path):
 
 
 def test_a_killed_session_s_draft_is_offered(db_path):
-    proc, draft_id = _hold_a_draft(db_path)
+    proc, draft_id = holding_a_draft(HOLD_A_DRAFT, db_path)
     assert drafts.latest_draft() is None
     proc.kill()  # kill -9: no chance to release anything
     proc.wait(timeout=10)
@@ -148,7 +138,7 @@ def _set_owner(draft_id: int, pid: int, host: str, beat: dt.datetime) -> None:
 def test_owner_rules_alive_fresh_stale_other_host(db_path):
     draft_id = drafts.save_draft(None, None, "call", "spoke", "", "words", None, {})
     assert drafts.latest_draft().id == draft_id  # ours: at start-up that is a dead owner's pid
-    now = dt.datetime.now(dt.timezone.utc)
+    now = dt.datetime.now(dt.UTC)
     here = socket.gethostname()
     finished = subprocess.run([sys.executable, "-c", "import os; print(os.getpid())"], capture_output=True,
                               text=True, check=True)
@@ -170,7 +160,7 @@ def test_owner_rules_alive_fresh_stale_other_host(db_path):
 def test_touch_and_release_only_for_the_owner(db_path):
     draft_id = drafts.save_draft(None, None, "call", "spoke", "", "words", None, {})
     typed_at = drafts.get_draft(draft_id).updated_at
-    old_beat = dt.datetime.now(dt.timezone.utc) - dt.timedelta(minutes=5)
+    old_beat = dt.datetime.now(dt.UTC) - dt.timedelta(minutes=5)
     _set_owner(draft_id, os.getpid(), socket.gethostname(), old_beat)
     assert drafts.touch_draft(draft_id)
     view = drafts.get_draft(draft_id)
@@ -192,7 +182,7 @@ def test_touch_and_release_only_for_the_owner(db_path):
 def test_a_live_session_s_draft_is_not_claimed_saved_over_or_discarded(db_path):
     """Every write re-checks the owner in its own transaction: resume (claim), save and discard
     refuse a note another running session has open, and change nothing."""
-    proc, draft_id = _hold_a_draft(db_path)
+    proc, draft_id = holding_a_draft(HOLD_A_DRAFT, db_path)
     try:
         with pytest.raises(drafts.DraftHeldElsewhere, match="now open in another session"):
             drafts.claim_draft(draft_id)
@@ -214,7 +204,7 @@ def test_a_live_session_s_draft_is_not_claimed_saved_over_or_discarded(db_path):
 
 def test_a_silent_owner_is_taken_over(db_path):
     draft_id = drafts.save_draft(None, None, "call", "spoke", "", "words", None, {})
-    stale = dt.datetime.now(dt.timezone.utc) - drafts.OWNER_FRESH - dt.timedelta(seconds=1)
+    stale = dt.datetime.now(dt.UTC) - drafts.OWNER_FRESH - dt.timedelta(seconds=1)
     _set_owner(draft_id, os.getppid(), socket.gethostname(), stale)  # alive, but beat long ago
     assert drafts.claim_draft(draft_id).owner.pid == os.getpid()
     _set_owner(draft_id, os.getppid(), socket.gethostname(), stale)

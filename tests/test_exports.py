@@ -13,19 +13,16 @@ import subprocess
 
 import icalendar
 import pytest
+from factories import new_contact, planned_row
 from test_agenda import build_scenario  # tests/ is on sys.path (rootdir conftest, prepend import mode)
 
-from planner.io.exports import (
-    agenda_csv,
-    agenda_ics,
-    agenda_json,
-    agenda_markdown,
-    agenda_text,
-    write_agenda,
-)
-from planner.services import contacts
+from planner.io.exports.agenda import write_agenda
+from planner.io.exports.csv_export import agenda_csv
+from planner.io.exports.ics import agenda_ics
+from planner.io.exports.json_export import agenda_json
+from planner.io.exports.markdown import agenda_markdown
+from planner.io.exports.text import agenda_text
 from planner.services.agenda import build_agenda, week_range
-from planner.services.contacts import ContactFields
 from planner.services.ledger import add_favor
 from planner.store.models import PlannedCall
 
@@ -36,10 +33,9 @@ HOSTILE = '=HYPERLINK("http://evil.example","x") [bold]x[/] \x1b[2J *y* <b>'
 @pytest.fixture
 def agenda(db_path):
     ids = build_scenario()
-    evil = contacts.add_contact(ContactFields(name=HOSTILE, company="[red]Co[/]", cadence_days=None)).id
+    evil = new_contact(HOSTILE, company="[red]Co[/]", cadence_days=None)
     add_favor(evil, "received", "gift", "@SUM(1+1)", day=D(2026, 11, 25))
-    PlannedCall.create(contact=evil, date=D(2026, 11, 26), ideal=D(2026, 11, 26), window_start=D(2026, 11, 26),
-                       window_end=D(2026, 11, 26), reason="new", seq=0)
+    planned_row(evil, D(2026, 11, 26), reason="new")
     ids["evil"] = evil
     return build_agenda(*week_range("this"))
 
@@ -78,8 +74,8 @@ def test_ics_parses_back_with_all_day_events(agenda):
 def test_ics_uids_stay_the_same_when_the_plan_is_rewritten(agenda, db_path):
     first = {str(e["SUMMARY"]) + str(e.decoded("DTSTART")): str(e["UID"]) for e in _events(agenda_ics(agenda))}
     # The solver rewrites unpinned rows: same calls, new row ids.
-    rows = list(PlannedCall.select().where(PlannedCall.pinned == False).dicts())  # noqa: E712
-    PlannedCall.delete().where(PlannedCall.pinned == False).execute()  # noqa: E712
+    rows = list(PlannedCall.select().where(PlannedCall.pinned == False).dicts())
+    PlannedCall.delete().where(PlannedCall.pinned == False).execute()
     for row in rows:
         row.pop("id")
         PlannedCall.create(**row)

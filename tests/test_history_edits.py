@@ -7,109 +7,93 @@ from __future__ import annotations
 import datetime as dt
 import json
 
-from planner.store.connect import open_database
-from planner.store.database import close_database
 from planner.store.models import PlannedCall
 
 
-def _ok(cli, *args: str) -> str:
-    result = cli(*args)
-    assert result.code == 0, result.err
-    return result.out
-
-
-def _log(cli, *args: str) -> int:
-    return json.loads(_ok(cli, "log", *args, "--json"))["id"]
-
-
 def _favours(cli, who: str) -> dict[str, dict]:
-    return {f["note"]: f for f in json.loads(_ok(cli, "ledger", who, "--json"))}
+    return {f["note"]: f for f in json.loads(cli.ok("ledger", who, "--json"))}
 
 
 def _plan(cli) -> list[tuple]:
     """Every stored call, read from the file the CLI wrote."""
-    open_database(cli.db)
-    try:
-        return sorted((row.contact_id, row.date, row.reason, row.pinned, row.seq, row.favor or 0)
-                      for row in PlannedCall.select())
-    finally:
-        close_database()
+    return cli.read(lambda: sorted((row.contact_id, row.date, row.reason, row.pinned, row.seq, row.favor or 0)
+                                   for row in PlannedCall.select()))
 
 
 def _next(cli, who: str) -> tuple[str | None, str | None]:
-    shown = json.loads(_ok(cli, "show", who, "--json"))
+    shown = json.loads(cli.ok("show", who, "--json"))
     return shown["next_call"], shown["next_reason"]
 
 
 def test_deleting_a_thanked_log_restores_the_plan_exactly(cli):
-    maria = json.loads(_ok(cli, "add", "Maria Schmidt", "--every", "30d", "--json"))["id"]
-    _ok(cli, "add", "Jonas Weber", "--every", "14d")
-    _ok(cli, "favor", "Maria", "--got", "referral", "Sent us Bob", "--at", "2026-11-20")
-    _log(cli, "Maria", "Rang", "--outcome", "no-answer")
+    maria = json.loads(cli.ok("add", "Maria Schmidt", "--every", "30d", "--json"))["id"]
+    cli.ok("add", "Jonas Weber", "--every", "14d")
+    cli.ok("favor", "Maria", "--got", "referral", "Sent us Bob", "--at", "2026-11-20")
+    cli.log("Maria", "Rang", "--outcome", "no-answer")
     before = _plan(cli)
     assert ("retry" in {r[2] for r in before}) and ("thank-you" in {r[2] for r in before})
-    thanked = _log(cli, "Maria", "Thanked her for Bob", "--thanks")
+    thanked = cli.log("Maria", "Thanked her for Bob", "--thanks")
     after_log = _plan(cli)
     assert not {"retry", "thank-you"} & {r[2] for r in after_log if r[0] == maria}
     assert _favours(cli, "Maria")["Sent us Bob"]["thanked_at"] is not None
 
-    _ok(cli, "delete-log", str(thanked))
+    cli.ok("delete-log", str(thanked))
     assert _plan(cli) == before
     favour = _favours(cli, "Maria")["Sent us Bob"]
     assert favour["thanked_at"] is None and favour["thank_due"] == "2026-11-24"
-    assert json.loads(_ok(cli, "show", "Maria", "--json"))["owes_thanks"] is True
+    assert json.loads(cli.ok("show", "Maria", "--json"))["owes_thanks"] is True
 
 
 def test_a_reached_call_deleted_brings_the_retry_back(cli):
-    _ok(cli, "add", "Maria Schmidt")
-    _log(cli, "Maria", "Rang", "--outcome", "no-answer")
+    cli.ok("add", "Maria Schmidt")
+    cli.log("Maria", "Rang", "--outcome", "no-answer")
     assert _next(cli, "Maria") == ("2026-11-27", "retry")  # Wednesday + 2 working days
-    reached = _log(cli, "Maria", "Called back")
+    reached = cli.log("Maria", "Called back")
     assert _next(cli, "Maria")[1] != "retry"
-    _ok(cli, "delete-log", str(reached))
+    cli.ok("delete-log", str(reached))
     assert _next(cli, "Maria") == ("2026-11-27", "retry")
 
 
 def test_a_follow_up_log_deleted_gives_back_the_retry_it_replaced(cli):
-    _ok(cli, "add", "Maria Schmidt")
-    _log(cli, "Maria", "Rang", "--outcome", "left-message")
-    follow = _log(cli, "Maria", "She rang back: talk in January", "--next", "2027-01-11")
+    cli.ok("add", "Maria Schmidt")
+    cli.log("Maria", "Rang", "--outcome", "left-message")
+    follow = cli.log("Maria", "She rang back: talk in January", "--next", "2027-01-11")
     assert _next(cli, "Maria") == ("2027-01-11", "follow-up")
-    _ok(cli, "delete-log", str(follow))
+    cli.ok("delete-log", str(follow))
     assert _next(cli, "Maria") == ("2026-11-27", "retry")
 
 
 def test_deleting_the_newest_missed_call_leaves_the_older_one_s_retry(cli):
-    _ok(cli, "add", "Maria Schmidt")
-    _log(cli, "Maria", "Spoke", "--at", "2026-11-10 10:00")
-    _log(cli, "Maria", "Rang", "--outcome", "no-answer", "--at", "2026-11-24 09:00")
-    newest = _log(cli, "Maria", "Rang again", "--outcome", "no-answer")
-    _ok(cli, "delete-log", str(newest))
+    cli.ok("add", "Maria Schmidt")
+    cli.log("Maria", "Spoke", "--at", "2026-11-10 10:00")
+    cli.log("Maria", "Rang", "--outcome", "no-answer", "--at", "2026-11-24 09:00")
+    newest = cli.log("Maria", "Rang again", "--outcome", "no-answer")
+    cli.ok("delete-log", str(newest))
     assert _next(cli, "Maria") == ("2026-11-27", "retry")  # logged today: retry two working days on
-    older = json.loads(_ok(cli, "history", "Maria", "--json"))[0]["id"]
-    _ok(cli, "delete-log", str(older))
+    older = json.loads(cli.ok("history", "Maria", "--json"))[0]["id"]
+    cli.ok("delete-log", str(older))
     assert _next(cli, "Maria")[1] != "retry"  # the newest attempt left reached her
 
 
 def test_deleting_an_older_log_leaves_the_retry_alone(cli):
-    _ok(cli, "add", "Maria Schmidt")
-    old = _log(cli, "Maria", "Spoke", "--at", "2026-11-10 10:00")
-    _log(cli, "Maria", "Rang", "--outcome", "no-answer")
-    _ok(cli, "unpin", "Maria")  # the user dropped the retry on purpose
-    _ok(cli, "delete-log", str(old))
+    cli.ok("add", "Maria Schmidt")
+    old = cli.log("Maria", "Spoke", "--at", "2026-11-10 10:00")
+    cli.log("Maria", "Rang", "--outcome", "no-answer")
+    cli.ok("unpin", "Maria")  # the user dropped the retry on purpose
+    cli.ok("delete-log", str(old))
     assert _next(cli, "Maria")[1] != "retry"
 
 
 def test_thanks_fall_back_to_a_later_thanked_log_and_explicit_thanks_stay(cli):
-    _ok(cli, "add", "Maria Schmidt")
-    _ok(cli, "favor", "Maria", "--got", "advice", "CV tips", "--at", "2026-11-02")
-    _ok(cli, "thank", "Maria")  # explicit: not the log's to undo
-    _ok(cli, "favor", "Maria", "--got", "referral", "Ana", "--at", "2026-11-16")
-    _ok(cli, "favor", "Maria", "--got", "introduction", "CTO", "--at", "2026-11-23")
-    first = _log(cli, "Maria", "Thanks for Ana", "--thanks", "--at", "2026-11-18 10:00")
-    _log(cli, "Maria", "Thanks for the CTO", "--thanks", "--at", "2026-11-24 10:00")
+    cli.ok("add", "Maria Schmidt")
+    cli.ok("favor", "Maria", "--got", "advice", "CV tips", "--at", "2026-11-02")
+    cli.ok("thank", "Maria")  # explicit: not the log's to undo
+    cli.ok("favor", "Maria", "--got", "referral", "Ana", "--at", "2026-11-16")
+    cli.ok("favor", "Maria", "--got", "introduction", "CTO", "--at", "2026-11-23")
+    first = cli.log("Maria", "Thanks for Ana", "--thanks", "--at", "2026-11-18 10:00")
+    cli.log("Maria", "Thanks for the CTO", "--thanks", "--at", "2026-11-24 10:00")
     explicit = _favours(cli, "Maria")["CV tips"]["thanked_at"]
-    _ok(cli, "delete-log", str(first))
+    cli.ok("delete-log", str(first))
     favours = _favours(cli, "Maria")
     assert favours["CV tips"]["thanked_at"] == explicit
     assert favours["Ana"]["thanked_at"].startswith("2026-11-24T10:00")  # the later thanks covers it
@@ -118,34 +102,34 @@ def test_thanks_fall_back_to_a_later_thanked_log_and_explicit_thanks_stay(cli):
 
 
 def test_edit_log_no_thanks_reopens_and_thanks_closes_again(cli):
-    _ok(cli, "add", "Maria Schmidt")
-    _ok(cli, "favor", "Maria", "--got", "referral", "Bob", "--at", "2026-11-20")
-    logged = _log(cli, "Maria", "Chat", "--thanks")
+    cli.ok("add", "Maria Schmidt")
+    cli.ok("favor", "Maria", "--got", "referral", "Bob", "--at", "2026-11-20")
+    logged = cli.log("Maria", "Chat", "--thanks")
     assert not [r for r in _plan(cli) if r[2] == "thank-you"]
-    _ok(cli, "edit-log", str(logged), "--no-thanks")
+    cli.ok("edit-log", str(logged), "--no-thanks")
     assert _favours(cli, "Maria")["Bob"]["thanked_at"] is None
     assert [(r[1], r[2]) for r in _plan(cli) if r[2] == "thank-you"] == [(dt.date(2026, 11, 24), "thank-you")]
-    assert json.loads(_ok(cli, "history", "Maria", "--json"))[0]["thanked"] is False
-    _ok(cli, "edit-log", str(logged), "--thanks")
+    assert json.loads(cli.ok("history", "Maria", "--json"))[0]["thanked"] is False
+    cli.ok("edit-log", str(logged), "--thanks")
     assert _favours(cli, "Maria")["Bob"]["thanked_at"] is not None
     assert not [r for r in _plan(cli) if r[2] == "thank-you"]
 
 
 def test_edit_log_moving_thanks_before_the_favour_reopens_it(cli):
-    _ok(cli, "add", "Maria Schmidt")
-    _ok(cli, "favor", "Maria", "--got", "referral", "Bob", "--at", "2026-11-20")
-    logged = _log(cli, "Maria", "Chat", "--thanks")
-    _ok(cli, "edit-log", str(logged), "--at", "2026-11-19 10:00")  # it was before she sent Bob
+    cli.ok("add", "Maria Schmidt")
+    cli.ok("favor", "Maria", "--got", "referral", "Bob", "--at", "2026-11-20")
+    logged = cli.log("Maria", "Chat", "--thanks")
+    cli.ok("edit-log", str(logged), "--at", "2026-11-19 10:00")  # it was before she sent Bob
     assert _favours(cli, "Maria")["Bob"]["thanked_at"] is None
-    assert json.loads(_ok(cli, "show", "Maria", "--json"))["owes_thanks"] is True
+    assert json.loads(cli.ok("show", "Maria", "--json"))["owes_thanks"] is True
 
 
 def test_edit_log_outcome_sets_and_drops_the_retry(cli):
-    _ok(cli, "add", "Maria Schmidt")
-    logged = _log(cli, "Maria", "Rang")
+    cli.ok("add", "Maria Schmidt")
+    logged = cli.log("Maria", "Rang")
     assert _next(cli, "Maria")[1] != "retry"
-    _ok(cli, "edit-log", str(logged), "--outcome", "no-answer")  # as if logged as missed today
+    cli.ok("edit-log", str(logged), "--outcome", "no-answer")  # as if logged as missed today
     assert _next(cli, "Maria") == ("2026-11-27", "retry")
-    _ok(cli, "edit-log", str(logged), "--outcome", "spoke")
+    cli.ok("edit-log", str(logged), "--outcome", "spoke")
     assert _next(cli, "Maria")[1] != "retry"
 

@@ -44,14 +44,15 @@ CASES = {
         lambda tmp: write(tmp, "notes.vcf", b"Shopping list\nmilk\n"),
         "line 1: not a vCard file: expected BEGIN:VCARD, found 'Shopping list'"),
     "latin-1 bytes": (
-        lambda tmp: write(tmp, "latin1.csv", "name,email\nAnna,a@example.org\nRen\u00e9,r@example.org\n".encode("latin-1")),
+        lambda tmp: write(tmp, "latin1.csv",
+                          "name,email\nAnna,a@example.org\nRen\u00e9,r@example.org\n".encode("latin-1")),
         "line 3: not UTF-8 text (byte 0xE9 at offset 33)"),
     "binary junk": (
         lambda tmp: write(tmp, "contacts.csv", b"PK\x03\x04\x14\x00\x06\x00\x08\x00\x00\x00!\x00"),
         "line 1: binary data (a NUL byte), not a contacts file"),
     "broken quote": (
         lambda tmp: write(tmp, "q.csv", b'name,email\nAnna,a@example.org\n"Bob,b@example.org\nCarl,c@example.org\n'),
-        "line 3: malformed CSV"),
+        "line 3: a quoted cell that starts in this row never ends"),
     "unknown columns": (
         lambda tmp: write(tmp, "u.csv", b"foo,bar\n1,2\n"),
         "line 1: unrecognised columns: foo, bar"),

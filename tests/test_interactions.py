@@ -6,11 +6,11 @@ import datetime as dt
 import json
 
 import pytest
+from factories import new_contact, pins
 
 from planner.core import dates
 from planner.core.errors import BadInput, NotFound
 from planner.services import contacts
-from planner.services.contacts import ContactFields
 from planner.services.interactions.edits import delete_interaction, edit_interaction
 from planner.services.interactions.log import LogRequest, log_interaction
 from planner.services.interactions.records import history
@@ -20,17 +20,8 @@ from planner.store.models import Interaction, PlannedCall
 WED = dt.date(2026, 11, 25)
 
 
-def _contact(name: str = "Maria Schmidt", **kw) -> int:
-    return contacts.add_contact(ContactFields(name=name, company=kw.pop("company", "Hooli"), **kw)).id
-
-
-def _pins(contact_id: int) -> list[tuple[dt.date, str]]:
-    rows = PlannedCall.select().where(PlannedCall.contact == contact_id, PlannedCall.pinned == True)  # noqa: E712
-    return sorted((row.date, row.reason) for row in rows)
-
-
 def test_back_dated_call_resets_last_contact_to_when_it_happened(db_path):
-    cid = _contact()
+    cid = new_contact(company="Hooli")
     moment = dates.parse_moment("yesterday 15:00")
     log_interaction(LogRequest(cid, "Talked about Q1 hiring", at=moment))
     view = contacts.get_view(cid)
@@ -49,7 +40,7 @@ def test_cli_log_days_ago_and_iso(cli):
     assert cli("log", "Maria", "Email reply", "--kind", "email", "--at", "2026-11-23T09:30:00+01:00").code == 0
     shown = json.loads(cli("show", "Maria", "--json").out)
     assert dt.datetime.fromisoformat(shown["last_contacted"]) == dt.datetime(
-        2026, 11, 23, 8, 30, tzinfo=dt.timezone.utc)
+        2026, 11, 23, 8, 30, tzinfo=dt.UTC)
 
 
 def test_future_moment_is_rejected_and_nothing_is_written(cli):
@@ -61,29 +52,29 @@ def test_future_moment_is_rejected_and_nothing_is_written(cli):
 
 
 def test_no_answer_plans_a_pinned_retry_without_resetting_the_cadence(db_path):
-    cid = _contact()
+    cid = new_contact(company="Hooli")
     first = dates.parse_moment("2026-11-02 10:00")
     log_interaction(LogRequest(cid, "Intro call", at=first))
     view = log_interaction(LogRequest(cid, "Rang, nobody", outcome="no-answer"))
     assert view.reached is False
     assert contacts.get_view(cid).last_contacted == first
-    assert _pins(cid) == [(dt.date(2026, 11, 27), "retry")]  # Wednesday + 2 working days = Friday
+    assert pins(cid) == [(dt.date(2026, 11, 27), "retry")]  # Wednesday + 2 working days = Friday
     row = PlannedCall.get(PlannedCall.contact == cid)
     assert row.window_start == row.window_end == row.ideal == row.date
 
 
 def test_retry_uses_the_setting_and_skips_the_weekend(db_path):
     settings.set_value("retry", "3")
-    cid = _contact()
+    cid = new_contact(company="Hooli")
     log_interaction(LogRequest(cid, "voicemail", outcome="left-message"))
-    assert _pins(cid) == [(dt.date(2026, 11, 30), "retry")]
+    assert pins(cid) == [(dt.date(2026, 11, 30), "retry")]
 
 
 def test_reaching_them_consumes_the_retry(db_path):
-    cid = _contact()
+    cid = new_contact(company="Hooli")
     log_interaction(LogRequest(cid, "no luck", outcome="no-answer"))
     log_interaction(LogRequest(cid, "Called back", outcome="spoke"))
-    assert _pins(cid) == []
+    assert pins(cid) == []
 
 
 def test_next_pins_a_follow_up_on_a_working_day(cli):
@@ -107,50 +98,50 @@ def test_next_in_the_past_or_unreadable_is_rejected(cli):
 
 
 def test_back_dated_log_leaves_a_later_follow_up_alone(db_path):
-    cid = _contact()
+    cid = new_contact(company="Hooli")
     log_interaction(LogRequest(cid, "Spoke", next_when="in 2 weeks"))
     log_interaction(LogRequest(cid, "Forgot this email", kind="email", at=dates.parse_moment("3 days ago")))
-    assert _pins(cid) == [(dt.date(2026, 12, 9), "follow-up")]
+    assert pins(cid) == [(dt.date(2026, 12, 9), "follow-up")]
 
 
 def test_a_call_before_a_follow_up_keeps_it_and_one_on_the_day_fulfils_it(db_path):
     from planner.store.models import PlannedCall as PC
 
-    cid = _contact()
+    cid = new_contact(company="Hooli")
     log_interaction(LogRequest(cid, "Send the contract in two weeks", next_when="in 2 weeks"))
     log_interaction(LogRequest(cid, "She rang about something else"))
-    assert _pins(cid) == [(dt.date(2026, 12, 9), "follow-up")]
+    assert pins(cid) == [(dt.date(2026, 12, 9), "follow-up")]
     # Overdue: the follow-up was for last Friday and today's call is it.
     PC.update(date=dt.date(2026, 11, 20)).where(PC.contact == cid).execute()
     log_interaction(LogRequest(cid, "Contract call"))
-    assert _pins(cid) == []
+    assert pins(cid) == []
 
 
 def test_a_missed_call_keeps_a_later_follow_up_and_adds_a_retry(db_path):
-    cid = _contact()
+    cid = new_contact(company="Hooli")
     log_interaction(LogRequest(cid, "Talk again in January", next_when="2027-01-11"))
     log_interaction(LogRequest(cid, "Rang about an urgent role", outcome="no-answer"))
-    assert _pins(cid) == [(dt.date(2026, 11, 27), "retry"), (dt.date(2027, 1, 11), "follow-up")]
+    assert pins(cid) == [(dt.date(2026, 11, 27), "retry"), (dt.date(2027, 1, 11), "follow-up")]
     log_interaction(LogRequest(cid, "Reached her on the retry"))
-    assert _pins(cid) == [(dt.date(2027, 1, 11), "follow-up")]
+    assert pins(cid) == [(dt.date(2027, 1, 11), "follow-up")]
 
 
 def test_a_note_is_not_contact(db_path):
-    cid = _contact()
+    cid = new_contact(company="Hooli")
     view = log_interaction(LogRequest(cid, "Heard she moved teams", kind="note", outcome="no-answer"))
     assert view.outcome == "" and view.reached is False
     assert contacts.get_view(cid).last_contacted is None
-    assert _pins(cid) == []
+    assert pins(cid) == []
 
 
 def test_thanked_closes_open_thank_you_tasks(db_path):
     from planner.services.ledger import add_favor, contact_ledger
 
-    cid = _contact()
+    cid = new_contact(company="Hooli")
     add_favor(cid, "received", "referral", "Sent us Bob", day=dt.date(2026, 11, 20))
-    assert _pins(cid) == [(dt.date(2026, 11, 24), "thank-you")]
+    assert pins(cid) == [(dt.date(2026, 11, 24), "thank-you")]
     log_interaction(LogRequest(cid, "Thanked her for Bob", thanked=True))
-    assert _pins(cid) == []
+    assert pins(cid) == []
     assert contact_ledger(cid)[0].thanked_at is not None
     assert contacts.get_view(cid).owes_thanks is False
 
@@ -185,7 +176,7 @@ def test_edit_log_moves_the_moment_and_validates(cli):
 
 
 def test_edit_to_a_missed_call_stops_it_counting(db_path):
-    cid = _contact()
+    cid = new_contact(company="Hooli")
     view = log_interaction(LogRequest(cid, "Spoke?", at=dates.parse_moment("2026-11-20 10:00")))
     edit_interaction(view.id, outcome="no-answer")
     assert contacts.get_view(cid).last_contacted is None
@@ -222,7 +213,7 @@ def test_duration_and_kind_validation(cli):
 
 
 def test_log_is_one_row_per_call(db_path):
-    cid = _contact()
+    cid = new_contact(company="Hooli")
     log_interaction(LogRequest(cid, "once"))
     assert Interaction.select().count() == 1
 

@@ -8,7 +8,8 @@ from __future__ import annotations
 import subprocess
 import sys
 
-from planner.services.contacts import ContactFields, add_contact
+from factories import new_contact
+
 from planner.store.connect import open_database
 from planner.store.database import close_database
 from planner.store.models import Favor, Interaction, PlannedCall
@@ -34,8 +35,8 @@ for i in range(25):
 def test_two_sessions_logging_at_once_lose_nothing(tmp_path):
     db = tmp_path / "shared.db"
     open_database(db)
-    first = add_contact(ContactFields(name="Maria Schmidt", cadence_days=30)).id
-    second = add_contact(ContactFields(name="Jonas Weber", cadence_days=30)).id
+    first = new_contact("Maria Schmidt", cadence_days=30)
+    second = new_contact("Jonas Weber", cadence_days=30)
     close_database()
     procs = [subprocess.Popen([sys.executable, "-c", WRITER, str(db), str(cid), tag],
                               stdout=subprocess.PIPE, stderr=subprocess.PIPE)

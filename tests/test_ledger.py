@@ -6,18 +6,13 @@ import datetime as dt
 import json
 
 import pytest
+from factories import new_contact
 from playhouse.test_utils import count_queries
 
 from planner.core.errors import BadInput
-from planner.services import contacts
 from planner.services.contact_views import load_views
-from planner.services.contacts import ContactFields
 from planner.services.ledger import add_favor, contact_ledger, delete_favor, ledger_rows, thank
 from planner.store.models import Contact, PlannedCall
-
-
-def _contact(name: str, company: str = "") -> int:
-    return contacts.add_contact(ContactFields(name=name, company=company)).id
 
 
 def _thank_tasks(contact_id: int | None = None) -> list[tuple[dt.date, int]]:
@@ -28,7 +23,7 @@ def _thank_tasks(contact_id: int | None = None) -> list[tuple[dt.date, int]]:
 
 
 def test_received_favour_creates_a_pinned_thank_you_due_two_working_days_later(db_path):
-    cid = _contact("Maria Schmidt", "Hooli")
+    cid = new_contact("Maria Schmidt", company="Hooli")
     favor = add_favor(cid, "received", "referral", "Sent us Bob")
     assert favor.thank_due == dt.date(2026, 11, 27)  # Wednesday + 2 working days
     assert _thank_tasks(cid) == [(dt.date(2026, 11, 27), favor.id)]
@@ -55,7 +50,7 @@ def test_owes_thanks_only_past_the_due_day_and_thank_clears_it(cli):
 
 
 def test_thank_one_favour_by_id(db_path):
-    cid = _contact("Maria Schmidt")
+    cid = new_contact("Maria Schmidt")
     first = add_favor(cid, "received", "referral", day=dt.date(2026, 11, 2))
     second = add_favor(cid, "received", "advice", day=dt.date(2026, 11, 3))
     thanked = thank(favor_id=first.id)
@@ -82,9 +77,9 @@ def test_balance_is_weights_given_minus_received(cli):
 
 
 def test_one_way_counts_the_last_twelve_months_only(db_path):
-    recent = _contact("Recent Taker")
-    old = _contact("Old Taker")
-    even = _contact("Even Steven")
+    recent = new_contact("Recent Taker")
+    old = new_contact("Old Taker")
+    even = new_contact("Even Steven")
     for day in (dt.date(2026, 3, 1), dt.date(2026, 6, 1), dt.date(2026, 9, 1)):
         add_favor(recent, "received", "referral", day=day)
         add_favor(old, "received", "referral", day=day.replace(year=2025) - dt.timedelta(days=90))
@@ -92,7 +87,7 @@ def test_one_way_counts_the_last_twelve_months_only(db_path):
     add_favor(recent, "gave", "advice", day=dt.date(2026, 10, 1))
     add_favor(even, "gave", "introduction", day=dt.date(2026, 10, 1))
     add_favor(even, "gave", "advice", day=dt.date(2026, 10, 2))
-    big = _contact("One Big Favour")
+    big = new_contact("One Big Favour")
     add_favor(big, "received", "referral", weight=3, day=dt.date(2026, 10, 1))
     views = {v.name: v for v in load_views(Contact.select())}
     assert views["Recent Taker"].one_way is True  # received 3, gave 1
@@ -146,7 +141,7 @@ def test_bad_favour_input_is_rejected_clearly(cli):
 
 
 def test_delete_favour_takes_its_task_away(db_path):
-    cid = _contact("Maria Schmidt")
+    cid = new_contact("Maria Schmidt")
     favor = add_favor(cid, "received", "gift", day=dt.date(2026, 11, 1))
     delete_favor(favor.id)
     assert _thank_tasks(cid) == [] and contact_ledger(cid) == []
@@ -160,8 +155,8 @@ def test_names_in_ledger_output_are_literal(cli):
     assert "[bold]x[/]" in out
 
 
-def test_contact_flags_cost_no_extra_queries_per_contact(db_path):
-    ids = [_contact(f"Person {i}") for i in range(30)]
+def test_contact_flags_cost_no_extra_queries_pernew_contact(db_path):
+    ids = [new_contact(f"Person {i}") for i in range(30)]
     for cid in ids:
         add_favor(cid, "received", "advice", day=dt.date(2026, 11, 2))
     with count_queries() as few:

@@ -8,17 +8,14 @@ import datetime as dt
 import json
 
 import pytest
+from factories import new_contact
 from sql_trace import Statements, assert_one_write_transaction
 
-from planner.services import contacts
-from planner.services.contacts import ContactFields
 from planner.services.ledger import add_favor, delete_favor, thank
 from planner.store.database import db
 from planner.store.models import Favor, PlannedCall
 
-
-def _contact(name: str = "Maria Schmidt") -> int:
-    return contacts.add_contact(ContactFields(name=name, company="Hooli", cadence_days=30)).id
+AT_HOOLI = {"company": "Hooli", "cadence_days": 30}  # Maria, Jonas: at Hooli, called monthly
 
 
 def _stored() -> tuple[list[tuple], list[tuple]]:
@@ -36,7 +33,7 @@ def _break_the_planner() -> None:
 
 
 def _setup() -> dict[str, int]:
-    maria, jonas = _contact(), _contact("Jonas Weber")
+    maria, jonas = new_contact(**AT_HOOLI), new_contact("Jonas Weber", **AT_HOOLI)
     got = add_favor(maria, "received", "referral", "Sent us Bob", day=dt.date(2026, 11, 20))
     other = add_favor(maria, "got", "advice", "CV tips", day=dt.date(2026, 11, 23))
     add_favor(jonas, "received", "introduction", "the CTO", day=dt.date(2026, 11, 24))

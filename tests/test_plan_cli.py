@@ -6,6 +6,8 @@ from __future__ import annotations
 import datetime as dt
 import json
 
+from factories import planned_row
+
 from planner.store.connect import open_database
 from planner.store.models import PlannedCall
 
@@ -32,7 +34,8 @@ def test_plan_prints_figures_and_a_bar_chart_per_working_day(cli):
     assert "Plan from Wed 2026-11-25 to 2027-02-23 (90 days" in out
     assert "calls      " in out and "peak       " in out and "(lower bound " in out
     assert "shift      mean " in out and "late       none" in out
-    chart = [line for line in out.splitlines() if line.startswith("  ") and line[2:5] in {"Mon", "Tue", "Wed", "Thu", "Fri"}]
+    weekdays = {"Mon", "Tue", "Wed", "Thu", "Fri"}
+    chart = [line for line in out.splitlines() if line.startswith("  ") and line[2:5] in weekdays]
     assert len(chart) == 10 and chart[0].startswith("  Wed 2026-11-25")  # two weeks of working days
     assert not any("Sat" in line or "Sun" in line for line in chart)
 
@@ -173,7 +176,6 @@ def test_plan_reports_overdue_pinned_calls(cli):
     add_people(cli, 2)
     open_database(cli.db)
     past = dt.date(2026, 11, 23)
-    PlannedCall.create(contact=1, date=past, ideal=past, window_start=past, window_end=past,
-                       reason="follow-up", pinned=True)
+    planned_row(1, past, reason="follow-up", pinned=True)
     result = cli("plan")
     assert result.code == 0 and "overdue    1 pinned call from past days, still owed" in result.out

@@ -9,6 +9,8 @@ import subprocess
 import sys
 from collections import Counter
 
+from factories import bulk_contacts, planned_row, reached
+
 from planner.core import dates
 from planner.scheduling import plan_views, service
 from planner.scheduling.inputs import load_calendar
@@ -23,23 +25,9 @@ TODAY = dt.date(2026, 11, 25)
 DAY = dt.timedelta(days=1)
 
 
-def bulk_contacts(n: int, cadence: int | None, **extra) -> list[int]:
-    """Contacts added the way an import adds them: one transaction, then one hook call."""
-    with write_tx():
-        rows = [{"name": f"Person {i}", "cadence_days": cadence, **extra} for i in range(n)]
-        first = Contact.insert_many(rows).execute()
-    ids = list(range(first - n + 1, first + 1))
-    replan(list(ids))
-    return ids
-
-
-def reached(contact_id: int, day: dt.date) -> None:
-    with write_tx():
-        Interaction.create(contact=contact_id, happened_at=dt.datetime.combine(day, dt.time(12)), outcome="spoke")
-
 
 def free_rows() -> dict[tuple[int, int], dt.date]:
-    return {(r.contact_id, r.seq): r.date for r in PlannedCall.select().where(PlannedCall.pinned == False)}  # noqa: E712
+    return {(r.contact_id, r.seq): r.date for r in PlannedCall.select().where(PlannedCall.pinned == False)}
 
 
 def load_by_day() -> Counter:
@@ -71,7 +59,7 @@ def test_overdue_contacts_are_caught_up_over_the_catchup_span_without_a_day_one_
     cal = load_calendar()
     span = cal.working_days(TODAY, cal.add_working_days(TODAY, 9))
     loads = load_by_day()
-    first_calls = [r for r in PlannedCall.select().where(PlannedCall.seq == 0)]
+    first_calls = list(PlannedCall.select().where(PlannedCall.seq == 0))
     assert all(r.reason == "catch-up" and r.date in span for r in first_calls)
     assert [loads[d] for d in span] == [6] * 10  # 60 over 10 working days: 6 each, day one included
 
@@ -107,18 +95,16 @@ def test_pinned_rows_are_never_rewritten_and_count_towards_their_day(db_path):
     ids = bulk_contacts(30, 14)
     view = schedule.pin(ids[0], dt.date(2026, 12, 2))
     with write_tx():
-        PlannedCall.create(contact=ids[1], date=dt.date(2026, 12, 2), ideal=dt.date(2026, 12, 2),
-                           window_start=dt.date(2026, 12, 2), window_end=dt.date(2026, 12, 2),
-                           reason="thank-you", pinned=True, favor=7)
-    before = sorted((r.id, r.date, r.reason) for r in PlannedCall.select().where(PlannedCall.pinned == True))  # noqa: E712
+        planned_row(ids[1], dt.date(2026, 12, 2), reason="thank-you", pinned=True, favor=7)
+    before = sorted((r.id, r.date, r.reason) for r in PlannedCall.select().where(PlannedCall.pinned == True))
     service.update_plan(None, rebalance=True)
-    after = sorted((r.id, r.date, r.reason) for r in PlannedCall.select().where(PlannedCall.pinned == True))  # noqa: E712
+    after = sorted((r.id, r.date, r.reason) for r in PlannedCall.select().where(PlannedCall.pinned == True))
     assert before == after and view.date == dt.date(2026, 12, 2)
     # the pinned call is the contact's next call: no other call of theirs before the next cadence
     mine = sorted(r.date for r in PlannedCall.select().where(PlannedCall.contact == ids[0]))
     assert mine[0] == dt.date(2026, 12, 2) and mine[1] >= dt.date(2026, 12, 2) + 12 * DAY
     # the thank-you is an extra task: contact 2 still has its own next call
-    assert PlannedCall.select().where(PlannedCall.contact == ids[1], PlannedCall.pinned == False).count() >= 1  # noqa: E712
+    assert PlannedCall.select().where(PlannedCall.contact == ids[1], PlannedCall.pinned == False).count() >= 1
 
 
 def _two_hundred_monthly_contacts() -> list[int]:
@@ -203,12 +189,12 @@ def test_snooze_onto_a_weekend_goes_to_monday_and_recurrences_follow(db_path):
     (cid,) = bulk_contacts(1, 14)
     view = schedule.snooze(cid, dt.date(2026, 12, 5))  # a Saturday
     assert view.date == dt.date(2026, 12, 7) and view.pinned and view.reason == "pinned"
-    later = [r for r in PlannedCall.select().where(PlannedCall.contact == cid, PlannedCall.pinned == False)]  # noqa: E712
+    later = list(PlannedCall.select().where(PlannedCall.contact == cid, PlannedCall.pinned == False))
     assert later and min(r.ideal for r in later) == dt.date(2026, 12, 21)
     skipped = schedule.skip_cycle(cid)
     assert skipped.date == dt.date(2026, 12, 21) and skipped.note == "skipped a cycle"
     assert schedule.unpin(cid) is not None
-    assert PlannedCall.select().where(PlannedCall.contact == cid, PlannedCall.pinned == True).count() == 0  # noqa: E712
+    assert PlannedCall.select().where(PlannedCall.contact == cid, PlannedCall.pinned == True).count() == 0
 
 
 def test_planned_calls_lists_a_date_range_with_names(db_path):
@@ -244,15 +230,14 @@ def test_a_pinned_call_from_a_past_day_stays_owed_and_is_reported(db_path):
     past = TODAY - 2 * DAY
     with write_tx():
         PlannedCall.delete().execute()
-        PlannedCall.create(contact=cid, date=past, ideal=past, window_start=past, window_end=past,
-                           reason="follow-up", pinned=True)
+        planned_row(cid, past, reason="follow-up", pinned=True)
     stats = service.update_plan(None)
     assert stats.overdue == 1
     rows = sorted((r.date, r.reason, r.pinned) for r in PlannedCall.select().where(PlannedCall.contact == cid))
     assert rows[0] == (past, "follow-up", True)
     assert all(not pinned for _, _, pinned in rows[1:])
     assert min(r.ideal for r in PlannedCall.select().where(PlannedCall.contact == cid,
-                                                         PlannedCall.pinned == False)) == TODAY + 14 * DAY  # noqa: E712
+                                                         PlannedCall.pinned == False)) == TODAY + 14 * DAY
 
 
 def test_a_call_into_a_full_week_moves_a_short_chain_of_others_and_keeps_the_peak(db_path):
@@ -283,7 +268,7 @@ def test_a_call_into_a_full_week_moves_a_short_chain_of_others_and_keeps_the_pea
     assert stats.peak == stats.lower_bound == peak
     first = PlannedCall.get((PlannedCall.contact == newcomer.id) & (PlannedCall.seq == 0))
     assert first.date in window
-    for row in PlannedCall.select().where(PlannedCall.pinned == False):  # noqa: E712
+    for row in PlannedCall.select().where(PlannedCall.pinned == False):
         assert row.window_start <= row.date <= row.window_end and row.date.weekday() < 5
 
 

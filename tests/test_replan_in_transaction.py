@@ -9,6 +9,7 @@ import json
 from pathlib import Path
 
 import pytest
+from factories import new_contact
 from sql_trace import Statements, assert_one_write_transaction
 
 from planner.io.importers import import_file
@@ -27,8 +28,8 @@ def _stored() -> tuple[list[tuple], list[tuple]]:
 
 
 def _setup() -> dict[str, int]:
-    maria = add_contact(ContactFields(name="Maria Schmidt", cadence_days=30)).id
-    jonas = add_contact(ContactFields(name="Jonas Weber", cadence_days=60)).id
+    maria = new_contact("Maria Schmidt", cadence_days=30)
+    jonas = new_contact("Jonas Weber", cadence_days=60)
     pin(jonas, dt.date(2026, 12, 4))
     return {"maria": maria, "jonas": jonas}
 

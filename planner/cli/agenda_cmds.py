@@ -10,7 +10,7 @@ import sys
 from planner.cli import open_db_from_args
 from planner.core.dates import parse_day, parse_iso_date, set_today, today
 from planner.core.errors import BadInput
-from planner.io.exports import FORMATS, format_for_path, normalize_format, render_agenda, write_agenda
+from planner.io.exports.agenda import FORMATS, format_for_path, normalize_format, render_agenda, write_agenda
 from planner.services.agenda import build_agenda, week_range
 
 

@@ -9,6 +9,7 @@ from planner.cli.common import print_json, print_table
 from planner.core.dates import parse_day
 from planner.core.errors import BadInput
 from planner.core.textsafe import clean_line
+from planner.core.vocabulary import FAVOR_KINDS, FavorDirection
 from planner.services import contacts, ledger
 
 
@@ -16,9 +17,10 @@ def register(sub, common) -> None:
     p = sub.add_parser("favor", aliases=["favour"], parents=[common], help="record a favour given or received")
     p.add_argument("contact", metavar="CONTACT")
     way = p.add_mutually_exclusive_group(required=True)
-    way.add_argument("--gave", dest="direction", action="store_const", const="gave", help="we helped them")
-    way.add_argument("--got", dest="direction", action="store_const", const="received", help="they helped us")
-    p.add_argument("kind", metavar="KIND", help=", ".join(ledger.KINDS))
+    way.add_argument("--gave", dest="direction", action="store_const", const=FavorDirection.GAVE, help="we helped them")
+    way.add_argument("--got", dest="direction", action="store_const", const=FavorDirection.RECEIVED,
+                     help="they helped us")
+    p.add_argument("kind", metavar="KIND", help=", ".join(FAVOR_KINDS))
     p.add_argument("note", metavar="NOTE", nargs="?", default="", help="what it was")
     p.add_argument("--weight", type=int, default=1, metavar="N", help="1 (default), 2 or 3 for a big one")
     p.add_argument("--at", metavar="WHEN", help="the day it happened (default today)")
@@ -51,7 +53,7 @@ def cmd_favor(args: argparse.Namespace) -> int:
     if args.json:
         print_json(view)
         return 0
-    way = "gave" if view.direction == "gave" else "received from"
+    way = "gave" if view.direction == FavorDirection.GAVE else "received from"
     line = f"recorded favour {view.id}: {way} {view.contact_name}: {view.kind}"
     if view.thank_due:
         line += f"; thank them by {view.thank_due.isoformat()}"
@@ -80,7 +82,7 @@ def cmd_ledger(args: argparse.Namespace) -> int:
         if args.json:
             print_json(favors)
             return 0
-        rows = [(f.id, f.date.isoformat(), "gave" if f.direction == "gave" else "got", f.kind, f.weight,
+        rows = [(f.id, f.date.isoformat(), "gave" if f.direction == FavorDirection.GAVE else "got", f.kind, f.weight,
                  _thanks(f), f.returns_id or "", f.note) for f in favors]
         print_table(("id", "date", "way", "kind", "weight", "thanked", "returns", "note"), rows)
         return 0
@@ -88,17 +90,17 @@ def cmd_ledger(args: argparse.Namespace) -> int:
     if args.json:
         print_json(rows_data)
         return 0
-    rows = [(r.contact_id, r.name, r.company, r.given, r.received, f"{r.balance:+d}",
-             ", ".join(flag for flag, on in (("owes-thanks", r.owes_thanks), ("one-way", r.one_way)) if on),
-             r.last_gave.isoformat() if r.last_gave else "", r.last_received.isoformat() if r.last_received else "")
-            for r in rows_data]
-    print_table(("id", "name", "company", "gave", "got", "balance", "flags", "last gave", "last got"), rows)
-    print(f"{len(rows)} contact{'s' if len(rows) != 1 else ''}")
+    summary = [(r.contact_id, r.name, r.company, r.given, r.received, f"{r.balance:+d}",
+                ", ".join(flag for flag, on in (("owes-thanks", r.owes_thanks), ("one-way", r.one_way)) if on),
+                r.last_gave.isoformat() if r.last_gave else "", r.last_received.isoformat() if r.last_received else "")
+               for r in rows_data]
+    print_table(("id", "name", "company", "gave", "got", "balance", "flags", "last gave", "last got"), summary)
+    print(f"{len(summary)} contact{'s' if len(summary) != 1 else ''}")
     return 0
 
 
 def _thanks(favor: ledger.FavorView) -> str:
-    if favor.direction != "received":
+    if favor.direction != FavorDirection.RECEIVED:
         return ""
     if favor.thanked_at is not None:
         return favor.thanked_at.date().isoformat()

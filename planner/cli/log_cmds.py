@@ -11,6 +11,7 @@ from planner.core import vocabulary
 from planner.core.dates import humanize_day, parse_moment
 from planner.core.errors import BadInput
 from planner.core.textsafe import clean_block, clean_line
+from planner.core.vocabulary import InteractionKind, Outcome
 from planner.services import contacts
 from planner.services.interactions import edits, log, records
 from planner.services.interactions.log import LogRequest
@@ -84,8 +85,8 @@ def cmd_log(args: argparse.Namespace) -> int:
     open_db_from_args(args)
     contact_id = contacts.resolve(args.contact)
     request = LogRequest(
-        contact_id=contact_id, summary=args.summary or "", kind=args.kind or "call",
-        outcome=args.outcome or "spoke", at=parse_moment(args.at, what="--at") if args.at else None,
+        contact_id=contact_id, summary=args.summary or "", kind=args.kind or InteractionKind.CALL,
+        outcome=args.outcome or Outcome.SPOKE, at=parse_moment(args.at, what="--at") if args.at else None,
         duration_min=parse_duration(args.duration), notes=args.notes or "", next_when=args.next,
         thanked=args.thanks,
     )
@@ -97,7 +98,7 @@ def cmd_log(args: argparse.Namespace) -> int:
         data["next_reason"] = contact.next_reason
         print_json(data)
         return 0
-    outcome = "" if view.kind == "note" else f" ({view.outcome})"
+    outcome = "" if view.kind == InteractionKind.NOTE else f" ({view.outcome})"
     print(f"logged {view.id}: {view.kind} with {clean_line(view.contact_name)}{outcome} at {_when(view)}"
           + _next_words(contact_id))
     return 0
@@ -114,7 +115,7 @@ def cmd_history(args: argparse.Namespace) -> int:
     if not views:
         print(f"nothing logged with {name} yet")
         return 0
-    rows = [(v.id, _when(v), v.kind, "" if v.kind == "note" else v.outcome,
+    rows = [(v.id, _when(v), v.kind, "" if v.kind == InteractionKind.NOTE else v.outcome,
              f"{v.duration_min}m" if v.duration_min is not None else "", v.summary) for v in views]
     print_table(("id", "when", "kind", "outcome", "took", "summary"), rows)
     for v in views:

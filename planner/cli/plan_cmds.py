@@ -89,8 +89,9 @@ def cmd_plan(args: argparse.Namespace) -> int:
 
 def _names() -> dict[int, str]:
     from planner.store.models import Contact
+    from planner.store.queries import tuples
 
-    return dict(Contact.select(Contact.id, Contact.name).tuples())
+    return {contact_id: name for contact_id, name in tuples(Contact.select(Contact.id, Contact.name))}
 
 
 def _plan_json(result, names: dict[int, str]) -> dict:

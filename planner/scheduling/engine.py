@@ -13,6 +13,7 @@ from collections import defaultdict
 from dataclasses import dataclass, replace
 
 from planner.core.errors import FollowupError
+from planner.core.vocabulary import PlanReason
 from planner.core.workdays import WorkCalendar
 from planner.scheduling.flow import Group, solve
 from planner.scheduling.lower_bound import lower_bound
@@ -22,6 +23,8 @@ from planner.scheduling.windows import (
     PlanSettings,
     contact_demands,
 )
+
+_NEW = PlanReason.NEW  # read per demand: a module global is cheaper than the enum's attribute lookup
 
 DAY = dt.timedelta(days=1)
 MAX_LATE_DAYS = 520  # two years of working days: a cap that needs more is reported, not planned
@@ -85,7 +88,7 @@ def all_demands(infos: list[ContactPlanInput], cal: WorkCalendar, ps: PlanSettin
 
 
 def _closeness(demand: Demand, days: list[dt.date]) -> list[float]:
-    if demand.reason == "new" and not demand.chained:  # anywhere in the first cadence is as good
+    if demand.reason == _NEW and not demand.chained:  # anywhere in the first cadence is as good
         return [0.0] * len(days)
     return [abs((day - demand.ideal).days) / max(1, demand.tol) for day in days]
 
@@ -102,7 +105,7 @@ def build_plan(demands: list[Demand], pinned: list[PlanRow], cal: WorkCalendar, 
     keyed: dict[tuple, list[Demand]] = defaultdict(list)
     for demand in demands:
         lo, hi = (0, 0) if demand.frozen else index.span(demand.window_start, demand.window_end)
-        keyed[(lo, hi, demand.ideal, demand.tol, demand.reason == "new", demand.chained)].append(demand)
+        keyed[(lo, hi, demand.ideal, demand.tol, demand.reason == _NEW, demand.chained)].append(demand)
     windows = [(lo, hi, len(members)) for (lo, hi, *_), members in keyed.items()]
     windows += [(d, d, n) for d, n in enumerate(fixed) if n]
     peak = lower_bound(windows, len(index)).peak
@@ -143,7 +146,7 @@ def plan_contacts(infos: list[ContactPlanInput], pinned: list[PlanRow], cal: Wor
     everything else (a small second solve held to the same peak; a full one if that cannot hold)."""
     demands = all_demands(infos, cal, ps, prev)
     rows, peak = _split_solve(demands, pinned, cal, ps, stability)
-    firsts = {d.contact_id: d for d in demands if d.seq == 0 and d.reason == "new"}
+    firsts = {d.contact_id: d for d in demands if d.seq == 0 and d.reason == _NEW}
     chained = {d.contact_id for d in demands if d.seq == 1}
     redo: dict[int, ContactPlanInput] = {}
     by_id = {info.contact_id: info for info in infos}
@@ -188,6 +191,7 @@ def _split_solve(demands: list[Demand], pinned: list[PlanRow], cal: WorkCalendar
     for demand in sorted(far, key=lambda d: (d.ideal, d.window_end, d.contact_id)):
         lo, hi = index.span(demand.window_start, demand.window_end)
         prev = index.index.get(demand.prev) if keep_prev and demand.prev else None
+        best: int | None
         if prev is not None and lo <= prev <= hi and loads[prev] < peak:
             best = prev
         else:
@@ -248,6 +252,6 @@ def _assign(members: list[Demand], placed: dict[int, int], index: DayIndex) -> l
 
 
 def demand_row(demand: Demand, day: dt.date) -> PlanRow:
-    ideal = day if demand.reason == "new" else demand.ideal
+    ideal = day if demand.reason == _NEW else demand.ideal
     return PlanRow(demand.contact_id, day, ideal, demand.window_start, demand.window_end,
                    demand.reason, False, demand.seq)

@@ -165,8 +165,8 @@ def solve(groups: list[Group], fixed: list[int], day_cap: int, *, late_horizon: 
     value[: 2 * n_arcs] = 1.0
     index[2 * n_arcs :] = seg_rows
     value[2 * n_arcs :] = -1.0
-    start = np.concatenate([np.arange(0, 2 * n_arcs + 1, 2, dtype=np.int32),
-                            2 * n_arcs + np.arange(1, len(seg_day) + 1, dtype=np.int32)])
+    col_starts = np.concatenate([np.arange(0, 2 * n_arcs + 1, 2, dtype=np.int32),
+                                 2 * n_arcs + np.arange(1, len(seg_day) + 1, dtype=np.int32)])
 
     lp = highspy.HighsLp()
     lp.num_col_ = n_cols
@@ -178,7 +178,7 @@ def solve(groups: list[Group], fixed: list[int], day_cap: int, *, late_horizon: 
     lp.row_lower_ = np.concatenate([demand, np.zeros(n_days)])
     lp.row_upper_ = np.concatenate([demand, np.zeros(n_days)])
     lp.a_matrix_.format_ = highspy.MatrixFormat.kColwise
-    lp.a_matrix_.start_ = start
+    lp.a_matrix_.start_ = col_starts
     lp.a_matrix_.index_ = index
     lp.a_matrix_.value_ = value
 
@@ -202,10 +202,11 @@ def _integral(groups: list[Group], arc_rows, arc_days, flows) -> tuple[list[dict
             placed[gi][day] = placed[gi].get(day, 0) + amount
     late = 0
     for gi, group in enumerate(groups):
-        have = sum(placed[gi].values())
+        counts = placed[gi]
+        have = sum(counts.values())
         while have > group.count:  # noise: take from the busiest entry
-            day = max(placed[gi], key=placed[gi].get)
-            placed[gi][day] -= 1
+            day = max(counts, key=counts.__getitem__)
+            counts[day] -= 1
             have -= 1
         if have < group.count:  # noise the other way: nearest to the window's ideal cost
             best = min(range(len(group.closeness)), key=group.closeness.__getitem__)

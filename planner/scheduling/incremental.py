@@ -19,6 +19,7 @@ import datetime as dt
 from collections import defaultdict
 from dataclasses import dataclass, field, replace
 
+from planner.core.vocabulary import PlanReason
 from planner.core.workdays import WorkCalendar
 from planner.scheduling.engine import DayIndex, PlanRow, demand_row
 from planner.scheduling.lower_bound import lower_bound
@@ -34,6 +35,8 @@ from planner.scheduling.windows import (
     PlanSettings,
     contact_demands,
 )
+
+_NEW = PlanReason.NEW  # read per demand: a module global is cheaper than the enum's attribute lookup
 
 
 @dataclass
@@ -65,7 +68,7 @@ def place_incremental(infos: list[ContactPlanInput], loads: dict[dt.date, int], 
             demand = demands[position]
             if demand.frozen:
                 day: dt.date | None = ps.today
-            elif demand.reason == "new" and loads[demand.ideal] + 1 <= limit and cal.is_working_day(demand.ideal):
+            elif demand.reason == _NEW and loads[demand.ideal] + 1 <= limit and cal.is_working_day(demand.ideal):
                 day = demand.ideal  # the anchor chosen for the whole chain
             else:
                 day = _best_day(demand, loads, limit, cal)
@@ -83,7 +86,7 @@ def place_incremental(infos: list[ContactPlanInput], loads: dict[dt.date, int], 
                 return None
             loads[day] += 1
             rows.append(demand_row(demand, day))
-            if demand.reason == "new" and day != demand.ideal:
+            if demand.reason == _NEW and day != demand.ideal:
                 demands = demands[: position + 1] + contact_demands(replace(info, new_anchor=day), cal, ps)[1:]
                 chains[number] = demands
             position += 1
@@ -113,7 +116,7 @@ def seed_new_anchors(infos: list[ContactPlanInput], loads: dict[dt.date, int], c
     result = []
     for info in infos:
         demands = contact_demands(info, cal, ps)
-        if demands and demands[0].reason == "new" and info.new_anchor is None:
+        if demands and demands[0].reason == _NEW and info.new_anchor is None:
             best, best_key = None, None
             for day in cal.working_days(demands[0].window_start, demands[0].window_end):
                 chain = contact_demands(replace(info, new_anchor=day), cal, ps)[1:]
@@ -131,7 +134,7 @@ def _best_day(demand: Demand, loads: dict[dt.date, int], limit: int, cal: WorkCa
     for day in cal.working_days(demand.window_start, demand.window_end):
         if loads[day] + 1 > limit:
             continue
-        close = 0 if demand.reason == "new" else abs((day - demand.ideal).days)
+        close = 0 if demand.reason == _NEW else abs((day - demand.ideal).days)
         key = (loads[day], close, day)
         if best_key is None or key < best_key:
             best, best_key = day, key

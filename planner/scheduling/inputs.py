@@ -5,49 +5,25 @@ calls, today's call and a new contact's anchor."""
 from __future__ import annotations
 
 import datetime as dt
-import zoneinfo
 from collections import defaultdict
 
-from peewee import fn
-
 from planner.core.cadence import effective_cadence
-from planner.core.vocabulary import REACHED_OUTCOMES
+from planner.core.vocabulary import NEXT_CALL_REASONS, PlanReason
 from planner.core.workdays import WEEKDAY_INDEX, WorkCalendar
+from planner.core.zones import configured_zone, in_user_zone
 from planner.scheduling.stored_plan import as_date
-from planner.scheduling.windows import NEXT_CALL_PIN_REASONS, ContactPlanInput
+from planner.scheduling.windows import ContactPlanInput
 from planner.store import settings
 from planner.store.database import db
-from planner.store.models import Block, Contact, ContactTag, Interaction
-
-
-def _local_zone() -> dt.tzinfo | None:
-    name = settings.get("timezone")
-    if name:
-        try:
-            return zoneinfo.ZoneInfo(name)
-        except (zoneinfo.ZoneInfoNotFoundError, ValueError):
-            return None
-    return None
-
-
-def last_reached_query(contact_ids: list[int] | None):
-    """(contact, last moment reached) for the given contacts, or everyone: answered from the
-    index on (contact, outcome, happened_at) alone (migration v6)."""
-    query = (Interaction.select(Interaction.contact, fn.MAX(Interaction.happened_at))
-             .where(Interaction.outcome.in_(REACHED_OUTCOMES)).group_by(Interaction.contact))
-    if contact_ids is not None:
-        query = query.where(Interaction.contact.in_(contact_ids))
-    return query
+from planner.store.models import Block, Contact, ContactTag
+from planner.store.queries import last_reached_query
 
 
 def _last_contacts(contact_ids: list[int] | None) -> dict[int, dt.date]:
-    """The local day each contact was last reached (naive UTC in the table)."""
-    zone = _local_zone()
-    result = {}
-    for cid, moment in db.execute(last_reached_query(contact_ids)):  # raw cursor: no per-row model conversion
-        when = moment if isinstance(moment, dt.datetime) else dt.datetime.fromisoformat(str(moment))
-        result[cid] = when.replace(tzinfo=dt.timezone.utc).astimezone(zone).date()
-    return result
+    """The day each contact was last reached, in the user's zone (naive UTC in the table)."""
+    zone = configured_zone(settings.get("timezone"))
+    # raw cursor: no per-row model conversion
+    return {cid: in_user_zone(moment, zone).date() for cid, moment in db.execute(last_reached_query(contact_ids))}
 
 
 def load_inputs(contact_ids: list[int] | None, rows: list[tuple], cal: WorkCalendar,
@@ -70,12 +46,12 @@ def load_inputs(contact_ids: list[int] | None, rows: list[tuple], cal: WorkCalen
     today_text = today.isoformat() if cal.is_working_day(today) else None
     for _rid, cid, day, ideal, _ws, _we, reason, pinned, seq, _favor, _note in rows:
         if pinned:
-            if reason in NEXT_CALL_PIN_REASONS:
+            if reason in NEXT_CALL_REASONS:
                 pins[cid].append(as_date(day))
         elif seq == 0:
             if today_text is not None and str(day)[:10] == today_text:
                 today_rows[cid] = (as_date(ideal), reason)
-            if reason == "new":
+            if reason == PlanReason.NEW:
                 anchors[cid] = as_date(day)
     infos = []
     for cid, own, no_cadence, archived_at in db.execute(query):

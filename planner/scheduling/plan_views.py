@@ -7,10 +7,12 @@ import datetime as dt
 from dataclasses import asdict, dataclass
 
 from planner.core import dates
+from planner.core.vocabulary import PlanReason
 from planner.core.workdays import WorkCalendar
 from planner.scheduling.inputs import load_calendar
 from planner.scheduling.stats import PlanStats, compute_stats
 from planner.store.models import Block, Contact, PlannedCall
+from planner.store.queries import tuples
 
 
 @dataclass(frozen=True)
@@ -66,7 +68,7 @@ def planned_calls(start: dt.date, end: dt.date) -> list[PlannedCallView]:
 def next_call(contact_id: int) -> PlannedCallView | None:
     """The contact's next call (thank-you tasks are extra tasks, not the next call)."""
     row = (PlannedCall.select(PlannedCall, Contact.id, Contact.name).join(Contact)
-           .where(PlannedCall.contact == contact_id, PlannedCall.reason != "thank-you")
+           .where(PlannedCall.contact == contact_id, PlannedCall.reason != PlanReason.THANK_YOU)
            .order_by(PlannedCall.date, PlannedCall.seq).first())
     return _view(row, row.contact.name) if row else None
 
@@ -93,8 +95,8 @@ def plan_summary(start: dt.date | None = None, days: int = 42) -> PlanSummary:
     start = start or today
     end = start + dt.timedelta(days=days - 1)
     counts: dict[dt.date, int] = {}
-    for day, in PlannedCall.select(PlannedCall.date).where(PlannedCall.date.between(start, end)).tuples():
-        day = day if isinstance(day, dt.date) else dt.date.fromisoformat(str(day))
+    for (value,) in tuples(PlannedCall.select(PlannedCall.date).where(PlannedCall.date.between(start, end))):
+        day = value if isinstance(value, dt.date) else dt.date.fromisoformat(str(value))
         counts[day] = counts.get(day, 0) + 1
     notes = {(b.start, b.end): b.note for b in Block.select()}
     loads = []

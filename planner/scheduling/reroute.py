@@ -24,8 +24,11 @@ from collections import Counter, defaultdict
 from collections.abc import Collection, Iterable
 from typing import Protocol
 
+from planner.core.vocabulary import PlanReason
 from planner.core.workdays import WorkCalendar
 from planner.scheduling.engine import PlanRow
+
+_NEW = PlanReason.NEW  # read per demand: a module global is cheaper than the enum's attribute lookup
 
 Window = tuple[dt.date, dt.date]
 
@@ -67,7 +70,7 @@ def span_of(rows: Iterable[PlanRow]) -> dict[dt.date, Window]:
 def mover_rank(row: PlanRow, day: dt.date) -> tuple[int, int, int]:
     """Which call moves to `day` when several could: the one that gets least farther from its
     ideal day (a new contact's first call may go anywhere), then the lowest contact id."""
-    shift = 0 if row.reason == "new" else abs((day - row.ideal).days) - abs((row.date - row.ideal).days)
+    shift = 0 if row.reason == _NEW else abs((day - row.ideal).days) - abs((row.date - row.ideal).days)
     return shift, row.contact_id, row.seq
 
 
@@ -85,7 +88,7 @@ class CallsInMemory:
         self.days_of: dict[int, set[dt.date]] = defaultdict(set)  # every day each contact has something
         for row in self.rows:
             self.days_of[row.contact_id].add(row.date)
-            if movable(row, row.reason == "new" and row.contact_id in chained):
+            if movable(row, row.reason == _NEW and row.contact_id in chained):
                 self.by_day[row.date].append(row)
         self._spans: dict[dt.date, Window] | None = None
 
@@ -167,7 +170,7 @@ class MovablePlan:
         self._origin.setdefault(key, row.date)
         moved = copy.copy(row)
         moved.date = day
-        if moved.reason == "new":  # anywhere in the first cadence: its ideal is where it is
+        if moved.reason == _NEW:  # anywhere in the first cadence: its ideal is where it is
             moved.ideal = day
         self.moved[key] = moved
         self._touched.update((row.date, day))

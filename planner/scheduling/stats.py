@@ -7,11 +7,10 @@ import datetime as dt
 from collections import Counter
 from dataclasses import dataclass
 
+from planner.core.vocabulary import FREE_REASONS
 from planner.core.workdays import WorkCalendar
 from planner.scheduling.engine import DayIndex, PlanRow, daily_loads
 from planner.scheduling.lower_bound import critical_interval, lower_bound
-
-FREE_REASONS = ("cadence", "new", "catch-up")
 
 
 @dataclass(frozen=True)

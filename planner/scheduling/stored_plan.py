@@ -14,12 +14,13 @@ from functools import lru_cache
 
 from peewee import fn
 
+from planner.core.vocabulary import PlanReason
 from planner.scheduling.engine import PlanRow
 from planner.scheduling.reroute import Window
 from planner.store.database import db
 from planner.store.models import PlannedCall
+from planner.store.queries import chunked, tuples
 
-CHUNK = 500
 TABLE = PlannedCall._meta.table_name
 
 _COLUMNS = (PlannedCall.id, PlannedCall.contact, PlannedCall.date, PlannedCall.ideal,
@@ -49,8 +50,7 @@ def raw_rows(contact_ids: list[int] | None = None) -> list[tuple]:
     if contact_ids is None:
         return list(db.execute_sql(f'SELECT {_SELECT} FROM "{TABLE}" p'))
     rows: list[tuple] = []
-    for start in range(0, len(contact_ids), CHUNK):
-        chunk = contact_ids[start : start + CHUNK]
+    for chunk in chunked(contact_ids):
         marks = ", ".join("?" * len(chunk))
         rows += db.execute_sql(f'SELECT {_SELECT} FROM "{TABLE}" p WHERE p."contact_id" IN ({marks})', chunk)
     return rows
@@ -67,7 +67,7 @@ def loads_without(contact_ids: list[int], today: dt.date) -> dict[dt.date, int]:
              .where(PlannedCall.date >= today, PlannedCall.contact.not_in(contact_ids))
              .group_by(PlannedCall.date))
     loads: dict[dt.date, int] = defaultdict(int)
-    for day, count in query.tuples():
+    for day, count in tuples(query):
         loads[as_date(day)] += count
     return loads
 
@@ -77,7 +77,7 @@ class StoredPlanCalls:
     Movable (`reroute.movable`): unpinned, on a day of its window, and not anchored, that is a new
     contact's first call with a seq-1 call after it (its recurrences follow on from its day)."""
 
-    _ANCHORED = (f"CASE WHEN p.\"reason\" = 'new' THEN EXISTS (SELECT 1 FROM \"{TABLE}\" q WHERE "
+    _ANCHORED = (f"CASE WHEN p.\"reason\" = '{PlanReason.NEW}' THEN EXISTS (SELECT 1 FROM \"{TABLE}\" q WHERE "
                  'q."contact_id" = p."contact_id" AND q."seq" = 1 AND q."pinned" = 0) ELSE 0 END')
 
     def __init__(self, excluded: list[int]) -> None:
@@ -96,7 +96,7 @@ class StoredPlanCalls:
 
     def reach(self, days: list[dt.date] | None, skip: Collection[PlanRow]) -> dict[dt.date, Window]:
         spans: dict[dt.date, Window] = {}
-        chunks = [None] if days is None else [days[i : i + CHUNK] for i in range(0, len(days), CHUNK)]
+        chunks = [None] if days is None else list(chunked(days))
         for chunk in chunks:
             where, params = self._movable(None if chunk is None else [day.isoformat() for day in chunk], skip)
             sql = (f'SELECT p."date", MIN(p."window_start"), MAX(p."window_end") FROM "{TABLE}" p '
@@ -172,8 +172,8 @@ def write_plan(old: list[tuple], new: list[PlanRow], write: bool) -> int:
     if not write:
         return moved
     gone = [t[0] for t in old if t[0] not in keep]
-    for start in range(0, len(gone), CHUNK):
-        PlannedCall.delete().where(PlannedCall.id.in_(gone[start : start + CHUNK])).execute()
+    for chunk in chunked(gone):
+        PlannedCall.delete().where(PlannedCall.id.in_(list(chunk))).execute()
     # one prepared statement for every new row (raw executemany: Peewee's insert_many builds a
     # statement per chunk and converts each field, several times slower for a first plan)
     table = PlannedCall._meta.table_name

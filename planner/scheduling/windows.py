@@ -17,10 +17,14 @@ import datetime as dt
 from dataclasses import dataclass
 from functools import lru_cache
 
+from planner.core.cadence import MAX_DAYS, MIN_DAYS
+from planner.core.vocabulary import PlanReason
 from planner.core.workdays import WorkCalendar
 
-NEXT_CALL_PIN_REASONS = ("pinned", "follow-up", "retry")
-FREE_REASONS = ("cadence", "new", "catch-up")
+_NEW = PlanReason.NEW  # read per demand: a module global is cheaper than the enum's attribute lookup
+_CATCH_UP = PlanReason.CATCH_UP
+_CADENCE = PlanReason.CADENCE
+
 DAY = dt.timedelta(days=1)
 
 
@@ -89,7 +93,10 @@ def contact_demands(info: ContactPlanInput, cal: WorkCalendar, ps: PlanSettings)
     """The unpinned calls one contact needs (pinned rows are not demands: nobody moves them)."""
     if not info.active or info.cadence is None:
         return []
-    cad, today = info.cadence, ps.today
+    # Every way in checks the cadence (parse_cadence), but a database written before that may
+    # hold 0 or 100000: held to the range here, the loop below always steps forward and its
+    # windows stay inside the calendar.
+    cad, today = min(max(info.cadence, MIN_DAYS), MAX_DAYS), ps.today
     tol = tolerance_days(cad, ps.tolerance)
     demands: list[Demand] = []
     if info.pinned_next:
@@ -100,18 +107,18 @@ def contact_demands(info: ContactPlanInput, cal: WorkCalendar, ps: PlanSettings)
         if info.today_row is not None:
             anchor = today
         base = anchor or today + ((cad - 1) // 2) * DAY
-        demands.append(Demand(info.contact_id, 0, base, start, end, "new", tol))
+        demands.append(Demand(info.contact_id, 0, base, start, end, _NEW, tol))
     else:
         ideal = info.last_contact + cad * DAY
         if ideal < today:
             # the catch-up span: never longer than the cadence, nor reaching the next call's window
             span_end = min(cal.add_working_days(today, ps.catchup - 1), today + (cad - tol - 1) * DAY)
             start, end = clip_window(cal, today, span_end, today)
-            demands.append(Demand(info.contact_id, 0, today, start, end, "catch-up", tol))
+            demands.append(Demand(info.contact_id, 0, today, start, end, _CATCH_UP, tol))
             base = today
         else:
             start, end = clip_window(cal, ideal - tol * DAY, ideal + tol * DAY, today)
-            demands.append(Demand(info.contact_id, 0, ideal, start, end, "cadence", tol))
+            demands.append(Demand(info.contact_id, 0, ideal, start, end, _CADENCE, tol))
             base = ideal
     if demands and info.today_row is not None and demands[0].window_start == today:
         # already planned for today and still due today: it stays for the rest of the day
@@ -130,9 +137,9 @@ def contact_demands(info: ContactPlanInput, cal: WorkCalendar, ps: PlanSettings)
             if cal.next_working_day(start) > end:
                 ideal += step
                 continue
-        demands.append(Demand(info.contact_id, seq, ideal, start, end, "cadence", tol))
+        demands.append(Demand(info.contact_id, seq, ideal, start, end, _CADENCE, tol))
         seq += 1
         ideal += step
-    if seq > 1 and demands and demands[0].reason == "new":
+    if seq > 1 and demands and demands[0].reason == _NEW:
         demands[0].chained = True
     return demands

@@ -14,13 +14,15 @@ from dataclasses import asdict, dataclass, field
 
 from planner.core.dates import today
 from planner.core.errors import BadInput
+from planner.core.vocabulary import AgendaKind, FavorDirection, PlanReason
 from planner.services.contact_views import load_views
 from planner.services.interactions.records import last_interactions
 from planner.services.ledger import FavorView, open_favors
 from planner.store.models import Contact, PlannedCall
 
-KIND_ORDER = {"call": 0, "thank-you": 1}
-REASON_ORDER = {"follow-up": 0, "retry": 1, "pinned": 2, "catch-up": 3, "cadence": 4, "new": 5, "thank-you": 6}
+KIND_ORDER = {AgendaKind.CALL: 0, AgendaKind.THANK_YOU: 1}
+REASON_ORDER = {PlanReason.FOLLOW_UP: 0, PlanReason.RETRY: 1, PlanReason.PINNED: 2, PlanReason.CATCH_UP: 3,
+                PlanReason.CADENCE: 4, PlanReason.NEW: 5, PlanReason.THANK_YOU: 6}
 MAX_FAVORS_SHOWN = 3
 
 
@@ -50,7 +52,7 @@ class AgendaItem:
     def uid(self) -> str:
         """Stable across re-exports: unpinned rows are rewritten by the solver, so never the row id.
         A call is the contact's n-th upcoming call (seq); a thank-you is its favour."""
-        if self.kind == "thank-you" and self.favor_id is not None:
+        if self.kind == AgendaKind.THANK_YOU and self.favor_id is not None:
             return f"thank-{self.favor_id}@followup"
         return f"call-{self.contact_id}-{self.seq}@followup"
 
@@ -162,7 +164,7 @@ def build_agenda(start: dt.date, end: dt.date) -> Agenda:
         view = views[row.contact_id]
         recent = last.get(row.contact_id)
         own_favors = favors.get(row.contact_id, [])
-        kind = "thank-you" if row.reason == "thank-you" else "call"
+        kind = AgendaKind.THANK_YOU if row.reason == PlanReason.THANK_YOU else AgendaKind.CALL
         item = AgendaItem(
             date=row.date, kind=kind, reason=row.reason, contact_id=row.contact_id, name=view.name,
             company=view.company, title=view.title, phone=view.phones[0] if view.phones else "",
@@ -170,12 +172,12 @@ def build_agenda(start: dt.date, end: dt.date) -> Agenda:
             last_contact=recent.happened_at if recent else None,
             last_kind=(recent.kind if recent.reached else f"{recent.kind}, {recent.outcome}") if recent else "",
             last_summary=recent.summary if recent else "",
-            favors_given_open=_favor_words(own_favors, "gave"),
-            favors_received_open=_favor_words(own_favors, "received"),
+            favors_given_open=_favor_words(own_favors, FavorDirection.GAVE),
+            favors_received_open=_favor_words(own_favors, FavorDirection.RECEIVED),
             planned_call_id=row.id, favor_id=row.favor, seq=row.seq, note=row.note,
         )
         if row.date < current and row.date < start or row.date < current <= end:
-            (agenda.thank_yous if kind == "thank-you" else agenda.overdue).append(item)
+            (agenda.thank_yous if kind == AgendaKind.THANK_YOU else agenda.overdue).append(item)
         else:
             by_day.setdefault(row.date, []).append(item)
     order = lambda item: (KIND_ORDER[item.kind], REASON_ORDER.get(item.reason, 9), item.name.casefold(),

@@ -8,15 +8,16 @@ from collections import defaultdict
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 
-from peewee import fn
-
 from planner.core.cadence import effective_cadence
 from planner.core.dates import today
 from planner.core.textsafe import json_dict
-from planner.core.vocabulary import REACHED_OUTCOMES
+from planner.core.vocabulary import PlanReason
+from planner.core.zones import configured_zone, in_user_zone
 from planner.services.ledger import favor_summaries
 from planner.store import settings
-from planner.store.models import Contact, ContactEmail, ContactPhone, ContactTag, Interaction, PlannedCall
+from planner.store.database import db
+from planner.store.models import Contact, ContactEmail, ContactPhone, ContactTag, PlannedCall
+from planner.store.queries import chunked, last_reached_query
 
 
 @dataclass
@@ -59,7 +60,7 @@ def load_views(contacts: Iterable[Contact]) -> list[ContactView]:
     if not ids:
         return []
     emails, phones, tags = defaultdict(list), defaultdict(list), defaultdict(list)
-    for chunk in _chunks(ids):
+    for chunk in chunked(ids):
         for e in ContactEmail.select().where(ContactEmail.contact.in_(chunk)).order_by(ContactEmail.position):
             emails[e.contact_id].append(e.address)
         for p in ContactPhone.select().where(ContactPhone.contact.in_(chunk)).order_by(ContactPhone.position):
@@ -93,38 +94,23 @@ def load_views(contacts: Iterable[Contact]) -> list[ContactView]:
     return views
 
 
-def _chunks(ids: list[int], size: int = 900) -> Iterable[list[int]]:
-    for start in range(0, len(ids), size):
-        yield ids[start : start + size]
-
-
 def _last_contacted(ids: list[int]) -> dict[int, dt.datetime]:
+    """When each contact was last reached, aware in the user's zone: the planner counts the
+    cadence from that same day (scheduling/inputs.py)."""
+    zone = configured_zone(settings.get("timezone"))
     result: dict[int, dt.datetime] = {}
-    for chunk in _chunks(ids):
-        query = (
-            Interaction.select(Interaction.contact, fn.MAX(Interaction.happened_at).alias("last"))
-            .where(Interaction.contact.in_(chunk), Interaction.outcome.in_(REACHED_OUTCOMES),
-                   Interaction.kind != "note")
-            .group_by(Interaction.contact)
-        )
-        for row in query:
-            # Aware and local, so `.date()` is the user's calendar day (stored moments are UTC).
-            result[row.contact_id] = _as_datetime(row.last).replace(tzinfo=dt.timezone.utc).astimezone()
+    for chunk in chunked(ids):
+        for cid, moment in db.execute(last_reached_query(chunk)):
+            result[cid] = in_user_zone(moment, zone)
     return result
-
-
-def _as_datetime(value: object) -> dt.datetime:
-    if isinstance(value, dt.datetime):
-        return value
-    return dt.datetime.fromisoformat(str(value))
 
 
 def _next_calls(ids: list[int]) -> dict[int, tuple[dt.date, str]]:
     result: dict[int, tuple[dt.date, str]] = {}
-    for chunk in _chunks(ids):
+    for chunk in chunked(ids):
         query = (
             PlannedCall.select(PlannedCall.contact, PlannedCall.date, PlannedCall.reason)
-            .where(PlannedCall.contact.in_(chunk), PlannedCall.reason != "thank-you")
+            .where(PlannedCall.contact.in_(chunk), PlannedCall.reason != PlanReason.THANK_YOU)
             .order_by(PlannedCall.date, PlannedCall.seq)
         )
         for row in query:

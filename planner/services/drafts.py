@@ -19,10 +19,14 @@ import datetime as dt
 import json
 import os
 import socket
+from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 
 from planner.core.errors import FollowupError, NotFound
-from planner.store.database import write_tx
+from planner.core.vocabulary import InteractionKind, Outcome
+from planner.core.zones import to_utc_naive, utc_aware
+from planner.store.database import db, write_tx
 from planner.store.models import Contact, Draft, utcnow
 
 OWNER_KEY = "_owner"  # in Draft.extra: {"pid": ..., "host": ..., "beat": ISO time, naive UTC}
@@ -56,8 +60,8 @@ class DraftView:
     contact_name: str
     started_at: dt.datetime
     updated_at: dt.datetime
-    kind: str = "call"
-    outcome: str = "spoke"
+    kind: str = InteractionKind.CALL
+    outcome: str = Outcome.SPOKE
     summary: str = ""
     notes: str = ""
     next_when: str = ""
@@ -77,13 +81,7 @@ def _typed_extra(extra: dict) -> bool:
 def _naive_utc(moment: dt.datetime | None) -> dt.datetime:
     if moment is None:
         return utcnow()
-    if moment.tzinfo is None:
-        return moment
-    return moment.astimezone(dt.timezone.utc).replace(tzinfo=None)
-
-
-def _aware(moment: dt.datetime) -> dt.datetime:
-    return moment.replace(tzinfo=dt.timezone.utc)
+    return moment if moment.tzinfo is None else to_utc_naive(moment)  # naive: stored already
 
 
 def _this_process() -> dict:
@@ -108,7 +106,7 @@ def _owner(extra: dict) -> DraftOwner | None:
     if not isinstance(raw, dict):
         return None
     try:
-        return DraftOwner(int(raw["pid"]), str(raw["host"]), _aware(dt.datetime.fromisoformat(raw["beat"])))
+        return DraftOwner(int(raw["pid"]), str(raw["host"]), utc_aware(dt.datetime.fromisoformat(raw["beat"])))
     except (KeyError, TypeError, ValueError):
         return None
 
@@ -145,9 +143,9 @@ def save_draft(
             row = Draft(started_at=_naive_utc(started_at))
         elif started_at is not None:
             row.started_at = _naive_utc(started_at)
-        row.contact = contact_id
-        row.kind = kind or "call"
-        row.outcome = outcome or "spoke"
+        row.contact_id = contact_id
+        row.kind = kind or InteractionKind.CALL
+        row.outcome = outcome or Outcome.SPOKE
         row.summary = summary or ""
         row.notes = notes or ""
         row.next_when = next_when or ""
@@ -166,8 +164,8 @@ def _view(row: Draft) -> DraftView:
         id=row.id,
         contact_id=contact.id if contact else None,
         contact_name=contact.name if contact else "",
-        started_at=_aware(row.started_at),
-        updated_at=_aware(row.updated_at),
+        started_at=utc_aware(row.started_at),
+        updated_at=utc_aware(row.updated_at),
         kind=row.kind,
         outcome=row.outcome,
         summary=row.summary,
@@ -334,3 +332,17 @@ class OwnerWatch:
 
     def offered(self, draft_id: int) -> None:
         self._held.discard(draft_id)
+
+
+def bound_database() -> str | None:
+    """The database file drafts go to now. A quick-log's heartbeat thread compares it with the file
+    it started on and stops rather than write a beat into a database bound later."""
+    return db.database
+
+
+@contextmanager
+def own_connection() -> Iterator[None]:
+    """A connection for a thread of its own (the heartbeat), closed again when the block ends:
+    Peewee keeps one connection per thread, and a beat every few seconds must not leave one open."""
+    with db.connection_context():
+        yield

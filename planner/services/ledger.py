@@ -19,18 +19,15 @@ import arrow
 from planner.core.dates import now_local, today
 from planner.core.errors import BadInput, NotFound
 from planner.core.textsafe import json_dict
+from planner.core.vocabulary import FavorDirection, normalize_direction, normalize_favor_kind
+from planner.core.zones import to_utc_naive, utc_aware
 from planner.scheduling.service import replan
 from planner.services.interactions import thanks
 from planner.store import settings
 from planner.store.database import write_tx
 from planner.store.models import Contact, Favor, get_contact
+from planner.store.queries import chunked, tuples
 
-DIRECTIONS = ("gave", "received")
-DIRECTION_ALIASES = {"gave": "gave", "give": "gave", "given": "gave", "received": "received",
-                     "got": "received", "receive": "received", "get": "received"}
-KINDS = ("referral", "introduction", "recommendation", "candidate-lead", "advice", "endorsement", "gift", "other")
-KIND_ALIASES = {"intro": "introduction", "lead": "candidate-lead", "candidate lead": "candidate-lead",
-                "rec": "recommendation", "ref": "referral", "reference": "recommendation"}
 ONE_WAY_MARGIN = 2  # received at least this many more favours than we gave in 12 months
 GIVE_BACK_MONTHS = 6
 
@@ -51,7 +48,7 @@ class FavorView:
 
     @property
     def open_thanks(self) -> bool:
-        return self.direction == "received" and self.thanked_at is None
+        return self.direction == FavorDirection.RECEIVED and self.thanked_at is None
 
     def to_json(self) -> dict:
         return json_dict(self)
@@ -102,21 +99,6 @@ class FavorSummary:
         return self.received > 0 and (self.last_gave is None or self.last_gave < cutoff)
 
 
-def normalize_direction(direction: str) -> str:
-    value = DIRECTION_ALIASES.get((direction or "").strip().lower())
-    if value is None:
-        raise BadInput(f"direction {direction!r}: use gave or received (got)")
-    return value
-
-
-def normalize_favor_kind(kind: str) -> str:
-    raw = " ".join((kind or "").strip().lower().replace("_", "-").split())
-    value = KIND_ALIASES.get(raw, raw.replace(" ", "-"))
-    if value not in KINDS:
-        raise BadInput(f"favour kind {kind!r}: use one of {', '.join(KINDS)}")
-    return value
-
-
 def _check_weight(weight: int) -> int:
     try:
         value = int(weight)
@@ -134,15 +116,11 @@ def thank_due_day(day: dt.date) -> dt.date:
     return load_calendar().add_working_days(day, settings.get("thank_within"))
 
 
-def _aware(value: dt.datetime | None) -> dt.datetime | None:
-    return value.replace(tzinfo=dt.timezone.utc) if value is not None else None
-
-
 def _view(row: Favor, name: str) -> FavorView:
     return FavorView(
         id=row.id, contact_id=row.contact_id, contact_name=name, date=row.date, direction=row.direction,
         kind=row.kind, note=row.note, weight=row.weight, thank_due=row.thank_due,
-        thanked_at=_aware(row.thanked_at), returns_id=row.returns_id,
+        thanked_at=utc_aware(row.thanked_at) if row.thanked_at is not None else None, returns_id=row.returns_id,
     )
 
 
@@ -171,7 +149,7 @@ def record_favor(contact: Contact, direction: str, kind: str, note: str, weight:
             raise NotFound(f"no favour {returns} with {contact.name} to return")
         if original.direction == direction:
             raise BadInput(f"favour {returns} is also '{direction}': a return goes the other way")
-    due = thank_due_day(day) if direction == "received" else None
+    due = thank_due_day(day) if direction == FavorDirection.RECEIVED else None
     row = Favor.create(contact=contact.id, date=day, direction=direction, kind=kind, note=(note or "").strip(),
                        weight=weight, thank_due=due, returns=returns)
     thanks.add_task(row)
@@ -196,12 +174,13 @@ def thank(contact_id: int | None = None, favor_id: int | None = None) -> list[Fa
     if contact_id is None and favor_id is None:
         raise BadInput("thank: name a contact or a favour id")
     with write_tx():
-        query = Favor.select(Favor, Contact.id, Contact.name).join(Contact).where(Favor.direction == "received")
+        query = (Favor.select(Favor, Contact.id, Contact.name).join(Contact)
+                 .where(Favor.direction == FavorDirection.RECEIVED))
         if favor_id is not None:
             row = Favor.get_or_none(Favor.id == favor_id)
             if row is None or (contact_id is not None and row.contact_id != contact_id):
                 raise NotFound(f"no favour with id {favor_id}" + (" for that contact" if row else ""))
-            if row.direction != "received":
+            if row.direction != FavorDirection.RECEIVED:
                 raise BadInput(f"favour {favor_id} is one we gave; only received favours are thanked")
             if row.thanked_at is not None:
                 raise BadInput(f"favour {favor_id} was already thanked on {row.thanked_at.date().isoformat()}")
@@ -213,7 +192,7 @@ def thank(contact_id: int | None = None, favor_id: int | None = None) -> list[Fa
         if not rows:
             raise BadInput(f"nothing to thank {contact.name} for: no unthanked favour received")
         ids = [row.id for row in rows]
-        moment = now_local().astimezone(dt.timezone.utc).replace(tzinfo=None)
+        moment = to_utc_naive(now_local())
         Favor.update(thanked_at=moment).where(Favor.id.in_(ids)).execute()
         thanks.drop_tasks(ids)
         replan(list({row.contact_id for row in rows}))
@@ -245,32 +224,29 @@ def open_favors(contact_ids: Iterable[int]) -> dict[int, list[FavorView]]:
     """Favours not yet returned (and received ones not yet thanked), newest first, per contact."""
     ids = list(contact_ids)
     result: dict[int, list[FavorView]] = defaultdict(list)
-    for start in range(0, len(ids), 900):
-        chunk = ids[start:start + 900]
+    for chunk in chunked(ids):
         rows = list(Favor.select(Favor, Contact.id, Contact.name).join(Contact).where(Favor.contact.in_(chunk))
                     .order_by(Favor.date.desc(), Favor.id.desc()))
         returned = {row.returns_id for row in rows if row.returns_id is not None}
         for row in rows:
-            if row.id not in returned or (row.direction == "received" and row.thanked_at is None):
+            if row.id not in returned or (row.direction == FavorDirection.RECEIVED and row.thanked_at is None):
                 result[row.contact_id].append(_view(row, row.contact.name))
     return dict(result)
 
 
 def favor_summaries(contact_ids: Iterable[int], base: dt.date | None = None) -> dict[int, FavorSummary]:
-    """Totals and flags for many contacts, in one query per 900 contacts."""
+    """Totals and flags for many contacts, in one query per 500 contacts."""
     base = base or today()
     year_ago = arrow.get(base).shift(years=-1).date()
     ids = list(contact_ids)
     result: dict[int, FavorSummary] = {}
-    for start in range(0, len(ids), 900):
-        chunk = ids[start:start + 900]
+    for chunk in chunked(ids):
         query = Favor.select(Favor.contact, Favor.date, Favor.direction, Favor.weight, Favor.thank_due,
                              Favor.thanked_at).where(Favor.contact.in_(chunk))
-        for row in query.tuples():
-            contact_id, day, direction, weight, due, thanked = row
+        for contact_id, day, direction, weight, due, thanked in tuples(query):
             summary = result.setdefault(contact_id, FavorSummary())
             recent = day > year_ago
-            if direction == "gave":
+            if direction == FavorDirection.GAVE:
                 summary.given += weight
                 summary.given_12m += weight if recent else 0
                 summary.given_count_12m += 1 if recent else 0

@@ -13,12 +13,13 @@ import datetime as dt
 from planner.core import dates
 from planner.core.errors import BadInput
 from planner.core.textsafe import clean_line
+from planner.core.vocabulary import NEXT_CALL_REASONS, PlanReason
 from planner.scheduling.inputs import load_calendar
 from planner.scheduling.plan_views import PlannedCallView, next_call
 from planner.scheduling.service import replan
-from planner.scheduling.windows import NEXT_CALL_PIN_REASONS
 from planner.store.database import write_tx
 from planner.store.models import Contact, PlannedCall, get_contact
+from planner.store.plan_rows import insert_pinned
 
 
 def _contact(contact_id: int) -> Contact:
@@ -37,7 +38,7 @@ def _pin_to(contact_id: int, day: dt.date, note: str = "") -> PlannedCallView:
     with write_tx():
         pins = list(PlannedCall.select().where(PlannedCall.contact == contact,
                                                PlannedCall.pinned == True,  # noqa: E712
-                                               PlannedCall.reason.in_(NEXT_CALL_PIN_REASONS))
+                                               PlannedCall.reason.in_(NEXT_CALL_REASONS))
                     .order_by(PlannedCall.date))
         if pins:
             row = pins[0]
@@ -47,8 +48,7 @@ def _pin_to(contact_id: int, day: dt.date, note: str = "") -> PlannedCallView:
         else:
             PlannedCall.delete().where(PlannedCall.contact == contact, PlannedCall.pinned == False,  # noqa: E712
                                        PlannedCall.seq == 0).execute()
-            row = PlannedCall.create(contact=contact, date=day, ideal=day, window_start=day, window_end=day,
-                                     reason="pinned", pinned=True, seq=0, note=note)
+            insert_pinned(contact_id, day, PlanReason.PINNED, note)
         replan([contact_id])
     view = next_call(contact_id)
     assert view is not None
@@ -71,7 +71,7 @@ def unpin(contact_id: int) -> PlannedCallView | None:
     with write_tx():
         removed = (PlannedCall.delete()
                    .where(PlannedCall.contact == contact, PlannedCall.pinned == True,  # noqa: E712
-                          PlannedCall.reason.in_(NEXT_CALL_PIN_REASONS))
+                          PlannedCall.reason.in_(NEXT_CALL_REASONS))
                    .execute())
         if not removed:
             raise BadInput(f"{clean_line(contact.name)} has no pinned call")

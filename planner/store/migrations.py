@@ -17,7 +17,9 @@ from playhouse.migrate import SqliteMigrator
 from playhouse.migrate import migrate as run_operations
 
 from planner.core.errors import FollowupError
+from planner.store import database
 from planner.store import models as m
+from planner.store.database import write_tx
 
 
 def _v1_contacts(db: SqliteDatabase) -> None:
@@ -50,6 +52,12 @@ def _v6_last_reached_index(db: SqliteDatabase) -> None:
                    'ON "interaction" ("contact_id", "outcome", "happened_at")')
 
 
+def _v7_sync_state(db: SqliteDatabase) -> None:
+    """What two-way sync with CardDAV/CalDAV collections remembers between runs, and the daily
+    reminders already sent."""
+    db.create_tables([m.SyncCollection, m.SyncItem, m.ReminderSent])
+
+
 def _add_missing_column(db: SqliteDatabase, model: type[m.BaseModel], field) -> None:
     table = model._meta.table_name
     if field.column_name not in {column.name for column in db.get_columns(table)}:
@@ -63,6 +71,7 @@ STEPS: list[Callable[[SqliteDatabase], None]] = [
     _v4_drafts,
     _v5_interaction_consumed_pins,
     _v6_last_reached_index,
+    _v7_sync_state,
 ]
 LATEST = len(STEPS)
 
@@ -85,7 +94,9 @@ def migrate(db: SqliteDatabase, *, target: int = LATEST,
         return None
     copy = _copy_before_migrating(db, current, target, copy_before) if current > 0 and copy_before else None
     for version in range(current + 1, target + 1):
-        with db.atomic("IMMEDIATE"):
+        # the shared write transaction when it is our database: it waits for another session's
+        # write; an upgrade of the schema is not refused by a damage mark (it reads no rows)
+        with write_tx(repairing=True) if db is database.db else db.atomic("IMMEDIATE"):
             STEPS[version - 1](db)
             db.execute_sql(f"PRAGMA user_version = {version}")
     return copy

@@ -1,5 +1,8 @@
-"""Peewee models: the tables of followup. Services turn rows into plain dataclasses (planner/views.py)
-before anything outside the domain sees them.
+"""Peewee models: the tables of followup. Services turn rows into plain dataclasses before anything
+outside the domain sees them.
+
+Each model spells out its `id` and, for a foreign key `contact`, the `contact_id` attribute Peewee
+adds, so the type checker sees what the code reads.
 
 Dates are stored as ISO `DateField`s (local calendar days); moments (`*_at`) as UTC datetimes.
 """
@@ -9,6 +12,7 @@ from __future__ import annotations
 import datetime as dt
 
 from peewee import (
+    AutoField,
     BooleanField,
     CharField,
     DateField,
@@ -20,6 +24,7 @@ from peewee import (
 )
 
 from planner.core.errors import NotFound
+from planner.core.vocabulary import FavorKind, InteractionKind, Outcome
 from planner.store.database import db
 
 CONTACT_KINDS = ("client", "candidate", "hiring-manager", "referrer", "colleague", "friend", "other")
@@ -45,6 +50,7 @@ class Setting(BaseModel):
 
 
 class Contact(BaseModel):
+    id = AutoField()
     name = TextField()
     company = TextField(default="")
     title = TextField(default="")
@@ -63,7 +69,9 @@ class Contact(BaseModel):
 
 
 class ContactEmail(BaseModel):
+    id = AutoField()
     contact = ForeignKeyField(Contact, backref="email_rows", on_delete="CASCADE")
+    contact_id: int
     address = TextField()
     address_key = CharField(index=True)  # lower-cased, for de-duplication
     label = CharField(default="")
@@ -71,14 +79,18 @@ class ContactEmail(BaseModel):
 
 
 class ContactPhone(BaseModel):
+    id = AutoField()
     contact = ForeignKeyField(Contact, backref="phone_rows", on_delete="CASCADE")
+    contact_id: int
     number = TextField()
     label = CharField(default="")
     position = IntegerField(default=0)
 
 
 class ContactTag(BaseModel):
+    id = AutoField()
     contact = ForeignKeyField(Contact, backref="tag_rows", on_delete="CASCADE")
+    contact_id: int
     tag = CharField(index=True)
 
     class Meta:
@@ -88,6 +100,7 @@ class ContactTag(BaseModel):
 class Block(BaseModel):
     """Days without calls: vacations, conferences (inclusive range)."""
 
+    id = AutoField()
     start = DateField()
     end = DateField()
     note = TextField(default="")
@@ -96,12 +109,14 @@ class Block(BaseModel):
 class PlannedCall(BaseModel):
     """One call in the stored plan. `seq` 0 is the contact's next call, 1.. its recurrences."""
 
+    id = AutoField()
     contact = ForeignKeyField(Contact, backref="planned_calls", on_delete="CASCADE")
+    contact_id: int
     date = DateField(index=True)
     ideal = DateField()
     window_start = DateField()
     window_end = DateField()
-    reason = CharField()  # cadence | new | catch-up | pinned | follow-up | retry | thank-you
+    reason = CharField()  # PlanReason
     pinned = BooleanField(default=False)
     seq = IntegerField(default=0)
     favor = IntegerField(null=True)  # the favour a thank-you task is for
@@ -109,11 +124,13 @@ class PlannedCall(BaseModel):
 
 
 class Interaction(BaseModel):
+    id = AutoField()
     contact = ForeignKeyField(Contact, backref="interactions", on_delete="CASCADE")
+    contact_id: int
     happened_at = DateTimeField(index=True)  # UTC
     tz = CharField(default="")  # the zone it was logged in, to show local time back
-    kind = CharField(default="call")  # call | email | meeting | message | note
-    outcome = CharField(default="spoke")  # spoke | no-answer | left-message
+    kind = CharField(default=InteractionKind.CALL.value)  # InteractionKind
+    outcome = CharField(default=Outcome.SPOKE.value)  # Outcome; "" for a note
     duration_min = IntegerField(null=True)
     summary = TextField(default="")
     notes = TextField(default="")
@@ -130,30 +147,74 @@ class Interaction(BaseModel):
 
 
 class Favor(BaseModel):
+    id = AutoField()
     contact = ForeignKeyField(Contact, backref="favors", on_delete="CASCADE")
+    contact_id: int
     date = DateField(index=True)
-    direction = CharField()  # gave | received
-    kind = CharField(default="other")
+    direction = CharField()  # FavorDirection
+    kind = CharField(default=FavorKind.OTHER.value)  # FavorKind
     note = TextField(default="")
     weight = IntegerField(default=1)
     thank_due = DateField(null=True)
     thanked_at = DateTimeField(null=True)
     returns = ForeignKeyField("self", null=True, backref="returned_by", on_delete="SET NULL")
+    returns_id: int | None
     created_at = DateTimeField(default=utcnow)
 
 
 class Draft(BaseModel):
     """A quick-log note being typed, saved as it is typed so a dropped SSH line loses nothing."""
 
+    id = AutoField()
     contact = ForeignKeyField(Contact, null=True, backref="drafts", on_delete="CASCADE")
+    contact_id: int | None
     started_at = DateTimeField(default=utcnow)
     updated_at = DateTimeField(default=utcnow)
-    kind = CharField(default="call")
-    outcome = CharField(default="spoke")
+    kind = CharField(default=InteractionKind.CALL.value)
+    outcome = CharField(default=Outcome.SPOKE.value)
     summary = TextField(default="")
     notes = TextField(default="")
     next_when = TextField(default="")
     extra = TextField(default="{}")  # JSON: favour, thanked flag
+
+
+class SyncCollection(BaseModel):
+    """A CardDAV address book or CalDAV calendar followup syncs with, and how far it has got."""
+
+    url = CharField(unique=True)
+    kind = CharField()  # contacts | calendar
+    sync_token = TextField(default="")  # the server's token after the last complete exchange
+    last_synced_at = DateTimeField(null=True)
+
+
+class SyncItem(BaseModel):
+    """One card or event as last exchanged with a collection: where it lives, its ETag, and the
+    state both sides agreed on (JSON), which the next sync compares each side with."""
+
+    collection = ForeignKeyField(SyncCollection, backref="items", on_delete="CASCADE")
+    href = CharField()
+    uid = CharField(default="")
+    etag = CharField(default="")
+    contact = ForeignKeyField(Contact, null=True, backref="sync_items", on_delete="SET NULL")
+    base = TextField(default="{}")
+    exchanged_at = DateTimeField(default=utcnow)  # the contact's updated_at when last exchanged
+    server_deleted = BooleanField(default=False)
+
+    class Meta:
+        indexes = ((("collection", "href"), True),)
+
+
+class ReminderSent(BaseModel):
+    """A daily digest sent (by mail, or shown as a notification), so cron running twice a day
+    sends it once."""
+
+    day = DateField()
+    channel = CharField()  # email | notify
+    target = CharField(default="")  # the address mailed
+    sent_at = DateTimeField(default=utcnow)
+
+    class Meta:
+        indexes = ((("day", "channel", "target"), True),)
 
 
 # Ordered so that create_tables/drop_tables respect foreign keys.
@@ -168,6 +229,9 @@ ALL_MODELS = [
     Interaction,
     Favor,
     Draft,
+    SyncCollection,
+    SyncItem,
+    ReminderSent,
 ]
 
 

@@ -20,7 +20,7 @@ from textual.widgets import Button, Input, Label, RadioSet, Static
 from screens.text import safe_markup, user_text
 from screens.widgets.toggles import MarkedRadioButton
 
-# (format name given to planner.io.exports.write_agenda, label, file extension)
+# (format name given to planner.io.exports.agenda.write_agenda, label, file extension)
 FORMATS = (
     ("ics", "iCalendar (.ics) for a calendar program", "ics"),
     ("markdown", "Markdown (.md) to read or paste", "md"),

@@ -7,18 +7,19 @@ Optionally it links the favour as the return of an open one going the other way.
 
 from __future__ import annotations
 
-from textual import on, work
+from textual import on
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal, Vertical
-from textual.screen import ModalScreen
+from textual.message import Message
 from textual.widgets import Button, Input, Label, Select, Static
 from textual.worker import Worker, WorkerState
 
 from planner.core import dates
-from planner.core.errors import BadInput, FollowupError
-from planner.services.ledger import KINDS
+from planner.core.errors import BadInput
+from planner.core.vocabulary import FAVOR_KINDS, FavorDirection, FavorKind
 from screens.text import safe_markup, user_text
+from screens.workers import WorkerDialog, WorkerFailed, thread_worker
 
 WEIGHTS = ((user_text("1 small"), 1), (user_text("2 medium"), 2), (user_text("3 big"), 3))
 
@@ -28,7 +29,15 @@ def favor_label(favor) -> str:
     return f"{favor.date:%d %b %Y} {favor.direction} {favor.kind}{note}"
 
 
-class FavorEntry(ModalScreen[object | None]):
+class OpenFavorsRead(Message):
+    """The contact's open favours going the other way: what this one may return."""
+
+    def __init__(self, favors: list) -> None:
+        super().__init__()
+        self.favors = favors
+
+
+class FavorEntry(WorkerDialog[object | None]):
     """Returns the stored FavorView, or None when cancelled."""
 
     BINDINGS = [
@@ -44,11 +53,12 @@ class FavorEntry(ModalScreen[object | None]):
         self._saving = False
 
     def compose(self) -> ComposeResult:
-        verb = "You gave" if self.direction == "gave" else "You received from"
+        verb = "You gave" if self.direction == FavorDirection.GAVE else "You received from"
         with Vertical(classes="dialog"):
             yield Label(safe_markup("[b]$verb[/b] $name", verb=verb, name=self.contact_name), classes="dialog-title")
             yield Label("Kind", classes="field-label")
-            yield Select([(user_text(k), k) for k in KINDS], value="referral", allow_blank=False, id="favor-kind")
+            yield Select([(user_text(k), k) for k in FAVOR_KINDS], value=FavorKind.REFERRAL, allow_blank=False,
+                         id="favor-kind")
             yield Label("Note", classes="field-label")
             yield Input(placeholder="what it was (optional)", id="favor-note")
             with Horizontal(id="favor-row"):
@@ -69,21 +79,18 @@ class FavorEntry(ModalScreen[object | None]):
         self.query_one("#favor-kind", Select).focus()
         self._load_open()
 
-    @work(thread=True, exclusive=True, group="favor-open")
+    # The list of returns is optional: the form works without it, so its failure shows nothing.
+    @thread_worker(group="favor-open", failure=None)
     def _load_open(self) -> None:
         from planner.services.ledger import contact_ledger
 
-        try:
-            favors = contact_ledger(self.contact_id)
-        except Exception:  # the list of returns is optional: the form works without it
-            return
+        favors = contact_ledger(self.contact_id)
         returned = {f.returns_id for f in favors if f.returns_id is not None}
-        other = [f for f in favors if f.direction != self.direction and f.id not in returned]
-        self.app.call_from_thread(self._fill_open, other)
+        self.post_message(OpenFavorsRead([f for f in favors if f.direction != self.direction and f.id not in returned]))
 
-    def _fill_open(self, favors: list) -> None:
+    def on_open_favors_read(self, message: OpenFavorsRead) -> None:
         select = self.query_one("#favor-returns", Select)
-        select.set_options([(user_text(favor_label(f)), f.id) for f in favors])
+        select.set_options([(user_text(favor_label(f)), f.id) for f in message.favors])
 
     @on(Input.Submitted)
     @on(Button.Pressed, "#favor-ok")
@@ -107,30 +114,28 @@ class FavorEntry(ModalScreen[object | None]):
             returns if isinstance(returns, int) else None,
         )
 
-    @work(thread=True, group="favor-save")
-    def _save(self, kind: str, note: str, weight: int, day, returns: int | None):
-        """Returns the stored favour; the dialog closes once this worker has finished
-        (`_save_finished`). Closing it from here would cancel the worker while it still runs:
-        whoever waits for the save would see it cancelled although the favour is stored."""
+    # Not from inside the worker: the dialog closes once the save has finished (its state turns
+    # SUCCESS); closing while it still runs would cancel it, and whoever waits for the save would
+    # see it cancelled although the favour is stored.
+    @thread_worker(group="favor-save", failure="Not saved")
+    def _save(self, kind: str, note: str, weight: int, day, returns: int | None) -> object:
         from planner.services.ledger import add_favor
 
-        try:
-            return add_favor(self.contact_id, self.direction, kind, note=note, weight=weight, day=day, returns=returns)
-        except Exception as exc:  # shown inline; the dialog keeps what was typed
-            message = str(exc) if isinstance(exc, FollowupError) else f"{exc.__class__.__name__}: {exc}"
-            self.app.call_from_thread(self._failed, message)
-            return None
+        return add_favor(self.contact_id, self.direction, kind, note=note, weight=weight, day=day, returns=returns)
 
-    @on(Worker.StateChanged)
-    def _save_finished(self, event: Worker.StateChanged) -> None:
-        if event.worker.group == "favor-save" and event.state is WorkerState.SUCCESS and event.worker.result:
+    def on_worker_state_changed(self, event: Worker.StateChanged) -> None:
+        if event.worker.group == "favor-save" and event.state is WorkerState.SUCCESS:
             self.dismiss(event.worker.result)
 
-    def _failed(self, message: str) -> None:
-        self._saving = False
-        self.query_one("#favor-error", Static).update(user_text(f"Not saved: {message}"))
-        self.query_one("#favor-ok", Button).disabled = False
+    def on_worker_failed(self, message: WorkerFailed) -> None:
+        """Shown in place; the dialog keeps what was typed."""
+        message.stop()
+        if message.group == "favor-save":
+            self._saving = False
+            self.query_one("#favor-error", Static).update(user_text(message.notice))
+            self.query_one("#favor-ok", Button).disabled = False
 
     @on(Button.Pressed, "#favor-cancel")
     def action_cancel(self) -> None:
-        self.dismiss(None)
+        if not self._saving:  # a save under way is stored anyway: the dialog closes with it
+            self.dismiss(None)

@@ -7,18 +7,16 @@ screen's workers are done; `wait_for_workers(app, pilot)` waits for every worker
 
 from __future__ import annotations
 
-import datetime as dt
 from contextlib import asynccontextmanager
 from pathlib import Path
 
 import pytest
+from factories import FIXED_TODAY
 from ui_steps import settle
 
 from planner.core import dates
 from planner.services.contacts import ContactFields, add_contact
 from planner.store.connect import open_database
-
-FIXED_TODAY = dt.date(2026, 11, 25)  # a Wednesday, as in tests/conftest.py
 
 SEED = [
     ContactFields(name="Maria Schmidt", company="Hooli", title="Head of Talent", emails=["maria@hooli.example"],

@@ -8,14 +8,15 @@ import os
 import stat
 
 import pytest
+from factories import stored_calls
 from textual.widgets import DataTable, Input
 from ui_text import screen_text
 
+from planner.scheduling.plan_views import next_call
 from planner.services.contacts import list_contacts
 from planner.services.interactions.log import LogRequest, log_interaction
 from planner.services.interactions.records import history
 from planner.services.ledger import add_favor, contact_ledger
-from planner.store.models import PlannedCall
 
 HOSTILE = "[bold]Mallory[/] ␛[2J"  # how the seeded hostile name must look on screen
 
@@ -33,7 +34,7 @@ def agenda_db(app_db):
     ids = _ids()
     pin(ids["Jonas"], dt.date(2026, 11, 25))
     log_interaction(LogRequest(contact_id=ids["Maria"], summary="Q1 hiring plans", next_when="friday",
-                               at=dt.datetime(2026, 11, 20, 10, tzinfo=dt.timezone.utc)))
+                               at=dt.datetime(2026, 11, 20, 10, tzinfo=dt.UTC)))
     add_favor(ids["[bold]Mallory[/]"], "received", "referral", note="[b]intro[/b] to Globex", day=dt.date(2026, 11, 16))
     return ids
 
@@ -100,7 +101,7 @@ async def test_mark_thanked_clears_the_thank_you(agenda_db, run_app, wait_for_wo
         await pilot.press("t")
         await wait_for_workers(app, pilot)
         assert all(f.thanked_at is not None for f in contact_ledger(mallory))
-        assert not PlannedCall.select().where(PlannedCall.reason == "thank-you").exists()
+        assert not any(call.reason == "thank-you" for call in stored_calls())
         assert "Thank-yous (1)" not in [t for t, _ in _rows(app)]
         assert _notes(app) == ["Thanked [bold]Mallory[/] ␛[2J for 1 favour"]  # literal, controls shown
 
@@ -164,12 +165,6 @@ async def test_narrow_terminal_folds_the_panel_and_keeps_the_columns(agenda_db, 
         assert "Maria Schmidt" in text and HOSTILE in text
 
 
-
-def _next_call(contact_id: int) -> PlannedCall:
-    return (PlannedCall.select().where(PlannedCall.contact == contact_id, PlannedCall.reason != "thank-you")
-            .order_by(PlannedCall.date, PlannedCall.seq).first())
-
-
 async def test_snooze_to_a_typed_day(agenda_db, run_app, wait_for_workers):
     maria = agenda_db["Maria"]
     async with run_app() as (app, pilot):
@@ -182,14 +177,14 @@ async def test_snooze_to_a_typed_day(agenda_db, run_app, wait_for_workers):
         await pilot.press("enter")  # refused: the dialog stays, nothing moves
         await pilot.pause()
         assert app.screen.query_one("#snooze-when", Input).value == "someday"
-        assert _next_call(maria).date == dt.date(2026, 11, 27)
+        assert next_call(maria).date == dt.date(2026, 11, 27)
         app.screen.query_one("#snooze-when", Input).value = ""
         await pilot.press(*"next week")
         await pilot.pause()
         assert "Mon 30 Nov 2026 (in 5 days)" in screen_text(app)  # said back before saving
         await pilot.press("enter")
         await wait_for_workers(app, pilot)
-        assert _next_call(maria).date == dt.date(2026, 11, 30)
+        assert next_call(maria).date == dt.date(2026, 11, 30)
         assert _notes(app) == ["Snoozed Maria Schmidt to Mon 30 Nov"]
         # Monday is next week: Maria has left this week's agenda.
         assert "Maria Schmidt" not in [name for _, name in _rows(app)]
@@ -197,13 +192,13 @@ async def test_snooze_to_a_typed_day(agenda_db, run_app, wait_for_workers):
 
 async def test_skip_this_cycle(agenda_db, run_app, wait_for_workers):
     zoe = agenda_db["Zoë"]
-    before = _next_call(zoe)
+    before = next_call(zoe)
     assert before is not None and before.date <= dt.date(2026, 11, 29)  # new contacts come first
     async with run_app() as (app, pilot):
         await _go_to(app, pilot, zoe)
         await pilot.press("x")
         await wait_for_workers(app, pilot)
-        after = _next_call(zoe)
+        after = next_call(zoe)
         assert after.date >= before.date + dt.timedelta(days=60)  # one 90-day cadence on, in its window
         assert _notes(app) == [f"Skipped this cycle: next call with Zoë Ångström on {after.date:%a %d %b}"]
         assert "Zoë Ångström" not in [name for _, name in _rows(app)]

@@ -1,10 +1,12 @@
 """Contacts screen: the table, filtering as you type, sorting, add/edit, archive with undo, favour,
-import, detail, and hostile names shown literally. Asserts on the database and on the screen."""
+import, detail, and hostile names shown literally. Asserts on the domain's views and on the screen."""
 
 from __future__ import annotations
 
+from factories import everyone, favours
+
+from planner.services.contact_views import ContactView
 from planner.services.contacts import list_contacts
-from planner.store.models import Contact, Favor
 from screens.contact_detail import ContactDetailScreen
 from screens.dialogs.contact_form import ContactForm
 from screens.dialogs.favor_entry import FavorEntry
@@ -18,6 +20,11 @@ def _table(app) -> ContactTable:
 
 def _names(app) -> list[str]:
     return [row.cells["name"] for row in _table(app).rows]
+
+
+def _jonas() -> ContactView:
+    (jonas,) = [person for person in everyone() if person.name == "Jonas Nguyen"]
+    return jonas
 
 
 async def test_table_lists_active_contacts_sorted_by_name(run_app):
@@ -96,7 +103,7 @@ async def test_add_contact_with_inline_validation(run_app, wait_for_workers):
         await wait_for_workers(app, pilot)
         assert app.screen is form
         assert "does not look like an address" in str(form.query_one("#cf-emails-error").render())
-        assert Contact.select().where(Contact.name == "Priya Patel").count() == 0
+        assert [person for person in everyone() if person.name == "Priya Patel"] == []
         form.query_one("#cf-emails").value = "priya@piedpiper.example"
         form.query_one("#cf-tags").value = "client, vip"
         form.query_one("#cf-timezone").focus()
@@ -122,7 +129,7 @@ async def test_edit_keeps_untouched_hostile_fields_exact(run_app, wait_for_worke
         form.query_one("#cf-title").value = "Pentester"
         await pilot.press("ctrl+s")
         await wait_for_workers(app, pilot)
-        row = Contact.get(Contact.title == "Pentester")
+        (row,) = [person for person in everyone() if person.title == "Pentester"]
         assert row.name == "[bold]Mallory[/] \x1b[2J"  # stored value untouched, not its display form
         assert row.notes == "hostile \x1b]0;pwned\x07 name"
 
@@ -131,14 +138,14 @@ async def test_archive_and_undo(run_app, wait_for_workers):
     async with run_app(mode="contacts") as (app, pilot):
         await pilot.press("slash", *"jonas", "enter", "d")
         await wait_for_workers(app, pilot)
-        assert Contact.get(Contact.name == "Jonas Nguyen").archived_at is not None
+        assert _jonas().archived_at is not None
         await pilot.press("escape")  # in the table, escape clears the filter
         assert app.screen.query_one("#contacts-filter").value == ""
         assert "Jonas Nguyen" not in _names(app) and len(_names(app)) == 3
         assert any("Archived Jonas Nguyen" in str(n.message) for n in app._notifications)
         await pilot.press("u")
         await wait_for_workers(app, pilot)
-        assert Contact.get(Contact.name == "Jonas Nguyen").archived_at is None
+        assert _jonas().archived_at is None
         assert "Jonas Nguyen" in _names(app)
         # archive again, then bring back from the archived list
         await pilot.press("slash", *"jonas", "enter", "d")
@@ -148,7 +155,7 @@ async def test_archive_and_undo(run_app, wait_for_workers):
         assert _names(app) == ["Jonas Nguyen"]
         await pilot.press("d")
         await wait_for_workers(app, pilot)
-        assert Contact.get(Contact.name == "Jonas Nguyen").archived_at is None
+        assert _jonas().archived_at is None
         assert _names(app) == []
 
 
@@ -161,8 +168,8 @@ async def test_favour_from_the_table(run_app, wait_for_workers):
         app.screen.query_one("#favor-note").value = "intro to Globex CTO"
         await pilot.press("ctrl+s")
         await wait_for_workers(app, pilot)
-        favor = Favor.get()
-        assert (favor.contact.name, favor.direction, favor.note) == (
+        (favor,) = favours()
+        assert (favor.contact_name, favor.direction, favor.note) == (
             "Zoë Ångström", "received", "intro to Globex CTO")
         zoe = next(r for r in _table(app).rows if r.cells["name"] == "Zoë Ångström")
         assert zoe.cells["balance"] == "-1"

@@ -4,10 +4,9 @@ is lost, and never writes over a note another login has taken over. The heartbea
 
 from __future__ import annotations
 
-import subprocess
-import sys
-
 import pytest
+from second_process import start
+from ui_steps import quick_log_for_maria, until
 
 from planner.services import drafts
 from planner.store.models import Draft
@@ -44,19 +43,6 @@ else:
 """
 
 
-def _other_login(app_db, *args: str) -> subprocess.Popen:
-    return subprocess.Popen([sys.executable, "-c", OTHER_LOGIN, str(app_db), *args], stdin=subprocess.PIPE,
-                            stdout=subprocess.PIPE, text=True)
-
-
-async def _until(pilot, check, seconds: float = 10.0):
-    """Poll while the app keeps running (its heartbeat and workers act on their own clock)."""
-    for _ in range(int(seconds / 0.05)):
-        value = check()
-        if value:
-            return value
-        await pilot.pause(0.05)
-    raise AssertionError("not there in time")
 
 
 @pytest.fixture(autouse=True)
@@ -65,32 +51,30 @@ def _fast_heartbeat(monkeypatch):
 
 
 async def _typing_for_maria(app, pilot, words: str) -> QuickLogScreen:
-    await pilot.press("slash", *"hooli", "enter", "l")
-    await pilot.pause()
-    assert isinstance(app.screen, QuickLogScreen)
+    screen = await quick_log_for_maria(app, pilot)
     await pilot.press(*words)
-    await _until(pilot, lambda: app.screen.keeper.draft_id is not None)
-    return app.screen
+    await until(pilot, lambda: screen.keeper.draft_id is not None)
+    return screen
 
 
 async def test_after_a_lost_beat_the_next_save_keeps_the_note_marked_open(app_db, run_app, wait_for_workers):
     async with run_app(mode="contacts") as (app, pilot):
         screen = await _typing_for_maria(app, pilot, "budget ok")
         # A login that took this one for silent discards the note: this session's beat finds it gone.
-        other = _other_login(app_db, "discard", str(screen.keeper.draft_id))
+        other = start(OTHER_LOGIN, str(app_db), "discard", str(screen.keeper.draft_id))
         assert other.communicate(timeout=20)[0].strip() == "done"
         assert Draft.select().count() == 0
         await pilot.pause(5 * BEAT)
         await pilot.press(*" signed")  # the save writes the note again
-        await _until(pilot, lambda: Draft.select().count() == 1)
+        await until(pilot, lambda: Draft.select().count() == 1)
         await wait_for_workers(app, pilot)
         draft_id = screen.keeper.draft_id
         assert drafts.get_draft(draft_id).notes == "budget ok signed"
         first = drafts.get_draft(draft_id).owner.beat
         # Thinking, not typing: the beat goes on, so a login starting now is not offered the note.
-        await _until(pilot, lambda: drafts.get_draft(draft_id).owner.beat > first, seconds=2)
+        await until(pilot, lambda: drafts.get_draft(draft_id).owner.beat > first, seconds=2)
         await pilot.pause(1.5)
-        third = _other_login(app_db, "offer")
+        third = start(OTHER_LOGIN, str(app_db), "offer")
         assert third.communicate(timeout=20)[0].strip() == "None"
         assert isinstance(app.screen, QuickLogScreen)
 
@@ -99,14 +83,14 @@ async def test_a_note_another_login_took_over_is_not_written_over(app_db, run_ap
     async with run_app(mode="contacts") as (app, pilot):
         screen = await _typing_for_maria(app, pilot, "my words")
         taken_id = screen.keeper.draft_id
-        other = _other_login(app_db, "resume", str(taken_id))
+        other = start(OTHER_LOGIN, str(app_db), "resume", str(taken_id))
         try:
             assert other.stdout.readline().strip() == "resumed"
             # This session is told, and keeps its own text as a separate draft.
-            await _until(pilot, lambda: any("now open in another session" in str(n.message)
+            await until(pilot, lambda: any("now open in another session" in str(n.message)
                                             for n in app._notifications), seconds=5)
             await pilot.press(*" and more")
-            await _until(pilot, lambda: screen.keeper.draft_id not in (None, taken_id))
+            await until(pilot, lambda: screen.keeper.draft_id not in (None, taken_id))
             await wait_for_workers(app, pilot)
             await pilot.pause(0.5)
             await wait_for_workers(app, pilot)

@@ -10,6 +10,7 @@ import sys
 import time
 
 import pytest
+from second_process import holding_a_draft, wait_until
 
 from planner.services import drafts
 from screens.dialogs.draft_offer import DraftOffer
@@ -32,38 +33,21 @@ for line in sys.stdin:
 """
 
 
-def _wait_until(check, seconds: float = 10.0):
-    """Another process acts on its own clock: poll the database until `check()` is truthy."""
-    deadline = time.monotonic() + seconds
-    while time.monotonic() < deadline:
-        value = check()
-        if value:
-            return value
-        time.sleep(0.05)
-    raise AssertionError("the other session did not get there in time")
-
-
-def _other_session(app_db) -> tuple[subprocess.Popen, int]:
-    proc = subprocess.Popen([sys.executable, "-c", OTHER_SESSION, str(app_db)], stdin=subprocess.PIPE,
-                            stdout=subprocess.PIPE, text=True)
-    line = proc.stdout.readline()
-    assert line.strip().isdigit(), f"the other session failed: {line!r}"
-    return proc, int(line)
 
 
 async def test_a_note_open_in_another_session_is_not_offered_until_it_lets_go(app_db, run_app):
-    proc, draft_id = _other_session(app_db)
+    proc, draft_id = holding_a_draft(OTHER_SESSION, app_db)
     try:
         first = drafts.get_draft(draft_id)
         assert first.owner.pid == proc.pid
         # It beats while nobody types: the heartbeat moves, "last typed" does not.
-        _wait_until(lambda: drafts.get_draft(draft_id).owner.beat > first.owner.beat)
+        wait_until(lambda: drafts.get_draft(draft_id).owner.beat > first.owner.beat)
         assert drafts.get_draft(draft_id).updated_at == first.updated_at
         async with run_app(mode="agenda") as (app, pilot):
             assert not isinstance(app.screen, DraftOffer)
         proc.stdin.write("close\n")  # kept for later; that session carries on
         proc.stdin.flush()
-        _wait_until(lambda: drafts.get_draft(draft_id).owner is None)
+        wait_until(lambda: drafts.get_draft(draft_id).owner is None)
         assert proc.poll() is None
         async with run_app(mode="agenda") as (app, pilot):
             assert isinstance(app.screen, DraftOffer)
@@ -74,7 +58,7 @@ async def test_a_note_open_in_another_session_is_not_offered_until_it_lets_go(ap
 
 
 async def test_the_line_drops_in_the_other_session_then_its_note_is_offered(app_db, run_app):
-    proc, draft_id = _other_session(app_db)
+    proc, draft_id = holding_a_draft(OTHER_SESSION, app_db)
     async with run_app(mode="agenda") as (app, pilot):
         assert not isinstance(app.screen, DraftOffer)
     proc.kill()  # no release, no exit handler: only its dead pid tells
@@ -86,7 +70,7 @@ async def test_the_line_drops_in_the_other_session_then_its_note_is_offered(app_
 
 
 async def test_resuming_a_draft_makes_it_this_session_s(app_db, run_app, wait_for_workers):
-    proc, draft_id = _other_session(app_db)
+    proc, draft_id = holding_a_draft(OTHER_SESSION, app_db)
     proc.kill()
     proc.wait(timeout=10)
     proc.stdin.close()
@@ -96,7 +80,7 @@ async def test_resuming_a_draft_makes_it_this_session_s(app_db, run_app, wait_fo
         await wait_for_workers(app, pilot)
         assert isinstance(app.screen, QuickLogScreen)
         # Claimed before the first keystroke: a third login starting now would not offer it.
-        _wait_until(lambda: drafts.get_draft(draft_id).owner.pid == os.getpid())
+        wait_until(lambda: drafts.get_draft(draft_id).owner.pid == os.getpid())
 
 
 # Another login resuming a draft: the quick-log's keeper opened on it (it claims the note) and
@@ -115,7 +99,7 @@ sys.stdin.read()
 async def test_an_offer_taken_up_by_another_session_meanwhile_is_refused(app_db, run_app, wait_for_workers, key):
     """The start-up offer may sit on screen for minutes: Resume and Discard check the owner again
     when pressed, and leave a note another login resumed meanwhile to that login."""
-    proc, draft_id = _other_session(app_db)
+    proc, draft_id = holding_a_draft(OTHER_SESSION, app_db)
     proc.kill()  # the line dropped: its note is offered
     proc.wait(timeout=10)
     proc.stdin.close()
@@ -124,7 +108,7 @@ async def test_an_offer_taken_up_by_another_session_meanwhile_is_refused(app_db,
         other = subprocess.Popen([sys.executable, "-c", RESUMING_SESSION, str(app_db), str(draft_id)],
                                  stdin=subprocess.PIPE, text=True)
         try:
-            _wait_until(lambda: drafts.get_draft(draft_id).owner.pid == other.pid)
+            wait_until(lambda: drafts.get_draft(draft_id).owner.pid == other.pid)
             await pilot.press(key)
             await wait_for_workers(app, pilot)
             assert not isinstance(app.screen, (QuickLogScreen, DraftOffer))
@@ -152,7 +136,7 @@ async def test_a_note_whose_session_ends_after_this_start_is_offered_within_seco
     from screens.app import DRAFT_WATCH_SECONDS
     from screens.dialogs.draft_offer import FREED_KEYS_AFTER
 
-    proc, draft_id = _other_session(app_db)
+    proc, draft_id = holding_a_draft(OTHER_SESSION, app_db)
     try:
         async with run_app(mode="contacts") as (app, pilot):
             await pilot.pause(DRAFT_WATCH_SECONDS + 0.5)  # a check or two while the owner lives
@@ -182,7 +166,7 @@ async def test_a_freed_note_waits_for_the_quick_log_to_close_and_later_is_not_as
     from screens.app import DRAFT_WATCH_SECONDS
     from screens.dialogs.draft_offer import FREED_KEYS_AFTER
 
-    proc, draft_id = _other_session(app_db)
+    proc, draft_id = holding_a_draft(OTHER_SESSION, app_db)
     try:
         async with run_app(mode="contacts") as (app, pilot):
             await pilot.press("l")  # the quick-log on the highlighted contact, typing a note
@@ -211,12 +195,12 @@ async def test_a_freed_note_waits_for_the_quick_log_to_close_and_later_is_not_as
 async def test_a_note_kept_for_later_by_a_session_still_running_is_left_to_the_next_start(app_db, run_app):
     from screens.app import DRAFT_WATCH_SECONDS
 
-    proc, draft_id = _other_session(app_db)
+    proc, draft_id = holding_a_draft(OTHER_SESSION, app_db)
     try:
         async with run_app(mode="agenda") as (app, pilot):
             proc.stdin.write("close\n")
             proc.stdin.flush()
-            _wait_until(lambda: drafts.get_draft(draft_id).owner is None)
+            wait_until(lambda: drafts.get_draft(draft_id).owner is None)
             await pilot.pause(2 * DRAFT_WATCH_SECONDS + 0.5)
             assert not isinstance(app.screen, DraftOffer)
     finally:

@@ -15,12 +15,13 @@ import termios
 import time
 
 import pytest
+from factories import everyone, logged
 from ui_steps import quick_log_for_maria
 
 from planner.services import drafts
 from planner.store.connect import open_database
 from planner.store.database import close_database
-from planner.store.models import Contact, Draft, Interaction
+from planner.store.models import Draft
 from screens.dialogs.draft_offer import DraftOffer
 from screens.quick_log import QuickLogScreen
 
@@ -55,8 +56,8 @@ async def test_hang_up_flushes_what_was_just_typed(run_app, wait_for_workers):
 
 
 async def test_next_start_offers_the_draft_back_and_logs_it(run_app, app_db, wait_for_workers):
-    maria = Contact.get(Contact.name == "Maria Schmidt").id
-    started = dt.datetime(2026, 11, 25, 9, 15, tzinfo=dt.timezone.utc)
+    (maria,) = [person.id for person in everyone() if person.name == "Maria Schmidt"]
+    started = dt.datetime(2026, 11, 25, 9, 15, tzinfo=dt.UTC)
     drafts.save_draft(None, maria, "call", "left-message", "", "unfinished words", "", {"thanked": False},
                       started_at=started)
     async with run_app(mode="contacts") as (app, pilot):
@@ -74,7 +75,7 @@ async def test_next_start_offers_the_draft_back_and_logs_it(run_app, app_db, wai
         await pilot.press(*" more")
         await pilot.press("ctrl+s")
         await wait_for_workers(app, pilot)
-        row = Interaction.get()
+        (row,) = logged()
         assert row.notes == "unfinished words more"
         assert row.outcome == "left-message"
         assert Draft.select().count() == 0

@@ -7,11 +7,12 @@ from __future__ import annotations
 import sqlite3
 import threading
 
-from ui_steps import quick_log_for_maria
+from factories import logged
+from ui_steps import quick_log_for_maria, until
 
 from planner.services import drafts
 from planner.store.database import db
-from planner.store.models import Draft, Interaction
+from planner.store.models import Draft
 from screens.quick_log import DRAFT_DELAY, QuickLogScreen
 
 
@@ -28,13 +29,13 @@ async def test_a_call_whose_draft_cannot_be_deleted_is_not_logged(run_app, wait_
         await wait_for_workers(app, pilot)
         assert app.screen is screen
         assert "Not logged" in str(screen.query_one("#ql-error").render())
-        assert Interaction.select().count() == 0
+        assert logged() == []
         assert drafts.get_draft(screen.keeper.draft_id).notes == "Budget approved"
         db.execute_sql("DROP TRIGGER refuse")
         await pilot.press("ctrl+s")
         await wait_for_workers(app, pilot)
         assert not isinstance(app.screen, QuickLogScreen)
-        assert [row.summary for row in Interaction.select()] == ["Budget approved"]
+        assert [row.summary for row in logged()] == ["Budget approved"]
         assert Draft.select().count() == 0
 
 
@@ -69,16 +70,9 @@ async def test_saves_queued_behind_another_session_s_write_end_with_the_last_tex
         threading.Timer(0.3, lambda: (other.execute("COMMIT"), other.close())).start()
         # Closing the quick-log cancels the saves still waiting (their threads run on and skip),
         # so wait for what a person would see rather than for every worker.
-        await _until(pilot, lambda: not isinstance(app.screen, QuickLogScreen))
-        await _until(pilot, lambda: drafts.latest_draft() is not None and drafts.latest_draft().owner is None)
+        await until(pilot, lambda: not isinstance(app.screen, QuickLogScreen), seconds=15.0)
+        await until(pilot, lambda: drafts.latest_draft() is not None and drafts.latest_draft().owner is None,
+                    seconds=15.0)
         await pilot.pause(0.5)  # any save still queued has had its turn
         assert drafts.latest_draft().notes == "one two three four five"
         assert Draft.select().count() == 1
-
-
-async def _until(pilot, check, seconds: float = 15.0) -> None:
-    for _ in range(int(seconds / 0.05)):
-        if check():
-            return
-        await pilot.pause(0.05)
-    raise AssertionError("not there in time")

@@ -6,12 +6,12 @@ from __future__ import annotations
 import datetime as dt
 
 import pytest
+from factories import favours, stored_calls
 from textual.widgets import DataTable, Input
 from ui_text import screen_text
 
 from planner.services.contacts import list_contacts
 from planner.services.ledger import add_favor, contact_ledger
-from planner.store.models import Favor, PlannedCall
 
 
 @pytest.fixture
@@ -97,11 +97,11 @@ async def test_record_a_favour_given_and_received(ledger_db, run_app, wait_for_w
         received = [f for f in contact_ledger(maria) if f.direction == "received"]
         assert [(f.note, f.date) for f in received] == [("lunch", dt.date(2026, 11, 24))]
         # A received favour brings a thank-you task.
-        assert PlannedCall.select().where(PlannedCall.favor == received[0].id).exists()
+        assert any(call.favor_id == received[0].id for call in stored_calls())
 
 
 async def test_a_bad_day_keeps_the_dialog_and_writes_nothing(ledger_db, run_app, wait_for_workers):
-    before = Favor.select().count()
+    before = len(favours())
     async with run_app(mode="ledger") as (app, pilot):
         await pilot.press("g")
         await wait_for_workers(app, pilot)
@@ -111,7 +111,7 @@ async def test_a_bad_day_keeps_the_dialog_and_writes_nothing(ledger_db, run_app,
         await wait_for_workers(app, pilot)
         assert "Not saved" in screen_text(app) and "future" in screen_text(app)
         assert app.screen.query_one("#favor-note", Input).value == "typed note"
-        assert Favor.select().count() == before
+        assert len(favours()) == before
 
 
 async def test_thank_from_the_entries(ledger_db, run_app, wait_for_workers):

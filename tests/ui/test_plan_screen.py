@@ -9,10 +9,9 @@ import pytest
 from textual.widgets import Input
 from ui_text import screen_text
 
-from planner.scheduling.plan_views import plan_summary
-from planner.services.blocks import add_block
+from planner.scheduling.plan_views import plan_summary, planned_calls
+from planner.services.blocks import add_block, list_blocks
 from planner.services.contacts import ContactFields, add_contact
-from planner.store.models import Block, PlannedCall
 from screens.widgets.load_chart import chart_content
 
 
@@ -57,16 +56,15 @@ async def test_block_days_then_remove(plan_db, run_app, wait_for_workers):
         app.screen.query_one("#block-note", Input).focus()
         await pilot.press(*"Conference", "enter")
         await wait_for_workers(app, pilot)
-        assert [(b.start, b.end, b.note) for b in Block.select().order_by(Block.start)][0] == (
+        assert [(b.start, b.end, b.note) for b in list_blocks()][0] == (
             dt.date(2026, 12, 1), dt.date(2026, 12, 4), "Conference")
         # Nothing planned on the blocked days any more (re-planned).
-        assert not PlannedCall.select().where(PlannedCall.date.between(dt.date(2026, 12, 1), dt.date(2026, 12, 4)),
-                                              PlannedCall.pinned == False).exists()  # noqa: E712
+        assert [call for call in planned_calls(dt.date(2026, 12, 1), dt.date(2026, 12, 4)) if not call.pinned] == []
         assert "Conference" in screen_text(app)
         await pilot.press("tab")  # the blocked days table; the first row is the new block
         await pilot.press("d")
         await wait_for_workers(app, pilot)
-        assert [b.note for b in Block.select()] == ["[b]Christmas[/b]"]
+        assert [b.note for b in list_blocks()] == ["[b]Christmas[/b]"]
 
 
 async def test_block_dialog_refuses_a_backwards_range(plan_db, run_app, wait_for_workers):
@@ -79,7 +77,7 @@ async def test_block_dialog_refuses_a_backwards_range(plan_db, run_app, wait_for
         await pilot.press("enter")
         await wait_for_workers(app, pilot)
         assert "is before" in screen_text(app)
-        assert Block.select().count() == 1  # only Christmas
+        assert len(list_blocks()) == 1  # only Christmas
         assert app.screen.query_one("#block-from", Input).value == "2026-12-10"
 
 

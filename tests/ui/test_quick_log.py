@@ -3,7 +3,10 @@ optional follow-up, favour and thanks; errors shown inline with nothing lost; es
 
 from __future__ import annotations
 
-from planner.store.models import Draft, Favor, Interaction, PlannedCall
+from factories import favours, logged, stored_calls
+
+from planner.services import drafts
+from planner.store.models import Draft
 from screens.dialogs.confirm_discard import ConfirmDiscard
 from screens.quick_log import QuickLogScreen
 from screens.widgets.contact_table import ContactTable
@@ -32,8 +35,8 @@ async def test_log_from_contacts_table_with_a_note(run_app, wait_for_workers):
         await pilot.press("ctrl+s")
         await wait_for_workers(app, pilot)
         assert not isinstance(app.screen, QuickLogScreen)
-        row = Interaction.get()
-        assert row.contact.name == "Maria Schmidt"
+        (row,) = logged()
+        assert row.contact_name == "Maria Schmidt"
         assert (row.kind, row.outcome) == ("call", "spoke")
         assert row.notes == "Wants 2 devs\nbudget Q1"
         assert row.summary == "Wants 2 devs"
@@ -58,9 +61,9 @@ async def test_kind_and_outcome_keys(run_app, wait_for_workers):
         assert screen.outcome == "no-answer"
         await pilot.press("ctrl+s")
         await wait_for_workers(app, pilot)
-        row = Interaction.get()
+        (row,) = logged()
         assert (row.kind, row.outcome, row.notes) == ("call", "no-answer", "n")
-        assert PlannedCall.select().where(PlannedCall.reason == "retry").count() == 1
+        assert [call.reason for call in stored_calls()].count("retry") == 1
 
 
 async def test_contact_field_with_completion_when_nothing_highlighted(run_app, wait_for_workers):
@@ -77,8 +80,8 @@ async def test_contact_field_with_completion_when_nothing_highlighted(run_app, w
         await pilot.press("tab", *"thanks")
         await pilot.press("ctrl+s")
         await wait_for_workers(app, pilot)
-        row = Interaction.get()
-        assert row.contact.name == "Zoë Ångström"
+        (row,) = logged()
+        assert row.contact_name == "Zoë Ångström"
         assert row.notes == "thanks"
 
 
@@ -98,12 +101,12 @@ async def test_bad_input_is_shown_inline_and_nothing_is_lost(run_app, wait_for_w
         await pilot.press("ctrl+s")
         await wait_for_workers(app, pilot)
         assert "next follow-up" in str(screen.query_one("#ql-error").render())
-        assert Interaction.select().count() == 0
+        assert logged() == []
         screen.query_one("#ql-next").value = "in 2 weeks"
         await pilot.press("ctrl+s")
         await wait_for_workers(app, pilot)
-        assert Interaction.select().count() == 1
-        pin = PlannedCall.get(PlannedCall.reason == "follow-up")
+        assert len(logged()) == 1
+        (pin,) = [call for call in stored_calls() if call.reason == "follow-up"]
         assert pin.date.isoformat() == "2026-12-09" and pin.pinned
 
 
@@ -116,17 +119,18 @@ async def test_favour_and_thanks_from_the_quick_log(run_app, wait_for_workers):
         await pilot.press(*"intro")
         await pilot.press("ctrl+s")
         await wait_for_workers(app, pilot)
-        favor = Favor.get()
+        (favor,) = favours()
         assert (favor.direction, favor.kind, favor.note) == ("received", "introduction", "intro to the CTO")
-        assert favor.contact.name == "Zoë Ångström"
+        assert favor.contact_name == "Zoë Ångström"
         # next call: thank her
         screen = await _open_for(app, pilot, "")
         screen.query_one("#ql-thanked").value = True
         await pilot.press(*"thx")
         await pilot.press("ctrl+s")
         await wait_for_workers(app, pilot)
-        assert Favor.get().thanked_at is not None
-        assert Interaction.select().where(Interaction.thanked == True).count() == 1  # noqa: E712
+        (favor,) = favours()
+        assert favor.thanked_at is not None
+        assert [entry.thanked for entry in logged()].count(True) == 1
 
 
 async def test_a_refused_favour_logs_nothing_and_keeps_the_form(run_app, wait_for_workers):
@@ -146,16 +150,16 @@ async def test_a_refused_favour_logs_nothing_and_keeps_the_form(run_app, wait_fo
         assert app.screen is screen
         error = str(screen.query_one("#ql-error").render())
         assert "Not logged (call and favour)" in error and "disk says no" in error
-        assert Interaction.select().count() == 0 and Favor.select().count() == 0
+        assert logged() == [] and favours() == []
         assert screen.query_one("#ql-notes").text == "intro"
         db.execute_sql("DROP TRIGGER refuse")
         await pilot.press("ctrl+s")
         await wait_for_workers(app, pilot)
         assert not isinstance(app.screen, QuickLogScreen)
-        row, favor = Interaction.get(), Favor.get()
+        (row,), (favor,) = logged(), favours()
         assert (row.notes, row.thanked, favor.kind) == ("intro", True, "introduction")
         assert favor.thanked_at == row.happened_at  # thanked in the call that brought it
-        assert PlannedCall.select().where(PlannedCall.reason == "thank-you").count() == 0
+        assert [call for call in stored_calls() if call.reason == "thank-you"] == []
         assert Draft.select().count() == 0
 
 
@@ -175,7 +179,7 @@ async def test_escape_asks_before_discarding(run_app, wait_for_workers):
         await pilot.press("d")
         await wait_for_workers(app, pilot)
         assert not isinstance(app.screen, (QuickLogScreen, ConfirmDiscard))
-        assert Interaction.select().count() == 0
+        assert logged() == []
         assert Draft.select().count() == 0
 
 
@@ -203,7 +207,8 @@ async def test_completed_hostile_name_logs_to_the_right_contact(run_app, wait_fo
         assert screen.query_one("#ql-contact").value == "[bold]Mallory[/] ␛[2J"
         await pilot.press("tab", *"checked", "ctrl+s")
         await wait_for_workers(app, pilot)
-        assert Interaction.get().contact.name == "[bold]Mallory[/] \x1b[2J"
+        (row,) = logged()
+        assert row.contact_name == "[bold]Mallory[/] \x1b[2J"
 
 
 async def test_escape_then_keep_leaves_a_draft_for_later(run_app, wait_for_workers):
@@ -212,9 +217,9 @@ async def test_escape_then_keep_leaves_a_draft_for_later(run_app, wait_for_worke
         await pilot.press(*"re offer", "escape", "k")
         await wait_for_workers(app, pilot)
         assert not isinstance(app.screen, (QuickLogScreen, ConfirmDiscard))
-        draft = Draft.get()
-        assert (draft.notes, draft.contact.name) == ("re offer", "Jonas Nguyen")
-        assert Interaction.select().count() == 0
+        (draft,) = drafts.list_drafts()
+        assert (draft.notes, draft.contact_name) == ("re offer", "Jonas Nguyen")
+        assert logged() == []
 
 
 async def test_contact_deleted_elsewhere_keeps_the_note(run_app, wait_for_workers):
@@ -230,8 +235,9 @@ async def test_contact_deleted_elsewhere_keeps_the_note(run_app, wait_for_worker
         assert app.screen is screen
         assert "Not logged" in str(screen.query_one("#ql-error").render())
         assert screen.query_one("#ql-notes").text == "notes"
-        assert Interaction.select().count() == 0
-        assert Draft.get().notes == "notes"  # kept as a draft, without the contact
+        assert logged() == []
+        (draft,) = drafts.list_drafts()
+        assert draft.notes == "notes"  # kept as a draft, without the contact
 
 
 async def test_a_call_logged_while_another_session_writes_completes_its_worker(app_db, run_app, wait_for_workers):
@@ -262,5 +268,5 @@ async def test_a_call_logged_while_another_session_writes_completes_its_worker(a
         assert saving.state is WorkerState.SUCCESS
         await wait_for_workers(app, pilot)
         assert not isinstance(app.screen, QuickLogScreen)
-        assert [i.notes for i in Interaction.select()] == ["signed"]
+        assert [row.notes for row in logged()] == ["signed"]
         assert Draft.select().count() == 0

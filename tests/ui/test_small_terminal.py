@@ -105,7 +105,7 @@ async def test_footer_shows_its_keys_whole_at_80_columns(run_app, wait_for_worke
         assert keys
         assert footer.max_scroll_x == 0, "the footer's keys are wider than the terminal"
         for key in keys:
-            assert 0 <= key.region.x and key.region.right <= SIZE[0], f"{key.key} is cut off"
+            assert key.region.x >= 0 and key.region.right <= SIZE[0], f"{key.key} is cut off"
         bottom = show_text(app).splitlines()[-1]
         for label in ESSENTIAL[screen] + EVERYWHERE:
             assert label in bottom, f"{label!r} missing from {bottom!r}"

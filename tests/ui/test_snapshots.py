@@ -16,7 +16,7 @@ from planner.services.contacts import list_contacts
 from planner.services.interactions.log import LogRequest, log_interaction
 from planner.services.ledger import add_favor
 
-FIXED_NOW = dt.datetime(2026, 11, 25, 9, 30, tzinfo=dt.timezone.utc)
+FIXED_NOW = dt.datetime(2026, 11, 25, 9, 30, tzinfo=dt.UTC)
 
 
 @pytest.fixture
@@ -27,9 +27,9 @@ def snapshot_db(app_db, monkeypatch):
     monkeypatch.setattr("screens.widgets.contact_panel.now_utc", lambda: FIXED_NOW)
     ids = {c.name.split()[0]: c.id for c in list_contacts()}
     log_interaction(LogRequest(contact_id=ids["Maria"], summary="Q1 hiring plans", next_when="friday",
-                               at=dt.datetime(2026, 11, 20, 10, tzinfo=dt.timezone.utc)))
+                               at=dt.datetime(2026, 11, 20, 10, tzinfo=dt.UTC)))
     log_interaction(LogRequest(contact_id=ids["Jonas"], summary="Wants remote roles", outcome="spoke",
-                               at=dt.datetime(2026, 9, 2, 15, tzinfo=dt.timezone.utc)))
+                               at=dt.datetime(2026, 9, 2, 15, tzinfo=dt.UTC)))
     add_favor(ids["Maria"], "gave", "referral", note="sent a candidate", day=dt.date(2026, 11, 2))
     add_favor(ids["Zoë"], "received", "introduction", note="to Globex", weight=2, day=dt.date(2026, 11, 16))
     add_favor(ids["[bold]Mallory[/]"], "received", "advice", note="[b]salary bands[/b]", day=dt.date(2026, 10, 1))

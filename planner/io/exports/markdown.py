@@ -7,6 +7,7 @@ from __future__ import annotations
 import re
 
 from planner.core.textsafe import clean_line
+from planner.core.vocabulary import AgendaKind
 from planner.services.agenda import Agenda, AgendaItem
 
 # Mid-line specials only: user text never starts a line here, so list and heading marks are inert.
@@ -19,7 +20,7 @@ def md_escape(text: str | None) -> str:
 
 
 def _item(item: AgendaItem, *, with_date: bool) -> list[str]:
-    verb = "Thank" if item.kind == "thank-you" else "Call"
+    verb = "Thank" if item.kind == AgendaKind.THANK_YOU else "Call"
     who = f"**{verb} {md_escape(item.name)}**"
     role = ", ".join(md_escape(part) for part in (item.company, item.title) if part)
     head = f"- [ ] {who}" + (f" ({role})" if role else "") + f" — {md_escape(item.reason)}"

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from planner.core.textsafe import clean_line
+from planner.core.vocabulary import AgendaKind
 from planner.services.agenda import Agenda, AgendaItem
 
 COLUMNS = ("what", "who", "phone", "local tz", "last contact")  # open favours go on a line below
@@ -32,7 +33,7 @@ def _favours(item: AgendaItem) -> str:
 
 
 def _cells(item: AgendaItem, *, with_date: bool) -> list[str]:
-    what = "thank" if item.kind == "thank-you" else f"call ({item.reason})"
+    what = "thank" if item.kind == AgendaKind.THANK_YOU else f"call ({item.reason})"
     if with_date:
         what = f"{item.date.isoformat()} {what}"
     who = item.name + (f", {item.company}" if item.company else "") + (f" - {item.title}" if item.title else "")

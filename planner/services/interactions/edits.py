@@ -16,7 +16,7 @@ import datetime as dt
 
 from planner.core.dates import parse_moment
 from planner.core.errors import BadInput, NotFound
-from planner.core.vocabulary import normalize_kind, normalize_outcome
+from planner.core.vocabulary import NOTE_OUTCOME, InteractionKind, Outcome, normalize_kind, normalize_outcome
 from planner.core.zones import aware, to_utc_naive, zone_key
 from planner.scheduling.service import replan
 from planner.services.interactions import restore as interaction_restore
@@ -67,10 +67,10 @@ def _apply(row: Interaction, changes: dict[str, object], moment: dt.datetime | N
         row.kind = normalize_kind(str(changes["kind"]))
     if changes.get("outcome") is not None:
         row.outcome = normalize_outcome(str(changes["outcome"]))
-    if row.kind == "note":
-        row.outcome = ""
+    if row.kind == InteractionKind.NOTE:
+        row.outcome = NOTE_OUTCOME
     elif not row.outcome:
-        row.outcome = "spoke"  # a note turned into a call: it reached them unless told otherwise
+        row.outcome = Outcome.SPOKE  # a note turned into a call: it reached them unless told otherwise
     if moment is not None:
         row.happened_at, row.tz = to_utc_naive(moment), zone_key(moment)
     if "duration_min" in changes:

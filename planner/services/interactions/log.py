@@ -18,10 +18,7 @@ import datetime as dt
 from dataclasses import dataclass
 
 from planner.core.dates import today
-from planner.core.vocabulary import (
-    normalize_kind,
-    normalize_outcome,
-)
+from planner.core.vocabulary import NOTE_OUTCOME, InteractionKind, Outcome, normalize_kind, normalize_outcome
 from planner.core.zones import to_utc_naive, zone_key
 from planner.scheduling.service import replan
 from planner.services import drafts, ledger
@@ -55,8 +52,8 @@ class LogRequest:
 
     contact_id: int
     summary: str = ""
-    kind: str = "call"
-    outcome: str = "spoke"
+    kind: str = InteractionKind.CALL
+    outcome: str = Outcome.SPOKE
     at: dt.datetime | None = None
     duration_min: int | None = None
     notes: str = ""
@@ -71,7 +68,7 @@ def log_interaction(req: LogRequest) -> InteractionView:
     all in one write transaction."""
     kind = normalize_kind(req.kind)
     # A note has no outcome: stored as "" so no reached-outcome filter anywhere counts it as contact.
-    outcome = "" if kind == "note" else normalize_outcome(req.outcome)
+    outcome = NOTE_OUTCOME if kind == InteractionKind.NOTE else normalize_outcome(req.outcome)
     moment = check_moment(req.at)
     duration = check_duration(req.duration_min)
     follow_up = follow_up_day(req.next_when) if req.next_when and req.next_when.strip() else None

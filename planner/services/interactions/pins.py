@@ -9,7 +9,7 @@ Deleting or editing history: the retry is derived, never remembered. A retry is 
 when the newest attempt missed and did not itself pin a follow-up; it falls on `retry` working
 days after the day that attempt was logged, as logging it would have placed it. A pinned or
 follow-up call is remembered on the log that fulfilled it (or replaced it with its `--next`), so
-deleting that log gives it back (interaction_restore.py). A log edited into an attempt on or after
+deleting that log gives it back (restore.py). A log edited into an attempt on or after
 a pinned call's day fulfils it then, as logging it that way would have (`fulfil_due`).
 """
 
@@ -19,7 +19,7 @@ import datetime as dt
 
 from planner.core.dates import parse_day, today
 from planner.core.errors import BadInput
-from planner.core.vocabulary import is_attempt, is_missed
+from planner.core.vocabulary import FULFILLED_REASONS, NEXT_CALL_REASONS, PlanReason, is_attempt, is_missed
 from planner.core.zones import aware
 from planner.services.interactions.records import (
     ConsumedPin,
@@ -30,9 +30,8 @@ from planner.services.interactions.records import (
 )
 from planner.store import settings
 from planner.store.models import Interaction, PlannedCall
+from planner.store.plan_rows import insert_pinned
 
-NEXT_CALL_REASONS = ("pinned", "follow-up", "retry")  # pinned rows that ARE the contact's next call
-FULFILLED_REASONS = ("pinned", "follow-up")  # what a log fulfils and remembers; the retry is derived
 MARKER_PREFIX = "set by log #"
 
 
@@ -49,11 +48,6 @@ def follow_up_day(next_when: str) -> dt.date:
 def pin_marker(interaction_id: int) -> str:
     """The note on a pin set by a log, so deleting that log takes its pin away too."""
     return f"{MARKER_PREFIX}{interaction_id}"
-
-
-def pin_call(contact_id: int, day: dt.date, reason: str, note: str) -> None:
-    PlannedCall.create(contact=contact_id, date=day, ideal=day, window_start=day, window_end=day,
-                       reason=reason, pinned=True, seq=0, note=note)
 
 
 def _next_call_pins(contact_id: int, reasons: tuple[str, ...] = NEXT_CALL_REASONS):
@@ -112,16 +106,16 @@ def apply_log(row: Interaction, follow_up: dt.date | None, *, is_newest: bool) -
     if follow_up is not None:
         _consume(row, replaced=True)  # the person said when: that wins
         _next_call_pins(contact_id).execute()
-        pin_call(contact_id, follow_up, "follow-up", pin_marker(row.id))
+        insert_pinned(contact_id, follow_up, PlanReason.FOLLOW_UP, pin_marker(row.id))
         return
     if is_attempt(row.kind, row.outcome):
         # Fulfilled: pinned and follow-up calls due by then and, for the newest attempt, the retry
         # (a back-dated log older than what we knew leaves the retry).
         fulfil_due(row)
         if is_newest:
-            _next_call_pins(contact_id, ("retry",)).execute()
+            _next_call_pins(contact_id, (PlanReason.RETRY,)).execute()
     if missed and is_newest:
-        pin_call(contact_id, retry_day(row), "retry", pin_marker(row.id))
+        insert_pinned(contact_id, retry_day(row), PlanReason.RETRY, pin_marker(row.id))
 
 
 def drop_pins_set_by(contact_id: int, interaction_id: int) -> int:
@@ -137,7 +131,7 @@ def sync_retry(contact_id: int) -> None:
     newest = newest_attempt(contact_id)
     retries = list(PlannedCall.select().where(
         PlannedCall.contact == contact_id, PlannedCall.pinned == True,  # noqa: E712
-        PlannedCall.reason == "retry"))
+        PlannedCall.reason == PlanReason.RETRY))
     if newest is None or not is_missed(newest.kind, newest.outcome):
         stale = retries  # reaching them fulfilled any retry; no attempt left: nothing to retry
     else:
@@ -148,6 +142,6 @@ def sync_retry(contact_id: int) -> None:
         has_own = PlannedCall.select().where(PlannedCall.contact == contact_id, PlannedCall.pinned == True,  # noqa: E712
                                              PlannedCall.note == own).exists()
         if not kept and not has_own:
-            pin_call(contact_id, retry_day(newest), "retry", own)
+            insert_pinned(contact_id, retry_day(newest), PlanReason.RETRY, own)
     if stale:
         PlannedCall.delete().where(PlannedCall.id.in_([r.id for r in stale])).execute()

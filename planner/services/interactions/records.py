@@ -19,6 +19,7 @@ from planner.core.textsafe import json_dict
 from planner.core.vocabulary import is_reaching
 from planner.core.zones import aware
 from planner.store.models import Contact, Interaction, get_contact
+from planner.store.queries import attempt_condition, chunked, reached_condition
 
 # Slack for clocks: "now" typed a moment ago must not count as the future.
 FUTURE_SLACK = dt.timedelta(minutes=2)
@@ -122,13 +123,13 @@ def history(contact_id: int, limit: int | None = None) -> list[InteractionView]:
 
 def newest_attempt(contact_id: int) -> Interaction | None:
     """The contact's latest call, email, meeting or message (notes are not attempts)."""
-    return (Interaction.select().where(Interaction.contact == contact_id, Interaction.kind != "note")
+    return (Interaction.select().where(Interaction.contact == contact_id, attempt_condition())
             .order_by(Interaction.happened_at.desc(), Interaction.id.desc()).first())
 
 
 def last_interactions(contact_ids: list[int]) -> dict[int, InteractionView]:
     """For agenda context: each contact's last conversation (the newest interaction that reached
-    them), or, for someone never reached, the newest attempt. Two queries per 900 contacts, reading
+    them), or, for someone never reached, the newest attempt. Two queries per 500 contacts, reading
     only the newest rows however long the history."""
     result = _newest(contact_ids, reached_only=True)
     missing = [cid for cid in contact_ids if cid not in result]
@@ -139,11 +140,8 @@ def last_interactions(contact_ids: list[int]) -> dict[int, InteractionView]:
 
 def _newest(contact_ids: list[int], *, reached_only: bool) -> dict[int, InteractionView]:
     result: dict[int, InteractionView] = {}
-    for start in range(0, len(contact_ids), 900):
-        chunk = contact_ids[start:start + 900]
-        wanted = Interaction.kind != "note"
-        if reached_only:
-            wanted &= Interaction.outcome == "spoke"
+    for chunk in chunked(contact_ids):
+        wanted = reached_condition() if reached_only else attempt_condition()
         latest = (Interaction.select(Interaction.contact.alias("cid"), fn.MAX(Interaction.happened_at).alias("at"))
                   .where(Interaction.contact.in_(chunk), wanted)
                   .group_by(Interaction.contact))

@@ -23,18 +23,18 @@ from __future__ import annotations
 import datetime as dt
 from dataclasses import replace
 
-from planner.core.vocabulary import is_attempt
+from planner.core.vocabulary import FULFILLED_REASONS, is_attempt
 from planner.services.interactions.pins import (
-    FULFILLED_REASONS,
     MARKER_PREFIX,
     fulfil_due,
     marker_setter,
-    pin_call,
     pin_marker,
     set_since,
 )
 from planner.services.interactions.records import ConsumedPin, consumed_pins, local_day, store_consumed
 from planner.store.models import Interaction, PlannedCall
+from planner.store.plan_rows import insert_pinned
+from planner.store.queries import attempt_condition
 
 
 def after_delete(row: Interaction) -> None:
@@ -83,7 +83,7 @@ def _take_over(row: Interaction, day: dt.date) -> None:
 def _later_logs(row: Interaction, *, attempts_only: bool = True) -> list[Interaction]:
     query = Interaction.select().where(Interaction.contact == row.contact_id, Interaction.id > row.id)
     if attempts_only:
-        query = query.where(Interaction.kind != "note")
+        query = query.where(attempt_condition())
     return list(query.order_by(Interaction.id))
 
 
@@ -110,4 +110,4 @@ def _give_back(row: Interaction, pins: list[ConsumedPin]) -> None:
         if taker is not None:
             store_consumed(taker, consumed_pins(taker) + [replace(pin, replaced=False)])
         else:
-            pin_call(contact_id, pin.day, pin.reason, pin.note)
+            insert_pinned(contact_id, pin.day, pin.reason, pin.note)

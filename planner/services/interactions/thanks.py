@@ -14,30 +14,32 @@ from __future__ import annotations
 import datetime as dt
 from collections.abc import Iterable
 
+from planner.core.vocabulary import FavorDirection, PlanReason
 from planner.core.zones import aware
 from planner.store.models import Favor, Interaction, PlannedCall
+from planner.store.plan_rows import insert_pinned
+from planner.store.queries import tuples
 
 
 def add_task(favor: Favor) -> None:
     """Pin the thank-you task of an unthanked received favour on its due day (once)."""
-    if favor.direction != "received" or favor.thank_due is None or favor.thanked_at is not None:
+    if favor.direction != FavorDirection.RECEIVED or favor.thank_due is None or favor.thanked_at is not None:
         return
-    if PlannedCall.select().where(PlannedCall.reason == "thank-you", PlannedCall.favor == favor.id).exists():
+    if PlannedCall.select().where(PlannedCall.reason == PlanReason.THANK_YOU, PlannedCall.favor == favor.id).exists():
         return
-    due = favor.thank_due
-    PlannedCall.create(contact=favor.contact_id, date=due, ideal=due, window_start=due, window_end=due,
-                       reason="thank-you", pinned=True, seq=0, favor=favor.id)
+    insert_pinned(favor.contact_id, favor.thank_due, PlanReason.THANK_YOU, favor=favor.id)
 
 
 def drop_tasks(favor_ids: Iterable[int]) -> None:
-    PlannedCall.delete().where(PlannedCall.reason == "thank-you", PlannedCall.favor.in_(list(favor_ids))).execute()
+    PlannedCall.delete().where(PlannedCall.reason == PlanReason.THANK_YOU,
+                               PlannedCall.favor.in_(list(favor_ids))).execute()
 
 
 def close_open(contact_id: int, stored_at: dt.datetime, day: dt.date) -> list[int]:
     """A thanked interaction at `stored_at` (naive UTC, on local `day`): the contact's unthanked
     received favours up to that day are thanked then, and their tasks dropped. Returns their ids."""
     open_ids = [f.id for f in Favor.select(Favor.id).where(
-        Favor.contact == contact_id, Favor.direction == "received", Favor.thanked_at.is_null(),
+        Favor.contact == contact_id, Favor.direction == FavorDirection.RECEIVED, Favor.thanked_at.is_null(),
         Favor.date <= day,
     )]
     if open_ids:
@@ -51,7 +53,8 @@ def thanked_by_log(row: Interaction) -> list[int]:
     if not row.thanked:
         return []
     return [f.id for f in Favor.select(Favor.id).where(
-        Favor.contact == row.contact_id, Favor.direction == "received", Favor.thanked_at == row.happened_at)]
+        Favor.contact == row.contact_id, Favor.direction == FavorDirection.RECEIVED,
+        Favor.thanked_at == row.happened_at)]
 
 
 def rederive(contact_id: int, favor_ids: list[int]) -> None:
@@ -59,9 +62,9 @@ def rederive(contact_id: int, favor_ids: list[int]) -> None:
     if not favor_ids:
         return
     thanked = [(aware(at, tz).date(), at) for at, tz in
-               Interaction.select(Interaction.happened_at, Interaction.tz)
-               .where(Interaction.contact == contact_id, Interaction.thanked == True)  # noqa: E712
-               .order_by(Interaction.happened_at).tuples()]
+               tuples(Interaction.select(Interaction.happened_at, Interaction.tz)
+                      .where(Interaction.contact == contact_id, Interaction.thanked == True)  # noqa: E712
+                      .order_by(Interaction.happened_at))]
     for favor in Favor.select().where(Favor.id.in_(favor_ids)):
         favor.thanked_at = next((at for day, at in thanked if day >= favor.date), None)
         favor.save()

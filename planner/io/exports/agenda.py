@@ -1,0 +1,46 @@
+"""The agenda exported as text, Markdown, CSV, iCalendar or JSON: choosing the format and writing
+the file (owner-only and atomic, through `files.write_private`)."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from planner.core.errors import BadInput
+from planner.io.exports.csv_export import agenda_csv
+from planner.io.exports.files import write_private
+from planner.io.exports.ics import agenda_ics
+from planner.io.exports.json_export import agenda_json
+from planner.io.exports.markdown import agenda_markdown
+from planner.io.exports.text import agenda_text
+
+FORMATS = ("text", "md", "csv", "ics", "json")
+ALIASES = {"txt": "text", "markdown": "md", "ical": "ics", "ics": "ics", "icalendar": "ics"}
+SUFFIXES = {"text": ".txt", "md": ".md", "csv": ".csv", "ics": ".ics", "json": ".json"}
+
+
+def normalize_format(fmt: str | None) -> str:
+    raw = (fmt or "text").strip().lower()
+    value = ALIASES.get(raw, raw)
+    if value not in FORMATS:
+        raise BadInput(f"format {fmt!r}: use one of {', '.join(FORMATS)}")
+    return value
+
+
+def format_for_path(path: Path | str) -> str | None:
+    """The format a file name implies (`week.ics` -> ics), or None."""
+    suffix = Path(path).suffix.lower()
+    return next((fmt for fmt, ext in SUFFIXES.items() if ext == suffix), None)
+
+
+def render_agenda(agenda, fmt: str) -> bytes:
+    """The export as bytes (UTF-8 for the text formats)."""
+    fmt = normalize_format(fmt)
+    if fmt == "ics":
+        return agenda_ics(agenda)
+    render = {"text": agenda_text, "md": agenda_markdown, "csv": agenda_csv, "json": agenda_json}[fmt]
+    return render(agenda).encode("utf-8")
+
+
+def write_agenda(agenda, fmt: str, path: Path | str) -> Path:
+    """Render `agenda` as `fmt` and write it owner-only and atomically to `path`."""
+    return write_private(path, render_agenda(agenda, fmt))
