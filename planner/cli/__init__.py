@@ -33,6 +33,11 @@ COMMAND_MODULES = [
     "planner.cli.ledger_cmds",
     "planner.cli.agenda_cmds",
     "planner.cli.admin_cmds",
+    "planner.cli.sequence_cmds",
+    "planner.cli.placement_cmds",
+    "planner.cli.date_cmds",
+    "planner.cli.duplicates_cmds",
+    "planner.cli.fact_cmds",
     "planner.cli.sync_cmds",
     "planner.cli.remind_cmds",
 ]

@@ -26,6 +26,7 @@ import time
 from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
 from peewee import OperationalError, SqliteDatabase
 
@@ -101,7 +102,7 @@ class _WriteTransaction:
     def __init__(self, limit: float | None = None, *, repairing: bool = False) -> None:
         self._limit = WRITE_WAIT_LIMIT_SECONDS if limit is None else limit
         self._repairing = repairing
-        self._savepoint = None
+        self._savepoint: Any = None  # peewee's savepoint context, when nested
 
     def __enter__(self):
         if db.in_transaction():
@@ -158,7 +159,6 @@ class _WriteTransaction:
         except BaseException:
             _rollback_if_open()
             raise
-        db._run_commit_callbacks()
         return False
 
     def __call__(self, fn):
@@ -199,7 +199,6 @@ def _connection_in_transaction() -> bool:
 
 def _rollback_if_open() -> None:
     """Roll back what is still open; a rollback that fails too must not replace the first error."""
-    db._clear_commit_callbacks()
     if db.is_closed() or not _connection_in_transaction():
         return
     with contextlib.suppress(Exception):  # the error being raised already says what went wrong

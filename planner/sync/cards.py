@@ -45,6 +45,8 @@ def read_card(text: str, where: str) -> tuple[ImportRecord, dict, str]:
         raise CardError(f"{where}: holds {len(parsed.records)} cards, a member should hold one")
     warnings: list[tuple[int, str]] = []
     record = validated(parsed.records[0], warnings)
+    if record is None:
+        raise CardError(f"{where}: the name is longer than followup keeps")
     fields = {
         "name": record.name, "company": record.company, "title": record.title,
         "emails": list(record.emails), "phones": list(record.phones), "tags": list(record.tags),
@@ -109,7 +111,8 @@ def _escape(value: str) -> str:
 
 def _fold(line: str) -> list[str]:
     """RFC 6350 folding at 75 octets, never inside a UTF-8 character."""
-    out, current, size = [], "", 0
+    out: list[str] = []
+    current, size = "", 0
     for char in line:
         width = len(char.encode("utf-8"))
         limit = 75 if not out else 74

@@ -62,7 +62,7 @@ class SyncReport:
     def lines(self) -> list[str]:
         head = f"{self.kind} {self.url}" + (" (dry run: nothing written)" if self.dry_run else "")
         body = [change.line() for change in self.changes] + [c.line() for c in self.conflicts]
-        counts = {}
+        counts: dict[str, int] = {}
         for change in self.changes:
             counts[f"{change.side} {change.action}"] = counts.get(f"{change.side} {change.action}", 0) + 1
         summary = ", ".join(f"{count} {what}" for what, count in counts.items()) or "nothing to exchange"

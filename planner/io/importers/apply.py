@@ -32,8 +32,10 @@ from planner.services.contacts import (
     validate_email,
     validate_timezone,
 )
+from planner.services.important_dates import merge_imported
 from planner.store.database import write_tx
 from planner.store.models import Contact, ContactEmail, ContactPhone, ContactTag, utcnow
+from planner.store.queries import tuples
 
 Progress = Callable[[int, int], None]
 BATCH = 400  # rows per INSERT: well under SQLite's bound-variable limit
@@ -59,6 +61,7 @@ class _State:
     phones: list[str] = field(default_factory=list)
     tags: list[str] = field(default_factory=list)
     line: int = 0
+    dates: list[tuple[str, str, bool]] = field(default_factory=list)  # dates that matter the file gave
 
     def snapshot(self) -> tuple:
         return (self.company, self.title, self.kind, self.timezone, self.notes, self.external_key,
@@ -90,6 +93,7 @@ class _State:
         for tag in record.tags + extra_tags:
             if tag not in self.tags:
                 self.tags.append(tag)
+        self.dates += [pair for pair in record.dates if pair not in self.dates]
 
 
 def phone_key(number: str) -> str:
@@ -101,7 +105,7 @@ def name_key(name: str, company: str) -> tuple[str, str]:
     return " ".join(fold(name).split()), " ".join(fold(company).split())
 
 
-class _Index:
+class MatchIndex:
     """Where each URL, email and name+company already points."""
 
     def __init__(self) -> None:
@@ -131,22 +135,22 @@ class _Index:
         return hit
 
 
-def _load_existing() -> tuple[_Index, dict[int, _State]]:
+def _load_existing() -> tuple[MatchIndex, dict[int, _State]]:
     """Every stored contact with its emails, phones and tags, in four queries."""
     states: dict[int, _State] = {}
     fields = (Contact.id, Contact.name, Contact.company, Contact.title, Contact.kind, Contact.timezone,
               Contact.notes, Contact.external_key, Contact.connected_on, Contact.cadence_days, Contact.no_cadence)
-    for row in Contact.select(*fields).order_by(Contact.id).tuples():
+    for row in tuples(Contact.select(*fields).order_by(Contact.id)):
         states[row[0]] = _State(*row)
-    for contact_id, address in ContactEmail.select(ContactEmail.contact, ContactEmail.address).order_by(
-            ContactEmail.contact, ContactEmail.position).tuples():
+    for contact_id, address in tuples(ContactEmail.select(ContactEmail.contact, ContactEmail.address).order_by(
+            ContactEmail.contact, ContactEmail.position)):
         states[contact_id].emails.append(address)
-    for contact_id, number in ContactPhone.select(ContactPhone.contact, ContactPhone.number).order_by(
-            ContactPhone.contact, ContactPhone.position).tuples():
+    for contact_id, number in tuples(ContactPhone.select(ContactPhone.contact, ContactPhone.number).order_by(
+            ContactPhone.contact, ContactPhone.position)):
         states[contact_id].phones.append(number)
-    for contact_id, tag in ContactTag.select(ContactTag.contact, ContactTag.tag).tuples():
+    for contact_id, tag in tuples(ContactTag.select(ContactTag.contact, ContactTag.tag)):
         states[contact_id].tags.append(tag)
-    index = _Index()
+    index = MatchIndex()
     for state in states.values():
         index.add(state)
     return index, states
@@ -211,17 +215,20 @@ def apply_records(parsed: ParseResult, report: ImportReport, *, source: str, tag
         _plan(parsed.records, report, extra_tags, cadence, progress)
         return report
     with write_tx():
-        added, changed = _plan(parsed.records, report, extra_tags, cadence, progress)
+        added, changed, dated = _plan(parsed.records, report, extra_tags, cadence, progress)
         report.added_ids = _insert_new(added, source)
         _update_existing(changed)
-        report.updated_ids = [state.id for state, _ in changed]
+        report.updated_ids = [state.id for state, _ in changed if state.id is not None]
+        # ids known now: after the inserts
+        merge_imported({state.id: state.dates for state in dated if state.id is not None})
         if report.added_ids or report.updated_ids:  # the new contacts are planned before anything is stored
             replan(list(report.added_ids + report.updated_ids))
     return report
 
 
 def _plan(records: list[ImportRecord], report: ImportReport, extra_tags: list[str], cadence: object,
-          progress: Progress | None) -> tuple[list[_State], list[tuple[_State, tuple]]]:
+          progress: Progress | None) -> tuple[list[_State], list[tuple[_State, tuple]], list[_State]]:
+    """The contacts to add, the stored ones the file changes, and every one it gave dates for."""
     index, stored = _load_existing()
     added: list[_State] = []
     touched: dict[int, tuple] = {}  # stored contact id -> its snapshot before this import
@@ -254,7 +261,8 @@ def _plan(records: list[ImportRecord], report: ImportReport, extra_tags: list[st
     report.added = len(added)
     report.updated = len(changed)
     report.unchanged = len(touched) - len(changed)
-    return added, changed
+    dated = [state for state in added + [stored[i] for i in touched] if state.dates]
+    return added, changed, dated
 
 
 def _note_differences(state: _State, record: ImportRecord, warnings: list[tuple[int, str]]) -> None:
@@ -326,13 +334,13 @@ def _insert_children(items: list[tuple[_State, int, int, int]]) -> None:
             model.insert_many(rows[start : start + BATCH]).execute()
 
 
-def stored_index() -> _Index:
+def stored_index() -> MatchIndex:
     """The import's de-duplication index over every stored contact, for a caller that matches
     records one at a time (two-way sync) instead of applying a whole file."""
     return _load_existing()[0]
 
 
-def index_new(index: _Index, contact_id: int, record: ImportRecord) -> None:
+def index_new(index: MatchIndex, contact_id: int, record: ImportRecord) -> None:
     """Teach `index` a contact just added from `record`, so a later record of the same person
     matches it instead of adding them twice."""
     key = record.url or (record.emails[0].lower() if record.emails else "")

@@ -33,10 +33,10 @@ def parse(text: str, path: Path) -> ParseResult:
     rows = list(csv_rows(text, path))
     found = find_header(rows, REQUIRED + ("Connected On",))
     if found is None:
-        first = Columns(rows[0][1], rows[0][0]) if rows else Columns([], 0)
+        header = Columns(rows[0][1], rows[0][0]) if rows else Columns([], 0)
         raise file_error(path, rows[0][0] if rows else None,
                          "no LinkedIn header row (First Name, Last Name, URL, Email Address, Company, "
-                         f"Position, Connected On) in the first 40 rows; columns found: {first.listing()}")
+                         f"Position, Connected On) in the first 40 rows; columns found: {header.listing()}")
     columns, position = found
     result = ParseResult()
     check_last_row(text, path, rows, columns, result.warnings)
