@@ -217,7 +217,7 @@ def _owner_elsewhere(owner: DraftOwner | None, now: dt.datetime | None = None) -
     host = socket.gethostname()
     if (owner.pid, owner.host) == (os.getpid(), host):
         return False
-    now = now or dt.datetime.now(dt.timezone.utc)
+    now = now or dt.datetime.now(dt.UTC)
     if now - owner.beat > OWNER_FRESH:
         return False
     return owner.host != host or _pid_alive(owner.pid)
@@ -230,7 +230,7 @@ def _row_held_elsewhere(row: Draft) -> bool:
 def latest_draft() -> DraftView | None:
     """The newest draft worth offering back: something was typed, and no other running followup
     (another SSH login on this database) has it open. None if there is none."""
-    now = dt.datetime.now(dt.timezone.utc)
+    now = dt.datetime.now(dt.UTC)
     return next((draft for draft in list_drafts() if not held_elsewhere(draft, now)), None)
 
 
