@@ -83,6 +83,7 @@ class ContactForm(WorkerDialog[object | None]):
         super().__init__()
         self.view = view
         self.initial = initial_values(view)
+        self._saving = False
 
     def compose(self) -> ComposeResult:
         title = "New contact" if self.view is None else "Edit $name"
@@ -173,6 +174,8 @@ class ContactForm(WorkerDialog[object | None]):
     @on(Input.Submitted)
     @on(Button.Pressed, "#cf-save")
     def action_save(self) -> None:
+        if self._saving:
+            return  # one save at a time: a second one would add the new contact twice
         self._clear_errors()
         try:
             fields = self.build_fields()
@@ -180,8 +183,12 @@ class ContactForm(WorkerDialog[object | None]):
             self._show_error(str(exc))
             return
         self.query_one("#cf-save", Button).disabled = True
+        self._saving = True
         self._save(fields)
 
+    # Not from inside the worker: the form closes once the save has finished (its state turns
+    # SUCCESS); closing while it still runs would cancel it, and whoever waits for the save would
+    # see it cancelled although the contact is stored.
     @thread_worker(group="contact-form-save", failure="Not saved")
     def _save(self, fields) -> object:
         from planner.services.contacts import add_contact, edit_contact
@@ -197,6 +204,7 @@ class ContactForm(WorkerDialog[object | None]):
         keeps what was typed."""
         if message.group == "contact-form-save":
             message.stop()
+            self._saving = False
             self.query_one("#cf-save", Button).disabled = False
             self._show_error(message.text)
 
@@ -233,12 +241,14 @@ class ContactForm(WorkerDialog[object | None]):
     @on(Button.Pressed, "#cf-cancel")
     def action_cancel(self) -> None:
         """Escape never throws typed text away without asking (nor does a stray escape byte)."""
+        if self._saving:  # a save under way is stored anyway: the form closes with it
+            return
         if not self.typed():
             self.dismiss(None)
             return
 
         def chosen(choice: str | None) -> None:
-            if choice == "discard":
+            if choice == "discard" and not self._saving:
                 self.dismiss(None)
 
         self.app.push_screen(ConfirmDiscard("contact", can_keep=False), callback=chosen)
