@@ -24,9 +24,11 @@ from planner.services.presence import nudges
 from planner.store import settings
 from planner.store.models import Contact, PlannedCall
 
-KIND_ORDER = {AgendaKind.CALL: 0, AgendaKind.THANK_YOU: 1, AgendaKind.DATE: 2}
-REASON_ORDER = {PlanReason.SEQUENCE: 0, PlanReason.FOLLOW_UP: 0, PlanReason.RETRY: 1, PlanReason.PINNED: 2,
-                PlanReason.CATCH_UP: 3, PlanReason.CADENCE: 4, PlanReason.NEW: 5, PlanReason.THANK_YOU: 6}
+KIND_ORDER: dict[str, int] = {AgendaKind.CALL: 0, AgendaKind.THANK_YOU: 1, AgendaKind.DATE: 2}
+REASON_ORDER: dict[str, int] = {
+    PlanReason.SEQUENCE: 0, PlanReason.FOLLOW_UP: 0, PlanReason.RETRY: 1, PlanReason.PINNED: 2,
+    PlanReason.CATCH_UP: 3, PlanReason.CADENCE: 4, PlanReason.NEW: 5, PlanReason.THANK_YOU: 6,
+}
 MAX_FAVORS_SHOWN = 3
 
 
@@ -251,8 +253,11 @@ def build_agenda(start: dt.date, end: dt.date) -> Agenda:
     for coming in dates_coming:
         by_day.setdefault(coming.remind_on, []).append(_date_item(coming, views[coming.date.contact_id],
                                                                         last.get(coming.date.contact_id)))
-    order = lambda item: (KIND_ORDER[item.kind], REASON_ORDER.get(item.reason, 9), item.name.casefold(),
-                          item.contact_id, item.seq)
+
+    def order(item: AgendaItem) -> tuple:
+        return (KIND_ORDER[item.kind], REASON_ORDER.get(item.reason, 9), item.name.casefold(),
+                item.contact_id, item.seq)
+
     agenda.overdue.sort(key=lambda item: (item.date, *order(item)))
     agenda.thank_yous.sort(key=lambda item: (item.date, *order(item)))
     _one_row_per_person(agenda, by_day)

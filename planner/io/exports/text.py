@@ -56,10 +56,10 @@ def _table(items: list[AgendaItem], *, with_date: bool, width: int) -> list[str]
             if widths[widest] <= floor:
                 break
             widths[widest] -= 1
-    lines = ["  " + "  ".join(h.ljust(w) for h, w in zip(COLUMNS, widths)).rstrip()]
+    lines = ["  " + "  ".join(h.ljust(w) for h, w in zip(COLUMNS, widths, strict=True)).rstrip()]
     indent = " " * (2 + widths[0] + 2)
-    for item, row in zip(items, rows):
-        lines.append("  " + "  ".join(_fit(c, w).ljust(w) for c, w in zip(row, widths)).rstrip())
+    for item, row in zip(items, rows, strict=True):
+        lines.append("  " + "  ".join(_fit(c, w).ljust(w) for c, w in zip(row, widths, strict=True)).rstrip())
         favours = clean_line(_favours(item))
         if favours:
             lines.append(indent + _fit(f"favours: {favours}", max(20, width - len(indent))))
