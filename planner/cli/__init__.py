@@ -13,7 +13,6 @@ import os
 import sqlite3
 import sys
 from collections.abc import Callable
-from pathlib import Path
 
 from peewee import PeeweeException
 
@@ -43,8 +42,9 @@ class ArgumentParser(argparse.ArgumentParser):
 def _global_options(*, suppress: bool) -> ArgumentParser:
     parent = ArgumentParser(add_help=False)
     default = argparse.SUPPRESS if suppress else None
-    parent.add_argument("--db", metavar="PATH", default=default,
-                        help="database file (default: $FOLLOWUP_DB or the user data folder)")
+    parent.add_argument("--db", metavar="PATH|URL", default=default,
+                        help="database file, or a postgresql://USER@HOST:PORT/DBNAME server "
+                             "(default: $FOLLOWUP_DB or the user data folder)")
     parent.add_argument("--today", metavar="YYYY-MM-DD", default=default,
                         help="pretend today is this date (also $FOLLOWUP_TODAY)")
     return parent
@@ -71,16 +71,16 @@ def build_parser() -> ArgumentParser:
 
 
 def open_db_from_args(args: argparse.Namespace, *, refresh_plan: bool = False):
-    """Open the database named by --db / $FOLLOWUP_DB / the default location.
+    """Open the database named by --db / $FOLLOWUP_DB / the default location (a file, or a
+    PostgreSQL server for a `postgresql://` URI).
 
     With `refresh_plan`, a plan made on an earlier day (calls left on days now past) is re-planned
     first, so what is shown is today's plan: missed calls come back as catch-up calls.
     """
     from planner.store.connect import open_database
-    from planner.store.paths import default_db_path
+    from planner.store.engine import resolve_target
 
-    path = Path(args.db).expanduser() if getattr(args, "db", None) else default_db_path()
-    database = open_database(path)
+    database = open_database(resolve_target(getattr(args, "db", None)))
     if refresh_plan:
         from planner.scheduling.service import refresh_if_stale
 

@@ -62,16 +62,17 @@ def cmd_backup(args: argparse.Namespace) -> int:
 
 def cmd_check(args: argparse.Namespace) -> int:
     from planner.store.backup import check_database
-    from planner.store.database import database_path
+    from planner.store.database import db
+    from planner.store.engine import describe
 
     open_db_from_args(args)
     problems = check_database()
     for problem in problems:
         print(problem)
     if problems:
-        print(f"{database_path()}: {len(problems)} problem(s) found")
+        print(f"{describe(db)}: {len(problems)} problem(s) found")
         return 1
-    print(f"{database_path()}: ok")
+    print(f"{describe(db)}: ok")
     return 0
 
 

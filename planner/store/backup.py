@@ -9,6 +9,7 @@ from pathlib import Path
 
 from planner.core.errors import FollowupError
 from planner.store.database import db
+from planner.store.engine import describe, on_server
 
 
 def default_backup_path() -> Path:
@@ -23,6 +24,8 @@ def backup_to(target: Path | str | None = None) -> Path:
     The copy is taken page by page while other sessions may keep writing; it is a valid database
     of one moment. A folder as target gets the default file name inside it.
     """
+    if on_server(db):
+        raise FollowupError(f"{describe(db)}: a server database is backed up on the server (pg_dump)")
     path = Path(target).expanduser() if target else default_backup_path()
     if path.is_dir():
         path = path / default_backup_path().name
@@ -49,6 +52,8 @@ def backup_to(target: Path | str | None = None) -> Path:
 def check_database() -> list[str]:
     """Problems found by `integrity_check` and `foreign_key_check`; empty when all is well."""
     problems: list[str] = []
+    if on_server(db):
+        return problems  # the server enforces foreign keys on every write; its pages are its own to check
     rows = db.execute_sql("PRAGMA integrity_check").fetchall()
     problems += [f"integrity: {row[0]}" for row in rows if row[0] != "ok"]
     for table, rowid, parent, _fk in db.execute_sql("PRAGMA foreign_key_check").fetchall():

@@ -1,10 +1,11 @@
-"""The one SQLite database: its binding (bound at start-up by `store.connect`), pragmas, and the
-write-transaction helper.
+"""The one database: its binding (bound at start-up by `store.connect` to an SQLite file or a
+PostgreSQL server, see `store.engine`), SQLite's pragmas, and the write-transaction helper.
 
 Every write goes through `write_tx()`, which opens `BEGIN IMMEDIATE`: a deferred transaction that
 reads and then writes cannot wait for a second writer (another SSH session) and fails at once with
 `database is locked`; an immediate one waits up to the busy timeout (measured: two processes doing read-modify-write with a plain `atomic()` lost a third of
-their transactions; with IMMEDIATE none).
+their transactions; with IMMEDIATE none). On PostgreSQL the same mode takes the writers' lock
+(`engine.ServerDatabase`).
 """
 
 from __future__ import annotations
@@ -12,7 +13,7 @@ from __future__ import annotations
 import sqlite3
 from pathlib import Path
 
-from peewee import SqliteDatabase
+from peewee import DatabaseProxy, SqliteDatabase
 
 BUSY_TIMEOUT_SECONDS = 10
 
@@ -24,11 +25,15 @@ PRAGMAS = {
     "cache_size": -16_000,
 }
 
-db = SqliteDatabase(None)
+# The SQLite engine, bound to a file by `store.connect`; the proxy `db` stands for it or for a
+# PostgreSQL server (models and queries go through the proxy, so they run on either unchanged).
+sqlite_db = SqliteDatabase(None)
+db = DatabaseProxy()
+db.initialize(sqlite_db)
 
 
 def database_path() -> Path:
-    """The file the database is bound to."""
+    """The file the database is bound to (SQLite; `engine.describe` names either engine)."""
     return Path(db.database)
 
 
@@ -38,7 +43,7 @@ def write_tx():
 
 
 def close_database() -> None:
-    if not db.is_closed():
+    if db.obj is not None and not db.is_closed():
         db.close()
 
 

@@ -19,6 +19,7 @@ import vobject
 from planner.core.textsafe import clean_block, clean_line, csv_safe, json_text
 from planner.io.exports.files import write_private as write_file
 from planner.services.contact_views import ContactView, load_views
+from planner.store.engine import name_order
 from planner.store.models import Contact
 
 FORMATS = ("csv", "vcard", "json")
@@ -29,7 +30,7 @@ LIST_SEPARATOR = "; "
 
 def all_contacts() -> list[ContactView]:
     """Everyone, archived included (an export is a backup too), by name then id."""
-    return load_views(Contact.select().order_by(Contact.name.collate("NOCASE"), Contact.id))
+    return load_views(Contact.select().order_by(name_order(Contact.name), Contact.id))
 
 
 def own_cadence(view: ContactView) -> str:

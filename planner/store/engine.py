@@ -1,0 +1,220 @@
+"""The two engines followup runs on, and everything that differs between them.
+
+One person keeps an SQLite file; a desk shares one PostgreSQL server, chosen by giving a libpq
+URI (`postgresql://USER@HOST:PORT/DBNAME`, `?host=/path/to/socket` for a Unix socket) where a path
+would go. Models and Peewee queries are the same on both; the few SQL pieces that are not (a
+day difference, sorting names without regard to case, an unindexed column for SQLite's planner,
+the schema version, the writers' lock) are built here, from the engine the one `db` is bound to,
+so no other module asks which engine it is on.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import os
+from pathlib import Path
+
+from peewee import Database, OperationalError, PostgresqlDatabase
+
+from planner.core.errors import FollowupError
+
+URL_SCHEMES = ("postgresql://", "postgres://")
+
+# Every write transaction on the server takes this transaction-level advisory lock first (the
+# bytes of "followup" as a number: any fixed key would do, it is scoped to the one database).
+WRITERS_LOCK_KEY = int.from_bytes(b"followup", "big")
+# The `write_tx` mode: SQLite's BEGIN IMMEDIATE, the writers' lock on the server.
+WRITE_MODE = "IMMEDIATE"
+
+
+def is_server_url(target: object) -> bool:
+    """True for a PostgreSQL connection URI, false for a file path."""
+    return isinstance(target, str) and target.lower().startswith(URL_SCHEMES)
+
+
+def resolve_target(given: str | None) -> str | Path:
+    """The database to open: `given` (--db), else $FOLLOWUP_DB, else the default file. A URI is
+    kept as it is (a path would fold its `//`)."""
+    from planner.store.paths import default_db_path
+
+    raw = given or os.environ.get("FOLLOWUP_DB")
+    if is_server_url(raw):
+        return str(raw)
+    return Path(raw).expanduser() if raw else default_db_path()
+
+
+def _conninfo(url: str) -> dict[str, str]:
+    import psycopg.conninfo
+
+    try:
+        return {key: str(value) for key, value in psycopg.conninfo.conninfo_to_dict(url).items()}
+    except psycopg.ProgrammingError as exc:  # not a URI libpq can read: say so, without echoing it
+        raise FollowupError(f"--db/FOLLOWUP_DB: not a PostgreSQL URI libpq can read ({_first_line(exc)})") from None
+
+
+def describe_url(url: str) -> str:
+    """'database "D" on HOST:PORT' for a URI: what an error names. Never the password."""
+    info = _conninfo(url)
+    host = info.get("host") or info.get("hostaddr") or "the local socket"
+    port = info.get("port") or "5432"
+    name = info.get("dbname") or info.get("user") or os.environ.get("PGDATABASE") or "(default)"
+    return f'database "{name}" on {host}:{port}'
+
+
+def _first_line(exc: BaseException) -> str:
+    text = str(exc).strip().splitlines()
+    return text[0].strip() if text else type(exc).__name__
+
+
+class ServerDatabase(PostgresqlDatabase):
+    """PostgreSQL through psycopg 3, its write transactions serialised like SQLite's.
+
+    Why a lock and not SERIALIZABLE with retries: a write transaction is a `with write_tx():`
+    block, and a block cannot be run again by the code that opened it, so a serialization failure
+    could only reach the user. Instead every write transaction first takes one transaction-level
+    advisory lock (released by its COMMIT or ROLLBACK): writers run one after another exactly as
+    with SQLite's BEGIN IMMEDIATE, each in READ COMMITTED, so every statement after the lock sees
+    all that earlier writers committed. Read-modify-write is then safe, and with one lock and no
+    SERIALIZABLE there is neither a serialization failure nor a deadlock between writers. Readers
+    never wait for it. A writer waits at most `lock_wait` seconds, then gets a clear busy error.
+    """
+
+    def __init__(self, url: str, *, lock_wait: float, **kwargs) -> None:
+        self.lock_wait = lock_wait
+        self.described = describe_url(url)
+        # Peewee hands a `postgresql://` database name to libpq as a URI; `postgres://` is the
+        # same URI to libpq, so it is spelled the way Peewee recognises.
+        if url.lower().startswith("postgres://"):
+            url = "postgresql://" + url[len("postgres://"):]
+        super().__init__(url, prefer_psycopg3=True, **kwargs)
+
+    def begin(self, isolation_level=None) -> None:
+        if isolation_level != WRITE_MODE:
+            super().begin(isolation_level)
+            return
+        super().begin()
+        try:
+            self.execute_sql(f"SET LOCAL lock_timeout = '{int(self.lock_wait * 1000)}ms'")
+            self.execute_sql("SELECT pg_advisory_xact_lock(%s)", (WRITERS_LOCK_KEY,))
+        except OperationalError as exc:
+            self.rollback()
+            if "lock timeout" in str(exc):
+                raise FollowupError(f"{self.described}: busy: another followup session kept writing for "
+                                    f"{self.lock_wait:g} s; try again") from None
+            raise
+
+    def open(self) -> None:
+        """Connect, or raise one clear line naming the host and database (never the password)."""
+        try:
+            self.connect(reuse_if_open=True)
+        except OperationalError as exc:
+            raise FollowupError(f"cannot connect to {self.described}: {_connect_reason(exc)}") from None
+
+
+def _connect_reason(exc: BaseException) -> str:
+    """libpq's reason, on one line: 'connection to server on socket "..." failed: No such file'
+    becomes 'No such file'; 'FATAL:  database "x" does not exist' loses its 'FATAL:'."""
+    text = " ".join(str(exc).split())
+    hint = text.find(" Is the server running")
+    if hint > 0:
+        text = text[:hint]
+    text = text.rsplit("failed: ", 1)[-1]
+    for prefix in ("FATAL:", "ERROR:"):
+        if text.startswith(prefix):
+            text = text[len(prefix):].strip()
+    return text or type(exc).__name__
+
+
+def bound(db) -> Database:
+    """The engine the proxy `db` stands for."""
+    return getattr(db, "obj", db)
+
+
+def on_server(db) -> bool:
+    return isinstance(bound(db), PostgresqlDatabase)
+
+
+def describe(db) -> str:
+    """The open database as a person should see it named: its file, or its server and name."""
+    engine = bound(db)
+    return engine.described if isinstance(engine, ServerDatabase) else str(engine.database)
+
+
+# --- SQL that differs ---------------------------------------------------------------------------
+
+
+def _db():
+    from planner.store.database import db
+
+    return db
+
+
+def portable(sql: str) -> str:
+    """Raw SQL written with `?` placeholders, in the bound engine's placeholder style (psycopg's
+    `%s`). Our raw statements hold no other `?` and no `%`."""
+    param = bound(_db()).param
+    return sql if param == "?" else sql.replace("?", param)
+
+
+def days_between(later: str, earlier: str) -> str:
+    """SQL for the days from `earlier` to `later` (date columns or placeholders)."""
+    if on_server(_db()):
+        return f"(CAST({later} AS date) - CAST({earlier} AS date))"
+    return f"(julianday({later}) - julianday({earlier}))"
+
+
+def iso_day(column: str) -> str:
+    """A date column read as ISO text (SQLite stores it so; the server gives a date object)."""
+    return f"to_char({column}, 'YYYY-MM-DD')" if on_server(_db()) else column
+
+
+def unindexed(column: str) -> str:
+    """`column` in a way SQLite will not read through its index (`+column`: its planner would pick
+    the wrong index); PostgreSQL's planner weighs both itself."""
+    return column if on_server(_db()) else f"+{column}"
+
+
+def name_order(field):
+    """Sort key for names without regard to case: SQLite's NOCASE, and on the server lower-case in
+    byte order ("C"), so both engines list people in the same order."""
+    if on_server(_db()):
+        from peewee import fn
+
+        return fn.LOWER(field).collate('"C"')
+    return field.collate("NOCASE")
+
+
+# --- the schema version -------------------------------------------------------------------------
+
+_VERSION_TABLE = "schema_version"
+
+
+def read_schema_version(db) -> int:
+    """SQLite keeps it in `PRAGMA user_version`; the server in a one-row `schema_version` table
+    (none yet: 0, a fresh database)."""
+    if not on_server(db):
+        return db.execute_sql("PRAGMA user_version").fetchone()[0]
+    if _VERSION_TABLE not in db.get_tables():
+        return 0
+    row = db.execute_sql(f'SELECT max("version") FROM "{_VERSION_TABLE}"').fetchone()
+    return int(row[0] or 0)
+
+
+def write_schema_version(db, version: int) -> None:
+    """Record `version`, inside the migration step's transaction."""
+    if not on_server(db):
+        db.execute_sql(f"PRAGMA user_version = {int(version)}")
+        return
+    db.execute_sql(f'CREATE TABLE IF NOT EXISTS "{_VERSION_TABLE}" ("version" integer NOT NULL, '
+                   '"applied_at" timestamp NOT NULL)')
+    db.execute_sql(f'DELETE FROM "{_VERSION_TABLE}"')
+    db.execute_sql(f'INSERT INTO "{_VERSION_TABLE}" ("version", "applied_at") VALUES (%s, %s)',
+                   (int(version), dt.datetime.now(dt.UTC).replace(tzinfo=None)))
+
+
+def schema_migrator(db):
+    """playhouse.migrate's migrator for the bound engine (adding a column differs)."""
+    from playhouse.migrate import PostgresqlMigrator, SqliteMigrator
+
+    engine = bound(db)
+    return PostgresqlMigrator(engine) if on_server(db) else SqliteMigrator(engine)
