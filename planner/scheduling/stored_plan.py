@@ -20,7 +20,7 @@ from planner.core.vocabulary import PlanReason
 from planner.scheduling.engine import PlanRow
 from planner.scheduling.reroute import Window
 from planner.store.database import db
-from planner.store.engine import days_between, iso_day, portable, unindexed
+from planner.store.engine import days_between, execute_many, iso_day, portable, unindexed
 from planner.store.models import PlannedCall
 from planner.store.queries import chunked, tuples
 
@@ -156,8 +156,8 @@ class StoredPlanCalls:
 def move_rows(rows: list[PlanRow], write: bool) -> int:
     """Store other contacts' calls at the new days `make_room` gave them; returns how many."""
     if write and rows:
-        db.cursor().executemany(portable(f'UPDATE "{TABLE}" SET "date" = ?, "ideal" = ? WHERE "id" = ?'),
-                                [(r.date.isoformat(), r.ideal.isoformat(), r.id) for r in rows])
+        execute_many(f'UPDATE "{TABLE}" SET "date" = ?, "ideal" = ? WHERE "id" = ?',
+                     [(r.date.isoformat(), r.ideal.isoformat(), r.id) for r in rows])
     return len(rows)
 
 
@@ -200,7 +200,7 @@ def write_plan(old: list[tuple], new: list[PlanRow], write: bool) -> int:
     table = PlannedCall._meta.table_name
     sql = (f'INSERT INTO "{table}" ("contact_id", "date", "ideal", "window_start", "window_end", '
            '"reason", "pinned", "seq", "favor", "note") VALUES (?, ?, ?, ?, ?, ?, FALSE, ?, NULL, \'\')')
-    db.cursor().executemany(portable(sql), [
+    execute_many(sql, [
         (r.contact_id, r.date.isoformat(), r.ideal.isoformat(), r.window_start.isoformat(),
          r.window_end.isoformat(), r.reason, r.seq)
         for r in inserts

@@ -156,6 +156,15 @@ def portable(sql: str) -> str:
     return sql if param == "?" else sql.replace("?", param)
 
 
+def execute_many(sql: str, rows) -> None:
+    """One prepared statement (`?` placeholders) run for every row, its errors Peewee's as any
+    query's are (the raw cursor would let the driver's own exceptions through)."""
+    from peewee import __exception_wrapper__
+
+    with __exception_wrapper__:
+        _db().cursor().executemany(portable(sql), rows)
+
+
 def days_between(later: str, earlier: str) -> str:
     """SQL for the days from `earlier` to `later` (date columns or placeholders)."""
     if on_server(_db()):
