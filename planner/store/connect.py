@@ -7,7 +7,7 @@ from __future__ import annotations
 import os
 from pathlib import Path
 
-from peewee import Database
+from peewee import DatabaseProxy
 
 from planner.core.errors import FollowupError
 from planner.store import migrations
@@ -17,7 +17,7 @@ from planner.store.engine import ServerDatabase, is_server_url
 from planner.store.paths import ensure_private_dir
 
 
-def open_database(path: Path | str, *, migrate: bool = True) -> Database:
+def open_database(path: Path | str, *, migrate: bool = True) -> DatabaseProxy:
     """Bind the global database to `path` (a file, created owner-only, or a PostgreSQL URI) and
     bring its schema up to date."""
     if is_server_url(path):
@@ -41,7 +41,7 @@ def open_database(path: Path | str, *, migrate: bool = True) -> Database:
     return db
 
 
-def _open_server(url: str, *, migrate: bool) -> Database:
+def _open_server(url: str, *, migrate: bool) -> DatabaseProxy:
     if not db.is_closed():
         db.close()
     server = ServerDatabase(url, lock_wait=BUSY_TIMEOUT_SECONDS)

@@ -3,9 +3,9 @@ PostgreSQL server, see `store.engine`), SQLite's pragmas, and the write-transact
 
 Every write goes through `write_tx()`, which opens `BEGIN IMMEDIATE`: a deferred transaction that
 reads and then writes cannot wait for a second writer (another SSH session) and fails at once with
-`database is locked`; an immediate one waits up to the busy timeout (measured: two processes doing read-modify-write with a plain `atomic()` lost a third of
-their transactions; with IMMEDIATE none). On PostgreSQL the same mode takes the writers' lock
-(`engine.ServerDatabase`).
+`database is locked`; an immediate one waits up to the busy timeout (measured: two processes
+doing read-modify-write with a plain `atomic()` lost a third of their transactions; with IMMEDIATE
+none). On PostgreSQL the same mode takes the writers' lock (`engine.ServerDatabase`).
 """
 
 from __future__ import annotations

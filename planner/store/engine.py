@@ -159,9 +159,9 @@ def portable(sql: str) -> str:
 def execute_many(sql: str, rows) -> None:
     """One prepared statement (`?` placeholders) run for every row, its errors Peewee's as any
     query's are (the raw cursor would let the driver's own exceptions through)."""
-    from peewee import __exception_wrapper__
+    import peewee
 
-    with __exception_wrapper__:
+    with peewee.__exception_wrapper__:  # type: ignore[attr-defined]
         _db().cursor().executemany(portable(sql), rows)
 
 

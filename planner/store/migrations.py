@@ -14,7 +14,7 @@ import datetime as dt
 from collections.abc import Callable
 from pathlib import Path
 
-from peewee import Database
+from peewee import Database, DatabaseProxy
 from playhouse.migrate import migrate as run_operations
 
 from planner.core.errors import FollowupError
@@ -22,29 +22,29 @@ from planner.store import engine
 from planner.store import models as m
 
 
-def _v1_contacts(db: Database) -> None:
+def _v1_contacts(db: Database | DatabaseProxy) -> None:
     db.create_tables([m.Setting, m.Contact, m.ContactEmail, m.ContactPhone, m.ContactTag])
 
 
-def _v2_plan(db: Database) -> None:
+def _v2_plan(db: Database | DatabaseProxy) -> None:
     db.create_tables([m.Block, m.PlannedCall])
 
 
-def _v3_interactions_and_ledger(db: Database) -> None:
+def _v3_interactions_and_ledger(db: Database | DatabaseProxy) -> None:
     db.create_tables([m.Interaction, m.Favor])
 
 
-def _v4_drafts(db: Database) -> None:
+def _v4_drafts(db: Database | DatabaseProxy) -> None:
     db.create_tables([m.Draft])
 
 
-def _v5_interaction_consumed_pins(db: Database) -> None:
+def _v5_interaction_consumed_pins(db: Database | DatabaseProxy) -> None:
     """What a log fulfilled (its pinned or follow-up call), so deleting the log gives it back.
     Logs made before this step have NULL: they fulfilled nothing anyone can restore."""
     _add_missing_column(db, m.Interaction, m.Interaction.consumed_pins)
 
 
-def _v6_last_reached_index(db: Database) -> None:
+def _v6_last_reached_index(db: Database | DatabaseProxy) -> None:
     """An index on (contact, outcome, happened_at): the last day each contact was reached comes
     from it alone, without reading the interactions themselves (declared in the model too, so a
     new file has it from step 3)."""
@@ -52,13 +52,13 @@ def _v6_last_reached_index(db: Database) -> None:
                    'ON "interaction" ("contact_id", "outcome", "happened_at")')
 
 
-def _add_missing_column(db: Database, model: type[m.BaseModel], field) -> None:
+def _add_missing_column(db: Database | DatabaseProxy, model: type[m.BaseModel], field) -> None:
     table = model._meta.table_name
     if field.column_name not in {column.name for column in db.get_columns(table)}:
         run_operations(engine.schema_migrator(db).add_column(table, field.column_name, field))
 
 
-STEPS: list[Callable[[Database], None]] = [
+STEPS: list[Callable[[Database | DatabaseProxy], None]] = [
     _v1_contacts,
     _v2_plan,
     _v3_interactions_and_ledger,
@@ -69,11 +69,11 @@ STEPS: list[Callable[[Database], None]] = [
 LATEST = len(STEPS)
 
 
-def schema_version(db: Database) -> int:
+def schema_version(db: Database | DatabaseProxy) -> int:
     return engine.read_schema_version(db)
 
 
-def migrate(db: Database, *, target: int = LATEST,
+def migrate(db: Database | DatabaseProxy, *, target: int = LATEST,
             copy_before: Callable[[Path], Path] | None = None) -> Path | None:
     """Bring the schema to `target`. A file that already holds data is first copied beside itself
     with `copy_before(path)` (the backup step, passed in by whoever opens the database). Returns
@@ -96,7 +96,7 @@ def migrate(db: Database, *, target: int = LATEST,
     return copy
 
 
-def _copy_before_migrating(db: Database, current: int, target: int,
+def _copy_before_migrating(db: Database | DatabaseProxy, current: int, target: int,
                            copy_before: Callable[[Path], Path]) -> Path | None:
     if db.database == ":memory:" or engine.on_server(db):
         return None  # nothing on disk to copy; a server's history is its own backups
