@@ -8,12 +8,15 @@ root, so as root the server runs as the `postgres` user (Debian's package create
 
 from __future__ import annotations
 
+import contextlib
 import glob
 import itertools
 import os
 import shutil
+import signal
 import subprocess
 import tempfile
+import time
 from pathlib import Path
 
 INSTALL_HINT = ("PostgreSQL server binaries (initdb, pg_ctl) not found: install them to run the PostgreSQL "
@@ -85,8 +88,26 @@ class Cluster:
         self._admin.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
 
     def stop(self) -> None:
+        """Stop the server (pg_ctl, then its postmaster's PID if it is still there) and remove its folder."""
         if self._admin is not None:
             self._admin.close()
-        subprocess.run(self._as_owner + [str(self.bin_dir / "pg_ctl"), "-D", str(self.data), "-m", "fast", "-w",
-                                         "stop"], capture_output=True, timeout=60)
-        shutil.rmtree(self.root, ignore_errors=True)
+        pid_file = self.data / "postmaster.pid"
+        pid = int(pid_file.read_text().split()[0]) if pid_file.exists() else None
+        with contextlib.suppress(subprocess.TimeoutExpired):
+            subprocess.run(self._as_owner + [str(self.bin_dir / "pg_ctl"), "-D", str(self.data), "-m", "fast",
+                                             "-w", "stop"], capture_output=True, timeout=60)
+        for attempt in range(50):
+            if pid is not None and _alive(pid):
+                os.kill(pid, signal.SIGQUIT if attempt < 25 else signal.SIGKILL)
+            shutil.rmtree(self.root, ignore_errors=True)
+            if not self.root.exists():
+                return
+            time.sleep(0.1)
+
+
+def _alive(pid: int) -> bool:
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    return True
