@@ -29,6 +29,7 @@ COMMAND_MODULES = [
     "planner.cli.ledger_cmds",
     "planner.cli.agenda_cmds",
     "planner.cli.admin_cmds",
+    "planner.cli.team_cmds",
 ]
 
 

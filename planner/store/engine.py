@@ -193,6 +193,21 @@ def name_order(field):
     return field.collate("NOCASE")
 
 
+# --- who is connected ----------------------------------------------------------------------------
+
+
+def current_role(db) -> str | None:
+    """The PostgreSQL role this session connected as; None for an SQLite file (one implicit member)."""
+    if not on_server(db):
+        return None
+    return db.execute_sql("SELECT current_user").fetchone()[0]
+
+
+def role_exists(db, role: str) -> bool:
+    """Whether the server knows this role (a member must be able to connect as it)."""
+    return db.execute_sql("SELECT 1 FROM pg_roles WHERE rolname = %s", (role,)).fetchone() is not None
+
+
 # --- the schema version -------------------------------------------------------------------------
 
 _VERSION_TABLE = "schema_version"

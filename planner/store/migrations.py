@@ -52,6 +52,10 @@ def _v6_last_reached_index(db: Database | DatabaseProxy) -> None:
                    'ON "interaction" ("contact_id", "outcome", "happened_at")')
 
 
+def _v7_members(db: Database | DatabaseProxy) -> None:
+    db.create_tables([m.Member])
+
+
 def _add_missing_column(db: Database | DatabaseProxy, model: type[m.BaseModel], field) -> None:
     table = model._meta.table_name
     if field.column_name not in {column.name for column in db.get_columns(table)}:
@@ -65,6 +69,7 @@ STEPS: list[Callable[[Database | DatabaseProxy], None]] = [
     _v4_drafts,
     _v5_interaction_consumed_pins,
     _v6_last_reached_index,
+    _v7_members,
 ]
 LATEST = len(STEPS)
 

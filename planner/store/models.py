@@ -178,6 +178,17 @@ class Draft(BaseModel):
     extra = TextField(default="{}")  # JSON: favour, thanked flag
 
 
+class Member(BaseModel):
+    """A member of a desk sharing one PostgreSQL database, who connects as their own role. A
+    personal SQLite file has no rows here: its one member is implicit."""
+
+    id = AutoField()
+    name = TextField(unique=True)
+    role = CharField(unique=True)  # the PostgreSQL role they connect as
+    email = TextField(default="")
+    created_at = DateTimeField(default=utcnow)
+
+
 # Ordered so that create_tables/drop_tables respect foreign keys.
 ALL_MODELS = [
     Setting,
@@ -190,6 +201,7 @@ ALL_MODELS = [
     Interaction,
     Favor,
     Draft,
+    Member,
 ]
 
 
