@@ -78,12 +78,13 @@ def cmd_check(args: argparse.Namespace) -> int:
 
 def cmd_demo(args: argparse.Namespace) -> int:
     from planner.io.demo import build_demo, demo_path
+    from planner.store.database import db
+    from planner.store.engine import describe
 
-    path = demo_path(args.db)
-    args.db = str(path)
+    args.db = str(demo_path(args.db))
     open_db_from_args(args)
     summary = build_demo(contacts=args.contacts)
-    print(f"demo database: {path}")
+    print(f"demo database: {describe(db)}")
     for key, value in summary.items():
         print(f"  {key}: {value}")
     if args.no_ui or args.open_app is None:

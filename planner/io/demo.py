@@ -9,6 +9,7 @@ from pathlib import Path
 
 from planner.services.contacts import ContactFields
 from planner.store.database import write_tx
+from planner.store.engine import is_server_url
 
 FIRST = ["Maria", "Jonas", "Zoë", "Søren", "Aisha", "Wei", "Lukas", "Chloé", "Mateo", "Priya", "Björn", "Amélie",
          "Oluwaseun", "Hiroshi", "Fatima", "Liam", "Noor", "Ingrid", "Rafael", "Élodie", "Kwame", "Sofía", "Dmitri",
@@ -35,8 +36,10 @@ ZONES = ["Europe/Berlin", "Europe/London", "America/New_York", "America/Los_Ange
          "Europe/Paris", "Asia/Kolkata", ""]
 
 
-def demo_path(given: str | None) -> Path:
-    """The demo database: the given path, or a fresh temporary file."""
+def demo_path(given: str | None) -> Path | str:
+    """The demo database: the given path or PostgreSQL URI, or a fresh temporary file."""
+    if is_server_url(given):
+        return str(given)
     if given:
         return Path(given).expanduser()
     folder = tempfile.mkdtemp(prefix="followup-demo-")
