@@ -11,20 +11,22 @@ from __future__ import annotations
 import datetime as dt
 
 from rich.text import Text
-from textual import on, work
+from textual import on
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal, Vertical
-from textual.screen import Screen
+from textual.message import Message
 from textual.widgets import DataTable, Footer, Static
 
 from planner.core import dates
 from planner.core.vocabulary import AgendaKind
+from planner.services.agenda import AgendaItem
 from screens.agenda_actions import AgendaActions
 from screens.agenda_rows import COLUMNS, Row, agenda_range, agenda_rows, fit_widths, item_cells
 from screens.messages import DataChanged
 from screens.text import safe_markup, user_text
 from screens.widgets.contact_panel import ContactPanel
+from screens.workers import thread_worker
 
 
 class AgendaTable(DataTable):
@@ -44,7 +46,15 @@ class AgendaTable(DataTable):
             self.refresh()
 
 
-class AgendaScreen(AgendaActions, Screen):
+class AgendaRead(Message):
+    """The agenda for the range asked, read in a worker."""
+
+    def __init__(self, agenda) -> None:
+        super().__init__()
+        self.agenda = agenda
+
+
+class AgendaScreen(AgendaActions):
     """Home: the calls due and the thank-yous owed, with the highlighted contact beside them."""
 
     BINDINGS = [
@@ -102,18 +112,14 @@ class AgendaScreen(AgendaActions, Screen):
         self.range = agenda_range(dates.today())
         self._load(*self.range)
 
-    @work(thread=True, exclusive=True, group="agenda-load")
+    @thread_worker(group="agenda-load", failure="Could not read the agenda")
     def _load(self, start: dt.date, end: dt.date) -> None:
         from planner.services.agenda import build_agenda
 
-        try:
-            agenda = build_agenda(start, end)
-        except Exception as exc:  # a locked database or a bug: a notification, never a crash
-            self.app.call_from_thread(self._say, f"Could not read the agenda: {exc}", "error")
-            return
-        self.app.call_from_thread(self._show, agenda)
+        self.post_message(AgendaRead(build_agenda(start, end)))
 
-    def _show(self, agenda) -> None:
+    def on_agenda_read(self, message: AgendaRead) -> None:
+        agenda = message.agenda
         today = dates.today()
         keep = self._current_row()
         keep_ident = (keep.item.contact_id, keep.item.kind) if keep and keep.item else None
@@ -171,7 +177,7 @@ class AgendaScreen(AgendaActions, Screen):
         index = table.cursor_row
         return self.rows[index] if 0 <= index < len(self.rows) else None
 
-    def current_item(self):
+    def current_item(self) -> AgendaItem | None:
         row = self._current_row()
         return row.item if row is not None else None
 

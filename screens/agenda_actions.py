@@ -1,30 +1,33 @@
 """The agenda's writes and dialogs: snooze, skip a cycle, mark thanked, export the week, week grid.
 
-A mixin of `AgendaScreen` (screens/agenda.py), which owns the table, the keys, `check_action` and
-the `@on` handlers; here are the actions those keys run, their thread workers, and what they call
-back on the event loop. Each write ends in `DataChanged`, so every screen reloads.
+The screen class `AgendaScreen` (screens/agenda.py) builds on: it owns the table, the keys,
+`check_action` and the `@on` handlers; here are the actions those keys run and their thread
+workers. Each write ends in an `Announce` the app shows, with `DataChanged`, so every screen
+reloads; a failed one in the one worker-failure notification (screens/workers.py).
 """
 
 from __future__ import annotations
 
 import datetime as dt
 
-from textual import work
-
-from planner.core.errors import FollowupError
 from planner.core.vocabulary import AgendaKind
-from screens.messages import DataChanged
+from planner.services.agenda import AgendaItem
+from screens.messages import Announce
 from screens.text import plain
+from screens.workers import WorkerScreen, thread_worker
 
 
-class AgendaActions:
-    """Actions for `AgendaScreen`; `current_item()` and `range` are set up there."""
+class AgendaActions(WorkerScreen[None]):
+    """The agenda's actions; `AgendaScreen` subclasses it and says what is highlighted and the
+    range shown (`current_item`, `range`)."""
 
-    def _say(self, message: str, severity: str = "information") -> None:
-        self.app.notify(plain(message), severity=severity, markup=False)  # type: ignore[arg-type]
+    range: tuple[dt.date, dt.date]
 
-    def _changed(self, contact_ids: list[int] | None) -> None:
-        self.app.post_message(DataChanged(contact_ids))
+    def current_item(self) -> AgendaItem | None:
+        raise NotImplementedError
+
+    def _say(self, message: str) -> None:
+        self.app.notify(plain(message), markup=False)
 
     def action_snooze(self) -> None:
         item = self.current_item()
@@ -39,13 +42,12 @@ class AgendaActions:
 
         self.app.push_screen(SnoozeDialog(item.name, item.date), callback=chosen)
 
-    @work(thread=True, group="agenda-write")
+    @thread_worker(group="agenda-write", failure="Could not snooze", exclusive=False)
     def _snooze(self, contact_id: int, name: str, day: dt.date) -> None:
         from planner.services.schedule import snooze
 
-        if self._run_write(lambda: snooze(contact_id, day), "snooze"):
-            self.app.call_from_thread(self._say, f"Snoozed {name} to {day:%a %d %b}")
-            self.app.call_from_thread(self._changed, [contact_id])
+        snooze(contact_id, day)
+        self.post_message(Announce(f"Snoozed {name} to {day:%a %d %b}", contact_ids=[contact_id]))
 
     def action_skip(self) -> None:
         item = self.current_item()
@@ -54,15 +56,13 @@ class AgendaActions:
             return
         self._skip(item.contact_id, item.name)
 
-    @work(thread=True, group="agenda-write")
+    @thread_worker(group="agenda-write", failure="Could not skip this cycle", exclusive=False)
     def _skip(self, contact_id: int, name: str) -> None:
         from planner.services.schedule import skip_cycle
 
-        result = self._run_write(lambda: skip_cycle(contact_id), "skip this cycle")
-        if result:
-            when = f" on {result.date:%a %d %b}" if getattr(result, "date", None) else ""
-            self.app.call_from_thread(self._say, f"Skipped this cycle: next call with {name}{when}")
-            self.app.call_from_thread(self._changed, [contact_id])
+        result = skip_cycle(contact_id)
+        when = f" on {result.date:%a %d %b}" if getattr(result, "date", None) else ""
+        self.post_message(Announce(f"Skipped this cycle: next call with {name}{when}", contact_ids=[contact_id]))
 
     def action_thanked(self) -> None:
         item = self.current_item()
@@ -71,32 +71,16 @@ class AgendaActions:
         favor_id = item.favor_id if item.kind == AgendaKind.THANK_YOU else None
         self._thank(item.contact_id, favor_id, item.name)
 
-    @work(thread=True, group="agenda-write")
+    @thread_worker(group="agenda-write", failure="Could not mark thanked", exclusive=False)
     def _thank(self, contact_id: int, favor_id: int | None, name: str) -> None:
         from planner.services.ledger import thank
 
-        def run():
-            return thank(favor_id=favor_id) if favor_id is not None else thank(contact_id=contact_id)
-
-        result = self._run_write(run, "mark thanked")
-        if result is None:
-            return
+        result = thank(favor_id=favor_id) if favor_id is not None else thank(contact_id=contact_id)
         if not result:
-            self.app.call_from_thread(self._say, f"Nothing to thank {name} for")
+            self.post_message(Announce(f"Nothing to thank {name} for", changed=False))
             return
         count = "1 favour" if len(result) == 1 else f"{len(result)} favours"
-        self.app.call_from_thread(self._say, f"Thanked {name} for {count}")
-        self.app.call_from_thread(self._changed, [contact_id])
-
-    def _run_write(self, job, what: str):
-        """Run a service call in this worker thread; a failure becomes a notification, not a crash."""
-        try:
-            return job()
-        except FollowupError as exc:
-            self.app.call_from_thread(self._say, f"Could not {what}: {exc}", "error")
-        except Exception as exc:  # a locked database or a bug must not take the app down
-            self.app.call_from_thread(self._say, f"Could not {what}: {exc.__class__.__name__}: {exc}", "error")
-        return None
+        self.post_message(Announce(f"Thanked {name} for {count}", contact_ids=[contact_id]))
 
     def action_export(self) -> None:
         from screens.dialogs.export_week import ExportDialog
@@ -109,16 +93,15 @@ class AgendaActions:
 
         self.app.push_screen(ExportDialog(start, end), callback=chosen)
 
-    @work(thread=True, group="agenda-export")
+    @thread_worker(group="agenda-export", failure="Could not export the week", exclusive=False)
     def _export(self, start: dt.date, end: dt.date, fmt: str, path) -> None:
         from planner.io.exports.agenda import write_agenda
         from planner.services.agenda import build_agenda
+        from screens.dialogs.export_week import shown_path
 
-        written = self._run_write(lambda: write_agenda(build_agenda(start, end), fmt, path), "export the week")
+        written = write_agenda(build_agenda(start, end), fmt, path)
         if written:
-            from screens.dialogs.export_week import shown_path
-
-            self.app.call_from_thread(self._say, f"Exported the week to {shown_path(written)}")
+            self.post_message(Announce(f"Exported the week to {shown_path(written)}", changed=False))
 
     def action_week_grid(self) -> None:
         from screens.dialogs.week_grid import WeekGrid

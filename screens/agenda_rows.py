@@ -14,6 +14,7 @@ from rich.text import Text
 from planner.core import dates
 from planner.core.textsafe import clean_line
 from planner.core.vocabulary import AgendaKind
+from planner.services.agenda import AgendaItem
 
 # Name, company, reason and last contact fit 80 columns; the summary scrolls into view.
 COLUMNS = (("Name", 22), ("Company", 12), ("Reason", 20), ("Last contact", 13), ("Last summary", 40))
@@ -56,7 +57,7 @@ class Row:
 
     key: str
     title: str = ""
-    item: object | None = None
+    item: AgendaItem | None = None
     section: str = ""
 
 
@@ -79,7 +80,7 @@ def agenda_rows(agenda, today: dt.date) -> list[Row]:
     # The date last: a narrow name column may cut it, and the title bar shows it too.
     section("Today", by_day.get(today, []), "today", f" · {today:%a %d %b}")
     section("Thank-yous", list(agenda.thank_yous), "thank-yous")
-    for day, items in agenda.days:
+    for day, _ in agenda.days:
         if day > today:
             section(f"{day:%a %d %b}", by_day[day], day.isoformat())
     # Keys must be unique and stable in order; renumber after the sections were appended.

@@ -2,24 +2,29 @@
 
 Kept small on purpose: each screen lives in its own module and is imported lazily when
 its mode is first shown, so start-up only pays for the agenda. The app's own jobs are switching
-modes, forwarding `DataChanged` to every installed screen, the theme setting, the SIGHUP flush of
+modes, forwarding `DataChanged` to every installed screen, saying what workers did or why they
+failed (`Announce`, `WorkerFailed`: screens/workers.py), the theme setting, the SIGHUP flush of
 an unfinished quick-log note, and offering a draft left by a previous session back.
 """
 
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import signal
 from pathlib import Path
 
-from textual import events, work
+from textual import events
 from textual.app import App
 from textual.binding import Binding
+from textual.message import Message
 from textual.screen import ModalScreen, Screen
+from textual.worker import Worker
 
 from screens.commands import FollowupCommands
-from screens.messages import DataChanged
-from screens.text import user_text
+from screens.messages import Announce, DataChanged
+from screens.text import plain, user_text
+from screens.workers import WorkerFailed, report_failure, thread_worker
 
 STYLES = Path(__file__).resolve().parent.parent / "styles"
 NARROW_WIDTH = 100  # below this the side panels fold away (class `-narrow` on the app)
@@ -47,6 +52,15 @@ def _plan_screen() -> Screen:
     from screens.plan import PlanScreen
 
     return PlanScreen()
+
+
+class StartupRead(Message):
+    """The saved theme and any unfinished quick-log note, read off the event loop at start."""
+
+    def __init__(self, theme: str, draft) -> None:
+        super().__init__()
+        self.theme = theme
+        self.draft = draft
 
 
 class FollowupApp(App[int]):
@@ -95,23 +109,21 @@ class FollowupApp(App[int]):
         if not self.is_headless:
             loop = asyncio.get_running_loop()
             for signum, code in ((signal.SIGHUP, 129), (signal.SIGTERM, 143)):
-                try:
+                # not the main thread, or not a POSIX system: no signal handler
+                with contextlib.suppress(NotImplementedError, RuntimeError, ValueError):
                     loop.add_signal_handler(signum, self.hang_up, code)
-                except (NotImplementedError, RuntimeError, ValueError):
-                    pass  # not the main thread, or not a POSIX system
         self._load_startup()
 
-    @work(thread=True, exclusive=True, group="startup")
+    @thread_worker(group="startup", failure="Could not read the saved theme and drafts")
     def _load_startup(self) -> None:
         """Theme and any unfinished quick-log note, read off the event loop."""
         from planner.services import drafts
         from planner.store import settings
 
-        theme = settings.get("theme")
-        draft = drafts.latest_draft()
-        self.call_from_thread(self._apply_startup, theme, draft)
+        self.post_message(StartupRead(settings.get("theme"), drafts.latest_draft()))
 
-    def _apply_startup(self, theme: str, draft) -> None:
+    def on_startup_read(self, message: StartupRead) -> None:
+        theme, draft = message.theme, message.draft
         self._saved_theme = theme
         if theme and theme in self.available_themes and theme != self.theme:
             self.theme = theme
@@ -127,15 +139,25 @@ class FollowupApp(App[int]):
         self._saved_theme = theme.name
         self._save_theme(theme.name)
 
-    @work(thread=True, exclusive=True, group="theme")
+    @thread_worker(group="theme", failure="Could not save the theme")
     def _save_theme(self, name: str) -> None:
         from planner.store import settings
 
-        try:
-            settings.set_value("theme", name)
-        except Exception as exc:  # a locked or read-only database must not crash the app
-            self.call_from_thread(self.notify, user_text(f"Could not save the theme: {exc}"),
-                                  severity="warning")
+        settings.set_value("theme", name)
+
+    # ----------------------------------------------------------------- workers
+    def on_worker_state_changed(self, event: Worker.StateChanged) -> None:
+        report_failure(self, event)
+
+    def on_worker_failed(self, message: WorkerFailed) -> None:
+        """Every worker failure no dialog showed in place: one kind of notification, never a crash."""
+        if not message.quiet:
+            self.notify(user_text(message.notice), severity="error")
+
+    def on_announce(self, message: Announce) -> None:
+        self.notify(plain(message.text), markup=False)
+        if message.changed:
+            self.post_message(DataChanged(message.contact_ids))
 
     # ----------------------------------------------------------------- layout
     def on_resize(self, event: events.Resize) -> None:
@@ -145,9 +167,7 @@ class FollowupApp(App[int]):
     def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
         """No mode switch or second quick-log under a dialog: `2` typed in a form must not move the
         screen underneath, and a dialog must be finished or closed first."""
-        if action in {"switch_mode", "quick_log"} and isinstance(self.screen, ModalScreen):
-            return False
-        return True
+        return not (action in {"switch_mode", "quick_log"} and isinstance(self.screen, ModalScreen))
 
     def _highlighted_contact_id(self) -> int | None:
         highlighted = getattr(self.screen, "highlighted_contact_id", None)
@@ -174,23 +194,27 @@ class FollowupApp(App[int]):
         if not isinstance(self.screen, HelpScreen):
             self.push_screen(HelpScreen(self.screen))
 
+    def installed_screens(self) -> list[Screen]:
+        """Every screen of every mode shown so far, the ones under a dialog included."""
+        screens: list[Screen] = []
+        for mode in self.MODES:
+            with contextlib.suppress(KeyError):  # a mode not shown yet has no screens
+                screens.extend(self.get_screen_stack(mode))
+        return screens
+
     def on_data_changed(self, message: DataChanged) -> None:
         """Forward a write to every installed screen; each reloads in its own worker."""
-        for stack in self._screen_stacks.values():
-            for screen in stack:
-                screen.post_message(DataChanged(message.contact_ids))
+        for screen in self.installed_screens():
+            screen.post_message(DataChanged(message.contact_ids))
 
     # ----------------------------------------------------------------- hang-up
     def _flush_drafts(self) -> None:
         """Write every open quick-log note to the database now, synchronously (we are leaving)."""
-        for stack in self._screen_stacks.values():
-            for screen in stack:
-                flush = getattr(screen, "flush_draft_now", None)
-                if callable(flush):
-                    try:
-                        flush()
-                    except Exception:
-                        pass  # exiting anyway; the last debounced save is still there
+        for screen in self.installed_screens():
+            flush = getattr(screen, "flush_draft_now", None)
+            if callable(flush):
+                with contextlib.suppress(Exception):  # exiting anyway; the last debounced save is still there
+                    flush()
 
     def hang_up(self, return_code: int = 129) -> None:
         """SIGHUP (the SSH line dropped) or SIGTERM (the terminal closed): flush every open

@@ -29,7 +29,7 @@ class FollowupCommands(Provider):
             (title, help_text, partial(app.switch_mode, mode)) for title, mode, help_text in SCREEN_COMMANDS
         ]
         seen = {title for title, _, _ in commands} | {"Agenda", "Contacts", "Ledger", "Plan"}
-        for key, active in self.screen.active_bindings.items():
+        for active in self.screen.active_bindings.values():
             binding = active.binding
             title = binding.description
             if not title or title in seen or not active.enabled:

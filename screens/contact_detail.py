@@ -3,51 +3,47 @@ favours both ways. Loaded in a worker; reloads on `DataChanged`; l/e/f act on th
 
 from __future__ import annotations
 
-import datetime as dt
 import textwrap
 from dataclasses import dataclass, field
 
-from textual import work
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import VerticalScroll
 from textual.content import Content
-from textual.screen import Screen
+from textual.message import Message
 from textual.widgets import Footer, Static
 
 from planner.core import dates
 from planner.core.cadence import describe_cadence
-from planner.core.errors import FollowupError
 from planner.core.textsafe import clean_block
 from planner.core.vocabulary import FavorDirection, PlanReason
+from planner.services.contact_summary import ContactCall
+from planner.services.contact_views import ContactView
 from screens.messages import DataChanged
 from screens.text import safe_markup, user_block, user_text
+from screens.workers import WorkerFailed, WorkerScreen, thread_worker
+
+PLANNED_SHOWN = 12
 
 
 @dataclass
 class DetailData:
-    view: object
+    view: ContactView
     history: list = field(default_factory=list)
     favors: list = field(default_factory=list)
-    planned: list = field(default_factory=list)
+    planned: list[ContactCall] = field(default_factory=list)
 
 
 def load_detail(contact_id: int) -> DetailData:
     """Everything the screen shows, read in one go (called from a thread worker)."""
+    from planner.services.contact_summary import contact_calls
     from planner.services.contacts import get_view
     from planner.services.interactions.records import history
     from planner.services.ledger import contact_ledger
 
     view = get_view(contact_id)
-    data = DetailData(view, history(contact_id, limit=50), contact_ledger(contact_id))
-    try:
-        from planner.scheduling.plan_views import planned_calls
-    except ImportError:  # the planner engine without the listing: the next call is still shown
-        return data
-    today = dates.today()
-    data.planned = [c for c in planned_calls(today - dt.timedelta(days=365), today + dt.timedelta(days=730))
-                    if c.contact_id == contact_id]
-    return data
+    return DetailData(view, history(contact_id, limit=50), contact_ledger(contact_id),
+                      contact_calls(contact_id, dates.today(), limit=PLANNED_SHOWN))
 
 
 def _lines(*parts: Content) -> Content:
@@ -102,10 +98,10 @@ def render_favors(favors: list) -> Content:
     return _lines(*rows)
 
 
-def render_planned(view, planned: list) -> Content:
+def render_planned(view, planned: list[ContactCall]) -> Content:
     if planned:
         rows = [safe_markup("$day $reason$pin", day=f"{c.date:%a %Y-%m-%d}", reason=c.reason,
-                            pin=" (pinned)" if c.pinned else "") for c in planned[:12]]
+                            pin=" (pinned)" if c.pinned else "") for c in planned[:PLANNED_SHOWN]]
         return _lines(*rows)
     if view.next_call:
         return safe_markup("Next call $day ($reason)", day=f"{view.next_call:%a %Y-%m-%d}",
@@ -113,7 +109,15 @@ def render_planned(view, planned: list) -> Content:
     return user_text("No call planned.")
 
 
-class ContactDetailScreen(Screen):
+class DetailRead(Message):
+    """Everything the detail screen shows, read in a worker."""
+
+    def __init__(self, data: DetailData) -> None:
+        super().__init__()
+        self.data = data
+
+
+class ContactDetailScreen(WorkerScreen[None]):
     """Pushed over the contacts screen; escape, q or backspace goes back."""
 
     BINDINGS = [
@@ -153,21 +157,18 @@ class ContactDetailScreen(Screen):
         if message.contact_ids is None or self.contact_id in message.contact_ids:
             self.load()
 
-    @work(thread=True, exclusive=True, group="detail-load")
+    @thread_worker(group="detail-load", failure="Could not load the contact")
     def load(self) -> None:
-        try:
-            data = load_detail(self.contact_id)
-        except Exception as exc:
-            text = str(exc) if isinstance(exc, FollowupError) else f"{exc.__class__.__name__}: {exc}"
-            self.app.call_from_thread(self._show_error, text)
-            return
-        self.app.call_from_thread(self._show, data)
+        self.post_message(DetailRead(load_detail(self.contact_id)))
 
-    def _show_error(self, message: str) -> None:
-        self.query_one("#detail-summary", Static).update(user_text(f"Could not load the contact: {message}"))
+    def on_worker_failed(self, message: WorkerFailed) -> None:
+        """Shown in place of the details (e.g. the contact was deleted in another session)."""
+        if message.group == "detail-load":
+            message.stop()
+            self.query_one("#detail-summary", Static).update(user_text(message.notice))
 
-    def _show(self, data: DetailData) -> None:
-        self.data = data
+    def on_detail_read(self, message: DetailRead) -> None:
+        data = self.data = message.data
         self.query_one("#detail-title", Static).update(
             safe_markup("Contact · $name", name=data.view.name))
         self.query_one("#detail-summary", Static).update(render_summary(data.view))

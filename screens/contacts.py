@@ -7,18 +7,19 @@ fast on 10k contacts. Every write happens in a worker and is announced with `Dat
 
 from __future__ import annotations
 
-from textual import on, work
+from textual import on
 from textual.app import ComposeResult
 from textual.binding import Binding
-from textual.screen import Screen
+from textual.message import Message
 from textual.widgets import Footer, Input, Static
+from textual.worker import Worker, WorkerState
 
 from planner.core import dates
-from planner.core.errors import FollowupError
 from screens.contact_filter import Entry, FilterError, filter_entries, make_entry, sort_entries
 from screens.messages import DataChanged
 from screens.text import safe_markup, user_text
 from screens.widgets.contact_table import Column, ContactTable
+from screens.workers import WorkerScreen, thread_worker
 
 COLUMNS = [
     Column("name", "Name", weight=3),
@@ -32,11 +33,15 @@ COLUMNS = [
 SORT_ORDER = [c.key for c in COLUMNS]
 
 
-def _error_text(exc: BaseException) -> str:
-    return str(exc) if isinstance(exc, FollowupError) else f"{exc.__class__.__name__}: {exc}"
+class ContactsRead(Message):
+    """Every contact (or every archived one) as table entries, sorted, read in a worker."""
+
+    def __init__(self, entries: list[Entry]) -> None:
+        super().__init__()
+        self.entries = entries
 
 
-class ContactsScreen(Screen):
+class ContactsScreen(WorkerScreen[None]):
     """Contacts table with a filter box; n/e/d/u/l/f/i act on the highlighted contact."""
 
     BINDINGS = [
@@ -67,6 +72,7 @@ class ContactsScreen(Screen):
         self._loaded_once = False
         self._keep: int | None = None
         self.show_archived = False
+        self._archiving: dict[Worker, tuple[int, str, bool]] = {}  # running archive writes: what each does
 
     def compose(self) -> ComposeResult:
         # A one-line title bar like the agenda, ledger and plan have (no clock Header on one screen only).
@@ -94,22 +100,16 @@ class ContactsScreen(Screen):
         return next((e for e in self.shown if e.view.id == key), None)
 
     # ----------------------------------------------------------------- loading
-    @work(thread=True, exclusive=True, group="contacts-load")
+    @thread_worker(group="contacts-load", failure="Could not load contacts")
     def load(self) -> None:
         from planner.services.contacts import list_contacts
 
-        try:
-            today = dates.today()
-            entries = [make_entry(view, today) for view in list_contacts(archived=self.show_archived)]
-            entries = sort_entries(entries, self.sort_key, self.sort_reverse)
-        except Exception as exc:
-            self.app.call_from_thread(self.notify, user_text(f"Could not load contacts: {_error_text(exc)}"),
-                                      severity="error")
-            return
-        self.app.call_from_thread(self._loaded, entries)
+        today = dates.today()
+        entries = [make_entry(view, today) for view in list_contacts(archived=self.show_archived)]
+        self.post_message(ContactsRead(sort_entries(entries, self.sort_key, self.sort_reverse)))
 
-    def _loaded(self, entries: list[Entry]) -> None:
-        self.entries = entries
+    def on_contacts_read(self, message: ContactsRead) -> None:
+        self.entries = message.entries
         self._loaded_once = True
         self.table.invalidate()
         keep, self._keep = self._keep, None
@@ -252,19 +252,24 @@ class ContactsScreen(Screen):
             contact_id, name = self.archived.pop()
             self._set_archived(contact_id, name, False)
 
-    @work(thread=True, group="contacts-write")
     def _set_archived(self, contact_id: int, name: str, archived: bool) -> None:
+        self._archiving[self._write_archived(contact_id, archived)] = (contact_id, name, archived)
+
+    @thread_worker(group="contacts-write", failure="Not changed", exclusive=False)
+    def _write_archived(self, contact_id: int, archived: bool) -> None:
         from planner.services.contacts import set_archived
 
-        try:
-            set_archived(contact_id, archived)
-        except Exception as exc:
-            self.app.call_from_thread(self.notify, user_text(f"Not changed: {_error_text(exc)}"),
-                                      severity="error")
-            if not archived:
-                self.archived.append((contact_id, name))
+        set_archived(contact_id, archived)
+
+    def on_worker_state_changed(self, event: Worker.StateChanged) -> None:
+        """An archive or its undo finished; a failed undo stays on the `u` list to try again."""
+        if event.worker not in self._archiving or not event.worker.is_finished:
             return
-        self.app.call_from_thread(self._archived_done, contact_id, name, archived)
+        contact_id, name, archived = self._archiving.pop(event.worker)
+        if event.state is WorkerState.SUCCESS:
+            self._archived_done(contact_id, name, archived)
+        elif not archived:
+            self.archived.append((contact_id, name))
 
     def _archived_done(self, contact_id: int, name: str, archived: bool) -> None:
         if archived:

@@ -20,6 +20,7 @@ on the next start, even while this session goes on.
 
 from __future__ import annotations
 
+import contextlib
 import datetime as dt
 import itertools
 import threading
@@ -37,14 +38,12 @@ class DraftKeeper:
 
     def __init__(self, draft_id: int | None, started_at: dt.datetime, *,
                  heartbeat_seconds: float | None = None, on_taken: Callable[[], None] | None = None) -> None:
-        from planner.store.database import db
-
         self.draft_id = draft_id
         self.started_at = started_at
         self.closed = False
         self.on_taken = on_taken  # called from any thread, at most once per row lost to another session
         self._lock = threading.Lock()
-        self._database = db.database  # beats go to this file only, never to one opened later
+        self._database = drafts.bound_database()  # beats go to this file only, never to one opened later
         self._every = drafts.HEARTBEAT_SECONDS if heartbeat_seconds is None else heartbeat_seconds
         self._stop = threading.Event()
         self._beating = False
@@ -136,15 +135,13 @@ class DraftKeeper:
         """One heartbeat (in the heartbeat thread); False once this thread should end. No lock held
         while writing: close() on the event loop never waits for a beat, and a beat that loses the
         race finds the row discarded or is followed by the release."""
-        from planner.store.database import db
-
         draft_id, saves = self.draft_id, self._saves
         if self.closed:
             return True  # the loop sees the stop and releases
-        if draft_id is None or db.database != self._database:
+        if draft_id is None or drafts.bound_database() != self._database:
             return self._stop_beating(saves, lost=False)
         try:
-            with db.connection_context():
+            with drafts.own_connection():
                 drafts.claim_draft(draft_id)  # also takes back a row a dead session claimed
         except drafts.NotFound:
             return self._stop_beating(saves, lost=False)
@@ -171,17 +168,13 @@ class DraftKeeper:
 
     def _tell_taken(self) -> None:
         if self.on_taken is not None:
-            try:
+            with contextlib.suppress(Exception):  # the screen is gone; the draft itself is safe either way
                 self.on_taken()
-            except Exception:
-                pass  # the screen is gone; the draft itself is safe either way
 
     def _release(self) -> None:
-        from planner.store.database import db
-
         draft_id = self.draft_id
-        if draft_id is not None and db.database == self._database:
-            with db.connection_context():
+        if draft_id is not None and drafts.bound_database() == self._database:
+            with drafts.own_connection():
                 drafts.release_draft(draft_id)
 
 
@@ -198,7 +191,6 @@ def _keep_alive(ref: weakref.ref, stop: threading.Event, every: float, beat_now:
         del keeper
     keeper = ref()
     if keeper is not None:
-        try:
+        # if this fails, the row stays owned until its beat goes stale: offered a little later, not lost
+        with contextlib.suppress(Exception):
             keeper._release()
-        except Exception:
-            pass  # the row stays owned until its beat goes stale: offered a little later, not lost

@@ -8,19 +8,19 @@ and never gets (`y`, one-way), and whom should I help back (`b`, give-back, best
 from __future__ import annotations
 
 from rich.text import Text
-from textual import on, work
+from textual import on
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Vertical
-from textual.screen import Screen
+from textual.message import Message
 from textual.widgets import DataTable, Footer, Static
 
 from planner.core import dates
-from planner.core.errors import FollowupError
 from planner.core.textsafe import clean_line
 from planner.core.vocabulary import FavorDirection
-from screens.messages import DataChanged
+from screens.messages import Announce, DataChanged
 from screens.text import plain, safe_markup, user_text
+from screens.workers import WorkerScreen, thread_worker
 
 LEDGER_COLUMNS = (("Name", 22), ("Company", 16), ("Gave", 5), ("Got", 5), ("Balance", 8), ("Flags", 14),
                   ("Last gave", 11), ("Last got", 11))
@@ -77,7 +77,25 @@ def entry_cells(favor, by_id: dict | None = None) -> list[Text]:
     ]
 
 
-class LedgerScreen(Screen):
+class LedgerRead(Message):
+    """The ledger rows for the filters asked, read in a worker."""
+
+    def __init__(self, rows: list, filters: dict[str, bool]) -> None:
+        super().__init__()
+        self.rows = rows
+        self.filters = filters
+
+
+class EntriesRead(Message):
+    """One contact's favours, read in a worker."""
+
+    def __init__(self, contact_id: int, entries: list) -> None:
+        super().__init__()
+        self.contact_id = contact_id
+        self.entries = entries
+
+
+class LedgerScreen(WorkerScreen[None]):
     BINDINGS = [
         Binding("g", "favor('gave')", "Gave a favour", id="ledger.gave", tooltip="Record a favour you did them"),
         Binding("r", "favor('received')", "Received a favour", id="ledger.received",
@@ -128,18 +146,14 @@ class LedgerScreen(Screen):
     def reload(self) -> None:
         self._load(dict(self.filters))
 
-    @work(thread=True, exclusive=True, group="ledger-load")
+    @thread_worker(group="ledger-load", failure="Could not read the ledger")
     def _load(self, filters: dict[str, bool]) -> None:
         from planner.services.ledger import ledger_rows
 
-        try:
-            rows = ledger_rows(**filters)
-        except Exception as exc:  # a locked database or a bug: a notification, never a crash
-            self.app.call_from_thread(self._say, f"Could not read the ledger: {exc}", "error")
-            return
-        self.app.call_from_thread(self._show, rows, filters)
+        self.post_message(LedgerRead(ledger_rows(**filters), filters))
 
-    def _show(self, rows: list, filters: dict[str, bool]) -> None:
+    def on_ledger_read(self, message: LedgerRead) -> None:
+        rows, filters = message.rows, message.filters
         if filters != self.filters:
             return  # a newer filter is loading
         keep = self.highlighted_contact_id()
@@ -182,18 +196,15 @@ class LedgerScreen(Screen):
             return
         self._load_entries(contact_id)
 
-    @work(thread=True, exclusive=True, group="ledger-entries")
+    @thread_worker(group="ledger-entries", failure="Could not read the favours")
     def _load_entries(self, contact_id: int) -> None:
         from planner.services.ledger import contact_ledger
 
-        try:
-            entries = contact_ledger(contact_id)
-        except Exception as exc:  # e.g. the contact was deleted by another session
-            self.app.call_from_thread(self._say, str(exc), "error")
-            return
-        self.app.call_from_thread(self._show_entries, contact_id, entries)
+        # fails e.g. when another session deleted the contact: the one notification says so
+        self.post_message(EntriesRead(contact_id, contact_ledger(contact_id)))
 
-    def _show_entries(self, contact_id: int, entries: list) -> None:
+    def on_entries_read(self, message: EntriesRead) -> None:
+        contact_id, entries = message.contact_id, message.entries
         if contact_id != self._entries_for:
             return
         self.entries = entries
@@ -202,7 +213,8 @@ class LedgerScreen(Screen):
         by_id = {favor.id: favor for favor in entries}
         for favor in entries:
             table.add_row(*entry_cells(favor, by_id), key=str(favor.id))
-        name = next((r.name for r in self.rows if r.contact_id == contact_id), entries[0].contact_name if entries else "")
+        name = next((r.name for r in self.rows if r.contact_id == contact_id),
+                    entries[0].contact_name if entries else "")
         self.query_one("#ledger-entries-title", Static).update(
             safe_markup("Favours with $name ($n)", name=name, n=str(len(entries)))
         )
@@ -230,8 +242,8 @@ class LedgerScreen(Screen):
         return True
 
     # ----------------------------------------------------------------- actions
-    def _say(self, message: str, severity: str = "information") -> None:
-        self.app.notify(plain(message), severity=severity, markup=False)  # type: ignore[arg-type]
+    def _say(self, message: str) -> None:
+        self.app.notify(plain(message), markup=False)
 
     def action_toggle_filter(self, name: str) -> None:
         self.filters[name] = not self.filters[name]
@@ -265,21 +277,13 @@ class LedgerScreen(Screen):
         favor_id = favor.id if favor is not None and favor.open_thanks else None
         self._thank(row.contact_id, favor_id, row.name)
 
-    @work(thread=True, group="ledger-write")
+    @thread_worker(group="ledger-write", failure="Could not mark thanked", exclusive=False)
     def _thank(self, contact_id: int, favor_id: int | None, name: str) -> None:
         from planner.services.ledger import thank
 
-        try:
-            done = thank(favor_id=favor_id) if favor_id is not None else thank(contact_id=contact_id)
-        except FollowupError as exc:
-            self.app.call_from_thread(self._say, str(exc), "warning")
-            return
-        except Exception as exc:  # a locked database must not take the app down
-            self.app.call_from_thread(self._say, f"Could not mark thanked: {exc}", "error")
-            return
+        done = thank(favor_id=favor_id) if favor_id is not None else thank(contact_id=contact_id)
         count = "1 favour" if len(done) == 1 else f"{len(done)} favours"
-        self.app.call_from_thread(self._say, f"Thanked {name} for {count}")
-        self.app.call_from_thread(self.app.post_message, DataChanged([contact_id]))
+        self.post_message(Announce(f"Thanked {name} for {count}", contact_ids=[contact_id]))
 
     def action_log(self) -> None:
         # The app's quick-log reads `highlighted_contact_id()` of this screen.

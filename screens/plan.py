@@ -10,18 +10,19 @@ from __future__ import annotations
 import datetime as dt
 
 from rich.text import Text
-from textual import on, work
+from textual import on
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal, Vertical, VerticalScroll
-from textual.screen import Screen
+from textual.message import Message
 from textual.widgets import DataTable, Footer, Static
 
 from planner.core import dates
 from planner.core.textsafe import clean_line
-from screens.messages import DataChanged
+from screens.messages import Announce, DataChanged
 from screens.text import plain, safe_markup, user_text
 from screens.widgets.load_chart import LoadChart
+from screens.workers import WorkerFailed, WorkerScreen, thread_worker
 
 DAYS = 42
 MAX_LATE_SHOWN = 8
@@ -62,7 +63,26 @@ def day_words(day) -> str:
     return f"{day.date:%a %d %b %Y} ({dates.humanize_day(day.date)}): {calls}{why}"
 
 
-class PlanScreen(Screen):
+class PlanRead(Message):
+    """The plan's figures, its blocks and its late calls, read in a worker."""
+
+    def __init__(self, summary, blocks: list, late: list) -> None:
+        super().__init__()
+        self.summary = summary
+        self.blocks = blocks
+        self.late = late
+
+
+class Rebalanced(Message):
+    """A rebalance finished: the plan's figures before and after."""
+
+    def __init__(self, before, after) -> None:
+        super().__init__()
+        self.before = before
+        self.after = after
+
+
+class PlanScreen(WorkerScreen[None]):
     BINDINGS = [
         Binding("b", "block", "Block days", id="plan.block", tooltip="Vacation, conference: no calls then"),
         Binding("d", "unblock", "Remove block", id="plan.unblock", tooltip="Remove the highlighted block"),
@@ -115,22 +135,19 @@ class PlanScreen(Screen):
     def reload(self) -> None:
         self._load()
 
-    @work(thread=True, exclusive=True, group="plan-load")
+    @thread_worker(group="plan-load", failure="Could not read the plan")
     def _load(self) -> None:
         from planner.scheduling.plan_views import plan_summary, planned_calls
         from planner.services.blocks import list_blocks
 
         start = dates.today()
-        try:
-            summary = plan_summary(start, days=DAYS)
-            blocks = [b for b in list_blocks() if b.end >= start]
-            late = [c for c in planned_calls(start, start + dt.timedelta(days=DAYS)) if c.date > c.window_end]
-        except Exception as exc:  # a locked database or a bug: a notification, never a crash
-            self.app.call_from_thread(self._say, f"Could not read the plan: {exc}", "error")
-            return
-        self.app.call_from_thread(self._show, summary, blocks, late)
+        summary = plan_summary(start, days=DAYS)
+        blocks = [b for b in list_blocks() if b.end >= start]
+        late = [c for c in planned_calls(start, start + dt.timedelta(days=DAYS)) if c.date > c.window_end]
+        self.post_message(PlanRead(summary, blocks, late))
 
-    def _show(self, summary, blocks: list, late: list) -> None:
+    def on_plan_read(self, message: PlanRead) -> None:
+        summary, blocks, late = message.summary, message.blocks, message.late
         self.summary, self.blocks, self.late = summary, blocks, late
         stats = summary.stats
         today = dates.today()
@@ -163,12 +180,13 @@ class PlanScreen(Screen):
     def _describe_day(self) -> None:
         day = self.query_one("#plan-chart", LoadChart).current_day()
         self.query_one("#plan-day", Static).update(
-            safe_markup("[b]$words[/b]  [dim](← → move · tab: blocked days)[/]", words=day_words(day)) if day else user_text("")
+            safe_markup("[b]$words[/b]  [dim](← → move · tab: blocked days)[/]", words=day_words(day)) if day
+            else user_text("")
         )
 
     # ----------------------------------------------------------------- actions
-    def _say(self, message: str, severity: str = "information") -> None:
-        self.app.notify(plain(message), severity=severity, markup=False)  # type: ignore[arg-type]
+    def _say(self, message: str) -> None:
+        self.app.notify(plain(message), markup=False)
 
     @on(LoadChart.DayHighlighted)
     def _day_highlighted(self) -> None:
@@ -192,17 +210,12 @@ class PlanScreen(Screen):
         block = self.blocks[table.cursor_row]
         self._unblock(block.start, block.end)
 
-    @work(thread=True, group="plan-write")
+    @thread_worker(group="plan-write", failure="Could not remove the block", exclusive=False)
     def _unblock(self, start: dt.date, end: dt.date) -> None:
         from planner.services.blocks import remove_block
 
-        try:
-            remove_block(start, end)
-        except Exception as exc:  # a locked database must not take the app down
-            self.app.call_from_thread(self._say, f"Could not remove the block: {exc}", "error")
-            return
-        self.app.call_from_thread(self._say, f"Removed the block {start:%d %b}–{end:%d %b}")
-        self.app.call_from_thread(self.app.post_message, DataChanged(None))
+        remove_block(start, end)
+        self.post_message(Announce(f"Removed the block {start:%d %b}–{end:%d %b}"))
 
     def action_rebalance(self) -> None:
         if self.summary is None:
@@ -210,21 +223,21 @@ class PlanScreen(Screen):
         self.query_one("#plan-rebalance", Static).update(user_text("Rebalancing…"))
         self._rebalance(self.summary.stats)
 
-    @work(thread=True, exclusive=True, group="plan-rebalance")
+    @thread_worker(group="plan-rebalance", failure="Could not rebalance")
     def _rebalance(self, before) -> None:
         from planner.scheduling.plan_views import plan_summary
         from planner.scheduling.service import update_plan
 
-        try:
-            update_plan(None, rebalance=True)
-            after = plan_summary(dates.today(), days=DAYS).stats
-        except Exception as exc:  # a locked database must not take the app down
-            self.app.call_from_thread(self._say, f"Could not rebalance: {exc}", "error")
-            self.app.call_from_thread(self.query_one("#plan-rebalance", Static).update, user_text(""))
-            return
-        self.app.call_from_thread(self._rebalanced, before, after)
+        update_plan(None, rebalance=True)
+        self.post_message(Rebalanced(before, plan_summary(dates.today(), days=DAYS).stats))
 
-    def _rebalanced(self, before, after) -> None:
+    def on_worker_failed(self, message: WorkerFailed) -> None:
+        """A failed rebalance clears its "Rebalancing…" line; the app still says why."""
+        if message.group == "plan-rebalance":
+            self.query_one("#plan-rebalance", Static).update(user_text(""))
+
+    def on_rebalanced(self, message: Rebalanced) -> None:
+        before, after = message.before, message.after
         self.query_one("#plan-rebalance", Static).update(
             safe_markup("[b]Rebalanced:[/b] $words", words=compare_words(before, after))
         )

@@ -15,21 +15,22 @@ from __future__ import annotations
 import datetime as dt
 import time
 
-from textual import on, work
+from textual import on
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal, VerticalScroll
-from textual.screen import ModalScreen
+from textual.message import Message
 from textual.widgets import Button, Checkbox, Input, Label, Select, Static, TextArea
 
 from planner.core.textsafe import clean_line, fold
 from planner.core.vocabulary import FAVOR_KINDS, KINDS, OUTCOMES, FavorDirection, FavorKind, InteractionKind, Outcome
 from screens.dialogs.confirm_discard import ConfirmDiscard
 from screens.draft_keeper import DraftKeeper
-from screens.quick_log_persist import QuickLogPersistence, _error_text
+from screens.quick_log_persist import QuickLogPersistence
 from screens.text import safe_markup, user_text
 from screens.widgets.contact_picker import ContactSuggester, match_line
 from screens.widgets.toggles import MarkedCheckbox
+from screens.workers import WorkerFailed, thread_worker
 
 DRAFT_DELAY = 0.3  # seconds after the last keystroke before the draft is written
 KIND_KEYS = {"c": InteractionKind.CALL, "e": InteractionKind.EMAIL, "m": InteractionKind.MEETING,
@@ -39,7 +40,25 @@ FAVOR_CHOICES = [(user_text("no favour"), ""), (user_text("I gave them…"), Fav
                  (user_text("they gave me…"), FavorDirection.RECEIVED)]
 
 
-class QuickLogScreen(QuickLogPersistence, ModalScreen[object | None]):
+class ContactRead(Message):
+    """The contact the note is about, and the last interaction with them (None: never)."""
+
+    def __init__(self, view, last) -> None:
+        super().__init__()
+        self.view = view
+        self.last = last
+
+
+class NamesRead(Message):
+    """Everyone's name and company, for completing the contact field: (folded words, name,
+    company, id) each."""
+
+    def __init__(self, people: list[tuple[list[str], str, str, int]]) -> None:
+        super().__init__()
+        self.people = people
+
+
+class QuickLogScreen(QuickLogPersistence):
     """Returns the logged InteractionView, or None when closed without logging."""
 
     BINDINGS = [
@@ -58,14 +77,15 @@ class QuickLogScreen(QuickLogPersistence, ModalScreen[object | None]):
         self.kind = draft.kind if draft is not None and draft.kind in KINDS else InteractionKind.CALL
         self.outcome = draft.outcome if draft is not None and draft.outcome in OUTCOMES else Outcome.SPOKE
         self.started_at: dt.datetime = (draft.started_at if draft is not None
-                                        else dt.datetime.now(dt.timezone.utc)).astimezone()
-        self._started_clock = time.monotonic() - max(0.0, (dt.datetime.now(dt.timezone.utc) - self.started_at)
+                                        else dt.datetime.now(dt.UTC)).astimezone()
+        self._started_clock = time.monotonic() - max(0.0, (dt.datetime.now(dt.UTC) - self.started_at)
                                                      .total_seconds())
         self.keeper = DraftKeeper(None if draft is None else draft.id, self.started_at,
                                   on_taken=self._draft_taken_elsewhere)
         self._draft_timer = None
         self._saving = False
         self._typed = False
+        self._log_has_favor = False
 
     # ----------------------------------------------------------------- layout
     def compose(self) -> ComposeResult:
@@ -135,20 +155,17 @@ class QuickLogScreen(QuickLogPersistence, ModalScreen[object | None]):
         self.query_one("#ql-timer", Static).update(user_text(text))
 
     # ----------------------------------------------------------------- loading
-    @work(thread=True, exclusive=True, group="quick-log-contact")
+    @thread_worker(group="quick-log-contact", failure="Contact not loaded")
     def _load_contact(self, contact_id: int) -> None:
         from planner.services.contacts import get_view
         from planner.services.interactions.records import history
 
-        try:
-            view = get_view(contact_id)
-            last = history(contact_id, limit=1)
-        except Exception as exc:
-            self.app.call_from_thread(self._show_error, f"Contact not loaded: {_error_text(exc)}")
-            return
-        self.app.call_from_thread(self._show_contact, view, last[0] if last else None)
+        view = get_view(contact_id)
+        last = history(contact_id, limit=1)
+        self.post_message(ContactRead(view, last[0] if last else None))
 
-    def _show_contact(self, view, last) -> None:
+    def on_contact_read(self, message: ContactRead) -> None:
+        view, last = message.view, message.last
         self.contact_name = view.name
         title = "[b]Log[/b] $name" + (" · $company" if view.company else "")
         self.query_one("#ql-title", Static).update(safe_markup(title, name=view.name, company=view.company))
@@ -161,18 +178,16 @@ class QuickLogScreen(QuickLogPersistence, ModalScreen[object | None]):
                 safe_markup("Last: $when, $kind $outcome · $summary", when=when, kind=last.kind,
                             outcome=last.outcome, summary=last.summary or "no summary"))
 
-    @work(thread=True, exclusive=True, group="quick-log-names")
+    # Completion is a help: the name typed is still resolved when saving, so a failure shows nothing.
+    @thread_worker(group="quick-log-names", failure=None)
     def _load_names(self) -> None:
         from planner.services.contacts import list_contacts
 
-        try:
-            people = [(fold(v.name + " " + v.company).split(), v.name, v.company, v.id) for v in list_contacts()]
-        except Exception:
-            return
-        self.app.call_from_thread(self._set_names, people)
+        self.post_message(NamesRead([(fold(v.name + " " + v.company).split(), v.name, v.company, v.id)
+                                     for v in list_contacts()]))
 
-    def _set_names(self, people: list[tuple[list[str], str, str, int]]) -> None:
-        self._people = people
+    def on_names_read(self, message: NamesRead) -> None:
+        people = self._people = message.people
         # a completed name is shown cleaned; map it back to its contact when it names only one
         by_display: dict[str, list[int]] = {}
         for _, name, _, contact_id in people:
@@ -238,10 +253,15 @@ class QuickLogScreen(QuickLogPersistence, ModalScreen[object | None]):
             self._draft_timer.stop()
         self._draft_timer = self.set_timer(DRAFT_DELAY, self._save_draft_soon)
 
-    def _has_text(self) -> bool:
-        snap = self.snapshot()
-        return bool(snap["notes"].strip() or snap["summary"].strip() or snap["next_when"].strip()
-                    or snap["extra"].get("favor") or snap["extra"].get("thanked"))
+    # ----------------------------------------------------------------- failures
+    def on_worker_failed(self, message: WorkerFailed) -> None:
+        """Every failure of this screen shows in its error line, where the note is: nothing typed
+        is lost, and a failed save keeps the draft too."""
+        message.stop()
+        if message.group == "quick-log-save":
+            self._log_failed(message.text)
+        elif not message.quiet:
+            self._show_error(message.notice)
 
     # ----------------------------------------------------------------- save
     @on(Button.Pressed, "#ql-save")

@@ -1,28 +1,25 @@
 """Quick-log persistence: the draft written as the user types, the logging worker, keep or discard.
 
-A mixin of `QuickLogScreen` (screens/quick_log.py), which owns the widgets, the keys and the
-`@on` handlers (Textual collects those per screen class); the thread workers and what they call
-back on the event loop live here.
+The modal screen class `QuickLogScreen` (screens/quick_log.py) builds on: it owns the widgets, the
+keys and the `@on` handlers, and shows a failed worker in its error line (its draft and text
+stay); here are the snapshot of what is on screen, the thread workers and the messages they post.
 """
 
 from __future__ import annotations
 
 import datetime as dt
 
-from textual import work
 from textual.message import Message
+from textual.timer import Timer
 from textual.widgets import Button, Checkbox, Input, Select, Static, TextArea
 
-from planner.core.errors import FollowupError
 from planner.core.vocabulary import FavorDirection, InteractionKind
+from screens.draft_keeper import DraftKeeper
 from screens.messages import DataChanged
 from screens.text import safe_markup, user_text
+from screens.workers import WorkerDialog, thread_worker
 
 MAX_TIMED_CALL = 4 * 3600  # a timer older than this was a draft left overnight, not the call's length
-
-
-def _error_text(exc: BaseException) -> str:
-    return str(exc) if isinstance(exc, FollowupError) else f"{exc.__class__.__name__}: {exc}"
 
 
 def _summary_from(notes: str) -> str:
@@ -34,8 +31,31 @@ class DraftTakenElsewhere(Message, bubble=False):
     """Posted (from any thread) when another running session has taken over this note's draft."""
 
 
-class QuickLogPersistence:
-    """Draft and save workers for `QuickLogScreen`; every attribute used is set up there."""
+class Logged(Message):
+    """The note is stored (with its favour, if any) and its draft is gone."""
+
+    def __init__(self, view, contact_id: int, with_favor: bool) -> None:
+        super().__init__()
+        self.view = view
+        self.contact_id = contact_id
+        self.with_favor = with_favor
+
+
+class KeptAsDraft(Message):
+    """The note is stored as a draft, offered back on the next start."""
+
+
+class QuickLogPersistence(WorkerDialog[object | None]):
+    """Draft and save workers for `QuickLogScreen`, which sets these attributes up."""
+
+    contact_id: int | None
+    kind: str
+    outcome: str
+    keeper: DraftKeeper
+    _draft_timer: Timer | None
+    _saving: bool
+    _typed: bool
+    _log_has_favor: bool  # the running save logs a favour too: its failure says so
 
     def snapshot(self) -> dict:
         """Everything on screen, as plain values (read on the event loop only), with the keeper's
@@ -57,6 +77,15 @@ class QuickLogPersistence:
             "ticket": self.keeper.ticket(),
         }
 
+    def _changed(self) -> None:
+        """Something on screen changed (the screen writes the draft once the typing pauses)."""
+        raise NotImplementedError
+
+    def _has_text(self) -> bool:
+        snap = self.snapshot()
+        return bool(snap["notes"].strip() or snap["summary"].strip() or snap["next_when"].strip()
+                    or snap["extra"].get("favor") or snap["extra"].get("thanked"))
+
     def _save_draft_soon(self) -> None:
         if self.keeper.closed or self._saving:
             return
@@ -65,12 +94,9 @@ class QuickLogPersistence:
             return
         self._write_draft(snap)
 
-    @work(thread=True, group="quick-log-draft")
+    @thread_worker(group="quick-log-draft", failure="Draft not saved", exclusive=False)
     def _write_draft(self, snap: dict) -> None:
-        try:
-            self.keeper.store(snap)
-        except Exception as exc:  # the text is still on screen; say so, do not crash
-            self.app.call_from_thread(self._show_error, f"Draft not saved: {_error_text(exc)}")
+        self.keeper.store(snap)
 
     def flush_draft_now(self) -> None:
         """Write the draft synchronously (SIGHUP, app exit): nothing typed is lost."""
@@ -80,53 +106,55 @@ class QuickLogPersistence:
             return
         self.keeper.store(self.snapshot())
 
-    @work(thread=True, exclusive=True, group="quick-log-save")
     def _log(self, snap: dict, elapsed: float) -> None:
+        self._log_has_favor = bool(snap["extra"].get("favor"))
+        self._write_log(snap, elapsed)
+
+    @thread_worker(group="quick-log-save", failure="Not logged")
+    def _write_log(self, snap: dict, elapsed: float) -> None:
         """One domain call stores the interaction, the favour and the thanks, or none of them."""
         from planner.core.dates import now_local, parse_day
         from planner.services import contacts
         from planner.services.interactions.log import FavorRequest, LogRequest, log_interaction
 
         favor = snap["extra"].get("favor")
-        try:
-            contact_id = (snap["contact_id"] or snap.get("resolved_id")
-                          or contacts.resolve(snap["extra"]["contact_text"]))
-            if snap["next_when"].strip():
-                parse_day(snap["next_when"], what="next follow-up")
-            self.keeper.store(dict(snap, contact_id=contact_id))
-            # the draft is deleted in the log's own transaction, and the keeper closes with it
-            view = self.keeper.finish(lambda draft_id: log_interaction(LogRequest(
-                contact_id=contact_id, kind=snap["kind"], outcome=snap["outcome"],
-                summary=snap["summary"].strip() or _summary_from(snap["notes"]), notes=snap["notes"],
-                # when the timer started, on the app's "today" (fixed in tests and demos)
-                at=now_local() - dt.timedelta(seconds=elapsed),
-                duration_min=(max(1, round(elapsed / 60))
-                              if snap["kind"] in (InteractionKind.CALL, InteractionKind.MEETING)
-                              and elapsed < MAX_TIMED_CALL else None),
-                next_when=snap["next_when"].strip() or None, thanked=bool(snap["extra"].get("thanked")),
-                favor=(FavorRequest(favor["direction"], str(favor["kind"]), note=favor.get("note", ""))
-                       if favor else None),
-                draft_id=draft_id,
-            )))
-        except Exception as exc:
-            what = "Not logged (call and favour)" if favor else "Not logged"
-            self.app.call_from_thread(self._failed, f"{what}: {_error_text(exc)}")
-            return
-        self.app.call_from_thread(self._done, view, contact_id, bool(favor))
+        contact_id = (snap["contact_id"] or snap.get("resolved_id")
+                      or contacts.resolve(snap["extra"]["contact_text"]))
+        if snap["next_when"].strip():
+            parse_day(snap["next_when"], what="next follow-up")
+        self.keeper.store(dict(snap, contact_id=contact_id))
+        # the draft is deleted in the log's own transaction, and the keeper closes with it; if the
+        # log fails, the keeper stays open and the draft is kept
+        view = self.keeper.finish(lambda draft_id: log_interaction(LogRequest(
+            contact_id=contact_id, kind=snap["kind"], outcome=snap["outcome"],
+            summary=snap["summary"].strip() or _summary_from(snap["notes"]), notes=snap["notes"],
+            # when the timer started, on the app's "today" (fixed in tests and demos)
+            at=now_local() - dt.timedelta(seconds=elapsed),
+            duration_min=(max(1, round(elapsed / 60))
+                          if snap["kind"] in (InteractionKind.CALL, InteractionKind.MEETING)
+                          and elapsed < MAX_TIMED_CALL else None),
+            next_when=snap["next_when"].strip() or None, thanked=bool(snap["extra"].get("thanked")),
+            favor=(FavorRequest(favor["direction"], str(favor["kind"]), note=favor.get("note", ""))
+                   if favor else None),
+            draft_id=draft_id,
+        )))
+        self.post_message(Logged(view, contact_id, bool(favor)))
 
-    def _failed(self, message: str) -> None:
+    def _log_failed(self, text: str) -> None:
+        """The save failed: every character stays on screen, and in the draft; ctrl+s tries again."""
+        what = "Not logged (call and favour)" if self._log_has_favor else "Not logged"
         self._saving = False
         self.query_one("#ql-save", Button).disabled = False
-        self._show_error(message)
+        self._show_error(f"{what}: {text}")
 
     def _show_error(self, message: str) -> None:
         self.query_one("#ql-error", Static).update(user_text(message))
 
-    def _done(self, view, contact_id: int, with_favor: bool) -> None:
-        self.app.post_message(DataChanged([contact_id]))
-        what = "Logged $kind with $name" + (" and the favour" if with_favor else "")
-        self.notify(safe_markup(what, kind=view.kind, name=view.contact_name))
-        self.dismiss(view)
+    def on_logged(self, message: Logged) -> None:
+        self.app.post_message(DataChanged([message.contact_id]))
+        what = "Logged $kind with $name" + (" and the favour" if message.with_favor else "")
+        self.notify(safe_markup(what, kind=message.view.kind, name=message.view.contact_name))
+        self.dismiss(message.view)
 
     def _draft_taken_elsewhere(self) -> None:
         """The keeper's `on_taken`, called from any thread (post_message is thread-safe)."""
@@ -147,17 +175,16 @@ class QuickLogPersistence:
                 self._draft_timer.stop()
             self._keep(self.snapshot())
 
-    @work(thread=True, group="quick-log-draft")
+    @thread_worker(group="quick-log-draft", failure="Draft not saved", exclusive=False)
     def _keep(self, snap: dict) -> None:
         """Store the draft as it is now and close in one step: offered back on the next start.
         Saves still queued hold older snapshots and are skipped."""
-        try:
-            self.keeper.store(snap, then_close=True)
-        except Exception as exc:
-            self.app.call_from_thread(self._show_error, f"Draft not saved: {_error_text(exc)}")
-            return
-        self.app.call_from_thread(self.notify, user_text("Kept as a draft: it is offered back on the next start"))
-        self.app.call_from_thread(self.dismiss, None)
+        self.keeper.store(snap, then_close=True)
+        self.post_message(KeptAsDraft())
+
+    def on_kept_as_draft(self, message: KeptAsDraft) -> None:
+        self.notify(user_text("Kept as a draft: it is offered back on the next start"))
+        self.dismiss(None)
 
     def _discard_and_close(self) -> None:
         if self._draft_timer is not None:
@@ -166,9 +193,7 @@ class QuickLogPersistence:
             self._discard()
         self.dismiss(None)
 
-    @work(thread=True, group="quick-log-draft")
+    # A failed discard shows nothing: the draft stays offered on the next start, which loses nothing.
+    @thread_worker(group="quick-log-discard", failure=None, exclusive=False)
     def _discard(self) -> None:
-        try:
-            self.keeper.close_and_discard()
-        except Exception:
-            pass  # it stays offered on the next start, which loses nothing
+        self.keeper.close_and_discard()

@@ -4,8 +4,9 @@ What tests store and read back through the services is in tests/factories.py.
 The database is an SQLite file; tests in modules marked `pytest.mark.engines` run a second time
 on a real PostgreSQL server the session starts itself (tests/pg_server.py), each test with a fresh
 database of its own. `--pg-all` runs every test that uses a database on both engines. Without the
-server's binaries the PostgreSQL runs are skipped, saying how to install them, unless
-FOLLOWUP_REQUIRE_PG=1 (CI) makes that a failure."""
+server's binaries the PostgreSQL runs are skipped, saying how to install them; under CI (or with
+FOLLOWUP_REQUIRE_PG=1, which .ci/run sets) that skip is a failure, like any skip under CI (see
+`pytest_runtest_makereport`)."""
 
 from __future__ import annotations
 
@@ -61,9 +62,7 @@ def pg_cluster():
     """The session's PostgreSQL server, with a migrated template database; stopped at the end."""
     bin_dir = pg_server.find_bin_dir()
     if bin_dir is None:
-        if os.environ.get("FOLLOWUP_REQUIRE_PG") == "1":
-            pytest.fail(pg_server.INSTALL_HINT)
-        pytest.skip(pg_server.INSTALL_HINT)
+        pytest.skip(pg_server.INSTALL_HINT)  # a failure under CI: see pytest_runtest_makereport
     cluster = pg_server.Cluster(bin_dir)
     try:
         cluster.start()
@@ -159,3 +158,19 @@ def cli(capsys, new_db):
     run.log = log  # type: ignore[attr-defined]
     run.read = read  # type: ignore[attr-defined]
     return run
+
+
+@pytest.hookimpl(hookwrapper=True)
+def pytest_runtest_makereport(item, call):
+    """In CI (CI set in the environment) a skipped test is a failure: CI installs every program and
+    server the tests drive, so a skip there means a missing install step, not a missing feature.
+    FOLLOWUP_REQUIRE_PG=1 does the same for the PostgreSQL server's skip alone."""
+    outcome = yield
+    report = outcome.get_result()
+    if report.skipped and not hasattr(report, "wasxfail"):
+        reason = report.longrepr[2] if isinstance(report.longrepr, tuple) else str(report.longrepr)
+        required_pg = os.environ.get("FOLLOWUP_REQUIRE_PG") == "1" and pg_server.INSTALL_HINT in reason
+        if not (os.environ.get("CI") or required_pg):
+            return
+        report.outcome = "failed"
+        report.longrepr = f"skipped in CI, where nothing may be: {reason}"

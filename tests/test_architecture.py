@@ -22,6 +22,7 @@ ROOT = Path(__file__).resolve().parent.parent
 LAYERS = [
     "screens",
     "planner.cli",
+    "planner.sync",  # CardDAV/CalDAV sync and reminders: reads cards with the importers, events from the exports
     "planner.io",
     "planner.services",
     "planner.scheduling",

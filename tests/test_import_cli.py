@@ -39,9 +39,9 @@ def test_report_lists_counts_and_skipped_lines(cli):
 def test_json_report(cli):
     result = cli("import", str(FIXTURES / "android_v21.vcf"), "--json")
     report = json.loads(result.out)
-    assert (report["format"], report["added"], report["dry_run"]) == ("vcard", 3, False)
-    assert [s["line"] for s in report["skipped"]] == [28, 33]
-    assert len(report["added_ids"]) == 3
+    assert (report["format"], report["added"], report["dry_run"]) == ("vcard", 4, False)
+    assert [s["line"] for s in report["skipped"]] == [33]
+    assert len(report["added_ids"]) == 4
 
 
 def test_dry_run_writes_nothing(cli):

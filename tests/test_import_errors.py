@@ -52,7 +52,7 @@ CASES = {
         "line 1: binary data (a NUL byte), not a contacts file"),
     "broken quote": (
         lambda tmp: write(tmp, "q.csv", b'name,email\nAnna,a@example.org\n"Bob,b@example.org\nCarl,c@example.org\n'),
-        "line 3: malformed CSV"),
+        "line 3: a quoted cell that starts in this row never ends"),
     "unknown columns": (
         lambda tmp: write(tmp, "u.csv", b"foo,bar\n1,2\n"),
         "line 1: unrecognised columns: foo, bar"),

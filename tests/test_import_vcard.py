@@ -19,7 +19,7 @@ def test_android_21_quoted_printable_soft_breaks_and_photo(db_path):
     assert b"ENCODING=QUOTED-PRINTABLE:Met at the Frankfurt career fair, very keen on remote roles. Call =\r\n" in raw
     report = import_file(FIXTURES / "android_v21.vcf")
     assert report.format == "vcard"
-    assert report.added == 3
+    assert report.added == 4
     juergen = by_name()["Jürgen Müller"]
     assert juergen.company == "Deutsche Börse"
     assert juergen.notes == ("Met at the Frankfurt career fair, very keen on remote roles. Call "
@@ -29,12 +29,13 @@ def test_android_21_quoted_printable_soft_breaks_and_photo(db_path):
     assert "田中花子" in by_name()
 
 
-def test_a_broken_card_is_skipped_with_its_line_and_the_rest_imported(db_path):
+def test_a_bad_byte_costs_a_card_nothing_and_a_nameless_card_is_skipped(db_path):
     report = import_file(FIXTURES / "android_v21.vcf")
-    lines = [line for line, _ in report.skipped]
-    assert lines == [28, 33]  # the lines where those cards begin
-    assert "line 31: cannot read FN" in report.skipped[0][1]  # undecodable UTF-8 in a QP name
-    assert report.skipped[1][1].startswith("no name")
+    # undecodable UTF-8 in a QP name: the card stays, named from its clean N, with a note
+    assert (31, "FN: byte 0xFF is not UTF-8; kept the rest (U+FFFD marks what was lost)") in report.warnings
+    assert "Card Broken" in by_name()
+    assert [line for line, _ in report.skipped] == [33]  # the line where that card begins
+    assert report.skipped[0][1].startswith("no name")
 
 
 def test_apple_30_folded_lines_groups_categories(db_path):

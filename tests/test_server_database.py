@@ -16,8 +16,8 @@ from planner.cli import main
 from planner.core.errors import FollowupError
 from planner.store import migrations
 from planner.store.connect import open_database
-from planner.store.database import close_database, db, write_tx
-from planner.store.engine import WRITERS_LOCK_KEY, on_server
+from planner.store.database import LockWait, close_database, db, set_lock_wait_handler, write_tx
+from planner.store.engine import SYNC_LOCK_KEY, WRITERS_LOCK_KEY, on_server
 from planner.store.models import Contact, Setting
 
 pytestmark = pytest.mark.engines
@@ -109,17 +109,71 @@ server_only = pytest.mark.engines("postgresql")
 
 
 @server_only
-def test_a_writer_kept_waiting_too_long_gets_a_clear_busy_error_and_nothing_half_done(db_path, db_engine):
-    with psycopg.connect(str(db_path)) as other:  # another session in the middle of a long write
+def test_a_writer_kept_waiting_says_so_then_gives_up_with_a_clear_error_and_nothing_half_done(db_path):
+    """The writers' lock waits like SQLite's: the status handler hears about the wait, and past the
+    limit the writer gives up with one line naming the database; nothing was written."""
+    heard: list[LockWait] = []
+    previous = set_lock_wait_handler(heard.append)
+    try:
+        with psycopg.connect(str(db_path)) as other:  # another session in the middle of a long write
+            other.execute("SELECT pg_advisory_xact_lock(%s)", (WRITERS_LOCK_KEY,))
+            with pytest.raises(FollowupError, match=r'database "t\d+" on .*: another session kept writing'), \
+                    write_tx(limit=1.5):
+                Contact.insert(name="Never", search_text="never").execute()
+            other.rollback()
+        assert heard and not heard[0].finished and heard[-1].finished
+        assert str(heard[0].path).startswith('database "t')
+        with write_tx():  # the lock is free again, and this session's connection is usable
+            Contact.insert(name="Later", search_text="later").execute()
+        assert [c.name for c in Contact.select()] == ["Later"]
+    finally:
+        set_lock_wait_handler(previous)
+
+
+@server_only
+def test_a_writer_waits_for_the_other_to_finish_and_then_writes(db_path):
+    """A write held up for a few seconds by another session's write goes through once it ends."""
+    import threading
+
+    heard: list[LockWait] = []
+    previous = set_lock_wait_handler(heard.append)
+    other = psycopg.connect(str(db_path))
+    try:
         other.execute("SELECT pg_advisory_xact_lock(%s)", (WRITERS_LOCK_KEY,))
-        db.obj.lock_wait = 0.3
-        with pytest.raises(FollowupError, match=r'database "t\d+" on .*: busy: another followup session'), \
-                write_tx():
-            Contact.insert(name="Never", search_text="never").execute()
-        other.rollback()
-    with write_tx():  # the lock is free again, and this session's connection is usable
-        Contact.insert(name="Later", search_text="later").execute()
-    assert [c.name for c in Contact.select()] == ["Later"]
+        threading.Timer(2.5, other.rollback).start()
+        with write_tx():
+            Contact.insert(name="Patient", search_text="patient").execute()
+        assert [c.name for c in Contact.select()] == ["Patient"]
+        assert [w.finished for w in heard][-1] and any(not w.finished for w in heard)
+    finally:
+        set_lock_wait_handler(previous)
+        other.close()
+
+
+@server_only
+def test_a_lost_connection_is_named_in_one_line_and_the_write_is_not_half_done(db_path, cli, monkeypatch):
+    """The server ends this session in the middle of a write: one line naming the database and
+    what happened, no traceback, and the rows as they were."""
+    from planner.cli import admin_cmds, open_db_from_args
+
+    cli.ok("add", "Mia Example")
+
+    def write_while_the_server_ends_the_session(args):
+        open_db_from_args(args)
+        with write_tx():
+            Contact.insert(name="Half", search_text="half").execute()
+            ours = db.execute_sql("SELECT pg_backend_pid()").fetchone()[0]
+            with psycopg.connect(str(db_path), autocommit=True) as admin:
+                admin.execute("SELECT pg_terminate_backend(%s, 5000)", (ours,))
+            Contact.insert(name="Second", search_text="second").execute()
+        return 0
+
+    monkeypatch.setattr(admin_cmds, "cmd_config", write_while_the_server_ends_the_session)
+    result = cli("config")
+    assert result.code == 1, result.err
+    assert result.err.count("\n") == 1 and "Traceback" not in result.err, result.err
+    assert result.err.startswith('followup: database "t') and "the server ended this session" in result.err
+    assert [c["name"] for c in json.loads(cli.ok("contacts", "--json"))] == ["Mia Example"]
 
 
 @server_only
@@ -172,3 +226,42 @@ def test_the_demo_on_a_server_reads_back_exactly_as_on_a_file(cli, tmp_path):
     assert cli.ok("check").strip().endswith(":5432: ok")
     backup = cli("backup")
     assert backup.code == 1 and "backed up on the server (pg_dump)" in backup.err
+
+
+@server_only
+def test_check_on_a_server_says_what_it_checks_finds_orphans_refuses_writes_and_repairs(cli):
+    """The server keeps its own pages, text and dates; `check` says so, checks the plan and the
+    rows the server cannot judge, and its damage mark refuses writes there as on a file."""
+    for args in (("add", "Ann Example"), ("add", "Bob Other", "--every", "30d"),
+                 ("add", "Cleo Third", "--every", "60d")):
+        cli.ok(*args)
+    first = cli.ok("check").strip().splitlines()
+    assert "a server database" in first[0] and "checked by the server" in first[0] and first[-1].endswith(": ok")
+    with psycopg.connect(str(cli.db), autocommit=True) as other:
+        other.execute("UPDATE contact SET archived_at = '2026-11-01 10:00:00' WHERE name = 'Cleo Third'")
+        other.execute("UPDATE planned_call SET date = window_start - 3 "
+                      "WHERE id = (SELECT min(id) FROM planned_call WHERE NOT pinned AND date >= '2026-12-01')")
+    found = cli("check")
+    assert found.code == 1 and "archived contact" in found.out and "outside its window" in found.out, found.out
+    assert "writes are refused" in found.out
+    refused = cli("add", "Dan Later")
+    assert refused.code == 1 and "check --repair" in refused.err and refused.err.count("\n") == 1, refused.err
+    repaired = cli("check", "--repair")
+    assert repaired.code == 0 and repaired.out.strip().endswith(": ok"), repaired.out
+    cli.ok("add", "Dan Later")
+
+
+@server_only
+def test_two_syncs_of_one_server_database_do_not_run_at_once(db_path):
+    """The sync lock on a server is an advisory lock (there is no file to lock beside)."""
+    from planner.sync.dav import SyncError
+    from planner.sync.state import sync_lock
+
+    with psycopg.connect(str(db_path), autocommit=True) as other:
+        other.execute("SELECT pg_advisory_lock(%s)", (SYNC_LOCK_KEY,))  # a sync running elsewhere
+        with pytest.raises(SyncError, match="another sync of this database is running"), sync_lock():
+            pass
+        other.execute("SELECT pg_advisory_unlock(%s)", (SYNC_LOCK_KEY,))
+        with sync_lock():
+            assert other.execute("SELECT pg_try_advisory_lock(%s)", (SYNC_LOCK_KEY,)).fetchone()[0] is False
+        assert other.execute("SELECT pg_try_advisory_lock(%s)", (SYNC_LOCK_KEY,)).fetchone()[0] is True

@@ -19,6 +19,9 @@ from peewee import PeeweeException
 from planner import __version__
 from planner.core import dates
 from planner.core.errors import FollowupError
+from planner.core.textsafe import clean_line
+from planner.store.database import LockWait, database_name
+from planner.store.failures import describe_database_error, describe_os_error
 from planner.store.paths import restrict_process_umask
 
 COMMAND_MODULES = [
@@ -29,6 +32,8 @@ COMMAND_MODULES = [
     "planner.cli.ledger_cmds",
     "planner.cli.agenda_cmds",
     "planner.cli.admin_cmds",
+    "planner.cli.sync_cmds",
+    "planner.cli.remind_cmds",
     "planner.cli.team_cmds",
 ]
 
@@ -48,6 +53,8 @@ def _global_options(*, suppress: bool) -> ArgumentParser:
                              "(default: $FOLLOWUP_DB or the user data folder)")
     parent.add_argument("--today", metavar="YYYY-MM-DD", default=default,
                         help="pretend today is this date (also $FOLLOWUP_TODAY)")
+    parent.add_argument("--strict", action="store_true", default=default,
+                        help="refuse a database open to group or others instead of making it owner-only")
     return parent
 
 
@@ -71,21 +78,67 @@ def build_parser() -> ArgumentParser:
     return parser
 
 
+# Commands that only read: on read-only media they open the database read-only. `check` and
+# `backup` inspect a file as it is: they never create, migrate or re-plan it.
+READING_COMMANDS = frozenset({"contacts", "show", "agenda", "export-contacts", "history", "ledger", "blocks"})
+INSPECTING_COMMANDS = frozenset({"check", "backup"})
+
+
+def command_access(args: argparse.Namespace) -> str:
+    """How the command opens the database: "write", "read" or "inspect" (see store.connect)."""
+    command = getattr(args, "command", None)
+    if command in INSPECTING_COMMANDS:  # `check --repair` too: it repairs a file, never creates one
+        return "inspect"
+    if command in READING_COMMANDS:
+        return "read"
+    if command in ("plan", "import") and getattr(args, "dry_run", False):
+        return "read"
+    if command == "config" and getattr(args, "value", None) is None:
+        return "read"
+    return "write"
+
+
+def notice(message: str) -> None:
+    """A one-line notice on stderr (the command goes on)."""
+    print(f"followup: {clean_line(message)}", file=sys.stderr)
+
+
+def _print_lock_wait_once() -> Callable[[LockWait], None]:
+    told: set[object] = set()
+
+    def handler(wait: LockWait) -> None:
+        if not wait.finished and wait.path not in told:
+            told.add(wait.path)
+            notice(f"another session is writing to {wait.path}; waiting…")
+
+    return handler
+
+
 def open_db_from_args(args: argparse.Namespace, *, refresh_plan: bool = False):
     """Open the database named by --db / $FOLLOWUP_DB / the default location (a file, or a
     PostgreSQL server for a `postgresql://` URI).
 
     With `refresh_plan`, a plan made on an earlier day (calls left on days now past) is re-planned
-    first, so what is shown is today's plan: missed calls come back as catch-up calls.
+    first, so what is shown is today's plan: missed calls come back as catch-up calls. On a
+    read-only or damaged database the stored plan is shown as it is, with a notice.
     """
     from planner.store.connect import open_database
+    from planner.store.database import damage_mark, is_read_only, set_lock_wait_handler
     from planner.store.engine import resolve_target
 
-    database = open_database(resolve_target(getattr(args, "db", None)))
+    target = resolve_target(getattr(args, "db", None))
+    set_lock_wait_handler(_print_lock_wait_once())
+    database = open_database(target, access=command_access(args), strict=bool(getattr(args, "strict", False)),
+                             notify=notice)
     if refresh_plan:
-        from planner.scheduling.service import refresh_if_stale
+        from planner.scheduling.service import plan_is_stale, refresh_if_stale
 
-        refresh_if_stale()
+        if not is_read_only() and damage_mark() is None:
+            refresh_if_stale()
+        elif plan_is_stale():
+            why = "read-only" if is_read_only() else "damaged (see 'followup check')"
+            notice(f"{database_name()}: {why}; showing the plan as stored, from an earlier day, "
+                   "not re-planned for today")
     return database
 
 
@@ -114,17 +167,43 @@ def main(argv: list[str] | None = None, *, open_app: Callable[[], int] | None = 
         print(f"followup: {exc}", file=sys.stderr)
         return exc.exit_code
     except (sqlite3.Error, PeeweeException) as exc:
-        print(f"followup: database error: {exc}", file=sys.stderr)
+        print(f"followup: {clean_line(describe_database_error(exc, database_name()))}", file=sys.stderr)
         return 1
     except BrokenPipeError:
         return 0
     except OSError as exc:
-        where = f"{exc.filename}: " if exc.filename else ""
-        print(f"followup: {where}{exc.strerror or exc}", file=sys.stderr)
+        print(f"followup: {clean_line(describe_os_error(exc))}", file=sys.stderr)
         return 1
     except KeyboardInterrupt:
         print("followup: interrupted", file=sys.stderr)
         return 130
+    except (ValueError, TypeError, UnicodeError) as exc:
+        explained = _damage_behind(exc)
+        if explained is None:
+            raise
+        print(f"followup: {clean_line(explained)}", file=sys.stderr)
+        return 1
+
+
+def _damage_behind(exc: Exception) -> str | None:
+    """When a command fails on a value it read back (a date that does not parse, text that does
+    not decode), say which stored row is damaged instead of showing a traceback; a failure the
+    stored rows do not explain is a bug and keeps its traceback."""
+    from planner.store.database import db
+
+    if db.database is None or db.is_closed():
+        return None
+    from planner.store.health import row_damage
+
+    try:
+        problems = row_damage()
+    except Exception:
+        return None
+    if not problems:
+        return None
+    return (f"{database_name()}: damaged: {problems[0].what}"
+            f"{f' and {len(problems) - 1} more' if len(problems) > 1 else ''}; "
+            f"nothing was written; run 'followup check' ({type(exc).__name__}: {exc})")
 
 
 def _no_command(args: argparse.Namespace, parser: ArgumentParser) -> int:

@@ -3,10 +3,13 @@
 from __future__ import annotations
 
 import argparse
+import sys
 
 from planner.cli import open_db_from_args
 from planner.cli.common import print_json
+from planner.core.textsafe import clean_line
 from planner.store import settings
+from planner.store.database import write_tx
 
 
 def register(sub, common) -> None:
@@ -20,7 +23,10 @@ def register(sub, common) -> None:
     p.add_argument("path", nargs="?", metavar="PATH", help="file or folder (default: beside the database)")
     p.set_defaults(handler=cmd_backup)
 
-    p = sub.add_parser("check", parents=[common], help="check the database's integrity")
+    p = sub.add_parser("check", parents=[common],
+                       help="check the database: its pages, its text, dates and plan; --repair fixes what is safe")
+    p.add_argument("--repair", action="store_true",
+                   help="replace undecodable bytes, drop orphan rows and re-plan (nothing readable is lost)")
     p.set_defaults(handler=cmd_check)
 
     p = sub.add_parser("demo", parents=[common], help="build a sample database and open it")
@@ -61,30 +67,73 @@ def cmd_backup(args: argparse.Namespace) -> int:
 
 
 def cmd_check(args: argparse.Namespace) -> int:
-    from planner.store.backup import check_database
-    from planner.store.database import db
-    from planner.store.engine import describe
+    """Report every problem, one a line; with --repair make the safe repairs and check again.
+    The verdict is left in the database so that writes are refused while it is damaged."""
+    from planner.core import dates
+    from planner.store import health
+    from planner.store.database import database_name, db, is_read_only
+    from planner.store.engine import on_server
+    from planner.store.migrations import LATEST, schema_version
 
     open_db_from_args(args)
-    problems = check_database()
+    path = database_name()
+    if on_server(db):
+        print(f"{path}: {health.SERVER_NOTE}")
+    version = schema_version(db)
+    problems, notes = _all_problems(version >= LATEST)
+    if args.repair and problems:
+        if is_read_only():
+            print(f"{path}: read-only: cannot repair", file=sys.stderr)
+            return 1
+        left = health.repair(problems)
+        if not any(p.what.startswith("integrity") for p in left):
+            from planner.scheduling.service import replan
+
+            with write_tx(repairing=True):
+                replan(None)
+        repaired = len(problems)
+        problems, notes = _all_problems(version >= LATEST)
+        print(f"{path}: repaired what was safe to repair ({repaired - len(problems)} of {repaired} problem(s))")
     for problem in problems:
-        print(problem)
+        print(clean_line(problem.line()))
+    for note in notes:
+        print(f"note: {clean_line(note)}")
+    recorded = health.record_verdict(problems, when=dates.today())
+    if version < LATEST:
+        print(f"{path}: schema version {version}; the next command that writes upgrades it to {LATEST}")
     if problems:
-        print(f"{describe(db)}: {len(problems)} problem(s) found")
+        fix = ("run 'followup check --repair'" if all(p.repair for p in problems)
+               else "restore a backup")
+        print(f"{path}: {len(problems)} problem(s) found; {fix}")
+        if recorded:
+            print(f"{path}: writes are refused until it is repaired")
         return 1
-    print(f"{describe(db)}: ok")
+    print(f"{path}: ok")
     return 0
+
+
+def _all_problems(latest_schema: bool) -> tuple[list, list[str]]:
+    """(problems, notes): the stored file's, then the plan's when the rows it is read from are sound."""
+    from planner.store import health
+
+    problems = health.check_database()
+    notes: list[str] = []
+    if latest_schema and not any(p.what.startswith(("integrity", "date", "text", "cannot read")) for p in problems):
+        from planner.scheduling.plan_check import plan_problems
+
+        found, notes = plan_problems()
+        problems += [health.Problem(text, health.REPLAN) for text in found]
+    return problems, notes
 
 
 def cmd_demo(args: argparse.Namespace) -> int:
     from planner.io.demo import build_demo, demo_path
-    from planner.store.database import db
-    from planner.store.engine import describe
+    from planner.store.database import database_name
 
     args.db = str(demo_path(args.db))
     open_db_from_args(args)
     summary = build_demo(contacts=args.contacts)
-    print(f"demo database: {describe(db)}")
+    print(f"demo database: {database_name()}")
     for key, value in summary.items():
         print(f"  {key}: {value}")
     if args.no_ui or args.open_app is None:

@@ -24,20 +24,28 @@ NAMED = {
 }
 UNIT_DAYS = {"d": 1, "w": 7, "m": DAYS_PER_YEAR / 12, "y": DAYS_PER_YEAR}
 NONE_WORDS = {"none", "never", "off", "-"}
+MIN_DAYS, MAX_DAYS = 1, 3 * DAYS_PER_YEAR
+MAX_TEXT = 40  # characters: the longest accepted form is far shorter, and int() of a huge digit run is slow
 HELP = "use e.g. 90d, 2w, 6m, 1y, 2/y (twice a year), 4/y, weekly, monthly, quarterly, yearly or none"
 
-_AMOUNT = re.compile(r"^(\d+(?:\.\d+)?)\s*(d|w|m|y)(?:ays?|eeks?|onths?|ears?)?$")
-_PER = re.compile(r"^(\d+)\s*(?:/|x\s*(?:a|per)?\s*|per\s*|times\s*(?:a|per)\s*)(y|m|w)(?:ear|onth|eek)?$")
+# ASCII digits only: "²" and other Unicode digits pass str.isdigit() but int() rejects them
+_DAYS = re.compile(r"^\d+$", re.ASCII)
+_AMOUNT = re.compile(r"^(\d+(?:\.\d+)?)\s*(d|w|m|y)(?:ays?|eeks?|onths?|ears?)?$", re.ASCII)
+_PER = re.compile(r"^(\d+)\s*(?:/|x\s*(?:a|per)?\s*|per\s*|times\s*(?:a|per)\s*)(y|m|w)(?:ear|onth|eek)?$",
+                  re.ASCII)
 
 
 def parse_cadence(text: str) -> int | None:
-    """Days between calls, or None for "never scheduled". Raises BadInput with the accepted forms."""
+    """Days between calls, or None for "never scheduled". Raises BadInput with the accepted forms.
+    The one check of a cadence: the CLI, the app and every importer read cadences through here."""
     raw = text.strip().lower()
+    if len(raw) > MAX_TEXT:
+        raise BadInput(f"cadence {raw[:20]!r}...: longer than {MAX_TEXT} characters; {HELP}")
     if raw in NONE_WORDS:
         return None
     if raw in NAMED:
         return NAMED[raw]
-    if raw.isdigit():
+    if _DAYS.match(raw):
         days = int(raw)
     elif match := _AMOUNT.match(raw):
         days = round(float(match.group(1)) * UNIT_DAYS[match.group(2)])
@@ -48,8 +56,14 @@ def parse_cadence(text: str) -> int | None:
         days = round(UNIT_DAYS[match.group(2)] / times)
     else:
         raise BadInput(f"cadence {text!r} not understood: {HELP}")
-    if not 1 <= days <= 3 * DAYS_PER_YEAR:
-        raise BadInput(f"cadence {text!r}: must be between 1 day and 3 years")
+    return check_days(days, text)
+
+
+def check_days(days: int, text: object = None) -> int:
+    """`days` if it is a cadence the planner can use (1 day to 3 years), else BadInput."""
+    if not MIN_DAYS <= days <= MAX_DAYS:
+        shown = text if text is not None else days
+        raise BadInput(f"cadence {shown!r}: must be between 1 day and 3 years")
     return days
 
 

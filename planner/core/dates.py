@@ -18,6 +18,8 @@ import arrow
 from planner.core.errors import BadInput
 
 _today_override: dt.date | None = None
+MAX_TEXT = 60  # characters of a typed date or time: every accepted form is far shorter
+FIRST_DAY, LAST_DAY = dt.date(1900, 1, 1), dt.date(2199, 12, 31)  # dates a person's history can hold
 WEEKDAY_NAMES = ("monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday")
 DATE_HELP = "use YYYY-MM-DD, today, tomorrow, friday, next week, in 2 weeks, 3d"
 
@@ -47,9 +49,22 @@ def now_local() -> dt.datetime:
 
 def parse_iso_date(text: str, *, what: str = "date") -> dt.date:
     try:
-        return dt.date.fromisoformat(text.strip())
+        return dt.date.fromisoformat(text.strip()[:MAX_TEXT])
     except ValueError:
-        raise BadInput(f"{what}: {text!r} is not a date (YYYY-MM-DD)") from None
+        raise BadInput(f"{what}: {text[:MAX_TEXT]!r} is not a date (YYYY-MM-DD)") from None
+
+
+def in_range(day: dt.date, *, what: str = "date") -> dt.date:
+    """`day` if it lies between 1900 and 2199, else BadInput: the planner adds cadences to stored
+    dates, and a year 9999 would overflow the calendar."""
+    if not FIRST_DAY <= day <= LAST_DAY:
+        raise BadInput(f"{what}: {day.isoformat()} is outside {FIRST_DAY.year}-{LAST_DAY.year}")
+    return day
+
+
+def _bounded(text: str, what: str) -> None:
+    if len(text) > MAX_TEXT:
+        raise BadInput(f"{what}: longer than {MAX_TEXT} characters; {DATE_HELP}")
 
 
 _OFFSET = re.compile(r"^([+-]?\d+)\s*(d|w|m|y)$")
@@ -72,7 +87,16 @@ def _is_weekday_word(word: str) -> bool:
 
 
 def parse_day(text: str, *, base: dt.date | None = None, what: str = "date") -> dt.date:
-    """A calendar day from a typed phrase, relative to `base` (default: today)."""
+    """A calendar day from a typed phrase, relative to `base` (default: today), 1900 to 2199."""
+    _bounded(text, what)
+    try:
+        day = _parse_day(text, base=base, what=what)
+    except (OverflowError, ValueError):  # "in 99999999999 days", "+9999999y"
+        raise BadInput(f"{what}: {text!r} is out of range; {DATE_HELP}") from None
+    return in_range(day, what=what)
+
+
+def _parse_day(text: str, *, base: dt.date | None, what: str) -> dt.date:
     base = base or today()
     raw = " ".join(text.strip().lower().split())
     if not raw:
@@ -107,6 +131,16 @@ def parse_day(text: str, *, base: dt.date | None = None, what: str = "date") -> 
 def parse_moment(text: str, *, what: str = "time", zone: dt.tzinfo | None = None) -> dt.datetime:
     """An aware moment: ISO date-time, or a day phrase with an optional clock time
     (`yesterday 15:00`, `friday 9am`), or a relative phrase (`3 days ago`, `2 hours ago`)."""
+    _bounded(text, what)
+    try:
+        moment = _parse_moment(text, what=what, zone=zone)
+    except (OverflowError, ValueError):
+        raise BadInput(f"{what}: {text!r} is out of range; {DATE_HELP}") from None
+    in_range(moment.date(), what=what)
+    return moment
+
+
+def _parse_moment(text: str, *, what: str, zone: dt.tzinfo | None) -> dt.datetime:
     now = now_local()
     zone = zone or now.tzinfo
     raw = " ".join(text.strip().lower().split())

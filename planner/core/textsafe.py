@@ -4,6 +4,8 @@ Names, notes and imported fields are stored exactly as given. Before they reach 
 export, control characters that a terminal would act on (ESC sequences, C1 controls, bidi
 overrides) are replaced by visible stand-ins, so a hostile contact cannot clear or retitle the
 user's terminal, and CSV cells that a spreadsheet would run as formulas are prefixed with `'`.
+Data files we write use `file_text`, whose stand-ins `from_file_text` undoes, so an export read
+back gives the stored text exactly.
 """
 
 from __future__ import annotations
@@ -54,6 +56,47 @@ def strip_controls(text: str | None) -> str:
         return ""
     text = text.replace("\r\n", "\n").replace("\r", "\n")
     return _CONTROL_KEEP_NEWLINES_RE.sub("", text).strip()
+
+
+# Data files we write (CSV, vCard) carry stored text exactly, yet no control a terminal would act
+# on: each control becomes its Control Picture (ESC -> U+241B), or U+2426 and four hex digits for
+# the C1 and bidi controls that have no picture. A picture or U+2426 that was itself stored is
+# written as U+2426 and its hex digits too, so reading a file back (`from_file_text`) gives what was
+# stored, character for character, and `cat` on the file is as safe as the screen.
+_FILE_ESCAPE = "\u2426"
+_PICTURES = "\u2400-\u2426"
+_FILE_LINE_RE = re.compile("[\x00-\x1f\x7f-\x9f" + _BIDI + _PICTURES + "]")
+_FILE_BLOCK_RE = re.compile("[\x00-\x08\x0b-\x1f\x7f-\x9f" + _BIDI + _PICTURES + "]")
+_FILE_DECODE_RE = re.compile(_FILE_ESCAPE + "([0-9A-F]{4})|[\u2400-\u241f\u2421]")
+
+
+def _file_code(match: re.Match[str]) -> str:
+    code = ord(match.group(0))
+    if code < 0x20:
+        return chr(0x2400 + code)
+    if code == 0x7F:
+        return "\u2421"
+    return f"{_FILE_ESCAPE}{code:04X}"
+
+
+def file_text(text: str | None, *, multiline: bool = False) -> str:
+    """Stored text as a data file carries it: exact, reversible, and with no raw control
+    (a multi-line value keeps its newlines and tabs)."""
+    if not text:
+        return ""
+    return (_FILE_BLOCK_RE if multiline else _FILE_LINE_RE).sub(_file_code, text)
+
+
+def _file_char(match: re.Match[str]) -> str:
+    if match.group(1):
+        return chr(int(match.group(1), 16))
+    code = ord(match.group(0))
+    return "\x7f" if code == 0x2421 else chr(code - 0x2400)
+
+
+def from_file_text(text: str) -> str:
+    """The stored text back from `file_text`."""
+    return _FILE_DECODE_RE.sub(_file_char, text)
 
 
 _FORMULA_START = ("=", "+", "-", "@", "\t", "\r")

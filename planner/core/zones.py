@@ -7,6 +7,7 @@ import datetime as dt
 import zoneinfo
 
 from planner.core.dates import now_local
+from planner.core.errors import BadInput
 
 
 def zone_key(moment: dt.datetime) -> str:
@@ -20,6 +21,29 @@ def zone_key(moment: dt.datetime) -> str:
     return f"{sign}{abs(minutes) // 60:02d}:{abs(minutes) % 60:02d}"
 
 
+MAX_ZONE_NAME = 64  # the longest IANA name is about 30 characters
+
+
+def check_zone_name(zone: str) -> str:
+    """`zone` stripped if it is an IANA time zone name ("" stays ""), else BadInput. The one check
+    of a zone name, for the CLI, the app and every importer."""
+    zone = zone.strip()
+    if not zone:
+        return ""
+    shown = zone[:MAX_ZONE_NAME]
+    if len(zone) > MAX_ZONE_NAME or not _is_zone(zone):
+        raise BadInput(f"time zone {shown!r} unknown; use an IANA name such as Europe/Berlin")
+    return zone
+
+
+def _is_zone(name: str) -> bool:
+    try:
+        zoneinfo.ZoneInfo(name)
+    except (zoneinfo.ZoneInfoNotFoundError, ValueError, OSError):  # OSError: "America" is a folder
+        return False
+    return True
+
+
 def zone_from_key(key: str) -> dt.tzinfo:
     if key and key[0] in "+-" and len(key) == 6:
         sign = 1 if key[0] == "+" else -1
@@ -27,7 +51,7 @@ def zone_from_key(key: str) -> dt.tzinfo:
     if key:
         try:
             return zoneinfo.ZoneInfo(key)
-        except (zoneinfo.ZoneInfoNotFoundError, ValueError):
+        except (zoneinfo.ZoneInfoNotFoundError, ValueError, OSError):
             pass
     return now_local().tzinfo or dt.timezone.utc
 

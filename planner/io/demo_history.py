@@ -155,7 +155,8 @@ def add_demo_history(rng: random.Random, today: dt.date) -> dict[str, int]:
             Favor.insert_many(favors[start:start + 500]).execute()
         open_thanks = Favor.select().where(Favor.direction == FavorDirection.RECEIVED, Favor.thanked_at.is_null())
         for favor in open_thanks:
-            insert_pinned(favor.contact_id, favor.thank_due, PlanReason.THANK_YOU, favor=favor.id)
+            if favor.thank_due is not None:
+                insert_pinned(favor.contact_id, favor.thank_due, PlanReason.THANK_YOU, favor=favor.id)
         for contact in follow_ups:
             day = calendar.add_working_days(today, rng.randint(3, 15))
             insert_pinned(contact.id, day, PlanReason.FOLLOW_UP, "set in the demo")

@@ -88,6 +88,11 @@ def update_plan(contact_ids: list[int] | None, *, rebalance: bool = False) -> Pl
     return replan(contact_ids, rebalance=rebalance).stats
 
 
+def plan_is_stale() -> bool:
+    """The stored plan still has unpinned calls on days already past (made on an earlier day)."""
+    return _stale(dates.today())
+
+
 def refresh_if_stale() -> bool:
     """Re-plan everyone when the stored plan still has unpinned calls on days already past
     (a new day began since the last plan). Returns True when it re-planned."""

@@ -17,6 +17,7 @@ import datetime as dt
 from dataclasses import dataclass
 from functools import lru_cache
 
+from planner.core.cadence import MAX_DAYS, MIN_DAYS
 from planner.core.vocabulary import PlanReason
 from planner.core.workdays import WorkCalendar
 
@@ -92,7 +93,10 @@ def contact_demands(info: ContactPlanInput, cal: WorkCalendar, ps: PlanSettings)
     """The unpinned calls one contact needs (pinned rows are not demands: nobody moves them)."""
     if not info.active or info.cadence is None:
         return []
-    cad, today = info.cadence, ps.today
+    # Every way in checks the cadence (parse_cadence), but a database written before that may
+    # hold 0 or 100000: held to the range here, the loop below always steps forward and its
+    # windows stay inside the calendar.
+    cad, today = min(max(info.cadence, MIN_DAYS), MAX_DAYS), ps.today
     tol = tolerance_days(cad, ps.tolerance)
     demands: list[Demand] = []
     if info.pinned_next:

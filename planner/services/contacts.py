@@ -5,11 +5,13 @@ from __future__ import annotations
 
 import datetime as dt
 import re
-import zoneinfo
 from dataclasses import dataclass, field
 
+from planner.core.cadence import check_days
 from planner.core.errors import Ambiguous, BadInput, NotFound
+from planner.core.lengths import check_length
 from planner.core.textsafe import clean_line, fold, strip_controls
+from planner.core.zones import check_zone_name
 from planner.scheduling.service import replan
 from planner.services.contact_views import ContactView, load_views
 from planner.store.database import write_tx
@@ -44,7 +46,7 @@ class ContactFields:
 def normalize_kind(kind: str) -> str:
     value = KIND_ALIASES.get(kind.strip().lower(), kind.strip().lower())
     if value not in CONTACT_KINDS:
-        raise BadInput(f"kind {kind!r}: use one of {', '.join(CONTACT_KINDS)}")
+        raise BadInput(f"kind {kind[:40]!r}: use one of {', '.join(CONTACT_KINDS)}")
     return value
 
 
@@ -52,25 +54,18 @@ def normalize_tag(tag: str) -> str:
     value = " ".join(strip_controls(tag).split()).lower()
     if not value:
         raise BadInput("tag: empty")
-    return value
+    return check_length("tag", value)
 
 
 def validate_timezone(zone: str) -> str:
-    zone = zone.strip()
-    if not zone:
-        return ""
-    try:
-        zoneinfo.ZoneInfo(zone)
-    except (zoneinfo.ZoneInfoNotFoundError, ValueError):
-        raise BadInput(f"time zone {zone!r} unknown; use an IANA name such as Europe/Berlin") from None
-    return zone
+    return check_zone_name(zone)
 
 
 _EMAIL = re.compile(r"^[^@\s]+@[^@\s]+$")
 
 
 def validate_email(address: str) -> str:
-    address = strip_controls(address)
+    address = check_length("email", strip_controls(address))
     if not _EMAIL.match(address):
         raise BadInput(f"email {address!r} does not look like an address")
     return address
@@ -99,11 +94,12 @@ def _apply(contact: Contact, fields: ContactFields) -> None:
     if fields.name is not None:
         if not fields.name.strip():
             raise BadInput("name: cannot be empty")
-        contact.name = fields.name.strip()
+        contact.name = check_length("name", fields.name.strip())
     for attr in ("company", "title", "notes", "external_key", "source"):
         value = getattr(fields, attr)
         if value is not None:
-            setattr(contact, attr, value.strip() if attr != "notes" else value)
+            value = value.strip() if attr != "notes" else value
+            setattr(contact, attr, check_length(attr, value) if attr != "source" else value)
     if fields.kind is not None:
         contact.kind = normalize_kind(fields.kind)
     if fields.timezone is not None:
@@ -113,6 +109,8 @@ def _apply(contact: Contact, fields: ContactFields) -> None:
     if fields.cadence_days is USE_DEFAULT:
         contact.cadence_days, contact.no_cadence = None, False
     elif fields.cadence_days is not UNSET:
+        if isinstance(fields.cadence_days, int):
+            check_days(fields.cadence_days)
         contact.cadence_days = fields.cadence_days  # type: ignore[assignment]
         contact.no_cadence = fields.cadence_days is None
     if fields.emails is not None:
@@ -121,7 +119,7 @@ def _apply(contact: Contact, fields: ContactFields) -> None:
         for position, address in enumerate(emails):
             ContactEmail.create(contact=contact, address=address, address_key=address.lower(), position=position)
     if fields.phones is not None:
-        phones = _unique([strip_controls(p) for p in fields.phones if strip_controls(p)])
+        phones = _unique([check_length("phone", strip_controls(p)) for p in fields.phones if strip_controls(p)])
         ContactPhone.delete().where(ContactPhone.contact == contact).execute()
         for position, number in enumerate(phones):
             ContactPhone.create(contact=contact, number=number, position=position)

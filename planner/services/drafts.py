@@ -19,12 +19,14 @@ import datetime as dt
 import json
 import os
 import socket
+from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 
 from planner.core.errors import FollowupError, NotFound
 from planner.core.vocabulary import InteractionKind, Outcome
 from planner.core.zones import to_utc_naive, utc_aware
-from planner.store.database import write_tx
+from planner.store.database import db, write_tx
 from planner.store.models import Contact, Draft, utcnow
 
 OWNER_KEY = "_owner"  # in Draft.extra: {"pid": ..., "host": ..., "beat": ISO time, naive UTC}
@@ -295,3 +297,17 @@ def discard_draft(draft_id: int) -> bool:
             return False
         Draft.delete().where(Draft.id == draft_id).execute()
     return True
+
+
+def bound_database() -> str | None:
+    """The database file drafts go to now. A quick-log's heartbeat thread compares it with the file
+    it started on and stops rather than write a beat into a database bound later."""
+    return db.database
+
+
+@contextmanager
+def own_connection() -> Iterator[None]:
+    """A connection for a thread of its own (the heartbeat), closed again when the block ends:
+    Peewee keeps one connection per thread, and a beat every few seconds must not leave one open."""
+    with db.connection_context():
+        yield

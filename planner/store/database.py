@@ -3,19 +3,44 @@ PostgreSQL server, see `store.engine`), SQLite's pragmas, and the write-transact
 
 Every write goes through `write_tx()`, which opens `BEGIN IMMEDIATE`: a deferred transaction that
 reads and then writes cannot wait for a second writer (another SSH session) and fails at once with
-`database is locked`; an immediate one waits up to the busy timeout (measured: two processes
-doing read-modify-write with a plain `atomic()` lost a third of their transactions; with IMMEDIATE
-none). On PostgreSQL the same mode takes the writers' lock (`engine.ServerDatabase`).
+`database is locked`; an immediate one waits (measured: two processes doing read-modify-write with
+a plain `atomic()` lost a third of their transactions; with IMMEDIATE none). On PostgreSQL the same
+mode takes the writers' advisory lock (`engine.ServerDatabase`), and everything below holds there
+too: one short attempt at the lock after another, the same status and the same limit.
+
+Waiting: another session's import can hold the write lock far longer than SQLite's busy timeout.
+`write_tx()` then keeps asking for the lock, one short attempt after another, up to
+`WRITE_WAIT_LIMIT_SECONDS`, and tells whoever set `set_lock_wait_handler` that it is waiting (the
+CLI prints one line, the app shows a status) instead of failing with `database is locked`.
+
+Failing: when SQLite itself ends a transaction on an error (a full disk, an I/O error), a ROLLBACK
+afterwards fails with "cannot rollback - no transaction is active", and that message used to
+replace the real one. `write_tx()` rolls back only a transaction that is still open, so the error
+that surfaces is the one that happened (on the server: a transaction that failed is still open,
+and is rolled back; one whose connection was lost is not, and the loss is what surfaces).
 """
 
 from __future__ import annotations
 
+import contextlib
+import json
 import sqlite3
+import time
+from collections.abc import Callable
+from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
-from peewee import DatabaseProxy, SqliteDatabase
+from peewee import DatabaseProxy, OperationalError, SqliteDatabase
+
+from planner.core.errors import FollowupError
+from planner.store import engine
 
 BUSY_TIMEOUT_SECONDS = 10
+# One attempt at the write lock; after the first failed one the waiting is made visible.
+LOCK_ATTEMPT_MS = 1000
+# A long import of a large file takes minutes; past this, something is wrong with the other session.
+WRITE_WAIT_LIMIT_SECONDS = 600
 
 PRAGMAS = {
     "journal_mode": "wal",
@@ -31,15 +56,181 @@ sqlite_db = SqliteDatabase(None)
 db = DatabaseProxy()
 db.initialize(sqlite_db)
 
+# The file behind `db` (its name may be a read-only URI) and whether it was opened read-only.
+_bound_path: Path | None = None
+_read_only = False
+
+
+def bind_path(path: Path | None, *, read_only: bool) -> None:
+    """Record which file `db` is bound to (store.connect calls this when it binds; None for a
+    server, which is never opened read-only)."""
+    global _bound_path, _read_only
+    _bound_path, _read_only = path, read_only
+
 
 def database_path() -> Path:
-    """The file the database is bound to (SQLite; `engine.describe` names either engine)."""
-    return Path(db.database)
+    """The file the database is bound to (SQLite; `database_name` names either engine)."""
+    return _bound_path if _bound_path is not None else Path(db.database or "database")
 
 
-def write_tx():
-    """Open a write transaction (BEGIN IMMEDIATE) or a savepoint when already inside one."""
-    return db.atomic("IMMEDIATE")
+def database_name() -> str:
+    """The open database as a person should see it named: its file, or its server and name."""
+    return engine.describe(db) if engine.on_server(db) else str(database_path())
+
+
+def is_read_only() -> bool:
+    """The database was opened read-only (read-only media or a file we may not write)."""
+    return _read_only
+
+
+@dataclass(frozen=True)
+class LockWait:
+    """What a writer waiting for another session's write lock reports to its handler."""
+
+    path: Path | str  # the file, or the server and database (`database_name`)
+    waited: float  # seconds waited so far
+    finished: bool  # the lock was obtained (or the wait given up): any status shown can go
+
+
+_lock_wait_handler: Callable[[LockWait], None] | None = None
+
+
+def set_lock_wait_handler(handler: Callable[[LockWait], None] | None) -> Callable[[LockWait], None] | None:
+    """Install the function told about a write waiting for another session (called about once a
+    second while waiting, then once with `finished=True`), from the thread doing the write.
+    Returns the previous handler."""
+    global _lock_wait_handler
+    previous, _lock_wait_handler = _lock_wait_handler, handler
+    return previous
+
+
+def _is_locked(exc: BaseException) -> bool:
+    text = str(exc).lower()
+    return "database is locked" in text or "database is busy" in text or engine.is_lock_timeout(exc)
+
+
+class _WriteTransaction:
+    """`BEGIN IMMEDIATE` that waits for another writer, or a savepoint when already inside one;
+    commit or roll back without letting a failed rollback hide the error that caused it."""
+
+    def __init__(self, limit: float | None = None, *, repairing: bool = False) -> None:
+        self._limit = WRITE_WAIT_LIMIT_SECONDS if limit is None else limit
+        self._repairing = repairing
+        self._savepoint: Any = None  # peewee's savepoint context, when nested
+
+    def __enter__(self):
+        if db.in_transaction():
+            self._savepoint = db.savepoint()
+            return self._savepoint.__enter__()
+        self._begin()
+        if not self._repairing:
+            damage = damage_mark()
+            if damage is not None:
+                _rollback_if_open()
+                raise FollowupError(f"{database_name()}: {damage}")
+        db.push_transaction(self)
+        return self
+
+    def _begin(self) -> None:
+        if _read_only:
+            raise FollowupError(f"{database_path()}: read-only (opened for reading only); nothing was written")
+        started = time.monotonic()
+        waiting = False
+        where: Path | str = database_path() if not engine.on_server(db) else database_name()
+        # each attempt at the lock waits this long (on the server: the writers' lock, see
+        # engine.ServerDatabase.begin, which sets its own timeout per transaction)
+        engine.set_lock_attempt(db, LOCK_ATTEMPT_MS, BUSY_TIMEOUT_SECONDS * 1000)
+        try:
+            while True:
+                try:
+                    db.begin("IMMEDIATE")
+                    break
+                except OperationalError as exc:
+                    if not _is_locked(exc):
+                        raise
+                    waited = time.monotonic() - started
+                    if waited >= self._limit:
+                        _tell(LockWait(where, waited, True))
+                        raise FollowupError(
+                            f"{where}: another session kept writing for {waited / 60:.0f} minutes; "
+                            "nothing was written, try again later") from None
+                    waiting = True
+                    _tell(LockWait(where, waited, False))
+            if waiting:
+                _tell(LockWait(where, time.monotonic() - started, True))
+        finally:
+            engine.reset_lock_attempt(db, BUSY_TIMEOUT_SECONDS * 1000)
+
+    def __exit__(self, exc_type, exc_val, exc_tb):
+        if self._savepoint is not None:
+            if exc_type is not None and not _connection_in_transaction():
+                db.pop_transaction()  # SQLite already ended it: no savepoint left to roll back to
+                return False
+            return self._savepoint.__exit__(exc_type, exc_val, exc_tb)
+        db.pop_transaction()
+        if exc_type is not None:
+            _rollback_if_open()
+            return False
+        try:
+            db.commit()
+        except BaseException:
+            _rollback_if_open()
+            raise
+        return False
+
+    def __call__(self, fn):
+        def wrapped(*args, **kwargs):
+            with _WriteTransaction(self._limit):
+                return fn(*args, **kwargs)
+        return wrapped
+
+
+# `followup check` leaves this setting when it found damage, and removes it when all is well again.
+DAMAGE_KEY = "health.damaged"
+
+
+def damage_mark() -> str | None:
+    """What the last `followup check` found wrong, with its fix, while it is not repaired; a write
+    is refused meanwhile. Checking every write would cost a full scan; this is one row read."""
+    if not engine.has_setting_table(db):
+        return None  # a database being created (on a server, a failed read would end the transaction)
+    try:
+        row = db.execute_sql(engine.portable("SELECT value FROM setting WHERE key = ?"), (DAMAGE_KEY,)).fetchone()
+    except (OperationalError, sqlite3.OperationalError):
+        return None  # no setting table yet
+    if row is None:
+        return None
+    try:
+        return str(json.loads(row[0]))
+    except (ValueError, TypeError):
+        return "followup check found damage; run 'followup check'"
+
+
+def _tell(wait: LockWait) -> None:
+    if _lock_wait_handler is not None:
+        _lock_wait_handler(wait)
+
+
+def _connection_in_transaction() -> bool:
+    conn = db.connection()
+    if isinstance(conn, sqlite3.Connection):
+        return conn.in_transaction
+    return engine.server_in_transaction(conn)
+
+
+def _rollback_if_open() -> None:
+    """Roll back what is still open; a rollback that fails too must not replace the first error."""
+    if db.is_closed() or not _connection_in_transaction():
+        return
+    with contextlib.suppress(Exception):  # the error being raised already says what went wrong
+        db.rollback()
+
+
+def write_tx(limit: float | None = None, *, repairing: bool = False) -> _WriteTransaction:
+    """Open a write transaction (BEGIN IMMEDIATE, or the writers' lock on a server, waiting for
+    another writer up to `limit` seconds) or a savepoint when already inside one. Refused while
+    `followup check` has marked the database damaged, except for the repair itself (`repairing`)."""
+    return _WriteTransaction(limit, repairing=repairing)
 
 
 def close_database() -> None:

@@ -10,6 +10,7 @@ so no other module asks which engine it is on.
 
 from __future__ import annotations
 
+import contextlib
 import datetime as dt
 import os
 from pathlib import Path
@@ -23,6 +24,8 @@ URL_SCHEMES = ("postgresql://", "postgres://")
 # Every write transaction on the server takes this transaction-level advisory lock first (the
 # bytes of "followup" as a number: any fixed key would do, it is scoped to the one database).
 WRITERS_LOCK_KEY = int.from_bytes(b"followup", "big")
+# A sync holds this session-level advisory lock from start to end (SQLite: a lock file beside it).
+SYNC_LOCK_KEY = int.from_bytes(b"fu-sync", "big")
 # The `write_tx` mode: SQLite's BEGIN IMMEDIATE, the writers' lock on the server.
 WRITE_MODE = "IMMEDIATE"
 
@@ -76,11 +79,20 @@ class ServerDatabase(PostgresqlDatabase):
     with SQLite's BEGIN IMMEDIATE, each in READ COMMITTED, so every statement after the lock sees
     all that earlier writers committed. Read-modify-write is then safe, and with one lock and no
     SERIALIZABLE there is neither a serialization failure nor a deadlock between writers. Readers
-    never wait for it. A writer waits at most `lock_wait` seconds, then gets a clear busy error.
+    never wait for it. One attempt at the lock waits `lock_attempt_ms` (then PostgreSQL's "lock
+    timeout" error, after the transaction is rolled back); `database.write_tx` attempts again and
+    again, showing that it waits, up to its limit, exactly as it does for SQLite's lock.
     """
 
+    # one attempt at the writers' lock, and the wait for any other lock once it is held (set by
+    # `set_lock_attempt`/`reset_lock_attempt` around each BEGIN, like SQLite's busy timeout)
+    lock_attempt_ms = 1000
+    lock_wait_ms = 10_000
+    # the `setting` table exists (checked once: reading a missing table ends a server transaction)
+    has_settings = False
+
     def __init__(self, url: str, *, lock_wait: float, **kwargs) -> None:
-        self.lock_wait = lock_wait
+        self.lock_wait_ms = int(lock_wait * 1000)
         self.described = describe_url(url)
         # Peewee hands a `postgresql://` database name to libpq as a URI; `postgres://` is the
         # same URI to libpq, so it is spelled the way Peewee recognises.
@@ -94,13 +106,13 @@ class ServerDatabase(PostgresqlDatabase):
             return
         super().begin()
         try:
-            self.execute_sql(f"SET LOCAL lock_timeout = '{int(self.lock_wait * 1000)}ms'")
+            self.execute_sql(f"SET LOCAL lock_timeout = '{int(self.lock_attempt_ms)}ms'")
             self.execute_sql("SELECT pg_advisory_xact_lock(%s)", (WRITERS_LOCK_KEY,))
-        except OperationalError as exc:
-            self.rollback()
-            if "lock timeout" in str(exc):
-                raise FollowupError(f"{self.described}: busy: another followup session kept writing for "
-                                    f"{self.lock_wait:g} s; try again") from None
+            self.execute_sql(f"SET LOCAL lock_timeout = '{int(self.lock_wait_ms)}ms'")
+        except Exception:
+            if server_in_transaction(self.connection()):
+                with contextlib.suppress(Exception):  # the error raised says what went wrong
+                    self.rollback()
             raise
 
     def open(self) -> None:
@@ -123,6 +135,53 @@ def _connect_reason(exc: BaseException) -> str:
         if text.startswith(prefix):
             text = text[len(prefix):].strip()
     return text or type(exc).__name__
+
+
+def server_in_transaction(conn) -> bool:
+    """A psycopg connection is inside a transaction (a failed one too: it waits for ROLLBACK);
+    not after its connection was lost."""
+    from psycopg.pq import TransactionStatus
+
+    if conn is None or conn.closed:
+        return False
+    return conn.info.transaction_status in (TransactionStatus.INTRANS, TransactionStatus.INERROR)
+
+
+def is_lock_timeout(exc: BaseException) -> bool:
+    """PostgreSQL gave up waiting for a lock (SQLSTATE 55P03, "canceling statement due to lock
+    timeout"): another writer holds the writers' lock."""
+    cause = exc.args[0] if exc.args and isinstance(exc.args[0], BaseException) else exc.__cause__
+    return getattr(cause, "sqlstate", None) == "55P03" or "lock timeout" in str(exc).lower()
+
+
+def set_lock_attempt(db, attempt_ms: int, wait_ms: int) -> None:
+    """How long one attempt at the write lock waits: SQLite's busy timeout, or the server's lock
+    timeout for the writers' lock (and `wait_ms` for other locks once it is held)."""
+    engine = bound(db)
+    if isinstance(engine, ServerDatabase):
+        engine.lock_attempt_ms, engine.lock_wait_ms = attempt_ms, wait_ms
+    else:
+        db.execute_sql(f"PRAGMA busy_timeout = {int(attempt_ms)}")
+
+
+def reset_lock_attempt(db, wait_ms: int) -> None:
+    """Back to the ordinary wait, once the write lock is held (or given up)."""
+    engine = bound(db)
+    if isinstance(engine, ServerDatabase):
+        engine.lock_attempt_ms = engine.lock_wait_ms = wait_ms
+    else:
+        db.execute_sql(f"PRAGMA busy_timeout = {int(wait_ms)}")
+
+
+def has_setting_table(db) -> bool:
+    """Whether the `setting` table exists; asked once of a server (SQLite just tries the read)."""
+    engine = bound(db)
+    if not isinstance(engine, ServerDatabase):
+        return True
+    if not engine.has_settings:
+        row = db.execute_sql("SELECT to_regclass('setting') IS NOT NULL").fetchone()
+        engine.has_settings = bool(row and row[0])
+    return engine.has_settings
 
 
 def bound(db) -> Database:
@@ -191,6 +250,15 @@ def name_order(field):
 
         return fn.LOWER(field).collate('"C"')
     return field.collate("NOCASE")
+
+
+def try_session_lock(key: int) -> bool:
+    """Take a session-level advisory lock on the server without waiting; False if another holds it."""
+    return bool(_db().execute_sql("SELECT pg_try_advisory_lock(%s)", (key,)).fetchone()[0])
+
+
+def release_session_lock(key: int) -> None:
+    _db().execute_sql("SELECT pg_advisory_unlock(%s)", (key,))
 
 
 # --- who is connected ----------------------------------------------------------------------------

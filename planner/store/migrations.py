@@ -18,8 +18,9 @@ from peewee import Database, DatabaseProxy
 from playhouse.migrate import migrate as run_operations
 
 from planner.core.errors import FollowupError
-from planner.store import engine
+from planner.store import database, engine
 from planner.store import models as m
+from planner.store.database import write_tx
 
 
 def _v1_contacts(db: Database | DatabaseProxy) -> None:
@@ -52,7 +53,13 @@ def _v6_last_reached_index(db: Database | DatabaseProxy) -> None:
                    'ON "interaction" ("contact_id", "outcome", "happened_at")')
 
 
-def _v7_members(db: Database | DatabaseProxy) -> None:
+def _v7_sync_state(db: Database | DatabaseProxy) -> None:
+    """What two-way sync with CardDAV/CalDAV collections remembers between runs, and the daily
+    reminders already sent."""
+    db.create_tables([m.SyncCollection, m.SyncItem, m.ReminderSent])
+
+
+def _v8_members(db: Database | DatabaseProxy) -> None:
     db.create_tables([m.Member])
 
 
@@ -69,7 +76,8 @@ STEPS: list[Callable[[Database | DatabaseProxy], None]] = [
     _v4_drafts,
     _v5_interaction_consumed_pins,
     _v6_last_reached_index,
-    _v7_members,
+    _v7_sync_state,
+    _v8_members,
 ]
 LATEST = len(STEPS)
 
@@ -93,9 +101,12 @@ def migrate(db: Database | DatabaseProxy, *, target: int = LATEST,
         return None
     copy = _copy_before_migrating(db, current, target, copy_before) if current > 0 and copy_before else None
     for version in range(current + 1, target + 1):
-        with db.atomic(engine.WRITE_MODE):
+        # the shared write transaction when it is our database: it waits for another session's
+        # write (the writers' lock on a server); an upgrade of the schema is not refused by a
+        # damage mark (it reads no rows)
+        with write_tx(repairing=True) if db is database.db else db.atomic(engine.WRITE_MODE):
             if schema_version(db) >= version:
-                continue  # another session applied it while this one waited for the writers' lock
+                continue  # another session applied it while this one waited for the write lock
             STEPS[version - 1](db)
             engine.write_schema_version(db, version)
     return copy

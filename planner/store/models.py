@@ -178,6 +178,50 @@ class Draft(BaseModel):
     extra = TextField(default="{}")  # JSON: favour, thanked flag
 
 
+class SyncCollection(BaseModel):
+    """A CardDAV address book or CalDAV calendar followup syncs with, and how far it has got."""
+
+    id = AutoField()
+    url = CharField(unique=True)
+    kind = CharField()  # contacts | calendar
+    sync_token = TextField(default="")  # the server's token after the last complete exchange
+    last_synced_at = DateTimeField(null=True)
+
+
+class SyncItem(BaseModel):
+    """One card or event as last exchanged with a collection: where it lives, its ETag, and the
+    state both sides agreed on (JSON), which the next sync compares each side with."""
+
+    id = AutoField()
+    collection = ForeignKeyField(SyncCollection, backref="items", on_delete="CASCADE")
+    collection_id: int
+    href = CharField()
+    uid = CharField(default="")
+    etag = CharField(default="")
+    contact = ForeignKeyField(Contact, null=True, backref="sync_items", on_delete="SET NULL")
+    contact_id: int | None
+    base = TextField(default="{}")
+    exchanged_at = DateTimeField(default=utcnow)  # the contact's updated_at when last exchanged
+    server_deleted = BooleanField(default=False)
+
+    class Meta:
+        indexes = ((("collection", "href"), True),)
+
+
+class ReminderSent(BaseModel):
+    """A daily digest sent (by mail, or shown as a notification), so cron running twice a day
+    sends it once."""
+
+    id = AutoField()
+    day = DateField()
+    channel = CharField()  # email | notify
+    target = CharField(default="")  # the address mailed
+    sent_at = DateTimeField(default=utcnow)
+
+    class Meta:
+        indexes = ((("day", "channel", "target"), True),)
+
+
 class Member(BaseModel):
     """A member of a desk sharing one PostgreSQL database, who connects as their own role. A
     personal SQLite file has no rows here: its one member is implicit."""
@@ -201,6 +245,9 @@ ALL_MODELS = [
     Interaction,
     Favor,
     Draft,
+    SyncCollection,
+    SyncItem,
+    ReminderSent,
     Member,
 ]
 

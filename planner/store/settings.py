@@ -79,6 +79,42 @@ def _text(text: str) -> str:
     return text.strip()
 
 
+def _collection_url(text: str) -> str | None:
+    raw = text.strip()
+    if raw.lower() in {"", "none", "off", "-"}:
+        return None
+    if raw.lower().startswith(("http://", "https://")) and "@" in raw.split("/")[2]:
+        # never echoed back: the part before @ may be a password
+        raise BadInput("a collection URL must hold no user name or password; "
+                       "use `followup config dav.user USER` and --password-file or FOLLOWUP_DAV_PASSWORD")
+    if not raw.lower().startswith(("http://", "https://")) or not raw.split("/")[2]:
+        raise BadInput(f"expected a collection URL such as https://dav.example.com/alice/contacts/, got {raw!r}")
+    return raw if raw.endswith("/") else raw + "/"
+
+
+def _clock_time(text: str) -> str | None:
+    raw = text.strip().lower()
+    if raw in {"none", "off", "-"}:
+        return None
+    parts = raw.split(":")
+    if len(parts) == 2 and all(p.isdigit() for p in parts) and int(parts[0]) < 24 and int(parts[1]) < 60:
+        return f"{int(parts[0]):02d}:{int(parts[1]):02d}"
+    raise BadInput(f"expected a time of day such as 09:00 (or none), got {text!r}")
+
+
+def _switch(text: str) -> bool:
+    raw = text.strip().lower()
+    if raw in {"on", "yes", "true", "1"}:
+        return True
+    if raw in {"off", "no", "false", "0"}:
+        return False
+    raise BadInput(f"expected on or off, got {text!r}")
+
+
+def _optional_text(text: str) -> str | None:
+    return text.strip() or None
+
+
 def _show_plain(value: Any) -> str:
     return "none" if value is None else str(value)
 
@@ -102,6 +138,21 @@ SPECS: dict[str, SettingSpec] = {
                     "working days to thank someone for a favour"),
         SettingSpec("timezone", "", _text, _show_plain, "your own IANA time zone (default: system)"),
         SettingSpec("theme", "textual-dark", _text, str, "the app's colour theme"),
+        SettingSpec("dav.contacts", None, _collection_url, _show_plain,
+                    "the CardDAV address book `followup sync` exchanges contacts with"),
+        SettingSpec("dav.calendar", None, _collection_url, _show_plain,
+                    "the CalDAV calendar `followup sync` puts the plan's calls in"),
+        SettingSpec("dav.user", None, _optional_text, _show_plain,
+                    "the user name for both collections (the password never goes in the settings)"),
+        SettingSpec("smtp.host", None, _optional_text, _show_plain, "mail server for `followup remind --email`"),
+        SettingSpec("smtp.port", 587, _int_range(1, 65535), str, "its port (587 with STARTTLS, 465 for TLS)"),
+        SettingSpec("smtp.user", None, _optional_text, _show_plain,
+                    "user name on the mail server (password: --password-file or FOLLOWUP_SMTP_PASSWORD)"),
+        SettingSpec("smtp.starttls", True, _switch, lambda v: "on" if v else "off",
+                    "upgrade the connection with STARTTLS (on, off)"),
+        SettingSpec("smtp.from", None, _optional_text, _show_plain, "the From address of reminder mails"),
+        SettingSpec("alarm", "09:00", _clock_time, _show_plain,
+                    "reminder time on the day of each call in calendar events and ICS exports (none: no alarm)"),
     )
 }
 

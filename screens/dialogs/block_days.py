@@ -8,16 +8,17 @@ from __future__ import annotations
 
 import datetime as dt
 
-from textual import on, work
+from textual import on
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal, Vertical
-from textual.screen import ModalScreen
 from textual.widgets import Button, Input, Label, Static
+from textual.worker import Worker, WorkerState
 
 from planner.core import dates
-from planner.core.errors import BadInput, FollowupError
+from planner.core.errors import BadInput
 from screens.text import user_text
+from screens.workers import WorkerDialog, WorkerFailed, thread_worker
 
 
 def parse_range(first: str, last: str) -> tuple[dt.date, dt.date]:
@@ -37,7 +38,7 @@ def describe_range(start: dt.date, end: dt.date) -> str:
     return f"{span} ({days} day{'s' if days != 1 else ''}): no calls planned"
 
 
-class BlockDialog(ModalScreen[tuple[dt.date, dt.date] | None]):
+class BlockDialog(WorkerDialog[tuple[dt.date, dt.date] | None]):
     """Stores a block; returns its range, or None when cancelled."""
 
     BINDINGS = [
@@ -99,21 +100,22 @@ class BlockDialog(ModalScreen[tuple[dt.date, dt.date] | None]):
         self.query_one("#block-ok", Button).disabled = True
         self._save(start, end, self.query_one("#block-note", Input).value.strip())
 
-    @work(thread=True, exclusive=True, group="block-save")
-    def _save(self, start: dt.date, end: dt.date, note: str) -> None:
+    @thread_worker(group="block-save", failure="Not saved")
+    def _save(self, start: dt.date, end: dt.date, note: str) -> tuple[dt.date, dt.date]:
         from planner.services.blocks import add_block
 
-        try:
-            add_block(start, end, note)
-        except Exception as exc:  # shown inline; the dialog keeps what was typed
-            message = str(exc) if isinstance(exc, FollowupError) else f"{exc.__class__.__name__}: {exc}"
-            self.app.call_from_thread(self._failed, message)
-            return
-        self.app.call_from_thread(self.dismiss, (start, end))
+        add_block(start, end, note)
+        return start, end
 
-    def _failed(self, message: str) -> None:
+    def on_worker_state_changed(self, event: Worker.StateChanged) -> None:
+        if event.worker.group == "block-save" and event.state is WorkerState.SUCCESS:
+            self.dismiss(event.worker.result)
+
+    def on_worker_failed(self, message: WorkerFailed) -> None:
+        """Shown in place; the dialog keeps what was typed."""
+        message.stop()
         preview = self.query_one("#block-preview", Static)
-        preview.update(user_text(f"Not saved: {message}"))
+        preview.update(user_text(message.notice))
         preview.add_class("error")
         self.query_one("#block-ok", Button).disabled = False
 

@@ -8,19 +8,21 @@ form is never written back over the stored one.
 
 from __future__ import annotations
 
-from textual import on, work
+from textual import on
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal, Vertical, VerticalScroll
-from textual.screen import ModalScreen
+from textual.message import Message
 from textual.suggester import SuggestFromList
 from textual.widgets import Button, Input, Label, Select, Static, TextArea
+from textual.worker import Worker, WorkerState
 
 from planner.core.cadence import describe_cadence
-from planner.core.errors import BadInput, FollowupError
+from planner.core.errors import BadInput
 from planner.core.textsafe import clean_block
 from planner.store.models import CONTACT_KINDS
 from screens.text import plain, safe_markup, user_text
+from screens.workers import WorkerDialog, WorkerFailed, thread_worker
 
 # (field id, label, placeholder, prefix of the service's error message for this field). The
 # placeholders fit the half-width inputs of an 80-column terminal.
@@ -60,7 +62,15 @@ def initial_values(view) -> dict[str, str]:
     }
 
 
-class ContactForm(ModalScreen[object | None]):
+class ZonesRead(Message):
+    """The IANA zone names, for completing the time-zone field."""
+
+    def __init__(self, zones: list[str]) -> None:
+        super().__init__()
+        self.zones = zones
+
+
+class ContactForm(WorkerDialog[object | None]):
     """Returns the saved ContactView, or None when cancelled."""
 
     BINDINGS = [
@@ -110,16 +120,16 @@ class ContactForm(ModalScreen[object | None]):
         self.query_one("#cf-name", Input).focus()
         self._load_zones()
 
-    @work(thread=True, exclusive=True, group="contact-form-zones")
+    # Completion is a help, not a need: the field takes any zone typed, so a failure shows nothing.
+    @thread_worker(group="contact-form-zones", failure=None)
     def _load_zones(self) -> None:
         """IANA zone names for completion (read from tzdata in a thread)."""
         import zoneinfo
 
-        zones = sorted(zoneinfo.available_timezones())
-        self.app.call_from_thread(self._set_zones, zones)
+        self.post_message(ZonesRead(sorted(zoneinfo.available_timezones())))
 
-    def _set_zones(self, zones: list[str]) -> None:
-        self.query_one("#cf-timezone", Input).suggester = SuggestFromList(zones, case_sensitive=False)
+    def on_zones_read(self, message: ZonesRead) -> None:
+        self.query_one("#cf-timezone", Input).suggester = SuggestFromList(message.zones, case_sensitive=False)
 
     def _value(self, key: str) -> str:
         if key == "kind":
@@ -171,21 +181,23 @@ class ContactForm(ModalScreen[object | None]):
         self.query_one("#cf-save", Button).disabled = True
         self._save(fields)
 
-    @work(thread=True, exclusive=True, group="contact-form-save")
-    def _save(self, fields) -> None:
+    @thread_worker(group="contact-form-save", failure="Not saved")
+    def _save(self, fields) -> object:
         from planner.services.contacts import add_contact, edit_contact
 
-        try:
-            view = add_contact(fields) if self.view is None else edit_contact(self.view.id, fields)
-        except Exception as exc:
-            message = str(exc) if isinstance(exc, FollowupError) else f"{exc.__class__.__name__}: {exc}"
-            self.app.call_from_thread(self._failed, message)
-            return
-        self.app.call_from_thread(self.dismiss, view)
+        return add_contact(fields) if self.view is None else edit_contact(self.view.id, fields)
 
-    def _failed(self, message: str) -> None:
-        self.query_one("#cf-save", Button).disabled = False
-        self._show_error(message)
+    def on_worker_state_changed(self, event: Worker.StateChanged) -> None:
+        if event.worker.group == "contact-form-save" and event.state is WorkerState.SUCCESS:
+            self.dismiss(event.worker.result)
+
+    def on_worker_failed(self, message: WorkerFailed) -> None:
+        """A rejected value is shown under its field (the service's message names it); the form
+        keeps what was typed."""
+        if message.group == "contact-form-save":
+            message.stop()
+            self.query_one("#cf-save", Button).disabled = False
+            self._show_error(message.text)
 
     def _clear_errors(self) -> None:
         for static in self.query(".field-error").results(Static):

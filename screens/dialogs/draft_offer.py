@@ -7,22 +7,34 @@ the draft in one transaction that refuses a note another session has opened mean
 
 from __future__ import annotations
 
-from textual import on, work
+from textual import on
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal, Vertical
-from textual.screen import ModalScreen
+from textual.message import Message
 from textual.widgets import Button, Label, Static
 
-from planner.core.errors import FollowupError
 from screens.text import safe_markup, user_text
+from screens.workers import WorkerDialog, WorkerFailed, thread_worker
 
 
-def _error_text(exc: BaseException) -> str:
-    return str(exc) if isinstance(exc, FollowupError) else f"{exc.__class__.__name__}: {exc}"
+class DraftClaimed(Message):
+    """The draft is ours now, as stored: open it."""
+
+    def __init__(self, draft) -> None:
+        super().__init__()
+        self.draft = draft
 
 
-class DraftOffer(ModalScreen[None]):
+class OfferDone(Message):
+    """The offer is over: discarded, or out of date (`why` says how; empty once discarded)."""
+
+    def __init__(self, why: str = "") -> None:
+        super().__init__()
+        self.why = why
+
+
+class DraftOffer(WorkerDialog[None]):
     """At start: an unfinished note from last time. Resume it, discard it, or decide later."""
 
     BINDINGS = [
@@ -62,59 +74,48 @@ class DraftOffer(ModalScreen[None]):
             self._busy = True
             self._resume(self.draft.id)
 
-    @work(thread=True, group="draft-offer")
+    @thread_worker(group="draft-offer", failure="Draft not resumed", exclusive=False)
     def _resume(self, draft_id: int) -> None:
         """Claim the draft (only from a dead or silent owner) and open it as stored now."""
         from planner.core.errors import NotFound
         from planner.services.drafts import DraftHeldElsewhere, claim_draft
 
+        # Another session having the note is an answer, not a failure: the offer closes and says why.
         try:
-            draft = claim_draft(draft_id)
+            self.post_message(DraftClaimed(claim_draft(draft_id)))
         except DraftHeldElsewhere:
-            self.app.call_from_thread(self._gone, "Not resumed: this note is now open in another session")
-            return
+            self.post_message(OfferDone("Not resumed: this note is now open in another session"))
         except NotFound:
-            self.app.call_from_thread(self._gone,
-                                      "Not resumed: this note was logged or discarded in another session")
-            return
-        except Exception as exc:
-            self.app.call_from_thread(self._failed, f"Draft not resumed: {_error_text(exc)}")
-            return
-        self.app.call_from_thread(self._open, draft)
+            self.post_message(OfferDone("Not resumed: this note was logged or discarded in another session"))
 
-    def _open(self, draft) -> None:
+    def on_draft_claimed(self, message: DraftClaimed) -> None:
         from screens.quick_log import QuickLogScreen
 
         self.dismiss(None)
-        self.app.push_screen(QuickLogScreen(draft=draft))
+        self.app.push_screen(QuickLogScreen(draft=message.draft))
 
     def action_discard(self) -> None:
         if not self._busy:
             self._busy = True
             self._discard(self.draft.id)
 
-    @work(thread=True, group="draft-offer")
+    @thread_worker(group="draft-offer", failure="Draft not discarded", exclusive=False)
     def _discard(self, draft_id: int) -> None:
         from planner.services.drafts import discard_draft
 
-        try:
-            discarded = discard_draft(draft_id)
-        except Exception as exc:
-            self.app.call_from_thread(self._failed, f"Draft not discarded: {_error_text(exc)}")
-            return
-        if not discarded:
-            self.app.call_from_thread(self._gone, "Not discarded: this note is now open in another session")
-            return
-        self.app.call_from_thread(self.dismiss, None)
+        discarded = discard_draft(draft_id)
+        self.post_message(OfferDone("" if discarded else "Not discarded: this note is now open in another session"))
 
-    def _failed(self, message: str) -> None:
-        """A database error (locked too long): the offer stays, try again or decide later."""
+    def on_worker_failed(self, message: WorkerFailed) -> None:
+        """A database error (locked too long): the offer stays, try again or decide later; the app
+        says what failed."""
         self._busy = False
-        self.notify(user_text(message), severity="error")
 
-    def _gone(self, message: str) -> None:
-        """The offer is out of date: say why and close it (the note is offered again once free)."""
-        self.notify(user_text(message), severity="warning", timeout=8)
+    def on_offer_done(self, message: OfferDone) -> None:
+        """Discarded; or the offer is out of date: say why and close it (the note is offered again
+        once free)."""
+        if message.why:
+            self.notify(user_text(message.why), severity="warning", timeout=8)
         self.dismiss(None)
 
     def action_later(self) -> None:

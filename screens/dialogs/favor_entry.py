@@ -7,17 +7,19 @@ Optionally it links the favour as the return of an open one going the other way.
 
 from __future__ import annotations
 
-from textual import on, work
+from textual import on
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal, Vertical
-from textual.screen import ModalScreen
+from textual.message import Message
 from textual.widgets import Button, Input, Label, Select, Static
+from textual.worker import Worker, WorkerState
 
 from planner.core import dates
-from planner.core.errors import BadInput, FollowupError
+from planner.core.errors import BadInput
 from planner.core.vocabulary import FAVOR_KINDS, FavorDirection, FavorKind
 from screens.text import safe_markup, user_text
+from screens.workers import WorkerDialog, WorkerFailed, thread_worker
 
 WEIGHTS = ((user_text("1 small"), 1), (user_text("2 medium"), 2), (user_text("3 big"), 3))
 
@@ -27,7 +29,15 @@ def favor_label(favor) -> str:
     return f"{favor.date:%d %b %Y} {favor.direction} {favor.kind}{note}"
 
 
-class FavorEntry(ModalScreen[object | None]):
+class OpenFavorsRead(Message):
+    """The contact's open favours going the other way: what this one may return."""
+
+    def __init__(self, favors: list) -> None:
+        super().__init__()
+        self.favors = favors
+
+
+class FavorEntry(WorkerDialog[object | None]):
     """Returns the stored FavorView, or None when cancelled."""
 
     BINDINGS = [
@@ -68,21 +78,18 @@ class FavorEntry(ModalScreen[object | None]):
         self.query_one("#favor-kind", Select).focus()
         self._load_open()
 
-    @work(thread=True, exclusive=True, group="favor-open")
+    # The list of returns is optional: the form works without it, so its failure shows nothing.
+    @thread_worker(group="favor-open", failure=None)
     def _load_open(self) -> None:
         from planner.services.ledger import contact_ledger
 
-        try:
-            favors = contact_ledger(self.contact_id)
-        except Exception:  # the list of returns is optional: the form works without it
-            return
+        favors = contact_ledger(self.contact_id)
         returned = {f.returns_id for f in favors if f.returns_id is not None}
-        other = [f for f in favors if f.direction != self.direction and f.id not in returned]
-        self.app.call_from_thread(self._fill_open, other)
+        self.post_message(OpenFavorsRead([f for f in favors if f.direction != self.direction and f.id not in returned]))
 
-    def _fill_open(self, favors: list) -> None:
+    def on_open_favors_read(self, message: OpenFavorsRead) -> None:
         select = self.query_one("#favor-returns", Select)
-        select.set_options([(user_text(favor_label(f)), f.id) for f in favors])
+        select.set_options([(user_text(favor_label(f)), f.id) for f in message.favors])
 
     @on(Input.Submitted)
     @on(Button.Pressed, "#favor-ok")
@@ -103,21 +110,22 @@ class FavorEntry(ModalScreen[object | None]):
             returns if isinstance(returns, int) else None,
         )
 
-    @work(thread=True, exclusive=True, group="favor-save")
-    def _save(self, kind: str, note: str, weight: int, day, returns: int | None) -> None:
+    @thread_worker(group="favor-save", failure="Not saved")
+    def _save(self, kind: str, note: str, weight: int, day, returns: int | None) -> object:
         from planner.services.ledger import add_favor
 
-        try:
-            favor = add_favor(self.contact_id, self.direction, kind, note=note, weight=weight, day=day, returns=returns)
-        except Exception as exc:  # shown inline; the dialog keeps what was typed
-            message = str(exc) if isinstance(exc, FollowupError) else f"{exc.__class__.__name__}: {exc}"
-            self.app.call_from_thread(self._failed, message)
-            return
-        self.app.call_from_thread(self.dismiss, favor)
+        return add_favor(self.contact_id, self.direction, kind, note=note, weight=weight, day=day, returns=returns)
 
-    def _failed(self, message: str) -> None:
-        self.query_one("#favor-error", Static).update(user_text(f"Not saved: {message}"))
-        self.query_one("#favor-ok", Button).disabled = False
+    def on_worker_state_changed(self, event: Worker.StateChanged) -> None:
+        if event.worker.group == "favor-save" and event.state is WorkerState.SUCCESS:
+            self.dismiss(event.worker.result)
+
+    def on_worker_failed(self, message: WorkerFailed) -> None:
+        """Shown in place; the dialog keeps what was typed."""
+        message.stop()
+        if not message.quiet:
+            self.query_one("#favor-error", Static).update(user_text(message.notice))
+            self.query_one("#favor-ok", Button).disabled = False
 
     @on(Button.Pressed, "#favor-cancel")
     def action_cancel(self) -> None:

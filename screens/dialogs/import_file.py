@@ -11,17 +11,17 @@ import asyncio
 import os
 from pathlib import Path
 
-from textual import on, work
+from textual import on
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal, VerticalScroll
 from textual.content import Content
-from textual.screen import ModalScreen
+from textual.message import Message
 from textual.suggester import Suggester
 from textual.widgets import Button, Input, Label, ProgressBar, Select, Static
 
-from planner.core.errors import FollowupError
 from screens.text import safe_markup, user_text
+from screens.workers import WorkerDialog, WorkerFailed, thread_worker
 
 FORMAT_CHOICES = [("auto-detect", "auto"), ("LinkedIn connections CSV", "linkedin"), ("Google contacts CSV", "google"),
                   ("vCard (.vcf)", "vcard"), ("generic CSV", "csv")]
@@ -68,7 +68,24 @@ def render_report(report) -> Content:
     return Content("\n").join(lines)
 
 
-class ImportDialog(ModalScreen[object | None]):
+class ImportProgress(Message):
+    """How far the import has got: `done` of `total` records."""
+
+    def __init__(self, done: int, total: int) -> None:
+        super().__init__()
+        self.done = done
+        self.total = total
+
+
+class ImportRead(Message):
+    """The import (or its dry run) finished: its report."""
+
+    def __init__(self, report) -> None:
+        super().__init__()
+        self.report = report
+
+
+class ImportDialog(WorkerDialog[object | None]):
     """Returns the ImportReport of a real import (so the table reloads), else None."""
 
     BINDINGS = [
@@ -129,24 +146,26 @@ class ImportDialog(ModalScreen[object | None]):
         self._show(user_text("Reading the file…"))
         self._work(Path(raw).expanduser(), fmt, tags, dry_run)
 
-    @work(thread=True, exclusive=True, group="import")
+    @thread_worker(group="import", failure="Not imported")
     def _work(self, path: Path, fmt: str, tags: list[str], dry_run: bool) -> None:
         from planner.io.importers import import_file
 
         def progress(done: int, total: int) -> None:
             if done == total or done % 250 == 0:
-                self.app.call_from_thread(self._progress, done, total)
+                self.post_message(ImportProgress(done, total))
 
-        try:
-            report = import_file(path, fmt=fmt, tags=tags, dry_run=dry_run, progress=progress)
-        except Exception as exc:
-            message = str(exc) if isinstance(exc, FollowupError) else f"{exc.__class__.__name__}: {exc}"
-            self.app.call_from_thread(self._finished, None, f"Not imported: {message}")
-            return
-        self.app.call_from_thread(self._finished, report, "")
+        self.post_message(ImportRead(import_file(path, fmt=fmt, tags=tags, dry_run=dry_run, progress=progress)))
 
-    def _progress(self, done: int, total: int) -> None:
-        self.query_one("#import-progress", ProgressBar).update(total=total, progress=done)
+    def on_import_progress(self, message: ImportProgress) -> None:
+        self.query_one("#import-progress", ProgressBar).update(total=message.total, progress=message.done)
+
+    def on_import_read(self, message: ImportRead) -> None:
+        self._finished(message.report, "")
+
+    def on_worker_failed(self, message: WorkerFailed) -> None:
+        """Shown in place of the report; what was typed stays for another try."""
+        message.stop()
+        self._finished(None, message.notice)
 
     def _finished(self, report, error: str) -> None:
         self._busy = False

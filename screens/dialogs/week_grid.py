@@ -9,15 +9,16 @@ from __future__ import annotations
 import datetime as dt
 
 from rich.text import Text
-from textual import on, work
+from textual import on
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Vertical
-from textual.screen import ModalScreen
+from textual.message import Message
 from textual.widgets import DataTable, Label, Static
 
 from planner.core import dates
 from screens.text import safe_markup, user_text
+from screens.workers import WorkerDialog, WorkerFailed, thread_worker
 
 WEEKS = 4
 DAY_NAMES = ("Mon", "Tue", "Wed", "Thu", "Fri", "Sat", "Sun")
@@ -46,7 +47,15 @@ def cell_text(day, today: dt.date) -> Text:
     return text
 
 
-class WeekGrid(ModalScreen[None]):
+class DaysRead(Message):
+    """The load per day of the weeks shown, read in a worker."""
+
+    def __init__(self, days: list) -> None:
+        super().__init__()
+        self.days = days
+
+
+class WeekGrid(WorkerDialog[None]):
     BINDINGS = [
         Binding("escape,ctrl+g", "close", "Close", id="grid.close"),
         Binding("q", "close", "Close", show=False),
@@ -61,7 +70,8 @@ class WeekGrid(ModalScreen[None]):
 
     def compose(self) -> ComposeResult:
         with Vertical(classes="dialog wide"):
-            yield Label(safe_markup("[b]Calls per day[/b] from $d", d=f"{self.monday:%a %d %b %Y}"), classes="dialog-title")
+            yield Label(safe_markup("[b]Calls per day[/b] from $d", d=f"{self.monday:%a %d %b %Y}"),
+                        classes="dialog-title")
             table = DataTable(id="grid-table", cursor_type="cell", zebra_stripes=False)
             yield table
             yield Static(user_text("Loading…"), id="grid-detail")
@@ -76,19 +86,19 @@ class WeekGrid(ModalScreen[None]):
         table.focus()
         self._load()
 
-    @work(thread=True, exclusive=True, group="week-grid")
+    @thread_worker(group="week-grid", failure="Could not read the plan")
     def _load(self) -> None:
         from planner.scheduling.plan_views import plan_summary
 
-        try:
-            summary = plan_summary(self.monday, days=WEEKS * 7)
-        except Exception as exc:  # a locked database or a bug: shown in the grid, never a crash
-            self.app.call_from_thread(self._detail, str(exc))
-            return
-        self.app.call_from_thread(self._fill, summary.days)
+        self.post_message(DaysRead(plan_summary(self.monday, days=WEEKS * 7).days))
 
-    def _fill(self, days: list) -> None:
-        self.days = days
+    def on_worker_failed(self, message: WorkerFailed) -> None:
+        """Shown in the grid, where the days would be."""
+        message.stop()
+        self._detail(message.text)
+
+    def on_days_read(self, message: DaysRead) -> None:
+        days = self.days = message.days
         today = dates.today()
         table = self.query_one("#grid-table", DataTable)
         table.clear()

@@ -11,14 +11,17 @@ import datetime as dt
 import zoneinfo
 from dataclasses import dataclass, field
 
-from textual import work
 from textual.app import ComposeResult
 from textual.containers import VerticalScroll
 from textual.content import Content
+from textual.message import Message
 from textual.widgets import Static
+from textual.worker import Worker
 
 from planner.core.textsafe import clean_line
 from planner.core.vocabulary import FavorDirection
+from planner.services.contact_summary import OpenFavor
+from screens.workers import WorkerFailed, report_failure, thread_worker
 
 RECENT_INTERACTIONS = 3
 
@@ -35,35 +38,31 @@ class PanelData:
     emails: list[str] = field(default_factory=list)
     timezone: str = ""
     recent: list = field(default_factory=list)  # InteractionView, newest first
-    owes_you: list = field(default_factory=list)  # FavorView given by you and not yet returned
-    you_owe: list = field(default_factory=list)  # FavorView received and not yet returned
+    owes_you: list[OpenFavor] = field(default_factory=list)  # given by you and not yet returned
+    you_owe: list[OpenFavor] = field(default_factory=list)  # received and not yet returned
     thanks_owed: int = 0
     balance: int = 0
 
 
 def load_panel_data(contact_id: int) -> PanelData:
     """Gather the panel's data for one contact (runs in a worker thread)."""
+    from planner.services.contact_summary import favor_standing
     from planner.services.contacts import get_view
     from planner.services.interactions.records import history
-    from planner.services.ledger import contact_ledger
 
     view = get_view(contact_id)
-    favors = contact_ledger(contact_id)
-    returned = {f.returns_id for f in favors if f.returns_id is not None}
-    owes_you = [f for f in favors if f.direction == FavorDirection.GAVE and f.id not in returned]
-    you_owe = [f for f in favors if f.direction == FavorDirection.RECEIVED and f.id not in returned]
-    thanks = sum(1 for f in favors if f.direction == FavorDirection.RECEIVED and f.thank_due and f.thanked_at is None)
+    standing = favor_standing(contact_id)
     return PanelData(
         contact_id=view.id, name=view.name, company=view.company, title=view.title,
         phones=list(view.phones), emails=list(view.emails), timezone=view.timezone,
-        recent=history(contact_id)[:RECENT_INTERACTIONS], owes_you=owes_you, you_owe=you_owe,
-        thanks_owed=thanks, balance=view.balance,
+        recent=history(contact_id)[:RECENT_INTERACTIONS], owes_you=standing.owes_you, you_owe=standing.you_owe,
+        thanks_owed=standing.thanks_owed, balance=view.balance,
     )
 
 
 def now_utc() -> dt.datetime:
     """The clock the panel reads (a function, so snapshot tests can fix it)."""
-    return dt.datetime.now(dt.timezone.utc)
+    return dt.datetime.now(dt.UTC)
 
 
 def local_time_text(zone: str, now: dt.datetime | None = None) -> str:
@@ -86,9 +85,9 @@ def balance_words(balance: int) -> str:
     return "0 (even)"
 
 
-def _favor_lines(favor) -> list[Content]:
+def _favor_lines(favor: OpenFavor) -> list[Content]:
     when = favor.date.strftime("%d %b") if favor.date else ""
-    thank = " (thank them)" if favor.direction == FavorDirection.RECEIVED and favor.thanked_at is None else ""
+    thank = " (thank them)" if favor.direction == FavorDirection.RECEIVED and not favor.thanked else ""
     lines = [Content(f"  {when} {clean_line(favor.kind)}{thank}")]
     if favor.note:
         lines.append(Content(f"    {clean_line(favor.note)}"))
@@ -134,6 +133,14 @@ def render_panel(data: PanelData, now: dt.datetime | None = None) -> Content:
     return Content("\n").join(lines)
 
 
+class PanelRead(Message):
+    """What the panel shows about one contact, read in a worker."""
+
+    def __init__(self, data: PanelData) -> None:
+        super().__init__()
+        self.data = data
+
+
 class ContactPanel(VerticalScroll):
     """Shows one contact; call `show(contact_id)` whenever the highlight moves."""
 
@@ -173,23 +180,25 @@ class ContactPanel(VerticalScroll):
             self._stale = False
             self._load(self.contact_id)
 
-    @work(thread=True, exclusive=True, group="contact-panel")
+    @thread_worker(group="contact-panel", failure="Contact not shown")
     def _load(self, contact_id: int) -> None:
-        try:
-            data = load_panel_data(contact_id)
-        except Exception as exc:  # e.g. archived or deleted meanwhile: say so in the panel
-            self.app.call_from_thread(self._show_error, str(exc))
-            return
-        self.app.call_from_thread(self._apply, data)
+        self.post_message(PanelRead(load_panel_data(contact_id)))
 
-    def _apply(self, data: PanelData) -> None:
+    def on_panel_read(self, message: PanelRead) -> None:
+        message.stop()
+        data = message.data
         if data.contact_id != self.contact_id:
             return  # the highlight moved on while this was loading
         self.data = data
         self.query_one("#panel-body", Static).update(render_panel(data))
 
-    def _show_error(self, message: str) -> None:
-        self.query_one("#panel-body", Static).update(Content(clean_line(message)))
+    def on_worker_state_changed(self, event: Worker.StateChanged) -> None:
+        report_failure(self, event)
+
+    def on_worker_failed(self, message: WorkerFailed) -> None:
+        """e.g. archived or deleted meanwhile: said in the panel, where the contact would be."""
+        message.stop()
+        self.query_one("#panel-body", Static).update(Content(clean_line(message.text)))
 
     def _refresh_time(self) -> None:
         if self.data is not None and self.data.timezone:

@@ -3,11 +3,18 @@ for what the app does on its own clock."""
 
 from __future__ import annotations
 
+import contextlib
+
+from textual.worker import WorkerFailed
+
 
 async def settle(app, pilot) -> None:
-    """Let every running worker finish (they may start more), then let the screen redraw."""
+    """Let every running worker finish (they may start more), then let the screen redraw. A worker
+    that fails is waited for too: the app reports it (a notification, or in place), and the test
+    asserts on what it shows."""
     for _ in range(20):
-        await app.workers.wait_for_complete()
+        with contextlib.suppress(WorkerFailed):
+            await app.workers.wait_for_complete()
         await pilot.pause()
         if not any(worker.is_running for worker in app.workers):
             break

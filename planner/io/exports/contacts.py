@@ -1,9 +1,12 @@
 """`followup export-contacts`: every contact back out as CSV, vCard 3.0 or JSON.
 
-CSV cells go through `csv_safe`, so a name like `=SUM(A1)` opens in a spreadsheet as text, not as
-a formula; our CSV importer takes the guard off again, so an export re-imports as it was. The
-vCard export carries followup's own fields (kind, cadence, time zone) as X- properties that our
-vCard importer reads back. Files are created owner-only and replaced atomically, so a reader never
+Text goes out through `file_text`: exact, but every control written as a visible stand-in that
+our importers turn back into the control, so re-importing an export gives back what was stored
+(a name holding ESC keeps its ESC, not a picture of it) and the file is still harmless on a
+terminal. CSV cells then go through `csv_safe`, so a name like `=SUM(A1)` opens in a spreadsheet
+as text, not as a formula; our CSV importer takes the guard off again. The vCard export carries
+followup's own fields (kind, cadence, time zone) as X- properties that our vCard importer reads
+back. Files are created owner-only and replaced atomically, so a reader never
 sees half an export and an interrupted export leaves the old file intact.
 """
 
@@ -16,7 +19,7 @@ from pathlib import Path
 
 import vobject
 
-from planner.core.textsafe import clean_block, clean_line, csv_safe, json_text
+from planner.core.textsafe import csv_safe, file_text, json_text
 from planner.io.exports.files import write_private as write_file
 from planner.services.contact_views import ContactView, load_views
 from planner.store.engine import name_order
@@ -46,8 +49,10 @@ def contacts_csv(views: list[ContactView]) -> str:
     writer = csv.writer(buffer, lineterminator="\r\n")
     writer.writerow(CSV_COLUMNS)
     for v in views:
-        cells = (v.name, v.company, v.title, LIST_SEPARATOR.join(v.emails), LIST_SEPARATOR.join(v.phones),
-                 LIST_SEPARATOR.join(v.tags), v.kind, own_cadence(v), v.timezone, v.notes, v.source, v.external_key)
+        cells = [file_text(cell) for cell in (
+            v.name, v.company, v.title, LIST_SEPARATOR.join(v.emails), LIST_SEPARATOR.join(v.phones),
+            LIST_SEPARATOR.join(v.tags), v.kind, own_cadence(v), v.timezone)]
+        cells += [file_text(v.notes, multiline=True), file_text(v.source), file_text(v.external_key)]
         writer.writerow([_guarded(cell) for cell in cells])
     return buffer.getvalue()
 
@@ -62,30 +67,31 @@ def _guarded(cell: str) -> str:
 
 
 def contacts_vcard(views: list[ContactView]) -> str:
-    """vCard 3.0, one card per contact; control characters neutralised as in every export."""
+    """vCard 3.0, one card per contact; text through `file_text`, which our vCard importer undoes
+    for cards carrying X-FOLLOWUP-KIND (ours)."""
     cards = []
     for v in views:
         card = vobject.vCard()
-        name = clean_line(v.name)
+        name = file_text(v.name)
         card.add("fn").value = name
         given, _, family = name.rpartition(" ")
         card.add("n").value = vobject.vcard.Name(family=family, given=given)
         if v.company:
-            card.add("org").value = [clean_line(v.company)]
+            card.add("org").value = [file_text(v.company)]
         if v.title:
-            card.add("title").value = clean_line(v.title)
+            card.add("title").value = file_text(v.title)
         for address in v.emails:
             email = card.add("email")
-            email.value = clean_line(address)
+            email.value = file_text(address)
             email.type_param = "INTERNET"
         for number in v.phones:
-            card.add("tel").value = clean_line(number)
+            card.add("tel").value = file_text(number)
         if v.tags:
-            card.add("categories").value = [clean_line(tag) for tag in v.tags]
+            card.add("categories").value = [file_text(tag) for tag in v.tags]
         if v.notes:
-            card.add("note").value = clean_block(v.notes)
+            card.add("note").value = file_text(v.notes, multiline=True)
         if "linkedin.com/" in v.external_key.lower():
-            card.add("url").value = clean_line(v.external_key)
+            card.add("url").value = file_text(v.external_key)
         card.add("x-followup-kind").value = v.kind
         cadence = own_cadence(v)
         if cadence:

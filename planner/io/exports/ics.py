@@ -3,19 +3,22 @@
 One all-day event per item, on its day (overdue items on the first day still ahead). The UID
 comes from our own ids (the contact and its call's place in the sequence, or the favour being
 thanked), never from a row id the solver rewrites, so importing next week's export again updates
-the same events instead of duplicating them.
+the same events instead of duplicating them. Each event carries a reminder at the configured time
+of its day (`followup config alarm 09:00`), and the phone number as a `tel:` link. Calendar sync
+(planner/sync/calendar.py) puts the very same events on the server.
 """
 
 from __future__ import annotations
 
 import datetime as dt
 
-from icalendar import Calendar, Event
+from icalendar import Alarm, Calendar, Event
 
 from planner import __version__
 from planner.core.textsafe import clean_block, clean_line
 from planner.core.vocabulary import AgendaKind
 from planner.services.agenda import Agenda, AgendaItem
+from planner.store import settings
 
 PRODID = f"-//followup//followup {__version__}//EN"
 
@@ -29,7 +32,9 @@ def event_description(item: AgendaItem) -> str:
     lines = []
     if item.title:
         lines.append(f"Title: {item.title}")
-    for label, value in (("Phone", item.phone), ("Email", item.email), ("Local time zone", item.timezone)):
+    if item.phone:
+        lines.append(f"Phone: {item.phone} ({tel_link(item.phone)})")
+    for label, value in (("Email", item.email), ("Local time zone", item.timezone)):
         if value:
             lines.append(f"{label}: {value}")
     if item.last_contact is not None:
@@ -53,25 +58,63 @@ def event_day(agenda: Agenda, item: AgendaItem) -> dt.date:
     return max(agenda.today, agenda.start)
 
 
-def agenda_ics(agenda: Agenda, *, stamp: dt.datetime | None = None) -> bytes:
-    stamp = (stamp or dt.datetime.now(dt.timezone.utc)).astimezone(dt.timezone.utc).replace(microsecond=0)
+def tel_link(phone: str) -> str:
+    """`tel:` URI of a number as people type it: '+49 (30) 123-45' -> 'tel:+493012345'."""
+    digits = "".join(c for c in phone if c.isdigit())
+    return "tel:" + ("+" if phone.strip().startswith("+") else "") + digits
+
+
+_FROM_SETTINGS = object()
+
+
+def alarm_offset(alarm: object = _FROM_SETTINGS) -> dt.timedelta | None:
+    """When the reminder rings, from the start of the event's day: the `alarm` setting (09:00 by
+    default), or None for no reminder."""
+    value = settings.get("alarm") if alarm is _FROM_SETTINGS else alarm
+    if not value:
+        return None
+    hours, minutes = (int(part) for part in str(value).split(":"))
+    return dt.timedelta(hours=hours, minutes=minutes)
+
+
+def agenda_event(agenda: Agenda, item: AgendaItem, *, stamp: dt.datetime, alarm: dt.timedelta | None) -> Event:
+    """One item as an all-day event with a reminder `alarm` after the start of its day."""
+    day = event_day(agenda, item)
+    description = event_description(item)
+    if day != item.date:
+        description += f"\nOverdue: planned for {item.date.isoformat()}"
+    event = Event()
+    event.add("uid", item.uid)
+    event.add("dtstamp", stamp)
+    event.add("dtstart", day)
+    event.add("dtend", day + dt.timedelta(days=1))
+    event.add("summary", event_summary(item))
+    event.add("description", clean_block(description))
+    event.add("categories", [item.reason] + (["overdue"] if day != item.date else []))
+    event.add("transp", "TRANSPARENT")
+    if item.phone:
+        event.add("url", tel_link(item.phone))
+    if alarm is not None:
+        reminder = Alarm()
+        reminder.add("action", "DISPLAY")
+        reminder.add("description", event_summary(item))
+        reminder.add("trigger", alarm, parameters={"RELATED": "START"})
+        event.add_component(reminder)
+    return event
+
+
+def new_calendar() -> Calendar:
     calendar = Calendar()
     calendar.add("prodid", PRODID)
     calendar.add("version", "2.0")
     calendar.add("calscale", "GREGORIAN")
+    return calendar
+
+
+def agenda_ics(agenda: Agenda, *, stamp: dt.datetime | None = None, alarm: object = _FROM_SETTINGS) -> bytes:
+    stamp = (stamp or dt.datetime.now(dt.UTC)).astimezone(dt.UTC).replace(microsecond=0)
+    offset = alarm_offset(alarm)
+    calendar = new_calendar()
     for item in agenda.items:
-        day = event_day(agenda, item)
-        description = event_description(item)
-        if day != item.date:
-            description += f"\nOverdue: planned for {item.date.isoformat()}"
-        event = Event()
-        event.add("uid", item.uid)
-        event.add("dtstamp", stamp)
-        event.add("dtstart", day)
-        event.add("dtend", day + dt.timedelta(days=1))
-        event.add("summary", event_summary(item))
-        event.add("description", clean_block(description))
-        event.add("categories", [item.reason] + (["overdue"] if day != item.date else []))
-        event.add("transp", "TRANSPARENT")
-        calendar.add_component(event)
+        calendar.add_component(agenda_event(agenda, item, stamp=stamp, alarm=offset))
     return calendar.to_ical()

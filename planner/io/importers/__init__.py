@@ -10,6 +10,7 @@ from __future__ import annotations
 from collections.abc import Callable, Iterable
 from pathlib import Path
 
+from planner.core.cadence import check_days
 from planner.core.errors import BadInput
 from planner.io.importers import generic_csv, google, linkedin, vcard
 from planner.io.importers.apply import apply_records
@@ -43,6 +44,8 @@ def import_file(
     `progress(done, total)` is called as records are matched. Raises BadInput naming the file and
     line for a malformed file, before anything is written."""
     path = Path(path).expanduser()
+    if isinstance(cadence, int):
+        check_days(cadence)
     requested = ALIASES.get(fmt.lower(), fmt.lower())
     if requested not in FORMATS + ("auto",):
         raise BadInput(f"--format {fmt!r}: use auto, {', '.join(FORMATS)}")

@@ -17,7 +17,9 @@ import re
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 
+from planner.core.cadence import check_days
 from planner.core.errors import BadInput
+from planner.core.lengths import MAX_CHARS, check_length
 from planner.core.textsafe import fold
 from planner.io.importers.common import ImportRecord, ImportReport, ParseResult
 from planner.io.importers.linkedin import url_key
@@ -32,6 +34,7 @@ from planner.services.contacts import (
 )
 from planner.store.database import write_tx
 from planner.store.models import Contact, ContactEmail, ContactPhone, ContactTag, utcnow
+from planner.store.queries import tuples
 
 Progress = Callable[[int, int], None]
 BATCH = 400  # rows per INSERT: well under SQLite's bound-variable limit
@@ -99,7 +102,7 @@ def name_key(name: str, company: str) -> tuple[str, str]:
     return " ".join(fold(name).split()), " ".join(fold(company).split())
 
 
-class _Index:
+class MatchIndex:
     """Where each URL, email and name+company already points."""
 
     def __init__(self) -> None:
@@ -129,37 +132,43 @@ class _Index:
         return hit
 
 
-def _load_existing() -> tuple[_Index, dict[int, _State]]:
+def _load_existing() -> tuple[MatchIndex, dict[int, _State]]:
     """Every stored contact with its emails, phones and tags, in four queries."""
     states: dict[int, _State] = {}
     fields = (Contact.id, Contact.name, Contact.company, Contact.title, Contact.kind, Contact.timezone,
               Contact.notes, Contact.external_key, Contact.connected_on, Contact.cadence_days, Contact.no_cadence)
-    for row in Contact.select(*fields).order_by(Contact.id).tuples():
+    for row in tuples(Contact.select(*fields).order_by(Contact.id)):
         states[row[0]] = _State(*row)
-    for contact_id, address in ContactEmail.select(ContactEmail.contact, ContactEmail.address).order_by(
-            ContactEmail.contact, ContactEmail.position).tuples():
+    for contact_id, address in tuples(ContactEmail.select(ContactEmail.contact, ContactEmail.address).order_by(
+            ContactEmail.contact, ContactEmail.position)):
         states[contact_id].emails.append(address)
-    for contact_id, number in ContactPhone.select(ContactPhone.contact, ContactPhone.number).order_by(
-            ContactPhone.contact, ContactPhone.position).tuples():
+    for contact_id, number in tuples(ContactPhone.select(ContactPhone.contact, ContactPhone.number).order_by(
+            ContactPhone.contact, ContactPhone.position)):
         states[contact_id].phones.append(number)
-    for contact_id, tag in ContactTag.select(ContactTag.contact, ContactTag.tag).tuples():
+    for contact_id, tag in tuples(ContactTag.select(ContactTag.contact, ContactTag.tag)):
         states[contact_id].tags.append(tag)
-    index = _Index()
+    index = MatchIndex()
     for state in states.values():
         index.add(state)
     return index, states
 
 
-def validated(record: ImportRecord, warnings: list[tuple[int, str]]) -> ImportRecord:
-    """Drop (with a warning) the values followup cannot store, keep the rest of the record."""
-    emails = []
-    for email in record.emails:
+def validated(record: ImportRecord, warnings: list[tuple[int, str]]) -> ImportRecord | None:
+    """Drop (with a warning) the values followup cannot store, keep the rest of the record; None
+    (the record is skipped) when its name is past the limit. The checks are the CLI's own."""
+    try:
+        check_length("name", record.name)
+    except BadInput:
+        return None
+    for attr, field_name in (("company", "company"), ("title", "title"), ("notes", "notes"), ("url", "url")):
         try:
-            emails.append(validate_email(email))
-        except BadInput:
-            warnings.append((record.line, f"email {email!r} does not look like an address; left out"))
-    record.emails = emails
-    record.tags = [normalize_tag(tag) for tag in record.tags if tag.strip()]
+            check_length(field_name, getattr(record, attr))
+        except BadInput as exc:
+            warnings.append((record.line, f"{exc}; left out"))
+            setattr(record, attr, "")
+    record.emails = _kept(record, record.emails, validate_email, warnings)
+    record.phones = _kept(record, record.phones, lambda phone: check_length("phone", phone), warnings)
+    record.tags = _kept(record, [tag for tag in record.tags if tag.strip()], normalize_tag, warnings)
     if record.kind:
         try:
             record.kind = normalize_kind(record.kind)
@@ -172,7 +181,24 @@ def validated(record: ImportRecord, warnings: list[tuple[int, str]]) -> ImportRe
         except BadInput as exc:
             warnings.append((record.line, f"{exc}; left empty"))
             record.timezone = ""
+    if isinstance(record.cadence_days, int):
+        try:
+            check_days(record.cadence_days)
+        except BadInput as exc:
+            warnings.append((record.line, f"{exc}; cadence left as default"))
+            record.cadence_days = UNSET
     return record
+
+
+def _kept(record: ImportRecord, values: list[str], check: Callable[[str], str],
+          warnings: list[tuple[int, str]]) -> list[str]:
+    kept = []
+    for value in values:
+        try:
+            kept.append(check(value))
+        except BadInput as exc:
+            warnings.append((record.line, f"{exc}; left out"))
+    return kept
 
 
 def apply_records(parsed: ParseResult, report: ImportReport, *, source: str, tags: Iterable[str] = (),
@@ -189,7 +215,7 @@ def apply_records(parsed: ParseResult, report: ImportReport, *, source: str, tag
         added, changed = _plan(parsed.records, report, extra_tags, cadence, progress)
         report.added_ids = _insert_new(added, source)
         _update_existing(changed)
-        report.updated_ids = [state.id for state, _ in changed]
+        report.updated_ids = [state.id for state, _ in changed if state.id is not None]
         if report.added_ids or report.updated_ids:  # the new contacts are planned before anything is stored
             replan(list(report.added_ids + report.updated_ids))
     return report
@@ -202,7 +228,12 @@ def _plan(records: list[ImportRecord], report: ImportReport, extra_tags: list[st
     touched: dict[int, tuple] = {}  # stored contact id -> its snapshot before this import
     seen: set[int] = set()  # id() of states a row of this file already reached
     for done, record in enumerate(records, start=1):
-        record = validated(record, report.warnings)
+        checked = validated(record, report.warnings)
+        if checked is None:
+            report.skipped.append((record.line, f"name of {len(record.name):,} characters; at most "
+                                   f"{MAX_CHARS['name']:,}"))
+            continue
+        record = checked
         state = index.find(record)
         if state is None:
             state = _State(id=None, name=record.name, line=record.line)
@@ -260,7 +291,7 @@ def _insert_new(added: list[_State], source: str) -> list[int]:
         new_ids = sorted(row.id for row in cursor)
         if len(new_ids) != len(chunk):
             raise RuntimeError("bulk insert returned an unexpected number of ids")
-        for state, new_id in zip(chunk, new_ids):
+        for state, new_id in zip(chunk, new_ids, strict=True):
             state.id = new_id
         ids += new_ids
     _insert_children([(s, 0, 0, 0) for s in added])
@@ -294,3 +325,17 @@ def _insert_children(items: list[tuple[_State, int, int, int]]) -> None:
     for model, rows in ((ContactEmail, emails), (ContactPhone, phones), (ContactTag, tags)):
         for start in range(0, len(rows), BATCH):
             model.insert_many(rows[start : start + BATCH]).execute()
+
+
+def stored_index() -> MatchIndex:
+    """The import's de-duplication index over every stored contact, for a caller that matches
+    records one at a time (two-way sync) instead of applying a whole file."""
+    return _load_existing()[0]
+
+
+def index_new(index: MatchIndex, contact_id: int, record: ImportRecord) -> None:
+    """Teach `index` a contact just added from `record`, so a later record of the same person
+    matches it instead of adding them twice."""
+    key = record.url or (record.emails[0].lower() if record.emails else "")
+    index.add(_State(id=contact_id, name=record.name, company=record.company, external_key=key,
+                     emails=list(record.emails)))

@@ -2,8 +2,12 @@
 CSV reading with line numbers, and header matching by name.
 
 Errors name the file and the line, because the user's next step is to open the file there.
-A file-level problem (undecodable bytes, binary junk, a broken CSV quote) stops the whole import
-before anything is written; a problem with one record only skips that record, with its line.
+A file-level problem (undecodable bytes, binary junk, a broken CSV quote, a file cut short, a row
+or a cell past the limits below) stops the whole import before anything is written; a problem with
+one record only skips that record, with its line.
+
+The limits bound the work one hostile file can cause (a header of millions of columns, a cell of
+megabytes) and keep every message short: each names the limit, never echoes the whole input.
 """
 
 from __future__ import annotations
@@ -16,8 +20,14 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from planner.core.errors import BadInput
-from planner.core.textsafe import clean_line, strip_controls
+from planner.core.textsafe import clean_line, from_file_text, strip_controls
 from planner.services.contacts import UNSET  # the record (or the user) says nothing about the cadence
+
+MAX_FILE_BYTES = 256 * 1024 * 1024  # far above any address book; 100,000 LinkedIn rows are ~20 MB
+MAX_COLUMNS = 2000  # Google's widest layouts have a few hundred
+MAX_ROW_CHARS = 1_000_000  # one CSV row, or one vCard property we read, all cells together
+MAX_CELL_CHARS = csv.field_size_limit()  # the csv module's own bound on one cell (131,072)
+SHOWN_COLUMNS = 12  # column names an error lists before "... N columns in all"
 
 
 @dataclass
@@ -90,6 +100,10 @@ def decode_file(path: Path) -> str:
     """The file's text. UTF-8 (BOM or not) or UTF-16 with a BOM; anything else is an error naming
     the first bad byte's offset and line, never silent mojibake. NUL bytes mean binary junk."""
     try:
+        size = path.stat().st_size
+        if size > MAX_FILE_BYTES:
+            raise BadInput(f"{clean_line(str(path))}: {size:,} bytes; at most {MAX_FILE_BYTES // 2**20} MB "
+                           "are imported at once (split the file)")
         data = path.read_bytes()
     except FileNotFoundError:
         raise BadInput(f"{clean_line(str(path))}: no such file") from None
@@ -148,7 +162,7 @@ def sniff_delimiter(text: str) -> str:
 
 def csv_rows(text: str, path: Path) -> Iterator[tuple[int, list[str]]]:
     """(starting line, cells) for each non-blank CSV row. A broken quote is a file error naming the
-    line where the row started."""
+    line where the row started, and so is a row past MAX_COLUMNS or MAX_ROW_CHARS."""
     reader = csv.reader(io.StringIO(text, newline=""), delimiter=sniff_delimiter(text), strict=True)
     start = 1
     while True:
@@ -157,10 +171,43 @@ def csv_rows(text: str, path: Path) -> Iterator[tuple[int, list[str]]]:
         except StopIteration:
             return
         except csv.Error as exc:
-            raise file_error(path, start, f"malformed CSV ({exc}); check the quotes on this row") from None
+            raise _csv_error(path, start, text, str(exc)) from None
+        if len(row) > MAX_COLUMNS:
+            raise file_error(path, start, f"{len(row):,} columns; at most {MAX_COLUMNS:,} are read "
+                             "(is this a contacts file?)")
+        if sum(len(cell) for cell in row) > MAX_ROW_CHARS:
+            raise file_error(path, start, f"a row of over {MAX_ROW_CHARS:,} characters; at most that many are "
+                             "read per row (is this a contacts file?)")
         if any(cell.strip() for cell in row):
             yield start, row
         start = reader.line_num + 1
+
+
+def _csv_error(path: Path, start: int, text: str, message: str) -> BadInput:
+    if "field larger than field limit" in message:
+        return file_error(path, start, f"a cell of over {MAX_CELL_CHARS:,} characters; at most that many are "
+                          "read per cell (a quote left open?)")
+    if "unexpected end of data" in message:
+        return file_error(path, start, "a quoted cell that starts in this row never ends: a quote left open, "
+                          "or the file was cut short; nothing imported")
+    return file_error(path, start, f"malformed CSV ({message[:80]}); check the quotes on this row")
+
+
+def check_last_row(text: str, path: Path, rows: list[tuple[int, list[str]]], columns: Columns,
+                   warnings: list[tuple[int, str]]) -> None:
+    """A file whose last row has no line end may have been cut short (a download or a copy
+    stopped). With fewer cells than the header, it certainly was: the whole import is refused,
+    as a partial import would pass for a complete one. With every cell there, the cut (if any)
+    fell in the last cell, which cannot be told from a file saved without a final line end:
+    the row is imported and the user told to look at it."""
+    if not rows or rows[-1][0] == columns.line or text.endswith(("\n", "\r")):
+        return
+    line, row = rows[-1]
+    if len(row) < len(columns.names):
+        raise file_error(path, line, f"the last row has {len(row)} of {len(columns.names)} cells and no line end: "
+                         "the file looks cut short; nothing imported (export it again)")
+    warnings.append((line, "the file ends without a line end after this row: if the file was cut short, "
+                     "this row's last cell is incomplete"))
 
 
 def split_multi(value: str, separators: tuple[str, ...] = (":::",)) -> list[str]:
@@ -206,7 +253,21 @@ class Columns:
         return found
 
     def listing(self) -> str:
-        return ", ".join(clean_line(name) for name in self.names if name) or "(none)"
+        """The column names for an error message: the first few, then how many in all."""
+        named = [name for name in self.names if name]
+        shown = ", ".join(clean_line(name[:40]) for name in named[:SHOWN_COLUMNS]) or "(none)"
+        return shown + (f", ... ({len(named):,} columns in all)" if len(named) > SHOWN_COLUMNS else "")
+
+
+def exact_line(value: object) -> str:
+    """A single-line field of our own export: the stored text back (stand-ins undone), with only
+    the outer space taken off, as the CLI and the app store a name, company or title."""
+    return from_file_text(str(value or "")).strip()
+
+
+def exact_block(value: object) -> str:
+    """A multi-line field (notes) of our own export: the stored text back, exactly."""
+    return from_file_text(str(value or ""))
 
 
 def find_header(rows: list[tuple[int, list[str]]], required: tuple[str, ...], *,

@@ -9,11 +9,15 @@ from pathlib import Path
 
 from planner.core.cadence import parse_cadence
 from planner.core.errors import BadInput
+from planner.io.exports.contacts import CSV_COLUMNS
 from planner.io.importers.common import (
     Columns,
     ImportRecord,
     ParseResult,
+    check_last_row,
     csv_rows,
+    exact_block,
+    exact_line,
     file_error,
     header_key,
     multi_line,
@@ -75,7 +79,8 @@ def resolve_columns(columns: Columns, mapping: dict[str, list[str]], path: Path)
         resolved[field] = names
     for field, synonyms in SYNONYMS.items():
         if field not in resolved:
-            found = [name for name in columns.names if header_key(name) in {header_key(s) for s in synonyms}]
+            keys = {header_key(s) for s in synonyms}
+            found = [name for name in columns.names if header_key(name) in keys]
             if found:
                 resolved[field] = found[:1] if field not in ("email", "phone") else found
     if "name" not in resolved and "first_name" not in resolved and "last_name" not in resolved:
@@ -92,6 +97,11 @@ def parse(text: str, path: Path, mapping: dict[str, list[str]] | None = None) ->
     columns = Columns(rows[0][1], rows[0][0])
     fields = resolve_columns(columns, mapping or {}, path)
     result = ParseResult()
+    check_last_row(text, path, rows, columns, result.warnings)
+    # Our own export (its exact header) holds stored text exactly, controls as stand-ins: read it
+    # back as it was stored. Anyone else's file is cleaned of controls and extra spaces.
+    ours = not mapping and all(name in columns for name in CSV_COLUMNS)
+    single, block = (exact_line, exact_block) if ours else (one_line, multi_line)
     used = {header_key(name) for names in fields.values() for name in names}
     ignored = [name for name in columns.names if name and header_key(name) not in used | QUIETLY_IGNORED]
     if ignored:
@@ -103,14 +113,14 @@ def parse(text: str, path: Path, mapping: dict[str, list[str]] | None = None) ->
 
     for line, row in rows[1:]:
         record = ImportRecord(line=line)
-        record.name = one_line(cell(row, "name")) or one_line(f"{cell(row, 'first_name')} {cell(row, 'last_name')}")
-        record.company, record.title = one_line(cell(row, "company")), one_line(cell(row, "title"))
+        record.name = single(cell(row, "name")) or one_line(f"{cell(row, 'first_name')} {cell(row, 'last_name')}")
+        record.company, record.title = single(cell(row, "company")), single(cell(row, "title"))
         for name in fields.get("email", ()):
             record.emails += split_multi(columns.get(row, name), (":::", ";", ",", " "))
         for name in fields.get("phone", ()):
             record.phones += split_multi(columns.get(row, name), (":::", ";", "|"))
         record.tags = split_multi(cell(row, "tags"), (":::", ";", ",", "|"))
-        record.notes = multi_line(" ".join(columns.get(row, n) for n in fields.get("notes", ())))
+        record.notes = block(" ".join(columns.get(row, n) for n in fields.get("notes", ())))
         record.kind = one_line(cell(row, "kind"))
         record.timezone = one_line(cell(row, "timezone"))
         url = one_line(cell(row, "url"))

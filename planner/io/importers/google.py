@@ -16,6 +16,7 @@ from planner.io.importers.common import (
     Columns,
     ImportRecord,
     ParseResult,
+    check_last_row,
     csv_rows,
     file_error,
     multi_line,
@@ -47,6 +48,7 @@ def parse(text: str, path: Path) -> ParseResult:
     phone_groups = columns.numbered("Phone {} - Value")
     web_groups = columns.numbered("Website {} - Value")
     result = ParseResult()
+    check_last_row(text, path, rows, columns, result.warnings)
     for line, row in rows[1:]:
         record = ImportRecord(line=line)
         record.company = one_line(columns.get(row, "Organization Name") or columns.get(row, "Organization 1 - Name"))

@@ -12,7 +12,18 @@ import datetime as dt
 import re
 from pathlib import Path
 
-from planner.io.importers.common import ImportRecord, ParseResult, csv_rows, file_error, find_header, one_line
+from planner.core.dates import MAX_TEXT, in_range
+from planner.core.errors import BadInput
+from planner.io.importers.common import (
+    Columns,
+    ImportRecord,
+    ParseResult,
+    check_last_row,
+    csv_rows,
+    file_error,
+    find_header,
+    one_line,
+)
 
 REQUIRED = ("First Name", "Last Name")
 _DATE_FORMATS = ("%d %b %Y", "%d %B %Y", "%d-%b-%y", "%d-%b-%Y", "%Y-%m-%d", "%m/%d/%Y", "%m/%d/%y")
@@ -22,12 +33,13 @@ def parse(text: str, path: Path) -> ParseResult:
     rows = list(csv_rows(text, path))
     found = find_header(rows, REQUIRED + ("Connected On",))
     if found is None:
-        first = rows[0][1] if rows else []
+        header = Columns(rows[0][1], rows[0][0]) if rows else Columns([], 0)
         raise file_error(path, rows[0][0] if rows else None,
                          "no LinkedIn header row (First Name, Last Name, URL, Email Address, Company, "
-                         f"Position, Connected On) in the first 40 rows; columns found: {', '.join(first) or '(none)'}")
+                         f"Position, Connected On) in the first 40 rows; columns found: {header.listing()}")
     columns, position = found
     result = ParseResult()
+    check_last_row(text, path, rows, columns, result.warnings)
     for line, row in rows[position + 1 :]:
         first, last = one_line(columns.get(row, "First Name")), one_line(columns.get(row, "Last Name"))
         name = " ".join(part for part in (first, last) if part)
@@ -54,10 +66,12 @@ def parse(text: str, path: Path) -> ParseResult:
 
 
 def parse_connected_on(text: str) -> dt.date | None:
+    """The date, or None when it is none of LinkedIn's spellings or outside the years the CLI
+    takes (`in_range`)."""
     for fmt in _DATE_FORMATS:
         try:
-            return dt.datetime.strptime(text, fmt).date()
-        except ValueError:
+            return in_range(dt.datetime.strptime(text[:MAX_TEXT], fmt).date())
+        except (ValueError, BadInput):
             continue
     return None
 

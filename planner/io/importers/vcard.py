@@ -6,17 +6,35 @@ starting line number and one broken card is skipped (and reported) instead of fa
 and we unescape text values ourselves: vobject 0.9.9 cuts a text value at its first unescaped
 comma ("CEO, Founder" -> "CEO"), and vCard 2.1 never escapes commas. Properties followup does not
 use (photos, addresses, vendor X- lines) are ignored, even when they are malformed.
+
+Quoted-printable values are decoded here too, so that a value whose bytes are not valid in its
+charset (phones write such ORG and FN lines) keeps what can be read, with U+FFFD for the rest and a
+note naming the property and line, instead of costing the card its name, phone and email. Our own
+cadence property goes through the CLI's `parse_cadence`: out of range or unreadable, it is a note
+and the card keeps the default cadence.
 """
 
 from __future__ import annotations
 
 import logging
+import quopri
 import re
 from pathlib import Path
 
-from vobject.base import textLineToContentLine
+from vobject.base import parseLine
 
-from planner.io.importers.common import ImportRecord, ParseResult, file_error, multi_line, one_line
+from planner.core.cadence import parse_cadence
+from planner.core.errors import BadInput
+from planner.io.importers.common import (
+    MAX_ROW_CHARS,
+    ImportRecord,
+    ParseResult,
+    exact_block,
+    exact_line,
+    file_error,
+    multi_line,
+    one_line,
+)
 from planner.io.importers.linkedin import normalize_profile_url
 
 USED = {"FN", "N", "ORG", "TITLE", "EMAIL", "TEL", "NOTE", "CATEGORIES", "URL",
@@ -96,7 +114,8 @@ def split_cards(text: str, path: Path) -> tuple[list[tuple[int, list[tuple[int, 
         else:
             outside.append((number, "text outside any card ignored"))
     if open_card is not None:
-        raise file_error(path, open_card[0], "the card that starts here has no END:VCARD (file cut short?)")
+        raise file_error(path, open_card[0], "the card that starts here has no END:VCARD: the file looks cut short; "
+                         "nothing imported (export it again)")
     return cards, outside
 
 
@@ -105,7 +124,7 @@ def parse(text: str, path: Path) -> ParseResult:
     result = ParseResult(warnings=outside)
     for start, lines in cards:
         try:
-            record = _card(start, lines)
+            record = _card(start, lines, result.warnings)
         except _CardError as exc:
             result.skipped.append((start, str(exc)))
             continue
@@ -120,36 +139,44 @@ class _CardError(Exception):
     pass
 
 
-def _card(start: int, lines: list[tuple[int, str]]) -> ImportRecord:
+def _card(start: int, lines: list[tuple[int, str]], warnings: list[tuple[int, str]]) -> ImportRecord:
     record = ImportRecord(line=start)
     formatted = structured = ""
+    formatted_damaged = False
+    # Our own export (X-FOLLOWUP-KIND on every card) holds stored text exactly, controls as
+    # stand-ins: read back as stored. Anyone else's card is cleaned of controls and extra spaces.
+    ours = any(text[:16].upper().startswith("X-FOLLOWUP-KIND") for _, text in lines)
+    single, block = (exact_line, exact_block) if ours else (one_line, multi_line)
     for number, text in lines:
         match = _PROP_NAME.match(text)
         name = match.group(1).upper() if match else ""
         if name not in USED:
             continue
-        try:
-            prop = textLineToContentLine(text, number)
-        except Exception as exc:  # vobject raises ParseError, UnicodeDecodeError, LookupError...
-            raise _CardError(f"line {number}: cannot read {name} ({one_line(exc)[:80]})") from None
-        value = prop.value if isinstance(prop.value, str) else ""
+        if len(text) > MAX_ROW_CHARS:
+            warnings.append((number, f"{name} of over {MAX_ROW_CHARS:,} characters (the limit per property); "
+                             "left out"))
+            continue
+        value, damage = _read(text, number, name)
+        if damage:
+            warnings.append((number, damage))
+            formatted_damaged = formatted_damaged or name == "FN"
         if name == "FN":
-            formatted = formatted or one_line(unescape(value))
+            formatted = formatted or single(unescape(value))
         elif name == "N":
             parts = [one_line(part) for part in split_unescaped(value, ";")]
             family, given, additional, prefix, suffix = (parts + [""] * 5)[:5]
             structured = " ".join(p for p in (prefix, given, additional, family, suffix) if p)
         elif name == "ORG":
-            record.company = record.company or one_line(split_unescaped(value, ";")[0])
+            record.company = record.company or single(split_unescaped(value, ";")[0])
         elif name == "TITLE":
-            record.title = record.title or one_line(unescape(value))
+            record.title = record.title or single(unescape(value))
         elif name == "EMAIL":
             _add(record.emails, one_line(unescape(value)).removeprefix("mailto:"))
         elif name == "TEL":
             number_text = one_line(unescape(value))
             _add(record.phones, number_text[4:] if number_text.lower().startswith("tel:") else number_text)
         elif name == "NOTE":
-            note = multi_line(unescape(value))
+            note = block(unescape(value))
             record.notes = f"{record.notes}\n{note}" if record.notes and note else record.notes or note
         elif name == "CATEGORIES":
             for tag in split_unescaped(value, ","):
@@ -161,14 +188,43 @@ def _card(start: int, lines: list[tuple[int, str]]) -> ImportRecord:
         elif name == "X-FOLLOWUP-KIND":
             record.kind = one_line(unescape(value))
         elif name == "X-FOLLOWUP-CADENCE":
-            raw = one_line(unescape(value)).lower()
-            record.cadence_days = None if raw in {"none", ""} else int(raw) if raw.isdigit() else record.cadence_days
+            raw = one_line(unescape(value))
+            try:
+                record.cadence_days = parse_cadence(raw) if raw else None
+            except BadInput as exc:
+                warnings.append((number, f"X-FOLLOWUP-CADENCE: {exc}; the card keeps the default cadence"))
         elif name in {"X-FOLLOWUP-TIMEZONE", "TZ"}:
             zone = one_line(unescape(value))
             if "/" in zone and not record.timezone:
                 record.timezone = zone
+    if formatted_damaged and structured:
+        formatted = ""  # N read cleanly: a name without U+FFFD in it
     record.name = formatted or structured or record.company or (record.emails[0] if record.emails else "")
     return record
+
+
+def _read(text: str, number: int, name: str) -> tuple[str, str]:
+    """A property's text value, and a note when some of it could not be decoded (else "")."""
+    try:
+        _, params, value, _ = parseLine(text, number)
+    except Exception as exc:  # vobject raises ParseError and others on a malformed line
+        raise _CardError(f"line {number}: cannot read {name} ({one_line(exc)[:80]})") from None
+    if not isinstance(value, str):
+        return "", ""
+    options = {str(param[0]).upper(): [str(v).upper() for v in param[1:]] for param in params if param}
+    quoted = "QUOTED-PRINTABLE" in options.get("ENCODING", []) or "QUOTED-PRINTABLE" in options
+    if not quoted:
+        return value, ""
+    data = quopri.decodestring(value.encode("utf-8"))
+    charset = (options.get("CHARSET") or ["UTF-8"])[0]
+    try:
+        return data.decode(charset), ""
+    except LookupError:
+        return data.decode("utf-8", "replace"), f"{name}: unknown charset {one_line(charset)[:30]!r}, read as UTF-8"
+    except UnicodeDecodeError as exc:
+        bad = data[exc.start : exc.start + 1].hex().upper()
+        return (data.decode(charset, "replace"),
+                f"{name}: byte 0x{bad} is not {one_line(charset)[:30]}; kept the rest (U+FFFD marks what was lost)")
 
 
 def _add(values: list[str], value: str) -> None:

@@ -1,0 +1,1 @@
+"""Two-way sync with CardDAV address books and CalDAV calendars."""
