@@ -93,8 +93,8 @@ def reason_text(item, today: dt.date) -> str:
     """The reason, with how late it is when its day has passed: "follow-up (5d late)"."""
     if item.date < today:
         late = (today - item.date).days
-        return f"{item.reason} ({late}d late)"
-    return item.reason
+        return f"{item.why} ({late}d late)"
+    return item.why
 
 
 def item_cells(item, today: dt.date) -> list[Text]:

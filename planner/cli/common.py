@@ -75,6 +75,8 @@ def add_contact_options(parser: argparse.ArgumentParser, *, editing: bool) -> No
         parser.add_argument("--remove-tag", action="append", default=[], metavar="TAG")
         parser.add_argument("--default-cadence", action="store_true",
                             help="drop the contact's own cadence (fall back to tag or default cadence)")
+        parser.add_argument("--prefers-email", action=argparse.BooleanOptionalAction, default=None,
+                            help="they prefer email: no nudge to call them after written touches")
 
 
 def contact_fields_from_args(args: argparse.Namespace) -> ContactFields:
@@ -95,6 +97,7 @@ def contact_fields_from_args(args: argparse.Namespace) -> ContactFields:
         notes=args.note,
         add_tags=getattr(args, "add_tag", []),
         remove_tags=getattr(args, "remove_tag", []),
+        prefers_email=getattr(args, "prefers_email", None),
     )
     fields.cadence_days = cadence
     return fields

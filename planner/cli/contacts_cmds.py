@@ -99,6 +99,13 @@ def cmd_show(args: argparse.Namespace) -> int:
         return 0
     for label, value in describe(view):
         print(f"{label:>13}  {value}")
+    from planner.services.facts import facts_of
+    from planner.services.placements import placement_words
+
+    if placed := placement_words(view.id):  # repeat business at a glance
+        print(f"{'placements':>13}  {clean_line(placed)}")
+    for number, fact in enumerate(facts_of(view.id)):  # what matters to them, for the call
+        print(f"{'remember' if number == 0 else '':>13}  {clean_line(fact.text)}")
     return 0
 
 

@@ -4,17 +4,35 @@ from __future__ import annotations
 
 import argparse
 
-from planner.cli import open_db_from_args
+from planner.cli import ArgumentParser, open_db_from_args
 from planner.cli.common import print_json, print_table
 from planner.core.dates import parse_day
 from planner.core.errors import BadInput
 from planner.core.textsafe import clean_line
 from planner.core.vocabulary import FAVOR_KINDS, FavorDirection
-from planner.services import contacts, ledger
+from planner.services import contacts, ledger, referrals
+
+
+class _Intermixed(ArgumentParser):
+    """`favor maria --got referral --for jonas "Introduced me"`: argparse alone gives the optional
+    NOTE its empty default as soon as KIND is read, and then refuses the note after `--for`;
+    parsing intermixed reads every positional wherever it stands."""
+
+    _mixing = False
+
+    def parse_known_args(self, args=None, namespace=None):
+        if self._mixing:
+            return super().parse_known_args(args, namespace)
+        self._mixing = True
+        try:
+            return self.parse_known_intermixed_args(args, namespace)
+        finally:
+            self._mixing = False
 
 
 def register(sub, common) -> None:
     p = sub.add_parser("favor", aliases=["favour"], parents=[common], help="record a favour given or received")
+    p.__class__ = _Intermixed
     p.add_argument("contact", metavar="CONTACT")
     way = p.add_mutually_exclusive_group(required=True)
     way.add_argument("--gave", dest="direction", action="store_const", const=FavorDirection.GAVE, help="we helped them")
@@ -25,6 +43,8 @@ def register(sub, common) -> None:
     p.add_argument("--weight", type=int, default=1, metavar="N", help="1 (default), 2 or 3 for a big one")
     p.add_argument("--at", metavar="WHEN", help="the day it happened (default today)")
     p.add_argument("--returns", type=int, metavar="ID", help="the favour this one returns")
+    p.add_argument("--for", dest="referred", metavar="CONTACT",
+                   help="a referral or introduction: who was referred (the ledger shows the chain)")
     p.add_argument("--json", action="store_true")
     p.set_defaults(handler=cmd_favor)
 
@@ -48,8 +68,9 @@ def cmd_favor(args: argparse.Namespace) -> int:
     open_db_from_args(args)
     contact_id = contacts.resolve(args.contact)
     day = parse_day(args.at, what="--at") if args.at else None
+    referred = contacts.resolve(args.referred) if args.referred else None
     view = ledger.add_favor(contact_id, args.direction, args.kind, args.note, weight=args.weight, day=day,
-                            returns=args.returns)
+                            returns=args.returns, referred=referred)
     if args.json:
         print_json(view)
         return 0
@@ -79,12 +100,13 @@ def cmd_ledger(args: argparse.Namespace) -> int:
     open_db_from_args(args)
     if args.contact:
         favors = ledger.contact_ledger(contacts.resolve(args.contact))
+        chains = referrals.chains(favors)
         if args.json:
-            print_json(favors)
+            print_json([dict(f.to_json(), chain=chains.get(f.id, "")) for f in favors])
             return 0
         rows = [(f.id, f.date.isoformat(), "gave" if f.direction == FavorDirection.GAVE else "got", f.kind, f.weight,
-                 _thanks(f), f.returns_id or "", f.note) for f in favors]
-        print_table(("id", "date", "way", "kind", "weight", "thanked", "returns", "note"), rows)
+                 _thanks(f), f.returns_id or "", f.note, chains.get(f.id, "")) for f in favors]
+        print_table(("id", "date", "way", "kind", "weight", "thanked", "returns", "note", "chain"), rows)
         return 0
     rows_data = ledger.ledger_rows(owed=args.owed, one_way=args.one_way, give_back=args.give_back)
     if args.json:

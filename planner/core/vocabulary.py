@@ -38,7 +38,8 @@ REACHED_OUTCOMES = (Outcome.SPOKE,)  # and never a `note`: see is_reaching
 
 
 class PlanReason(StrEnum):
-    """Why a call (or a thank-you task) is on the plan: `PlannedCall.reason`."""
+    """Why a call (or a thank-you task) is on the plan: `PlannedCall.reason`; and why an agenda item
+    is there (a date that matters is on the agenda only)."""
 
     CADENCE = "cadence"  # the next one cadence after the last
     NEW = "new"  # a first call, anywhere in the first cadence
@@ -47,6 +48,8 @@ class PlanReason(StrEnum):
     FOLLOW_UP = "follow-up"  # a log's `--next`: the person said when
     RETRY = "retry"  # a missed attempt, tried again
     THANK_YOU = "thank-you"  # a received favour's thank-you task
+    SEQUENCE = "sequence"  # a follow-up sequence's step, pinned on its day, its purpose as the note
+    DATE = "date"  # a date that matters to them, coming up: an agenda item, never a PlannedCall row
 
 
 # Pinned rows that ARE the contact's next call (a thank-you task is pinned but is not a call).
@@ -62,6 +65,7 @@ class AgendaKind(StrEnum):
 
     CALL = "call"
     THANK_YOU = "thank-you"
+    DATE = "date"  # remember a birthday or anniversary coming up (services/important_dates.py)
 
 
 class FavorDirection(StrEnum):
@@ -81,6 +85,7 @@ class FavorKind(StrEnum):
 
 
 FAVOR_KINDS = tuple(kind.value for kind in FavorKind)
+REFERRAL_KINDS = (FavorKind.REFERRAL, FavorKind.INTRODUCTION)  # the favours that name who was referred
 DIRECTION_ALIASES = {"gave": FavorDirection.GAVE, "give": FavorDirection.GAVE, "given": FavorDirection.GAVE,
                      "received": FavorDirection.RECEIVED, "got": FavorDirection.RECEIVED,
                      "receive": FavorDirection.RECEIVED, "get": FavorDirection.RECEIVED}

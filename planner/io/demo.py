@@ -92,6 +92,12 @@ def build_demo(contacts: int = 300, seed: int = 7) -> dict[str, int]:
     from planner.io.demo_history import add_demo_history
 
     history_counts = add_demo_history(rng, today())
+    from planner.io.demo_relationships import add_demo_relationships
+
+    more = add_demo_relationships(rng, today())
+    history_counts["interactions"] += more.pop("interactions")
+    history_counts["favours"] += more.pop("favours")
+    history_counts |= more
     from planner.scheduling.service import replan
 
     replan(None)

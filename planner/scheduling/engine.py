@@ -73,7 +73,8 @@ def all_demands(infos: list[ContactPlanInput], cal: WorkCalendar, ps: PlanSettin
     demands: list[Demand] = []
     cases: dict[tuple, list[Demand]] = {}
     for info in infos:
-        case = (info.cadence, info.active, info.last_contact, info.pinned_next, info.today_row, info.new_anchor)
+        case = (info.cadence, info.active, info.last_contact, info.pinned_next, info.today_row, info.new_anchor,
+                info.touch_points)
         template = cases.get(case)
         if template is None:
             template = cases[case] = contact_demands(replace(info, contact_id=0), cal, ps)

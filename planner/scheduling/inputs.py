@@ -41,6 +41,7 @@ def load_inputs(contact_ids: list[int] | None, rows: list[tuple], cal: WorkCalen
     tag_cadences, default = settings.tag_cadences(), settings.get("default_cadence")
     last = _last_contacts(contact_ids)
     pins: dict[int, list[dt.date]] = defaultdict(list)
+    touches: dict[int, list[dt.date]] = defaultdict(list)
     today_rows: dict[int, tuple[dt.date, str]] = {}
     anchors: dict[int, dt.date] = {}
     today_text = today.isoformat() if cal.is_working_day(today) else None
@@ -48,6 +49,8 @@ def load_inputs(contact_ids: list[int] | None, rows: list[tuple], cal: WorkCalen
         if pinned:
             if reason in NEXT_CALL_REASONS:
                 pins[cid].append(as_date(day))
+            elif reason == PlanReason.SEQUENCE:
+                touches[cid].append(as_date(day))
         elif seq == 0:
             if today_text is not None and str(day)[:10] == today_text:
                 today_rows[cid] = (as_date(ideal), reason)
@@ -57,7 +60,8 @@ def load_inputs(contact_ids: list[int] | None, rows: list[tuple], cal: WorkCalen
     for cid, own, no_cadence, archived_at in db.execute(query):
         cadence, _ = effective_cadence(own, bool(no_cadence), tags[cid], tag_cadences, default)
         infos.append(ContactPlanInput(cid, cadence, archived_at is None, last.get(cid),
-                                      tuple(sorted(pins[cid])), today_rows.get(cid), anchors.get(cid)))
+                                      tuple(sorted(pins[cid])), today_rows.get(cid), anchors.get(cid),
+                                      tuple(sorted(touches[cid]))))
     return infos
 
 

@@ -31,6 +31,7 @@ from planner.scheduling.stored_plan import (
     stored_rows,
     write_plan,
 )
+from planner.scheduling.touch_points import sync_touch_points
 from planner.scheduling.windows import ContactPlanInput, PlanSettings
 from planner.store import settings
 from planner.store.database import write_tx
@@ -108,6 +109,8 @@ def _replan(contact_ids: list[int] | None, rebalance: bool, write: bool, horizon
     incremental = (contact_ids is not None and not rebalance and horizon is None
                    and len(set(contact_ids)) <= INCREMENTAL_LIMIT and not _stale(ps.today))
     seeded: dict[int, ContactPlanInput] = {}
+    if write:  # sequence steps first: a log may have satisfied one, an edit moved its day
+        sync_touch_points(cal, None if contact_ids is None else sorted(set(contact_ids)))
     if incremental:
         changed = sorted(set(contact_ids or []))
         mine = raw_rows(changed)

@@ -8,7 +8,9 @@ tests build exactly the same demands. Rules (issue 3):
 - a pinned next call (snooze, pin, follow-up, retry) replaces the first call; recurrences follow on;
 - recurrences every cadence after the previous ideal day while the ideal is inside the horizon;
 - a call already planned for today stays there for the rest of the day while it is still due;
-- one contact's windows never share a working day, so nobody is called twice on one day.
+- one contact's windows never share a working day, so nobody is called twice on one day;
+- a touch point (a follow-up sequence's pinned step) replaces the cadence calls whose ideal day
+  is within TOUCH_POINT_CLEARANCE days of it; the others' windows stop short of that span.
 """
 
 from __future__ import annotations
@@ -26,6 +28,7 @@ _CATCH_UP = PlanReason.CATCH_UP
 _CADENCE = PlanReason.CADENCE
 
 DAY = dt.timedelta(days=1)
+TOUCH_POINT_CLEARANCE = 5  # days either side of a sequence step without a cadence check-in
 
 
 @dataclass(frozen=True)
@@ -53,6 +56,7 @@ class ContactPlanInput:
     pinned_next: tuple[dt.date, ...] = ()  # dates of pinned next-call rows (pinned/follow-up/retry)
     today_row: tuple[dt.date, str] | None = None  # (ideal, reason) of an unpinned first call stored for today
     new_anchor: dt.date | None = None  # where the stored first call of a new contact sits
+    touch_points: tuple[dt.date, ...] = ()  # days of pinned sequence steps: no check-in near them
 
 
 @dataclass(slots=True)
@@ -142,4 +146,31 @@ def contact_demands(info: ContactPlanInput, cal: WorkCalendar, ps: PlanSettings)
         ideal += step
     if seq > 1 and demands and demands[0].reason == _NEW:
         demands[0].chained = True
+    if info.touch_points:
+        demands = _clear_touch_points(demands, info.touch_points, cal)
     return demands
+
+
+def _clear_touch_points(demands: list[Demand], touches: tuple[dt.date, ...], cal: WorkCalendar) -> list[Demand]:
+    """Drop the calls a touch point replaces (ideal day within the clearance of one) and pull the
+    other windows out of the clearance spans, dropping a call left without a working day. Seqs are
+    kept, so the calls that stay keep their identity (and their place in exported calendars)."""
+    gap = TOUCH_POINT_CLEARANCE * DAY
+    kept = []
+    for demand in demands:
+        if any(abs((demand.ideal - touch).days) <= TOUCH_POINT_CLEARANCE for touch in touches):
+            continue
+        start, end = demand.window_start, demand.window_end
+        for touch in touches:
+            if touch - gap <= end and start <= touch + gap:
+                if demand.ideal < touch:
+                    end = min(end, touch - gap - DAY)
+                else:
+                    start = max(start, touch + gap + DAY)
+        if start > end or not cal.working_days(start, end):
+            continue
+        if demand.frozen and start != demand.window_start:
+            continue
+        demand.window_start, demand.window_end = start, end
+        kept.append(demand)
+    return kept

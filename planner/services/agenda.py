@@ -15,22 +15,26 @@ from dataclasses import asdict, dataclass, field
 from planner.core.dates import today
 from planner.core.errors import BadInput
 from planner.core.vocabulary import AgendaKind, FavorDirection, PlanReason
-from planner.services.contact_views import load_views
-from planner.services.interactions.records import last_interactions
+from planner.scheduling.touch_points import steps_of_rows
+from planner.services.contact_views import ContactView, load_views
+from planner.services.important_dates import Upcoming, upcoming
+from planner.services.interactions.records import InteractionView, last_interactions
 from planner.services.ledger import FavorView, open_favors
+from planner.services.presence import nudges
+from planner.store import settings
 from planner.store.models import Contact, PlannedCall
 
-KIND_ORDER = {AgendaKind.CALL: 0, AgendaKind.THANK_YOU: 1}
-REASON_ORDER = {PlanReason.FOLLOW_UP: 0, PlanReason.RETRY: 1, PlanReason.PINNED: 2, PlanReason.CATCH_UP: 3,
-                PlanReason.CADENCE: 4, PlanReason.NEW: 5, PlanReason.THANK_YOU: 6}
+KIND_ORDER = {AgendaKind.CALL: 0, AgendaKind.THANK_YOU: 1, AgendaKind.DATE: 2}
+REASON_ORDER = {PlanReason.SEQUENCE: 0, PlanReason.FOLLOW_UP: 0, PlanReason.RETRY: 1, PlanReason.PINNED: 2,
+                PlanReason.CATCH_UP: 3, PlanReason.CADENCE: 4, PlanReason.NEW: 5, PlanReason.THANK_YOU: 6}
 MAX_FAVORS_SHOWN = 3
 
 
 @dataclass
 class AgendaItem:
     date: dt.date
-    kind: str  # call | thank-you
-    reason: str  # cadence | new | catch-up | pinned | follow-up | retry | thank-you
+    kind: str  # call | thank-you | date
+    reason: str  # PlanReason: cadence | new | catch-up | pinned | follow-up | retry | thank-you | sequence | date
     contact_id: int
     name: str
     company: str = ""
@@ -47,6 +51,20 @@ class AgendaItem:
     favor_id: int | None = None
     seq: int = 0
     note: str = ""
+    step_id: int | None = None  # the follow-up sequence step this call stands for
+    date_id: int | None = None  # the date that matters this reminder is for
+    occurs_on: dt.date | None = None  # the day that date falls on
+    yearly: bool = False
+    occasion: str = ""  # "Birthday", "Work anniversary"
+    nudge: str = ""  # be present: "only emails since March: call them"
+    purpose: str = ""  # says more than the reason: see `why`
+
+    @property
+    def why(self) -> str:
+        """What the item is for, as people read it: a sequence step's purpose ("Placement 1 month:
+        how is the new role?"), the date coming up ("Birthday Sat 2026-12-05"), a referral that
+        came to something ("Jonas was placed at Initech: tell Maria"), else the reason."""
+        return self.purpose or self.reason
 
     @property
     def uid(self) -> str:
@@ -54,6 +72,10 @@ class AgendaItem:
         A call is the contact's n-th upcoming call (seq); a thank-you is its favour."""
         if self.kind == AgendaKind.THANK_YOU and self.favor_id is not None:
             return f"thank-{self.favor_id}@followup"
+        if self.step_id is not None:
+            return f"step-{self.step_id}@followup"
+        if self.date_id is not None:
+            return f"date-{self.date_id}@followup"
         return f"call-{self.contact_id}-{self.seq}@followup"
 
     @property
@@ -64,7 +86,9 @@ class AgendaItem:
         data = asdict(self)
         data["date"] = self.date.isoformat()
         data["last_contact"] = self.last_contact.isoformat() if self.last_contact else None
+        data["occurs_on"] = self.occurs_on.isoformat() if self.occurs_on else None
         data["uid"] = self.uid
+        data["why"] = self.why
         return data
 
 
@@ -140,6 +164,29 @@ def _favor_words(favors: list[FavorView], direction: str) -> str:
     return "; ".join(words)
 
 
+def _purpose(row: PlannedCall, favors: list[FavorView]) -> str:
+    if row.reason == PlanReason.SEQUENCE:
+        return row.note or ""
+    if row.reason == PlanReason.THANK_YOU and row.favor is not None:
+        favor = next((f for f in favors if f.id == row.favor), None)
+        if favor is not None and favor.referred_id is not None:
+            return favor.note
+    return ""
+
+
+def _date_item(coming: Upcoming, view: ContactView, recent: InteractionView | None) -> AgendaItem:
+    return AgendaItem(
+        date=coming.remind_on, kind=AgendaKind.DATE, reason=PlanReason.DATE, contact_id=view.id, name=view.name,
+        company=view.company, title=view.title, phone=view.phones[0] if view.phones else "",
+        email=view.emails[0] if view.emails else "", timezone=view.timezone,
+        last_contact=recent.happened_at if recent else None,
+        last_kind=(recent.kind if recent.reached else f"{recent.kind}, {recent.outcome}") if recent else "",
+        last_summary=recent.summary if recent else "",
+        purpose=coming.date.describe(coming.occurs_on), date_id=coming.date.id, occurs_on=coming.occurs_on,
+        yearly=coming.date.yearly, occasion=coming.date.title,
+    )
+
+
 def build_agenda(start: dt.date, end: dt.date) -> Agenda:
     """The agenda for [start, end]; overdue items are everything still planned before today."""
     if end < start:
@@ -154,10 +201,13 @@ def build_agenda(start: dt.date, end: dt.date) -> Agenda:
         .where((PlannedCall.date >= start) | (PlannedCall.date < current))
         .order_by(PlannedCall.date, PlannedCall.contact, PlannedCall.seq)
     )
-    contact_ids = sorted({row.contact_id for row in rows})
+    dates_coming = upcoming(max(start, current), end, settings.get("dates_ahead"), current) if end >= current else []
+    contact_ids = sorted({row.contact_id for row in rows} | {u.date.contact_id for u in dates_coming})
     views = {view.id: view for view in load_views(Contact.select().where(Contact.id.in_(contact_ids)))}
     last = last_interactions(contact_ids)
     favors = open_favors(contact_ids)
+    steps = steps_of_rows([row.id for row in rows if row.reason == PlanReason.SEQUENCE])
+    present = nudges(sorted({row.contact_id for row in rows if row.reason != PlanReason.THANK_YOU}))
     agenda = Agenda(start=start, end=end, today=current)
     by_day: dict[dt.date, list[AgendaItem]] = {}
     for row in rows:
@@ -175,11 +225,16 @@ def build_agenda(start: dt.date, end: dt.date) -> Agenda:
             favors_given_open=_favor_words(own_favors, FavorDirection.GAVE),
             favors_received_open=_favor_words(own_favors, FavorDirection.RECEIVED),
             planned_call_id=row.id, favor_id=row.favor, seq=row.seq, note=row.note,
+            step_id=steps.get(row.id), nudge=present.get(row.contact_id, "") if kind == AgendaKind.CALL else "",
+            purpose=_purpose(row, own_favors),
         )
         if row.date < current and row.date < start or row.date < current <= end:
             (agenda.thank_yous if kind == AgendaKind.THANK_YOU else agenda.overdue).append(item)
         else:
             by_day.setdefault(row.date, []).append(item)
+    for coming in dates_coming:
+        by_day.setdefault(coming.remind_on, []).append(_date_item(coming, views[coming.date.contact_id],
+                                                                        last.get(coming.date.contact_id)))
     order = lambda item: (KIND_ORDER[item.kind], REASON_ORDER.get(item.reason, 9), item.name.casefold(),
                           item.contact_id, item.seq)
     agenda.overdue.sort(key=lambda item: (item.date, *order(item)))

@@ -14,6 +14,7 @@ from planner.core.textsafe import json_dict
 from planner.core.vocabulary import PlanReason
 from planner.core.zones import configured_zone, in_user_zone
 from planner.services.ledger import favor_summaries
+from planner.services.presence import presence_of
 from planner.store import settings
 from planner.store.database import db
 from planner.store.models import Contact, ContactEmail, ContactPhone, ContactTag, PlannedCall
@@ -48,6 +49,9 @@ class ContactView:
     owes_thanks: bool = False  # a received favour is unthanked past its due day
     one_way: bool = False  # over 12 months we received at least two more than we gave
     give_back: bool = False  # helped us, and we have not helped them in six months
+    prefers_email: bool = False
+    live_share: float | None = None  # calls and meetings that reached them, of all touches (None: none yet)
+    last_live: dt.datetime | None = None  # the last call or meeting that reached them (UTC)
 
     def to_json(self) -> dict:
         return json_dict(self)
@@ -70,6 +74,7 @@ def load_views(contacts: Iterable[Contact]) -> list[ContactView]:
     last = _last_contacted(ids)
     nxt = _next_calls(ids)
     ledger = favor_summaries(ids)
+    present = presence_of(ids)
     tag_cadences = settings.tag_cadences()
     default = settings.get("default_cadence")
     views = []
@@ -89,6 +94,9 @@ def load_views(contacts: Iterable[Contact]) -> list[ContactView]:
                 owes_thanks=row.id in ledger and ledger[row.id].owes_thanks,
                 one_way=row.id in ledger and ledger[row.id].one_way,
                 give_back=row.id in ledger and ledger[row.id].gives_back(today()),
+                prefers_email=bool(row.prefers_email),
+                live_share=present[row.id].live_share if row.id in present else None,
+                last_live=present[row.id].last_live if row.id in present else None,
             )
         )
     return views

@@ -39,6 +39,7 @@ class ContactFields:
     source: str | None = None
     external_key: str | None = None
     connected_on: dt.date | None = None
+    prefers_email: bool | None = None
     add_tags: list[str] = field(default_factory=list)
     remove_tags: list[str] = field(default_factory=list)
 
@@ -106,6 +107,8 @@ def _apply(contact: Contact, fields: ContactFields) -> None:
         contact.timezone = validate_timezone(fields.timezone)
     if fields.connected_on is not None:
         contact.connected_on = fields.connected_on
+    if fields.prefers_email is not None:
+        contact.prefers_email = fields.prefers_email
     if fields.cadence_days is USE_DEFAULT:
         contact.cadence_days, contact.no_cadence = None, False
     elif fields.cadence_days is not UNSET:

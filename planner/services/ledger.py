@@ -19,7 +19,7 @@ import arrow
 from planner.core.dates import now_local, today
 from planner.core.errors import BadInput, NotFound
 from planner.core.textsafe import json_dict
-from planner.core.vocabulary import FavorDirection, normalize_direction, normalize_favor_kind
+from planner.core.vocabulary import REFERRAL_KINDS, FavorDirection, normalize_direction, normalize_favor_kind
 from planner.core.zones import to_utc_naive, utc_aware
 from planner.scheduling.service import replan
 from planner.services.interactions import thanks
@@ -45,6 +45,7 @@ class FavorView:
     thank_due: dt.date | None
     thanked_at: dt.datetime | None  # aware UTC
     returns_id: int | None
+    referred_id: int | None = None  # a referral or introduction: who was referred
 
     @property
     def open_thanks(self) -> bool:
@@ -121,6 +122,7 @@ def _view(row: Favor, name: str) -> FavorView:
         id=row.id, contact_id=row.contact_id, contact_name=name, date=row.date, direction=row.direction,
         kind=row.kind, note=row.note, weight=row.weight, thank_due=row.thank_due,
         thanked_at=utc_aware(row.thanked_at) if row.thanked_at is not None else None, returns_id=row.returns_id,
+        referred_id=row.referred_id,
     )
 
 
@@ -140,9 +142,11 @@ def check_favor(direction: str, kind: str, weight: int, day: dt.date | None) -> 
 
 
 def record_favor(contact: Contact, direction: str, kind: str, note: str, weight: int, day: dt.date,
-                 returns: int | None = None) -> Favor:
+                 returns: int | None = None, referred: int | None = None) -> Favor:
     """Write a checked favour (see `check_favor`) and, for a received one, its thank-you task.
     The caller holds the write transaction and re-plans the contact."""
+    if referred is not None:
+        check_referred(contact, kind, referred)
     if returns is not None:
         original = Favor.get_or_none(Favor.id == returns)
         if original is None or original.contact_id != contact.id:
@@ -151,19 +155,27 @@ def record_favor(contact: Contact, direction: str, kind: str, note: str, weight:
             raise BadInput(f"favour {returns} is also '{direction}': a return goes the other way")
     due = thank_due_day(day) if direction == FavorDirection.RECEIVED else None
     row = Favor.create(contact=contact.id, date=day, direction=direction, kind=kind, note=(note or "").strip(),
-                       weight=weight, thank_due=due, returns=returns)
+                       weight=weight, thank_due=due, returns=returns, referred=referred)
     thanks.add_task(row)
     return row
 
 
+def check_referred(contact: Contact, kind: str, referred: int) -> None:
+    if kind not in REFERRAL_KINDS:
+        raise BadInput(f"--for: only a {' or '.join(REFERRAL_KINDS)} is for someone, not a {kind}")
+    if referred == contact.id:
+        raise BadInput(f"--for: {contact.name} cannot be referred to themselves")
+    get_contact(referred)
+
+
 def add_favor(contact_id: int, direction: str, kind: str, note: str = "", weight: int = 1,
-              day: dt.date | None = None, returns: int | None = None) -> FavorView:
+              day: dt.date | None = None, returns: int | None = None, referred: int | None = None) -> FavorView:
     """Record a favour; a received one gets a pinned thank-you task. The favour, its task and the
     contact's re-plan are one write transaction: if the re-plan fails, nothing is stored."""
     direction, kind, weight, day = check_favor(direction, kind, weight, day)
     with write_tx():
         contact = _contact(contact_id)
-        row = record_favor(contact, direction, kind, note, weight, day, returns)
+        row = record_favor(contact, direction, kind, note, weight, day, returns, referred)
         replan([contact_id])
     return _view(row, contact.name)
 

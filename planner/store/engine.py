@@ -236,6 +236,13 @@ def iso_day(column: str) -> str:
     return f"to_char({column}, 'YYYY-MM-DD')" if on_server(_db()) else column
 
 
+def distinct_list(column: str) -> str:
+    """SQL for the distinct values of `column` in a group, joined by commas."""
+    if on_server(_db()):
+        return f"string_agg(DISTINCT {column}, ',')"
+    return f"GROUP_CONCAT(DISTINCT {column})"
+
+
 def unindexed(column: str) -> str:
     """`column` in a way SQLite will not read through its index (`+column`: its planner would pick
     the wrong index); PostgreSQL's planner weighs both itself."""

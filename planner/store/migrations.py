@@ -59,7 +59,37 @@ def _v7_sync_state(db: Database | DatabaseProxy) -> None:
     db.create_tables([m.SyncCollection, m.SyncItem, m.ReminderSent])
 
 
-def _v8_members(db: Database | DatabaseProxy) -> None:
+def _v8_sequences_and_placements(db: Database | DatabaseProxy) -> None:
+    """Follow-up sequences (edited definitions, running instances and their steps) and placements."""
+    db.create_tables([m.SequenceDefinition, m.Placement, m.SequenceRun, m.SequenceStep])
+
+
+def _v9_important_dates(db: Database | DatabaseProxy) -> None:
+    """Birthdays, anniversaries and other dates that matter, per contact."""
+    db.create_tables([m.ImportantDate])
+
+
+def _v10_prefers_email(db: Database | DatabaseProxy) -> None:
+    """A contact who prefers email: the agenda does not nudge to call them after written touches."""
+    _add_missing_column(db, m.Contact, m.Contact.prefers_email)
+
+
+def _v11_favor_referred(db: Database | DatabaseProxy) -> None:
+    """Who a referral or introduction was for, so the ledger shows the chain."""
+    _add_missing_column(db, m.Favor, m.Favor.referred)
+
+
+def _v12_facts(db: Database | DatabaseProxy) -> None:
+    """Free-form facts per contact: what matters to them."""
+    db.create_tables([m.Fact])
+
+
+def _v13_merge_records(db: Database | DatabaseProxy) -> None:
+    """What each merge of two contacts changed, so it can be undone."""
+    db.create_tables([m.MergeRecord])
+
+
+def _v14_members(db: Database | DatabaseProxy) -> None:
     db.create_tables([m.Member])
 
 
@@ -77,7 +107,13 @@ STEPS: list[Callable[[Database | DatabaseProxy], None]] = [
     _v5_interaction_consumed_pins,
     _v6_last_reached_index,
     _v7_sync_state,
-    _v8_members,
+    _v8_sequences_and_placements,
+    _v9_important_dates,
+    _v10_prefers_email,
+    _v11_favor_referred,
+    _v12_facts,
+    _v13_merge_records,
+    _v14_members,
 ]
 LATEST = len(STEPS)
 

@@ -12,11 +12,13 @@ from __future__ import annotations
 import datetime as dt
 
 from peewee import (
+    SQL,
     AutoField,
     BooleanField,
     CharField,
     DateField,
     DateTimeField,
+    DecimalField,
     ForeignKeyField,
     IntegerField,
     Model,
@@ -66,6 +68,10 @@ class Contact(BaseModel):
     created_at = DateTimeField(default=utcnow)
     updated_at = DateTimeField(default=utcnow)
     archived_at = DateTimeField(null=True, index=True)
+    # no "call them" nudge after written touches; a DEFAULT in the table too, so rows written with
+    # an older version's columns (bulk inserts, the migration tests) are valid; FALSE, not 0: a
+    # PostgreSQL boolean takes no integer default (SQLite reads FALSE as 0)
+    prefers_email = BooleanField(default=False, constraints=[SQL("DEFAULT FALSE")])
 
 
 class ContactEmail(BaseModel):
@@ -160,6 +166,9 @@ class Favor(BaseModel):
     returns = ForeignKeyField("self", null=True, backref="returned_by", on_delete="SET NULL")
     returns_id: int | None
     created_at = DateTimeField(default=utcnow)
+    # a referral or introduction: the person referred (planner/services/referrals.py)
+    referred = ForeignKeyField(Contact, null=True, backref="referred_in", on_delete="SET NULL")
+    referred_id: int | None
 
 
 class Draft(BaseModel):
@@ -178,6 +187,98 @@ class Draft(BaseModel):
     extra = TextField(default="{}")  # JSON: favour, thanked flag
 
 
+class SequenceDefinition(BaseModel):
+    """A follow-up sequence as the user edited it: one step a line, "OFFSET purpose" (a shipped
+    default without a row here is used as shipped; planner/services/sequences.py)."""
+
+    name = CharField(primary_key=True)
+    steps = TextField()
+    updated_at = DateTimeField(default=utcnow)
+
+
+class Placement(BaseModel):
+    """A candidate placed with a client: the start of repeat business and of two sequences."""
+
+    id = AutoField()
+    candidate = ForeignKeyField(Contact, backref="placements", on_delete="CASCADE")
+    candidate_id: int
+    client = ForeignKeyField(Contact, backref="client_placements", on_delete="CASCADE")
+    client_id: int
+    start = DateField(index=True)
+    role = TextField(default="")
+    fee = DecimalField(null=True, max_digits=14, decimal_places=2, auto_round=True)
+    note = TextField(default="")
+    created_at = DateTimeField(default=utcnow)
+
+
+class SequenceRun(BaseModel):
+    """One sequence running for one contact from an event day (a placement's start, a new job)."""
+
+    id = AutoField()
+    contact = ForeignKeyField(Contact, backref="sequence_runs", on_delete="CASCADE")
+    contact_id: int
+    sequence = CharField()  # the definition's name, as it was when the run started
+    event_date = DateField()
+    note = TextField(default="")
+    placement = ForeignKeyField(Placement, null=True, backref="runs", on_delete="CASCADE")
+    placement_id: int | None
+    started_on = DateField()  # steps due before this day were never planned
+    stopped_on = DateField(null=True)  # `event --stop`: no step is planned any more
+    created_at = DateTimeField(default=utcnow)
+
+
+class SequenceStep(BaseModel):
+    """One step of a run, copied from the definition when the run started (editing the definition
+    later leaves running sequences alone). Whether it is done is derived from the history: a step
+    is satisfied by any attempt logged on or after its day (planner/scheduling/touch_points.py)."""
+
+    id = AutoField()
+    run = ForeignKeyField(SequenceRun, backref="steps", on_delete="CASCADE")
+    run_id: int
+    position = IntegerField()
+    offset = CharField()  # "-1d", "0d", "1w", "1m", "1y"
+    due = DateField()  # event day + offset, before moving off a non-working day
+    label = TextField()  # "Placement 1 month"
+    purpose = TextField(default="")  # "how is the new role?"
+    planned_call = IntegerField(null=True)  # the pinned PlannedCall row standing for it, while pending
+
+
+class ImportantDate(BaseModel):
+    """A date that matters to a contact: a birthday, a work anniversary, any day they care about.
+    `year` is None when unknown (a birthday without the year); such a date recurs yearly."""
+
+    id = AutoField()
+    contact = ForeignKeyField(Contact, backref="important_dates", on_delete="CASCADE")
+    contact_id: int
+    kind = CharField()  # birthday | anniversary | work-anniversary | a word of the user's
+    year = IntegerField(null=True)
+    month = IntegerField()
+    day = IntegerField()
+    yearly = BooleanField(default=True)
+    note = TextField(default="")
+    created_at = DateTimeField(default=utcnow)
+
+
+class Fact(BaseModel):
+    """Something to remember about a contact, shown while talking to them ("kids: Ana, 7")."""
+
+    id = AutoField()
+    contact = ForeignKeyField(Contact, backref="facts", on_delete="CASCADE")
+    contact_id: int
+    text = TextField()
+    created_at = DateTimeField(default=utcnow)
+
+
+class MergeRecord(BaseModel):
+    """What `followup merge` changed, so it can be undone: OTHER as it was, and the ids of every
+    row that moved to KEEP (JSON, planner/services/merge.py)."""
+
+    id = AutoField()
+    keep_id = IntegerField()
+    other_id = IntegerField()
+    other_name = TextField()
+    data = TextField()
+    merged_at = DateTimeField(default=utcnow)
 class SyncCollection(BaseModel):
     """A CardDAV address book or CalDAV calendar followup syncs with, and how far it has got."""
 
@@ -245,6 +346,13 @@ ALL_MODELS = [
     Interaction,
     Favor,
     Draft,
+    SequenceDefinition,
+    Placement,
+    SequenceRun,
+    SequenceStep,
+    ImportantDate,
+    Fact,
+    MergeRecord,
     SyncCollection,
     SyncItem,
     ReminderSent,

@@ -136,6 +136,8 @@ SPECS: dict[str, SettingSpec] = {
         SettingSpec("retry", 2, _int_range(1, 20), str, "working days before retrying a missed call"),
         SettingSpec("thank_within", 2, _int_range(0, 20), str,
                     "working days to thank someone for a favour"),
+        SettingSpec("dates_ahead", 3, _int_range(0, 60), str,
+                    "days ahead a birthday or other date that matters shows on the agenda"),
         SettingSpec("timezone", "", _text, _show_plain, "your own IANA time zone (default: system)"),
         SettingSpec("theme", "textual-dark", _text, str, "the app's colour theme"),
         SettingSpec("dav.contacts", None, _collection_url, _show_plain,

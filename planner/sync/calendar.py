@@ -7,7 +7,8 @@ a call that is done or leaves the window has its event removed.
 
 In: an event the person dragged to another day in their calendar app pins that call there (the
 contact's next call: services/schedule.py `pin`), and the report says so. A later call of the
-sequence or a thank-you cannot be pinned: its event goes back to its planned day, also reported.
+sequence, a thank-you, a follow-up sequence's step (its day comes from the event it follows) or a
+date that matters cannot be pinned: its event goes back to its day, also reported.
 
 Our own writes are recognised by their ETags (stored per event), so only the phone's changes
 count as moves. Each event is written on the server first and recorded in its own transaction;
@@ -27,6 +28,7 @@ from icalendar import Calendar
 
 from planner.core.dates import today
 from planner.core.errors import BadInput
+from planner.core.vocabulary import AgendaKind
 from planner.io.exports.ics import agenda_event, alarm_offset, event_day, new_calendar
 from planner.services.agenda import Agenda, AgendaItem, build_agenda
 from planner.services.schedule import pin
@@ -115,8 +117,10 @@ class CalendarSync:
             self._record_etag(item, etag)  # edited, not moved (or unreadable): ours again below
             put_back.add(href)
             return
-        if base["kind"] != "call" or base["seq"] != 0:
-            what = "a thank-you" if base["kind"] != "call" else "a later call of the sequence"
+        step = str(base.get("uid", "")).startswith("step-")
+        if base["kind"] != AgendaKind.CALL or base["seq"] != 0 or step:
+            what = {AgendaKind.THANK_YOU: "a thank-you", AgendaKind.DATE: "a date that matters"}.get(
+                base["kind"], "a follow-up sequence's step" if step else "a later call of the sequence")
             self.report.add("server", "kept", name, f"{what} cannot be pinned; put back on {base['day']}")
             self._record_etag(item, etag)
             put_back.add(href)

@@ -10,7 +10,8 @@ the server lacks is pushed as a new card.
 
 What goes to the server is the synced fields and a small X-FOLLOWUP set (kind, time zone,
 cadence); notes, the ledger and the plan stay in followup. Cards are edited in place, so photos,
-birthdays and fields followup does not know survive (cards.py).
+birthdays and fields followup does not know survive (cards.py). A card's birthday and
+anniversaries come in as dates that matter, as an import takes them (added, never removed).
 
 Each item is applied in its own write transaction, after its server write succeeded; the
 collection's sync token is saved only once every item of the listing is applied. So an
@@ -31,6 +32,7 @@ from planner.io.exports.contacts import own_cadence
 from planner.io.importers.apply import MatchIndex, index_new, name_key, stored_index
 from planner.services.contact_views import ContactView, load_views
 from planner.services.contacts import UNSET, ContactFields, add_contact, edit_contact, set_archived
+from planner.services.important_dates import merge_imported
 from planner.store.database import write_tx
 from planner.store.models import Contact, SyncItem, utcnow
 from planner.store.queries import tuples
@@ -204,7 +206,7 @@ class ContactSync:
         parsed = self._read(href, text)
         if parsed is None:
             return
-        _record, remote, _uid = parsed
+        record, remote, _uid = parsed
         view = views.get(item.contact_id) if item.contact_id else None
         if view is None or view.archived:
             return  # archived or gone here: a deletion, handled with the others
@@ -213,10 +215,11 @@ class ContactSync:
         stamp = cards.revision(text) or utcnow()
         local_time = Contact.get_by_id(view.id).updated_at
         merged = merge(base, local, remote, local_newer=local_time > stamp, name=view.name, report=self.report)
-        self._exchange(item, view.id, view.name, text, etag, local, remote, merged)
+        self._exchange(item, view.id, view.name, text, etag, local, remote, merged, dates=record.dates)
 
     def _exchange(self, item: SyncItem | None, contact_id: int, name: str, text: str, etag: str, local: dict,
-                  remote: dict, merged: dict, *, href: str = "", uid: str = "") -> None:
+                  remote: dict, merged: dict, *, href: str = "", uid: str = "",
+                  dates: list[tuple[str, str, bool]] | None = None) -> None:
         to_server = _server_edits(merged, remote)
         to_local = _local_edits(merged, local)
         if to_server:
@@ -234,6 +237,8 @@ class ContactSync:
         with write_tx():
             if to_local:
                 edit_contact(contact_id, _contact_fields(to_local))
+            if dates:  # birthdays and anniversaries on the card, as an import takes them (never removed)
+                merge_imported({contact_id: dates})
             stamp = Contact.get_by_id(contact_id).updated_at
             if item is None:
                 SyncItem.create(collection=ensure_collection(self.url, "contacts"), href=href, uid=uid, etag=etag,
@@ -258,7 +263,8 @@ class ContactSync:
             local = local_fields(view)
             merged = merge(None, local, remote, local_newer=True, name=view.name, report=self.report)
             self.report.add("followup", "linked", view.name, "matched an existing contact")
-            self._exchange(None, contact_id, view.name, text, etag, local, remote, merged, href=href, uid=uid)
+            self._exchange(None, contact_id, view.name, text, etag, local, remote, merged, href=href, uid=uid,
+                           dates=record.dates)
             return
         merged = {field: (DEFAULTS[field] if remote[field] is None else remote[field]) for field in FIELDS}
         self.report.add("followup", "added", record.name)
@@ -275,6 +281,7 @@ class ContactSync:
                 self.report.problems.append(f"{href}: {exc}; skipped")
                 self.complete = False
                 return
+            merge_imported({view.id: record.dates})
             stamp = Contact.get_by_id(view.id).updated_at
             SyncItem.create(collection=ensure_collection(self.url, "contacts"), href=href, uid=uid, etag=etag,
                             contact=view.id, base=json.dumps(local_fields(view)), exchanged_at=stamp)

@@ -17,6 +17,7 @@ from email.utils import formatdate, make_msgid
 
 from planner.core.errors import BadInput, FollowupError
 from planner.core.textsafe import clean_line
+from planner.core.vocabulary import AgendaKind
 from planner.io.exports.ics import agenda_ics
 from planner.io.exports.json_export import agenda_json
 from planner.io.exports.markdown import agenda_markdown
@@ -45,13 +46,16 @@ def render(agenda: Agenda, fmt: str) -> str:
 
 def headline(agenda: Agenda) -> str:
     today = agenda.days[0][1] if agenda.days else []
-    calls = sum(item.kind == "call" for item in today)
+    calls = sum(item.kind == AgendaKind.CALL for item in today)
     parts = [f"{calls} call{'s' if calls != 1 else ''} today"]
     if agenda.overdue:
         parts.append(f"{len(agenda.overdue)} overdue")
-    thanks = len(agenda.thank_yous) + sum(item.kind == "thank-you" for item in today)
+    thanks = len(agenda.thank_yous) + sum(item.kind == AgendaKind.THANK_YOU for item in today)
     if thanks:
         parts.append(f"{thanks} thank-you{'s' if thanks != 1 else ''}")
+    dates = sum(item.kind == AgendaKind.DATE for item in today)
+    if dates:
+        parts.append(f"{dates} date{'s' if dates != 1 else ''} to remember")
     return ", ".join(parts)
 
 

@@ -22,6 +22,7 @@ import vobject
 from planner.core.textsafe import csv_safe, file_text, json_text
 from planner.io.exports.files import write_private as write_file
 from planner.services.contact_views import ContactView, load_views
+from planner.services.important_dates import DateView, dates_of
 from planner.store.engine import name_order
 from planner.store.models import Contact
 
@@ -70,6 +71,9 @@ def contacts_vcard(views: list[ContactView]) -> str:
     """vCard 3.0, one card per contact; text through `file_text`, which our vCard importer undoes
     for cards carrying X-FOLLOWUP-KIND (ours)."""
     cards = []
+    dates: dict[int, list[DateView]] = {}
+    for found in dates_of([v.id for v in views]):
+        dates.setdefault(found.contact_id, []).append(found)
     for v in views:
         card = vobject.vCard()
         name = file_text(v.name)
@@ -98,9 +102,27 @@ def contacts_vcard(views: list[ContactView]) -> str:
             card.add("x-followup-cadence").value = cadence
         if v.timezone:
             card.add("x-followup-timezone").value = v.timezone
+        _add_dates(card, dates.get(v.id, []))
         card.add("uid").value = f"followup-contact-{v.id}"
         cards.append(card.serialize())
     return "".join(cards)
+
+
+def _add_dates(card, dates: list[DateView]) -> None:
+    """The first birthday as BDAY, the first anniversary as ANNIVERSARY (what address books read),
+    every other date as our own X-FOLLOWUP-DATE;KIND=work-anniversary;YEARLY=TRUE:--04-01, which
+    our importer reads back."""
+    standard = {"birthday": "bday", "anniversary": "anniversary"}
+    for found in dates:
+        prop = standard.pop(found.kind, None)
+        if prop is not None:
+            card.add(prop).value = found.text
+        else:
+            prop = card.add("x-followup-date")
+            prop.value = found.text
+            prop.params["KIND"] = [found.kind]  # normalised to letters, digits and dashes
+            if found.yearly:
+                prop.params["YEARLY"] = ["TRUE"]
 
 
 def contacts_json(views: list[ContactView]) -> str:

@@ -18,7 +18,7 @@ def agenda_csv(agenda: Agenda) -> str:
     for item in agenda.items:
         last = item.last_contact.isoformat(timespec="minutes") if item.last_contact else ""
         writer.writerow([csv_safe(value) for value in (
-            item.date.isoformat(), item.kind, item.name, item.company, item.phone, item.email, item.reason,
+            item.date.isoformat(), item.kind, item.name, item.company, item.phone, item.email, item.why,
             last, item.last_summary,
         )])
     return buffer.getvalue()

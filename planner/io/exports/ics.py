@@ -24,6 +24,8 @@ PRODID = f"-//followup//followup {__version__}//EN"
 
 
 def event_summary(item: AgendaItem) -> str:
+    if item.kind == AgendaKind.DATE:
+        return clean_line(f"{item.occasion}: {item.display_name}")
     verb = "Thank" if item.kind == AgendaKind.THANK_YOU else "Call"
     return clean_line(f"{verb} {item.display_name}")
 
@@ -46,13 +48,18 @@ def event_description(item: AgendaItem) -> str:
         lines.append(f"They helped us: {item.favors_received_open}")
     if item.favors_given_open:
         lines.append(f"We helped them: {item.favors_given_open}")
-    lines.append(f"Reason: {item.reason}")
+    lines.append(f"Reason: {item.why}")
+    if item.nudge:
+        lines.append(f"Be present: {item.nudge}")
     return "\n".join(clean_line(line) for line in lines)
 
 
 def event_day(agenda: Agenda, item: AgendaItem) -> dt.date:
     """An item's own day; an overdue one goes on the first day still ahead (today, or the range's
-    start), where a calendar shows it: the same UID moves it along on every re-export."""
+    start), where a calendar shows it: the same UID moves it along on every re-export. A date that
+    matters goes on the day it falls, not on the day the agenda reminds of it."""
+    if item.kind == AgendaKind.DATE and item.occurs_on is not None:
+        return item.occurs_on
     if item.date >= agenda.today:
         return item.date
     return max(agenda.today, agenda.start)
@@ -77,9 +84,30 @@ def alarm_offset(alarm: object = _FROM_SETTINGS) -> dt.timedelta | None:
     return dt.timedelta(hours=hours, minutes=minutes)
 
 
+def _date_event(item: AgendaItem, day: dt.date, *, stamp: dt.datetime, alarm: dt.timedelta | None) -> Event:
+    """A date that matters, on the day it falls (not the reminder day), repeating every year when
+    it does; the same UID every year, so re-exports update one event."""
+    event = Event()
+    event.add("uid", item.uid)
+    event.add("dtstamp", stamp)
+    event.add("dtstart", day)
+    event.add("dtend", day + dt.timedelta(days=1))
+    if item.yearly:
+        event.add("rrule", {"freq": "yearly"})
+    event.add("summary", event_summary(item))
+    event.add("description", clean_block(f"{item.why}\nContact: {item.display_name}"
+                                         + (f"\nLocal time zone: {item.timezone}" if item.timezone else "")))
+    event.add("categories", [item.reason])
+    event.add("transp", "TRANSPARENT")
+    _add_alarm(event, item, alarm)
+    return event
+
+
 def agenda_event(agenda: Agenda, item: AgendaItem, *, stamp: dt.datetime, alarm: dt.timedelta | None) -> Event:
     """One item as an all-day event with a reminder `alarm` after the start of its day."""
     day = event_day(agenda, item)
+    if item.kind == AgendaKind.DATE:
+        return _date_event(item, day, stamp=stamp, alarm=alarm)
     description = event_description(item)
     if day != item.date:
         description += f"\nOverdue: planned for {item.date.isoformat()}"
@@ -94,13 +122,17 @@ def agenda_event(agenda: Agenda, item: AgendaItem, *, stamp: dt.datetime, alarm:
     event.add("transp", "TRANSPARENT")
     if item.phone:
         event.add("url", tel_link(item.phone))
+    _add_alarm(event, item, alarm)
+    return event
+
+
+def _add_alarm(event: Event, item: AgendaItem, alarm: dt.timedelta | None) -> None:
     if alarm is not None:
         reminder = Alarm()
         reminder.add("action", "DISPLAY")
         reminder.add("description", event_summary(item))
         reminder.add("trigger", alarm, parameters={"RELATED": "START"})
         event.add_component(reminder)
-    return event
 
 
 def new_calendar() -> Calendar:

@@ -20,10 +20,11 @@ def md_escape(text: str | None) -> str:
 
 
 def _item(item: AgendaItem, *, with_date: bool) -> list[str]:
-    verb = "Thank" if item.kind == AgendaKind.THANK_YOU else "Call"
+    verbs: dict[str, str] = {AgendaKind.THANK_YOU: "Thank", AgendaKind.DATE: "Remember"}
+    verb = verbs.get(item.kind, "Call")
     who = f"**{verb} {md_escape(item.name)}**"
     role = ", ".join(md_escape(part) for part in (item.company, item.title) if part)
-    head = f"- [ ] {who}" + (f" ({role})" if role else "") + f" — {md_escape(item.reason)}"
+    head = f"- [ ] {who}" + (f" ({role})" if role else "") + f" — {md_escape(item.why)}"
     if with_date:
         head += f", due {item.date.isoformat()}"
     lines = [head]
@@ -31,6 +32,8 @@ def _item(item: AgendaItem, *, with_date: bool) -> list[str]:
              (("phone", item.phone), ("email", item.email), ("local time zone", item.timezone)) if value]
     if reach:
         lines.append("  - " + " · ".join(reach))
+    if item.nudge:
+        lines.append(f"  - be present: {md_escape(item.nudge)}")
     if item.last_contact is not None:
         last = f"  - last: {item.last_contact.date().isoformat()}, {md_escape(item.last_kind)}"
         if item.last_summary:

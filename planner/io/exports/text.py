@@ -33,7 +33,10 @@ def _favours(item: AgendaItem) -> str:
 
 
 def _cells(item: AgendaItem, *, with_date: bool) -> list[str]:
-    what = "thank" if item.kind == AgendaKind.THANK_YOU else f"call ({item.reason})"
+    if item.kind == AgendaKind.THANK_YOU:
+        what = f"thank ({item.purpose})" if item.purpose else "thank"
+    else:
+        what = f"{item.kind} ({item.why})"
     if with_date:
         what = f"{item.date.isoformat()} {what}"
     who = item.name + (f", {item.company}" if item.company else "") + (f" - {item.title}" if item.title else "")
@@ -58,6 +61,8 @@ def _table(items: list[AgendaItem], *, with_date: bool, width: int) -> list[str]
         favours = clean_line(_favours(item))
         if favours:
             lines.append(indent + _fit(f"favours: {favours}", max(20, width - len(indent))))
+        if item.nudge:
+            lines.append(indent + _fit(f"be present: {clean_line(item.nudge)}", max(20, width - len(indent))))
     return lines
 
 

@@ -32,6 +32,7 @@ from planner.services.contacts import (
     validate_email,
     validate_timezone,
 )
+from planner.services.important_dates import merge_imported
 from planner.store.database import write_tx
 from planner.store.models import Contact, ContactEmail, ContactPhone, ContactTag, utcnow
 from planner.store.queries import tuples
@@ -60,6 +61,7 @@ class _State:
     phones: list[str] = field(default_factory=list)
     tags: list[str] = field(default_factory=list)
     line: int = 0
+    dates: list[tuple[str, str, bool]] = field(default_factory=list)  # dates that matter the file gave
 
     def snapshot(self) -> tuple:
         return (self.company, self.title, self.kind, self.timezone, self.notes, self.external_key,
@@ -91,6 +93,7 @@ class _State:
         for tag in record.tags + extra_tags:
             if tag not in self.tags:
                 self.tags.append(tag)
+        self.dates += [pair for pair in record.dates if pair not in self.dates]
 
 
 def phone_key(number: str) -> str:
@@ -212,17 +215,20 @@ def apply_records(parsed: ParseResult, report: ImportReport, *, source: str, tag
         _plan(parsed.records, report, extra_tags, cadence, progress)
         return report
     with write_tx():
-        added, changed = _plan(parsed.records, report, extra_tags, cadence, progress)
+        added, changed, dated = _plan(parsed.records, report, extra_tags, cadence, progress)
         report.added_ids = _insert_new(added, source)
         _update_existing(changed)
         report.updated_ids = [state.id for state, _ in changed if state.id is not None]
+        # ids known now: after the inserts
+        merge_imported({state.id: state.dates for state in dated if state.id is not None})
         if report.added_ids or report.updated_ids:  # the new contacts are planned before anything is stored
             replan(list(report.added_ids + report.updated_ids))
     return report
 
 
 def _plan(records: list[ImportRecord], report: ImportReport, extra_tags: list[str], cadence: object,
-          progress: Progress | None) -> tuple[list[_State], list[tuple[_State, tuple]]]:
+          progress: Progress | None) -> tuple[list[_State], list[tuple[_State, tuple]], list[_State]]:
+    """The contacts to add, the stored ones the file changes, and every one it gave dates for."""
     index, stored = _load_existing()
     added: list[_State] = []
     touched: dict[int, tuple] = {}  # stored contact id -> its snapshot before this import
@@ -255,7 +261,8 @@ def _plan(records: list[ImportRecord], report: ImportReport, extra_tags: list[st
     report.added = len(added)
     report.updated = len(changed)
     report.unchanged = len(touched) - len(changed)
-    return added, changed
+    dated = [state for state in added + [stored[i] for i in touched] if state.dates]
+    return added, changed, dated
 
 
 def _note_differences(state: _State, record: ImportRecord, warnings: list[tuple[int, str]]) -> None:

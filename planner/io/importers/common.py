@@ -47,6 +47,8 @@ class ImportRecord:
     timezone: str = ""
     url: str = ""  # LinkedIn profile URL: the external key that survives a change of name or email
     connected_on: object | None = None  # datetime.date
+    # dates that matter: (kind, "1985-03-12" as written, yearly); the service reads the forms
+    dates: list[tuple[str, str, bool]] = field(default_factory=list)
 
 
 @dataclass

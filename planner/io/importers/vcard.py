@@ -38,7 +38,9 @@ from planner.io.importers.common import (
 from planner.io.importers.linkedin import normalize_profile_url
 
 USED = {"FN", "N", "ORG", "TITLE", "EMAIL", "TEL", "NOTE", "CATEGORIES", "URL",
-        "X-FOLLOWUP-KIND", "X-FOLLOWUP-CADENCE", "X-FOLLOWUP-TIMEZONE", "TZ"}
+        "X-FOLLOWUP-KIND", "X-FOLLOWUP-CADENCE", "X-FOLLOWUP-TIMEZONE", "TZ",
+        "BDAY", "ANNIVERSARY", "X-ANNIVERSARY", "X-FOLLOWUP-DATE"}
+DATE_KINDS = {"BDAY": "birthday", "ANNIVERSARY": "anniversary", "X-ANNIVERSARY": "anniversary"}
 _BOUNDARY = re.compile(r"^(?:[A-Za-z0-9-]+\.)?(BEGIN|END)\s*:\s*(\S*)\s*$", re.I)
 _PROP_NAME = re.compile(r"^(?:[A-Za-z0-9-]+\.)?([A-Za-z0-9-]+)(?=[;:])")  # not a stray base64 line
 
@@ -156,7 +158,7 @@ def _card(start: int, lines: list[tuple[int, str]], warnings: list[tuple[int, st
             warnings.append((number, f"{name} of over {MAX_ROW_CHARS:,} characters (the limit per property); "
                              "left out"))
             continue
-        value, damage = _read(text, number, name)
+        value, damage, params = _read(text, number, name)
         if damage:
             warnings.append((number, damage))
             formatted_damaged = formatted_damaged or name == "FN"
@@ -193,6 +195,12 @@ def _card(start: int, lines: list[tuple[int, str]], warnings: list[tuple[int, st
                 record.cadence_days = parse_cadence(raw) if raw else None
             except BadInput as exc:
                 warnings.append((number, f"X-FOLLOWUP-CADENCE: {exc}; the card keeps the default cadence"))
+        elif name in DATE_KINDS:
+            _add_date(record, DATE_KINDS[name], one_line(unescape(value)), True)
+        elif name == "X-FOLLOWUP-DATE":  # our own: X-FOLLOWUP-DATE;KIND=work-anniversary;YEARLY=TRUE:--04-01
+            kind = one_line((params.get("KIND") or [""])[0])
+            yearly = (params.get("YEARLY") or [""])[0].strip().upper() == "TRUE"
+            _add_date(record, kind, one_line(unescape(value)), yearly)
         elif name in {"X-FOLLOWUP-TIMEZONE", "TZ"}:
             zone = one_line(unescape(value))
             if "/" in zone and not record.timezone:
@@ -203,28 +211,40 @@ def _card(start: int, lines: list[tuple[int, str]], warnings: list[tuple[int, st
     return record
 
 
-def _read(text: str, number: int, name: str) -> tuple[str, str]:
-    """A property's text value, and a note when some of it could not be decoded (else "")."""
+def _add_date(record: ImportRecord, kind: str, value: str, yearly: bool) -> None:
+    """A date that matters as written; planner/services/important_dates.py reads the forms
+    (1985-03-12, 19850312, --0312) and leaves out what it cannot."""
+    entry = (kind.strip(), value.strip(), yearly)
+    if entry[0] and entry[1] and entry not in record.dates:
+        record.dates.append(entry)
+
+
+def _read(text: str, number: int, name: str) -> tuple[str, str, dict[str, list[str]]]:
+    """A property's text value, a note when some of it could not be decoded (else ""), and its
+    parameters by upper-cased name, values as written."""
     try:
         _, params, value, _ = parseLine(text, number)
     except Exception as exc:  # vobject raises ParseError and others on a malformed line
         raise _CardError(f"line {number}: cannot read {name} ({one_line(exc)[:80]})") from None
+    given = {str(param[0]).upper(): [str(v) for v in param[1:]] for param in params if param}
     if not isinstance(value, str):
-        return "", ""
-    options = {str(param[0]).upper(): [str(v).upper() for v in param[1:]] for param in params if param}
+        return "", "", given
+    options = {key: [v.upper() for v in values] for key, values in given.items()}
     quoted = "QUOTED-PRINTABLE" in options.get("ENCODING", []) or "QUOTED-PRINTABLE" in options
     if not quoted:
-        return value, ""
+        return value, "", given
     data = quopri.decodestring(value.encode("utf-8"))
     charset = (options.get("CHARSET") or ["UTF-8"])[0]
     try:
-        return data.decode(charset), ""
+        return data.decode(charset), "", given
     except LookupError:
-        return data.decode("utf-8", "replace"), f"{name}: unknown charset {one_line(charset)[:30]!r}, read as UTF-8"
+        return (data.decode("utf-8", "replace"), f"{name}: unknown charset {one_line(charset)[:30]!r}, read as UTF-8",
+                given)
     except UnicodeDecodeError as exc:
         bad = data[exc.start : exc.start + 1].hex().upper()
         return (data.decode(charset, "replace"),
-                f"{name}: byte 0x{bad} is not {one_line(charset)[:30]}; kept the rest (U+FFFD marks what was lost)")
+                f"{name}: byte 0x{bad} is not {one_line(charset)[:30]}; kept the rest (U+FFFD marks what was lost)",
+                given)
 
 
 def _add(values: list[str], value: str) -> None:

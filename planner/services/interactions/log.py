@@ -21,7 +21,7 @@ from planner.core.dates import today
 from planner.core.vocabulary import NOTE_OUTCOME, InteractionKind, Outcome, normalize_kind, normalize_outcome
 from planner.core.zones import to_utc_naive, zone_key
 from planner.scheduling.service import replan
-from planner.services import drafts, ledger
+from planner.services import drafts, facts, ledger
 from planner.services.interactions.pins import apply_log, follow_up_day
 from planner.services.interactions.records import (
     InteractionView,
@@ -89,6 +89,7 @@ def log_interaction(req: LogRequest) -> InteractionView:
         apply_log(row, follow_up, is_newest=newest_before is None or stored_at >= newest_before.happened_at)
         if favor_args is not None:
             ledger.record_favor(contact, *favor_args)
+        facts.facts_from_note(req.contact_id, req.notes)  # `#fact kids: Ana, 7` lines
         if req.thanked:  # after the favour: thanking them in this call covers what it brought
             close_open(req.contact_id, stored_at, moment.date())
         if req.draft_id is not None:  # left alone if another running session has taken it over
