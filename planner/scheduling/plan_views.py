@@ -11,7 +11,7 @@ from planner.core.vocabulary import PlanReason
 from planner.core.workdays import WorkCalendar
 from planner.scheduling.inputs import load_calendar
 from planner.scheduling.stats import PlanStats, compute_stats
-from planner.store.engine import name_order
+from planner.store.dialect import name_order
 from planner.store.models import Block, Contact, PlannedCall
 from planner.store.queries import tuples
 

@@ -20,7 +20,7 @@ from planner.core.vocabulary import PlanReason
 from planner.scheduling.engine import PlanRow
 from planner.scheduling.reroute import Window
 from planner.store.database import db
-from planner.store.engine import days_between, execute_many, iso_day, portable, unindexed
+from planner.store.dialect import days_between, execute_many, iso_day, portable, unindexed
 from planner.store.models import PlannedCall
 from planner.store.queries import chunked, tuples
 

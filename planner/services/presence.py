@@ -17,7 +17,7 @@ from planner.core.dates import today
 from planner.core.vocabulary import REACHED_OUTCOMES, InteractionKind
 from planner.core.zones import aware, stored_moment
 from planner.store.database import db
-from planner.store.engine import distinct_list, portable
+from planner.store.dialect import distinct_list, portable
 from planner.store.models import Contact, Interaction
 from planner.store.queries import CHUNK_SIZE, chunked
 

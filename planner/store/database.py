@@ -195,7 +195,8 @@ def damage_mark() -> str | None:
     if not engine.has_setting_table(db):
         return None  # a database being created (on a server, a failed read would end the transaction)
     try:
-        row = db.execute_sql(engine.portable("SELECT value FROM setting WHERE key = ?"), (DAMAGE_KEY,)).fetchone()
+        sql = f"SELECT value FROM setting WHERE key = {engine.bound(db).param}"
+        row = db.execute_sql(sql, (DAMAGE_KEY,)).fetchone()
     except (OperationalError, sqlite3.OperationalError):
         return None  # no setting table yet
     if row is None:

@@ -2,10 +2,12 @@
 
 One person keeps an SQLite file; a desk shares one PostgreSQL server, chosen by giving a libpq
 URI (`postgresql://USER@HOST:PORT/DBNAME`, `?host=/path/to/socket` for a Unix socket) where a path
-would go. Models and Peewee queries are the same on both; the few SQL pieces that are not (a
-day difference, sorting names without regard to case, an unindexed column for SQLite's planner,
-the schema version, the writers' lock) are built here, from the engine the one `db` is bound to,
-so no other module asks which engine it is on.
+would go. Models and Peewee queries are the same on both. This module connects to the server
+and holds what differs in how the engines are driven: the writers' lock and its timeouts, the
+schema version, the connected role, naming the database. The few SQL pieces that differ for the
+bound database (placeholders, a day difference, sorting names without regard to case...) are in
+`store.dialect`, which reads the one `db`; this module takes the database as an argument, so
+that `store.database` can use it.
 """
 
 from __future__ import annotations
@@ -13,6 +15,7 @@ from __future__ import annotations
 import contextlib
 import datetime as dt
 import os
+import threading
 from pathlib import Path
 
 from peewee import Database, OperationalError, PostgresqlDatabase
@@ -79,20 +82,19 @@ class ServerDatabase(PostgresqlDatabase):
     with SQLite's BEGIN IMMEDIATE, each in READ COMMITTED, so every statement after the lock sees
     all that earlier writers committed. Read-modify-write is then safe, and with one lock and no
     SERIALIZABLE there is neither a serialization failure nor a deadlock between writers. Readers
-    never wait for it. One attempt at the lock waits `lock_attempt_ms` (then PostgreSQL's "lock
+    never wait for it. One attempt at the lock waits `set_lock_attempt`'s time (then PostgreSQL's "lock
     timeout" error, after the transaction is rolled back); `database.write_tx` attempts again and
     again, showing that it waits, up to its limit, exactly as it does for SQLite's lock.
     """
 
-    # one attempt at the writers' lock, and the wait for any other lock once it is held (set by
-    # `set_lock_attempt`/`reset_lock_attempt` around each BEGIN, like SQLite's busy timeout)
-    lock_attempt_ms = 1000
-    lock_wait_ms = 10_000
     # the `setting` table exists (checked once: reading a missing table ends a server transaction)
     has_settings = False
 
     def __init__(self, url: str, *, lock_wait: float, **kwargs) -> None:
-        self.lock_wait_ms = int(lock_wait * 1000)
+        self.default_wait_ms = int(lock_wait * 1000)
+        # one attempt at the writers' lock, and the wait for any other lock once it is held: per
+        # thread, as SQLite's busy timeout is per connection (`set_lock_attempt` around each BEGIN)
+        self.timeouts = threading.local()
         self.described = describe_url(url)
         # Peewee hands a `postgresql://` database name to libpq as a URI; `postgres://` is the
         # same URI to libpq, so it is spelled the way Peewee recognises.
@@ -104,11 +106,13 @@ class ServerDatabase(PostgresqlDatabase):
         if isolation_level != WRITE_MODE:
             super().begin(isolation_level)
             return
+        attempt_ms = getattr(self.timeouts, "attempt_ms", self.default_wait_ms)
+        wait_ms = getattr(self.timeouts, "wait_ms", self.default_wait_ms)
         super().begin()
         try:
-            self.execute_sql(f"SET LOCAL lock_timeout = '{int(self.lock_attempt_ms)}ms'")
+            self.execute_sql(f"SET LOCAL lock_timeout = '{int(attempt_ms)}ms'")
             self.execute_sql("SELECT pg_advisory_xact_lock(%s)", (WRITERS_LOCK_KEY,))
-            self.execute_sql(f"SET LOCAL lock_timeout = '{int(self.lock_wait_ms)}ms'")
+            self.execute_sql(f"SET LOCAL lock_timeout = '{int(wait_ms)}ms'")
         except Exception:
             if server_in_transaction(self.connection()):
                 with contextlib.suppress(Exception):  # the error raised says what went wrong
@@ -159,7 +163,7 @@ def set_lock_attempt(db, attempt_ms: int, wait_ms: int) -> None:
     timeout for the writers' lock (and `wait_ms` for other locks once it is held)."""
     engine = bound(db)
     if isinstance(engine, ServerDatabase):
-        engine.lock_attempt_ms, engine.lock_wait_ms = attempt_ms, wait_ms
+        engine.timeouts.attempt_ms, engine.timeouts.wait_ms = attempt_ms, wait_ms
     else:
         db.execute_sql(f"PRAGMA busy_timeout = {int(attempt_ms)}")
 
@@ -168,7 +172,7 @@ def reset_lock_attempt(db, wait_ms: int) -> None:
     """Back to the ordinary wait, once the write lock is held (or given up)."""
     engine = bound(db)
     if isinstance(engine, ServerDatabase):
-        engine.lock_attempt_ms = engine.lock_wait_ms = wait_ms
+        engine.timeouts.attempt_ms = engine.timeouts.wait_ms = wait_ms
     else:
         db.execute_sql(f"PRAGMA busy_timeout = {int(wait_ms)}")
 
@@ -197,75 +201,6 @@ def describe(db) -> str:
     """The open database as a person should see it named: its file, or its server and name."""
     engine = bound(db)
     return engine.described if isinstance(engine, ServerDatabase) else str(engine.database)
-
-
-# --- SQL that differs ---------------------------------------------------------------------------
-
-
-def _db():
-    from planner.store.database import db
-
-    return db
-
-
-def portable(sql: str) -> str:
-    """Raw SQL written with `?` placeholders, in the bound engine's placeholder style (psycopg's
-    `%s`). Our raw statements hold no other `?` and no `%`."""
-    param = bound(_db()).param
-    return sql if param == "?" else sql.replace("?", param)
-
-
-def execute_many(sql: str, rows) -> None:
-    """One prepared statement (`?` placeholders) run for every row, its errors Peewee's as any
-    query's are (the raw cursor would let the driver's own exceptions through)."""
-    import peewee
-
-    with peewee.__exception_wrapper__:  # type: ignore[attr-defined]
-        _db().cursor().executemany(portable(sql), rows)
-
-
-def days_between(later: str, earlier: str) -> str:
-    """SQL for the days from `earlier` to `later` (date columns or placeholders)."""
-    if on_server(_db()):
-        return f"(CAST({later} AS date) - CAST({earlier} AS date))"
-    return f"(julianday({later}) - julianday({earlier}))"
-
-
-def iso_day(column: str) -> str:
-    """A date column read as ISO text (SQLite stores it so; the server gives a date object)."""
-    return f"to_char({column}, 'YYYY-MM-DD')" if on_server(_db()) else column
-
-
-def distinct_list(column: str) -> str:
-    """SQL for the distinct values of `column` in a group, joined by commas."""
-    if on_server(_db()):
-        return f"string_agg(DISTINCT {column}, ',')"
-    return f"GROUP_CONCAT(DISTINCT {column})"
-
-
-def unindexed(column: str) -> str:
-    """`column` in a way SQLite will not read through its index (`+column`: its planner would pick
-    the wrong index); PostgreSQL's planner weighs both itself."""
-    return column if on_server(_db()) else f"+{column}"
-
-
-def name_order(field):
-    """Sort key for names without regard to case: SQLite's NOCASE, and on the server lower-case in
-    byte order ("C"), so both engines list people in the same order."""
-    if on_server(_db()):
-        from peewee import fn
-
-        return fn.LOWER(field).collate('"C"')
-    return field.collate("NOCASE")
-
-
-def try_session_lock(key: int) -> bool:
-    """Take a session-level advisory lock on the server without waiting; False if another holds it."""
-    return bool(_db().execute_sql("SELECT pg_try_advisory_lock(%s)", (key,)).fetchone()[0])
-
-
-def release_session_lock(key: int) -> None:
-    _db().execute_sql("SELECT pg_advisory_unlock(%s)", (key,))
 
 
 # --- who is connected ----------------------------------------------------------------------------

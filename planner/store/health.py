@@ -30,7 +30,8 @@ from peewee import DateField, DateTimeField
 
 from planner.store import models as m
 from planner.store.database import DAMAGE_KEY, db, is_read_only, write_tx
-from planner.store.engine import on_server, portable
+from planner.store.dialect import portable
+from planner.store.engine import on_server
 
 # repairs `followup check --repair` may make: each loses nothing that was still readable
 REPLACE_BYTES = "replace undecodable bytes"

@@ -9,7 +9,7 @@ import fcntl
 import os
 from collections.abc import Iterator
 
-from planner.store import engine
+from planner.store import dialect, engine
 from planner.store.database import database_path, db, write_tx
 from planner.store.models import SyncCollection, SyncItem, utcnow
 from planner.sync.dav import SyncError
@@ -50,12 +50,12 @@ def sync_lock() -> Iterator[None]:
     session-level advisory lock: there is no file to put a lock beside)."""
     busy = "another sync of this database is running; try again when it has finished"
     if engine.on_server(db):
-        if not engine.try_session_lock(engine.SYNC_LOCK_KEY):
+        if not dialect.try_session_lock(engine.SYNC_LOCK_KEY):
             raise SyncError(busy)
         try:
             yield
         finally:
-            engine.release_session_lock(engine.SYNC_LOCK_KEY)
+            dialect.release_session_lock(engine.SYNC_LOCK_KEY)
         return
     path = database_path()
     if str(path) == ":memory:":

@@ -23,7 +23,7 @@ from planner.core.textsafe import csv_safe, file_text, json_text
 from planner.io.exports.files import write_private as write_file
 from planner.services.contact_views import ContactView, load_views
 from planner.services.important_dates import DateView, dates_of
-from planner.store.engine import name_order
+from planner.store.dialect import name_order
 from planner.store.models import Contact
 
 FORMATS = ("csv", "vcard", "json")
