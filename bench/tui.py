@@ -2,8 +2,7 @@
 
 On a database of 10,000 contacts and 100,000 interactions (built here, plan included):
 - start-up: wall time from process start to the first agenda frame with its rows, followup vs a
-  bare `App` that opens the same database, builds the same agenda in a thread worker and shows it
-  in a `DataTable`;
+  bare Textual `App` (Header, a 50-row `DataTable`, Footer) that does no followup work at all;
 - filter keystroke on the contacts screen: per key, from the key press until the filtered table
   is drawn (median and worst over a typed query), followup vs a bare app filtering the same
   10,000 contacts in memory into a `DataTable`;
@@ -77,7 +76,8 @@ def build_database(path: Path, contacts: int, interactions: int, seed: int = 11)
         now = dt.datetime(2026, 11, 24, 17, 0)
         batch = []
         for n in range(interactions):
-            batch.append({"contact": rng.randint(1, contacts), "happened_at": now - dt.timedelta(minutes=rng.randint(0, 1_000_000)),
+            batch.append({"contact": rng.randint(1, contacts),
+                          "happened_at": now - dt.timedelta(minutes=rng.randint(0, 1_000_000)),
                           "kind": "call", "outcome": rng.choice(("spoke", "spoke", "no-answer")),
                           "summary": f"talked about role {n % 97}"})
             if len(batch) == 1000:
@@ -123,32 +123,25 @@ def child_app_start(db: str) -> None:
 
 
 def child_bare_start(db: str) -> None:
-    _open(db)
-    from textual import work
+    """The floor: Textual itself (a header, a 50-row table, a footer) doing no followup work at
+    all; no database, no agenda. What followup adds on top of it is what start-up costs us."""
     from textual.app import App
-    from textual.widgets import DataTable
+    from textual.widgets import DataTable, Footer, Header
 
-    from planner.services.agenda import build_agenda
+    first, last = ("Maria", "Jonas", "Zoë", "Søren", "Aisha"), ("Schmidt", "Nguyen", "García", "Okafor")
 
     class Bare(App):
         def compose(self):
+            yield Header()
             yield DataTable()
+            yield Footer()
 
         def on_mount(self) -> None:
-            self.query_one(DataTable).add_columns("Name", "Company", "Reason", "Last contact", "Last summary")
-            self.load()
-
-        @work(thread=True)
-        def load(self) -> None:
-            # The agenda screen's range: today to Sunday (from Friday on, next week too).
-            end = TODAY + dt.timedelta(days=6 - TODAY.weekday() + (7 if TODAY.weekday() >= 4 else 0))
-            agenda = build_agenda(TODAY, end)
-            self.call_from_thread(self.show, agenda)
-
-        def show(self, agenda) -> None:
             table = self.query_one(DataTable)
-            for item in agenda.items:
-                table.add_row(item.name, item.company, item.reason, str(item.last_contact or ""), item.last_summary)
+            table.add_columns("Name", "Company", "Reason", "Last contact", "Last summary")
+            for n in range(50):
+                table.add_row(f"{first[n % len(first)]} {last[n % len(last)]}", "Hooli", "cadence", "3 weeks ago",
+                              "Feedback on the shortlist")
             self.call_after_refresh(lambda: (_report(rows=table.row_count), self.exit()))
 
     Bare().run(headless=True, size=SIZE)
@@ -202,13 +195,17 @@ def child_app_filter(db: str) -> None:
 
 
 def child_bare_filter(db: str) -> None:
-    _open(db)
+    """The floor for filtering: the same contacts read with plain sqlite3 (no followup code), folded
+    once, filtered in memory into a `DataTable` on each keystroke."""
+    import sqlite3
+    import unicodedata
+
     from textual import on, work
     from textual.app import App
     from textual.widgets import DataTable, Input
 
-    from planner.core.textsafe import fold
-    from planner.services.contacts import list_contacts
+    def fold(text: str) -> str:
+        return "".join(c for c in unicodedata.normalize("NFKD", text.casefold()) if not unicodedata.combining(c))
 
     class Bare(App):
         entries: list = []
@@ -223,8 +220,11 @@ def child_bare_filter(db: str) -> None:
 
         @work(thread=True)
         def load(self) -> None:
-            views = list_contacts()
-            entries = [(fold(" ".join([v.name, v.company, " ".join(v.tags), " ".join(v.emails)])), v) for v in views]
+            con = sqlite3.connect(db)
+            rows = con.execute("SELECT c.name, c.company, coalesce(group_concat(t.tag, ', '), ''), "
+                               "coalesce(c.cadence_days, '') FROM contact c LEFT JOIN contact_tag t "
+                               "ON t.contact_id = c.id WHERE c.archived_at IS NULL GROUP BY c.id").fetchall()
+            entries = [(fold(" ".join(map(str, row))), row) for row in rows]
             self.call_from_thread(self.loaded, entries)
 
         def loaded(self, entries: list) -> None:
@@ -239,9 +239,9 @@ def child_bare_filter(db: str) -> None:
             words = fold(query).split()
             table = self.query_one(DataTable)
             table.clear()
-            for text, v in self.entries:
+            for text, row in self.entries:
                 if all(w in text for w in words):
-                    table.add_row(v.name, v.company, ", ".join(v.tags), str(v.cadence_days))
+                    table.add_row(*map(str, row))
 
     async def run() -> None:
         app = Bare()
@@ -307,7 +307,8 @@ def main() -> None:
     db = Path(args.db) if args.db else Path(tempfile.mkdtemp(prefix="followup-bench-")) / "tui.db"
     if not db.exists():
         took = build_database(db, args.contacts, args.interactions)
-        print(f"database: {args.contacts:,} contacts, {args.interactions:,} interactions, planned in {took:.1f} s ({db})")
+        print(f"database: {args.contacts:,} contacts, {args.interactions:,} interactions, "
+              f"planned in {took:.1f} s ({db})")
     from planner.store.database import close_database
 
     close_database()

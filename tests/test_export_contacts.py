@@ -5,6 +5,7 @@ from __future__ import annotations
 import csv
 import io
 import json
+import re
 import stat
 from pathlib import Path
 
@@ -117,3 +118,94 @@ def test_export_to_a_folder_is_bad_input(cli, tmp_path):
     result = cli("export-contacts", "--format", "json", "-o", str(tmp_path))
     assert result.code == 2 and result.err.strip() == f"followup: {tmp_path}: is a folder; give a file name"
     assert not [p for p in tmp_path.iterdir() if p.name.endswith(".tmp")]
+
+
+def _vobject_card(v, dates=()) -> str:
+    """The card as vobject's object model serialises it (how the export used to be written), with
+    text through `file_text` as the export writes it."""
+    from planner.core.textsafe import file_text
+    from planner.io.exports.contacts import own_cadence
+
+    card = vobject.vCard()
+    name = file_text(v.name)
+    given, _, family = name.rpartition(" ")
+    card.add("fn").value = name
+    card.add("n").value = vobject.vcard.Name(family=family, given=given)
+    if v.company:
+        card.add("org").value = [file_text(v.company)]
+    if v.title:
+        card.add("title").value = file_text(v.title)
+    for address in v.emails:
+        email = card.add("email")
+        email.value = file_text(address)
+        email.type_param = "INTERNET"
+    for number in v.phones:
+        card.add("tel").value = file_text(number)
+    if v.tags:
+        card.add("categories").value = [file_text(tag) for tag in v.tags]
+    if v.notes:
+        card.add("note").value = file_text(v.notes, multiline=True)
+    if "linkedin.com/" in v.external_key.lower():
+        card.add("url").value = file_text(v.external_key)
+    card.add("x-followup-kind").value = v.kind
+    if own_cadence(v):
+        card.add("x-followup-cadence").value = own_cadence(v)
+    if v.timezone:
+        card.add("x-followup-timezone").value = v.timezone
+    standard = {"birthday": "bday", "anniversary": "anniversary"}
+    for found in dates:
+        prop = standard.pop(found.kind, None)
+        if prop is not None:
+            card.add(prop).value = found.text
+        else:
+            prop = card.add("x-followup-date")
+            prop.value = found.text
+            prop.params["KIND"] = [found.kind]
+            if found.yearly:
+                prop.params["YEARLY"] = ["TRUE"]
+    card.add("uid").value = f"followup-contact-{v.id}"
+    return card.serialize()
+
+
+def test_vcard_text_is_what_vobject_writes_for_the_same_card():
+    from planner.core.textsafe import from_file_text
+    from planner.io.exports.contacts import vcard_card
+    from planner.services.contact_views import ContactView
+    from planner.services.important_dates import DateView
+
+    long_note = "Zoë Ångström, CTO; \\back\\slash\r\nsecond line " + "ünïcødé 東京 " * 20 + "x" * 80
+    views = [
+        ContactView(id=1, name="Madonna", kind="friend", cadence_from="default", cadence_days=182),
+        ContactView(id=2, name="Zoë \"Quote\", Jr.; the 3rd", company="A, B; C\\D", title="VP, Eng",
+                    emails=["a@b.example", "c,d@e.example"], phones=["+49 30 1", "+1; ext 2"],
+                    tags=["vip", "a,b", "x;y"], kind="client", cadence_days=30, cadence_from="contact",
+                    own_cadence_days=30, timezone="Europe/Berlin", notes=long_note,
+                    external_key="https://www.linkedin.com/in/zoe,a;b"),
+        ContactView(id=3, name="Evil\x1b]0;pwned\x07 Name\u202e", notes="bell\x9b31m\n\ttab\r\nend\r",
+                    company="stored \u241b and \u2426001B, not controls", tags=["a\x00b"], kind="other"),
+        ContactView(id=4, name="x" * 74, company="é" * 74, title="é" * 75, notes="東" * 30, kind="other"),
+    ]
+    # by month and day, as dates_of gives them: the later anniversary still goes before BDAY
+    dates = [DateView(1, 2, "", "work-anniversary", 2015, 1, 9, True),
+             DateView(2, 2, "", "birthday", 1980, 3, 12, True),
+             DateView(3, 2, "", "birthday", None, 5, 1, False),
+             DateView(4, 2, "", "anniversary", 2011, 6, 4, True)]
+    for view in views:
+        assert vcard_card(view) == _vobject_card(view)
+        dated = vcard_card(view, dates)
+        assert dated == _vobject_card(view, dates)
+        assert "\r\nANNIVERSARY:2011-06-04\r\nBDAY:1980-03-12\r\n" in dated
+        assert "X-FOLLOWUP-DATE;KIND=birthday:--05-01\r\n" in dated
+        assert "X-FOLLOWUP-DATE;KIND=work-anniversary;YEARLY=TRUE:2015-01-09\r\n" in dated
+        (parsed,) = vobject.readComponents(vcard_card(view))
+        assert parsed.fn.value == _vobject_card_fn(view)
+        assert from_file_text(parsed.fn.value) == view.name  # the stand-ins undo to the stored text
+        assert not re.search("[\x00-\x08\x0b-\x1f\x7f-\x9f\u202e]", vcard_card(view).replace("\r\n", ""))
+    (hostile,) = vobject.readComponents(vcard_card(views[2]))
+    assert from_file_text(hostile.org.value[0]) == views[2].company
+    assert from_file_text(hostile.note.value) == views[2].notes
+
+
+def _vobject_card_fn(view) -> str:
+    (parsed,) = vobject.readComponents(_vobject_card(view))
+    return parsed.fn.value

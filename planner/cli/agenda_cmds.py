@@ -10,7 +10,7 @@ import sys
 from planner.cli import open_db_from_args
 from planner.core.dates import parse_day, parse_iso_date, set_today, today
 from planner.core.errors import BadInput
-from planner.io.exports.agenda import FORMATS, format_for_path, normalize_format, render_agenda, write_agenda
+from planner.io.exports.agenda import FORMATS, agenda_chunks, format_for_path, normalize_format, write_agenda
 from planner.services.agenda import build_agenda, week_range
 
 
@@ -66,5 +66,6 @@ def cmd_agenda(args: argparse.Namespace) -> int:
         width = shutil.get_terminal_size((120, 24)).columns if sys.stdout.isatty() else 120
         sys.stdout.write(agenda_text(agenda, width=max(60, width)))
         return 0
-    sys.stdout.write(render_agenda(agenda, fmt).decode("utf-8"))
+    for piece in agenda_chunks(agenda, fmt):
+        sys.stdout.write(piece.decode("utf-8"))
     return 0

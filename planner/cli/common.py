@@ -4,13 +4,14 @@ from __future__ import annotations
 
 import argparse
 import datetime as dt
+import functools
 import shutil
 import sys
 import unicodedata
 from collections.abc import Sequence
 
 from planner.core.cadence import parse_cadence
-from planner.core.textsafe import clean_line, json_text
+from planner.core.textsafe import clean_line, json_chunks
 from planner.services.contacts import UNSET, USE_DEFAULT, ContactFields
 
 
@@ -23,25 +24,43 @@ def json_default(value: object) -> object:
 
 
 def print_json(data: object) -> None:
-    sys.stdout.write(json_text(data, default=json_default))
+    """JSON on stdout, written as it is encoded (a list element by element)."""
+    write = sys.stdout.write
+    for chunk in json_chunks(data, default=json_default):
+        write(chunk)
+
+
+@functools.lru_cache(maxsize=4096)
+def _char_width(char: str) -> int:
+    return 0 if unicodedata.combining(char) else 2 if unicodedata.east_asian_width(char) in "WF" else 1
 
 
 def display_width(text: str) -> int:
-    """Terminal columns: East Asian wide characters take two, combining marks none."""
-    return sum(0 if unicodedata.combining(c) else 2 if unicodedata.east_asian_width(c) in "WF" else 1 for c in text)
+    """Terminal columns: East Asian wide characters take two, combining marks none. ASCII (most
+    cells) is one column a character: measured without looking at each one."""
+    if text.isascii():
+        return len(text)
+    return sum(map(_char_width, text))
 
 
 def fit(text: str, width: int) -> str:
     """`text` cut to `width` columns (with an ellipsis) and padded to exactly `width`."""
-    if display_width(text) > width:
-        out, used = "", 0
-        for char in text:
-            step = display_width(char)
-            if used + step > width - 1:
-                break
-            out, used = out + char, used + step
-        text = out + "…"
-    return text + " " * (width - display_width(text))
+    shown = display_width(text)
+    if shown > width:
+        if text.isascii():
+            text = text[: max(width - 1, 0)]
+        else:
+            out, used = [], 0
+            for char in text:
+                step = _char_width(char)
+                if used + step > width - 1:
+                    break
+                out.append(char)
+                used += step
+            text = "".join(out)
+        text += "…"
+        shown = display_width(text)
+    return text + " " * (width - shown)
 
 
 def print_table(headers: Sequence[str], rows: Sequence[Sequence[object]], *, max_width: int | None = None) -> None:
@@ -51,9 +70,10 @@ def print_table(headers: Sequence[str], rows: Sequence[Sequence[object]], *, max
     limit = max_width or shutil.get_terminal_size((120, 24)).columns
     while sum(widths) + 2 * (len(widths) - 1) > limit and max(widths) > 8:
         widths[widths.index(max(widths))] -= 1
-    print("  ".join(fit(h, w) for h, w in zip(headers, widths)).rstrip())
+    write = sys.stdout.write
+    write("  ".join(fit(h, w) for h, w in zip(headers, widths, strict=True)).rstrip() + "\n")
     for row in cells:
-        print("  ".join(fit(c, w) for c, w in zip(row, widths)).rstrip())
+        write("  ".join(fit(c, w) for c, w in zip(row, widths, strict=True)).rstrip() + "\n")
 
 
 def add_contact_options(parser: argparse.ArgumentParser, *, editing: bool) -> None:

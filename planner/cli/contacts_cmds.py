@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import argparse
+import functools
 
 from planner.cli import open_db_from_args
 from planner.cli.common import add_contact_options, contact_fields_from_args, print_json, print_table
@@ -39,7 +40,8 @@ def register(sub, common) -> None:
     p.set_defaults(handler=cmd_edit)
 
     for name, archived in (("archive", True), ("unarchive", False)):
-        p = sub.add_parser(name, parents=[common], help=f"{name} a contact (its calls {'leave' if archived else 'return to'} the plan)")
+        calls = "leave" if archived else "return to"
+        p = sub.add_parser(name, parents=[common], help=f"{name} a contact (its calls {calls} the plan)")
         p.add_argument("contact", metavar="CONTACT")
         p.set_defaults(handler=cmd_archive, archived=archived)
 
@@ -80,14 +82,18 @@ def cmd_list(args: argparse.Namespace) -> int:
     if args.json:
         print_json(views)
         return 0
+    # A few hundred distinct days and cadences among any number of contacts: worded once each.
+    cadence_words, day_words = functools.lru_cache(None)(describe_cadence), functools.lru_cache(None)(humanize_day)
     rows = [
-        (v.id, v.name, v.company, ", ".join(v.tags), describe_cadence(v.cadence_days),
-         humanize_day(v.last_contacted.date()) if v.last_contacted else "never",
+        (v.id, v.name, v.company, ", ".join(v.tags), cadence_words(v.cadence_days),
+         day_words(v.last_contacted.date()) if v.last_contacted else "never",
          v.next_call.isoformat() if v.next_call else "", f"{v.balance:+d}" if v.balance else "0")
         for v in views
     ]
+    count = len(views)
+    del views  # the table's cells are all it needs from here on
     print_table(("id", "name", "company", "tags", "cadence", "last contact", "next call", "balance"), rows)
-    print(f"{len(views)} contact{'s' if len(views) != 1 else ''}")
+    print(f"{count} contact{'s' if count != 1 else ''}")
     return 0
 
 

@@ -6,15 +6,24 @@ import argparse
 import sys
 import time
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from planner.cli import open_db_from_args
 from planner.cli.common import print_json
 from planner.core.cadence import parse_cadence
 from planner.core.textsafe import clean_line
 from planner.io.exports import contacts as export_contacts
-from planner.io.importers import FORMATS, ImportReport, import_file
-from planner.io.importers.generic_csv import FIELDS
 from planner.services.contacts import UNSET
+
+if TYPE_CHECKING:
+    from planner.io.importers import ImportReport
+
+# The importers (and vobject under them) load only when `import` runs, not for every command that
+# builds this parser; tests/test_cli_startup.py keeps these equal to planner.io.importers.FORMATS
+# and generic_csv.FIELDS.
+IMPORT_FORMATS = ("linkedin", "google", "vcard", "csv")
+MAPPABLE_FIELDS = ("name", "first_name", "last_name", "company", "title", "email", "phone", "tags", "kind",
+                   "cadence", "timezone", "notes", "url", "connected_on")
 
 PROGRESS_THRESHOLD = 500  # records; smaller files finish before a bar would be read
 SHOWN_PROBLEMS = 50
@@ -25,14 +34,14 @@ def register(sub, common) -> None:
                        description="Import contacts. Rows matching a contact you have (same LinkedIn URL, email, "
                                    "or name and company) fill in its empty fields instead of adding a twin.")
     p.add_argument("file", metavar="FILE", help="Connections.csv (LinkedIn), a Google Contacts CSV, a .vcf, or any CSV")
-    p.add_argument("--format", default="auto", choices=("auto",) + FORMATS,
+    p.add_argument("--format", default="auto", choices=("auto",) + IMPORT_FORMATS,
                    help="file format (default: recognised from the content)")
     p.add_argument("--tag", action="append", default=[], metavar="TAG",
                    help="tag every imported contact (repeat for several)")
     p.add_argument("--every", metavar="CADENCE", help="cadence for added contacts: 90d, 2w, 6m, 2/y, quarterly, none")
     p.add_argument("--map", metavar="FIELD=COLUMN,...",
                    help="generic CSV columns, e.g. 'name=Full Name,email=Mail,company=Firm'; fields: "
-                        + ", ".join(FIELDS))
+                        + ", ".join(MAPPABLE_FIELDS))
     p.add_argument("--dry-run", action="store_true", help="report what would happen; write nothing")
     p.add_argument("--json", action="store_true", help="print the report as JSON")
     p.set_defaults(handler=cmd_import)
@@ -40,11 +49,14 @@ def register(sub, common) -> None:
     p = sub.add_parser("export-contacts", parents=[common], help="write every contact as CSV, vCard or JSON")
     p.add_argument("--format", default="csv", choices=export_contacts.FORMATS,
                    help="csv (formula-safe, re-importable), vcard (3.0) or json (default: csv)")
-    p.add_argument("-o", "--output", metavar="FILE", help="write to FILE (owner-only, replaced atomically); default or '-': standard output")
+    p.add_argument("-o", "--output", metavar="FILE",
+                   help="write to FILE (owner-only, replaced atomically); default or '-': standard output")
     p.set_defaults(handler=cmd_export)
 
 
 def cmd_import(args: argparse.Namespace) -> int:
+    from planner.io.importers import import_file
+
     cadence = parse_cadence(args.every) if args.every is not None else UNSET
     open_db_from_args(args)
     bar = ProgressLine() if sys.stderr.isatty() else None
@@ -106,11 +118,12 @@ class ProgressLine:
 def cmd_export(args: argparse.Namespace) -> int:
     open_db_from_args(args)
     views = export_contacts.all_contacts()
-    text = export_contacts.render(args.format, views)
+    pieces = export_contacts.chunks(args.format, views)  # written as made, never whole in memory
     if args.output and args.output != "-":
-        path = export_contacts.write_private(text, args.output)
-        print(f"wrote {len(views)} contact{'s' if len(views) != 1 else ''} to {clean_line(str(path))}",
-              )
+        path = export_contacts.write_private(pieces, args.output)
+        print(f"wrote {len(views)} contact{'s' if len(views) != 1 else ''} to {clean_line(str(path))}")
     else:
-        sys.stdout.write(text)
+        write = sys.stdout.write
+        for piece in pieces:
+            write(piece)
     return 0

@@ -2,21 +2,25 @@
 
 Interactions follow each contact's cadence with the usual misses (no answer, voicemail), favours
 flow both ways, a few thank-yous are owed (some overdue), a few contacts only ever help us
-(one-way), and a few recent calls left a pinned follow-up. Rows are written in bulk inside one
-transaction; `build_demo` re-plans everyone afterwards.
+(one-way), and a few recent calls left a pinned follow-up. Rows are generated as tuples and written
+with one prepared statement per table inside one transaction (100,000 contacts make ~400,000
+interactions); `build_demo` re-plans everyone afterwards.
 """
 
 from __future__ import annotations
 
 import datetime as dt
 import random
+from collections.abc import Sequence
+from typing import Protocol
 
 from planner.core.vocabulary import NOTE_OUTCOME, FavorDirection, InteractionKind, Outcome, PlanReason, is_reaching
 from planner.core.vocabulary import FavorKind as F
 from planner.core.zones import to_utc_naive
 from planner.store.database import write_tx
-from planner.store.models import Contact, Favor, Interaction
+from planner.store.models import Favor, Interaction, utcnow
 from planner.store.plan_rows import insert_pinned
+from planner.store.queries import tuples
 
 SUMMARIES = {
     "client": ["Q1 hiring plan: two backend roles", "Feedback on the shortlist", "Renewal of the retainer",
@@ -68,7 +72,24 @@ def _working_moment(rng: random.Random, day: dt.date, zone: dt.tzinfo) -> dt.dat
     return dt.datetime.combine(day, dt.time(rng.randint(8, 17), rng.choice((0, 15, 30, 45))), tzinfo=zone)
 
 
-def _interaction_rows(rng: random.Random, contact: Contact, today: dt.date, zone: dt.tzinfo) -> list[dict]:
+INTERACTION_COLUMNS = ("contact", "happened_at", "tz", "kind", "outcome", "duration_min", "summary", "notes",
+                       "thanked", "created_at")
+FAVOR_COLUMNS = ("contact", "date", "direction", "kind", "note", "weight", "thank_due", "thanked_at", "created_at")
+
+
+class _Person(Protocol):
+    """What the history needs of a contact (read only: demo.py passes NamedTuples)."""
+
+    @property
+    def id(self) -> int: ...
+    @property
+    def kind(self) -> str: ...
+    @property
+    def cadence_days(self) -> int | None: ...
+
+
+def _interaction_rows(rng: random.Random, contact: _Person, today: dt.date, zone: dt.tzinfo,
+                      created: dt.datetime) -> list[tuple]:
     cadence = contact.cadence_days or rng.choice((45, 91, 182))
     if rng.random() < 0.12:
         return []  # never contacted yet: shows as new
@@ -82,13 +103,12 @@ def _interaction_rows(rng: random.Random, contact: Contact, today: dt.date, zone
         if moment.date() >= today:
             break
         spoke = is_reaching(kind, outcome)
-        rows.append({
-            "contact": contact.id, "happened_at": to_utc_naive(moment), "tz": "", "kind": kind,
-            "outcome": outcome,
-            "duration_min": (rng.choice((5, 10, 15, 20, 30, 45))
-                             if kind in (InteractionKind.CALL, InteractionKind.MEETING) and spoke else None),
-            "summary": _summary(rng, contact.kind, kind, outcome), "notes": rng.choice(NOTES), "thanked": False,
-        })
+        rows.append((  # in INTERACTION_COLUMNS order; the draws stay in the seed's order
+            contact.id, to_utc_naive(moment), "", kind, outcome,
+            rng.choice((5, 10, 15, 20, 30, 45))
+            if kind in (InteractionKind.CALL, InteractionKind.MEETING) and spoke else None,
+            _summary(rng, contact.kind, kind, outcome), rng.choice(NOTES), False, created,
+        ))
         if not spoke and kind != InteractionKind.NOTE:
             day += dt.timedelta(days=rng.randint(2, 4))  # the retry
         else:
@@ -106,57 +126,61 @@ def _summary(rng: random.Random, contact_kind: str, kind: str, outcome: str) -> 
     return rng.choice(SUMMARIES.get(contact_kind, SUMMARIES["other"]))
 
 
-def _favor(contact: Contact, day: dt.date, direction: str, rng: random.Random, *, thanked: bool,
-           calendar) -> dict:
+def _favor(contact: _Person, day: dt.date, direction: str, rng: random.Random, *, thanked: bool,
+           calendar, created: dt.datetime) -> tuple:
     due = calendar.add_working_days(day, 2) if direction == FavorDirection.RECEIVED else None
     thanked_at = None
     if direction == FavorDirection.RECEIVED and thanked:
         thanked_at = dt.datetime.combine(day + dt.timedelta(days=rng.randint(0, 3)),
                                          dt.time(rng.randint(9, 17)))
     kind = rng.choice(FAVOR_KINDS_BY_CONTACT.get(contact.kind, FAVOR_KINDS_BY_CONTACT["other"]))
-    return {"contact": contact.id, "date": day, "direction": direction, "kind": kind,
-            "note": rng.choice(FAVOR_NOTES[kind]), "weight": rng.choices((1, 2, 3), (70, 22, 8))[0],
-            "thank_due": due, "thanked_at": thanked_at}
+    return (contact.id, day, direction, kind, rng.choice(FAVOR_NOTES[kind]),  # FAVOR_COLUMNS order
+            rng.choices((1, 2, 3), (70, 22, 8))[0], due, thanked_at, created)
 
 
-def add_demo_history(rng: random.Random, today: dt.date) -> dict[str, int]:
-    """Fill the open demo database with a year of interactions and favours; returns counts."""
+def add_demo_history(rng: random.Random, today: dt.date, people: Sequence[_Person]) -> dict[str, int]:
+    """A year of interactions and favours for `people` (in id order), written in bulk inside the
+    caller's write transaction; returns counts."""
     from planner.core.dates import now_local
+    from planner.io.bulk_rows import insert_rows
     from planner.scheduling.inputs import load_calendar
 
     calendar = load_calendar()
-    zone = now_local().tzinfo or dt.timezone.utc
-    people = list(Contact.select().where(Contact.archived_at.is_null()).order_by(Contact.id))
-    interactions: list[dict] = []
-    favors: list[dict] = []
-    shuffled = people[:]
+    zone = now_local().tzinfo or dt.UTC
+    created = utcnow()
+    interactions: list[tuple] = []
+    favors: list[tuple] = []
+    shuffled = list(people)
     rng.shuffle(shuffled)
     one_way, owed, follow_ups = shuffled[:4], shuffled[4:9], shuffled[9:14]
     special = {c.id for c in one_way + owed}
     for contact in people:
-        interactions += _interaction_rows(rng, contact, today, zone)
+        interactions += _interaction_rows(rng, contact, today, zone, created)
         if contact.id not in special and rng.random() < 0.3:
             for _ in range(rng.randint(1, 3)):
                 day = today - dt.timedelta(days=rng.randint(20, 360))
                 # we are the ones who give
                 direction = FavorDirection.GAVE if rng.random() < 0.6 else FavorDirection.RECEIVED
-                favors.append(_favor(contact, day, direction, rng, thanked=True, calendar=calendar))
+                favors.append(_favor(contact, day, direction, rng, thanked=True, calendar=calendar,
+                                     created=created))
     for contact in one_way:  # they keep helping; we have given nothing back
         for months in (2, 5, 9):
             favors.append(_favor(contact, today - dt.timedelta(days=30 * months + rng.randint(0, 10)),
-                                 FavorDirection.RECEIVED, rng, thanked=True, calendar=calendar))
-    for offset, contact in zip((1, 4, 6, 9, 12), owed):  # recent, unthanked: some already overdue
+                                 FavorDirection.RECEIVED, rng, thanked=True, calendar=calendar, created=created))
+    for offset, contact in zip((1, 4, 6, 9, 12), owed, strict=False):  # recent, unthanked: some already overdue
         favors.append(_favor(contact, today - dt.timedelta(days=offset), FavorDirection.RECEIVED, rng,
-                             thanked=False, calendar=calendar))
+                             thanked=False, calendar=calendar, created=created))
     with write_tx():
-        for start in range(0, len(interactions), 500):
-            Interaction.insert_many(interactions[start:start + 500]).execute()
-        for start in range(0, len(favors), 500):
-            Favor.insert_many(favors[start:start + 500]).execute()
-        open_thanks = Favor.select().where(Favor.direction == FavorDirection.RECEIVED, Favor.thanked_at.is_null())
-        for favor in open_thanks:
-            if favor.thank_due is not None:
-                insert_pinned(favor.contact_id, favor.thank_due, PlanReason.THANK_YOU, favor=favor.id)
+        insert_rows(Interaction, INTERACTION_COLUMNS, interactions)
+        insert_rows(Favor, FAVOR_COLUMNS, favors)
+        # The pins go through insert_pinned, the one shape of a pin: they are the five unthanked
+        # favours and five follow-ups at any size, so a query each costs nothing.
+        open_thanks = list(tuples(Favor.select(Favor.id, Favor.contact, Favor.thank_due)
+                                  .where(Favor.direction == FavorDirection.RECEIVED, Favor.thanked_at.is_null(),
+                                         Favor.thank_due.is_null(False))
+                                  .order_by(Favor.id)))
+        for favor_id, contact_id, due in open_thanks:
+            insert_pinned(contact_id, due, PlanReason.THANK_YOU, favor=favor_id)
         for contact in follow_ups:
             day = calendar.add_working_days(today, rng.randint(3, 15))
             insert_pinned(contact.id, day, PlanReason.FOLLOW_UP, "set in the demo")

@@ -14,8 +14,6 @@ import re
 from collections import Counter, defaultdict
 from dataclasses import dataclass, field
 
-from rapidfuzz import fuzz, process
-
 from planner.core.textsafe import fold
 from planner.store.models import Contact, ContactEmail, ContactPhone
 from planner.store.queries import tuples
@@ -75,6 +73,8 @@ def phone_digits(number: str) -> str:
 
 def find_duplicates(*, include_archived: bool = False) -> list[DuplicatePair]:
     """Likely duplicate pairs, best first (score, then the older contact first)."""
+    from rapidfuzz import fuzz, process  # here, not at the top: merge.py (loaded by every command) imports this module
+
     query = Contact.select(Contact.id, Contact.name, Contact.company)
     if not include_archived:
         query = query.where(Contact.archived_at.is_null())
@@ -133,6 +133,8 @@ def _one_word_apart(a: str, b: str) -> bool:
     rest_a, rest_b = list((words_a - words_b).elements()), list((words_b - words_a).elements())
     if len(rest_a) + len(rest_b) == 1:
         return True
+    from rapidfuzz import fuzz
+
     return len(rest_a) == len(rest_b) == 1 and fuzz.ratio(rest_a[0], rest_b[0]) >= TYPO
 
 

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import os
 import tempfile
+from collections.abc import Iterable
 from pathlib import Path
 
 from planner.core.errors import BadInput
@@ -12,6 +13,12 @@ from planner.core.errors import BadInput
 
 def write_private(path: Path | str, data: bytes) -> Path:
     """Write `data` to `path` as 0600, atomically (temporary file, fsync, rename)."""
+    return write_chunks(path, (data,))
+
+
+def write_chunks(path: Path | str, chunks: Iterable[bytes]) -> Path:
+    """`write_private` for data made piece by piece: each piece goes to the temporary file as it
+    comes, so a long export never sits whole in memory."""
     target = Path(path).expanduser()
     if target.is_dir():
         raise BadInput(f"{target}: is a folder; give a file name")
@@ -22,7 +29,8 @@ def write_private(path: Path | str, data: bytes) -> Path:
     try:
         os.fchmod(fd, 0o600)
         with os.fdopen(fd, "wb") as handle:
-            handle.write(data)
+            for chunk in chunks:
+                handle.write(chunk)
             handle.flush()
             os.fsync(handle.fileno())
         os.replace(temp, target)
