@@ -28,16 +28,16 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-from peewee import fn as sql_fn  # noqa: E402
+from peewee import fn as sql_fn
 
-from bench.synthetic import CADENCES, synthetic_contacts  # noqa: E402
-from planner.core.workdays import WorkCalendar  # noqa: E402
-from planner.scheduling.engine import DayIndex, PlanRow, all_demands, plan_contacts  # noqa: E402
-from planner.scheduling.flow import Group, solve  # noqa: E402
-from planner.scheduling.incremental import place_incremental  # noqa: E402
-from planner.scheduling.lower_bound import lower_bound  # noqa: E402
-from planner.scheduling.reroute import CallsInMemory  # noqa: E402
-from planner.scheduling.windows import ContactPlanInput, Demand, PlanSettings  # noqa: E402
+from bench.synthetic import CADENCES, synthetic_contacts
+from planner.core.workdays import WorkCalendar
+from planner.scheduling.engine import DayIndex, PlanRow, all_demands, plan_contacts
+from planner.scheduling.flow import Group, solve
+from planner.scheduling.incremental import place_incremental
+from planner.scheduling.lower_bound import lower_bound
+from planner.scheduling.reroute import CallsInMemory
+from planner.scheduling.windows import ContactPlanInput, Demand, PlanSettings
 
 TODAY = dt.date(2026, 11, 25)
 

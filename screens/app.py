@@ -4,14 +4,16 @@ Kept small on purpose: each screen lives in its own module and is imported lazil
 its mode is first shown, so start-up only pays for the agenda. The app's own jobs are switching
 modes, forwarding `DataChanged` to every installed screen, saying what workers did or why they
 failed (`Announce`, `WorkerFailed`: screens/workers.py), the theme setting, the SIGHUP flush of
-an unfinished quick-log note, and offering a draft left by a previous session back.
+an unfinished quick-log note (screens/exit_guard.py makes sure the process then ends), and
+offering a draft left by a previous session back: at start, and as soon as a session that still
+held it at start has ended.
 """
 
 from __future__ import annotations
 
 import asyncio
 import contextlib
-import signal
+import sys
 from pathlib import Path
 
 from textual import events
@@ -21,13 +23,16 @@ from textual.message import Message
 from textual.screen import ModalScreen, Screen
 from textual.worker import Worker
 
+from planner.services import drafts
 from screens.commands import FollowupCommands
+from screens.exit_guard import ExitGuard
 from screens.messages import Announce, DataChanged
 from screens.text import plain, user_text
 from screens.workers import WorkerFailed, report_failure, thread_worker
 
 STYLES = Path(__file__).resolve().parent.parent / "styles"
 NARROW_WIDTH = 100  # below this the side panels fold away (class `-narrow` on the app)
+DRAFT_WATCH_SECONDS = 2.0  # how soon a note whose session ended is offered in a running session
 
 
 def _agenda_screen() -> Screen:
@@ -60,6 +65,14 @@ class StartupRead(Message):
     def __init__(self, theme: str, draft) -> None:
         super().__init__()
         self.theme = theme
+        self.draft = draft
+
+
+class DraftFreed(Message):
+    """A note another session held at start is free now: that session has ended."""
+
+    def __init__(self, draft) -> None:
+        super().__init__()
         self.draft = draft
 
 
@@ -102,35 +115,72 @@ class FollowupApp(App[int]):
             self.DEFAULT_MODE = mode  # read by App.__init__ to pick the first screen stack
         super().__init__()
         self._saved_theme: str | None = None
+        self._exit_guard: ExitGuard | None = None
+        self._started = False  # the start-up offer is decided: later checks may offer freed notes
+        self._draft_watch = drafts.OwnerWatch()
 
     # ----------------------------------------------------------------- start-up
     def on_mount(self) -> None:
         self.theme_changed_signal.subscribe(self, self._theme_changed)
-        if not self.is_headless:
-            loop = asyncio.get_running_loop()
-            for signum, code in ((signal.SIGHUP, 129), (signal.SIGTERM, 143)):
-                # not the main thread, or not a POSIX system: no signal handler
-                with contextlib.suppress(NotImplementedError, RuntimeError, ValueError):
-                    loop.add_signal_handler(signum, self.hang_up, code)
+        if not self.is_headless:  # SIGHUP, SIGTERM and a dead terminal end the process for sure
+            self._exit_guard = ExitGuard(asyncio.get_running_loop(), self._flush_drafts, self.hang_up,
+                                         _terminal_fd())
+            self._exit_guard.start()
         self._load_startup()
+        self.set_interval(DRAFT_WATCH_SECONDS, self._watch_drafts_soon)
 
     @thread_worker(group="startup", failure="Could not read the saved theme and drafts")
     def _load_startup(self) -> None:
         """Theme and any unfinished quick-log note, read off the event loop."""
-        from planner.services import drafts
         from planner.store import settings
 
-        self.post_message(StartupRead(settings.get("theme"), drafts.latest_draft()))
+        theme = settings.get("theme")
+        self._draft_watch.check()  # remembers the notes other sessions hold now
+        self.post_message(StartupRead(theme, drafts.latest_draft()))
 
     def on_startup_read(self, message: StartupRead) -> None:
         theme, draft = message.theme, message.draft
         self._saved_theme = theme
         if theme and theme in self.available_themes and theme != self.theme:
             self.theme = theme
+        self._started = True
         if draft is not None:
             from screens.dialogs.draft_offer import DraftOffer
 
             self.push_screen(DraftOffer(draft))
+
+    # ----------------------------------------------------------------- a note freed later
+    def _draft_offer_showing(self) -> bool:
+        from screens.dialogs.draft_offer import DraftOffer
+
+        return any(isinstance(screen, DraftOffer) for screen in self.screen_stack)
+
+    def _watch_drafts_soon(self) -> None:
+        """Every few seconds: has the session holding a note ended since (its SSH line dropped
+        just before this login)? Then offer its note now, not only at the next start."""
+        if self._started and not self._draft_offer_showing() and not any(
+                worker.group == "draft-watch" and worker.is_running for worker in self.workers):
+            self._watch_drafts()
+
+    # A failed check (a busy or locked database) shows nothing: the next one tries again. Not
+    # exclusive: the watch is not thread-safe, so a check is never started beside a running one.
+    @thread_worker(group="draft-watch", failure=None, exclusive=False)
+    def _watch_drafts(self) -> None:
+        if (draft := self._draft_watch.check()) is not None:
+            self.post_message(DraftFreed(draft))
+
+    def on_draft_freed(self, message: DraftFreed) -> None:
+        """Not over a dialog, the quick-log or a field being typed in: keys meant for those must
+        not answer the offer. The note stays watched and is offered at a later check."""
+        from textual.widgets import Input, TextArea
+
+        from screens.dialogs.draft_offer import DraftOffer
+
+        if (self._draft_offer_showing() or isinstance(self.screen, ModalScreen)
+                or isinstance(self.focused, (Input, TextArea))):
+            return
+        self._draft_watch.offered(message.draft.id)
+        self.push_screen(DraftOffer(message.draft, freed=True))
 
     # ----------------------------------------------------------------- theme
     def _theme_changed(self, theme) -> None:
@@ -218,14 +268,29 @@ class FollowupApp(App[int]):
 
     def hang_up(self, return_code: int = 129) -> None:
         """SIGHUP (the SSH line dropped) or SIGTERM (the terminal closed): flush every open
-        quick-log note, then exit. Nothing typed is lost; the next start offers it back."""
+        quick-log note, then exit. Nothing typed is lost; the next start offers it back. Called by
+        the exit guard (screens/exit_guard.py), which also ends the process if the exit sticks."""
+        if self._exit_guard is not None:
+            self._exit_guard.flush_starting()
         self._flush_drafts()
+        if self._exit_guard is not None:
+            self._exit_guard.flushed(return_code)
         self.exit(return_code=return_code)
 
     async def action_quit(self) -> None:
         """ctrl+q (or Quit in the palette) with a note half typed keeps it as a draft."""
         self._flush_drafts()
+        if self._exit_guard is not None:
+            self._exit_guard.flushed(0)
         self.exit()
+
+
+def _terminal_fd() -> int | None:
+    """The terminal Textual reads keys from, watched for a hang-up."""
+    try:
+        return sys.__stdin__.fileno() if sys.__stdin__ is not None else None
+    except (OSError, ValueError):
+        return None
 
 
 def run_app(mode: str | None = None) -> int:
@@ -235,4 +300,7 @@ def run_app(mode: str | None = None) -> int:
     quiet_solver()  # HiGHS prints its banner to fd 1 once per process: before Textual owns the terminal
     app = FollowupApp(mode=mode)
     app.run()
-    return app.return_code or 0
+    code = app.return_code or 0
+    if app._exit_guard is not None:
+        app._exit_guard.returned(code)  # only the interpreter's teardown is left; bounded
+    return code

@@ -3,9 +3,18 @@
 Contacts load in a thread worker; filtering and sorting run in memory over the loaded list
 (screens/contact_filter.py) and the virtual table draws only what is visible, so a keystroke stays
 fast on 10k contacts. Every write happens in a worker and is announced with `DataChanged`.
+
+A load takes seconds on a very large database (200k contacts: past 6 s). Meanwhile the status line
+says so, and keys never act on rows that are not the loaded ones: sort, reverse and the filter
+are kept and applied to the rows once they are in (what was typed is what the user wants), while
+keys that act on one contact (edit, log, favour, archive, undo, open) do nothing but say why:
+the row under the cursor may be gone or changed. Only the newest load lands; an older one still running
+(the archived list toggled, another write meanwhile) is dropped when it finishes.
 """
 
 from __future__ import annotations
+
+import time
 
 from textual import on
 from textual.app import ComposeResult
@@ -31,14 +40,18 @@ COLUMNS = [
     Column("balance", "Bal", width=4, align_right=True),
 ]
 SORT_ORDER = [c.key for c in COLUMNS]
+LOADING_SHOWN_AFTER = 0.3  # a reload shorter than this does not flash "Loading" in the status line
 
 
 class ContactsRead(Message):
-    """Every contact (or every archived one) as table entries, sorted, read in a worker."""
+    """Every contact (or every archived one) as table entries, sorted, read in a worker: load
+    `number`, sorted by `sorted_by` (the sort key and reverse as they were when it started)."""
 
-    def __init__(self, entries: list[Entry]) -> None:
+    def __init__(self, number: int, entries: list[Entry], sorted_by: tuple[str, bool]) -> None:
         super().__init__()
+        self.number = number
         self.entries = entries
+        self.sorted_by = sorted_by
 
 
 class ContactsScreen(WorkerScreen[None]):
@@ -70,6 +83,10 @@ class ContactsScreen(WorkerScreen[None]):
         self.sort_reverse = False
         self.archived: list[tuple[int, str]] = []  # (id, name) archived here, newest last, for `u`
         self._loaded_once = False
+        self._loads = 0  # numbers each load: only the newest one's rows are shown
+        self.loading = False
+        self._loading_since = 0.0
+        self._newest_load: Worker | None = None  # its failure ends the loading state
         self._keep: int | None = None
         self.show_archived = False
         self._archiving: dict[Worker, tuple[int, str, bool]] = {}  # running archive writes: what each does
@@ -100,17 +117,33 @@ class ContactsScreen(WorkerScreen[None]):
         return next((e for e in self.shown if e.view.id == key), None)
 
     # ----------------------------------------------------------------- loading
-    @thread_worker(group="contacts-load", failure="Could not load contacts")
     def load(self) -> None:
+        self._loads += 1
+        self.loading = True
+        self._loading_since = time.monotonic()
+        self._newest_load = self._load(self._loads, self.show_archived, self.sort_key, self.sort_reverse)
+        self.set_timer(LOADING_SHOWN_AFTER, self._show_status)
+
+    # Not exclusive: cancelling a thread does not stop it, and a cancelled worker fails whoever
+    # waits for it; an older load's rows are dropped in `on_contacts_read` instead.
+    @thread_worker(group="contacts-load", failure="Could not load contacts", exclusive=False)
+    def _load(self, number: int, archived: bool, sort_key: str, sort_reverse: bool) -> None:
         from planner.services.contacts import list_contacts
 
         today = dates.today()
-        entries = [make_entry(view, today) for view in list_contacts(archived=self.show_archived)]
-        self.post_message(ContactsRead(sort_entries(entries, self.sort_key, self.sort_reverse)))
+        entries = [make_entry(view, today) for view in list_contacts(archived=archived)]
+        self.post_message(ContactsRead(number, sort_entries(entries, sort_key, sort_reverse),
+                                       (sort_key, sort_reverse)))
 
     def on_contacts_read(self, message: ContactsRead) -> None:
-        self.entries = message.entries
+        if message.number != self._loads:
+            return  # a newer load is on its way
+        entries = message.entries
+        if message.sorted_by != (self.sort_key, self.sort_reverse):  # s or r pressed while loading
+            entries = sort_entries(entries, self.sort_key, self.sort_reverse)
+        self.entries = entries
         self._loaded_once = True
+        self.loading = False
         self.table.invalidate()
         keep, self._keep = self._keep, None
         self.apply_filter(keep=keep)
@@ -138,14 +171,25 @@ class ContactsScreen(WorkerScreen[None]):
         self.table.set_rows(self.shown, keep=keep)  # entries are rows: nothing rebuilt per keystroke
         if had_rows != bool(self.shown):
             self.refresh_bindings()  # e, l, f, d dim when nothing is highlighted
-        total = len(self.entries)
+        self._show_status()
+
+    def _show_status(self) -> None:
+        status = self.query_one("#contacts-status", Static)
+        if status.has_class("error-text"):
+            return  # the filter's own error stays until it is fixed
         label = next(c.label for c in COLUMNS if c.key == self.sort_key)
         order = "descending" if self.sort_reverse else "ascending"
+        if self.loading and (not self._loaded_once
+                             or time.monotonic() - self._loading_since >= LOADING_SHOWN_AFTER):
+            status.update(safe_markup("Loading contacts… · will show sorted by $label, $order; keys on one "
+                                      "contact work once they are in", label=label, order=order), layout=False)
+            return
+        if not self._loaded_once:
+            return
         which = "archived contacts (d brings back, a shows active)" if self.show_archived else "contacts"
-        if self._loaded_once:
-            status.update(safe_markup("$shown of $total $which · sorted by $label, $order (s, r)",
-                                      shown=f"{len(self.shown):,}", total=f"{total:,}", which=which,
-                                      label=label, order=order), layout=False)
+        status.update(safe_markup("$shown of $total $which · sorted by $label, $order (s, r)",
+                                  shown=f"{len(self.shown):,}", total=f"{len(self.entries):,}", which=which,
+                                  label=label, order=order), layout=False)
 
     def action_filter(self) -> None:
         self.query_one("#contacts-filter", Input).focus()
@@ -182,9 +226,19 @@ class ContactsScreen(WorkerScreen[None]):
     def _open(self, event: ContactTable.Selected) -> None:
         from screens.contact_detail import ContactDetailScreen
 
+        if self._still_loading():
+            return
         self.app.push_screen(ContactDetailScreen(event.contact_id))
 
     # ----------------------------------------------------------------- actions
+    def _still_loading(self) -> bool:
+        """True (with a hint) while the rows on screen are not the ones being loaded: a key on one
+        contact must not act on a row that may be gone or changed."""
+        if self.loading:
+            self.notify(user_text("Still loading contacts: that key works once they are in"),
+                        severity="warning", timeout=3)
+        return self.loading
+
     def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
         if action in {"edit", "log", "favor", "archive"} and self.table.cursor_key is None:
             return None  # shown dimmed: nothing highlighted
@@ -200,7 +254,7 @@ class ContactsScreen(WorkerScreen[None]):
     def action_edit(self) -> None:
         from screens.dialogs.contact_form import ContactForm
 
-        if (entry := self._highlighted_entry()) is not None:
+        if not self._still_loading() and (entry := self._highlighted_entry()) is not None:
             self.app.push_screen(ContactForm(entry.view), callback=self._saved)
 
     def _saved(self, view) -> None:
@@ -212,13 +266,13 @@ class ContactsScreen(WorkerScreen[None]):
     def action_log(self) -> None:
         from screens.quick_log import QuickLogScreen
 
-        if (key := self.table.cursor_key) is not None:
+        if not self._still_loading() and (key := self.table.cursor_key) is not None:
             self.app.push_screen(QuickLogScreen(contact_id=key))
 
     def action_favor(self) -> None:
         from screens.dialogs.favor_direction import FavorDirection
 
-        if (entry := self._highlighted_entry()) is not None:
+        if not self._still_loading() and (entry := self._highlighted_entry()) is not None:
             view = entry.view
             self.app.push_screen(FavorDirection(view.name),
                                  callback=lambda direction: self._favor_direction(view.id, view.name, direction))
@@ -244,11 +298,11 @@ class ContactsScreen(WorkerScreen[None]):
 
     def action_archive(self) -> None:
         """Archive the highlighted contact; in the archived list, bring it back instead."""
-        if (entry := self._highlighted_entry()) is not None:
+        if not self._still_loading() and (entry := self._highlighted_entry()) is not None:
             self._set_archived(entry.view.id, entry.view.name, not self.show_archived)
 
     def action_undo(self) -> None:
-        if self.archived:
+        if self.archived and not self._still_loading():
             contact_id, name = self.archived.pop()
             self._set_archived(contact_id, name, False)
 
@@ -262,7 +316,11 @@ class ContactsScreen(WorkerScreen[None]):
         set_archived(contact_id, archived)
 
     def on_worker_state_changed(self, event: Worker.StateChanged) -> None:
-        """An archive or its undo finished; a failed undo stays on the `u` list to try again."""
+        """The newest load failed: no longer loading (the app says why). An archive or its undo
+        finished; a failed undo stays on the `u` list to try again."""
+        if event.worker is self._newest_load and event.state is WorkerState.ERROR:
+            self.loading = False
+            self._show_status()
         if event.worker not in self._archiving or not event.worker.is_finished:
             return
         contact_id, name, archived = self._archiving.pop(event.worker)

@@ -84,6 +84,7 @@ class QuickLogScreen(QuickLogPersistence):
                                   on_taken=self._draft_taken_elsewhere)
         self._draft_timer = None
         self._saving = False
+        self._leaving = False
         self._typed = False
         self._log_has_favor = False
 
@@ -258,6 +259,8 @@ class QuickLogScreen(QuickLogPersistence):
         """Every failure of this screen shows in its error line, where the note is: nothing typed
         is lost, and a failed save keeps the draft too."""
         message.stop()
+        if message.group == "quick-log-keep":
+            self._leaving = False  # not kept: the screen stays, with the note, to try again
         if message.group == "quick-log-save":
             self._log_failed(message.text)
         elif not message.quiet:
@@ -266,7 +269,7 @@ class QuickLogScreen(QuickLogPersistence):
     # ----------------------------------------------------------------- save
     @on(Button.Pressed, "#ql-save")
     def action_save(self) -> None:
-        if self._saving:
+        if self._saving or self._leaving:
             return
         snap = self.snapshot()
         if snap["contact_id"] is None and not snap["extra"].get("contact_text", "").strip():
@@ -283,6 +286,10 @@ class QuickLogScreen(QuickLogPersistence):
     # ----------------------------------------------------------------- closing
     @on(Button.Pressed, "#ql-cancel")
     def action_close(self) -> None:
+        # A save, keep or discard under way closes the screen once its worker has finished;
+        # closing now would cancel that worker, and a save waiting for the lock is stored anyway.
+        if self._saving or self._leaving:
+            return
         if not (self._typed or self._has_text()):
             self._discard_and_close()
             return

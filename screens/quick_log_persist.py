@@ -12,6 +12,7 @@ import datetime as dt
 from textual.message import Message
 from textual.timer import Timer
 from textual.widgets import Button, Checkbox, Input, Select, Static, TextArea
+from textual.worker import Worker
 
 from planner.core.vocabulary import FavorDirection, InteractionKind
 from screens.draft_keeper import DraftKeeper
@@ -54,6 +55,7 @@ class QuickLogPersistence(WorkerDialog[object | None]):
     keeper: DraftKeeper
     _draft_timer: Timer | None
     _saving: bool
+    _leaving: bool  # keep or discard under way: the screen closes once its worker has finished
     _typed: bool
     _log_has_favor: bool  # the running save logs a favour too: its failure says so
 
@@ -111,8 +113,9 @@ class QuickLogPersistence(WorkerDialog[object | None]):
         self._write_log(snap, elapsed)
 
     @thread_worker(group="quick-log-save", failure="Not logged")
-    def _write_log(self, snap: dict, elapsed: float) -> None:
-        """One domain call stores the interaction, the favour and the thanks, or none of them."""
+    def _write_log(self, snap: dict, elapsed: float) -> Logged:
+        """One domain call stores the interaction, the favour and the thanks, or none of them.
+        Returns `Logged`, delivered once this worker has finished: its handler closes the screen."""
         from planner.core.dates import now_local, parse_day
         from planner.services import contacts
         from planner.services.interactions.log import FavorRequest, LogRequest, log_interaction
@@ -138,7 +141,7 @@ class QuickLogPersistence(WorkerDialog[object | None]):
                    if favor else None),
             draft_id=draft_id,
         )))
-        self.post_message(Logged(view, contact_id, bool(favor)))
+        return Logged(view, contact_id, bool(favor))
 
     def _log_failed(self, text: str) -> None:
         """The save failed: every character stays on screen, and in the draft; ctrl+s tries again."""
@@ -168,32 +171,45 @@ class QuickLogPersistence(WorkerDialog[object | None]):
         self._changed()
 
     def _confirmed(self, choice: str | None) -> None:
+        if self._leaving or self._saving:
+            return
         if choice == "discard":
             self._discard_and_close()
         elif choice == "keep":
             if self._draft_timer is not None:
                 self._draft_timer.stop()
+            self._leaving = True
             self._keep(self.snapshot())
 
-    @thread_worker(group="quick-log-draft", failure="Draft not saved", exclusive=False)
-    def _keep(self, snap: dict) -> None:
+    @thread_worker(group="quick-log-keep", failure="Draft not saved", exclusive=False)
+    def _keep(self, snap: dict) -> KeptAsDraft:
         """Store the draft as it is now and close in one step: offered back on the next start.
-        Saves still queued hold older snapshots and are skipped."""
+        Saves still queued hold older snapshots and are skipped. `KeptAsDraft` is delivered once
+        this worker has finished; its handler closes the screen."""
         self.keeper.store(snap, then_close=True)
-        self.post_message(KeptAsDraft())
+        return KeptAsDraft()
 
     def on_kept_as_draft(self, message: KeptAsDraft) -> None:
         self.notify(user_text("Kept as a draft: it is offered back on the next start"))
         self.dismiss(None)
 
     def _discard_and_close(self) -> None:
+        """Close without the note: at once if nothing was stored, else once its draft is deleted
+        (`on_worker_state_changed`), not while the deleting worker still runs: closing would cancel it."""
         if self._draft_timer is not None:
             self._draft_timer.stop()
+        self._leaving = True
         if self.keeper.close() is not None:
             self._discard()
-        self.dismiss(None)
+        else:
+            self.dismiss(None)
 
     # A failed discard shows nothing: the draft stays offered on the next start, which loses nothing.
     @thread_worker(group="quick-log-discard", failure=None, exclusive=False)
     def _discard(self) -> None:
         self.keeper.close_and_discard()
+
+    def on_worker_state_changed(self, event: Worker.StateChanged) -> None:
+        """The discard has finished, deleted or not (its failure is quiet): close."""
+        if event.worker.group == "quick-log-discard" and event.worker.is_finished:
+            self.dismiss(None)

@@ -7,6 +7,11 @@ takes the app down. What it found or did reaches the screen as a typed message i
 (`post_message` is safe from any thread), or, for a dialog that closes with what it stored, as the
 worker's result, read when its state turns SUCCESS.
 
+What makes a dialog close (or a screen leave) is never posted from inside the worker: a screen's
+workers are cancelled when it is removed, so closing while the worker is still on its way out
+cancels it, and whoever waits for it sees it cancelled although its write is stored. Such a
+worker returns its message instead; `deliver_result` posts it once the worker has finished.
+
 When it raises, the node that ran it turns the worker's ERROR state into one `WorkerFailed`
 message (`report_failure`, called from each base's `on_worker_state_changed`), worded the one way
 (`failure_text`): a FollowupError says its own message, anything else "ClassName: message". The
@@ -72,6 +77,13 @@ class WorkerFailed(Message):
         return not self.worker.description
 
 
+def deliver_result(node: DOMNode, event: Worker.StateChanged) -> None:
+    """A worker that returned a message has it posted on its node once it has finished: its handler
+    may close the screen without cancelling the worker that sent it."""
+    if event.state is WorkerState.SUCCESS and isinstance(event.worker.result, Message):
+        node.post_message(event.worker.result)
+
+
 def report_failure(node: DOMNode, event: Worker.StateChanged) -> None:
     """The one handler of a worker's end: a failure becomes `WorkerFailed`, posted on the node that
     ran the worker (a dialog may show it in place) and bubbling from there to the app."""
@@ -80,14 +92,18 @@ def report_failure(node: DOMNode, event: Worker.StateChanged) -> None:
 
 
 class WorkerScreen(Screen[ResultT]):
-    """A screen whose thread workers report failures the one way (`report_failure`)."""
+    """A screen whose thread workers report failures the one way (`report_failure`) and deliver
+    a returned message once finished (`deliver_result`)."""
 
     def on_worker_state_changed(self, event: Worker.StateChanged) -> None:
+        deliver_result(self, event)
         report_failure(self, event)
 
 
 class WorkerDialog(ModalScreen[ResultT]):
-    """A modal screen whose thread workers report failures the one way (`report_failure`)."""
+    """A modal screen whose thread workers report failures the one way (`report_failure`) and
+    deliver a returned message once finished (`deliver_result`)."""
 
     def on_worker_state_changed(self, event: Worker.StateChanged) -> None:
+        deliver_result(self, event)
         report_failure(self, event)

@@ -91,7 +91,7 @@ def _names() -> dict[int, str]:
     from planner.store.models import Contact
     from planner.store.queries import tuples
 
-    return {contact_id: name for contact_id, name in tuples(Contact.select(Contact.id, Contact.name))}
+    return dict(tuples(Contact.select(Contact.id, Contact.name)))
 
 
 def _plan_json(result, names: dict[int, str]) -> dict:
@@ -223,7 +223,8 @@ def cmd_block(args: argparse.Namespace) -> int:
           + (f": {clean_line(block.note)}" if block.note else "") + "; calls re-planned around it")
     inside = pinned_inside(start, end)
     if inside:
-        print(f"note: {inside} pinned call{'s' if inside != 1 else ''} stay inside it; move them with 'followup snooze'")
+        calls = f"{inside} pinned call{'s' if inside != 1 else ''}"
+        print(f"note: {calls} stay inside it; move them with 'followup snooze'")
     return 0
 
 

@@ -53,18 +53,18 @@ def zone_from_key(key: str) -> dt.tzinfo:
             return zoneinfo.ZoneInfo(key)
         except (zoneinfo.ZoneInfoNotFoundError, ValueError, OSError):
             pass
-    return now_local().tzinfo or dt.timezone.utc
+    return now_local().tzinfo or dt.UTC
 
 
 def to_utc_naive(moment: dt.datetime) -> dt.datetime:
     if moment.tzinfo is None:
         moment = moment.replace(tzinfo=now_local().tzinfo)
-    return moment.astimezone(dt.timezone.utc).replace(tzinfo=None)
+    return moment.astimezone(dt.UTC).replace(tzinfo=None)
 
 
 def aware(stored: dt.datetime, zone: str = "") -> dt.datetime:
     """A stored naive-UTC moment, as an aware datetime in the zone it was logged in."""
-    return stored.replace(tzinfo=dt.timezone.utc).astimezone(zone_from_key(zone))
+    return stored.replace(tzinfo=dt.UTC).astimezone(zone_from_key(zone))
 
 
 def stored_moment(value: object) -> dt.datetime:

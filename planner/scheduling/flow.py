@@ -196,7 +196,7 @@ def _integral(groups: list[Group], arc_rows, arc_days, flows) -> tuple[list[dict
     import numpy as np
 
     rounded = np.rint(flows).astype(np.int64)
-    placed: list[dict[int, int]] = [dict() for _ in groups]
+    placed: list[dict[int, int]] = [{} for _ in groups]
     for gi, day, amount in zip(arc_rows.tolist(), arc_days.tolist(), rounded.tolist(), strict=True):
         if amount > 0:
             placed[gi][day] = placed[gi].get(day, 0) + amount

@@ -144,5 +144,5 @@ def _replan(contact_ids: list[int] | None, rebalance: bool, write: bool, horizon
 
 def _stale(today: dt.date) -> bool:
     """Unpinned calls still planned on days already past: a new day began since the last plan."""
-    return PlannedCall.select().where(PlannedCall.pinned == False, PlannedCall.date < today).exists()  # noqa: E712
+    return PlannedCall.select().where(PlannedCall.pinned == False, PlannedCall.date < today).exists()
 

@@ -82,5 +82,5 @@ def list_blocks() -> list[BlockView]:
 
 def pinned_inside(start: dt.date, end: dt.date) -> int:
     """Pinned calls on days of the range: the planner leaves them, the user may want to move them."""
-    return (PlannedCall.select().where(PlannedCall.pinned == True,  # noqa: E712
+    return (PlannedCall.select().where(PlannedCall.pinned == True,
                                        PlannedCall.date.between(start, end)).count())

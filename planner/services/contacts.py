@@ -183,7 +183,8 @@ def list_contacts(search: str | None = None, tag: str | None = None, archived: b
     for word in fold(search or "").split():
         query = query.where(Contact.search_text.contains(word))
     if tag:
-        query = query.where(Contact.id.in_(ContactTag.select(ContactTag.contact).where(ContactTag.tag == normalize_tag(tag))))
+        tagged = ContactTag.select(ContactTag.contact).where(ContactTag.tag == normalize_tag(tag))
+        query = query.where(Contact.id.in_(tagged))
     views = load_views(query.order_by(Contact.id))
     return sorted(views, key=lambda v: (fold(v.name), v.id))  # Ève sorts with E, not after Z
 
@@ -193,9 +194,8 @@ def resolve(text: str) -> int:
     raw = text.strip()
     if not raw:
         raise BadInput("contact: empty name")
-    if raw.isdigit():
-        if Contact.get_or_none(Contact.id == int(raw)) is not None:
-            return int(raw)
+    if raw.isdigit() and Contact.get_or_none(Contact.id == int(raw)) is not None:
+        return int(raw)
     folded = fold(raw)
     rows = list(Contact.select(Contact.id, Contact.name, Contact.company, Contact.archived_at))
     exact = [r for r in rows if fold(r.name) == folded]

@@ -217,7 +217,7 @@ def _owner_elsewhere(owner: DraftOwner | None, now: dt.datetime | None = None) -
     host = socket.gethostname()
     if (owner.pid, owner.host) == (os.getpid(), host):
         return False
-    now = now or dt.datetime.now(dt.timezone.utc)
+    now = now or dt.datetime.now(dt.UTC)
     if now - owner.beat > OWNER_FRESH:
         return False
     return owner.host != host or _pid_alive(owner.pid)
@@ -230,7 +230,7 @@ def _row_held_elsewhere(row: Draft) -> bool:
 def latest_draft() -> DraftView | None:
     """The newest draft worth offering back: something was typed, and no other running followup
     (another SSH login on this database) has it open. None if there is none."""
-    now = dt.datetime.now(dt.timezone.utc)
+    now = dt.datetime.now(dt.UTC)
     return next((draft for draft in list_drafts() if not held_elsewhere(draft, now)), None)
 
 
@@ -297,6 +297,41 @@ def discard_draft(draft_id: int) -> bool:
             return False
         Draft.delete().where(Draft.id == draft_id).execute()
     return True
+
+
+class OwnerWatch:
+    """Notes other running sessions hold, watched so that one whose session ends is offered at once.
+
+    At start-up a note another session still has open is not offered; but that session may be
+    the one whose SSH line just dropped, still exiting as the user logs in again. So the app
+    calls `check()` every few seconds: every note held elsewhere is remembered, and the newest
+    remembered one whose owner has since gone (its pid dead, or its beat stale) is returned to be
+    offered. A note its session let go of while running on ("keep as draft") is not: that user
+    is still there, and the next start offers it. `offered(id)` forgets a note once shown, so
+    "Later" is not asked again every few seconds. Not thread-safe: one check at a time.
+    """
+
+    def __init__(self) -> None:
+        self._held: set[int] = set()
+
+    def check(self, now: dt.datetime | None = None) -> DraftView | None:
+        now = now or dt.datetime.now(dt.UTC)
+        present: set[int] = set()
+        freed: DraftView | None = None
+        for draft in list_drafts():  # newest first
+            present.add(draft.id)
+            if held_elsewhere(draft, now):
+                self._held.add(draft.id)
+            elif draft.id in self._held:
+                if draft.owner is None or (draft.owner.pid, draft.owner.host) == (os.getpid(), socket.gethostname()):
+                    self._held.discard(draft.id)  # let go by a session still running, or taken here
+                elif freed is None:
+                    freed = draft
+        self._held &= present  # logged or discarded meanwhile
+        return freed
+
+    def offered(self, draft_id: int) -> None:
+        self._held.discard(draft_id)
 
 
 def bound_database() -> str | None:

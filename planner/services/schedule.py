@@ -37,7 +37,7 @@ def _pin_to(contact_id: int, day: dt.date, note: str = "") -> PlannedCallView:
     day = load_calendar().next_working_day(day)
     with write_tx():
         pins = list(PlannedCall.select().where(PlannedCall.contact == contact,
-                                               PlannedCall.pinned == True,  # noqa: E712
+                                               PlannedCall.pinned == True,
                                                PlannedCall.reason.in_(NEXT_CALL_REASONS))
                     .order_by(PlannedCall.date))
         if pins:
@@ -46,7 +46,7 @@ def _pin_to(contact_id: int, day: dt.date, note: str = "") -> PlannedCallView:
             row.note = note or row.note
             row.save()
         else:
-            PlannedCall.delete().where(PlannedCall.contact == contact, PlannedCall.pinned == False,  # noqa: E712
+            PlannedCall.delete().where(PlannedCall.contact == contact, PlannedCall.pinned == False,
                                        PlannedCall.seq == 0).execute()
             insert_pinned(contact_id, day, PlanReason.PINNED, note)
         replan([contact_id])
@@ -70,7 +70,7 @@ def unpin(contact_id: int) -> PlannedCallView | None:
     contact = _contact(contact_id)
     with write_tx():
         removed = (PlannedCall.delete()
-                   .where(PlannedCall.contact == contact, PlannedCall.pinned == True,  # noqa: E712
+                   .where(PlannedCall.contact == contact, PlannedCall.pinned == True,
                           PlannedCall.reason.in_(NEXT_CALL_REASONS))
                    .execute())
         if not removed:

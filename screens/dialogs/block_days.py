@@ -48,6 +48,7 @@ class BlockDialog(WorkerDialog[tuple[dt.date, dt.date] | None]):
 
     def __init__(self) -> None:
         super().__init__(classes="dialog-screen")
+        self._saving = False
 
     def compose(self) -> ComposeResult:
         with Vertical(classes="dialog"):
@@ -90,6 +91,8 @@ class BlockDialog(WorkerDialog[tuple[dt.date, dt.date] | None]):
     @on(Input.Submitted)
     @on(Button.Pressed, "#block-ok")
     def action_save(self) -> None:
+        if self._saving:
+            return  # one save at a time: a second one would store the block twice
         preview = self.query_one("#block-preview", Static)
         try:
             start, end = self._range()
@@ -98,8 +101,12 @@ class BlockDialog(WorkerDialog[tuple[dt.date, dt.date] | None]):
             preview.add_class("error")
             return
         self.query_one("#block-ok", Button).disabled = True
+        self._saving = True
         self._save(start, end, self.query_one("#block-note", Input).value.strip())
 
+    # Not from inside the worker: the dialog closes once the save has finished (its state turns
+    # SUCCESS); closing while it still runs would cancel it, and whoever waits for the save would
+    # see it cancelled although the block is stored.
     @thread_worker(group="block-save", failure="Not saved")
     def _save(self, start: dt.date, end: dt.date, note: str) -> tuple[dt.date, dt.date]:
         from planner.services.blocks import add_block
@@ -114,6 +121,7 @@ class BlockDialog(WorkerDialog[tuple[dt.date, dt.date] | None]):
     def on_worker_failed(self, message: WorkerFailed) -> None:
         """Shown in place; the dialog keeps what was typed."""
         message.stop()
+        self._saving = False
         preview = self.query_one("#block-preview", Static)
         preview.update(user_text(message.notice))
         preview.add_class("error")
@@ -121,4 +129,5 @@ class BlockDialog(WorkerDialog[tuple[dt.date, dt.date] | None]):
 
     @on(Button.Pressed, "#block-cancel")
     def action_cancel(self) -> None:
-        self.dismiss(None)
+        if not self._saving:  # a save under way is stored anyway: the dialog closes with it
+            self.dismiss(None)

@@ -82,6 +82,7 @@ class ContactForm(WorkerDialog[object | None]):
         super().__init__()
         self.view = view
         self.initial = initial_values(view)
+        self._saving = False
 
     def compose(self) -> ComposeResult:
         title = "New contact" if self.view is None else "Edit $name"
@@ -172,6 +173,8 @@ class ContactForm(WorkerDialog[object | None]):
     @on(Input.Submitted)
     @on(Button.Pressed, "#cf-save")
     def action_save(self) -> None:
+        if self._saving:
+            return  # one save at a time: a second one would add the new contact twice
         self._clear_errors()
         try:
             fields = self.build_fields()
@@ -179,8 +182,12 @@ class ContactForm(WorkerDialog[object | None]):
             self._show_error(str(exc))
             return
         self.query_one("#cf-save", Button).disabled = True
+        self._saving = True
         self._save(fields)
 
+    # Not from inside the worker: the form closes once the save has finished (its state turns
+    # SUCCESS); closing while it still runs would cancel it, and whoever waits for the save would
+    # see it cancelled although the contact is stored.
     @thread_worker(group="contact-form-save", failure="Not saved")
     def _save(self, fields) -> object:
         from planner.services.contacts import add_contact, edit_contact
@@ -196,6 +203,7 @@ class ContactForm(WorkerDialog[object | None]):
         keeps what was typed."""
         if message.group == "contact-form-save":
             message.stop()
+            self._saving = False
             self.query_one("#cf-save", Button).disabled = False
             self._show_error(message.text)
 
@@ -227,4 +235,5 @@ class ContactForm(WorkerDialog[object | None]):
 
     @on(Button.Pressed, "#cf-cancel")
     def action_cancel(self) -> None:
-        self.dismiss(None)
+        if not self._saving:  # a save under way is stored anyway: the form closes with it
+            self.dismiss(None)

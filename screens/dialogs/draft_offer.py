@@ -1,11 +1,16 @@
 """The draft offer at start: a note left by a dropped SSH line is offered back on the next start
-with its contact, the moment the call timer started and when it was last typed. A note another
+with its contact, the moment the call timer started and when it was last typed. A note whose
+session was still running at start (still exiting after the line dropped) is offered as soon as
+that session ends (`freed`); that offer comes up unasked, so it ignores keys for a moment: the
+ones the user was typing on the screen underneath must not resume or discard it. A note another
 running session still has open is not offered (planner.services.drafts.latest_draft), and since the offer
 may sit on screen for minutes, Resume and Discard check again when pressed: each claims or deletes
 the draft in one transaction that refuses a note another session has opened meanwhile.
 """
 
 from __future__ import annotations
+
+import time
 
 from textual import on
 from textual.app import ComposeResult
@@ -16,6 +21,8 @@ from textual.widgets import Button, Label, Static
 
 from screens.text import safe_markup, user_text
 from screens.workers import WorkerDialog, WorkerFailed, thread_worker
+
+FREED_KEYS_AFTER = 0.8  # seconds before an offer that came up unasked takes keys
 
 
 class DraftClaimed(Message):
@@ -43,17 +50,23 @@ class DraftOffer(WorkerDialog[None]):
         Binding("escape,l,q", "later", "Later", id="draft-offer.later"),
     ]
 
-    def __init__(self, draft) -> None:
+    def __init__(self, draft, *, freed: bool = False) -> None:
         super().__init__()
         self.draft = draft
+        self.freed = freed
         self._busy = False  # a resume or discard is being checked: one at a time
+        self._keys_from = time.monotonic() + (FREED_KEYS_AFTER if freed else 0.0)
+
+    def _taking_keys(self) -> bool:
+        return not self._busy and time.monotonic() >= self._keys_from
 
     def compose(self) -> ComposeResult:
         draft = self.draft
         started = draft.started_at.astimezone()
         who = draft.contact_name or (draft.extra.get("contact_text") or "no contact chosen")
         with Vertical(classes="dialog", id="draft-offer"):
-            yield Label(safe_markup("[b]Unfinished note[/b]"), classes="dialog-title")
+            yield Label(safe_markup("[b]Unfinished note[/b]" + (" (its session has ended)" if self.freed else "")),
+                        classes="dialog-title")
             typed = draft.updated_at.astimezone()
             yield Static(safe_markup("$kind with [b]$who[/b], timer started $when, last typed at $typed",
                                      kind=draft.kind, who=who, when=f"{started:%a %d %b %H:%M}",
@@ -70,23 +83,25 @@ class DraftOffer(WorkerDialog[None]):
             event.button.id or "", self.action_later)()
 
     def action_resume(self) -> None:
-        if not self._busy:
+        if self._taking_keys():
             self._busy = True
             self._resume(self.draft.id)
 
+    # Both workers return the message that closes the offer, delivered once they have finished
+    # (screens/workers.py `deliver_result`): closing it from inside one would cancel it.
     @thread_worker(group="draft-offer", failure="Draft not resumed", exclusive=False)
-    def _resume(self, draft_id: int) -> None:
+    def _resume(self, draft_id: int) -> DraftClaimed | OfferDone:
         """Claim the draft (only from a dead or silent owner) and open it as stored now."""
         from planner.core.errors import NotFound
         from planner.services.drafts import DraftHeldElsewhere, claim_draft
 
         # Another session having the note is an answer, not a failure: the offer closes and says why.
         try:
-            self.post_message(DraftClaimed(claim_draft(draft_id)))
+            return DraftClaimed(claim_draft(draft_id))
         except DraftHeldElsewhere:
-            self.post_message(OfferDone("Not resumed: this note is now open in another session"))
+            return OfferDone("Not resumed: this note is now open in another session")
         except NotFound:
-            self.post_message(OfferDone("Not resumed: this note was logged or discarded in another session"))
+            return OfferDone("Not resumed: this note was logged or discarded in another session")
 
     def on_draft_claimed(self, message: DraftClaimed) -> None:
         from screens.quick_log import QuickLogScreen
@@ -95,16 +110,16 @@ class DraftOffer(WorkerDialog[None]):
         self.app.push_screen(QuickLogScreen(draft=message.draft))
 
     def action_discard(self) -> None:
-        if not self._busy:
+        if self._taking_keys():
             self._busy = True
             self._discard(self.draft.id)
 
     @thread_worker(group="draft-offer", failure="Draft not discarded", exclusive=False)
-    def _discard(self, draft_id: int) -> None:
+    def _discard(self, draft_id: int) -> OfferDone:
         from planner.services.drafts import discard_draft
 
         discarded = discard_draft(draft_id)
-        self.post_message(OfferDone("" if discarded else "Not discarded: this note is now open in another session"))
+        return OfferDone("" if discarded else "Not discarded: this note is now open in another session")
 
     def on_worker_failed(self, message: WorkerFailed) -> None:
         """A database error (locked too long): the offer stays, try again or decide later; the app
@@ -119,5 +134,5 @@ class DraftOffer(WorkerDialog[None]):
         self.dismiss(None)
 
     def action_later(self) -> None:
-        if not self._busy:
+        if self._taking_keys():
             self.dismiss(None)

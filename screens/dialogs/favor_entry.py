@@ -50,6 +50,7 @@ class FavorEntry(WorkerDialog[object | None]):
         self.contact_id = contact_id
         self.contact_name = name
         self.direction = direction
+        self._saving = False
 
     def compose(self) -> ComposeResult:
         verb = "You gave" if self.direction == FavorDirection.GAVE else "You received from"
@@ -94,6 +95,8 @@ class FavorEntry(WorkerDialog[object | None]):
     @on(Input.Submitted)
     @on(Button.Pressed, "#favor-ok")
     def action_save(self) -> None:
+        if self._saving:
+            return  # one save at a time: a second one would store the favour twice
         error = self.query_one("#favor-error", Static)
         try:
             day = dates.parse_day(self.query_one("#favor-day", Input).value, what="day")
@@ -102,6 +105,7 @@ class FavorEntry(WorkerDialog[object | None]):
             return
         returns = self.query_one("#favor-returns", Select).value
         self.query_one("#favor-ok", Button).disabled = True
+        self._saving = True
         self._save(
             str(self.query_one("#favor-kind", Select).value),
             self.query_one("#favor-note", Input).value,
@@ -110,6 +114,9 @@ class FavorEntry(WorkerDialog[object | None]):
             returns if isinstance(returns, int) else None,
         )
 
+    # Not from inside the worker: the dialog closes once the save has finished (its state turns
+    # SUCCESS); closing while it still runs would cancel it, and whoever waits for the save would
+    # see it cancelled although the favour is stored.
     @thread_worker(group="favor-save", failure="Not saved")
     def _save(self, kind: str, note: str, weight: int, day, returns: int | None) -> object:
         from planner.services.ledger import add_favor
@@ -123,10 +130,12 @@ class FavorEntry(WorkerDialog[object | None]):
     def on_worker_failed(self, message: WorkerFailed) -> None:
         """Shown in place; the dialog keeps what was typed."""
         message.stop()
-        if not message.quiet:
+        if message.group == "favor-save":
+            self._saving = False
             self.query_one("#favor-error", Static).update(user_text(message.notice))
             self.query_one("#favor-ok", Button).disabled = False
 
     @on(Button.Pressed, "#favor-cancel")
     def action_cancel(self) -> None:
-        self.dismiss(None)
+        if not self._saving:  # a save under way is stored anyway: the dialog closes with it
+            self.dismiss(None)

@@ -153,3 +153,38 @@ async def test_give_back_with_a_return(ledger_db, run_app, wait_for_workers):
         await wait_for_workers(app, pilot)
         await _highlight(app, pilot, "Zoë Ångström")
         assert "↩ 09 Nov referral · intro to a client" in screen_text(app)
+
+
+async def test_a_favour_saved_while_another_session_writes_completes_its_worker(ledger_db, app_db, run_app,
+                                                                               wait_for_workers):
+    """The save waits for another session's write; whoever waits for the save (here the test, as
+    the flaky run did) sees it complete with the stored favour, not cancelled by its own dialog
+    closing, and saving again meanwhile stores nothing twice."""
+    import asyncio
+    import sqlite3
+
+    async with run_app(mode="ledger") as (app, pilot):
+        await _highlight(app, pilot, "Maria Schmidt")
+        await pilot.press("g")
+        await wait_for_workers(app, pilot)
+        app.screen.query_one("#favor-note", Input).focus()
+        await pilot.press(*"coffee")
+        other = sqlite3.connect(app_db, isolation_level=None)
+        other.execute("BEGIN IMMEDIATE")  # another session holds the write lock for a moment
+        try:
+            await pilot.press("ctrl+s")
+            await pilot.pause(0.3)
+            (saving,) = [w for w in app.workers if w.group == "favor-save"]
+            assert saving.is_running
+            await pilot.press("ctrl+s")  # impatient: a second save must neither cancel it nor store twice
+            await pilot.pause(0.1)
+            waiting = asyncio.ensure_future(saving.wait())
+            await pilot.pause(0.1)
+        finally:
+            other.execute("COMMIT")
+            other.close()
+        stored = await asyncio.wait_for(waiting, 15)
+        assert stored.note == "coffee"
+        await wait_for_workers(app, pilot)
+        assert [f.note for f in contact_ledger(ledger_db["Maria"]) if f.note == "coffee"] == ["coffee"]
+        assert "coffee" in screen_text(app)

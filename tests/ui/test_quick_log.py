@@ -238,3 +238,35 @@ async def test_contact_deleted_elsewhere_keeps_the_note(run_app, wait_for_worker
         assert logged() == []
         (draft,) = drafts.list_drafts()
         assert draft.notes == "notes"  # kept as a draft, without the contact
+
+
+async def test_a_call_logged_while_another_session_writes_completes_its_worker(app_db, run_app, wait_for_workers):
+    """The log waits for another session's write; whoever waits for it sees it complete, not
+    cancelled by the quick-log closing itself from inside the worker."""
+    import asyncio
+    import sqlite3
+
+    from textual.worker import WorkerState
+
+    async with run_app(mode="contacts") as (app, pilot):
+        await _open_for(app, pilot, "hooli")
+        await wait_for_workers(app, pilot)
+        await pilot.press(*"signed")
+        other = sqlite3.connect(app_db, isolation_level=None)
+        other.execute("BEGIN IMMEDIATE")  # another session holds the write lock for a moment
+        try:
+            await pilot.press("ctrl+s")
+            await pilot.pause(0.3)
+            (saving,) = [w for w in app.workers if w.group == "quick-log-save"]
+            assert saving.is_running
+            waiting = asyncio.ensure_future(saving.wait())
+            await pilot.pause(0.1)
+        finally:
+            other.execute("COMMIT")
+            other.close()
+        await asyncio.wait_for(waiting, 15)  # raised WorkerCancelled when the screen closed itself
+        assert saving.state is WorkerState.SUCCESS
+        await wait_for_workers(app, pilot)
+        assert not isinstance(app.screen, QuickLogScreen)
+        assert [row.notes for row in logged()] == ["signed"]
+        assert Draft.select().count() == 0

@@ -52,7 +52,7 @@ def pin_marker(interaction_id: int) -> str:
 
 def _next_call_pins(contact_id: int, reasons: tuple[str, ...] = NEXT_CALL_REASONS):
     return PlannedCall.delete().where(
-        PlannedCall.contact == contact_id, PlannedCall.pinned == True,  # noqa: E712
+        PlannedCall.contact == contact_id, PlannedCall.pinned == True,
         PlannedCall.reason.in_(reasons),
     )
 
@@ -84,7 +84,7 @@ def _consume(row: Interaction, *conditions, replaced: bool = False) -> None:
     """Take away the contact's pinned and follow-up calls matching `conditions` (never one set by
     `row` or a later log), adding them to what `row` remembers it took."""
     pins = [pin for pin in PlannedCall.select().where(
-        PlannedCall.contact == row.contact_id, PlannedCall.pinned == True,  # noqa: E712
+        PlannedCall.contact == row.contact_id, PlannedCall.pinned == True,
         PlannedCall.reason.in_(FULFILLED_REASONS), *conditions).order_by(PlannedCall.date, PlannedCall.id)
         if not set_since(pin.note, row)]
     if pins:
@@ -121,7 +121,7 @@ def apply_log(row: Interaction, follow_up: dt.date | None, *, is_newest: bool) -
 def drop_pins_set_by(contact_id: int, interaction_id: int) -> int:
     """Delete the follow-up or retry a log pinned; returns how many there were."""
     return PlannedCall.delete().where(
-        PlannedCall.contact == contact_id, PlannedCall.pinned == True,  # noqa: E712
+        PlannedCall.contact == contact_id, PlannedCall.pinned == True,
         PlannedCall.note == pin_marker(interaction_id),
     ).execute()
 
@@ -130,7 +130,7 @@ def sync_retry(contact_id: int) -> None:
     """Make the contact's retry match its history (after the newest attempt was deleted or edited)."""
     newest = newest_attempt(contact_id)
     retries = list(PlannedCall.select().where(
-        PlannedCall.contact == contact_id, PlannedCall.pinned == True,  # noqa: E712
+        PlannedCall.contact == contact_id, PlannedCall.pinned == True,
         PlannedCall.reason == PlanReason.RETRY))
     if newest is None or not is_missed(newest.kind, newest.outcome):
         stale = retries  # reaching them fulfilled any retry; no attempt left: nothing to retry
@@ -139,7 +139,7 @@ def sync_retry(contact_id: int) -> None:
         # an older log's retry was replaced by the newest one's; a retry the user annotated stays
         stale = [r for r in retries if r.note.startswith(MARKER_PREFIX) and r.note != own]
         kept = [r for r in retries if r not in stale]
-        has_own = PlannedCall.select().where(PlannedCall.contact == contact_id, PlannedCall.pinned == True,  # noqa: E712
+        has_own = PlannedCall.select().where(PlannedCall.contact == contact_id, PlannedCall.pinned == True,
                                              PlannedCall.note == own).exists()
         if not kept and not has_own:
             insert_pinned(contact_id, retry_day(newest), PlanReason.RETRY, own)

@@ -99,7 +99,7 @@ def _give_back(row: Interaction, pins: list[ConsumedPin]) -> None:
     if not pins:
         return
     contact_id = row.contact_id
-    if PlannedCall.select().where(PlannedCall.contact == contact_id, PlannedCall.pinned == True,  # noqa: E712
+    if PlannedCall.select().where(PlannedCall.contact == contact_id, PlannedCall.pinned == True,
                                   PlannedCall.reason.in_(FULFILLED_REASONS)).exists():
         return  # a newer pinned or follow-up call took its place
     later = [other for other in _later_logs(row) if is_attempt(other.kind, other.outcome)]

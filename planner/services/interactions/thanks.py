@@ -63,7 +63,7 @@ def rederive(contact_id: int, favor_ids: list[int]) -> None:
         return
     thanked = [(aware(at, tz).date(), at) for at, tz in
                tuples(Interaction.select(Interaction.happened_at, Interaction.tz)
-                      .where(Interaction.contact == contact_id, Interaction.thanked == True)  # noqa: E712
+                      .where(Interaction.contact == contact_id, Interaction.thanked == True)
                       .order_by(Interaction.happened_at))]
     for favor in Favor.select().where(Favor.id.in_(favor_ids)):
         favor.thanked_at = next((at for day, at in thanked if day >= favor.date), None)
