@@ -35,7 +35,7 @@ SOURCES = ("manual", "linkedin", "google", "vcard", "csv")
 
 def utcnow() -> dt.datetime:
     """A naive UTC datetime, as stored in every `*_at` column."""
-    return dt.datetime.now(dt.timezone.utc).replace(tzinfo=None)
+    return dt.datetime.now(dt.UTC).replace(tzinfo=None)
 
 
 class BaseModel(Model):
