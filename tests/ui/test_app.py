@@ -43,7 +43,7 @@ async def test_question_mark_lists_the_keys(run_app):
         assert isinstance(app.screen, HelpScreen)
         table = app.screen.query_one("#help-table")
         actions = {str(table.get_row_at(i)[1]) for i in range(table.row_count)}
-        assert {"Filter", "New", "Archive", "Undo archive", "Log call", "Agenda", "Quit"} <= actions
+        assert {"Filter", "New", "Archive", "Undo archive or merge", "Log call", "Agenda", "Quit"} <= actions
         first = [str(table.get_row_at(i)[1]) for i in range(3)]
         assert "Cursor up" not in first and "Filter" in [str(table.get_row_at(i)[1]) for i in range(8)]
         await pilot.press("q")
