@@ -193,11 +193,14 @@ class QuickLogScreen(QuickLogPersistence):
         """Facts, placements and the nudge at the top, in view while talking. The kind needs no
         change for the nudge: a new note starts as a call whatever the last touches were (only a
         restored draft keeps the kind chosen in it), which is what "call them" asks."""
-        lines = [user_text(seen.placements)] if seen.placements else []
-        if seen.facts:  # one wrapped line: the notes keep their rows at 80x24
+        # Placements and the nudge share a line, the facts wrap below it: the notes keep their
+        # rows at 80x24, and what is cut on a short terminal is the end of the facts.
+        lines = []
+        if seen.placements or seen.nudge:
+            lines.append(safe_markup("$placed[b $warning]$nudge[/]", nudge=seen.nudge,
+                                     placed=seen.placements + (" · " if seen.placements and seen.nudge else "")))
+        if seen.facts:
             lines.append(safe_markup("[b]Remember[/b] $facts", facts=" · ".join(seen.facts)))
-        if seen.nudge:
-            lines.append(safe_markup("[b $warning]$nudge[/]", nudge=seen.nudge))
         facts = self.query_one("#ql-facts", Static)
         facts.display = bool(lines)
         facts.update(Content("\n").join(lines))
