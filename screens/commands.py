@@ -2,7 +2,7 @@
 
 Rather than a second list to keep in step, the provider reads the bindings that apply on the
 screen the palette was opened from (its keys, the app's keys) and offers each by description,
-plus the four screens by name. Titles are our own words, never user text.
+plus the four screens and the repeat-business report by name. Titles are our own words, never user text.
 """
 
 from __future__ import annotations
@@ -20,6 +20,17 @@ SCREEN_COMMANDS = (
 )
 
 
+# Screens pushed over the current one (not modes): title, help, and the screen to build.
+REPORT_TITLE = "Repeat business report"
+REPORT_HELP = "repeat clients, clients quiet since a placement, placements per month"
+
+
+def _open_report(app) -> None:
+    from screens.report import ReportScreen
+
+    app.push_screen(ReportScreen())
+
+
 class FollowupCommands(Provider):
     """Screens, then every described binding of the current screen and the app."""
 
@@ -28,6 +39,7 @@ class FollowupCommands(Provider):
         commands: list[tuple[str, str, Callable]] = [
             (title, help_text, partial(app.switch_mode, mode)) for title, mode, help_text in SCREEN_COMMANDS
         ]
+        commands.append((REPORT_TITLE, REPORT_HELP, partial(_open_report, app)))
         seen = {title for title, _, _ in commands} | {"Agenda", "Contacts", "Ledger", "Plan"}
         for active in self.screen.active_bindings.values():
             binding = active.binding

@@ -1,5 +1,6 @@
 """One contact in full (`enter` on the contacts table): details, notes, planned calls, history,
-favours both ways. Loaded in a worker; reloads on `DataChanged`; l/e/f act on this contact."""
+favours both ways, with their facts and placements near the top. Loaded in a worker; reloads on
+`DataChanged`; l/e/f/s act on this contact (s starts a follow-up sequence)."""
 
 from __future__ import annotations
 
@@ -17,7 +18,7 @@ from planner.core import dates
 from planner.core.cadence import describe_cadence
 from planner.core.textsafe import clean_block
 from planner.core.vocabulary import FavorDirection, PlanReason
-from planner.services.contact_summary import ContactCall
+from planner.services.contact_summary import ContactCall, InView
 from planner.services.contact_views import ContactView
 from screens.messages import DataChanged
 from screens.text import safe_markup, user_block, user_text
@@ -32,30 +33,40 @@ class DetailData:
     history: list = field(default_factory=list)
     favors: list = field(default_factory=list)
     planned: list[ContactCall] = field(default_factory=list)
+    in_view: InView | None = None  # facts, placements, the be-present nudge
 
 
 def load_detail(contact_id: int) -> DetailData:
     """Everything the screen shows, read in one go (called from a thread worker)."""
-    from planner.services.contact_summary import contact_calls
+    from planner.services.contact_summary import contact_calls, in_view
     from planner.services.contacts import get_view
     from planner.services.interactions.records import history
     from planner.services.ledger import contact_ledger
 
     view = get_view(contact_id)
     return DetailData(view, history(contact_id, limit=50), contact_ledger(contact_id),
-                      contact_calls(contact_id, dates.today(), limit=PLANNED_SHOWN))
+                      contact_calls(contact_id, dates.today(), limit=PLANNED_SHOWN), in_view(contact_id))
 
 
 def _lines(*parts: Content) -> Content:
     return Content("\n").join(parts)
 
 
-def render_summary(view) -> Content:
+def render_summary(view, seen: InView | None = None) -> Content:
     cadence = describe_cadence(view.cadence_days) if view.cadence_days else "never scheduled"
     source = {"contact": "own", "default": "default", None: ""}.get(view.cadence_from, view.cadence_from or "")
     rows = [
         safe_markup("[b]$name[/b]", name=view.name),
         safe_markup("$title · $company", title=view.title or "—", company=view.company or "—"),
+    ]
+    if seen is not None and seen.placements:
+        rows.append(user_text(seen.placements))
+    # What matters to them near the top, in view during a call.
+    if seen is not None and seen.facts:
+        rows.append(safe_markup("[b]Remember[/b] $facts", facts=" · ".join(seen.facts)))
+    if seen is not None and seen.nudge:
+        rows.append(safe_markup("[b $warning]$nudge[/]", nudge=seen.nudge))
+    rows += [
         safe_markup("Kind: $kind   Every: $cadence ($source)   Balance: $balance",
                     kind=view.kind, cadence=cadence, source=source or "—",
                     balance=f"{view.balance:+d}" if view.balance else "even"),
@@ -125,6 +136,8 @@ class ContactDetailScreen(WorkerScreen[None]):
         Binding("l", "log", "Log", id="detail.log", tooltip="Log a call with this contact"),
         Binding("e", "edit", "Edit", id="detail.edit", tooltip="Edit this contact"),
         Binding("f", "favor", "Favour", id="detail.favor", tooltip="Record a favour given or received"),
+        Binding("s", "sequence", "Sequence", id="detail.sequence",
+                tooltip="Start a follow-up sequence: a placement, a new job, an interview, a deal closed"),
     ]
 
     def __init__(self, contact_id: int) -> None:
@@ -171,7 +184,7 @@ class ContactDetailScreen(WorkerScreen[None]):
         data = self.data = message.data
         self.query_one("#detail-title", Static).update(
             safe_markup("Contact · $name", name=data.view.name))
-        self.query_one("#detail-summary", Static).update(render_summary(data.view))
+        self.query_one("#detail-summary", Static).update(render_summary(data.view, data.in_view))
         self.query_one("#detail-notes", Static).update(user_block(data.view.notes) if data.view.notes.strip()
                                                        else user_text("—"))
         self.query_one("#detail-planned", Static).update(render_planned(data.view, data.planned))
@@ -215,3 +228,16 @@ class ContactDetailScreen(WorkerScreen[None]):
                 self.app.post_message(DataChanged([self.contact_id]))
 
         self.app.push_screen(FavorDirection(name), callback=chosen)
+
+    def action_sequence(self) -> None:
+        from screens.dialogs.sequence_event import SequenceEventDialog, started_words
+
+        if self.data is None:
+            return
+
+        def started(run) -> None:
+            if run is not None:
+                self.notify(started_words(run))
+                self.app.post_message(DataChanged([self.contact_id]))
+
+        self.app.push_screen(SequenceEventDialog(self.contact_id, self.data.view.name), callback=started)

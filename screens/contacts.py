@@ -25,6 +25,7 @@ from textual.worker import Worker, WorkerState
 
 from planner.core import dates
 from screens.contact_filter import Entry, FilterError, filter_entries, make_entry, sort_entries
+from screens.dialogs.confirm_merge import Person
 from screens.messages import DataChanged
 from screens.text import safe_markup, user_text
 from screens.widgets.contact_table import Column, ContactTable
@@ -54,8 +55,31 @@ class ContactsRead(Message):
         self.sorted_by = sorted_by
 
 
+class DuplicateRead(Message):
+    """The highlighted contact's likely duplicate (both None: it has none), read in a worker."""
+
+    def __init__(self, contact_name: str, keep: Person | None, other: Person | None, reasons: list[str]) -> None:
+        super().__init__()
+        self.contact_name = contact_name
+        self.keep = keep
+        self.other = other
+        self.reasons = reasons
+
+
+class Merged(Message):
+    """A merge (or its undo, `undone`) is stored."""
+
+    def __init__(self, keep_id: int, keep_name: str, other_id: int, other_name: str, undone: bool) -> None:
+        super().__init__()
+        self.keep_id = keep_id
+        self.keep_name = keep_name
+        self.other_id = other_id
+        self.other_name = other_name
+        self.undone = undone
+
+
 class ContactsScreen(WorkerScreen[None]):
-    """Contacts table with a filter box; n/e/d/u/l/f/i act on the highlighted contact."""
+    """Contacts table with a filter box; n/e/d/u/l/f/i/m act on the highlighted contact."""
 
     BINDINGS = [
         Binding("slash", "filter", "Filter", id="contacts.filter", tooltip="Filter: words, tag:, company:, due:"),
@@ -65,8 +89,10 @@ class ContactsScreen(WorkerScreen[None]):
         Binding("f", "favor", "Favour", id="contacts.favor", show=False, tooltip="Record a favour given or received"),
         Binding("d", "archive", "Archive", id="contacts.archive", show=False,
                 tooltip="Archive the highlighted contact"),
-        Binding("u", "undo", "Undo archive", id="contacts.undo", show=False,
-                tooltip="Bring back the last archived contact"),
+        Binding("u", "undo", "Undo archive or merge", id="contacts.undo", show=False,
+                tooltip="Undo the last archive or merge made here"),
+        Binding("m", "merge", "Merge", id="contacts.merge", show=False,
+                tooltip="Merge the highlighted contact with its likely duplicate"),
         Binding("i", "import", "Import", id="contacts.import", tooltip="Import a vCard, LinkedIn or Google CSV"),
         Binding("a", "toggle_archived", "Archived", id="contacts.archived", show=False,
                 tooltip="Show archived contacts (d brings one back) or the active ones again"),
@@ -90,6 +116,8 @@ class ContactsScreen(WorkerScreen[None]):
         self._keep: int | None = None
         self.show_archived = False
         self._archiving: dict[Worker, tuple[int, str, bool]] = {}  # running archive writes: what each does
+        self._undo_order: list[str] = []  # "archive" / "merge", newest last: what `u` undoes first
+        self._merges = 0  # merges made here and not undone
 
     def compose(self) -> ComposeResult:
         # A one-line title bar like the agenda, ledger and plan have (no clock Header on one screen only).
@@ -244,9 +272,11 @@ class ContactsScreen(WorkerScreen[None]):
         return self.loading
 
     def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
-        if action in {"edit", "log", "favor", "archive"} and self.table.cursor_key is None:
+        if action in {"edit", "log", "favor", "archive", "merge"} and self.table.cursor_key is None:
             return None  # shown dimmed: nothing highlighted
-        if action == "undo" and not self.archived:
+        if action == "merge" and self.show_archived:
+            return False  # duplicates are searched among the active contacts
+        if action == "undo" and not self.archived and not self._merges:
             return None
         return True
 
@@ -306,6 +336,14 @@ class ContactsScreen(WorkerScreen[None]):
             self._set_archived(entry.view.id, entry.view.name, not self.show_archived)
 
     def action_undo(self) -> None:
+        """Undo what was done last here: a merge (the CLI's `merge --undo`) or an archive."""
+        if self._undo_order and self._undo_order[-1] == "merge" and self._merges:
+            if not self._still_loading():
+                self._undo_order.pop()
+                self._undo_merge()
+            return
+        if self._undo_order and self._undo_order[-1] == "archive":
+            self._undo_order.pop()
         if self.archived and not self._still_loading():
             contact_id, name = self.archived.pop()
             self._set_archived(contact_id, name, False)
@@ -336,6 +374,7 @@ class ContactsScreen(WorkerScreen[None]):
     def _archived_done(self, contact_id: int, name: str, archived: bool) -> None:
         if archived:
             self.archived.append((contact_id, name))
+            self._undo_order.append("archive")
             self.notify(safe_markup("Archived $name · u to undo", name=name))
         elif self.show_archived:
             self.notify(safe_markup("Back among active contacts: $name", name=name))
@@ -352,3 +391,66 @@ class ContactsScreen(WorkerScreen[None]):
                 self.app.post_message(DataChanged(None))
 
         self.app.push_screen(ImportDialog(), callback=imported)
+
+    # ----------------------------------------------------------------- merging duplicates
+    def action_merge(self) -> None:
+        if not self._still_loading() and (entry := self._highlighted_entry()) is not None:
+            self.notify(safe_markup("Looking for a duplicate of $name…", name=entry.view.name), timeout=2)
+            self._find_duplicate(entry.view.id, entry.view.name)
+
+    @thread_worker(group="contacts-duplicate", failure="Could not look for duplicates")
+    def _find_duplicate(self, contact_id: int, name: str) -> None:
+        from planner.services.contacts import get_view
+        from planner.services.duplicates import duplicate_of
+        from screens.dialogs.confirm_merge import Person
+
+        pair = duplicate_of(contact_id)
+        if pair is None:
+            self.post_message(DuplicateRead(name, None, None, []))
+            return
+        # the highlighted one is offered as the one kept: it is the one the user chose
+        other_id = pair.b_id if pair.a_id == contact_id else pair.a_id
+        keep, other = get_view(contact_id), get_view(other_id)
+        self.post_message(DuplicateRead(name, Person(keep.id, keep.name, keep.title, keep.company),
+                                        Person(other.id, other.name, other.title, other.company), pair.reasons))
+
+    def on_duplicate_read(self, message: DuplicateRead) -> None:
+        from screens.dialogs.confirm_merge import ConfirmMerge
+
+        if message.keep is None or message.other is None:
+            self.notify(safe_markup("No likely duplicate of $name", name=message.contact_name))
+            return
+
+        def chosen(ids: tuple[int, int] | None) -> None:
+            if ids is not None:
+                self._merge(*ids)
+
+        self.app.push_screen(ConfirmMerge(message.keep, message.other, message.reasons), callback=chosen)
+
+    @thread_worker(group="contacts-merge", failure="Not merged")
+    def _merge(self, keep_id: int, other_id: int) -> None:
+        from planner.services.merge import merge_contacts
+
+        result = merge_contacts(keep_id, other_id)
+        self.post_message(Merged(result.kept.id, result.kept.name, result.removed_id, result.removed_name, False))
+
+    @thread_worker(group="contacts-merge", failure="Merge not undone")
+    def _undo_merge(self) -> None:
+        from planner.services.merge import undo_last_merge
+
+        result = undo_last_merge()
+        self.post_message(Merged(result.kept.id, result.kept.name, result.removed_id, result.removed_name, True))
+
+    def on_merged(self, message: Merged) -> None:
+        if message.undone:
+            self._merges = max(0, self._merges - 1)
+            self.notify(safe_markup("Unmerged: $other is back beside $keep", other=message.other_name,
+                                    keep=message.keep_name))
+        else:
+            self._merges += 1
+            self._undo_order.append("merge")
+            self._keep = message.keep_id
+            self.notify(safe_markup("Merged $other into $keep · u to undo", other=message.other_name,
+                                    keep=message.keep_name))
+        self.refresh_bindings()
+        self.app.post_message(DataChanged([message.keep_id, message.other_id]))

@@ -91,8 +91,9 @@ class LedgerRead(Message):
 class EntriesRead(Message):
     """One contact's favours, read in a worker."""
 
-    def __init__(self, contact_id: int, entries: list) -> None:
+    def __init__(self, contact_id: int, entries: list, placements: str = "") -> None:
         super().__init__()
+        self.placements = placements  # "3 placements since 2024", or ""
         self.contact_id = contact_id
         self.entries = entries
 
@@ -221,9 +222,10 @@ class LedgerScreen(WorkerScreen[None]):
     @thread_worker(group="ledger-entries", failure="Could not read the favours")
     def _load_entries(self, contact_id: int) -> None:
         from planner.services.ledger import contact_ledger
+        from planner.services.placements import placement_words
 
         # fails e.g. when another session deleted the contact: the one notification says so
-        self.post_message(EntriesRead(contact_id, contact_ledger(contact_id)))
+        self.post_message(EntriesRead(contact_id, contact_ledger(contact_id), placement_words(contact_id)))
 
     def on_entries_read(self, message: EntriesRead) -> None:
         contact_id, entries = message.contact_id, message.entries
@@ -238,7 +240,8 @@ class LedgerScreen(WorkerScreen[None]):
         name = next((r.name for r in self.rows if r.contact_id == contact_id),
                     entries[0].contact_name if entries else "")
         self.query_one("#ledger-entries-title", Static).update(
-            safe_markup("Favours with $name ($n)", name=name, n=str(len(entries)))
+            safe_markup("Favours with $name ($n)$placed", name=name, n=str(len(entries)),
+                        placed=f" · {message.placements}" if message.placements else "")
         )
 
     # ----------------------------------------------------------------- state

@@ -19,11 +19,13 @@ from textual import on
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal, VerticalScroll
+from textual.content import Content
 from textual.message import Message
 from textual.widgets import Button, Checkbox, Input, Label, Select, Static, TextArea
 
 from planner.core.textsafe import clean_line, fold
 from planner.core.vocabulary import FAVOR_KINDS, KINDS, OUTCOMES, FavorDirection, FavorKind, InteractionKind, Outcome
+from planner.services.contact_summary import InView
 from screens.dialogs.confirm_discard import ConfirmDiscard
 from screens.draft_keeper import DraftKeeper
 from screens.quick_log_persist import QuickLogPersistence
@@ -41,12 +43,14 @@ FAVOR_CHOICES = [(user_text("no favour"), ""), (user_text("I gave them…"), Fav
 
 
 class ContactRead(Message):
-    """The contact the note is about, and the last interaction with them (None: never)."""
+    """The contact the note is about, the last interaction with them (None: never), and what to
+    have in view during the call (facts, placements, the be-present nudge)."""
 
-    def __init__(self, view, last) -> None:
+    def __init__(self, view, last, in_view: InView) -> None:
         super().__init__()
         self.view = view
         self.last = last
+        self.in_view = in_view
 
 
 class NamesRead(Message):
@@ -67,6 +71,8 @@ class QuickLogScreen(QuickLogPersistence):
         Binding("ctrl+t", "cycle_kind", "Kind", id="quick-log.kind", tooltip="call, email, meeting, message, note"),
         Binding("ctrl+o", "cycle_outcome", "Outcome", id="quick-log.outcome", tooltip="spoke, no-answer, left-message"),
         Binding("ctrl+n", "focus_notes", "Notes", id="quick-log.notes", show=False),
+        Binding("ctrl+r", "sequence", "Sequence", id="quick-log.sequence", show=False, priority=True,
+                tooltip="Start a follow-up sequence for this contact: a new job, an interview, a deal closed"),
     ]
 
     def __init__(self, contact_id: int | None = None, draft=None, label: tuple[str, str] | None = None) -> None:
@@ -104,6 +110,7 @@ class QuickLogScreen(QuickLogPersistence):
                 yield Static(self._title(*self._shown_as) if self._shown_as else user_text("Log"), id="ql-title",
                              classes="dialog-title")
                 yield Static(user_text("⏱ 00:00"), id="ql-timer")
+            yield Static(user_text(""), id="ql-facts")
             yield Static(user_text(""), id="ql-last", classes="muted")
             if self.contact_id is None:
                 yield Label("Contact (→ accepts the suggestion)", classes="field-label")
@@ -139,6 +146,7 @@ class QuickLogScreen(QuickLogPersistence):
 
     def on_mount(self) -> None:
         self.query_one("#ql-last", Static).display = False
+        self.query_one("#ql-facts", Static).display = False
         self._update_fold()
         self.set_interval(1.0, self._tick)
         self._tick()
@@ -166,12 +174,13 @@ class QuickLogScreen(QuickLogPersistence):
     # ----------------------------------------------------------------- loading
     @thread_worker(group="quick-log-contact", failure="Contact not loaded")
     def _load_contact(self, contact_id: int) -> None:
+        from planner.services.contact_summary import in_view
         from planner.services.contacts import get_view
         from planner.services.interactions.records import history
 
         view = get_view(contact_id)
         last = history(contact_id, limit=1)
-        self.post_message(ContactRead(view, last[0] if last else None))
+        self.post_message(ContactRead(view, last[0] if last else None, in_view(contact_id)))
 
     @staticmethod
     def _title(name: str, company: str):
@@ -181,6 +190,7 @@ class QuickLogScreen(QuickLogPersistence):
         view, last = message.view, message.last
         self.contact_name = view.name
         self.query_one("#ql-title", Static).update(self._title(view.name, view.company))
+        self._show_in_view(message.in_view)
         if last is not None:
             from planner.core.dates import humanize_day
 
@@ -189,6 +199,22 @@ class QuickLogScreen(QuickLogPersistence):
             self.query_one("#ql-last", Static).update(
                 safe_markup("Last: $when, $kind $outcome · $summary", when=when, kind=last.kind,
                             outcome=last.outcome, summary=last.summary or "no summary"))
+
+    def _show_in_view(self, seen: InView) -> None:
+        """Facts, placements and the nudge at the top, in view while talking. The kind needs no
+        change for the nudge: a new note starts as a call whatever the last touches were (only a
+        restored draft keeps the kind chosen in it), which is what "call them" asks."""
+        # Placements and the nudge share a line, the facts wrap below it: the notes keep their
+        # rows at 80x24, and what is cut on a short terminal is the end of the facts.
+        lines = []
+        if seen.placements or seen.nudge:
+            lines.append(safe_markup("$placed[b $warning]$nudge[/]", nudge=seen.nudge,
+                                     placed=seen.placements + (" · " if seen.placements and seen.nudge else "")))
+        if seen.facts:
+            lines.append(safe_markup("[b]Remember[/b] $facts", facts=" · ".join(seen.facts)))
+        facts = self.query_one("#ql-facts", Static)
+        facts.display = bool(lines)
+        facts.update(Content("\n").join(lines))
 
     # Completion is a help: the name typed is still resolved when saving, so a failure shows nothing.
     @thread_worker(group="quick-log-names", failure=None)
@@ -250,6 +276,28 @@ class QuickLogScreen(QuickLogPersistence):
         elif event.character in OUTCOME_KEYS:
             self._set_kind(outcome=OUTCOME_KEYS[event.character])
             event.stop()
+
+    def action_sequence(self) -> None:
+        """Start a sequence for the contact of this note: the one it was opened on, or the name
+        typed when it names exactly one contact. The note stays as it is."""
+        from screens.dialogs.sequence_event import SequenceEventDialog, started_words
+        from screens.messages import DataChanged
+
+        contact_id = self.contact_id
+        if contact_id is None:
+            typed = self.query_one("#ql-contact", Input).value.strip()
+            contact_id = getattr(self, "_display_ids", {}).get(typed)
+        if contact_id is None:
+            self._show_error("Whose sequence? Type one contact's name first.")
+            return
+        name = self.contact_name if self.contact_id is not None else self.query_one("#ql-contact", Input).value
+
+        def started(run) -> None:
+            if run is not None:
+                self.notify(started_words(run))
+                self.app.post_message(DataChanged([run.contact_id]))
+
+        self.app.push_screen(SequenceEventDialog(contact_id, name), callback=started)
 
     # ----------------------------------------------------------------- drafts
     @on(TextArea.Changed)

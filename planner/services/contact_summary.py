@@ -1,5 +1,6 @@
 """What the screens show about one contact beside its details: the favours still open both ways,
-the thanks owed, and that contact's planned calls.
+the thanks owed, that contact's planned calls, and what to have in view during a call (facts,
+placements, the be-present nudge).
 
 Each answer is one SQL query over this contact's rows only (the side panel reloads it on every
 cursor move, the detail screen on every write), handed out as plain dataclasses: no Peewee row
@@ -14,6 +15,9 @@ from dataclasses import dataclass
 from peewee import fn
 
 from planner.core.vocabulary import FavorDirection
+from planner.services.facts import facts_of
+from planner.services.placements import placement_words
+from planner.services.presence import nudges
 from planner.store.models import Favor, PlannedCall
 from planner.store.queries import tuples
 
@@ -90,3 +94,20 @@ def contact_calls(contact_id: int, today: dt.date, limit: int | None = None) -> 
         query = query.limit(limit)
     return [ContactCall(call_id, day, reason, bool(pinned), window_end)
             for call_id, day, reason, pinned, window_end in tuples(query)]
+
+
+@dataclass(frozen=True)
+class InView:
+    """What to have in view while talking to someone: what matters to them (their facts, oldest
+    first), their placements in a few words ("3 placements since 2024"), and the be-present nudge
+    when the last touches were all written ("" when none applies)."""
+
+    facts: list[str]
+    placements: str
+    nudge: str
+
+
+def in_view(contact_id: int) -> InView:
+    """The facts, placements and nudge of one contact (a few small queries over its rows only)."""
+    return InView([fact.text for fact in facts_of(contact_id)], placement_words(contact_id),
+                  nudges([contact_id]).get(contact_id, ""))

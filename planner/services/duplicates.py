@@ -125,6 +125,12 @@ def find_duplicates(*, include_archived: bool = False) -> list[DuplicatePair]:
     return sorted(pairs.values(), key=lambda p: (-p.score, p.a_id, p.b_id))
 
 
+def duplicate_of(contact_id: int) -> DuplicatePair | None:
+    """The contact's likeliest duplicate among the active contacts (the best pair naming it), or
+    None. A full search: its pairs depend on everyone at the same company."""
+    return next((pair for pair in find_duplicates() if contact_id in (pair.a_id, pair.b_id)), None)
+
+
 def _one_word_apart(a: str, b: str) -> bool:
     """Close names differ in one word: a typo in it ("Hofmann"), or one more word (a middle name).
     A whole different first name ("José" and "Jonas Dietrich") is another person, however long

@@ -1,6 +1,7 @@
 """The side panel that shows the highlighted contact on the agenda and ledger screens.
 
-Phones, emails, the contact's local time, the last interactions, the favours still open both ways
+What matters to them (their facts) and their placements first, then phones, emails, the contact's
+local time, the last interactions, the favours still open both ways
 and the balance: what a person wants in view while dialling. Data is gathered in a thread worker
 (`load_panel_data` is plain Python), so moving the cursor never blocks the event loop.
 """
@@ -42,21 +43,26 @@ class PanelData:
     you_owe: list[OpenFavor] = field(default_factory=list)  # received and not yet returned
     thanks_owed: int = 0
     balance: int = 0
+    facts: list[str] = field(default_factory=list)  # what matters to them, oldest first
+    placements: str = ""  # "3 placements since 2024", or ""
+    nudge: str = ""  # "only emails since March: call them", or ""
 
 
 def load_panel_data(contact_id: int) -> PanelData:
     """Gather the panel's data for one contact (runs in a worker thread)."""
-    from planner.services.contact_summary import favor_standing
+    from planner.services.contact_summary import favor_standing, in_view
     from planner.services.contacts import get_view
     from planner.services.interactions.records import history
 
     view = get_view(contact_id)
     standing = favor_standing(contact_id)
+    extra = in_view(contact_id)
     return PanelData(
         contact_id=view.id, name=view.name, company=view.company, title=view.title,
         phones=list(view.phones), emails=list(view.emails), timezone=view.timezone,
         recent=history(contact_id)[:RECENT_INTERACTIONS], owes_you=standing.owes_you, you_owe=standing.you_owe,
         thanks_owed=standing.thanks_owed, balance=view.balance,
+        facts=extra.facts, placements=extra.placements, nudge=extra.nudge,
     )
 
 
@@ -100,6 +106,13 @@ def render_panel(data: PanelData, now: dt.datetime | None = None) -> Content:
     sub = " · ".join(part for part in (clean_line(data.title), clean_line(data.company)) if part)
     if sub:
         lines.append(Content(sub))
+    if data.placements:
+        lines.append(Content(clean_line(data.placements)))
+    # What matters to them comes first, in view during the call without scrolling.
+    for fact in data.facts:
+        lines.append(Content.from_markup("[b]•[/b] $fact", fact=clean_line(fact)))
+    if data.nudge:
+        lines.append(Content.from_markup("[b $warning]$nudge[/]", nudge=clean_line(data.nudge)))
     local = local_time_text(data.timezone, now)
     if local:
         lines.append(Content.from_markup("[dim]Local time[/] $t", t=local))
