@@ -26,6 +26,7 @@ from screens.agenda_rows import COLUMNS, Row, agenda_range, agenda_rows, fit_wid
 from screens.messages import DataChanged
 from screens.text import safe_markup, user_text
 from screens.widgets.contact_panel import ContactPanel
+from screens.widgets.sync_status import SyncStatus
 from screens.workers import thread_worker
 
 
@@ -67,7 +68,6 @@ class AgendaScreen(AgendaActions):
                 tooltip="iCalendar, Markdown or CSV"),
         Binding("w", "week_grid", "Week grid", id="agenda.grid", show=False,
                 tooltip="Calls per day, this week and next"),
-        Binding("ctrl+r", "reload", "Reload", id="agenda.reload", show=False, tooltip="Read the agenda again"),
     ]
     ITEM_ACTIONS = {"log", "open_contact", "snooze", "skip", "thanked"}
 
@@ -88,6 +88,7 @@ class AgendaScreen(AgendaActions):
                     table.add_column(label, width=width, key=label)
                 yield table
                 yield Static(user_text(""), id="agenda-empty")
+                yield SyncStatus(id="agenda-sync")
             yield ContactPanel(id="agenda-panel", classes="side-panel")
         yield Footer()
 
@@ -104,9 +105,7 @@ class AgendaScreen(AgendaActions):
     # ----------------------------------------------------------------- loading
     def on_data_changed(self, message: DataChanged) -> None:
         self.reload()
-
-    def action_reload(self) -> None:
-        self.reload()
+        self.query_one("#agenda-sync", SyncStatus).reload()
 
     def reload(self) -> None:
         self.range = agenda_range(dates.today())
