@@ -3,7 +3,8 @@
 Kept small on purpose: each screen lives in its own module and is imported lazily when
 its mode is first shown, so start-up only pays for the agenda. The app's own jobs are switching
 modes, forwarding `DataChanged` to every installed screen, saying what workers did or why they
-failed (`Announce`, `WorkerFailed`: screens/workers.py), the theme setting, the SIGHUP flush of
+failed (`Announce`, `WorkerFailed`: screens/workers.py), ctrl+r's sync of the configured
+CardDAV/CalDAV collections (its steps go to every `SyncStatus` line), the theme setting, the SIGHUP flush of
 an unfinished quick-log note (screens/exit_guard.py makes sure the process then ends), and
 offering a draft left by a previous session back: at start, and as soon as a session that still
 held it at start has ended.
@@ -263,6 +264,9 @@ class FollowupApp(App[int]):
                                                              WorkerState.CANCELLED):
             for status in self._sync_lines():
                 status.sync_ended()
+            if event.state is WorkerState.ERROR:
+                # Each item is applied in its own transaction: what came in before the failure stays.
+                self.post_message(DataChanged(None))
 
     def on_worker_failed(self, message: WorkerFailed) -> None:
         """Every worker failure no dialog showed in place: one kind of notification, never a crash."""

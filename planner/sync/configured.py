@@ -55,6 +55,11 @@ def sync_configured(password: str | None, progress: Progress | None = None, *, d
     user = settings.get("dav.user")
     reports = []
     with sync_lock():
+        if any(kind == "calendar" for kind, _ in targets):
+            # The app stays open overnight: the calendar gets today's plan, as `followup sync` does.
+            from planner.scheduling.service import refresh_if_stale
+
+            refresh_if_stale()
         for kind, url in targets:
             step = (lambda what, name, kind=kind: progress(f"{kind} {what}", name)) if progress else None
             if progress:
