@@ -35,8 +35,7 @@ def bulk_contacts(n: int, cadence: int | None, **extra) -> list[int]:
     """Contacts `Person 0..n-1` added the way an import adds them: one transaction, then one re-plan."""
     with write_tx():
         rows = [{"name": f"Person {i}", "cadence_days": cadence, **extra} for i in range(n)]
-        first = Contact.insert_many(rows).execute()
-    ids = list(range(first - n + 1, first + 1))
+        ids = sorted(row.id for row in Contact.insert_many(rows).returning(Contact.id).execute())
     replan(list(ids))
     return ids
 

@@ -18,6 +18,8 @@ from planner.services.ledger import add_favor, thank
 from planner.store.connect import open_database
 from planner.store.database import close_database
 
+pytestmark = pytest.mark.engines  # every test here runs on SQLite and on PostgreSQL
+
 D = dt.date
 
 

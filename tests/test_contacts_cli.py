@@ -3,7 +3,12 @@
 from __future__ import annotations
 
 import json
-import sqlite3
+
+import pytest
+
+from planner.store.models import Contact
+
+pytestmark = pytest.mark.engines  # every test here runs on SQLite and on PostgreSQL
 
 
 def contacts_json(cli, *args):
@@ -96,8 +101,7 @@ def test_contact_by_id_exact_name_or_unique_part(cli):
 
 
 def count_contacts(cli) -> int:
-    with sqlite3.connect(cli.db) as conn:
-        return conn.execute("SELECT COUNT(*) FROM contact").fetchone()[0]
+    return cli.read(lambda: Contact.select().count())
 
 
 def test_bad_input_is_one_line_exit_2_and_writes_nothing(cli):

@@ -17,6 +17,8 @@ from planner.services.interactions.records import history
 from planner.store import settings
 from planner.store.models import Interaction, PlannedCall
 
+pytestmark = pytest.mark.engines  # every test here runs on SQLite and on PostgreSQL
+
 WED = dt.date(2026, 11, 25)
 
 

@@ -1,18 +1,22 @@
 """Two sessions logging calls and favours on one database at once: every write lands.
 
 Logging reads (the newest interaction, open pins) and then writes; inside an IMMEDIATE transaction
-the second session waits for the first instead of failing with `database is locked`."""
+the second session waits for the first instead of failing with `database is locked` (on PostgreSQL:
+the writers' lock, store/engine.py)."""
 
 from __future__ import annotations
 
 import subprocess
 import sys
 
+import pytest
 from factories import new_contact
 
 from planner.store.connect import open_database
 from planner.store.database import close_database
 from planner.store.models import Favor, Interaction, PlannedCall
+
+pytestmark = pytest.mark.engines  # on a shared PostgreSQL server as on one SQLite file
 
 WRITER = """
 import datetime as dt, sys
@@ -32,8 +36,8 @@ for i in range(25):
 """
 
 
-def test_two_sessions_logging_at_once_lose_nothing(tmp_path):
-    db = tmp_path / "shared.db"
+def test_two_sessions_logging_at_once_lose_nothing(new_db):
+    db = new_db("shared")
     open_database(db)
     first = new_contact("Maria Schmidt", cadence_days=30)
     second = new_contact("Jonas Weber", cadence_days=30)

@@ -14,6 +14,8 @@ from planner.services.contact_views import load_views
 from planner.services.ledger import add_favor, contact_ledger, delete_favor, ledger_rows, thank
 from planner.store.models import Contact, PlannedCall
 
+pytestmark = pytest.mark.engines  # every test here runs on SQLite and on PostgreSQL
+
 
 def _thank_tasks(contact_id: int | None = None) -> list[tuple[dt.date, int]]:
     query = PlannedCall.select().where(PlannedCall.reason == "thank-you")

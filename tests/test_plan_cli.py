@@ -6,10 +6,13 @@ from __future__ import annotations
 import datetime as dt
 import json
 
+import pytest
 from factories import planned_row
 
 from planner.store.connect import open_database
 from planner.store.models import PlannedCall
+
+pytestmark = pytest.mark.engines  # every test here runs on SQLite and on PostgreSQL
 
 CALL_KEYS = {"contact_id", "contact", "date", "ideal", "window_start", "window_end", "reason", "pinned"}
 STAT_KEYS = {"calls", "peak", "lower_bound", "sum_sq_load", "mean_shift_days", "max_shift_days", "late"}

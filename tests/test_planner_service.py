@@ -9,6 +9,7 @@ import subprocess
 import sys
 from collections import Counter
 
+import pytest
 from factories import bulk_contacts, planned_row, reached
 
 from planner.core import dates
@@ -20,6 +21,8 @@ from planner.services.contacts import ContactFields, add_contact, edit_contact, 
 from planner.store import settings
 from planner.store.database import write_tx
 from planner.store.models import Contact, Interaction, PlannedCall
+
+pytestmark = pytest.mark.engines  # every test here runs on SQLite and on PostgreSQL
 
 TODAY = dt.date(2026, 11, 25)
 DAY = dt.timedelta(days=1)

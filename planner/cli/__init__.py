@@ -13,7 +13,6 @@ import os
 import sqlite3
 import sys
 from collections.abc import Callable
-from pathlib import Path
 
 from peewee import PeeweeException
 
@@ -21,7 +20,7 @@ from planner import __version__
 from planner.core import dates
 from planner.core.errors import FollowupError
 from planner.core.textsafe import clean_line
-from planner.store.database import LockWait, database_path
+from planner.store.database import LockWait, database_name
 from planner.store.failures import describe_database_error, describe_os_error
 from planner.store.paths import restrict_process_umask
 
@@ -40,6 +39,7 @@ COMMAND_MODULES = [
     "planner.cli.fact_cmds",
     "planner.cli.sync_cmds",
     "planner.cli.remind_cmds",
+    "planner.cli.team_cmds",
 ]
 
 
@@ -53,8 +53,9 @@ class ArgumentParser(argparse.ArgumentParser):
 def _global_options(*, suppress: bool) -> ArgumentParser:
     parent = ArgumentParser(add_help=False)
     default = argparse.SUPPRESS if suppress else None
-    parent.add_argument("--db", metavar="PATH", default=default,
-                        help="database file (default: $FOLLOWUP_DB or the user data folder)")
+    parent.add_argument("--db", metavar="PATH|URL", default=default,
+                        help="database file, or a postgresql://USER@HOST:PORT/DBNAME server "
+                             "(default: $FOLLOWUP_DB or the user data folder)")
     parent.add_argument("--today", metavar="YYYY-MM-DD", default=default,
                         help="pretend today is this date (also $FOLLOWUP_TODAY)")
     parent.add_argument("--strict", action="store_true", default=default,
@@ -108,7 +109,7 @@ def notice(message: str) -> None:
 
 
 def _print_lock_wait_once() -> Callable[[LockWait], None]:
-    told: set[Path] = set()
+    told: set[object] = set()
 
     def handler(wait: LockWait) -> None:
         if not wait.finished and wait.path not in told:
@@ -119,7 +120,8 @@ def _print_lock_wait_once() -> Callable[[LockWait], None]:
 
 
 def open_db_from_args(args: argparse.Namespace, *, refresh_plan: bool = False):
-    """Open the database named by --db / $FOLLOWUP_DB / the default location.
+    """Open the database named by --db / $FOLLOWUP_DB / the default location (a file, or a
+    PostgreSQL server for a `postgresql://` URI).
 
     With `refresh_plan`, a plan made on an earlier day (calls left on days now past) is re-planned
     first, so what is shown is today's plan: missed calls come back as catch-up calls. On a
@@ -127,11 +129,11 @@ def open_db_from_args(args: argparse.Namespace, *, refresh_plan: bool = False):
     """
     from planner.store.connect import open_database
     from planner.store.database import damage_mark, is_read_only, set_lock_wait_handler
-    from planner.store.paths import default_db_path
+    from planner.store.engine import resolve_target
 
-    path = Path(args.db).expanduser() if getattr(args, "db", None) else default_db_path()
+    target = resolve_target(getattr(args, "db", None))
     set_lock_wait_handler(_print_lock_wait_once())
-    database = open_database(path, access=command_access(args), strict=bool(getattr(args, "strict", False)),
+    database = open_database(target, access=command_access(args), strict=bool(getattr(args, "strict", False)),
                              notify=notice)
     if refresh_plan:
         from planner.scheduling.service import plan_is_stale, refresh_if_stale
@@ -140,7 +142,8 @@ def open_db_from_args(args: argparse.Namespace, *, refresh_plan: bool = False):
             refresh_if_stale()
         elif plan_is_stale():
             why = "read-only" if is_read_only() else "damaged (see 'followup check')"
-            notice(f"{path}: {why}; showing the plan as stored, from an earlier day, not re-planned for today")
+            notice(f"{database_name()}: {why}; showing the plan as stored, from an earlier day, "
+                   "not re-planned for today")
     return database
 
 
@@ -169,7 +172,7 @@ def main(argv: list[str] | None = None, *, open_app: Callable[[], int] | None = 
         print(f"followup: {exc}", file=sys.stderr)
         return exc.exit_code
     except (sqlite3.Error, PeeweeException) as exc:
-        print(f"followup: {clean_line(describe_database_error(exc, database_path()))}", file=sys.stderr)
+        print(f"followup: {clean_line(describe_database_error(exc, database_name()))}", file=sys.stderr)
         return 1
     except BrokenPipeError:
         return 0
@@ -203,7 +206,7 @@ def _damage_behind(exc: Exception) -> str | None:
         return None
     if not problems:
         return None
-    return (f"{database_path()}: damaged: {problems[0].what}"
+    return (f"{database_name()}: damaged: {problems[0].what}"
             f"{f' and {len(problems) - 1} more' if len(problems) > 1 else ''}; "
             f"nothing was written; run 'followup check' ({type(exc).__name__}: {exc})")
 

@@ -71,11 +71,14 @@ def cmd_check(args: argparse.Namespace) -> int:
     The verdict is left in the database so that writes are refused while it is damaged."""
     from planner.core import dates
     from planner.store import health
-    from planner.store.database import database_path, db, is_read_only
+    from planner.store.database import database_name, db, is_read_only
+    from planner.store.engine import on_server
     from planner.store.migrations import LATEST, schema_version
 
     open_db_from_args(args)
-    path = database_path()
+    path = database_name()
+    if on_server(db):
+        print(f"{path}: {health.SERVER_NOTE}")
     version = schema_version(db)
     problems, notes = _all_problems(version >= LATEST)
     if args.repair and problems:
@@ -125,12 +128,12 @@ def _all_problems(latest_schema: bool) -> tuple[list, list[str]]:
 
 def cmd_demo(args: argparse.Namespace) -> int:
     from planner.io.demo import build_demo, demo_path
+    from planner.store.database import database_name
 
-    path = demo_path(args.db)
-    args.db = str(path)
+    args.db = str(demo_path(args.db))
     open_db_from_args(args)
     summary = build_demo(contacts=args.contacts)
-    print(f"demo database: {path}")
+    print(f"demo database: {database_name()}")
     for key, value in summary.items():
         print(f"  {key}: {value}")
     if args.no_ui or args.open_app is None:

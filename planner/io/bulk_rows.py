@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from planner.store.dialect import execute_many
+
 
 def insert_rows(model, columns: tuple[str, ...], rows: list[tuple]) -> None:
     """Many rows in one prepared statement (inside the caller's write transaction): Peewee builds
@@ -16,4 +18,5 @@ def insert_rows(model, columns: tuple[str, ...], rows: list[tuple]) -> None:
         f', "{f.column_name}"' for f in rest)
     marks = ", ".join("?" * (len(columns) + len(rest)))
     sql = f'INSERT INTO "{meta.table_name}" ({names}) VALUES ({marks})'
-    meta.database.cursor().executemany(sql, (row + extra for row in rows) if extra else rows)
+    # `?` marks in the bound engine's style, driver errors as Peewee's (on either engine)
+    execute_many(sql, (row + extra for row in rows) if extra else rows)

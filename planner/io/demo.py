@@ -16,6 +16,7 @@ from planner.core.cadence import check_days
 from planner.core.lengths import check_length
 from planner.core.textsafe import strip_controls
 from planner.store.database import write_tx
+from planner.store.engine import is_server_url
 
 FIRST = ["Maria", "Jonas", "Zoë", "Søren", "Aisha", "Wei", "Lukas", "Chloé", "Mateo", "Priya", "Björn", "Amélie",
          "Oluwaseun", "Hiroshi", "Fatima", "Liam", "Noor", "Ingrid", "Rafael", "Élodie", "Kwame", "Sofía", "Dmitri",
@@ -65,8 +66,10 @@ class DemoFields(NamedTuple):
     notes: str
 
 
-def demo_path(given: str | None) -> Path:
-    """The demo database: the given path, or a fresh temporary file."""
+def demo_path(given: str | None) -> Path | str:
+    """The demo database: the given path or PostgreSQL URI, or a fresh temporary file."""
+    if is_server_url(given):
+        return str(given)
     if given:
         return Path(given).expanduser()
     folder = tempfile.mkdtemp(prefix="followup-demo-")

@@ -30,8 +30,11 @@ def load_inputs(contact_ids: list[int] | None, rows: list[tuple], cal: WorkCalen
                 today: dt.date) -> list[ContactPlanInput]:
     """What the planner needs about the given contacts (everyone when None); `rows` are their
     stored plan rows as `raw_rows` returns them."""
-    query = Contact.select(Contact.id, Contact.cadence_days, Contact.no_cadence, Contact.archived_at)
-    tag_query = ContactTag.select(ContactTag.contact, ContactTag.tag)
+    # in id order: the planner breaks ties by its input's order, and a server returns rows in no
+    # fixed order (an updated row moves), where SQLite happened to give them by id
+    query = (Contact.select(Contact.id, Contact.cadence_days, Contact.no_cadence, Contact.archived_at)
+             .order_by(Contact.id))
+    tag_query = ContactTag.select(ContactTag.contact, ContactTag.tag).order_by(ContactTag.id)
     if contact_ids is not None:
         query = query.where(Contact.id.in_(contact_ids))
         tag_query = tag_query.where(ContactTag.contact.in_(contact_ids))

@@ -11,6 +11,7 @@ from planner.core.vocabulary import PlanReason
 from planner.core.workdays import WorkCalendar
 from planner.scheduling.inputs import load_calendar
 from planner.scheduling.stats import PlanStats, compute_stats
+from planner.store.dialect import name_order
 from planner.store.models import Block, Contact, PlannedCall
 from planner.store.queries import tuples
 
@@ -61,7 +62,7 @@ def planned_calls(start: dt.date, end: dt.date) -> list[PlannedCallView]:
     """Every stored call (pinned ones and thank-you tasks included) dated start..end, by date."""
     query = (PlannedCall.select(PlannedCall, Contact.id, Contact.name).join(Contact)
              .where(PlannedCall.date.between(start, end))
-             .order_by(PlannedCall.date, Contact.name.collate("NOCASE"), PlannedCall.seq))
+             .order_by(PlannedCall.date, name_order(Contact.name), PlannedCall.seq))
     return [_view(row, row.contact.name) for row in query]
 
 

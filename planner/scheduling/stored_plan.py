@@ -2,7 +2,9 @@
 and the calls the incremental search (`reroute.py`) reads a day at a time.
 
 Rows go through the raw cursor as tuples: at 100k contacts Peewee's per-field conversion costs
-more than the solver does. Every function here runs inside the caller's write transaction.
+more than the solver does. Every function here runs inside the caller's write transaction. The raw
+SQL is written for both engines (`?` made the engine's placeholder, booleans as TRUE/FALSE, days
+as ISO text); what cannot be written alike comes from `store.engine`.
 """
 
 from __future__ import annotations
@@ -18,6 +20,7 @@ from planner.core.vocabulary import PlanReason
 from planner.scheduling.engine import PlanRow
 from planner.scheduling.reroute import Window
 from planner.store.database import db
+from planner.store.dialect import days_between, execute_many, iso_day, portable, unindexed
 from planner.store.models import PlannedCall
 from planner.store.queries import chunked, tuples
 
@@ -26,7 +29,22 @@ TABLE = PlannedCall._meta.table_name
 _COLUMNS = (PlannedCall.id, PlannedCall.contact, PlannedCall.date, PlannedCall.ideal,
             PlannedCall.window_start, PlannedCall.window_end, PlannedCall.reason, PlannedCall.pinned,
             PlannedCall.seq, PlannedCall.favor, PlannedCall.note)
-_SELECT = ", ".join(f'p."{c.column_name}"' for c in _COLUMNS)  # the table is aliased p everywhere
+_DATE_COLUMNS = {c.column_name for c in _COLUMNS if c.field_type == "DATE"}
+
+
+def _select() -> str:
+    """The columns of a raw row (the table is aliased p everywhere), its days as ISO text."""
+    return ", ".join(iso_day(f'p."{c.column_name}"') if c.column_name in _DATE_COLUMNS else f'p."{c.column_name}"'
+                     for c in _COLUMNS)
+
+
+def _execute(sql: str, params=()):
+    return db.execute_sql(portable(sql), params)
+
+
+def _not_in(column: str, count: int) -> str:
+    """`column NOT IN (?, ...)`; TRUE for no values (PostgreSQL has no empty list)."""
+    return f'{column} NOT IN ({", ".join("?" * count)})' if count else "TRUE"
 
 
 @lru_cache(maxsize=8192)
@@ -48,11 +66,11 @@ def raw_rows(contact_ids: list[int] | None = None) -> list[tuple]:
     """The stored plan as raw tuples (dates as ISO text), in `_COLUMNS` order, through the raw
     cursor: at 100k contacts Peewee's per-field conversion costs more than the solver does."""
     if contact_ids is None:
-        return list(db.execute_sql(f'SELECT {_SELECT} FROM "{TABLE}" p'))
+        return list(_execute(f'SELECT {_select()} FROM "{TABLE}" p'))
     rows: list[tuple] = []
     for chunk in chunked(contact_ids):
         marks = ", ".join("?" * len(chunk))
-        rows += db.execute_sql(f'SELECT {_SELECT} FROM "{TABLE}" p WHERE p."contact_id" IN ({marks})', chunk)
+        rows += _execute(f'SELECT {_select()} FROM "{TABLE}" p WHERE p."contact_id" IN ({marks})', chunk)
     return rows
 
 
@@ -78,17 +96,18 @@ class StoredPlanCalls:
     contact's first call with a seq-1 call after it (its recurrences follow on from its day)."""
 
     _ANCHORED = (f"CASE WHEN p.\"reason\" = '{PlanReason.NEW}' THEN EXISTS (SELECT 1 FROM \"{TABLE}\" q WHERE "
-                 'q."contact_id" = p."contact_id" AND q."seq" = 1 AND q."pinned" = 0) ELSE 0 END')
+                 'q."contact_id" = p."contact_id" AND q."seq" = 1 AND NOT q."pinned") ELSE FALSE END')
 
     def __init__(self, excluded: list[int]) -> None:
         self.excluded = excluded
-        self._skip = ", ".join("?" * len(excluded))
+        self._not_excluded = _not_in('p."contact_id"', len(excluded))
 
     def _movable(self, days: list[str] | None, skip: Collection[PlanRow]) -> tuple[str, list]:
         """The WHERE clause (and its parameters) of the movable calls on the given days."""
         ids = [row.id for row in skip]
-        sql = (f'p."pinned" = 0 AND p."date" BETWEEN p."window_start" AND p."window_end" '
-               f'AND p."contact_id" NOT IN ({self._skip}) AND p."id" NOT IN ({", ".join("?" * len(ids))}) '
+        not_skipped = _not_in('p."id"', len(ids))
+        sql = (f'NOT p."pinned" AND p."date" BETWEEN p."window_start" AND p."window_end" '
+               f'AND {self._not_excluded} AND {not_skipped} '
                f'AND NOT ({self._ANCHORED})')
         if days is None:
             return sql, self.excluded + ids
@@ -101,7 +120,7 @@ class StoredPlanCalls:
             where, params = self._movable(None if chunk is None else [day.isoformat() for day in chunk], skip)
             sql = (f'SELECT p."date", MIN(p."window_start"), MAX(p."window_end") FROM "{TABLE}" p '
                    f'WHERE {where} GROUP BY p."date"')
-            for day, lo, hi in db.execute_sql(sql, params):
+            for day, lo, hi in _execute(sql, params):
                 spans[as_date(day)] = (as_date(lo), as_date(hi))
         return spans
 
@@ -109,34 +128,36 @@ class StoredPlanCalls:
         """`reroute.mover_rank` in SQL, so only the chosen call is read."""
         where, params = self._movable([day.isoformat()], skip)
         text = target.isoformat()
-        sql = (f'SELECT {_SELECT} FROM "{TABLE}" p WHERE {where} AND p."window_start" <= ? '
+        busy_day = unindexed('busy."date"')  # look the contact's few rows up by contact, not the day's hundreds
+        planned, ideal = 'p."date"', 'p."ideal"'
+        gain = f"abs({days_between('?', ideal)}) - abs({days_between(planned, ideal)})"
+        sql = (f'SELECT {_select()} FROM "{TABLE}" p WHERE {where} AND p."window_start" <= ? '
                f'AND p."window_end" >= ? AND NOT EXISTS (SELECT 1 FROM "{TABLE}" busy '
-               # `+date`: look the contact's few rows up by contact, not the day's hundreds by date
-               'WHERE busy."contact_id" = p."contact_id" AND +busy."date" = ?) ORDER BY '
-               'CASE WHEN p."reason" = \'new\' THEN 0 ELSE abs(julianday(?) - julianday(p."ideal")) '
-               '- abs(julianday(p."date") - julianday(p."ideal")) END, p."contact_id", p."seq" LIMIT 1')
-        found = db.execute_sql(sql, params + [text] * 4).fetchone()
+               f'WHERE busy."contact_id" = p."contact_id" AND {busy_day} = ?) '
+               f"ORDER BY CASE WHEN p.\"reason\" = 'new' THEN 0 ELSE {gain} END, p.\"contact_id\", p.\"seq\" LIMIT 1")
+        found = _execute(sql, params + [text] * 4).fetchone()
         return plan_row(found) if found else None
 
     def busy(self, contact_id: int, day: dt.date) -> bool:
-        sql = f'SELECT 1 FROM "{TABLE}" WHERE "contact_id" = ? AND +"date" = ? LIMIT 1'  # by contact: few rows'
-        return db.execute_sql(sql, [contact_id, day.isoformat()]).fetchone() is not None
+        day_column = unindexed('"date"')
+        sql = f'SELECT 1 FROM "{TABLE}" WHERE "contact_id" = ? AND {day_column} = ? LIMIT 1'
+        return _execute(sql, [contact_id, day.isoformat()]).fetchone() is not None  # by contact: few rows
 
     def windows(self, today: dt.date) -> list[tuple[dt.date, dt.date, int]]:
         day = today.isoformat()
         fixed = ('p."pinned" OR p."date" = ? OR p."date" NOT BETWEEN p."window_start" AND p."window_end"')
         sql = (f'SELECT CASE WHEN {fixed} THEN p."date" ELSE p."window_start" END AS a, '
                f'CASE WHEN {fixed} THEN p."date" ELSE p."window_end" END AS b, COUNT(*) '
-               f'FROM "{TABLE}" p WHERE p."date" >= ? AND (p."pinned" OR p."contact_id" NOT IN ({self._skip})) '
+               f'FROM "{TABLE}" p WHERE p."date" >= ? AND (p."pinned" OR {self._not_excluded}) '
                'GROUP BY a, b')
-        return [(as_date(a), as_date(b), n) for a, b, n in db.execute_sql(sql, [day, day, day] + self.excluded)]
+        return [(as_date(a), as_date(b), n) for a, b, n in _execute(sql, [day, day, day] + self.excluded)]
 
 
 def move_rows(rows: list[PlanRow], write: bool) -> int:
     """Store other contacts' calls at the new days `make_room` gave them; returns how many."""
     if write and rows:
-        db.cursor().executemany(f'UPDATE "{TABLE}" SET "date" = ?, "ideal" = ? WHERE "id" = ?',
-                                [(r.date.isoformat(), r.ideal.isoformat(), r.id) for r in rows])
+        execute_many(f'UPDATE "{TABLE}" SET "date" = ?, "ideal" = ? WHERE "id" = ?',
+                     [(r.date.isoformat(), r.ideal.isoformat(), r.id) for r in rows])
     return len(rows)
 
 
@@ -178,8 +199,8 @@ def write_plan(old: list[tuple], new: list[PlanRow], write: bool) -> int:
     # statement per chunk and converts each field, several times slower for a first plan)
     table = PlannedCall._meta.table_name
     sql = (f'INSERT INTO "{table}" ("contact_id", "date", "ideal", "window_start", "window_end", '
-           '"reason", "pinned", "seq", "favor", "note") VALUES (?, ?, ?, ?, ?, ?, 0, ?, NULL, \'\')')
-    db.cursor().executemany(sql, [
+           '"reason", "pinned", "seq", "favor", "note") VALUES (?, ?, ?, ?, ?, ?, FALSE, ?, NULL, \'\')')
+    execute_many(sql, [
         (r.contact_id, r.date.isoformat(), r.ideal.isoformat(), r.window_start.isoformat(),
          r.window_end.isoformat(), r.reason, r.seq)
         for r in inserts

@@ -56,9 +56,15 @@ def newest_attempt_days(contact_ids: list[int]) -> dict[int, dt.date]:
     """The local day (in the zone it was logged in) of each contact's newest attempt."""
     result: dict[int, dt.date] = {}
     for chunk in chunked(contact_ids):
-        # SQLite takes the bare column `tz` from the row holding the MAX
-        query = (Interaction.select(Interaction.contact, fn.MAX(Interaction.happened_at), Interaction.tz)
-                 .where(attempt_condition(), Interaction.contact.in_(list(chunk))).group_by(Interaction.contact))
+        # the row holding each contact's newest moment, joined back for its zone (SQLite would take
+        # a bare `tz` beside MAX from that row; PostgreSQL takes no bare column)
+        newest = (Interaction.select(Interaction.contact.alias("cid"), fn.MAX(Interaction.happened_at).alias("moment"))
+                  .where(attempt_condition(), Interaction.contact.in_(list(chunk)))
+                  .group_by(Interaction.contact).alias("newest"))
+        query = (Interaction.select(Interaction.contact, Interaction.happened_at, Interaction.tz)
+                 .join(newest, on=((Interaction.contact == newest.c.cid)
+                                   & (Interaction.happened_at == newest.c.moment)))
+                 .where(attempt_condition()))
         for cid, moment, tz in tuples(query):
             result[cid] = aware(stored_moment(moment), tz or "").date()
     return result

@@ -17,6 +17,7 @@ from planner.core.dates import today
 from planner.core.vocabulary import REACHED_OUTCOMES, InteractionKind
 from planner.core.zones import aware, stored_moment
 from planner.store.database import db
+from planner.store.dialect import distinct_list, portable
 from planner.store.models import Contact, Interaction
 from planner.store.queries import CHUNK_SIZE, chunked
 
@@ -56,15 +57,17 @@ class Presence:
 def presence_of(contact_ids: list[int]) -> dict[int, Presence]:
     """Live and written touches and the last live one, for the contacts that have any."""
     result: dict[int, Presence] = {}
-    select = (f'SELECT i."contact_id", SUM({_LIVE}), SUM({_WRITTEN}), '
+    # a condition summed as 1 or 0 (SQLite sums its booleans; PostgreSQL sums no boolean)
+    select = (f'SELECT i."contact_id", SUM(CASE WHEN {_LIVE} THEN 1 ELSE 0 END), '
+              f'SUM(CASE WHEN {_WRITTEN} THEN 1 ELSE 0 END), '
               f'MAX(CASE WHEN {_LIVE} THEN i."happened_at" END) FROM "{_TABLE}" i ')
     if len(contact_ids) > 4 * CHUNK_SIZE:  # most of a list: one pass over the table beats many IN lists
         wanted = set(contact_ids)
         cursors = [db.execute_sql(select + 'GROUP BY i."contact_id"')]
     else:
         wanted = None
-        cursors = [db.execute_sql(select + f'WHERE i."contact_id" IN ({", ".join("?" * len(chunk))}) '
-                                  'GROUP BY i."contact_id"', list(chunk))
+        cursors = [db.execute_sql(portable(select + f'WHERE i."contact_id" IN ({", ".join("?" * len(chunk))}) '
+                                           'GROUP BY i."contact_id"'), list(chunk))
                    for chunk in chunked(contact_ids)]
     for cursor in cursors:
         for cid, live, written, last in cursor:
@@ -80,13 +83,15 @@ def nudges(contact_ids: list[int]) -> dict[int, str]:
     result: dict[int, str] = {}
     for chunk in chunked(contact_ids):
         marks = ", ".join("?" * len(chunk))
-        sql = (f'SELECT i."contact_id", COUNT(*), MIN(i."happened_at"), GROUP_CONCAT(DISTINCT i."kind"), '
+        # written touches after the last live one: no live touch at or after them
+        kinds_of = distinct_list('i."kind"')
+        sql = (f'SELECT i."contact_id", COUNT(*), MIN(i."happened_at"), {kinds_of}, '
                f'MIN(i."tz") FROM "{_TABLE}" i JOIN "{Contact._meta.table_name}" c ON c."id" = i."contact_id" '
                f'WHERE i."contact_id" IN ({marks}) AND NOT c."prefers_email" AND {_WRITTEN} '
-               f'AND i."happened_at" > COALESCE((SELECT MAX(j."happened_at") FROM "{_TABLE}" j '
-               f'WHERE j."contact_id" = i."contact_id" AND {_live("j")}), \'\') '
+               f'AND NOT EXISTS (SELECT 1 FROM "{_TABLE}" j WHERE j."contact_id" = i."contact_id" '
+               f'AND {_live("j")} AND j."happened_at" >= i."happened_at") '
                'GROUP BY i."contact_id"')
-        for cid, count, first, kinds, tz in db.execute_sql(sql, list(chunk)):
+        for cid, count, first, kinds, tz in db.execute_sql(portable(sql), list(chunk)):
             if count >= WRITTEN_STREAK:
                 result[cid] = nudge_text(sorted(set(kinds.split(","))), aware(stored_moment(first), tz or "").date())
     return result

@@ -185,5 +185,10 @@ def set_definition(name: str, text: str) -> Definition:
         return get_definition(key)
     steps = parse_steps(text, what=f"sequence {key}")
     with write_tx():
-        SequenceDefinition.replace(name=key, steps=format_steps(steps), updated_at=utcnow()).execute()
+        stored, now = format_steps(steps), utcnow()
+        # an upsert both engines take (PostgreSQL has no INSERT OR REPLACE)
+        (SequenceDefinition.insert(name=key, steps=stored, updated_at=now)
+         .on_conflict(conflict_target=[SequenceDefinition.name],
+                      update={SequenceDefinition.steps: stored, SequenceDefinition.updated_at: now})
+         .execute())
     return get_definition(key)

@@ -6,6 +6,9 @@ an interrupted copy is simply an unfinished temporary file), read back and verif
 `integrity_check`, the schema version and the row count of every table against the source, all
 taken from one read snapshot of the source), flushed to disk, and only then linked to the
 requested name. A copy killed or failing half way leaves nothing under that name.
+
+A server database has no file to copy: its history is the server's own backups (pg_dump, or its
+base backups and WAL archive), made by whoever runs the server; `backup` refuses it and says so.
 """
 
 from __future__ import annotations
@@ -18,6 +21,7 @@ from pathlib import Path
 
 from planner.core.errors import FollowupError
 from planner.store.database import database_path, db
+from planner.store.engine import describe, on_server
 from planner.store.failures import describe_database_error, describe_os_error
 
 
@@ -38,6 +42,10 @@ def backup_to(target: Path | str | None = None) -> Path:
     The copy is taken while other sessions may keep writing; it is the database of one moment.
     A folder as target gets the default file name inside it.
     """
+    if on_server(db):
+        raise FollowupError(
+            f"{describe(db)}: followup backup copies a database file; a server database is backed up on "
+            "the server (pg_dump) by whoever runs it; nothing was written")
     path = Path(target).expanduser() if target else default_backup_path()
     if path.is_dir():
         path = path / default_backup_path().name

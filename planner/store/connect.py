@@ -1,6 +1,6 @@
-"""Opening the database: bind the one connection to a file, refuse what is not a followup
-database, keep the file owner-only, open read-only media read-only, and bring the schema up to
-date (copying the file first).
+"""Opening the database: bind the one connection to a file (or to a PostgreSQL server, for a
+`postgresql://` URI), refuse what is not a followup database, keep the file owner-only, open
+read-only media read-only, and bring the schema up to date (copying the file first).
 
 Which files become a database: only a file that does not exist yet, and only for a command that
 may write. A new database is built under a temporary name beside the requested one and linked
@@ -14,6 +14,9 @@ How a command opens it (`access`):
 - "read": reads; on read-only media (or a file we may not write) it is opened with SQLite's
   read-only mode, not migrated, and any write attempt is refused with a one-line message.
 - "inspect" (`check`, `backup`): never creates, never migrates; read-only when it must be.
+
+A server database is created by its administrator (`createdb`), never by followup: every access
+connects to it, "inspect" leaves its schema as it is, the others bring it up to date.
 """
 
 from __future__ import annotations
@@ -25,12 +28,13 @@ from collections.abc import Callable
 from pathlib import Path
 from urllib.parse import quote
 
-from peewee import SqliteDatabase
+from peewee import DatabaseProxy
 
 from planner.core.errors import FollowupError
 from planner.store import database, migrations
 from planner.store.backup import backup_to, fsync_folder, remove_abandoned
-from planner.store.database import BUSY_TIMEOUT_SECONDS, PRAGMAS, db
+from planner.store.database import BUSY_TIMEOUT_SECONDS, PRAGMAS, db, sqlite_db
+from planner.store.engine import ServerDatabase, is_server_url
 from planner.store.failures import describe_database_error, describe_os_error, on_read_only_mount, sqlite_cause
 from planner.store.paths import default_db_path, ensure_private_dir
 
@@ -42,13 +46,15 @@ Notify = Callable[[str], None]
 
 
 def open_database(path: Path | str, *, migrate: bool = True, access: str = "write", strict: bool = False,
-                  notify: Notify | None = None) -> SqliteDatabase:
+                  notify: Notify | None = None) -> DatabaseProxy:
     """Bind the global database to `path` (see the module docstring for what each `access` does).
     `strict` refuses a file open to group or others instead of tightening it; `notify` receives
     one-line notices (a tightened file, a read-only open)."""
     if access not in ACCESS_MODES:
         raise ValueError(f"access must be one of {ACCESS_MODES}, got {access!r}")
     say = notify or (lambda _message: None)
+    if is_server_url(path):
+        return _open_server(str(path), migrate=migrate and access != "inspect")
     if str(path) == ":memory:":
         _bind(":memory:", PRAGMAS, read_only=False, path=Path(":memory:"))
         if migrate:
@@ -106,10 +112,28 @@ def open_database(path: Path | str, *, migrate: bool = True, access: str = "writ
     return db
 
 
-def _bind(name: str, pragmas: dict, *, read_only: bool, path: Path) -> None:
-    if not db.is_closed():
+def _open_server(url: str, *, migrate: bool) -> DatabaseProxy:
+    if db.obj is not None and not db.is_closed():
         db.close()
-    db.init(name, pragmas=pragmas, timeout=BUSY_TIMEOUT_SECONDS, check_same_thread=False, uri=read_only)
+    server = ServerDatabase(url, lock_wait=BUSY_TIMEOUT_SECONDS)
+    server.open()
+    db.initialize(server)
+    database.bind_path(None, read_only=False)
+    version = migrations.schema_version(db)
+    if version > migrations.LATEST:
+        raise FollowupError(
+            f"{server.described}: schema version {version} is newer than this followup knows "
+            f"({migrations.LATEST}); upgrade followup")
+    if migrate:
+        migrations.migrate(db)  # no file to copy: the server's own backups keep its history
+    return db
+
+
+def _bind(name: str, pragmas: dict, *, read_only: bool, path: Path) -> None:
+    if db.obj is not None and not db.is_closed():
+        db.close()
+    db.initialize(sqlite_db)
+    sqlite_db.init(name, pragmas=pragmas, timeout=BUSY_TIMEOUT_SECONDS, check_same_thread=False, uri=read_only)
     database.bind_path(path, read_only=read_only)
     db.connect(reuse_if_open=True)
 

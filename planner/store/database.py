@@ -1,10 +1,12 @@
-"""The one SQLite database: its binding (bound at start-up by `store.connect`), pragmas, and the
-write-transaction helper.
+"""The one database: its binding (bound at start-up by `store.connect` to an SQLite file or a
+PostgreSQL server, see `store.engine`), SQLite's pragmas, and the write-transaction helper.
 
 Every write goes through `write_tx()`, which opens `BEGIN IMMEDIATE`: a deferred transaction that
 reads and then writes cannot wait for a second writer (another SSH session) and fails at once with
 `database is locked`; an immediate one waits (measured: two processes doing read-modify-write with
-a plain `atomic()` lost a third of their transactions; with IMMEDIATE none).
+a plain `atomic()` lost a third of their transactions; with IMMEDIATE none). On PostgreSQL the same
+mode takes the writers' advisory lock (`engine.ServerDatabase`), and everything below holds there
+too: one short attempt at the lock after another, the same status and the same limit.
 
 Waiting: another session's import can hold the write lock far longer than SQLite's busy timeout.
 `write_tx()` then keeps asking for the lock, one short attempt after another, up to
@@ -14,7 +16,8 @@ CLI prints one line, the app shows a status) instead of failing with `database i
 Failing: when SQLite itself ends a transaction on an error (a full disk, an I/O error), a ROLLBACK
 afterwards fails with "cannot rollback - no transaction is active", and that message used to
 replace the real one. `write_tx()` rolls back only a transaction that is still open, so the error
-that surfaces is the one that happened.
+that surfaces is the one that happened (on the server: a transaction that failed is still open,
+and is rolled back; one whose connection was lost is not, and the loss is what surfaces).
 """
 
 from __future__ import annotations
@@ -28,9 +31,10 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from peewee import OperationalError, SqliteDatabase
+from peewee import DatabaseProxy, OperationalError, SqliteDatabase
 
 from planner.core.errors import FollowupError
+from planner.store import engine
 
 BUSY_TIMEOUT_SECONDS = 10
 # One attempt at the write lock; after the first failed one the waiting is made visible.
@@ -46,7 +50,11 @@ PRAGMAS = {
     "cache_size": -16_000,
 }
 
-db = SqliteDatabase(None)
+# The SQLite engine, bound to a file by `store.connect`; the proxy `db` stands for it or for a
+# PostgreSQL server (models and queries go through the proxy, so they run on either unchanged).
+sqlite_db = SqliteDatabase(None)
+db = DatabaseProxy()
+db.initialize(sqlite_db)
 
 # The file behind `db` (its name may be a read-only URI) and whether it was opened read-only.
 _bound_path: Path | None = None
@@ -54,14 +62,20 @@ _read_only = False
 
 
 def bind_path(path: Path | None, *, read_only: bool) -> None:
-    """Record which file `db` is bound to (store.connect calls this when it binds)."""
+    """Record which file `db` is bound to (store.connect calls this when it binds; None for a
+    server, which is never opened read-only)."""
     global _bound_path, _read_only
     _bound_path, _read_only = path, read_only
 
 
 def database_path() -> Path:
-    """The file the database is bound to."""
+    """The file the database is bound to (SQLite; `database_name` names either engine)."""
     return _bound_path if _bound_path is not None else Path(db.database or "database")
+
+
+def database_name() -> str:
+    """The open database as a person should see it named: its file, or its server and name."""
+    return engine.describe(db) if engine.on_server(db) else str(database_path())
 
 
 def is_read_only() -> bool:
@@ -73,7 +87,7 @@ def is_read_only() -> bool:
 class LockWait:
     """What a writer waiting for another session's write lock reports to its handler."""
 
-    path: Path
+    path: Path | str  # the file, or the server and database (`database_name`)
     waited: float  # seconds waited so far
     finished: bool  # the lock was obtained (or the wait given up): any status shown can go
 
@@ -92,7 +106,7 @@ def set_lock_wait_handler(handler: Callable[[LockWait], None] | None) -> Callabl
 
 def _is_locked(exc: BaseException) -> bool:
     text = str(exc).lower()
-    return "database is locked" in text or "database is busy" in text
+    return "database is locked" in text or "database is busy" in text or engine.is_lock_timeout(exc)
 
 
 class _WriteTransaction:
@@ -113,7 +127,7 @@ class _WriteTransaction:
             damage = damage_mark()
             if damage is not None:
                 _rollback_if_open()
-                raise FollowupError(f"{database_path()}: {damage}")
+                raise FollowupError(f"{database_name()}: {damage}")
         db.push_transaction(self)
         return self
 
@@ -122,7 +136,10 @@ class _WriteTransaction:
             raise FollowupError(f"{database_path()}: read-only (opened for reading only); nothing was written")
         started = time.monotonic()
         waiting = False
-        db.execute_sql(f"PRAGMA busy_timeout = {LOCK_ATTEMPT_MS}")
+        where: Path | str = database_path() if not engine.on_server(db) else database_name()
+        # each attempt at the lock waits this long (on the server: the writers' lock, see
+        # engine.ServerDatabase.begin, which sets its own timeout per transaction)
+        engine.set_lock_attempt(db, LOCK_ATTEMPT_MS, BUSY_TIMEOUT_SECONDS * 1000)
         try:
             while True:
                 try:
@@ -133,16 +150,16 @@ class _WriteTransaction:
                         raise
                     waited = time.monotonic() - started
                     if waited >= self._limit:
-                        _tell(LockWait(database_path(), waited, True))
+                        _tell(LockWait(where, waited, True))
                         raise FollowupError(
-                            f"{database_path()}: another session kept writing for {waited / 60:.0f} minutes; "
+                            f"{where}: another session kept writing for {waited / 60:.0f} minutes; "
                             "nothing was written, try again later") from None
                     waiting = True
-                    _tell(LockWait(database_path(), waited, False))
+                    _tell(LockWait(where, waited, False))
             if waiting:
-                _tell(LockWait(database_path(), time.monotonic() - started, True))
+                _tell(LockWait(where, time.monotonic() - started, True))
         finally:
-            db.execute_sql(f"PRAGMA busy_timeout = {BUSY_TIMEOUT_SECONDS * 1000}")
+            engine.reset_lock_attempt(db, BUSY_TIMEOUT_SECONDS * 1000)
 
     def __exit__(self, exc_type, exc_val, exc_tb):
         if self._savepoint is not None:
@@ -175,8 +192,11 @@ DAMAGE_KEY = "health.damaged"
 def damage_mark() -> str | None:
     """What the last `followup check` found wrong, with its fix, while it is not repaired; a write
     is refused meanwhile. Checking every write would cost a full scan; this is one row read."""
+    if not engine.has_setting_table(db):
+        return None  # a database being created (on a server, a failed read would end the transaction)
     try:
-        row = db.execute_sql("SELECT value FROM setting WHERE key = ?", (DAMAGE_KEY,)).fetchone()
+        sql = f"SELECT value FROM setting WHERE key = {engine.bound(db).param}"
+        row = db.execute_sql(sql, (DAMAGE_KEY,)).fetchone()
     except (OperationalError, sqlite3.OperationalError):
         return None  # no setting table yet
     if row is None:
@@ -194,7 +214,9 @@ def _tell(wait: LockWait) -> None:
 
 def _connection_in_transaction() -> bool:
     conn = db.connection()
-    return isinstance(conn, sqlite3.Connection) and conn.in_transaction
+    if isinstance(conn, sqlite3.Connection):
+        return conn.in_transaction
+    return engine.server_in_transaction(conn)
 
 
 def _rollback_if_open() -> None:
@@ -206,14 +228,14 @@ def _rollback_if_open() -> None:
 
 
 def write_tx(limit: float | None = None, *, repairing: bool = False) -> _WriteTransaction:
-    """Open a write transaction (BEGIN IMMEDIATE, waiting for another writer up to `limit`
-    seconds) or a savepoint when already inside one. Refused while `followup check` has marked
-    the database damaged, except for the repair itself (`repairing`)."""
+    """Open a write transaction (BEGIN IMMEDIATE, or the writers' lock on a server, waiting for
+    another writer up to `limit` seconds) or a savepoint when already inside one. Refused while
+    `followup check` has marked the database damaged, except for the repair itself (`repairing`)."""
     return _WriteTransaction(limit, repairing=repairing)
 
 
 def close_database() -> None:
-    if not db.is_closed():
+    if db.obj is not None and not db.is_closed():
         db.close()
 
 

@@ -1,6 +1,8 @@
 """Naming what went wrong with the database file: disk full, read-only, permission denied, not a
 database, damaged, locked. SQLite and the OS report these with codes; a person needs one line
-that says which file and what it means, and whether anything was written."""
+that says which file and what it means, and whether anything was written. On a PostgreSQL server
+the same: the connection lost, the server's disk full, a read-only server, a role without rights,
+named from its SQLSTATE (`describe_server_error`)."""
 
 from __future__ import annotations
 
@@ -36,8 +38,58 @@ def sqlite_cause(exc: BaseException) -> sqlite3.Error | None:
     return None
 
 
+# SQLSTATE classes and codes a person can act on (PostgreSQL's errcodes appendix)
+SERVER_STATES = {
+    "53100": "the server's disk is full; nothing was written",
+    "53200": "the server is out of memory; nothing was written",
+    "53300": "the server has too many connections; try again",
+    "25006": "the server is read-only (a standby, or in read-only mode); nothing was written",
+    "42501": "permission denied (ask the desk's administrator for rights on this database)",
+    "57P01": "the server ended this session (shut down, or ended by its administrator); nothing was written",
+    "57P02": "the server is restarting; nothing was written, try again",
+    "57P03": "the server is not accepting connections yet; try again",
+    "55P03": "another session is using the database; try again",
+    "40P01": "another session is using the database (deadlock); nothing was written, try again",
+    "40001": "another session changed the same rows; nothing was written, try again",
+}
+
+
+def server_cause(exc: BaseException):
+    """The psycopg error behind `exc` (Peewee wraps it as its first argument), or None."""
+    seen: set[int] = set()
+    current: BaseException | None = exc
+    while current is not None and id(current) not in seen:
+        seen.add(id(current))
+        for candidate in (current, current.args[0] if current.args else None):
+            if type(candidate).__module__.startswith("psycopg"):
+                return candidate
+        current = current.__cause__ or current.__context__
+    return None
+
+
+def describe_server_error(cause: BaseException, where: str) -> str:
+    """One line for a PostgreSQL failure on the database named `where`."""
+    text = " ".join(str(cause).split()) or type(cause).__name__
+    state = getattr(cause, "sqlstate", None)
+    if state in SERVER_STATES:
+        return f"{where}: {SERVER_STATES[state]} ({text})"
+    if state is None and type(cause).__name__ in ("OperationalError", "InterfaceError"):
+        # no SQLSTATE: the connection itself failed (the server went away, the network dropped)
+        return (f"{where}: the connection to the server was lost ({text}); what was being written was "
+                "not confirmed: run the command again to see what is stored")
+    if state is not None and state.startswith("08"):
+        return f"{where}: the connection to the server failed ({text}); try again"
+    if state is not None and state.startswith("23"):
+        return f"{where}: the server refused the change ({text}); nothing was written"
+    return f"{where}: server error: {text}"
+
+
 def describe_database_error(exc: BaseException, path: Path | str) -> str:
-    """One line for a database failure on `path`, naming its cause."""
+    """One line for a database failure on `path` (a file, or a server's database by name),
+    naming its cause."""
+    server = server_cause(exc)
+    if server is not None:
+        return describe_server_error(server, str(path))
     cause = sqlite_cause(exc)
     code = getattr(cause, "sqlite_errorcode", None) if cause is not None else None
     text = str(cause if cause is not None else exc)

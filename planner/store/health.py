@@ -11,6 +11,12 @@ whether the fix is to restore a backup.
 Checking all of this before every write would cost a scan of every row; instead `check` leaves a
 mark in the database when it finds damage (see `database.damage_mark`), writes are refused while
 the mark is there, and a clean check or a successful repair removes it.
+
+On a PostgreSQL server most of this is the server's own work: its pages are its to check, and it
+refuses on every write a byte that is not valid text, a date that is not a date and a row whose
+parent is gone. There `check` reads what the server cannot judge (the JSON columns, plan rows
+left for archived contacts or vanished favours, the plan itself) and says so (`SERVER_NOTE`); the
+damage mark works the same way on both engines.
 """
 
 from __future__ import annotations
@@ -24,6 +30,8 @@ from peewee import DateField, DateTimeField
 
 from planner.store import models as m
 from planner.store.database import DAMAGE_KEY, db, is_read_only, write_tx
+from planner.store.dialect import portable
+from planner.store.engine import on_server
 
 # repairs `followup check --repair` may make: each loses nothing that was still readable
 REPLACE_BYTES = "replace undecodable bytes"
@@ -32,6 +40,9 @@ REPLAN = "re-plan"
 
 JSON_COLUMNS = {("setting", "value"), ("draft", "extra"), ("interaction", "consumed_pins")}
 MAX_LISTED = 50  # integrity_check can list thousands of pages
+
+SERVER_NOTE = ("a server database: its pages, text encoding, dates and foreign keys are checked by the "
+               "server on every write; checked here: stored JSON, plan rows left behind, and the plan")
 
 
 @dataclass(frozen=True)
@@ -75,6 +86,8 @@ def row_damage() -> list[Problem]:
 
 def _sqlite_checks() -> list[Problem]:
     problems: list[Problem] = []
+    if on_server(db):
+        return problems
     try:
         rows = db.execute_sql(f"PRAGMA integrity_check({MAX_LISTED})").fetchall()
         problems += [Problem(f"integrity: {row[0]}") for row in rows if row[0] != "ok"]
@@ -87,16 +100,22 @@ def _sqlite_checks() -> list[Problem]:
 
 
 def _columns(table: str) -> list[tuple[str, str]]:
+    if on_server(db):
+        return [(column.name, column.data_type.upper()) for column in db.get_columns(table)]
     return [(row[1], (row[2] or "").upper()) for row in db.execute_sql(f'PRAGMA table_info("{table}")')]
 
 
 def _tables() -> list[str]:
+    if on_server(db):
+        return sorted(db.get_tables())
     return [row[0] for row in db.execute_sql(
         "SELECT name FROM sqlite_master WHERE type = 'table' AND name NOT LIKE 'sqlite_%' ORDER BY name")]
 
 
 def _text_problems() -> list[Problem]:
     """Text that does not decode as UTF-8, read as bytes so one bad row cannot stop the scan."""
+    if on_server(db):
+        return []  # the server stores only valid text in its encoding
     layout = [(table, [column for column, _type in _columns(table)]) for table in _tables()]
     conn = db.connection()
     old_factory = conn.text_factory
@@ -120,6 +139,8 @@ def _text_problems() -> list[Problem]:
 
 def _date_problems() -> list[Problem]:
     problems: list[Problem] = []
+    if on_server(db):
+        return problems  # date and timestamp columns hold nothing else there
     present = set(_tables())
     for model in m.ALL_MODELS:
         table = model._meta.table_name
@@ -170,15 +191,28 @@ def _json_problems() -> list[Problem]:
     for table, column in sorted(JSON_COLUMNS):
         if table not in present or column not in {name for name, _t in _columns(table)}:
             continue
-        for rowid, raw in db.execute_sql(f'SELECT rowid, CAST("{column}" AS BLOB) FROM "{table}" '
-                                         f'WHERE "{column}" IS NOT NULL'):
+        for rowid, raw in db.execute_sql(_json_rows_sql(table, column)):
             try:
-                json.loads(bytes(raw).decode("utf-8"))
+                json.loads(raw if isinstance(raw, str) else bytes(raw).decode("utf-8"))
             except (UnicodeDecodeError, ValueError):
                 repair = DROP_ROW if table == "draft" else None
                 problems.append(Problem(f"json: {table} row {rowid} {column}: does not parse", repair,
                                         table, rowid, column))
     return problems
+
+
+def _json_rows_sql(table: str, column: str) -> str:
+    if not on_server(db):
+        return f'SELECT rowid, CAST("{column}" AS BLOB) FROM "{table}" WHERE "{column}" IS NOT NULL'
+    # the server has no rowid: a table's key names its row (the setting's key is not a number)
+    key = "id" if "id" in {name for name, _t in _columns(table)} else "NULL"
+    return f'SELECT {key}, "{column}" FROM "{table}" WHERE "{column}" IS NOT NULL'
+
+
+def _row_key() -> str:
+    """What names a row in the repairs: SQLite's rowid, the `id` key on the server (the only
+    tables a repair drops rows from, planned_call and draft, have one)."""
+    return "id" if on_server(db) else "rowid"
 
 
 def _orphan_problems() -> list[Problem]:
@@ -207,6 +241,8 @@ def repair(problems: list[Problem]) -> list[Problem]:
     follows is the caller's (it belongs to the planner, above this layer)."""
     left = [p for p in problems if p.repair is None]
     with write_tx(repairing=True):
+        if on_server(db):
+            return _repair_on_server(problems, left)
         conn = db.connection()
         for problem in problems:
             if problem.repair == REPLACE_BYTES:
@@ -224,9 +260,22 @@ def repair(problems: list[Problem]) -> list[Problem]:
     return left
 
 
+def _repair_on_server(problems: list[Problem], left: list[Problem]) -> list[Problem]:
+    """The server's repairs: only rows to drop (it holds no undecodable bytes)."""
+    for problem in problems:
+        if problem.repair != DROP_ROW or problem.rowid is None:
+            continue
+        if problem.table == "planned_call" and _pinned(problem.rowid):
+            left.append(problem)
+            continue
+        db.execute_sql(portable(f'DELETE FROM "{problem.table}" WHERE id = ?'), (problem.rowid,))
+    return left
+
+
 def _pinned(rowid: int | None) -> bool:
     try:
-        row = db.execute_sql("SELECT pinned FROM planned_call WHERE rowid = ?", (rowid,)).fetchone()
+        row = db.execute_sql(portable(f"SELECT pinned FROM planned_call WHERE {_row_key()} = ?"),
+                             (rowid,)).fetchone()
     except sqlite3.DatabaseError:
         return False
     return bool(row and row[0] == 1)
@@ -240,14 +289,15 @@ def record_verdict(problems: list[Problem], *, when: dt.date) -> bool:
     try:
         with write_tx(repairing=True):
             if not problems:
-                db.execute_sql("DELETE FROM setting WHERE key = ?", (DAMAGE_KEY,))
+                m.Setting.delete().where(m.Setting.key == DAMAGE_KEY).execute()
             else:
                 repairable = all(p.repair for p in problems)
                 fix = "run 'followup check --repair'" if repairable else "restore a backup ('followup check' lists it)"
                 text = (f"damaged: 'followup check' found {len(problems)} problem(s) on {when.isoformat()}; "
                         f"nothing was written; {fix}")
-                db.execute_sql("INSERT OR REPLACE INTO setting (key, value) VALUES (?, ?)",
-                               (DAMAGE_KEY, json.dumps(text)))
+                (m.Setting.insert(key=DAMAGE_KEY, value=json.dumps(text))
+                 .on_conflict(conflict_target=[m.Setting.key], update={m.Setting.value: json.dumps(text)})
+                 .execute())
     except Exception:  # a file too damaged to take the mark still gets the report
         return False
     return True

@@ -1,4 +1,6 @@
-"""Schema versions kept in `PRAGMA user_version`, applied in order, each in one transaction.
+"""Schema versions, applied in order, each in one transaction, from the same steps on both
+engines; the version is kept in the database (SQLite's `PRAGMA user_version`, a `schema_version`
+table on PostgreSQL: `store.engine`).
 
 A step creates the tables it introduces. A column added to an existing table later goes in a new
 step of its own (playhouse.migrate's `add_column`), so old files and new files end up alike. A
@@ -12,39 +14,38 @@ import datetime as dt
 from collections.abc import Callable
 from pathlib import Path
 
-from peewee import SqliteDatabase
-from playhouse.migrate import SqliteMigrator
+from peewee import Database, DatabaseProxy
 from playhouse.migrate import migrate as run_operations
 
 from planner.core.errors import FollowupError
-from planner.store import database
+from planner.store import database, engine
 from planner.store import models as m
 from planner.store.database import write_tx
 
 
-def _v1_contacts(db: SqliteDatabase) -> None:
+def _v1_contacts(db: Database | DatabaseProxy) -> None:
     db.create_tables([m.Setting, m.Contact, m.ContactEmail, m.ContactPhone, m.ContactTag])
 
 
-def _v2_plan(db: SqliteDatabase) -> None:
+def _v2_plan(db: Database | DatabaseProxy) -> None:
     db.create_tables([m.Block, m.PlannedCall])
 
 
-def _v3_interactions_and_ledger(db: SqliteDatabase) -> None:
+def _v3_interactions_and_ledger(db: Database | DatabaseProxy) -> None:
     db.create_tables([m.Interaction, m.Favor])
 
 
-def _v4_drafts(db: SqliteDatabase) -> None:
+def _v4_drafts(db: Database | DatabaseProxy) -> None:
     db.create_tables([m.Draft])
 
 
-def _v5_interaction_consumed_pins(db: SqliteDatabase) -> None:
+def _v5_interaction_consumed_pins(db: Database | DatabaseProxy) -> None:
     """What a log fulfilled (its pinned or follow-up call), so deleting the log gives it back.
     Logs made before this step have NULL: they fulfilled nothing anyone can restore."""
     _add_missing_column(db, m.Interaction, m.Interaction.consumed_pins)
 
 
-def _v6_last_reached_index(db: SqliteDatabase) -> None:
+def _v6_last_reached_index(db: Database | DatabaseProxy) -> None:
     """An index on (contact, outcome, happened_at): the last day each contact was reached comes
     from it alone, without reading the interactions themselves (declared in the model too, so a
     new file has it from step 3)."""
@@ -52,49 +53,53 @@ def _v6_last_reached_index(db: SqliteDatabase) -> None:
                    'ON "interaction" ("contact_id", "outcome", "happened_at")')
 
 
-def _v7_sync_state(db: SqliteDatabase) -> None:
+def _v7_sync_state(db: Database | DatabaseProxy) -> None:
     """What two-way sync with CardDAV/CalDAV collections remembers between runs, and the daily
     reminders already sent."""
     db.create_tables([m.SyncCollection, m.SyncItem, m.ReminderSent])
 
 
-def _v8_sequences_and_placements(db: SqliteDatabase) -> None:
+def _v8_sequences_and_placements(db: Database | DatabaseProxy) -> None:
     """Follow-up sequences (edited definitions, running instances and their steps) and placements."""
     db.create_tables([m.SequenceDefinition, m.Placement, m.SequenceRun, m.SequenceStep])
 
 
-def _v9_important_dates(db: SqliteDatabase) -> None:
+def _v9_important_dates(db: Database | DatabaseProxy) -> None:
     """Birthdays, anniversaries and other dates that matter, per contact."""
     db.create_tables([m.ImportantDate])
 
 
-def _v10_prefers_email(db: SqliteDatabase) -> None:
+def _v10_prefers_email(db: Database | DatabaseProxy) -> None:
     """A contact who prefers email: the agenda does not nudge to call them after written touches."""
     _add_missing_column(db, m.Contact, m.Contact.prefers_email)
 
 
-def _v11_favor_referred(db: SqliteDatabase) -> None:
+def _v11_favor_referred(db: Database | DatabaseProxy) -> None:
     """Who a referral or introduction was for, so the ledger shows the chain."""
     _add_missing_column(db, m.Favor, m.Favor.referred)
 
 
-def _v12_facts(db: SqliteDatabase) -> None:
+def _v12_facts(db: Database | DatabaseProxy) -> None:
     """Free-form facts per contact: what matters to them."""
     db.create_tables([m.Fact])
 
 
-def _v13_merge_records(db: SqliteDatabase) -> None:
+def _v13_merge_records(db: Database | DatabaseProxy) -> None:
     """What each merge of two contacts changed, so it can be undone."""
     db.create_tables([m.MergeRecord])
 
 
-def _add_missing_column(db: SqliteDatabase, model: type[m.BaseModel], field) -> None:
+def _v14_members(db: Database | DatabaseProxy) -> None:
+    db.create_tables([m.Member])
+
+
+def _add_missing_column(db: Database | DatabaseProxy, model: type[m.BaseModel], field) -> None:
     table = model._meta.table_name
     if field.column_name not in {column.name for column in db.get_columns(table)}:
-        run_operations(SqliteMigrator(db).add_column(table, field.column_name, field))
+        run_operations(engine.schema_migrator(db).add_column(table, field.column_name, field))
 
 
-STEPS: list[Callable[[SqliteDatabase], None]] = [
+STEPS: list[Callable[[Database | DatabaseProxy], None]] = [
     _v1_contacts,
     _v2_plan,
     _v3_interactions_and_ledger,
@@ -108,15 +113,16 @@ STEPS: list[Callable[[SqliteDatabase], None]] = [
     _v11_favor_referred,
     _v12_facts,
     _v13_merge_records,
+    _v14_members,
 ]
 LATEST = len(STEPS)
 
 
-def schema_version(db: SqliteDatabase) -> int:
-    return db.execute_sql("PRAGMA user_version").fetchone()[0]
+def schema_version(db: Database | DatabaseProxy) -> int:
+    return engine.read_schema_version(db)
 
 
-def migrate(db: SqliteDatabase, *, target: int = LATEST,
+def migrate(db: Database | DatabaseProxy, *, target: int = LATEST,
             copy_before: Callable[[Path], Path] | None = None) -> Path | None:
     """Bring the schema to `target`. A file that already holds data is first copied beside itself
     with `copy_before(path)` (the backup step, passed in by whoever opens the database). Returns
@@ -124,24 +130,28 @@ def migrate(db: SqliteDatabase, *, target: int = LATEST,
     current = schema_version(db)
     if current > LATEST:
         raise FollowupError(
-            f"{db.database}: schema version {current} is newer than this followup knows ({LATEST}); upgrade followup"
+            f"{engine.describe(db)}: schema version {current} is newer than this followup knows ({LATEST}); "
+            "upgrade followup"
         )
     if current >= target:
         return None
     copy = _copy_before_migrating(db, current, target, copy_before) if current > 0 and copy_before else None
     for version in range(current + 1, target + 1):
         # the shared write transaction when it is our database: it waits for another session's
-        # write; an upgrade of the schema is not refused by a damage mark (it reads no rows)
-        with write_tx(repairing=True) if db is database.db else db.atomic("IMMEDIATE"):
+        # write (the writers' lock on a server); an upgrade of the schema is not refused by a
+        # damage mark (it reads no rows)
+        with write_tx(repairing=True) if db is database.db else db.atomic(engine.WRITE_MODE):
+            if schema_version(db) >= version:
+                continue  # another session applied it while this one waited for the write lock
             STEPS[version - 1](db)
-            db.execute_sql(f"PRAGMA user_version = {version}")
+            engine.write_schema_version(db, version)
     return copy
 
 
-def _copy_before_migrating(db: SqliteDatabase, current: int, target: int,
+def _copy_before_migrating(db: Database | DatabaseProxy, current: int, target: int,
                            copy_before: Callable[[Path], Path]) -> Path | None:
-    if db.database == ":memory:":
-        return None
+    if db.database == ":memory:" or engine.on_server(db):
+        return None  # nothing on disk to copy; a server's history is its own backups
     stamp = dt.datetime.now().strftime("%Y%m%d-%H%M%S")
     source = Path(db.database)
     copy = source.with_name(f"{source.stem}.v{current}-before-v{target}.{stamp}{source.suffix}")

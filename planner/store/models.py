@@ -35,7 +35,7 @@ SOURCES = ("manual", "linkedin", "google", "vcard", "csv")
 
 def utcnow() -> dt.datetime:
     """A naive UTC datetime, as stored in every `*_at` column."""
-    return dt.datetime.now(dt.timezone.utc).replace(tzinfo=None)
+    return dt.datetime.now(dt.UTC).replace(tzinfo=None)
 
 
 class BaseModel(Model):
@@ -69,8 +69,9 @@ class Contact(BaseModel):
     updated_at = DateTimeField(default=utcnow)
     archived_at = DateTimeField(null=True, index=True)
     # no "call them" nudge after written touches; a DEFAULT in the table too, so rows written with
-    # an older version's columns (bulk inserts, the migration tests) are valid
-    prefers_email = BooleanField(default=False, constraints=[SQL("DEFAULT 0")])
+    # an older version's columns (bulk inserts, the migration tests) are valid; FALSE, not 0: a
+    # PostgreSQL boolean takes no integer default (SQLite reads FALSE as 0)
+    prefers_email = BooleanField(default=False, constraints=[SQL("DEFAULT FALSE")])
 
 
 class ContactEmail(BaseModel):
@@ -322,6 +323,17 @@ class ReminderSent(BaseModel):
         indexes = ((("day", "channel", "target"), True),)
 
 
+class Member(BaseModel):
+    """A member of a desk sharing one PostgreSQL database, who connects as their own role. A
+    personal SQLite file has no rows here: its one member is implicit."""
+
+    id = AutoField()
+    name = TextField(unique=True)
+    role = CharField(unique=True)  # the PostgreSQL role they connect as
+    email = TextField(default="")
+    created_at = DateTimeField(default=utcnow)
+
+
 # Ordered so that create_tables/drop_tables respect foreign keys.
 ALL_MODELS = [
     Setting,
@@ -344,6 +356,7 @@ ALL_MODELS = [
     SyncCollection,
     SyncItem,
     ReminderSent,
+    Member,
 ]
 
 

@@ -185,7 +185,9 @@ def set_value(key: str, text: str) -> Any:
         if key.startswith(TAG_PREFIX) and value is None:
             Setting.delete().where(Setting.key == key).execute()
         else:
-            Setting.replace(key=key, value=json.dumps(value)).execute()
+            stored = json.dumps(value)  # an upsert both engines know (SQLite's REPLACE is its own)
+            (Setting.insert(key=key, value=stored)
+             .on_conflict(conflict_target=[Setting.key], update={Setting.value: stored}).execute())
     return value
 
 

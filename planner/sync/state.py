@@ -9,7 +9,8 @@ import fcntl
 import os
 from collections.abc import Iterator
 
-from planner.store.database import database_path, write_tx
+from planner.store import dialect, engine
+from planner.store.database import database_path, db, write_tx
 from planner.store.models import SyncCollection, SyncItem, utcnow
 from planner.sync.dav import SyncError
 
@@ -45,7 +46,17 @@ def finish(url: str, kind: str, token: str) -> None:
 
 @contextlib.contextmanager
 def sync_lock() -> Iterator[None]:
-    """An exclusive lock beside the database file for the length of one sync."""
+    """An exclusive lock beside the database file for the length of one sync (on a server, a
+    session-level advisory lock: there is no file to put a lock beside)."""
+    busy = "another sync of this database is running; try again when it has finished"
+    if engine.on_server(db):
+        if not dialect.try_session_lock(engine.SYNC_LOCK_KEY):
+            raise SyncError(busy)
+        try:
+            yield
+        finally:
+            dialect.release_session_lock(engine.SYNC_LOCK_KEY)
+        return
     path = database_path()
     if str(path) == ":memory:":
         yield
@@ -56,7 +67,7 @@ def sync_lock() -> Iterator[None]:
         try:
             fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
         except BlockingIOError:
-            raise SyncError("another sync of this database is running; try again when it has finished") from None
+            raise SyncError(busy) from None
         yield
     finally:
         os.close(fd)

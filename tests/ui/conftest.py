@@ -50,9 +50,10 @@ def wait_for_workers():
 
 
 @pytest.fixture
-def app_db(tmp_path) -> Path:
-    """An opened database file with four contacts (one of them hostile); returns its path."""
-    path = tmp_path / "ui" / "followup.db"
+def app_db(new_db) -> Path | str:
+    """An opened database with four contacts (one of them hostile); returns where it is (a file,
+    or with --pg-all also a PostgreSQL URI: see tests/conftest.py)."""
+    path = new_db("ui")
     open_database(path)
     dates.set_today(FIXED_TODAY)
     for fields in SEED:

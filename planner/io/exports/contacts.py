@@ -23,6 +23,7 @@ from planner.core.textsafe import csv_safe, file_text
 from planner.io.exports.files import write_chunks
 from planner.services.contact_views import ContactView, load_views
 from planner.services.important_dates import DateView, dates_of
+from planner.store.dialect import name_order
 from planner.store.models import Contact
 from planner.store.queries import chunked
 
@@ -34,7 +35,7 @@ LIST_SEPARATOR = "; "
 
 def all_contacts() -> list[ContactView]:
     """Everyone, archived included (an export is a backup too), by name then id."""
-    return load_views(Contact.select().order_by(Contact.name.collate("NOCASE"), Contact.id))
+    return load_views(Contact.select().order_by(name_order(Contact.name), Contact.id))
 
 
 def own_cadence(view: ContactView) -> str:

@@ -1,0 +1,69 @@
+"""SQL that differs between the engines, for the database the one `db` is bound to: raw SQL's
+placeholders, a day difference, a date read as ISO text, a distinct list, an unindexed column,
+sorting names without regard to case, and the server's session locks. Callers write one query;
+which engine it runs on is asked here (`store.engine` says how each engine is driven).
+"""
+
+from __future__ import annotations
+
+import peewee
+from peewee import fn
+
+from planner.store.database import db
+from planner.store.engine import bound, on_server
+
+
+def portable(sql: str) -> str:
+    """Raw SQL written with `?` placeholders, in the bound engine's placeholder style (psycopg's
+    `%s`). Our raw statements hold no other `?` and no `%`."""
+    param = bound(db).param
+    return sql if param == "?" else sql.replace("?", param)
+
+
+def execute_many(sql: str, rows) -> None:
+    """One prepared statement (`?` placeholders) run for every row, its errors Peewee's as any
+    query's are (the raw cursor would let the driver's own exceptions through)."""
+    with peewee.__exception_wrapper__:  # type: ignore[attr-defined]
+        db.cursor().executemany(portable(sql), rows)
+
+
+def days_between(later: str, earlier: str) -> str:
+    """SQL for the days from `earlier` to `later` (date columns or placeholders)."""
+    if on_server(db):
+        return f"(CAST({later} AS date) - CAST({earlier} AS date))"
+    return f"(julianday({later}) - julianday({earlier}))"
+
+
+def iso_day(column: str) -> str:
+    """A date column read as ISO text (SQLite stores it so; the server gives a date object)."""
+    return f"to_char({column}, 'YYYY-MM-DD')" if on_server(db) else column
+
+
+def distinct_list(column: str) -> str:
+    """SQL for the distinct values of `column` in a group, joined by commas."""
+    if on_server(db):
+        return f"string_agg(DISTINCT {column}, ',')"
+    return f"GROUP_CONCAT(DISTINCT {column})"
+
+
+def unindexed(column: str) -> str:
+    """`column` in a way SQLite will not read through its index (`+column`: its planner would pick
+    the wrong index); PostgreSQL's planner weighs both itself."""
+    return column if on_server(db) else f"+{column}"
+
+
+def name_order(field):
+    """Sort key for names without regard to case: SQLite's NOCASE, and on the server lower-case in
+    byte order ("C"), so both engines list people in the same order."""
+    if on_server(db):
+        return fn.LOWER(field).collate('"C"')
+    return field.collate("NOCASE")
+
+
+def try_session_lock(key: int) -> bool:
+    """Take a session-level advisory lock on the server without waiting; False if another holds it."""
+    return bool(db.execute_sql("SELECT pg_try_advisory_lock(%s)", (key,)).fetchone()[0])
+
+
+def release_session_lock(key: int) -> None:
+    db.execute_sql("SELECT pg_advisory_unlock(%s)", (key,))
