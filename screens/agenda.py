@@ -105,7 +105,6 @@ class AgendaScreen(AgendaActions):
     # ----------------------------------------------------------------- loading
     def on_data_changed(self, message: DataChanged) -> None:
         self.reload()
-        self.query_one("#agenda-sync", SyncStatus).reload()
 
     def reload(self) -> None:
         self.range = agenda_range(dates.today())
