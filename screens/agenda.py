@@ -29,6 +29,7 @@ from screens.text import safe_markup, user_text
 from screens.widgets.contact_panel import ContactPanel
 from screens.widgets.list_filter import ListFilter, matches
 from screens.widgets.list_table import ListTable
+from screens.widgets.sync_status import SyncStatus
 from screens.workers import thread_worker
 
 
@@ -71,7 +72,6 @@ class AgendaScreen(AgendaActions):
                 tooltip="iCalendar, Markdown or CSV"),
         Binding("w", "week_grid", "Week grid", id="agenda.grid", show=False,
                 tooltip="Calls per day, this week and next"),
-        Binding("ctrl+r", "reload", "Reload", id="agenda.reload", show=False, tooltip="Read the agenda again"),
         Binding("slash", "find", "Filter", id="agenda.find", show=False,
                 tooltip="Filter by name or company as you type"),
     ]
@@ -95,6 +95,7 @@ class AgendaScreen(AgendaActions):
                     table.add_column(label, width=width, key=label)
                 yield table
                 yield Static(user_text(""), id="agenda-empty")
+                yield SyncStatus(id="agenda-sync")
             yield ContactPanel(id="agenda-panel", classes="side-panel")
         yield Footer()
 
@@ -110,9 +111,6 @@ class AgendaScreen(AgendaActions):
 
     # ----------------------------------------------------------------- loading
     def on_data_changed(self, message: DataChanged) -> None:
-        self.reload()
-
-    def action_reload(self) -> None:
         self.reload()
 
     def reload(self) -> None:

@@ -3,7 +3,8 @@
 Kept small on purpose: each screen lives in its own module and is imported lazily when
 its mode is first shown, so start-up only pays for the agenda. The app's own jobs are switching
 modes, forwarding `DataChanged` to every installed screen, saying what workers did or why they
-failed (`Announce`, `WorkerFailed`: screens/workers.py), the theme setting, the SIGHUP flush of
+failed (`Announce`, `WorkerFailed`: screens/workers.py), ctrl+r's sync of the configured
+CardDAV/CalDAV collections (its steps go to every `SyncStatus` line), the theme setting, the SIGHUP flush of
 an unfinished quick-log note (screens/exit_guard.py makes sure the process then ends), and
 offering a draft left by a previous session back: at start, and as soon as a session that still
 held it at start has ended.
@@ -21,7 +22,7 @@ from textual.app import App
 from textual.binding import Binding
 from textual.message import Message
 from textual.screen import ModalScreen, Screen
-from textual.worker import Worker
+from textual.worker import Worker, WorkerState
 
 from planner.services import drafts
 from screens.commands import FollowupCommands
@@ -78,6 +79,24 @@ class DraftFreed(Message):
         self.draft = draft
 
 
+class SyncStep(Message):
+    """A running sync reached `step` (a collection's kind as it starts, else its kind and the
+    write about to happen) for `name`. Posted from the sync worker's thread."""
+
+    def __init__(self, step: str, name: str) -> None:
+        super().__init__()
+        self.step = step
+        self.name = name
+
+
+class SyncDone(Message):
+    """The sync worker exchanged everything it could: one report per collection."""
+
+    def __init__(self, reports: list) -> None:
+        super().__init__()
+        self.reports = reports
+
+
 class FollowupApp(App[int]):
     """The follow-up planner. `mode` picks the first screen (tests start on any of the four)."""
 
@@ -106,6 +125,8 @@ class FollowupApp(App[int]):
                 group=SCREENS_GROUP),
         Binding("ctrl+l", "quick_log", "Log call", id="quick-log", show=False,
                 tooltip="Log a call with the highlighted contact"),
+        Binding("ctrl+r", "sync", "Sync now", id="sync", show=False,
+                tooltip="Exchange contacts and calls with the configured CardDAV/CalDAV collections"),
         Binding("question_mark", "show_keys", "Keys", id="help", tooltip="Every key on this screen"),
         Binding("q", "leave", "Leave", id="leave", show=False,
                 tooltip="Back from a contact; quit from the four main screens"),
@@ -204,9 +225,57 @@ class FollowupApp(App[int]):
 
         settings.set_value("theme", name)
 
+    # ----------------------------------------------------------------- sync
+    def action_sync(self) -> None:
+        """ctrl+r: sync the configured collections in a worker; each step shows in the sync line."""
+        if any(worker.group == "sync" and worker.is_running for worker in self.workers):
+            self.notify("A sync is already running.", markup=False)
+            return
+        for status in self._sync_lines():
+            status.sync_started()
+        self._sync()
+
+    @thread_worker(group="sync", failure="Sync failed")
+    def _sync(self) -> None:
+        from planner.store import settings
+        from planner.sync.configured import sync_configured
+        from planner.sync.credentials import dav_password
+
+        def progress(step: str, name: str) -> None:  # on the worker's thread: post_message is safe here
+            self.post_message(SyncStep(step, name))
+
+        password = dav_password(settings.get("dav.user"), settings.get("dav.password_file"))
+        reports = sync_configured(password, progress)
+        self.post_message(SyncDone(reports))
+
+    def _sync_lines(self) -> list:
+        from screens.widgets.sync_status import SyncStatus
+
+        return [line for screen in self.installed_screens() for line in screen.query(SyncStatus)]
+
+    def on_sync_step(self, message: SyncStep) -> None:
+        for status in self._sync_lines():
+            status.sync_step(message.step, message.name)
+
+    def on_sync_done(self, message: SyncDone) -> None:
+        problems = [problem for report in message.reports for problem in report.problems]
+        summary = "; ".join(f"{report.kind}: {report.lines()[-1].strip()}" for report in message.reports)
+        self.notify(plain(f"Synced. {summary}"), markup=False)
+        if problems:
+            more = f" (and {len(problems) - 1} more; `followup sync` lists them)" if len(problems) > 1 else ""
+            self.notify(plain(f"Sync skipped an item: {problems[0]}{more}"), severity="warning", markup=False)
+        self.post_message(DataChanged(None))
+
     # ----------------------------------------------------------------- workers
     def on_worker_state_changed(self, event: Worker.StateChanged) -> None:
         report_failure(self, event)
+        if event.worker.group == "sync" and event.state in (WorkerState.SUCCESS, WorkerState.ERROR,
+                                                             WorkerState.CANCELLED):
+            for status in self._sync_lines():
+                status.sync_ended()
+            if event.state is WorkerState.ERROR:
+                # Each item is applied in its own transaction: what came in before the failure stays.
+                self.post_message(DataChanged(None))
 
     def on_worker_failed(self, message: WorkerFailed) -> None:
         """Every worker failure no dialog showed in place: one kind of notification, never a crash."""

@@ -20,7 +20,7 @@ def _options(parser: argparse.ArgumentParser, *, url: bool) -> None:
     parser.add_argument("--user", metavar="USER", help="user name (default: `followup config dav.user`)")
     parser.add_argument("--password-file", metavar="FILE",
                         help="a file holding the password, readable by its owner only "
-                             "(else $FOLLOWUP_DAV_PASSWORD)")
+                             "(else dav.password_file, $FOLLOWUP_DAV_PASSWORD or the system keyring)")
     parser.add_argument("--dry-run", action="store_true", help="show what would change; write nothing")
     parser.add_argument("--json", action="store_true", help="the report as JSON")
 
@@ -45,7 +45,7 @@ def register(sub, common) -> None:
 
 def cmd_sync(args: argparse.Namespace) -> int:
     from planner.store import settings
-    from planner.sync.credentials import read_password
+    from planner.sync.credentials import dav_password, read_password
     from planner.sync.dav import DavCollection
     from planner.sync.state import sync_lock
 
@@ -64,7 +64,10 @@ def cmd_sync(args: argparse.Namespace) -> int:
         names = " and ".join(f"dav.{kind}" for kind in wanted)
         raise BadInput(f"no collection to sync: give a URL or set {names} (followup config dav.{wanted[0]} URL)")
     user = args.user or settings.get("dav.user")
-    password = read_password(args.password_file, user)
+    if args.password_file:
+        password = read_password(args.password_file, user)
+    else:
+        password = dav_password(user, settings.get("dav.password_file"))
     reports = []
     with sync_lock():
         for kind, url in targets:

@@ -182,6 +182,9 @@ SPECS: dict[str, SettingSpec] = {
                     "the CalDAV calendar `followup sync` puts the plan's calls in"),
         SettingSpec("dav.user", None, _optional_text, _show_plain,
                     "the user name for both collections (the password never goes in the settings)"),
+        SettingSpec("dav.password_file", None, _optional_text, _show_plain,
+                    "an owner-only file holding the password of dav.user (else FOLLOWUP_DAV_PASSWORD, "
+                    "else the system keyring)"),
         SettingSpec("smtp.host", None, _optional_text, _show_plain, "mail server for `followup remind --email`"),
         SettingSpec("smtp.port", 587, _int_range(1, 65535), str, "its port (587 with STARTTLS, 465 for TLS)"),
         SettingSpec("smtp.user", None, _optional_text, _show_plain,
