@@ -28,7 +28,7 @@ from planner.services import drafts
 from screens.commands import FollowupCommands
 from screens.exit_guard import ExitGuard
 from screens.messages import Announce, DataChanged
-from screens.text import plain, user_text
+from screens.text import plain, toast, user_text
 from screens.workers import WorkerFailed, report_failure, thread_worker
 
 STYLES = Path(__file__).resolve().parent.parent / "styles"
@@ -126,7 +126,8 @@ class FollowupApp(App[int]):
         Binding("ctrl+l", "quick_log", "Log call", id="quick-log", show=False,
                 tooltip="Log a call with the highlighted contact"),
         Binding("ctrl+r", "sync", "Sync now", id="sync", show=False,
-                tooltip="Exchange contacts and calls with the configured CardDAV/CalDAV collections"),
+                tooltip="Exchange contacts and calls with the configured CardDAV/CalDAV collections, then "
+                        "read every screen again (only that, when none is configured)"),
         Binding("question_mark", "show_keys", "Keys", id="help", tooltip="Every key on this screen"),
         Binding("q", "leave", "Leave", id="leave", show=False,
                 tooltip="Back from a contact; quit from the four main screens"),
@@ -137,7 +138,9 @@ class FollowupApp(App[int]):
         if mode is not None:
             if mode not in self.MODES:
                 raise ValueError(f"unknown mode {mode!r}")
-            self.DEFAULT_MODE = mode  # read by App.__init__ to pick the first screen stack
+            # App.__init__ reads this class variable to pick the first screen stack, and takes no
+            # argument for it: the instance's own value is the one way to start in another mode.
+            self.DEFAULT_MODE = mode  # type: ignore[misc]
         super().__init__()
         self._saved_theme: str | None = None
         self._exit_guard: ExitGuard | None = None
@@ -244,6 +247,9 @@ class FollowupApp(App[int]):
         def progress(step: str, name: str) -> None:  # on the worker's thread: post_message is safe here
             self.post_message(SyncStep(step, name))
 
+        if not (settings.get("dav.contacts") or settings.get("dav.calendar")):
+            self.post_message(DataChanged(None))  # nothing to sync: ctrl+r re-reads every screen
+            return
         password = dav_password(settings.get("dav.user"), settings.get("dav.password_file"))
         reports = sync_configured(password, progress)
         self.post_message(SyncDone(reports))
@@ -280,7 +286,7 @@ class FollowupApp(App[int]):
     def on_worker_failed(self, message: WorkerFailed) -> None:
         """Every worker failure no dialog showed in place: one kind of notification, never a crash."""
         if not message.quiet:
-            self.notify(user_text(message.notice), severity="error")
+            toast(self, user_text(message.notice), severity="error")
 
     def on_announce(self, message: Announce) -> None:
         self.notify(plain(message.text), markup=False)

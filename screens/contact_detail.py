@@ -21,7 +21,7 @@ from planner.core.vocabulary import FavorDirection, PlanReason
 from planner.services.contact_summary import ContactCall, InView
 from planner.services.contact_views import ContactView
 from screens.messages import DataChanged
-from screens.text import safe_markup, user_block, user_text
+from screens.text import safe_markup, toast, user_block, user_text
 from screens.workers import WorkerFailed, WorkerScreen, thread_worker
 
 PLANNED_SHOWN = 12
@@ -208,7 +208,7 @@ class ContactDetailScreen(WorkerScreen[None]):
 
     def _saved(self, view) -> None:
         if view is not None:
-            self.notify(safe_markup("Saved $name", name=view.name))
+            toast(self, safe_markup("Saved $name", name=view.name))
             self.app.post_message(DataChanged([view.id]))
 
     def action_favor(self) -> None:
@@ -237,7 +237,7 @@ class ContactDetailScreen(WorkerScreen[None]):
 
         def started(run) -> None:
             if run is not None:
-                self.notify(started_words(run))
+                toast(self, started_words(run))
                 self.app.post_message(DataChanged([self.contact_id]))
 
         self.app.push_screen(SequenceEventDialog(self.contact_id, self.data.view.name), callback=started)

@@ -11,6 +11,7 @@ from __future__ import annotations
 import datetime as dt
 from collections.abc import Callable
 from dataclasses import dataclass
+from typing import Any
 
 from planner.core.cadence import describe_cadence
 from planner.core.dates import humanize_day
@@ -74,9 +75,9 @@ def _due_limit(word: str, today: dt.date) -> tuple[dt.date, bool]:
     return (today if word == "today" else today + dt.timedelta(days=6 - today.weekday())), False
 
 
-def compile_query(query: str, today: dt.date) -> list[tuple[str, object]]:
+def compile_query(query: str, today: dt.date) -> list[tuple[str, Any]]:
     """The query as (kind, value) terms; every term must match. Raises FilterError for a bad one."""
-    terms: list[tuple[str, object]] = []
+    terms: list[tuple[str, Any]] = []
     for raw in query.split():
         term = fold(raw)
         name, sep, value = term.partition(":")
@@ -98,9 +99,9 @@ def filter_entries(entries: list[Entry], query: str, today: dt.date) -> list[Ent
         elif kind == "company":
             result = [e for e in result if value in e.company]
         elif kind == "tag":
-            result = [e for e in result if any(t.startswith(value) for t in e.tags)]  # type: ignore[arg-type]
+            result = [e for e in result if any(t.startswith(value) for t in e.tags)]
         else:
-            limit, strict = value  # type: ignore[misc]
+            limit, strict = value
             if strict:
                 result = [e for e in result if e.view.next_call is not None and e.view.next_call < limit]
             else:
@@ -118,7 +119,7 @@ def _last_key(entry: Entry) -> float:
     return last.timestamp() if last is not None else float("-inf")
 
 
-SORTS: dict[str, Callable[[Entry], object]] = {
+SORTS: dict[str, Callable[[Entry], Any]] = {
     "name": lambda e: (e.name_key, e.view.id),
     "company": lambda e: (e.company == "", e.company, e.name_key),
     "tags": lambda e: (not e.tags, e.tags, e.name_key),

@@ -27,7 +27,7 @@ from planner.core import dates
 from screens.contact_filter import Entry, FilterError, filter_entries, make_entry, sort_entries
 from screens.dialogs.confirm_merge import Person
 from screens.messages import DataChanged
-from screens.text import safe_markup, user_text
+from screens.text import safe_markup, toast, user_text
 from screens.widgets.contact_table import Column, ContactTable
 from screens.workers import WorkerScreen, thread_worker
 
@@ -267,7 +267,7 @@ class ContactsScreen(WorkerScreen[None]):
         """True (with a hint) while the rows on screen are not the ones being loaded: a key on one
         contact must not act on a row that may be gone or changed."""
         if self.loading:
-            self.notify(user_text("Still loading contacts: that key works once they are in"),
+            toast(self, user_text("Still loading contacts: that key works once they are in"),
                         severity="warning", timeout=3)
         return self.loading
 
@@ -293,7 +293,7 @@ class ContactsScreen(WorkerScreen[None]):
 
     def _saved(self, view) -> None:
         if view is not None:
-            self.notify(safe_markup("Saved $name", name=view.name))
+            toast(self, safe_markup("Saved $name", name=view.name))
             self._keep = view.id  # put the cursor on it once the reload lands
             self.app.post_message(DataChanged([view.id]))
 
@@ -319,7 +319,7 @@ class ContactsScreen(WorkerScreen[None]):
 
         def stored(favor) -> None:
             if favor is not None:
-                self.notify(safe_markup("Favour $direction: $name", direction=direction, name=name))
+                toast(self, safe_markup("Favour $direction: $name", direction=direction, name=name))
                 self.app.post_message(DataChanged([contact_id]))
 
         self.app.push_screen(FavorEntry(contact_id, name, direction), callback=stored)
@@ -375,11 +375,11 @@ class ContactsScreen(WorkerScreen[None]):
         if archived:
             self.archived.append((contact_id, name))
             self._undo_order.append("archive")
-            self.notify(safe_markup("Archived $name · u to undo", name=name))
+            toast(self, safe_markup("Archived $name · u to undo", name=name))
         elif self.show_archived:
-            self.notify(safe_markup("Back among active contacts: $name", name=name))
+            toast(self, safe_markup("Back among active contacts: $name", name=name))
         else:
-            self.notify(safe_markup("Back: $name", name=name))
+            toast(self, safe_markup("Back: $name", name=name))
         self.refresh_bindings()
         self.app.post_message(DataChanged([contact_id]))
 
@@ -395,7 +395,7 @@ class ContactsScreen(WorkerScreen[None]):
     # ----------------------------------------------------------------- merging duplicates
     def action_merge(self) -> None:
         if not self._still_loading() and (entry := self._highlighted_entry()) is not None:
-            self.notify(safe_markup("Looking for a duplicate of $name…", name=entry.view.name), timeout=2)
+            toast(self, safe_markup("Looking for a duplicate of $name…", name=entry.view.name), timeout=2)
             self._find_duplicate(entry.view.id, entry.view.name)
 
     @thread_worker(group="contacts-duplicate", failure="Could not look for duplicates")
@@ -418,7 +418,7 @@ class ContactsScreen(WorkerScreen[None]):
         from screens.dialogs.confirm_merge import ConfirmMerge
 
         if message.keep is None or message.other is None:
-            self.notify(safe_markup("No likely duplicate of $name", name=message.contact_name))
+            toast(self, safe_markup("No likely duplicate of $name", name=message.contact_name))
             return
 
         def chosen(ids: tuple[int, int] | None) -> None:
@@ -444,13 +444,13 @@ class ContactsScreen(WorkerScreen[None]):
     def on_merged(self, message: Merged) -> None:
         if message.undone:
             self._merges = max(0, self._merges - 1)
-            self.notify(safe_markup("Unmerged: $other is back beside $keep", other=message.other_name,
+            toast(self, safe_markup("Unmerged: $other is back beside $keep", other=message.other_name,
                                     keep=message.keep_name))
         else:
             self._merges += 1
             self._undo_order.append("merge")
             self._keep = message.keep_id
-            self.notify(safe_markup("Merged $other into $keep · u to undo", other=message.other_name,
+            toast(self, safe_markup("Merged $other into $keep · u to undo", other=message.other_name,
                                     keep=message.keep_name))
         self.refresh_bindings()
         self.app.post_message(DataChanged([message.keep_id, message.other_id]))

@@ -29,7 +29,7 @@ from planner.services.contact_summary import InView
 from screens.dialogs.confirm_discard import ConfirmDiscard
 from screens.draft_keeper import DraftKeeper
 from screens.quick_log_persist import QuickLogPersistence
-from screens.text import safe_markup, user_text
+from screens.text import safe_markup, toast, user_text
 from screens.widgets.contact_picker import ContactSuggester, match_line, picker_labels
 from screens.widgets.toggles import MarkedCheckbox
 from screens.workers import WorkerFailed, thread_worker
@@ -294,7 +294,7 @@ class QuickLogScreen(QuickLogPersistence):
 
         def started(run) -> None:
             if run is not None:
-                self.notify(started_words(run))
+                toast(self, started_words(run))
                 self.app.post_message(DataChanged([run.contact_id]))
 
         self.app.push_screen(SequenceEventDialog(contact_id, name), callback=started)

@@ -17,7 +17,7 @@ from textual.worker import Worker
 from planner.core.vocabulary import FavorDirection, InteractionKind
 from screens.draft_keeper import DraftKeeper
 from screens.messages import DataChanged
-from screens.text import safe_markup, user_text
+from screens.text import safe_markup, toast, user_text
 from screens.workers import WorkerDialog, thread_worker
 
 MAX_TIMED_CALL = 4 * 3600  # a timer older than this was a draft left overnight, not the call's length
@@ -156,7 +156,7 @@ class QuickLogPersistence(WorkerDialog[object | None]):
     def on_logged(self, message: Logged) -> None:
         self.app.post_message(DataChanged([message.contact_id]))
         what = "Logged $kind with $name" + (" and the favour" if message.with_favor else "")
-        self.notify(safe_markup(what, kind=message.view.kind, name=message.view.contact_name))
+        toast(self, safe_markup(what, kind=message.view.kind, name=message.view.contact_name))
         self.dismiss(message.view)
 
     def _draft_taken_elsewhere(self) -> None:
@@ -166,7 +166,7 @@ class QuickLogPersistence(WorkerDialog[object | None]):
     def on_draft_taken_elsewhere(self, message: DraftTakenElsewhere) -> None:
         """Another session has this note open now: say so, and save what is on screen as a draft of
         its own rather than write over theirs."""
-        self.notify(user_text("This note is now open in another session: what you type here is saved "
+        toast(self, user_text("This note is now open in another session: what you type here is saved "
                               "as a separate draft"), severity="warning", timeout=10)
         self._changed()
 
@@ -190,7 +190,7 @@ class QuickLogPersistence(WorkerDialog[object | None]):
         return KeptAsDraft()
 
     def on_kept_as_draft(self, message: KeptAsDraft) -> None:
-        self.notify(user_text("Kept as a draft: it is offered back on the next start"))
+        toast(self, user_text("Kept as a draft: it is offered back on the next start"))
         self.dismiss(None)
 
     def _discard_and_close(self) -> None:

@@ -8,9 +8,12 @@ widget through these helpers: controls neutralised by `planner.core.textsafe`, t
 
 from __future__ import annotations
 
-from typing import Any
+from typing import Any, cast
 
+from textual.app import App
 from textual.content import Content
+from textual.notifications import SeverityLevel
+from textual.widget import Widget
 
 from planner.core.textsafe import clean_block, clean_line
 
@@ -38,3 +41,11 @@ def safe_markup(template: str, **variables: Any) -> Content:
 def plain(text: object) -> str:
     """A cleaned single line as `str`, for places that take no markup (an `Input` value)."""
     return clean_line("" if text is None else str(text))
+
+
+def toast(node: App | Widget, message: Content, *, severity: SeverityLevel = "information",
+          timeout: float | None = None) -> None:
+    """A notification of `message`, built with the helpers above. Textual types `notify`'s message
+    as markup text, but its toast takes a `Content` as it is (`Content.from_markup` returns one
+    unchanged), so user values in it stay literal."""
+    node.notify(cast(str, message), severity=severity, timeout=timeout)

@@ -19,7 +19,7 @@ from textual.containers import Horizontal, Vertical
 from textual.message import Message
 from textual.widgets import Button, Label, Static
 
-from screens.text import safe_markup, user_text
+from screens.text import safe_markup, toast, user_text
 from screens.workers import WorkerDialog, WorkerFailed, thread_worker
 
 FREED_KEYS_AFTER = 0.8  # seconds before an offer that came up unasked takes keys
@@ -130,7 +130,7 @@ class DraftOffer(WorkerDialog[None]):
         """Discarded; or the offer is out of date: say why and close it (the note is offered again
         once free)."""
         if message.why:
-            self.notify(user_text(message.why), severity="warning", timeout=8)
+            toast(self, user_text(message.why), severity="warning", timeout=8)
         self.dismiss(None)
 
     def action_later(self) -> None:

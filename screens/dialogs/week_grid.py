@@ -7,6 +7,7 @@ where the load sits and where it cannot go. Loaded from `plan_summary` in a thre
 from __future__ import annotations
 
 import datetime as dt
+from typing import Any
 
 from rich.text import Text
 from textual import on
@@ -72,7 +73,7 @@ class WeekGrid(WorkerDialog[None]):
         with Vertical(classes="dialog wide"):
             yield Label(safe_markup("[b]Calls per day[/b] from $d", d=f"{self.monday:%a %d %b %Y}"),
                         classes="dialog-title")
-            table = DataTable(id="grid-table", cursor_type="cell", zebra_stripes=False)
+            table: DataTable[Any] = DataTable(id="grid-table", cursor_type="cell", zebra_stripes=False)
             yield table
             yield Static(user_text("Loading…"), id="grid-detail")
             yield Label(safe_markup("[dim]arrows: move · q / escape: close[/]"))

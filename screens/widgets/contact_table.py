@@ -12,6 +12,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import dataclass
+from typing import Protocol
 
 from rich.cells import cell_len, set_cell_size
 from rich.segment import Segment
@@ -31,6 +32,16 @@ class Column:
     weight: int = 1
     narrow: bool = True  # still shown below NARROW_WIDTH
     align_right: bool = False
+
+
+class TableRow(Protocol):
+    """What the table shows of a row: its contact id and its neutralised cells."""
+
+    @property
+    def key(self) -> int: ...
+
+    @property
+    def cells(self) -> dict[str, str]: ...
 
 
 @dataclass
@@ -80,7 +91,7 @@ class ContactTable(Widget, can_focus=True):
     def __init__(self, columns: list[Column], *, id: str | None = None) -> None:
         super().__init__(id=id)
         self.columns = columns
-        self.rows: Sequence[Row] = []
+        self.rows: Sequence[TableRow] = []
         self.sort_key: str | None = None
         self.sort_reverse = False
         self.top = 0  # index of the first row on screen
@@ -89,7 +100,7 @@ class ContactTable(Widget, can_focus=True):
         self._columns_cache: tuple[int, list[tuple[Column, int]]] | None = None
 
     # ----------------------------------------------------------------- data
-    def set_rows(self, rows: Sequence[Row], *, keep: int | None = None) -> None:
+    def set_rows(self, rows: Sequence[TableRow], *, keep: int | None = None) -> None:
         """Show `rows` (anything with `key` and `cells`); keep the cursor on contact `keep` (or the
         current one) when still there."""
         current = keep if keep is not None else self.cursor_key
