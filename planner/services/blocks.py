@@ -13,7 +13,7 @@ from dataclasses import dataclass
 
 from planner.core.errors import BadInput, NotFound
 from planner.scheduling.service import replan
-from planner.store.database import write_tx
+from planner.store.journal import journaled
 from planner.store.models import Block, PlannedCall
 
 DAY = dt.timedelta(days=1)
@@ -45,16 +45,16 @@ def _check(start: dt.date, end: dt.date) -> None:
 
 def add_block(start: dt.date, end: dt.date, note: str = "") -> BlockView:
     _check(start, end)
-    with write_tx():
+    with journaled(f"Blocked {start.isoformat()}..{end.isoformat()}"):
         block = Block.create(start=start, end=end, note=note.strip())
-    replan(None)
+        replan(None)
     return _view(block)
 
 
 def remove_block(start: dt.date, end: dt.date) -> list[BlockView]:
     """Reopen start..end; returns the blocks as they were before. NotFound when nothing overlaps."""
     _check(start, end)
-    with write_tx():
+    with journaled(f"Unblocked {start.isoformat()}..{end.isoformat()}"):
         hits = list(Block.select().where(Block.start <= end, Block.end >= start).order_by(Block.start))
         if not hits:
             raise NotFound(f"nothing is blocked within {start.isoformat()}..{end.isoformat()}")
@@ -72,7 +72,7 @@ def remove_block(start: dt.date, end: dt.date) -> list[BlockView]:
             block.save()
             for piece in keep[1:]:
                 Block.create(start=piece[0], end=piece[1], note=block.note)
-    replan(None)
+        replan(None)
     return before
 
 

@@ -14,7 +14,7 @@ from planner.core.textsafe import clean_line, fold, strip_controls
 from planner.core.zones import check_zone_name
 from planner.scheduling.service import replan
 from planner.services.contact_views import ContactView, load_views
-from planner.store.database import write_tx
+from planner.store.journal import journaled
 from planner.store.models import CONTACT_KINDS, Contact, ContactEmail, ContactPhone, ContactTag, get_contact, utcnow
 
 KIND_ALIASES = {"hiring manager": "hiring-manager", "hiring_manager": "hiring-manager", "hm": "hiring-manager"}
@@ -75,7 +75,7 @@ def validate_email(address: str) -> str:
 def add_contact(fields: ContactFields) -> ContactView:
     if not fields.name or not fields.name.strip():
         raise BadInput("name: a contact needs a name")
-    with write_tx():
+    with journaled(f"Added {fields.name.strip()}"):
         contact = Contact.create(name=fields.name.strip(), source=fields.source or "manual")
         _apply(contact, fields)
         replan([contact.id])
@@ -83,8 +83,9 @@ def add_contact(fields: ContactFields) -> ContactView:
 
 
 def edit_contact(contact_id: int, fields: ContactFields) -> ContactView:
-    with write_tx():
+    with journaled("Edited a contact") as action:
         contact = _get(contact_id)
+        action.label = f"Edited {contact.name}"
         _apply(contact, fields)
         replan([contact_id])
     return get_view(contact_id)
@@ -160,8 +161,9 @@ def search_text_of(name: str, company: str, title: str, tags: list[str], emails:
 
 
 def set_archived(contact_id: int, archived: bool) -> ContactView:
-    with write_tx():
+    with journaled("Archived" if archived else "Restored") as action:
         contact = _get(contact_id)
+        action.label = f"{'Archived' if archived else 'Brought back'} {contact.name}"
         contact.archived_at = utcnow() if archived else None
         contact.save()
         replan([contact_id])

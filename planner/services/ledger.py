@@ -24,7 +24,7 @@ from planner.core.zones import to_utc_naive, utc_aware
 from planner.scheduling.service import replan
 from planner.services.interactions import thanks
 from planner.store import settings
-from planner.store.database import write_tx
+from planner.store.journal import journaled
 from planner.store.models import Contact, Favor, get_contact
 from planner.store.queries import chunked, tuples
 
@@ -173,8 +173,9 @@ def add_favor(contact_id: int, direction: str, kind: str, note: str = "", weight
     """Record a favour; a received one gets a pinned thank-you task. The favour, its task and the
     contact's re-plan are one write transaction: if the re-plan fails, nothing is stored."""
     direction, kind, weight, day = check_favor(direction, kind, weight, day)
-    with write_tx():
+    with journaled("Recorded a favour") as action:
         contact = _contact(contact_id)
+        action.label = f"Recorded a favour {direction} with {contact.name}"
         row = record_favor(contact, direction, kind, note, weight, day, returns, referred)
         replan([contact_id])
     return _view(row, contact.name)
@@ -185,7 +186,7 @@ def thank(contact_id: int | None = None, favor_id: int | None = None) -> list[Fa
     go and the contacts are re-planned in the same write transaction."""
     if contact_id is None and favor_id is None:
         raise BadInput("thank: name a contact or a favour id")
-    with write_tx():
+    with journaled("Thanked") as action:
         query = (Favor.select(Favor, Contact.id, Contact.name).join(Contact)
                  .where(Favor.direction == FavorDirection.RECEIVED))
         if favor_id is not None:
@@ -204,6 +205,7 @@ def thank(contact_id: int | None = None, favor_id: int | None = None) -> list[Fa
         if not rows:
             raise BadInput(f"nothing to thank {contact.name} for: no unthanked favour received")
         ids = [row.id for row in rows]
+        action.label = f"Thanked {rows[0].contact.name}" + (f" for {len(ids)} favours" if len(ids) > 1 else "")
         moment = to_utc_naive(now_local())
         Favor.update(thanked_at=moment).where(Favor.id.in_(ids)).execute()
         thanks.drop_tasks(ids)
@@ -214,11 +216,12 @@ def thank(contact_id: int | None = None, favor_id: int | None = None) -> list[Fa
 def delete_favor(favor_id: int) -> FavorView:
     """Remove a ledger entry recorded by mistake, with its thank-you task, and re-plan the contact:
     one write transaction."""
-    with write_tx():
+    with journaled("Deleted a favour") as action:
         row = Favor.select(Favor, Contact.id, Contact.name).join(Contact).where(Favor.id == favor_id).first()
         if row is None:
             raise NotFound(f"no favour with id {favor_id}")
         view = _view(row, row.contact.name)
+        action.label = f"Deleted a favour with {row.contact.name}"
         thanks.drop_tasks([favor_id])
         row.delete_instance()
         replan([view.contact_id])

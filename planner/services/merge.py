@@ -23,6 +23,7 @@ from planner.services.contact_views import ContactView
 from planner.services.contacts import get_view, search_text_of
 from planner.services.duplicates import phone_digits
 from planner.store.database import write_tx
+from planner.store.journal import journaled
 from planner.store.models import (
     Contact,
     ContactEmail,
@@ -60,8 +61,9 @@ class MergeResult:
 def merge_contacts(keep_id: int, other_id: int) -> MergeResult:
     if keep_id == other_id:
         raise BadInput("merge: KEEP and OTHER are the same contact")
-    with write_tx():
+    with journaled("Merged two contacts") as action:
         keep, other = get_contact(keep_id), get_contact(other_id)
+        action.label = f"Merged {other.name} into {keep.name}"
         if Placement.select().where(((Placement.candidate == keep_id) & (Placement.client == other_id))
                                     | ((Placement.candidate == other_id) & (Placement.client == keep_id))).exists():
             raise BadInput(f"{clean_line(keep.name)} and {clean_line(other.name)} are candidate and client of one "

@@ -17,7 +17,7 @@ from planner.core.vocabulary import NEXT_CALL_REASONS, PlanReason
 from planner.scheduling.inputs import load_calendar
 from planner.scheduling.plan_views import PlannedCallView, next_call
 from planner.scheduling.service import replan
-from planner.store.database import write_tx
+from planner.store.journal import journaled
 from planner.store.models import Contact, PlannedCall, get_contact
 from planner.store.plan_rows import insert_pinned
 
@@ -29,13 +29,13 @@ def _contact(contact_id: int) -> Contact:
     return contact
 
 
-def _pin_to(contact_id: int, day: dt.date, note: str = "") -> PlannedCallView:
+def _pin_to(contact_id: int, day: dt.date, note: str = "", verb: str = "Pinned") -> PlannedCallView:
     contact = _contact(contact_id)
     today = dates.today()
     if day < today:
         raise BadInput(f"date {day.isoformat()} is in the past (today is {today.isoformat()})")
     day = load_calendar().next_working_day(day)
-    with write_tx():
+    with journaled(f"{verb} the call with {contact.name} to {day.isoformat()}"):
         pins = list(PlannedCall.select().where(PlannedCall.contact == contact,
                                                PlannedCall.pinned == True,
                                                PlannedCall.reason.in_(NEXT_CALL_REASONS))
@@ -57,7 +57,7 @@ def _pin_to(contact_id: int, day: dt.date, note: str = "") -> PlannedCallView:
 
 def snooze(contact_id: int, to: dt.date) -> PlannedCallView:
     """Move the contact's next call to `to` (or the next working day after it) and pin it there."""
-    return _pin_to(contact_id, to)
+    return _pin_to(contact_id, to, verb="Snoozed")
 
 
 def pin(contact_id: int, day: dt.date) -> PlannedCallView:
@@ -68,7 +68,7 @@ def pin(contact_id: int, day: dt.date) -> PlannedCallView:
 def unpin(contact_id: int) -> PlannedCallView | None:
     """Hand the contact's next call back to the planner; returns where it lands now."""
     contact = _contact(contact_id)
-    with write_tx():
+    with journaled(f"Unpinned the call with {contact.name}"):
         removed = (PlannedCall.delete()
                    .where(PlannedCall.contact == contact, PlannedCall.pinned == True,
                           PlannedCall.reason.in_(NEXT_CALL_REASONS))
@@ -89,4 +89,5 @@ def skip_cycle(contact_id: int) -> PlannedCallView:
         raise BadInput(f"{clean_line(view.name)} has no cadence: there is no cycle to skip")
     current = next_call(contact_id)
     base = max(current.ideal, dates.today()) if current else dates.today()
-    return _pin_to(contact_id, base + dt.timedelta(days=view.cadence_days), note="skipped a cycle")
+    return _pin_to(contact_id, base + dt.timedelta(days=view.cadence_days), note="skipped a cycle",
+                   verb="Skipped a cycle: moved")

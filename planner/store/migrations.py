@@ -18,7 +18,7 @@ from peewee import Database, DatabaseProxy
 from playhouse.migrate import migrate as run_operations
 
 from planner.core.errors import FollowupError
-from planner.store import database, engine
+from planner.store import database, engine, journal
 from planner.store import models as m
 from planner.store.database import write_tx
 
@@ -93,6 +93,12 @@ def _v14_members(db: Database | DatabaseProxy) -> None:
     db.create_tables([m.Member])
 
 
+def _v15_undo_journal(db: Database | DatabaseProxy) -> None:
+    """The undo journal: each action, and the rows it changed (planner/store/journal.py; its
+    triggers are installed at the end of every migration)."""
+    db.create_tables([m.UndoAction, m.UndoChange, m.UndoOpen])
+
+
 def _add_missing_column(db: Database | DatabaseProxy, model: type[m.BaseModel], field) -> None:
     table = model._meta.table_name
     if field.column_name not in {column.name for column in db.get_columns(table)}:
@@ -114,6 +120,7 @@ STEPS: list[Callable[[Database | DatabaseProxy], None]] = [
     _v12_facts,
     _v13_merge_records,
     _v14_members,
+    _v15_undo_journal,
 ]
 LATEST = len(STEPS)
 
@@ -136,6 +143,9 @@ def migrate(db: Database | DatabaseProxy, *, target: int = LATEST,
     if current >= target:
         return None
     copy = _copy_before_migrating(db, current, target, copy_before) if current > 0 and copy_before else None
+    if current > 0:
+        with write_tx(repairing=True) if db is database.db else db.atomic(engine.WRITE_MODE):
+            journal.drop_triggers(db)
     for version in range(current + 1, target + 1):
         # the shared write transaction when it is our database: it waits for another session's
         # write (the writers' lock on a server); an upgrade of the schema is not refused by a
@@ -145,6 +155,9 @@ def migrate(db: Database | DatabaseProxy, *, target: int = LATEST,
                 continue  # another session applied it while this one waited for the write lock
             STEPS[version - 1](db)
             engine.write_schema_version(db, version)
+    # the undo journal's triggers, from the columns every table has now (a step may have added some)
+    with write_tx(repairing=True) if db is database.db else db.atomic(engine.WRITE_MODE):
+        journal.install_triggers(db)
     return copy
 
 

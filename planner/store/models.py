@@ -366,3 +366,41 @@ def get_contact(contact_id: int) -> Contact:
     if contact is None:
         raise NotFound(f"no contact with id {contact_id}")
     return contact
+
+
+# --- the undo journal (planner/store/journal.py): what each action changed, to put it back ---
+
+
+class UndoAction(BaseModel):
+    """One action a person took (a log, a snooze, an import...), newest last; `undone_at` once
+    undone. `actor` is the PostgreSQL role that took it ("" in a personal file); `session` the
+    process (the app undoes its own session's actions, `followup undo` anyone's)."""
+
+    id = AutoField()
+    label = TextField()
+    actor = CharField(default="")
+    session = CharField(default="")
+    created_at = DateTimeField(default=utcnow, index=True)
+    undone_at = DateTimeField(null=True)
+
+
+class UndoChange(BaseModel):
+    """One row written while an action was open, as it was before (`old_json`, NULL for an insert)
+    and after (`new_json`, NULL for a delete); recorded by triggers, in order of `id`."""
+
+    id = AutoField()
+    action_id = IntegerField(index=True)
+    table_name = CharField()
+    row_key = TextField()
+    op = CharField()  # I, U, D
+    old_json = TextField(null=True)
+    new_json = TextField(null=True)
+
+
+class UndoOpen(BaseModel):
+    """The action being recorded: one row, written and removed inside the action's own write
+    transaction, so only that transaction's triggers see it (SQLite triggers cannot read a
+    temporary table; writers are serialised, and no other session sees an uncommitted row)."""
+
+    id = AutoField()
+    action_id = IntegerField()

@@ -33,7 +33,7 @@ from planner.services.contacts import (
     validate_timezone,
 )
 from planner.services.important_dates import merge_imported
-from planner.store.database import write_tx
+from planner.store.journal import journaled
 from planner.store.models import Contact, ContactEmail, ContactPhone, ContactTag, utcnow
 from planner.store.queries import tuples
 
@@ -214,8 +214,9 @@ def apply_records(parsed: ParseResult, report: ImportReport, *, source: str, tag
     if report.dry_run:
         _plan(parsed.records, report, extra_tags, cadence, progress)
         return report
-    with write_tx():
+    with journaled(f"Imported from {source}") as action:
         added, changed, dated = _plan(parsed.records, report, extra_tags, cadence, progress)
+        action.label = f"Imported from {source}: {len(added)} new, {len(changed)} updated"
         report.added_ids = _insert_new(added, source)
         _update_existing(changed)
         report.updated_ids = [state.id for state, _ in changed if state.id is not None]

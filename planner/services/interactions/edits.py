@@ -29,7 +29,7 @@ from planner.services.interactions.records import (
     get_interaction,
     newest_attempt,
 )
-from planner.store.database import write_tx
+from planner.store.journal import journaled
 from planner.store.models import Interaction
 
 EDITABLE = ("summary", "notes", "kind", "outcome", "at", "happened_at", "duration_min", "thanked")
@@ -87,8 +87,9 @@ def edit_interaction(interaction_id: int, **changes: object) -> InteractionView:
         raise BadInput(f"cannot edit {', '.join(unknown)}; "
                        "editable: summary, notes, kind, outcome, at, duration_min, thanked")
     moment = _new_moment(changes)
-    with write_tx():
+    with journaled("Edited a log") as action:
         row = _row(interaction_id)
+        action.label = f"Edited the {row.kind} with {row.contact.name}"
         before = (row.kind, row.outcome, row.happened_at, row.thanked)
         was_newest = _is_newest_attempt(row)
         closed_by_it = thanks.thanked_by_log(row)
@@ -110,8 +111,9 @@ def edit_interaction(interaction_id: int, **changes: object) -> InteractionView:
 def delete_interaction(interaction_id: int) -> InteractionView:
     """Remove a logged interaction: the pins it set go; the pinned call, retry and thank-you tasks
     it fulfilled come back when the remaining history says so; the plan is re-derived."""
-    with write_tx():
+    with journaled("Deleted a log") as action:
         view = get_interaction(interaction_id)
+        action.label = f"Deleted the {view.kind} with {view.contact_name}"
         row = _row(interaction_id)
         was_newest = _is_newest_attempt(row)
         closed_by_it = thanks.thanked_by_log(row)

@@ -31,7 +31,7 @@ from planner.services.interactions.records import (
     newest_attempt,
 )
 from planner.services.interactions.thanks import close_open
-from planner.store.database import write_tx
+from planner.store.journal import journaled
 from planner.store.models import Interaction, get_contact
 
 
@@ -78,8 +78,9 @@ def log_interaction(req: LogRequest) -> InteractionView:
             req.favor.direction, req.favor.kind, req.favor.weight, min(moment.date(), today()))
         favor_args = (direction, favor_kind, req.favor.note, weight, day, req.favor.returns)
     stored_at = to_utc_naive(moment)
-    with write_tx():
+    with journaled(f"Logged {kind}") as action:
         contact = get_contact(req.contact_id)
+        action.label = f"Logged {kind} with {contact.name}"
         newest_before = newest_attempt(req.contact_id)
         row = Interaction.create(
             contact=req.contact_id, happened_at=stored_at, tz=zone_key(moment), kind=kind,
