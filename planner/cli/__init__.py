@@ -40,6 +40,7 @@ COMMAND_MODULES = [
     "planner.cli.sync_cmds",
     "planner.cli.remind_cmds",
     "planner.cli.team_cmds",
+    "planner.cli.undo_cmds",
 ]
 
 
@@ -99,6 +100,8 @@ def command_access(args: argparse.Namespace) -> str:
     if command in ("plan", "import") and getattr(args, "dry_run", False):
         return "read"
     if command == "config" and getattr(args, "value", None) is None:
+        return "read"
+    if command == "undo" and getattr(args, "list", False):
         return "read"
     return "write"
 

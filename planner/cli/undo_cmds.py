@@ -1,0 +1,38 @@
+"""`followup undo [--list [--json]]`: put back the most recent action, or list the recent ones."""
+
+from __future__ import annotations
+
+import argparse
+
+from planner.cli import open_db_from_args
+from planner.cli.common import print_json, print_table
+from planner.core.textsafe import clean_line
+from planner.store import journal
+
+
+def register(sub, common) -> None:
+    p = sub.add_parser("undo", parents=[common],
+                       help="undo the most recent action (a log, a snooze, an edit, an import...), from any session")
+    p.add_argument("--list", action="store_true", help="list the recent actions instead, newest first")
+    p.add_argument("--limit", type=int, default=20, metavar="N", help="how many --list shows (default 20)")
+    p.add_argument("--json", action="store_true", help="with --list: as JSON")
+    p.set_defaults(handler=cmd_undo)
+
+
+def cmd_undo(args: argparse.Namespace) -> int:
+    open_db_from_args(args)
+    if args.list:
+        actions = journal.recent(max(args.limit, 1))
+        if args.json:
+            print_json([action.to_json() for action in actions])
+            return 0
+        if not actions:
+            print("nothing recorded yet")
+            return 0
+        print_table(["id", "when (UTC)", "action", "rows", "undone"],
+                    [(a.id, a.created_at.strftime("%Y-%m-%d %H:%M"), a.label, a.changes,
+                      "undone" if a.undone_at else "") for a in actions])
+        return 0
+    undone = journal.undo_last()
+    print(f"undid: {clean_line(undone.label)}")
+    return 0
