@@ -81,3 +81,17 @@ def favours() -> list[FavorView]:
 def stored_calls() -> list[plan_views.PlannedCallView]:
     """Every stored call: pinned ones and thank-you tasks included, by date."""
     return plan_views.planned_calls(dt.date.min, dt.date.max)
+
+
+def all_tables() -> dict[str, list[tuple]]:
+    """Every table of the open database, each row as plain values, sorted: what "the database is
+    as it was" is compared by (the undo journal's own tables left out: undo records itself)."""
+    from planner.store.database import db
+
+    tables = {}
+    for table in sorted(db.get_tables()):
+        if table.startswith("undo_"):
+            continue
+        rows = db.execute_sql(f'SELECT * FROM "{table}"').fetchall()
+        tables[table] = sorted((tuple(row) for row in rows), key=repr)
+    return tables

@@ -1,0 +1,189 @@
+"""Undo: every action a person takes can be put back, one transaction, most recent first; the
+database (the stored plan included) is then what it was, compared table by table, row by row.
+On a real SQLite file and on the real PostgreSQL server."""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+import shutil
+from pathlib import Path
+
+import pytest
+from factories import all_tables, new_contact
+
+from planner.core.errors import FollowupError
+from planner.io.importers import import_file
+from planner.services import blocks, contacts, ledger, merge, schedule
+from planner.services.contacts import ContactFields
+from planner.services.interactions import edits
+from planner.services.interactions.log import FavorRequest, LogRequest, log_interaction
+from planner.store import journal
+from planner.store.database import write_tx
+from planner.store.models import Contact, Favor, Interaction, PlannedCall, UndoAction, UndoChange
+
+pytestmark = pytest.mark.engines()
+
+FIXTURES = Path(__file__).parent / "fixtures" / "import"
+DAY = dt.date(2026, 12, 3)
+
+
+def _people() -> dict[str, int]:
+    """A small desk: four people with cadences, a past call, a favour owed thanks, a blocked week."""
+    ids = {
+        "ana": new_contact("Ana Lopez", company="Hooli", cadence_days=30, tags=["vip"], emails=["ana@hooli.example"]),
+        "bo": new_contact("Bo Chen", company="Initech", cadence_days=14),
+        "cy": new_contact("Cy Park", company="Hooli", cadence_days=60),
+        "di": new_contact("Di Ray", cadence_days=21),
+    }
+    ids["call"] = log_interaction(LogRequest(ids["bo"], "catch-up", at=dt.datetime(2026, 11, 20, 10, 0))).id
+    ids["favor"] = ledger.add_favor(ids["cy"], "received", "referral", note="sent us a CTO").id
+    blocks.add_block(dt.date(2026, 12, 21), dt.date(2026, 12, 25), "holidays")
+    return ids
+
+
+def _import(_ids: dict[str, int], tmp_path: Path) -> None:
+    source = tmp_path / "contacts.csv"
+    shutil.copy(FIXTURES / "google_current.csv", source)
+    import_file(source)
+
+
+ACTIONS = {
+    "log a call": lambda ids, _t: log_interaction(LogRequest(ids["ana"], "talked about Q1", next_when="2026-12-10")),
+    "log with a favour and thanks": lambda ids, _t: log_interaction(
+        LogRequest(ids["cy"], "thanked him", thanked=True, favor=FavorRequest("gave", "intro", note="to Bo"))),
+    "edit a log": lambda ids, _t: edits.edit_interaction(ids["call"], summary="renamed", outcome="no-answer"),
+    "delete a log": lambda ids, _t: edits.delete_interaction(ids["call"]),
+    "record a favour": lambda ids, _t: ledger.add_favor(ids["ana"], "received", "intro", note="met the CFO"),
+    "thank": lambda ids, _t: ledger.thank(ids["cy"]),
+    "delete a favour": lambda ids, _t: ledger.delete_favor(ids["favor"]),
+    "snooze": lambda ids, _t: schedule.snooze(ids["ana"], DAY),
+    "pin": lambda ids, _t: schedule.pin(ids["di"], DAY),
+    "skip a cycle": lambda ids, _t: schedule.skip_cycle(ids["bo"]),
+    "unpin": lambda ids, _t: schedule.unpin(ids["cy"]),
+    "block": lambda ids, _t: blocks.add_block(dt.date(2026, 11, 30), dt.date(2026, 12, 4), "conference"),
+    "unblock": lambda ids, _t: blocks.remove_block(dt.date(2026, 12, 21), dt.date(2026, 12, 25)),
+    "archive": lambda ids, _t: contacts.set_archived(ids["bo"], True),
+    "edit a contact": lambda ids, _t: contacts.edit_contact(
+        ids["ana"], ContactFields(company="Globex", cadence_days=7, tags=["new"], emails=["a@globex.example"])),
+    "add a contact": lambda ids, _t: contacts.add_contact(ContactFields(name="Eve Stone", cadence_days=10)),
+    "merge": lambda ids, _t: merge.merge_contacts(ids["ana"], ids["cy"]),
+    "import": _import,
+}
+
+
+@pytest.mark.parametrize("action", list(ACTIONS))
+def test_each_action_undone_gives_back_every_row(db_path, tmp_path, action):
+    ids = _people()
+    if action == "unpin":
+        schedule.pin(ids["cy"], DAY)
+    before = all_tables()
+    assert PlannedCall.select().count() > 0
+    ACTIONS[action](ids, tmp_path)
+    assert all_tables() != before, "the action changed nothing"
+    undone = journal.undo_last(session=journal.SESSION)
+    assert undone.changes > 0
+    assert all_tables() == before
+
+
+def test_several_steps_back_most_recent_first(db_path, tmp_path):
+    ids = _people()
+    start = all_tables()
+    log_interaction(LogRequest(ids["ana"], "first"))
+    after_log = all_tables()
+    schedule.snooze(ids["bo"], DAY)
+    after_snooze = all_tables()
+    ledger.add_favor(ids["di"], "received", "intro")
+    labels = [journal.undo_last(session=journal.SESSION).label]
+    assert all_tables() == after_snooze
+    labels.append(journal.undo_last(session=journal.SESSION).label)
+    assert all_tables() == after_log
+    labels.append(journal.undo_last(session=journal.SESSION).label)
+    assert all_tables() == start
+    assert labels == ["Recorded a favour received with Di Ray", "Snoozed the call with Bo Chen to 2026-12-03",
+                      "Logged call with Ana Lopez"]
+    # the actions that built the desk are older; they can go too, back to an empty database
+    while True:
+        try:
+            journal.undo_last(session=journal.SESSION)
+        except journal.NothingToUndo:
+            break
+    assert Contact.select().count() == PlannedCall.select().count() == Favor.select().count() == 0
+
+
+def test_undo_refuses_when_a_later_change_by_someone_else_touched_the_same_rows(db_path, monkeypatch):
+    ids = _people()
+    contacts.edit_contact(ids["ana"], ContactFields(company="Globex"))
+    monkeypatch.setattr(journal, "SESSION", "another-session")
+    contacts.edit_contact(ids["ana"], ContactFields(title="CEO"))  # the other session's edit, not undone
+    monkeypatch.undo()
+    before = all_tables()
+    with pytest.raises(FollowupError, match=r"cannot undo 'Edited Ana Lopez': contact row \d+ .*changed again since"):
+        journal.undo_last(session=journal.SESSION)
+    assert all_tables() == before  # nothing was written
+    assert contacts.get_view(ids["ana"]).company == "Globex"
+
+
+def test_undo_refuses_after_a_change_made_outside_any_action(db_path):
+    """A sync or another program wrote the row since: its change is not the action's to undo."""
+    ids = _people()
+    ledger.add_favor(ids["ana"], "received", "intro")
+    with write_tx():
+        Favor.update(note="changed by a sync").where(Favor.contact == ids["ana"]).execute()
+    with pytest.raises(FollowupError, match="favor row .* changed again since"):
+        journal.undo_last()
+    assert Favor.select().where(Favor.note == "changed by a sync").count() == 1
+
+
+def test_another_sessions_undo_of_its_own_action_leaves_mine(db_path, monkeypatch):
+    ids = _people()
+    contacts.edit_contact(ids["ana"], ContactFields(company="Globex"))  # mine
+    monkeypatch.setattr(journal, "SESSION", "theirs")
+    schedule.snooze(ids["di"], DAY)
+    assert journal.undo_last(session="theirs").label.startswith("Snoozed the call with Di Ray")
+    monkeypatch.undo()
+    assert journal.undo_last(session=journal.SESSION).label == "Edited Ana Lopez"
+    assert contacts.get_view(ids["ana"]).company == "Hooli"
+
+
+def test_a_failed_action_leaves_no_action_and_nothing_to_undo(db_path):
+    ids = _people()
+    count = UndoAction.select().count()
+    with pytest.raises(FollowupError):
+        ledger.thank(ids["ana"])  # nothing to thank Ana for
+    with pytest.raises(FollowupError):
+        contacts.add_contact(ContactFields(name="Bad", timezone="Mars/Olympus"))
+    assert UndoAction.select().count() == count
+
+
+def test_writes_outside_an_action_are_not_journaled(db_path):
+    ids = _people()
+    changes = UndoChange.select().count()
+    with write_tx():
+        Interaction.update(summary="x").where(Interaction.contact == ids["bo"]).execute()
+    assert UndoChange.select().count() == changes
+
+
+def test_the_journal_keeps_the_latest_actions(db_path, monkeypatch):
+    monkeypatch.setattr(journal, "KEEP_ACTIONS", 3)
+    cid = new_contact("Ana Lopez", cadence_days=30)
+    for n in range(5):
+        contacts.edit_contact(cid, ContactFields(title=f"title {n}"))
+    assert [a.label for a in journal.recent()] == ["Edited Ana Lopez"] * 3
+    kept = {a.id for a in journal.recent()}
+    assert set(UndoChange.select(UndoChange.action_id).distinct().tuples()) == {(i,) for i in kept}
+
+
+def test_cli_undo_and_list(cli):
+    cli.ok("add", "Ana Lopez", "--every", "monthly")
+    cli.ok("log", "Ana", "--notes", "hello")
+    listed = cli.ok("undo", "--list")
+    assert "Logged call with Ana Lopez" in listed and "Added Ana Lopez" in listed
+    assert cli.ok("undo") == "undid: Logged call with Ana Lopez\n"
+    rows = json.loads(cli.ok("undo", "--list", "--json"))
+    assert [(r["label"], r["undone_at"] is not None) for r in rows] == [
+        ("Logged call with Ana Lopez", True), ("Added Ana Lopez", False)]
+    assert cli.ok("undo") == "undid: Added Ana Lopez\n"
+    result = cli("undo")
+    assert (result.code, result.err) == (1, "followup: nothing to undo\n")
+    assert cli.read(lambda: Contact.select().count()) == 0
