@@ -28,7 +28,7 @@ from planner.services import drafts
 from screens.commands import FollowupCommands
 from screens.exit_guard import ExitGuard
 from screens.messages import Announce, DataChanged
-from screens.text import plain, toast, user_text
+from screens.text import UNDO_HINT, plain, toast, user_text
 from screens.workers import WorkerFailed, report_failure, thread_worker
 
 STYLES = Path(__file__).resolve().parent.parent / "styles"
@@ -128,6 +128,9 @@ class FollowupApp(App[int]):
         Binding("ctrl+r", "sync", "Sync now", id="sync", show=False,
                 tooltip="Exchange contacts and calls with the configured CardDAV/CalDAV collections, then "
                         "read every screen again (only that, when none is configured)"),
+        Binding("u,ctrl+z", "undo", "Undo", id="undo", show=False,
+                tooltip="Undo the last thing done in this session (a log, a snooze, an edit...); again for the one "
+                        "before"),
         Binding("question_mark", "show_keys", "Keys", id="help", tooltip="Every key on this screen"),
         Binding("q", "leave", "Leave", id="leave", show=False,
                 tooltip="Back from a contact; quit from the four main screens"),
@@ -289,7 +292,7 @@ class FollowupApp(App[int]):
             toast(self, user_text(message.notice), severity="error")
 
     def on_announce(self, message: Announce) -> None:
-        self.notify(plain(message.text), markup=False)
+        self.notify(plain(message.text + (UNDO_HINT if message.changed and message.undoable else "")), markup=False)
         if message.changed:
             self.post_message(DataChanged(message.contact_ids))
 
@@ -301,7 +304,7 @@ class FollowupApp(App[int]):
     def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
         """No mode switch or second quick-log under a dialog: `2` typed in a form must not move the
         screen underneath, and a dialog must be finished or closed first."""
-        return not (action in {"switch_mode", "quick_log", "leave"} and isinstance(self.screen, ModalScreen))
+        return not (action in {"switch_mode", "quick_log", "leave", "undo"} and isinstance(self.screen, ModalScreen))
 
     def _highlighted_contact_id(self) -> int | None:
         highlighted = getattr(self.screen, "highlighted_contact_id", None)
@@ -323,6 +326,23 @@ class FollowupApp(App[int]):
         contact_id = self._highlighted_contact_id()
         if contact_id is not None:
             self.push_screen(ContactDetailScreen(contact_id))
+
+    def action_undo(self) -> None:
+        """`u` / ctrl+z: undo this session's most recent action not undone yet. Each press is its own
+        worker and its own transaction, taking the newest action left: pressed three times, three
+        actions go, newest first, whatever order the workers run in."""
+        self._undo()
+
+    @thread_worker(group="undo", failure="Not undone", exclusive=False)
+    def _undo(self) -> None:
+        from planner.store import journal
+
+        try:
+            action = journal.undo_last(session=journal.SESSION)
+        except journal.NothingToUndo:
+            self.post_message(Announce("Nothing left to undo in this session", changed=False))
+            return
+        self.post_message(Announce(f"Undone: {action.label}", undoable=False))
 
     def action_show_keys(self) -> None:
         from screens.dialogs.help import HelpScreen

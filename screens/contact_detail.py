@@ -208,7 +208,7 @@ class ContactDetailScreen(WorkerScreen[None]):
 
     def _saved(self, view) -> None:
         if view is not None:
-            toast(self, safe_markup("Saved $name", name=view.name))
+            toast(self, safe_markup("Saved $name · u to undo", name=view.name))
             self.app.post_message(DataChanged([view.id]))
 
     def action_favor(self) -> None:

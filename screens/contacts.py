@@ -2,12 +2,13 @@
 
 Contacts load in a thread worker; filtering and sorting run in memory over the loaded list
 (screens/contact_filter.py) and the virtual table draws only what is visible, so a keystroke stays
-fast on 10k contacts. Every write happens in a worker and is announced with `DataChanged`.
+fast on 10k contacts. Every write happens in a worker and is announced with `DataChanged`; the
+app's `u` undoes it (an archive, a merge, an edit...: screens/app.py).
 
 A load takes seconds on a very large database (200k contacts: past 6 s). Meanwhile the status line
 says so, and keys never act on rows that are not the loaded ones: sort, reverse and the filter
 are kept and applied to the rows once they are in (what was typed is what the user wants), while
-keys that act on one contact (edit, log, favour, archive, undo, open) do nothing but say why:
+keys that act on one contact (edit, log, favour, archive, open) do nothing but say why:
 the row under the cursor may be gone or changed. Only the newest load lands; an older one still running
 (the archived list toggled, another write meanwhile) is dropped when it finishes.
 """
@@ -67,19 +68,19 @@ class DuplicateRead(Message):
 
 
 class Merged(Message):
-    """A merge (or its undo, `undone`) is stored."""
+    """A merge is stored."""
 
-    def __init__(self, keep_id: int, keep_name: str, other_id: int, other_name: str, undone: bool) -> None:
+    def __init__(self, keep_id: int, keep_name: str, other_id: int, other_name: str) -> None:
         super().__init__()
         self.keep_id = keep_id
         self.keep_name = keep_name
         self.other_id = other_id
         self.other_name = other_name
-        self.undone = undone
 
 
 class ContactsScreen(WorkerScreen[None]):
-    """Contacts table with a filter box; n/e/d/u/l/f/i/m act on the highlighted contact."""
+    """Contacts table with a filter box; n/e/d/l/f/i/m act on the highlighted contact (`u`, the app's,
+    undoes)."""
 
     BINDINGS = [
         Binding("slash", "filter", "Filter", id="contacts.filter", tooltip="Filter: words, tag:, company:, due:"),
@@ -89,8 +90,6 @@ class ContactsScreen(WorkerScreen[None]):
         Binding("f", "favor", "Favour", id="contacts.favor", show=False, tooltip="Record a favour given or received"),
         Binding("d", "archive", "Archive", id="contacts.archive", show=False,
                 tooltip="Archive the highlighted contact"),
-        Binding("u", "undo", "Undo archive or merge", id="contacts.undo", show=False,
-                tooltip="Undo the last archive or merge made here"),
         Binding("m", "merge", "Merge", id="contacts.merge", show=False,
                 tooltip="Merge the highlighted contact with its likely duplicate"),
         Binding("i", "import", "Import", id="contacts.import", tooltip="Import a vCard, LinkedIn or Google CSV"),
@@ -107,7 +106,6 @@ class ContactsScreen(WorkerScreen[None]):
         self.shown: list[Entry] = []
         self.sort_key = "name"
         self.sort_reverse = False
-        self.archived: list[tuple[int, str]] = []  # (id, name) archived here, newest last, for `u`
         self._loaded_once = False
         self._loads = 0  # numbers each load: only the newest one's rows are shown
         self.loading = False
@@ -116,8 +114,6 @@ class ContactsScreen(WorkerScreen[None]):
         self._keep: int | None = None
         self.show_archived = False
         self._archiving: dict[Worker, tuple[int, str, bool]] = {}  # running archive writes: what each does
-        self._undo_order: list[str] = []  # "archive" / "merge", newest last: what `u` undoes first
-        self._merges = 0  # merges made here and not undone
 
     def compose(self) -> ComposeResult:
         # A one-line title bar like the agenda, ledger and plan have (no clock Header on one screen only).
@@ -274,11 +270,8 @@ class ContactsScreen(WorkerScreen[None]):
     def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
         if action in {"edit", "log", "favor", "archive", "merge"} and self.table.cursor_key is None:
             return None  # shown dimmed: nothing highlighted
-        if action == "merge" and self.show_archived:
-            return False  # duplicates are searched among the active contacts
-        if action == "undo" and not self.archived and not self._merges:
-            return None
-        return True
+        # merge: duplicates are searched among the active contacts
+        return not (action == "merge" and self.show_archived)
 
     def action_new(self) -> None:
         from screens.dialogs.contact_form import ContactForm
@@ -293,7 +286,7 @@ class ContactsScreen(WorkerScreen[None]):
 
     def _saved(self, view) -> None:
         if view is not None:
-            toast(self, safe_markup("Saved $name", name=view.name))
+            toast(self, safe_markup("Saved $name · u to undo", name=view.name))
             self._keep = view.id  # put the cursor on it once the reload lands
             self.app.post_message(DataChanged([view.id]))
 
@@ -319,7 +312,7 @@ class ContactsScreen(WorkerScreen[None]):
 
         def stored(favor) -> None:
             if favor is not None:
-                toast(self, safe_markup("Favour $direction: $name", direction=direction, name=name))
+                toast(self, safe_markup("Favour $direction: $name · u to undo", direction=direction, name=name))
                 self.app.post_message(DataChanged([contact_id]))
 
         self.app.push_screen(FavorEntry(contact_id, name, direction), callback=stored)
@@ -335,19 +328,6 @@ class ContactsScreen(WorkerScreen[None]):
         if not self._still_loading() and (entry := self._highlighted_entry()) is not None:
             self._set_archived(entry.view.id, entry.view.name, not self.show_archived)
 
-    def action_undo(self) -> None:
-        """Undo what was done last here: a merge (the CLI's `merge --undo`) or an archive."""
-        if self._undo_order and self._undo_order[-1] == "merge" and self._merges:
-            if not self._still_loading():
-                self._undo_order.pop()
-                self._undo_merge()
-            return
-        if self._undo_order and self._undo_order[-1] == "archive":
-            self._undo_order.pop()
-        if self.archived and not self._still_loading():
-            contact_id, name = self.archived.pop()
-            self._set_archived(contact_id, name, False)
-
     def _set_archived(self, contact_id: int, name: str, archived: bool) -> None:
         self._archiving[self._write_archived(contact_id, archived)] = (contact_id, name, archived)
 
@@ -358,8 +338,8 @@ class ContactsScreen(WorkerScreen[None]):
         set_archived(contact_id, archived)
 
     def on_worker_state_changed(self, event: Worker.StateChanged) -> None:
-        """The newest load failed: no longer loading (the app says why). An archive or its undo
-        finished; a failed undo stays on the `u` list to try again."""
+        """The newest load failed: no longer loading (the app says why). An archive (or bringing one
+        back) finished."""
         if event.worker is self._newest_load and event.state is WorkerState.ERROR:
             self.loading = False
             self._show_status()
@@ -368,18 +348,14 @@ class ContactsScreen(WorkerScreen[None]):
         contact_id, name, archived = self._archiving.pop(event.worker)
         if event.state is WorkerState.SUCCESS:
             self._archived_done(contact_id, name, archived)
-        elif not archived:
-            self.archived.append((contact_id, name))
 
     def _archived_done(self, contact_id: int, name: str, archived: bool) -> None:
         if archived:
-            self.archived.append((contact_id, name))
-            self._undo_order.append("archive")
             toast(self, safe_markup("Archived $name · u to undo", name=name))
         elif self.show_archived:
-            toast(self, safe_markup("Back among active contacts: $name", name=name))
+            toast(self, safe_markup("Back among active contacts: $name · u to undo", name=name))
         else:
-            toast(self, safe_markup("Back: $name", name=name))
+            toast(self, safe_markup("Back: $name · u to undo", name=name))
         self.refresh_bindings()
         self.app.post_message(DataChanged([contact_id]))
 
@@ -388,6 +364,9 @@ class ContactsScreen(WorkerScreen[None]):
 
         def imported(report) -> None:
             if report is not None:
+                if not report.dry_run and (report.added_ids or report.updated_ids):
+                    toast(self, safe_markup("Imported: $added new, $updated updated · u to undo",
+                                            added=len(report.added_ids), updated=len(report.updated_ids)))
                 self.app.post_message(DataChanged(None))
 
         self.app.push_screen(ImportDialog(), callback=imported)
@@ -432,25 +411,11 @@ class ContactsScreen(WorkerScreen[None]):
         from planner.services.merge import merge_contacts
 
         result = merge_contacts(keep_id, other_id)
-        self.post_message(Merged(result.kept.id, result.kept.name, result.removed_id, result.removed_name, False))
-
-    @thread_worker(group="contacts-merge", failure="Merge not undone")
-    def _undo_merge(self) -> None:
-        from planner.services.merge import undo_last_merge
-
-        result = undo_last_merge()
-        self.post_message(Merged(result.kept.id, result.kept.name, result.removed_id, result.removed_name, True))
+        self.post_message(Merged(result.kept.id, result.kept.name, result.removed_id, result.removed_name))
 
     def on_merged(self, message: Merged) -> None:
-        if message.undone:
-            self._merges = max(0, self._merges - 1)
-            toast(self, safe_markup("Unmerged: $other is back beside $keep", other=message.other_name,
-                                    keep=message.keep_name))
-        else:
-            self._merges += 1
-            self._undo_order.append("merge")
-            self._keep = message.keep_id
-            toast(self, safe_markup("Merged $other into $keep · u to undo", other=message.other_name,
-                                    keep=message.keep_name))
+        self._keep = message.keep_id
+        toast(self, safe_markup("Merged $other into $keep · u to undo", other=message.other_name,
+                                keep=message.keep_name))
         self.refresh_bindings()
         self.app.post_message(DataChanged([message.keep_id, message.other_id]))

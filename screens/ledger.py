@@ -19,7 +19,7 @@ from planner.core import dates
 from planner.core.textsafe import clean_line
 from planner.core.vocabulary import FavorDirection
 from screens.messages import Announce, DataChanged
-from screens.text import plain, safe_markup, user_text
+from screens.text import UNDO_HINT, plain, safe_markup, user_text
 from screens.widgets.list_filter import ListFilter, matches
 from screens.widgets.list_table import ListTable
 from screens.workers import WorkerScreen, thread_worker
@@ -293,7 +293,7 @@ class LedgerScreen(WorkerScreen[None]):
         def saved(favor) -> None:
             if favor is not None:
                 verb = "gave" if favor.direction == FavorDirection.GAVE else "received from"
-                self._say(f"Recorded: you {verb} {row.name} ({favor.kind})")
+                self._say(f"Recorded: you {verb} {row.name} ({favor.kind}){UNDO_HINT}")
                 self.app.post_message(DataChanged([row.contact_id]))
 
         self.app.push_screen(FavorEntry(row.contact_id, row.name, direction), callback=saved)

@@ -22,8 +22,10 @@ class Announce(Message):
     """A worker finished a write (or an export): the app says `text` and, when `changed`, sends
     `DataChanged(contact_ids)` to every screen. Posted from the worker thread; bubbles to the app."""
 
-    def __init__(self, text: str, *, changed: bool = True, contact_ids: list[int] | None = None) -> None:
+    def __init__(self, text: str, *, changed: bool = True, contact_ids: list[int] | None = None,
+                 undoable: bool = True) -> None:
         super().__init__()
         self.text = text
         self.changed = changed
+        self.undoable = undoable  # a change `u` can put back: the app says so after `text`
         self.contact_ids = None if contact_ids is None else list(contact_ids)

@@ -20,7 +20,7 @@ from textual.widgets import DataTable, Footer, Static
 from planner.core import dates
 from planner.core.textsafe import clean_line
 from screens.messages import Announce, DataChanged
-from screens.text import plain, safe_markup, user_text
+from screens.text import UNDO_HINT, plain, safe_markup, user_text
 from screens.widgets.list_table import ListTable
 from screens.widgets.load_chart import LoadChart
 from screens.workers import WorkerFailed, WorkerScreen, thread_worker
@@ -198,7 +198,7 @@ class PlanScreen(WorkerScreen[None]):
 
         def stored(result) -> None:
             if result is not None:
-                self._say("Blocked " + describe_range(*result).split(" (")[0])
+                self._say("Blocked " + describe_range(*result).split(" (")[0] + UNDO_HINT)
                 self.app.post_message(DataChanged(None))
 
         self.app.push_screen(BlockDialog(), callback=stored)

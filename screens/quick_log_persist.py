@@ -155,7 +155,7 @@ class QuickLogPersistence(WorkerDialog[object | None]):
 
     def on_logged(self, message: Logged) -> None:
         self.app.post_message(DataChanged([message.contact_id]))
-        what = "Logged $kind with $name" + (" and the favour" if message.with_favor else "")
+        what = "Logged $kind with $name" + (" and the favour" if message.with_favor else "") + " · u to undo"
         toast(self, safe_markup(what, kind=message.view.kind, name=message.view.contact_name))
         self.dismiss(message.view)
 

@@ -38,6 +38,10 @@ def safe_markup(template: str, **variables: Any) -> Content:
     return Content.from_markup(template, **cleaned)
 
 
+# After every toast that says what was just done: `u` (or ctrl+z) puts it back (FollowupApp.action_undo).
+UNDO_HINT = " · u to undo"
+
+
 def plain(text: object) -> str:
     """A cleaned single line as `str`, for places that take no markup (an `Input` value)."""
     return clean_line("" if text is None else str(text))
