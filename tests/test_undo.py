@@ -7,6 +7,7 @@ from __future__ import annotations
 import datetime as dt
 import json
 import shutil
+from decimal import Decimal
 from pathlib import Path
 
 import pytest
@@ -14,7 +15,7 @@ from factories import all_tables, new_contact
 
 from planner.core.errors import FollowupError
 from planner.io.importers import import_file
-from planner.services import blocks, contacts, ledger, merge, schedule
+from planner.services import blocks, contacts, facts, important_dates, ledger, merge, placements, schedule, sequences
 from planner.services.contacts import ContactFields
 from planner.services.interactions import edits
 from planner.services.interactions.log import FavorRequest, LogRequest, log_interaction
@@ -69,6 +70,11 @@ ACTIONS = {
     "add a contact": lambda ids, _t: contacts.add_contact(ContactFields(name="Eve Stone", cadence_days=10)),
     "merge": lambda ids, _t: merge.merge_contacts(ids["ana"], ids["cy"]),
     "import": _import,
+    "start a sequence": lambda ids, _t: sequences.start_sequence(ids["di"], "new-job", dt.date(2026, 11, 24)),
+    "record a placement": lambda ids, _t: placements.record_placement(ids["bo"], ids["ana"], dt.date(2026, 12, 7),
+                                                                      role="CTO", fee=Decimal("12500.50")),
+    "add a fact": lambda ids, _t: facts.add_fact(ids["ana"], "kids: Leo, 7"),
+    "add a date": lambda ids, _t: important_dates.add_date(ids["cy"], "birthday", "1985-12-02"),
 }
 
 
@@ -83,6 +89,18 @@ def test_each_action_undone_gives_back_every_row(db_path, tmp_path, action):
     assert all_tables() != before, "the action changed nothing"
     undone = journal.undo_last(session=journal.SESSION)
     assert undone.changes > 0
+    assert all_tables() == before
+
+
+def test_a_merge_undone_by_merge_undo_is_itself_an_action(db_path):
+    ids = _people()
+    before = all_tables()
+    merge.merge_contacts(ids["ana"], ids["cy"])
+    merged = all_tables()
+    merge.undo_last_merge()
+    assert journal.undo_last().label == "Undid the merge of Cy Park"  # merged again
+    assert all_tables() == merged
+    assert journal.undo_last().label == "Merged Cy Park into Ana Lopez"
     assert all_tables() == before
 
 

@@ -9,7 +9,7 @@ from dataclasses import dataclass
 
 from planner.core.errors import BadInput, NotFound
 from planner.core.textsafe import clean_line
-from planner.store.database import write_tx
+from planner.store.journal import journaled
 from planner.store.models import Fact, get_contact
 
 MAX_LENGTH = 300
@@ -43,8 +43,8 @@ def _clean(text: str) -> str:
 
 def add_fact(contact_id: int, text: str) -> FactView:
     value = _clean(text)
-    with write_tx():
-        get_contact(contact_id)
+    with journaled("Added a fact") as action:
+        action.label = f"Added a fact about {get_contact(contact_id).name}"
         row = record_fact(contact_id, value) or _existing(contact_id, value)
         assert row is not None  # stored just now, or there already
         return _view(row)
@@ -72,7 +72,7 @@ def facts_from_note(contact_id: int, note: str) -> int:
 
 
 def remove_fact(fact_id: int) -> FactView:
-    with write_tx():
+    with journaled("Removed a fact"):
         row = Fact.get_or_none(Fact.id == fact_id)
         if row is None:
             raise NotFound(f"no fact with id {fact_id}")

@@ -16,7 +16,7 @@ from dataclasses import dataclass
 
 from planner.core.errors import BadInput, NotFound
 from planner.core.textsafe import clean_line
-from planner.store.database import write_tx
+from planner.store.journal import journaled
 from planner.store.models import Contact, ImportantDate, get_contact
 
 ALWAYS_YEARLY = ("birthday", "anniversary", "work-anniversary")
@@ -120,8 +120,9 @@ def add_date(contact_id: int, kind: str, text: str, *, yearly: bool = False, not
     kind = normalize_kind(kind)
     year, month, day = parse_date(text)
     yearly = yearly or kind in ALWAYS_YEARLY or year is None
-    with write_tx():
+    with journaled(f"Added a {kind}") as action:
         contact = get_contact(contact_id)
+        action.label = f"Added a {kind} for {contact.name}"
         if _exists(contact_id, kind, month, day):
             raise BadInput(f"{clean_line(contact.name)} already has a {kind} on {month:02d}-{day:02d}")
         row = ImportantDate.create(contact=contact, kind=kind, year=year, month=month, day=day, yearly=yearly,
@@ -135,7 +136,7 @@ def _exists(contact_id: int, kind: str, month: int, day: int) -> bool:
 
 
 def remove_date(date_id: int) -> DateView:
-    with write_tx():
+    with journaled("Removed a date"):
         row = ImportantDate.get_or_none(ImportantDate.id == date_id)
         if row is None:
             raise NotFound(f"no date with id {date_id}")

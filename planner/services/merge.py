@@ -22,7 +22,6 @@ from planner.scheduling.service import replan
 from planner.services.contact_views import ContactView
 from planner.services.contacts import get_view, search_text_of
 from planner.services.duplicates import phone_digits
-from planner.store.database import write_tx
 from planner.store.journal import journaled
 from planner.store.models import (
     Contact,
@@ -116,10 +115,12 @@ def _snapshot(keep: Contact, other: Contact) -> dict:
 def undo_last_merge() -> MergeResult:
     """Undo the latest merge: OTHER comes back with its id and everything it had; KEEP gets back
     its own values and rows. What was logged with KEEP since stays with KEEP. One transaction."""
-    with write_tx():
+    # an action itself: the journal's record of the merge stays consistent (undoing this re-merges)
+    with journaled("Undid a merge") as action:
         record = MergeRecord.select().order_by(MergeRecord.id.desc()).first()
         if record is None:
             raise NotFound("no merge to undo")
+        action.label = f"Undid the merge of {record.other_name}"
         data = json.loads(record.data)
         k, o = record.keep_id, record.other_id
         keep = get_contact(k)

@@ -18,7 +18,7 @@ from planner.scheduling.service import replan
 from planner.services import referrals
 from planner.services.sequence_definitions import get_definition
 from planner.services.sequences import check_event_day, create_run
-from planner.store.database import write_tx
+from planner.store.journal import journaled
 from planner.store.models import Contact, Placement, get_contact
 
 PLACEMENT_SEQUENCE = "placement"
@@ -81,12 +81,13 @@ def record_placement(candidate_id: int, client_id: int, start: dt.date, role: st
         raise BadInput("--client: the client contact must be someone other than the candidate")
     check_event_day(start, "--start")
     definition = get_definition(PLACEMENT_SEQUENCE)
-    with write_tx():
+    with journaled("Recorded a placement") as action:
         candidate = _active(candidate_id, "candidate")
         client = _active(client_id, "client")
         row = Placement.create(candidate=candidate, client=client, start=start, role=clean_line(role).strip(),
                                fee=fee, note=clean_line(note).strip())
         what = f"{candidate.name} at {client.company or client.name}" + (f" as {row.role}" if row.role else "")
+        action.label = f"Placed {what}"
         for contact in (candidate, client):
             create_run(contact, definition, start, clean_line(what), placement_id=row.id)
         referrers = referrals.after_placement(row)  # a second thank-you to whoever referred them

@@ -24,7 +24,7 @@ from planner.scheduling.service import replan
 from planner.scheduling.touch_points import is_before_event, step_day, step_note
 from planner.services import referrals
 from planner.services.sequence_definitions import Definition, get_definition
-from planner.store.database import write_tx
+from planner.store.journal import journaled
 from planner.store.models import Contact, Interaction, PlannedCall, SequenceRun, SequenceStep, get_contact
 
 HORIZON_YEARS = 3  # an event further ahead than this is a typo
@@ -112,8 +112,9 @@ def start_sequence(contact_id: int, name: str, event: dt.date, note: str = "") -
     """Start sequence `name` for the contact from `event` and put its steps on the agenda."""
     definition = get_definition(name)
     check_event_day(event)
-    with write_tx():
+    with journaled(f"Started {definition.name}") as action:
         contact = _active_contact(contact_id)
+        action.label = f"Started {definition.name} for {contact.name}"
         same = SequenceRun.select().where(SequenceRun.contact == contact, SequenceRun.sequence == definition.name,
                                           SequenceRun.event_date == event, SequenceRun.stopped_on.is_null())
         if same.exists():
@@ -129,8 +130,9 @@ def stop_sequences(contact_id: int, name: str, event: dt.date | None = None) -> 
     """Stop the contact's running sequences of this name (only the one from `event` when given):
     their future steps leave the agenda."""
     definition_name = get_definition(name).name
-    with write_tx():
+    with journaled(f"Stopped {definition_name}") as action:
         contact = get_contact(contact_id)
+        action.label = f"Stopped {definition_name} for {contact.name}"
         query = SequenceRun.select().where(SequenceRun.contact == contact, SequenceRun.sequence == definition_name,
                                            SequenceRun.stopped_on.is_null())
         if event is not None:
