@@ -103,7 +103,7 @@ async def test_mark_thanked_clears_the_thank_you(agenda_db, run_app, wait_for_wo
         assert all(f.thanked_at is not None for f in contact_ledger(mallory))
         assert not any(call.reason == "thank-you" for call in stored_calls())
         assert "Thank-yous (1)" not in [t for t, _ in _rows(app)]
-        assert _notes(app) == ["Thanked [bold]Mallory[/] ␛[2J for 1 favour"]  # literal, controls shown
+        assert _notes(app) == ["Thanked [bold]Mallory[/] ␛[2J for 1 favour · u to undo"]  # literal, controls shown
 
 
 async def test_log_a_call_with_a_note_from_the_agenda(agenda_db, run_app, wait_for_workers):
@@ -185,7 +185,7 @@ async def test_snooze_to_a_typed_day(agenda_db, run_app, wait_for_workers):
         await pilot.press("enter")
         await wait_for_workers(app, pilot)
         assert next_call(maria).date == dt.date(2026, 11, 30)
-        assert _notes(app) == ["Snoozed Maria Schmidt to Mon 30 Nov"]
+        assert _notes(app) == ["Snoozed Maria Schmidt to Mon 30 Nov · u to undo"]
         # Monday is next week: Maria has left this week's agenda.
         assert "Maria Schmidt" not in [name for _, name in _rows(app)]
 
@@ -200,7 +200,7 @@ async def test_skip_this_cycle(agenda_db, run_app, wait_for_workers):
         await wait_for_workers(app, pilot)
         after = next_call(zoe)
         assert after.date >= before.date + dt.timedelta(days=60)  # one 90-day cadence on, in its window
-        assert _notes(app) == [f"Skipped this cycle: next call with Zoë Ångström on {after.date:%a %d %b}"]
+        assert _notes(app) == [f"Skipped this cycle: next call with Zoë Ångström on {after.date:%a %d %b} · u to undo"]
         assert "Zoë Ångström" not in [name for _, name in _rows(app)]
 
 
