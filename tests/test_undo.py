@@ -205,3 +205,26 @@ def test_cli_undo_and_list(cli):
     result = cli("undo")
     assert (result.code, result.err) == (1, "followup: nothing to undo\n")
     assert cli.read(lambda: Contact.select().count()) == 0
+
+
+@pytest.mark.engines("postgresql")
+def test_on_a_server_followup_undo_takes_the_acting_members_own_last_action(cli):
+    import psycopg
+
+    def member(name: str) -> str:
+        with psycopg.connect(str(cli.db), autocommit=True) as admin:
+            role = f"{name}_{admin.execute('SELECT current_database()').fetchone()[0]}"
+            admin.execute(f'CREATE ROLE "{role}" LOGIN')
+            admin.execute(f'GRANT ALL ON ALL TABLES IN SCHEMA public TO "{role}"')
+            admin.execute(f'GRANT ALL ON ALL SEQUENCES IN SCHEMA public TO "{role}"')
+        cli.ok("team", "add", name.title(), "--role", role)
+        return str(cli.db).replace("postgresql://postgres@", f"postgresql://{role}@", 1)
+
+    mia, jonas = member("mia"), member("jonas")
+    cli.ok("add", "Ana Lopez", "--every", "monthly", db=mia)
+    cli.ok("add", "Bo Chen", "--every", "monthly", db=jonas)  # newer, but Jonas's
+    assert [r["label"] for r in json.loads(cli.ok("undo", "--list", "--json", db=mia))] == ["Added Ana Lopez"]
+    assert cli.ok("undo", db=mia) == "undid: Added Ana Lopez\n"
+    assert cli("undo", db=mia).code == 1  # nothing of hers left
+    assert cli.read(lambda: sorted(c.name for c in Contact.select())) == ["Bo Chen"]
+    assert cli.ok("undo", db=jonas) == "undid: Added Bo Chen\n"
