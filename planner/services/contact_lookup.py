@@ -57,3 +57,8 @@ def find_contacts(typed: str, limit: int = CANDIDATES) -> list[Candidate]:
                                           .where(ContactEmail.contact.in_(chunk)).order_by(ContactEmail.id)):
             emails.setdefault(contact_id, []).append(address)
     return [Candidate(cid, name, company or "", title or "", emails.get(cid, [])) for cid, name, company, title in rows]
+
+
+def database_is_empty() -> bool:
+    """No contact at all, archived ones included: the app then says how to start."""
+    return not Contact.select(Contact.id).limit(1).exists()
