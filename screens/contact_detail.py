@@ -118,9 +118,10 @@ class ContactDetailScreen(WorkerScreen[None]):
     """Pushed over the contacts screen; escape, q or backspace goes back."""
 
     BINDINGS = [
-        Binding("escape,q,backspace", "back", "Back", id="detail.back"),
+        Binding("escape,q,backspace", "back", "Back", id="detail.back", tooltip="Back to the list you came from"),
         Binding("l", "log", "Log", id="detail.log", tooltip="Log a call with this contact"),
-        Binding("e", "edit", "Edit", id="detail.edit", tooltip="Edit this contact"),
+        Binding("e", "edit", "Edit", id="detail.edit",
+                tooltip="Edit this contact (in the history list, tab, e edits the highlighted log)"),
         Binding("f", "favor", "Favour", id="detail.favor", tooltip="Record a favour given or received"),
         Binding("s", "sequence", "Sequence", id="detail.sequence",
                 tooltip="Start a follow-up sequence: a placement, a new job, an interview, a deal closed"),
