@@ -16,7 +16,7 @@ from __future__ import annotations
 import asyncio
 import importlib
 from collections.abc import Callable
-from functools import partial
+from functools import cache, partial
 
 from textual.binding import Binding
 from textual.command import CommandPalette, DiscoveryHit, Hit, Hits, Provider
@@ -72,8 +72,10 @@ async def _run_on_mode(app, mode: str, action: str) -> None:
     await app.run_action(action, app.screen)
 
 
+@cache
 def _mode_bindings(mode: str) -> list[Binding]:
-    """The described keys of a main screen's class, one per action (list movement left out)."""
+    """The described keys of a main screen's class, one per action (list movement left out).
+    Importing a screen not shown yet takes a moment: the provider's start-up does it in a thread."""
     _, module, name = MODE_SCREENS[mode]
     screen_class = getattr(importlib.import_module(module), name)
     bindings: list[Binding] = []
@@ -151,6 +153,9 @@ class ContactHits(Provider):
 class FollowupCommands(Provider):
     """Screens, then every described binding of the current screen and the app, then those of the
     other main screens; contacts by name as letters are typed."""
+
+    async def startup(self) -> None:
+        await asyncio.to_thread(lambda: [_mode_bindings(mode) for mode in MODE_SCREENS])
 
     def _commands(self) -> list[tuple[str, str, Callable]]:
         app = self.app
