@@ -27,6 +27,7 @@ from screens.agenda_rows import COLUMNS, Row, agenda_range, agenda_rows, fit_wid
 from screens.messages import DataChanged
 from screens.text import safe_markup, user_text
 from screens.widgets.contact_panel import ContactPanel
+from screens.widgets.empty_hint import EmptyHint
 from screens.widgets.list_filter import ListFilter, matches
 from screens.widgets.list_table import ListTable
 from screens.widgets.sync_status import SyncStatus
@@ -90,6 +91,7 @@ class AgendaScreen(AgendaActions):
         yield ListFilter(back="#agenda-table", id="agenda-find")
         with Horizontal(id="agenda-body"):
             with Vertical(id="agenda-main"):
+                yield EmptyHint(id="agenda-empty-hint")
                 table: DataTable = AgendaTable(id="agenda-table", zebra_stripes=False, is_header=self._is_header)
                 for label, width in COLUMNS:
                     table.add_column(label, width=width, key=label)

@@ -91,7 +91,7 @@ class AgendaActions(WorkerScreen[None]):
 
         def chosen(choice) -> None:
             if choice is not None:
-                self._export(start, end, choice.fmt, choice.path)
+                self._export(choice.start, choice.end, choice.fmt, choice.path)
 
         self.app.push_screen(ExportDialog(start, end), callback=chosen)
 
@@ -99,10 +99,12 @@ class AgendaActions(WorkerScreen[None]):
     def _export(self, start: dt.date, end: dt.date, fmt: str, path) -> None:
         from planner.io.exports.agenda import write_agenda
         from planner.services.agenda import build_agenda
+        from planner.store import settings
         from screens.dialogs.export_week import shown_path
 
         written = write_agenda(build_agenda(start, end), fmt, path)
         if written:
+            settings.set_value("export.folder", str(written.parent))  # the next export starts there
             self.post_message(Announce(f"Exported the week to {shown_path(written)}", changed=False))
 
     def action_week_grid(self) -> None:

@@ -131,7 +131,14 @@ class FollowupApp(App[int]):
         Binding("u,ctrl+z", "undo", "Undo", id="undo", show=False,
                 tooltip="Undo the last thing done in this session (a log, a snooze, an edit...); again for the one "
                         "before"),
-        Binding("question_mark", "show_keys", "Keys", id="help", tooltip="Every key on this screen"),
+        # On Contacts these are its own n and i; elsewhere they go there first (an empty database's
+        # screens offer them).
+        Binding("n", "on_contacts('new')", "New contact", id="new-contact", show=False,
+                tooltip="Add a contact (opens the form on Contacts)"),
+        Binding("i", "on_contacts('import')", "Import contacts", id="import", show=False,
+                tooltip="Import a vCard, LinkedIn or Google CSV (on Contacts)"),
+        Binding("question_mark", "show_keys", "Keys", id="help",
+                tooltip="Every key that works where you are, with what it does (ctrl+p: every action by name)"),
         Binding("q", "leave", "Leave", id="leave", show=False,
                 tooltip="Back from a contact; quit from the four main screens"),
         Binding("ctrl+q", "quit", "Quit", id="quit", priority=True),
@@ -304,7 +311,8 @@ class FollowupApp(App[int]):
     def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
         """No mode switch or second quick-log under a dialog: `2` typed in a form must not move the
         screen underneath, and a dialog must be finished or closed first."""
-        return not (action in {"switch_mode", "quick_log", "leave", "undo"} and isinstance(self.screen, ModalScreen))
+        return not (action in {"switch_mode", "quick_log", "leave", "undo", "on_contacts"}
+                    and isinstance(self.screen, ModalScreen))
 
     def _highlighted_contact_id(self) -> int | None:
         highlighted = getattr(self.screen, "highlighted_contact_id", None)
@@ -318,6 +326,12 @@ class FollowupApp(App[int]):
         label = getattr(self.screen, "highlighted_contact_label", None)  # (name, company) shown at once
         self.push_screen(QuickLogScreen(contact_id=self._highlighted_contact_id(),
                                         label=label() if callable(label) else None))
+
+    async def action_on_contacts(self, action: str) -> None:
+        """`n` or `i` from another screen: switch to Contacts and run its own key there."""
+        if self.current_mode != "contacts":
+            await self.switch_mode("contacts")
+        await self.run_action(action, self.get_screen_stack("contacts")[0])  # under a contact's details too
 
     def action_open_contact(self) -> None:
         """The highlighted contact's detail screen: history, ledger, planned calls, notes."""

@@ -1,10 +1,10 @@
 """One contact in full (`enter` on the contacts table): details, notes, planned calls, history,
 favours both ways, with their facts and placements near the top. Loaded in a worker; reloads on
-`DataChanged`; l/e/f/s act on this contact (s starts a follow-up sequence)."""
+`DataChanged`; l/e/f/s act on this contact (s starts a follow-up sequence). The history is a list
+(tab to it): there `e` corrects the highlighted log and `d` deletes it, and the plan follows."""
 
 from __future__ import annotations
 
-import textwrap
 from dataclasses import dataclass, field
 
 from textual.app import ComposeResult
@@ -16,12 +16,12 @@ from textual.widgets import Footer, Static
 
 from planner.core import dates
 from planner.core.cadence import describe_cadence
-from planner.core.textsafe import clean_block
 from planner.core.vocabulary import FavorDirection, PlanReason
 from planner.services.contact_summary import ContactCall, InView
 from planner.services.contact_views import ContactView
-from screens.messages import DataChanged
+from screens.messages import Announce, DataChanged
 from screens.text import safe_markup, toast, user_block, user_text
+from screens.widgets.history_table import HistoryTable
 from screens.workers import WorkerFailed, WorkerScreen, thread_worker
 
 PLANNED_SHOWN = 12
@@ -80,20 +80,6 @@ def render_summary(view, seen: InView | None = None) -> Content:
     return _lines(*rows)
 
 
-def render_history(items: list) -> Content:
-    if not items:
-        return user_text("Nothing logged yet.")
-    rows = []
-    for item in items:
-        when = item.happened_at.strftime("%Y-%m-%d %H:%M")
-        rows.append(safe_markup("[b]$when[/b] $kind $outcome$dur · $summary", when=when, kind=item.kind,
-                                outcome=item.outcome, dur=f" {item.duration_min} min" if item.duration_min else "",
-                                summary=item.summary or "—"))
-        if item.notes and item.notes.strip() != (item.summary or "").strip():
-            rows.append(Content(textwrap.indent(clean_block(item.notes.strip()), "    ")))
-    return _lines(*rows)
-
-
 def render_favors(favors: list) -> Content:
     if not favors:
         return user_text("No favours recorded.")
@@ -132,9 +118,10 @@ class ContactDetailScreen(WorkerScreen[None]):
     """Pushed over the contacts screen; escape, q or backspace goes back."""
 
     BINDINGS = [
-        Binding("escape,q,backspace", "back", "Back", id="detail.back"),
+        Binding("escape,q,backspace", "back", "Back", id="detail.back", tooltip="Back to the list you came from"),
         Binding("l", "log", "Log", id="detail.log", tooltip="Log a call with this contact"),
-        Binding("e", "edit", "Edit", id="detail.edit", tooltip="Edit this contact"),
+        Binding("e", "edit", "Edit", id="detail.edit",
+                tooltip="Edit this contact (in the history list, tab, e edits the highlighted log)"),
         Binding("f", "favor", "Favour", id="detail.favor", tooltip="Record a favour given or received"),
         Binding("s", "sequence", "Sequence", id="detail.sequence",
                 tooltip="Start a follow-up sequence: a placement, a new job, an interview, a deal closed"),
@@ -153,8 +140,9 @@ class ContactDetailScreen(WorkerScreen[None]):
             yield Static(user_text(""), id="detail-notes")
             yield Static(user_text("Planned calls"), classes="section-title")
             yield Static(user_text(""), id="detail-planned")
-            yield Static(user_text("History"), classes="section-title")
-            yield Static(user_text(""), id="detail-history")
+            yield Static(user_text("History  (tab: e edits a log, d deletes it)"), classes="section-title")
+            yield HistoryTable(id="detail-history")
+            yield Static(user_text(""), id="detail-log-notes", classes="muted")
             yield Static(user_text("Favours"), classes="section-title")
             yield Static(user_text(""), id="detail-favors")
         yield Footer()
@@ -188,8 +176,57 @@ class ContactDetailScreen(WorkerScreen[None]):
         self.query_one("#detail-notes", Static).update(user_block(data.view.notes) if data.view.notes.strip()
                                                        else user_text("—"))
         self.query_one("#detail-planned", Static).update(render_planned(data.view, data.planned))
-        self.query_one("#detail-history", Static).update(render_history(data.history))
+        history = self.query_one("#detail-history", HistoryTable)
+        history.show(data.history)
+        self.query_one("#detail-log-notes", Static).update(
+            history.notes_line() if data.history else user_text("Nothing logged yet."))
         self.query_one("#detail-favors", Static).update(render_favors(data.favors))
+
+    def on_data_table_row_highlighted(self, event: HistoryTable.RowHighlighted) -> None:
+        if event.data_table.id == "detail-history" and self.data is not None and self.data.history:
+            self.query_one("#detail-log-notes", Static).update(
+                self.query_one("#detail-history", HistoryTable).notes_line())
+
+    # ----------------------------------------------------------------- the history's logs
+    def action_edit_log(self) -> None:
+        """`e` in the history: correct the highlighted log; the plan follows (edit_interaction)."""
+        from screens.dialogs.log_edit import LogEdit
+
+        item = self.query_one("#detail-history", HistoryTable).current()
+        if item is None:
+            return
+
+        def edited(view) -> None:
+            if view is not None:
+                toast(self, safe_markup("Log of $when updated", when=f"{view.happened_at:%d %b %H:%M}"))
+                self.app.post_message(DataChanged([self.contact_id]))
+
+        self.app.push_screen(LogEdit(item), callback=edited)
+
+    def action_delete_log(self) -> None:
+        """`d` in the history: delete the highlighted log after asking; the plan follows."""
+        from screens.dialogs.confirm_delete import ConfirmDelete
+        from screens.dialogs.log_edit import log_words
+
+        item = self.query_one("#detail-history", HistoryTable).current()
+        if item is None:
+            return
+
+        def chosen(delete: bool | None) -> None:
+            if delete:
+                self._delete_log(item.id)
+
+        self.app.push_screen(ConfirmDelete(f"the log {log_words(item)}",
+                                           "The plan is worked out again as if it had never been logged."),
+                             callback=chosen)
+
+    @thread_worker(group="detail-log-delete", failure="Could not delete the log")
+    def _delete_log(self, interaction_id: int) -> None:
+        from planner.services.interactions.edits import delete_interaction
+
+        view = delete_interaction(interaction_id)
+        self.post_message(Announce(f"Deleted the log of {view.happened_at:%d %b %H:%M}",
+                                   contact_ids=[self.contact_id]))
 
     def action_back(self) -> None:
         self.app.pop_screen()

@@ -30,6 +30,7 @@ from screens.dialogs.confirm_merge import Person
 from screens.messages import DataChanged
 from screens.text import safe_markup, toast, user_text
 from screens.widgets.contact_table import Column, ContactTable
+from screens.widgets.empty_hint import EmptyHint
 from screens.workers import WorkerScreen, thread_worker
 
 COLUMNS = [
@@ -121,6 +122,7 @@ class ContactsScreen(WorkerScreen[None]):
         yield Input(placeholder="/ filter: words, tag:client, company:hooli, due:overdue|today|week",
                     id="contacts-filter")
         yield Static(user_text("Loading contacts…"), id="contacts-status", classes="muted")
+        yield EmptyHint(id="contacts-empty-hint")
         yield ContactTable(COLUMNS, id="contacts-table")
         yield Footer()
 

@@ -20,6 +20,7 @@ from planner.core.textsafe import clean_line
 from planner.core.vocabulary import FavorDirection
 from screens.messages import Announce, DataChanged
 from screens.text import UNDO_HINT, plain, safe_markup, user_text
+from screens.widgets.empty_hint import EmptyHint
 from screens.widgets.list_filter import ListFilter, matches
 from screens.widgets.list_table import ListTable
 from screens.workers import WorkerScreen, thread_worker
@@ -133,6 +134,7 @@ class LedgerScreen(WorkerScreen[None]):
         yield Static(user_text("Ledger · loading…"), id="ledger-title")
         yield ListFilter(back="#ledger-table", id="ledger-find")
         with Vertical(id="ledger-body"):
+            yield EmptyHint(id="ledger-empty-hint")
             table: DataTable = ListTable(id="ledger-table")
             for label, width in LEDGER_COLUMNS:
                 table.add_column(label, width=width, key=label)

@@ -21,6 +21,7 @@ from planner.core import dates
 from planner.core.textsafe import clean_line
 from screens.messages import Announce, DataChanged
 from screens.text import UNDO_HINT, plain, safe_markup, user_text
+from screens.widgets.empty_hint import EmptyHint
 from screens.widgets.list_table import ListTable
 from screens.widgets.load_chart import LoadChart
 from screens.workers import WorkerFailed, WorkerScreen, thread_worker
@@ -100,6 +101,7 @@ class PlanScreen(WorkerScreen[None]):
     def compose(self) -> ComposeResult:
         yield Static(user_text("Plan · loading…"), id="plan-title")
         with VerticalScroll(id="plan-body"):
+            yield EmptyHint(id="plan-empty-hint")
             yield LoadChart(id="plan-chart")
             yield Static(user_text(""), id="plan-day")
             yield Static(user_text(""), id="plan-stats")

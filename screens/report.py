@@ -58,7 +58,7 @@ class ReportScreen(WorkerScreen[None]):
     """Pushed from the command palette; escape or q goes back, r reads it again."""
 
     BINDINGS = [
-        Binding("escape,q", "back", "Back", id="report.back"),
+        Binding("escape,q", "back", "Back", id="report.back", tooltip="Back to the screen you came from"),
         Binding("r", "reload", "Reload", id="report.reload", tooltip="Read the report again"),
     ]
 

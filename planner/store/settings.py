@@ -174,6 +174,8 @@ SPECS: dict[str, SettingSpec] = {
                     "days ahead a birthday or other date that matters shows on the agenda"),
         SettingSpec("timezone", "", _text, _show_plain, "your own IANA time zone (default: system)"),
         SettingSpec("theme", "textual-dark", _text, str, "the app's colour theme"),
+        SettingSpec("export.folder", None, _optional_text, _show_plain,
+                    "the folder the app's export dialog starts in (the last one exported to)"),
         SettingSpec("keymap", "", _keymap, _show_plain,
                     "your own keys in the app: ID=KEY,..., e.g. agenda.log=L,list.down=n (ids in README.md)"),
         SettingSpec("dav.contacts", None, _collection_url, _show_plain,

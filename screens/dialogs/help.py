@@ -29,7 +29,20 @@ BUILT_IN = {
     "page_down": "One page down",
     "page_up": "One page up",
     "select_cursor": "Open the highlighted row",
+    "scroll_up": "Scroll up a line",
+    "scroll_down": "Scroll down a line",
+    "scroll_left": "Scroll left",
+    "scroll_right": "Scroll right",
+    "scroll_home": "To the top",
+    "scroll_end": "To the bottom",
+    "scroll_top": "To the top",
+    "scroll_bottom": "To the bottom",
+    "page_left": "One page left",
+    "page_right": "One page right",
+    "command_palette": "Every action of every screen by name, and go to any contact by name",
 }
+# Textual's own names for a few of its keys, said the way ours are.
+BUILT_IN_NAMES = {"command_palette": "Command palette"}
 KEY_WIDTH = 10
 
 
@@ -68,12 +81,12 @@ class HelpScreen(ModalScreen[None]):
             if shown in seen:
                 continue
             seen.add(shown)
-            what = binding.tooltip or BUILT_IN.get(binding.action) or binding.description
+            action = binding.action.rpartition(".")[2]  # "app.focus_next" is Textual's focus_next
+            name = BUILT_IN_NAMES.get(action, binding.description)
+            what = BUILT_IN.get(action) if action in BUILT_IN else binding.tooltip or binding.description
             rank = 0 if active.node is under and binding.id else 1 if active.node is self.app else 2
-            ranked.append((rank, len(ranked), (shown, binding.description, what)))
-        rows = [row for _, _, row in sorted(ranked)]
-        rows.append(("ctrl+p", "Command palette", "Every action by name, and go to any screen"))
-        return rows
+            ranked.append((rank, len(ranked), (shown, name, what or name)))
+        return [row for _, _, row in sorted(ranked)]
 
     @staticmethod
     def _prompt(key: str, action: str, what: str) -> Content:

@@ -87,6 +87,7 @@ class SequenceEventDialog(WorkerDialog[object | None]):
             yield Input(placeholder="note (optional)", id="sequence-note", compact=True)
             yield Static(user_text(""), id="sequence-error", classes="field-error")
             with Horizontal(classes="dialog-buttons"):
+                yield Static(user_text("^s start · esc cancel"), classes="muted save-hint")
                 yield Button("Start", variant="primary", id="sequence-ok", compact=True)
                 yield Button("Cancel", id="sequence-cancel", compact=True)
 

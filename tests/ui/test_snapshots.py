@@ -49,3 +49,73 @@ def test_screen(snapshot_db, snap_compare, mode, size):
     from screens.app import FollowupApp
 
     assert snap_compare(FollowupApp(mode=mode), terminal_size=size, run_before=_settle)
+
+
+async def _press(pilot, *keys: str) -> None:
+    for key in keys:
+        await pilot.press(key)
+        await _settle(pilot)
+
+
+def _open_maria(*then: str):
+    """Contacts filtered to Maria, her details opened, then `then` pressed."""
+    async def run_before(pilot) -> None:
+        await _settle(pilot)
+        await _press(pilot, "slash", *"hooli", "enter", "enter", *then)
+    return run_before
+
+
+def _keys(*keys: str):
+    async def run_before(pilot) -> None:
+        await _settle(pilot)
+        await _press(pilot, *keys)
+    return run_before
+
+
+async def _report(pilot) -> None:
+    from screens.report import ReportScreen
+
+    await _settle(pilot)
+    pilot.app.push_screen(ReportScreen())
+    await _settle(pilot)
+
+
+# Every other screen and every dialog at 80x24, its save (or close) key in view: (id, first mode, steps).
+DIALOGS = [
+    ("detail", "contacts", _open_maria()),
+    ("detail-history", "contacts", _open_maria("tab")),
+    ("log-edit", "contacts", _open_maria("tab", "e")),
+    ("confirm-delete", "contacts", _open_maria("tab", "d")),
+    ("sequence-event", "contacts", _open_maria("s")),
+    ("report", "agenda", _report),
+    ("help", "agenda", _keys("question_mark")),
+    ("quick-log", "agenda", _keys("l")),
+    ("snooze", "agenda", _keys("s")),
+    ("export-week", "agenda", _keys("e")),
+    ("week-grid", "agenda", _keys("w")),
+    ("contact-form", "contacts", _keys("n")),
+    ("confirm-discard", "contacts", _keys("n", "A", "escape")),
+    ("favor-direction", "contacts", _keys("f")),
+    ("favor-entry", "contacts", _keys("f", "g")),
+    ("import", "contacts", _keys("i")),
+    ("block-days", "plan", _keys("b")),
+]
+
+
+@pytest.mark.parametrize(("mode", "run_before"), [(mode, steps) for _, mode, steps in DIALOGS],
+                         ids=[name for name, _, _ in DIALOGS])
+def test_dialog(snapshot_db, snap_compare, monkeypatch, mode, run_before):
+    from types import SimpleNamespace
+
+    from screens.app import FollowupApp
+
+    monkeypatch.setattr("screens.quick_log.time", SimpleNamespace(monotonic=lambda: 1000.0))  # the call timer at 00:00
+
+    async def steady(pilot) -> None:
+        """The steps, then every text cursor held on: a blinking one made the picture differ."""
+        await run_before(pilot)
+        for field in pilot.app.screen.query("Input, TextArea"):
+            field.cursor_blink = False
+        await pilot.pause()
+
+    assert snap_compare(FollowupApp(mode=mode), terminal_size=(80, 24), run_before=steady)
