@@ -15,6 +15,7 @@ from planner.core.dates import today
 from planner.core.textsafe import fold, json_dict
 from planner.core.vocabulary import REACHED_OUTCOMES, FavorDirection, PlanReason
 from planner.core.zones import configured_zone, in_user_zone, stored_moment
+from planner.services.important_dates import DateView
 from planner.services.ledger import GIVE_BACK_MONTHS, ONE_WAY_MARGIN, favor_summaries
 from planner.services.presence import _LIVE as LIVE_CONDITION
 from planner.services.presence import _WRITTEN as WRITTEN_CONDITION
@@ -23,7 +24,16 @@ from planner.store import settings
 from planner.store.database import db
 from planner.store.dialect import portable
 from planner.store.engine import on_server
-from planner.store.models import Contact, ContactEmail, ContactPhone, ContactTag, Favor, Interaction, PlannedCall
+from planner.store.models import (
+    Contact,
+    ContactEmail,
+    ContactPhone,
+    ContactTag,
+    Favor,
+    ImportantDate,
+    Interaction,
+    PlannedCall,
+)
 from planner.store.queries import chunked, last_reached_query
 
 
@@ -142,13 +152,15 @@ SEPARATOR = "\x1f"  # between a contact's emails, phones or tags in one cell: no
 BATCH = 500
 
 
-def _list_column(model, column: str, order: str) -> str:
-    """A contact's values of `column` in `model`'s table, in `order`, joined by SEPARATOR."""
+def _list_column(model, column: str, order: str, *, expression: bool = False) -> str:
+    """A contact's values of `column` (or an SQL `expression` on row `x`) in `model`'s table, in
+    `order`, joined by SEPARATOR."""
     table = model._meta.table_name
+    value = column if expression else f'x."{column}"'
     if on_server(db):
-        return (f'(SELECT string_agg(x."{column}", chr(31) ORDER BY {order}) FROM "{table}" x '
+        return (f'(SELECT string_agg({value}, chr(31) ORDER BY {order}) FROM "{table}" x '
                 f'WHERE x."contact_id" = c."id")')
-    return (f'(SELECT group_concat(v, char(31)) FROM (SELECT x."{column}" AS v FROM "{table}" x '
+    return (f'(SELECT group_concat(v, char(31)) FROM (SELECT {value} AS v FROM "{table}" x '
             f'WHERE x."contact_id" = c."id" ORDER BY {order}))')
 
 
@@ -234,10 +246,38 @@ def _rows(sql: str, params: list[object]) -> Iterator[tuple]:
 def iter_views(where: str = "", params: Sequence[object] = (), *, order: str = "name",
                relations: bool = True) -> Iterator[ContactView]:
     """Contact views for the contacts matching `where` (SQL on contact `c`, `?` placeholders), as
-    they are read: by folded name then id (`order="name"`), or by name without regard to case
-    then id (`order="nocase"`, the export's order). Without `relations`, last reach, next call,
-    ledger and presence stay at their defaults (an export has no use for them)."""
-    sql = f'SELECT {_full_columns(relations)} FROM "{Contact._meta.table_name}" c'
+    they are read: by folded name then id (`order="name"`), by name without regard to case then
+    id (`order="nocase"`, the export's order), or as stored (`order="none"`). Without
+    `relations`, last reach, next call, ledger and presence stay at their defaults (an export of
+    the address book has no use for them)."""
+    return (view for view, _ in _views(where, params, order, relations, dates=False))
+
+
+def iter_dated_views(*, order: str = "nocase", relations: bool = False) -> Iterator[tuple[ContactView, list[DateView]]]:
+    """Everyone's views (as `iter_views` reads them) with their dates that matter, by month and day."""
+    for view, packed in _views("", (), order, relations, dates=True):
+        found = []
+        for item in _split(packed):
+            date_id, kind, year, month, day, yearly = item.split(" ")
+            found.append(DateView(int(date_id), view.id, view.name, kind, int(year) or None, int(month), int(day),
+                                  yearly == "1"))
+        yield view, found
+
+
+# A contact's dates as "id kind year month day yearly" (a kind is letters, digits and dashes; no
+# year is 0), by month and day, for the vCard export.
+_DATES = "".join(
+    f"CAST({part} AS TEXT)" if part.startswith(("x.", "COALESCE", "CASE")) else part
+    for part in ('x."id"', " || ' ' || ", 'x."kind"', " || ' ' || ", 'COALESCE(x."year", 0)', " || ' ' || ",
+                 'x."month"', " || ' ' || ", 'x."day"', " || ' ' || ", 'CASE WHEN x."yearly" THEN 1 ELSE 0 END'))
+
+
+def _views(where: str, params: Sequence[object], order: str, relations: bool,
+           dates: bool) -> Iterator[tuple[ContactView, str | None]]:
+    columns = _full_columns(relations)
+    if dates:
+        columns += ", " + _list_column(ImportantDate, _DATES, 'x."month", x."day", x."id"', expression=True)
+    sql = f'SELECT {columns} FROM "{Contact._meta.table_name}" c'
     all_params: list[object] = _ledger_params() if relations else []
     if where:
         sql += f" WHERE {where}"
@@ -251,10 +291,16 @@ def iter_views(where: str = "", params: Sequence[object] = (), *, order: str = "
     zone = configured_zone(settings.get("timezone"))
     tag_cadences = settings.tag_cadences()
     default = settings.get("default_cadence")
-    views = (_make_view(row, relations, zone, tag_cadences, default) for row in _rows(sql, all_params))
+    size = _RELATED if relations else _PLAIN_COLUMNS
+    views = ((_make_view(row, relations, zone, tag_cadences, default), row[size] if dates else None)
+             for row in _rows(sql, all_params))
     if order == "name" and server:
-        return iter(sorted(views, key=lambda v: (fold(v.name), v.id)))
+        return iter(sorted(views, key=lambda pair: (fold(pair[0].name), pair[0].id)))
     return views
+
+
+_PLAIN_COLUMNS = 18  # contact columns and the three lists
+_RELATED = 24  # and last reach, next call and its reason, ledger, touches, last live touch
 
 
 def _make_view(row: tuple, relations: bool, zone, tag_cadences: dict[str, int], default) -> ContactView:
@@ -270,7 +316,7 @@ def _make_view(row: tuple, relations: bool, zone, tag_cadences: dict[str, int], 
         created_at=_moment(created_at), archived=archived is not None, archived_at=archived,
         prefers_email=bool(prefers_email))
     if relations:
-        last, next_day, next_reason, ledger, touches, last_live = row[18:]
+        last, next_day, next_reason, ledger, touches, last_live = row[_PLAIN_COLUMNS:_RELATED]
         if last is not None:
             view.last_contacted = in_user_zone(last, zone)
         if next_day is not None:
