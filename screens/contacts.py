@@ -1,14 +1,17 @@
 """The Contacts screen (`2`): everyone in a table, filtered as you type, edited from the keyboard.
 
-Contacts load in a thread worker; filtering and sorting run in memory over the loaded list
-(screens/contact_filter.py) and the virtual table draws only what is visible, so a keystroke stays
-fast on 10k contacts. Every write happens in a worker and is announced with `DataChanged`.
+Contacts load in a thread worker as compact list rows (one query, planner/services/contact_views.py);
+filtering and sorting run in memory over that index (screens/contact_filter.py) and the virtual
+table draws only what is visible, so a keystroke stays fast on 100k contacts. Every write happens
+in a worker and is announced with `DataChanged`.
 
-A load takes seconds on a very large database (200k contacts: past 6 s). Meanwhile the status line
-says so, and keys never act on rows that are not the loaded ones: sort, reverse and the filter
-are kept and applied to the rows once they are in (what was typed is what the user wants), while
-keys that act on one contact (edit, log, favour, archive, undo, open) do nothing but say why:
-the row under the cursor may be gone or changed. Only the newest load lands; an older one still running
+A first load shows the first page of names as soon as it is read (a few tenths of a second at
+100k), then reads everyone (seconds at 100k). Meanwhile the status line says so, and keys never
+act on rows that are not the loaded ones: sort, reverse and the filter are kept and applied to the
+rows once they are all in (what was typed is what the user wants; a filter typed meanwhile hides
+the first page rather than filter part of the list), while keys that act on one contact (edit,
+log, favour, archive, undo, open) do nothing but say why: the row under the cursor may be gone or
+changed. Only the newest load lands; an older one still running
 (the archived list toggled, another write meanwhile) is dropped when it finishes.
 """
 
@@ -42,6 +45,7 @@ COLUMNS = [
 ]
 SORT_ORDER = [c.key for c in COLUMNS]
 LOADING_SHOWN_AFTER = 0.3  # a reload shorter than this does not flash "Loading" in the status line
+FIRST_PAGE = 100  # rows shown before everyone is read: more than a tall terminal shows
 
 
 class ContactsRead(Message):
@@ -53,6 +57,24 @@ class ContactsRead(Message):
         self.number = number
         self.entries = entries
         self.sorted_by = sorted_by
+
+
+class PageRead(Message):
+    """The first page of a first load (`number`), by name, and how many contacts there are."""
+
+    def __init__(self, number: int, entries: list[Entry], total: int) -> None:
+        super().__init__()
+        self.number = number
+        self.entries = entries
+        self.total = total
+
+
+class ViewRead(Message):
+    """The full view of a contact to edit, read in a worker."""
+
+    def __init__(self, view) -> None:
+        super().__init__()
+        self.view = view
 
 
 class DuplicateRead(Message):
@@ -109,6 +131,8 @@ class ContactsScreen(WorkerScreen[None]):
         self.sort_reverse = False
         self.archived: list[tuple[int, str]] = []  # (id, name) archived here, newest last, for `u`
         self._loaded_once = False
+        self._page: list[Entry] = []  # the first page of a first load, shown until everyone is in
+        self._page_total = 0
         self._loads = 0  # numbers each load: only the newest one's rows are shown
         self.loading = False
         self._loading_since = 0.0
@@ -142,30 +166,41 @@ class ContactsScreen(WorkerScreen[None]):
 
     def highlighted_contact_label(self) -> tuple[str, str] | None:
         entry = self._highlighted_entry()
-        return (entry.view.name, entry.view.company) if entry is not None else None
+        return (entry.name, entry.company_name) if entry is not None else None
 
     def _highlighted_entry(self) -> Entry | None:
         key = self.table.cursor_key
-        return next((e for e in self.shown if e.view.id == key), None)
+        return next((e for e in self.shown if e.key == key), None)
 
     # ----------------------------------------------------------------- loading
     def load(self) -> None:
         self._loads += 1
         self.loading = True
         self._loading_since = time.monotonic()
-        self._newest_load = self._load(self._loads, self.show_archived, self.sort_key, self.sort_reverse)
+        self._newest_load = self._load(self._loads, self.show_archived, self.sort_key, self.sort_reverse,
+                                       first=not self.entries)
         self.set_timer(LOADING_SHOWN_AFTER, self._show_status)
 
     # Not exclusive: cancelling a thread does not stop it, and a cancelled worker fails whoever
     # waits for it; an older load's rows are dropped in `on_contacts_read` instead.
     @thread_worker(group="contacts-load", failure="Could not load contacts", exclusive=False)
-    def _load(self, number: int, archived: bool, sort_key: str, sort_reverse: bool) -> None:
-        from planner.services.contacts import list_contacts
+    def _load(self, number: int, archived: bool, sort_key: str, sort_reverse: bool, first: bool) -> None:
+        from planner.services.contacts import count_listed, list_rows
 
         today = dates.today()
-        entries = [make_entry(view, today) for view in list_contacts(archived=archived)]
-        self.post_message(ContactsRead(number, sort_entries(entries, sort_key, sort_reverse),
-                                       (sort_key, sort_reverse)))
+        if first:  # nothing on screen yet: the first names now, everyone after
+            page = [make_entry(row, today) for row in list_rows(archived=archived, limit=FIRST_PAGE)]
+            self.post_message(PageRead(number, page, count_listed(archived=archived)))
+        entries = [make_entry(row, today) for row in list_rows(archived=archived)]  # already by name
+        if (sort_key, sort_reverse) != ("name", False):
+            entries = sort_entries(entries, sort_key, sort_reverse)
+        self.post_message(ContactsRead(number, entries, (sort_key, sort_reverse)))
+
+    def on_page_read(self, message: PageRead) -> None:
+        if message.number != self._loads or self._loaded_once:
+            return  # a newer load is on its way, or rows are already shown
+        self._page, self._page_total = message.entries, message.total
+        self.apply_filter()
 
     def on_contacts_read(self, message: ContactsRead) -> None:
         if message.number != self._loads:
@@ -174,6 +209,7 @@ class ContactsScreen(WorkerScreen[None]):
         if message.sorted_by != (self.sort_key, self.sort_reverse):  # s or r pressed while loading
             entries = sort_entries(entries, self.sort_key, self.sort_reverse)
         self.entries = entries
+        self._page = []
         self._loaded_once = True
         self.loading = False
         self.table.invalidate()
@@ -193,6 +229,8 @@ class ContactsScreen(WorkerScreen[None]):
         status = self.query_one("#contacts-status", Static)
         try:
             self.shown = filter_entries(self.entries, query, dates.today())
+            if not self._loaded_once and not query:
+                self.shown = self._page  # by name, the order everyone will come in
         except FilterError as exc:
             status.update(safe_markup("[b]$msg[/b]", msg=str(exc)), layout=False)
             status.add_class("error-text")
@@ -211,6 +249,12 @@ class ContactsScreen(WorkerScreen[None]):
             return  # the filter's own error stays until it is fixed
         label = next(c.label for c in COLUMNS if c.key == self.sort_key)
         order = "descending" if self.sort_reverse else "ascending"
+        if self.loading and self._page and not self._loaded_once:
+            status.update(safe_markup("Loading contacts… the first $shown of $total shown · will show sorted by "
+                                      "$label, $order; filter and keys on one contact work once all are in",
+                                      shown=f"{len(self.shown):,}", total=f"{self._page_total:,}", label=label,
+                                      order=order), layout=False)
+            return
         if self.loading and (not self._loaded_once
                              or time.monotonic() - self._loading_since >= LOADING_SHOWN_AFTER):
             status.update(safe_markup("Loading contacts… · will show sorted by $label, $order; keys on one "
@@ -286,10 +330,21 @@ class ContactsScreen(WorkerScreen[None]):
         self.app.push_screen(ContactForm(None), callback=self._saved)
 
     def action_edit(self) -> None:
-        from screens.dialogs.contact_form import ContactForm
 
         if not self._still_loading() and (entry := self._highlighted_entry()) is not None:
-            self.app.push_screen(ContactForm(entry.view), callback=self._saved)
+            self._read_view(entry.key)
+
+    @thread_worker(group="contacts-view", failure="Could not read the contact")
+    def _read_view(self, contact_id: int) -> None:
+        from planner.services.contacts import get_view
+
+        self.post_message(ViewRead(get_view(contact_id)))
+
+    def on_view_read(self, message: ViewRead) -> None:
+        from screens.dialogs.contact_form import ContactForm
+
+        if self.app.screen is self:  # not when another screen came up meanwhile
+            self.app.push_screen(ContactForm(message.view), callback=self._saved)
 
     def _saved(self, view) -> None:
         if view is not None:
@@ -307,9 +362,9 @@ class ContactsScreen(WorkerScreen[None]):
         from screens.dialogs.favor_direction import FavorDirection
 
         if not self._still_loading() and (entry := self._highlighted_entry()) is not None:
-            view = entry.view
-            self.app.push_screen(FavorDirection(view.name),
-                                 callback=lambda direction: self._favor_direction(view.id, view.name, direction))
+            key, name = entry.key, entry.name
+            self.app.push_screen(FavorDirection(name),
+                                 callback=lambda direction: self._favor_direction(key, name, direction))
 
     def _favor_direction(self, contact_id: int, name: str, direction: str | None) -> None:
         from screens.dialogs.favor_entry import FavorEntry
@@ -326,14 +381,15 @@ class ContactsScreen(WorkerScreen[None]):
 
     def action_toggle_archived(self) -> None:
         self.show_archived = not self.show_archived
-        self.entries, self.shown = [], []
+        self.entries, self.shown, self._page = [], [], []
+        self._loaded_once = False  # the other list's first page is shown as it comes
         self.table.set_rows([])
         self.load()
 
     def action_archive(self) -> None:
         """Archive the highlighted contact; in the archived list, bring it back instead."""
         if not self._still_loading() and (entry := self._highlighted_entry()) is not None:
-            self._set_archived(entry.view.id, entry.view.name, not self.show_archived)
+            self._set_archived(entry.key, entry.name, not self.show_archived)
 
     def action_undo(self) -> None:
         """Undo what was done last here: a merge (the CLI's `merge --undo`) or an archive."""
@@ -395,8 +451,8 @@ class ContactsScreen(WorkerScreen[None]):
     # ----------------------------------------------------------------- merging duplicates
     def action_merge(self) -> None:
         if not self._still_loading() and (entry := self._highlighted_entry()) is not None:
-            toast(self, safe_markup("Looking for a duplicate of $name…", name=entry.view.name), timeout=2)
-            self._find_duplicate(entry.view.id, entry.view.name)
+            toast(self, safe_markup("Looking for a duplicate of $name…", name=entry.name), timeout=2)
+            self._find_duplicate(entry.key, entry.name)
 
     @thread_worker(group="contacts-duplicate", failure="Could not look for duplicates")
     def _find_duplicate(self, contact_id: int, name: str) -> None:

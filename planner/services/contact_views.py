@@ -338,24 +338,37 @@ def _make_view(row: tuple, relations: bool, zone, tag_cadences: dict[str, int], 
 ListRow = tuple[int, str, str, list[str], int | None, dt.datetime | None, dt.date | None, int, str]
 
 
-def iter_rows(where: str = "", params: Sequence[object] = ()) -> Iterator[ListRow]:
+def iter_rows(where: str = "", params: Sequence[object] = (), *, limit: int | None = None) -> Iterator[ListRow]:
     """The table's rows for the contacts matching `where` (as `iter_views` takes it), by folded
-    name then id, as they are read: one query, five probes a contact."""
+    name then id, as they are read: one query, five probes a contact. With `limit`, the first
+    rows only, and only theirs are probed: the page a screen shows first."""
     tags = _list_column(ContactTag, "tag", 'x."tag"')
-    sql = (f'SELECT c."id", c."name", c."company", c."cadence_days", c."no_cadence", c."search_text", {tags}, '
-           f'{_LAST_REACHED}, {_NEXT.format("date")}, {_BALANCE} FROM "{Contact._meta.table_name}" c')
-    if where:
-        sql += f" WHERE {where}"
+    columns = (f'c."id", c."name", c."company", c."cadence_days", c."no_cadence", c."search_text", {tags}, '
+               f'{_LAST_REACHED}, {_NEXT.format("date")}, {_BALANCE}')
+    table = f'"{Contact._meta.table_name}" c' + (f" WHERE {where}" if where else "")
     server = on_server(db)
-    if not server:
-        sql += f" ORDER BY {_NAME_KEY}"
+    args = list(params)
+    if server:  # no fold in SQL: sorted below
+        sql = f"SELECT {columns} FROM {table}"
+    elif limit is not None:  # the page is chosen first, then only its rows are probed
+        sql = f"SELECT {columns} FROM (SELECT c.* FROM {table} ORDER BY {_NAME_KEY} LIMIT ?) c ORDER BY {_NAME_KEY}"
+        args.append(limit)
+    else:
+        sql = f"SELECT {columns} FROM {table} ORDER BY {_NAME_KEY}"
     zone = configured_zone(settings.get("timezone"))
     tag_cadences = settings.tag_cadences()
     default = settings.get("default_cadence")
-    rows = (_list_row(row, zone, tag_cadences, default) for row in _rows(sql, list(params)))
+    rows = (_list_row(row, zone, tag_cadences, default) for row in _rows(sql, args))
     if server:
-        return iter(sorted(rows, key=lambda r: (fold(r[1]), r[0])))
+        ordered = sorted(rows, key=lambda r: (fold(r[1]), r[0]))
+        return iter(ordered if limit is None else ordered[:limit])
     return rows
+
+
+def count_contacts(where: str = "", params: Sequence[object] = ()) -> int:
+    """How many contacts match `where` (as `iter_views` takes it)."""
+    sql = f'SELECT COUNT(*) FROM "{Contact._meta.table_name}" c' + (f" WHERE {where}" if where else "")
+    return int(db.execute_sql(portable(sql), list(params)).fetchone()[0])
 
 
 def _list_row(row: tuple, zone, tag_cadences: dict[str, int], default) -> ListRow:

@@ -14,7 +14,7 @@ from planner.core.lengths import check_length
 from planner.core.textsafe import clean_line, fold, strip_controls
 from planner.core.zones import check_zone_name
 from planner.scheduling.service import replan
-from planner.services.contact_views import ContactView, ListRow, iter_rows, iter_views
+from planner.services.contact_views import ContactView, ListRow, count_contacts, iter_rows, iter_views
 from planner.store.database import write_tx
 from planner.store.models import CONTACT_KINDS, Contact, ContactEmail, ContactPhone, ContactTag, get_contact, utcnow
 
@@ -191,10 +191,17 @@ def iter_contacts(search: str | None = None, tag: str | None = None, archived: b
     return iter_views(where, params)
 
 
-def list_rows(search: str | None = None, tag: str | None = None, archived: bool = False) -> Iterator[ListRow]:
-    """What the contacts table shows of the same contacts, in the same order, as plain tuples."""
+def list_rows(search: str | None = None, tag: str | None = None, archived: bool = False, *,
+              limit: int | None = None) -> Iterator[ListRow]:
+    """What the contacts table shows of the same contacts, in the same order, as plain tuples
+    (with `limit`: the first page only, read without reading the rest)."""
     where, params = contact_filter(search, tag, archived)
-    return iter_rows(where, params)
+    return iter_rows(where, params, limit=limit)
+
+
+def count_listed(search: str | None = None, tag: str | None = None, archived: bool = False) -> int:
+    where, params = contact_filter(search, tag, archived)
+    return count_contacts(where, params)
 
 
 def contact_filter(search: str | None, tag: str | None, archived: bool) -> tuple[str, list[object]]:
