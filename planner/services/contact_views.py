@@ -215,7 +215,7 @@ _NAME_KEY = 'followup_fold(c."name"), c."id"'
 
 def _day(value: object) -> dt.date | None:
     if value is None or isinstance(value, dt.date):
-        return value  # type: ignore[return-value]
+        return value
     return dt.date.fromisoformat(str(value))
 
 
