@@ -38,7 +38,7 @@ class Entry:
         self.key = cid  # the contact id: an Entry is also a row of the contact table (`key`, `cells`)
         self.name, self.company_name, self.tag_names = name, company, tags
         self.haystack = search_text  # folded name, company, title, tags, emails and notes
-        self.tags = tuple(fold(t) for t in tags)
+        self.tags = tuple(map(fold, tags)) if tags else ()
         self.company = fold(company)
         self.name_key = fold(name)
         self.cadence_days, self.last_contacted, self.next_call, self.balance = cadence, last, next_call, balance
@@ -95,9 +95,26 @@ def compile_query(query: str, today: dt.date) -> list[tuple[str, Any]]:
     return terms
 
 
+def refines(old: str, new: str, today: dt.date) -> bool:
+    """Whether every contact matching `new` also matches `old`: the same terms, the last one
+    perhaps longer (typing on). Then `new` need only be tested on what `old` left, which keeps
+    each keystroke on 100,000 contacts to the few that still match."""
+    try:
+        before, after = compile_query(old, today), compile_query(new, today)
+    except FilterError:
+        return False
+    if not before:
+        return True
+    if len(after) < len(before) or after[: len(before) - 1] != before[:-1]:
+        return False
+    (kind, value), (new_kind, new_value) = before[-1], after[len(before) - 1]
+    return kind == new_kind and (value == new_value or kind != "due" and new_value.startswith(value))
+
+
 def filter_entries(entries: list[Entry], query: str, today: dt.date) -> list[Entry]:
     """Entries matching every term, in their given order. One tight pass per term, each over what
-    the previous terms left: a keystroke on 10k contacts costs a few milliseconds."""
+    the previous terms left: a keystroke on 100k contacts costs a few tens of milliseconds, and
+    typing on (`refines`) far less."""
     result = entries
     for kind, value in compile_query(query, today):
         if kind == "word":

@@ -17,6 +17,7 @@ changed. Only the newest load lands; an older one still running
 
 from __future__ import annotations
 
+import datetime as dt
 import time
 
 from textual import on
@@ -27,7 +28,7 @@ from textual.widgets import Footer, Input, Static
 from textual.worker import Worker, WorkerState
 
 from planner.core import dates
-from screens.contact_filter import Entry, FilterError, filter_entries, make_entry, sort_entries
+from screens.contact_filter import Entry, FilterError, filter_entries, make_entry, refines, sort_entries
 from screens.dialogs.confirm_merge import Person
 from screens.messages import DataChanged
 from screens.text import safe_markup, toast, user_text
@@ -45,6 +46,7 @@ COLUMNS = [
 ]
 SORT_ORDER = [c.key for c in COLUMNS]
 LOADING_SHOWN_AFTER = 0.3  # a reload shorter than this does not flash "Loading" in the status line
+FILTERS_KEPT = 16  # queries whose results are kept for typing on and backspacing
 FIRST_PAGE = 100  # rows shown before everyone is read: more than a tall terminal shows
 
 
@@ -131,10 +133,14 @@ class ContactsScreen(WorkerScreen[None]):
         self.sort_reverse = False
         self.archived: list[tuple[int, str]] = []  # (id, name) archived here, newest last, for `u`
         self._loaded_once = False
+        self._filters: dict[str, list[Entry]] = {}  # recent queries and what they left of `_filters_of`
+        self._filters_of: list[Entry] | None = None
         self._page: list[Entry] = []  # the first page of a first load, shown until everyone is in
         self._page_total = 0
         self._loads = 0  # numbers each load: only the newest one's rows are shown
-        self.loading = False
+        # Not Textual's `loading` (which covers the whole screen with an indicator, first page and
+        # all): the status line says it, and the rows stay readable.
+        self.reading = False
         self._loading_since = 0.0
         self._newest_load: Worker | None = None  # its failure ends the loading state
         self._keep: int | None = None
@@ -175,7 +181,7 @@ class ContactsScreen(WorkerScreen[None]):
     # ----------------------------------------------------------------- loading
     def load(self) -> None:
         self._loads += 1
-        self.loading = True
+        self.reading = True
         self._loading_since = time.monotonic()
         self._newest_load = self._load(self._loads, self.show_archived, self.sort_key, self.sort_reverse,
                                        first=not self.entries)
@@ -211,7 +217,7 @@ class ContactsScreen(WorkerScreen[None]):
         self.entries = entries
         self._page = []
         self._loaded_once = True
-        self.loading = False
+        self.reading = False
         self.table.invalidate()
         keep, self._keep = self._keep, None
         self.apply_filter(keep=keep)
@@ -227,8 +233,9 @@ class ContactsScreen(WorkerScreen[None]):
     def apply_filter(self, keep: int | None = None) -> None:
         query = self.query_one("#contacts-filter", Input).value
         status = self.query_one("#contacts-status", Static)
+        today = dates.today()
         try:
-            self.shown = filter_entries(self.entries, query, dates.today())
+            self.shown = self._filtered(query, today)
             if not self._loaded_once and not query:
                 self.shown = self._page  # by name, the order everyone will come in
         except FilterError as exc:
@@ -243,19 +250,38 @@ class ContactsScreen(WorkerScreen[None]):
             self.refresh_bindings()  # e, l, f, d dim when nothing is highlighted
         self._show_status()
 
+    def _filtered(self, query: str, today: dt.date) -> list[Entry]:
+        """`filter_entries` of the loaded entries, remembering the last few queries: typing on tests
+        only what the query before it left (`refines`), and backspacing finds what it left again;
+        so a keystroke on 100,000 contacts rarely scans them all."""
+        if self._filters_of is not self.entries:
+            self._filters, self._filters_of = {}, self.entries
+        found = self._filters.pop(query, None)
+        if found is None:
+            base = self.entries
+            for earlier in reversed(self._filters):  # the newest that the query narrows
+                if refines(earlier, query, today):
+                    base = self._filters[earlier]
+                    break
+            found = filter_entries(base, query, today)
+        self._filters[query] = found
+        while len(self._filters) > FILTERS_KEPT:
+            del self._filters[next(iter(self._filters))]
+        return found
+
     def _show_status(self) -> None:
         status = self.query_one("#contacts-status", Static)
         if status.has_class("error-text"):
             return  # the filter's own error stays until it is fixed
         label = next(c.label for c in COLUMNS if c.key == self.sort_key)
         order = "descending" if self.sort_reverse else "ascending"
-        if self.loading and self._page and not self._loaded_once:
+        if self.reading and self._page and not self._loaded_once:
             status.update(safe_markup("Loading contacts… the first $shown of $total shown · will show sorted by "
                                       "$label, $order; filter and keys on one contact work once all are in",
                                       shown=f"{len(self.shown):,}", total=f"{self._page_total:,}", label=label,
                                       order=order), layout=False)
             return
-        if self.loading and (not self._loaded_once
+        if self.reading and (not self._loaded_once
                              or time.monotonic() - self._loading_since >= LOADING_SHOWN_AFTER):
             status.update(safe_markup("Loading contacts… · will show sorted by $label, $order; keys on one "
                                       "contact work once they are in", label=label, order=order), layout=False)
@@ -310,10 +336,10 @@ class ContactsScreen(WorkerScreen[None]):
     def _still_loading(self) -> bool:
         """True (with a hint) while the rows on screen are not the ones being loaded: a key on one
         contact must not act on a row that may be gone or changed."""
-        if self.loading:
+        if self.reading:
             toast(self, user_text("Still loading contacts: that key works once they are in"),
                         severity="warning", timeout=3)
-        return self.loading
+        return self.reading
 
     def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
         if action in {"edit", "log", "favor", "archive", "merge"} and self.table.cursor_key is None:
@@ -417,7 +443,7 @@ class ContactsScreen(WorkerScreen[None]):
         """The newest load failed: no longer loading (the app says why). An archive or its undo
         finished; a failed undo stays on the `u` list to try again."""
         if event.worker is self._newest_load and event.state is WorkerState.ERROR:
-            self.loading = False
+            self.reading = False
             self._show_status()
         if event.worker not in self._archiving or not event.worker.is_finished:
             return
