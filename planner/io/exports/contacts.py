@@ -50,11 +50,11 @@ def csv_chunks(views: Iterable[ContactView], rows_per_chunk: int = 500) -> Itera
     writer = csv.writer(buffer, lineterminator="\r\n")
     writer.writerow(CSV_COLUMNS)
     for count, v in enumerate(views, 1):
-        cells = [file_text(cell) for cell in (
+        cells = [_csv_cell(cell) for cell in (
             v.name, v.company, v.title, LIST_SEPARATOR.join(v.emails), LIST_SEPARATOR.join(v.phones),
             LIST_SEPARATOR.join(v.tags), v.kind, own_cadence(v), v.timezone)]
-        cells += [file_text(v.notes, multiline=True), file_text(v.source), file_text(v.external_key)]
-        writer.writerow([_guarded(cell) for cell in cells])
+        cells += [_csv_cell(v.notes, multiline=True), _csv_cell(v.source), _csv_cell(v.external_key)]
+        writer.writerow(cells)
         if count % rows_per_chunk == 0:
             yield buffer.getvalue()
             buffer.seek(0)
@@ -67,6 +67,16 @@ def contacts_csv(views: list[ContactView]) -> str:
 
 
 _QUOTED_FORMULA = re.compile(r"^'+[=+\-@\t\r]")
+_FORMULA_START = ("=", "+", "-", "@")  # csv_safe's, less the controls a printable cell cannot hold
+
+
+def _csv_cell(text: str, *, multiline: bool = False) -> str:
+    """`_guarded(file_text(text))`. Most cells are printable ASCII, with no control to picture:
+    only the formula guard applies, checked without the two passes (1.2 million cells at 100,000
+    contacts)."""
+    if text.isascii() and text.isprintable():
+        return "'" + text if text.startswith(_FORMULA_START) or _QUOTED_FORMULA.match(text) else text
+    return _guarded(file_text(text, multiline=multiline))
 
 
 def _guarded(cell: str) -> str:
