@@ -30,7 +30,7 @@ class Entry:
     of them stay in memory while the screen is open). Its cells are worded when it is first
     drawn, and only the rows on screen ever are."""
 
-    __slots__ = ("key", "name", "company_name", "haystack", "tags", "tag_names", "company", "name_key",
+    __slots__ = ("key", "name", "company_name", "haystack", "tags", "tag_starts", "tag_names", "company", "name_key",
                  "cadence_days", "last_contacted", "next_call", "balance", "today", "_cells")
 
     def __init__(self, row: ListRow, today: dt.date) -> None:
@@ -39,6 +39,7 @@ class Entry:
         self.name, self.company_name, self.tag_names = name, company, tags
         self.haystack = search_text  # folded name, company, title, tags, emails and notes
         self.tags = tuple(map(fold, tags)) if tags else ()
+        self.tag_starts = "".join("\n" + tag for tag in self.tags)  # `tag:` finds "\n" + its prefix here
         self.company = fold(company)
         self.name_key = fold(name)
         self.cadence_days, self.last_contacted, self.next_call, self.balance = cadence, last, next_call, balance
@@ -122,7 +123,8 @@ def filter_entries(entries: list[Entry], query: str, today: dt.date) -> list[Ent
         elif kind == "company":
             result = [e for e in result if value in e.company]
         elif kind == "tag":
-            result = [e for e in result if any(t.startswith(value) for t in e.tags)]
+            start = "\n" + value  # a tag starting with the value: no tag holds a line end
+            result = [e for e in result if start in e.tag_starts]
         else:
             limit, strict = value
             if strict:
