@@ -20,7 +20,7 @@ from planner.core.vocabulary import FavorDirection, PlanReason
 from planner.services.contact_summary import ContactCall, InView
 from planner.services.contact_views import ContactView
 from screens.messages import Announce, DataChanged
-from screens.text import safe_markup, toast, user_block, user_text
+from screens.text import UNDO_HINT, safe_markup, toast, user_block, user_text
 from screens.widgets.history_table import HistoryTable
 from screens.workers import WorkerFailed, WorkerScreen, thread_worker
 
@@ -198,7 +198,7 @@ class ContactDetailScreen(WorkerScreen[None]):
 
         def edited(view) -> None:
             if view is not None:
-                toast(self, safe_markup("Log of $when updated", when=f"{view.happened_at:%d %b %H:%M}"))
+                toast(self, safe_markup("Log of $when updated" + UNDO_HINT, when=f"{view.happened_at:%d %b %H:%M}"))
                 self.app.post_message(DataChanged([self.contact_id]))
 
         self.app.push_screen(LogEdit(item), callback=edited)
@@ -225,7 +225,7 @@ class ContactDetailScreen(WorkerScreen[None]):
         from planner.services.interactions.edits import delete_interaction
 
         view = delete_interaction(interaction_id)
-        self.post_message(Announce(f"Deleted the log of {view.happened_at:%d %b %H:%M}",
+        self.post_message(Announce(f"Deleted the log of {view.happened_at:%d %b %H:%M}{UNDO_HINT}",
                                    contact_ids=[self.contact_id]))
 
     def action_back(self) -> None:

@@ -1,20 +1,24 @@
 """The Contacts screen (`2`): everyone in a table, filtered as you type, edited from the keyboard.
 
-Contacts load in a thread worker; filtering and sorting run in memory over the loaded list
-(screens/contact_filter.py) and the virtual table draws only what is visible, so a keystroke stays
-fast on 10k contacts. Every write happens in a worker and is announced with `DataChanged`; the
+Contacts load in a thread worker as compact list rows (one query, planner/services/contact_views.py);
+filtering and sorting run in memory over that index (screens/contact_filter.py) and the virtual
+table draws only what is visible, so a keystroke stays fast on 100k contacts. Every write happens
+in a worker and is announced with `DataChanged`; the
 app's `u` undoes it (an archive, a merge, an edit...: screens/app.py).
 
-A load takes seconds on a very large database (200k contacts: past 6 s). Meanwhile the status line
-says so, and keys never act on rows that are not the loaded ones: sort, reverse and the filter
-are kept and applied to the rows once they are in (what was typed is what the user wants), while
-keys that act on one contact (edit, log, favour, archive, open) do nothing but say why:
-the row under the cursor may be gone or changed. Only the newest load lands; an older one still running
+A first load shows the first page of names as soon as it is read (a few tenths of a second at
+100k), then reads everyone (seconds at 100k). Meanwhile the status line says so, and keys never
+act on rows that are not the loaded ones: sort, reverse and the filter are kept and applied to the
+rows once they are all in (what was typed is what the user wants; a filter typed meanwhile hides
+the first page rather than filter part of the list), while keys that act on one contact (edit,
+log, favour, archive, open) do nothing but say why: the row under the cursor may be gone or
+changed. Only the newest load lands; an older one still running
 (the archived list toggled, another write meanwhile) is dropped when it finishes.
 """
 
 from __future__ import annotations
 
+import datetime as dt
 import time
 
 from textual import on
@@ -25,7 +29,7 @@ from textual.widgets import Footer, Input, Static
 from textual.worker import Worker, WorkerState
 
 from planner.core import dates
-from screens.contact_filter import Entry, FilterError, filter_entries, make_entry, sort_entries
+from screens.contact_filter import Entry, FilterError, filter_entries, make_entry, refines, sort_entries
 from screens.dialogs.confirm_merge import Person
 from screens.messages import DataChanged
 from screens.text import safe_markup, toast, user_text
@@ -44,6 +48,8 @@ COLUMNS = [
 ]
 SORT_ORDER = [c.key for c in COLUMNS]
 LOADING_SHOWN_AFTER = 0.3  # a reload shorter than this does not flash "Loading" in the status line
+FILTERS_KEPT = 16  # queries whose results are kept for typing on and backspacing
+FIRST_PAGE = 100  # rows shown before everyone is read: more than a tall terminal shows
 
 
 class ContactsRead(Message):
@@ -55,6 +61,24 @@ class ContactsRead(Message):
         self.number = number
         self.entries = entries
         self.sorted_by = sorted_by
+
+
+class PageRead(Message):
+    """The first page of a first load (`number`), by name, and how many contacts there are."""
+
+    def __init__(self, number: int, entries: list[Entry], total: int) -> None:
+        super().__init__()
+        self.number = number
+        self.entries = entries
+        self.total = total
+
+
+class ViewRead(Message):
+    """The full view of a contact to edit, read in a worker."""
+
+    def __init__(self, view) -> None:
+        super().__init__()
+        self.view = view
 
 
 class DuplicateRead(Message):
@@ -108,8 +132,14 @@ class ContactsScreen(WorkerScreen[None]):
         self.sort_key = "name"
         self.sort_reverse = False
         self._loaded_once = False
+        self._filters: dict[str, list[Entry]] = {}  # recent queries and what they left of `_filters_of`
+        self._filters_of: list[Entry] | None = None
+        self._page: list[Entry] = []  # the first page of a first load, shown until everyone is in
+        self._page_total = 0
         self._loads = 0  # numbers each load: only the newest one's rows are shown
-        self.loading = False
+        # Not Textual's `loading` (which covers the whole screen with an indicator, first page and
+        # all): the status line says it, and the rows stay readable.
+        self.reading = False
         self._loading_since = 0.0
         self._newest_load: Worker | None = None  # its failure ends the loading state
         self._keep: int | None = None
@@ -140,30 +170,41 @@ class ContactsScreen(WorkerScreen[None]):
 
     def highlighted_contact_label(self) -> tuple[str, str] | None:
         entry = self._highlighted_entry()
-        return (entry.view.name, entry.view.company) if entry is not None else None
+        return (entry.name, entry.company_name) if entry is not None else None
 
     def _highlighted_entry(self) -> Entry | None:
         key = self.table.cursor_key
-        return next((e for e in self.shown if e.view.id == key), None)
+        return next((e for e in self.shown if e.key == key), None)
 
     # ----------------------------------------------------------------- loading
     def load(self) -> None:
         self._loads += 1
-        self.loading = True
+        self.reading = True
         self._loading_since = time.monotonic()
-        self._newest_load = self._load(self._loads, self.show_archived, self.sort_key, self.sort_reverse)
+        self._newest_load = self._load(self._loads, self.show_archived, self.sort_key, self.sort_reverse,
+                                       first=not self.entries)
         self.set_timer(LOADING_SHOWN_AFTER, self._show_status)
 
     # Not exclusive: cancelling a thread does not stop it, and a cancelled worker fails whoever
     # waits for it; an older load's rows are dropped in `on_contacts_read` instead.
     @thread_worker(group="contacts-load", failure="Could not load contacts", exclusive=False)
-    def _load(self, number: int, archived: bool, sort_key: str, sort_reverse: bool) -> None:
-        from planner.services.contacts import list_contacts
+    def _load(self, number: int, archived: bool, sort_key: str, sort_reverse: bool, first: bool) -> None:
+        from planner.services.contacts import count_listed, list_rows
 
         today = dates.today()
-        entries = [make_entry(view, today) for view in list_contacts(archived=archived)]
-        self.post_message(ContactsRead(number, sort_entries(entries, sort_key, sort_reverse),
-                                       (sort_key, sort_reverse)))
+        if first:  # nothing on screen yet: the first names now, everyone after
+            page = [make_entry(row, today) for row in list_rows(archived=archived, limit=FIRST_PAGE)]
+            self.post_message(PageRead(number, page, count_listed(archived=archived)))
+        entries = [make_entry(row, today) for row in list_rows(archived=archived)]  # already by name
+        if (sort_key, sort_reverse) != ("name", False):
+            entries = sort_entries(entries, sort_key, sort_reverse)
+        self.post_message(ContactsRead(number, entries, (sort_key, sort_reverse)))
+
+    def on_page_read(self, message: PageRead) -> None:
+        if message.number != self._loads or self._loaded_once:
+            return  # a newer load is on its way, or rows are already shown
+        self._page, self._page_total = message.entries, message.total
+        self.apply_filter()
 
     def on_contacts_read(self, message: ContactsRead) -> None:
         if message.number != self._loads:
@@ -172,8 +213,9 @@ class ContactsScreen(WorkerScreen[None]):
         if message.sorted_by != (self.sort_key, self.sort_reverse):  # s or r pressed while loading
             entries = sort_entries(entries, self.sort_key, self.sort_reverse)
         self.entries = entries
+        self._page = []
         self._loaded_once = True
-        self.loading = False
+        self.reading = False
         self.table.invalidate()
         keep, self._keep = self._keep, None
         self.apply_filter(keep=keep)
@@ -189,8 +231,11 @@ class ContactsScreen(WorkerScreen[None]):
     def apply_filter(self, keep: int | None = None) -> None:
         query = self.query_one("#contacts-filter", Input).value
         status = self.query_one("#contacts-status", Static)
+        today = dates.today()
         try:
-            self.shown = filter_entries(self.entries, query, dates.today())
+            self.shown = self._filtered(query, today)
+            if not self._loaded_once and not query:
+                self.shown = self._page  # by name, the order everyone will come in
         except FilterError as exc:
             status.update(safe_markup("[b]$msg[/b]", msg=str(exc)), layout=False)
             status.add_class("error-text")
@@ -203,13 +248,38 @@ class ContactsScreen(WorkerScreen[None]):
             self.refresh_bindings()  # e, l, f, d dim when nothing is highlighted
         self._show_status()
 
+    def _filtered(self, query: str, today: dt.date) -> list[Entry]:
+        """`filter_entries` of the loaded entries, remembering the last few queries: typing on tests
+        only what the query before it left (`refines`), and backspacing finds what it left again;
+        so a keystroke on 100,000 contacts rarely scans them all."""
+        if self._filters_of is not self.entries:
+            self._filters, self._filters_of = {}, self.entries
+        found = self._filters.pop(query, None)
+        if found is None:
+            base = self.entries
+            for earlier in reversed(self._filters):  # the newest that the query narrows
+                if refines(earlier, query, today):
+                    base = self._filters[earlier]
+                    break
+            found = filter_entries(base, query, today)
+        self._filters[query] = found
+        while len(self._filters) > FILTERS_KEPT:
+            del self._filters[next(iter(self._filters))]
+        return found
+
     def _show_status(self) -> None:
         status = self.query_one("#contacts-status", Static)
         if status.has_class("error-text"):
             return  # the filter's own error stays until it is fixed
         label = next(c.label for c in COLUMNS if c.key == self.sort_key)
         order = "descending" if self.sort_reverse else "ascending"
-        if self.loading and (not self._loaded_once
+        if self.reading and self._page and not self._loaded_once:
+            status.update(safe_markup("Loading contacts… the first $shown of $total shown · will show sorted by "
+                                      "$label, $order; filter and keys on one contact work once all are in",
+                                      shown=f"{len(self.shown):,}", total=f"{self._page_total:,}", label=label,
+                                      order=order), layout=False)
+            return
+        if self.reading and (not self._loaded_once
                              or time.monotonic() - self._loading_since >= LOADING_SHOWN_AFTER):
             status.update(safe_markup("Loading contacts… · will show sorted by $label, $order; keys on one "
                                       "contact work once they are in", label=label, order=order), layout=False)
@@ -264,10 +334,10 @@ class ContactsScreen(WorkerScreen[None]):
     def _still_loading(self) -> bool:
         """True (with a hint) while the rows on screen are not the ones being loaded: a key on one
         contact must not act on a row that may be gone or changed."""
-        if self.loading:
+        if self.reading:
             toast(self, user_text("Still loading contacts: that key works once they are in"),
                         severity="warning", timeout=3)
-        return self.loading
+        return self.reading
 
     def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
         if action in {"edit", "log", "favor", "archive", "merge"} and self.table.cursor_key is None:
@@ -281,10 +351,21 @@ class ContactsScreen(WorkerScreen[None]):
         self.app.push_screen(ContactForm(None), callback=self._saved)
 
     def action_edit(self) -> None:
-        from screens.dialogs.contact_form import ContactForm
 
         if not self._still_loading() and (entry := self._highlighted_entry()) is not None:
-            self.app.push_screen(ContactForm(entry.view), callback=self._saved)
+            self._read_view(entry.key)
+
+    @thread_worker(group="contacts-view", failure="Could not read the contact")
+    def _read_view(self, contact_id: int) -> None:
+        from planner.services.contacts import get_view
+
+        self.post_message(ViewRead(get_view(contact_id)))
+
+    def on_view_read(self, message: ViewRead) -> None:
+        from screens.dialogs.contact_form import ContactForm
+
+        if self.app.screen is self:  # not when another screen came up meanwhile
+            self.app.push_screen(ContactForm(message.view), callback=self._saved)
 
     def _saved(self, view) -> None:
         if view is not None:
@@ -302,9 +383,9 @@ class ContactsScreen(WorkerScreen[None]):
         from screens.dialogs.favor_direction import FavorDirection
 
         if not self._still_loading() and (entry := self._highlighted_entry()) is not None:
-            view = entry.view
-            self.app.push_screen(FavorDirection(view.name),
-                                 callback=lambda direction: self._favor_direction(view.id, view.name, direction))
+            key, name = entry.key, entry.name
+            self.app.push_screen(FavorDirection(name),
+                                 callback=lambda direction: self._favor_direction(key, name, direction))
 
     def _favor_direction(self, contact_id: int, name: str, direction: str | None) -> None:
         from screens.dialogs.favor_entry import FavorEntry
@@ -321,14 +402,15 @@ class ContactsScreen(WorkerScreen[None]):
 
     def action_toggle_archived(self) -> None:
         self.show_archived = not self.show_archived
-        self.entries, self.shown = [], []
+        self.entries, self.shown, self._page = [], [], []
+        self._loaded_once = False  # the other list's first page is shown as it comes
         self.table.set_rows([])
         self.load()
 
     def action_archive(self) -> None:
         """Archive the highlighted contact; in the archived list, bring it back instead."""
         if not self._still_loading() and (entry := self._highlighted_entry()) is not None:
-            self._set_archived(entry.view.id, entry.view.name, not self.show_archived)
+            self._set_archived(entry.key, entry.name, not self.show_archived)
 
     def _set_archived(self, contact_id: int, name: str, archived: bool) -> None:
         self._archiving[self._write_archived(contact_id, archived)] = (contact_id, name, archived)
@@ -343,7 +425,7 @@ class ContactsScreen(WorkerScreen[None]):
         """The newest load failed: no longer loading (the app says why). An archive (or bringing one
         back) finished."""
         if event.worker is self._newest_load and event.state is WorkerState.ERROR:
-            self.loading = False
+            self.reading = False
             self._show_status()
         if event.worker not in self._archiving or not event.worker.is_finished:
             return
@@ -376,8 +458,8 @@ class ContactsScreen(WorkerScreen[None]):
     # ----------------------------------------------------------------- merging duplicates
     def action_merge(self) -> None:
         if not self._still_loading() and (entry := self._highlighted_entry()) is not None:
-            toast(self, safe_markup("Looking for a duplicate of $name…", name=entry.view.name), timeout=2)
-            self._find_duplicate(entry.view.id, entry.view.name)
+            toast(self, safe_markup("Looking for a duplicate of $name…", name=entry.name), timeout=2)
+            self._find_duplicate(entry.key, entry.name)
 
     @thread_worker(group="contacts-duplicate", failure="Could not look for duplicates")
     def _find_duplicate(self, contact_id: int, name: str) -> None:

@@ -7,11 +7,12 @@ import datetime as dt
 import functools
 import shutil
 import sys
+import tempfile
 import unicodedata
-from collections.abc import Sequence
+from collections.abc import Iterable, Sequence
 
 from planner.core.cadence import parse_cadence
-from planner.core.textsafe import clean_line, json_chunks
+from planner.core.textsafe import clean_line, json_chunks, json_records
 from planner.services.contacts import UNSET, USE_DEFAULT, ContactFields
 
 
@@ -27,6 +28,14 @@ def print_json(data: object) -> None:
     """JSON on stdout, written as it is encoded (a list element by element)."""
     write = sys.stdout.write
     for chunk in json_chunks(data, default=json_default):
+        write(chunk)
+
+
+def print_json_records(records: Iterable[object]) -> None:
+    """A JSON list of records on stdout, each written as it is read (the text `print_json` writes
+    for the same list)."""
+    write = sys.stdout.write
+    for chunk in json_records(records, default=json_default):
         write(chunk)
 
 
@@ -63,17 +72,41 @@ def fit(text: str, width: int) -> str:
     return text + " " * (width - shown)
 
 
-def print_table(headers: Sequence[str], rows: Sequence[Sequence[object]], *, max_width: int | None = None) -> None:
-    """A plain aligned table; every cell is neutralised user text; the widest column gives way first."""
-    cells = [[clean_line("" if v is None else str(v)) for v in row] for row in rows]
-    widths = [max([len(h)] + [display_width(r[i]) for r in cells]) for i, h in enumerate(headers)]
-    limit = max_width or shutil.get_terminal_size((120, 24)).columns
-    while sum(widths) + 2 * (len(widths) - 1) > limit and max(widths) > 8:
-        widths[widths.index(max(widths))] -= 1
-    write = sys.stdout.write
-    write("  ".join(fit(h, w) for h, w in zip(headers, widths, strict=True)).rstrip() + "\n")
-    for row in cells:
-        write("  ".join(fit(c, w) for c, w in zip(row, widths, strict=True)).rstrip() + "\n")
+def print_table(headers: Sequence[str], rows: Iterable[Sequence[object]], *, max_width: int | None = None) -> int:
+    """A plain aligned table; every cell is neutralised user text; the widest column gives way
+    first. Returns how many rows it printed.
+
+    `rows` may be a stream (a list of 100,000 contacts): the widths need every row, so the
+    cleaned rows are measured as they come and kept in a spool, in memory while small and in a
+    temporary file (owner-only, gone when closed) beyond, then printed from it; memory stays flat
+    whatever the number of rows. A cleaned cell holds no control, so a unit separator and a line
+    end delimit cells and rows there."""
+    widths = [len(h) for h in headers]
+    count = 0
+    with tempfile.SpooledTemporaryFile(max_size=1 << 20, mode="w+", encoding="utf-8", newline="\n") as spool:
+        put = spool.write
+        for row in rows:
+            cells = [clean_line("" if v is None else str(v)) for v in row]
+            for i, cell in enumerate(cells):
+                shown = len(cell) if cell.isascii() else display_width(cell)
+                if shown > widths[i]:
+                    widths[i] = shown
+            put(_CELL.join(cells) + "\n")
+            count += 1
+        limit = max_width or shutil.get_terminal_size((120, 24)).columns
+        while sum(widths) + 2 * (len(widths) - 1) > limit and max(widths) > 8:
+            widths[widths.index(max(widths))] -= 1
+        spool.seek(0)
+        write = sys.stdout.write
+        write("  ".join(fit(h, w) for h, w in zip(headers, widths, strict=True)).rstrip() + "\n")
+        for line in spool:
+            cells = line[:-1].split(_CELL)
+            write("  ".join([cell.ljust(w) if cell.isascii() and len(cell) <= w else fit(cell, w)
+                             for cell, w in zip(cells, widths, strict=True)]).rstrip() + "\n")
+    return count
+
+
+_CELL = "\x1f"
 
 
 def add_contact_options(parser: argparse.ArgumentParser, *, editing: bool) -> None:

@@ -6,7 +6,13 @@ import argparse
 import functools
 
 from planner.cli import open_db_from_args
-from planner.cli.common import add_contact_options, contact_fields_from_args, print_json, print_table
+from planner.cli.common import (
+    add_contact_options,
+    contact_fields_from_args,
+    print_json,
+    print_json_records,
+    print_table,
+)
 from planner.core.cadence import describe_cadence
 from planner.core.dates import humanize_day
 from planner.core.textsafe import clean_block, clean_line
@@ -78,21 +84,18 @@ def cmd_archive(args: argparse.Namespace) -> int:
 
 def cmd_list(args: argparse.Namespace) -> int:
     open_db_from_args(args, refresh_plan=True)
-    views = contacts.list_contacts(search=args.search, tag=args.tag, archived=args.archived)
-    if args.json:
-        print_json(views)
+    if args.json:  # written record by record as read
+        print_json_records(contacts.iter_contacts(search=args.search, tag=args.tag, archived=args.archived))
         return 0
     # A few hundred distinct days and cadences among any number of contacts: worded once each.
     cadence_words, day_words = functools.lru_cache(None)(describe_cadence), functools.lru_cache(None)(humanize_day)
-    rows = [
-        (v.id, v.name, v.company, ", ".join(v.tags), cadence_words(v.cadence_days),
-         day_words(v.last_contacted.date()) if v.last_contacted else "never",
-         v.next_call.isoformat() if v.next_call else "", f"{v.balance:+d}" if v.balance else "0")
-        for v in views
-    ]
-    count = len(views)
-    del views  # the table's cells are all it needs from here on
-    print_table(("id", "name", "company", "tags", "cadence", "last contact", "next call", "balance"), rows)
+    rows = (
+        (cid, name, company, ", ".join(tags), cadence_words(cadence), day_words(last.date()) if last else "never",
+         next_call.isoformat() if next_call else "", f"{balance:+d}" if balance else "0")
+        for cid, name, company, tags, cadence, last, next_call, balance, _ in contacts.list_rows(
+            search=args.search, tag=args.tag, archived=args.archived)
+    )
+    count = print_table(("id", "name", "company", "tags", "cadence", "last contact", "next call", "balance"), rows)
     print(f"{count} contact{'s' if count != 1 else ''}")
     return 0
 

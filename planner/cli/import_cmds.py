@@ -117,11 +117,12 @@ class ProgressLine:
 
 def cmd_export(args: argparse.Namespace) -> int:
     open_db_from_args(args)
-    views = export_contacts.all_contacts()
-    pieces = export_contacts.chunks(args.format, views)  # written as made, never whole in memory
+    tally = [0]
+    pieces = export_contacts.chunks(args.format, tally=tally)  # read and written as made, never whole in memory
     if args.output and args.output != "-":
         path = export_contacts.write_private(pieces, args.output)
-        print(f"wrote {len(views)} contact{'s' if len(views) != 1 else ''} to {clean_line(str(path))}")
+        count = tally[0]
+        print(f"wrote {count} contact{'s' if count != 1 else ''} to {clean_line(str(path))}")
     else:
         write = sys.stdout.write
         for piece in pieces:

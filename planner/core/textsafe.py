@@ -15,7 +15,7 @@ import functools
 import json
 import re
 import unicodedata
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from dataclasses import fields, is_dataclass
 from typing import Any
 
@@ -156,6 +156,17 @@ def json_chunks(data: Any, *, default: Callable[[Any], Any] | None = None) -> It
 
     yield from pieces(data)
     yield "\n"
+
+
+def json_records(items: Iterable[Any], *, default: Callable[[Any], Any] | None = None) -> Iterator[str]:
+    """`json_chunks` of a list of records (each one object, holding no list of records), for
+    records that come as they are read: the same text, `[]` when there are none."""
+    encode = json.JSONEncoder(ensure_ascii=False, separators=(",", ":"), default=default).encode
+    opening = "[\n"
+    for item in items:
+        yield opening + _escape_unsafe(encode(item))
+        opening = ",\n"
+    yield "[]\n" if opening == "[\n" else "\n]\n"
 
 
 def _holds_records(value: Any) -> bool:

@@ -5,19 +5,37 @@ from __future__ import annotations
 
 import datetime as dt
 from collections import defaultdict
-from collections.abc import Iterable
+from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
+from dataclasses import fields as dataclass_fields
+from functools import cache
+
+import arrow
 
 from planner.core.cadence import effective_cadence
 from planner.core.dates import today
-from planner.core.textsafe import json_dict
-from planner.core.vocabulary import PlanReason
-from planner.core.zones import configured_zone, in_user_zone
-from planner.services.ledger import favor_summaries
+from planner.core.textsafe import fold
+from planner.core.vocabulary import REACHED_OUTCOMES, FavorDirection, PlanReason
+from planner.core.zones import configured_zone, in_user_zone, stored_moment
+from planner.services.important_dates import DateView
+from planner.services.ledger import GIVE_BACK_MONTHS, ONE_WAY_MARGIN, favor_summaries
+from planner.services.presence import _LIVE as LIVE_CONDITION
+from planner.services.presence import _WRITTEN as WRITTEN_CONDITION
 from planner.services.presence import presence_of
 from planner.store import settings
 from planner.store.database import db
-from planner.store.models import Contact, ContactEmail, ContactPhone, ContactTag, PlannedCall
+from planner.store.dialect import iso_day, portable
+from planner.store.engine import on_server
+from planner.store.models import (
+    Contact,
+    ContactEmail,
+    ContactPhone,
+    ContactTag,
+    Favor,
+    ImportantDate,
+    Interaction,
+    PlannedCall,
+)
 from planner.store.queries import chunked, last_reached_query
 
 
@@ -54,7 +72,24 @@ class ContactView:
     last_live: dt.datetime | None = None  # the last call or meeting that reached them (UTC)
 
     def to_json(self) -> dict:
-        return json_dict(self)
+        """`json_dict` of the view, written out for its known fields: a `contacts --json` of
+        100,000 contacts calls this for every one."""
+        fields_of = self.__dict__
+        data = {name: fields_of[name] for name in _field_names(ContactView)}
+        for name in _MOMENTS:
+            value = data[name]
+            if value is not None:
+                data[name] = value.isoformat()
+        data["emails"], data["phones"], data["tags"] = list(self.emails), list(self.phones), list(self.tags)
+        return data
+
+
+@cache
+def _field_names(kind: type) -> tuple[str, ...]:
+    return tuple(item.name for item in dataclass_fields(kind))
+
+
+_MOMENTS = ("connected_on", "created_at", "archived_at", "last_contacted", "next_call", "last_live")
 
 
 def load_views(contacts: Iterable[Contact]) -> list[ContactView]:
@@ -124,3 +159,249 @@ def _next_calls(ids: list[int]) -> dict[int, tuple[dt.date, str]]:
         for row in query:
             result.setdefault(row.contact_id, (row.date, row.reason))
     return result
+
+
+# ----------------------------------------------------------------------------- set-based reading
+# Lists read what they show in one query of correlated aggregates: each contact's emails, tags,
+# last reach, next call and ledger come from index probes made inside SQLite (or the server), and
+# rows come out as tuples, a batch at a time, in the order they are printed. No model object per
+# row and no `IN (...)` list of ids (at 100,000 contacts those two were most of the time of every
+# list), and nothing kept once a row is written.
+SEPARATOR = "\x1f"  # between a contact's emails, phones or tags in one cell: none of them can hold a control
+BATCH = 500
+
+
+def _list_column(model, column: str, order: str, *, expression: bool = False) -> str:
+    """A contact's values of `column` (or an SQL `expression` on row `x`) in `model`'s table, in
+    `order`, joined by SEPARATOR."""
+    table = model._meta.table_name
+    value = column if expression else f'x."{column}"'
+    if on_server(db):
+        return (f'(SELECT string_agg({value}, chr(31) ORDER BY {order}) FROM "{table}" x '
+                f'WHERE x."contact_id" = c."id")')
+    return (f'(SELECT group_concat(v, char(31)) FROM (SELECT {value} AS v FROM "{table}" x '
+            f'WHERE x."contact_id" = c."id" ORDER BY {order}))')
+
+
+def _words(values) -> str:
+    return ", ".join(f"'{value}'" for value in values)
+
+
+_INTERACTION = Interaction._meta.table_name
+_PLANNED = PlannedCall._meta.table_name
+_FAVOR = Favor._meta.table_name
+_GAVE = f"f.\"direction\" = '{FavorDirection.GAVE}'"
+_LAST_REACHED = (f'(SELECT MAX(i."happened_at") FROM "{_INTERACTION}" i WHERE i."contact_id" = c."id" '
+                 f'AND i."outcome" IN ({_words(REACHED_OUTCOMES)}))')
+_NEXT = (f'(SELECT p."{{0}}" FROM "{_PLANNED}" p WHERE p."contact_id" = c."id" '
+         f"AND p.\"reason\" <> '{PlanReason.THANK_YOU}' ORDER BY p.\"date\", p.\"seq\" LIMIT 1)")
+_BALANCE = (f'(SELECT SUM(CASE WHEN {_GAVE} THEN f."weight" ELSE -f."weight" END) FROM "{_FAVOR}" f '
+            'WHERE f."contact_id" = c."id")')
+# The ledger's flags in one probe: balance * 8 + owes thanks (4) + one way (2) + gives back (1);
+# the two dates bound are a year ago (one way) and the give-back cutoff.
+_LEDGER = (
+    f'(SELECT SUM(CASE WHEN {_GAVE} THEN f."weight" ELSE -f."weight" END) * 8'
+    f' + MAX(CASE WHEN NOT {_GAVE} AND f."thanked_at" IS NULL THEN 4 ELSE 0 END)'
+    f' + CASE WHEN SUM(CASE WHEN f."date" > ? THEN (CASE WHEN {_GAVE} THEN -1 ELSE 1 END) ELSE 0 END)'
+    f' >= {ONE_WAY_MARGIN} THEN 2 ELSE 0 END'
+    f' + CASE WHEN MAX(CASE WHEN {_GAVE} THEN 0 ELSE 1 END) = 1'
+    f' AND (MAX(CASE WHEN {_GAVE} THEN f."date" END) IS NULL OR MAX(CASE WHEN {_GAVE} THEN f."date" END) < ?)'
+    f' THEN 1 ELSE 0 END FROM "{_FAVOR}" f WHERE f."contact_id" = c."id")')
+# A contact's interactions in one probe: "touches|last live touch|last reached", touches counted
+# live in the high half and written in the low half; the moments as stored, empty when none;
+# NULL when there are no interactions.
+_INTERACTIONS = (
+    f'(SELECT CAST(SUM(CASE WHEN {LIVE_CONDITION} THEN 4294967296 WHEN {WRITTEN_CONDITION} THEN 1 ELSE 0 END) AS TEXT)'
+    f' || \'|\' || COALESCE(CAST(MAX(CASE WHEN {LIVE_CONDITION} THEN i."happened_at" END) AS TEXT), \'\')'
+    f' || \'|\' || COALESCE(CAST(MAX(CASE WHEN i."outcome" IN ({_words(REACHED_OUTCOMES)}) THEN i."happened_at" END)'
+    f' AS TEXT), \'\') FROM "{_INTERACTION}" i WHERE i."contact_id" = c."id")')
+_CONTACT_COLUMNS = ('c."id", c."name", c."company", c."title", c."kind", c."cadence_days", c."no_cadence", '
+                    'c."timezone", c."notes", c."source", c."external_key", c."connected_on", c."created_at", '
+                    'c."archived_at", c."prefers_email"')
+
+
+def _full_columns(relations: bool) -> str:
+    lists = ", ".join((_list_column(ContactEmail, "address", 'x."position", x."id"'),
+                       _list_column(ContactPhone, "number", 'x."position", x."id"'),
+                       _list_column(ContactTag, "tag", 'x."tag"')))
+    if not relations:
+        return f"{_CONTACT_COLUMNS}, {lists}"
+    day = iso_day('p."date"')
+    next_call = (f"(SELECT {day} || ' ' || p.\"reason\" FROM \"{_PLANNED}\" p "
+                 f"WHERE p.\"contact_id\" = c.\"id\" AND p.\"reason\" <> '{PlanReason.THANK_YOU}' "
+                 'ORDER BY p."date", p."seq" LIMIT 1)')
+    return f"{_CONTACT_COLUMNS}, {lists}, {next_call}, {_LEDGER}, {_INTERACTIONS}"
+
+
+# Names sorted as `fold` sorts them (Ève with E): SQLite calls `fold` itself (store/database.py
+# registers it); the server has no such function, and its rows are sorted here.
+_NAME_KEY = 'followup_fold(c."name"), c."id"'
+
+
+def _day(value: object) -> dt.date | None:
+    if value is None or isinstance(value, dt.date):
+        return value
+    return dt.date.fromisoformat(str(value))
+
+
+def _moment(value: object) -> dt.datetime | None:
+    return None if value is None else stored_moment(value)
+
+
+def _split(value: str | None) -> list[str]:
+    return value.split(SEPARATOR) if value else []
+
+
+def _ledger_params() -> list[object]:
+    base = today()
+    year_ago = arrow.get(base).shift(years=-1).date()
+    cutoff = arrow.get(base).shift(months=-GIVE_BACK_MONTHS).date()
+    if on_server(db):
+        return [year_ago, cutoff]
+    return [year_ago.isoformat(), cutoff.isoformat()]
+
+
+def _rows(sql: str, params: list[object]) -> Iterator[tuple]:
+    """The rows of `sql` a batch at a time, as read."""
+    cursor = db.execute_sql(portable(sql), params)
+    while batch := cursor.fetchmany(BATCH):
+        yield from batch
+
+
+def iter_views(where: str = "", params: Sequence[object] = (), *, order: str = "name",
+               relations: bool = True) -> Iterator[ContactView]:
+    """Contact views for the contacts matching `where` (SQL on contact `c`, `?` placeholders), as
+    they are read: by folded name then id (`order="name"`), by name without regard to case then
+    id (`order="nocase"`, the export's order), or as stored (`order="none"`). Without
+    `relations`, last reach, next call, ledger and presence stay at their defaults (an export of
+    the address book has no use for them)."""
+    return (view for view, _ in _views(where, params, order, relations, dates=False))
+
+
+def iter_dated_views(*, order: str = "nocase", relations: bool = False) -> Iterator[tuple[ContactView, list[DateView]]]:
+    """Everyone's views (as `iter_views` reads them) with their dates that matter, by month and day."""
+    for view, packed in _views("", (), order, relations, dates=True):
+        found = []
+        for item in _split(packed):
+            date_id, kind, year, month, day, yearly = item.split(" ")
+            found.append(DateView(int(date_id), view.id, view.name, kind, int(year) or None, int(month), int(day),
+                                  yearly == "1"))
+        yield view, found
+
+
+# A contact's dates as "id kind year month day yearly" (a kind is letters, digits and dashes; no
+# year is 0), by month and day, for the vCard export.
+_DATES = "".join(
+    f"CAST({part} AS TEXT)" if part.startswith(("x.", "COALESCE", "CASE")) else part
+    for part in ('x."id"', " || ' ' || ", 'x."kind"', " || ' ' || ", 'COALESCE(x."year", 0)', " || ' ' || ",
+                 'x."month"', " || ' ' || ", 'x."day"', " || ' ' || ", 'CASE WHEN x."yearly" THEN 1 ELSE 0 END'))
+
+
+def _views(where: str, params: Sequence[object], order: str, relations: bool,
+           dates: bool) -> Iterator[tuple[ContactView, str | None]]:
+    columns = _full_columns(relations)
+    if dates:
+        columns += ", " + _list_column(ImportantDate, _DATES, 'x."month", x."day", x."id"', expression=True)
+    sql = f'SELECT {columns} FROM "{Contact._meta.table_name}" c'
+    all_params: list[object] = _ledger_params() if relations else []
+    if where:
+        sql += f" WHERE {where}"
+        all_params += list(params)
+    server = on_server(db)
+    if order == "nocase":
+        nocase = 'lower(c."name") COLLATE "C"' if server else 'c."name" COLLATE NOCASE'  # as name_order sorts
+        sql += f' ORDER BY {nocase}, c."id"'
+    elif order == "name" and not server:
+        sql += f" ORDER BY {_NAME_KEY}"
+    zone = configured_zone(settings.get("timezone"))
+    tag_cadences = settings.tag_cadences()
+    default = settings.get("default_cadence")
+    size = _RELATED if relations else _PLAIN_COLUMNS
+    views = ((_make_view(row, relations, zone, tag_cadences, default), row[size] if dates else None)
+             for row in _rows(sql, all_params))
+    if order == "name" and server:
+        return iter(sorted(views, key=lambda pair: (fold(pair[0].name), pair[0].id)))
+    return views
+
+
+_PLAIN_COLUMNS = 18  # contact columns and the three lists
+_RELATED = 21  # and next call with its reason, ledger, interactions
+
+
+def _make_view(row: tuple, relations: bool, zone, tag_cadences: dict[str, int], default) -> ContactView:
+    (cid, name, company, title, kind, own, no_cadence, timezone, notes, source, external_key, connected_on,
+     created_at, archived_at, prefers_email, emails, phones, tags) = row[:18]
+    tags = _split(tags)
+    cadence, source_of = effective_cadence(own, bool(no_cadence), tags, tag_cadences, default)
+    archived = _moment(archived_at)
+    view = ContactView(
+        id=cid, name=name, company=company, title=title, emails=_split(emails), phones=_split(phones), tags=tags,
+        kind=kind, cadence_days=cadence, cadence_from=source_of, own_cadence_days=own, timezone=timezone,
+        notes=notes, source=source, external_key=external_key, connected_on=_day(connected_on),
+        created_at=_moment(created_at), archived=archived is not None, archived_at=archived,
+        prefers_email=bool(prefers_email))
+    if relations:
+        next_call, ledger, interactions = row[_PLAIN_COLUMNS:_RELATED]
+        if next_call is not None:
+            next_day, _, view.next_reason = next_call.partition(" ")
+            view.next_call = dt.date.fromisoformat(next_day)
+        if ledger is not None:
+            ledger = int(ledger)
+            view.balance = ledger >> 3
+            view.owes_thanks, view.one_way, view.give_back = bool(ledger & 4), bool(ledger & 2), bool(ledger & 1)
+        if interactions is not None:
+            touches, last_live, last = interactions.split("|")
+            if last:
+                view.last_contacted = in_user_zone(last, zone)
+            if int(touches):
+                live, written = divmod(int(touches), 4294967296)
+                view.live_share = round(live / (live + written), 2)
+                view.last_live = _moment(last_live or None)
+    return view
+
+
+# A list row: what the contacts table (CLI and screen) shows and filters on, as a plain tuple.
+# (id, name, company, tags, effective cadence days, last reached (aware, user's zone), next call,
+# balance, folded search text)
+ListRow = tuple[int, str, str, list[str], int | None, dt.datetime | None, dt.date | None, int, str]
+
+
+def iter_rows(where: str = "", params: Sequence[object] = (), *, limit: int | None = None) -> Iterator[ListRow]:
+    """The table's rows for the contacts matching `where` (as `iter_views` takes it), by folded
+    name then id, as they are read: one query, five probes a contact. With `limit`, the first
+    rows only, and only theirs are probed: the page a screen shows first."""
+    tags = _list_column(ContactTag, "tag", 'x."tag"')
+    columns = (f'c."id", c."name", c."company", c."cadence_days", c."no_cadence", c."search_text", {tags}, '
+               f'{_LAST_REACHED}, {_NEXT.format("date")}, {_BALANCE}')
+    table = f'"{Contact._meta.table_name}" c' + (f" WHERE {where}" if where else "")
+    server = on_server(db)
+    args = list(params)
+    if server:  # no fold in SQL: sorted below
+        sql = f"SELECT {columns} FROM {table}"
+    elif limit is not None:  # the page is chosen first, then only its rows are probed
+        sql = f"SELECT {columns} FROM (SELECT c.* FROM {table} ORDER BY {_NAME_KEY} LIMIT ?) c ORDER BY {_NAME_KEY}"
+        args.append(limit)
+    else:
+        sql = f"SELECT {columns} FROM {table} ORDER BY {_NAME_KEY}"
+    zone = configured_zone(settings.get("timezone"))
+    tag_cadences = settings.tag_cadences()
+    default = settings.get("default_cadence")
+    rows = (_list_row(row, zone, tag_cadences, default) for row in _rows(sql, args))
+    if server:
+        ordered = sorted(rows, key=lambda r: (fold(r[1]), r[0]))
+        return iter(ordered if limit is None else ordered[:limit])
+    return rows
+
+
+def count_contacts(where: str = "", params: Sequence[object] = ()) -> int:
+    """How many contacts match `where` (as `iter_views` takes it)."""
+    sql = f'SELECT COUNT(*) FROM "{Contact._meta.table_name}" c' + (f" WHERE {where}" if where else "")
+    return int(db.execute_sql(portable(sql), list(params)).fetchone()[0])
+
+
+def _list_row(row: tuple, zone, tag_cadences: dict[str, int], default) -> ListRow:
+    cid, name, company, own, no_cadence, search_text, tags, last, next_day, balance = row
+    tags = _split(tags)
+    cadence = effective_cadence(own, bool(no_cadence), tags, tag_cadences, default)[0]
+    return (cid, name, company, tags, cadence, None if last is None else in_user_zone(last, zone), _day(next_day),
+            int(balance or 0), search_text)

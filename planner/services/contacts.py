@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import datetime as dt
 import re
+from collections.abc import Iterator
 from dataclasses import dataclass, field
 
 from planner.core.cadence import check_days
@@ -13,7 +14,7 @@ from planner.core.lengths import check_length
 from planner.core.textsafe import clean_line, fold, strip_controls
 from planner.core.zones import check_zone_name
 from planner.scheduling.service import replan
-from planner.services.contact_views import ContactView, load_views
+from planner.services.contact_views import ContactView, ListRow, count_contacts, iter_rows, iter_views
 from planner.store.journal import journaled
 from planner.store.models import CONTACT_KINDS, Contact, ContactEmail, ContactPhone, ContactTag, get_contact, utcnow
 
@@ -175,20 +176,49 @@ def _get(contact_id: int) -> Contact:
 
 
 def get_view(contact_id: int) -> ContactView:
-    return load_views([_get(contact_id)])[0]
+    for view in iter_views('c."id" = ?', [contact_id], order="none"):
+        return view
+    _get(contact_id)  # says which contact is not there
+    raise NotFound(f"no contact {contact_id}")
 
 
 def list_contacts(search: str | None = None, tag: str | None = None, archived: bool = False) -> list[ContactView]:
     """Active contacts (or archived ones) matching every word of `search` and the tag, by name."""
-    query = Contact.select()
-    query = query.where(Contact.archived_at.is_null(not archived))
+    return list(iter_contacts(search, tag, archived))
+
+
+def iter_contacts(search: str | None = None, tag: str | None = None, archived: bool = False) -> Iterator[ContactView]:
+    """`list_contacts` as it is read, for writing out a row at a time (Ève sorts with E, not after Z)."""
+    where, params = contact_filter(search, tag, archived)
+    return iter_views(where, params)
+
+
+def list_rows(search: str | None = None, tag: str | None = None, archived: bool = False, *,
+              limit: int | None = None) -> Iterator[ListRow]:
+    """What the contacts table shows of the same contacts, in the same order, as plain tuples
+    (with `limit`: the first page only, read without reading the rest)."""
+    where, params = contact_filter(search, tag, archived)
+    return iter_rows(where, params, limit=limit)
+
+
+def count_listed(search: str | None = None, tag: str | None = None, archived: bool = False) -> int:
+    where, params = contact_filter(search, tag, archived)
+    return count_contacts(where, params)
+
+
+def contact_filter(search: str | None, tag: str | None, archived: bool) -> tuple[str, list[object]]:
+    """SQL on contact `c` for active (or archived) contacts matching every word of `search` in
+    their folded text, and the tag."""
+    clauses = ['c."archived_at" IS NOT NULL' if archived else 'c."archived_at" IS NULL']
+    params: list[object] = []
     for word in fold(search or "").split():
-        query = query.where(Contact.search_text.contains(word))
+        clauses.append("c.\"search_text\" LIKE ? ESCAPE '\\'")
+        params.append("%" + re.sub(r"([\\%_])", r"\\\1", word) + "%")
     if tag:
-        tagged = ContactTag.select(ContactTag.contact).where(ContactTag.tag == normalize_tag(tag))
-        query = query.where(Contact.id.in_(tagged))
-    views = load_views(query.order_by(Contact.id))
-    return sorted(views, key=lambda v: (fold(v.name), v.id))  # Ève sorts with E, not after Z
+        clauses.append(f'EXISTS (SELECT 1 FROM "{ContactTag._meta.table_name}" t '
+                       'WHERE t."contact_id" = c."id" AND t."tag" = ?)')
+        params.append(normalize_tag(tag))
+    return " AND ".join(clauses), params
 
 
 def resolve(text: str) -> int:

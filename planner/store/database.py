@@ -34,6 +34,7 @@ from typing import Any
 from peewee import DatabaseProxy, OperationalError, SqliteDatabase
 
 from planner.core.errors import FollowupError
+from planner.core.textsafe import fold
 from planner.store import engine
 
 BUSY_TIMEOUT_SECONDS = 10
@@ -53,6 +54,8 @@ PRAGMAS = {
 # The SQLite engine, bound to a file by `store.connect`; the proxy `db` stands for it or for a
 # PostgreSQL server (models and queries go through the proxy, so they run on either unchanged).
 sqlite_db = SqliteDatabase(None)
+# `fold` in SQL, so a list is sorted by name in the query as the app sorts it (contact_views.py).
+sqlite_db.register_function(fold, "followup_fold", 1, deterministic=True)
 db = DatabaseProxy()
 db.initialize(sqlite_db)
 
