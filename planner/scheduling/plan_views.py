@@ -15,6 +15,7 @@ from planner.scheduling.inputs import load_calendar
 from planner.scheduling.stats import PlanStats, compute_stats
 from planner.store.dialect import name_order
 from planner.store.models import Block, Contact, PlannedCall
+from planner.store.queries import tuples
 
 
 @dataclass(frozen=True)
@@ -127,7 +128,7 @@ def plan_summary(start: dt.date | None = None, days: int = 42) -> PlanSummary:
     rows: list[PlanRow] = []
     counts: list[int] = []
     per_day: dict[dt.date, int] = {}
-    for day, ideal, window_start, window_end, reason, pinned, n in grouped.coerce(False).tuples():
+    for day, ideal, window_start, window_end, reason, pinned, n in tuples(grouped.coerce(False)):
         row = PlanRow(0, as_date(day), as_date(ideal), as_date(window_start), as_date(window_end), reason,
                       bool(pinned))
         rows.append(row)
