@@ -24,7 +24,7 @@ from planner.core.vocabulary import AgendaKind
 from planner.services.agenda import AgendaItem
 from screens.agenda_actions import AgendaActions
 from screens.agenda_rows import COLUMNS, Row, agenda_range, agenda_rows, fit_widths, item_cells
-from screens.messages import DataChanged
+from screens.messages import DataChanged, FirstFrame
 from screens.text import safe_markup, user_text
 from screens.widgets.contact_panel import ContactPanel
 from screens.widgets.list_filter import ListFilter, matches
@@ -137,6 +137,7 @@ class AgendaScreen(AgendaActions):
 
         wanted = [ident(row) for row in self.rows[place:] if row.item is not None] if keep else []
         wanted += [ident(row) for row in reversed(self.rows[:max(place, 0)]) if row.item is not None]
+        first = self.agenda is None
         self.agenda = agenda
         self.rows = agenda_rows(self._narrowed(agenda), today)
         table = self.query_one("#agenda-table", DataTable)
@@ -155,6 +156,8 @@ class AgendaScreen(AgendaActions):
                                if filtered else "Nothing due this week. Press 4 to see the plan."))
         empty.display = not self.rows
         self._restore_cursor(wanted)
+        if first:
+            self.call_after_refresh(self.app.post_message, FirstFrame())
 
     def _narrowed(self, agenda):
         """The agenda with only the items the `/` filter matches (section counts follow)."""

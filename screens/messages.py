@@ -27,3 +27,7 @@ class Announce(Message):
         self.text = text
         self.changed = changed
         self.contact_ids = None if contact_ids is None else list(contact_ids)
+
+
+class FirstFrame(Message):
+    """A main screen drew its first rows: work that may wait (a stale plan's re-plan) starts now."""
