@@ -236,14 +236,25 @@ def contact_ledger(contact_id: int) -> list[FavorView]:
 def open_favors(contact_ids: Iterable[int]) -> dict[int, list[FavorView]]:
     """Favours not yet returned (and received ones not yet thanked), newest first, per contact."""
     ids = list(contact_ids)
-    result: dict[int, list[FavorView]] = defaultdict(list)
+    result: dict[int, list[FavorView]] = {}
     for chunk in chunked(ids):
-        rows = list(Favor.select(Favor, Contact.id, Contact.name).join(Contact).where(Favor.contact.in_(chunk))
-                    .order_by(Favor.date.desc(), Favor.id.desc()))
-        returned = {row.returns_id for row in rows if row.returns_id is not None}
-        for row in rows:
-            if row.id not in returned or (row.direction == FavorDirection.RECEIVED and row.thanked_at is None):
-                result[row.contact_id].append(_view(row, row.contact.name))
+        result.update(_open_favors_where(Favor.contact.in_(chunk)))
+    return result
+
+
+def open_favors_among(contacts) -> dict[int, list[FavorView]]:
+    """`open_favors` for the contacts a subquery selects (their ids): one query, no id lists."""
+    return _open_favors_where(Favor.contact.in_(contacts))
+
+
+def _open_favors_where(which) -> dict[int, list[FavorView]]:
+    result: dict[int, list[FavorView]] = defaultdict(list)
+    rows = list(Favor.select(Favor, Contact.id, Contact.name).join(Contact).where(which)
+                .order_by(Favor.date.desc(), Favor.id.desc()))
+    returned = {row.returns_id for row in rows if row.returns_id is not None}
+    for row in rows:
+        if row.id not in returned or (row.direction == FavorDirection.RECEIVED and row.thanked_at is None):
+            result[row.contact_id].append(_view(row, row.contact.name))
     return dict(result)
 
 
