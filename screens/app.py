@@ -434,9 +434,9 @@ def _terminal_fd() -> int | None:
 
 def run_app(mode: str | None = None) -> int:
     """Run the app on the already opened database (the CLI opened it and set today)."""
-    from planner.scheduling.flow import quiet_solver
-
-    quiet_solver()  # HiGHS prints its banner to fd 1 once per process: before Textual owns the terminal
+    # The solver (highspy, numpy) is not loaded here: start-up imports only what the first frame
+    # needs. Its banner cannot reach the screen when a worker first plans: `quiet_solver` points
+    # fd 1 at /dev/null for that instant, and Textual draws on fd 2.
     from screens.paste import install
 
     install()  # pastes read whole and cleaned, whatever control bytes they carry
