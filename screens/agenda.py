@@ -16,6 +16,7 @@ from textual import on
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal, Vertical
+from textual.geometry import Size
 from textual.message import Message
 from textual.widgets import DataTable, Footer, Input, Static
 
@@ -62,6 +63,9 @@ class AgendaTable(ListTable):
         self.hover_coordinate = self.hover_coordinate
         self._update_count += 1
         self.refresh(layout=True)
+        width = sum(column.get_render_width(self) for column in self.columns.values())
+        header = self.header_height if self.show_header else 0
+        self.virtual_size = Size(width + self._row_label_column_width, self._total_row_height + header)
 
 
 class AgendaRead(Message):

@@ -16,11 +16,11 @@ from textual.message import Message
 from textual.widgets import DataTable, Footer, Input, Static
 
 from planner.core import dates
-from planner.core.textsafe import clean_line
+from planner.core.textsafe import clean_line, fold
 from planner.core.vocabulary import FavorDirection
 from screens.messages import Announce, DataChanged
 from screens.text import plain, safe_markup, user_text
-from screens.widgets.list_filter import ListFilter, matches
+from screens.widgets.list_filter import ListFilter
 from screens.widgets.list_table import ListTable
 from screens.widgets.virtual_table import Cell, Column, VirtualTable
 from screens.workers import WorkerScreen, thread_worker
@@ -84,10 +84,11 @@ def entry_cells(favor, by_id: dict | None = None) -> list[Text]:
 class LedgerRead(Message):
     """The ledger rows for the filters asked, read in a worker."""
 
-    def __init__(self, rows: list, filters: dict[str, bool]) -> None:
+    def __init__(self, rows: list, filters: dict[str, bool], folded: list[str]) -> None:
         super().__init__()
         self.rows = rows
         self.filters = filters
+        self.folded = folded  # each row's name and company, folded once here for the `/` filter
 
 
 class EntriesRead(Message):
@@ -128,6 +129,7 @@ class LedgerScreen(WorkerScreen[None]):
         self.filters = {name: False for name, _ in FILTERS}
         self.rows: list = []  # the rows shown: what was read, narrowed by the `/` filter
         self.all_rows: list = []
+        self._folded: list[str] = []  # each of all_rows' name and company, folded
         self.entries: list = []
         self._entries_for: int | None = None
         self._loading = True  # rows asked for and not read yet
@@ -166,13 +168,15 @@ class LedgerScreen(WorkerScreen[None]):
     def _load(self, filters: dict[str, bool]) -> None:
         from planner.services.ledger import ledger_rows
 
-        self.post_message(LedgerRead(ledger_rows(**filters), filters))
+        rows = ledger_rows(**filters)
+        self.post_message(LedgerRead(rows, filters, [fold(f"{row.name} {row.company}") for row in rows]))
 
     def on_ledger_read(self, message: LedgerRead) -> None:
         rows, filters = message.rows, message.filters
         if filters != self.filters:
             return  # a newer filter is loading
         self.all_rows = rows
+        self._folded = message.folded
         self._loading = False
         self._show_rows()
         self.refresh_bindings()
@@ -187,7 +191,9 @@ class LedgerScreen(WorkerScreen[None]):
 
     def _show_rows(self) -> None:
         query = self.query_one("#ledger-find", ListFilter).value
-        rows = [row for row in self.all_rows if matches(query, row.name, row.company)]
+        words = fold(query).split()
+        rows = ([row for row, text in zip(self.all_rows, self._folded, strict=True) if all(w in text for w in words)]
+                if words else self.all_rows)
         keep = self.highlighted_contact_id()
         self.rows = rows
         table = self.query_one("#ledger-table", VirtualTable)
