@@ -12,7 +12,7 @@ from planner.core import dates
 from planner.core.vocabulary import PlanReason
 from planner.core.workdays import WorkCalendar
 from planner.scheduling.inputs import load_calendar
-from planner.scheduling.stats import PlanStats, compute_stats
+from planner.scheduling.stats import PlanStats, grouped_stats
 from planner.store.dialect import name_order
 from planner.store.models import Block, Contact, PlannedCall
 from planner.store.queries import tuples
@@ -141,4 +141,4 @@ def plan_summary(start: dt.date | None = None, days: int = 42) -> PlanSummary:
         day = start + dt.timedelta(days=offset)
         why = why_not_working(cal, day, notes)
         loads.append(DayLoad(day, per_day.get(day, 0), not why, why))
-    return PlanSummary(loads, compute_stats(rows, cal, today, counts))
+    return PlanSummary(loads, grouped_stats(rows, counts, cal, today))

@@ -9,7 +9,7 @@ from dataclasses import dataclass
 
 from planner.core.vocabulary import FREE_REASONS
 from planner.core.workdays import WorkCalendar
-from planner.scheduling.engine import DayIndex, PlanRow
+from planner.scheduling.engine import DayIndex, PlanRow, daily_loads
 from planner.scheduling.lower_bound import critical_interval, lower_bound
 
 
@@ -40,11 +40,34 @@ def row_window(row: PlanRow, today: dt.date) -> tuple[dt.date, dt.date]:
     return row.window_start, row.window_end
 
 
-def compute_stats(rows: list[PlanRow], cal: WorkCalendar, today: dt.date,
-                  counts: list[int] | None = None) -> PlanStats:
-    """The plan's figures. `counts`, when given, says how many calls each row stands for (a plan
-    read grouped by day, window and reason: a few hundred rows instead of 100k); one each when None."""
-    weighted = list(zip(rows, counts if counts is not None else [1] * len(rows), strict=True))
+def compute_stats(rows: list[PlanRow], cal: WorkCalendar, today: dt.date) -> PlanStats:
+    current = [row for row in rows if row.date >= today]
+    overdue = sum(1 for row in rows if row.date < today)
+    if not current:
+        return PlanStats(len(rows), 0, 0, 0, 0.0, 0, 0, None, overdue)
+    last = max(max(row.date for row in current), max(row.window_end for row in current))
+    index = DayIndex(cal, today, last)
+    loads = daily_loads(current, index)
+    per_window: Counter = Counter()
+    late = 0
+    for row in current:
+        per_window[row_window(row, today)] += 1
+        if row.date > row.window_end and not row.pinned:
+            late += 1
+    bound, critical = _bound(per_window, index, cal)
+    shifts = [abs((row.date - row.ideal).days) for row in current if not row.pinned and row.reason in FREE_REASONS]
+    return PlanStats(
+        calls=len(rows), peak=max(loads, default=0), lower_bound=bound,
+        sum_sq_load=sum(n * n for n in loads),
+        mean_shift_days=sum(shifts) / len(shifts) if shifts else 0.0,
+        max_shift_days=max(shifts, default=0), late=late, critical=critical, overdue=overdue,
+    )
+
+
+def grouped_stats(rows: list[PlanRow], counts: list[int], cal: WorkCalendar, today: dt.date) -> PlanStats:
+    """`compute_stats` of a plan read grouped (by day, ideal day, window, reason and pinned): each
+    row stands for `counts` calls, so 100k calls are a few hundred rows."""
+    weighted = list(zip(rows, counts, strict=True))
     calls = sum(n for _, n in weighted)
     current = [(row, n) for row, n in weighted if row.date >= today]
     overdue = sum(n for row, n in weighted if row.date < today)
@@ -68,6 +91,17 @@ def compute_stats(rows: list[PlanRow], cal: WorkCalendar, today: dt.date,
             shift_sum += shift * n
             shift_count += n
             max_shift = max(max_shift, shift)
+    bound, critical = _bound(per_window, index, cal)
+    return PlanStats(
+        calls=calls, peak=max(loads, default=0), lower_bound=bound,
+        sum_sq_load=sum(n * n for n in loads),
+        mean_shift_days=shift_sum / shift_count if shift_count else 0.0,
+        max_shift_days=max_shift, late=late, critical=critical, overdue=overdue,
+    )
+
+
+def _bound(per_window: Counter, index: DayIndex, cal: WorkCalendar) -> tuple[int, tuple[dt.date, dt.date, int] | None]:
+    """The lower bound on the peak, and the critical interval when a daily cap binds."""
     windows: dict[tuple[int, int], int] = {}
     for (start, end), count in per_window.items():  # a few thousand distinct windows: span each once
         lo, hi = index.span(start, end)
@@ -80,9 +114,4 @@ def compute_stats(rows: list[PlanRow], cal: WorkCalendar, today: dt.date,
         found = critical_interval(triples, len(index), cal.capacity)
         if found:
             critical = (index.days[found[0]], index.days[found[1]], found[2])
-    return PlanStats(
-        calls=calls, peak=max(loads, default=0), lower_bound=bound,
-        sum_sq_load=sum(n * n for n in loads),
-        mean_shift_days=shift_sum / shift_count if shift_count else 0.0,
-        max_shift_days=max_shift, late=late, critical=critical, overdue=overdue,
-    )
+    return bound, critical
