@@ -112,13 +112,13 @@ def child_app_start(db: str) -> None:
     from screens.agenda import AgendaScreen
     from screens.app import FollowupApp
 
-    shown = AgendaScreen._show
+    shown = AgendaScreen.on_agenda_read
 
-    def _show(self, agenda) -> None:
-        shown(self, agenda)
+    def _show(self, message) -> None:
+        shown(self, message)
         self.call_after_refresh(lambda: (_report(rows=len(self.rows)), self.app.exit()))
 
-    AgendaScreen._show = _show  # type: ignore[method-assign]
+    AgendaScreen.on_agenda_read = _show  # type: ignore[method-assign]
     FollowupApp().run(headless=True, size=SIZE)
 
 

@@ -27,7 +27,7 @@ from textual.worker import Worker, WorkerState
 from planner.services import drafts
 from screens.commands import FollowupCommands
 from screens.exit_guard import ExitGuard
-from screens.messages import Announce, DataChanged
+from screens.messages import Announce, DataChanged, FirstFrame
 from screens.text import UNDO_HINT, plain, toast, user_text
 from screens.workers import WorkerFailed, report_failure, thread_worker
 
@@ -77,6 +77,15 @@ class DraftFreed(Message):
     def __init__(self, draft) -> None:
         super().__init__()
         self.draft = draft
+
+
+class PlanStale(Message):
+    """The stored plan was made on an earlier day; `why_kept` says why it cannot be re-planned
+    here (a read-only or damaged database), empty when it can."""
+
+    def __init__(self, why_kept: str) -> None:
+        super().__init__()
+        self.why_kept = why_kept
 
 
 class SyncStep(Message):
@@ -155,6 +164,7 @@ class FollowupApp(App[int]):
         self._saved_theme: str | None = None
         self._exit_guard: ExitGuard | None = None
         self._started = False  # the start-up offer is decided: later checks may offer freed notes
+        self._plan_checked = False  # a stale plan is looked for once, after the first frame
         self._draft_watch = drafts.OwnerWatch()
 
     # ----------------------------------------------------------------- start-up
@@ -166,6 +176,8 @@ class FollowupApp(App[int]):
             self._exit_guard.start()
         self._load_startup()
         self.set_interval(DRAFT_WATCH_SECONDS, self._watch_drafts_soon)
+        if self.DEFAULT_MODE != "agenda":  # the agenda says when its first rows are on screen
+            self.call_after_refresh(self.post_message, FirstFrame())
 
     @thread_worker(group="startup", failure="Could not read the saved theme and drafts")
     def _load_startup(self) -> None:
@@ -191,6 +203,39 @@ class FollowupApp(App[int]):
             from screens.dialogs.draft_offer import DraftOffer
 
             self.push_screen(DraftOffer(draft))
+
+    # ----------------------------------------------------------------- a plan from an earlier day
+    def on_first_frame(self, message: FirstFrame) -> None:
+        """The first rows are on screen, read from the plan as stored: only now see whether a new
+        day began since it was made (the re-plan of everyone must not delay that frame)."""
+        if not self._plan_checked:
+            self._plan_checked = True
+            self._check_plan()
+
+    @thread_worker(group="plan-check", failure="Could not check the plan")
+    def _check_plan(self) -> None:
+        from planner.scheduling.service import plan_is_stale
+        from planner.store.database import damage_mark, is_read_only
+
+        if plan_is_stale():
+            why = ("read-only" if is_read_only() else "damaged (see 'followup check')" if damage_mark() is not None
+                   else "")
+            self.post_message(PlanStale(why))
+
+    def on_plan_stale(self, message: PlanStale) -> None:
+        if message.why_kept:
+            self.notify(plain(f"The database is {message.why_kept}: showing the plan as stored, from an earlier "
+                              "day, not re-planned for today."), severity="warning", markup=False)
+            return
+        self.notify("A new day: re-planning for today…", markup=False)
+        self._replan_for_today()
+
+    @thread_worker(group="plan-refresh", failure="Could not re-plan for today")
+    def _replan_for_today(self) -> None:
+        from planner.scheduling.service import refresh_if_stale
+
+        if refresh_if_stale():
+            self.post_message(Announce("Re-planned for today: calls missed on earlier days are planned again."))
 
     # ----------------------------------------------------------------- a note freed later
     def _draft_offer_showing(self) -> bool:
@@ -423,9 +468,9 @@ def _terminal_fd() -> int | None:
 
 def run_app(mode: str | None = None) -> int:
     """Run the app on the already opened database (the CLI opened it and set today)."""
-    from planner.scheduling.flow import quiet_solver
-
-    quiet_solver()  # HiGHS prints its banner to fd 1 once per process: before Textual owns the terminal
+    # The solver (highspy, numpy) is not loaded here: start-up imports only what the first frame
+    # needs. Its banner cannot reach the screen when a worker first plans: `quiet_solver` points
+    # fd 1 at /dev/null for that instant, and Textual draws on fd 2.
     from screens.paste import install
 
     install()  # pastes read whole and cleaned, whatever control bytes they carry

@@ -16,17 +16,18 @@ from textual.message import Message
 from textual.widgets import DataTable, Footer, Input, Static
 
 from planner.core import dates
-from planner.core.textsafe import clean_line
+from planner.core.textsafe import clean_line, fold
 from planner.core.vocabulary import FavorDirection
 from screens.messages import Announce, DataChanged
 from screens.text import UNDO_HINT, plain, safe_markup, user_text
 from screens.widgets.empty_hint import EmptyHint
-from screens.widgets.list_filter import ListFilter, matches
+from screens.widgets.list_filter import ListFilter
 from screens.widgets.list_table import ListTable
+from screens.widgets.virtual_table import Cell, Column, VirtualTable
 from screens.workers import WorkerScreen, thread_worker
 
-LEDGER_COLUMNS = (("Name", 22), ("Company", 16), ("Gave", 5), ("Got", 5), ("Balance", 8), ("Flags", 14),
-                  ("Last gave", 11), ("Last got", 11))
+LEDGER_COLUMNS = (Column("Name", 22), Column("Company", 16), Column("Gave", 5, True), Column("Got", 5, True),
+                  Column("Balance", 8, True), Column("Flags", 14), Column("Last gave", 11), Column("Last got", 11))
 ENTRY_COLUMNS = (("Date", 11), ("Way", 8), ("Kind", 14), ("W", 2), ("Thanks", 16), ("Note", 40))
 FILTERS = (("owed", "thanks owed"), ("one_way", "one-way"), ("give_back", "give-back"))
 
@@ -40,17 +41,18 @@ def flags_text(row) -> str:
     return ", ".join(flags)
 
 
-def ledger_cells(row) -> list[Text]:
+def ledger_cells(row) -> list[Cell]:
+    """One ledger line, drawn only when it scrolls into view (screens/widgets/virtual_table.py)."""
     balance = f"+{row.balance}" if row.balance > 0 else str(row.balance)
     return [
-        Text(clean_line(row.name), style="bold"),
-        Text(clean_line(row.company)),
-        Text(str(row.given), justify="right"),
-        Text(str(row.received), justify="right"),
-        Text(balance, justify="right", style="bold" if row.balance < 0 else ""),
-        Text(flags_text(row), style="bold" if row.owes_thanks else ""),
-        Text(f"{row.last_gave:%d %b %Y}" if row.last_gave else "—"),
-        Text(f"{row.last_received:%d %b %Y}" if row.last_received else "—"),
+        (clean_line(row.name), "bold"),
+        (clean_line(row.company), ""),
+        (str(row.given), ""),
+        (str(row.received), ""),
+        (balance, "bold" if row.balance < 0 else ""),
+        (flags_text(row), "bold" if row.owes_thanks else ""),
+        (f"{row.last_gave:%d %b %Y}" if row.last_gave else "—", ""),
+        (f"{row.last_received:%d %b %Y}" if row.last_received else "—", ""),
     ]
 
 
@@ -83,10 +85,11 @@ def entry_cells(favor, by_id: dict | None = None) -> list[Text]:
 class LedgerRead(Message):
     """The ledger rows for the filters asked, read in a worker."""
 
-    def __init__(self, rows: list, filters: dict[str, bool]) -> None:
+    def __init__(self, rows: list, filters: dict[str, bool], folded: list[str]) -> None:
         super().__init__()
         self.rows = rows
         self.filters = filters
+        self.folded = folded  # each row's name and company, folded once here for the `/` filter
 
 
 class EntriesRead(Message):
@@ -127,18 +130,17 @@ class LedgerScreen(WorkerScreen[None]):
         self.filters = {name: False for name, _ in FILTERS}
         self.rows: list = []  # the rows shown: what was read, narrowed by the `/` filter
         self.all_rows: list = []
+        self._folded: list[str] = []  # each of all_rows' name and company, folded
         self.entries: list = []
         self._entries_for: int | None = None
+        self._loading = True  # rows asked for and not read yet
 
     def compose(self) -> ComposeResult:
         yield Static(user_text("Ledger · loading…"), id="ledger-title")
         yield ListFilter(back="#ledger-table", id="ledger-find")
         with Vertical(id="ledger-body"):
             yield EmptyHint(id="ledger-empty-hint")
-            table: DataTable = ListTable(id="ledger-table")
-            for label, width in LEDGER_COLUMNS:
-                table.add_column(label, width=width, key=label)
-            yield table
+            yield VirtualTable(LEDGER_COLUMNS, ledger_cells, id="ledger-table")
             yield Static(user_text(""), id="ledger-entries-title", classes="section-title")
             entries: DataTable = ListTable(id="ledger-entries")
             for label, width in ENTRY_COLUMNS:
@@ -147,7 +149,7 @@ class LedgerScreen(WorkerScreen[None]):
         yield Footer()
 
     def on_mount(self) -> None:
-        self.query_one("#ledger-table", DataTable).focus()
+        self.query_one("#ledger-table", VirtualTable).focus()
         self.reload()
 
     # ----------------------------------------------------------------- loading
@@ -156,41 +158,50 @@ class LedgerScreen(WorkerScreen[None]):
         self.reload()
 
     def reload(self) -> None:
+        """Read the rows again in a worker. Until they come, the rows on screen are out of date:
+        the table hides them and takes no keys, and nothing acts on a highlighted row."""
+        self._loading = True
+        self.query_one("#ledger-table", VirtualTable).loading_rows = True
+        self._update_title()
+        self.refresh_bindings()
         self._load(dict(self.filters))
 
     @thread_worker(group="ledger-load", failure="Could not read the ledger")
     def _load(self, filters: dict[str, bool]) -> None:
         from planner.services.ledger import ledger_rows
 
-        self.post_message(LedgerRead(ledger_rows(**filters), filters))
+        rows = ledger_rows(**filters)
+        self.post_message(LedgerRead(rows, filters, [fold(f"{row.name} {row.company}") for row in rows]))
 
     def on_ledger_read(self, message: LedgerRead) -> None:
         rows, filters = message.rows, message.filters
         if filters != self.filters:
             return  # a newer filter is loading
         self.all_rows = rows
+        self._folded = message.folded
+        self._loading = False
         self._show_rows()
+        self.refresh_bindings()
 
     @on(Input.Changed, "#ledger-find")
     def _find_changed(self) -> None:
-        self._show_rows()
+        if not self._loading:  # else the rows being read are narrowed when they come
+            self._show_rows()
 
     def action_find(self) -> None:
         self.query_one("#ledger-find", ListFilter).open()
 
     def _show_rows(self) -> None:
         query = self.query_one("#ledger-find", ListFilter).value
-        rows = [row for row in self.all_rows if matches(query, row.name, row.company)]
+        words = fold(query).split()
+        rows = ([row for row, text in zip(self.all_rows, self._folded, strict=True) if all(w in text for w in words)]
+                if words else self.all_rows)
         keep = self.highlighted_contact_id()
         self.rows = rows
-        table = self.query_one("#ledger-table", DataTable)
-        table.clear()
-        for row in rows:
-            table.add_row(*ledger_cells(row), key=str(row.contact_id))
+        table = self.query_one("#ledger-table", VirtualTable)
         self._update_title()
         target = next((n for n, r in enumerate(rows) if r.contact_id == keep), 0)
-        if rows:
-            table.move_cursor(row=target, animate=False)
+        table.set_rows(rows, target)
         self._load_entries_for(rows[target].contact_id if rows else None)
 
     def _update_title(self) -> None:
@@ -198,11 +209,11 @@ class LedgerScreen(WorkerScreen[None]):
         shown = ", ".join(active) if active else "everyone"
         self.query_one("#ledger-title", Static).update(
             safe_markup("[b]Ledger[/b] $shown · $n  [dim]o owed · y one-way · b give-back · a all[/]",
-                        shown=shown, n=str(len(self.rows)))
+                        shown=shown, n="loading…" if self._loading else str(len(self.rows)))
         )
 
-    @on(DataTable.RowHighlighted, "#ledger-table")
-    def _row_highlighted(self, event: DataTable.RowHighlighted) -> None:
+    @on(VirtualTable.RowHighlighted, "#ledger-table")
+    def _row_highlighted(self, event: VirtualTable.RowHighlighted) -> None:
         if 0 <= event.cursor_row < len(self.rows):
             self._load_entries_for(self.rows[event.cursor_row].contact_id)
         self.refresh_bindings()
@@ -248,7 +259,9 @@ class LedgerScreen(WorkerScreen[None]):
 
     # ----------------------------------------------------------------- state
     def highlighted_row(self):
-        table = self.query_one("#ledger-table", DataTable)
+        if self._loading:
+            return None  # the rows on screen are out of date: nothing may act on them
+        table = self.query_one("#ledger-table", VirtualTable)
         index = table.cursor_row
         return self.rows[index] if self.rows and 0 <= index < len(self.rows) else None
 
@@ -320,6 +333,6 @@ class LedgerScreen(WorkerScreen[None]):
         # The app's quick-log reads `highlighted_contact_id()` of this screen.
         self.app.action_quick_log()  # type: ignore[attr-defined]
 
-    @on(DataTable.RowSelected, "#ledger-table")
+    @on(VirtualTable.RowSelected, "#ledger-table")
     def action_open_contact(self) -> None:
         self.app.action_open_contact()  # type: ignore[attr-defined]

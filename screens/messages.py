@@ -29,3 +29,7 @@ class Announce(Message):
         self.changed = changed
         self.undoable = undoable  # a change `u` can put back: the app says so after `text`
         self.contact_ids = None if contact_ids is None else list(contact_ids)
+
+
+class FirstFrame(Message):
+    """A main screen drew its first rows: work that may wait (a stale plan's re-plan) starts now."""

@@ -140,13 +140,13 @@ class PlanScreen(WorkerScreen[None]):
 
     @thread_worker(group="plan-load", failure="Could not read the plan")
     def _load(self) -> None:
-        from planner.scheduling.plan_views import plan_summary, planned_calls
+        from planner.scheduling.plan_views import late_calls, plan_summary
         from planner.services.blocks import list_blocks
 
         start = dates.today()
         summary = plan_summary(start, days=DAYS)
         blocks = [b for b in list_blocks() if b.end >= start]
-        late = [c for c in planned_calls(start, start + dt.timedelta(days=DAYS)) if c.date > c.window_end]
+        late = late_calls(start, start + dt.timedelta(days=DAYS))
         self.post_message(PlanRead(summary, blocks, late))
 
     def on_plan_read(self, message: PlanRead) -> None:

@@ -290,3 +290,26 @@ def test_a_small_import_staggers_its_first_calls_instead_of_filling_one_day(db_p
     assert sum(firsts.values()) == 20 and max(firsts.values()) == 1
     stats = plan_views.plan_summary().stats
     assert stats.peak == stats.lower_bound
+
+
+def test_the_plan_screen_figures_read_grouped_match_the_figures_of_every_row(db_path):
+    """The plan screen reads the plan grouped by day, window and reason (a few hundred rows at
+    100k contacts); its figures must be those of the rows one by one, late and pinned calls too."""
+    from planner.scheduling.stats import compute_stats
+    from planner.scheduling.stored_plan import stored_rows
+
+    ids = bulk_contacts(120, 14)
+    schedule.pin(ids[0], dt.date(2026, 11, 27))
+    settings.set_value("capacity", "3")  # a cap that binds: late calls and a critical interval
+    service.update_plan(None)
+    today = dates.today()
+    expected = compute_stats(stored_rows(), load_calendar(), today)
+    assert expected.late > 0 and expected.critical is not None
+    summary = plan_views.plan_summary(today, days=42)
+    assert summary.stats == expected
+    assert sum(day.load for day in summary.days) == sum(
+        1 for row in stored_rows() if today <= row.date < today + dt.timedelta(days=42))
+    last = max(row.date for row in stored_rows())
+    late = plan_views.late_calls(today, last)
+    assert late and all(call.date > call.window_end for call in late)
+    assert [c.id for c in late] == [c.id for c in plan_views.planned_calls(today, last) if c.date > c.window_end]

@@ -218,6 +218,7 @@ def _no_command(args: argparse.Namespace, parser: ArgumentParser) -> int:
     if args.open_app is None:
         parser.print_help()
         return 0
-    open_db_from_args(args, refresh_plan=True)
+    # The app shows the plan as stored at once and re-plans a stale one after its first frame.
+    open_db_from_args(args)
     return int(args.open_app())
 

@@ -6,11 +6,13 @@ from __future__ import annotations
 import datetime as dt
 from dataclasses import asdict, dataclass
 
+from peewee import fn
+
 from planner.core import dates
 from planner.core.vocabulary import PlanReason
 from planner.core.workdays import WorkCalendar
 from planner.scheduling.inputs import load_calendar
-from planner.scheduling.stats import PlanStats, compute_stats
+from planner.scheduling.stats import PlanStats, grouped_stats
 from planner.store.dialect import name_order
 from planner.store.models import Block, Contact, PlannedCall
 from planner.store.queries import tuples
@@ -53,25 +55,46 @@ class PlanSummary:
     stats: PlanStats
 
 
-def _view(row: PlannedCall, name: str) -> PlannedCallView:
-    return PlannedCallView(row.id, row.contact_id, name, row.date, row.ideal, row.window_start,
-                           row.window_end, row.reason, bool(row.pinned), row.seq, row.favor, row.note or "")
+_VIEW_COLUMNS = (PlannedCall.id, PlannedCall.contact, Contact.name, PlannedCall.date, PlannedCall.ideal,
+                 PlannedCall.window_start, PlannedCall.window_end, PlannedCall.reason, PlannedCall.pinned,
+                 PlannedCall.seq, PlannedCall.favor, PlannedCall.note)
+
+
+def _views(query) -> list[PlannedCallView]:
+    """The rows of a select of `_VIEW_COLUMNS` as views: raw tuples, days converted here (a Peewee
+    model, or even its per-field conversion, per row cost seconds at 100k contacts)."""
+    from planner.scheduling.stored_plan import as_date
+
+    return [PlannedCallView(rid, cid, name, as_date(day), as_date(ideal), as_date(start), as_date(end), reason,
+                            bool(pinned), seq, favor, note or "")
+            for rid, cid, name, day, ideal, start, end, reason, pinned, seq, favor, note
+            in query.coerce(False).tuples()]
 
 
 def planned_calls(start: dt.date, end: dt.date) -> list[PlannedCallView]:
     """Every stored call (pinned ones and thank-you tasks included) dated start..end, by date."""
-    query = (PlannedCall.select(PlannedCall, Contact.id, Contact.name).join(Contact)
+    query = (PlannedCall.select(*_VIEW_COLUMNS).join(Contact)
              .where(PlannedCall.date.between(start, end))
              .order_by(PlannedCall.date, name_order(Contact.name), PlannedCall.seq))
-    return [_view(row, row.contact.name) for row in query]
+    return _views(query)
+
+
+def late_calls(start: dt.date, end: dt.date) -> list[PlannedCallView]:
+    """The calls dated start..end (pinned ones included) that fall after their window ends, by
+    date: chosen in SQL, since nearly every call of a large plan is on time."""
+    query = (PlannedCall.select(*_VIEW_COLUMNS).join(Contact)
+             .where(PlannedCall.date.between(start, end), PlannedCall.date > PlannedCall.window_end)
+             .order_by(PlannedCall.date, name_order(Contact.name), PlannedCall.seq))
+    return _views(query)
 
 
 def next_call(contact_id: int) -> PlannedCallView | None:
     """The contact's next call (thank-you tasks are extra tasks, not the next call)."""
-    row = (PlannedCall.select(PlannedCall, Contact.id, Contact.name).join(Contact)
-           .where(PlannedCall.contact == contact_id, PlannedCall.reason != PlanReason.THANK_YOU)
-           .order_by(PlannedCall.date, PlannedCall.seq).first())
-    return _view(row, row.contact.name) if row else None
+    query = (PlannedCall.select(*_VIEW_COLUMNS).join(Contact)
+             .where(PlannedCall.contact == contact_id, PlannedCall.reason != PlanReason.THANK_YOU)
+             .order_by(PlannedCall.date, PlannedCall.seq).limit(1))
+    views = _views(query)
+    return views[0] if views else None
 
 
 def why_not_working(cal: WorkCalendar, day: dt.date, notes: dict[tuple[dt.date, dt.date], str]) -> str:
@@ -88,21 +111,34 @@ def why_not_working(cal: WorkCalendar, day: dt.date, notes: dict[tuple[dt.date, 
 
 
 def plan_summary(start: dt.date | None = None, days: int = 42) -> PlanSummary:
-    """Calls per day from `start` (default today) for `days` days, and the figures of the plan."""
-    from planner.scheduling.stored_plan import stored_rows
+    """Calls per day from `start` (default today) for `days` days, and the figures of the plan.
+
+    The plan is read grouped (day, ideal day, window, reason, pinned: what the figures need), so
+    100k calls come back as a few hundred rows with their counts."""
+    from planner.scheduling.engine import PlanRow
+    from planner.scheduling.stored_plan import as_date
 
     cal = load_calendar()
     today = dates.today()
     start = start or today
     end = start + dt.timedelta(days=days - 1)
-    counts: dict[dt.date, int] = {}
-    for (value,) in tuples(PlannedCall.select(PlannedCall.date).where(PlannedCall.date.between(start, end))):
-        day = value if isinstance(value, dt.date) else dt.date.fromisoformat(str(value))
-        counts[day] = counts.get(day, 0) + 1
+    shape = (PlannedCall.date, PlannedCall.ideal, PlannedCall.window_start, PlannedCall.window_end,
+             PlannedCall.reason, PlannedCall.pinned)
+    grouped = PlannedCall.select(*shape, fn.COUNT(PlannedCall.id)).group_by(*shape)
+    rows: list[PlanRow] = []
+    counts: list[int] = []
+    per_day: dict[dt.date, int] = {}
+    for day, ideal, window_start, window_end, reason, pinned, n in tuples(grouped.coerce(False)):
+        row = PlanRow(0, as_date(day), as_date(ideal), as_date(window_start), as_date(window_end), reason,
+                      bool(pinned))
+        rows.append(row)
+        counts.append(n)
+        if start <= row.date <= end:
+            per_day[row.date] = per_day.get(row.date, 0) + n
     notes = {(b.start, b.end): b.note for b in Block.select()}
     loads = []
     for offset in range(days):
         day = start + dt.timedelta(days=offset)
         why = why_not_working(cal, day, notes)
-        loads.append(DayLoad(day, counts.get(day, 0), not why, why))
-    return PlanSummary(loads, compute_stats(stored_rows(), cal, today))
+        loads.append(DayLoad(day, per_day.get(day, 0), not why, why))
+    return PlanSummary(loads, grouped_stats(rows, counts, cal, today))

@@ -11,6 +11,7 @@ from __future__ import annotations
 import datetime as dt
 import re
 from dataclasses import asdict, dataclass, field
+from typing import NamedTuple
 
 from planner.core.dates import today
 from planner.core.errors import BadInput
@@ -18,11 +19,12 @@ from planner.core.vocabulary import AgendaKind, FavorDirection, PlanReason
 from planner.scheduling.touch_points import steps_of_rows
 from planner.services.contact_views import ContactView, load_views
 from planner.services.important_dates import Upcoming, upcoming
-from planner.services.interactions.records import InteractionView, last_interactions
-from planner.services.ledger import FavorView, open_favors
+from planner.services.interactions.records import InteractionView, last_interactions, last_interactions_among
+from planner.services.ledger import FavorView, open_favors, open_favors_among
 from planner.services.presence import nudges
 from planner.store import settings
-from planner.store.models import Contact, PlannedCall
+from planner.store.database import db
+from planner.store.models import Contact, ContactEmail, ContactPhone, PlannedCall
 
 KIND_ORDER: dict[str, int] = {AgendaKind.CALL: 0, AgendaKind.THANK_YOU: 1, AgendaKind.DATE: 2}
 REASON_ORDER: dict[str, int] = {
@@ -178,7 +180,7 @@ def _favor_words(favors: list[FavorView], direction: str) -> str:
     return "; ".join(words)
 
 
-def _purpose(row: PlannedCall, favors: list[FavorView]) -> str:
+def _purpose(row: _Call, favors: list[FavorView]) -> str:
     if row.reason == PlanReason.SEQUENCE:
         return row.note or ""
     if row.reason == PlanReason.THANK_YOU and row.favor is not None:
@@ -208,20 +210,23 @@ def build_agenda(start: dt.date, end: dt.date) -> Agenda:
     if (end - start).days > 366:
         raise BadInput("an agenda covers at most a year; narrow --from/--to")
     current = today()
-    rows = list(
-        PlannedCall.select(PlannedCall, Contact.id)
-        .join(Contact)
-        .where(Contact.archived_at.is_null())
-        # A thank-you is owed from the day the favour is recorded, whenever it is due.
-        .where((PlannedCall.date <= end) & ((PlannedCall.date >= start) | (PlannedCall.date < current))
-               | (PlannedCall.reason == PlanReason.THANK_YOU))
-        .order_by(PlannedCall.date, PlannedCall.contact, PlannedCall.seq)
-    )
+    # A thank-you is owed from the day the favour is recorded, whenever it is due.
+    wanted = (Contact.archived_at.is_null()
+              & ((PlannedCall.date <= end) & ((PlannedCall.date >= start) | (PlannedCall.date < current))
+                 | (PlannedCall.reason == PlanReason.THANK_YOU)))
+    # Set-based: the rows with what they show of their contact in one query, and everything else
+    # about the same contacts through this subquery, never a model per row or a list of ids.
+    among = PlannedCall.select(PlannedCall.contact).join(Contact).where(wanted)
+    rows, views = _agenda_calls(wanted)
     dates_coming = upcoming(max(start, current), end, settings.get("dates_ahead"), current) if end >= current else []
-    contact_ids = sorted({row.contact_id for row in rows} | {u.date.contact_id for u in dates_coming})
-    views = {view.id: view for view in load_views(Contact.select().where(Contact.id.in_(contact_ids)))}
-    last = last_interactions(contact_ids)
-    favors = open_favors(contact_ids)
+    others = sorted({u.date.contact_id for u in dates_coming} - views.keys())  # a few: dates this week
+    if others:
+        views.update({view.id: view for view in load_views(Contact.select().where(Contact.id.in_(others)))})
+    last = last_interactions_among(among)
+    favors = open_favors_among(among)
+    if others:
+        last.update(last_interactions(others))
+        favors.update(open_favors(others))
     steps = steps_of_rows([row.id for row in rows if row.reason == PlanReason.SEQUENCE])
     present = nudges(sorted({row.contact_id for row in rows if row.reason != PlanReason.THANK_YOU}))
     agenda = Agenda(start=start, end=end, today=current)
@@ -266,6 +271,42 @@ def build_agenda(start: dt.date, end: dt.date) -> Agenda:
         agenda.days.append((day, sorted(by_day.get(day, []), key=order)))
         day += dt.timedelta(days=1)
     return agenda
+
+
+class _Call(NamedTuple):
+    """A stored call as the agenda reads it (the names of the PlannedCall fields it uses)."""
+
+    id: int
+    contact_id: int
+    date: dt.date
+    reason: str
+    seq: int
+    favor: int | None
+    note: str
+
+
+def _agenda_calls(wanted) -> tuple[list[_Call], dict[int, ContactView]]:
+    """The agenda's stored calls, by date, and what each row shows of its contact (name, company,
+    title, time zone, first phone and email), from one query read as raw tuples."""
+    from planner.scheduling.stored_plan import as_date
+
+    first_phone = (ContactPhone.select(ContactPhone.number).where(ContactPhone.contact == Contact.id)
+                   .order_by(ContactPhone.position, ContactPhone.id).limit(1))
+    first_email = (ContactEmail.select(ContactEmail.address).where(ContactEmail.contact == Contact.id)
+                   .order_by(ContactEmail.position, ContactEmail.id).limit(1))
+    query = (PlannedCall.select(PlannedCall.id, PlannedCall.contact, PlannedCall.date, PlannedCall.reason,
+                                PlannedCall.seq, PlannedCall.favor, PlannedCall.note, Contact.name, Contact.company,
+                                Contact.title, Contact.timezone, first_phone, first_email)
+             .join(Contact).where(wanted)
+             .order_by(PlannedCall.date, PlannedCall.contact, PlannedCall.seq))
+    rows: list[_Call] = []
+    views: dict[int, ContactView] = {}
+    for rid, cid, day, reason, seq, favor, note, name, company, title, zone, phone, email in db.execute(query):
+        rows.append(_Call(rid, cid, as_date(day), reason, seq, favor, note))
+        if cid not in views:
+            views[cid] = ContactView(id=cid, name=name, company=company, title=title, timezone=zone,
+                                     phones=[phone] if phone else [], emails=[email] if email else [])
+    return rows, views
 
 
 def _one_row_per_person(agenda: Agenda, by_day: dict[dt.date, list[AgendaItem]]) -> None:

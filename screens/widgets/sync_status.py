@@ -58,6 +58,13 @@ class SyncStatus(Static):
     # Optional: the agenda works without it, and a failing read would say so on every reload.
     @thread_worker(group="sync-status", failure=None)
     def _read(self) -> None:
+        from planner.store import settings
+
+        if not (settings.get("dav.contacts") or settings.get("dav.calendar")):
+            # Nothing configured (most people): the sync modules (HTTP, iCalendar) are not loaded
+            # at start-up for a line that stays hidden.
+            self.post_message(SyncStatusRead([]))
+            return
         from planner.sync.configured import collection_status
 
         self.post_message(SyncStatusRead(collection_status()))

@@ -133,3 +133,25 @@ async def test_ctrl_g_closes_dialogs_without_escape(run_app, wait_for_workers):
             await pilot.press("ctrl+g")
             await pilot.pause()
             assert isinstance(app.screen, ContactsScreen), key
+
+
+async def test_a_plan_from_an_earlier_day_is_shown_then_replanned_in_the_background(app_db, wait_for_workers):
+    """A new day since the plan was made: the agenda opens on the plan as stored (no re-plan on
+    the way to the first frame), then the app re-plans for today in a worker and says so."""
+    import datetime as dt
+
+    from factories import FIXED_TODAY
+
+    from planner.core import dates
+    from planner.scheduling.service import plan_is_stale
+
+    dates.set_today(FIXED_TODAY + dt.timedelta(days=120))  # every call planned then is in the past now
+    assert plan_is_stale()
+    app = FollowupApp()
+    async with app.run_test(size=(100, 32)) as pilot:
+        await wait_for_workers(app, pilot)
+        messages = [str(n.message) for n in app._notifications]
+        assert any("re-planning for today" in m for m in messages), messages
+        assert any(m.startswith("Re-planned for today") for m in messages), messages
+        assert not plan_is_stale()
+        assert app.screen.agenda.overdue == []  # the agenda reloaded: nothing overdue from the old plan

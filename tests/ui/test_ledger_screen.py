@@ -7,11 +7,12 @@ import datetime as dt
 
 import pytest
 from factories import favours, stored_calls
-from textual.widgets import DataTable, Input
+from textual.widgets import Input
 from ui_text import screen_text
 
 from planner.services.contacts import list_contacts
 from planner.services.ledger import add_favor, contact_ledger
+from screens.widgets.virtual_table import VirtualTable
 
 
 @pytest.fixture
@@ -34,7 +35,7 @@ def _names(app) -> list[str]:
 
 
 async def _highlight(app, pilot, name: str) -> None:
-    table = app.screen.query_one("#ledger-table", DataTable)
+    table = app.screen.query_one("#ledger-table", VirtualTable)
     table.move_cursor(row=_names(app).index(name))
     await pilot.pause()
     await app.workers.wait_for_complete()
@@ -188,3 +189,18 @@ async def test_a_favour_saved_while_another_session_writes_completes_its_worker(
         await wait_for_workers(app, pilot)
         assert [f.note for f in contact_ledger(ledger_db["Maria"]) if f.note == "coffee"] == ["coffee"]
         assert "coffee" in screen_text(app)
+
+
+async def test_while_rows_load_nothing_acts_on_the_rows_on_screen(ledger_db, run_app, wait_for_workers):
+    """A reload (a filter, another session's write) hides the rows being replaced and takes no
+    keys until the new ones are read: `t` or `f` typed meanwhile cannot land on a stale row."""
+    async with run_app(mode="ledger") as (app, pilot):
+        screen = app.screen
+        assert screen.highlighted_row() is not None
+        screen.reload()
+        assert screen.highlighted_row() is None
+        assert screen.check_action("thanked", ()) is None and screen.check_action("favor", ("gave",)) is None
+        assert "loading…" in screen_text(app)
+        await wait_for_workers(app, pilot)
+        assert screen.highlighted_row() is not None and "loading…" not in screen_text(app)
+        assert _names(app) == ["Zoë Ångström", "Maria Schmidt"]

@@ -7,7 +7,6 @@ from __future__ import annotations
 import datetime as dt
 
 import pytest
-from textual.widgets import DataTable
 from ui_steps import settle
 
 from planner.services.blocks import add_block
@@ -55,13 +54,13 @@ def _contacts_place(app) -> int:
 
 def _table_place(selector):
     def place(app) -> int:
-        return app.screen.query_one(selector, DataTable).cursor_row
+        return app.screen.query_one(selector).cursor_row
     return place
 
 
 def _table_count(selector):
     def count(app) -> int:
-        return app.screen.query_one(selector, DataTable).row_count
+        return app.screen.query_one(selector).row_count
     return count
 
 

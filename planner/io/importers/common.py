@@ -17,6 +17,7 @@ import io
 import re
 from collections.abc import Iterator
 from dataclasses import dataclass, field
+from functools import lru_cache
 from pathlib import Path
 
 from planner.core.errors import BadInput
@@ -149,6 +150,7 @@ def multi_line(value: object) -> str:
     return strip_controls(str(value or ""))
 
 
+@lru_cache(maxsize=1024)  # asked for every field of every row: the same few column names
 def header_key(name: str) -> str:
     """Case- and space-insensitive form of a column name: 'E-mail 1 - Value' -> 'e-mail1-value'."""
     return _SPACES.sub("", strip_controls(name.lstrip("\ufeff")).casefold())

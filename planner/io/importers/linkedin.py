@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import datetime as dt
 import re
+from functools import lru_cache
 from pathlib import Path
 
 from planner.core.dates import MAX_TEXT, in_range
@@ -65,6 +66,7 @@ def parse(text: str, path: Path) -> ParseResult:
     return result
 
 
+@lru_cache(maxsize=4096)  # an export has a few hundred distinct days over 100k rows; strptime is slow
 def parse_connected_on(text: str) -> dt.date | None:
     """The date, or None when it is none of LinkedIn's spellings or outside the years the CLI
     takes (`in_range`)."""

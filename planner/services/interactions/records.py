@@ -19,7 +19,7 @@ from planner.core.textsafe import json_dict
 from planner.core.vocabulary import is_reaching
 from planner.core.zones import aware
 from planner.store.models import Contact, Interaction, get_contact
-from planner.store.queries import attempt_condition, chunked, reached_condition
+from planner.store.queries import attempt_condition, chunked, reached_condition, tuples
 
 # Slack for clocks: "now" typed a moment ago must not count as the future.
 FUTURE_SLACK = dt.timedelta(minutes=2)
@@ -138,18 +138,45 @@ def last_interactions(contact_ids: list[int]) -> dict[int, InteractionView]:
     return result
 
 
+def last_interactions_among(contacts) -> dict[int, InteractionView]:
+    """`last_interactions` for the contacts a subquery selects (their ids): set-based, for lists
+    of thousands (the agenda at 100k contacts), never a list of ids."""
+    result = _newest_where(Interaction.contact.in_(contacts), reached_only=True)
+    # The few never reached: their newest attempt (an attempt is no indexed condition, so asking
+    # it of everyone would read their whole histories).
+    missing = sorted({cid for (cid,) in contacts.tuples()} - result.keys())
+    if missing:
+        result.update(_newest(missing, reached_only=False))
+    return result
+
+
 def _newest(contact_ids: list[int], *, reached_only: bool) -> dict[int, InteractionView]:
     result: dict[int, InteractionView] = {}
     for chunk in chunked(contact_ids):
-        wanted = reached_condition() if reached_only else attempt_condition()
-        latest = (Interaction.select(Interaction.contact.alias("cid"), fn.MAX(Interaction.happened_at).alias("at"))
-                  .where(Interaction.contact.in_(chunk), wanted)
-                  .group_by(Interaction.contact))
-        query = (Interaction.select(Interaction, Contact.id, Contact.name).join(Contact)
-                 .switch(Interaction)
-                 .join(latest, on=(Interaction.contact == latest.c.cid) & (Interaction.happened_at == latest.c.at))
-                 .where(wanted)
-                 .order_by(Interaction.happened_at.desc(), Interaction.id.desc()))
-        for row in query:
-            result.setdefault(row.contact_id, _view(row, row.contact.name))
+        result.update(_newest_where(Interaction.contact.in_(chunk), reached_only=reached_only))
+    return result
+
+
+def _newest_where(which, *, reached_only: bool) -> dict[int, InteractionView]:
+    """Each contact's newest interaction (reaching them, or any attempt) among those `which` picks."""
+    result: dict[int, InteractionView] = {}
+    wanted = reached_condition() if reached_only else attempt_condition()
+    latest = (Interaction.select(Interaction.contact.alias("cid"), fn.MAX(Interaction.happened_at).alias("at"))
+              .where(which, wanted)
+              .group_by(Interaction.contact))
+    query = (Interaction.select(Interaction.id, Interaction.contact, Contact.name, Interaction.happened_at,
+                                Interaction.tz, Interaction.kind, Interaction.outcome, Interaction.duration_min,
+                                Interaction.summary, Interaction.notes, Interaction.thanked)
+             .join(Contact)
+             .switch(Interaction)
+             .join(latest, on=(Interaction.contact == latest.c.cid) & (Interaction.happened_at == latest.c.at))
+             .where(wanted)
+             .order_by(Interaction.happened_at.desc(), Interaction.id.desc()))
+    # tuples, not models: thousands of rows for an agenda at 100k contacts
+    for rid, cid, name, happened_at, tz, kind, outcome, duration, summary, notes, thanked in tuples(query):
+        if cid not in result:
+            result[cid] = InteractionView(
+                id=rid, contact_id=cid, contact_name=name, happened_at=aware(happened_at, tz), kind=kind,
+                outcome=outcome, duration_min=duration, summary=summary, notes=notes, thanked=thanked,
+                reached=is_reaching(kind, outcome))
     return result
