@@ -93,6 +93,11 @@ def _v14_members(db: Database | DatabaseProxy) -> None:
     db.create_tables([m.Member])
 
 
+def _v18_worklist(db: Database | DatabaseProxy) -> None:
+    """Each day's list of calls, set by the day's first plan."""
+    db.create_tables([m.Worklist, m.WorklistCall])
+
+
 def _add_missing_column(db: Database | DatabaseProxy, model: type[m.BaseModel], field) -> None:
     table = model._meta.table_name
     if field.column_name not in {column.name for column in db.get_columns(table)}:
@@ -114,6 +119,7 @@ STEPS: list[Callable[[Database | DatabaseProxy], None]] = [
     _v12_facts,
     _v13_merge_records,
     _v14_members,
+    _v18_worklist,
 ]
 LATEST = len(STEPS)
 
