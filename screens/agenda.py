@@ -166,7 +166,7 @@ class AgendaScreen(AgendaActions):
             return [item for item in items if matches(query, item.name, item.company)]
 
         return replace(agenda, overdue=keep(agenda.overdue), thank_yous=keep(agenda.thank_yous),
-                       days=[(day, keep(items)) for day, items in agenda.days])
+                       days=[(day, keep(items)) for day, items in agenda.days], done=keep(agenda.done))
 
     def action_find(self) -> None:
         self.query_one("#agenda-find", ListFilter).open()
@@ -179,14 +179,17 @@ class AgendaScreen(AgendaActions):
     def _update_title(self, agenda, today: dt.date) -> None:
         year, week, _ = today.isocalendar()
         # From the agenda itself, not the rows: a `/` filter narrows the list, not the day's count.
-        today_count = sum(len(items) for day, items in agenda.days if day == today)
-        week_count = sum(len(items) for day, items in agenda.days)
+        # Today counts its calls already made too, as the Today section lists them (ticked).
+        today_count = sum(len(items) for day, items in agenda.days if day == today) + len(agenda.done)
+        week_count = sum(len(items) for day, items in agenda.days) + len(agenda.done)
+        progress = f"{len(agenda.done)} of {agenda.today_calls} done" if agenda.done else ""
         self.query_one("#agenda-title", Static).update(
             safe_markup(
-                "[b]Agenda[/b] $day · overdue [b]$over[/b] · today [b]$today[/b] · "
+                "[b]Agenda[/b] $day · overdue [b]$over[/b] · today [b]$today[/b]$progress · "
                 "thanks owed [b]$thanks[/b] · to $end [b]$week_count[/b]",
                 day=f"{today:%a %d %b} W{week:02d}", end=f"{self.range[1]:%a %d %b}", over=str(len(agenda.overdue)),
-                today=str(today_count), thanks=str(agenda.thanks_owed), week_count=str(week_count),
+                today=str(today_count), progress=f" ({progress})" if progress else "",
+                thanks=str(agenda.thanks_owed), week_count=str(week_count),
             )
         )
 

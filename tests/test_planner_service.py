@@ -53,7 +53,7 @@ def test_an_import_of_240_new_contacts_is_staggered_flat_over_six_months(db_path
 
 
 def test_overdue_contacts_are_caught_up_over_the_catchup_span_without_a_day_one_spike(db_path):
-    ids = bulk_contacts(60, 90)
+    ids = _seeded_the_day_before(60, 90)
     with write_tx():
         for i, cid in enumerate(ids):
             Interaction.create(contact=cid, happened_at=dt.datetime.combine(TODAY - (100 + i) * DAY, dt.time(12)),
@@ -110,8 +110,17 @@ def test_pinned_rows_are_never_rewritten_and_count_towards_their_day(db_path):
     assert PlannedCall.select().where(PlannedCall.contact == ids[1], PlannedCall.pinned == False).count() >= 1
 
 
+def _seeded_the_day_before(count: int, cadence: int) -> list[int]:
+    """Contacts added the day before: today's first plan is the one the test makes (each add
+    re-plans, and the day's first plan sets today's list)."""
+    dates.set_today(TODAY - DAY)
+    ids = bulk_contacts(count, cadence)
+    dates.set_today(TODAY)
+    return ids
+
+
 def _two_hundred_monthly_contacts() -> list[int]:
-    ids = bulk_contacts(200, 30)
+    ids = _seeded_the_day_before(200, 30)
     with write_tx():
         for i, cid in enumerate(ids):
             Interaction.create(contact=cid, happened_at=dt.datetime.combine(TODAY - (i % 29) * DAY, dt.time(9)),

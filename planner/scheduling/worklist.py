@@ -31,6 +31,8 @@ def record(day: dt.date) -> bool:
     now on the day that is not on it yet (the user pinned it there). Returns True when the list
     was set just now."""
     first = not is_set(day)
+    if first and not PlannedCall.select().exists():
+        return False  # nothing planned yet (an empty database): the first real plan sets it
     if first:
         Worklist.insert(day=day).execute()
         # the plan just written was free to use today; from now on today is a fixed load, so the
