@@ -81,10 +81,31 @@ async def test_block_dialog_refuses_a_backwards_range(plan_db, run_app, wait_for
         assert app.screen.query_one("#block-from", Input).value == "2026-12-10"
 
 
+def _stored() -> list[tuple]:
+    return sorted((c.contact_id, c.date) for c in planned_calls(dt.date(2026, 11, 25), dt.date(2027, 6, 1)))
+
+
+async def test_rebalance_asks_first_and_n_keeps_the_plan(plan_db, run_app, wait_for_workers):
+    before = _stored()
+    async with run_app(mode="plan") as (app, pilot):
+        await pilot.press("r")
+        await wait_for_workers(app, pilot)
+        text = screen_text(app)
+        assert "Store the rebalanced plan?" in text
+        assert "sum of squared loads" in text and "max shift" in text
+        assert _stored() == before  # nothing stored while it asks
+        await pilot.press("n")
+        await wait_for_workers(app, pilot)
+        assert "Not rebalanced: the plan is as it was" in screen_text(app)
+    assert _stored() == before
+
+
 async def test_rebalance_shows_before_and_after(plan_db, run_app, wait_for_workers):
     async with run_app(mode="plan") as (app, pilot):
         before = app.screen.summary.stats
         await pilot.press("r")
+        await wait_for_workers(app, pilot)
+        await pilot.press("y")
         await wait_for_workers(app, pilot)
         after = plan_summary(dt.date(2026, 11, 25), days=42).stats
         text = screen_text(app)
@@ -92,6 +113,7 @@ async def test_rebalance_shows_before_and_after(plan_db, run_app, wait_for_worke
         assert f"lower bound {after.lower_bound}" in text
         assert after.peak <= before.peak
         assert after.peak >= after.lower_bound
+        assert after.sum_sq_load <= before.sum_sq_load and after.max_shift_days <= before.max_shift_days
 
 
 def test_chart_marks_days_off_without_colour():
