@@ -59,6 +59,12 @@ class AgendaRead(Message):
         self.agenda = agenda
 
 
+def _ident(item) -> tuple[int, str]:
+    """Which item a row is, for keeping the cursor on it: a call just made is ticked at the foot
+    of Today, so the cursor goes on to the next call rather than following it there."""
+    return (item.contact_id, "done" if item.done else item.kind)
+
+
 class AgendaScreen(AgendaActions):
     """Home: the calls due and the thank-yous owed, with the highlighted contact beside them."""
 
@@ -133,7 +139,7 @@ class AgendaScreen(AgendaActions):
         place = self.rows.index(keep) if keep is not None else -1
 
         def ident(row: Row) -> tuple[int, str]:
-            return (row.item.contact_id, row.item.kind)  # type: ignore[union-attr]
+            return _ident(row.item)
 
         wanted = [ident(row) for row in self.rows[place:] if row.item is not None] if keep else []
         wanted += [ident(row) for row in reversed(self.rows[:max(place, 0)]) if row.item is not None]
@@ -195,7 +201,7 @@ class AgendaScreen(AgendaActions):
 
     def _restore_cursor(self, wanted: list[tuple[int, str]]) -> None:
         table = self.query_one("#agenda-table", DataTable)
-        where = {(r.item.contact_id, r.item.kind): n for n, r in enumerate(self.rows) if r.item is not None}
+        where = {_ident(r.item): n for n, r in enumerate(self.rows) if r.item is not None}
         target = next((where[ident] for ident in wanted if ident in where), None)
         if target is None:
             target = min(self._last_row, len(self.rows) - 1)
