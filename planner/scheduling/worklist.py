@@ -17,6 +17,7 @@ import datetime as dt
 
 from planner.core.vocabulary import PlanReason
 from planner.store.models import PlannedCall, Worklist, WorklistCall
+from planner.store.queries import tuples
 
 DAY = dt.timedelta(days=1)
 
@@ -41,13 +42,13 @@ def record(day: dt.date) -> bool:
          .where(PlannedCall.pinned == False, PlannedCall.date > day,
                 PlannedCall.window_start <= day)
          .execute())
-    listed = {cid for (cid,) in WorklistCall.select(WorklistCall.contact).where(WorklistCall.day == day).tuples()}
+    on_list = {cid for (cid,) in tuples(WorklistCall.select(WorklistCall.contact).where(WorklistCall.day == day))}
     rows = (PlannedCall.select(PlannedCall.contact, PlannedCall.reason)
             .where(PlannedCall.date == day, PlannedCall.reason != PlanReason.THANK_YOU)
-            .order_by(PlannedCall.contact, PlannedCall.seq).tuples())
+            .order_by(PlannedCall.contact, PlannedCall.seq))
     joining: dict[int, str] = {}
-    for cid, reason in rows:
-        if cid not in listed:
+    for cid, reason in tuples(rows):
+        if cid not in on_list:
             joining.setdefault(cid, reason)
     if joining:
         WorklistCall.insert_many([{"day": day, "contact": cid, "reason": reason} for cid, reason in joining.items()]
@@ -58,5 +59,5 @@ def record(day: dt.date) -> bool:
 def listed(day: dt.date) -> dict[int, str]:
     """Who is on the day's list: contact id -> the reason their call had when it joined."""
     query = (WorklistCall.select(WorklistCall.contact, WorklistCall.reason)
-             .where(WorklistCall.day == day).order_by(WorklistCall.id).tuples())
-    return dict(query)
+             .where(WorklistCall.day == day).order_by(WorklistCall.id))
+    return dict(tuples(query))
