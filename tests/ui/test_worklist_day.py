@@ -40,13 +40,21 @@ def later_calls() -> set[tuple[int, int]]:
                .where(PlannedCall.date > TODAY, PlannedCall.pinned == False).tuples())
 
 
-def nearest_later(count: int) -> list[int]:
-    """The contacts whose next call comes soonest after today: a re-plan's first candidates."""
+def nearest_later(count: int, among: set[int] | None = None) -> list[int]:
+    """The contacts whose next call could come soonest (its window starts first), after today: a
+    re-plan's first candidates for today."""
     on_today = open_calls()
     rows = (PlannedCall.select(PlannedCall.contact).where(PlannedCall.date > TODAY, PlannedCall.seq == 0,
                                                           PlannedCall.pinned == False)
-            .order_by(PlannedCall.date, PlannedCall.contact).tuples())
-    return [cid for (cid,) in rows if cid not in on_today][:count]
+            .order_by(PlannedCall.window_start, PlannedCall.date, PlannedCall.contact).tuples())
+    return [cid for (cid,) in rows if cid not in on_today and (among is None or cid in among)][:count]
+
+
+def owed_thanks_nearest() -> int:
+    """Of those owed a thank-you (a row of their own on the agenda), the one whose call could come first."""
+    owed = {cid for (cid,) in PlannedCall.select(PlannedCall.contact)
+            .where(PlannedCall.reason == PlanReason.THANK_YOU).tuples()}
+    return nearest_later(1, owed)[0]
 
 
 def run(size=(120, 40), mode="agenda"):
@@ -149,7 +157,8 @@ async def test_thanking_someone_leaves_today_as_it_was(demo_db):
         for words in ("first call", "second call", "third call", "fourth call"):
             await _log_highlighted(app, pilot, words)
         before, later = open_calls(), later_calls()
-        await _to_row(app, pilot, lambda item: item.kind == AgendaKind.THANK_YOU)
+        owed = owed_thanks_nearest()
+        await _to_row(app, pilot, lambda item: item.kind == AgendaKind.THANK_YOU and item.contact_id == owed)
         await pilot.press("t")
         await settle(app, pilot)
         _check(before, later, "thanks")
@@ -200,7 +209,8 @@ async def test_a_whole_day_today_only_shrinks_and_shows_what_is_done(demo_db):
         await _favour_received(app, pilot, favoured)
         counts.append(len(_check(first, later, "favour")))
         agenda = await _agenda(app, pilot)
-        await _to_row(app, pilot, lambda item: item.kind == AgendaKind.THANK_YOU)
+        owed = owed_thanks_nearest()
+        await _to_row(app, pilot, lambda item: item.kind == AgendaKind.THANK_YOU and item.contact_id == owed)
         await pilot.press("t")
         await settle(app, pilot)
         counts.append(len(_check(first, later, "thanks")))
