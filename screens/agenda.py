@@ -188,16 +188,17 @@ class AgendaScreen(AgendaActions):
         # Today counts its calls already made too, as the Today section lists them (ticked).
         today_count = sum(len(items) for day, items in agenda.days if day == today) + len(agenda.done)
         week_count = sum(len(items) for day, items in agenda.days) + len(agenda.done)
-        progress = f"{len(agenda.done)} of {agenda.today_calls} done" if agenda.done else ""
-        self.query_one("#agenda-title", Static).update(
-            safe_markup(
-                "[b]Agenda[/b] $day · overdue [b]$over[/b] · today [b]$today[/b]$progress · "
-                "thanks owed [b]$thanks[/b] · to $end [b]$week_count[/b]",
-                day=f"{today:%a %d %b} W{week:02d}", end=f"{self.range[1]:%a %d %b}", over=str(len(agenda.overdue)),
-                today=str(today_count), progress=f" ({progress})" if progress else "",
-                thanks=str(agenda.thanks_owed), week_count=str(week_count),
-            )
-        )
+        values = {"day": f"{today:%a %d %b} W{week:02d}", "over": str(len(agenda.overdue)), "today": str(today_count),
+                  "thanks": str(agenda.thanks_owed)}
+        if agenda.done:  # the day's progress takes the week's place: the line stays within 80 columns
+            text = ("[b]Agenda[/b] $day · overdue [b]$over[/b] · today [b]$today[/b] · "
+                    "[b]$done of $calls[/b] done · thanks owed [b]$thanks[/b]")
+            values |= {"done": str(len(agenda.done)), "calls": str(agenda.today_calls)}
+        else:
+            text = ("[b]Agenda[/b] $day · overdue [b]$over[/b] · today [b]$today[/b] · "
+                    "thanks owed [b]$thanks[/b] · to $end [b]$week_count[/b]")
+            values |= {"end": f"{self.range[1]:%a %d %b}", "week_count": str(week_count)}
+        self.query_one("#agenda-title", Static).update(safe_markup(text, **values))
 
     def _restore_cursor(self, wanted: list[tuple[int, str]]) -> None:
         table = self.query_one("#agenda-table", DataTable)

@@ -93,6 +93,11 @@ async def _to_row(app, pilot, wanted) -> None:
     await settle(app, pilot)
 
 
+def _thanks_row_of(contact_id: int):
+    """Their own thank-you row, or their call that says "+ thanks": `t` thanks them on either."""
+    return lambda item: item.contact_id == contact_id and (item.kind == AgendaKind.THANK_YOU or item.thanks_owed)
+
+
 async def _favour_received(app, pilot, contact_id: int) -> None:
     """On the contacts screen: filter to them, f, r (received), ctrl+s."""
     name = Contact.get_by_id(contact_id).name
@@ -158,7 +163,7 @@ async def test_thanking_someone_leaves_today_as_it_was(demo_db):
             await _log_highlighted(app, pilot, words)
         before, later = open_calls(), later_calls()
         owed = owed_thanks_nearest()
-        await _to_row(app, pilot, lambda item: item.kind == AgendaKind.THANK_YOU and item.contact_id == owed)
+        await _to_row(app, pilot, _thanks_row_of(owed))
         await pilot.press("t")
         await settle(app, pilot)
         _check(before, later, "thanks")
@@ -194,7 +199,7 @@ async def test_rebalance_on_the_plan_screen_leaves_today_as_it_was(demo_db):
 
 
 async def test_a_whole_day_today_only_shrinks_and_shows_what_is_done(demo_db):
-    app, running = run()
+    app, running = run(size=(80, 24))
     async with running as pilot:
         await settle(app, pilot)
         agenda = app.screen
@@ -210,7 +215,7 @@ async def test_a_whole_day_today_only_shrinks_and_shows_what_is_done(demo_db):
         counts.append(len(_check(first, later, "favour")))
         agenda = await _agenda(app, pilot)
         owed = owed_thanks_nearest()
-        await _to_row(app, pilot, lambda item: item.kind == AgendaKind.THANK_YOU and item.contact_id == owed)
+        await _to_row(app, pilot, _thanks_row_of(owed))
         await pilot.press("t")
         await settle(app, pilot)
         counts.append(len(_check(first, later, "thanks")))
@@ -224,8 +229,9 @@ async def test_a_whole_day_today_only_shrinks_and_shows_what_is_done(demo_db):
         # the calls made stay in view, ticked, with what was logged; the header counts them
         assert {item.contact_id for item in agenda.agenda.done} == set(made)
         text = screen_text(app)
-        assert f"3 of {total} done" in text
-        assert text.count("✓") == 3 and "call 1" in text and "call 3" in text
+        assert f"3 of {total} done · thanks owed {agenda.agenda.thanks_owed}" in text  # whole at 80 columns
+        assert text.count("✓") == 3 and text.count("done: call") == 3  # the summary scrolls in at 80 columns
+        assert sorted(item.last_summary for item in agenda.agenda.done) == ["call 1", "call 2", "call 3"]
         today_rows = [row for row in agenda.rows if row.section == "today"]
         assert len(today_rows) - 1 == int(next(r.title for r in today_rows if r.item is None)
                                           .split("(")[1].split(")")[0])  # the section's count = its rows
