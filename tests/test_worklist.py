@@ -188,3 +188,12 @@ def test_the_next_days_first_plan_sets_a_new_list(demo, cli):
     assert result.code == 0, result.err
     assert _read(demo.db, lambda: worklist.is_set(tomorrow))
     assert set(_read(demo.db, lambda: worklist.listed(tomorrow))) == open_calls(demo.db, tomorrow)
+
+
+def test_a_call_made_and_its_log_deleted_comes_back_to_today(demo, cli):
+    first = open_calls(demo.db)
+    cid = sorted(first)[0]
+    logged = json.loads(demo("log", str(cid), "called", "--json").out)["id"]
+    assert open_calls(demo.db) == first - {cid}
+    demo("delete-log", str(logged))  # the user's own action on that contact: their call is today's again
+    assert open_calls(demo.db) == first

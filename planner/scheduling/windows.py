@@ -65,6 +65,7 @@ class ContactPlanInput:
     today_row: tuple[dt.date, str] | None = None  # (ideal, reason) of an unpinned first call stored for today
     new_anchor: dt.date | None = None  # where the stored first call of a new contact sits
     touch_points: tuple[dt.date, ...] = ()  # days of pinned sequence steps: no check-in near them
+    on_today_list: bool = False  # on today's list (`worklist.py`): its call may come back to today (a log undone)
 
 
 @dataclass(slots=True)
@@ -109,7 +110,7 @@ def contact_demands(info: ContactPlanInput, cal: WorkCalendar, ps: PlanSettings)
     # hold 0 or 100000: held to the range here, the loop below always steps forward and its
     # windows stay inside the calendar.
     cad, today = min(max(info.cadence, MIN_DAYS), MAX_DAYS), ps.today
-    first_day = ps.open_from  # a call not kept on today's list starts no earlier
+    first_day = today if info.on_today_list else ps.open_from  # a call not on today's list starts no earlier
     tol = tolerance_days(cad, ps.tolerance)
     demands: list[Demand] = []
     if info.pinned_next:
