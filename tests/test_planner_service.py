@@ -299,3 +299,32 @@ def test_a_small_import_staggers_its_first_calls_instead_of_filling_one_day(db_p
     assert sum(firsts.values()) == 20 and max(firsts.values()) == 1
     stats = plan_views.plan_summary().stats
     assert stats.peak == stats.lower_bound
+
+
+def test_after_the_days_first_plan_no_edit_puts_a_call_on_today_or_takes_one_off(db_path):
+    ids = _seeded_the_day_before(60, 14)
+    with write_tx():
+        for i, cid in enumerate(ids):
+            Interaction.create(contact=cid, happened_at=dt.datetime.combine(TODAY - (10 + i % 8) * DAY, dt.time(9)),
+                               outcome="spoke")
+    service.update_plan(None)  # today's first plan: it sets today's list
+
+    def on_today() -> set[int]:
+        return {r.contact_id for r in PlannedCall.select().where(PlannedCall.date == TODAY)}
+
+    first = on_today()
+    assert len(first) >= 3
+    made = sorted(first)[:2]
+    for cid in made:  # two of today's calls made: today is the least busy day from now on
+        reached(cid, TODAY)
+        replan([cid])
+    left = first - set(made)
+    assert on_today() == left
+    add_contact(ContactFields(name="Newcomer", cadence_days=7))
+    edit_contact(ids[-1], ContactFields(cadence_days=7))
+    blocks.add_block(TODAY + 6 * DAY, TODAY + 8 * DAY)
+    service.update_plan(None)
+    service.update_plan(None, rebalance=True)
+    assert on_today() == left
+    stats = plan_views.plan_summary().stats
+    assert stats.peak == stats.lower_bound
