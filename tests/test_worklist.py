@@ -118,8 +118,10 @@ def test_no_trigger_moves_a_call_into_or_out_of_today(demo):
                             "favor", str(near[2]), "referral", "--got"], capture_output=True, text=True, timeout=120)
     assert other.returncode == 0, other.stderr
     assert open_calls(demo.db) == left
-    # the calls made are still on the list (the agenda shows them done)
+    # the calls made are still on the list: the agenda shows them done, with what was logged
     assert set(listed(demo.db)) == first
+    text = demo("agenda", "--today").out
+    assert f"Done today (3 of {len(first)} calls)" in text and text.count("done: call (") == 3
 
 
 def test_the_users_own_actions_put_a_call_on_today(demo):
