@@ -5,6 +5,10 @@ rebalance never pulls another day's call into today; the calls made stay in view
 from __future__ import annotations
 
 import datetime as dt
+import shutil
+import subprocess
+import sys
+from pathlib import Path
 
 import pytest
 from textual.widgets import DataTable, Input
@@ -20,12 +24,28 @@ from planner.store.models import Contact, PlannedCall
 TODAY = dt.date(2026, 12, 1)
 
 
+@pytest.fixture(scope="module")
+def demo_file(tmp_path_factory):
+    """The 300-contact demo as `followup demo` builds it, once for this file."""
+    path = tmp_path_factory.mktemp("demo") / "demo.db"
+    proc = subprocess.run([sys.executable, "-m", "planner", "--db", str(path), "--today", TODAY.isoformat(),
+                           "demo", "--no-ui"], capture_output=True, text=True, timeout=300)
+    assert proc.returncode == 0, proc.stderr
+    return path
+
+
 @pytest.fixture
-def demo_db(new_db):
+def demo_db(new_db, demo_file):
+    """A fresh copy of the demo (on a server, built there), opened, today 2026-12-01."""
     path = new_db("demo")
-    open_database(path)
     dates.set_today(TODAY)
-    build_demo(contacts=300, seed=7)
+    if isinstance(path, Path):
+        path.parent.mkdir(parents=True, exist_ok=True)
+        shutil.copy(demo_file, path)
+        open_database(path)
+    else:
+        open_database(path)
+        build_demo(contacts=300, seed=7)
     return path
 
 
