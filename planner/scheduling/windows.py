@@ -41,7 +41,7 @@ class PlanSettings:
     horizon_days: int = 90
     tolerance: float = 0.15
     catchup: int = 10
-    today_fixed: bool = False  # today's list is set: no call but those frozen on it may go on today
+    today_fixed: bool = False  # today's list is set: only calls of contacts on it may go on today
 
     @property
     def open_from(self) -> dt.date:
