@@ -77,6 +77,12 @@ class AgendaRead(Message):
         self.agenda = agenda
 
 
+def _ident(item) -> tuple[int, str]:
+    """Which item a row is, for keeping the cursor on it: a call just made is ticked at the foot
+    of Today, so the cursor goes on to the next call rather than following it there."""
+    return (item.contact_id, "done" if item.done else item.kind)
+
+
 class AgendaScreen(AgendaActions):
     """Home: the calls due and the thank-yous owed, with the highlighted contact beside them."""
 
@@ -152,7 +158,7 @@ class AgendaScreen(AgendaActions):
         place = self.rows.index(keep) if keep is not None else -1
 
         def ident(row: Row) -> tuple[int, str]:
-            return (row.item.contact_id, row.item.kind)  # type: ignore[union-attr]
+            return _ident(row.item)
 
         wanted = [ident(row) for row in self.rows[place:] if row.item is not None] if keep else []
         wanted += [ident(row) for row in reversed(self.rows[:max(place, 0)]) if row.item is not None]
@@ -188,7 +194,7 @@ class AgendaScreen(AgendaActions):
             return [item for item in items if matches(query, item.name, item.company)]
 
         return replace(agenda, overdue=keep(agenda.overdue), thank_yous=keep(agenda.thank_yous),
-                       days=[(day, keep(items)) for day, items in agenda.days])
+                       days=[(day, keep(items)) for day, items in agenda.days], done=keep(agenda.done))
 
     def action_find(self) -> None:
         self.query_one("#agenda-find", ListFilter).open()
@@ -201,20 +207,24 @@ class AgendaScreen(AgendaActions):
     def _update_title(self, agenda, today: dt.date) -> None:
         year, week, _ = today.isocalendar()
         # From the agenda itself, not the rows: a `/` filter narrows the list, not the day's count.
-        today_count = sum(len(items) for day, items in agenda.days if day == today)
-        week_count = sum(len(items) for day, items in agenda.days)
-        self.query_one("#agenda-title", Static).update(
-            safe_markup(
-                "[b]Agenda[/b] $day · overdue [b]$over[/b] · today [b]$today[/b] · "
-                "thanks owed [b]$thanks[/b] · to $end [b]$week_count[/b]",
-                day=f"{today:%a %d %b} W{week:02d}", end=f"{self.range[1]:%a %d %b}", over=str(len(agenda.overdue)),
-                today=str(today_count), thanks=str(agenda.thanks_owed), week_count=str(week_count),
-            )
-        )
+        # Today counts its calls already made too, as the Today section lists them (ticked).
+        today_count = sum(len(items) for day, items in agenda.days if day == today) + len(agenda.done)
+        week_count = sum(len(items) for day, items in agenda.days) + len(agenda.done)
+        values = {"day": f"{today:%a %d %b} W{week:02d}", "over": str(len(agenda.overdue)), "today": str(today_count),
+                  "thanks": str(agenda.thanks_owed)}
+        if agenda.done:  # the day's progress takes the week's place: the line stays within 80 columns
+            text = ("[b]Agenda[/b] $day · overdue [b]$over[/b] · today [b]$today[/b] · "
+                    "[b]$done of $calls[/b] done · thanks owed [b]$thanks[/b]")
+            values |= {"done": str(len(agenda.done)), "calls": str(agenda.today_calls)}
+        else:
+            text = ("[b]Agenda[/b] $day · overdue [b]$over[/b] · today [b]$today[/b] · "
+                    "thanks owed [b]$thanks[/b] · to $end [b]$week_count[/b]")
+            values |= {"end": f"{self.range[1]:%a %d %b}", "week_count": str(week_count)}
+        self.query_one("#agenda-title", Static).update(safe_markup(text, **values))
 
     def _restore_cursor(self, wanted: list[tuple[int, str]]) -> None:
         table = self.query_one("#agenda-table", DataTable)
-        where = {(r.item.contact_id, r.item.kind): n for n, r in enumerate(self.rows) if r.item is not None}
+        where = {_ident(r.item): n for n, r in enumerate(self.rows) if r.item is not None}
         target = next((where[ident] for ident in wanted if ident in where), None)
         if target is None:
             target = min(self._last_row, len(self.rows) - 1)

@@ -77,8 +77,11 @@ def agenda_rows(agenda, today: dt.date) -> list[Row]:
 
     by_day = {day: day_items(items) for day, items in agenda.days}
     section("Overdue", list(agenda.overdue), "overdue")
-    # The date last: a narrow name column may cut it, and the title bar shows it too.
-    section("Today", by_day.get(today, []), "today", f" · {today:%a %d %b}")
+    # The date last: a narrow name column may cut it, and the title bar shows it too. The calls
+    # already made stay under the ones left, ticked, so the day shows its progress.
+    done = list(getattr(agenda, "done", []))
+    progress = f" · {len(done)} of {agenda.today_calls} done" if done else ""
+    section("Today", by_day.get(today, []) + done, "today", f"{progress} · {today:%a %d %b}")
     section("Thank-yous", list(agenda.thank_yous), "thank-yous")
     for day, _ in agenda.days:
         if day > today:
@@ -102,6 +105,14 @@ def reason_text(item, today: dt.date) -> str:
 
 
 def item_cells(item, today: dt.date) -> list[Text]:
+    if getattr(item, "done", False):  # made today: ticked, with what was logged
+        return [
+            Text("✓ " + clean_line(item.name), style="strike dim"),
+            Text(clean_line(item.company), style="dim"),
+            Text(f"done: {clean_line(item.last_kind)}", style="green"),
+            Text("today", style="dim"),
+            Text(clean_line(item.last_summary)[:120], style="dim"),
+        ]
     last = dates.humanize_day(item.last_contact.date(), base=today) if item.last_contact else "never"
     summary = item.last_summary
     if item.kind == AgendaKind.THANK_YOU and item.favors_received_open:

@@ -2,7 +2,8 @@
 
 The load per day as a bar chart (arrow keys move a day cursor), the peak against its lower bound
 (the best any plan could do), late calls, and blocked days. `b` blocks days, `d` removes the
-highlighted block, `r` rebalances everyone and shows the figures before and after.
+highlighted block, `r` works out a rebalance of everyone, shows the figures before and after, and
+stores it only when the user says so and it is no worse on them.
 """
 
 from __future__ import annotations
@@ -75,13 +76,23 @@ class PlanRead(Message):
         self.late = late
 
 
-class Rebalanced(Message):
-    """A rebalance finished: the plan's figures before and after."""
+class RebalancePreviewed(Message):
+    """A rebalance was worked out (nothing stored): `planner.scheduling.rebalance.Rebalance`."""
 
-    def __init__(self, before, after) -> None:
+    def __init__(self, outcome) -> None:
+        super().__init__()
+        self.outcome = outcome
+
+
+class Rebalanced(Message):
+    """A rebalance finished: the plan's figures before and after, and whether it was stored."""
+
+    def __init__(self, before, after, applied: bool = True, worse: list[str] | None = None) -> None:
         super().__init__()
         self.before = before
         self.after = after
+        self.applied = applied
+        self.worse = worse or []
 
 
 class PlanScreen(WorkerScreen[None]):
@@ -223,16 +234,42 @@ class PlanScreen(WorkerScreen[None]):
     def action_rebalance(self) -> None:
         if self.summary is None:
             return
-        self.query_one("#plan-rebalance", Static).update(user_text("Rebalancing…"))
-        self._rebalance(self.summary.stats)
+        self.query_one("#plan-rebalance", Static).update(user_text("Working out a rebalanced plan…"))
+        self._preview_rebalance()
 
     @thread_worker(group="plan-rebalance", failure="Could not rebalance")
-    def _rebalance(self, before) -> None:
-        from planner.scheduling.plan_views import plan_summary
-        from planner.scheduling.service import update_plan
+    def _preview_rebalance(self) -> None:
+        from planner.scheduling import rebalance
 
-        update_plan(None, rebalance=True)
-        self.post_message(Rebalanced(before, plan_summary(dates.today(), days=DAYS).stats))
+        self.post_message(RebalancePreviewed(rebalance.preview()))
+
+    def on_rebalance_previewed(self, message: RebalancePreviewed) -> None:
+        from screens.dialogs.confirm_rebalance import ConfirmRebalance
+
+        shown = message.outcome
+        line = self.query_one("#plan-rebalance", Static)
+        if shown.worse:
+            line.update(safe_markup("[b]Not rebalanced:[/b] it would be worse ($worse): kept the plan as it is"
+                                    " · $words", worse=", ".join(shown.worse), words=shown.words))
+            self._say(f"Rebalance would be worse ({', '.join(shown.worse)}): kept the plan")
+            return
+        line.update(safe_markup("[b]Rebalance?[/b] $words", words=shown.words))
+
+        def answered(apply: bool | None) -> None:
+            if apply:
+                line.update(user_text("Rebalancing…"))
+                self._rebalance()
+            else:
+                line.update(safe_markup("[b]Not rebalanced:[/b] the plan is as it was · $words", words=shown.words))
+
+        self.app.push_screen(ConfirmRebalance(shown.words, shown.moved), answered)
+
+    @thread_worker(group="plan-rebalance", failure="Could not rebalance")
+    def _rebalance(self) -> None:
+        from planner.scheduling import rebalance
+
+        done = rebalance.apply()
+        self.post_message(Rebalanced(done.before, done.after, done.applied, done.worse))
 
     def on_worker_failed(self, message: WorkerFailed) -> None:
         """A failed rebalance clears its "Rebalancing…" line; the app still says why."""
@@ -241,6 +278,12 @@ class PlanScreen(WorkerScreen[None]):
 
     def on_rebalanced(self, message: Rebalanced) -> None:
         before, after = message.before, message.after
+        if not message.applied:  # another session changed the plan meanwhile: now it would be worse
+            self.query_one("#plan-rebalance", Static).update(
+                safe_markup("[b]Not rebalanced:[/b] it would now be worse ($worse): kept the plan as it is",
+                            worse=", ".join(message.worse)))
+            self._say("Rebalance would now be worse: kept the plan")
+            return
         self.query_one("#plan-rebalance", Static).update(
             safe_markup("[b]Rebalanced:[/b] $words", words=compare_words(before, after))
         )

@@ -48,7 +48,7 @@ def test_plan_json_has_exactly_the_agreed_keys(cli):
     result = cli("plan", "--json", "--horizon", "30")
     assert result.code == 0, result.err
     data = json.loads(result.out)
-    assert set(data) == {"today", "horizon_end", "working_days", "calls", "stats"}
+    assert set(data) == {"today", "today_fixed", "horizon_end", "working_days", "calls", "stats"}
     assert data["today"] == "2026-11-25" and data["horizon_end"] == "2026-12-25"
     assert data["working_days"][:3] == ["2026-11-25", "2026-11-26", "2026-11-27"]
     assert "2026-11-28" not in data["working_days"]
@@ -67,7 +67,7 @@ def test_plan_dry_run_stores_nothing_and_rebalance_stores(cli):
     dry = cli("plan", "--dry-run", "--rebalance")
     assert dry.code == 0 and "nothing stored" in dry.out
     assert stored(cli) == before
-    assert cli("plan", "--rebalance").code == 0
+    assert cli("plan", "--rebalance", "--yes").code == 0
     assert len(stored(cli)) == len(before)
 
 
@@ -168,7 +168,7 @@ def test_plan_json_from_a_fresh_process_is_clean_json(cli, tmp_path):
 
     add_people(cli, 60, "7d")  # enough calls that a full solve runs
     proc = subprocess.run([sys.executable, "-m", "planner", "--db", str(cli.db), "--today", "2026-11-25",
-                           "plan", "--json", "--rebalance"], capture_output=True, text=True, timeout=120)
+                           "plan", "--json"], capture_output=True, text=True, timeout=120)
     assert proc.returncode == 0, proc.stderr
     data = json.loads(proc.stdout)
     assert data["stats"]["calls"] == len(data["calls"]) > 60

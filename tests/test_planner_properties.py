@@ -190,3 +190,33 @@ def test_an_edit_moves_others_only_to_hold_the_peak(instance, data):
         final = loads(after)
         assert any(all(final[d] >= held for d in cal.working_days(r.window_start, r.window_end))
                    for r in placed.rows)
+
+
+@SETTINGS
+@given(instances(), st.sampled_from(["none", "weak", "steady", "strong"]))
+def test_with_todays_list_fixed_nothing_comes_to_today_or_leaves_it_and_the_peak_meets_the_bound(instance, stability):
+    """The day's first plan sets today's list; a later re-plan (any stability) holds it as a
+    fixed load: exactly those calls on today, every other call after it, the peak still equal to
+    the bound of that plan, and the figures say so."""
+    from dataclasses import replace
+
+    cal, ps, infos, pinned = instance
+    first, _ = build_plan(all_demands(infos, cal, ps), pinned, cal, ps)
+    on_today = {r.contact_id: r for r in first if r.date == TODAY and r.seq == 0}
+    again = [replace(i, today_row=(on_today[i.contact_id].ideal, on_today[i.contact_id].reason))
+             if i.contact_id in on_today else i for i in infos]
+    fixed = replace(ps, today_fixed=True)
+    demands = all_demands(again, cal, fixed)
+    prev = {(r.contact_id, r.seq): r.date for r in first}
+    for demand in demands:
+        if not demand.frozen:
+            demand.prev = prev.get((demand.contact_id, demand.seq))
+    rows, _ = build_plan(demands, pinned, cal, fixed, stability=stability)
+    assert {r.contact_id for r in rows if r.date == TODAY} == set(on_today)
+    for row in rows:
+        assert row.window_start <= row.date <= row.window_end, row
+        if row.date != TODAY:
+            assert row.window_start > TODAY, row
+    peak = max(loads(rows + pinned).values(), default=0)
+    assert peak == brute_force_bound(demands, pinned, cal)
+    assert compute_stats(rows + pinned, cal, TODAY).lower_bound == peak

@@ -53,7 +53,7 @@ def test_an_import_of_240_new_contacts_is_staggered_flat_over_six_months(db_path
 
 
 def test_overdue_contacts_are_caught_up_over_the_catchup_span_without_a_day_one_spike(db_path):
-    ids = bulk_contacts(60, 90)
+    ids = _seeded_the_day_before(60, 90)
     with write_tx():
         for i, cid in enumerate(ids):
             Interaction.create(contact=cid, happened_at=dt.datetime.combine(TODAY - (100 + i) * DAY, dt.time(12)),
@@ -110,8 +110,17 @@ def test_pinned_rows_are_never_rewritten_and_count_towards_their_day(db_path):
     assert PlannedCall.select().where(PlannedCall.contact == ids[1], PlannedCall.pinned == False).count() >= 1
 
 
+def _seeded_the_day_before(count: int, cadence: int) -> list[int]:
+    """Contacts added the day before: today's first plan is the one the test makes (each add
+    re-plans, and the day's first plan sets today's list)."""
+    dates.set_today(TODAY - DAY)
+    ids = bulk_contacts(count, cadence)
+    dates.set_today(TODAY)
+    return ids
+
+
 def _two_hundred_monthly_contacts() -> list[int]:
-    ids = bulk_contacts(200, 30)
+    ids = _seeded_the_day_before(200, 30)
     with write_tx():
         for i, cid in enumerate(ids):
             Interaction.create(contact=cid, happened_at=dt.datetime.combine(TODAY - (i % 29) * DAY, dt.time(9)),
@@ -313,3 +322,32 @@ def test_the_plan_screen_figures_read_grouped_match_the_figures_of_every_row(db_
     late = plan_views.late_calls(today, last)
     assert late and all(call.date > call.window_end for call in late)
     assert [c.id for c in late] == [c.id for c in plan_views.planned_calls(today, last) if c.date > c.window_end]
+
+
+def test_after_the_days_first_plan_no_edit_puts_a_call_on_today_or_takes_one_off(db_path):
+    ids = _seeded_the_day_before(60, 14)
+    with write_tx():
+        for i, cid in enumerate(ids):
+            Interaction.create(contact=cid, happened_at=dt.datetime.combine(TODAY - (10 + i % 8) * DAY, dt.time(9)),
+                               outcome="spoke")
+    service.update_plan(None)  # today's first plan: it sets today's list
+
+    def on_today() -> set[int]:
+        return {r.contact_id for r in PlannedCall.select().where(PlannedCall.date == TODAY)}
+
+    first = on_today()
+    assert len(first) >= 3
+    made = sorted(first)[:2]
+    for cid in made:  # two of today's calls made: today is the least busy day from now on
+        reached(cid, TODAY)
+        replan([cid])
+    left = first - set(made)
+    assert on_today() == left
+    add_contact(ContactFields(name="Newcomer", cadence_days=7))
+    edit_contact(ids[-1], ContactFields(cadence_days=7))
+    blocks.add_block(TODAY + 6 * DAY, TODAY + 8 * DAY)
+    service.update_plan(None)
+    service.update_plan(None, rebalance=True)
+    assert on_today() == left
+    stats = plan_views.plan_summary().stats
+    assert stats.peak == stats.lower_bound

@@ -18,7 +18,10 @@ BAR_WIDTH = 40
 def register(sub, common) -> None:
     p = sub.add_parser("plan", parents=[common], help="re-plan calls evenly and show the plan's figures")
     p.add_argument("--horizon", type=int, metavar="DAYS", help="plan this many days ahead (default: setting)")
-    p.add_argument("--rebalance", action="store_true", help="ignore where calls were planned before, once")
+    p.add_argument("--rebalance", action="store_true",
+                   help="ignore where calls were planned before, once: shows the figures before and after "
+                        "and asks before storing it (never stored when worse)")
+    p.add_argument("--yes", action="store_true", help="with --rebalance: store it without asking")
     p.add_argument("--dry-run", action="store_true", help="show the new plan without storing it")
     p.add_argument("--json", action="store_true", help="print the plan as JSON")
     p.add_argument("--weeks", type=int, default=CHART_WEEKS, metavar="N", help="weeks in the bar chart")
@@ -77,13 +80,57 @@ def cmd_plan(args: argparse.Namespace) -> int:
         raise BadInput(f"--horizon: expected 1 to 730 days, got {args.horizon}")
     if args.weeks < 1:
         raise BadInput(f"--weeks: expected at least 1, got {args.weeks}")
+    if args.yes and not args.rebalance:
+        raise BadInput("--yes goes with --rebalance")
     _open(args)
-    result = replan(None, rebalance=args.rebalance, dry_run=args.dry_run, horizon=args.horizon)
+    if args.rebalance:
+        if args.horizon is not None:
+            raise BadInput("--rebalance re-plans the usual horizon: leave out --horizon")
+        return _rebalance(args)
+    result = replan(None, dry_run=args.dry_run, horizon=args.horizon)
     names = _names()
     if args.json:
         print_json(_plan_json(result, names))
     else:
         _print_plan(result, args)
+    return 0
+
+
+def _rebalance(args: argparse.Namespace) -> int:
+    """Show the figures before and after; store the rebalanced plan only when it is no worse on
+    them and the user agrees (a prompt, or --yes; without a terminal to ask, nothing is stored)."""
+    import sys
+
+    from planner.scheduling import rebalance
+
+    shown = rebalance.preview()
+    if args.json and (args.dry_run or shown.worse or not args.yes):
+        print_json(shown.to_json())
+        return 0
+    if not args.json:
+        print(f"rebalance: {shown.words}")
+    if shown.worse:
+        print(f"the rebalanced plan would be worse ({', '.join(shown.worse)}): kept the plan as it is")
+        return 0
+    if args.dry_run:
+        print(f"dry run: {shown.moved} call{'s' if shown.moved != 1 else ''} would move; nothing stored")
+        return 0
+    if not args.yes:
+        if not sys.stdin.isatty():
+            print("not applied: nobody at a terminal to ask; run 'followup plan --rebalance --yes' to store it")
+            return 0
+        answer = input("Store the rebalanced plan? [y/N] ").strip().lower()
+        if answer not in {"y", "yes"}:
+            print("not applied: the plan is as it was")
+            return 0
+    done = rebalance.apply()
+    if args.json:
+        print_json(done.to_json())
+    elif not done.applied:
+        print(f"not applied: the plan changed meanwhile and rebalancing would now make it worse "
+              f"({', '.join(done.worse)}; {done.words})")
+    else:
+        print(f"rebalanced: {done.moved} call{'s' if done.moved != 1 else ''} moved; {done.words}")
     return 0
 
 
@@ -95,11 +142,15 @@ def _names() -> dict[int, str]:
 
 
 def _plan_json(result, names: dict[int, str]) -> dict:
+    from planner.scheduling import worklist
     from planner.scheduling.inputs import load_calendar
 
     cal = load_calendar()
     return {
         "today": result.today.isoformat(),
+        # today's list is set (the day's first plan made it): its calls are a fixed load, and the
+        # lower bound in "stats" is the one on that basis
+        "today_fixed": worklist.is_set(result.today),
         "horizon_end": result.horizon_end.isoformat(),
         "working_days": [d.isoformat() for d in cal.working_days(result.today, result.horizon_end)],
         "calls": [

@@ -74,7 +74,7 @@ def all_demands(infos: list[ContactPlanInput], cal: WorkCalendar, ps: PlanSettin
     cases: dict[tuple, list[Demand]] = {}
     for info in infos:
         case = (info.cadence, info.active, info.last_contact, info.pinned_next, info.today_row, info.new_anchor,
-                info.touch_points)
+                info.touch_points, info.on_today_list)
         template = cases.get(case)
         if template is None:
             template = cases[case] = contact_demands(replace(info, contact_id=0), cal, ps)

@@ -11,6 +11,7 @@ from planner.core.cadence import effective_cadence
 from planner.core.vocabulary import NEXT_CALL_REASONS, PlanReason
 from planner.core.workdays import WEEKDAY_INDEX, WorkCalendar
 from planner.core.zones import configured_zone, in_user_zone
+from planner.scheduling import worklist
 from planner.scheduling.stored_plan import as_date
 from planner.scheduling.windows import ContactPlanInput
 from planner.store import settings
@@ -59,12 +60,13 @@ def load_inputs(contact_ids: list[int] | None, rows: list[tuple], cal: WorkCalen
                 today_rows[cid] = (as_date(ideal), reason)
             if reason == PlanReason.NEW:
                 anchors[cid] = as_date(day)
+    listed = worklist.listed(today)  # their calls may come back to today (a log undone, deleted)
     infos = []
     for cid, own, no_cadence, archived_at in db.execute(query):
         cadence, _ = effective_cadence(own, bool(no_cadence), tags[cid], tag_cadences, default)
         infos.append(ContactPlanInput(cid, cadence, archived_at is None, last.get(cid),
                                       tuple(sorted(pins[cid])), today_rows.get(cid), anchors.get(cid),
-                                      tuple(sorted(touches[cid]))))
+                                      tuple(sorted(touches[cid])), cid in listed))
     return infos
 
 

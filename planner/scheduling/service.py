@@ -9,7 +9,8 @@ daily cap making calls late), when many contacts changed, or when the stored pla
 earlier day, it re-plans everyone with keeping calls in place ranked above flatness, so it moves
 only as many as holding the peak needs. Reading, solving and writing happen in one IMMEDIATE
 transaction, so two sessions cannot interleave their plans. Pinned rows belong to whoever made
-them: they are read, never rewritten."""
+them: they are read, never rewritten. The day's first plan sets today's list of calls; every
+later plan that day holds it as a fixed load (`worklist.py`)."""
 
 from __future__ import annotations
 
@@ -17,6 +18,7 @@ import datetime as dt
 
 from planner.core import dates
 from planner.core.workdays import WorkCalendar
+from planner.scheduling import worklist
 from planner.scheduling.engine import PlanRow, plan_contacts
 from planner.scheduling.incremental import place_incremental, seed_new_anchors
 from planner.scheduling.inputs import load_calendar, load_inputs
@@ -51,6 +53,10 @@ class PlanResult:
         self.full = full  # True: the flow model ran; False: incremental placement
         self._rows, self._stats, self._cal = rows, stats, cal
 
+    def forget_rows(self) -> None:
+        """Read the rows and figures back from the database when next asked for."""
+        self._rows, self._stats = None, None
+
     @property
     def rows(self) -> list[PlanRow]:
         """Every row of the plan, pinned ones included, by date."""
@@ -66,11 +72,13 @@ class PlanResult:
 
 
 def plan_settings(horizon: int | None = None) -> PlanSettings:
+    today = dates.today()
     return PlanSettings(
-        today=dates.today(),
+        today=today,
         horizon_days=horizon if horizon is not None else settings.get("horizon"),
         tolerance=settings.get("tolerance"),
         catchup=settings.get("catchup"),
+        today_fixed=worklist.is_set(today),
     )
 
 
@@ -81,6 +89,8 @@ def replan(contact_ids: list[int] | None = None, *, rebalance: bool = False, dry
         return _replan(contact_ids, rebalance, False, horizon)
     with write_tx():
         result = _replan(contact_ids, rebalance, True, horizon)
+        if worklist.record(result.today):
+            result.forget_rows()  # the list was set just now: figures on its basis, as stored
     return result
 
 

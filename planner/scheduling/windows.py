@@ -8,6 +8,8 @@ tests build exactly the same demands. Rules (issue 3):
 - a pinned next call (snooze, pin, follow-up, retry) replaces the first call; recurrences follow on;
 - recurrences every cadence after the previous ideal day while the ideal is inside the horizon;
 - a call already planned for today stays there for the rest of the day while it is still due;
+- once the day's list is set (`today_fixed`, see `worklist.py`), no other call's window holds today:
+  today carries its list as a fixed load and nothing joins it but what the user pins there;
 - one contact's windows never share a working day, so nobody is called twice on one day;
 - a touch point (a follow-up sequence's pinned step) replaces the cadence calls whose ideal day
   is within TOUCH_POINT_CLEARANCE days of it; the others' windows stop short of that span.
@@ -39,6 +41,12 @@ class PlanSettings:
     horizon_days: int = 90
     tolerance: float = 0.15
     catchup: int = 10
+    today_fixed: bool = False  # today's list is set: only calls of contacts on it may go on today
+
+    @property
+    def open_from(self) -> dt.date:
+        """The first day a call that is not on today's list may go on."""
+        return self.today + DAY if self.today_fixed else self.today
 
     @property
     def horizon_end(self) -> dt.date:
@@ -57,6 +65,7 @@ class ContactPlanInput:
     today_row: tuple[dt.date, str] | None = None  # (ideal, reason) of an unpinned first call stored for today
     new_anchor: dt.date | None = None  # where the stored first call of a new contact sits
     touch_points: tuple[dt.date, ...] = ()  # days of pinned sequence steps: no check-in near them
+    on_today_list: bool = False  # on today's list (`worklist.py`): its call may come back to today (a log undone)
 
 
 @dataclass(slots=True)
@@ -101,12 +110,15 @@ def contact_demands(info: ContactPlanInput, cal: WorkCalendar, ps: PlanSettings)
     # hold 0 or 100000: held to the range here, the loop below always steps forward and its
     # windows stay inside the calendar.
     cad, today = min(max(info.cadence, MIN_DAYS), MAX_DAYS), ps.today
+    first_day = today if info.on_today_list else ps.open_from  # a call not on today's list starts no earlier
     tol = tolerance_days(cad, ps.tolerance)
     demands: list[Demand] = []
     if info.pinned_next:
         base = max(max(info.pinned_next), today)
     elif info.last_contact is None:
         start, end = clip_window(cal, today, today + (cad - 1) * DAY, today)
+        if info.today_row is None:
+            start, end = clip_window(cal, start, end, first_day)
         anchor = info.new_anchor if info.new_anchor and start <= info.new_anchor <= end else None
         if info.today_row is not None:
             anchor = today
@@ -117,11 +129,13 @@ def contact_demands(info: ContactPlanInput, cal: WorkCalendar, ps: PlanSettings)
         if ideal < today:
             # the catch-up span: never longer than the cadence, nor reaching the next call's window
             span_end = min(cal.add_working_days(today, ps.catchup - 1), today + (cad - tol - 1) * DAY)
-            start, end = clip_window(cal, today, span_end, today)
+            start, end = clip_window(cal, today, span_end, today if info.today_row is not None else first_day)
             demands.append(Demand(info.contact_id, 0, today, start, end, _CATCH_UP, tol))
             base = today
         else:
             start, end = clip_window(cal, ideal - tol * DAY, ideal + tol * DAY, today)
+            if info.today_row is None or start != today:
+                start, end = clip_window(cal, start, end, first_day)
             demands.append(Demand(info.contact_id, 0, ideal, start, end, _CADENCE, tol))
             base = ideal
     if demands and info.today_row is not None and demands[0].window_start == today:
@@ -132,7 +146,7 @@ def contact_demands(info: ContactPlanInput, cal: WorkCalendar, ps: PlanSettings)
     ideal = base + step
     horizon_end = today + dt.timedelta(days=ps.horizon_days)
     while ideal <= horizon_end:
-        start, end = clip_window(cal, ideal - slack, ideal + slack, today)
+        start, end = clip_window(cal, ideal - slack, ideal + slack, first_day)
         if demands and start <= demands[-1].window_end and cal.next_working_day(start) <= demands[-1].window_end:
             # the previous call's window reaches into this one (a daily cadence over a weekend,
             # a first call pushed past a vacation): start after it, or skip a cycle whose days

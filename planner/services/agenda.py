@@ -16,10 +16,17 @@ from typing import NamedTuple
 from planner.core.dates import today
 from planner.core.errors import BadInput
 from planner.core.vocabulary import AgendaKind, FavorDirection, PlanReason
+from planner.core.zones import configured_zone
+from planner.scheduling import worklist
 from planner.scheduling.touch_points import steps_of_rows
 from planner.services.contact_views import ContactView, load_views
 from planner.services.important_dates import Upcoming, upcoming
-from planner.services.interactions.records import InteractionView, last_interactions, last_interactions_among
+from planner.services.interactions.records import (
+    InteractionView,
+    last_interactions,
+    last_interactions_among,
+    newest_attempts,
+)
 from planner.services.ledger import FavorView, open_favors, open_favors_among
 from planner.services.presence import nudges
 from planner.store import settings
@@ -65,6 +72,8 @@ class AgendaItem:
     occasion: str = ""  # "Birthday", "Work anniversary"
     nudge: str = ""  # be present: "only emails since March: call them"
     purpose: str = ""  # says more than the reason: see `why`
+    # a call of today's list already made: it stays in view, with what was logged (last_kind, last_summary)
+    done: bool = False
 
     @property
     def why(self) -> str:
@@ -109,11 +118,20 @@ class Agenda:
     # except those with a call in the agenda: that call carries it (`thanks_owed`).
     thank_yous: list[AgendaItem] = field(default_factory=list)
     days: list[tuple[dt.date, list[AgendaItem]]] = field(default_factory=list)
+    # Today's calls already made (today's list, `scheduling/worklist.py`): shown ticked, with what
+    # was logged, so the day shows its progress. Not part of `items`: nothing is left to do.
+    done: list[AgendaItem] = field(default_factory=list)
 
     @property
     def items(self) -> list[AgendaItem]:
         """Every item once: overdue calls, owed thank-yous, then each day's."""
         return self.overdue + self.thank_yous + [item for _, items in self.days for item in items]
+
+    @property
+    def today_calls(self) -> int:
+        """Today's calls: the ones still to make and the ones made (dates to remember are no call)."""
+        left = sum(1 for day, items in self.days if day == self.today for item in items if item.kind == AgendaKind.CALL)
+        return left + len(self.done)
 
     @property
     def thanks_owed(self) -> int:
@@ -138,6 +156,7 @@ class Agenda:
             "thank_yous": [item.to_json() for item in self.thank_yous],
             "days": [{"date": day.isoformat(), "items": [item.to_json() for item in items]}
                      for day, items in self.days],
+            "done": [item.to_json() for item in self.done],
         }
 
 
@@ -203,6 +222,25 @@ def _date_item(coming: Upcoming, view: ContactView, recent: InteractionView | No
     )
 
 
+def _made_today(contact_ids: list[int], current: dt.date) -> dict[int, InteractionView]:
+    """Of these contacts on today's list with no call left today, those whose call was made today
+    (their newest attempt is from today, in the user's zone): the done items. Anyone else left the
+    list by the user's hand (a snooze, a skip) and is not shown."""
+    zone = configured_zone(settings.get("timezone"))
+    return {cid: view for cid, view in newest_attempts(contact_ids).items()
+            if view.happened_at.astimezone(zone).date() == current}
+
+
+def _done_item(current: dt.date, reason: str, view: ContactView, attempt: InteractionView) -> AgendaItem:
+    return AgendaItem(
+        date=current, kind=AgendaKind.CALL, reason=reason, contact_id=view.id, name=view.name,
+        company=view.company, title=view.title, phone=view.phones[0] if view.phones else "",
+        email=view.emails[0] if view.emails else "", timezone=view.timezone, last_contact=attempt.happened_at,
+        last_kind=attempt.kind if attempt.reached else f"{attempt.kind}, {attempt.outcome}",
+        last_summary=attempt.summary, done=True,
+    )
+
+
 def build_agenda(start: dt.date, end: dt.date) -> Agenda:
     """The agenda for [start, end]; overdue items are everything still planned before today."""
     if end < start:
@@ -219,7 +257,11 @@ def build_agenda(start: dt.date, end: dt.date) -> Agenda:
     among = PlannedCall.select(PlannedCall.contact).join(Contact).where(wanted)
     rows, views = _agenda_calls(wanted)
     dates_coming = upcoming(max(start, current), end, settings.get("dates_ahead"), current) if end >= current else []
-    others = sorted({u.date.contact_id for u in dates_coming} - views.keys())  # a few: dates this week
+    listed = worklist.listed(current) if start <= current <= end else {}
+    still_today = {row.contact_id for row in rows if row.date == current and row.reason != PlanReason.THANK_YOU}
+    made = _made_today([cid for cid in listed if cid not in still_today], current)
+    # a few: dates this week, and today's calls already made
+    others = sorted(({u.date.contact_id for u in dates_coming} | set(made)) - views.keys())
     if others:
         views.update({view.id: view for view in load_views(Contact.select().where(Contact.id.in_(others)))})
     last = last_interactions_among(among)
@@ -258,6 +300,9 @@ def build_agenda(start: dt.date, end: dt.date) -> Agenda:
     for coming in dates_coming:
         by_day.setdefault(coming.remind_on, []).append(_date_item(coming, views[coming.date.contact_id],
                                                                         last.get(coming.date.contact_id)))
+    for cid, attempt in made.items():
+        if cid in views:  # an archived contact's call left the list with them
+            agenda.done.append(_done_item(current, listed[cid], views[cid], attempt))
 
     def order(item: AgendaItem) -> tuple:
         return (KIND_ORDER[item.kind], REASON_ORDER.get(item.reason, 9), item.name.casefold(),
@@ -265,6 +310,7 @@ def build_agenda(start: dt.date, end: dt.date) -> Agenda:
 
     agenda.overdue.sort(key=lambda item: (item.date, *order(item)))
     agenda.thank_yous.sort(key=lambda item: (item.date, *order(item)))
+    agenda.done.sort(key=lambda item: (item.last_contact or dt.datetime.min.replace(tzinfo=dt.UTC), item.contact_id))
     _one_row_per_person(agenda, by_day)
     day = start
     while day <= end:

@@ -99,6 +99,11 @@ def _v15_undo_journal(db: Database | DatabaseProxy) -> None:
     db.create_tables([m.UndoAction, m.UndoChange, m.UndoOpen])
 
 
+def _v16_worklist(db: Database | DatabaseProxy) -> None:
+    """Each day's list of calls, set by the day's first plan."""
+    db.create_tables([m.Worklist, m.WorklistCall])
+
+
 def _add_missing_column(db: Database | DatabaseProxy, model: type[m.BaseModel], field) -> None:
     table = model._meta.table_name
     if field.column_name not in {column.name for column in db.get_columns(table)}:
@@ -121,6 +126,7 @@ STEPS: list[Callable[[Database | DatabaseProxy], None]] = [
     _v13_merge_records,
     _v14_members,
     _v15_undo_journal,
+    _v16_worklist,
 ]
 LATEST = len(STEPS)
 

@@ -334,6 +334,28 @@ class Member(BaseModel):
     created_at = DateTimeField(default=utcnow)
 
 
+class Worklist(BaseModel):
+    """A day whose list of calls is set: the first plan of the day wrote it. From then on that
+    day's calls are a fixed load for the planner (planner/scheduling/worklist.py)."""
+
+    day = DateField(primary_key=True)
+    set_at = DateTimeField(default=utcnow)
+
+
+class WorklistCall(BaseModel):
+    """Someone on a day's list of calls: there when the list was set, or put there by the user
+    (a pin, a snooze, a log's `--next`). Stays after the call is made, so the day shows progress."""
+
+    id = AutoField()
+    day = DateField(index=True)
+    contact = ForeignKeyField(Contact, backref="worklist_calls", on_delete="CASCADE")
+    contact_id: int
+    reason = CharField()  # the PlanReason the call had when it joined the list
+
+    class Meta:
+        indexes = ((("day", "contact"), True),)
+
+
 # Ordered so that create_tables/drop_tables respect foreign keys.
 ALL_MODELS = [
     Setting,
@@ -357,6 +379,8 @@ ALL_MODELS = [
     SyncItem,
     ReminderSent,
     Member,
+    Worklist,
+    WorklistCall,
 ]
 
 

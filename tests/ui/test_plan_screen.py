@@ -81,17 +81,67 @@ async def test_block_dialog_refuses_a_backwards_range(plan_db, run_app, wait_for
         assert app.screen.query_one("#block-from", Input).value == "2026-12-10"
 
 
-async def test_rebalance_shows_before_and_after(plan_db, run_app, wait_for_workers):
+def _stored() -> list[tuple]:
+    return sorted((c.contact_id, c.date) for c in planned_calls(dt.date(2026, 11, 25), dt.date(2027, 6, 1)))
+
+
+@pytest.fixture
+def lumpy_db(plan_db):
+    """The plan as an older followup might have left it: every free call that may go on Friday
+    27 Nov piled there, so a rebalance has something to even out."""
+    from planner.store.database import write_tx
+    from planner.store.models import PlannedCall
+
+    friday = dt.date(2026, 11, 27)
+    with write_tx():
+        (PlannedCall.update(date=friday)
+         .where(PlannedCall.pinned == False, PlannedCall.window_start <= friday,
+                PlannedCall.window_end >= friday, PlannedCall.date > dt.date(2026, 11, 25))
+         .execute())
+    return plan_db
+
+
+async def test_rebalance_asks_first_and_n_keeps_the_plan(lumpy_db, run_app, wait_for_workers):
+    before = _stored()
+    async with run_app(mode="plan") as (app, pilot):
+        await pilot.press("r")
+        await wait_for_workers(app, pilot)
+        text = screen_text(app)
+        assert "Store the rebalanced plan?" in text
+        assert "sum of squared loads" in text and "max shift" in text
+        assert _stored() == before  # nothing stored while it asks
+        await pilot.press("n")
+        await wait_for_workers(app, pilot)
+        assert "Not rebalanced: the plan is as it was" in screen_text(app)
+    assert _stored() == before
+
+
+async def test_rebalance_shows_before_and_after(lumpy_db, run_app, wait_for_workers):
     async with run_app(mode="plan") as (app, pilot):
         before = app.screen.summary.stats
         await pilot.press("r")
+        await wait_for_workers(app, pilot)
+        await pilot.press("y")
         await wait_for_workers(app, pilot)
         after = plan_summary(dt.date(2026, 11, 25), days=42).stats
         text = screen_text(app)
         assert "Rebalanced:" in text
         assert f"lower bound {after.lower_bound}" in text
-        assert after.peak <= before.peak
+        assert after.peak < before.peak
         assert after.peak >= after.lower_bound
+        assert after.sum_sq_load < before.sum_sq_load and after.max_shift_days <= before.max_shift_days
+
+
+async def test_a_rebalance_that_would_be_worse_is_not_offered(plan_db, run_app, wait_for_workers):
+    """On this plan a rebalance comes out flat too but moves a call farther from its ideal day."""
+    before = _stored()
+    async with run_app(mode="plan") as (app, pilot):
+        await pilot.press("r")
+        await wait_for_workers(app, pilot)
+        text = screen_text(app)
+        assert "Not rebalanced: it would be worse (max shift): kept the plan as it is" in text
+        assert "Store the rebalanced plan?" not in text
+    assert _stored() == before
 
 
 def test_chart_marks_days_off_without_colour():

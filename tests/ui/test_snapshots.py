@@ -15,6 +15,7 @@ from planner.services.blocks import add_block
 from planner.services.contacts import list_contacts
 from planner.services.interactions.log import LogRequest, log_interaction
 from planner.services.ledger import add_favor
+from planner.services.schedule import pin
 
 FIXED_NOW = dt.datetime(2026, 11, 25, 9, 30, tzinfo=dt.UTC)
 
@@ -34,6 +35,9 @@ def snapshot_db(app_db, monkeypatch):
     add_favor(ids["Zoë"], "received", "introduction", note="to Globex", weight=2, day=dt.date(2026, 11, 16))
     add_favor(ids["[bold]Mallory[/]"], "received", "advice", note="[b]salary bands[/b]", day=dt.date(2026, 10, 1))
     add_block(dt.date(2026, 12, 21), dt.date(2026, 12, 24), "Christmas")
+    # Maria's first plan set today's list, so Jonas's catch-up call (a log from September) waits
+    # for tomorrow; the user puts him on today, as the Today section is part of the picture
+    pin(ids["Jonas"], FIXED_NOW.date())
     yield app_db
     monkeypatch.delenv("TZ")
     time.tzset()

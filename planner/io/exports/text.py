@@ -33,7 +33,9 @@ def _favours(item: AgendaItem) -> str:
 
 
 def _cells(item: AgendaItem, *, with_date: bool) -> list[str]:
-    if item.kind == AgendaKind.THANK_YOU:
+    if item.done:
+        what = f"done: {item.last_kind} ({item.why})"
+    elif item.kind == AgendaKind.THANK_YOU:
         what = f"thank ({item.purpose})" if item.purpose else "thank"
     else:
         what = f"{item.kind} ({item.why})"
@@ -78,6 +80,8 @@ def agenda_text(agenda: Agenda, *, width: int = WIDTH) -> str:
     for day, items in agenda.days:
         marker = " (today)" if day == agenda.today else ""
         sections.append((f"{day:%a} {day.isoformat()}{marker}", items, False))
+    if agenda.done:  # today's calls already made: the day's progress
+        sections.append((f"Done today ({len(agenda.done)} of {agenda.today_calls} calls)", agenda.done, False))
     for heading, items, with_date in sections:
         lines.append(heading)
         lines += _table(items, with_date=with_date, width=width) if items else ["  nothing planned"]

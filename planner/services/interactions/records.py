@@ -150,6 +150,11 @@ def last_interactions_among(contacts) -> dict[int, InteractionView]:
     return result
 
 
+def newest_attempts(contact_ids: list[int]) -> dict[int, InteractionView]:
+    """Each contact's newest attempt (reached or missed), whatever it was."""
+    return _newest(contact_ids, reached_only=False)
+
+
 def _newest(contact_ids: list[int], *, reached_only: bool) -> dict[int, InteractionView]:
     result: dict[int, InteractionView] = {}
     for chunk in chunked(contact_ids):
