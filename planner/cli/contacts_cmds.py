@@ -18,6 +18,7 @@ def register(sub, common) -> None:
     p = sub.add_parser("add", parents=[common], help="add a contact")
     p.add_argument("name", metavar="NAME")
     add_contact_options(p, editing=False)
+    p.add_argument("--owner", metavar="NAME", help="the member whose contact it is (default: you)")
     p.add_argument("--json", action="store_true", help="print the contact as JSON")
     p.set_defaults(handler=cmd_add)
 
@@ -50,6 +51,10 @@ def cmd_add(args: argparse.Namespace) -> int:
     open_db_from_args(args)
     fields = contact_fields_from_args(args)
     fields.name = args.name
+    if args.owner:
+        from planner.services.team import find_member
+
+        fields.owner_id = find_member(args.owner, "--owner").id
     view = contacts.add_contact(fields)
     if args.json:
         print_json(view)

@@ -43,6 +43,7 @@ def register(sub, common) -> None:
     p = sub.add_parser("block", parents=[common], help="block days for calls: block 2026-12-24..2027-01-02")
     p.add_argument("range", metavar="DATE[..DATE]")
     p.add_argument("--note", default="", help="why (vacation, conference)")
+    p.add_argument("--member", metavar="NAME", help="only this member's days (default: the whole desk's)")
     p.set_defaults(handler=cmd_block)
 
     p = sub.add_parser("unblock", parents=[common], help="reopen blocked days")
@@ -217,7 +218,12 @@ def cmd_block(args: argparse.Namespace) -> int:
 
     start, end = parse_range(args.range)
     _open(args)
-    block = add_block(start, end, args.note)
+    member_id = None
+    if args.member:
+        from planner.services.team import find_member
+
+        member_id = find_member(args.member).id
+    block = add_block(start, end, args.note, member_id)
     span = f"{block.start}" if block.start == block.end else f"{block.start}..{block.end}"
     print(f"blocked {span} ({block.days} day{'s' if block.days != 1 else ''})"
           + (f": {clean_line(block.note)}" if block.note else "") + "; calls re-planned around it")

@@ -43,10 +43,11 @@ def _check(start: dt.date, end: dt.date) -> None:
         raise BadInput(f"range {start.isoformat()}..{end.isoformat()}: the end is before the start")
 
 
-def add_block(start: dt.date, end: dt.date, note: str = "") -> BlockView:
+def add_block(start: dt.date, end: dt.date, note: str = "", member_id: int | None = None) -> BlockView:
+    """Block start..end for everyone, or for one member (their calls only)."""
     _check(start, end)
     with write_tx():
-        block = Block.create(start=start, end=end, note=note.strip())
+        block = Block.create(start=start, end=end, note=note.strip(), member_id=member_id)
     replan(None)
     return _view(block)
 

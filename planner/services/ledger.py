@@ -23,6 +23,7 @@ from planner.core.vocabulary import REFERRAL_KINDS, FavorDirection, normalize_di
 from planner.core.zones import to_utc_naive, utc_aware
 from planner.scheduling.service import replan
 from planner.services.interactions import thanks
+from planner.services.team import acting_member_id
 from planner.store import settings
 from planner.store.database import write_tx
 from planner.store.models import Contact, Favor, get_contact
@@ -46,6 +47,7 @@ class FavorView:
     thanked_at: dt.datetime | None  # aware UTC
     returns_id: int | None
     referred_id: int | None = None  # a referral or introduction: who was referred
+    member_id: int | None = None  # the member who gave or received it; their thank-you to say
 
     @property
     def open_thanks(self) -> bool:
@@ -110,11 +112,12 @@ def _check_weight(weight: int) -> int:
     return value
 
 
-def thank_due_day(day: dt.date) -> dt.date:
-    """The working day a thank-you for a favour received on `day` is due."""
+def thank_due_day(day: dt.date, member_id: int | None = None) -> dt.date:
+    """The working day a thank-you for a favour received on `day` is due (a working day of the
+    member who says it)."""
     from planner.scheduling.inputs import load_calendar
 
-    return load_calendar().add_working_days(day, settings.get("thank_within"))
+    return load_calendar(member_id).add_working_days(day, settings.get("thank_within"))
 
 
 def _view(row: Favor, name: str) -> FavorView:
@@ -122,7 +125,7 @@ def _view(row: Favor, name: str) -> FavorView:
         id=row.id, contact_id=row.contact_id, contact_name=name, date=row.date, direction=row.direction,
         kind=row.kind, note=row.note, weight=row.weight, thank_due=row.thank_due,
         thanked_at=utc_aware(row.thanked_at) if row.thanked_at is not None else None, returns_id=row.returns_id,
-        referred_id=row.referred_id,
+        referred_id=row.referred_id, member_id=row.member_id,
     )
 
 
@@ -142,9 +145,13 @@ def check_favor(direction: str, kind: str, weight: int, day: dt.date | None) -> 
 
 
 def record_favor(contact: Contact, direction: str, kind: str, note: str, weight: int, day: dt.date,
-                 returns: int | None = None, referred: int | None = None) -> Favor:
+                 returns: int | None = None, referred: int | None = None, *, member_id: int | None = None) -> Favor:
     """Write a checked favour (see `check_favor`) and, for a received one, its thank-you task.
-    The caller holds the write transaction and re-plans the contact."""
+    The favour is `member_id`'s (default: the member this session acts as): they gave or received
+    it, and a thank-you is theirs to say. The caller holds the write transaction and re-plans the
+    contact."""
+    if member_id is None:
+        member_id = acting_member_id()
     if referred is not None:
         check_referred(contact, kind, referred)
     if returns is not None:
@@ -153,9 +160,9 @@ def record_favor(contact: Contact, direction: str, kind: str, note: str, weight:
             raise NotFound(f"no favour {returns} with {contact.name} to return")
         if original.direction == direction:
             raise BadInput(f"favour {returns} is also '{direction}': a return goes the other way")
-    due = thank_due_day(day) if direction == FavorDirection.RECEIVED else None
+    due = thank_due_day(day, member_id) if direction == FavorDirection.RECEIVED else None
     row = Favor.create(contact=contact.id, date=day, direction=direction, kind=kind, note=(note or "").strip(),
-                       weight=weight, thank_due=due, returns=returns, referred=referred)
+                       weight=weight, thank_due=due, returns=returns, referred=referred, member_id=member_id)
     thanks.add_task(row)
     return row
 
@@ -246,8 +253,10 @@ def open_favors(contact_ids: Iterable[int]) -> dict[int, list[FavorView]]:
     return dict(result)
 
 
-def favor_summaries(contact_ids: Iterable[int], base: dt.date | None = None) -> dict[int, FavorSummary]:
-    """Totals and flags for many contacts, in one query per 500 contacts."""
+def favor_summaries(contact_ids: Iterable[int], base: dt.date | None = None,
+                    member_id: int | None = None) -> dict[int, FavorSummary]:
+    """Totals and flags for many contacts, in one query per 500 contacts (only one member's
+    favours when `member_id` is given)."""
     base = base or today()
     year_ago = arrow.get(base).shift(years=-1).date()
     ids = list(contact_ids)
@@ -255,6 +264,8 @@ def favor_summaries(contact_ids: Iterable[int], base: dt.date | None = None) -> 
     for chunk in chunked(ids):
         query = Favor.select(Favor.contact, Favor.date, Favor.direction, Favor.weight,
                              Favor.thanked_at).where(Favor.contact.in_(chunk))
+        if member_id is not None:
+            query = query.where(Favor.member_id == member_id)
         for contact_id, day, direction, weight, thanked in tuples(query):
             summary = result.setdefault(contact_id, FavorSummary())
             recent = day > year_ago
@@ -274,13 +285,17 @@ def favor_summaries(contact_ids: Iterable[int], base: dt.date | None = None) -> 
     return result
 
 
-def ledger_rows(owed: bool = False, one_way: bool = False, give_back: bool = False) -> list[LedgerRow]:
-    """Every active contact with a ledger entry; the filters combine. Give-back lists best first."""
+def ledger_rows(owed: bool = False, one_way: bool = False, give_back: bool = False,
+                member_id: int | None = None) -> list[LedgerRow]:
+    """Every active contact with a ledger entry; the filters combine. Give-back lists best first.
+    With `member_id`, only the favours that member gave or received."""
     base = today()
     with_favors = Favor.select(Favor.contact).distinct()
+    if member_id is not None:
+        with_favors = with_favors.where(Favor.member_id == member_id)
     contacts = list(Contact.select(Contact.id, Contact.name, Contact.company)
                     .where(Contact.id.in_(with_favors), Contact.archived_at.is_null()))
-    summaries = favor_summaries([c.id for c in contacts], base)
+    summaries = favor_summaries([c.id for c in contacts], base, member_id)
     rows = []
     for contact in contacts:
         s = summaries.get(contact.id, FavorSummary())

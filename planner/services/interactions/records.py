@@ -38,6 +38,7 @@ class InteractionView:
     notes: str
     thanked: bool = False
     reached: bool = True
+    logged_by: int | None = None  # the member who logged it (None on a personal file)
 
     def to_json(self) -> dict:
         return json_dict(self)
@@ -100,6 +101,7 @@ def _view(row: Interaction, name: str) -> InteractionView:
         id=row.id, contact_id=row.contact_id, contact_name=name, happened_at=aware(row.happened_at, row.tz),
         kind=row.kind, outcome=row.outcome, duration_min=row.duration_min, summary=row.summary,
         notes=row.notes, thanked=row.thanked, reached=is_reaching(row.kind, row.outcome),
+        logged_by=row.logged_by,
     )
 
 
