@@ -116,12 +116,14 @@ def _replan(contact_ids: list[int] | None, rebalance: bool, write: bool, horizon
         return PlanResult(ps.today, ps.horizon_end, rows, None, moved, full, cal)
     parts: dict[int, list[int] | None] = {}
     parts.update(dict.fromkeys(keys) if contact_ids is None else owners_of(contact_ids))
-    parts.update(dict.fromkeys(key for key in owners or () if key in keys))
+    parts.update(dict.fromkeys(key for key in owners or () if key in keys))  # whole, keeping calls (strong)
     combined: list[PlanRow] | None = []
     moved, full = 0, True
     for owner in sorted(parts):
         cal = load_calendar(member_of(owner))
-        rows, part_moved, part_full = _replan_part(owner, parts[owner], rebalance, write, horizon, ps, cal)
+        keep = contact_ids is not None and owner in (owners or ())
+        rows, part_moved, part_full = _replan_part(owner, None if keep else parts[owner], rebalance, write,
+                                                   horizon, ps, cal, keep=keep)
         moved, full = moved + part_moved, full and part_full
         combined = None if rows is None or combined is None else combined + rows
     if combined is not None and len(parts) < len(keys):
@@ -132,10 +134,12 @@ def _replan(contact_ids: list[int] | None, rebalance: bool, write: bool, horizon
 
 
 def _replan_part(owner: int | None, contact_ids: list[int] | None, rebalance: bool, write: bool,
-                 horizon: int | None, ps: PlanSettings, cal: WorkCalendar) -> tuple[list[PlanRow] | None, int, bool]:
+                 horizon: int | None, ps: PlanSettings, cal: WorkCalendar,
+                 *, keep: bool = False) -> tuple[list[PlanRow] | None, int, bool]:
     """Re-plan within one owner's partition (everyone's when `owner` is None) on that owner's
-    calendar: the given contacts, or the whole partition. Returns (the partition's rows when it
-    was planned whole, calls moved, whether it was)."""
+    calendar: the given contacts, or the whole partition (with `keep`, as after an edit: every
+    call that can stay, stays). Returns (the partition's rows when it was planned whole, calls
+    moved, whether it was)."""
     incremental = (contact_ids is not None and not rebalance and horizon is None
                    and len(set(contact_ids)) <= INCREMENTAL_LIMIT and not _stale(ps.today))
     seeded: dict[int, ContactPlanInput] = {}
@@ -167,7 +171,7 @@ def _replan_part(owner: int | None, contact_ids: list[int] | None, rebalance: bo
     pinned = [plan_row(t) for t in everything if t[7]]
     # after edits, keep every call that can stay (strong); a re-plan of everyone moves calls only
     # to keep the load flat (steady), never just to bring them nearer their ideal day
-    stability = "none" if rebalance else ("steady" if contact_ids is None else "strong")
+    stability = "none" if rebalance else ("steady" if contact_ids is None and not keep else "strong")
     new_rows = plan_contacts(infos, [r for r in pinned if r.date >= ps.today], cal, ps, prev, stability=stability)
     moved = write_plan(old, new_rows, write)
     return pinned + new_rows, moved, True
