@@ -104,8 +104,7 @@ def cmd_ledger(args: argparse.Namespace) -> int:
         if args.member:
             from planner.services.team import find_member
 
-            member_id = find_member(args.member).id
-            favors = [f for f in favors if f.member_id == member_id]
+            favors = [f for f in favors if f.member_id == find_member(args.member).id]
         chains = referrals.chains(favors)
         if args.json:
             print_json([dict(f.to_json(), chain=chains.get(f.id, "")) for f in favors])
@@ -114,7 +113,7 @@ def cmd_ledger(args: argparse.Namespace) -> int:
                  _thanks(f), f.returns_id or "", f.note, chains.get(f.id, "")) for f in favors]
         print_table(("id", "date", "way", "kind", "weight", "thanked", "returns", "note", "chain"), rows)
         return 0
-    member_id = None
+    member_id: int | None = None
     if args.member:
         from planner.services.team import find_member
 

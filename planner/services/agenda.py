@@ -12,6 +12,8 @@ import datetime as dt
 import re
 from dataclasses import asdict, dataclass, field
 
+from peewee import SQL
+
 from planner.core.dates import today
 from planner.core.errors import BadInput
 from planner.core.vocabulary import AgendaKind, FavorDirection, PlanReason
@@ -19,10 +21,13 @@ from planner.scheduling.touch_points import steps_of_rows
 from planner.services.contact_views import ContactView, load_views
 from planner.services.important_dates import Upcoming, upcoming
 from planner.services.interactions.records import InteractionView, last_interactions
+from planner.services.interactions.team_memory import Touch
 from planner.services.ledger import FavorView, open_favors
 from planner.services.presence import nudges
+from planner.services.team import member_names
 from planner.store import settings
-from planner.store.models import Contact, PlannedCall
+from planner.store.models import Contact, Favor, PlannedCall
+from planner.store.queries import tuples
 
 KIND_ORDER: dict[str, int] = {AgendaKind.CALL: 0, AgendaKind.THANK_YOU: 1, AgendaKind.DATE: 2}
 REASON_ORDER: dict[str, int] = {
@@ -63,6 +68,9 @@ class AgendaItem:
     occasion: str = ""  # "Birthday", "Work anniversary"
     nudge: str = ""  # be present: "only emails since March: call them"
     purpose: str = ""  # says more than the reason: see `why`
+    owner: str = ""  # the member whose call (or thank-you) it is; "" on a personal file
+    # another member reached them last: "Mia spoke to them Tue" (the owner's check-in moved out)
+    reached_by: str = ""
 
     @property
     def why(self) -> str:
@@ -102,6 +110,7 @@ class Agenda:
     start: dt.date
     end: dt.date
     today: dt.date
+    member: str = ""  # whose agenda it is; "" for everyone's (a personal file, or --team)
     overdue: list[AgendaItem] = field(default_factory=list)
     # Everyone owed a thank-you, due or not yet (the ledger's "thanks owed"), one item each,
     # except those with a call in the agenda: that call carries it (`thanks_owed`).
@@ -132,6 +141,7 @@ class Agenda:
     def to_json(self) -> dict:
         return {
             "start": self.start.isoformat(), "end": self.end.isoformat(), "today": self.today.isoformat(),
+            "member": self.member or None,
             "overdue": [item.to_json() for item in self.overdue],
             "thank_yous": [item.to_json() for item in self.thank_yous],
             "days": [{"date": day.isoformat(), "items": [item.to_json() for item in items]}
@@ -201,8 +211,20 @@ def _date_item(coming: Upcoming, view: ContactView, recent: InteractionView | No
     )
 
 
-def build_agenda(start: dt.date, end: dt.date) -> Agenda:
-    """The agenda for [start, end]; overdue items are everything still planned before today."""
+def _mine(member_id: int):
+    """The plan rows that are `member_id`'s: calls with the contacts they own, and thank-yous for
+    the favours they received (a favour no member holds: its contact's owner)."""
+    owned = Contact.owner_id == member_id
+    theirs = Favor.select(Favor.id).where(Favor.member_id == member_id)
+    unheld = Favor.select(Favor.id).where(Favor.member_id.is_null())
+    thanks = PlannedCall.favor.in_(theirs) | (PlannedCall.favor.in_(unheld) & owned)
+    return ((PlannedCall.reason != PlanReason.THANK_YOU) & owned) | ((PlannedCall.reason == PlanReason.THANK_YOU)
+                                                                     & thanks)
+
+
+def build_agenda(start: dt.date, end: dt.date, member_id: int | None = None) -> Agenda:
+    """The agenda for [start, end]; overdue items are everything still planned before today.
+    Everyone's, or one member's (`_mine`)."""
     if end < start:
         raise BadInput(f"--to {end.isoformat()} is before --from {start.isoformat()}")
     if (end - start).days > 366:
@@ -215,16 +237,24 @@ def build_agenda(start: dt.date, end: dt.date) -> Agenda:
         # A thank-you is owed from the day the favour is recorded, whenever it is due.
         .where((PlannedCall.date <= end) & ((PlannedCall.date >= start) | (PlannedCall.date < current))
                | (PlannedCall.reason == PlanReason.THANK_YOU))
+        .where(_mine(member_id) if member_id is not None else SQL("TRUE"))
         .order_by(PlannedCall.date, PlannedCall.contact, PlannedCall.seq)
     )
     dates_coming = upcoming(max(start, current), end, settings.get("dates_ahead"), current) if end >= current else []
+    names = member_names()
+    if member_id is not None and dates_coming:
+        theirs = {cid for (cid,) in tuples(Contact.select(Contact.id).where(
+            Contact.id.in_(sorted({u.date.contact_id for u in dates_coming})), Contact.owner_id == member_id))}
+        dates_coming = [u for u in dates_coming if u.date.contact_id in theirs]
     contact_ids = sorted({row.contact_id for row in rows} | {u.date.contact_id for u in dates_coming})
     views = {view.id: view for view in load_views(Contact.select().where(Contact.id.in_(contact_ids)))}
     last = last_interactions(contact_ids)
     favors = open_favors(contact_ids)
     steps = steps_of_rows([row.id for row in rows if row.reason == PlanReason.SEQUENCE])
     present = nudges(sorted({row.contact_id for row in rows if row.reason != PlanReason.THANK_YOU}))
-    agenda = Agenda(start=start, end=end, today=current)
+    agenda = Agenda(start=start, end=end, today=current,
+                    member=names.get(member_id, "") if member_id is not None else "")
+    favor_members = {f.id: f.member_id for fs in favors.values() for f in fs}
     by_day: dict[dt.date, list[AgendaItem]] = {}
     for row in rows:
         view = views[row.contact_id]
@@ -244,6 +274,12 @@ def build_agenda(start: dt.date, end: dt.date) -> Agenda:
             step_id=steps.get(row.id), nudge=present.get(row.contact_id, "") if kind == AgendaKind.CALL else "",
             purpose=_purpose(row, own_favors),
         )
+        owner_id = favor_members.get(row.favor) if kind == AgendaKind.THANK_YOU and row.favor else None
+        owner_id = owner_id or view.owner_id
+        item.owner = names.get(owner_id, "") if owner_id is not None else ""
+        if recent is not None and recent.reached and recent.logged_by not in (None, owner_id):
+            item.reached_by = Touch(names.get(recent.logged_by or 0, "another member"), recent.kind,
+                                    recent.happened_at).words(current)
         if kind == AgendaKind.THANK_YOU:
             agenda.thank_yous.append(item)
         elif row.date < current and row.date < start or row.date < current <= end:
