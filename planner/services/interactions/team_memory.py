@@ -8,11 +8,12 @@ from __future__ import annotations
 import datetime as dt
 from dataclasses import dataclass
 
+from planner.core.dates import now_local
 from planner.core.vocabulary import InteractionKind
-from planner.core.zones import aware
+from planner.core.zones import aware, to_utc_naive
 from planner.services.team import member_names
 from planner.store import settings
-from planner.store.models import Interaction, utcnow
+from planner.store.models import Interaction
 from planner.store.queries import reached_condition
 
 VERBS = {InteractionKind.CALL: "spoke to", InteractionKind.MEETING: "met", InteractionKind.EMAIL: "emailed",
@@ -40,7 +41,7 @@ def reached_by_others(contact_id: int, me: int | None, days: int | None = None) 
     days = settings.get("team.recent_days") if days is None else days
     if days <= 0:
         return []
-    since = utcnow() - dt.timedelta(days=days)
+    since = to_utc_naive(now_local()) - dt.timedelta(days=days)
     query = (Interaction.select().where(Interaction.contact == contact_id, reached_condition(),
                                         Interaction.logged_by.is_null(False), Interaction.happened_at >= since)
              .order_by(Interaction.happened_at.desc(), Interaction.id.desc()))
