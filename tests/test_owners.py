@@ -11,6 +11,7 @@ import pytest
 from factories import FIXED_TODAY, bulk_contacts
 
 from planner.scheduling.inputs import load_calendar
+from planner.scheduling.plan_check import plan_problems
 from planner.scheduling.service import owner_stats, replan
 from planner.services.blocks import add_block
 from planner.services.interactions.log import LogRequest, log_interaction
@@ -65,9 +66,9 @@ def test_each_owner_is_planned_on_their_own_days_and_cap_at_their_own_lower_boun
         stats = owner_stats(owner)
         assert stats.late == 0
         assert stats.peak == stats.lower_bound <= cap, (owner, stats)
-    # one owner's busy days do not decide the other's: the peaks differ as their loads do
     assert max(Counter(ana_days).values()) == owner_stats(ana).peak
     assert max(Counter(ben_days).values()) == owner_stats(ben).peak
+    assert plan_problems() == ([], [])  # each owner's calls checked on their own calendar
 
 
 def test_a_replan_of_everyone_leaves_both_plans_where_they_are(db_path):

@@ -150,3 +150,18 @@ def test_a_personal_file_has_no_members_to_name(cli):
         result = cli(*args)
         assert result.code == 2 and "no member 'Mia'; the members are: none yet" in result.err, (args, result.err)
     assert "Acme CFO" in cli.ok("agenda", "--week")  # everyone's: the one implicit member's
+
+
+@server_only
+def test_the_plan_says_each_owners_peak_against_their_own_bound(cli):
+    as_mia, as_jonas = _desk(cli)
+    cli.ok("config", "--member", "Mia", "capacity", "8")
+    for n in range(6):
+        cli.ok("add", f"Mia's {n}", "--every", "14d", db=as_mia)
+        cli.ok("add", f"Jonas's {n}", "--every", "30d", db=as_jonas)
+    out = cli.ok("plan")
+    assert "    Mia: " in out and "capacity 8)" in out and "    Jonas: " in out
+    for line in (line for line in out.splitlines() if line.startswith(("    Mia:", "    Jonas:"))):
+        peak, bound = line.split("peak ")[1].split(" (lower bound ")
+        assert int(peak) == int(bound.split(",")[0].rstrip(")")), line
+    assert cli("check").code == 0

@@ -130,6 +130,8 @@ def _print_plan(result, args: argparse.Namespace) -> None:
         print(f"  overdue    {stats.overdue} pinned call{'s' if stats.overdue != 1 else ''} from past days, still owed")
     cap = f", capacity {cal.capacity}" if cal.capacity is not None else ""
     print(f"  peak       {stats.peak} a day (lower bound {stats.lower_bound}{cap})")
+    if not args.dry_run:
+        _print_owners()
     print(f"  shift      mean {stats.mean_shift_days:.1f} days, max {stats.max_shift_days} days from ideal")
     if stats.late:
         print(f"  late       {stats.late} call{'s' if stats.late != 1 else ''} after their window")
@@ -144,6 +146,24 @@ def _print_plan(result, args: argparse.Namespace) -> None:
     else:
         print(f"  moved      {result.moved} call{'s' if result.moved != 1 else ''}")
     _print_chart(result, cal, args.weeks)
+
+
+def _print_owners() -> None:
+    """On a desk with several owners, each one's peak against their own lower bound and cap."""
+    from planner.scheduling.inputs import load_calendar
+    from planner.scheduling.owners import UNOWNED, member_of, owner_keys
+    from planner.scheduling.service import owner_stats
+    from planner.services.team import member_names
+
+    keys = owner_keys()
+    if len(keys) <= 1:
+        return
+    names = member_names()
+    for owner in keys:
+        stats, cal = owner_stats(owner), load_calendar(member_of(owner))
+        cap = f", capacity {cal.capacity}" if cal.capacity is not None else ""
+        who = "no owner" if owner == UNOWNED else names.get(owner, f"member {owner}")
+        print(clean_line(f"    {who}: {stats.calls} calls, peak {stats.peak} (lower bound {stats.lower_bound}{cap})"))
 
 
 def _print_chart(result, cal, weeks: int) -> None:

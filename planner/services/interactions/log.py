@@ -73,7 +73,7 @@ def log_interaction(req: LogRequest) -> InteractionView:
     outcome = NOTE_OUTCOME if kind == InteractionKind.NOTE else normalize_outcome(req.outcome)
     moment = check_moment(req.at)
     duration = check_duration(req.duration_min)
-    follow_up = follow_up_day(req.next_when) if req.next_when and req.next_when.strip() else None
+    follow_up = follow_up_day(req.next_when, req.contact_id) if req.next_when and req.next_when.strip() else None
     favor_args = None
     if req.favor is not None:  # checked before anything is written; the day cannot be after today
         direction, favor_kind, weight, day = ledger.check_favor(
