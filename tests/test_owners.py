@@ -15,6 +15,7 @@ from planner.scheduling.plan_check import plan_problems
 from planner.scheduling.service import owner_stats, replan
 from planner.services.blocks import add_block
 from planner.services.interactions.log import LogRequest, log_interaction
+from planner.services.interactions.team_memory import reached_by_others
 from planner.services.owners import assign
 from planner.services.team import find_member
 from planner.store import settings
@@ -108,3 +109,19 @@ def test_a_call_logged_by_another_member_moves_the_owners_next_call(db_path):
     assert load_calendar(ana).is_working_day(moved.date)
     stats = owner_stats(ana)
     assert stats.peak <= stats.lower_bound + 1  # an edit places one contact: at most one above, as ever
+
+
+def test_a_colleagues_recent_touch_is_remembered_for_the_next_caller(db_path):
+    ana, ben = _member("Ana"), _member("Ben")
+    (cid,) = bulk_contacts(1, 30, owner_id=ana)
+    at = dt.datetime.combine(FIXED_TODAY, dt.time(9), tzinfo=dt.UTC)
+    log_interaction(LogRequest(cid, "old news", member_id=ben, at=at - 10 * DAY))
+    log_interaction(LogRequest(cid, "just a note", kind="note", member_id=ben, at=at))
+    assert reached_by_others(cid, ana) == []  # ten days ago is outside the week; a note reaches nobody
+    log_interaction(LogRequest(cid, "sent the shortlist", kind="email", member_id=ben, at=at - 2 * DAY))
+    (touch,) = reached_by_others(cid, ana)
+    assert touch.words(FIXED_TODAY) == "Ben emailed them Mon"
+    assert reached_by_others(cid, ben) == []  # my own touches are no warning to me
+    assert reached_by_others(cid, ana, days=1) == []
+    log_interaction(LogRequest(cid, "caught them", member_id=ana, at=at))
+    assert [t.member for t in reached_by_others(cid, ben)] == ["Ana"]

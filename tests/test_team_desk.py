@@ -165,3 +165,16 @@ def test_the_plan_says_each_owners_peak_against_their_own_bound(cli):
         peak, bound = line.split("peak ")[1].split(" (lower bound ")
         assert int(peak) == int(bound.split(",")[0].rstrip(")")), line
     assert cli("check").code == 0
+
+
+@server_only
+def test_an_import_takes_its_owner(cli, tmp_path):
+    _as_mia, as_jonas = _desk(cli)
+    people = tmp_path / "people.csv"
+    people.write_text("Name,Company\nAda Lovelace,Analytical\nGrace Hopper,Navy\n")
+    cli.ok("import", str(people), "--owner", "Jonas", "--every", "30d")
+    jonas_id = next(m["id"] for m in json.loads(cli.ok("team", "list", "--json")) if m["name"] == "Jonas")
+    assert {_contact(cli, name)["owner_id"] for name in ("Ada Lovelace", "Grace Hopper")} == {jonas_id}
+    assert _agenda_names(cli, as_jonas) == {"Ada Lovelace", "Grace Hopper"}
+    bad = cli("import", str(people), "--owner", "Nobody")
+    assert bad.code == 2 and "--owner: no member 'Nobody'; the members are: Jonas, Mia" in bad.err
