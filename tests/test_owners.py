@@ -10,10 +10,11 @@ from collections import Counter
 import pytest
 from factories import FIXED_TODAY, bulk_contacts
 
+from planner.core.errors import NotFound
 from planner.scheduling.inputs import load_calendar
 from planner.scheduling.plan_check import plan_problems
 from planner.scheduling.service import owner_stats, replan
-from planner.services.blocks import add_block
+from planner.services.blocks import add_block, list_blocks, remove_block
 from planner.services.interactions.log import LogRequest, log_interaction
 from planner.services.interactions.team_memory import reached_by_others
 from planner.services.owners import assign
@@ -125,3 +126,18 @@ def test_a_colleagues_recent_touch_is_remembered_for_the_next_caller(db_path):
     assert reached_by_others(cid, ana, days=1) == []
     log_interaction(LogRequest(cid, "caught them", member_id=ana, at=at))
     assert [t.member for t in reached_by_others(cid, ben)] == ["Ana"]
+
+
+def test_a_members_blocked_days_are_reopened_only_for_them(db_path):
+    ana = _member("Ana")
+    start, end = FIXED_TODAY + 5 * DAY, FIXED_TODAY + 9 * DAY
+    add_block(start, end, "Ana's trip", ana)
+    add_block(start, start, "desk offsite")
+    assert not load_calendar(ana).is_working_day(start + DAY) and load_calendar().is_working_day(start + DAY)
+    remove_block(start, end)  # the desk's day only
+    assert [(b.start, b.end) for b in list_blocks()] == [(start, end)]
+    remove_block(start + DAY, start + DAY, ana)  # one day of the trip back, for Ana
+    assert load_calendar(ana).is_working_day(start + DAY)
+    assert [(b.start, b.end) for b in list_blocks()] == [(start, start), (start + 2 * DAY, end)]
+    with pytest.raises(NotFound):
+        remove_block(start + DAY, start + DAY)

@@ -48,6 +48,7 @@ def register(sub, common) -> None:
 
     p = sub.add_parser("unblock", parents=[common], help="reopen blocked days")
     p.add_argument("range", metavar="DATE[..DATE]")
+    p.add_argument("--member", metavar="NAME", help="only this member's blocked days (default: the desk's)")
     p.set_defaults(handler=cmd_unblock)
 
     p = sub.add_parser("blocks", parents=[common], help="list blocked days")
@@ -259,7 +260,12 @@ def cmd_unblock(args: argparse.Namespace) -> int:
 
     start, end = parse_range(args.range)
     _open(args)
-    remove_block(start, end)
+    member_id = None
+    if args.member:
+        from planner.services.team import find_member
+
+        member_id = find_member(args.member).id
+    remove_block(start, end, member_id)
     span = f"{start}" if start == end else f"{start}..{end}"
     print(f"unblocked {span}; calls re-planned")
     return 0

@@ -52,11 +52,13 @@ def add_block(start: dt.date, end: dt.date, note: str = "", member_id: int | Non
     return _view(block)
 
 
-def remove_block(start: dt.date, end: dt.date) -> list[BlockView]:
-    """Reopen start..end; returns the blocks as they were before. NotFound when nothing overlaps."""
+def remove_block(start: dt.date, end: dt.date, member_id: int | None = None) -> list[BlockView]:
+    """Reopen start..end, for everyone or for one member (their own blocks only); returns the
+    blocks as they were before. NotFound when nothing overlaps."""
     _check(start, end)
+    whose = Block.member_id.is_null() if member_id is None else Block.member_id == member_id
     with write_tx():
-        hits = list(Block.select().where(Block.start <= end, Block.end >= start).order_by(Block.start))
+        hits = list(Block.select().where(Block.start <= end, Block.end >= start, whose).order_by(Block.start))
         if not hits:
             raise NotFound(f"nothing is blocked within {start.isoformat()}..{end.isoformat()}")
         before = [_view(b) for b in hits]
@@ -72,7 +74,7 @@ def remove_block(start: dt.date, end: dt.date) -> list[BlockView]:
             block.start, block.end = keep[0]
             block.save()
             for piece in keep[1:]:
-                Block.create(start=piece[0], end=piece[1], note=block.note)
+                Block.create(start=piece[0], end=piece[1], note=block.note, member_id=block.member_id)
     replan(None)
     return before
 
