@@ -55,6 +55,7 @@ def test_each_member_plans_their_own_contacts_on_their_own_days(cli):
     cli.ok("config", "--member", "Mia", "workdays", "mon,tue,wed")
     assert cli.ok("config", "--member", "Mia", "capacity", "8").strip() == "Mia: capacity = 8"
     cli.ok("block", "2026-11-30..2026-12-04", "--member", "Jonas", "--note", "conference")
+    assert "2026-11-30  2026-12-04  5     Jonas  conference" in cli.ok("blocks")
     cli.ok("add", "Acme CFO", "--every", "30d", db=as_mia)  # owner: whoever adds it
     cli.ok("add", "Initech HR", "--every", "30d", "--owner", "Mia")  # the administrator names the owner
     cli.ok("add", "Globex CTO", "--every", "14d", db=as_jonas)

@@ -282,5 +282,13 @@ def cmd_blocks(args: argparse.Namespace) -> int:
     if not blocks:
         print("no blocked days")
         return 0
+    if any(b.member_id is not None for b in blocks):
+        from planner.services.team import member_names
+
+        names = member_names()
+        print_table(("from", "to", "days", "for", "note"),
+                    [(b.start, b.end, b.days, names.get(b.member_id, "") if b.member_id else "everyone", b.note)
+                     for b in blocks])
+        return 0
     print_table(("from", "to", "days", "note"), [(b.start, b.end, b.days, b.note) for b in blocks])
     return 0

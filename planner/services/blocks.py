@@ -25,17 +25,19 @@ class BlockView:
     start: dt.date
     end: dt.date
     note: str
+    member_id: int | None = None  # one member's days off; None: the whole desk's
 
     @property
     def days(self) -> int:
         return (self.end - self.start).days + 1
 
     def to_json(self) -> dict:
-        return {"id": self.id, "start": self.start.isoformat(), "end": self.end.isoformat(), "note": self.note}
+        return {"id": self.id, "start": self.start.isoformat(), "end": self.end.isoformat(), "note": self.note,
+                "member_id": self.member_id}
 
 
 def _view(block: Block) -> BlockView:
-    return BlockView(block.id, block.start, block.end, block.note)
+    return BlockView(block.id, block.start, block.end, block.note, block.member_id)
 
 
 def _check(start: dt.date, end: dt.date) -> None:
