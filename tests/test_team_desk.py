@@ -80,6 +80,7 @@ def test_each_member_plans_their_own_contacts_on_their_own_days(cli):
         "assigned 1 contact to Jonas (1 already theirs); their calls re-planned"
     assert _agenda_names(cli, as_jonas) == {"Globex CTO", "Umbrella", "Initech HR"}
     assert _agenda_names(cli, as_mia) == {"Acme CFO"}
+    assert "        owner  Jonas" in cli.ok("show", "Initech HR")
     initech = _contact(cli, "Initech HR")["next_call"]
     assert not "2026-11-30" <= initech <= "2026-12-04" and dt_weekday(initech) < 5  # Jonas's days now
 

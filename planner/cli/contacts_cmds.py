@@ -110,6 +110,10 @@ def cmd_show(args: argparse.Namespace) -> int:
         return 0
     for label, value in describe(view):
         print(f"{label:>13}  {value}")
+    if view.owner_id is not None:  # a desk's contact: whose it is
+        from planner.services.team import member_names
+
+        print(f"{'owner':>13}  {clean_line(member_names().get(view.owner_id, ''))}")
     from planner.services.facts import facts_of
     from planner.services.placements import placement_words
 
