@@ -7,7 +7,8 @@ while every other call stays put unless the peak would rise: then it moves the s
 other calls that frees a day (see `incremental.py` and `reroute.py`). When that cannot decide (a
 daily cap making calls late), when many contacts changed, or when the stored plan is from an
 earlier day, it re-plans everyone with keeping calls in place ranked above flatness, so it moves
-only as many as holding the peak needs. Reading, solving and writing happen in one IMMEDIATE
+only as many as holding the peak needs. On a desk, all of this happens per owner, over that
+owner's calendar (`owners.py`). Reading, solving and writing happen in one IMMEDIATE
 transaction, so two sessions cannot interleave their plans. Pinned rows belong to whoever made
 them: they are read, never rewritten."""
 
@@ -79,7 +80,8 @@ def replan(contact_ids: list[int] | None = None, *, rebalance: bool = False, dry
            horizon: int | None = None, owners: list[int] | None = None) -> PlanResult:
     """Re-plan (see the module docstring) and return the whole plan with its figures. Each
     owner's calls are planned on their own (`owners.py`); `owners` also re-plans everyone of
-    those owners' partitions (steadily), as moving contacts between owners needs."""
+    those owners' partitions, keeping every call that can stay, as moving contacts between
+    owners needs."""
     if dry_run:
         return _replan(contact_ids, rebalance, False, horizon, owners)
     with write_tx():
@@ -113,6 +115,8 @@ def _replan(contact_ids: list[int] | None, rebalance: bool, write: bool, horizon
     if len(keys) <= 1 and not owners:  # one partition (a personal file): the whole plan at once
         cal = load_calendar(member_of(keys[0]) if keys else None)
         rows, moved, full = _replan_part(None, contact_ids, rebalance, write, horizon, ps, cal)
+        if rows is not None:
+            rows.sort(key=lambda r: (r.date, r.contact_id, r.seq))
         return PlanResult(ps.today, ps.horizon_end, rows, None, moved, full, cal)
     parts: dict[int, list[int] | None] = {}
     parts.update(dict.fromkeys(keys) if contact_ids is None else owners_of(contact_ids))
