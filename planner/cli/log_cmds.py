@@ -145,9 +145,16 @@ def cmd_history(args: argparse.Namespace) -> int:
     if not views:
         print(f"nothing logged with {name} yet")
         return 0
-    rows = [(v.id, _when(v), v.kind, "" if v.kind == InteractionKind.NOTE else v.outcome,
+    rows: list[tuple] = [(v.id, _when(v), v.kind, "" if v.kind == InteractionKind.NOTE else v.outcome,
              f"{v.duration_min}m" if v.duration_min is not None else "", v.summary) for v in views]
-    print_table(("id", "when", "kind", "outcome", "took", "summary"), rows)
+    headers: tuple[str, ...] = ("id", "when", "kind", "outcome", "took", "summary")
+    if any(v.logged_by is not None for v in views):  # a desk's history: who logged each
+        from planner.services.team import member_names
+
+        names = member_names()
+        headers += ("by",)
+        rows = [row + (names.get(v.logged_by or 0, ""),) for row, v in zip(rows, views, strict=True)]
+    print_table(headers, rows)
     for v in views:
         if v.notes:
             print(f"\n#{v.id} notes:")
