@@ -115,10 +115,10 @@ def test_a_call_by_another_member_moves_the_owners_next_call_and_warns_the_next_
     assert cli("log", "Acme CFO", "again", db=as_jonas).code == 0  # no window: no warning
 
 
-def _thanks_owed(cli, db: str) -> list[tuple[str, str]]:
+def _thanks_owed(cli, db: str, *extra: str) -> list[tuple[str, str]]:
     """(name, whose) of every thank-you in this member's agenda for the week: a row of its own, or
     said on that person's call."""
-    agenda = json.loads(cli.ok("agenda", "--week", "--format", "json", db=db))
+    agenda = json.loads(cli.ok("agenda", "--week", "--format", "json", *extra, db=db))
     items = agenda["overdue"] + agenda["thank_yous"] + [i for day in agenda["days"] for i in day["items"]]
     return [(i["name"], i["owner"]) for i in items if i["kind"] == "thank-you" or i["thanks_owed"]]
 
@@ -131,6 +131,8 @@ def test_thank_yous_are_the_receivers_and_move_when_they_leave(cli):
     cli.ok("favor", "Acme CFO", "--got", "referral", "sent us a candidate", db=as_jonas)
     assert _thanks_owed(cli, as_jonas) == [("Acme CFO", "Jonas")]
     assert _thanks_owed(cli, as_mia) == []
+    cli.ok("pin", "Acme CFO", FIXED_TODAY.isoformat(), db=as_mia)  # Mia's call with them this week
+    assert _thanks_owed(cli, as_mia, "--team") == [("Acme CFO", "Jonas")]  # Jonas's to say, not Mia's call
     ledger = json.loads(cli.ok("ledger", "--member", "Jonas", "--json"))
     assert [row["name"] for row in ledger] == ["Acme CFO"]
     assert json.loads(cli.ok("ledger", "--member", "Mia", "--json")) == []

@@ -309,18 +309,20 @@ def _one_row_per_person(agenda: Agenda, by_day: dict[dt.date, list[AgendaItem]])
     several, listed in `favors_received_open`) is one thank-you item, the earliest due; when they
     also have a call in the agenda, the first such call says it instead (`thanks_owed`) and the
     thank-you item goes."""
-    first_call: dict[int, AgendaItem] = {}
+    # on a desk, only a call of the member who owes the thanks says it (`owner`: one key on a file)
+    first_call: dict[tuple[int, str], AgendaItem] = {}
     for item in agenda.overdue + [item for day in sorted(by_day) for item in by_day[day]]:
         if item.kind == AgendaKind.CALL:  # a date to remember is no call: the thank-you keeps its row
-            first_call.setdefault(item.contact_id, item)
+            first_call.setdefault((item.contact_id, item.owner), item)
     kept: list[AgendaItem] = []
-    seen: set[int] = set()
+    seen: set[tuple[int, str]] = set()
     for item in agenda.thank_yous:
-        if item.contact_id in seen:
+        key = (item.contact_id, item.owner)
+        if key in seen:
             continue
-        seen.add(item.contact_id)
-        if item.contact_id in first_call:
-            call = first_call[item.contact_id]
+        seen.add(key)
+        if key in first_call:
+            call = first_call[key]
             call.thanks_owed = True
             call.thanks_why = item.purpose
         else:
