@@ -70,11 +70,13 @@ class AgendaTable(ListTable):
 
 
 class AgendaRead(Message):
-    """The agenda for the range asked, read in a worker."""
+    """The agenda for the range asked, read in a worker, and whose it can be (the members; none
+    on a personal file)."""
 
-    def __init__(self, agenda) -> None:
+    def __init__(self, agenda, members: list | None = None) -> None:
         super().__init__()
         self.agenda = agenda
+        self.members = members
 
 
 def _ident(item) -> tuple[int, str]:
@@ -98,6 +100,8 @@ class AgendaScreen(AgendaActions):
                 tooltip="Calls per day, this week and next"),
         Binding("slash", "find", "Filter", id="agenda.find", show=False,
                 tooltip="Filter by name or company as you type"),
+        Binding("m", "whose", "Mine / team / a member's calls", id="agenda.whose", show=False,
+                tooltip="Switch between my calls, the whole team's and each member's"),
     ]
     ITEM_ACTIONS = {"log", "open_contact", "snooze", "skip", "thanked"}
 
@@ -108,6 +112,9 @@ class AgendaScreen(AgendaActions):
         self.range = agenda_range(dates.today())
         self._last_row = 0
         self._loaded = False
+        # whose calls: "mine", "team" or a member's id (a personal file has only its one member)
+        self.whose: str | int = "mine"
+        self._members: list = []
 
     def compose(self) -> ComposeResult:
         yield Static(user_text("Agenda · loading…"), id="agenda-title")
@@ -140,16 +147,27 @@ class AgendaScreen(AgendaActions):
 
     def reload(self) -> None:
         self.range = agenda_range(dates.today())
-        self._load(*self.range)
+        self._load(*self.range, self.whose)
 
     @thread_worker(group="agenda-load", failure="Could not read the agenda")
-    def _load(self, start: dt.date, end: dt.date) -> None:
+    def _load(self, start: dt.date, end: dt.date, whose: str | int) -> None:
         from planner.services.agenda import build_agenda
+        from planner.services.team import acting_member_id, list_members
 
-        self.post_message(AgendaRead(build_agenda(start, end)))
+        member = acting_member_id() if whose == "mine" else None if whose == "team" else int(whose)
+        self.post_message(AgendaRead(build_agenda(start, end, member), list_members()))
+
+    def action_whose(self) -> None:
+        """Mine, then the team's, then each other member's, and round again."""
+        choices: list[str | int] = ["mine", "team"] + [m.id for m in self._members]
+        at = choices.index(self.whose) if self.whose in choices else 0
+        self.whose = choices[(at + 1) % len(choices)]
+        self.reload()
 
     def on_agenda_read(self, message: AgendaRead) -> None:
         agenda = message.agenda
+        if message.members is not None:
+            self._members = message.members
         today = dates.today()
         keep = self._current_row()
         # Where the cursor goes once the rows are rebuilt: the same item, or when it left the list
@@ -211,13 +229,14 @@ class AgendaScreen(AgendaActions):
         today_count = sum(len(items) for day, items in agenda.days if day == today) + len(agenda.done)
         week_count = sum(len(items) for day, items in agenda.days) + len(agenda.done)
         values = {"day": f"{today:%a %d %b} W{week:02d}", "over": str(len(agenda.overdue)), "today": str(today_count),
-                  "thanks": str(agenda.thanks_owed)}
+                  "thanks": str(agenda.thanks_owed),
+                  "whose": "" if not self._members else f" · {agenda.member or 'team'}"}
         if agenda.done:  # the day's progress takes the week's place: the line stays within 80 columns
-            text = ("[b]Agenda[/b] $day · overdue [b]$over[/b] · today [b]$today[/b] · "
+            text = ("[b]Agenda[/b]$whose $day · overdue [b]$over[/b] · today [b]$today[/b] · "
                     "[b]$done of $calls[/b] done · thanks owed [b]$thanks[/b]")
             values |= {"done": str(len(agenda.done)), "calls": str(agenda.today_calls)}
         else:
-            text = ("[b]Agenda[/b] $day · overdue [b]$over[/b] · today [b]$today[/b] · "
+            text = ("[b]Agenda[/b]$whose $day · overdue [b]$over[/b] · today [b]$today[/b] · "
                     "thanks owed [b]$thanks[/b] · to $end [b]$week_count[/b]")
             values |= {"end": f"{self.range[1]:%a %d %b}", "week_count": str(week_count)}
         self.query_one("#agenda-title", Static).update(safe_markup(text, **values))

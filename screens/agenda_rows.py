@@ -117,6 +117,8 @@ def item_cells(item, today: dt.date) -> list[Text]:
     summary = item.last_summary
     if item.kind == AgendaKind.THANK_YOU and item.favors_received_open:
         summary = item.favors_received_open
+    if getattr(item, "reached_by", ""):  # a colleague reached them: said first ("Mia spoke to them Tue")
+        summary = f"{item.reached_by}: {summary}" if summary else item.reached_by
     return [
         Text(clean_line(item.name), style="bold"),
         Text(clean_line(item.company)),

@@ -42,6 +42,15 @@ class Logged(Message):
         self.with_favor = with_favor
 
 
+class ReachedLately(Message):
+    """Not logged yet: another member reached this contact lately; the user is asked first."""
+
+    def __init__(self, words: str, days: int, snap: dict, elapsed: float) -> None:
+        super().__init__()
+        self.words, self.days = words, days
+        self.snap, self.elapsed = snap, elapsed
+
+
 class KeptAsDraft(Message):
     """The note is stored as a draft, offered back on the next start."""
 
@@ -113,7 +122,7 @@ class QuickLogPersistence(WorkerDialog[object | None]):
         self._write_log(snap, elapsed)
 
     @thread_worker(group="quick-log-save", failure="Not logged")
-    def _write_log(self, snap: dict, elapsed: float) -> Logged:
+    def _write_log(self, snap: dict, elapsed: float) -> Logged | ReachedLately:
         """One domain call stores the interaction, the favour and the thanks, or none of them.
         Returns `Logged`, delivered once this worker has finished: its handler closes the screen."""
         from planner.core.dates import now_local, parse_day
@@ -126,6 +135,15 @@ class QuickLogPersistence(WorkerDialog[object | None]):
         if snap["next_when"].strip():
             parse_day(snap["next_when"], what="next follow-up")
         self.keeper.store(dict(snap, contact_id=contact_id))
+        if snap["kind"] == InteractionKind.CALL and not snap.get("confirmed_recent"):
+            from planner.services.interactions.team_memory import reached_by_others
+            from planner.services.team import acting_member_id
+            from planner.store import settings
+
+            others = reached_by_others(contact_id, acting_member_id())
+            if others:
+                return ReachedLately(others[0].words(now_local().date()), settings.get("team.recent_days"),
+                                     dict(snap, resolved_id=contact_id), elapsed)
         # the draft is deleted in the log's own transaction, and the keeper closes with it; if the
         # log fails, the keeper stays open and the draft is kept
         view = self.keeper.finish(lambda draft_id: log_interaction(LogRequest(
@@ -142,6 +160,19 @@ class QuickLogPersistence(WorkerDialog[object | None]):
             draft_id=draft_id,
         )))
         return Logged(view, contact_id, bool(favor))
+
+    def on_reached_lately(self, message: ReachedLately) -> None:
+        from screens.dialogs.confirm_recent import ConfirmRecent
+
+        def answered(log_anyway: bool | None) -> None:
+            if log_anyway:
+                self._write_log(dict(message.snap, confirmed_recent=True), message.elapsed)
+                return
+            self._saving = False
+            self.query_one("#ql-save", Button).disabled = False
+            self._show_error(f"Not logged yet: {message.words}")
+
+        self.app.push_screen(ConfirmRecent(message.words, message.days), callback=answered)
 
     def _log_failed(self, text: str) -> None:
         """The save failed: every character stays on screen, and in the draft; ctrl+s tries again."""

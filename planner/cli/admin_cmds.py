@@ -16,6 +16,8 @@ def register(sub, common) -> None:
     p = sub.add_parser("config", parents=[common], help="read or change settings")
     p.add_argument("key", nargs="?", metavar="KEY", help="a setting name, or tag.NAME for a tag's cadence")
     p.add_argument("value", nargs="?", metavar="VALUE")
+    p.add_argument("--member", metavar="NAME",
+                   help=f"one member's own value ({', '.join(settings.MEMBER_KEYS)}); default: the desk's")
     p.add_argument("--json", action="store_true")
     p.set_defaults(handler=cmd_config)
 
@@ -37,6 +39,8 @@ def register(sub, common) -> None:
 
 def cmd_config(args: argparse.Namespace) -> int:
     open_db_from_args(args)
+    if args.member is not None:
+        return _member_config(args)
     if args.key is None:
         values = settings.all_settings()
         if args.json:
@@ -55,6 +59,29 @@ def cmd_config(args: argparse.Namespace) -> int:
         print_json({args.key: settings.get(args.key)})
     else:
         print(f"{args.key} = {settings.show(args.key)}")
+    return 0
+
+
+def _member_config(args: argparse.Namespace) -> int:
+    """`config --member NAME KEY [VALUE]`: that member's own working days, holidays or cap; setting
+    one re-plans their calls (everyone's: the partitions are planned in one go)."""
+    from planner.core.errors import BadInput
+    from planner.services.team import find_member
+
+    member = find_member(args.member)
+    if args.key is None:
+        raise BadInput(f"config --member: name a setting: {', '.join(settings.MEMBER_KEYS)}")
+    key = settings.member_key(member.id, args.key)
+    if args.value is not None:
+        settings.set_value(key, args.value)
+        from planner.scheduling.service import replan
+
+        replan(None)
+    value = settings.for_member(member.id, args.key)
+    if args.json:
+        print_json({args.key: value, "member": member.name})
+    else:
+        print(f"{clean_line(member.name)}: {args.key} = {settings.SPECS[args.key].show(value)}")
     return 0
 
 

@@ -33,6 +33,9 @@ def register(sub, common) -> None:
     p.add_argument("--to", dest="end", metavar="DATE", help="last day (with --from)")
     p.add_argument("--format", metavar="FMT", help=f"{', '.join(FORMATS)} (default text, or from -o's suffix)")
     p.add_argument("-o", "--output", metavar="FILE", help="write to FILE (owner-only, replaced atomically)")
+    whose = p.add_mutually_exclusive_group()
+    whose.add_argument("--member", metavar="NAME", help="another member's calls (default: yours)")
+    whose.add_argument("--team", action="store_true", help="every member's calls")
     p.set_defaults(handler=cmd_agenda)
 
 
@@ -50,11 +53,22 @@ def agenda_range(args: argparse.Namespace):
     return week_range(args.week)
 
 
+def agenda_member(name: str | None, team: bool) -> int | None:
+    """Whose agenda: a named member's, everyone's (--team, or a personal file), else mine."""
+    from planner.services.team import acting_member_id, find_member
+
+    if team:
+        return None
+    if name:
+        return find_member(name).id
+    return acting_member_id()
+
+
 def cmd_agenda(args: argparse.Namespace) -> int:
     open_db_from_args(args, refresh_plan=True)
     start, end = agenda_range(args)
     fmt = normalize_format(args.format or (format_for_path(args.output) if args.output else None) or "text")
-    agenda = build_agenda(start, end)
+    agenda = build_agenda(start, end, agenda_member(args.member, args.team))
     if args.output:
         path = write_agenda(agenda, fmt, args.output)
         count = len(agenda.items)

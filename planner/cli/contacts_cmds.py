@@ -24,6 +24,7 @@ def register(sub, common) -> None:
     p = sub.add_parser("add", parents=[common], help="add a contact")
     p.add_argument("name", metavar="NAME")
     add_contact_options(p, editing=False)
+    p.add_argument("--owner", metavar="NAME", help="the member whose contact it is (default: you)")
     p.add_argument("--json", action="store_true", help="print the contact as JSON")
     p.set_defaults(handler=cmd_add)
 
@@ -56,6 +57,10 @@ def cmd_add(args: argparse.Namespace) -> int:
     open_db_from_args(args)
     fields = contact_fields_from_args(args)
     fields.name = args.name
+    if args.owner:
+        from planner.services.team import find_member
+
+        fields.owner_id = find_member(args.owner, "--owner").id
     view = contacts.add_contact(fields)
     if args.json:
         print_json(view)
@@ -108,6 +113,10 @@ def cmd_show(args: argparse.Namespace) -> int:
         return 0
     for label, value in describe(view):
         print(f"{label:>13}  {value}")
+    if view.owner_id is not None:  # a desk's contact: whose it is
+        from planner.services.team import member_names
+
+        print(f"{'owner':>13}  {clean_line(member_names().get(view.owner_id, ''))}")
     from planner.services.facts import facts_of
     from planner.services.placements import placement_words
 

@@ -43,6 +43,7 @@ def register(sub, common) -> None:
                    help="generic CSV columns, e.g. 'name=Full Name,email=Mail,company=Firm'; fields: "
                         + ", ".join(MAPPABLE_FIELDS))
     p.add_argument("--dry-run", action="store_true", help="report what would happen; write nothing")
+    p.add_argument("--owner", metavar="NAME", help="the member who owns the added contacts (default: you)")
     p.add_argument("--json", action="store_true", help="print the report as JSON")
     p.set_defaults(handler=cmd_import)
 
@@ -59,10 +60,15 @@ def cmd_import(args: argparse.Namespace) -> int:
 
     cadence = parse_cadence(args.every) if args.every is not None else UNSET
     open_db_from_args(args)
+    owner = None
+    if args.owner:
+        from planner.services.team import find_member
+
+        owner = find_member(args.owner, "--owner").id
     bar = ProgressLine() if sys.stderr.isatty() else None
     try:
         report = import_file(Path(args.file), fmt=args.format, tags=args.tag, cadence=cadence,
-                             dry_run=args.dry_run, mapping=args.map, progress=bar)
+                             dry_run=args.dry_run, mapping=args.map, progress=bar, owner=owner)
     finally:
         if bar:
             bar.close()

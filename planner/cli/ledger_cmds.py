@@ -57,6 +57,7 @@ def register(sub, common) -> None:
     p = sub.add_parser("ledger", parents=[common], help="balances and flags, or one contact's favours")
     p.add_argument("contact", metavar="CONTACT", nargs="?", help="list this contact's favours")
     p.add_argument("--owed", action="store_true", help="only people we owe a thank-you")
+    p.add_argument("--member", metavar="NAME", help="only the favours this member gave or received")
     p.add_argument("--one-way", action="store_true", help="only one-way relationships (they give, we take)")
     p.add_argument("--give-back", action="store_true",
                    help="people who helped us and whom we have not helped in 6 months, best first")
@@ -100,6 +101,10 @@ def cmd_ledger(args: argparse.Namespace) -> int:
     open_db_from_args(args)
     if args.contact:
         favors = ledger.contact_ledger(contacts.resolve(args.contact))
+        if args.member:
+            from planner.services.team import find_member
+
+            favors = [f for f in favors if f.member_id == find_member(args.member).id]
         chains = referrals.chains(favors)
         if args.json:
             print_json([dict(f.to_json(), chain=chains.get(f.id, "")) for f in favors])
@@ -108,7 +113,13 @@ def cmd_ledger(args: argparse.Namespace) -> int:
                  _thanks(f), f.returns_id or "", f.note, chains.get(f.id, "")) for f in favors]
         print_table(("id", "date", "way", "kind", "weight", "thanked", "returns", "note", "chain"), rows)
         return 0
-    rows_data = ledger.ledger_rows(owed=args.owed, one_way=args.one_way, give_back=args.give_back)
+    member_id: int | None = None
+    if args.member:
+        from planner.services.team import find_member
+
+        member_id = find_member(args.member).id
+    rows_data = ledger.ledger_rows(owed=args.owed, one_way=args.one_way, give_back=args.give_back,
+                                   member_id=member_id)
     if args.json:
         print_json(rows_data)
         return 0

@@ -48,6 +48,8 @@ def register(sub, common) -> None:
     _log_options(p, editing=False)
     p.add_argument("--next", metavar="WHEN", help="pin a follow-up call: 'in 2 weeks', 'friday', a date")
     p.add_argument("--thanks", action="store_true", help="we thanked them: closes their open thank-you tasks")
+    p.add_argument("--yes", action="store_true",
+                   help="log it even when another member reached them lately (no question asked)")
     p.set_defaults(handler=cmd_log)
 
     p = sub.add_parser("history", parents=[common], help="a contact's logged interactions, newest first")
@@ -90,6 +92,8 @@ def cmd_log(args: argparse.Namespace) -> int:
         duration_min=parse_duration(args.duration), notes=args.notes or "", next_when=args.next,
         thanked=args.thanks,
     )
+    if request.kind == InteractionKind.CALL and not _confirm_recent(contact_id, args.yes):
+        return 1
     view = log.log_interaction(request)
     if args.json:
         data = view.to_json()
@@ -104,6 +108,32 @@ def cmd_log(args: argparse.Namespace) -> int:
     return 0
 
 
+def _confirm_recent(contact_id: int, yes: bool) -> bool:
+    """Warn when another member reached this contact lately; go on with --yes or a typed yes."""
+    import sys
+
+    from planner.cli import notice
+    from planner.core.dates import today
+    from planner.services.interactions.team_memory import reached_by_others
+    from planner.services.team import acting_member_id
+    from planner.store import settings
+
+    others = reached_by_others(contact_id, acting_member_id())
+    if not others:
+        return True
+    days = settings.get("team.recent_days")
+    name = contacts.get_view(contact_id).name
+    notice(f"warning: {others[0].words(today())} (within {days} days): {name} may not want another call")
+    if yes:
+        return True
+    if sys.stdin.isatty():
+        answer = input("log this call anyway? [y/N] ").strip().lower()
+        if answer in ("y", "yes"):
+            return True
+    notice("nothing logged; add --yes to log it anyway")
+    return False
+
+
 def cmd_history(args: argparse.Namespace) -> int:
     open_db_from_args(args)
     contact_id = contacts.resolve(args.contact)
@@ -115,9 +145,16 @@ def cmd_history(args: argparse.Namespace) -> int:
     if not views:
         print(f"nothing logged with {name} yet")
         return 0
-    rows = [(v.id, _when(v), v.kind, "" if v.kind == InteractionKind.NOTE else v.outcome,
+    rows: list[tuple] = [(v.id, _when(v), v.kind, "" if v.kind == InteractionKind.NOTE else v.outcome,
              f"{v.duration_min}m" if v.duration_min is not None else "", v.summary) for v in views]
-    print_table(("id", "when", "kind", "outcome", "took", "summary"), rows)
+    headers: tuple[str, ...] = ("id", "when", "kind", "outcome", "took", "summary")
+    if any(v.logged_by is not None for v in views):  # a desk's history: who logged each
+        from planner.services.team import member_names
+
+        names = member_names()
+        headers += ("by",)
+        rows = [row + (names.get(v.logged_by or 0, ""),) for row, v in zip(rows, views, strict=True)]
+    print_table(headers, rows)
     for v in views:
         if v.notes:
             print(f"\n#{v.id} notes:")

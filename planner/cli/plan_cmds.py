@@ -46,10 +46,12 @@ def register(sub, common) -> None:
     p = sub.add_parser("block", parents=[common], help="block days for calls: block 2026-12-24..2027-01-02")
     p.add_argument("range", metavar="DATE[..DATE]")
     p.add_argument("--note", default="", help="why (vacation, conference)")
+    p.add_argument("--member", metavar="NAME", help="only this member's days (default: the whole desk's)")
     p.set_defaults(handler=cmd_block)
 
     p = sub.add_parser("unblock", parents=[common], help="reopen blocked days")
     p.add_argument("range", metavar="DATE[..DATE]")
+    p.add_argument("--member", metavar="NAME", help="only this member's blocked days (default: the desk's)")
     p.set_defaults(handler=cmd_unblock)
 
     p = sub.add_parser("blocks", parents=[common], help="list blocked days")
@@ -180,6 +182,8 @@ def _print_plan(result, args: argparse.Namespace) -> None:
         print(f"  overdue    {stats.overdue} pinned call{'s' if stats.overdue != 1 else ''} from past days, still owed")
     cap = f", capacity {cal.capacity}" if cal.capacity is not None else ""
     print(f"  peak       {stats.peak} a day (lower bound {stats.lower_bound}{cap})")
+    if not args.dry_run:
+        _print_owners()
     print(f"  shift      mean {stats.mean_shift_days:.1f} days, max {stats.max_shift_days} days from ideal")
     if stats.late:
         print(f"  late       {stats.late} call{'s' if stats.late != 1 else ''} after their window")
@@ -194,6 +198,24 @@ def _print_plan(result, args: argparse.Namespace) -> None:
     else:
         print(f"  moved      {result.moved} call{'s' if result.moved != 1 else ''}")
     _print_chart(result, cal, args.weeks)
+
+
+def _print_owners() -> None:
+    """On a desk with several owners, each one's peak against their own lower bound and cap."""
+    from planner.scheduling.inputs import load_calendar
+    from planner.scheduling.owners import UNOWNED, member_of, owner_keys
+    from planner.scheduling.service import owner_stats
+    from planner.services.team import member_names
+
+    keys = owner_keys()
+    if len(keys) <= 1:
+        return
+    names = member_names()
+    for owner in keys:
+        stats, cal = owner_stats(owner), load_calendar(member_of(owner))
+        cap = f", capacity {cal.capacity}" if cal.capacity is not None else ""
+        who = "no owner" if owner == UNOWNED else names.get(owner, f"member {owner}")
+        print(clean_line(f"    {who}: {stats.calls} calls, peak {stats.peak} (lower bound {stats.lower_bound}{cap})"))
 
 
 def _print_chart(result, cal, weeks: int) -> None:
@@ -268,7 +290,12 @@ def cmd_block(args: argparse.Namespace) -> int:
 
     start, end = parse_range(args.range)
     _open(args)
-    block = add_block(start, end, args.note)
+    member_id = None
+    if args.member:
+        from planner.services.team import find_member
+
+        member_id = find_member(args.member).id
+    block = add_block(start, end, args.note, member_id)
     span = f"{block.start}" if block.start == block.end else f"{block.start}..{block.end}"
     print(f"blocked {span} ({block.days} day{'s' if block.days != 1 else ''})"
           + (f": {clean_line(block.note)}" if block.note else "") + "; calls re-planned around it")
@@ -284,7 +311,12 @@ def cmd_unblock(args: argparse.Namespace) -> int:
 
     start, end = parse_range(args.range)
     _open(args)
-    remove_block(start, end)
+    member_id = None
+    if args.member:
+        from planner.services.team import find_member
+
+        member_id = find_member(args.member).id
+    remove_block(start, end, member_id)
     span = f"{start}" if start == end else f"{start}..{end}"
     print(f"unblocked {span}; calls re-planned")
     return 0
@@ -300,6 +332,14 @@ def cmd_blocks(args: argparse.Namespace) -> int:
         return 0
     if not blocks:
         print("no blocked days")
+        return 0
+    if any(b.member_id is not None for b in blocks):
+        from planner.services.team import member_names
+
+        names = member_names()
+        print_table(("from", "to", "days", "for", "note"),
+                    [(b.start, b.end, b.days, names.get(b.member_id, "") if b.member_id else "everyone", b.note)
+                     for b in blocks])
         return 0
     print_table(("from", "to", "days", "note"), [(b.start, b.end, b.days, b.note) for b in blocks])
     return 0

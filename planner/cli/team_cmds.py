@@ -1,4 +1,4 @@
-"""`followup team add | list` and `followup whoami`."""
+"""`followup team add | list | remove`, `followup whoami` and `followup assign`."""
 
 from __future__ import annotations
 
@@ -22,6 +22,19 @@ def register(sub, common) -> None:
     p = team_sub.add_parser("list", parents=[common], help="list the members")
     p.add_argument("--json", action="store_true")
     p.set_defaults(handler=cmd_team_list)
+
+    p = team_sub.add_parser("remove", parents=[common],
+                            help="a member leaves: their contacts and open thank-yous go to another")
+    p.add_argument("name", metavar="NAME")
+    p.add_argument("--to", metavar="OTHER", help="the member who takes over their contacts")
+    p.set_defaults(handler=cmd_team_remove)
+
+    p = sub.add_parser("assign", parents=[common],
+                       help="make a member the owner of a contact (or of every contact with --tag)")
+    p.add_argument("targets", nargs="+", metavar="[CONTACT] MEMBER",
+                   help="the contact (id or name) and the member; with --tag only the member")
+    p.add_argument("--tag", metavar="TAG", help="every active contact with this tag")
+    p.set_defaults(handler=cmd_assign)
 
     p = sub.add_parser("whoami", parents=[common], help="the member this session acts as")
     p.add_argument("--json", action="store_true")
@@ -67,4 +80,36 @@ def cmd_whoami(args: argparse.Namespace) -> int:
         print(f"you: the one member of the personal database {clean_line(describe(db))}")
     else:
         print(f"{clean_line(member.name)} (role {clean_line(member.role)}) on {clean_line(describe(db))}")
+    return 0
+
+
+def cmd_team_remove(args: argparse.Namespace) -> int:
+    from planner.services.owners import remove_member
+
+    open_db_from_args(args)
+    removed = remove_member(args.name, args.to)
+    words = f"{removed.member.name} left the team"
+    if removed.to is not None:
+        words += f"; {removed.contacts} contact{'s' if removed.contacts != 1 else ''} now {removed.to.name}'s"
+    if removed.thanks:
+        words += f"; {removed.thanks} open thank-you{'s' if removed.thanks != 1 else ''} to the contacts' owners"
+    print(clean_line(words))
+    return 0
+
+
+def cmd_assign(args: argparse.Namespace) -> int:
+    from planner.core.errors import BadInput
+    from planner.services import contacts
+    from planner.services.owners import assign, assign_tag
+    from planner.services.team import find_member
+
+    wanted = 1 if args.tag else 2
+    if len(args.targets) != wanted:
+        raise BadInput("assign: give CONTACT MEMBER, or --tag TAG MEMBER")
+    open_db_from_args(args)
+    member = find_member(args.targets[-1], "assign")
+    done = assign_tag(args.tag, member) if args.tag else assign([contacts.resolve(args.targets[0])], member)
+    what = f"{done.contacts} contact{'s' if done.contacts != 1 else ''}"
+    already = f" ({done.already} already theirs)" if done.already else ""
+    print(clean_line(f"assigned {what} to {member.name}{already}; their calls re-planned"))
     return 0

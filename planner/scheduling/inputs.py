@@ -12,6 +12,7 @@ from planner.core.vocabulary import NEXT_CALL_REASONS, PlanReason
 from planner.core.workdays import WEEKDAY_INDEX, WorkCalendar
 from planner.core.zones import configured_zone, in_user_zone
 from planner.scheduling import worklist
+from planner.scheduling.owners import owned
 from planner.scheduling.stored_plan import as_date
 from planner.scheduling.windows import ContactPlanInput
 from planner.store import settings
@@ -28,9 +29,9 @@ def _last_contacts(contact_ids: list[int] | None) -> dict[int, dt.date]:
 
 
 def load_inputs(contact_ids: list[int] | None, rows: list[tuple], cal: WorkCalendar,
-                today: dt.date) -> list[ContactPlanInput]:
-    """What the planner needs about the given contacts (everyone when None); `rows` are their
-    stored plan rows as `raw_rows` returns them."""
+                today: dt.date, owner: int | None = None) -> list[ContactPlanInput]:
+    """What the planner needs about the given contacts (everyone when None, or everyone of one
+    owner's partition); `rows` are their stored plan rows as `raw_rows` returns them."""
     # in id order: the planner breaks ties by its input's order, and a server returns rows in no
     # fixed order (an updated row moves), where SQLite happened to give them by id
     query = (Contact.select(Contact.id, Contact.cadence_days, Contact.no_cadence, Contact.archived_at)
@@ -39,6 +40,9 @@ def load_inputs(contact_ids: list[int] | None, rows: list[tuple], cal: WorkCalen
     if contact_ids is not None:
         query = query.where(Contact.id.in_(contact_ids))
         tag_query = tag_query.where(ContactTag.contact.in_(contact_ids))
+    elif owner is not None:
+        query = query.where(owned(owner))
+        tag_query = tag_query.where(ContactTag.contact.in_(Contact.select(Contact.id).where(owned(owner))))
     tags: dict[int, list[str]] = defaultdict(list)
     for cid, tag in db.execute(tag_query):
         tags[cid].append(tag)
@@ -70,8 +74,18 @@ def load_inputs(contact_ids: list[int] | None, rows: list[tuple], cal: WorkCalen
     return infos
 
 
-def load_calendar() -> WorkCalendar:
-    """The calendar from the user's settings and blocked ranges."""
-    weekdays = frozenset(WEEKDAY_INDEX[d] for d in settings.get("workdays"))
-    blocks = tuple((b.start, b.end) for b in Block.select().order_by(Block.start))
-    return WorkCalendar(weekdays, settings.get("holidays"), blocks, settings.get("capacity"))
+def load_calendar(member_id: int | None = None) -> WorkCalendar:
+    """The calendar from the user's settings and blocked ranges; with `member_id`, that member's
+    (their own working days, holidays and cap where set, their own blocked days beside the desk's)."""
+    weekdays = frozenset(WEEKDAY_INDEX[d] for d in settings.for_member(member_id, "workdays"))
+    mine = Block.member_id.is_null() if member_id is None else (Block.member_id.is_null()
+                                                                  | (Block.member_id == member_id))
+    blocks = tuple((b.start, b.end) for b in Block.select().where(mine).order_by(Block.start))
+    return WorkCalendar(weekdays, settings.for_member(member_id, "holidays"), blocks,
+                        settings.for_member(member_id, "capacity"))
+
+
+def contact_calendar(contact_id: int) -> WorkCalendar:
+    """The calendar of the member who owns the contact (the desk's for one without an owner)."""
+    owner = Contact.select(Contact.owner_id).where(Contact.id == contact_id).scalar()
+    return load_calendar(owner)

@@ -9,18 +9,32 @@ that already had a call): that is a note, not damage."""
 from __future__ import annotations
 
 from planner.core import dates
+from planner.core.workdays import WorkCalendar
+from planner.scheduling.engine import PlanRow
 from planner.scheduling.inputs import load_calendar
+from planner.scheduling.owners import member_of, owner_keys
 from planner.scheduling.stats import compute_stats
-from planner.scheduling.stored_plan import stored_rows
+from planner.scheduling.stored_plan import plan_row, raw_rows, stored_rows
 
 MAX_LISTED = 20
 
 
 def plan_problems() -> tuple[list[str], list[str]]:
-    """(problems, notes)."""
+    """(problems, notes), each owner's calls checked on that owner's calendar (`owners.py`)."""
+    keys = owner_keys()
+    if len(keys) <= 1:
+        return _problems(load_calendar(member_of(keys[0]) if keys else None), stored_rows())
+    problems: list[str] = []
+    notes: list[str] = []
+    for owner in keys:
+        found, said = _problems(load_calendar(member_of(owner)), [plan_row(t) for t in raw_rows(None, owner)])
+        problems += found
+        notes += said
+    return problems, notes
+
+
+def _problems(cal: WorkCalendar, rows: list[PlanRow]) -> tuple[list[str], list[str]]:
     today = dates.today()
-    cal = load_calendar()
-    rows = stored_rows()
     problems: list[str] = []
     for row in rows:
         if row.pinned or row.date < today:  # a pin is the user's day; past rows wait for the next re-plan

@@ -7,7 +7,8 @@ while every other call stays put unless the peak would rise: then it moves the s
 other calls that frees a day (see `incremental.py` and `reroute.py`). When that cannot decide (a
 daily cap making calls late), when many contacts changed, or when the stored plan is from an
 earlier day, it re-plans everyone with keeping calls in place ranked above flatness, so it moves
-only as many as holding the peak needs. Reading, solving and writing happen in one IMMEDIATE
+only as many as holding the peak needs. On a desk, all of this happens per owner, over that
+owner's calendar (`owners.py`). Reading, solving and writing happen in one IMMEDIATE
 transaction, so two sessions cannot interleave their plans. Pinned rows belong to whoever made
 them: they are read, never rewritten. The day's first plan sets today's list of calls; every
 later plan that day holds it as a fixed load (`worklist.py`)."""
@@ -22,6 +23,7 @@ from planner.scheduling import worklist
 from planner.scheduling.engine import PlanRow, plan_contacts
 from planner.scheduling.incremental import place_incremental, seed_new_anchors
 from planner.scheduling.inputs import load_calendar, load_inputs
+from planner.scheduling.owners import contacts_of, member_of, owner_keys, owners_of
 from planner.scheduling.stats import PlanStats, compute_stats
 from planner.scheduling.stored_plan import (
     StoredPlanCalls,
@@ -83,12 +85,15 @@ def plan_settings(horizon: int | None = None) -> PlanSettings:
 
 
 def replan(contact_ids: list[int] | None = None, *, rebalance: bool = False, dry_run: bool = False,
-           horizon: int | None = None) -> PlanResult:
-    """Re-plan (see the module docstring) and return the whole plan with its figures."""
+           horizon: int | None = None, owners: list[int] | None = None) -> PlanResult:
+    """Re-plan (see the module docstring) and return the whole plan with its figures. Each
+    owner's calls are planned on their own (`owners.py`); `owners` also re-plans everyone of
+    those owners' partitions, keeping every call that can stay, as moving contacts between
+    owners needs."""
     if dry_run:
-        return _replan(contact_ids, rebalance, False, horizon)
+        return _replan(contact_ids, rebalance, False, horizon, owners)
     with write_tx():
-        result = _replan(contact_ids, rebalance, True, horizon)
+        result = _replan(contact_ids, rebalance, True, horizon, owners)
         if worklist.record(result.today):
             result.forget_rows()  # the list was set just now: figures on its basis, as stored
     return result
@@ -113,30 +118,65 @@ def refresh_if_stale() -> bool:
     return False
 
 
-def _replan(contact_ids: list[int] | None, rebalance: bool, write: bool, horizon: int | None) -> PlanResult:
+def _replan(contact_ids: list[int] | None, rebalance: bool, write: bool, horizon: int | None,
+            owners: list[int] | None = None) -> PlanResult:
     ps = plan_settings(horizon)
-    cal = load_calendar()
+    keys = owner_keys()
+    if len(keys) <= 1 and not owners:  # one partition (a personal file): the whole plan at once
+        cal = load_calendar(member_of(keys[0]) if keys else None)
+        rows, moved, full = _replan_part(None, contact_ids, rebalance, write, horizon, ps, cal)
+        if rows is not None:
+            rows.sort(key=lambda r: (r.date, r.contact_id, r.seq))
+        return PlanResult(ps.today, ps.horizon_end, rows, None, moved, full, cal)
+    parts: dict[int, list[int] | None] = {}
+    parts.update(dict.fromkeys(keys) if contact_ids is None else owners_of(contact_ids))
+    parts.update(dict.fromkeys(key for key in owners or () if key in keys))  # whole, keeping calls (strong)
+    combined: list[PlanRow] | None = []
+    moved, full = 0, True
+    for owner in sorted(parts):
+        cal = load_calendar(member_of(owner))
+        keep = contact_ids is not None and owner in (owners or ())
+        rows, part_moved, part_full = _replan_part(owner, None if keep else parts[owner], rebalance, write,
+                                                   horizon, ps, cal, keep=keep)
+        moved, full = moved + part_moved, full and part_full
+        combined = None if rows is None or combined is None else combined + rows
+    if combined is not None and len(parts) < len(keys):
+        combined = None  # the other owners' rows were not read: read the whole plan when asked
+    if combined is not None:
+        combined.sort(key=lambda r: (r.date, r.contact_id, r.seq))
+    return PlanResult(ps.today, ps.horizon_end, combined, None, moved, full, load_calendar())
+
+
+def _replan_part(owner: int | None, contact_ids: list[int] | None, rebalance: bool, write: bool,
+                 horizon: int | None, ps: PlanSettings, cal: WorkCalendar,
+                 *, keep: bool = False) -> tuple[list[PlanRow] | None, int, bool]:
+    """Re-plan within one owner's partition (everyone's when `owner` is None) on that owner's
+    calendar: the given contacts, or the whole partition (with `keep`, as after an edit: every
+    call that can stay, stays). Returns (the partition's rows when it was planned whole, calls
+    moved, whether it was)."""
     incremental = (contact_ids is not None and not rebalance and horizon is None
                    and len(set(contact_ids)) <= INCREMENTAL_LIMIT and not _stale(ps.today))
     seeded: dict[int, ContactPlanInput] = {}
     if write:  # sequence steps first: a log may have satisfied one, an edit moved its day
-        sync_touch_points(cal, None if contact_ids is None else sorted(set(contact_ids)))
+        scope = sorted(set(contact_ids)) if contact_ids is not None else (
+            None if owner is None else contacts_of(owner))
+        sync_touch_points(cal, scope)
     if incremental:
         changed = sorted(set(contact_ids or []))
         mine = raw_rows(changed)
         infos = load_inputs(changed, mine, cal, ps.today)
-        loads = loads_without(changed, ps.today)
+        loads = loads_without(changed, ps.today, owner)
         for t in mine:
             if t[7]:  # pinned rows of the changed contacts keep their day and count
                 loads[as_date(t[2])] += 1
-        placed = place_incremental(infos, loads, cal, ps, StoredPlanCalls(changed))
+        placed = place_incremental(infos, loads, cal, ps, StoredPlanCalls(changed, owner))
         if placed is not None:
             moved = write_plan([t for t in mine if not t[7]], placed.rows, write)
             moved += move_rows(placed.moves, write)
-            return PlanResult(ps.today, ps.horizon_end, None, None, moved, False, cal)
+            return None, moved, False
         seeded = {i.contact_id: i for i in seed_new_anchors(infos, loads, cal, ps) if i.new_anchor}
-    everything = raw_rows()
-    infos = load_inputs(None, everything, cal, ps.today)
+    everything = raw_rows(None, owner)
+    infos = load_inputs(None, everything, cal, ps.today, owner)
     old = [t for t in everything if not t[7]]
     prev = {} if rebalance else {(t[1], t[8]): as_date(t[2]) for t in old}
     if seeded:  # the edit could not be placed alone: anchor its new contacts where their chain fits best
@@ -145,11 +185,18 @@ def _replan(contact_ids: list[int] | None, rebalance: bool, write: bool, horizon
     pinned = [plan_row(t) for t in everything if t[7]]
     # after edits, keep every call that can stay (strong); a re-plan of everyone moves calls only
     # to keep the load flat (steady), never just to bring them nearer their ideal day
-    stability = "none" if rebalance else ("steady" if contact_ids is None else "strong")
+    stability = "none" if rebalance else ("steady" if contact_ids is None and not keep else "strong")
     new_rows = plan_contacts(infos, [r for r in pinned if r.date >= ps.today], cal, ps, prev, stability=stability)
     moved = write_plan(old, new_rows, write)
-    rows = sorted(pinned + new_rows, key=lambda r: (r.date, r.contact_id, r.seq))
-    return PlanResult(ps.today, ps.horizon_end, rows, None, moved, True, cal)
+    return pinned + new_rows, moved, True
+
+
+def owner_stats(owner: int) -> PlanStats:
+    """The figures of one owner's partition of the stored plan, on that owner's calendar: its peak
+    against its own lower bound."""
+    cal = load_calendar(member_of(owner))
+    rows = [plan_row(t) for t in raw_rows(None, owner)]
+    return compute_stats(rows, cal, dates.today())
 
 
 def _stale(today: dt.date) -> bool:

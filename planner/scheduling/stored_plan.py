@@ -18,10 +18,11 @@ from peewee import fn
 
 from planner.core.vocabulary import PlanReason
 from planner.scheduling.engine import PlanRow
+from planner.scheduling.owners import owned, owner_clause
 from planner.scheduling.reroute import Window
 from planner.store.database import db
 from planner.store.dialect import days_between, execute_many, iso_day, portable, unindexed
-from planner.store.models import PlannedCall
+from planner.store.models import Contact, PlannedCall
 from planner.store.queries import chunked, tuples
 
 TABLE = PlannedCall._meta.table_name
@@ -62,11 +63,13 @@ def plan_row(t: tuple) -> PlanRow:
                    bool(pinned), seq, favor, note or "", rid)
 
 
-def raw_rows(contact_ids: list[int] | None = None) -> list[tuple]:
+def raw_rows(contact_ids: list[int] | None = None, owner: int | None = None) -> list[tuple]:
     """The stored plan as raw tuples (dates as ISO text), in `_COLUMNS` order, through the raw
-    cursor: at 100k contacts Peewee's per-field conversion costs more than the solver does."""
+    cursor: at 100k contacts Peewee's per-field conversion costs more than the solver does.
+    Everyone's when no ids are given, or one owner's partition (`owners.py`)."""
     if contact_ids is None:
-        return list(_execute(f'SELECT {_select()} FROM "{TABLE}" p'))
+        where = "" if owner is None else f" WHERE {owner_clause(owner)}"
+        return list(_execute(f'SELECT {_select()} FROM "{TABLE}" p{where}'))
     rows: list[tuple] = []
     for chunk in chunked(contact_ids):
         marks = ", ".join("?" * len(chunk))
@@ -79,11 +82,14 @@ def stored_rows(contact_ids: list[int] | None = None) -> list[PlanRow]:
     return [plan_row(t) for t in raw_rows(contact_ids)]
 
 
-def loads_without(contact_ids: list[int], today: dt.date) -> dict[dt.date, int]:
-    """Calls per day from today on, leaving out the given contacts' rows."""
+def loads_without(contact_ids: list[int], today: dt.date, owner: int | None = None) -> dict[dt.date, int]:
+    """Calls per day from today on, leaving out the given contacts' rows (within one owner's
+    partition when `owner` is given)."""
     query = (PlannedCall.select(PlannedCall.date, fn.COUNT(PlannedCall.id))
              .where(PlannedCall.date >= today, PlannedCall.contact.not_in(contact_ids))
              .group_by(PlannedCall.date))
+    if owner is not None:
+        query = query.where(PlannedCall.contact.in_(Contact.select(Contact.id).where(owned(owner))))
     loads: dict[dt.date, int] = defaultdict(int)
     for day, count in tuples(query):
         loads[as_date(day)] += count
@@ -98,9 +104,12 @@ class StoredPlanCalls:
     _ANCHORED = (f"CASE WHEN p.\"reason\" = '{PlanReason.NEW}' THEN EXISTS (SELECT 1 FROM \"{TABLE}\" q WHERE "
                  'q."contact_id" = p."contact_id" AND q."seq" = 1 AND NOT q."pinned") ELSE FALSE END')
 
-    def __init__(self, excluded: list[int]) -> None:
+    def __init__(self, excluded: list[int], owner: int | None = None) -> None:
         self.excluded = excluded
-        self._not_excluded = _not_in('p."contact_id"', len(excluded))
+        # only the owner's partition: another member's calls are neither load nor movable here
+        not_excluded = _not_in('p."contact_id"', len(excluded))
+        self._owned = owner_clause(owner)
+        self._not_excluded = not_excluded if owner is None else f"{not_excluded} AND {self._owned}"
 
     def _movable(self, days: list[str] | None, skip: Collection[PlanRow]) -> tuple[str, list]:
         """The WHERE clause (and its parameters) of the movable calls on the given days."""
@@ -148,7 +157,8 @@ class StoredPlanCalls:
         fixed = ('p."pinned" OR p."date" = ? OR p."date" NOT BETWEEN p."window_start" AND p."window_end"')
         sql = (f'SELECT CASE WHEN {fixed} THEN p."date" ELSE p."window_start" END AS a, '
                f'CASE WHEN {fixed} THEN p."date" ELSE p."window_end" END AS b, COUNT(*) '
-               f'FROM "{TABLE}" p WHERE p."date" >= ? AND (p."pinned" OR {self._not_excluded}) '
+               f'FROM "{TABLE}" p WHERE p."date" >= ? AND {self._owned} '
+               f'AND (p."pinned" OR {self._not_excluded}) '
                'GROUP BY a, b')
         return [(as_date(a), as_date(b), n) for a, b, n in _execute(sql, [day, day, day] + self.excluded)]
 

@@ -27,11 +27,14 @@ from planner.services.interactions.records import (
     last_interactions_among,
     newest_attempts,
 )
+from planner.services.interactions.team_memory import Touch
 from planner.services.ledger import FavorView, open_favors, open_favors_among
 from planner.services.presence import nudges
+from planner.services.team import member_names
 from planner.store import settings
 from planner.store.database import db
-from planner.store.models import Contact, ContactEmail, ContactPhone, PlannedCall
+from planner.store.models import Contact, ContactEmail, ContactPhone, Favor, PlannedCall
+from planner.store.queries import tuples
 
 KIND_ORDER: dict[str, int] = {AgendaKind.CALL: 0, AgendaKind.THANK_YOU: 1, AgendaKind.DATE: 2}
 REASON_ORDER: dict[str, int] = {
@@ -74,6 +77,9 @@ class AgendaItem:
     purpose: str = ""  # says more than the reason: see `why`
     # a call of today's list already made: it stays in view, with what was logged (last_kind, last_summary)
     done: bool = False
+    owner: str = ""  # the member whose call (or thank-you) it is; "" on a personal file
+    # another member reached them last: "Mia spoke to them Tue" (the owner's check-in moved out)
+    reached_by: str = ""
 
     @property
     def why(self) -> str:
@@ -113,6 +119,7 @@ class Agenda:
     start: dt.date
     end: dt.date
     today: dt.date
+    member: str = ""  # whose agenda it is; "" for everyone's (a personal file, or --team)
     overdue: list[AgendaItem] = field(default_factory=list)
     # Everyone owed a thank-you, due or not yet (the ledger's "thanks owed"), one item each,
     # except those with a call in the agenda: that call carries it (`thanks_owed`).
@@ -152,6 +159,7 @@ class Agenda:
     def to_json(self) -> dict:
         return {
             "start": self.start.isoformat(), "end": self.end.isoformat(), "today": self.today.isoformat(),
+            "member": self.member or None,
             "overdue": [item.to_json() for item in self.overdue],
             "thank_yous": [item.to_json() for item in self.thank_yous],
             "days": [{"date": day.isoformat(), "items": [item.to_json() for item in items]}
@@ -241,8 +249,20 @@ def _done_item(current: dt.date, reason: str, view: ContactView, attempt: Intera
     )
 
 
-def build_agenda(start: dt.date, end: dt.date) -> Agenda:
-    """The agenda for [start, end]; overdue items are everything still planned before today."""
+def _mine(member_id: int):
+    """The plan rows that are `member_id`'s: calls with the contacts they own, and thank-yous for
+    the favours they received (a favour no member holds: its contact's owner)."""
+    owned = Contact.owner_id == member_id
+    theirs = Favor.select(Favor.id).where(Favor.member_id == member_id)
+    unheld = Favor.select(Favor.id).where(Favor.member_id.is_null())
+    thanks = PlannedCall.favor.in_(theirs) | (PlannedCall.favor.in_(unheld) & owned)
+    return ((PlannedCall.reason != PlanReason.THANK_YOU) & owned) | ((PlannedCall.reason == PlanReason.THANK_YOU)
+                                                                     & thanks)
+
+
+def build_agenda(start: dt.date, end: dt.date, member_id: int | None = None) -> Agenda:
+    """The agenda for [start, end]; overdue items are everything still planned before today.
+    Everyone's, or one member's (`_mine`)."""
     if end < start:
         raise BadInput(f"--to {end.isoformat()} is before --from {start.isoformat()}")
     if (end - start).days > 366:
@@ -252,11 +272,18 @@ def build_agenda(start: dt.date, end: dt.date) -> Agenda:
     wanted = (Contact.archived_at.is_null()
               & ((PlannedCall.date <= end) & ((PlannedCall.date >= start) | (PlannedCall.date < current))
                  | (PlannedCall.reason == PlanReason.THANK_YOU)))
+    if member_id is not None:
+        wanted &= _mine(member_id)
     # Set-based: the rows with what they show of their contact in one query, and everything else
     # about the same contacts through this subquery, never a model per row or a list of ids.
     among = PlannedCall.select(PlannedCall.contact).join(Contact).where(wanted)
     rows, views = _agenda_calls(wanted)
     dates_coming = upcoming(max(start, current), end, settings.get("dates_ahead"), current) if end >= current else []
+    names = member_names()
+    if member_id is not None and dates_coming:
+        theirs = {cid for (cid,) in tuples(Contact.select(Contact.id).where(
+            Contact.id.in_(sorted({u.date.contact_id for u in dates_coming})), Contact.owner_id == member_id))}
+        dates_coming = [u for u in dates_coming if u.date.contact_id in theirs]
     listed = worklist.listed(current) if start <= current <= end else {}
     still_today = {row.contact_id for row in rows if row.date == current and row.reason != PlanReason.THANK_YOU}
     made = _made_today([cid for cid in listed if cid not in still_today], current)
@@ -264,6 +291,8 @@ def build_agenda(start: dt.date, end: dt.date) -> Agenda:
     others = sorted(({u.date.contact_id for u in dates_coming} | set(made)) - views.keys())
     if others:
         views.update({view.id: view for view in load_views(Contact.select().where(Contact.id.in_(others)))})
+    if member_id is not None:  # one member's day: the calls made with their own contacts
+        made = {cid: attempt for cid, attempt in made.items() if cid in views and views[cid].owner_id == member_id}
     last = last_interactions_among(among)
     favors = open_favors_among(among)
     if others:
@@ -271,7 +300,9 @@ def build_agenda(start: dt.date, end: dt.date) -> Agenda:
         favors.update(open_favors(others))
     steps = steps_of_rows([row.id for row in rows if row.reason == PlanReason.SEQUENCE])
     present = nudges(sorted({row.contact_id for row in rows if row.reason != PlanReason.THANK_YOU}))
-    agenda = Agenda(start=start, end=end, today=current)
+    agenda = Agenda(start=start, end=end, today=current,
+                    member=names.get(member_id, "") if member_id is not None else "")
+    favor_members = {f.id: f.member_id for fs in favors.values() for f in fs}
     by_day: dict[dt.date, list[AgendaItem]] = {}
     for row in rows:
         view = views[row.contact_id]
@@ -291,6 +322,12 @@ def build_agenda(start: dt.date, end: dt.date) -> Agenda:
             step_id=steps.get(row.id), nudge=present.get(row.contact_id, "") if kind == AgendaKind.CALL else "",
             purpose=_purpose(row, own_favors),
         )
+        owner_id = favor_members.get(row.favor) if kind == AgendaKind.THANK_YOU and row.favor else None
+        owner_id = owner_id or view.owner_id
+        item.owner = names.get(owner_id, "") if owner_id is not None else ""
+        if recent is not None and recent.reached and recent.logged_by not in (None, owner_id):
+            item.reached_by = Touch(names.get(recent.logged_by or 0, "another member"), recent.kind,
+                                    recent.happened_at).words(current)
         if kind == AgendaKind.THANK_YOU:
             agenda.thank_yous.append(item)
         elif row.date < current and row.date < start or row.date < current <= end:
@@ -333,7 +370,7 @@ class _Call(NamedTuple):
 
 def _agenda_calls(wanted) -> tuple[list[_Call], dict[int, ContactView]]:
     """The agenda's stored calls, by date, and what each row shows of its contact (name, company,
-    title, time zone, first phone and email), from one query read as raw tuples."""
+    title, time zone, owner, first phone and email), from one query read as raw tuples."""
     from planner.scheduling.stored_plan import as_date
 
     first_phone = (ContactPhone.select(ContactPhone.number).where(ContactPhone.contact == Contact.id)
@@ -342,16 +379,17 @@ def _agenda_calls(wanted) -> tuple[list[_Call], dict[int, ContactView]]:
                    .order_by(ContactEmail.position, ContactEmail.id).limit(1))
     query = (PlannedCall.select(PlannedCall.id, PlannedCall.contact, PlannedCall.date, PlannedCall.reason,
                                 PlannedCall.seq, PlannedCall.favor, PlannedCall.note, Contact.name, Contact.company,
-                                Contact.title, Contact.timezone, first_phone, first_email)
+                                Contact.title, Contact.timezone, Contact.owner_id, first_phone, first_email)
              .join(Contact).where(wanted)
              .order_by(PlannedCall.date, PlannedCall.contact, PlannedCall.seq))
     rows: list[_Call] = []
     views: dict[int, ContactView] = {}
-    for rid, cid, day, reason, seq, favor, note, name, company, title, zone, phone, email in db.execute(query):
+    for rid, cid, day, reason, seq, favor, note, name, company, title, zone, owner, phone, email in db.execute(query):
         rows.append(_Call(rid, cid, as_date(day), reason, seq, favor, note))
         if cid not in views:
             views[cid] = ContactView(id=cid, name=name, company=company, title=title, timezone=zone,
-                                     phones=[phone] if phone else [], emails=[email] if email else [])
+                                     phones=[phone] if phone else [], emails=[email] if email else [],
+                                     owner_id=owner)
     return rows, views
 
 
@@ -360,18 +398,20 @@ def _one_row_per_person(agenda: Agenda, by_day: dict[dt.date, list[AgendaItem]])
     several, listed in `favors_received_open`) is one thank-you item, the earliest due; when they
     also have a call in the agenda, the first such call says it instead (`thanks_owed`) and the
     thank-you item goes."""
-    first_call: dict[int, AgendaItem] = {}
+    # on a desk, only a call of the member who owes the thanks says it (`owner`: one key on a file)
+    first_call: dict[tuple[int, str], AgendaItem] = {}
     for item in agenda.overdue + [item for day in sorted(by_day) for item in by_day[day]]:
         if item.kind == AgendaKind.CALL:  # a date to remember is no call: the thank-you keeps its row
-            first_call.setdefault(item.contact_id, item)
+            first_call.setdefault((item.contact_id, item.owner), item)
     kept: list[AgendaItem] = []
-    seen: set[int] = set()
+    seen: set[tuple[int, str]] = set()
     for item in agenda.thank_yous:
-        if item.contact_id in seen:
+        key = (item.contact_id, item.owner)
+        if key in seen:
             continue
-        seen.add(item.contact_id)
-        if item.contact_id in first_call:
-            call = first_call[item.contact_id]
+        seen.add(key)
+        if key in first_call:
+            call = first_call[key]
             call.thanks_owed = True
             call.thanks_why = item.purpose
         else:

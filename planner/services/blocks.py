@@ -25,17 +25,19 @@ class BlockView:
     start: dt.date
     end: dt.date
     note: str
+    member_id: int | None = None  # one member's days off; None: the whole desk's
 
     @property
     def days(self) -> int:
         return (self.end - self.start).days + 1
 
     def to_json(self) -> dict:
-        return {"id": self.id, "start": self.start.isoformat(), "end": self.end.isoformat(), "note": self.note}
+        return {"id": self.id, "start": self.start.isoformat(), "end": self.end.isoformat(), "note": self.note,
+                "member_id": self.member_id}
 
 
 def _view(block: Block) -> BlockView:
-    return BlockView(block.id, block.start, block.end, block.note)
+    return BlockView(block.id, block.start, block.end, block.note, block.member_id)
 
 
 def _check(start: dt.date, end: dt.date) -> None:
@@ -43,19 +45,22 @@ def _check(start: dt.date, end: dt.date) -> None:
         raise BadInput(f"range {start.isoformat()}..{end.isoformat()}: the end is before the start")
 
 
-def add_block(start: dt.date, end: dt.date, note: str = "") -> BlockView:
+def add_block(start: dt.date, end: dt.date, note: str = "", member_id: int | None = None) -> BlockView:
+    """Block start..end for everyone, or for one member (their calls only)."""
     _check(start, end)
     with journaled(f"Blocked {start.isoformat()}..{end.isoformat()}"):
-        block = Block.create(start=start, end=end, note=note.strip())
+        block = Block.create(start=start, end=end, note=note.strip(), member_id=member_id)
         replan(None)
     return _view(block)
 
 
-def remove_block(start: dt.date, end: dt.date) -> list[BlockView]:
-    """Reopen start..end; returns the blocks as they were before. NotFound when nothing overlaps."""
+def remove_block(start: dt.date, end: dt.date, member_id: int | None = None) -> list[BlockView]:
+    """Reopen start..end, for everyone or for one member (their own blocks only); returns the
+    blocks as they were before. NotFound when nothing overlaps."""
     _check(start, end)
+    whose = Block.member_id.is_null() if member_id is None else Block.member_id == member_id
     with journaled(f"Unblocked {start.isoformat()}..{end.isoformat()}"):
-        hits = list(Block.select().where(Block.start <= end, Block.end >= start).order_by(Block.start))
+        hits = list(Block.select().where(Block.start <= end, Block.end >= start, whose).order_by(Block.start))
         if not hits:
             raise NotFound(f"nothing is blocked within {start.isoformat()}..{end.isoformat()}")
         before = [_view(b) for b in hits]
@@ -71,7 +76,7 @@ def remove_block(start: dt.date, end: dt.date) -> list[BlockView]:
             block.start, block.end = keep[0]
             block.save()
             for piece in keep[1:]:
-                Block.create(start=piece[0], end=piece[1], note=block.note)
+                Block.create(start=piece[0], end=piece[1], note=block.note, member_id=block.member_id)
         replan(None)
     return before
 

@@ -70,6 +70,7 @@ class ContactView:
     prefers_email: bool = False
     live_share: float | None = None  # calls and meetings that reached them, of all touches (None: none yet)
     last_live: dt.datetime | None = None  # the last call or meeting that reached them (UTC)
+    owner_id: int | None = None  # the member whose contact it is (None on a personal file)
 
     def to_json(self) -> dict:
         """`json_dict` of the view, written out for its known fields: a `contacts --json` of
@@ -132,6 +133,7 @@ def load_views(contacts: Iterable[Contact]) -> list[ContactView]:
                 prefers_email=bool(row.prefers_email),
                 live_share=present[row.id].live_share if row.id in present else None,
                 last_live=present[row.id].last_live if row.id in present else None,
+                owner_id=row.owner_id,
             )
         )
     return views

@@ -15,6 +15,7 @@ from planner.core.textsafe import clean_line, fold, strip_controls
 from planner.core.zones import check_zone_name
 from planner.scheduling.service import replan
 from planner.services.contact_views import ContactView, ListRow, count_contacts, iter_rows, iter_views
+from planner.services.team import acting_member_id
 from planner.store.journal import journaled
 from planner.store.models import CONTACT_KINDS, Contact, ContactEmail, ContactPhone, ContactTag, get_contact, utcnow
 
@@ -41,6 +42,7 @@ class ContactFields:
     external_key: str | None = None
     connected_on: dt.date | None = None
     prefers_email: bool | None = None
+    owner_id: int | None = None  # the member who owns it; adding without one: the acting member
     add_tags: list[str] = field(default_factory=list)
     remove_tags: list[str] = field(default_factory=list)
 
@@ -77,7 +79,8 @@ def add_contact(fields: ContactFields) -> ContactView:
     if not fields.name or not fields.name.strip():
         raise BadInput("name: a contact needs a name")
     with journaled(f"Added {fields.name.strip()}"):
-        contact = Contact.create(name=fields.name.strip(), source=fields.source or "manual")
+        owner = fields.owner_id if fields.owner_id is not None else acting_member_id()
+        contact = Contact.create(name=fields.name.strip(), source=fields.source or "manual", owner_id=owner)
         _apply(contact, fields)
         replan([contact.id])
     return get_view(contact.id)

@@ -24,6 +24,7 @@ from planner.core.vocabulary import REFERRAL_KINDS, FavorDirection, normalize_di
 from planner.core.zones import to_utc_naive, utc_aware
 from planner.scheduling.service import replan
 from planner.services.interactions import thanks
+from planner.services.team import acting_member_id
 from planner.store import settings
 from planner.store.database import db
 from planner.store.journal import journaled
@@ -48,6 +49,7 @@ class FavorView:
     thanked_at: dt.datetime | None  # aware UTC
     returns_id: int | None
     referred_id: int | None = None  # a referral or introduction: who was referred
+    member_id: int | None = None  # the member who gave or received it; their thank-you to say
 
     @property
     def open_thanks(self) -> bool:
@@ -112,11 +114,12 @@ def _check_weight(weight: int) -> int:
     return value
 
 
-def thank_due_day(day: dt.date) -> dt.date:
-    """The working day a thank-you for a favour received on `day` is due."""
+def thank_due_day(day: dt.date, member_id: int | None = None) -> dt.date:
+    """The working day a thank-you for a favour received on `day` is due (a working day of the
+    member who says it)."""
     from planner.scheduling.inputs import load_calendar
 
-    return load_calendar().add_working_days(day, settings.get("thank_within"))
+    return load_calendar(member_id).add_working_days(day, settings.get("thank_within"))
 
 
 def _view(row: Favor, name: str) -> FavorView:
@@ -124,7 +127,7 @@ def _view(row: Favor, name: str) -> FavorView:
         id=row.id, contact_id=row.contact_id, contact_name=name, date=row.date, direction=row.direction,
         kind=row.kind, note=row.note, weight=row.weight, thank_due=row.thank_due,
         thanked_at=utc_aware(row.thanked_at) if row.thanked_at is not None else None, returns_id=row.returns_id,
-        referred_id=row.referred_id,
+        referred_id=row.referred_id, member_id=row.member_id,
     )
 
 
@@ -144,9 +147,13 @@ def check_favor(direction: str, kind: str, weight: int, day: dt.date | None) -> 
 
 
 def record_favor(contact: Contact, direction: str, kind: str, note: str, weight: int, day: dt.date,
-                 returns: int | None = None, referred: int | None = None) -> Favor:
+                 returns: int | None = None, referred: int | None = None, *, member_id: int | None = None) -> Favor:
     """Write a checked favour (see `check_favor`) and, for a received one, its thank-you task.
-    The caller holds the write transaction and re-plans the contact."""
+    The favour is `member_id`'s (default: the member this session acts as): they gave or received
+    it, and a thank-you is theirs to say. The caller holds the write transaction and re-plans the
+    contact."""
+    if member_id is None:
+        member_id = acting_member_id()
     if referred is not None:
         check_referred(contact, kind, referred)
     if returns is not None:
@@ -155,9 +162,9 @@ def record_favor(contact: Contact, direction: str, kind: str, note: str, weight:
             raise NotFound(f"no favour {returns} with {contact.name} to return")
         if original.direction == direction:
             raise BadInput(f"favour {returns} is also '{direction}': a return goes the other way")
-    due = thank_due_day(day) if direction == FavorDirection.RECEIVED else None
+    due = thank_due_day(day, member_id) if direction == FavorDirection.RECEIVED else None
     row = Favor.create(contact=contact.id, date=day, direction=direction, kind=kind, note=(note or "").strip(),
-                       weight=weight, thank_due=due, returns=returns, referred=referred)
+                       weight=weight, thank_due=due, returns=returns, referred=referred, member_id=member_id)
     thanks.add_task(row)
     return row
 
@@ -262,8 +269,10 @@ def _open_favors_where(which) -> dict[int, list[FavorView]]:
     return dict(result)
 
 
-def favor_summaries(contact_ids: Iterable[int], base: dt.date | None = None) -> dict[int, FavorSummary]:
-    """Totals and flags for many contacts, in one query per 500 contacts."""
+def favor_summaries(contact_ids: Iterable[int], base: dt.date | None = None,
+                    member_id: int | None = None) -> dict[int, FavorSummary]:
+    """Totals and flags for many contacts, in one query per 500 contacts (only one member's
+    favours when `member_id` is given)."""
     base = base or today()
     year_ago = arrow.get(base).shift(years=-1).date()
     ids = list(contact_ids)
@@ -271,6 +280,8 @@ def favor_summaries(contact_ids: Iterable[int], base: dt.date | None = None) -> 
     for chunk in chunked(ids):
         query = Favor.select(Favor.contact, Favor.date, Favor.direction, Favor.weight,
                              Favor.thanked_at).where(Favor.contact.in_(chunk))
+        if member_id is not None:
+            query = query.where(Favor.member_id == member_id)
         for contact_id, day, direction, weight, thanked in tuples(query):
             summary = result.setdefault(contact_id, FavorSummary())
             recent = day > year_ago
@@ -290,8 +301,10 @@ def favor_summaries(contact_ids: Iterable[int], base: dt.date | None = None) -> 
     return result
 
 
-def ledger_rows(owed: bool = False, one_way: bool = False, give_back: bool = False) -> list[LedgerRow]:
+def ledger_rows(owed: bool = False, one_way: bool = False, give_back: bool = False,
+                member_id: int | None = None) -> list[LedgerRow]:
     """Every active contact with a ledger entry; the filters combine. Give-back lists best first.
+    With `member_id`, only the favours that member gave or received.
 
     One query, the favours summed per contact and joined to the contacts, read as raw tuples: the
     totals and flags of 30k people come back in a fraction of a second (no model per row, not even
@@ -309,12 +322,14 @@ def ledger_rows(owed: bool = False, one_way: bool = False, give_back: bool = Fal
     def latest(condition, name: str):
         return fn.MAX(Case(None, [(condition, Favor.date)], None)).alias(name)
 
-    sums = (Favor.select(Favor.contact.alias("cid"), total(gave, Favor.weight, "given"),
-                         total(received, Favor.weight, "got"), total(gave & recent, 1, "given_n"),
-                         total(received & recent, 1, "got_n"), total(received & recent, Favor.weight, "got_12m"),
-                         latest(gave, "last_gave"), latest(received, "last_got"),
-                         total(received & Favor.thanked_at.is_null(), 1, "unthanked"))
-            .group_by(Favor.contact).alias("sums"))
+    sums = Favor.select(Favor.contact.alias("cid"), total(gave, Favor.weight, "given"),
+                        total(received, Favor.weight, "got"), total(gave & recent, 1, "given_n"),
+                        total(received & recent, 1, "got_n"), total(received & recent, Favor.weight, "got_12m"),
+                        latest(gave, "last_gave"), latest(received, "last_got"),
+                        total(received & Favor.thanked_at.is_null(), 1, "unthanked"))
+    if member_id is not None:
+        sums = sums.where(Favor.member_id == member_id)
+    sums = sums.group_by(Favor.contact).alias("sums")
     query = (Contact.select(Contact.id, Contact.name, Contact.company, sums.c.given, sums.c.got, sums.c.given_n,
                             sums.c.got_n, sums.c.got_12m, sums.c.last_gave, sums.c.last_got, sums.c.unthanked)
              .join(sums, on=(sums.c.cid == Contact.id)).where(Contact.archived_at.is_null()))

@@ -14,7 +14,7 @@ from planner.core import dates
 from planner.core.errors import BadInput
 from planner.core.textsafe import clean_line
 from planner.core.vocabulary import NEXT_CALL_REASONS, PlanReason
-from planner.scheduling.inputs import load_calendar
+from planner.scheduling.inputs import contact_calendar
 from planner.scheduling.plan_views import PlannedCallView, next_call
 from planner.scheduling.service import replan
 from planner.store.journal import journaled
@@ -34,7 +34,7 @@ def _pin_to(contact_id: int, day: dt.date, note: str = "", verb: str = "Pinned")
     today = dates.today()
     if day < today:
         raise BadInput(f"date {day.isoformat()} is in the past (today is {today.isoformat()})")
-    day = load_calendar().next_working_day(day)
+    day = contact_calendar(contact_id).next_working_day(day)  # a day its owner works
     with journaled(f"{verb} the call with {contact.name} to {day.isoformat()}"):
         pins = list(PlannedCall.select().where(PlannedCall.contact == contact,
                                                PlannedCall.pinned == True,

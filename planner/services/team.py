@@ -59,8 +59,38 @@ def add_member(name: str, role: str, email: str = "") -> MemberView:
 
 
 def list_members() -> list[MemberView]:
-    """Every member, by name."""
-    return sorted((_view(row) for row in Member.select()), key=lambda m: (m.name.casefold(), m.id))
+    """Every member still on the desk, by name."""
+    return sorted((_view(row) for row in Member.select().where(Member.left_at.is_null())),
+                  key=lambda m: (m.name.casefold(), m.id))
+
+
+def find_member(name: str, what: str = "--member") -> MemberView:
+    """The member still on the desk with this name (any case) or role; BadInput naming the members."""
+    wanted = clean_line(name).strip()
+    rows = list(Member.select().where(Member.left_at.is_null()))
+    for match in (lambda r: r.name == wanted, lambda r: r.name.casefold() == wanted.casefold(),
+                  lambda r: r.role == wanted):
+        found = [r for r in rows if match(r)]
+        if len(found) == 1:
+            return _view(found[0])
+    known = ", ".join(sorted(r.name for r in rows)) or "none yet (followup team add)"
+    raise BadInput(f"{what}: no member {wanted!r}; the members are: {known}")
+
+
+def member_names() -> dict[int, str]:
+    """Every member's name by id, those who left too (the history still names them)."""
+    return dict(db.execute(Member.select(Member.id, Member.name)))
+
+
+def acting_member_id() -> int | None:
+    """The id of the member this session acts as, for stamping what it writes (a contact's owner,
+    who logged a call); None on a personal file, or for a role that is no member (an
+    administrator setting the server up)."""
+    role = engine.current_role(db)
+    if role is None:
+        return None
+    row = Member.get_or_none(Member.role == role, Member.left_at.is_null())
+    return row.id if row is not None else None
 
 
 def current_member() -> MemberView | None:
@@ -69,7 +99,7 @@ def current_member() -> MemberView | None:
     role = engine.current_role(db)
     if role is None:
         return None
-    row = Member.get_or_none(Member.role == role)
+    row = Member.get_or_none(Member.role == role, Member.left_at.is_null())
     if row is None:
         raise FollowupError(f"{engine.describe(db)}: role {role!r} is not a member of this team; "
                             f"add it with: followup team add NAME --role {role}")

@@ -104,6 +104,15 @@ def _v16_worklist(db: Database | DatabaseProxy) -> None:
     db.create_tables([m.Worklist, m.WorklistCall])
 
 
+def _v17_owners(db: Database | DatabaseProxy) -> None:
+    """Owners of contacts, who logged each interaction, whose favour it was, one member's blocked
+    days, and members who left the desk."""
+    for model, field in ((m.Contact, m.Contact.owner_id), (m.Interaction, m.Interaction.logged_by),
+                         (m.Favor, m.Favor.member_id), (m.Block, m.Block.member_id), (m.Member, m.Member.left_at)):
+        _add_missing_column(db, model, field)
+    db.execute_sql('CREATE INDEX IF NOT EXISTS "contact_owner_id" ON "contact" ("owner_id")')
+
+
 def _add_missing_column(db: Database | DatabaseProxy, model: type[m.BaseModel], field) -> None:
     table = model._meta.table_name
     if field.column_name not in {column.name for column in db.get_columns(table)}:
@@ -127,6 +136,7 @@ STEPS: list[Callable[[Database | DatabaseProxy], None]] = [
     _v14_members,
     _v15_undo_journal,
     _v16_worklist,
+    _v17_owners,
 ]
 LATEST = len(STEPS)
 

@@ -72,6 +72,10 @@ class Contact(BaseModel):
     # an older version's columns (bulk inserts, the migration tests) are valid; FALSE, not 0: a
     # PostgreSQL boolean takes no integer default (SQLite reads FALSE as 0)
     prefers_email = BooleanField(default=False, constraints=[SQL("DEFAULT FALSE")])
+    # the member whose calls these are (NULL: a personal file's one implicit member, or nobody's
+    # yet). A plain id, not a foreign key: this table is created before `member` exists, and a
+    # member who leaves keeps their row (`left_at`), so the id never dangles
+    owner_id = IntegerField(null=True, index=True)
 
 
 class ContactEmail(BaseModel):
@@ -110,6 +114,7 @@ class Block(BaseModel):
     start = DateField()
     end = DateField()
     note = TextField(default="")
+    member_id = IntegerField(null=True)  # one member's days off; NULL: blocked for everyone
 
 
 class PlannedCall(BaseModel):
@@ -145,6 +150,8 @@ class Interaction(BaseModel):
     # JSON: the pinned or follow-up calls logging it fulfilled (day, reason, note), so deleting or
     # editing it away can give them back (interaction_restore.py); NULL when it fulfilled none.
     consumed_pins = TextField(null=True)
+    # the member who logged it (NULL on a personal file): "Mia spoke to them Tue"
+    logged_by = IntegerField(null=True)
 
     class Meta:
         # when each contact was last reached, read for everyone by the planner and every list: this
@@ -169,6 +176,8 @@ class Favor(BaseModel):
     # a referral or introduction: the person referred (planner/services/referrals.py)
     referred = ForeignKeyField(Contact, null=True, backref="referred_in", on_delete="SET NULL")
     referred_id: int | None
+    # the member who gave or received it: a thank-you is theirs to say (NULL: the contact's owner)
+    member_id = IntegerField(null=True)
 
 
 class Draft(BaseModel):
@@ -332,6 +341,8 @@ class Member(BaseModel):
     role = CharField(unique=True)  # the PostgreSQL role they connect as
     email = TextField(default="")
     created_at = DateTimeField(default=utcnow)
+    # `team remove`: no longer on the desk; the row stays so the history still says who logged what
+    left_at = DateTimeField(null=True)
 
 
 class Worklist(BaseModel):

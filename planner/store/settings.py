@@ -19,6 +19,10 @@ from planner.store.models import Setting
 
 WEEKDAYS = ("mon", "tue", "wed", "thu", "fri", "sat", "sun")
 TAG_PREFIX = "tag."
+# one member's own working days, holidays and daily cap (`followup config --member NAME capacity 8`),
+# stored as `member.ID.KEY`; a member without their own value plans with the desk's
+MEMBER_PREFIX = "member."
+MEMBER_KEYS = ("workdays", "holidays", "capacity")
 
 
 @dataclass(frozen=True)
@@ -194,13 +198,35 @@ SPECS: dict[str, SettingSpec] = {
         SettingSpec("smtp.starttls", True, _switch, lambda v: "on" if v else "off",
                     "upgrade the connection with STARTTLS (on, off)"),
         SettingSpec("smtp.from", None, _optional_text, _show_plain, "the From address of reminder mails"),
+        SettingSpec("team.recent_days", 7, _int_range(0, 90), str,
+                    "days within which another member's call with a contact warns before you log one"),
         SettingSpec("alarm", "09:00", _clock_time, _show_plain,
                     "reminder time on the day of each call in calendar events and ICS exports (none: no alarm)"),
     )
 }
 
 
+def member_key(member_id: int, key: str) -> str:
+    """The stored key of one member's own value of `key` (BadInput for a key that is not per member)."""
+    if key not in MEMBER_KEYS:
+        raise BadInput(f"--member: {key!r} is the desk's setting; a member has their own "
+                       f"{', '.join(MEMBER_KEYS)}")
+    return f"{MEMBER_PREFIX}{member_id}.{key}"
+
+
+def for_member(member_id: int | None, key: str) -> Any:
+    """A member's own value of `key`, else the desk's (None: the desk's)."""
+    if member_id is None:
+        return get(key)
+    row = Setting.get_or_none(Setting.key == member_key(member_id, key))
+    return get(key) if row is None else json.loads(row.value)
+
+
 def _spec(key: str) -> SettingSpec:
+    if key.startswith(MEMBER_PREFIX):
+        _member, _, name = key[len(MEMBER_PREFIX):].partition(".")
+        if _member.isdigit() and name in MEMBER_KEYS:
+            return SPECS[name]
     if key.startswith(TAG_PREFIX) and len(key) > len(TAG_PREFIX):
         return SettingSpec(key, None, _cadence_setting, describe_cadence, "cadence for this tag")
     if key not in SPECS:

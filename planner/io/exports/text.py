@@ -48,7 +48,7 @@ def _cells(item: AgendaItem, *, with_date: bool) -> list[str]:
                                             _last(item))]
 
 
-def _table(items: list[AgendaItem], *, with_date: bool, width: int) -> list[str]:
+def _table(items: list[AgendaItem], *, with_date: bool, width: int, show_owner: bool = False) -> list[str]:
     rows = [_cells(item, with_date=with_date) for item in items]
     widths = [max([len(h)] + [len(r[i]) for r in rows]) for i, h in enumerate(COLUMNS)]
     # Context gives way before identity: shrink the last contact first, then the widest.
@@ -67,11 +67,15 @@ def _table(items: list[AgendaItem], *, with_date: bool, width: int) -> list[str]
             lines.append(indent + _fit(f"favours: {favours}", max(20, width - len(indent))))
         if item.nudge:
             lines.append(indent + _fit(f"be present: {clean_line(item.nudge)}", max(20, width - len(indent))))
+        if item.reached_by:
+            lines.append(indent + _fit(clean_line(item.reached_by), max(20, width - len(indent))))
+        if show_owner and item.owner:
+            lines.append(indent + _fit(f"for {clean_line(item.owner)}", max(20, width - len(indent))))
     return lines
 
 
 def agenda_text(agenda: Agenda, *, width: int = WIDTH) -> str:
-    lines = [agenda.title, ""]
+    lines = [agenda.title + (f" ({clean_line(agenda.member)})" if agenda.member else ""), ""]
     sections: list[tuple[str, list[AgendaItem], bool]] = []
     if agenda.overdue:
         sections.append((f"Overdue ({len(agenda.overdue)})", agenda.overdue, True))
@@ -84,7 +88,8 @@ def agenda_text(agenda: Agenda, *, width: int = WIDTH) -> str:
         sections.append((f"Done today ({len(agenda.done)} of {agenda.today_calls} calls)", agenda.done, False))
     for heading, items, with_date in sections:
         lines.append(heading)
-        lines += _table(items, with_date=with_date, width=width) if items else ["  nothing planned"]
+        lines += (_table(items, with_date=with_date, width=width, show_owner=not agenda.member) if items
+                  else ["  nothing planned"])
         lines.append("")
     total = len(agenda.items)
     lines.append(f"{total} item{'s' if total != 1 else ''}")

@@ -38,10 +38,12 @@ def import_file(
     dry_run: bool = False,
     mapping: str | dict[str, str | list[str]] | None = None,
     progress: Callable[[int, int], None] | None = None,
+    owner: int | None = None,
 ) -> ImportReport:
     """Import one file. `cadence` (days, or None for never) applies to added contacts; `mapping`
     (`"name=Full Name,email=Mail"` or a dict of field -> columns) is for the generic CSV;
-    `progress(done, total)` is called as records are matched. Raises BadInput naming the file and
+    `progress(done, total)` is called as records are matched; added contacts are `owner`'s (a
+    member id; default the acting member). Raises BadInput naming the file and
     line for a malformed file, before anything is written."""
     path = Path(path).expanduser()
     if isinstance(cadence, int):
@@ -68,7 +70,7 @@ def import_file(
     else:
         parsed = generic_csv.parse(text, path, columns_map)
     report = ImportReport(format=found, path=str(path), dry_run=dry_run)
-    apply_records(parsed, report, source=found, tags=tags, cadence=cadence, progress=progress)
+    apply_records(parsed, report, source=found, tags=tags, cadence=cadence, progress=progress, owner=owner)
     return report
 
 

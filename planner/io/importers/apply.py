@@ -33,6 +33,7 @@ from planner.services.contacts import (
     validate_timezone,
 )
 from planner.services.important_dates import merge_imported
+from planner.services.team import acting_member_id
 from planner.store.dialect import execute_many
 from planner.store.journal import journaled
 from planner.store.models import Contact, ContactEmail, ContactPhone, ContactTag, utcnow
@@ -206,7 +207,8 @@ def _kept(record: ImportRecord, values: list[str], check: Callable[[str], str],
 
 
 def apply_records(parsed: ParseResult, report: ImportReport, *, source: str, tags: Iterable[str] = (),
-                  cadence: object = UNSET, progress: Progress | None = None) -> ImportReport:
+                  cadence: object = UNSET, progress: Progress | None = None,
+                  owner: int | None = None) -> ImportReport:
     """Match, merge and (unless `report.dry_run`) write `parsed.records`; fill in `report`."""
     extra_tags = [normalize_tag(tag) for tag in tags]
     report.skipped = sorted(parsed.skipped)
@@ -218,7 +220,7 @@ def apply_records(parsed: ParseResult, report: ImportReport, *, source: str, tag
     with journaled(f"Imported from {source}") as action:
         added, changed, dated = _plan(parsed.records, report, extra_tags, cadence, progress)
         action.label = f"Imported from {source}: {len(added)} new, {len(changed)} updated"
-        report.added_ids = _insert_new(added, source)
+        report.added_ids = _insert_new(added, source, owner if owner is not None else acting_member_id())
         _update_existing(changed)
         report.updated_ids = [state.id for state, _ in changed if state.id is not None]
         # ids known now: after the inserts
@@ -277,8 +279,9 @@ def _note_differences(state: _State, record: ImportRecord, warnings: list[tuple[
                              f"kept yours ({mine!r})"))
 
 
-def _row(state: _State, source: str, now) -> dict:
+def _row(state: _State, source: str, now, owner: int | None) -> dict:
     return {
+        "owner_id": owner,
         "name": state.name, "company": state.company, "title": state.title, "kind": state.kind,
         "timezone": state.timezone, "notes": state.notes, "source": source,
         "external_key": state.external_key, "connected_on": state.connected_on,
@@ -288,13 +291,13 @@ def _row(state: _State, source: str, now) -> dict:
     }
 
 
-def _insert_new(added: list[_State], source: str) -> list[int]:
+def _insert_new(added: list[_State], source: str, owner: int | None) -> list[int]:
     """Bulk-insert new contacts and their emails, phones and tags; returns their ids in order."""
     now = utcnow()
     ids: list[int] = []
     for start in range(0, len(added), BATCH):
         chunk = added[start : start + BATCH]
-        cursor = Contact.insert_many([_row(s, source, now) for s in chunk]).returning(Contact.id).execute()
+        cursor = Contact.insert_many([_row(s, source, now, owner) for s in chunk]).returning(Contact.id).execute()
         # Inside our IMMEDIATE transaction rowids are handed out in VALUES order: sorting them
         # restores the order whatever order RETURNING reports them in.
         new_ids = sorted(row.id for row in cursor)

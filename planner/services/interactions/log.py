@@ -31,6 +31,7 @@ from planner.services.interactions.records import (
     newest_attempt,
 )
 from planner.services.interactions.thanks import close_open
+from planner.services.team import acting_member_id
 from planner.store.journal import journaled
 from planner.store.models import Interaction, get_contact
 
@@ -61,6 +62,7 @@ class LogRequest:
     thanked: bool = False
     favor: FavorRequest | None = None
     draft_id: int | None = None  # the quick-log draft this log finishes: deleted with it, never offered again
+    member_id: int | None = None  # who logs it; None: the member this session acts as
 
 
 def log_interaction(req: LogRequest) -> InteractionView:
@@ -71,13 +73,14 @@ def log_interaction(req: LogRequest) -> InteractionView:
     outcome = NOTE_OUTCOME if kind == InteractionKind.NOTE else normalize_outcome(req.outcome)
     moment = check_moment(req.at)
     duration = check_duration(req.duration_min)
-    follow_up = follow_up_day(req.next_when) if req.next_when and req.next_when.strip() else None
+    follow_up = follow_up_day(req.next_when, req.contact_id) if req.next_when and req.next_when.strip() else None
     favor_args = None
     if req.favor is not None:  # checked before anything is written; the day cannot be after today
         direction, favor_kind, weight, day = ledger.check_favor(
             req.favor.direction, req.favor.kind, req.favor.weight, min(moment.date(), today()))
         favor_args = (direction, favor_kind, req.favor.note, weight, day, req.favor.returns)
     stored_at = to_utc_naive(moment)
+    by = req.member_id if req.member_id is not None else acting_member_id()
     with journaled(f"Logged {kind}") as action:
         contact = get_contact(req.contact_id)
         action.label = f"Logged {kind} with {contact.name}"
@@ -85,11 +88,11 @@ def log_interaction(req: LogRequest) -> InteractionView:
         row = Interaction.create(
             contact=req.contact_id, happened_at=stored_at, tz=zone_key(moment), kind=kind,
             outcome=outcome, duration_min=duration, summary=(req.summary or "").strip(),
-            notes=req.notes or "", thanked=bool(req.thanked),
+            notes=req.notes or "", thanked=bool(req.thanked), logged_by=by,
         )
         apply_log(row, follow_up, is_newest=newest_before is None or stored_at >= newest_before.happened_at)
         if favor_args is not None:
-            ledger.record_favor(contact, *favor_args)
+            ledger.record_favor(contact, *favor_args, member_id=by)
         facts.facts_from_note(req.contact_id, req.notes)  # `#fact kids: Ana, 7` lines
         if req.thanked:  # after the favour: thanking them in this call covers what it brought
             close_open(req.contact_id, stored_at, moment.date())

@@ -35,14 +35,16 @@ from planner.store.plan_rows import insert_pinned
 MARKER_PREFIX = "set by log #"
 
 
-def follow_up_day(next_when: str) -> dt.date:
-    """The working day a typed `--next` phrase lands on (weekends and holidays move forward)."""
-    from planner.scheduling.inputs import load_calendar
+def follow_up_day(next_when: str, contact_id: int | None = None) -> dt.date:
+    """The working day a typed `--next` phrase lands on (weekends and holidays move forward; the
+    days of the contact's owner when a contact is given)."""
+    from planner.scheduling.inputs import contact_calendar, load_calendar
 
     day = parse_day(next_when, what="--next")
     if day < today():
         raise BadInput(f"--next: {day.isoformat()} is in the past; give a day from today on")
-    return load_calendar().next_working_day(day)
+    cal = contact_calendar(contact_id) if contact_id is not None else load_calendar()
+    return cal.next_working_day(day)
 
 
 def pin_marker(interaction_id: int) -> str:
@@ -60,11 +62,11 @@ def _next_call_pins(contact_id: int, reasons: tuple[str, ...] = NEXT_CALL_REASON
 def retry_day(row: Interaction) -> dt.date:
     """Where a missed attempt's retry goes: `retry` working days after the day it was logged (the
     day it happened for a log made later that day; never after today, whatever the clock says)."""
-    from planner.scheduling.inputs import load_calendar
+    from planner.scheduling.inputs import contact_calendar
 
     logged_on = min(aware(row.created_at, row.tz).date(), today())
     base = max(aware(row.happened_at, row.tz).date(), logged_on)
-    return load_calendar().add_working_days(base, settings.get("retry"))
+    return contact_calendar(row.contact_id).add_working_days(base, settings.get("retry"))
 
 
 def marker_setter(note: str) -> int | None:

@@ -38,6 +38,7 @@ class InteractionView:
     notes: str
     thanked: bool = False
     reached: bool = True
+    logged_by: int | None = None  # the member who logged it (None on a personal file)
 
     def to_json(self) -> dict:
         return json_dict(self)
@@ -100,6 +101,7 @@ def _view(row: Interaction, name: str) -> InteractionView:
         id=row.id, contact_id=row.contact_id, contact_name=name, happened_at=aware(row.happened_at, row.tz),
         kind=row.kind, outcome=row.outcome, duration_min=row.duration_min, summary=row.summary,
         notes=row.notes, thanked=row.thanked, reached=is_reaching(row.kind, row.outcome),
+        logged_by=row.logged_by,
     )
 
 
@@ -171,17 +173,17 @@ def _newest_where(which, *, reached_only: bool) -> dict[int, InteractionView]:
               .group_by(Interaction.contact))
     query = (Interaction.select(Interaction.id, Interaction.contact, Contact.name, Interaction.happened_at,
                                 Interaction.tz, Interaction.kind, Interaction.outcome, Interaction.duration_min,
-                                Interaction.summary, Interaction.notes, Interaction.thanked)
+                                Interaction.summary, Interaction.notes, Interaction.thanked, Interaction.logged_by)
              .join(Contact)
              .switch(Interaction)
              .join(latest, on=(Interaction.contact == latest.c.cid) & (Interaction.happened_at == latest.c.at))
              .where(wanted)
              .order_by(Interaction.happened_at.desc(), Interaction.id.desc()))
     # tuples, not models: thousands of rows for an agenda at 100k contacts
-    for rid, cid, name, happened_at, tz, kind, outcome, duration, summary, notes, thanked in tuples(query):
+    for rid, cid, name, happened_at, tz, kind, outcome, duration, summary, notes, thanked, by in tuples(query):
         if cid not in result:
             result[cid] = InteractionView(
                 id=rid, contact_id=cid, contact_name=name, happened_at=aware(happened_at, tz), kind=kind,
                 outcome=outcome, duration_min=duration, summary=summary, notes=notes, thanked=thanked,
-                reached=is_reaching(kind, outcome))
+                reached=is_reaching(kind, outcome), logged_by=by)
     return result
