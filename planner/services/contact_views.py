@@ -219,7 +219,7 @@ _INTERACTIONS = (
     f' AS TEXT), \'\') FROM "{_INTERACTION}" i WHERE i."contact_id" = c."id")')
 _CONTACT_COLUMNS = ('c."id", c."name", c."company", c."title", c."kind", c."cadence_days", c."no_cadence", '
                     'c."timezone", c."notes", c."source", c."external_key", c."connected_on", c."created_at", '
-                    'c."archived_at", c."prefers_email"')
+                    'c."archived_at", c."prefers_email", c."owner_id"')
 
 
 def _full_columns(relations: bool) -> str:
@@ -326,13 +326,13 @@ def _views(where: str, params: Sequence[object], order: str, relations: bool,
     return views
 
 
-_PLAIN_COLUMNS = 18  # contact columns and the three lists
-_RELATED = 21  # and next call with its reason, ledger, interactions
+_PLAIN_COLUMNS = 19  # contact columns and the three lists
+_RELATED = 22  # and next call with its reason, ledger, interactions
 
 
 def _make_view(row: tuple, relations: bool, zone, tag_cadences: dict[str, int], default) -> ContactView:
     (cid, name, company, title, kind, own, no_cadence, timezone, notes, source, external_key, connected_on,
-     created_at, archived_at, prefers_email, emails, phones, tags) = row[:18]
+     created_at, archived_at, prefers_email, owner_id, emails, phones, tags) = row[:_PLAIN_COLUMNS]
     tags = _split(tags)
     cadence, source_of = effective_cadence(own, bool(no_cadence), tags, tag_cadences, default)
     archived = _moment(archived_at)
@@ -341,7 +341,7 @@ def _make_view(row: tuple, relations: bool, zone, tag_cadences: dict[str, int], 
         kind=kind, cadence_days=cadence, cadence_from=source_of, own_cadence_days=own, timezone=timezone,
         notes=notes, source=source, external_key=external_key, connected_on=_day(connected_on),
         created_at=_moment(created_at), archived=archived is not None, archived_at=archived,
-        prefers_email=bool(prefers_email))
+        prefers_email=bool(prefers_email), owner_id=owner_id)
     if relations:
         next_call, ledger, interactions = row[_PLAIN_COLUMNS:_RELATED]
         if next_call is not None:
