@@ -10,6 +10,8 @@ import json
 
 import pytest
 
+from planner.io.exports.text import WHAT_WIDTH
+
 D = dt.date.fromisoformat
 START = "2026-12-07"  # a Monday; the day before is a Sunday, 3 months on is Sunday 2027-03-07
 # the placement sequence as shipped, on working days: the day before moves back to Friday; the
@@ -231,3 +233,17 @@ def test_report_shows_repeat_clients_quiet_ones_and_placements_per_month(cli, pl
     assert "Repeat clients" in text and "2 placements since 2026" in text
     assert "placements  2 placements since 2026" in _ok(cli("show", "maria")).out
     assert "placements  placed 2026-12-07 at Hooli" in _ok(cli("show", "jonas")).out  # the latest
+
+
+def test_text_agenda_cuts_a_long_purpose_inside_its_parentheses(cli, placed):
+    _ok(cli("sequence", "set", "interview", "0d debrief on the interview, what they asked, who they met and how "
+            "it felt, then the next steps with the client; 2d follow up"))
+    _ok(cli("add", "Ana Lopez", "--company", "Initech", "--phone", "+49 30 1234567"))
+    _ok(cli("event", "ana", "interview", "--on", "2026-12-02"))
+    out = _ok(cli("agenda", "--from", "2026-12-02", "--to", "2026-12-02", today="2026-12-02")).out
+    row = next(line for line in out.splitlines() if "Ana Lopez" in line)
+    assert row.lstrip().startswith("call (Interview on the day: debrief on")
+    what = row.lstrip().split("  ")[0]
+    assert what.endswith("…)") and len(what) == WHAT_WIDTH
+    assert "Ana Lopez, Initech" in row and "+49 30 1234567" in row  # the name and phone keep their room
+    assert all(len(line) <= 118 for line in out.splitlines())

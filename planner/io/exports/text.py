@@ -8,6 +8,14 @@ from planner.services.agenda import Agenda, AgendaItem
 
 COLUMNS = ("what", "who", "phone", "local tz", "last contact")  # open favours go on a line below
 WIDTH = 118
+WHAT_WIDTH = 44  # at most: a sequence step's purpose is a sentence, the name and phone matter more
+
+
+def _fit_what(text: str, width: int) -> str:
+    """Cut inside the parentheses of the reason, so the row still reads as "call (…)"."""
+    if len(text) <= width or not text.endswith(")") or text.find("(") >= width - 3:
+        return _fit(text, width)
+    return text[: width - 2].rstrip() + "…)"
 
 
 def _fit(text: str, width: int) -> str:
@@ -49,6 +57,7 @@ def _cells(item: AgendaItem, *, with_date: bool) -> list[str]:
 def _table(items: list[AgendaItem], *, with_date: bool, width: int) -> list[str]:
     rows = [_cells(item, with_date=with_date) for item in items]
     widths = [max([len(h)] + [len(r[i]) for r in rows]) for i, h in enumerate(COLUMNS)]
+    widths[0] = min(widths[0], WHAT_WIDTH)
     # Context gives way before identity: shrink the last contact first, then the widest.
     for floor, columns in ((30, (4,)), (12, (1, 2, 4)), (6, tuple(range(len(COLUMNS))))):
         while sum(widths) + 2 * (len(widths) - 1) + 2 > width:
@@ -59,7 +68,8 @@ def _table(items: list[AgendaItem], *, with_date: bool, width: int) -> list[str]
     lines = ["  " + "  ".join(h.ljust(w) for h, w in zip(COLUMNS, widths, strict=True)).rstrip()]
     indent = " " * (2 + widths[0] + 2)
     for item, row in zip(items, rows, strict=True):
-        lines.append("  " + "  ".join(_fit(c, w).ljust(w) for c, w in zip(row, widths, strict=True)).rstrip())
+        cells = [_fit_what(row[0], widths[0])] + [_fit(c, w) for c, w in zip(row[1:], widths[1:], strict=True)]
+        lines.append("  " + "  ".join(c.ljust(w) for c, w in zip(cells, widths, strict=True)).rstrip())
         favours = clean_line(_favours(item))
         if favours:
             lines.append(indent + _fit(f"favours: {favours}", max(20, width - len(indent))))
