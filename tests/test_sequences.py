@@ -247,3 +247,37 @@ def test_text_agenda_cuts_a_long_purpose_inside_its_parentheses(cli, placed):
     assert what.endswith("…)") and len(what) == WHAT_WIDTH
     assert "Ana Lopez, Initech" in row and "+49 30 1234567" in row  # the name and phone keep their room
     assert all(len(line) <= 118 for line in out.splitlines())
+
+
+def test_snoozing_a_step_moves_that_step_and_nothing_else(cli, placed):
+    jonas, maria = placed["jonas"], placed["maria"]
+    today = "2026-12-04"  # the "day before" step is due today
+    steps_before, others_before = _calls(cli, today, jonas)
+    maria_before = _calls(cli, today, maria)
+    out = _ok(cli("snooze", "jonas", "--step", "--to", "2026-12-12", today=today)).out  # a Saturday
+    assert out.strip() == ("moved Placement day before (good luck for tomorrow) to Mon 2026-12-14 "
+                           "(2026-12-12 is not a working day)")
+    steps, others = _calls(cli, today, jonas)
+    assert others == others_before  # the next cadence call stays where it was
+    assert set(steps) == set(steps_before) - {"2026-12-04"}  # on the 1-week step's day now
+    on_the_day = _items(_agenda(cli, today, "2026-12-14", "2026-12-14"))
+    assert sorted(i["why"] for i in on_the_day if i["contact_id"] == jonas and i["reason"] == "sequence") == [
+        "Placement 1 week: settling in?", "Placement day before: good luck for tomorrow"]
+    runs = json.loads(_ok(cli("sequence", "runs", "jonas", "--json", today=today)).out)
+    days = {step["offset"]: step["day"] for step in runs[0]["steps"]}
+    assert days["-1d"] == "2026-12-14" and days["0d"] == "2026-12-07" and days["1w"] == "2026-12-14"
+    assert _calls(cli, today, maria) == maria_before  # the client's run is hers, untouched
+    # the attempt that made someone snooze it does not count: only a log from its new day on
+    _ok(cli("log", "jonas", "no answer", "--outcome", "no-answer", today=today))
+    runs = json.loads(_ok(cli("sequence", "runs", "jonas", "--json", today=today)).out)
+    assert {s["offset"]: s["state"] for s in runs[0]["steps"]}["-1d"] == "planned"
+    _ok(cli("log", "jonas", "wished him luck, late", today="2026-12-14"))
+    runs = json.loads(_ok(cli("sequence", "runs", "jonas", "--json", today="2026-12-14")).out)
+    assert {s["offset"]: s["state"] for s in runs[0]["steps"]}["-1d"] == "done"
+    assert cli("snooze", "nobody-here", "--step", "--to", "2026-12-20", today=today).code == 2
+
+
+def test_snooze_step_without_a_running_sequence_is_one_line(cli):
+    _ok(cli("add", "Ana Lopez"))
+    result = cli("snooze", "ana", "--step", "--by", "3d")
+    assert result.code == 2 and result.err.strip() == "followup: snooze --step: Ana Lopez has no sequence step pending"

@@ -93,6 +93,12 @@ def _v14_members(db: Database | DatabaseProxy) -> None:
     db.create_tables([m.Member])
 
 
+def _v21_step_moves_and_call_times(db: Database | DatabaseProxy) -> None:
+    """A sequence step snoozed to another day, and a pinned call's time of day."""
+    _add_missing_column(db, m.SequenceStep, m.SequenceStep.moved_to)
+    _add_missing_column(db, m.PlannedCall, m.PlannedCall.at_time)
+
+
 def _add_missing_column(db: Database | DatabaseProxy, model: type[m.BaseModel], field) -> None:
     table = model._meta.table_name
     if field.column_name not in {column.name for column in db.get_columns(table)}:
@@ -114,6 +120,7 @@ STEPS: list[Callable[[Database | DatabaseProxy], None]] = [
     _v12_facts,
     _v13_merge_records,
     _v14_members,
+    _v21_step_moves_and_call_times,
 ]
 LATEST = len(STEPS)
 
