@@ -36,6 +36,8 @@ def register(sub, common) -> None:
     p = sub.add_parser("pin", parents=[common], help="put a contact's next call on a given day")
     p.add_argument("contact", metavar="CONTACT")
     p.add_argument("date", metavar="DATE")
+    p.add_argument("--at", metavar="HH:MM", default="",
+                   help="at this time of day in the contact's zone (a timed event in the calendar)")
     p.set_defaults(handler=cmd_pin)
 
     p = sub.add_parser("unpin", parents=[common], help="hand a contact's pinned call back to the planner")
@@ -214,8 +216,9 @@ def cmd_pin(args: argparse.Namespace) -> int:
     _open(args)
     contact_id = contacts.resolve(args.contact)
     asked = dates.parse_day(args.date, what="date")
-    view = pin(contact_id, asked)
-    print(f"pinned {clean_line(view.contact_name)}: next call {_when(view, asked)}")
+    view = pin(contact_id, asked, args.at)
+    at = f" at {args.at.strip()}" if args.at.strip() else ""
+    print(f"pinned {clean_line(view.contact_name)}: next call {_when(view, asked)}{at}")
     return 0
 
 

@@ -63,6 +63,7 @@ class AgendaItem:
     occasion: str = ""  # "Birthday", "Work anniversary"
     nudge: str = ""  # be present: "only emails since March: call them"
     purpose: str = ""  # says more than the reason: see `why`
+    at_time: str = ""  # "HH:MM" in the contact's zone for a call pinned at a time of day
 
     @property
     def why(self) -> str:
@@ -242,7 +243,7 @@ def build_agenda(start: dt.date, end: dt.date) -> Agenda:
             favors_received_open=_favor_words(own_favors, FavorDirection.RECEIVED),
             planned_call_id=row.id, favor_id=row.favor, seq=row.seq, note=row.note,
             step_id=steps.get(row.id), nudge=present.get(row.contact_id, "") if kind == AgendaKind.CALL else "",
-            purpose=_purpose(row, own_favors),
+            purpose=_purpose(row, own_favors), at_time=row.at_time or "",
         )
         if kind == AgendaKind.THANK_YOU:
             agenda.thank_yous.append(item)
