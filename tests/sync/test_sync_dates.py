@@ -91,3 +91,56 @@ def test_a_birthday_goes_on_its_day_and_a_dragged_step_or_birthday_comes_back(cl
     events = _events(url)
     assert events[date_item.uid].icalendar_component.decoded("DTSTART") == birthday
     assert events[step_item.uid].icalendar_component.decoded("DTSTART") == step_day
+
+
+def _dated(cli, db) -> set[tuple[str, str, str, bool]]:
+    result = cli("date", "list", "--json", db=db)
+    assert result.code == 0, result.err
+    return {(d["contact"], d["kind"], d["date"], d["yearly"]) for d in json.loads(result.out)}
+
+
+def test_the_free_list_of_dates_goes_to_the_card_and_back_and_nothing_on_the_card_is_lost(cli, phone, tmp_path):
+    laptop, desktop = tmp_path / "laptop.db", tmp_path / "desktop.db"
+    assert cli("add", "Jonas Weber", "--email", "jonas@initech.example", db=laptop).code == 0
+    for args in (("birthday", "1990-04-02"), ("work-anniversary", "2019-09-01", "--yearly"),
+                 ("first-placement", "2024-05-06")):
+        assert cli("date", "add", "jonas", *args, db=laptop).code == 0, args
+    url = phone.make_addressbook()
+    assert sync(cli, laptop, "contacts", url).code == 0
+    (href,) = phone.hrefs(url)
+    card = phone.get(href)
+    assert "BDAY:1990-04-02" in card
+    assert "X-FOLLOWUP-DATE;KIND=work-anniversary;YEARLY=TRUE:2019-09-01" in card
+    assert "X-FOLLOWUP-DATE;KIND=first-placement:2024-05-06" in card
+
+    # another machine's followup reads every one back, kinds and yearly flags as they were
+    assert sync(cli, desktop, "contacts", url).code == 0
+    assert _dated(cli, desktop) == _dated(cli, laptop) == {
+        ("Jonas Weber", "birthday", "1990-04-02", True), ("Jonas Weber", "work-anniversary", "2019-09-01", True),
+        ("Jonas Weber", "first-placement", "2024-05-06", False)}
+
+    # the phone adds a photo, a field of its own and an anniversary; the laptop a date of its own
+    card = replace_line(phone.get(href), "PHOTO", "PHOTO;ENCODING=b;TYPE=JPEG:/9j/4AAQSkZJRg==")
+    card = replace_line(card, "X-PHONE-RINGTONE", "X-PHONE-RINGTONE:marimba")
+    phone.put(href, replace_line(card, "ANNIVERSARY", "ANNIVERSARY:2016-08-20"))
+    assert cli("date", "add", "jonas", "kids-birthday", "2018-07-15", "--yearly", db=laptop).code == 0
+    changes = report(sync(cli, laptop, "contacts", url))[0]["changes"]
+    assert {(c["side"], c["action"], c["detail"]) for c in changes} == {
+        ("server", "updated", "dates"), ("followup", "updated", "dates")}
+    card = phone.get(href)
+    assert "X-FOLLOWUP-DATE;KIND=kids-birthday;YEARLY=TRUE:2018-07-15" in card
+    for kept in ("PHOTO;ENCODING=b;TYPE=JPEG:/9j/4AAQSkZJRg==", "X-PHONE-RINGTONE:marimba", "ANNIVERSARY:2016-08-20",
+                 "BDAY:1990-04-02", "X-FOLLOWUP-DATE;KIND=first-placement:2024-05-06"):
+        assert kept in card, kept
+    assert ("Jonas Weber", "anniversary", "2016-08-20", True) in _dated(cli, laptop)
+    assert report(sync(cli, laptop, "contacts", url))[0]["changes"] == []  # settled
+
+    # a date removed here stays removed here; the card keeps its line (a sync never deletes one)
+    placement = next(d for d in json.loads(cli("date", "list", "--json", db=laptop).out)
+                     if d["kind"] == "first-placement")
+    assert cli("date", "remove", str(placement["id"]), db=laptop).code == 0
+    assert sync(cli, laptop, "contacts", url).code == 0
+    phone.put(href, replace_line(phone.get(href), "TITLE", "TITLE:Staff Engineer"))  # the card is read again
+    assert sync(cli, laptop, "contacts", url).code == 0
+    assert "first-placement" not in {kind for _n, kind, _d, _y in _dated(cli, laptop)}
+    assert "X-FOLLOWUP-DATE;KIND=first-placement:2024-05-06" in phone.get(href)
