@@ -59,7 +59,8 @@ def _table(items: list[AgendaItem], *, with_date: bool, width: int) -> list[str]
     widths = [max([len(h)] + [len(r[i]) for r in rows]) for i, h in enumerate(COLUMNS)]
     widths[0] = min(widths[0], WHAT_WIDTH)
     # Context gives way before identity: shrink the last contact first, then the widest.
-    for floor, columns in ((30, (4,)), (12, (1, 2, 4)), (6, tuple(range(len(COLUMNS))))):
+    # The what column (at most WHAT_WIDTH) gives way to 32, and an email to 20, before the name does.
+    for floor, columns in ((30, (4,)), (32, (0,)), (20, (2,)), (12, (1, 2, 4)), (6, tuple(range(len(COLUMNS))))):
         while sum(widths) + 2 * (len(widths) - 1) + 2 > width:
             widest = max(columns, key=lambda i: widths[i])
             if widths[widest] <= floor:
