@@ -9,9 +9,9 @@ a call that is done or leaves the window has its event removed.
 In: an event the person dragged to another day or time in their calendar app pins that call there
 (the contact's next call: services/schedule.py `pin`; a timed event's new time, read in the
 contact's zone, becomes the call's time, an all-day one leaves it any time that day), and the
-report says so. A later call of the
-sequence, a thank-you, a follow-up sequence's step (its day comes from the event it follows) or a
-date that matters cannot be pinned: its event goes back to its day, also reported.
+report says so; a follow-up sequence's step dragged to another day moves that step (as a snooze
+of it does). A later call of the cadence, a thank-you or a date that matters cannot be pinned:
+its event goes back to its day, also reported.
 
 Our own writes are recognised by their ETags (stored per event), so only the phone's changes
 count as moves. Each event is written on the server first and recorded in its own transaction;
@@ -30,7 +30,7 @@ from urllib.parse import urlsplit
 from icalendar import Calendar
 
 from planner.core.dates import today
-from planner.core.errors import BadInput
+from planner.core.errors import BadInput, NotFound
 from planner.core.vocabulary import AgendaKind
 from planner.io.exports.ics import (
     agenda_event,
@@ -43,6 +43,7 @@ from planner.io.exports.ics import (
 )
 from planner.services.agenda import Agenda, AgendaItem, build_agenda
 from planner.services.schedule import pin
+from planner.services.sequences import snooze_step
 from planner.store.database import write_tx
 from planner.store.models import Contact, SyncItem
 from planner.sync.dav import DavCollection, PreconditionFailed, TokenExpired
@@ -134,7 +135,10 @@ class CalendarSync:
             return
         day, at = when
         at_words = f" at {at}" if at else ""
-        step = str(base.get("uid", "")).startswith("step-")
+        step = re.fullmatch(r"step-(\d+)@followup", str(base.get("uid", "")))
+        if step is not None and day >= today():
+            self._move_step(item, etag, int(step[1]), name, day, put_back)
+            return
         if base["kind"] != AgendaKind.CALL or base["seq"] != 0 or step:
             what = {AgendaKind.THANK_YOU: "a thank-you", AgendaKind.DATE: "a date that matters"}.get(
                 base["kind"], "a follow-up sequence's step" if step else "a later call of the sequence")
@@ -164,6 +168,27 @@ class CalendarSync:
         detail = f"to {view.date.isoformat()}{at_words} (moved in the calendar"
         detail += f" to {day.isoformat()}, not a working day)" if view.date != day else ")"
         self.report.add("followup", "pinned", name, detail)
+
+    def _move_step(self, item: SyncItem, etag: str, step_id: int, name: str, day: dt.date,
+                   put_back: set[str]) -> None:
+        """A sequence step dragged to another day moves that step (as a snooze on the agenda
+        does); the contact's next call stays where it is."""
+        if self.dry_run:
+            self.report.add("followup", "moved", name, f"a sequence step to {day.isoformat()} (moved in the calendar)")
+            return
+        self.progress("move", name)
+        try:
+            view = snooze_step(step_id, day)
+        except (BadInput, NotFound) as exc:
+            self.report.add("server", "kept", name, f"{exc}; put back")
+            self._record_etag(item, etag)
+            put_back.add(item.href)
+            return
+        self._record_etag(item, etag)
+        item.base = json.dumps({**json.loads(item.base), "day": view.day.isoformat()})  # where the phone put it
+        detail = f"{view.label} to {view.day.isoformat()} (moved in the calendar"
+        detail += f" to {day.isoformat()}, not a working day)" if view.day != day else ")"
+        self.report.add("followup", "moved", name, detail)
 
     def _record_etag(self, item: SyncItem, etag: str) -> None:
         item.etag = etag

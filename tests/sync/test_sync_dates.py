@@ -58,7 +58,7 @@ def _events(url: str) -> dict[str, caldav.Event]:
     return {str(e.icalendar_component["UID"]): e for e in client.calendar(url=url).events()}
 
 
-def test_a_birthday_goes_on_its_day_and_a_dragged_step_or_birthday_comes_back(cli, phone, tmp_path):
+def test_a_birthday_goes_on_its_day_comes_back_when_dragged_and_a_dragged_step_moves(cli, phone, tmp_path):
     db = tmp_path / "f.db"
     assert cli("add", "Jonas Weber", "--company", "Initech", db=db).code == 0
     assert cli("add", "Maria Schmidt", "--company", "Hooli", db=db).code == 0
@@ -87,10 +87,16 @@ def test_a_birthday_goes_on_its_day_and_a_dragged_step_or_birthday_comes_back(cl
     second = report(sync(cli, db, "calendar", url))[0]
     assert not [c for c in second["changes"] if c["action"] == "pinned"]
     kept = {c["detail"].split(" cannot")[0] for c in second["changes"] if c["action"] == "kept"}
-    assert kept == {"a date that matters", "a follow-up sequence's step"}
+    assert kept == {"a date that matters"}
+    next_day = step_day + dt.timedelta(days=1)
+    assert [(c["name"], c["detail"]) for c in second["changes"] if c["action"] == "moved"] == [
+        (step_item.name, f"{step_item.purpose.split(':')[0]} to {next_day.isoformat()} (moved in the calendar)")]
     events = _events(url)
     assert events[date_item.uid].icalendar_component.decoded("DTSTART") == birthday
-    assert events[step_item.uid].icalendar_component.decoded("DTSTART") == step_day
+    assert events[step_item.uid].icalendar_component.decoded("DTSTART") == next_day  # the step moved there
+    runs = json.loads(cli("sequence", "runs", step_item.name, "--json", db=db).out)
+    assert next_day.isoformat() in {s["day"] for run in runs for s in run["steps"] if s["id"] == step_item.step_id}
+    assert report(sync(cli, db, "calendar", url))[0]["changes"] == []  # settled
 
 
 def _dated(cli, db) -> set[tuple[str, str, str, bool]]:
