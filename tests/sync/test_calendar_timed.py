@@ -49,6 +49,8 @@ def test_a_call_at_a_time_is_a_timed_event_that_round_trips_a_drag(cli, phone, t
     assert cli("add", "Dana Reyes", "--tz", "America/New_York", "--phone", "+1 212 555 0100", db=db).code == 0
     out = cli("pin", "dana", "2026-11-27", "--at", "14:30", db=db)
     assert out.code == 0 and "at 14:30" in out.out, out.err
+    agenda = cli("agenda", "--from", "2026-11-27", "--to", "2026-11-27", db=db).out
+    assert "call 14:30 (pinned)" in agenda and "America/New_York" in agenda
     url = phone.make_calendar()
     assert sync(cli, db, "calendar", url).code == 0
 

@@ -44,7 +44,8 @@ def _cells(item: AgendaItem, *, with_date: bool) -> list[str]:
     if item.kind == AgendaKind.THANK_YOU:
         what = f"thank ({item.purpose})" if item.purpose else "thank"
     else:
-        what = f"{item.kind} ({item.why})"
+        at = f" {item.at_time}" if item.at_time else ""  # a call at a time of day, in the contact's zone
+        what = f"{item.kind}{at} ({item.why})"
     if item.thanks_owed:
         what += f" + thank ({item.thanks_why})" if item.thanks_why else " + thank"
     if with_date:
