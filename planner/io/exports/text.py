@@ -8,7 +8,7 @@ from planner.services.agenda import Agenda, AgendaItem
 
 COLUMNS = ("what", "who", "phone", "local tz", "last contact")  # open favours go on a line below
 WIDTH = 118
-WHAT_WIDTH = 44  # at most: a sequence step's purpose is a sentence, the name and phone matter more
+WHAT_WIDTH = 60  # at most: a sequence step's purpose is a sentence, the name and phone matter more
 
 
 def _fit_what(text: str, width: int) -> str:
