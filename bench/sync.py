@@ -1,19 +1,26 @@
 """How long two-way sync takes against a local Radicale: the first sync of N demo contacts (every
-card pushed), an incremental sync after 20 edits on each side, and 28 days of plan into a
-calendar, first and again unchanged. Prints seconds and items per second for each.
+card pushed), an incremental sync after 20 edits on each side, one with nothing to do, and 28 days
+of plan into a calendar, first and again unchanged. Prints, for each, the wall-clock seconds and
+items per second, and this process's own CPU seconds (the client: building, reading and diffing
+cards, HTTP, SQLite), so the client's cost is measured apart from the server's.
 
-Radicale runs on 127.0.0.1 with its storage in /dev/shm where there is one (on a disk its fsync
-per write dominates everything); the server's own time is part of what is measured, and it is
-most of it: Radicale checks a new card's UID against every card already stored (`has_uid`), so
-each PUT costs more as the address book grows and the first push is quadratic on the server side
-(measured 2026-12-05 on 2 cores shared with other work: 300 cards 4 s, 600 34 s, 1000 67 s,
-2000 439 s; our side is ~2 ms a card). At 2000 contacts: 20 + 20 edits exchanged in 6 s, a sync
-with nothing to do 3.7 s, 548 calendar events first 49 s, then unchanged 1.2 s.
-The default is 2000 contacts so a run ends in minutes; `python bench/sync.py 10000` gives the
-issue's figure but, against Radicale, runs for well over an hour. Incremental syncs exchange only
-what changed and stay fast at any size.
+Radicale runs on 127.0.0.1 with its storage in /dev/shm where there is one (on a disk its fsync per
+write dominates everything). Stock Radicale is the bottleneck of a first sync: every PUT of a new
+card runs `has_uid`, which reads and unpickles every card already stored, and `_clean_history`,
+which stats every sync-history entry, so each PUT costs more as the book grows and the first push
+is quadratic on the server (bench/radicale_put_profile.py: at ~1,400 cards 86% of a PUT is has_uid
+and 12% _clean_history; no configuration option turns either off; HTTP keep-alive is not it, the
+server closes each connection and a new one costs well under a millisecond here). Measured
+2026-12-05 on 2 cores shared with other work, in process without HTTP: 26 ms a PUT at 0-500 cards,
+52 ms at 500-1000, ~190 ms at 1000-1500; through HTTP the first sync of 2000 contacts took 439 s.
 
-Run: python bench/sync.py [CONTACTS]   (default 2000; needs `pip install radicale`)
+So by default the server is Radicale with bench/radicale_indexed.py as its storage: Radicale's own
+file storage, ETags, sync tokens, locking and HTTP, with the UID check asked of an in-memory index
+and the history clean-up run once per collection (a flat ~4 ms a PUT at any size). `--stock` runs
+stock Radicale instead. Figures of 2026-12-05 are in docs/operations.md.
+
+Run: python bench/sync.py [CONTACTS ...] [--stock]   (default 10000; needs `pip install radicale`)
+     each size is a fresh server and database, e.g. `python bench/sync.py 2000 5000 10000`.
 """
 
 from __future__ import annotations
@@ -40,8 +47,12 @@ import requests  # noqa: E402
 USER, PASSWORD = "bench", "bench-pass"
 
 
-def start_radicale(folder: Path) -> tuple[subprocess.Popen, str]:
+def start_radicale(folder: Path, *, stock: bool) -> tuple[subprocess.Popen, str]:
     (folder / "users").write_text(f"{USER}:{PASSWORD}\n")
+    storage = [] if stock else ["--storage-type", "radicale_indexed"]
+    # the storage module is found on the server's path beside this file
+    path = os.pathsep.join(filter(None, [str(_HERE), os.environ.get("PYTHONPATH")]))
+    env = os.environ | ({} if stock else {"PYTHONPATH": path})
     with socket.socket() as sock:
         sock.bind(("127.0.0.1", 0))
         port = sock.getsockname()[1]
@@ -49,7 +60,7 @@ def start_radicale(folder: Path) -> tuple[subprocess.Popen, str]:
         [sys.executable, "-m", "radicale", "--config", "", "--server-hosts", f"127.0.0.1:{port}",
          "--auth-type", "htpasswd", "--auth-htpasswd-filename", str(folder / "users"),
          "--auth-htpasswd-encryption", "plain", "--storage-filesystem-folder", str(folder / "storage"),
-         "--logging-level", "warning"], stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+         "--logging-level", "warning", *storage], stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, env=env)
     base = f"http://127.0.0.1:{port}/"
     for _ in range(150):
         try:
@@ -71,16 +82,25 @@ def mkcol(url: str, kind: str) -> None:
 
 
 def timed(label: str, count_of, run) -> None:
-    started = time.perf_counter()
+    started, cpu = time.perf_counter(), time.process_time()
     report = run()
-    seconds = time.perf_counter() - started
+    seconds, client = time.perf_counter() - started, time.process_time() - cpu
     items = count_of(report)
-    rate = f"{items / seconds:8.1f} items/s" if items else "           -"
-    print(f"{label:<44} {seconds:8.2f} s  {items:6d} items  {rate}")
+    rate = f"{items / seconds:8.1f}/s" if items else "        -"
+    client_rate = f"{items / client:8.1f}/s" if items and client else "        -"
+    print(f"{label:<44} {seconds:8.2f} s {items:6d} items {rate}   client {client:7.2f} s cpu {client_rate}",
+          flush=True)
 
 
 def main() -> None:
-    contacts = int(sys.argv[1]) if len(sys.argv) > 1 else 2_000
+    sizes = [int(arg) for arg in sys.argv[1:] if not arg.startswith("--")] or [10_000]
+    stock = "--stock" in sys.argv
+    print(f"server: {'stock Radicale' if stock else 'Radicale with bench/radicale_indexed.py storage'}")
+    for contacts in sizes:
+        run(contacts, stock=stock)
+
+
+def run(contacts: int, *, stock: bool) -> None:
     from planner.io.demo import build_demo
     from planner.services.contacts import ContactFields, edit_contact
     from planner.store.connect import open_database
@@ -90,7 +110,7 @@ def main() -> None:
 
     ram = Path("/dev/shm") if Path("/dev/shm").is_dir() else None
     folder = Path(tempfile.mkdtemp(prefix="followup-bench-sync-", dir=ram))
-    process, base = start_radicale(folder)
+    process, base = start_radicale(folder, stock=stock)
     try:
         open_database(folder / "bench.db")
         started = time.perf_counter()

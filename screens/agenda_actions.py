@@ -37,7 +37,9 @@ class AgendaActions(WorkerScreen[None]):
         from screens.dialogs.snooze import SnoozeDialog
 
         def chosen(day: dt.date | None) -> None:
-            if day is not None:
+            if day is not None and item.step_id is not None:
+                self._snooze_step(item.step_id, item.contact_id, item.name, day)
+            elif day is not None:
                 self._snooze(item.contact_id, item.name, day)
 
         self.app.push_screen(SnoozeDialog(item.name, item.date), callback=chosen)
@@ -49,6 +51,14 @@ class AgendaActions(WorkerScreen[None]):
         # Say the day the call went on (the next working day when `day` is not one).
         landed = snooze(contact_id, day).date
         self.post_message(Announce(f"Snoozed {name} to {landed:%a %d %b}", contact_ids=[contact_id]))
+
+    @thread_worker(group="agenda-write", failure="Could not move this step", exclusive=False)
+    def _snooze_step(self, step_id: int, contact_id: int, name: str, day: dt.date) -> None:
+        from planner.services.sequences import snooze_step
+
+        # a sequence step moves by itself: the contact's next cadence call stays where it was
+        step = snooze_step(step_id, day)
+        self.post_message(Announce(f"Moved {name}'s {step.label} to {step.day:%a %d %b}", contact_ids=[contact_id]))
 
     def action_skip(self) -> None:
         item = self.current_item()

@@ -71,7 +71,8 @@ class QuickLogScreen(QuickLogPersistence):
         Binding("ctrl+t", "cycle_kind", "Kind", id="quick-log.kind", tooltip="call, email, meeting, message, note"),
         Binding("ctrl+o", "cycle_outcome", "Outcome", id="quick-log.outcome", tooltip="spoke, no-answer, left-message"),
         Binding("ctrl+n", "focus_notes", "Notes", id="quick-log.notes", show=False),
-        Binding("ctrl+r", "sequence", "Sequence", id="quick-log.sequence", show=False, priority=True,
+        # ctrl+b ("begin"): ctrl+r is the app's sync everywhere, and the text field keeps its editing keys
+        Binding("ctrl+b", "sequence", "Sequence", id="quick-log.sequence", show=False, priority=True,
                 tooltip="Start a follow-up sequence for this contact: a new job, an interview, a deal closed"),
     ]
 

@@ -10,6 +10,8 @@ import json
 
 import pytest
 
+from planner.io.exports.text import WHAT_WIDTH
+
 D = dt.date.fromisoformat
 START = "2026-12-07"  # a Monday; the day before is a Sunday, 3 months on is Sunday 2027-03-07
 # the placement sequence as shipped, on working days: the day before moves back to Friday; the
@@ -231,3 +233,51 @@ def test_report_shows_repeat_clients_quiet_ones_and_placements_per_month(cli, pl
     assert "Repeat clients" in text and "2 placements since 2026" in text
     assert "placements  2 placements since 2026" in _ok(cli("show", "maria")).out
     assert "placements  placed 2026-12-07 at Hooli" in _ok(cli("show", "jonas")).out  # the latest
+
+
+def test_text_agenda_cuts_a_long_purpose_inside_its_parentheses(cli, placed):
+    _ok(cli("sequence", "set", "interview", "0d debrief on the interview, what they asked, who they met and how "
+            "it felt, then the next steps with the client; 2d follow up"))
+    _ok(cli("add", "Ana Lopez", "--company", "Initech", "--phone", "+49 30 1234567"))
+    _ok(cli("event", "ana", "interview", "--on", "2026-12-02"))
+    out = _ok(cli("agenda", "--from", "2026-12-02", "--to", "2026-12-02", today="2026-12-02")).out
+    row = next(line for line in out.splitlines() if "Ana Lopez" in line)
+    assert row.lstrip().startswith("call (Interview on the day: debrief on")
+    what = row.lstrip().split("  ")[0]
+    assert what.endswith("…)") and len(what) <= WHAT_WIDTH
+    assert "Ana Lopez, Initech" in row and "+49 30 1234567" in row  # the name and phone keep their room
+    assert all(len(line) <= 120 for line in out.splitlines())  # the width when not a terminal
+
+
+def test_snoozing_a_step_moves_that_step_and_nothing_else(cli, placed):
+    jonas, maria = placed["jonas"], placed["maria"]
+    today = "2026-12-04"  # the "day before" step is due today
+    steps_before, others_before = _calls(cli, today, jonas)
+    maria_before = _calls(cli, today, maria)
+    out = _ok(cli("snooze", "jonas", "--step", "--to", "2026-12-12", today=today)).out  # a Saturday
+    assert out.strip() == ("moved Placement day before (good luck for tomorrow) to Mon 2026-12-14 "
+                           "(2026-12-12 is not a working day)")
+    steps, others = _calls(cli, today, jonas)
+    assert others == others_before  # the next cadence call stays where it was
+    assert set(steps) == set(steps_before) - {"2026-12-04"}  # on the 1-week step's day now
+    on_the_day = _items(_agenda(cli, today, "2026-12-14", "2026-12-14"))
+    assert sorted(i["why"] for i in on_the_day if i["contact_id"] == jonas and i["reason"] == "sequence") == [
+        "Placement 1 week: settling in?", "Placement day before: good luck for tomorrow"]
+    runs = json.loads(_ok(cli("sequence", "runs", "jonas", "--json", today=today)).out)
+    days = {step["offset"]: step["day"] for step in runs[0]["steps"]}
+    assert days["-1d"] == "2026-12-14" and days["0d"] == "2026-12-07" and days["1w"] == "2026-12-14"
+    assert _calls(cli, today, maria) == maria_before  # the client's run is hers, untouched
+    # the attempt that made someone snooze it does not count: only a log from its new day on
+    _ok(cli("log", "jonas", "no answer", "--outcome", "no-answer", today=today))
+    runs = json.loads(_ok(cli("sequence", "runs", "jonas", "--json", today=today)).out)
+    assert {s["offset"]: s["state"] for s in runs[0]["steps"]}["-1d"] == "planned"
+    _ok(cli("log", "jonas", "wished him luck, late", today="2026-12-14"))
+    runs = json.loads(_ok(cli("sequence", "runs", "jonas", "--json", today="2026-12-14")).out)
+    assert {s["offset"]: s["state"] for s in runs[0]["steps"]}["-1d"] == "done"
+    assert cli("snooze", "nobody-here", "--step", "--to", "2026-12-20", today=today).code == 2
+
+
+def test_snooze_step_without_a_running_sequence_is_one_line(cli):
+    _ok(cli("add", "Ana Lopez"))
+    result = cli("snooze", "ana", "--step", "--by", "3d")
+    assert result.code == 2 and result.err.strip() == "followup: snooze --step: Ana Lopez has no sequence step pending"

@@ -32,11 +32,15 @@ def register(sub, common) -> None:
     when = p.add_mutually_exclusive_group(required=True)
     when.add_argument("--to", metavar="DATE", help="the new day: 2026-12-04, friday, in 2 weeks, tomorrow")
     when.add_argument("--by", metavar="OFFSET", help="how far to push it: 3d, 2w, 1m")
+    p.add_argument("--step", action="store_true",
+                   help="move the contact's next follow-up sequence step instead of their next call")
     p.set_defaults(handler=cmd_snooze)
 
     p = sub.add_parser("pin", parents=[common], help="put a contact's next call on a given day")
     p.add_argument("contact", metavar="CONTACT")
     p.add_argument("date", metavar="DATE")
+    p.add_argument("--at", metavar="HH:MM", default="",
+                   help="at this time of day in the contact's zone (a timed event in the calendar)")
     p.set_defaults(handler=cmd_pin)
 
     p = sub.add_parser("unpin", parents=[common], help="hand a contact's pinned call back to the planner")
@@ -249,6 +253,8 @@ def cmd_snooze(args: argparse.Namespace) -> int:
 
     _open(args)
     contact_id = contacts.resolve(args.contact)
+    if args.step:
+        return _snooze_step(args, contact_id)
     if args.to:
         asked = dates.parse_day(args.to, what="--to")
     else:
@@ -260,14 +266,32 @@ def cmd_snooze(args: argparse.Namespace) -> int:
     return 0
 
 
+def _snooze_step(args: argparse.Namespace, contact_id: int) -> int:
+    from planner.services.sequences import runs_for, snooze_step
+
+    pending = sorted((step for run in runs_for(contact_id, running_only=True) for step in run.steps
+                      if step.state == "planned"), key=lambda s: (s.day, s.id))  # an overdue one first
+    if not pending:
+        raise BadInput(f"snooze --step: {clean_line(contacts.get_view(contact_id).name)} has no sequence step "
+                       "pending")
+    step = pending[0]
+    asked = (dates.parse_day(args.to, what="--to") if args.to
+             else dates.parse_day(args.by, base=step.day, what="--by"))
+    moved = snooze_step(step.id, asked)
+    shown = "" if moved.day == asked else f" ({asked} is not a working day)"
+    print(f"moved {clean_line(moved.label)} ({clean_line(moved.purpose)}) to {moved.day:%a} {moved.day}{shown}")
+    return 0
+
+
 def cmd_pin(args: argparse.Namespace) -> int:
     from planner.services.schedule import pin
 
     _open(args)
     contact_id = contacts.resolve(args.contact)
     asked = dates.parse_day(args.date, what="date")
-    view = pin(contact_id, asked)
-    print(f"pinned {clean_line(view.contact_name)}: next call {_when(view, asked)}")
+    view = pin(contact_id, asked, args.at)
+    at = f" at {args.at.strip()}" if args.at.strip() else ""
+    print(f"pinned {clean_line(view.contact_name)}: next call {_when(view, asked)}{at}")
     return 0
 
 

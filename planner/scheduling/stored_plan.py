@@ -209,7 +209,8 @@ def write_plan(old: list[tuple], new: list[PlanRow], write: bool) -> int:
     # statement per chunk and converts each field, several times slower for a first plan)
     table = PlannedCall._meta.table_name
     sql = (f'INSERT INTO "{table}" ("contact_id", "date", "ideal", "window_start", "window_end", '
-           '"reason", "pinned", "seq", "favor", "note") VALUES (?, ?, ?, ?, ?, ?, FALSE, ?, NULL, \'\')')
+           '"reason", "pinned", "seq", "favor", "note", "at_time") '
+           "VALUES (?, ?, ?, ?, ?, ?, FALSE, ?, NULL, '', '')")
     execute_many(sql, [
         (r.contact_id, r.date.isoformat(), r.ideal.isoformat(), r.window_start.isoformat(),
          r.window_end.isoformat(), r.reason, r.seq)

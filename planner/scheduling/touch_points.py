@@ -48,6 +48,17 @@ def step_day(cal: WorkCalendar, due: dt.date, *, before_event: bool) -> dt.date:
     return cal.next_working_day(due)
 
 
+def step_place(cal: WorkCalendar, step: SequenceStep) -> tuple[dt.date, dt.date]:
+    """(the working day a step goes on, the first day a log satisfies it). A step snoozed to
+    another day goes on the first working day from there, and only a log from that day on
+    satisfies it: the attempt that made someone snooze it does not."""
+    if step.moved_to is not None:
+        day = cal.next_working_day(as_date(step.moved_to))
+        return day, day
+    day = step_day(cal, step.due, before_event=is_before_event(step.offset))
+    return day, min(day, step.due)
+
+
 def is_before_event(offset: str) -> bool:
     return offset.strip().startswith("-")
 
@@ -85,11 +96,11 @@ def pending_steps(cal: WorkCalendar, contact_ids: list[int] | None = None) -> di
         run = step.run
         if step.due < run.started_on:
             continue
-        day = step_day(cal, step.due, before_event=is_before_event(step.offset))
+        day, satisfied_from = step_place(cal, step)
         if day < run.started_on:
             day = cal.next_working_day(run.started_on)
         last = newest.get(run.contact_id)
-        if last is not None and last >= min(day, step.due):
+        if last is not None and last >= satisfied_from:
             continue  # satisfied by a log on or after its day
         result[step.id] = (run.contact_id, day, step_note(step.label, step.purpose))
     return result

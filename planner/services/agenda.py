@@ -80,6 +80,7 @@ class AgendaItem:
     owner: str = ""  # the member whose call (or thank-you) it is; "" on a personal file
     # another member reached them last: "Mia spoke to them Tue" (the owner's check-in moved out)
     reached_by: str = ""
+    at_time: str = ""  # "HH:MM" in the contact's zone for a call pinned at a time of day
 
     @property
     def why(self) -> str:
@@ -320,7 +321,7 @@ def build_agenda(start: dt.date, end: dt.date, member_id: int | None = None) -> 
             favors_received_open=_favor_words(own_favors, FavorDirection.RECEIVED),
             planned_call_id=row.id, favor_id=row.favor, seq=row.seq, note=row.note,
             step_id=steps.get(row.id), nudge=present.get(row.contact_id, "") if kind == AgendaKind.CALL else "",
-            purpose=_purpose(row, own_favors),
+            purpose=_purpose(row, own_favors), at_time=row.at_time or "",
         )
         owner_id = favor_members.get(row.favor) if kind == AgendaKind.THANK_YOU and row.favor else None
         owner_id = owner_id or view.owner_id
@@ -366,6 +367,7 @@ class _Call(NamedTuple):
     seq: int
     favor: int | None
     note: str
+    at_time: str
 
 
 def _agenda_calls(wanted) -> tuple[list[_Call], dict[int, ContactView]]:
@@ -378,14 +380,16 @@ def _agenda_calls(wanted) -> tuple[list[_Call], dict[int, ContactView]]:
     first_email = (ContactEmail.select(ContactEmail.address).where(ContactEmail.contact == Contact.id)
                    .order_by(ContactEmail.position, ContactEmail.id).limit(1))
     query = (PlannedCall.select(PlannedCall.id, PlannedCall.contact, PlannedCall.date, PlannedCall.reason,
-                                PlannedCall.seq, PlannedCall.favor, PlannedCall.note, Contact.name, Contact.company,
+                                PlannedCall.seq, PlannedCall.favor, PlannedCall.note, PlannedCall.at_time,
+                                Contact.name, Contact.company,
                                 Contact.title, Contact.timezone, Contact.owner_id, first_phone, first_email)
              .join(Contact).where(wanted)
              .order_by(PlannedCall.date, PlannedCall.contact, PlannedCall.seq))
     rows: list[_Call] = []
     views: dict[int, ContactView] = {}
-    for rid, cid, day, reason, seq, favor, note, name, company, title, zone, owner, phone, email in db.execute(query):
-        rows.append(_Call(rid, cid, as_date(day), reason, seq, favor, note))
+    for (rid, cid, day, reason, seq, favor, note, at_time, name, company, title, zone, owner, phone,
+         email) in db.execute(query):
+        rows.append(_Call(rid, cid, as_date(day), reason, seq, favor, note, at_time))
         if cid not in views:
             views[cid] = ContactView(id=cid, name=name, company=company, title=title, timezone=zone,
                                      phones=[phone] if phone else [], emails=[email] if email else [],

@@ -17,7 +17,7 @@ from dataclasses import dataclass
 from planner.core.errors import BadInput, NotFound
 from planner.core.textsafe import clean_line
 from planner.store.journal import journaled
-from planner.store.models import Contact, ImportantDate, get_contact
+from planner.store.models import Contact, ImportantDate, get_contact, utcnow
 
 ALWAYS_YEARLY = ("birthday", "anniversary", "work-anniversary")
 KIND_ALIASES = {"bday": "birthday", "birth": "birthday", "wedding": "anniversary",
@@ -127,7 +127,13 @@ def add_date(contact_id: int, kind: str, text: str, *, yearly: bool = False, not
             raise BadInput(f"{clean_line(contact.name)} already has a {kind} on {month:02d}-{day:02d}")
         row = ImportantDate.create(contact=contact, kind=kind, year=year, month=month, day=day, yearly=yearly,
                                    note=clean_line(note).strip())
+        _touch(contact_id)
     return _view(row, contact.name)
+
+
+def _touch(contact_id: int) -> None:
+    """The contact changed: contact sync sends what changed since its last exchange."""
+    Contact.update(updated_at=utcnow()).where(Contact.id == contact_id).execute()
 
 
 def _exists(contact_id: int, kind: str, month: int, day: int) -> bool:

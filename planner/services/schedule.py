@@ -9,6 +9,7 @@ blocked day goes to the next working day (callers compare and say so).
 from __future__ import annotations
 
 import datetime as dt
+import re
 
 from planner.core import dates
 from planner.core.errors import BadInput
@@ -29,7 +30,10 @@ def _contact(contact_id: int) -> Contact:
     return contact
 
 
-def _pin_to(contact_id: int, day: dt.date, note: str = "", verb: str = "Pinned") -> PlannedCallView:
+def _pin_to(contact_id: int, day: dt.date, note: str = "", verb: str = "Pinned",
+            at_time: str | None = None) -> PlannedCallView:
+    """`at_time` "HH:MM" puts the call at that time of day in the contact's zone, "" at any time
+    that day; None keeps the time a pinned call already has (a snooze moves the day only)."""
     contact = _contact(contact_id)
     today = dates.today()
     if day < today:
@@ -44,11 +48,13 @@ def _pin_to(contact_id: int, day: dt.date, note: str = "", verb: str = "Pinned")
             row = pins[0]
             row.date = row.ideal = row.window_start = row.window_end = day
             row.note = note or row.note
+            if at_time is not None:
+                row.at_time = at_time
             row.save()
         else:
             PlannedCall.delete().where(PlannedCall.contact == contact, PlannedCall.pinned == False,
                                        PlannedCall.seq == 0).execute()
-            insert_pinned(contact_id, day, PlanReason.PINNED, note)
+            insert_pinned(contact_id, day, PlanReason.PINNED, note, at_time=at_time or "")
         replan([contact_id])
     view = next_call(contact_id)
     assert view is not None
@@ -60,9 +66,21 @@ def snooze(contact_id: int, to: dt.date) -> PlannedCallView:
     return _pin_to(contact_id, to, verb="Snoozed")
 
 
-def pin(contact_id: int, day: dt.date) -> PlannedCallView:
-    """'Call them on Friday': the next call goes on `day` (next working day if it is not one)."""
-    return _pin_to(contact_id, day)
+def pin(contact_id: int, day: dt.date, at_time: str = "") -> PlannedCallView:
+    """'Call them on Friday' (at 14:30): the next call goes on `day` (next working day if it is
+    not one), at `at_time` in the contact's zone when given."""
+    return _pin_to(contact_id, day, at_time=check_time(at_time))
+
+
+def check_time(text: str) -> str:
+    """"HH:MM" (24-hour) as stored, "" for none; anything else is one clear line."""
+    text = (text or "").strip()
+    if not text:
+        return ""
+    match = re.fullmatch(r"(\d{1,2}):(\d{2})", text)
+    if match is None or int(match[1]) > 23 or int(match[2]) > 59:
+        raise BadInput(f"time {clean_line(text)!r}: use HH:MM, e.g. 14:30")
+    return f"{int(match[1]):02d}:{match[2]}"
 
 
 def unpin(contact_id: int) -> PlannedCallView | None:

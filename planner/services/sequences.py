@@ -21,7 +21,7 @@ from planner.core.vocabulary import is_attempt
 from planner.core.zones import aware
 from planner.scheduling.inputs import load_calendar
 from planner.scheduling.service import replan
-from planner.scheduling.touch_points import is_before_event, step_day, step_note
+from planner.scheduling.touch_points import step_note, step_place
 from planner.services import referrals
 from planner.services.sequence_definitions import Definition, get_definition
 from planner.store.journal import journaled
@@ -146,6 +146,27 @@ def stop_sequences(contact_id: int, name: str, event: dt.date | None = None) -> 
     return [get_run(run.id) for run in runs]
 
 
+def snooze_step(step_id: int, to: dt.date) -> StepView:
+    """Move one pending step of a running sequence to `to` (the next working day when `to` is not
+    one); the contact's cadence and the sequence's other steps stay where they are."""
+    today = dates.today()
+    if to < today:
+        raise BadInput(f"date {to.isoformat()} is in the past (today is {today.isoformat()})")
+    with journaled("Snoozed a sequence step") as action:
+        step = SequenceStep.get_or_none(SequenceStep.id == step_id)
+        if step is None:
+            raise NotFound(f"no sequence step with id {step_id}")
+        run = step.run
+        contact = _active_contact(run.contact_id)
+        if run.stopped_on is not None:
+            raise BadInput(f"{clean_line(contact.name)}'s {run.sequence} sequence was stopped on "
+                           f"{run.stopped_on.isoformat()}")
+        action.label = f"Snoozed {contact.name}'s {run.sequence} step to {to.isoformat()}"
+        SequenceStep.update(moved_to=to).where(SequenceStep.id == step_id).execute()
+        replan([run.contact_id])
+    return next(view for view in get_run(run.id).steps if view.id == step_id)
+
+
 def get_run(run_id: int) -> RunView:
     runs = _views(SequenceRun.select().where(SequenceRun.id == run_id))
     if not runs:
@@ -179,8 +200,8 @@ def _views(query) -> list[RunView]:
         view = RunView(run.id, run.contact_id, run.contact.name, run.sequence, run.event_date, run.note,
                        run.started_on, run.stopped_on, run.placement_id)
         for step in steps.get(run.id, []):
-            day = step_day(cal, step.due, before_event=is_before_event(step.offset))
-            done_on = next((d for d in done_days.get(run.contact_id, []) if d >= min(day, step.due)), None)
+            day, satisfied_from = step_place(cal, step)
+            done_on = next((d for d in done_days.get(run.contact_id, []) if d >= satisfied_from), None)
             if step.due < run.started_on:
                 state, done_on = "skipped", None
             elif step.planned_call in planned:

@@ -113,6 +113,12 @@ def _v17_owners(db: Database | DatabaseProxy) -> None:
     db.execute_sql('CREATE INDEX IF NOT EXISTS "contact_owner_id" ON "contact" ("owner_id")')
 
 
+def _v18_step_moves_and_call_times(db: Database | DatabaseProxy) -> None:
+    """A sequence step snoozed to another day, and a pinned call's time of day."""
+    _add_missing_column(db, m.SequenceStep, m.SequenceStep.moved_to)
+    _add_missing_column(db, m.PlannedCall, m.PlannedCall.at_time)
+
+
 def _add_missing_column(db: Database | DatabaseProxy, model: type[m.BaseModel], field) -> None:
     table = model._meta.table_name
     if field.column_name not in {column.name for column in db.get_columns(table)}:
@@ -137,6 +143,7 @@ STEPS: list[Callable[[Database | DatabaseProxy], None]] = [
     _v15_undo_journal,
     _v16_worklist,
     _v17_owners,
+    _v18_step_moves_and_call_times,
 ]
 LATEST = len(STEPS)
 

@@ -132,6 +132,8 @@ class PlannedCall(BaseModel):
     seq = IntegerField(default=0)
     favor = IntegerField(null=True)  # the favour a thank-you task is for
     note = TextField(default="")
+    # "HH:MM" in the contact's zone for a call at a time of day; "" for any time that day
+    at_time = CharField(default="", constraints=[SQL("DEFAULT ''")])
 
 
 class Interaction(BaseModel):
@@ -250,6 +252,7 @@ class SequenceStep(BaseModel):
     label = TextField()  # "Placement 1 month"
     purpose = TextField(default="")  # "how is the new role?"
     planned_call = IntegerField(null=True)  # the pinned PlannedCall row standing for it, while pending
+    moved_to = DateField(null=True)  # snoozed to this day (then a working day on or after it)
 
 
 class ImportantDate(BaseModel):

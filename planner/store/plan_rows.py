@@ -10,8 +10,9 @@ from planner.store.models import PlannedCall
 
 
 def insert_pinned(contact_id: int, day: dt.date, reason: str, note: str = "",
-                  favor: int | None = None) -> PlannedCall:
+                  favor: int | None = None, at_time: str = "") -> PlannedCall:
     """Pin a call (or, with `favor`, that favour's thank-you task) on `day`, inside the caller's
     write transaction."""
     return PlannedCall.create(contact=contact_id, date=day, ideal=day, window_start=day, window_end=day,
-                              reason=reason, pinned=True, seq=0, note=note, favor=favor)
+                              reason=reason, pinned=True, seq=0, note=note, favor=favor,
+                              at_time=at_time)

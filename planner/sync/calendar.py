@@ -1,14 +1,17 @@
 """The plan's calls as events in one CalDAV calendar, both ways.
 
-Out: the next N days of the agenda become all-day events, the same ones `agenda --format ics`
+Out: the next N days of the agenda become all-day events (a call pinned at a time of day, a timed
+one in the contact's zone), the same ones `agenda --format ics`
 writes (exports/ics.py: stable UIDs from our own ids, the reason, last contact, open favours, the
 phone as a `tel:` link, a reminder at the configured time). A call that moves updates its event;
 a call that is done or leaves the window has its event removed.
 
-In: an event the person dragged to another day in their calendar app pins that call there (the
-contact's next call: services/schedule.py `pin`), and the report says so. A later call of the
-sequence, a thank-you, a follow-up sequence's step (its day comes from the event it follows) or a
-date that matters cannot be pinned: its event goes back to its day, also reported.
+In: an event the person dragged to another day or time in their calendar app pins that call there
+(the contact's next call: services/schedule.py `pin`; a timed event's new time, read in the
+contact's zone, becomes the call's time, an all-day one leaves it any time that day), and the
+report says so; a follow-up sequence's step dragged to another day moves that step (as a snooze
+of it does). A later call of the cadence, a thank-you or a date that matters cannot be pinned:
+its event goes back to its day, also reported.
 
 Our own writes are recognised by their ETags (stored per event), so only the phone's changes
 count as moves. Each event is written on the server first and recorded in its own transaction;
@@ -27,11 +30,20 @@ from urllib.parse import urlsplit
 from icalendar import Calendar
 
 from planner.core.dates import today
-from planner.core.errors import BadInput
+from planner.core.errors import BadInput, NotFound
 from planner.core.vocabulary import AgendaKind
-from planner.io.exports.ics import agenda_event, alarm_offset, event_day, new_calendar
+from planner.io.exports.ics import (
+    agenda_event,
+    alarm_offset,
+    call_start,
+    call_zone,
+    event_day,
+    new_calendar,
+    with_timezones,
+)
 from planner.services.agenda import Agenda, AgendaItem, build_agenda
 from planner.services.schedule import pin
+from planner.services.sequences import snooze_step
 from planner.store.database import write_tx
 from planner.store.models import Contact, SyncItem
 from planner.sync.dav import DavCollection, PreconditionFailed, TokenExpired
@@ -49,11 +61,12 @@ def _href_name(uid: str) -> str:
 def _event_text(agenda: Agenda, item: AgendaItem, alarm, stamp: dt.datetime) -> str:
     calendar = new_calendar()
     calendar.add_component(agenda_event(agenda, item, stamp=stamp, alarm=alarm))
-    return calendar.to_ical().decode("utf-8")
+    return with_timezones(calendar).to_ical().decode("utf-8")
 
 
-def _event_day(text: str) -> dt.date | None:
-    """The day the event starts on, as the server has it now."""
+def _event_when(text: str, zone: dt.tzinfo) -> tuple[dt.date, str] | None:
+    """(day, "HH:MM" or "" for all day) the event starts at as the server has it now, a timed one
+    in `zone` (the call's: the phone may have written it in its own zone or in UTC)."""
     try:
         calendar = Calendar.from_ical(text)
     except ValueError:
@@ -63,7 +76,10 @@ def _event_day(text: str) -> dt.date | None:
         if start is None:
             return None
         value = start.dt
-        return value.date() if isinstance(value, dt.datetime) else value
+        if not isinstance(value, dt.datetime):
+            return value, ""
+        local = value.astimezone(zone) if value.tzinfo is not None else value  # floating: as written
+        return local.date(), local.strftime("%H:%M")
     return None
 
 
@@ -110,14 +126,19 @@ class CalendarSync:
         item = self.items[href]
         etag, text = got
         base = json.loads(item.base)
-        day = _event_day(text)
         contact = Contact.get_or_none(Contact.id == item.contact_id) if item.contact_id else None
         name = contact.name if contact else href
-        if day is None or day.isoformat() == base["day"] or contact is None:
+        when = _event_when(text, call_zone(contact.timezone if contact else ""))
+        if when is None or (when[0].isoformat(), when[1]) == (base["day"], base.get("at", "")) or contact is None:
             self._record_etag(item, etag)  # edited, not moved (or unreadable): ours again below
             put_back.add(href)
             return
-        step = str(base.get("uid", "")).startswith("step-")
+        day, at = when
+        at_words = f" at {at}" if at else ""
+        step = re.fullmatch(r"step-(\d+)@followup", str(base.get("uid", "")))
+        if step is not None and day >= today():
+            self._move_step(item, etag, int(step[1]), name, day, put_back)
+            return
         if base["kind"] != AgendaKind.CALL or base["seq"] != 0 or step:
             what = {AgendaKind.THANK_YOU: "a thank-you", AgendaKind.DATE: "a date that matters"}.get(
                 base["kind"], "a follow-up sequence's step" if step else "a later call of the sequence")
@@ -131,12 +152,12 @@ class CalendarSync:
             put_back.add(href)
             return
         if self.dry_run:
-            self.report.add("followup", "pinned", name, f"to {day.isoformat()} (moved in the calendar)")
+            self.report.add("followup", "pinned", name, f"to {day.isoformat()}{at_words} (moved in the calendar)")
             return
         self.progress("pin", name)
         with write_tx():
             try:
-                view = pin(contact.id, day)
+                view = pin(contact.id, day, at)
             except BadInput as exc:
                 self.report.add("server", "kept", name, f"{exc}; put back")
                 SyncItem.update(etag=etag).where(SyncItem.id == item.id).execute()
@@ -144,9 +165,30 @@ class CalendarSync:
                 return
             SyncItem.update(etag=etag).where(SyncItem.id == item.id).execute()
         item.etag = etag
-        detail = f"to {view.date.isoformat()} (moved in the calendar"
+        detail = f"to {view.date.isoformat()}{at_words} (moved in the calendar"
         detail += f" to {day.isoformat()}, not a working day)" if view.date != day else ")"
         self.report.add("followup", "pinned", name, detail)
+
+    def _move_step(self, item: SyncItem, etag: str, step_id: int, name: str, day: dt.date,
+                   put_back: set[str]) -> None:
+        """A sequence step dragged to another day moves that step (as a snooze on the agenda
+        does); the contact's next call stays where it is."""
+        if self.dry_run:
+            self.report.add("followup", "moved", name, f"a sequence step to {day.isoformat()} (moved in the calendar)")
+            return
+        self.progress("move", name)
+        try:
+            view = snooze_step(step_id, day)
+        except (BadInput, NotFound) as exc:
+            self.report.add("server", "kept", name, f"{exc}; put back")
+            self._record_etag(item, etag)
+            put_back.add(item.href)
+            return
+        self._record_etag(item, etag)
+        item.base = json.dumps({**json.loads(item.base), "day": view.day.isoformat()})  # where the phone put it
+        detail = f"{view.label} to {view.day.isoformat()} (moved in the calendar"
+        detail += f" to {day.isoformat()}, not a working day)" if view.day != day else ")"
+        self.report.add("followup", "moved", name, detail)
 
     def _record_etag(self, item: SyncItem, etag: str) -> None:
         item.etag = etag
@@ -198,7 +240,9 @@ class CalendarSync:
                     etag = self.client.put(href, text, etag=self.client.etag_of(href))
             else:
                 etag = self.client.put(href, text, etag=item.etag)
-            base = json.dumps({"day": day, "hash": digest, "kind": entry.kind, "seq": entry.seq, "uid": entry.uid})
+            at = entry.at_time if call_start(entry, event_day(agenda, entry)) is not None else ""
+            base = json.dumps({"day": day, "at": at, "hash": digest, "kind": entry.kind, "seq": entry.seq,
+                               "uid": entry.uid})
             with write_tx():
                 if item is None:
                     SyncItem.create(collection=ensure_collection(self.url, "calendar"), href=href, uid=entry.uid,

@@ -160,6 +160,22 @@ _PROPS = {"name": ("FN", "N"), "company": ("ORG",), "title": ("TITLE",), "tags":
           "kind": ("X-FOLLOWUP-KIND",), "timezone": ("X-FOLLOWUP-TIMEZONE",), "cadence": ("X-FOLLOWUP-CADENCE",)}
 
 
+def date_lines(dates: list[tuple[str, str, bool]], text: str = "") -> list[str]:
+    """Property lines for dates that matter a card lacks, each (kind, "1985-03-12" or "--03-12",
+    yearly): a birthday as BDAY and an anniversary as ANNIVERSARY where the card has none yet
+    (what address books read), every other one as our own X-FOLLOWUP-DATE;KIND=...;YEARLY=TRUE,
+    which the importer reads back. Only ever added: the lines already on the card stay."""
+    free = {kind: prop for kind, prop in (("birthday", "BDAY"), ("anniversary", "ANNIVERSARY")) if not _has(text, prop)}
+    lines = []
+    for kind, value, yearly in dates:
+        prop = free.pop(kind, None)
+        if prop is not None:
+            lines.append(f"{prop}:{value}")
+        else:
+            lines.append(f"X-FOLLOWUP-DATE;KIND={kind}" + (";YEARLY=TRUE" if yearly else "") + f":{value}")
+    return lines
+
+
 def edit_card(text: str, changes: dict, *, now: dt.datetime) -> str:
     """`text` with the properties of the changed fields rewritten, REV set to `now`, and every
     other line as it was. Emails and phones that stay keep their own lines (and TYPE labels)."""
@@ -170,6 +186,9 @@ def edit_card(text: str, changes: dict, *, now: dt.datetime) -> str:
     body, tail = groups[:end], groups[end:]
     added: list[list[str]] = []
     for field, value in changes.items():
+        if field == "dates":  # (kind, text, yearly) the card lacks: added beside what it has
+            added += [_fold(line) for line in date_lines(value, text)]
+            continue
         if field in ("emails", "phones"):
             prop = "EMAIL" if field == "emails" else "TEL"
             key = (lambda v: v.lower().removeprefix("mailto:")) if field == "emails" else (
@@ -208,12 +227,15 @@ def edit_card(text: str, changes: dict, *, now: dt.datetime) -> str:
     return "\r\n".join(line for group in body + added + tail for line in group) + "\r\n"
 
 
-def new_card(uid: str, fields: dict, *, cadence: str, now: dt.datetime) -> str:
-    """A vCard 3.0 for a contact the server does not have yet: only the synced fields and the
-    X-FOLLOWUP set (never notes, the ledger or the plan)."""
+def new_card(uid: str, fields: dict, *, cadence: str, now: dt.datetime,
+             dates: list[tuple[str, str, bool]] | None = None) -> str:
+    """A vCard 3.0 for a contact the server does not have yet: only the synced fields, the dates
+    that matter and the X-FOLLOWUP set (never notes, the ledger or the plan)."""
     skeleton = f"BEGIN:VCARD\r\nVERSION:3.0\r\nUID:{_escape(uid)}\r\nEND:VCARD\r\n"
     changes = {field: fields[field] for field in FIELDS if fields.get(field) not in (None, "", [])}
     changes.setdefault("name", fields["name"])
     if cadence:
         changes["cadence"] = cadence
+    if dates:
+        changes["dates"] = dates
     return edit_card(skeleton, changes, now=now)

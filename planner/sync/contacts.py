@@ -10,8 +10,10 @@ the server lacks is pushed as a new card.
 
 What goes to the server is the synced fields and a small X-FOLLOWUP set (kind, time zone,
 cadence); notes, the ledger and the plan stay in followup. Cards are edited in place, so photos,
-birthdays and fields followup does not know survive (cards.py). A card's birthday and
-anniversaries come in as dates that matter, as an import takes them (added, never removed).
+birthdays and fields followup does not know survive (cards.py). Dates that matter go both ways: a
+card's BDAY, ANNIVERSARY and X-FOLLOWUP-DATE lines come in as an import takes them, and a date
+added here goes on the card (BDAY or ANNIVERSARY where the card has none, else X-FOLLOWUP-DATE);
+neither side's dates are ever deleted by a sync.
 
 Each item is applied in its own write transaction, after its server write succeeded; the
 collection's sync token is saved only once every item of the listing is applied. So an
@@ -32,7 +34,7 @@ from planner.io.exports.contacts import own_cadence
 from planner.io.importers.apply import MatchIndex, index_new, name_key, stored_index
 from planner.services.contact_views import ContactView, load_views
 from planner.services.contacts import UNSET, ContactFields, add_contact, edit_contact, set_archived
-from planner.services.important_dates import merge_imported
+from planner.services.important_dates import dates_of, merge_imported, normalize_kind, parse_date
 from planner.store.database import write_tx
 from planner.store.models import Contact, SyncItem, utcnow
 from planner.store.queries import tuples
@@ -123,6 +125,33 @@ def _server_edits(merged: dict, remote: dict) -> dict:
 
 def _local_edits(merged: dict, local: dict) -> dict:
     return {field: merged[field] for field in FIELDS if not same(field, merged[field], local[field])}
+
+
+DateEntry = tuple[str, str, bool]  # (kind, "1985-03-12" or "--03-12", yearly), as a card or file gives it
+DateKey = tuple[str, int, int]  # what makes a date that matters one: kind, month, day
+
+
+def _card_dates(entries: list[DateEntry]) -> dict[DateKey, DateEntry]:
+    """The dates on a card that followup can read, by key (the unreadable ones stay on the card)."""
+    found: dict[DateKey, DateEntry] = {}
+    for kind, text, yearly in entries:
+        try:
+            kind, (_year, month, day) = normalize_kind(kind), parse_date(text)
+        except BadInput:
+            continue
+        found.setdefault((kind, month, day), (kind, text, yearly))
+    return found
+
+
+def _own_dates(contact_ids: list[int]) -> dict[int, dict[DateKey, DateEntry]]:
+    found: dict[int, dict[DateKey, DateEntry]] = {}
+    for view in dates_of(contact_ids):
+        found.setdefault(view.contact_id, {})[(view.kind, view.month, view.day)] = (view.kind, view.text, view.yearly)
+    return found
+
+
+def _agreed(keys) -> list[list]:
+    return [list(key) for key in sorted(set(keys))]
 
 
 def _contact_fields(values: dict) -> ContactFields:
@@ -222,11 +251,22 @@ class ContactSync:
                   dates: list[tuple[str, str, bool]] | None = None) -> None:
         to_server = _server_edits(merged, remote)
         to_local = _local_edits(merged, local)
+        # Dates that matter, three ways like the fields, but never deleted on either side: a date
+        # one side has and the other lacks is copied across unless both had it at the last
+        # exchange (then it was removed on the side that lacks it, and stays removed there).
+        on_card = _card_dates(dates or [])
+        here = _own_dates([contact_id]).get(contact_id, {})
+        agreed = {tuple(key) for key in (json.loads(item.base).get("dates", []) if item is not None else [])}
+        dates_in = [entry for key, entry in on_card.items() if key not in here and key not in agreed]
+        dates_out = [entry for key, entry in sorted(here.items()) if key not in on_card and key not in agreed]
+        if dates_out:
+            to_server["dates"] = dates_out
+        merged = {**merged, "dates": _agreed([*on_card, *here])}
         if to_server:
             self.report.add("server", "updated", name, ", ".join(to_server))
-        if to_local:
-            self.report.add("followup", "updated", name, ", ".join(to_local))
-        if not to_server and not to_local and item is not None:
+        if to_local or dates_in:
+            self.report.add("followup", "updated", name, ", ".join([*to_local] + (["dates"] if dates_in else [])))
+        if not to_server and not to_local and not dates_in and item is not None:
             self.report.unchanged += 1
         if self.dry_run:
             return
@@ -237,8 +277,8 @@ class ContactSync:
         with write_tx():
             if to_local:
                 edit_contact(contact_id, _contact_fields(to_local))
-            if dates:  # birthdays and anniversaries on the card, as an import takes them (never removed)
-                merge_imported({contact_id: dates})
+            if dates_in:
+                merge_imported({contact_id: dates_in})
             stamp = Contact.get_by_id(contact_id).updated_at
             if item is None:
                 SyncItem.create(collection=ensure_collection(self.url, "contacts"), href=href, uid=uid, etag=etag,
@@ -283,8 +323,9 @@ class ContactSync:
                 return
             merge_imported({view.id: record.dates})
             stamp = Contact.get_by_id(view.id).updated_at
+            base = {**local_fields(view), "dates": _agreed(_card_dates(record.dates))}
             SyncItem.create(collection=ensure_collection(self.url, "contacts"), href=href, uid=uid, etag=etag,
-                            contact=view.id, base=json.dumps(local_fields(view)), exchanged_at=stamp)
+                            contact=view.id, base=json.dumps(base), exchanged_at=stamp)
             self._linked_ids().add(view.id)
         index_new(self.index, view.id, record)
 
@@ -359,7 +400,9 @@ class ContactSync:
         if linked:
             query = query.where(Contact.id.not_in(sorted(linked)))
         base_path = urlsplit(self.url).path
-        for view in load_views(query):
+        views = load_views(query)
+        own_dates = _own_dates([view.id for view in views]) if views and not self.dry_run else {}
+        for view in views:
             # the random part keeps two machines' followups (each with its own contact 1) apart
             uid = f"followup-contact-{view.id}-{secrets.token_hex(4)}"
             href = base_path + quote(uid) + ".vcf"
@@ -367,9 +410,11 @@ class ContactSync:
             if self.dry_run:
                 continue
             fields = local_fields(view)
+            dates = own_dates.get(view.id, {})
             self.progress("put", view.name)
             try:
-                etag = self.client.put(href, cards.new_card(uid, fields, cadence=own_cadence(view), now=utcnow()),
+                etag = self.client.put(href, cards.new_card(uid, fields, cadence=own_cadence(view), now=utcnow(),
+                                                            dates=[dates[key] for key in sorted(dates)]),
                                        etag=None)
             except PreconditionFailed:
                 self.complete = False
@@ -379,7 +424,8 @@ class ContactSync:
             with write_tx():
                 stamp = Contact.get_by_id(view.id).updated_at
                 SyncItem.create(collection=ensure_collection(self.url, "contacts"), href=href, uid=uid, etag=etag,
-                                contact=view.id, base=json.dumps(fields), exchanged_at=stamp)
+                                contact=view.id, base=json.dumps({**fields, "dates": _agreed(dates)}),
+                                exchanged_at=stamp)
 
 
 def sync_contacts(client: DavCollection, *, dry_run: bool = False, prune: bool = False,

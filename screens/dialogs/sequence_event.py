@@ -1,4 +1,4 @@
-"""Starting a sequence for one contact (`s` on the contact screen, ctrl+r in the quick-log): what
+"""Starting a sequence for one contact (`s` on the contact screen, ctrl+b in the quick-log): what
 happened (the kind, one of the sequence definitions), the day it happened or will, an optional note.
 
 The day is read the way the snooze dialog reads it ("friday", "in 2 weeks", "2026-12-03") and the

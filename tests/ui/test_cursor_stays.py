@@ -125,3 +125,31 @@ async def test_contacts_cursor_after_edit_favour_log_and_archive(day_db, run_app
         await settle(app, pilot)
         assert table.cursor_key == following
         assert names()
+
+
+async def test_snoozing_a_sequence_step_moves_that_step_not_the_next_call(app_db, run_app, wait_for_workers):
+    from planner.services.sequences import runs_for, start_sequence
+    from planner.store.models import PlannedCall
+
+    def other_calls(contact: int) -> list[tuple[dt.date, str]]:
+        rows = PlannedCall.select().where(PlannedCall.contact == contact, PlannedCall.reason != "sequence")
+        return sorted((row.date, row.reason) for row in rows)
+
+    maria = next(c.id for c in list_contacts() if c.name == "Maria Schmidt")
+    start_sequence(maria, "interview", dt.date(2026, 11, 25))  # a debrief today, a follow-up on Friday
+    async with run_app(size=SMALL) as (app, pilot):
+        step_rows = [n for n, item in enumerate(_items(app)) if item.step_id is not None]
+        assert step_rows, "the interview debrief is on today's agenda"
+        item = await _to_row(app, pilot, step_rows[0])
+        await pilot.press("s", *"2026-12-02", "enter")
+        await wait_for_workers(app, pilot)
+        assert any("Moved Maria Schmidt's Interview on the day to Wed 02 Dec" in str(n.message)
+                   for n in app._notifications)
+    steps = {step.id: step for step in runs_for(maria)[0].steps}
+    assert steps[item.step_id].day == dt.date(2026, 12, 2) and steps[item.step_id].state == "planned"
+    assert [s.day for s in steps.values() if s.id != item.step_id] == [dt.date(2026, 11, 27)]
+    # no call was pinned in the step's place (the planner may re-fit the unpinned check-ins around
+    # the step's new day, as it keeps them clear of every step)
+    assert not [row for row in PlannedCall.select().where(PlannedCall.contact == maria, PlannedCall.pinned == True)
+                if row.reason != "sequence"]
+    assert all(day != dt.date(2026, 12, 2) for day, _reason in other_calls(maria))

@@ -132,7 +132,7 @@ async def test_start_a_sequence_from_the_quick_log_keeps_the_note(app_db, run_ap
         await pilot.press("l")
         await wait_for_workers(app, pilot)
         await pilot.press(*"He started at Initech")
-        await pilot.press("ctrl+r")
+        await pilot.press("ctrl+b")
         await wait_for_workers(app, pilot)
         dialog = app.screen
         assert isinstance(dialog, SequenceEventDialog)

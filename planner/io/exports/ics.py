@@ -1,6 +1,8 @@
 """The agenda as iCalendar (RFC 5545) through the `icalendar` library.
 
-One all-day event per item, on its day (overdue items on the first day still ahead). The UID
+One all-day event per item, on its day (overdue items on the first day still ahead); a call pinned
+at a time of day (`followup pin maria friday --at 14:30`) is a timed event of CALL_MINUTES in the
+contact's zone (TZID, with its VTIMEZONE), else in the user's `timezone` setting. The UID
 comes from our own ids (the contact and its call's place in the sequence, or the favour being
 thanked), never from a row id the solver rewrites, so importing next week's export again updates
 the same events instead of duplicating them. Each event carries a reminder at the configured time
@@ -11,16 +13,36 @@ of its day (`followup config alarm 09:00`), and the phone number as a `tel:` lin
 from __future__ import annotations
 
 import datetime as dt
+import zoneinfo
 
 from icalendar import Alarm, Calendar, Event
 
 from planner import __version__
 from planner.core.textsafe import clean_block, clean_line
 from planner.core.vocabulary import AgendaKind
+from planner.core.zones import configured_zone, zone_from_key
 from planner.services.agenda import Agenda, AgendaItem
 from planner.store import settings
 
 PRODID = f"-//followup//followup {__version__}//EN"
+CALL_MINUTES = 30
+EARLY_REMINDER = dt.timedelta(minutes=-15)  # before a timed call whose day's reminder would come after it
+
+
+def call_zone(contact_zone: str) -> dt.tzinfo:
+    """The zone a call's time of day is in: the contact's, else the user's `timezone` setting,
+    else this machine's."""
+    if contact_zone:
+        return zone_from_key(contact_zone)
+    return configured_zone(settings.get("timezone")) or zone_from_key("")
+
+
+def call_start(item: AgendaItem, day: dt.date) -> dt.datetime | None:
+    """When a call pinned at a time of day starts, aware in its zone; None for an all-day item."""
+    if not item.at_time or item.kind != AgendaKind.CALL or day != item.date:
+        return None  # an overdue call goes on the first day ahead, all day: its hour has passed
+    hours, minutes = (int(part) for part in item.at_time.split(":"))
+    return dt.datetime.combine(day, dt.time(hours, minutes), tzinfo=call_zone(item.timezone))
 
 
 def event_summary(item: AgendaItem) -> str:
@@ -114,14 +136,26 @@ def agenda_event(agenda: Agenda, item: AgendaItem, *, stamp: dt.datetime, alarm:
     event = Event()
     event.add("uid", item.uid)
     event.add("dtstamp", stamp)
-    event.add("dtstart", day)
-    event.add("dtend", day + dt.timedelta(days=1))
+    start = call_start(item, day)
+    if start is None:
+        event.add("dtstart", day)
+        event.add("dtend", day + dt.timedelta(days=1))
+    else:
+        if not isinstance(start.tzinfo, zoneinfo.ZoneInfo):  # a bare offset has no TZID to name: UTC
+            start = start.astimezone(dt.UTC)
+        event.add("dtstart", start)
+        event.add("dtend", start + dt.timedelta(minutes=CALL_MINUTES))
     event.add("summary", event_summary(item))
     event.add("description", clean_block(description))
     event.add("categories", [item.reason] + (["overdue"] if day != item.date else []))
-    event.add("transp", "TRANSPARENT")
+    event.add("transp", "TRANSPARENT" if start is None else "OPAQUE")
     if item.phone:
         event.add("url", tel_link(item.phone))
+    if start is not None and alarm is not None:
+        # the reminder still rings at the configured time of the call's day, or shortly before
+        # the call when that time comes after it
+        before = dt.datetime.combine(day, dt.time(), tzinfo=start.tzinfo) + alarm - start
+        alarm = min(before, EARLY_REMINDER)
     _add_alarm(event, item, alarm)
     return event
 
@@ -133,6 +167,12 @@ def _add_alarm(event: Event, item: AgendaItem, alarm: dt.timedelta | None) -> No
         reminder.add("description", event_summary(item))
         reminder.add("trigger", alarm, parameters={"RELATED": "START"})
         event.add_component(reminder)
+
+
+def with_timezones(calendar: Calendar) -> Calendar:
+    """The VTIMEZONE of every TZID the events use, so any client reads their times right."""
+    calendar.add_missing_timezones()
+    return calendar
 
 
 def new_calendar() -> Calendar:
@@ -149,4 +189,4 @@ def agenda_ics(agenda: Agenda, *, stamp: dt.datetime | None = None, alarm: objec
     calendar = new_calendar()
     for item in agenda.items:
         calendar.add_component(agenda_event(agenda, item, stamp=stamp, alarm=offset))
-    return calendar.to_ical()
+    return with_timezones(calendar).to_ical()

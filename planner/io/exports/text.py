@@ -8,6 +8,14 @@ from planner.services.agenda import Agenda, AgendaItem
 
 COLUMNS = ("what", "who", "phone", "local tz", "last contact")  # open favours go on a line below
 WIDTH = 118
+WHAT_WIDTH = 60  # at most: a sequence step's purpose is a sentence, the name and phone matter more
+
+
+def _fit_what(text: str, width: int) -> str:
+    """Cut inside the parentheses of the reason, so the row still reads as "call (…)"."""
+    if len(text) <= width or not text.endswith(")") or text.find("(") >= width - 3:
+        return _fit(text, width)
+    return text[: width - 2].rstrip() + "…)"
 
 
 def _fit(text: str, width: int) -> str:
@@ -38,7 +46,8 @@ def _cells(item: AgendaItem, *, with_date: bool) -> list[str]:
     elif item.kind == AgendaKind.THANK_YOU:
         what = f"thank ({item.purpose})" if item.purpose else "thank"
     else:
-        what = f"{item.kind} ({item.why})"
+        at = f" {item.at_time}" if item.at_time else ""  # a call at a time of day, in the contact's zone
+        what = f"{item.kind}{at} ({item.why})"
     if item.thanks_owed:
         what += f" + thank ({item.thanks_why})" if item.thanks_why else " + thank"
     if with_date:
@@ -51,8 +60,10 @@ def _cells(item: AgendaItem, *, with_date: bool) -> list[str]:
 def _table(items: list[AgendaItem], *, with_date: bool, width: int, show_owner: bool = False) -> list[str]:
     rows = [_cells(item, with_date=with_date) for item in items]
     widths = [max([len(h)] + [len(r[i]) for r in rows]) for i, h in enumerate(COLUMNS)]
+    widths[0] = min(widths[0], WHAT_WIDTH)
     # Context gives way before identity: shrink the last contact first, then the widest.
-    for floor, columns in ((30, (4,)), (12, (1, 2, 4)), (6, tuple(range(len(COLUMNS))))):
+    # The what column (at most WHAT_WIDTH) gives way to 32, and an email to 20, before the name does.
+    for floor, columns in ((30, (4,)), (32, (0,)), (20, (2,)), (12, (1, 2, 4)), (6, tuple(range(len(COLUMNS))))):
         while sum(widths) + 2 * (len(widths) - 1) + 2 > width:
             widest = max(columns, key=lambda i: widths[i])
             if widths[widest] <= floor:
@@ -61,7 +72,8 @@ def _table(items: list[AgendaItem], *, with_date: bool, width: int, show_owner: 
     lines = ["  " + "  ".join(h.ljust(w) for h, w in zip(COLUMNS, widths, strict=True)).rstrip()]
     indent = " " * (2 + widths[0] + 2)
     for item, row in zip(items, rows, strict=True):
-        lines.append("  " + "  ".join(_fit(c, w).ljust(w) for c, w in zip(row, widths, strict=True)).rstrip())
+        cells = [_fit_what(row[0], widths[0])] + [_fit(c, w) for c, w in zip(row[1:], widths[1:], strict=True)]
+        lines.append("  " + "  ".join(c.ljust(w) for c, w in zip(cells, widths, strict=True)).rstrip())
         favours = clean_line(_favours(item))
         if favours:
             lines.append(indent + _fit(f"favours: {favours}", max(20, width - len(indent))))
