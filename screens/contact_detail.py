@@ -88,7 +88,7 @@ def render_history(items: list) -> Content:
         when = item.happened_at.strftime("%Y-%m-%d %H:%M")
         rows.append(safe_markup("[b]$when[/b] $kind $outcome$dur · $summary", when=when, kind=item.kind,
                                 outcome=item.outcome, dur=f" {item.duration_min} min" if item.duration_min else "",
-                                summary=item.summary or "—"))
+                                summary=("(private) " if item.private else "") + (item.summary or "—")))
         if item.notes and item.notes.strip() != (item.summary or "").strip():
             rows.append(Content(textwrap.indent(clean_block(item.notes.strip()), "    ")))
     return _lines(*rows)

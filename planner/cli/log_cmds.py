@@ -48,6 +48,9 @@ def register(sub, common) -> None:
     _log_options(p, editing=False)
     p.add_argument("--next", metavar="WHEN", help="pin a follow-up call: 'in 2 weeks', 'friday', a date")
     p.add_argument("--thanks", action="store_true", help="we thanked them: closes their open thank-you tasks")
+    p.add_argument("--private", action="store_true",
+                   help="a private note: only you can read its summary and notes (on a team server the server "
+                        "enforces it); that it happened, when and how it went stay visible")
     p.set_defaults(handler=cmd_log)
 
     p = sub.add_parser("history", parents=[common], help="a contact's logged interactions, newest first")
@@ -88,7 +91,7 @@ def cmd_log(args: argparse.Namespace) -> int:
         contact_id=contact_id, summary=args.summary or "", kind=args.kind or InteractionKind.CALL,
         outcome=args.outcome or Outcome.SPOKE, at=parse_moment(args.at, what="--at") if args.at else None,
         duration_min=parse_duration(args.duration), notes=args.notes or "", next_when=args.next,
-        thanked=args.thanks,
+        thanked=args.thanks, private=args.private,
     )
     view = log.log_interaction(request)
     if args.json:
@@ -116,13 +119,18 @@ def cmd_history(args: argparse.Namespace) -> int:
         print(f"nothing logged with {name} yet")
         return 0
     rows = [(v.id, _when(v), v.kind, "" if v.kind == InteractionKind.NOTE else v.outcome,
-             f"{v.duration_min}m" if v.duration_min is not None else "", v.summary) for v in views]
+             f"{v.duration_min}m" if v.duration_min is not None else "", shown_summary(v)) for v in views]
     print_table(("id", "when", "kind", "outcome", "took", "summary"), rows)
     for v in views:
         if v.notes:
             print(f"\n#{v.id} notes:")
             print("\n".join("  " + line for line in clean_block(v.notes).splitlines()))
     return 0
+
+
+def shown_summary(view: InteractionView) -> str:
+    """The summary as history shows it: a private note says so (to anyone else it has no text)."""
+    return f"(private) {view.summary}".rstrip() if view.private else view.summary
 
 
 def cmd_edit(args: argparse.Namespace) -> int:

@@ -93,6 +93,28 @@ def _v14_members(db: Database | DatabaseProxy) -> None:
     db.create_tables([m.Member])
 
 
+def _v17_private_notes(db: Database | DatabaseProxy) -> None:
+    """Private notes: a log's text kept apart, readable by its author alone. On the server that
+    is row-level security on the author's role, forced for the table's owner too, so no member's
+    session (and no raw SELECT as their role) reads another's note; only a superuser or a role
+    with BYPASSRLS could, and members are neither."""
+    _add_missing_column(db, m.Interaction, m.Interaction.private)
+    db.create_tables([m.PrivateNote])
+    if engine.on_server(db):
+        for statement in PRIVATE_NOTE_POLICY:
+            db.execute_sql(statement)
+
+
+PRIVATE_NOTE_POLICY = (
+    'ALTER TABLE "private_note" ALTER COLUMN "author_role" SET DEFAULT current_user',
+    'ALTER TABLE "private_note" ENABLE ROW LEVEL SECURITY',
+    'ALTER TABLE "private_note" FORCE ROW LEVEL SECURITY',
+    'DROP POLICY IF EXISTS "private_note_author" ON "private_note"',
+    'CREATE POLICY "private_note_author" ON "private_note" USING ("author_role" = current_user) '
+    'WITH CHECK ("author_role" = current_user)',
+)
+
+
 def _add_missing_column(db: Database | DatabaseProxy, model: type[m.BaseModel], field) -> None:
     table = model._meta.table_name
     if field.column_name not in {column.name for column in db.get_columns(table)}:
@@ -114,6 +136,7 @@ STEPS: list[Callable[[Database | DatabaseProxy], None]] = [
     _v12_facts,
     _v13_merge_records,
     _v14_members,
+    _v17_private_notes,  # version 17 in the merged list (15 and 16 are other branches' steps)
 ]
 LATEST = len(STEPS)
 

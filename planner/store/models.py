@@ -145,6 +145,10 @@ class Interaction(BaseModel):
     # JSON: the pinned or follow-up calls logging it fulfilled (day, reason, note), so deleting or
     # editing it away can give them back (interaction_restore.py); NULL when it fulfilled none.
     consumed_pins = TextField(null=True)
+    # its summary and notes are a private note (PrivateNote): here they stay empty, and the team
+    # sees only that it happened, when, and how it went (a default in the schema too: rows written
+    # without naming it, by raw SQL or an older followup on a shared server, are not private)
+    private = BooleanField(default=False, constraints=[SQL("DEFAULT false")])
 
     class Meta:
         # when each contact was last reached, read for everyone by the planner and every list: this
@@ -334,6 +338,20 @@ class Member(BaseModel):
     created_at = DateTimeField(default=utcnow)
 
 
+class PrivateNote(BaseModel):
+    """The text of a private log, readable only by its author. On PostgreSQL the server enforces
+    it: row-level security lets a role see and write only the rows whose `author_role` is its own
+    (migrations v17), so neither another member's session nor a raw SELECT as their role reads it.
+    On an SQLite file (one person) the text is simply the author's."""
+
+    interaction = ForeignKeyField(Interaction, primary_key=True, backref="private_note", on_delete="CASCADE")
+    interaction_id: int
+    # the server fills in the connected role (DEFAULT current_user); '' on SQLite
+    author_role = CharField(constraints=[SQL("DEFAULT ''")])
+    summary = TextField(default="")
+    notes = TextField(default="")
+
+
 # Ordered so that create_tables/drop_tables respect foreign keys.
 ALL_MODELS = [
     Setting,
@@ -344,6 +362,7 @@ ALL_MODELS = [
     Block,
     PlannedCall,
     Interaction,
+    PrivateNote,
     Favor,
     Draft,
     SequenceDefinition,

@@ -32,7 +32,7 @@ from planner.services.interactions.records import (
 )
 from planner.services.interactions.thanks import close_open
 from planner.store.database import write_tx
-from planner.store.models import Interaction, get_contact
+from planner.store.models import Interaction, PrivateNote, get_contact
 
 
 @dataclass
@@ -61,6 +61,9 @@ class LogRequest:
     thanked: bool = False
     favor: FavorRequest | None = None
     draft_id: int | None = None  # the quick-log draft this log finishes: deleted with it, never offered again
+    # the summary and notes are a private note, readable by the one who logs it alone (on a team
+    # server the server itself keeps them from everyone else); that it happened stays visible
+    private: bool = False
 
 
 def log_interaction(req: LogRequest) -> InteractionView:
@@ -81,15 +84,19 @@ def log_interaction(req: LogRequest) -> InteractionView:
     with write_tx():
         contact = get_contact(req.contact_id)
         newest_before = newest_attempt(req.contact_id)
+        summary, notes = (req.summary or "").strip(), req.notes or ""
         row = Interaction.create(
             contact=req.contact_id, happened_at=stored_at, tz=zone_key(moment), kind=kind,
-            outcome=outcome, duration_min=duration, summary=(req.summary or "").strip(),
-            notes=req.notes or "", thanked=bool(req.thanked),
+            outcome=outcome, duration_min=duration, summary="" if req.private else summary,
+            notes="" if req.private else notes, thanked=bool(req.thanked), private=req.private,
         )
+        if req.private:  # its author is the connected role, filled in by the server
+            PrivateNote.insert(interaction=row.id, summary=summary, notes=notes).execute()
         apply_log(row, follow_up, is_newest=newest_before is None or stored_at >= newest_before.happened_at)
         if favor_args is not None:
             ledger.record_favor(contact, *favor_args)
-        facts.facts_from_note(req.contact_id, req.notes)  # `#fact kids: Ana, 7` lines
+        if not req.private:  # facts are the team's: a private note keeps its `#fact` lines to itself
+            facts.facts_from_note(req.contact_id, req.notes)  # `#fact kids: Ana, 7` lines
         if req.thanked:  # after the favour: thanking them in this call covers what it brought
             close_open(req.contact_id, stored_at, moment.date())
         if req.draft_id is not None:  # left alone if another running session has taken it over

@@ -18,7 +18,7 @@ from planner.core.errors import BadInput, NotFound
 from planner.core.textsafe import json_dict
 from planner.core.vocabulary import is_reaching
 from planner.core.zones import aware
-from planner.store.models import Contact, Interaction, get_contact
+from planner.store.models import Contact, Interaction, PrivateNote, get_contact
 from planner.store.queries import attempt_condition, chunked, reached_condition
 
 # Slack for clocks: "now" typed a moment ago must not count as the future.
@@ -38,6 +38,8 @@ class InteractionView:
     notes: str
     thanked: bool = False
     reached: bool = True
+    # a private note: its summary and notes are shown only to its author (empty for anyone else)
+    private: bool = False
 
     def to_json(self) -> dict:
         return json_dict(self)
@@ -95,12 +97,33 @@ def check_duration(duration: int | None) -> int | None:
     return int(duration)
 
 
-def _view(row: Interaction, name: str) -> InteractionView:
+def _view(row: Interaction, name: str, private_texts: dict[int, tuple[str, str]] | None = None) -> InteractionView:
+    summary, notes = row.summary, row.notes
+    if row.private:
+        texts = private_texts if private_texts is not None else private_text([row.id])
+        summary, notes = texts.get(row.id, ("", ""))
     return InteractionView(
         id=row.id, contact_id=row.contact_id, contact_name=name, happened_at=aware(row.happened_at, row.tz),
-        kind=row.kind, outcome=row.outcome, duration_min=row.duration_min, summary=row.summary,
-        notes=row.notes, thanked=row.thanked, reached=is_reaching(row.kind, row.outcome),
+        kind=row.kind, outcome=row.outcome, duration_min=row.duration_min, summary=summary,
+        notes=notes, thanked=row.thanked, reached=is_reaching(row.kind, row.outcome), private=bool(row.private),
     )
+
+
+def private_text(interaction_ids: list[int]) -> dict[int, tuple[str, str]]:
+    """(summary, notes) of the private logs among these that this session may read: on a server,
+    the rows row-level security shows its role (its own notes), and nothing of anyone else's."""
+    found: dict[int, tuple[str, str]] = {}
+    for chunk in chunked(interaction_ids):
+        query = (PrivateNote.select(PrivateNote.interaction, PrivateNote.summary, PrivateNote.notes)
+                 .where(PrivateNote.interaction.in_(chunk)).tuples())
+        found.update({row[0]: (row[1], row[2]) for row in query.iterator()})
+    return found
+
+
+def _views(rows: list[Interaction], name_of) -> list[InteractionView]:
+    """Views of many rows, the private texts among them read in one query per chunk."""
+    texts = private_text([row.id for row in rows if row.private])
+    return [_view(row, name_of(row), texts) for row in rows]
 
 
 def get_interaction(interaction_id: int) -> InteractionView:
@@ -118,7 +141,7 @@ def history(contact_id: int, limit: int | None = None) -> list[InteractionView]:
              .order_by(Interaction.happened_at.desc(), Interaction.id.desc()))
     if limit:
         query = query.limit(limit)
-    return [_view(row, contact.name) for row in query]
+    return _views(list(query), lambda _row: contact.name)
 
 
 def newest_attempt(contact_id: int) -> Interaction | None:
@@ -150,6 +173,6 @@ def _newest(contact_ids: list[int], *, reached_only: bool) -> dict[int, Interact
                  .join(latest, on=(Interaction.contact == latest.c.cid) & (Interaction.happened_at == latest.c.at))
                  .where(wanted)
                  .order_by(Interaction.happened_at.desc(), Interaction.id.desc()))
-        for row in query:
-            result.setdefault(row.contact_id, _view(row, row.contact.name))
+        for view in _views(list(query), lambda row: row.contact.name):
+            result.setdefault(view.contact_id, view)
     return result
