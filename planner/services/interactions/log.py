@@ -31,7 +31,7 @@ from planner.services.interactions.records import (
     newest_attempt,
 )
 from planner.services.interactions.thanks import close_open
-from planner.store.database import write_tx
+from planner.store.database import run_write
 from planner.store.models import Interaction, PrivateNote, get_contact
 
 
@@ -81,7 +81,8 @@ def log_interaction(req: LogRequest) -> InteractionView:
             req.favor.direction, req.favor.kind, req.favor.weight, min(moment.date(), today()))
         favor_args = (direction, favor_kind, req.favor.note, weight, day, req.favor.returns)
     stored_at = to_utc_naive(moment)
-    with write_tx():
+
+    def store() -> InteractionView:
         contact = get_contact(req.contact_id)
         newest_before = newest_attempt(req.contact_id)
         summary, notes = (req.summary or "").strip(), req.notes or ""
@@ -103,3 +104,6 @@ def log_interaction(req: LogRequest) -> InteractionView:
             drafts.discard_draft(req.draft_id)
         replan([req.contact_id])
         return get_interaction(row.id)
+
+    # run again from the start if the server ends it with a serialization failure or a deadlock
+    return run_write(store)
