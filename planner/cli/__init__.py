@@ -40,6 +40,7 @@ COMMAND_MODULES = [
     "planner.cli.sync_cmds",
     "planner.cli.remind_cmds",
     "planner.cli.team_cmds",
+    "planner.cli.migrate_cmds",
 ]
 
 
