@@ -6,6 +6,7 @@ terminal."""
 from __future__ import annotations
 
 import argparse
+import os
 import sys
 import time
 from pathlib import Path
@@ -32,8 +33,18 @@ def register(sub, common) -> None:
 def cmd_migrate_to(args: argparse.Namespace) -> int:
     source_target = engine.resolve_target(getattr(args, "db", None))
     target = engine.resolve_target(args.target)
-    to_server = engine.is_server_url(target)
-    transfer.refuse_same_engine(engine.is_server_url(source_target), to_server)
+    transfer.refuse_same_engine(engine.is_server_url(source_target), engine.is_server_url(target))
+    copied, member, source_name = copy_desk(source_target, target, args.member)
+    whose = f" as {clean_line(member.name)} (role {member.role})" if member is not None else ""
+    print(f"copied {copied.total} rows from {source_name} to {database_name()}{whose}; every row read back equal")
+    _say_unreadable(copied)
+    return 0
+
+
+def copy_desk(source_target: str | Path, target: str | Path, member_name: str | None = None):
+    """Copy the desk at `source_target` into the empty `target` (see planner/store/transfer.py),
+    a progress bar on stderr when it is a terminal. Returns what was copied, the member it went to
+    (None for a file) and the source's name; the target stays bound to `db`."""
     # the source first, as any command opens it: brought up to date, so both schemas are today's
     open_database(source_target, notify=notice)
     source_name = database_name()
@@ -41,7 +52,7 @@ def cmd_migrate_to(args: argparse.Namespace) -> int:
     source = _connect_source(source_target)
     try:
         open_database(target, notify=notice)
-        member = _member(args.member, source) if to_server else None
+        member = _member(member_name, source) if engine.is_server_url(target) else None
         bar = ProgressBar() if sys.stderr.isatty() else None
         with source.atomic():
             if engine.on_server(source):  # one snapshot of the team's rows from start to end
@@ -51,11 +62,37 @@ def cmd_migrate_to(args: argparse.Namespace) -> int:
             bar.done()
     finally:
         source.close()
-    whose = f" as {clean_line(member.name)} (role {member.role})" if member is not None else ""
-    print(f"copied {copied.total} rows from {source_name} to {database_name()}{whose}; every row read back equal")
+    return copied, member, source_name
+
+
+def _say_unreadable(copied: transfer.Copied) -> None:
     if copied.unreadable_private:
         print(f"{copied.unreadable_private} private notes of other members were not readable and are not in the copy "
               "(their calls are, without text)")
+
+
+def backup_server(source_url: str, path_given: str | None) -> int:
+    """`followup backup PATH` on a server: what this member may read, copied into a new SQLite
+    file, verified row by row, under a temporary name until it is whole. The whole server (every
+    member's private notes too) is the server's own backup's (pg_dump) to keep."""
+    if not path_given:
+        raise BadInput("backup: a server database is copied into a file: name it (followup backup PATH)")
+    path = Path(path_given).expanduser()
+    if path.is_dir():
+        path = path / "followup-backup.db"
+    if path.exists():
+        raise BadInput(f"backup: {path}: already exists; name a new file")
+    temp = path.with_name(f".{path.name}.new-{os.getpid()}")
+    try:
+        copied, _, source_name = copy_desk(source_url, temp)
+        close_database()
+        os.replace(temp, path)
+    finally:
+        for leftover in (temp, Path(f"{temp}-wal"), Path(f"{temp}-shm")):
+            leftover.unlink(missing_ok=True)
+    print(f"{path}: {copied.total} rows of {source_name}, every row read back equal (the whole server, every "
+          "member's private notes too, is backed up on the server: pg_dump)")
+    _say_unreadable(copied)
     return 0
 
 
