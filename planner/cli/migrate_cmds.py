@@ -10,6 +10,7 @@ import os
 import sys
 import time
 from pathlib import Path
+from urllib.parse import quote
 
 from planner.cli import notice
 from planner.core.errors import BadInput, FollowupError
@@ -107,7 +108,7 @@ def _connect_source(target: str | Path):
     from planner.store.connect import READ_ONLY_PRAGMAS
 
     path = Path(target).resolve()
-    source = SqliteDatabase(f"file:{path}?mode=ro", uri=True, pragmas=READ_ONLY_PRAGMAS,
+    source = SqliteDatabase(f"file:{quote(str(path))}?mode=ro", uri=True, pragmas=READ_ONLY_PRAGMAS,
                             timeout=BUSY_TIMEOUT_SECONDS)
     source.connect()
     return source
