@@ -35,6 +35,10 @@ def test_the_demo_database_goes_to_a_team_server_and_back_with_every_row_equal(c
     cli.ok("demo", "--contacts", "120", db=demo)
     maria = json.loads(cli.ok("contacts", "--json", db=demo))[0]["name"]
     cli.ok("log", maria, "offer 95k", "--notes", "private words", "--private", db=demo)
+    with sqlite3.connect(demo) as conn:  # a quick-log note being typed: a draft, the author's too
+        conn.execute("INSERT INTO draft (contact_id, started_at, updated_at, kind, outcome, summary, notes, "
+                     "next_when, extra) VALUES (1, '2026-11-25 09:00:00', '2026-11-25 09:00:00', 'call', 'spoke', "
+                     "'', 'half typed', '', '{}')")
     mia = member_role(cli, "Mia")
     original = _all_rows(demo)
     assert sum(map(len, original.values())) > 1000
@@ -49,6 +53,7 @@ def test_the_demo_database_goes_to_a_team_server_and_back_with_every_row_equal(c
             if table not in ("user_version", "member"):
                 assert conn.execute(f'SELECT count(*) FROM "{table}"').fetchone() == (len(rows),), table
         assert conn.execute("SELECT author_role, summary FROM private_note").fetchall() == [(mia, "offer 95k")]
+        assert conn.execute("SELECT author_role, notes FROM draft").fetchall() == [(mia, "half typed")]
     history = json.loads(cli.ok("history", maria, "--json", db=as_role(cli, mia)))
     assert history[0]["summary"] == "offer 95k"
     # running it twice is refused, and nothing is added

@@ -108,3 +108,18 @@ def test_the_author_reads_a_private_note_back_and_it_counts_as_a_call(cli):
         [(log_id, SECRET, "details", True)]
     assert f"(private) {SECRET}" in cli.ok("history", "maria")
     assert json.loads(cli.ok("show", "maria", "--json"))["last_contacted"] is not None
+
+
+@server_only
+def test_a_private_note_being_typed_is_not_another_members_draft(cli):
+    """The quick-log saves what is typed as a draft: on a server each member's drafts are theirs."""
+    mia, jonas = member_role(cli, "Mia"), member_role(cli, "Jonas")
+    cli.ok("add", "Maria Schmidt", db=as_role(cli, mia))
+    with psycopg.connect(as_role(cli, mia)) as conn:
+        conn.execute("INSERT INTO draft (contact_id, started_at, updated_at, kind, outcome, summary, notes, "
+                     "next_when, extra) VALUES (1, now(), now(), 'call', 'spoke', '', %s, '', "
+                     "'{\"private\": true}')", (SECRET,))
+    with psycopg.connect(as_role(cli, jonas)) as conn:
+        assert conn.execute("SELECT count(*) FROM draft").fetchone() == (0,)
+    with psycopg.connect(as_role(cli, mia)) as conn:
+        assert conn.execute("SELECT author_role, notes FROM draft").fetchall() == [(mia, SECRET)]

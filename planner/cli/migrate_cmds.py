@@ -117,7 +117,7 @@ def _connect_source(target: str | Path):
 def _member(name: str | None, source):
     """The member the copied rows become: the one named, else the one the target connects as."""
     from planner.services.team import current_member
-    from planner.store.models import Member, PrivateNote
+    from planner.store.models import Draft, Member, PrivateNote
 
     if name:
         row = Member.get_or_none(Member.name == name.strip())
@@ -134,8 +134,8 @@ def _member(name: str | None, source):
             raise FollowupError("migrate-to: no member to copy the desk under")
     role = engine.current_role(db)
     superuser = db.execute_sql("SELECT rolsuper FROM pg_roles WHERE rolname = current_user").fetchone()[0]
-    if row.role != role and not superuser and PrivateNote.select().count(source):
-        raise FollowupError(f"migrate-to: private notes can only be written by their author: connect as "
+    if row.role != role and not superuser and (PrivateNote.select().count(source) or Draft.select().count(source)):
+        raise FollowupError(f"migrate-to: private notes and drafts can only be written by their author: connect as "
                             f"{row.name}'s role ({row.role}), not {role}")
     return row
 

@@ -99,18 +99,22 @@ def _v17_private_notes(db: Database | DatabaseProxy) -> None:
     session (and no raw SELECT as their role) reads another's note; only a superuser or a role
     with BYPASSRLS could, and members are neither."""
     _add_missing_column(db, m.Interaction, m.Interaction.private)
+    if "author_role" not in {column.name for column in db.get_columns("draft")}:  # a note being typed is its
+        # author's too (no Python default: on a server the column's own default names the author)
+        db.execute_sql("ALTER TABLE \"draft\" ADD COLUMN \"author_role\" VARCHAR(255) NOT NULL DEFAULT ''")
     db.create_tables([m.PrivateNote])
     if engine.on_server(db):
-        for statement in PRIVATE_NOTE_POLICY:
-            db.execute_sql(statement)
+        for table in ("private_note", "draft"):
+            for statement in AUTHOR_ONLY_POLICY:
+                db.execute_sql(statement.format(table=table))
 
 
-PRIVATE_NOTE_POLICY = (
-    'ALTER TABLE "private_note" ALTER COLUMN "author_role" SET DEFAULT current_user',
-    'ALTER TABLE "private_note" ENABLE ROW LEVEL SECURITY',
-    'ALTER TABLE "private_note" FORCE ROW LEVEL SECURITY',
-    'DROP POLICY IF EXISTS "private_note_author" ON "private_note"',
-    'CREATE POLICY "private_note_author" ON "private_note" USING ("author_role" = current_user) '
+AUTHOR_ONLY_POLICY = (
+    'ALTER TABLE "{table}" ALTER COLUMN "author_role" SET DEFAULT current_user',
+    'ALTER TABLE "{table}" ENABLE ROW LEVEL SECURITY',
+    'ALTER TABLE "{table}" FORCE ROW LEVEL SECURITY',
+    'DROP POLICY IF EXISTS "{table}_author" ON "{table}"',
+    'CREATE POLICY "{table}_author" ON "{table}" USING ("author_role" = current_user) '
     'WITH CHECK ("author_role" = current_user)',
 )
 

@@ -189,6 +189,9 @@ class Draft(BaseModel):
     notes = TextField(default="")
     next_when = TextField(default="")
     extra = TextField(default="{}")  # JSON: favour, thanked flag
+    # who is typing it: on a team server each member's drafts are their own (row-level security,
+    # migrations v17), so a private note being typed is never another member's to read or restore
+    author_role = CharField(constraints=[SQL("DEFAULT ''")])
 
 
 class SequenceDefinition(BaseModel):

@@ -115,8 +115,8 @@ def _plan(model: type[Model], member: Member | None, to_server: bool):
     fields = model._meta.sorted_fields
     member_columns = [i for i, f in enumerate(fields) if isinstance(f, ForeignKeyField) and f.rel_model is Member]
     self_refs = [i for i, f in enumerate(fields) if isinstance(f, ForeignKeyField) and f.rel_model is model]
-    # by identity: a field's == builds an SQL expression
-    author = next((i for i, f in enumerate(fields) if f is PrivateNote.author_role), None)
+    # whose private note or draft: the member's role on the server, '' in a file
+    author = next((i for i, f in enumerate(fields) if f.name == "author_role"), None)
 
     def adapt(row: tuple) -> tuple:
         if not member_columns and author is None:
