@@ -115,6 +115,7 @@ def test_on_a_terminal_a_progress_bar_shows_the_copy_and_the_check(cli, tmp_path
     assert "\rcopying" in text and "\rverifying" in text and "100%" in text
 
 
+@pytest.mark.engines("sqlite")  # the test's own database is the file here, even under --pg-all
 def test_a_file_to_a_file_is_refused(cli, tmp_path):
     result = cli("migrate-to", str(tmp_path / "other.db"))
     assert result.code == 2 and "followup backup" in result.err
