@@ -18,7 +18,8 @@ from pathlib import Path
 
 import pytest
 from aiosmtpd.controller import Controller
-from conftest import PASSWORD
+
+from tests.sync.helpers import PASSWORD
 
 pytestmark = pytest.mark.engines
 
