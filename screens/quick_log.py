@@ -126,6 +126,8 @@ class QuickLogScreen(QuickLogPersistence):
                 yield Input(value=self._draft.next_when if self._draft else "", id="ql-next",
                             placeholder="next follow-up: in 2 weeks, friday, 2026-12-01", compact=True)
                 yield MarkedCheckbox("thanked them", value=bool(extra.get("thanked")), id="ql-thanked", compact=True)
+                yield MarkedCheckbox("private", value=bool(extra.get("private")), id="ql-private", compact=True,
+                                     tooltip="only you can read this note's text; the team sees that it happened")
             with Horizontal(classes="ql-row"):
                 yield Select(FAVOR_CHOICES, value=favor.get("direction", ""), allow_blank=False, id="ql-favor",
                              compact=True)

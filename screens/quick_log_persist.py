@@ -73,7 +73,8 @@ class QuickLogPersistence(WorkerDialog[object | None]):
         ticket: a save of an older snapshot never lands after a newer one."""
         contact_text = self.query_one("#ql-contact", Input).value if self.contact_id is None else ""
         favor_direction = self.query_one("#ql-favor", Select).value
-        extra: dict = {"thanked": self.query_one("#ql-thanked", Checkbox).value}
+        extra: dict = {"thanked": self.query_one("#ql-thanked", Checkbox).value,
+                       "private": self.query_one("#ql-private", Checkbox).value}
         if favor_direction in (FavorDirection.GAVE, FavorDirection.RECEIVED):
             extra["favor"] = {"direction": favor_direction, "kind": self.query_one("#ql-favor-kind", Select).value,
                               "note": self.query_one("#ql-favor-note", Input).value}
@@ -157,7 +158,7 @@ class QuickLogPersistence(WorkerDialog[object | None]):
             next_when=snap["next_when"].strip() or None, thanked=bool(snap["extra"].get("thanked")),
             favor=(FavorRequest(favor["direction"], str(favor["kind"]), note=favor.get("note", ""))
                    if favor else None),
-            draft_id=draft_id,
+            draft_id=draft_id, private=bool(snap["extra"].get("private")),
         )))
         return Logged(view, contact_id, bool(favor))
 

@@ -225,7 +225,12 @@ def test_the_demo_on_a_server_reads_back_exactly_as_on_a_file(cli, tmp_path):
     assert len(json.loads(cli.ok("contacts", "--json"))) > 0
     assert cli.ok("check").strip().endswith(":5432: ok")
     backup = cli("backup")
-    assert backup.code == 1 and "backed up on the server (pg_dump)" in backup.err
+    assert backup.code == 2 and "name it (followup backup PATH)" in backup.err
+    # with a PATH: a verified file copy of what this session may read, which reads as the server does
+    copy = tmp_path / "copy.db"
+    assert "every row read back equal" in cli.ok("backup", str(copy))
+    assert json.loads(cli.ok("contacts", "--json", db=copy)) == json.loads(cli.ok("contacts", "--json"))
+    assert cli("backup", str(copy)).code == 2  # never over an existing file
 
 
 @server_only

@@ -41,6 +41,7 @@ COMMAND_MODULES = [
     "planner.cli.remind_cmds",
     "planner.cli.team_cmds",
     "planner.cli.undo_cmds",
+    "planner.cli.migrate_cmds",
 ]
 
 

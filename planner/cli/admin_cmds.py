@@ -87,8 +87,16 @@ def _member_config(args: argparse.Namespace) -> int:
 
 def cmd_backup(args: argparse.Namespace) -> int:
     from planner.store.backup import backup_to
+    from planner.store.database import close_database, db
+    from planner.store.engine import on_server
 
     open_db_from_args(args)
+    if on_server(db):  # a copy of what this member may read, into a file (planner/cli/migrate_cmds.py)
+        from planner.cli.migrate_cmds import backup_server
+        from planner.store.engine import resolve_target
+
+        close_database()
+        return backup_server(str(resolve_target(getattr(args, "db", None))), args.path)
     print(backup_to(args.path))
     return 0
 

@@ -50,6 +50,9 @@ def register(sub, common) -> None:
     p.add_argument("--thanks", action="store_true", help="we thanked them: closes their open thank-you tasks")
     p.add_argument("--yes", action="store_true",
                    help="log it even when another member reached them lately (no question asked)")
+    p.add_argument("--private", action="store_true",
+                   help="a private note: only you can read its summary and notes (on a team server the server "
+                        "enforces it); that it happened, when and how it went stay visible")
     p.set_defaults(handler=cmd_log)
 
     p = sub.add_parser("history", parents=[common], help="a contact's logged interactions, newest first")
@@ -90,7 +93,7 @@ def cmd_log(args: argparse.Namespace) -> int:
         contact_id=contact_id, summary=args.summary or "", kind=args.kind or InteractionKind.CALL,
         outcome=args.outcome or Outcome.SPOKE, at=parse_moment(args.at, what="--at") if args.at else None,
         duration_min=parse_duration(args.duration), notes=args.notes or "", next_when=args.next,
-        thanked=args.thanks,
+        thanked=args.thanks, private=args.private,
     )
     if request.kind == InteractionKind.CALL and not _confirm_recent(contact_id, args.yes):
         return 1
@@ -146,7 +149,7 @@ def cmd_history(args: argparse.Namespace) -> int:
         print(f"nothing logged with {name} yet")
         return 0
     rows: list[tuple] = [(v.id, _when(v), v.kind, "" if v.kind == InteractionKind.NOTE else v.outcome,
-             f"{v.duration_min}m" if v.duration_min is not None else "", v.summary) for v in views]
+             f"{v.duration_min}m" if v.duration_min is not None else "", shown_summary(v)) for v in views]
     headers: tuple[str, ...] = ("id", "when", "kind", "outcome", "took", "summary")
     if any(v.logged_by is not None for v in views):  # a desk's history: who logged each
         from planner.services.team import member_names
@@ -160,6 +163,11 @@ def cmd_history(args: argparse.Namespace) -> int:
             print(f"\n#{v.id} notes:")
             print("\n".join("  " + line for line in clean_block(v.notes).splitlines()))
     return 0
+
+
+def shown_summary(view: InteractionView) -> str:
+    """The summary as history shows it: a private note says so (to anyone else it has no text)."""
+    return f"(private) {view.summary}".rstrip() if view.private else view.summary
 
 
 def cmd_edit(args: argparse.Namespace) -> int:

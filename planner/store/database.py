@@ -18,18 +18,29 @@ afterwards fails with "cannot rollback - no transaction is active", and that mes
 replace the real one. `write_tx()` rolls back only a transaction that is still open, so the error
 that surfaces is the one that happened (on the server: a transaction that failed is still open,
 and is rolled back; one whose connection was lost is not, and the loss is what surfaces).
+
+Colliding (the server): with the writers' lock, two followup sessions never write at once, but the
+server can still end a transaction with a serialization failure or a deadlock (another program
+writing the same rows, an administrator's maintenance). A function run by `write_tx` as a
+decorator (`@write_tx()`, or `run_write(fn)`) is then run again from the start, after a short
+random pause, up to `COLLISION_RETRIES` times: it is one whole transaction, so running it again is
+safe, and the person never sees the collision. A `with write_tx():` block cannot be run again by
+the code that opened it; its collision is rolled back and reported as one line saying nothing was
+written, never the server's "could not serialize" or "deadlock".
 """
 
 from __future__ import annotations
 
 import contextlib
 import json
+import random
 import sqlite3
+import threading
 import time
 from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
+from typing import Any, TypeVar
 
 from peewee import DatabaseProxy, OperationalError, SqliteDatabase
 
@@ -42,6 +53,10 @@ BUSY_TIMEOUT_SECONDS = 10
 LOCK_ATTEMPT_MS = 1000
 # A long import of a large file takes minutes; past this, something is wrong with the other session.
 WRITE_WAIT_LIMIT_SECONDS = 600
+# A transaction the server ended with a serialization failure or a deadlock is run again this often.
+COLLISION_RETRIES = 8
+# PostgreSQL's SQLSTATEs for them: serialization_failure, deadlock_detected
+COLLISION_STATES = ("40001", "40P01")
 
 PRAGMAS = {
     "journal_mode": "wal",
@@ -105,6 +120,31 @@ def set_lock_wait_handler(handler: Callable[[LockWait], None] | None) -> Callabl
     global _lock_wait_handler
     previous, _lock_wait_handler = _lock_wait_handler, handler
     return previous
+
+
+@dataclass
+class WriteStats:
+    """Write transactions run by this process, for the team benchmark: how many were run again
+    after a collision."""
+
+    retried: int = 0
+
+
+write_stats = WriteStats()
+
+
+def is_collision(exc: BaseException) -> bool:
+    """The server ended the transaction with a serialization failure or a deadlock (SQLSTATE
+    40001 / 40P01): running the whole transaction again will do."""
+    seen: set[int] = set()
+    current: BaseException | None = exc
+    while current is not None and id(current) not in seen:
+        seen.add(id(current))
+        for candidate in (current, current.args[0] if current.args else None):
+            if getattr(candidate, "sqlstate", None) in COLLISION_STATES:
+                return True
+        current = current.__cause__ or current.__context__
+    return False
 
 
 def _is_locked(exc: BaseException) -> bool:
@@ -173,19 +213,67 @@ class _WriteTransaction:
         db.pop_transaction()
         if exc_type is not None:
             _rollback_if_open()
+            if is_collision(exc_val) and not _retrying.active:
+                raise Collision(f"{database_name()}: another session wrote the same rows at the same moment; "
+                                "nothing was written, try again") from exc_val
             return False
         try:
             db.commit()
-        except BaseException:
+        except BaseException as exc:
             _rollback_if_open()
+            if is_collision(exc) and not _retrying.active:
+                raise Collision(f"{database_name()}: another session wrote the same rows at the same moment; "
+                                "nothing was written, try again") from exc
             raise
         return False
 
     def __call__(self, fn):
+        limit, repairing = self._limit, self._repairing
+
         def wrapped(*args, **kwargs):
-            with _WriteTransaction(self._limit):
-                return fn(*args, **kwargs)
+            return run_write(lambda: fn(*args, **kwargs), limit=limit, repairing=repairing)
         return wrapped
+
+
+T = TypeVar("T")
+
+
+class Collision(FollowupError):
+    """A `with write_tx():` block the server ended with a serialization failure or a deadlock."""
+
+
+class _Retrying(threading.local):
+    active = False  # inside run_write: a collision propagates as it is, to be run again
+
+
+_retrying = _Retrying()
+
+
+def run_write(fn: Callable[[], T], *, limit: float | None = None, repairing: bool = False) -> T:
+    """`fn()` in one write transaction; when the server ends it with a serialization failure or a
+    deadlock, everything is rolled back and `fn` runs again from the start (a short random pause
+    first, so two colliding sessions do not collide again), up to COLLISION_RETRIES times. Inside
+    another write transaction it is just a savepoint: the outer one is what runs again."""
+    if db.in_transaction():
+        with _WriteTransaction(limit, repairing=repairing):
+            return fn()
+    attempt = 0
+    while True:
+        outer, _retrying.active = _retrying.active, True
+        try:
+            with _WriteTransaction(limit, repairing=repairing):
+                return fn()
+        except Exception as exc:
+            if not is_collision(exc) or attempt >= COLLISION_RETRIES:
+                if is_collision(exc):
+                    raise Collision(f"{database_name()}: another session kept writing the same rows; "
+                                    "nothing was written, try again") from exc
+                raise
+        finally:
+            _retrying.active = outer
+        attempt += 1
+        write_stats.retried += 1
+        time.sleep(random.uniform(0.005, 0.05) * attempt)
 
 
 # `followup check` leaves this setting when it found damage, and removes it when all is well again.

@@ -49,8 +49,8 @@ SERVER_STATES = {
     "57P02": "the server is restarting; nothing was written, try again",
     "57P03": "the server is not accepting connections yet; try again",
     "55P03": "another session is using the database; try again",
-    "40P01": "another session is using the database (deadlock); nothing was written, try again",
-    "40001": "another session changed the same rows; nothing was written, try again",
+    "40P01": "another session wrote the same rows at the same moment; nothing was written, try again",
+    "40001": "another session wrote the same rows at the same moment; nothing was written, try again",
 }
 
 
@@ -71,6 +71,8 @@ def describe_server_error(cause: BaseException, where: str) -> str:
     """One line for a PostgreSQL failure on the database named `where`."""
     text = " ".join(str(cause).split()) or type(cause).__name__
     state = getattr(cause, "sqlstate", None)
+    if state in ("40001", "40P01"):  # the server's own words ("could not serialize...") say nothing to a person
+        return f"{where}: {SERVER_STATES[state]}"
     if state in SERVER_STATES:
         return f"{where}: {SERVER_STATES[state]} ({text})"
     if state is None and type(cause).__name__ in ("OperationalError", "InterfaceError"):

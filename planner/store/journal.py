@@ -50,7 +50,10 @@ KEEP_DAYS = 30
 SESSION = uuid.uuid4().hex[:12]
 
 JOURNAL_MODELS = (m.UndoAction, m.UndoChange, m.UndoOpen)
-_NOT_JOURNALED = (m.Draft, m.ReminderSent, *JOURNAL_MODELS)
+# Not journaled: a draft is a typing buffer saved outside actions; a reminder sent cannot be unsent;
+# a private note's text would be copied into the journal, which every member of a desk can read
+# (undoing the deletion of a private log brings the call back without its text).
+_NOT_JOURNALED = (m.Draft, m.ReminderSent, m.PrivateNote, *JOURNAL_MODELS)
 _TRIGGER = "undo_journal"  # the server's trigger on each table (SQLite: undo_journal_TABLE_OP)
 _SQLITE_OPS = {"I": "INSERT", "U": "UPDATE", "D": "DELETE"}
 

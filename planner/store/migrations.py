@@ -119,6 +119,32 @@ def _v18_step_moves_and_call_times(db: Database | DatabaseProxy) -> None:
     _add_missing_column(db, m.PlannedCall, m.PlannedCall.at_time)
 
 
+def _v19_private_notes(db: Database | DatabaseProxy) -> None:
+    """Private notes: a log's text kept apart, readable by its author alone. On the server that
+    is row-level security on the author's role, forced for the table's owner too, so no member's
+    session (and no raw SELECT as their role) reads another's note; only a superuser or a role
+    with BYPASSRLS could, and members are neither."""
+    _add_missing_column(db, m.Interaction, m.Interaction.private)
+    if "author_role" not in {column.name for column in db.get_columns("draft")}:  # a note being typed is its
+        # author's too (no Python default: on a server the column's own default names the author)
+        db.execute_sql("ALTER TABLE \"draft\" ADD COLUMN \"author_role\" VARCHAR(255) NOT NULL DEFAULT ''")
+    db.create_tables([m.PrivateNote])
+    if engine.on_server(db):
+        for table in ("private_note", "draft"):
+            for statement in AUTHOR_ONLY_POLICY:
+                db.execute_sql(statement.format(table=table))
+
+
+AUTHOR_ONLY_POLICY = (
+    'ALTER TABLE "{table}" ALTER COLUMN "author_role" SET DEFAULT current_user',
+    'ALTER TABLE "{table}" ENABLE ROW LEVEL SECURITY',
+    'ALTER TABLE "{table}" FORCE ROW LEVEL SECURITY',
+    'DROP POLICY IF EXISTS "{table}_author" ON "{table}"',
+    'CREATE POLICY "{table}_author" ON "{table}" USING ("author_role" = current_user) '
+    'WITH CHECK ("author_role" = current_user)',
+)
+
+
 def _add_missing_column(db: Database | DatabaseProxy, model: type[m.BaseModel], field) -> None:
     table = model._meta.table_name
     if field.column_name not in {column.name for column in db.get_columns(table)}:
@@ -144,6 +170,7 @@ STEPS: list[Callable[[Database | DatabaseProxy], None]] = [
     _v16_worklist,
     _v17_owners,
     _v18_step_moves_and_call_times,
+    _v19_private_notes,
 ]
 LATEST = len(STEPS)
 

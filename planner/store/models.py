@@ -154,6 +154,10 @@ class Interaction(BaseModel):
     consumed_pins = TextField(null=True)
     # the member who logged it (NULL on a personal file): "Mia spoke to them Tue"
     logged_by = IntegerField(null=True)
+    # its summary and notes are a private note (PrivateNote): here they stay empty, and the team
+    # sees only that it happened, when, and how it went (a default in the schema too: rows written
+    # without naming it, by raw SQL or an older followup on a shared server, are not private)
+    private = BooleanField(default=False, constraints=[SQL("DEFAULT false")])
 
     class Meta:
         # when each contact was last reached, read for everyone by the planner and every list: this
@@ -196,6 +200,9 @@ class Draft(BaseModel):
     notes = TextField(default="")
     next_when = TextField(default="")
     extra = TextField(default="{}")  # JSON: favour, thanked flag
+    # who is typing it: on a team server each member's drafts are their own (row-level security,
+    # migrations v17), so a private note being typed is never another member's to read or restore
+    author_role = CharField(constraints=[SQL("DEFAULT ''")])
 
 
 class SequenceDefinition(BaseModel):
@@ -370,6 +377,20 @@ class WorklistCall(BaseModel):
         indexes = ((("day", "contact"), True),)
 
 
+class PrivateNote(BaseModel):
+    """The text of a private log, readable only by its author. On PostgreSQL the server enforces
+    it: row-level security lets a role see and write only the rows whose `author_role` is its own
+    (migrations v17), so neither another member's session nor a raw SELECT as their role reads it.
+    On an SQLite file (one person) the text is simply the author's."""
+
+    interaction = ForeignKeyField(Interaction, primary_key=True, backref="private_note", on_delete="CASCADE")
+    interaction_id: int
+    # the server fills in the connected role (DEFAULT current_user); '' on SQLite
+    author_role = CharField(constraints=[SQL("DEFAULT ''")])
+    summary = TextField(default="")
+    notes = TextField(default="")
+
+
 # Ordered so that create_tables/drop_tables respect foreign keys.
 ALL_MODELS = [
     Setting,
@@ -380,6 +401,7 @@ ALL_MODELS = [
     Block,
     PlannedCall,
     Interaction,
+    PrivateNote,
     Favor,
     Draft,
     SequenceDefinition,

@@ -128,7 +128,7 @@ def render_panel(data: PanelData, now: dt.datetime | None = None) -> Content:
     for item in data.recent:
         when = item.happened_at.astimezone().strftime("%d %b %Y") if item.happened_at else ""
         summary = clean_line(item.summary) or clean_line(item.notes)[:60]
-        lines.append(Content(f"  {when} {item.kind}, {item.outcome}"))
+        lines.append(Content(f"  {when} {item.kind}, {item.outcome}" + (" (private)" if item.private else "")))
         if summary:
             lines.append(Content(f"    {summary}"))
     if not data.recent:

@@ -270,3 +270,25 @@ async def test_a_call_logged_while_another_session_writes_completes_its_worker(a
         assert not isinstance(app.screen, QuickLogScreen)
         assert [row.notes for row in logged()] == ["signed"]
         assert Draft.select().count() == 0
+
+
+async def test_the_private_toggle_logs_a_private_note_at_80x24(run_app, wait_for_workers):
+    from planner.store.models import Interaction, PrivateNote
+
+    async with run_app(mode="contacts", size=(80, 24)) as (app, pilot):
+        screen = await _open_for(app, pilot, "hooli")
+        await wait_for_workers(app, pilot)
+        toggle = screen.query_one("#ql-private")
+        assert toggle.region.bottom <= 24 and toggle.region.right <= 80  # in view at 80x24
+        await pilot.press(*"Counter-offer 95k")
+        screen.query_one("#ql-private").focus()
+        await pilot.press("space")  # ticked from the keyboard
+        assert toggle.value is True
+        await pilot.press("ctrl+s")
+        await wait_for_workers(app, pilot)
+        assert not isinstance(app.screen, QuickLogScreen)
+        (row,) = logged()
+        assert (row.private, row.summary, row.notes) == (True, "Counter-offer 95k", "Counter-offer 95k")
+        stored = Interaction.get_by_id(row.id)
+        assert (stored.summary, stored.notes, stored.private) == ("", "", True)  # the text is in the note
+        assert PrivateNote.get_by_id(row.id).notes == "Counter-offer 95k"

@@ -30,7 +30,7 @@ from planner.services.interactions.records import (
     newest_attempt,
 )
 from planner.store.journal import journaled
-from planner.store.models import Interaction
+from planner.store.models import Interaction, PrivateNote
 
 EDITABLE = ("summary", "notes", "kind", "outcome", "at", "happened_at", "duration_min", "thanked")
 
@@ -59,10 +59,13 @@ def _new_moment(changes: dict[str, object]) -> dt.datetime | None:
 
 
 def _apply(row: Interaction, changes: dict[str, object], moment: dt.datetime | None) -> None:
-    if changes.get("summary") is not None:
-        row.summary = str(changes["summary"]).strip()
-    if changes.get("notes") is not None:
-        row.notes = str(changes["notes"])
+    if row.private:
+        _apply_private_text(row, changes)
+    else:
+        if changes.get("summary") is not None:
+            row.summary = str(changes["summary"]).strip()
+        if changes.get("notes") is not None:
+            row.notes = str(changes["notes"])
     if changes.get("kind") is not None:
         row.kind = normalize_kind(str(changes["kind"]))
     if changes.get("outcome") is not None:
@@ -77,6 +80,20 @@ def _apply(row: Interaction, changes: dict[str, object], moment: dt.datetime | N
         row.duration_min = check_duration(changes["duration_min"])  # type: ignore[arg-type]
     if changes.get("thanked") is not None:
         row.thanked = bool(changes["thanked"])
+
+
+def _apply_private_text(row: Interaction, changes: dict[str, object]) -> None:
+    """A private log's text is in its private note, which only its author can see or change (the
+    server's row-level security): for anyone else no row matches, and the edit is refused."""
+    text = {}
+    if changes.get("summary") is not None:
+        text["summary"] = str(changes["summary"]).strip()
+    if changes.get("notes") is not None:
+        text["notes"] = str(changes["notes"])
+    if not text:
+        return
+    if not PrivateNote.update(**text).where(PrivateNote.interaction == row.id).execute():
+        raise BadInput(f"log {row.id} is a private note: only the member who logged it can change its text")
 
 
 def edit_interaction(interaction_id: int, **changes: object) -> InteractionView:

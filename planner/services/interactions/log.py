@@ -32,8 +32,9 @@ from planner.services.interactions.records import (
 )
 from planner.services.interactions.thanks import close_open
 from planner.services.team import acting_member_id
+from planner.store.database import run_write
 from planner.store.journal import journaled
-from planner.store.models import Interaction, get_contact
+from planner.store.models import Interaction, PrivateNote, get_contact
 
 
 @dataclass
@@ -63,6 +64,9 @@ class LogRequest:
     favor: FavorRequest | None = None
     draft_id: int | None = None  # the quick-log draft this log finishes: deleted with it, never offered again
     member_id: int | None = None  # who logs it; None: the member this session acts as
+    # the summary and notes are a private note, readable by the one who logs it alone (on a team
+    # server the server itself keeps them from everyone else); that it happened stays visible
+    private: bool = False
 
 
 def log_interaction(req: LogRequest) -> InteractionView:
@@ -81,22 +85,31 @@ def log_interaction(req: LogRequest) -> InteractionView:
         favor_args = (direction, favor_kind, req.favor.note, weight, day, req.favor.returns)
     stored_at = to_utc_naive(moment)
     by = req.member_id if req.member_id is not None else acting_member_id()
-    with journaled(f"Logged {kind}") as action:
-        contact = get_contact(req.contact_id)
-        action.label = f"Logged {kind} with {contact.name}"
-        newest_before = newest_attempt(req.contact_id)
-        row = Interaction.create(
-            contact=req.contact_id, happened_at=stored_at, tz=zone_key(moment), kind=kind,
-            outcome=outcome, duration_min=duration, summary=(req.summary or "").strip(),
-            notes=req.notes or "", thanked=bool(req.thanked), logged_by=by,
-        )
-        apply_log(row, follow_up, is_newest=newest_before is None or stored_at >= newest_before.happened_at)
-        if favor_args is not None:
-            ledger.record_favor(contact, *favor_args, member_id=by)
-        facts.facts_from_note(req.contact_id, req.notes)  # `#fact kids: Ana, 7` lines
-        if req.thanked:  # after the favour: thanking them in this call covers what it brought
-            close_open(req.contact_id, stored_at, moment.date())
-        if req.draft_id is not None:  # left alone if another running session has taken it over
-            drafts.discard_draft(req.draft_id)
-        replan([req.contact_id])
-        return get_interaction(row.id)
+
+    def store() -> InteractionView:
+        with journaled(f"Logged {kind}") as action:
+            contact = get_contact(req.contact_id)
+            action.label = f"Logged {kind} with {contact.name}"
+            newest_before = newest_attempt(req.contact_id)
+            summary, notes = (req.summary or "").strip(), req.notes or ""
+            row = Interaction.create(
+                contact=req.contact_id, happened_at=stored_at, tz=zone_key(moment), kind=kind,
+                outcome=outcome, duration_min=duration, summary="" if req.private else summary,
+                notes="" if req.private else notes, thanked=bool(req.thanked), private=req.private, logged_by=by,
+            )
+            if req.private:  # its author is the connected role, filled in by the server
+                PrivateNote.insert(interaction=row.id, summary=summary, notes=notes).execute()
+            apply_log(row, follow_up, is_newest=newest_before is None or stored_at >= newest_before.happened_at)
+            if favor_args is not None:
+                ledger.record_favor(contact, *favor_args, member_id=by)
+            if not req.private:  # facts are the team's: a private note keeps its `#fact` lines to itself
+                facts.facts_from_note(req.contact_id, req.notes)  # `#fact kids: Ana, 7` lines
+            if req.thanked:  # after the favour: thanking them in this call covers what it brought
+                close_open(req.contact_id, stored_at, moment.date())
+            if req.draft_id is not None:  # left alone if another running session has taken it over
+                drafts.discard_draft(req.draft_id)
+            replan([req.contact_id])
+            return get_interaction(row.id)
+
+    # run again from the start if the server ends it with a serialization failure or a deadlock
+    return run_write(store)

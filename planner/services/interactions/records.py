@@ -18,7 +18,7 @@ from planner.core.errors import BadInput, NotFound
 from planner.core.textsafe import json_dict
 from planner.core.vocabulary import is_reaching
 from planner.core.zones import aware
-from planner.store.models import Contact, Interaction, get_contact
+from planner.store.models import Contact, Interaction, PrivateNote, get_contact
 from planner.store.queries import attempt_condition, chunked, reached_condition, tuples
 
 # Slack for clocks: "now" typed a moment ago must not count as the future.
@@ -39,6 +39,8 @@ class InteractionView:
     thanked: bool = False
     reached: bool = True
     logged_by: int | None = None  # the member who logged it (None on a personal file)
+    # a private note: its summary and notes are shown only to its author (empty for anyone else)
+    private: bool = False
 
     def to_json(self) -> dict:
         return json_dict(self)
@@ -96,13 +98,34 @@ def check_duration(duration: int | None) -> int | None:
     return int(duration)
 
 
-def _view(row: Interaction, name: str) -> InteractionView:
+def _view(row: Interaction, name: str, private_texts: dict[int, tuple[str, str]] | None = None) -> InteractionView:
+    summary, notes = row.summary, row.notes
+    if row.private:
+        texts = private_texts if private_texts is not None else private_text([row.id])
+        summary, notes = texts.get(row.id, ("", ""))
     return InteractionView(
         id=row.id, contact_id=row.contact_id, contact_name=name, happened_at=aware(row.happened_at, row.tz),
-        kind=row.kind, outcome=row.outcome, duration_min=row.duration_min, summary=row.summary,
-        notes=row.notes, thanked=row.thanked, reached=is_reaching(row.kind, row.outcome),
+        kind=row.kind, outcome=row.outcome, duration_min=row.duration_min, summary=summary,
+        notes=notes, thanked=row.thanked, reached=is_reaching(row.kind, row.outcome), private=bool(row.private),
         logged_by=row.logged_by,
     )
+
+
+def private_text(interaction_ids: list[int]) -> dict[int, tuple[str, str]]:
+    """(summary, notes) of the private logs among these that this session may read: on a server,
+    the rows row-level security shows its role (its own notes), and nothing of anyone else's."""
+    found: dict[int, tuple[str, str]] = {}
+    for chunk in chunked(interaction_ids):
+        query = (PrivateNote.select(PrivateNote.interaction, PrivateNote.summary, PrivateNote.notes)
+                 .where(PrivateNote.interaction.in_(chunk)).tuples())
+        found.update({row[0]: (row[1], row[2]) for row in query.iterator()})
+    return found
+
+
+def _views(rows: list[Interaction], name_of) -> list[InteractionView]:
+    """Views of many rows, the private texts among them read in one query per chunk."""
+    texts = private_text([row.id for row in rows if row.private])
+    return [_view(row, name_of(row), texts) for row in rows]
 
 
 def get_interaction(interaction_id: int) -> InteractionView:
@@ -120,7 +143,7 @@ def history(contact_id: int, limit: int | None = None) -> list[InteractionView]:
              .order_by(Interaction.happened_at.desc(), Interaction.id.desc()))
     if limit:
         query = query.limit(limit)
-    return [_view(row, contact.name) for row in query]
+    return _views(list(query), lambda _row: contact.name)
 
 
 def newest_attempt(contact_id: int) -> Interaction | None:
@@ -173,17 +196,24 @@ def _newest_where(which, *, reached_only: bool) -> dict[int, InteractionView]:
               .group_by(Interaction.contact))
     query = (Interaction.select(Interaction.id, Interaction.contact, Contact.name, Interaction.happened_at,
                                 Interaction.tz, Interaction.kind, Interaction.outcome, Interaction.duration_min,
-                                Interaction.summary, Interaction.notes, Interaction.thanked, Interaction.logged_by)
+                                Interaction.summary, Interaction.notes, Interaction.thanked, Interaction.logged_by,
+                                Interaction.private)
              .join(Contact)
              .switch(Interaction)
              .join(latest, on=(Interaction.contact == latest.c.cid) & (Interaction.happened_at == latest.c.at))
              .where(wanted)
              .order_by(Interaction.happened_at.desc(), Interaction.id.desc()))
     # tuples, not models: thousands of rows for an agenda at 100k contacts
-    for rid, cid, name, happened_at, tz, kind, outcome, duration, summary, notes, thanked, by in tuples(query):
+    for rid, cid, name, happened_at, tz, kind, outcome, duration, summary, notes, thanked, by, private in tuples(
+            query):
         if cid not in result:
             result[cid] = InteractionView(
                 id=rid, contact_id=cid, contact_name=name, happened_at=aware(happened_at, tz), kind=kind,
                 outcome=outcome, duration_min=duration, summary=summary, notes=notes, thanked=thanked,
-                reached=is_reaching(kind, outcome), logged_by=by)
+                reached=is_reaching(kind, outcome), logged_by=by, private=bool(private))
+    # a private log's text, for the one session that may read it (its author; the server decides)
+    texts = private_text([view.id for view in result.values() if view.private])
+    for view in result.values():
+        if view.id in texts:
+            view.summary, view.notes = texts[view.id]
     return result
