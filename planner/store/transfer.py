@@ -28,7 +28,8 @@ from planner.store.models import ALL_MODELS, Member, PrivateNote
 
 BATCH = 500
 # Tables that are the database's own, not the desk's: who the members are is set up on the server
-# (`followup team add`), and a personal file has none.
+# (`followup team add`), and a personal file has none. The undo journal is not among ALL_MODELS:
+# what each session did stays with the database it was done in (nothing to undo after a move).
 NOT_COPIED = (Member,)
 
 Progress = Callable[[int, int], None]  # rows done, rows in all
