@@ -36,7 +36,7 @@ from planner.store.backup import backup_to, fsync_folder, remove_abandoned
 from planner.store.database import BUSY_TIMEOUT_SECONDS, PRAGMAS, db, sqlite_db
 from planner.store.engine import ServerDatabase, is_server_url
 from planner.store.failures import describe_database_error, describe_os_error, on_read_only_mount, sqlite_cause
-from planner.store.paths import default_db_path, ensure_private_dir
+from planner.store.paths import data_dir, ensure_private_dir
 
 ACCESS_MODES = ("write", "read", "inspect")
 SQLITE_HEADER = b"SQLite format 3\x00"
@@ -253,7 +253,9 @@ def _keep_owner_only(path: Path, *, strict: bool, writable: bool, say: Notify) -
     loose = [(p, stat.S_IMODE(p.stat().st_mode)) for p in (path, Path(f"{path}-wal"), Path(f"{path}-shm"))
              if p.exists() and stat.S_IMODE(p.stat().st_mode) & 0o077]
     folder = path.parent.resolve()
-    if folder == default_db_path().parent.resolve() and stat.S_IMODE(folder.stat().st_mode) & 0o077:
+    # only followup's own data folder: a FOLLOWUP_DB or --db path lies in a folder the user chose
+    # (FOLLOWUP_DB=/tmp/x.db must never make /tmp owner-only)
+    if folder == data_dir().resolve() and stat.S_IMODE(folder.stat().st_mode) & 0o077:
         loose.append((folder, stat.S_IMODE(folder.stat().st_mode)))
     if not loose:
         return

@@ -11,12 +11,17 @@ APP_NAME = "followup"
 DB_FILENAME = "followup.db"
 
 
+def data_dir() -> Path:
+    """followup's own folder in the platform's user data directory (owner-only, ours to tighten)."""
+    return Path(platformdirs.user_data_dir(APP_NAME, appauthor=False))
+
+
 def default_db_path() -> Path:
-    """`FOLLOWUP_DB` if set, else `followup.db` in the platform's user data directory."""
+    """`FOLLOWUP_DB` if set, else `followup.db` in followup's own data folder."""
     env = os.environ.get("FOLLOWUP_DB")
     if env:
         return Path(env).expanduser()
-    return Path(platformdirs.user_data_dir(APP_NAME, appauthor=False)) / DB_FILENAME
+    return data_dir() / DB_FILENAME
 
 
 def ensure_private_dir(path: Path) -> None:

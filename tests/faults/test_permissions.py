@@ -42,15 +42,16 @@ def test_strict_refuses_it_and_changes_nothing(tmp_path):
 
 
 def test_followups_own_folder_is_tightened_but_a_folder_the_user_chose_is_left(tmp_path):
-    own = tmp_path / "home" / "followup"
-    environment_db = own / "followup.db"
     import subprocess
     import sys
 
     from store_faults import CLI, env
 
-    environment = env() | {"FOLLOWUP_DB": str(environment_db)}
+    # followup's own data folder: where the database lives when nothing names one
+    own = tmp_path / "home" / "followup"
+    environment = {k: v for k, v in env().items() if k != "FOLLOWUP_DB"} | {"XDG_DATA_HOME": str(tmp_path / "home")}
     subprocess.run([sys.executable, "-c", CLI, "add", "Ann"], env=environment, check=True, capture_output=True)
+    assert (own / "followup.db").exists()
     os.chmod(own, 0o755)
     done = subprocess.run([sys.executable, "-c", CLI, "contacts"], env=environment, capture_output=True, text=True)
     assert done.returncode == 0 and "made owner-only" in done.stderr
@@ -61,3 +62,15 @@ def test_followups_own_folder_is_tightened_but_a_folder_the_user_chose_is_left(t
     os.chmod(chosen, 0o755)
     assert followup(chosen / "f.db", "add", "Bob").code == 0
     assert mode(chosen) == 0o755 and mode(chosen / "f.db") == 0o600
+
+    # a folder named through FOLLOWUP_DB is the user's too: a shared /tmp-like folder stays as it is
+    sticky = tmp_path / "scratch"
+    sticky.mkdir()
+    os.chmod(sticky, 0o1777)
+    named = env() | {"FOLLOWUP_DB": str(sticky / "x.db")}
+    for args in (("add", "Cy"), ("contacts",)):
+        subprocess.run([sys.executable, "-c", CLI, *args], env=named, check=True, capture_output=True)
+    os.chmod(sticky / "x.db", 0o644)
+    done = subprocess.run([sys.executable, "-c", CLI, "contacts"], env=named, capture_output=True, text=True)
+    assert done.returncode == 0 and "made owner-only" in done.stderr
+    assert stat.S_IMODE(os.stat(sticky).st_mode) == 0o1777 and mode(sticky / "x.db") == 0o600
