@@ -229,3 +229,16 @@ def test_the_next_cadence_call_counts_from_when_it_happened(cli):
     now = dt.date.fromisoformat(json.loads(cli("show", "Logged Now", "--json").out)["next_call"])
     assert abs((back - dt.date(2026, 12, 5)).days) <= 5  # 30 days after the lunch, within the tolerance
     assert abs((now - dt.date(2026, 12, 25)).days) <= 5
+
+
+def test_on_a_walked_through_day_any_hour_of_it_can_be_logged_but_not_the_next_day(cli):
+    """`--today` fixes a day other than the clock's: a call at 09:00 that day is no future call,
+    whatever hour the run happens at (it once failed between midnight and nine); the next day is."""
+    cli.ok("add", "Maria Schmidt")
+    assert dates.today() != dt.date.today()
+    late = dates.latest_moment()
+    assert late.date() == dates.today() and (late.hour, late.minute) == (23, 59)
+    cli.ok("log", "maria", "morning call", "--at", f"{dates.today().isoformat()} 09:00")
+    cli.ok("log", "maria", "evening call", "--at", f"{dates.today().isoformat()} 23:30")
+    refused = cli("log", "maria", "tomorrow's call", "--at", f"{dates.today() + dt.timedelta(days=1)} 09:00")
+    assert refused.code == 2 and "is in the future" in refused.err

@@ -38,6 +38,16 @@ def today() -> dt.date:
     return dt.date.today()
 
 
+def latest_moment() -> dt.datetime:
+    """The latest moment that is not in the future: now, or on a fixed today other than the
+    clock's (`--today`, a day walked through on purpose) the end of that day, so what is logged
+    "at 09:00" that day does not depend on the hour the run happens at."""
+    current = now_local()
+    if current.date() != dt.date.today():
+        return current.replace(hour=23, minute=59, second=59, microsecond=999999)
+    return current
+
+
 def now_local() -> dt.datetime:
     """An aware 'now' in the local zone; on a fixed today, that day at the current clock time."""
     current = dt.datetime.now().astimezone()

@@ -13,7 +13,7 @@ from dataclasses import asdict, dataclass
 
 from peewee import fn
 
-from planner.core.dates import now_local
+from planner.core.dates import latest_moment, now_local
 from planner.core.errors import BadInput, NotFound
 from planner.core.textsafe import json_dict
 from planner.core.vocabulary import is_reaching
@@ -82,7 +82,7 @@ def check_moment(at: dt.datetime | None) -> dt.datetime:
     moment = at or now_local()
     if moment.tzinfo is None:
         moment = moment.replace(tzinfo=now_local().tzinfo)
-    if moment > now_local() + FUTURE_SLACK:
+    if moment > latest_moment() + FUTURE_SLACK:
         raise BadInput(
             f"--at: {moment.isoformat(' ', 'minutes')} is in the future; log what happened, "
             "and plan the next call with --next"
