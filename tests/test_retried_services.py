@@ -88,6 +88,23 @@ def test_every_public_function_that_writes_runs_again_after_a_collision():
     assert len(checked) >= 40
 
 
+def test_no_method_opens_a_write_transaction_the_walk_above_cannot_see():
+    """A method's `with write_tx():` would be missed by that walk (module-level functions only):
+    such writes (the sync's, item by item) go through `run_write`, which runs them again itself."""
+    root = Path(planner.__file__).parent
+    hidden = []
+    for path in sorted(root.rglob("*.py")):
+        for cls in ast.parse(path.read_text(encoding="utf-8")).body:
+            if not isinstance(cls, ast.ClassDef):
+                continue
+            for node in ast.walk(cls):
+                if isinstance(node, ast.With) and any(
+                        isinstance(item.context_expr, ast.Call) and isinstance(item.context_expr.func, ast.Name)
+                        and item.context_expr.func.id in {"write_tx", "journaled"} for item in node.items):
+                    hidden.append(f"{path.relative_to(root)}:{node.lineno}")
+    assert not hidden, f"use run_write (or a @retried function) for these: {hidden}"
+
+
 # --- collisions with a second session, for real ------------------------------------------------
 
 

@@ -26,7 +26,9 @@ decorator (`@write_tx()`, or `run_write(fn)`) is then run again from the start, 
 random pause, up to `COLLISION_RETRIES` times: it is one whole transaction, so running it again is
 safe, and the person never sees the collision. A `with write_tx():` block cannot be run again by
 the code that opened it; its collision is rolled back and reported as one line saying nothing was
-written, never the server's "could not serialize" or "deadlock".
+written, never the server's "could not serialize" or "deadlock". So every service function that
+writes is `@retried`: the whole function, its checks included, runs again, and its `with
+write_tx():` / `journaled` blocks with it (a test walks the services for ones without it).
 """
 
 from __future__ import annotations
