@@ -108,13 +108,13 @@ def test_no_method_opens_a_write_transaction_the_walk_above_cannot_see():
 # --- collisions with a second session, for real ------------------------------------------------
 
 
-def _collide_once(url: str, contact_id: int, write):
-    """Another program locks contact `contact_id`'s row; our `write` blocks on it while holding the
+def collide_once(url: str, table: str, row_id: int, write):
+    """Another program locks row `row_id` of `table`; our `write` blocks on it while holding the
     writers' lock, then the other asks for that lock: a deadlock, which the server ends on our
     side (our deadlock_timeout is the shorter). The other finishes, and our write runs again."""
     other = psycopg.connect(url)
     other.execute("SET deadlock_timeout = '10s'")
-    other.execute("SELECT 1 FROM contact WHERE id = %s FOR UPDATE", (contact_id,))
+    other.execute(f'SELECT 1 FROM "{table}" WHERE id = %s FOR UPDATE', (row_id,))
     ours = db.execute_sql("SELECT pg_backend_pid()").fetchone()[0]
     db.execute_sql("SET deadlock_timeout = '200ms'")
     failures: list[BaseException] = []
@@ -159,7 +159,7 @@ def served(cli):
 @server_only
 def test_a_favour_that_meets_a_deadlock_is_recorded_once(served):
     url, maria, _ = served
-    view = _collide_once(url, maria, lambda: ledger.add_favor(maria, "gave", "intro", "to Ana"))
+    view = collide_once(url, "contact", maria, lambda: ledger.add_favor(maria, "gave", "intro", "to Ana"))
     assert view.note == "to Ana"
     assert [(f.contact_id, f.note) for f in Favor.select()] == [(maria, "to Ana")]
 
@@ -168,7 +168,7 @@ def test_a_favour_that_meets_a_deadlock_is_recorded_once(served):
 def test_a_snooze_that_meets_a_deadlock_moves_the_call(served):
     url, _, jonas = served
     to = dates.today() + dt.timedelta(days=21)
-    view = _collide_once(url, jonas, lambda: schedule.snooze(jonas, to))
+    view = collide_once(url, "contact", jonas, lambda: schedule.snooze(jonas, to))
     assert view.date >= to
     calls = list(PlannedCall.select().where(PlannedCall.contact == jonas, PlannedCall.pinned == True))
     assert [c.date for c in calls] == [view.date]
@@ -177,7 +177,7 @@ def test_a_snooze_that_meets_a_deadlock_moves_the_call(served):
 @server_only
 def test_an_archive_that_meets_a_deadlock_archives(served):
     url, maria, _ = served
-    _collide_once(url, maria, lambda: contacts.set_archived(maria, True))
+    collide_once(url, "contact", maria, lambda: contacts.set_archived(maria, True))
     assert Contact.get_by_id(maria).archived_at is not None
     assert not PlannedCall.select().where(PlannedCall.contact == maria).exists()
 
