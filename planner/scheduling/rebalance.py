@@ -12,7 +12,7 @@ from planner.scheduling.inputs import load_calendar
 from planner.scheduling.service import replan
 from planner.scheduling.stats import PlanStats, compute_stats
 from planner.scheduling.stored_plan import stored_rows
-from planner.store.database import write_tx
+from planner.store.database import retried, write_tx
 
 
 @dataclass(frozen=True)
@@ -65,6 +65,7 @@ def preview() -> Rebalance:
     return Rebalance(before, result.stats, False, result.moved)
 
 
+@retried
 def apply() -> Rebalance:
     """Rebalance and store it, in one transaction that is rolled back when the new plan is worse
     than the stored one on either figure (another session may have changed the plan since the

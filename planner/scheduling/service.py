@@ -38,7 +38,7 @@ from planner.scheduling.stored_plan import (
 from planner.scheduling.touch_points import sync_touch_points
 from planner.scheduling.windows import ContactPlanInput, PlanSettings
 from planner.store import settings
-from planner.store.database import write_tx
+from planner.store.database import retried, write_tx
 from planner.store.models import PlannedCall
 
 INCREMENTAL_LIMIT = 50  # more changed contacts than this: one full re-plan is cheaper and flatter
@@ -84,6 +84,7 @@ def plan_settings(horizon: int | None = None) -> PlanSettings:
     )
 
 
+@retried
 def replan(contact_ids: list[int] | None = None, *, rebalance: bool = False, dry_run: bool = False,
            horizon: int | None = None, owners: list[int] | None = None) -> PlanResult:
     """Re-plan (see the module docstring) and return the whole plan with its figures. Each
@@ -99,6 +100,7 @@ def replan(contact_ids: list[int] | None = None, *, rebalance: bool = False, dry
     return result
 
 
+@retried
 def update_plan(contact_ids: list[int] | None, *, rebalance: bool = False) -> PlanStats:
     """Re-plan the given contacts, or everyone when None; returns the figures of the new plan."""
     return replan(contact_ids, rebalance=rebalance).stats
@@ -109,6 +111,7 @@ def plan_is_stale() -> bool:
     return _stale(dates.today())
 
 
+@retried
 def refresh_if_stale() -> bool:
     """Re-plan everyone when the stored plan still has unpinned calls on days already past
     (a new day began since the last plan). Returns True when it re-planned."""

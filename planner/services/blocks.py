@@ -13,6 +13,7 @@ from dataclasses import dataclass
 
 from planner.core.errors import BadInput, NotFound
 from planner.scheduling.service import replan
+from planner.store.database import retried
 from planner.store.journal import journaled
 from planner.store.models import Block, PlannedCall
 
@@ -45,6 +46,7 @@ def _check(start: dt.date, end: dt.date) -> None:
         raise BadInput(f"range {start.isoformat()}..{end.isoformat()}: the end is before the start")
 
 
+@retried
 def add_block(start: dt.date, end: dt.date, note: str = "", member_id: int | None = None) -> BlockView:
     """Block start..end for everyone, or for one member (their calls only)."""
     _check(start, end)
@@ -54,6 +56,7 @@ def add_block(start: dt.date, end: dt.date, note: str = "", member_id: int | Non
     return _view(block)
 
 
+@retried
 def remove_block(start: dt.date, end: dt.date, member_id: int | None = None) -> list[BlockView]:
     """Reopen start..end, for everyone or for one member (their own blocks only); returns the
     blocks as they were before. NotFound when nothing overlaps."""

@@ -16,6 +16,7 @@ from planner.core.zones import check_zone_name
 from planner.scheduling.service import replan
 from planner.services.contact_views import ContactView, ListRow, count_contacts, iter_rows, iter_views
 from planner.services.team import acting_member_id
+from planner.store.database import retried
 from planner.store.journal import journaled
 from planner.store.models import CONTACT_KINDS, Contact, ContactEmail, ContactPhone, ContactTag, get_contact, utcnow
 
@@ -75,6 +76,7 @@ def validate_email(address: str) -> str:
     return address
 
 
+@retried
 def add_contact(fields: ContactFields) -> ContactView:
     if not fields.name or not fields.name.strip():
         raise BadInput("name: a contact needs a name")
@@ -86,6 +88,7 @@ def add_contact(fields: ContactFields) -> ContactView:
     return get_view(contact.id)
 
 
+@retried
 def edit_contact(contact_id: int, fields: ContactFields) -> ContactView:
     with journaled("Edited a contact") as action:
         contact = _get(contact_id)
@@ -164,6 +167,7 @@ def search_text_of(name: str, company: str, title: str, tags: list[str], emails:
     return fold("\n".join(parts))
 
 
+@retried
 def set_archived(contact_id: int, archived: bool) -> ContactView:
     with journaled("Archived" if archived else "Restored") as action:
         contact = _get(contact_id)

@@ -26,7 +26,7 @@ from dataclasses import dataclass, field
 from planner.core.errors import FollowupError, NotFound
 from planner.core.vocabulary import InteractionKind, Outcome
 from planner.core.zones import to_utc_naive, utc_aware
-from planner.store.database import db, write_tx
+from planner.store.database import db, retried, write_tx
 from planner.store.models import Contact, Draft, utcnow
 
 OWNER_KEY = "_owner"  # in Draft.extra: {"pid": ..., "host": ..., "beat": ISO time, naive UTC}
@@ -111,6 +111,7 @@ def _owner(extra: dict) -> DraftOwner | None:
         return None
 
 
+@retried
 def save_draft(
     draft_id: int | None,
     contact_id: int | None,
@@ -234,6 +235,7 @@ def latest_draft() -> DraftView | None:
     return next((draft for draft in list_drafts() if not held_elsewhere(draft, now)), None)
 
 
+@retried
 def claim_draft(draft_id: int) -> DraftView:
     """Make this process the draft's owner (a resumed note, or a heartbeat of one open here) and
     return it as stored now. Only a dead or silent owner is taken over: DraftHeldElsewhere while
@@ -252,6 +254,7 @@ def claim_draft(draft_id: int) -> DraftView:
         return _view(row)
 
 
+@retried
 def touch_draft(draft_id: int, *, claim: bool = False) -> bool:
     """Refresh this process's heartbeat on a draft it has open; `claim` takes it over first when
     its owner is dead or silent (claim_draft). False when the draft is gone or another process
@@ -274,6 +277,7 @@ def touch_draft(draft_id: int, *, claim: bool = False) -> bool:
     return True
 
 
+@retried
 def release_draft(draft_id: int) -> None:
     """This process no longer has the draft open (kept for later): any session may offer it now."""
     with write_tx():
@@ -285,6 +289,7 @@ def release_draft(draft_id: int) -> None:
             Draft.update(extra=json.dumps(extra, ensure_ascii=False, default=str)).where(Draft.id == draft_id).execute()
 
 
+@retried
 def discard_draft(draft_id: int) -> bool:
     """Forget a draft (saved as an interaction, or thrown away), unless another running session
     has it open: then nothing is deleted and False is returned. Unknown ids count as discarded

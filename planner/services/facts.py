@@ -9,6 +9,7 @@ from dataclasses import dataclass
 
 from planner.core.errors import BadInput, NotFound
 from planner.core.textsafe import clean_line
+from planner.store.database import retried
 from planner.store.journal import journaled
 from planner.store.models import Fact, get_contact
 
@@ -41,6 +42,7 @@ def _clean(text: str) -> str:
     return value
 
 
+@retried
 def add_fact(contact_id: int, text: str) -> FactView:
     value = _clean(text)
     with journaled("Added a fact") as action:
@@ -71,6 +73,7 @@ def facts_from_note(contact_id: int, note: str) -> int:
     return added
 
 
+@retried
 def remove_fact(fact_id: int) -> FactView:
     with journaled("Removed a fact"):
         row = Fact.get_or_none(Fact.id == fact_id)

@@ -16,6 +16,7 @@ from dataclasses import dataclass
 
 from planner.core.errors import BadInput, NotFound
 from planner.core.textsafe import clean_line
+from planner.store.database import retried
 from planner.store.journal import journaled
 from planner.store.models import Contact, ImportantDate, get_contact, utcnow
 
@@ -115,6 +116,7 @@ def _view(row: ImportantDate, name: str) -> DateView:
     return DateView(row.id, row.contact_id, name, row.kind, row.year, row.month, row.day, bool(row.yearly), row.note)
 
 
+@retried
 def add_date(contact_id: int, kind: str, text: str, *, yearly: bool = False, note: str = "") -> DateView:
     """Add a date that matters; the same kind and day twice is refused."""
     kind = normalize_kind(kind)
@@ -141,6 +143,7 @@ def _exists(contact_id: int, kind: str, month: int, day: int) -> bool:
                                         ImportantDate.month == month, ImportantDate.day == day).exists()
 
 
+@retried
 def remove_date(date_id: int) -> DateView:
     with journaled("Removed a date"):
         row = ImportantDate.get_or_none(ImportantDate.id == date_id)

@@ -26,7 +26,7 @@ from planner.scheduling.service import replan
 from planner.services.interactions import thanks
 from planner.services.team import acting_member_id
 from planner.store import settings
-from planner.store.database import db
+from planner.store.database import db, retried
 from planner.store.journal import journaled
 from planner.store.models import Contact, Favor, get_contact
 from planner.store.queries import chunked, tuples
@@ -177,6 +177,7 @@ def check_referred(contact: Contact, kind: str, referred: int) -> None:
     get_contact(referred)
 
 
+@retried
 def add_favor(contact_id: int, direction: str, kind: str, note: str = "", weight: int = 1,
               day: dt.date | None = None, returns: int | None = None, referred: int | None = None) -> FavorView:
     """Record a favour; a received one gets a pinned thank-you task. The favour, its task and the
@@ -190,6 +191,7 @@ def add_favor(contact_id: int, direction: str, kind: str, note: str = "", weight
     return _view(row, contact.name)
 
 
+@retried
 def thank(contact_id: int | None = None, favor_id: int | None = None) -> list[FavorView]:
     """Mark one favour, or all of a contact's unthanked received favours, thanked now; their tasks
     go and the contacts are re-planned in the same write transaction."""
@@ -222,6 +224,7 @@ def thank(contact_id: int | None = None, favor_id: int | None = None) -> list[Fa
         return [_view(Favor.get_by_id(row.id), row.contact.name) for row in rows]
 
 
+@retried
 def delete_favor(favor_id: int) -> FavorView:
     """Remove a ledger entry recorded by mistake, with its thank-you task, and re-plan the contact:
     one write transaction."""

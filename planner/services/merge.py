@@ -22,6 +22,7 @@ from planner.scheduling.service import replan
 from planner.services.contact_views import ContactView
 from planner.services.contacts import get_view, search_text_of
 from planner.services.duplicates import phone_digits
+from planner.store.database import retried
 from planner.store.journal import journaled
 from planner.store.models import (
     Contact,
@@ -57,6 +58,7 @@ class MergeResult:
                 "moved": self.moved}
 
 
+@retried
 def merge_contacts(keep_id: int, other_id: int) -> MergeResult:
     if keep_id == other_id:
         raise BadInput("merge: KEEP and OTHER are the same contact")
@@ -112,6 +114,7 @@ def _snapshot(keep: Contact, other: Contact) -> dict:
     }
 
 
+@retried
 def undo_last_merge() -> MergeResult:
     """Undo the latest merge: OTHER comes back with its id and everything it had; KEEP gets back
     its own values and rows. What was logged with KEEP since stays with KEEP. One transaction."""

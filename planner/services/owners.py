@@ -13,7 +13,7 @@ from planner.scheduling.owners import UNOWNED
 from planner.scheduling.service import replan
 from planner.services.contacts import normalize_tag
 from planner.services.team import MemberView, find_member
-from planner.store.database import db, write_tx
+from planner.store.database import db, retried, write_tx
 from planner.store.models import Contact, ContactTag, Favor, Member, get_contact, utcnow
 from planner.store.queries import chunked
 
@@ -25,6 +25,7 @@ class Assigned:
     already: int  # how many were theirs already
 
 
+@retried
 def assign(contact_ids: list[int], member: MemberView) -> Assigned:
     """Make `member` the owner of these contacts and re-plan every owner concerned."""
     ids = sorted(set(contact_ids))
@@ -42,6 +43,7 @@ def assign(contact_ids: list[int], member: MemberView) -> Assigned:
     return Assigned(member, len(moving), len(ids) - len(moving))
 
 
+@retried
 def assign_tag(tag: str, member: MemberView) -> Assigned:
     """Every active contact with `tag` to `member`."""
     tagged = ContactTag.select(ContactTag.contact).where(ContactTag.tag == normalize_tag(tag))
@@ -60,6 +62,7 @@ class Removed:
     thanks: int  # open thank-yous handed on to the contacts' owners
 
 
+@retried
 def remove_member(name: str, to: str | None) -> Removed:
     """`name` leaves the desk: their contacts go to `to`, and the thank-yous they owe (favours
     they received, not yet thanked) go to each contact's owner as it is after that. Their row

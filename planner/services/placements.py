@@ -18,6 +18,7 @@ from planner.scheduling.service import replan
 from planner.services import referrals
 from planner.services.sequence_definitions import get_definition
 from planner.services.sequences import check_event_day, create_run
+from planner.store.database import retried
 from planner.store.journal import journaled
 from planner.store.models import Contact, Placement, get_contact
 
@@ -73,6 +74,7 @@ def _active(contact_id: int, what: str) -> Contact:
     return contact
 
 
+@retried
 def record_placement(candidate_id: int, client_id: int, start: dt.date, role: str = "",
                      fee: Decimal | None = None, note: str = "") -> PlacementView:
     """Store the placement and start the placement sequence for both contacts, re-planning them,

@@ -18,6 +18,7 @@ from planner.core.vocabulary import NEXT_CALL_REASONS, PlanReason
 from planner.scheduling.inputs import contact_calendar
 from planner.scheduling.plan_views import PlannedCallView, next_call
 from planner.scheduling.service import replan
+from planner.store.database import retried
 from planner.store.journal import journaled
 from planner.store.models import Contact, PlannedCall, get_contact
 from planner.store.plan_rows import insert_pinned
@@ -61,11 +62,13 @@ def _pin_to(contact_id: int, day: dt.date, note: str = "", verb: str = "Pinned",
     return view
 
 
+@retried
 def snooze(contact_id: int, to: dt.date) -> PlannedCallView:
     """Move the contact's next call to `to` (or the next working day after it) and pin it there."""
     return _pin_to(contact_id, to, verb="Snoozed")
 
 
+@retried
 def pin(contact_id: int, day: dt.date, at_time: str = "") -> PlannedCallView:
     """'Call them on Friday' (at 14:30): the next call goes on `day` (next working day if it is
     not one), at `at_time` in the contact's zone when given."""
@@ -83,6 +86,7 @@ def check_time(text: str) -> str:
     return f"{int(match[1]):02d}:{match[2]}"
 
 
+@retried
 def unpin(contact_id: int) -> PlannedCallView | None:
     """Hand the contact's next call back to the planner; returns where it lands now."""
     contact = _contact(contact_id)
@@ -97,6 +101,7 @@ def unpin(contact_id: int) -> PlannedCallView | None:
     return next_call(contact_id)
 
 
+@retried
 def skip_cycle(contact_id: int) -> PlannedCallView:
     """Skip this cycle: the next call moves one cadence on from its ideal day, and is pinned there."""
     from planner.services.contacts import get_view

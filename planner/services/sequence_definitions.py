@@ -19,7 +19,7 @@ from dataclasses import dataclass
 
 from planner.core.errors import BadInput, NotFound
 from planner.core.textsafe import clean_line
-from planner.store.database import write_tx
+from planner.store.database import retried, write_tx
 from planner.store.models import SequenceDefinition, utcnow
 
 SHIPPED: dict[str, str] = {
@@ -173,6 +173,7 @@ def get_definition(name: str) -> Definition:
     return _definition(key, row.steps if row else None)
 
 
+@retried
 def set_definition(name: str, text: str) -> Definition:
     """Replace (or create) a sequence's steps; running sequences keep the steps they started with.
     `text` "default" gives a shipped sequence its shipped steps back."""

@@ -24,6 +24,7 @@ from planner.scheduling.service import replan
 from planner.scheduling.touch_points import step_note, step_place
 from planner.services import referrals
 from planner.services.sequence_definitions import Definition, get_definition
+from planner.store.database import retried
 from planner.store.journal import journaled
 from planner.store.models import Contact, Interaction, PlannedCall, SequenceRun, SequenceStep, get_contact
 
@@ -108,6 +109,7 @@ def create_run(contact: Contact, definition: Definition, event: dt.date, note: s
     return run
 
 
+@retried
 def start_sequence(contact_id: int, name: str, event: dt.date, note: str = "") -> RunView:
     """Start sequence `name` for the contact from `event` and put its steps on the agenda."""
     definition = get_definition(name)
@@ -126,6 +128,7 @@ def start_sequence(contact_id: int, name: str, event: dt.date, note: str = "") -
     return get_run(run.id)
 
 
+@retried
 def stop_sequences(contact_id: int, name: str, event: dt.date | None = None) -> list[RunView]:
     """Stop the contact's running sequences of this name (only the one from `event` when given):
     their future steps leave the agenda."""
@@ -146,6 +149,7 @@ def stop_sequences(contact_id: int, name: str, event: dt.date | None = None) -> 
     return [get_run(run.id) for run in runs]
 
 
+@retried
 def snooze_step(step_id: int, to: dt.date) -> StepView:
     """Move one pending step of a running sequence to `to` (the next working day when `to` is not
     one); the contact's cadence and the sequence's other steps stay where they are."""

@@ -11,7 +11,7 @@ from peewee import IntegrityError
 from planner.core.errors import BadInput, FollowupError
 from planner.core.textsafe import clean_line
 from planner.store import engine
-from planner.store.database import db, write_tx
+from planner.store.database import db, retried, write_tx
 from planner.store.models import Member
 
 SERVER_ONLY = ("a personal database has one member, you; a team shares a PostgreSQL database "
@@ -33,6 +33,7 @@ def _view(row: Member) -> MemberView:
     return MemberView(row.id, row.name, row.role, row.email)
 
 
+@retried
 def add_member(name: str, role: str, email: str = "") -> MemberView:
     """Record a member who connects as `role` (which must exist on the server)."""
     if not engine.on_server(db):

@@ -26,12 +26,15 @@ decorator (`@write_tx()`, or `run_write(fn)`) is then run again from the start, 
 random pause, up to `COLLISION_RETRIES` times: it is one whole transaction, so running it again is
 safe, and the person never sees the collision. A `with write_tx():` block cannot be run again by
 the code that opened it; its collision is rolled back and reported as one line saying nothing was
-written, never the server's "could not serialize" or "deadlock".
+written, never the server's "could not serialize" or "deadlock". So every service function that
+writes is `@retried`: the whole function, its checks included, runs again, and its `with
+write_tx():` / `journaled` blocks with it (a test walks the services for ones without it).
 """
 
 from __future__ import annotations
 
 import contextlib
+import functools
 import json
 import random
 import sqlite3
@@ -40,7 +43,7 @@ import time
 from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any, TypeVar
+from typing import Any, TypeVar, cast
 
 from peewee import DatabaseProxy, OperationalError, SqliteDatabase
 
@@ -219,6 +222,7 @@ class _WriteTransaction:
             return False
         try:
             db.commit()
+            _retrying.commits += 1
         except BaseException as exc:
             _rollback_if_open()
             if is_collision(exc) and not _retrying.active:
@@ -243,7 +247,8 @@ class Collision(FollowupError):
 
 
 class _Retrying(threading.local):
-    active = False  # inside run_write: a collision propagates as it is, to be run again
+    active = False  # inside run_write or `retried`: a collision propagates as it is, to be run again
+    commits = 0  # write transactions this thread committed (a function that committed one is not run again)
 
 
 _retrying = _Retrying()
@@ -254,26 +259,59 @@ def run_write(fn: Callable[[], T], *, limit: float | None = None, repairing: boo
     deadlock, everything is rolled back and `fn` runs again from the start (a short random pause
     first, so two colliding sessions do not collide again), up to COLLISION_RETRIES times. Inside
     another write transaction it is just a savepoint: the outer one is what runs again."""
-    if db.in_transaction():
+    if db.in_transaction() or _retrying.active:  # a savepoint, or a `retried` function runs it again
         with _WriteTransaction(limit, repairing=repairing):
             return fn()
+    return _run_again_after_collisions(lambda: _in_transaction(fn, limit, repairing))
+
+
+def _in_transaction(fn: Callable[[], T], limit: float | None, repairing: bool) -> T:
+    with _WriteTransaction(limit, repairing=repairing):
+        return fn()
+
+
+def _run_again_after_collisions(attempt_once: Callable[[], T]) -> T:
     attempt = 0
     while True:
-        outer, _retrying.active = _retrying.active, True
+        committed = _retrying.commits
+        _retrying.active = True
         try:
-            with _WriteTransaction(limit, repairing=repairing):
-                return fn()
+            return attempt_once()
         except Exception as exc:
-            if not is_collision(exc) or attempt >= COLLISION_RETRIES:
-                if is_collision(exc):
-                    raise Collision(f"{database_name()}: another session kept writing the same rows; "
-                                    "nothing was written, try again") from exc
+            if not is_collision(exc):
                 raise
+            if attempt >= COLLISION_RETRIES or _retrying.commits != committed:
+                if _retrying.commits != committed:  # what this attempt committed must not be written twice
+                    raise Collision(f"{database_name()}: another session wrote the same rows at the same moment; "
+                                    "the last step was not written, try again") from exc
+                raise Collision(f"{database_name()}: another session kept writing the same rows; "
+                                "nothing was written, try again") from exc
         finally:
-            _retrying.active = outer
+            _retrying.active = False
         attempt += 1
         write_stats.retried += 1
         time.sleep(random.uniform(0.005, 0.05) * attempt)
+
+
+F = TypeVar("F", bound=Callable[..., Any])
+
+
+def retried(fn: F) -> F:
+    """A service function whose write transactions (`with write_tx():`, `journaled`) are run again
+    from the start, arguments and all, when the server ends one with a serialization failure or a
+    deadlock, as `run_write` does for one transaction. Its checks before the transaction stay
+    outside it (no lock is taken to refuse bad input). Nothing it did before the collision
+    remains: its transaction was rolled back, and one that had already committed (a function
+    writing in two steps) makes the collision a one-line error instead of a second write. Called
+    inside a transaction, or by another `retried` function, it runs once: the outer one runs again."""
+    @functools.wraps(fn)
+    def wrapper(*args: Any, **kwargs: Any) -> Any:
+        if db.in_transaction() or _retrying.active:
+            return fn(*args, **kwargs)
+        return _run_again_after_collisions(lambda: fn(*args, **kwargs))
+
+    wrapper.retries_collisions = True  # type: ignore[attr-defined]  # what the services' test looks for
+    return cast(F, wrapper)
 
 
 # `followup check` leaves this setting when it found damage, and removes it when all is well again.

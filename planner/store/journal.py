@@ -40,7 +40,7 @@ from peewee import Database, DatabaseProxy, IntegerField
 from planner.core.errors import FollowupError
 from planner.store import engine
 from planner.store import models as m
-from planner.store.database import db, write_tx
+from planner.store.database import db, retried, write_tx
 from planner.store.queries import tuples
 
 KEEP_ACTIONS = 200
@@ -172,6 +172,7 @@ def _view(row: m.UndoAction, changes: int) -> ActionView:
     return ActionView(row.id, row.label, row.actor, row.session, row.created_at, row.undone_at, changes)
 
 
+@retried
 def undo_last(session: str | None = None) -> ActionView:
     """Undo the newest action not yet undone (of `session` when given), in one transaction; returns
     it. NothingToUndo when there is none; FollowupError, with nothing written, when a row it

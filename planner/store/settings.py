@@ -14,7 +14,7 @@ from typing import Any
 
 from planner.core.cadence import describe_cadence, parse_cadence
 from planner.core.errors import BadInput
-from planner.store.database import write_tx
+from planner.store.database import retried, write_tx
 from planner.store.models import Setting
 
 WEEKDAYS = ("mon", "tue", "wed", "thu", "fri", "sat", "sun")
@@ -241,6 +241,7 @@ def get(key: str) -> Any:
     return spec.default if row is None else json.loads(row.value)
 
 
+@retried
 def set_value(key: str, text: str) -> Any:
     """Parse `text` for `key`, store it, and return the parsed value."""
     spec = _spec(key)

@@ -25,6 +25,7 @@ import hashlib
 import json
 import re
 from collections.abc import Callable
+from functools import partial
 from urllib.parse import urlsplit
 
 from icalendar import Calendar
@@ -41,10 +42,11 @@ from planner.io.exports.ics import (
     new_calendar,
     with_timezones,
 )
+from planner.scheduling.plan_views import PlannedCallView
 from planner.services.agenda import Agenda, AgendaItem, build_agenda
 from planner.services.schedule import pin
 from planner.services.sequences import snooze_step
-from planner.store.database import write_tx
+from planner.store.database import run_write
 from planner.store.models import Contact, SyncItem
 from planner.sync.dav import DavCollection, PreconditionFailed, TokenExpired
 from planner.sync.report import SyncReport
@@ -155,15 +157,22 @@ class CalendarSync:
             self.report.add("followup", "pinned", name, f"to {day.isoformat()}{at_words} (moved in the calendar)")
             return
         self.progress("pin", name)
-        with write_tx():
+
+        def store() -> PlannedCallView | BadInput:
             try:
                 view = pin(contact.id, day, at)
             except BadInput as exc:
-                self.report.add("server", "kept", name, f"{exc}; put back")
                 SyncItem.update(etag=etag).where(SyncItem.id == item.id).execute()
-                put_back.add(href)
-                return
+                return exc
             SyncItem.update(etag=etag).where(SyncItem.id == item.id).execute()
+            return view
+
+        stored = run_write(store)  # run again from the start after a collision on the server
+        if isinstance(stored, BadInput):
+            self.report.add("server", "kept", name, f"{stored}; put back")
+            put_back.add(href)
+            return
+        view = stored
         item.etag = etag
         detail = f"to {view.date.isoformat()}{at_words} (moved in the calendar"
         detail += f" to {day.isoformat()}, not a working day)" if view.date != day else ")"
@@ -193,8 +202,7 @@ class CalendarSync:
     def _record_etag(self, item: SyncItem, etag: str) -> None:
         item.etag = etag
         if not self.dry_run:
-            with write_tx():
-                SyncItem.update(etag=etag).where(SyncItem.id == item.id).execute()
+            run_write(lambda: SyncItem.update(etag=etag).where(SyncItem.id == item.id).execute())
 
     def _deleted_there(self, href: str) -> None:
         item = self.items[href]
@@ -202,8 +210,7 @@ class CalendarSync:
         self.report.add("server", "deleted", contact.name if contact else href,
                         "deleted in the calendar; the call is still planned, so its event comes back")
         if not self.dry_run:
-            with write_tx():
-                SyncItem.delete().where(SyncItem.id == item.id).execute()
+            run_write(partial(_forget, item.id))
         del self.items[href]
 
     # -- the plan out -------------------------------------------------------------------------
@@ -243,13 +250,7 @@ class CalendarSync:
             at = entry.at_time if call_start(entry, event_day(agenda, entry)) is not None else ""
             base = json.dumps({"day": day, "at": at, "hash": digest, "kind": entry.kind, "seq": entry.seq,
                                "uid": entry.uid})
-            with write_tx():
-                if item is None:
-                    SyncItem.create(collection=ensure_collection(self.url, "calendar"), href=href, uid=entry.uid,
-                                    etag=etag, contact=entry.contact_id, base=base)
-                else:
-                    SyncItem.update(etag=etag, base=base, contact=entry.contact_id).where(
-                        SyncItem.id == item.id).execute()
+            run_write(partial(self._store_event, item, href, entry, etag, base))
         for href, item in list(self.items.items()):
             if href in wanted or href in gone:
                 continue
@@ -260,8 +261,18 @@ class CalendarSync:
                 continue
             self.progress("delete", contact.name if contact else href)
             self.client.delete(href, etag=item.etag)
-            with write_tx():
-                SyncItem.delete().where(SyncItem.id == item.id).execute()
+            run_write(partial(_forget, item.id))
+
+    def _store_event(self, item: SyncItem | None, href: str, entry: AgendaItem, etag: str, base: str) -> None:
+        if item is None:
+            SyncItem.create(collection=ensure_collection(self.url, "calendar"), href=href, uid=entry.uid,
+                            etag=etag, contact=entry.contact_id, base=base)
+        else:
+            SyncItem.update(etag=etag, base=base, contact=entry.contact_id).where(SyncItem.id == item.id).execute()
+
+
+def _forget(item_id: int) -> None:
+    SyncItem.delete().where(SyncItem.id == item_id).execute()
 
 
 def sync_calendar(client: DavCollection, *, days: int = 28, dry_run: bool = False,

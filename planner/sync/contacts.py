@@ -27,6 +27,7 @@ import json
 import re
 import secrets
 from collections.abc import Callable
+from functools import partial
 from urllib.parse import quote, urlsplit
 
 from planner.core.errors import BadInput
@@ -35,7 +36,7 @@ from planner.io.importers.apply import MatchIndex, index_new, name_key, stored_i
 from planner.services.contact_views import ContactView, load_views
 from planner.services.contacts import UNSET, ContactFields, add_contact, edit_contact, set_archived
 from planner.services.important_dates import dates_of, merge_imported, normalize_kind, parse_date
-from planner.store.database import write_tx
+from planner.store.database import run_write
 from planner.store.models import Contact, SyncItem, utcnow
 from planner.store.queries import tuples
 from planner.sync import cards
@@ -274,7 +275,8 @@ class ContactSync:
             self.progress("put", name)
             etag = self.client.put(item.href if item else href, cards.edit_card(text, to_server, now=utcnow()),
                                    etag=etag)
-        with write_tx():
+
+        def store() -> None:
             if to_local:
                 edit_contact(contact_id, _contact_fields(to_local))
             if dates_in:
@@ -283,10 +285,13 @@ class ContactSync:
             if item is None:
                 SyncItem.create(collection=ensure_collection(self.url, "contacts"), href=href, uid=uid, etag=etag,
                                 contact=contact_id, base=json.dumps(merged), exchanged_at=stamp)
-                self._linked_ids().add(contact_id)
             else:
                 SyncItem.update(etag=etag, base=json.dumps(merged), exchanged_at=stamp,
                                 server_deleted=False).where(SyncItem.id == item.id).execute()
+
+        run_write(store)  # run again from the start after a collision on the server
+        if item is None:
+            self._linked_ids().add(contact_id)
 
     def _new_card(self, href: str, got: tuple[str, str]) -> None:
         etag, text = got
@@ -314,20 +319,26 @@ class ContactSync:
         fields.source = "vcard"
         if record.cadence_days is not UNSET:
             fields.cadence_days = record.cadence_days
-        with write_tx():
+
+        def store() -> ContactView | BadInput:
             try:
                 view = add_contact(fields)
             except BadInput as exc:
-                self.report.problems.append(f"{href}: {exc}; skipped")
-                self.complete = False
-                return
+                return exc
             merge_imported({view.id: record.dates})
             stamp = Contact.get_by_id(view.id).updated_at
             base = {**local_fields(view), "dates": _agreed(_card_dates(record.dates))}
             SyncItem.create(collection=ensure_collection(self.url, "contacts"), href=href, uid=uid, etag=etag,
                             contact=view.id, base=json.dumps(base), exchanged_at=stamp)
-            self._linked_ids().add(view.id)
-        index_new(self.index, view.id, record)
+            return view
+
+        stored = run_write(store)  # run again from the start after a collision on the server
+        if isinstance(stored, BadInput):
+            self.report.problems.append(f"{href}: {stored}; skipped")
+            self.complete = False
+            return
+        self._linked_ids().add(stored.id)
+        index_new(self.index, stored.id, record)
 
     @property
     def index(self) -> MatchIndex:
@@ -366,16 +377,12 @@ class ContactSync:
             if not self.prune:
                 self.report.add("server", "deleted", name, "run with --prune to archive it in followup too")
                 if not self.dry_run and not item.server_deleted:
-                    with write_tx():
-                        SyncItem.update(server_deleted=True).where(SyncItem.id == item.id).execute()
+                    run_write(partial(_mark_deleted, item.id))
                 continue
             self.report.add("followup", "archived", name, "deleted on the server")
             if self.dry_run:
                 continue
-            with write_tx():
-                if contact is not None and contact.archived_at is None:
-                    set_archived(contact.id, True)
-                SyncItem.delete().where(SyncItem.id == item.id).execute()
+            run_write(partial(_archive, contact, item.id))
         for href, item in self.items.items():
             if href in gone or item.server_deleted:
                 continue
@@ -391,8 +398,7 @@ class ContactSync:
                 continue
             self.progress("delete", name)
             self.client.delete(href, etag=item.etag)
-            with write_tx():
-                SyncItem.delete().where(SyncItem.id == item.id).execute()
+            run_write(partial(_forget, item.id))
 
     def _push_new(self) -> None:
         linked = self._linked_ids() | {item.contact_id for item in self.items.values() if item.contact_id}
@@ -421,11 +427,29 @@ class ContactSync:
                 self.report.problems.append(f"{view.name}: a card {href} appeared on the server during the sync; "
                                             "it is linked at the next sync")
                 continue
-            with write_tx():
-                stamp = Contact.get_by_id(view.id).updated_at
-                SyncItem.create(collection=ensure_collection(self.url, "contacts"), href=href, uid=uid, etag=etag,
-                                contact=view.id, base=json.dumps({**fields, "dates": _agreed(dates)}),
-                                exchanged_at=stamp)
+            run_write(partial(self._store_pushed, view.id, href, uid, etag, {**fields, "dates": _agreed(dates)}))
+
+    def _store_pushed(self, contact_id: int, href: str, uid: str, etag: str, base: dict) -> None:
+        stamp = Contact.get_by_id(contact_id).updated_at
+        SyncItem.create(collection=ensure_collection(self.url, "contacts"), href=href, uid=uid, etag=etag,
+                        contact=contact_id, base=json.dumps(base), exchanged_at=stamp)
+
+
+# Each item's own transaction, run by `run_write` (again from the start after a collision).
+
+
+def _mark_deleted(item_id: int) -> None:
+    SyncItem.update(server_deleted=True).where(SyncItem.id == item_id).execute()
+
+
+def _archive(contact: Contact | None, item_id: int) -> None:
+    if contact is not None and contact.archived_at is None:
+        set_archived(contact.id, True)
+    SyncItem.delete().where(SyncItem.id == item_id).execute()
+
+
+def _forget(item_id: int) -> None:
+    SyncItem.delete().where(SyncItem.id == item_id).execute()
 
 
 def sync_contacts(client: DavCollection, *, dry_run: bool = False, prune: bool = False,

@@ -23,7 +23,7 @@ from planner.io.exports.json_export import agenda_json
 from planner.io.exports.markdown import agenda_markdown
 from planner.io.exports.text import agenda_text
 from planner.services.agenda import Agenda, build_agenda
-from planner.store.database import write_tx
+from planner.store.database import retried, write_tx
 from planner.store.models import ReminderSent
 
 FORMATS = ("text", "md", "json")
@@ -64,6 +64,7 @@ def already_sent(day: dt.date, channel: str, target: str = "") -> bool:
                                        ReminderSent.target == target).exists()
 
 
+@retried
 def mark_sent(day: dt.date, channel: str, target: str = "") -> None:
     with write_tx():
         ReminderSent.delete().where(ReminderSent.day == day, ReminderSent.channel == channel,

@@ -10,7 +10,7 @@ import os
 from collections.abc import Iterator
 
 from planner.store import dialect, engine
-from planner.store.database import database_path, db, write_tx
+from planner.store.database import database_path, db, retried, write_tx
 from planner.store.models import SyncCollection, SyncItem, utcnow
 from planner.sync.dav import SyncError
 
@@ -35,6 +35,7 @@ def items_of(collection: SyncCollection | None) -> dict[str, SyncItem]:
     return {item.href: item for item in SyncItem.select().where(SyncItem.collection == collection)}
 
 
+@retried
 def finish(url: str, kind: str, token: str) -> None:
     """Every item of this listing is applied: remember the server's token and the time."""
     with write_tx():

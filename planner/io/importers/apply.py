@@ -34,6 +34,7 @@ from planner.services.contacts import (
 )
 from planner.services.important_dates import merge_imported
 from planner.services.team import acting_member_id
+from planner.store.database import retried
 from planner.store.dialect import execute_many
 from planner.store.journal import journaled
 from planner.store.models import Contact, ContactEmail, ContactPhone, ContactTag, utcnow
@@ -206,6 +207,7 @@ def _kept(record: ImportRecord, values: list[str], check: Callable[[str], str],
     return kept
 
 
+@retried
 def apply_records(parsed: ParseResult, report: ImportReport, *, source: str, tags: Iterable[str] = (),
                   cadence: object = UNSET, progress: Progress | None = None,
                   owner: int | None = None) -> ImportReport:
@@ -214,6 +216,7 @@ def apply_records(parsed: ParseResult, report: ImportReport, *, source: str, tag
     report.skipped = sorted(parsed.skipped)
     report.warnings = list(parsed.warnings)
     report.records = len(parsed.records)
+    report.merged = 0  # counted by _plan: run again after a collision, it counts from the start
     if report.dry_run:
         _plan(parsed.records, report, extra_tags, cadence, progress)
         return report

@@ -29,6 +29,7 @@ from planner.services.interactions.records import (
     get_interaction,
     newest_attempt,
 )
+from planner.store.database import retried
 from planner.store.journal import journaled
 from planner.store.models import Interaction, PrivateNote
 
@@ -96,6 +97,7 @@ def _apply_private_text(row: Interaction, changes: dict[str, object]) -> None:
         raise BadInput(f"log {row.id} is a private note: only the member who logged it can change its text")
 
 
+@retried
 def edit_interaction(interaction_id: int, **changes: object) -> InteractionView:
     """Correct a logged interaction; the last contact, the retry, the thanks it gave and the plan
     are re-derived as if it had been logged this way."""
@@ -125,6 +127,7 @@ def edit_interaction(interaction_id: int, **changes: object) -> InteractionView:
         return get_interaction(interaction_id)
 
 
+@retried
 def delete_interaction(interaction_id: int) -> InteractionView:
     """Remove a logged interaction: the pins it set go; the pinned call, retry and thank-you tasks
     it fulfilled come back when the remaining history says so; the plan is re-derived."""

@@ -32,7 +32,7 @@ from planner.services.interactions.records import (
 )
 from planner.services.interactions.thanks import close_open
 from planner.services.team import acting_member_id
-from planner.store.database import run_write
+from planner.store.database import retried, run_write
 from planner.store.journal import journaled
 from planner.store.models import Interaction, PrivateNote, get_contact
 
@@ -69,6 +69,7 @@ class LogRequest:
     private: bool = False
 
 
+@retried
 def log_interaction(req: LogRequest) -> InteractionView:
     """Record an interaction (and its favour), apply its consequences and re-plan the contact,
     all in one write transaction."""
@@ -111,5 +112,5 @@ def log_interaction(req: LogRequest) -> InteractionView:
             replan([req.contact_id])
             return get_interaction(row.id)
 
-    # run again from the start if the server ends it with a serialization failure or a deadlock
+    # one transaction; `retried` runs the whole log again if the server ends it with a collision
     return run_write(store)
