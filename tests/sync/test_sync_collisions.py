@@ -6,6 +6,7 @@ from __future__ import annotations
 import datetime as dt
 
 import pytest
+from server_collisions import collide_once
 
 from planner.core import dates
 from planner.services.agenda import build_agenda
@@ -16,7 +17,6 @@ from planner.sync.calendar import sync_calendar
 from planner.sync.dav import DavCollection
 from tests.conftest import FIXED_TODAY
 from tests.sync.helpers import PASSWORD, USER
-from tests.test_retried_services import collide_once
 
 DAYS = 60
 
