@@ -202,9 +202,8 @@ def write_plan(old: list[tuple], new: list[PlanRow], write: bool) -> int:
             inserts.append(row)
     if not write:
         return moved
-    gone = [t[0] for t in old if t[0] not in keep]
-    for chunk in chunked(gone):
-        PlannedCall.delete().where(PlannedCall.id.in_(list(chunk))).execute()
+    # one prepared statement per row gone, not chunks of IN lists Peewee builds value by value
+    execute_many(f'DELETE FROM "{TABLE}" WHERE "id" = ?', [(t[0],) for t in old if t[0] not in keep])
     # one prepared statement for every new row (raw executemany: Peewee's insert_many builds a
     # statement per chunk and converts each field, several times slower for a first plan)
     table = PlannedCall._meta.table_name
