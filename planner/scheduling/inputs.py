@@ -68,7 +68,7 @@ def load_inputs(contact_ids: list[int] | None, rows: list[tuple], cal: WorkCalen
     # at 100k contacts a handful of distinct (own cadence, no cadence, tags) cases: each worked out once
     cadences: dict[tuple, int | None] = {}
     no_tags: list[str] = []
-    infos = []
+    infos: list[ContactPlanInput] = []
     append, get_tags, get_last = infos.append, tags.get, last.get
     get_pins, get_touches, get_today, get_anchor = pins.get, touches.get, today_rows.get, anchors.get
     for cid, own, no_cadence, archived_at in db.execute(query):
