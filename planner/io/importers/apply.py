@@ -85,20 +85,25 @@ class _State:
             self.kind = record.kind
         if isinstance(record.cadence_days, int) and self.cadence_days is None and not self.no_cadence:
             self.cadence_days = record.cadence_days
-        known = {e.lower() for e in self.emails}
-        for email in record.emails:
-            if email.lower() not in known:
-                known.add(email.lower())
-                self.emails.append(email)
-        numbers = {phone_key(p) for p in self.phones}
-        for phone in record.phones:
-            if phone_key(phone) not in numbers:
-                numbers.add(phone_key(phone))
-                self.phones.append(phone)
-        for tag in record.tags + extra_tags:
-            if tag not in self.tags:
-                self.tags.append(tag)
-        self.dates += [pair for pair in record.dates if pair not in self.dates]
+        # each merge only when the record brings something to merge (most rows bring one email)
+        if record.emails:
+            known = {e.lower() for e in self.emails}
+            for email in record.emails:
+                if email.lower() not in known:
+                    known.add(email.lower())
+                    self.emails.append(email)
+        if record.phones:
+            numbers = {phone_key(p) for p in self.phones}
+            for phone in record.phones:
+                if phone_key(phone) not in numbers:
+                    numbers.add(phone_key(phone))
+                    self.phones.append(phone)
+        if record.tags or extra_tags:
+            for tag in record.tags + extra_tags:
+                if tag not in self.tags:
+                    self.tags.append(tag)
+        if record.dates:
+            self.dates += [pair for pair in record.dates if pair not in self.dates]
 
 
 def phone_key(number: str) -> str:
