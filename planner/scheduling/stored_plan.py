@@ -22,7 +22,7 @@ from planner.scheduling.reroute import Window
 from planner.store.database import db
 from planner.store.dialect import days_between, execute_many, iso_day, portable, unindexed
 from planner.store.models import Contact, PlannedCall
-from planner.store.queries import chunked, tuples
+from planner.store.queries import chunked
 
 TABLE = PlannedCall._meta.table_name
 
@@ -95,7 +95,7 @@ def loads_without(contact_ids: list[int], today: dt.date, owner: int | None = No
     if owner is not None:
         query = query.where(PlannedCall.contact.in_(Contact.select(Contact.id).where(owned(owner))))
     loads: dict[dt.date, int] = defaultdict(int)
-    for day, count in tuples(query):
+    for day, count in db.execute(query):  # the raw cursor: a row a day, no per-field conversion
         loads[as_date(day)] += count
     return loads
 
