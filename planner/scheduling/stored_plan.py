@@ -11,8 +11,7 @@ from __future__ import annotations
 
 import datetime as dt
 from collections import defaultdict
-from collections.abc import Collection
-from functools import lru_cache
+from collections.abc import Callable, Collection
 
 from peewee import fn
 
@@ -23,7 +22,7 @@ from planner.scheduling.reroute import Window
 from planner.store.database import db
 from planner.store.dialect import days_between, execute_many, iso_day, portable, unindexed
 from planner.store.models import Contact, PlannedCall
-from planner.store.queries import chunked, tuples
+from planner.store.queries import chunked
 
 TABLE = PlannedCall._meta.table_name
 
@@ -48,13 +47,18 @@ def _not_in(column: str, count: int) -> str:
     return f'{column} NOT IN ({", ".join("?" * count)})' if count else "TRUE"
 
 
-@lru_cache(maxsize=8192)
-def _iso_day(text: str) -> dt.date:
-    return dt.date.fromisoformat(text[:10])
+class _Days(dict):
+    """A stored day (ISO text on SQLite, a date from the server) -> its date, each of the few
+    hundred distinct days parsed once: a plain dict look-up per row, no call on a hit."""
+
+    def __missing__(self, value: object) -> dt.date:
+        day = value if isinstance(value, dt.date) else dt.date.fromisoformat(str(value)[:10])
+        if len(self) < 65536:  # days of a plan: bounded, but never let odd values grow it
+            self[value] = day
+        return day
 
 
-def as_date(value: object) -> dt.date:
-    return value if isinstance(value, dt.date) else _iso_day(str(value))
+as_date: Callable[[object], dt.date] = _Days().__getitem__
 
 
 def plan_row(t: tuple) -> PlanRow:
@@ -91,7 +95,7 @@ def loads_without(contact_ids: list[int], today: dt.date, owner: int | None = No
     if owner is not None:
         query = query.where(PlannedCall.contact.in_(Contact.select(Contact.id).where(owned(owner))))
     loads: dict[dt.date, int] = defaultdict(int)
-    for day, count in tuples(query):
+    for day, count in db.execute(query):  # the raw cursor: a row a day, no per-field conversion
         loads[as_date(day)] += count
     return loads
 
@@ -202,9 +206,8 @@ def write_plan(old: list[tuple], new: list[PlanRow], write: bool) -> int:
             inserts.append(row)
     if not write:
         return moved
-    gone = [t[0] for t in old if t[0] not in keep]
-    for chunk in chunked(gone):
-        PlannedCall.delete().where(PlannedCall.id.in_(list(chunk))).execute()
+    # one prepared statement per row gone, not chunks of IN lists Peewee builds value by value
+    execute_many(f'DELETE FROM "{TABLE}" WHERE "id" = ?', [(t[0],) for t in old if t[0] not in keep])
     # one prepared statement for every new row (raw executemany: Peewee's insert_many builds a
     # statement per chunk and converts each field, several times slower for a first plan)
     table = PlannedCall._meta.table_name
@@ -212,8 +215,7 @@ def write_plan(old: list[tuple], new: list[PlanRow], write: bool) -> int:
            '"reason", "pinned", "seq", "favor", "note", "at_time") '
            "VALUES (?, ?, ?, ?, ?, ?, FALSE, ?, NULL, '', '')")
     execute_many(sql, [
-        (r.contact_id, r.date.isoformat(), r.ideal.isoformat(), r.window_start.isoformat(),
-         r.window_end.isoformat(), r.reason, r.seq)
+        (r.contact_id, iso[r.date], iso[r.ideal], iso[r.window_start], iso[r.window_end], r.reason, r.seq)
         for r in inserts
     ])
     return moved

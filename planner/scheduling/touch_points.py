@@ -63,6 +63,11 @@ def is_before_event(offset: str) -> bool:
     return offset.strip().startswith("-")
 
 
+# More contacts than this (an import of thousands): read everyone's sequence rows, a few, and keep
+# the given contacts' in Python, instead of sending their ids in chunked IN lists
+SCOPE_IN_SQL = 1000
+
+
 def newest_attempt_days(contact_ids: list[int]) -> dict[int, dt.date]:
     """The local day (in the zone it was logged in) of each contact's newest attempt."""
     result: dict[int, dt.date] = {}
@@ -88,6 +93,9 @@ def pending_steps(cal: WorkCalendar, contact_ids: list[int] | None = None) -> di
              .where(SequenceRun.stopped_on.is_null(), Contact.archived_at.is_null()))
     if contact_ids is None:
         steps = list(query)
+    elif len(contact_ids) > SCOPE_IN_SQL:
+        scope = set(contact_ids)
+        steps = [step for step in query if step.run.contact_id in scope]
     else:
         steps = [step for chunk in chunked(contact_ids) for step in query.where(SequenceRun.contact.in_(list(chunk)))]
     newest = newest_attempt_days(sorted({step.run.contact_id for step in steps}))
@@ -116,6 +124,9 @@ def sync_touch_points(cal: WorkCalendar, contact_ids: list[int] | None = None) -
     existing_query = PlannedCall.select().where(PlannedCall.reason == PlanReason.SEQUENCE)
     if contact_ids is None:
         existing = {row.id: row for row in existing_query}
+    elif len(contact_ids) > SCOPE_IN_SQL:
+        scope = set(contact_ids)
+        existing = {row.id: row for row in existing_query if row.contact_id in scope}
     else:
         existing = {row.id: row for chunk in chunked(contact_ids)
                     for row in existing_query.where(PlannedCall.contact.in_(list(chunk)))}

@@ -17,6 +17,9 @@ import re
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 
+import peewee
+from peewee import CharField, TextField
+
 from planner.core.cadence import check_days
 from planner.core.errors import BadInput
 from planner.core.lengths import MAX_CHARS, check_length
@@ -34,11 +37,10 @@ from planner.services.contacts import (
 )
 from planner.services.important_dates import merge_imported
 from planner.services.team import acting_member_id
-from planner.store.database import retried
-from planner.store.dialect import execute_many
+from planner.store.database import db, retried
+from planner.store.dialect import execute_many, portable
 from planner.store.journal import journaled
 from planner.store.models import Contact, ContactEmail, ContactPhone, ContactTag, utcnow
-from planner.store.queries import tuples
 
 Progress = Callable[[int, int], None]
 BATCH = 400  # rows per INSERT: well under SQLite's bound-variable limit
@@ -83,20 +85,25 @@ class _State:
             self.kind = record.kind
         if isinstance(record.cadence_days, int) and self.cadence_days is None and not self.no_cadence:
             self.cadence_days = record.cadence_days
-        known = {e.lower() for e in self.emails}
-        for email in record.emails:
-            if email.lower() not in known:
-                known.add(email.lower())
-                self.emails.append(email)
-        numbers = {phone_key(p) for p in self.phones}
-        for phone in record.phones:
-            if phone_key(phone) not in numbers:
-                numbers.add(phone_key(phone))
-                self.phones.append(phone)
-        for tag in record.tags + extra_tags:
-            if tag not in self.tags:
-                self.tags.append(tag)
-        self.dates += [pair for pair in record.dates if pair not in self.dates]
+        # each merge only when the record brings something to merge (most rows bring one email)
+        if record.emails:
+            known = {e.lower() for e in self.emails}
+            for email in record.emails:
+                if email.lower() not in known:
+                    known.add(email.lower())
+                    self.emails.append(email)
+        if record.phones:
+            numbers = {phone_key(p) for p in self.phones}
+            for phone in record.phones:
+                if phone_key(phone) not in numbers:
+                    numbers.add(phone_key(phone))
+                    self.phones.append(phone)
+        if record.tags or extra_tags:
+            for tag in record.tags + extra_tags:
+                if tag not in self.tags:
+                    self.tags.append(tag)
+        if record.dates:
+            self.dates += [pair for pair in record.dates if pair not in self.dates]
 
 
 def phone_key(number: str) -> str:
@@ -143,15 +150,24 @@ def _load_existing() -> tuple[MatchIndex, dict[int, _State]]:
     states: dict[int, _State] = {}
     fields = (Contact.id, Contact.name, Contact.company, Contact.title, Contact.kind, Contact.timezone,
               Contact.notes, Contact.external_key, Contact.connected_on, Contact.cadence_days, Contact.no_cadence)
-    for row in tuples(Contact.select(*fields).order_by(Contact.id)):
-        states[row[0]] = _State(*row)
-    for contact_id, address in tuples(ContactEmail.select(ContactEmail.contact, ContactEmail.address).order_by(
+    # the raw cursor: Peewee's per-field conversion of 100k rows cost more than reading them; the
+    # three columns that are not text or ids are converted as its fields would, each value once
+    days: dict[object, object] = {}
+    to_day = Contact.connected_on.python_value
+    for (cid, name, company, title, kind, timezone, notes, external_key, connected_on, cadence_days,
+         no_cadence) in db.execute(Contact.select(*fields).order_by(Contact.id)):
+        if connected_on is not None and (day := days.get(connected_on)) is None:
+            day = days[connected_on] = to_day(connected_on)
+        states[cid] = _State(cid, name, company, title, kind, timezone, notes, external_key,
+                             None if connected_on is None else day,
+                             None if cadence_days is None else int(cadence_days), bool(no_cadence))
+    for contact_id, address in db.execute(ContactEmail.select(ContactEmail.contact, ContactEmail.address).order_by(
             ContactEmail.contact, ContactEmail.position)):
         states[contact_id].emails.append(address)
-    for contact_id, number in tuples(ContactPhone.select(ContactPhone.contact, ContactPhone.number).order_by(
+    for contact_id, number in db.execute(ContactPhone.select(ContactPhone.contact, ContactPhone.number).order_by(
             ContactPhone.contact, ContactPhone.position)):
         states[contact_id].phones.append(number)
-    for contact_id, tag in tuples(ContactTag.select(ContactTag.contact, ContactTag.tag)):
+    for contact_id, tag in db.execute(ContactTag.select(ContactTag.contact, ContactTag.tag)):
         states[contact_id].tags.append(tag)
     index = MatchIndex()
     for state in states.values():
@@ -294,16 +310,46 @@ def _row(state: _State, source: str, now, owner: int | None) -> dict:
     }
 
 
+def _contact_columns(sample: dict) -> tuple[list[str], list, list]:
+    """The columns a new contact's row is written with: `_row`'s, then every other column that has
+    a default, at that default (as Peewee's insert would give them); and their values' converters
+    (None where the value goes to the driver as it is: text)."""
+    fields = Contact._meta.fields
+    columns = list(sample)
+    extra = {field.column_name: (field.default() if callable(field.default) else field.default)
+             for field in Contact._meta.defaults if field.column_name not in sample}
+    columns += extra
+    converters = [None if isinstance(fields[name], TextField | CharField) else fields[name].db_value
+                  for name in columns]
+    return columns, [*extra.values()], converters
+
+
 def _insert_new(added: list[_State], source: str, owner: int | None) -> list[int]:
     """Bulk-insert new contacts and their emails, phones and tags; returns their ids in order."""
+    if not added:
+        return []
     now = utcnow()
     ids: list[int] = []
+    # Raw multi-row INSERTs with RETURNING: Peewee building each VALUES list value by value cost
+    # more than the rest of a 100k-row import together. The values are converted as its fields do.
+    columns, defaults, converters = _contact_columns(_row(added[0], source, now, owner))
+    names = ", ".join(f'"{column}"' for column in columns)
+    marks = f"({', '.join('?' * len(columns))})"
+    table = Contact._meta.table_name
     for start in range(0, len(added), BATCH):
         chunk = added[start : start + BATCH]
-        cursor = Contact.insert_many([_row(s, source, now, owner) for s in chunk]).returning(Contact.id).execute()
-        # Inside our IMMEDIATE transaction rowids are handed out in VALUES order: sorting them
-        # restores the order whatever order RETURNING reports them in.
-        new_ids = sorted(row.id for row in cursor)
+        params: list = []
+        for state in chunk:
+            values = [*_row(state, source, now, owner).values(), *defaults]
+            params += [value if convert is None else convert(value) for value, convert in zip(values, converters,
+                                                                                             strict=True)]
+        sql = f'INSERT INTO "{table}" ({names}) VALUES {", ".join([marks] * len(chunk))} RETURNING "id"'
+        with peewee.__exception_wrapper__:  # type: ignore[attr-defined]
+            cursor = db.cursor()
+            cursor.execute(portable(sql), params)
+            # Inside our IMMEDIATE transaction rowids are handed out in VALUES order: sorting them
+            # restores the order whatever order RETURNING reports them in.
+            new_ids = sorted(row[0] for row in cursor.fetchall())
         if len(new_ids) != len(chunk):
             raise RuntimeError("bulk insert returned an unexpected number of ids")
         for state, new_id in zip(chunk, new_ids, strict=True):
