@@ -34,6 +34,8 @@ from screens.widgets.list_table import ListTable
 from screens.widgets.sync_status import SyncStatus
 from screens.workers import thread_worker
 
+FIRST_SCREENFUL = 80  # rows drawn before the first frame: more than a tall terminal shows
+
 
 class AgendaTable(ListTable):
     """The agenda's table: the cursor steps over section headers; on every resize its essential
@@ -112,6 +114,7 @@ class AgendaScreen(AgendaActions):
         self.range = agenda_range(dates.today())
         self._last_row = 0
         self._loaded = False
+        self._generation = 0  # which rebuild of the table the rows being added belong to
         # whose calls: "mine", "team" or a member's id (a personal file has only its one member)
         self.whose: str | int = "mine"
         self._members: list = []
@@ -185,12 +188,14 @@ class AgendaScreen(AgendaActions):
         self.rows = agenda_rows(self._narrowed(agenda), today)
         table = self.query_one("#agenda-table", DataTable)
         table.clear()
-        for row in self.rows:
-            if row.item is None:
-                cells = [Text(row.title, style="bold reverse")] + [Text("")] * (len(COLUMNS) - 1)
-            else:
-                cells = item_cells(row.item, today)
-            table.add_row(*cells, key=row.key)
+        self._generation += 1
+        # The first frame needs only a screenful: a 100k-contact week has thousands of rows, and
+        # adding them all before it is drawn delays the app's start. The rest follow right after
+        # the frame; until then the cursor moves over the rows drawn, which are the agenda's own.
+        shown = FIRST_SCREENFUL if first else len(self.rows)
+        self._add_rows(self.rows[:shown], today)
+        if shown < len(self.rows):
+            self.call_after_refresh(self._add_rest, self._generation, shown, today)
         self._loaded = True
         self._update_title(agenda, today)
         empty = self.query_one("#agenda-empty", Static)
@@ -201,6 +206,20 @@ class AgendaScreen(AgendaActions):
         self._restore_cursor(wanted)
         if first:
             self.call_after_refresh(self.app.post_message, FirstFrame())
+
+    def _add_rows(self, rows: list[Row], today: dt.date) -> None:
+        table = self.query_one("#agenda-table", DataTable)
+        for row in rows:
+            if row.item is None:
+                cells = [Text(row.title, style="bold reverse")] + [Text("")] * (len(COLUMNS) - 1)
+            else:
+                cells = item_cells(row.item, today)
+            table.add_row(*cells, key=row.key)
+
+    def _add_rest(self, generation: int, start: int, today: dt.date) -> None:
+        """The rows after the first screenful, unless the table was rebuilt meanwhile."""
+        if generation == self._generation:
+            self._add_rows(self.rows[start:], today)
 
     def _narrowed(self, agenda):
         """The agenda with only the items the `/` filter matches (section counts follow)."""
