@@ -13,6 +13,8 @@ import re
 from dataclasses import asdict, dataclass, field
 from typing import NamedTuple
 
+from peewee import SQL, NodeList
+
 from planner.core.dates import today
 from planner.core.errors import BadInput
 from planner.core.vocabulary import AgendaKind, FavorDirection, PlanReason
@@ -33,6 +35,7 @@ from planner.services.presence import nudges
 from planner.services.team import member_names
 from planner.store import settings
 from planner.store.database import db
+from planner.store.engine import on_server
 from planner.store.models import Contact, ContactEmail, ContactPhone, Favor, PlannedCall
 from planner.store.queries import tuples
 
@@ -270,7 +273,11 @@ def build_agenda(start: dt.date, end: dt.date, member_id: int | None = None) -> 
         raise BadInput("an agenda covers at most a year; narrow --from/--to")
     current = today()
     # A thank-you is owed from the day the favour is recorded, whenever it is due.
-    wanted = (Contact.archived_at.is_null()
+    # SQLite would otherwise go through everyone (the archived_at index) and look each one's
+    # calls up: reading the week's calls and looking each one's contact up is a few times faster
+    # at 100k contacts, and the agenda's start-up waits for these queries.
+    live = (Contact.archived_at if on_server(db) else NodeList((SQL("+"), Contact.archived_at), glue="")).is_null()
+    wanted = (live
               & ((PlannedCall.date <= end) & ((PlannedCall.date >= start) | (PlannedCall.date < current))
                  | (PlannedCall.reason == PlanReason.THANK_YOU)))
     if member_id is not None:
