@@ -36,13 +36,14 @@ class Entry:
     def __init__(self, row: ListRow, today: dt.date) -> None:
         cid, name, company, tags, cadence, last, next_call, balance, search_text = row
         self.key = cid  # the contact id: an Entry is also a row of the contact table (`key`, `cells`)
-        self.name, self.company_name, self.tag_names = name, company, tags
+        self.name = name
         self.haystack = search_text  # folded name, company, title, tags, emails and notes
-        self.tags = tuple(map(fold, tags)) if tags else ()
-        self.tag_starts = "".join("\n" + tag for tag in self.tags)  # `tag:` finds "\n" + its prefix here
-        self.company = fold(company)
+        # shared with every contact at the same company, with the same tags (100k entries stay small)
+        self.company_name, self.company = _company_forms(company)
+        self.tag_names, self.tags, self.tag_starts = _tag_forms(tuple(tags) if tags else ())
         self.name_key = fold(name)
-        self.cadence_days, self.last_contacted, self.next_call, self.balance = cadence, last, next_call, balance
+        self.cadence_days, self.next_call, self.balance = cadence, next_call, balance
+        self.last_contacted = _shared_zone(last) if last is not None else None
         self.today = today
         self._cells: dict[str, str] | None = None
 
@@ -60,6 +61,49 @@ class Entry:
                 "balance": f"{self.balance:+d}" if self.balance else "0",
             }
         return self._cells
+
+
+# Thousands of contacts share a company or a set of tags: entries share one copy of each with its
+# folded forms (a few thousand distinct ones at most; past that, each entry its own). Two loads at
+# once at worst make a second copy.
+_SHARED_LIMIT = 4096
+_COMPANIES: dict[str, tuple[str, str]] = {}
+_TAG_SETS: dict[tuple[str, ...], tuple[tuple[str, ...], tuple[str, ...], str]] = {}
+_ZONES: dict[tuple[dt.timedelta | None, str | None], dt.timezone] = {}
+
+
+def _company_forms(company: str) -> tuple[str, str]:
+    """(company, folded)."""
+    forms = _COMPANIES.get(company)
+    if forms is None:
+        forms = (company, fold(company))
+        if len(_COMPANIES) < _SHARED_LIMIT:
+            _COMPANIES[company] = forms
+    return forms
+
+
+def _tag_forms(tags: tuple[str, ...]) -> tuple[tuple[str, ...], tuple[str, ...], str]:
+    """(names, folded names, the "\n"-prefixed folded names `tag:` searches for a prefix)."""
+    forms = _TAG_SETS.get(tags)
+    if forms is None:
+        folded = tuple(map(fold, tags))
+        forms = (tags, folded, "".join("\n" + tag for tag in folded))
+        if len(_TAG_SETS) < _SHARED_LIMIT:
+            _TAG_SETS[tags] = forms
+    return forms
+
+
+def _shared_zone(moment: dt.datetime) -> dt.datetime:
+    """`moment` with its fixed-offset zone shared (read in the system's zone, each reading of a
+    moment makes a zone object of its own: 100k of them for 100k contacts)."""
+    zone = moment.tzinfo
+    if not isinstance(zone, dt.timezone):
+        return moment
+    key = (zone.utcoffset(moment), zone.tzname(moment))
+    shared = _ZONES.get(key)
+    if shared is None:
+        shared = _ZONES[key] = zone
+    return moment if shared is zone else moment.replace(tzinfo=shared)
 
 
 def next_call_text(day: dt.date | None, today: dt.date) -> str:
