@@ -84,6 +84,35 @@ async def _report(pilot) -> None:
     await _settle(pilot)
 
 
+def _shown(make):
+    """A dialog whose way in needs a set-up of its own (a plan worth rebalancing, a colleague's
+    recent call, a likely duplicate), pushed as its screen pushes it."""
+    async def run_before(pilot) -> None:
+        await _settle(pilot)
+        pilot.app.push_screen(make())
+        await _settle(pilot)
+    return run_before
+
+
+def _rebalance():
+    from screens.dialogs.confirm_rebalance import ConfirmRebalance
+
+    return ConfirmRebalance("sum of squared loads 1462 → 1440 · max shift 51d → 49d", 12)
+
+
+def _recent():
+    from screens.dialogs.confirm_recent import ConfirmRecent
+
+    return ConfirmRecent("Mia spoke to them Tue", 7)
+
+
+def _merge():
+    from screens.dialogs.confirm_merge import ConfirmMerge, Person
+
+    return ConfirmMerge(Person(1, "Maria Schmidt", "Head of Talent", "Hooli"),
+                        Person(9, "María Schmidt", "", "Hooli"), ["same email", "close name, same company"])
+
+
 # Every other screen and every dialog at 80x24, its save (or close) key in view: (id, first mode, steps).
 DIALOGS = [
     ("detail", "contacts", _open_maria()),
@@ -103,6 +132,9 @@ DIALOGS = [
     ("favor-entry", "contacts", _keys("f", "g")),
     ("import", "contacts", _keys("i")),
     ("block-days", "plan", _keys("b")),
+    ("confirm-rebalance", "plan", _shown(_rebalance)),
+    ("confirm-recent", "agenda", _shown(_recent)),
+    ("confirm-merge", "contacts", _shown(_merge)),
 ]
 
 
