@@ -64,7 +64,9 @@ class VirtualTable(Widget, can_focus=True):
     cursor_row = reactive(0, always_update=True)
     loading_rows = reactive(False)
 
-    class RowHighlighted(Message):
+    class _RowMessage(Message):
+        """A row of the table, named as DataTable's messages name it (`data_table`, `cursor_row`)."""
+
         def __init__(self, table: VirtualTable, cursor_row: int) -> None:
             super().__init__()
             self.data_table = table
@@ -74,15 +76,12 @@ class VirtualTable(Widget, can_focus=True):
         def control(self) -> VirtualTable:
             return self.data_table
 
-    class RowSelected(Message):
-        def __init__(self, table: VirtualTable, cursor_row: int) -> None:
-            super().__init__()
-            self.data_table = table
-            self.cursor_row = cursor_row
+    # Siblings, not one the other's subclass: a handler of one must not receive the other.
+    class RowHighlighted(_RowMessage):
+        pass
 
-        @property
-        def control(self) -> VirtualTable:
-            return self.data_table
+    class RowSelected(_RowMessage):
+        pass
 
     def __init__(self, columns: Sequence[Column], cells_of: Callable[[Any], Sequence[Cell]], *,
                  id: str | None = None) -> None:
