@@ -34,7 +34,7 @@ from planner.core.errors import FollowupError
 from planner.store import database, migrations
 from planner.store.backup import backup_to, fsync_folder, remove_abandoned
 from planner.store.database import BUSY_TIMEOUT_SECONDS, PRAGMAS, db, sqlite_db
-from planner.store.engine import ServerDatabase, is_server_url
+from planner.store.engine import ServerDatabase, is_server_url, schema_owner_if_not_me
 from planner.store.failures import describe_database_error, describe_os_error, on_read_only_mount, sqlite_cause
 from planner.store.paths import data_dir, ensure_private_dir
 
@@ -124,7 +124,13 @@ def _open_server(url: str, *, migrate: bool) -> DatabaseProxy:
         raise FollowupError(
             f"{server.described}: schema version {version} is newer than this followup knows "
             f"({migrations.LATEST}); upgrade followup")
-    if migrate:
+    if migrate and version < migrations.LATEST:
+        owner = schema_owner_if_not_me(db) if version else None
+        if owner is not None:  # a member cannot alter tables they do not own: say who can
+            raise FollowupError(
+                f"{server.described}: its tables are at schema version {version}, this followup needs "
+                f"{migrations.LATEST}; their owner, role {owner}, upgrades them once: "
+                f"followup --db postgresql://{owner}@HOST/DBNAME config")
         migrations.migrate(db)  # no file to copy: the server's own backups keep its history
     return db
 

@@ -246,6 +246,18 @@ def write_schema_version(db, version: int) -> None:
                    (int(version), dt.datetime.now(dt.UTC).replace(tzinfo=None)))
 
 
+def schema_owner_if_not_me(db) -> str | None:
+    """On a server, the role that owns followup's tables when this session can act as neither it
+    nor a superuser (so it cannot upgrade them); None when it can, or on SQLite."""
+    if not on_server(db) or _VERSION_TABLE not in db.get_tables():
+        return None
+    row = db.execute_sql(
+        "SELECT t.tableowner, pg_has_role(current_user, t.tableowner, 'MEMBER') OR r.rolsuper "
+        "FROM pg_tables t, pg_roles r WHERE t.schemaname = current_schema() AND t.tablename = %s "
+        "AND r.rolname = current_user", (_VERSION_TABLE,)).fetchone()
+    return None if row is None or row[1] else row[0]
+
+
 def schema_migrator(db):
     """playhouse.migrate's migrator for the bound engine (adding a column differs)."""
     from playhouse.migrate import PostgresqlMigrator, SqliteMigrator
