@@ -48,9 +48,9 @@ from planner.services.schedule import pin
 from planner.services.sequences import snooze_step
 from planner.store.database import run_write
 from planner.store.models import Contact, SyncItem
-from planner.sync.dav import DavCollection, PreconditionFailed, TokenExpired
+from planner.sync.dav import DavCollection, PreconditionFailed
 from planner.sync.report import SyncReport
-from planner.sync.state import ensure_collection, find_collection, finish, items_of
+from planner.sync.state import changes_since_last, ensure_collection, find_collection, finish, items_of
 
 Progress = Callable[[str, str], None]
 _FIXED_STAMP = dt.datetime(2000, 1, 1, tzinfo=dt.UTC)
@@ -98,16 +98,9 @@ class CalendarSync:
         self.base_path = urlsplit(self.url).path
 
     def run(self) -> SyncReport:
-        token = self.collection.sync_token if self.collection else ""
-        try:
-            listing = self.client.list_changes(token)
-        except TokenExpired:
-            listing = self.client.list_changes("")
         known = self.items
-        if listing.complete:
-            gone = {href for href in known if href not in listing.changed}
-        else:
-            gone = {href for href in listing.deleted if href in known}
+        listing, gone_there = changes_since_last(self.client, self.collection, known)
+        gone = set(gone_there)
         changed = sorted(h for h, etag in listing.changed.items() if h in known and known[h].etag != etag)
         fetched = self.client.multiget(changed) if changed else {}
         gone |= {href for href in changed if href not in fetched}

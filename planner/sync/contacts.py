@@ -41,9 +41,9 @@ from planner.store.models import Contact, SyncItem, utcnow
 from planner.store.queries import tuples
 from planner.sync import cards
 from planner.sync.cards import DEFAULTS, FIELDS, LIST_FIELDS, OPTIONAL, CardError
-from planner.sync.dav import DavCollection, PreconditionFailed, TokenExpired
+from planner.sync.dav import DavCollection, PreconditionFailed
 from planner.sync.report import Conflict, SyncReport
-from planner.sync.state import ensure_collection, find_collection, finish, items_of
+from planner.sync.state import changes_since_last, ensure_collection, find_collection, finish, items_of
 
 Progress = Callable[[str, str], None]  # (what is about to happen, whose card) before each write
 _OUR_UID = re.compile(r"^followup-contact-(\d+)(?:-[0-9a-f]+)?$")
@@ -179,16 +179,8 @@ class ContactSync:
     # -- the run ------------------------------------------------------------------------------
 
     def run(self) -> SyncReport:
-        token = self.collection.sync_token if self.collection else ""
-        try:
-            listing = self.client.list_changes(token)
-        except TokenExpired:
-            listing = self.client.list_changes("")
         known = self.items
-        if listing.complete:
-            gone = [href for href in known if href not in listing.changed]
-        else:
-            gone = [href for href in listing.deleted if href in known]
+        listing, gone = changes_since_last(self.client, self.collection, known)
         # deleted on the server before, kept here without --prune: report (or prune) them again
         gone += [href for href, item in known.items() if item.server_deleted and href not in gone]
         changed = {href for href, etag in listing.changed.items() if href not in known or known[href].etag != etag}

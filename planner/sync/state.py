@@ -7,12 +7,12 @@ from __future__ import annotations
 import contextlib
 import fcntl
 import os
-from collections.abc import Iterator
+from collections.abc import Iterator, Mapping
 
 from planner.store import dialect, engine
 from planner.store.database import database_path, db, retried, write_tx
 from planner.store.models import SyncCollection, SyncItem, utcnow
-from planner.sync.dav import SyncError
+from planner.sync.dav import DavCollection, Listing, SyncError, TokenExpired
 
 
 def find_collection(url: str) -> SyncCollection | None:
@@ -33,6 +33,20 @@ def items_of(collection: SyncCollection | None) -> dict[str, SyncItem]:
     if collection is None:
         return {}
     return {item.href: item for item in SyncItem.select().where(SyncItem.collection == collection)}
+
+
+def changes_since_last(client: DavCollection, collection: SyncCollection | None,
+                       known: Mapping[str, SyncItem]) -> tuple[Listing, list[str]]:
+    """What the server changed since the token of the last complete sync (everything again when
+    it no longer knows that token), and which of the `known` items it no longer has."""
+    token = collection.sync_token if collection else ""
+    try:
+        listing = client.list_changes(token)
+    except TokenExpired:
+        listing = client.list_changes("")
+    if listing.complete:
+        return listing, [href for href in known if href not in listing.changed]
+    return listing, [href for href in listing.deleted if href in known]
 
 
 @retried
