@@ -3,23 +3,21 @@ Discard it, keep it as a draft for later, or go back to typing."""
 
 from __future__ import annotations
 
-from textual import on
-from textual.app import ComposeResult
 from textual.binding import Binding
-from textual.containers import Horizontal, Vertical
-from textual.screen import ModalScreen
-from textual.widgets import Button, Label
+from textual.content import Content
 
-from screens.text import safe_markup, user_text
+from screens.dialogs.question import Answer, Question
+from screens.text import safe_markup
 
 
-class ConfirmDiscard(ModalScreen[str | None]):
-    """Escape with something typed: discard it, keep it as a draft, or go back to typing."""
+class ConfirmDiscard(Question):
+    """Escape with something typed: "discard" it, "keep" it as a draft, or None: back to typing."""
 
+    dialog_id = "confirm-discard"
     BINDINGS = [
         Binding("d,y", "choose('discard')", "Discard", id="confirm-discard.discard"),
         Binding("k", "choose('keep')", "Keep as draft", id="confirm-discard.keep"),
-        Binding("escape,n,b", "choose('')", "Back", id="confirm-discard.back"),
+        Binding("escape,n,b", "choose(None)", "Back", id="confirm-discard.back"),
     ]
 
     def __init__(self, subject: str = "note", *, can_keep: bool = True) -> None:
@@ -29,26 +27,17 @@ class ConfirmDiscard(ModalScreen[str | None]):
         self.subject = subject
         self.can_keep = can_keep
 
-    def compose(self) -> ComposeResult:
+    def heading(self) -> Content:
+        return safe_markup("[b]Discard this $subject?[/b]", subject=self.subject)
+
+    def key_words(self) -> str:
         keep = " · k keep it as a draft for later" if self.can_keep else ""
-        with Vertical(classes="dialog", id="confirm-discard"):
-            yield Label(safe_markup("[b]Discard this $subject?[/b]", subject=self.subject), classes="dialog-title")
-            yield Label(user_text(f"d discard it{keep} · n / esc back to typing"))
-            with Horizontal(classes="dialog-buttons"):
-                yield Button("Discard (d)", variant="error", id="cd-discard")
-                if self.can_keep:
-                    yield Button("Keep draft (k)", id="cd-keep")
-                yield Button("Back (n)", variant="primary", id="cd-back")
+        return f"d discard it{keep} · n / esc back to typing"
 
-    def on_mount(self) -> None:
-        self.query_one("#cd-back", Button).focus()
-
-    @on(Button.Pressed)
-    def _pressed(self, event: Button.Pressed) -> None:
-        self.action_choose({"cd-discard": "discard", "cd-keep": "keep"}.get(event.button.id or "", ""))
+    def answers(self) -> list[Answer]:
+        keep = [Answer("cd-keep", "Keep draft (k)", "keep")] if self.can_keep else []
+        return [Answer("cd-discard", "Discard (d)", "discard", "error"), *keep,
+                Answer("cd-back", "Back (n)", None, "primary", safe=True)]
 
     def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
         return self.can_keep or parameters != ("keep",)
-
-    def action_choose(self, choice: str) -> None:
-        self.dismiss(choice or None)

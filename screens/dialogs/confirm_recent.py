@@ -4,44 +4,36 @@ logged. `y` logs it anyway; `n` or escape goes back to the note, which stays as 
 
 from __future__ import annotations
 
-from textual import on
-from textual.app import ComposeResult
 from textual.binding import Binding
-from textual.containers import Horizontal, Vertical
-from textual.screen import ModalScreen
-from textual.widgets import Button, Label
+from textual.content import Content
 
-from screens.text import safe_markup, user_text
+from screens.dialogs.question import Answer, Question
+from screens.text import safe_markup
 
 
-class ConfirmRecent(ModalScreen[bool]):
+class ConfirmRecent(Question):
     """True: log the call anyway."""
 
+    dialog_id = "confirm-recent"
     BINDINGS = [
         Binding("y", "choose(True)", "Log anyway", id="confirm-recent.log"),
         Binding("escape,n,ctrl+g", "choose(False)", "Back", id="confirm-recent.back"),
     ]
 
     def __init__(self, words: str, days: int) -> None:
-        super().__init__(classes="dialog-screen")
+        super().__init__()
         self.words = words
         self.days = days
 
-    def compose(self) -> ComposeResult:
-        with Vertical(classes="dialog", id="confirm-recent"):
-            yield Label(safe_markup("[b]$words[/b]", words=self.words), classes="dialog-title")
-            yield Label(safe_markup("within the last $days days: log this call anyway?", days=str(self.days)))
-            yield Label(user_text("y log it · n / esc back to the note"), classes="muted")
-            with Horizontal(classes="dialog-buttons"):
-                yield Button("Log anyway (y)", variant="warning", id="recent-log", compact=True)
-                yield Button("Back (n)", variant="primary", id="recent-back", compact=True)
+    def heading(self) -> Content:
+        return safe_markup("[b]$words[/b]", words=self.words)
 
-    def on_mount(self) -> None:
-        self.query_one("#recent-back", Button).focus()
+    def details(self) -> list[Content]:
+        return [safe_markup("within the last $days days: log this call anyway?", days=str(self.days))]
 
-    @on(Button.Pressed)
-    def _pressed(self, event: Button.Pressed) -> None:
-        self.action_choose(event.button.id == "recent-log")
+    def key_words(self) -> str:
+        return "y log it · n / esc back to the note"
 
-    def action_choose(self, choice: bool) -> None:
-        self.dismiss(choice)
+    def answers(self) -> list[Answer]:
+        return [Answer("recent-log", "Log anyway (y)", True, "warning"),
+                Answer("recent-back", "Back (n)", False, "primary", safe=True)]
