@@ -290,7 +290,7 @@ class PlanScreen(WorkerScreen[None]):
         if after.peak == before.peak and after.sum_sq_load == before.sum_sq_load:
             self._say(f"Rebalanced: already as flat as it gets (peak {after.peak})")
         else:
-            self._say(f"Rebalanced: peak {before.peak} → {after.peak}")
+            self._say(f"Rebalanced: peak {before.peak} → {after.peak}{UNDO_HINT}")
         self.app.post_message(DataChanged(None))
 
 

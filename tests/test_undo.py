@@ -15,6 +15,7 @@ from factories import all_tables, new_contact
 
 from planner.core.errors import FollowupError
 from planner.io.importers import import_file
+from planner.scheduling import rebalance
 from planner.services import blocks, contacts, facts, important_dates, ledger, merge, placements, schedule, sequences
 from planner.services.contacts import ContactFields
 from planner.services.interactions import edits
@@ -89,6 +90,20 @@ def test_each_action_undone_gives_back_every_row(db_path, tmp_path, action):
     assert all_tables() != before, "the action changed nothing"
     undone = journal.undo_last(session=journal.SESSION)
     assert undone.changes > 0
+    assert all_tables() == before
+
+
+def test_a_rebalance_is_one_action_and_its_undo_puts_every_call_back(db_path):
+    """A rebalance moves many calls at once; `u` after it gives back the plan as it was."""
+    for i in range(16):
+        new_contact(f"Person {i:02}", cadence_days=30)
+    with write_tx():  # a lumpy plan, as one stored by an older followup: every call on its first day
+        PlannedCall.update(date=PlannedCall.window_start).where(PlannedCall.pinned == False).execute()
+    before = all_tables()
+    outcome = rebalance.apply()
+    assert outcome.applied and outcome.moved > 0
+    assert journal.recent(1, session=journal.SESSION)[0].label == "Rebalanced the plan"
+    journal.undo_last(session=journal.SESSION)
     assert all_tables() == before
 
 

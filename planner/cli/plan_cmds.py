@@ -136,7 +136,8 @@ def _rebalance(args: argparse.Namespace) -> int:
         print(f"not applied: the plan changed meanwhile and rebalancing would now make it worse "
               f"({', '.join(done.worse)}; {done.words})")
     else:
-        print(f"rebalanced: {done.moved} call{'s' if done.moved != 1 else ''} moved; {done.words}")
+        print(f"rebalanced: {done.moved} call{'s' if done.moved != 1 else ''} moved; {done.words}"
+              " ('followup undo' puts them back)")
     return 0
 
 

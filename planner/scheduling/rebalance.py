@@ -12,7 +12,8 @@ from planner.scheduling.inputs import load_calendar
 from planner.scheduling.service import replan
 from planner.scheduling.stats import PlanStats, compute_stats
 from planner.scheduling.stored_plan import stored_rows
-from planner.store.database import retried, write_tx
+from planner.store.database import retried
+from planner.store.journal import journaled
 
 
 @dataclass(frozen=True)
@@ -71,7 +72,7 @@ def apply() -> Rebalance:
     than the stored one on either figure (another session may have changed the plan since the
     preview): then `applied` is False and the stored plan is as it was."""
     try:
-        with write_tx():
+        with journaled("Rebalanced the plan"):  # many calls move at once: one `undo` puts them back
             before = stored_stats()
             result = replan(None, rebalance=True)
             outcome = Rebalance(before, result.stats, True, result.moved)
