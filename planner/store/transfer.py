@@ -16,10 +16,21 @@ to date by `store.connect`); the source is a second connection, read with the sa
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterator, Sequence
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
 
-from peewee import AutoField, Database, ForeignKeyField, Model
+from peewee import (
+    AutoField,
+    Database,
+    DatabaseProxy,
+    DateField,
+    DateTimeField,
+    DecimalField,
+    Field,
+    ForeignKeyField,
+    Model,
+    TimeField,
+)
 
 from planner.core.errors import BadInput, FollowupError
 from planner.store import engine
@@ -33,6 +44,8 @@ BATCH = 500
 NOT_COPIED = (Member,)
 
 Progress = Callable[[int, int], None]  # rows done, rows in all
+# fields whose values a plain cursor gives in another form on SQLite than on the server
+_CONVERTED = (DateField, DateTimeField, TimeField, DecimalField)
 
 
 @dataclass
@@ -60,24 +73,22 @@ def copy_all(source: Database, member: Member | None, progress: Progress | None 
         tell = progress or (lambda _done, _total: None)
         tell(0, 2 * total)
         for model in models:
-            count = 0
             deferred: list[tuple] = []  # (pk, self-reference): set once the whole table is in
             fields, adapt, self_refs = _plan(model, member, to_server)
-            batch = []
-            for row in _rows(model, source):
-                row = adapt(row)
-                if self_refs:
-                    deferred.extend((row[0], row[i]) for i in self_refs if row[i] is not None)
-                    row = tuple(None if i in self_refs else value for i, value in enumerate(row))
-                batch.append(row)
-                if len(batch) >= BATCH:
-                    model.insert_many(batch, fields=fields).execute()
-                    count += len(batch)
-                    tell(done + count, 2 * total)
-                    batch = []
-            if batch:
-                model.insert_many(batch, fields=fields).execute()
-                count += len(batch)
+            base = done
+
+            def rows_in(model=model, fields=fields, adapt=adapt, self_refs=self_refs, deferred=deferred,
+                        base=base) -> Iterator[tuple]:
+                for count, row in enumerate(_rows(model, source), 1):
+                    row = adapt(row)
+                    if self_refs:
+                        deferred.extend((row[0], row[i]) for i in self_refs if row[i] is not None)
+                        row = tuple(None if i in self_refs else value for i, value in enumerate(row))
+                    if count % BATCH == 0:
+                        tell(base + count, 2 * total)
+                    yield row
+
+            count = _write(model, fields, rows_in())
             for pk, value in deferred:
                 for index in self_refs:
                     model.update({fields[index]: value}).where(fields[0] == pk).execute()
@@ -103,11 +114,66 @@ def _refuse_unless_empty(models: Sequence[type[Model]]) -> None:
                             "database only, nothing was copied")
 
 
-def _rows(model: type[Model], source: Database) -> Iterator[tuple]:
-    """Every row of `model` in `source`, in primary-key order, as Python values."""
+def _rows(model: type[Model], database: Database | DatabaseProxy) -> Iterator[tuple]:
+    """Every row of `model` in `database`, in primary-key order, as Python values.
+
+    Read through a plain cursor, converting only the columns whose stored form differs between
+    the engines (SQLite keeps dates, times and decimals as text, or a decimal as a float): the
+    same values a Peewee query gives, without building them row by row through its wrappers."""
     fields = model._meta.sorted_fields
-    query = model.select(*fields).order_by(model._meta.primary_key).tuples()
-    return iter(query.execute(source))
+    columns = ", ".join(f'"{f.column_name}"' for f in fields)
+    key = fields[0].column_name  # the primary key comes first
+    cursor = database.execute_sql(f'SELECT {columns} FROM "{model._meta.table_name}" ORDER BY "{key}"')
+    convert = [(i, f.python_value) for i, f in enumerate(fields) if isinstance(f, _CONVERTED)]
+    if not convert:
+        yield from cursor
+        return
+    for raw in cursor:
+        row = list(raw)
+        for i, python_value in convert:
+            row[i] = python_value(row[i])
+        yield tuple(row)
+
+
+def _write(model: type[Model], fields: Sequence[Field], rows: Iterable[tuple]) -> int:
+    """Insert `rows` (Python values, in `fields`' order) into the bound database; how many.
+
+    The server takes them as one COPY, the bulk path PostgreSQL is built for; a file as one
+    prepared INSERT run for each row. Either way the SQL is written once, not once a batch."""
+    table = model._meta.table_name
+    columns = ", ".join(f'"{f.column_name}"' for f in fields)
+    to_db = [f.db_value for f in fields]
+    count = 0
+    if engine.on_server(db) and not _row_security(table):
+        with db.cursor() as cursor, cursor.copy(f'COPY "{table}" ({columns}) FROM STDIN') as copy:
+            for row in rows:
+                copy.write_row([value(v) for value, v in zip(to_db, row, strict=True)])
+                count += 1
+        return count
+    marks = ", ".join([engine.bound(db).param] * len(fields))  # COPY is refused into a table with row-level security
+    cursor = db.cursor()
+    for batch in _batches(rows):
+        cursor.executemany(f'INSERT INTO "{table}" ({columns}) VALUES ({marks})',
+                           [[value(v) for value, v in zip(to_db, row, strict=True)] for row in batch])
+        count += len(batch)
+    return count
+
+
+def _row_security(table: str) -> bool:
+    """The server enforces row-level security on `table` (private notes, drafts)."""
+    row = db.execute_sql("SELECT relrowsecurity FROM pg_class WHERE oid = to_regclass(%s)", (f'"{table}"',)).fetchone()
+    return bool(row and row[0])
+
+
+def _batches(rows: Iterable[tuple]) -> Iterator[list[tuple]]:
+    batch: list[tuple] = []
+    for row in rows:
+        batch.append(row)
+        if len(batch) >= BATCH:
+            yield batch
+            batch = []
+    if batch:
+        yield batch
 
 
 def _plan(model: type[Model], member: Member | None, to_server: bool):
@@ -151,7 +217,7 @@ def _verify(model: type[Model], source: Database, member: Member | None, to_serv
             total: int, tell: Progress) -> int:
     fields, adapt, _ = _plan(model, member, to_server)
     name = model._meta.table_name
-    target: Iterator[tuple] = iter(model.select(*fields).order_by(model._meta.primary_key).tuples())
+    target: Iterator[tuple] = _rows(model, db)
     for expected in _rows(model, source):
         got = next(target, None)
         if got != adapt(expected):
