@@ -147,6 +147,15 @@ def test_thank_yous_are_the_receivers_and_move_when_they_leave(cli):
     gone = cli("whoami", db=as_jonas)
     assert gone.code == 1 and "is not a member of this team" in gone.err
 
+    jonas_role = as_jonas.split("//", 1)[1].split("@", 1)[0]
+    other = cli("team", "add", "Jonas", "--role", as_mia.split("//", 1)[1].split("@", 1)[0])
+    assert other.code == 2 and "left the desk on" in other.err and f"--role {jonas_role}" in other.err
+    back = cli.ok("team", "add", "Jonas", "--role", jonas_role)  # Jonas returns: the same member again
+    assert back.startswith("Jonas is back on the team")
+    assert cli.ok("whoami", db=as_jonas).startswith("Jonas")
+    assert sorted(m["name"] for m in json.loads(cli.ok("team", "list", "--json"))) == ["Jonas", "Mia"]
+    assert _contact(cli, "Globex CTO")["owner_id"] == _contact(cli, "Acme CFO")["owner_id"]  # still Mia's
+
 
 def test_a_personal_file_has_no_members_to_name(cli):
     cli.ok("add", "Acme CFO", "--every", "30d")

@@ -45,9 +45,12 @@ def cmd_team_add(args: argparse.Namespace) -> int:
     from planner.services.team import add_member
 
     open_db_from_args(args)
-    member = add_member(args.name, args.role, args.email)
+    member, returned = add_member(args.name, args.role, args.email)
     if args.json:
         print_json(member)
+    elif returned:
+        print(f"{clean_line(member.name)} is back on the team (role {clean_line(member.role)}); the contacts "
+              "handed over when they left stay where they are (followup assign moves them)")
     else:
         print(f"added {clean_line(member.name)} (role {clean_line(member.role)})")
     return 0

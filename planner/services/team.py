@@ -34,8 +34,10 @@ def _view(row: Member) -> MemberView:
 
 
 @retried
-def add_member(name: str, role: str, email: str = "") -> MemberView:
-    """Record a member who connects as `role` (which must exist on the server)."""
+def add_member(name: str, role: str, email: str = "") -> tuple[MemberView, bool]:
+    """Record a member who connects as `role` (which must exist on the server); and whether it is
+    one who had left the desk, back under the same name and role (their history is theirs again;
+    the contacts handed over when they left stay with whoever took them)."""
     if not engine.on_server(db):
         raise FollowupError(f"team add: {SERVER_ONLY}")
     name, role, email = clean_line(name).strip(), role.strip(), clean_line(email).strip()
@@ -50,13 +52,20 @@ def add_member(name: str, role: str, email: str = "") -> MemberView:
                        f"(CREATE ROLE \"{role}\" LOGIN)")
     with write_tx():
         taken = Member.get_or_none(Member.name == name) or Member.get_or_none(Member.role == role)
+        if taken is not None and taken.left_at is not None:
+            if (taken.name, taken.role) != (name, role):
+                raise BadInput(f"team add: {taken.name!r} (role {taken.role!r}) left the desk on "
+                               f"{taken.left_at:%Y-%m-%d}; to bring them back: team add {taken.name!r} "
+                               f"--role {taken.role}")
+            Member.update(left_at=None, email=email or taken.email).where(Member.id == taken.id).execute()
+            return _view(Member.get_by_id(taken.id)), True
         if taken is not None:
             raise BadInput(f"team add: {taken.name!r} (role {taken.role!r}) is already a member")
         try:
             row = Member.create(name=name, role=role, email=email)
         except IntegrityError as exc:  # another session added them first
             raise BadInput(f"team add: {name!r} or role {role!r} is already a member") from exc
-    return _view(row)
+    return _view(row), False
 
 
 def list_members() -> list[MemberView]:
