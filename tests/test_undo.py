@@ -222,6 +222,33 @@ def test_cli_undo_and_list(cli):
     assert cli.read(lambda: Contact.select().count()) == 0
 
 
+def test_cli_undo_by_id_takes_back_an_older_action_and_refuses_one_a_later_action_rests_on(cli):
+    cli.ok("add", "Ana Lopez", "--every", "monthly")
+    cli.ok("block", "2026-12-21..2026-12-24", "--note", "holidays")
+    cli.ok("add", "Bo Chen", "--every", "monthly")
+    cli.ok("log", "Bo", "--notes", "hello")
+    ids = {r["label"]: r["id"] for r in json.loads(cli.ok("undo", "--list", "--json"))}
+    blocks_before = cli.ok("blocks")
+    assert "holidays" in blocks_before
+
+    # the block, two actions back, comes off; the later ones stay
+    assert cli.ok("undo", "--id", str(ids["Blocked 2026-12-21..2026-12-24"])) == \
+        "undid: Blocked 2026-12-21..2026-12-24\n"
+    assert "holidays" not in cli.ok("blocks")
+    assert [c["name"] for c in json.loads(cli.ok("contacts", "--json"))] == ["Ana Lopez", "Bo Chen"]
+    again = cli("undo", "--id", str(ids["Blocked 2026-12-21..2026-12-24"]))
+    assert again.code == 1 and "is undone already" in again.err
+
+    # Bo's contact has a call logged since: taking back his adding is refused, nothing changes
+    tables = cli.read(all_tables)
+    refused = cli("undo", "--id", str(ids["Added Bo Chen"]))
+    assert refused.code == 1 and refused.err.startswith("followup: cannot undo") and "nothing was undone" in refused.err
+    assert cli.read(all_tables) == tables
+    missing = cli("undo", "--id", "999999")
+    assert missing.code == 1 and "no action 999999" in missing.err
+    assert cli("undo", "--id", "1", "--list").code == 2
+
+
 @pytest.mark.engines("postgresql")
 def test_on_a_server_followup_undo_takes_the_acting_members_own_last_action(cli):
     import psycopg

@@ -35,7 +35,7 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
 
-from peewee import Database, DatabaseProxy, IntegerField
+from peewee import Database, DatabaseProxy, IntegerField, IntegrityError
 
 from planner.core.errors import FollowupError
 from planner.store import engine
@@ -177,22 +177,53 @@ def undo_last(session: str | None = None) -> ActionView:
     """Undo the newest action not yet undone (of `session` when given), in one transaction; returns
     it. NothingToUndo when there is none; FollowupError, with nothing written, when a row it
     changed was changed again since."""
-    with write_tx():
+    with _undoing("the last action"):
         query = m.UndoAction.select().where(m.UndoAction.undone_at.is_null(), _mine())
         if session is not None:
             query = query.where(m.UndoAction.session == session)
         row = query.order_by(m.UndoAction.id.desc()).first()
         if row is None:
             raise NothingToUndo("nothing to undo" + (" in this session" if session is not None else ""))
-        query_changes = (m.UndoChange.select(m.UndoChange.table_name, m.UndoChange.row_key, m.UndoChange.op,
-                                           m.UndoChange.old_json, m.UndoChange.new_json)
-                       .where(m.UndoChange.action_id == row.id).order_by(m.UndoChange.id))
-        changes = list(tuples(query_changes))
-        _refuse_if_changed(row.label, changes)
-        _revert(changes)
-        row.undone_at = m.utcnow()
-        row.save()
-        return _view(row, len(changes))
+        return _undo(row)
+
+
+@retried
+def undo_action(action_id: int) -> ActionView:
+    """Undo one action of the list (`recent`), older ones included: refused like the newest one when
+    a row it changed was changed again since, or when what a later action did rests on it (a call
+    logged with a contact it added)."""
+    with _undoing(f"action {action_id}"):
+        row = m.UndoAction.select().where(m.UndoAction.id == action_id, _mine()).first()
+        if row is None:
+            raise NothingToUndo(f"undo: no action {action_id} of yours (followup undo --list shows them)")
+        if row.undone_at is not None:
+            raise NothingToUndo(f"undo: action {action_id} ({row.label}) is undone already")
+        return _undo(row)
+
+
+@contextmanager
+def _undoing(what: str) -> Iterator[None]:
+    """The undo's one write transaction. A later row that points at one the undo removes (a call
+    logged with a contact the action added) makes the database refuse it at the end: said as
+    such, with nothing undone."""
+    try:
+        with write_tx():
+            yield
+    except IntegrityError:
+        raise FollowupError(f"cannot undo {what}: a later action rests on what it did (undo that one first); "
+                            "nothing was undone") from None
+
+
+def _undo(row: m.UndoAction) -> ActionView:
+    query_changes = (m.UndoChange.select(m.UndoChange.table_name, m.UndoChange.row_key, m.UndoChange.op,
+                                       m.UndoChange.old_json, m.UndoChange.new_json)
+                   .where(m.UndoChange.action_id == row.id).order_by(m.UndoChange.id))
+    changes = list(tuples(query_changes))
+    _refuse_if_changed(row.label, changes)
+    _revert(changes)
+    row.undone_at = m.utcnow()
+    row.save()
+    return _view(row, len(changes))
 
 
 def _refuse_if_changed(label: str, changes: list[tuple]) -> None:

@@ -141,6 +141,9 @@ def _filled(cli, argv: list[str], addressbook: str, calendar: str) -> list[str] 
     if filled[0] in ("edit-log", "delete-log"):
         history = json.loads(cli.ok("history", "maria", "--json"))
         filled[1] = str(history[0]["id"])
+    if filled[:2] == ["undo", "--id"]:  # an id the reader takes from `undo --list`: here, a block just set
+        cli.ok("block", "2027-03-01..2027-03-02", "--note", "to take back")
+        filled[2] = str(json.loads(cli.ok("undo", "--list", "--json"))[0]["id"])
     if filled[0] == "unblock" and filled[1:] == ["..."]:
         filled[1] = "2026-12-24..2027-01-02"
     if filled[0] == "merge" and filled[1:] == ["KEEP", "OTHER"]:
