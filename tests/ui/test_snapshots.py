@@ -113,6 +113,19 @@ def _merge():
                         Person(9, "María Schmidt", "", "Hooli"), ["same email", "close name, same company"])
 
 
+def _draft_offer():
+    """A note a dropped line left behind, as the next start offers it (times shown in the test's UTC)."""
+    import datetime as dt
+
+    from planner.services.drafts import DraftView
+    from screens.dialogs.draft_offer import DraftOffer
+
+    return DraftOffer(DraftView(1, 7, "Maria Schmidt", dt.datetime(2026, 11, 25, 9, 12, tzinfo=dt.UTC),
+                                dt.datetime(2026, 11, 25, 9, 31, tzinfo=dt.UTC),
+                                summary="Offer: 95k", notes="She wants the offer in writing by Friday.\n"
+                                                            "Ask Jonas about the <b>[red]relocation[/red]</b> budget."))
+
+
 # Every other screen and every dialog at 80x24, its save (or close) key in view: (id, first mode, steps).
 DIALOGS = [
     ("detail", "contacts", _open_maria()),
@@ -135,6 +148,7 @@ DIALOGS = [
     ("confirm-rebalance", "plan", _shown(_rebalance)),
     ("confirm-recent", "agenda", _shown(_recent)),
     ("confirm-merge", "contacts", _shown(_merge)),
+    ("draft-offer", "agenda", _shown(_draft_offer)),
 ]
 
 
