@@ -64,7 +64,7 @@ def load_inputs(contact_ids: list[int] | None, rows: list[tuple], cal: WorkCalen
                 today_rows[cid] = (as_date(ideal), reason)
             if reason == PlanReason.NEW:
                 anchors[cid] = as_date(day)
-    listed = worklist.listed(today)  # their calls may come back to today (a log undone, deleted)
+    listed = worklist.listed(today, contact_ids)  # their calls may come back to today (a log undone, deleted)
     # at 100k contacts a handful of distinct (own cadence, no cadence, tags) cases: each worked out once
     cadences: dict[tuple, int | None] = {}
     no_tags: list[str] = []
