@@ -79,3 +79,27 @@ def test_todays_list_read_for_some_contacts_is_their_part_of_the_whole_list(db_p
     some = list(whole)[::3] + [cid for cid in ids if cid not in whole][:5]
     assert worklist.listed(FIXED_TODAY, some) == {cid: whole[cid] for cid in some if cid in whole}
     assert worklist.listed(FIXED_TODAY, []) == {}
+
+
+@pytest.mark.parametrize("zone", [None, "Europe/Berlin", "Asia/Kolkata", "Australia/Lord_Howe", "America/St_Johns",
+                                  "Pacific/Chatham", "Asia/Kathmandu"])
+def test_last_reached_days_are_the_user_zones_days_of_each_moment(zone):
+    """The day of a stored moment, worked out once per hour, is the zone's day of that very moment:
+    across offset changes (Lord Howe's are half an hour, at :30 UTC), local midnight inside an
+    hour (half- and quarter-hour offsets), microseconds and other forms of text."""
+    import random
+    import zoneinfo
+
+    from planner.core.zones import in_user_zone
+    from planner.scheduling.inputs import _LocalDays
+
+    rng = random.Random(5)
+    start = dt.datetime(2024, 1, 1)
+    moments = [str(start + dt.timedelta(seconds=rng.randrange(3 * 365 * 86400), microseconds=rng.randrange(2) * 7))
+               for _ in range(20000)]
+    moments += ["2025-03-30 00:59:59.999999", "2025-03-30 01:00:00", "2025-10-26 00:59:59", "2025-10-26 01:00:00",
+                "2025-04-05 15:29:59.999999", "2025-04-05 15:30:00", "2025-01-01 18:29:59", "2025-01-01 18:30:00",
+                "2025-01-01 18:14:59", "2025-01-01 18:15:00", "2025-01-01T18:29:59", "2025-01-01"]
+    tz = zoneinfo.ZoneInfo(zone) if zone else None
+    days = _LocalDays(tz)
+    assert [days.of(m) for m in moments] == [in_user_zone(m, tz).date() for m in moments]
