@@ -182,3 +182,26 @@ def test_plan_reports_overdue_pinned_calls(cli):
     planned_row(1, past, reason="follow-up", pinned=True)
     result = cli("plan")
     assert result.code == 0 and "overdue    1 pinned call from past days, still owed" in result.out
+
+
+HOSTILE = ['Zoë "Q" \\ Ångström', "[bold]Mallory[/] \x1b[2J", "Eve \u202eevil\u202c", "Del\x7f C1\x9b", "名前 🙂"]
+
+
+def test_plan_json_is_the_same_document_written_call_by_call(cli):
+    """The calls are written one at a time from pieces encoded once; the text is exactly the one
+    JSON document's the generic writer gives (one call a line, names neutralised and escaped)."""
+    from planner.core.textsafe import json_text
+
+    assert cli("plan", "--json").out == json_text(json.loads(cli("plan", "--json").out))  # no calls: one line
+    assert '"calls":[],' in cli("plan", "--json").out
+    for name in HOSTILE:
+        assert cli("add", name, "--every", "7d").code == 0
+    add_people(cli, 6)
+    assert cli("snooze", "2", "--to", "2026-12-09").code == 0  # a pinned call among them
+    out = cli("plan", "--json").out
+    data = json.loads(out)
+    assert out == json_text(data)
+    assert any(call["pinned"] for call in data["calls"]) and len(out.splitlines()) == len(data["calls"]) + 2
+    shown = {call["contact"] for call in data["calls"]}
+    assert 'Zoë "Q" \\ Ångström' in shown and "名前 🙂" in shown and "[bold]Mallory[/] ␛[2J" in shown
+    assert not any(char in out for char in "\x1b\x7f\x9b\u202e\u202c")

@@ -5,7 +5,7 @@ from __future__ import annotations
 import argparse
 import datetime as dt
 
-from planner.cli.common import print_json, print_table
+from planner.cli.common import json_default, print_json, print_table
 from planner.core import dates
 from planner.core.errors import BadInput
 from planner.core.textsafe import clean_line
@@ -94,9 +94,8 @@ def cmd_plan(args: argparse.Namespace) -> int:
             raise BadInput("--rebalance re-plans the usual horizon: leave out --horizon")
         return _rebalance(args)
     result = replan(None, dry_run=args.dry_run, horizon=args.horizon)
-    names = _names()
     if args.json:
-        print_json(_plan_json(result, names))
+        _print_plan_json(result, _names())
     else:
         _print_plan(result, args)
     return 0
@@ -142,13 +141,19 @@ def _rebalance(args: argparse.Namespace) -> int:
 
 
 def _names() -> dict[int, str]:
+    from planner.store.database import db
     from planner.store.models import Contact
-    from planner.store.queries import tuples
 
-    return dict(tuples(Contact.select(Contact.id, Contact.name)))
+    return dict(db.execute(Contact.select(Contact.id, Contact.name)))  # raw cursor: two plain columns
 
 
 def _plan_json(result, names: dict[int, str]) -> dict:
+    """The plan as `--json` prints it (`_print_plan_json` writes this document's text)."""
+    return {**_plan_head(result), "calls": [_call_json(r, names) for r in result.rows],
+            "stats": result.stats.to_json()}
+
+
+def _plan_head(result) -> dict:
     from planner.scheduling import worklist
     from planner.scheduling.inputs import load_calendar
 
@@ -160,15 +165,52 @@ def _plan_json(result, names: dict[int, str]) -> dict:
         "today_fixed": worklist.is_set(result.today),
         "horizon_end": result.horizon_end.isoformat(),
         "working_days": [d.isoformat() for d in cal.working_days(result.today, result.horizon_end)],
-        "calls": [
-            {"contact_id": r.contact_id, "contact": clean_line(names.get(r.contact_id, "")),
-             "date": r.date.isoformat(), "ideal": r.ideal.isoformat(),
-             "window_start": r.window_start.isoformat(), "window_end": r.window_end.isoformat(),
-             "reason": r.reason, "pinned": r.pinned}
-            for r in result.rows
-        ],
-        "stats": result.stats.to_json(),
     }
+
+
+def _call_json(r, names: dict[int, str]) -> dict:
+    return {"contact_id": r.contact_id, "contact": clean_line(names.get(r.contact_id, "")),
+            "date": r.date.isoformat(), "ideal": r.ideal.isoformat(),
+            "window_start": r.window_start.isoformat(), "window_end": r.window_end.isoformat(),
+            "reason": r.reason, "pinned": r.pinned}
+
+
+def _print_plan_json(result, names: dict[int, str]) -> None:
+    """`print_json(_plan_json(...))`'s exact text, written a call at a time: at 100k contacts the
+    list of 130k dicts was most of the command's memory, and encoding each through the generic
+    writer most of its time. A call's text is put together from pieces encoded once each (a
+    contact's name, a reason, a day: a few hundred distinct), by the encoder `print_json` uses."""
+    import sys
+
+    from planner.core.textsafe import json_text
+
+    rows = result.rows
+    stats = result.stats.to_json()
+    if not rows:  # an empty list is written inline, on the document's one line
+        print_json(_plan_json(result, names))
+        return
+    encoded: dict[tuple[type, object], str] = {}
+
+    def text(value: object) -> str:  # a value's JSON text, as `print_json` writes it
+        key = (value.__class__, value)  # by type too: True and 1 are one dict key, not one text
+        found = encoded.get(key)
+        if found is None:
+            found = encoded[key] = json_text(value, default=json_default)[:-1]
+        return found
+
+    shown: dict[int, str] = {}
+    write = sys.stdout.write
+    write(json_text(_plan_head(result), default=json_default)[:-2] + ',"calls":[\n')
+    opening = ""
+    for r in rows:
+        contact = shown.get(r.contact_id)
+        if contact is None:
+            contact = shown[r.contact_id] = json_text(clean_line(names.get(r.contact_id, "")))[:-1]
+        write(f'{opening}{{"contact_id":{int(r.contact_id)},"contact":{contact},"date":{text(r.date)},'
+              f'"ideal":{text(r.ideal)},"window_start":{text(r.window_start)},"window_end":{text(r.window_end)},'
+              f'"reason":{text(r.reason)},"pinned":{text(r.pinned)}}}')
+        opening = ",\n"
+    write('\n],"stats":' + json_text(stats, default=json_default)[:-1] + "}\n")
 
 
 def _print_plan(result, args: argparse.Namespace) -> None:

@@ -20,6 +20,10 @@ UNOWNED = 0  # member ids start at 1
 
 def owner_keys() -> list[int]:
     """Every partition that holds a contact, in order."""
+    # a personal file has no owners at all: one look into the owner index answers that, where the
+    # DISTINCT reads all of it (7 ms of every edit at 100k contacts)
+    if not Contact.select().where(Contact.owner_id.is_null(False)).exists():
+        return [UNOWNED] if Contact.select().exists() else []
     query = Contact.select(Contact.owner_id).distinct()
     return sorted({owner or UNOWNED for (owner,) in db.execute(query)})
 

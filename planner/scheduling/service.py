@@ -116,7 +116,7 @@ def refresh_if_stale() -> bool:
     """Re-plan everyone when the stored plan still has unpinned calls on days already past
     (a new day began since the last plan). Returns True when it re-planned."""
     if _stale(dates.today()):
-        update_plan(None)
+        replan(None)  # nobody reads its figures: the day's first plan is not read back to count them
         return True
     return False
 

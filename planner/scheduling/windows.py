@@ -53,9 +53,9 @@ class PlanSettings:
         return self.today + dt.timedelta(days=self.horizon_days)
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class ContactPlanInput:
-    """What the planner needs to know about one contact."""
+    """What the planner needs to know about one contact (slots: one per contact in a re-plan)."""
 
     contact_id: int
     cadence: int | None  # effective cadence in days; None: not planned

@@ -14,10 +14,13 @@ Every function here runs inside the caller's write transaction."""
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Sequence
+
+from peewee import fn
 
 from planner.core.vocabulary import PlanReason
 from planner.store.models import PlannedCall, Worklist, WorklistCall
-from planner.store.queries import tuples
+from planner.store.queries import chunked, tuples
 
 DAY = dt.timedelta(days=1)
 
@@ -42,22 +45,27 @@ def record(day: dt.date) -> bool:
          .where(PlannedCall.pinned == False, PlannedCall.date > day,
                 PlannedCall.window_start <= day)
          .execute())
-    on_list = {cid for (cid,) in tuples(WorklistCall.select(WorklistCall.contact).where(WorklistCall.day == day))}
+    # only the day's calls whose contact is not on the list yet (rarely any): the list and the
+    # day's calls run to thousands at 100k contacts, read on every edit
+    on_list = WorklistCall.select().where(WorklistCall.day == day, WorklistCall.contact == PlannedCall.contact)
     rows = (PlannedCall.select(PlannedCall.contact, PlannedCall.reason)
-            .where(PlannedCall.date == day, PlannedCall.reason != PlanReason.THANK_YOU)
+            .where(PlannedCall.date == day, PlannedCall.reason != PlanReason.THANK_YOU, ~fn.EXISTS(on_list))
             .order_by(PlannedCall.contact, PlannedCall.seq))
     joining: dict[int, str] = {}
     for cid, reason in tuples(rows):
-        if cid not in on_list:
-            joining.setdefault(cid, reason)
+        joining.setdefault(cid, reason)
     if joining:
         WorklistCall.insert_many([{"day": day, "contact": cid, "reason": reason} for cid, reason in joining.items()]
                                  ).execute()
     return first
 
 
-def listed(day: dt.date) -> dict[int, str]:
-    """Who is on the day's list: contact id -> the reason their call had when it joined."""
+def listed(day: dt.date, contact_ids: Sequence[int] | None = None) -> dict[int, str]:
+    """Who is on the day's list (of the given contacts, or everyone): contact id -> the reason
+    their call had when it joined."""
     query = (WorklistCall.select(WorklistCall.contact, WorklistCall.reason)
              .where(WorklistCall.day == day).order_by(WorklistCall.id))
-    return dict(tuples(query))
+    if contact_ids is None:
+        return dict(tuples(query))
+    return {cid: reason for chunk in chunked(contact_ids)
+            for cid, reason in tuples(query.where(WorklistCall.contact.in_(list(chunk))))}
