@@ -10,8 +10,12 @@ drift between runs does not move it. Memory is each process's own peak (`wait4` 
   the time from the process start to the first frame that shows a contact's name; then 2, 3 and 4
   each open a screen, timed from the key to the frame that shows it loaded (contacts: "sorted by",
   ledger: "everyone", plan: "lower bound"); memory is the app's peak after visiting them all.
+  Then, back on Contacts, `/` and a query typed a key at a time: each key is timed from its write
+  to the terminal to the frame that shows the filtered count (median and worst).
   Floor: a bare Textual app (Header, a 50-row DataTable of names, Footer) that does no followup
-  work at all, run and timed the same way.
+  work at all, run and timed the same way; its `/` mounts a filter box over its 50 rows, which
+  it filters in memory into its DataTable and counts, so the keystroke floor is Textual's own
+  path from a key to a redrawn table and status line.
 - Commands: `followup ...` against a plain `sqlite3` read of the same rows, printed with `print`,
   `json.dumps` or `csv` as the command prints them. `show`, `history` and `log` are compared
   with `python -c "import planner.cli"` (the cost of the interpreter and our imports).
@@ -56,17 +60,22 @@ NAME_RE = re.compile(("|".join(NAMES)).encode())
 SCREENS = (("contacts", b"2", re.compile(rb" of [\d,]+ (shown|contacts)")), ("ledger", b"3", re.compile(rb"everyone")),
            ("plan", b"4", re.compile(rb"lower bound")))
 ALL_IN = {"contacts": re.compile(rb"[\d,]+ of [\d,]+ contacts \xc2\xb7 sorted by")}
+# Typed into Contacts' filter, a key at a time; each key is timed to the frame with the new count.
+QUERY = "maria sch"
+FILTERED = re.compile(rb"[\d,]+ of [\d,]+ contacts")
 
 
 # ----------------------------------------------------------------------------- the bare app
 def bare_app() -> None:
     """The floor for the app: Textual itself, a header, 50 rows of names, a footer; nothing else."""
     from textual.app import App
-    from textual.widgets import DataTable, Footer, Header
+    from textual.widgets import DataTable, Footer, Header, Input, Static
+
+    ROWS = [(f"{NAMES[n % len(NAMES)]} Row{n}", "Hooli", "cadence", "3 weeks ago") for n in range(50)]
 
     class Bare(App):
         BINDINGS = [("2", "show('50 of 50 contacts · sorted by')", "Contacts"), ("3", "show('everyone')", "Ledger"),
-                    ("4", "show('lower bound')", "Plan")]
+                    ("4", "show('lower bound')", "Plan"), ("slash", "find", "Filter")]
 
         def compose(self):
             yield Header()
@@ -76,11 +85,26 @@ def bare_app() -> None:
         def on_mount(self) -> None:
             table = self.query_one(DataTable)
             table.add_columns("Name", "Company", "Reason", "Last contact")
-            for n in range(50):
-                table.add_row(f"{NAMES[n % len(NAMES)]} Row{n}", "Hooli", "cadence", "3 weeks ago")
+            for row in ROWS:
+                table.add_row(*row)
 
         def action_show(self, marker: str) -> None:
             self.sub_title = marker  # what the app's screens show once loaded, drawn in the header
+
+        def action_find(self) -> None:
+            """`/`: a filter box over the 50 rows, mounted only now (start-up stays the floor's)."""
+            if not self.query(Input):
+                self.mount(Input(), Static(id="status"), before=self.query_one(DataTable))
+            self.query_one(Input).focus()
+
+        def on_input_changed(self, event: Input.Changed) -> None:
+            words = event.value.casefold().split()
+            table = self.query_one(DataTable)
+            table.clear()
+            for row in ROWS:
+                if all(word in row[0].casefold() for word in words):
+                    table.add_row(*row)
+            self.query_one("#status", Static).update(f"{table.row_count} of {len(ROWS)} contacts · sorted by")
 
     Bare().run()
 
@@ -166,6 +190,7 @@ def app_session(argv: list[str], env: dict[str, str], timeout: float = 120) -> d
                 figures[f"{name}_all"] = time.perf_counter() - pressed
             _drain(main_fd, re.compile(rb"\A\Z"), 0.3)
         figures["mem"] = _peak_kib(proc.pid)
+        figures.update(_filter_keys(main_fd, argv, timeout))
     finally:
         if proc.poll() is None:
             proc.send_signal(signal.SIGTERM)
@@ -177,6 +202,26 @@ def app_session(argv: list[str], env: dict[str, str], timeout: float = 120) -> d
                 proc.wait()
         os.close(main_fd)
     return figures
+
+
+def _filter_keys(fd: int, argv: list[str], timeout: float) -> dict[str, float]:
+    """Back on Contacts (everyone in), `/` then QUERY one key at a time: per key, the time from
+    writing it to the terminal until a frame shows the filtered count ("N of M contacts")."""
+    os.write(fd, b"2")
+    if not _drain(fd, ALL_IN["contacts"], timeout):
+        raise SystemExit(f"{' '.join(argv)}: contacts not shown again")
+    _drain(fd, re.compile(rb"\A\Z"), 0.3)
+    os.write(fd, b"/")
+    _drain(fd, re.compile(rb"\A\Z"), 0.3)
+    times = []
+    for key in QUERY:
+        pressed = time.perf_counter()
+        os.write(fd, key.encode())
+        if not _drain(fd, FILTERED, timeout):
+            raise SystemExit(f"{' '.join(argv)}: no filtered count after typing {key!r}")
+        times.append(time.perf_counter() - pressed)
+        _drain(fd, re.compile(rb"\A\Z"), 0.15)  # a person types a few keys a second
+    return {"key_median": statistics.median(times), "key_worst": max(times)}
 
 
 # ----------------------------------------------------------------------------- the floors
@@ -351,6 +396,10 @@ def _app_rows(db: Path, env: dict[str, str], runs: int) -> None:
             continue
         ratio = statistics.median(a[key] / b[key] for a, b in zip(a_runs, b_runs, strict=True))
         print(f"{label:40} {med(a_runs, key):8.3f}s {med(b_runs, key):8.3f}s {ratio:6.2f}x")
+    for key, label in (("key_median", f"filter keystroke {QUERY!r}, median"),
+                       ("key_worst", "  filter keystroke, worst")):
+        ratio = statistics.median(a[key] / b[key] for a, b in zip(a_runs, b_runs, strict=True))
+        print(f"{label:40} {1000 * med(a_runs, key):7.1f}ms {1000 * med(b_runs, key):7.1f}ms {ratio:6.2f}x")
     for key, label in (("mem_start", "memory at first frame (MiB)"), ("mem", "memory after every screen (MiB)")):
         a, b = med(a_runs, key) / 1024, med(b_runs, key) / 1024
         print(f"{label:40} {a:9.0f} {b:9.0f} {a / b:6.2f}x")

@@ -1,8 +1,9 @@
 """Filter-as-you-type over loaded contacts, in memory (no Textual, no database).
 
-Each contact comes with its folded search text (the `search_text` column the CLI's search reads);
-a keystroke then costs one pass of substring tests over plain strings, under 50 ms for 100k
-contacts. Terms: plain words
+The loaded contacts are columns (`ContactIndex`), not an object per contact: 100,000 of them cost
+their names and folded search texts (the `search_text` column the CLI's search reads) and a few
+bytes each besides. A keystroke costs one pass of substring tests over those plain strings, under
+50 ms for 100k contacts, and leaves an array of positions. Terms: plain words
 (all must match name, company, tags, emails or notes), `tag:NAME` (a tag starting with NAME),
 `company:TEXT`, and `due:overdue|today|week` (next call late / by today / by Sunday).
 """
@@ -10,8 +11,9 @@ contacts. Terms: plain words
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Callable
-from typing import Any
+from array import array
+from collections.abc import Callable, Iterable, Sequence
+from typing import Any, overload
 
 from planner.core.cadence import describe_cadence
 from planner.core.dates import humanize_day
@@ -25,42 +27,136 @@ class FilterError(ValueError):
     """A term the filter cannot use; the message is shown under the filter box."""
 
 
-class Entry:
-    """A loaded contact ready for filtering, sorting and display: its list row, compact (100,000
-    of them stay in memory while the screen is open). Its cells are worded when it is first
-    drawn, and only the rows on screen ever are."""
+class ContactIndex:
+    """Every loaded contact as columns, by folded name then id (the order the rows are read in):
+    one list or array per field instead of an object per contact, so 100,000 contacts cost their
+    names and search texts and a few bytes each besides. A contact is its position here; lists
+    of positions (`Rows`) are what the filter narrows and the sort orders."""
 
-    __slots__ = ("key", "name", "company_name", "haystack", "tags", "tag_starts", "tag_names", "company", "name_key",
-                 "cadence_days", "last_contacted", "next_call", "balance", "today", "_cells")
+    __slots__ = ("ids", "names", "haystacks", "companies", "company_keys", "tags", "tag_starts", "name_groups",
+                 "cadences", "last_moments", "last_days", "next_days", "balances", "today")
 
-    def __init__(self, row: ListRow, today: dt.date) -> None:
-        cid, name, company, tags, cadence, last, next_call, balance, search_text = row
-        self.key = cid  # the contact id: an Entry is also a row of the contact table (`key`, `cells`)
-        self.name = name
-        self.haystack = search_text  # folded name, company, title, tags, emails and notes
-        # shared with every contact at the same company, with the same tags (100k entries stay small)
-        self.company_name, self.company = _company_forms(company)
-        self.tag_names, self.tags, self.tag_starts = _tag_forms(tuple(tags) if tags else ())
-        self.name_key = fold(name)
-        self.cadence_days, self.next_call, self.balance = cadence, next_call, balance
-        self.last_contacted = _shared_zone(last) if last is not None else None
+    def __init__(self, rows: Iterable[ListRow], today: dt.date) -> None:
         self.today = today
-        self._cells: dict[str, str] | None = None
+        self.ids, self.name_groups = array("q"), array("l")
+        self.names: list[str] = []
+        self.haystacks: list[str] = []  # folded name, company, title, tags, emails and notes
+        self.companies: list[str] = []
+        self.company_keys: list[str] = []  # folded
+        self.tags: list[tuple[str, ...]] = []
+        self.tag_starts: list[str] = []  # the "\n"-prefixed folded tags `tag:` searches for a prefix
+        self.cadences = array("l")  # effective cadence in days, NO_CADENCE for none
+        self.last_moments = array("d")  # last reached as a timestamp, NEVER when never
+        self.last_days = array("l")  # ... and its day in the user's zone, as an ordinal (0: never)
+        self.next_days = array("l")  # next call's day as an ordinal (0: none)
+        self.balances = array("q")
+        group, last_key = -1, None
+        for cid, name, company, tags, cadence, last, next_call, balance, search_text in rows:
+            key = fold(name)
+            if key != last_key:  # contacts with the same folded name share a group: sorts tie on it
+                group, last_key = group + 1, key
+            self.ids.append(cid)
+            self.name_groups.append(group)
+            self.names.append(name)
+            self.haystacks.append(search_text)
+            company, company_key = _company_forms(company)
+            self.companies.append(company)
+            self.company_keys.append(company_key)
+            names, _, starts = _tag_forms(tuple(tags) if tags else ())
+            self.tags.append(names)
+            self.tag_starts.append(starts)
+            self.cadences.append(NO_CADENCE if cadence is None else cadence)
+            self.last_moments.append(NEVER if last is None else last.timestamp())  # aware, the user's zone
+            self.last_days.append(0 if last is None else last.date().toordinal())
+            self.next_days.append(0 if next_call is None else next_call.toordinal())
+            self.balances.append(balance)
+
+    def __len__(self) -> int:
+        return len(self.ids)
+
+    def cells(self, pos: int) -> dict[str, str]:
+        """The contact's table cells, worded only for the rows drawn."""
+        today, cadence, last, next_day, balance = (self.today, self.cadences[pos], self.last_days[pos],
+                                                    self.next_days[pos], self.balances[pos])
+        return {
+            "name": clean_line(self.names[pos]),
+            "company": clean_line(self.companies[pos]),
+            "tags": clean_line(", ".join(self.tags[pos])),
+            "cadence": describe_cadence(cadence) if cadence > 0 else "none",
+            "last": humanize_day(dt.date.fromordinal(last), base=today) if last else "never",
+            "next": next_call_text(dt.date.fromordinal(next_day) if next_day else None, today),
+            "balance": f"{balance:+d}" if balance else "0",
+        }
+
+
+NO_CADENCE = -1
+NEVER = float("-inf")
+
+
+class Entry:
+    """One contact of an index as a table row: its id (`key`), name, company and cells."""
+
+    __slots__ = ("data", "pos")
+
+    def __init__(self, index: ContactIndex, pos: int) -> None:
+        self.data = index
+        self.pos = pos
+
+    @property
+    def key(self) -> int:
+        return self.data.ids[self.pos]
+
+    @property
+    def name(self) -> str:
+        return self.data.names[self.pos]
+
+    @property
+    def company_name(self) -> str:
+        return self.data.companies[self.pos]
 
     @property
     def cells(self) -> dict[str, str]:
-        if self._cells is None:
-            last = self.last_contacted.date() if self.last_contacted else None  # already in the user's zone
-            self._cells = {
-                "name": clean_line(self.name),
-                "company": clean_line(self.company_name),
-                "tags": clean_line(", ".join(self.tag_names)),
-                "cadence": describe_cadence(self.cadence_days) if self.cadence_days else "none",
-                "last": humanize_day(last, base=self.today) if last else "never",
-                "next": next_call_text(self.next_call, self.today),
-                "balance": f"{self.balance:+d}" if self.balance else "0",
-            }
-        return self._cells
+        return self.data.cells(self.pos)
+
+
+class Rows(Sequence[Entry]):
+    """Contacts of an index in a given order (positions in an array): what a filter or a sort
+    leaves, shown by the contact table an `Entry` at a time as lines are drawn."""
+
+    __slots__ = ("data", "positions")
+
+    def __init__(self, index: ContactIndex, positions: array | None = None) -> None:
+        self.data = index
+        self.positions = array("l", range(len(index))) if positions is None else positions
+
+    def __len__(self) -> int:
+        return len(self.positions)
+
+    @overload
+    def __getitem__(self, i: int) -> Entry: ...
+
+    @overload
+    def __getitem__(self, i: slice) -> list[Entry]: ...
+
+    def __getitem__(self, i: int | slice) -> Entry | list[Entry]:
+        if isinstance(i, slice):
+            return [Entry(self.data, pos) for pos in self.positions[i]]
+        return Entry(self.data, self.positions[i])
+
+    def index_of_key(self, key: int) -> int | None:
+        """Where contact `key` is in these rows (a scan in C, not an object per row)."""
+        try:
+            return self.positions.index(self.data.ids.index(key))
+        except ValueError:
+            return None
+
+
+EMPTY = Rows(ContactIndex((), dt.date.min))
+
+
+def load_rows(rows: Iterable[ListRow], today: dt.date) -> Rows:
+    """List rows (by folded name then id, as `list_rows` reads them) as an index, in that order."""
+    return Rows(ContactIndex(rows, today))
 
 
 # Thousands of contacts share a company or a set of tags: entries share one copy of each with its
@@ -69,7 +165,6 @@ class Entry:
 _SHARED_LIMIT = 4096
 _COMPANIES: dict[str, tuple[str, str]] = {}
 _TAG_SETS: dict[tuple[str, ...], tuple[tuple[str, ...], tuple[str, ...], str]] = {}
-_ZONES: dict[tuple[dt.timedelta | None, str | None], dt.timezone] = {}
 
 
 def _company_forms(company: str) -> tuple[str, str]:
@@ -93,28 +188,11 @@ def _tag_forms(tags: tuple[str, ...]) -> tuple[tuple[str, ...], tuple[str, ...],
     return forms
 
 
-def _shared_zone(moment: dt.datetime) -> dt.datetime:
-    """`moment` with its fixed-offset zone shared (read in the system's zone, each reading of a
-    moment makes a zone object of its own: 100k of them for 100k contacts)."""
-    zone = moment.tzinfo
-    if not isinstance(zone, dt.timezone):
-        return moment
-    key = (zone.utcoffset(moment), zone.tzname(moment))
-    shared = _ZONES.get(key)
-    if shared is None:
-        shared = _ZONES[key] = zone
-    return moment if shared is zone else moment.replace(tzinfo=shared)
-
-
 def next_call_text(day: dt.date | None, today: dt.date) -> str:
     if day is None:
         return "—"
     text = f"{day:%a %d %b}" if day.year == today.year else f"{day:%d %b %Y}"
     return text + (" late" if day < today else "")
-
-
-def make_entry(row: ListRow, today: dt.date) -> Entry:
-    return Entry(row, today)
 
 
 def _due_limit(word: str, today: dt.date) -> tuple[dt.date, bool]:
@@ -156,48 +234,62 @@ def refines(old: str, new: str, today: dt.date) -> bool:
     return kind == new_kind and (value == new_value or kind != "due" and new_value.startswith(value))
 
 
-def filter_entries(entries: list[Entry], query: str, today: dt.date) -> list[Entry]:
-    """Entries matching every term, in their given order. One tight pass per term, each over what
+def filter_rows(rows: Rows, query: str, today: dt.date) -> Rows:
+    """The rows matching every term, in their given order. One tight pass per term, each over what
     the previous terms left: a keystroke on 100k contacts costs a few tens of milliseconds, and
     typing on (`refines`) far less."""
-    result = entries
+    index, result = rows.data, rows.positions
     for kind, value in compile_query(query, today):
         if kind == "word":
-            result = [e for e in result if value in e.haystack]
+            texts = index.haystacks
+            result = array("l", [p for p in result if value in texts[p]])
         elif kind == "company":
-            result = [e for e in result if value in e.company]
+            texts = index.company_keys
+            result = array("l", [p for p in result if value in texts[p]])
         elif kind == "tag":
             start = "\n" + value  # a tag starting with the value: no tag holds a line end
-            result = [e for e in result if start in e.tag_starts]
+            texts = index.tag_starts
+            result = array("l", [p for p in result if start in texts[p]])
         else:
             limit, strict = value
-            if strict:
-                result = [e for e in result if e.next_call is not None and e.next_call < limit]
-            else:
-                result = [e for e in result if e.next_call is not None and e.next_call <= limit]
-    return list(result)
+            days, last = index.next_days, limit.toordinal() - (1 if strict else 0)
+            result = array("l", [p for p in result if 0 < days[p] <= last])
+    return Rows(index, result)
 
 
-_FAR = dt.date.max
+_FAR = dt.date.max.toordinal()
 
 
-def _last_key(entry: Entry) -> float:
-    """When they were last contacted, as a number: never-contacted first. (A naive `datetime.min`
-    for "never" cannot be compared with the aware times of the others.)"""
-    last = entry.last_contacted
-    return last.timestamp() if last is not None else float("-inf")
+def _sort_key(index: ContactIndex, key: str) -> Callable[[int], Any]:
+    """The sort key of a position: the column, then the folded name (its group; the index is in
+    name order already, so sorting by name is by position)."""
+    group = index.name_groups
+    if key == "name":
+        return lambda p: p  # (folded name, id)
+    if key == "company":
+        companies = index.company_keys
+        return lambda p: (companies[p] == "", companies[p], group[p])
+    if key == "tags":
+        folded = {tags: _tag_forms(tags)[1] for tags in set(index.tags)}
+        tags = index.tags
+        return lambda p: (not tags[p], folded[tags[p]], group[p])
+    if key == "cadence":
+        cadences = index.cadences
+        return lambda p: (cadences[p] == NO_CADENCE, max(cadences[p], 0), group[p])
+    if key == "last":
+        moments = index.last_moments
+        return lambda p: (moments[p], group[p])
+    if key == "next":
+        days = index.next_days
+        return lambda p: (days[p] or _FAR, group[p])
+    if key == "balance":
+        balances = index.balances
+        return lambda p: (balances[p], group[p])
+    raise KeyError(key)
 
 
-SORTS: dict[str, Callable[[Entry], Any]] = {
-    "name": lambda e: (e.name_key, e.key),
-    "company": lambda e: (e.company == "", e.company, e.name_key),
-    "tags": lambda e: (not e.tags, e.tags, e.name_key),
-    "cadence": lambda e: (e.cadence_days is None, e.cadence_days or 0, e.name_key),
-    "last": lambda e: (_last_key(e), e.name_key),
-    "next": lambda e: (e.next_call or _FAR, e.name_key),
-    "balance": lambda e: (e.balance, e.name_key),
-}
+SORT_KEYS = ("name", "company", "tags", "cadence", "last", "next", "balance")
 
 
-def sort_entries(entries: list[Entry], key: str, reverse: bool = False) -> list[Entry]:
-    return sorted(entries, key=SORTS[key], reverse=reverse)
+def sort_rows(rows: Rows, key: str, reverse: bool = False) -> Rows:
+    return Rows(rows.data, array("l", sorted(rows.positions, key=_sort_key(rows.data, key), reverse=reverse)))

@@ -29,7 +29,7 @@ from textual.widgets import Footer, Input, Static
 from textual.worker import Worker, WorkerState
 
 from planner.core import dates
-from screens.contact_filter import Entry, FilterError, filter_entries, make_entry, refines, sort_entries
+from screens.contact_filter import EMPTY, Entry, FilterError, Rows, filter_rows, load_rows, refines, sort_rows
 from screens.dialogs.confirm_merge import Person
 from screens.messages import DataChanged
 from screens.text import safe_markup, toast, user_text
@@ -56,7 +56,7 @@ class ContactsRead(Message):
     """Every contact (or every archived one) as table entries, sorted, read in a worker: load
     `number`, sorted by `sorted_by` (the sort key and reverse as they were when it started)."""
 
-    def __init__(self, number: int, entries: list[Entry], sorted_by: tuple[str, bool]) -> None:
+    def __init__(self, number: int, entries: Rows, sorted_by: tuple[str, bool]) -> None:
         super().__init__()
         self.number = number
         self.entries = entries
@@ -66,7 +66,7 @@ class ContactsRead(Message):
 class PageRead(Message):
     """The first page of a first load (`number`), by name, and how many contacts there are."""
 
-    def __init__(self, number: int, entries: list[Entry], total: int) -> None:
+    def __init__(self, number: int, entries: Rows, total: int) -> None:
         super().__init__()
         self.number = number
         self.entries = entries
@@ -127,14 +127,14 @@ class ContactsScreen(WorkerScreen[None]):
 
     def __init__(self) -> None:
         super().__init__()
-        self.entries: list[Entry] = []  # every loaded contact, in the current sort order
-        self.shown: list[Entry] = []
+        self.entries: Rows = EMPTY  # every loaded contact, in the current sort order
+        self.shown: Rows = EMPTY
         self.sort_key = "name"
         self.sort_reverse = False
         self._loaded_once = False
-        self._filters: dict[str, list[Entry]] = {}  # recent queries and what they left of `_filters_of`
-        self._filters_of: list[Entry] | None = None
-        self._page: list[Entry] = []  # the first page of a first load, shown until everyone is in
+        self._filters: dict[str, Rows] = {}  # recent queries and what they left of `_filters_of`
+        self._filters_of: Rows | None = None
+        self._page: Rows = EMPTY  # the first page of a first load, shown until everyone is in
         self._page_total = 0
         self._loads = 0  # numbers each load: only the newest one's rows are shown
         # Not Textual's `loading` (which covers the whole screen with an indicator, first page and
@@ -173,8 +173,8 @@ class ContactsScreen(WorkerScreen[None]):
         return (entry.name, entry.company_name) if entry is not None else None
 
     def _highlighted_entry(self) -> Entry | None:
-        key = self.table.cursor_key
-        return next((e for e in self.shown if e.key == key), None)
+        cursor = self.table.cursor
+        return self.shown[cursor] if self.table.rows is self.shown and 0 <= cursor < len(self.shown) else None
 
     # ----------------------------------------------------------------- loading
     def load(self) -> None:
@@ -193,11 +193,11 @@ class ContactsScreen(WorkerScreen[None]):
 
         today = dates.today()
         if first:  # nothing on screen yet: the first names now, everyone after
-            page = [make_entry(row, today) for row in list_rows(archived=archived, limit=FIRST_PAGE)]
+            page = load_rows(list_rows(archived=archived, limit=FIRST_PAGE), today)
             self.post_message(PageRead(number, page, count_listed(archived=archived)))
-        entries = [make_entry(row, today) for row in list_rows(archived=archived)]  # already by name
+        entries = load_rows(list_rows(archived=archived), today)  # already by name
         if (sort_key, sort_reverse) != ("name", False):
-            entries = sort_entries(entries, sort_key, sort_reverse)
+            entries = sort_rows(entries, sort_key, sort_reverse)
         self.post_message(ContactsRead(number, entries, (sort_key, sort_reverse)))
 
     def on_page_read(self, message: PageRead) -> None:
@@ -211,9 +211,9 @@ class ContactsScreen(WorkerScreen[None]):
             return  # a newer load is on its way
         entries = message.entries
         if message.sorted_by != (self.sort_key, self.sort_reverse):  # s or r pressed while loading
-            entries = sort_entries(entries, self.sort_key, self.sort_reverse)
+            entries = sort_rows(entries, self.sort_key, self.sort_reverse)
         self.entries = entries
-        self._page = []
+        self._page = EMPTY
         self._loaded_once = True
         self.reading = False
         self.table.invalidate()
@@ -248,8 +248,8 @@ class ContactsScreen(WorkerScreen[None]):
             self.refresh_bindings()  # e, l, f, d dim when nothing is highlighted
         self._show_status()
 
-    def _filtered(self, query: str, today: dt.date) -> list[Entry]:
-        """`filter_entries` of the loaded entries, remembering the last few queries: typing on tests
+    def _filtered(self, query: str, today: dt.date) -> Rows:
+        """`filter_rows` of the loaded entries, remembering the last few queries: typing on tests
         only what the query before it left (`refines`), and backspacing finds what it left again;
         so a keystroke on 100,000 contacts rarely scans them all."""
         if self._filters_of is not self.entries:
@@ -261,7 +261,7 @@ class ContactsScreen(WorkerScreen[None]):
                 if refines(earlier, query, today):
                     base = self._filters[earlier]
                     break
-            found = filter_entries(base, query, today)
+            found = filter_rows(base, query, today)
         self._filters[query] = found
         while len(self._filters) > FILTERS_KEPT:
             del self._filters[next(iter(self._filters))]
@@ -318,7 +318,7 @@ class ContactsScreen(WorkerScreen[None]):
         self._resort()
 
     def _resort(self) -> None:
-        self.entries = sort_entries(self.entries, self.sort_key, self.sort_reverse)
+        self.entries = sort_rows(self.entries, self.sort_key, self.sort_reverse)
         self.apply_filter()
 
     # ----------------------------------------------------------------- table events
@@ -402,9 +402,9 @@ class ContactsScreen(WorkerScreen[None]):
 
     def action_toggle_archived(self) -> None:
         self.show_archived = not self.show_archived
-        self.entries, self.shown, self._page = [], [], []
+        self.entries, self.shown, self._page = EMPTY, EMPTY, EMPTY
         self._loaded_once = False  # the other list's first page is shown as it comes
-        self.table.set_rows([])
+        self.table.set_rows(EMPTY)
         self.load()
 
     def action_archive(self) -> None:

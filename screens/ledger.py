@@ -197,12 +197,15 @@ class LedgerScreen(WorkerScreen[None]):
         rows = ([row for row, text in zip(self.all_rows, self._folded, strict=True) if all(w in text for w in words)]
                 if words else self.all_rows)
         keep = self.highlighted_contact_id()
+        emptied = bool(self.rows) != bool(rows)
         self.rows = rows
         table = self.query_one("#ledger-table", VirtualTable)
         self._update_title()
         target = next((n for n, r in enumerate(rows) if r.contact_id == keep), 0)
         table.set_rows(rows, target)
         self._load_entries_for(rows[target].contact_id if rows else None)
+        if emptied:  # the keys on one contact dim or come back (the `/` filter left nobody, or someone)
+            self.refresh_bindings()
 
     def _update_title(self) -> None:
         active = [label for name, label in FILTERS if self.filters[name]]
@@ -214,9 +217,10 @@ class LedgerScreen(WorkerScreen[None]):
 
     @on(VirtualTable.RowHighlighted, "#ledger-table")
     def _row_highlighted(self, event: VirtualTable.RowHighlighted) -> None:
+        # No refresh of the bindings: a row is highlighted before and after, the same keys work
+        # (each refresh rebuilds the footer, a few milliseconds an arrow key).
         if 0 <= event.cursor_row < len(self.rows):
             self._load_entries_for(self.rows[event.cursor_row].contact_id)
-        self.refresh_bindings()
 
     def _load_entries_for(self, contact_id: int | None) -> None:
         if contact_id == self._entries_for:

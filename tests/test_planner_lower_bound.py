@@ -53,3 +53,29 @@ def test_known_case():
     # five calls that must all fall on days 2..3: two days hold them at three a day at best
     assert lower_bound([(2, 3, 5), (0, 9, 4)], 10).peak == 3
     assert critical_interval([(2, 3, 5), (0, 9, 4)], 10, 2) == (2, 3, 1)
+
+
+def test_plain_python_gives_what_numpy_gives(monkeypatch):
+    """Without numpy loaded (the plan screen's figures alone) the scan runs in plain Python: the
+    same bound, the same interval, the same critical interval as with it."""
+    import random
+
+    import numpy
+
+    from planner.scheduling import lower_bound as module
+
+    rng = random.Random(3)
+    cases = []
+    for _ in range(300):
+        n = rng.randint(1, 40)
+        items = []
+        for _ in range(rng.randint(0, 60)):
+            lo = rng.randint(0, n - 1)
+            items.append((lo, rng.randint(lo, n - 1), rng.randint(0, 5)))
+        cases.append((n, items, rng.randint(0, 4)))
+    monkeypatch.setattr(module, "_numpy", lambda: numpy)
+    with_numpy = [(lower_bound(items, n), critical_interval(items, n, cap)) for n, items, cap in cases]
+    monkeypatch.setattr(module, "_numpy", lambda: None)
+    plain = [(lower_bound(items, n), critical_interval(items, n, cap)) for n, items, cap in cases]
+    assert plain == with_numpy
+    assert any(found is not None for _, found in plain) and any(bound.peak for bound, _ in plain)

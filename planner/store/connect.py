@@ -40,7 +40,7 @@ from planner.store.paths import data_dir, ensure_private_dir
 
 ACCESS_MODES = ("write", "read", "inspect")
 SQLITE_HEADER = b"SQLite format 3\x00"
-READ_ONLY_PRAGMAS = {"foreign_keys": 1, "cache_size": -16_000, "query_only": 1}
+READ_ONLY_PRAGMAS = {"foreign_keys": 1, "cache_size": PRAGMAS["cache_size"], "query_only": 1}
 
 Notify = Callable[[str], None]
 

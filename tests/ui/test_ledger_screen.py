@@ -204,3 +204,20 @@ async def test_while_rows_load_nothing_acts_on_the_rows_on_screen(ledger_db, run
         await wait_for_workers(app, pilot)
         assert screen.highlighted_row() is not None and "loading…" not in screen_text(app)
         assert _names(app) == ["Zoë Ångström", "Maria Schmidt"]
+
+
+async def test_keys_on_one_contact_dim_when_the_filter_leaves_nobody(ledger_db, run_app, wait_for_workers):
+    from textual.widgets._footer import FooterKey
+
+    def gave_key_dimmed() -> bool:
+        (key,) = [k for k in app.screen.query(FooterKey) if k.action == "favor('gave')"]
+        return key.has_class("-disabled")
+
+    async with run_app(mode="ledger", size=(120, 32)) as (app, pilot):
+        assert not gave_key_dimmed()
+        await pilot.press("slash", *"nobody", "enter")  # back in the table, the filter kept
+        await wait_for_workers(app, pilot)
+        assert _names(app) == [] and gave_key_dimmed()
+        await pilot.press("slash", "escape")  # the box cleared: everyone back, the keys too
+        await wait_for_workers(app, pilot)
+        assert _names(app) == ["Zoë Ångström", "Maria Schmidt"] and not gave_key_dimmed()
