@@ -31,7 +31,7 @@ from planner.services.interactions.records import (
 )
 from planner.services.interactions.team_memory import Touch
 from planner.services.ledger import FavorView, open_favors, open_favors_among
-from planner.services.presence import nudges
+from planner.services.presence import nudges_among
 from planner.services.team import member_names
 from planner.store import settings
 from planner.store.database import db
@@ -307,7 +307,7 @@ def build_agenda(start: dt.date, end: dt.date, member_id: int | None = None) -> 
         last.update(last_interactions(others))
         favors.update(open_favors(others))
     steps = steps_of_rows([row.id for row in rows if row.reason == PlanReason.SEQUENCE])
-    present = nudges(sorted({row.contact_id for row in rows if row.reason != PlanReason.THANK_YOU}))
+    present = nudges_among(among)  # read for call items only (a thank-you carries no nudge)
     agenda = Agenda(start=start, end=end, today=current,
                     member=names.get(member_id, "") if member_id is not None else "")
     favor_members = {f.id: f.member_id for fs in favors.values() for f in fs}
