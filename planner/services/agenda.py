@@ -10,13 +10,14 @@ from __future__ import annotations
 
 import datetime as dt
 import re
-from dataclasses import asdict, dataclass, field
+from dataclasses import dataclass, field
 from typing import NamedTuple
 
 from peewee import SQL, NodeList
 
 from planner.core.dates import today
 from planner.core.errors import BadInput
+from planner.core.textsafe import json_dict
 from planner.core.vocabulary import AgendaKind, FavorDirection, PlanReason
 from planner.core.zones import configured_zone
 from planner.scheduling import worklist
@@ -109,10 +110,7 @@ class AgendaItem:
         return f"{self.name} ({self.company})" if self.company else self.name
 
     def to_json(self) -> dict:
-        data = asdict(self)
-        data["date"] = self.date.isoformat()
-        data["last_contact"] = self.last_contact.isoformat() if self.last_contact else None
-        data["occurs_on"] = self.occurs_on.isoformat() if self.occurs_on else None
+        data = json_dict(self)  # dates as ISO text; field by field, not asdict's deep copy
         data["uid"] = self.uid
         data["why"] = self.why
         return data
