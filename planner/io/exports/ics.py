@@ -1,4 +1,4 @@
-"""The agenda as iCalendar (RFC 5545) through the `icalendar` library.
+"""The agenda as iCalendar (RFC 5545).
 
 One all-day event per item, on its day (overdue items on the first day still ahead); a call pinned
 at a time of day (`followup pin maria friday --at 14:30`) is a timed event of CALL_MINUTES in the
@@ -11,10 +11,9 @@ of its day (`followup config alarm 09:00`), and the phone number as a `tel:` lin
 
 The events are written as content lines here, the bytes the `icalendar` library writes for the
 same properties (its property order, TEXT escaping and line folding), without building its
-objects: a week at 100k contacts is thousands of events, and the library spent about 20 times
-the cost of reading them from the database building and serialising its objects. The library
-still writes what is rare and intricate: a timed start with its TZID, each VTIMEZONE, a
-reminder's duration.
+objects: building and serialising them took 1.1 to 1.8 s for the 4,205 events of a week at
+100k contacts, these lines about 0.1 s. The library still writes what is rare and intricate: a
+timed start with its TZID, each VTIMEZONE, a reminder's duration.
 """
 
 from __future__ import annotations
