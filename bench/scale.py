@@ -243,13 +243,21 @@ SELECT c.name, c.company, c.title,
   c.kind, c.cadence_days, c.timezone, c.notes, c.source, c.external_key
 FROM contact c ORDER BY c.name COLLATE NOCASE, c.id
 """
+# What `followup agenda` reads (this week, today 2026-11-25): the week's calls, the overdue ones and
+# every thank-you, each with its contact's first phone and email, the last conversation (else the last
+# attempt) with what was said, and the contact's favours.
 _AGENDA_ROWS = """
-SELECT p.date, p.reason, c.name, c.company, c.title, c.timezone, p.seq,
-  (SELECT number FROM contact_phone x WHERE x.contact_id = c.id ORDER BY position LIMIT 1),
-  (SELECT address FROM contact_email x WHERE x.contact_id = c.id ORDER BY position LIMIT 1),
-  (SELECT max(happened_at) FROM interaction i WHERE i.contact_id = c.id)
+SELECT p.date, p.reason, c.name, c.company, c.title, c.timezone, p.seq, p.note,
+  (SELECT number FROM contact_phone x WHERE x.contact_id = c.id ORDER BY position, id LIMIT 1),
+  (SELECT address FROM contact_email x WHERE x.contact_id = c.id ORDER BY position, id LIMIT 1),
+  (SELECT i.happened_at || ' ' || i.kind || ' ' || i.outcome || ' ' || i.summary FROM interaction i
+   WHERE i.contact_id = c.id AND i.kind != 'note' ORDER BY i.outcome = 'spoke' DESC, i.happened_at DESC LIMIT 1),
+  (SELECT group_concat(f.direction || ' ' || f.kind || ' ' || f.date || ' ' || f.note, '; ') FROM favor f
+   WHERE f.contact_id = c.id)
 FROM planned_call p JOIN contact c ON c.id = p.contact_id
-WHERE p.date <= '2026-11-29' ORDER BY p.date, c.name
+WHERE c.archived_at IS NULL
+  AND (p.date <= '2026-11-29' AND (p.date >= '2026-11-23' OR p.date < '2026-11-25') OR p.reason = 'thank-you')
+ORDER BY p.date, c.name
 """
 _PLAN_ROWS = "SELECT p.*, c.name FROM planned_call p JOIN contact c ON c.id = p.contact_id ORDER BY p.date, p.seq"
 
@@ -286,6 +294,9 @@ def commands(db: Path, scratch: Path) -> list[tuple[str, list[str], list[str], b
         ("agenda --format json", ["agenda", "--format", "json"], [py, "-c", _floor(_AGENDA_ROWS, "json"), str(db)],
          False),
         ("agenda --format ics", ["agenda", "--format", "ics"], [py, "-c", _floor(_AGENDA_ROWS, "print"), str(db)],
+         False),
+        ("agenda --format md", ["agenda", "--format", "md"], [py, "-c", _floor(_AGENDA_ROWS, "print"), str(db)], False),
+        ("agenda --format csv", ["agenda", "--format", "csv"], [py, "-c", _floor(_AGENDA_ROWS, "csv"), str(db)],
          False),
         ("plan --json (full re-plan)", ["plan", "--json"], [py, "-c", _floor(_PLAN_ROWS, "json"), str(db)], False),
         ("show 42", ["show", "42"], imports, False),

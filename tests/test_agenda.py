@@ -17,6 +17,7 @@ from planner.services.interactions.log import LogRequest, log_interaction
 from planner.services.ledger import add_favor, thank
 from planner.store.connect import open_database
 from planner.store.database import close_database
+from planner.store.models import Favor
 
 pytestmark = pytest.mark.engines  # every test here runs on SQLite and on PostgreSQL
 
@@ -103,6 +104,34 @@ def test_last_contact_is_the_last_conversation_not_a_later_missed_call(scenario)
     maria, jonas = items["Maria Schmidt"], items["Jonas Weber"]
     assert (maria.last_contact.date(), maria.last_summary) == (D(2026, 11, 10), "Discussed Q1 roles")
     assert (jonas.last_kind, jonas.last_summary) == ("call, left-message", "Voicemail")  # never reached yet
+
+
+def test_last_contact_skips_notes_breaks_ties_by_the_later_log_and_nudges_the_written_to(scenario):
+    """What each row says of its contact, read for the whole week at once: the newest attempt of
+    someone never reached (a later note is no attempt), nothing for someone with notes alone, the
+    later of two logs at one moment, a nudge after three emails, and a favour given that came back
+    no longer open."""
+    at = dates.parse_moment
+    log_interaction(LogRequest(scenario["wei"], "No answer", outcome="no-answer", at=at("2026-11-20 09:00")))
+    log_interaction(LogRequest(scenario["wei"], "Looked them up", kind="note", at=at("2026-11-24 09:00")))
+    log_interaction(LogRequest(scenario["aisha"], "Met at a fair", kind="note", at=at("2026-11-19 09:00")))
+    for summary in ("Booked the room", "Agreed on Friday"):
+        log_interaction(LogRequest(scenario["maria"], summary, at=at("2026-11-21 10:00")))
+    for day in ("2026-11-16", "2026-11-18", "2026-11-22"):
+        log_interaction(LogRequest(scenario["jonas"], "Sent the shortlist", kind="email", at=at(f"{day} 11:00")))
+    given = Favor.get(Favor.note == "CV review").id
+    add_favor(scenario["maria"], "received", "advice", "Helped us back", day=D(2026, 11, 20), returns=given)
+    for name in ("wei", "jonas", "maria"):  # logging re-plans them: their calls this week, placed by hand
+        planned_row(scenario[name], D(2026, 11, 27))
+    items = {i.name: i for i in build_agenda(*week_range("this")).items if i.kind == "call"}
+    wei, aisha, jonas, maria = (items[name] for name in ("Wei Chen", "Aisha Okafor", "Jonas Weber", "Maria Schmidt"))
+    assert (wei.last_kind, wei.last_summary, wei.last_contact.date()) == ("call, no-answer", "No answer",
+                                                                           D(2026, 11, 20))
+    assert (aisha.last_contact, aisha.last_kind, aisha.last_summary) == (None, "", "")
+    assert (maria.last_kind, maria.last_summary) == ("call", "Agreed on Friday")
+    assert (jonas.last_kind, jonas.last_contact.date()) == ("email", D(2026, 11, 22))
+    assert jonas.nudge == "only emails since November: call them" and maria.nudge == wei.nudge == ""
+    assert "CV review" not in maria.favors_given_open and "Helped us back" in maria.favors_received_open
 
 
 def test_thank_you_leaves_the_agenda_when_thanked(scenario):

@@ -253,3 +253,37 @@ def test_version_five_file_gains_the_last_reached_index_and_the_planner_reads_on
     open_database(fresh)
     assert "COVERING INDEX interaction_contact_id_outcome_happened_at" in _plan_of(last_reached_query(None))
     close_database()
+
+
+def test_a_file_from_before_the_plan_reason_index_gains_it_and_the_agenda_reads_through_it(tmp_path):
+    """The agenda's condition (the week's calls, or any thank-you whatever its day) comes from two
+    indexes once the file has the one on the plan's reason; without it, a pass over the whole plan."""
+    from sql_trace import Statements
+
+    from planner.services.agenda import build_agenda, week_range
+
+    path = tmp_path / "before.db"
+    open_database(path, migrate=False)
+    migrations.migrate(db, target=migrations.LATEST - 1)
+    db.execute_sql('DROP INDEX "planned_call_reason"')  # as a file of the step before has it
+    _maria_and_an_old_call()
+    db.execute_sql("INSERT INTO planned_call (contact_id, date, ideal, window_start, window_end, reason, pinned, "
+                   "seq, note) VALUES (1, '2026-12-20', '2026-12-20', '2026-12-20', '2026-12-20', 'thank-you', 1, "
+                   "0, '')")
+
+    def agenda_plans() -> list[str]:
+        with Statements() as seen:
+            agenda = build_agenda(*week_range("this"))
+        assert [item.name for item in agenda.thank_yous] == ["Maria Schmidt"]
+        reads = [s for s in seen if s.startswith("SELECT") and "'thank-you'" in s and "planned_call" in s]
+        assert reads
+        return [" | ".join(row[-1] for row in db.execute_sql("EXPLAIN QUERY PLAN " + s).fetchall()) for s in reads]
+
+    assert not any("planned_call_reason" in plan for plan in agenda_plans())
+    close_database()
+
+    open_database(path)
+    assert migrations.schema_version(db) == migrations.LATEST
+    assert "planned_call_reason" in {row[1] for row in db.execute_sql("PRAGMA index_list('planned_call')")}
+    assert any("planned_call_reason" in plan for plan in agenda_plans())
+    close_database()

@@ -10,6 +10,7 @@ import os
 import shutil
 import stat
 import subprocess
+import zoneinfo
 
 import icalendar
 import pytest
@@ -22,7 +23,7 @@ from planner.io.exports.ics import agenda_ics
 from planner.io.exports.json_export import agenda_json
 from planner.io.exports.markdown import agenda_markdown
 from planner.io.exports.text import agenda_text
-from planner.services.agenda import build_agenda, week_range
+from planner.services.agenda import Agenda, AgendaItem, build_agenda, week_range
 from planner.services.ledger import add_favor
 from planner.store.models import PlannedCall
 
@@ -103,6 +104,45 @@ def test_calcurse_imports_every_event(agenda, tmp_path):
     assert not any(line.endswith(" Thank Maria Schmidt (Hooli)") for line in apts)  # her call says it
     assert any(line.endswith("Thank Wei Chen (Globex)") for line in apts)
     assert not any("\x1b" in line for line in apts)
+
+
+def _edge_agenda() -> Agenda:
+    """Calls pinned at a time in several zones (a zone name, UTC, a bare offset, none), text with
+    every character iCalendar escapes and multi-byte letters across fold points, a yearly date."""
+    long = "Küche, Straße; Ärger \\ über ^Ümlaute 😀 " * 4
+    agenda = Agenda(start=D(2026, 11, 23), end=D(2026, 11, 29), today=D(2026, 11, 25))
+    for n, (zone, at) in enumerate([("Europe/Berlin", "14:30"), ("America/New_York", "09:00"), ("UTC", "10:00"),
+                                    ("+05:30", "11:00"), ("", "08:15"), ("Asia/Kolkata", "")]):
+        agenda.overdue.append(AgendaItem(date=D(2026, 11, 26), kind="call", reason="pinned", contact_id=n,
+                                         name=f"N{n} {long[:n * 9]}", timezone=zone, at_time=at, phone="+49 30 1",
+                                         last_contact=dt.datetime(2026, 11, 1, tzinfo=dt.UTC), last_kind="call",
+                                         last_summary=long[n:] + "\\" * n, favors_given_open="a,b;c\nd"))
+    agenda.overdue.append(AgendaItem(date=D(2026, 11, 24), kind="date", reason="date", contact_id=99, name="Dora",
+                                     yearly=True, occurs_on=D(2026, 11, 28), occasion="Birthday", date_id=3))
+    return agenda
+
+
+@pytest.mark.parametrize("alarm", [None, "07:45"])
+def test_ics_is_what_the_icalendar_library_writes_for_the_same_events(db_path, alarm):
+    """The export writes its content lines itself: parsed by the library and written again, the
+    bytes come out the same (property order, escaping, folding, VTIMEZONEs, reminders)."""
+    data = agenda_ics(_edge_agenda(), stamp=dt.datetime(2026, 11, 25, 8, tzinfo=dt.UTC), alarm=alarm)
+    assert icalendar.Calendar.from_ical(data).to_ical() == data
+    lines = data.split(b"\r\n")
+    assert max(len(line) for line in lines) <= 75 and any(line.startswith(b" ") for line in lines)
+    events = _events(data)
+    berlin = next(e for e in events if str(e["SUMMARY"]).startswith("Call N0"))
+    assert berlin.decoded("DTSTART") == dt.datetime(2026, 11, 26, 14, 30, tzinfo=zoneinfo.ZoneInfo("Europe/Berlin"))
+    assert berlin["DTSTART"].params["TZID"] == "Europe/Berlin"
+    offset = next(e for e in events if str(e["SUMMARY"]).startswith("Call N3"))
+    assert offset.decoded("DTSTART") == dt.datetime(2026, 11, 26, 5, 30, tzinfo=dt.UTC)
+    assert "We helped them: a,b;c d" in str(offset["DESCRIPTION"]) and "\\\\\\" in str(offset["DESCRIPTION"])
+    # one VTIMEZONE for each zone named, in the order of their names (UTC needs none)
+    calendar = icalendar.Calendar.from_ical(data)
+    assert [tz.tz_name for tz in calendar.timezones] == ["America/New_York", "Europe/Berlin"]
+    birthday = next(e for e in events if str(e["SUMMARY"]) == "Birthday: Dora")
+    assert birthday.decoded("DTSTART") == D(2026, 11, 28) and str(birthday["RRULE"].to_ical(), "ascii") == "FREQ=YEARLY"
+    assert [len(e.walk("VALARM")) for e in events] == [0 if alarm is None else 1] * len(events)
 
 
 def test_csv_rows_are_safe_and_parse_back(agenda):

@@ -10,13 +10,14 @@ from __future__ import annotations
 
 import datetime as dt
 import re
-from dataclasses import asdict, dataclass, field
+from dataclasses import dataclass, field
 from typing import NamedTuple
 
 from peewee import SQL, NodeList
 
 from planner.core.dates import today
 from planner.core.errors import BadInput
+from planner.core.textsafe import json_dict
 from planner.core.vocabulary import AgendaKind, FavorDirection, PlanReason
 from planner.core.zones import configured_zone
 from planner.scheduling import worklist
@@ -31,7 +32,7 @@ from planner.services.interactions.records import (
 )
 from planner.services.interactions.team_memory import Touch
 from planner.services.ledger import FavorView, open_favors, open_favors_among
-from planner.services.presence import nudges
+from planner.services.presence import nudges_among
 from planner.services.team import member_names
 from planner.store import settings
 from planner.store.database import db
@@ -109,10 +110,7 @@ class AgendaItem:
         return f"{self.name} ({self.company})" if self.company else self.name
 
     def to_json(self) -> dict:
-        data = asdict(self)
-        data["date"] = self.date.isoformat()
-        data["last_contact"] = self.last_contact.isoformat() if self.last_contact else None
-        data["occurs_on"] = self.occurs_on.isoformat() if self.occurs_on else None
+        data = json_dict(self)  # dates as ISO text; field by field, not asdict's deep copy
         data["uid"] = self.uid
         data["why"] = self.why
         return data
@@ -307,7 +305,7 @@ def build_agenda(start: dt.date, end: dt.date, member_id: int | None = None) -> 
         last.update(last_interactions(others))
         favors.update(open_favors(others))
     steps = steps_of_rows([row.id for row in rows if row.reason == PlanReason.SEQUENCE])
-    present = nudges(sorted({row.contact_id for row in rows if row.reason != PlanReason.THANK_YOU}))
+    present = nudges_among(among)  # read for call items only (a thank-you carries no nudge)
     agenda = Agenda(start=start, end=end, today=current,
                     member=names.get(member_id, "") if member_id is not None else "")
     favor_members = {f.id: f.member_id for fs in favors.values() for f in fs}
@@ -378,8 +376,9 @@ class _Call(NamedTuple):
 
 
 def _agenda_calls(wanted) -> tuple[list[_Call], dict[int, ContactView]]:
-    """The agenda's stored calls, by date, and what each row shows of its contact (name, company,
-    title, time zone, owner, first phone and email), from one query read as raw tuples."""
+    """The agenda's stored calls, by date (then contact and place in its sequence), and what each
+    row shows of its contact (name, company, title, time zone, owner, first phone and email), from
+    one query read as raw tuples."""
     from planner.scheduling.stored_plan import as_date
 
     first_phone = (ContactPhone.select(ContactPhone.number).where(ContactPhone.contact == Contact.id)
@@ -390,8 +389,7 @@ def _agenda_calls(wanted) -> tuple[list[_Call], dict[int, ContactView]]:
                                 PlannedCall.seq, PlannedCall.favor, PlannedCall.note, PlannedCall.at_time,
                                 Contact.name, Contact.company,
                                 Contact.title, Contact.timezone, Contact.owner_id, first_phone, first_email)
-             .join(Contact).where(wanted)
-             .order_by(PlannedCall.date, PlannedCall.contact, PlannedCall.seq))
+             .join(Contact).where(wanted))
     rows: list[_Call] = []
     views: dict[int, ContactView] = {}
     for (rid, cid, day, reason, seq, favor, note, at_time, name, company, title, zone, owner, phone,
@@ -401,6 +399,9 @@ def _agenda_calls(wanted) -> tuple[list[_Call], dict[int, ContactView]]:
             views[cid] = ContactView(id=cid, name=name, company=company, title=title, timezone=zone,
                                      phones=[phone] if phone else [], emails=[email] if email else [],
                                      owner_id=owner)
+    # sorted here, not in SQL: ordered by date, SQLite would walk the whole plan through its date
+    # index instead of reading the week's calls and the thank-yous through two indexes
+    rows.sort(key=lambda row: (row.date, row.contact_id, row.seq, row.id))
     return rows, views
 
 

@@ -21,7 +21,7 @@ from planner.core.dates import now_local, today
 from planner.core.errors import BadInput, NotFound
 from planner.core.textsafe import json_dict
 from planner.core.vocabulary import REFERRAL_KINDS, FavorDirection, normalize_direction, normalize_favor_kind
-from planner.core.zones import to_utc_naive, utc_aware
+from planner.core.zones import stored_moment, to_utc_naive, utc_aware
 from planner.scheduling.service import replan
 from planner.services.interactions import thanks
 from planner.services.team import acting_member_id
@@ -262,13 +262,24 @@ def open_favors_among(contacts) -> dict[int, list[FavorView]]:
 
 
 def _open_favors_where(which) -> dict[int, list[FavorView]]:
+    """Read raw from the cursor, not as models (nor through Peewee's per-field conversion): the
+    agenda at 100k contacts asks this of thousands of people."""
     result: dict[int, list[FavorView]] = defaultdict(list)
-    rows = list(Favor.select(Favor, Contact.id, Contact.name).join(Contact).where(which)
-                .order_by(Favor.date.desc(), Favor.id.desc()))
-    returned = {row.returns_id for row in rows if row.returns_id is not None}
-    for row in rows:
-        if row.id not in returned or (row.direction == FavorDirection.RECEIVED and row.thanked_at is None):
-            result[row.contact_id].append(_view(row, row.contact.name))
+    query = (Favor.select(Favor.id, Favor.contact, Contact.name, Favor.date, Favor.direction, Favor.kind,
+                          Favor.note, Favor.weight, Favor.thank_due, Favor.thanked_at, Favor.returns,
+                          Favor.referred, Favor.member_id)
+             .join(Contact).where(which).order_by(Favor.date.desc(), Favor.id.desc()))
+    rows = list(db.execute(query))
+    returned = {row[10] for row in rows if row[10] is not None}
+    for (fid, cid, name, day, direction, kind, note, weight, thank_due, thanked_at, returns_id, referred_id,
+         member_id) in rows:
+        if fid not in returned or (direction == FavorDirection.RECEIVED and thanked_at is None):
+            result[cid].append(FavorView(
+                id=fid, contact_id=cid, contact_name=name, direction=direction, kind=kind,
+                date=day if isinstance(day, dt.date) else dt.date.fromisoformat(str(day)[:10]),
+                note=note, weight=weight, thank_due=_day_or_none(thank_due),
+                thanked_at=utc_aware(stored_moment(thanked_at)) if thanked_at is not None else None,
+                returns_id=returns_id, referred_id=referred_id, member_id=member_id))
     return dict(result)
 
 

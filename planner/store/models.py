@@ -127,7 +127,7 @@ class PlannedCall(BaseModel):
     ideal = DateField()
     window_start = DateField()
     window_end = DateField()
-    reason = CharField()  # PlanReason
+    reason = CharField(index=True)  # PlanReason
     pinned = BooleanField(default=False)
     seq = IntegerField(default=0)
     favor = IntegerField(null=True)  # the favour a thank-you task is for

@@ -30,17 +30,17 @@ def tuples(query: Any) -> Iterator[tuple[Any, ...]]:
     return iter(query.tuples())
 
 
-def reached_condition():
+def reached_condition(table: Any = Interaction):
     """`is_reaching` (core/vocabulary.py) as a condition on Interaction rows. A note stores no
     outcome (logging and editing see to it), so the outcome alone decides it here: that keeps the
     last-reached query answered from the (contact, outcome, happened_at) index alone (migration v6)."""
-    return Interaction.outcome.in_(REACHED_OUTCOMES)
+    return table.outcome.in_(REACHED_OUTCOMES)
 
 
-def attempt_condition():
+def attempt_condition(table: Any = Interaction):
     """`is_attempt` (core/vocabulary.py) as a condition: anything but a note (every other kind
-    stores an outcome, reached or missed)."""
-    return Interaction.kind != InteractionKind.NOTE
+    stores an outcome, reached or missed). `table`: Interaction or an alias of it."""
+    return table.kind != InteractionKind.NOTE
 
 
 def last_reached_query(contact_ids: Sequence[int] | None):

@@ -34,13 +34,11 @@ from planner.core.dates import today
 from planner.core.errors import BadInput, NotFound
 from planner.core.vocabulary import AgendaKind
 from planner.io.exports.ics import (
-    agenda_event,
     alarm_offset,
     call_start,
     call_zone,
+    event_calendar,
     event_day,
-    new_calendar,
-    with_timezones,
 )
 from planner.scheduling.plan_views import PlannedCallView
 from planner.services.agenda import Agenda, AgendaItem, build_agenda
@@ -61,9 +59,7 @@ def _href_name(uid: str) -> str:
 
 
 def _event_text(agenda: Agenda, item: AgendaItem, alarm, stamp: dt.datetime) -> str:
-    calendar = new_calendar()
-    calendar.add_component(agenda_event(agenda, item, stamp=stamp, alarm=alarm))
-    return with_timezones(calendar).to_ical().decode("utf-8")
+    return event_calendar(agenda, item, stamp=stamp, alarm=alarm)
 
 
 def _event_when(text: str, zone: dt.tzinfo) -> tuple[dt.date, str] | None:

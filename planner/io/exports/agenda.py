@@ -29,14 +29,14 @@ def format_for_path(path: Path | str) -> str | None:
 
 
 def agenda_chunks(agenda, fmt: str) -> Iterator[bytes]:
-    """The export in pieces (UTF-8 for the text formats); JSON record by record. Each format's
-    module is imported here, when it is asked for: icalendar alone costs more to import than a
-    simple command takes."""
+    """The export in pieces (UTF-8 for the text formats); JSON record by record, iCalendar event
+    by event. Each format's module is imported here, when it is asked for: icalendar alone costs
+    more to import than a simple command takes."""
     fmt = normalize_format(fmt)
     if fmt == "ics":
-        from planner.io.exports.ics import agenda_ics
+        from planner.io.exports.ics import agenda_ics_chunks
 
-        yield agenda_ics(agenda)
+        yield from agenda_ics_chunks(agenda)
     elif fmt == "json":
         from planner.io.exports.json_export import agenda_json_chunks
 

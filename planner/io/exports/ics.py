@@ -1,4 +1,4 @@
-"""The agenda as iCalendar (RFC 5545) through the `icalendar` library.
+"""The agenda as iCalendar (RFC 5545).
 
 One all-day event per item, on its day (overdue items on the first day still ahead); a call pinned
 at a time of day (`followup pin maria friday --at 14:30`) is a timed event of CALL_MINUTES in the
@@ -8,14 +8,22 @@ thanked), never from a row id the solver rewrites, so importing next week's expo
 the same events instead of duplicating them. Each event carries a reminder at the configured time
 of its day (`followup config alarm 09:00`), and the phone number as a `tel:` link. Calendar sync
 (planner/sync/calendar.py) puts the very same events on the server.
+
+The events are written as content lines here, the bytes the `icalendar` library writes for the
+same properties (its property order, TEXT escaping and line folding), without building its
+objects: building and serialising them took 1.1 to 1.8 s for the 4,205 events of a week at
+100k contacts, these lines about 0.1 s. The library still writes what is rare and intricate: a
+timed start with its TZID, each VTIMEZONE, a reminder's duration.
 """
 
 from __future__ import annotations
 
 import datetime as dt
 import zoneinfo
+from collections.abc import Iterator
 
-from icalendar import Alarm, Calendar, Event
+from icalendar import Timezone, vDDDTypes, vDuration
+from icalendar.parser import Contentline
 
 from planner import __version__
 from planner.core.textsafe import clean_block, clean_line
@@ -106,87 +114,151 @@ def alarm_offset(alarm: object = _FROM_SETTINGS) -> dt.timedelta | None:
     return dt.timedelta(hours=hours, minutes=minutes)
 
 
-def _date_event(item: AgendaItem, day: dt.date, *, stamp: dt.datetime, alarm: dt.timedelta | None) -> Event:
-    """A date that matters, on the day it falls (not the reminder day), repeating every year when
-    it does; the same UID every year, so re-exports update one event."""
-    event = Event()
-    event.add("uid", item.uid)
-    event.add("dtstamp", stamp)
-    event.add("dtstart", day)
-    event.add("dtend", day + dt.timedelta(days=1))
-    if item.yearly:
-        event.add("rrule", {"freq": "yearly"})
-    event.add("summary", event_summary(item))
-    event.add("description", clean_block(f"{item.why}\nContact: {item.display_name}"
-                                         + (f"\nLocal time zone: {item.timezone}" if item.timezone else "")))
-    event.add("categories", [item.reason])
-    event.add("transp", "TRANSPARENT")
-    _add_alarm(event, item, alarm)
-    return event
+def _text(value: str) -> str:
+    """A TEXT value escaped as RFC 5545 says (the library's own order of replacements)."""
+    return (value.replace("\\N", "\n").replace("\\", "\\\\").replace(";", "\\;").replace(",", "\\,")
+            .replace("\r\n", "\\n").replace("\n", "\\n").replace("\r", "\\n"))
 
 
-def agenda_event(agenda: Agenda, item: AgendaItem, *, stamp: dt.datetime, alarm: dt.timedelta | None) -> Event:
-    """One item as an all-day event with a reminder `alarm` after the start of its day."""
-    day = event_day(agenda, item)
-    if item.kind == AgendaKind.DATE:
-        return _date_event(item, day, stamp=stamp, alarm=alarm)
-    description = event_description(item)
-    if day != item.date:
-        description += f"\nOverdue: planned for {item.date.isoformat()}"
-    event = Event()
-    event.add("uid", item.uid)
-    event.add("dtstamp", stamp)
-    start = call_start(item, day)
-    if start is None:
-        event.add("dtstart", day)
-        event.add("dtend", day + dt.timedelta(days=1))
-    else:
-        if not isinstance(start.tzinfo, zoneinfo.ZoneInfo):  # a bare offset has no TZID to name: UTC
-            start = start.astimezone(dt.UTC)
-        event.add("dtstart", start)
-        event.add("dtend", start + dt.timedelta(minutes=CALL_MINUTES))
-    event.add("summary", event_summary(item))
-    event.add("description", clean_block(description))
-    event.add("categories", [item.reason] + (["overdue"] if day != item.date else []))
-    event.add("transp", "TRANSPARENT" if start is None else "OPAQUE")
-    if item.phone:
-        event.add("url", tel_link(item.phone))
-    if start is not None and alarm is not None:
-        # the reminder still rings at the configured time of the call's day, or shortly before
-        # the call when that time comes after it
-        before = dt.datetime.combine(day, dt.time(), tzinfo=start.tzinfo) + alarm - start
-        alarm = min(before, EARLY_REMINDER)
-    _add_alarm(event, item, alarm)
-    return event
+_FOLD_OCTETS = 74  # a folded piece stays under 75 octets, the line break and its space aside
 
 
-def _add_alarm(event: Event, item: AgendaItem, alarm: dt.timedelta | None) -> None:
-    if alarm is not None:
-        reminder = Alarm()
-        reminder.add("action", "DISPLAY")
-        reminder.add("description", event_summary(item))
-        reminder.add("trigger", alarm, parameters={"RELATED": "START"})
-        event.add_component(reminder)
+def _fold(line: str) -> str:
+    """A content line folded as the library folds it: pieces of at most 74 octets, never inside a
+    UTF-8 character, and a backslash or caret that would end a piece (the start of an escape)
+    moved to the next one."""
+    data = line.encode("utf-8")
+    if len(data) <= _FOLD_OCTETS:
+        return line
+    pieces = []
+    start = 0
+    while len(data) - start > _FOLD_OCTETS:
+        end = start + _FOLD_OCTETS
+        while data[end] & 0xC0 == 0x80:  # inside a character: it starts the next piece
+            end -= 1
+        if end - start > 1 and data[end - 1] in b"\\^":
+            end -= 1
+        pieces.append(data[start:end])
+        start = end
+    pieces.append(data[start:])
+    return b"\r\n ".join(pieces).decode("utf-8")
 
 
-def with_timezones(calendar: Calendar) -> Calendar:
-    """The VTIMEZONE of every TZID the events use, so any client reads their times right."""
-    calendar.add_missing_timezones()
-    return calendar
+class _Writer:
+    """Content lines of one export: the stamp and reminder shared by every event, the TZIDs its
+    timed events use (for their VTIMEZONEs), and the durations already written."""
+
+    def __init__(self, agenda: Agenda, stamp: dt.datetime, alarm: dt.timedelta | None) -> None:
+        self.agenda = agenda
+        self.stamp = f"DTSTAMP:{stamp:%Y%m%dT%H%M%SZ}"
+        self.alarm = alarm
+        self.tzids: set[str] = set()
+        self._durations: dict[dt.timedelta, str] = {}
+
+    def event(self, item: AgendaItem) -> list[str]:
+        """One item's VEVENT: all day, or timed for a call pinned at a time of day, with a
+        reminder `alarm` after the start of its day."""
+        day = event_day(self.agenda, item)
+        if item.kind == AgendaKind.DATE:
+            return self._date_event(item, day)
+        description = event_description(item)
+        if day != item.date:
+            description += f"\nOverdue: planned for {item.date.isoformat()}"
+        start = call_start(item, day)
+        summary = event_summary(item)
+        lines = ["BEGIN:VEVENT", f"SUMMARY:{_text(summary)}"]
+        if start is None:
+            lines += _all_day(day)
+        else:
+            if not isinstance(start.tzinfo, zoneinfo.ZoneInfo):  # a bare offset has no TZID to name: UTC
+                start = start.astimezone(dt.UTC)
+            lines += [self._moment("DTSTART", start), self._moment("DTEND", start + dt.timedelta(minutes=CALL_MINUTES))]
+        lines += [self.stamp, f"UID:{_text(item.uid)}",
+                  "CATEGORIES:" + ",".join(_text(c) for c in [item.reason] + (["overdue"] if day != item.date else [])),
+                  f"DESCRIPTION:{_text(clean_block(description))}",
+                  "TRANSP:TRANSPARENT" if start is None else "TRANSP:OPAQUE"]
+        if item.phone:
+            lines.append(f"URL:{tel_link(item.phone)}")
+        alarm = self.alarm
+        if start is not None and alarm is not None:
+            # the reminder still rings at the configured time of the call's day, or shortly before
+            # the call when that time comes after it
+            before = dt.datetime.combine(day, dt.time(), tzinfo=start.tzinfo) + alarm - start
+            alarm = min(before, EARLY_REMINDER)
+        return lines + self._alarm(summary, alarm) + ["END:VEVENT"]
+
+    def _date_event(self, item: AgendaItem, day: dt.date) -> list[str]:
+        """A date that matters, on the day it falls (not the reminder day), repeating every year
+        when it does; the same UID every year, so re-exports update one event."""
+        summary = event_summary(item)
+        lines = ["BEGIN:VEVENT", f"SUMMARY:{_text(summary)}", *_all_day(day), self.stamp, f"UID:{_text(item.uid)}"]
+        if item.yearly:
+            lines.append("RRULE:FREQ=YEARLY")
+        description = clean_block(f"{item.why}\nContact: {item.display_name}"
+                                  + (f"\nLocal time zone: {item.timezone}" if item.timezone else ""))
+        lines += [f"CATEGORIES:{_text(item.reason)}", f"DESCRIPTION:{_text(description)}", "TRANSP:TRANSPARENT"]
+        return lines + self._alarm(summary, self.alarm) + ["END:VEVENT"]
+
+    def _moment(self, name: str, moment: dt.datetime) -> str:
+        """A timed start or end as the library writes it (TZID, or UTC's Z), its TZID noted."""
+        value = vDDDTypes(moment)
+        tzid = value.params.get("TZID")
+        if tzid:
+            self.tzids.add(tzid)
+        return str(Contentline.from_parts(name, value.params, value))
+
+    def _alarm(self, summary: str, alarm: dt.timedelta | None) -> list[str]:
+        if alarm is None:
+            return []
+        if alarm not in self._durations:
+            self._durations[alarm] = vDuration(alarm).to_ical().decode("ascii")
+        return ["BEGIN:VALARM", "ACTION:DISPLAY", f"DESCRIPTION:{_text(summary)}",
+                f"TRIGGER;RELATED=START:{self._durations[alarm]}", "END:VALARM"]
+
+    def timezones(self) -> bytes:
+        """The VTIMEZONE of every TZID the events use (UTC needs none), so any client reads their
+        times right; in the order of their names."""
+        written = []
+        for tzid in sorted(self.tzids - {"UTC"}):
+            try:
+                written.append(Timezone.from_tzid(tzid).to_ical())
+            except ValueError:  # a zone the library cannot describe: the events still name it
+                continue
+        return b"".join(written)
 
 
-def new_calendar() -> Calendar:
-    calendar = Calendar()
-    calendar.add("prodid", PRODID)
-    calendar.add("version", "2.0")
-    calendar.add("calscale", "GREGORIAN")
-    return calendar
+def _all_day(day: dt.date) -> list[str]:
+    return [f"DTSTART;VALUE=DATE:{day:%Y%m%d}", f"DTEND;VALUE=DATE:{day + dt.timedelta(days=1):%Y%m%d}"]
+
+
+def _lines(lines: list[str]) -> bytes:
+    return "".join(_fold(line) + "\r\n" for line in lines).encode("utf-8")
+
+
+_HEADER = ["BEGIN:VCALENDAR", "VERSION:2.0", f"PRODID:{_text(PRODID)}", "CALSCALE:GREGORIAN"]
+
+
+def _calendar(agenda: Agenda, items: list[AgendaItem], *, stamp: dt.datetime,
+              alarm: dt.timedelta | None) -> Iterator[bytes]:
+    """A calendar of `items`, in pieces: the header with the time zones, then event by event."""
+    writer = _Writer(agenda, stamp.astimezone(dt.UTC).replace(microsecond=0), alarm)
+    events = [writer.event(item) for item in items]  # first: they name the time zones the header holds
+    yield _lines(_HEADER) + writer.timezones()
+    for lines in events:
+        yield _lines(lines)
+    yield b"END:VCALENDAR\r\n"
+
+
+def agenda_ics_chunks(agenda: Agenda, *, stamp: dt.datetime | None = None,
+                      alarm: object = _FROM_SETTINGS) -> Iterator[bytes]:
+    """The agenda as one calendar, in pieces (UTF-8), stamped now unless `stamp` is given."""
+    return _calendar(agenda, agenda.items, stamp=stamp or dt.datetime.now(dt.UTC), alarm=alarm_offset(alarm))
 
 
 def agenda_ics(agenda: Agenda, *, stamp: dt.datetime | None = None, alarm: object = _FROM_SETTINGS) -> bytes:
-    stamp = (stamp or dt.datetime.now(dt.UTC)).astimezone(dt.UTC).replace(microsecond=0)
-    offset = alarm_offset(alarm)
-    calendar = new_calendar()
-    for item in agenda.items:
-        calendar.add_component(agenda_event(agenda, item, stamp=stamp, alarm=offset))
-    return with_timezones(calendar).to_ical()
+    return b"".join(agenda_ics_chunks(agenda, stamp=stamp, alarm=alarm))
+
+
+def event_calendar(agenda: Agenda, item: AgendaItem, *, stamp: dt.datetime, alarm: dt.timedelta | None) -> str:
+    """One item as a calendar of its own (with its VTIMEZONE): what calendar sync puts on the server."""
+    return b"".join(_calendar(agenda, [item], stamp=stamp, alarm=alarm)).decode("utf-8")

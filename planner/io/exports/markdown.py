@@ -4,19 +4,19 @@ Every piece of user text is escaped so a name such as `*Zoë* [x](y)` prints lit
 
 from __future__ import annotations
 
-import re
-
 from planner.core.textsafe import clean_line
 from planner.core.vocabulary import AgendaKind
 from planner.services.agenda import Agenda, AgendaItem
 
 # Mid-line specials only: user text never starts a line here, so list and heading marks are inert.
-_SPECIALS = re.compile(r"([\\`*_{}\[\]<>|~&])")
+# A translation table (each special after a backslash): one pass in C, tens of thousands of fields
+# in a week's sheet at 100k contacts.
+_SPECIALS = str.maketrans({char: "\\" + char for char in "\\`*_{}[]<>|~&"})
 
 
 def md_escape(text: str | None) -> str:
     """Literal Markdown: controls neutralised, the characters Markdown reads mid-line escaped."""
-    return _SPECIALS.sub(r"\\\1", clean_line(text))
+    return clean_line(text).translate(_SPECIALS)
 
 
 def _item(item: AgendaItem, *, with_date: bool) -> list[str]:

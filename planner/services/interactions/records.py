@@ -11,15 +11,16 @@ import datetime as dt
 import json
 from dataclasses import asdict, dataclass
 
-from peewee import fn
+from peewee import Select, fn
 
 from planner.core.dates import latest_moment, now_local
 from planner.core.errors import BadInput, NotFound
 from planner.core.textsafe import json_dict
 from planner.core.vocabulary import is_reaching
-from planner.core.zones import aware
+from planner.core.zones import aware, stored_moment, zone_from_key
+from planner.store.database import db
 from planner.store.models import Contact, Interaction, PrivateNote, get_contact
-from planner.store.queries import attempt_condition, chunked, reached_condition, tuples
+from planner.store.queries import attempt_condition, chunked, reached_condition
 
 # Slack for clocks: "now" typed a moment ago must not count as the future.
 FUTURE_SLACK = dt.timedelta(minutes=2)
@@ -165,14 +166,23 @@ def last_interactions(contact_ids: list[int]) -> dict[int, InteractionView]:
 
 def last_interactions_among(contacts) -> dict[int, InteractionView]:
     """`last_interactions` for the contacts a subquery selects (their ids): set-based, for lists
-    of thousands (the agenda at 100k contacts), never a list of ids."""
-    result = _newest_where(Interaction.contact.in_(contacts), reached_only=True)
-    # The few never reached: their newest attempt (an attempt is no indexed condition, so asking
-    # it of everyone would read their whole histories).
-    missing = sorted({cid for (cid,) in contacts.tuples()} - result.keys())
-    if missing:
-        result.update(_newest(missing, reached_only=False))
-    return result
+    of thousands (the agenda at 100k contacts), never a list of ids. One query: each contact's
+    newest row that reached them, else their newest attempt, each found through the contact's
+    own index entries (the second only for the few never reached)."""
+
+    def newest(condition) -> Select:
+        other = Interaction.alias("j")
+        return (other.select(other.id).where((other.contact == Contact.id) & condition(other))
+                .order_by(other.happened_at.desc(), other.id.desc()).limit(1))
+
+    chosen = fn.COALESCE(newest(reached_condition), newest(attempt_condition))
+    query = (Contact.select(Interaction.id, Interaction.contact, Contact.name, Interaction.happened_at,
+                            Interaction.tz, Interaction.kind, Interaction.outcome, Interaction.duration_min,
+                            Interaction.summary, Interaction.notes, Interaction.thanked, Interaction.logged_by,
+                            Interaction.private)
+             .join(Interaction, on=(Interaction.id == chosen))
+             .where(Contact.id.in_(contacts)))
+    return _views_of_rows(db.execute(query))
 
 
 def newest_attempts(contact_ids: list[int]) -> dict[int, InteractionView]:
@@ -189,7 +199,6 @@ def _newest(contact_ids: list[int], *, reached_only: bool) -> dict[int, Interact
 
 def _newest_where(which, *, reached_only: bool) -> dict[int, InteractionView]:
     """Each contact's newest interaction (reaching them, or any attempt) among those `which` picks."""
-    result: dict[int, InteractionView] = {}
     wanted = reached_condition() if reached_only else attempt_condition()
     latest = (Interaction.select(Interaction.contact.alias("cid"), fn.MAX(Interaction.happened_at).alias("at"))
               .where(which, wanted)
@@ -203,15 +212,26 @@ def _newest_where(which, *, reached_only: bool) -> dict[int, InteractionView]:
              .join(latest, on=(Interaction.contact == latest.c.cid) & (Interaction.happened_at == latest.c.at))
              .where(wanted)
              .order_by(Interaction.happened_at.desc(), Interaction.id.desc()))
-    # tuples, not models: thousands of rows for an agenda at 100k contacts
-    for rid, cid, name, happened_at, tz, kind, outcome, duration, summary, notes, thanked, by, private in tuples(
-            query):
+    # tuples, not models: thousands of rows for an agenda at 100k contacts; the first row of each
+    # contact is its newest
+    return _views_of_rows(db.execute(query))
+
+
+def _views_of_rows(rows) -> dict[int, InteractionView]:
+    """Each contact's first row of (id, contact, name, happened_at, tz, kind, outcome, duration,
+    summary, notes, thanked, logged_by, private), read raw from the cursor (no per-field
+    conversion: thousands of rows), as its view, with a private log's text for the one session
+    that may read it (its author; the server decides)."""
+    result: dict[int, InteractionView] = {}
+    zones: dict[str, dt.tzinfo] = {}  # this call's few zones, each looked up once
+    for rid, cid, name, happened_at, tz, kind, outcome, duration, summary, notes, thanked, by, private in rows:
         if cid not in result:
+            zone = zones.get(tz) or zones.setdefault(tz, zone_from_key(tz))
             result[cid] = InteractionView(
-                id=rid, contact_id=cid, contact_name=name, happened_at=aware(happened_at, tz), kind=kind,
-                outcome=outcome, duration_min=duration, summary=summary, notes=notes, thanked=thanked,
+                id=rid, contact_id=cid, contact_name=name,
+                happened_at=stored_moment(happened_at).replace(tzinfo=dt.UTC).astimezone(zone), kind=kind,
+                outcome=outcome, duration_min=duration, summary=summary, notes=notes, thanked=bool(thanked),
                 reached=is_reaching(kind, outcome), logged_by=by, private=bool(private))
-    # a private log's text, for the one session that may read it (its author; the server decides)
     texts = private_text([view.id for view in result.values() if view.private])
     for view in result.values():
         if view.id in texts:
