@@ -135,7 +135,7 @@ def _v19_private_notes(db: Database | DatabaseProxy) -> None:
                 db.execute_sql(statement.format(table=table))
 
 
-def _v21_plan_reason_index(db: Database | DatabaseProxy) -> None:
+def _v20_plan_reason_index(db: Database | DatabaseProxy) -> None:
     """An index on the plan's reason: the agenda reads the week's calls and every thank-you task
     whatever its day, and with this index both halves of that condition come from an index
     instead of a pass over the whole plan (declared in the model too, so a new file has it)."""
@@ -178,7 +178,7 @@ STEPS: list[Callable[[Database | DatabaseProxy], None]] = [
     _v17_owners,
     _v18_step_moves_and_call_times,
     _v19_private_notes,
-    _v21_plan_reason_index,
+    _v20_plan_reason_index,
 ]
 LATEST = len(STEPS)
 
