@@ -4,13 +4,14 @@ loads only for a server."""
 
 from __future__ import annotations
 
+import datetime as dt
 import json
 import subprocess
 import sys
 
 import pytest
 
-from planner.cli import import_cmds
+from planner.cli import import_cmds, main
 from planner.io.importers import FORMATS
 from planner.io.importers.generic_csv import FIELDS
 
@@ -105,3 +106,40 @@ def test_a_server_url_connects_through_the_driver_imported_when_needed(new_db, f
     assert [(c["name"], c["company"]) for c in json.loads(listed.stdout)] == [("Maria Schmidt", "Initech")]
     shown = run("show", "maria")
     assert shown.returncode == 0 and "Maria Schmidt" in shown.stdout, shown.stderr
+
+
+def test_global_options_alone_open_the_app_on_that_database(tmp_path, capsys):
+    """`followup --db PATH --today DAY` opens the app there; anything more is read by the full parser."""
+    from planner.core import dates
+    from planner.store.database import db
+    from planner.store.engine import describe
+
+    opened: list[tuple[str, object]] = []
+
+    def open_app() -> int:
+        opened.append((describe(db), dates.today()))
+        return 7
+
+    path = tmp_path / "mine.db"
+    assert main(["--db", str(path), "--today", "2026-03-02"], open_app=open_app) == 7
+    assert opened == [(str(path), dt.date(2026, 3, 2))]
+    assert main(["--db", str(path), "add", "Maria Schmidt"], open_app=open_app) == 0  # a command: no app
+    assert len(opened) == 1
+    with pytest.raises(SystemExit) as usage:
+        main(["--db", str(path), "--colour"], open_app=open_app)
+    assert usage.value.code == 2 and "unrecognized arguments: --colour" in capsys.readouterr().err
+    with pytest.raises(SystemExit) as helped:
+        main(["--help"], open_app=open_app)
+    assert helped.value.code == 0 and "export-contacts" in capsys.readouterr().out  # every command listed
+    assert len(opened) == 1
+
+
+def test_the_app_start_imports_no_command_module(tmp_path):
+    code = ("import sys; from planner.cli import main; "
+            "code = main(sys.argv[1:], open_app=lambda: 0); "
+            "print(' '.join(m for m in sys.modules if m.startswith('planner.cli.')), file=sys.stderr); "
+            "raise SystemExit(code)")
+    done = subprocess.run([sys.executable, "-c", code, "--db", str(tmp_path / "f.db")], capture_output=True,
+                          text=True, timeout=60)
+    assert done.returncode == 0, done.stderr
+    assert done.stderr.split() == []
