@@ -106,6 +106,10 @@ def test_a_server_url_connects_through_the_driver_imported_when_needed(new_db, f
     assert [(c["name"], c["company"]) for c in json.loads(listed.stdout)] == [("Maria Schmidt", "Initech")]
     shown = run("show", "maria")
     assert shown.returncode == 0 and "Maria Schmidt" in shown.stdout, shown.stderr
+    app = subprocess.run([sys.executable, "-c", first + FIRST_FRAME, "--db", url, "--today", "2026-11-25"],
+                         capture_output=True, text=True, timeout=120)
+    assert app.returncode == 0, app.stderr  # the app reached its first frame on the server
+    assert "psycopg" in app.stderr.split()
 
 
 def test_global_options_alone_open_the_app_on_that_database(tmp_path, capsys):
