@@ -66,6 +66,19 @@ def test_humanized_days():
     assert dates.humanize_day(dt.date(2026, 12, 9)) == "in 2 weeks"
 
 
+@pytest.mark.parametrize("base", [dt.date(2026, 11, 25), dt.date(2024, 2, 29), dt.date(2025, 12, 31)])
+def test_humanized_days_read_as_arrow_wrote_them(base):
+    """The words are arrow's (`humanize` at the granularity the distance picks), written without
+    loading arrow: every distance up to four years either way, leap years included."""
+    import arrow
+
+    for delta in range(-1500, 1501):
+        day = base + dt.timedelta(days=delta)
+        expected = {0: "today", -1: "yesterday", 1: "tomorrow"}.get(delta) or arrow.get(day).humanize(
+            arrow.get(base), granularity=dates._granularity(abs(delta)))
+        assert dates.humanize_day(day, base=base) == expected, delta
+
+
 def test_today_from_the_environment(monkeypatch):
     dates.set_today(None)
     monkeypatch.setenv("FOLLOWUP_TODAY", "2027-03-01")
@@ -73,3 +86,17 @@ def test_today_from_the_environment(monkeypatch):
     monkeypatch.setenv("FOLLOWUP_TODAY", "March")
     with pytest.raises(BadInput, match="FOLLOWUP_TODAY"):
         dates.today()
+
+
+def test_months_shift_as_arrow_shifts_them():
+    """A year back from 29 February is 28 February; six months back from 31 August is the last of
+    February: the ledger's "last twelve months" and "six months" cut-offs, the same day arrow gave."""
+    import arrow
+
+    assert dates.shift_months(dt.date(2024, 2, 29), -12) == dt.date(2023, 2, 28)
+    assert dates.shift_months(dt.date(2026, 8, 31), -6) == dt.date(2026, 2, 28)
+    day = dt.date(2023, 1, 1)
+    while day <= dt.date(2028, 12, 31):
+        for months in (-25, -12, -6, -1, 1, 11, 12):
+            assert dates.shift_months(day, months) == arrow.get(day).shift(months=months).date(), (day, months)
+        day += dt.timedelta(days=1)

@@ -163,8 +163,11 @@ def main(argv: list[str] | None = None, *, open_app: Callable[[], int] | None = 
     opens the full-screen app: with no command, and after `followup demo`; without it they print
     the help and the demo's summary only."""
     restrict_process_umask()
-    parser = build_parser()
-    args = parser.parse_args(argv)
+    parser: ArgumentParser | None = None
+    args = _app_arguments(argv) if open_app is not None else None
+    if args is None:
+        parser = build_parser()
+        args = parser.parse_args(argv)
     args.open_app = open_app
     try:
         apply_today(args)
@@ -215,9 +218,34 @@ def _damage_behind(exc: Exception) -> str | None:
             f"nothing was written; run 'followup check' ({type(exc).__name__}: {exc})")
 
 
-def _no_command(args: argparse.Namespace, parser: ArgumentParser) -> int:
+class _NotOnlyGlobalOptions(Exception):
+    pass
+
+
+class _GlobalOptionsParser(ArgumentParser):
+    def error(self, message: str) -> None:  # type: ignore[override]
+        raise _NotOnlyGlobalOptions(message)
+
+
+def _app_arguments(argv: list[str] | None) -> argparse.Namespace | None:
+    """The arguments when they are global options only (`followup`, `followup --db PATH`: the app
+    opens), read without importing every command's module, which the app's start would otherwise
+    wait for. None for anything else (a command, --help, --version, a mistake): the full parser
+    reads those, and says what is wrong in its own words."""
+    parser = _GlobalOptionsParser(prog="followup", add_help=False, parents=[_global_options(suppress=False)])
+    try:
+        args, rest = parser.parse_known_args(sys.argv[1:] if argv is None else argv)
+    except _NotOnlyGlobalOptions:
+        return None
+    if rest:
+        return None
+    args.command = None
+    return args
+
+
+def _no_command(args: argparse.Namespace, parser: ArgumentParser | None) -> int:
     if args.open_app is None:
-        parser.print_help()
+        (parser or build_parser()).print_help()
         return 0
     # The app shows the plan as stored at once and re-plans a stale one after its first frame.
     open_db_from_args(args)

@@ -8,12 +8,12 @@ Typed forms: ISO dates and times, `today`, `tomorrow`, `yesterday [15:00]`, week
 
 from __future__ import annotations
 
+import calendar
 import datetime as dt
 import os
 import re
+from math import trunc
 from typing import Literal
-
-import arrow
 
 from planner.core.errors import BadInput
 
@@ -120,6 +120,8 @@ def _parse_day(text: str, *, base: dt.date | None, what: str) -> dt.date:
         return base + dt.timedelta(days=simple[raw])
     if raw == "next week":
         return base + dt.timedelta(days=7 - base.weekday())
+    import arrow  # typed dates only: loading its locales is ~15 ms of the app's start
+
     if raw == "next month":
         return (arrow.get(base).shift(months=1).floor("month")).date()
     words = raw.split()
@@ -168,6 +170,8 @@ def _parse_moment(text: str, *, what: str, zone: dt.tzinfo | None) -> dt.datetim
         hour, minute = _clock(words[-1], what)
         return dt.datetime.combine(day, dt.time(hour, minute), tzinfo=zone)
     if raw.endswith(" ago") or raw.startswith("in "):
+        import arrow
+
         try:
             return arrow.get(now).dehumanize(raw).datetime
         except (ValueError, TypeError):
@@ -191,6 +195,13 @@ def _clock(text: str, what: str) -> tuple[int, int]:
     return hour, minute
 
 
+def shift_months(day: dt.date, months: int) -> dt.date:
+    """`day` moved by whole months (back when negative), on the same day of the month or the last
+    one the month has: 31 March less one month is the last of February, as arrow's `shift` says."""
+    year, month = divmod(day.year * 12 + day.month - 1 + months, 12)
+    return day.replace(year=year, month=month + 1, day=min(day.day, calendar.monthrange(year, month + 1)[1]))
+
+
 def humanize_day(day: dt.date | None, *, base: dt.date | None = None) -> str:
     """'today', 'yesterday', '3 months ago', 'in 2 weeks'; '' for None."""
     if day is None:
@@ -203,7 +214,17 @@ def humanize_day(day: dt.date | None, *, base: dt.date | None = None) -> str:
         return "yesterday"
     if delta == 1:
         return "tomorrow"
-    return arrow.get(day).humanize(arrow.get(base), granularity=_granularity(abs(delta)))
+    # arrow's English `humanize` at one granularity, which this said before; without arrow, whose
+    # import was on the way to the app's first frame. Whole units, arrow's month of 30.5 days.
+    unit = _granularity(abs(delta))
+    count = trunc(abs(delta) * _SECONDS_PER_DAY / _UNIT_SECONDS[unit])
+    words = f"a {unit}" if count == 1 else f"{count} {unit}s"
+    return f"{words} ago" if delta < 0 else f"in {words}"
+
+
+_SECONDS_PER_DAY = 86_400
+_UNIT_SECONDS = {"day": _SECONDS_PER_DAY, "week": _SECONDS_PER_DAY * 7, "month": _SECONDS_PER_DAY * 30.5,
+                 "year": _SECONDS_PER_DAY * 365}
 
 
 def _granularity(days: int) -> Literal["day", "week", "month", "year"]:

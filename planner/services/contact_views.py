@@ -10,10 +10,8 @@ from dataclasses import dataclass, field
 from dataclasses import fields as dataclass_fields
 from functools import cache
 
-import arrow
-
 from planner.core.cadence import effective_cadence
-from planner.core.dates import today
+from planner.core.dates import shift_months, today
 from planner.core.textsafe import fold
 from planner.core.vocabulary import REACHED_OUTCOMES, FavorDirection, PlanReason
 from planner.core.zones import configured_zone, in_user_zone, stored_moment
@@ -256,8 +254,8 @@ def _split(value: str | None) -> list[str]:
 
 def _ledger_params() -> list[object]:
     base = today()
-    year_ago = arrow.get(base).shift(years=-1).date()
-    cutoff = arrow.get(base).shift(months=-GIVE_BACK_MONTHS).date()
+    year_ago = shift_months(base, -12)
+    cutoff = shift_months(base, -GIVE_BACK_MONTHS)
     if on_server(db):
         return [year_ago, cutoff]
     return [year_ago.isoformat(), cutoff.isoformat()]

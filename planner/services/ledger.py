@@ -14,10 +14,9 @@ from collections import defaultdict
 from collections.abc import Iterable
 from dataclasses import dataclass
 
-import arrow
 from peewee import Case, fn
 
-from planner.core.dates import now_local, today
+from planner.core.dates import now_local, shift_months, today
 from planner.core.errors import BadInput, NotFound
 from planner.core.textsafe import json_dict
 from planner.core.vocabulary import REFERRAL_KINDS, FavorDirection, normalize_direction, normalize_favor_kind
@@ -100,7 +99,7 @@ class FavorSummary:
 
     def gives_back(self, base: dt.date) -> bool:
         """Helped us, and we have not helped them in six months."""
-        cutoff = arrow.get(base).shift(months=-GIVE_BACK_MONTHS).date()
+        cutoff = shift_months(base, -GIVE_BACK_MONTHS)
         return self.received > 0 and (self.last_gave is None or self.last_gave < cutoff)
 
 
@@ -288,7 +287,7 @@ def favor_summaries(contact_ids: Iterable[int], base: dt.date | None = None,
     """Totals and flags for many contacts, in one query per 500 contacts (only one member's
     favours when `member_id` is given)."""
     base = base or today()
-    year_ago = arrow.get(base).shift(years=-1).date()
+    year_ago = shift_months(base, -12)
     ids = list(contact_ids)
     result: dict[int, FavorSummary] = {}
     for chunk in chunked(ids):
@@ -324,8 +323,8 @@ def ledger_rows(owed: bool = False, one_way: bool = False, give_back: bool = Fal
     totals and flags of 30k people come back in a fraction of a second (no model per row, not even
     Peewee's per-field conversion, and no lists of ids)."""
     base = today()
-    year_ago = arrow.get(base).shift(years=-1).date()
-    cutoff = arrow.get(base).shift(months=-GIVE_BACK_MONTHS).date()
+    year_ago = shift_months(base, -12)
+    cutoff = shift_months(base, -GIVE_BACK_MONTHS)
     gave = Favor.direction == FavorDirection.GAVE
     received = Favor.direction != FavorDirection.GAVE
     recent = Favor.date > year_ago

@@ -16,9 +16,10 @@ import contextlib
 import datetime as dt
 import os
 import threading
+import uuid
 from pathlib import Path
 
-from peewee import Database, OperationalError, PostgresqlDatabase
+from peewee import Database, OperationalError, PostgresqlDatabase, Psycopg3Adapter
 
 from planner.core.errors import FollowupError
 
@@ -72,6 +73,42 @@ def _first_line(exc: BaseException) -> str:
     return text[0].strip() if text else type(exc).__name__
 
 
+class ServerAdapter(Psycopg3Adapter):
+    """Peewee's psycopg 3 adapter, with psycopg imported when a server is opened. Peewee's own
+    reads the driver from its module globals, set when Peewee was imported; the app and commands
+    import Peewee without psycopg (planner/__init__.py), so every method that touches the driver
+    is here, and nothing depends on what Peewee saw at its import."""
+
+    def __init__(self) -> None:
+        import psycopg
+        from psycopg.types.json import Json, Jsonb
+
+        super().__init__()
+        self.json_type, self.jsonb_type = Json, Jsonb
+        self.statuses = psycopg.pq.TransactionStatus
+        self.txn_idle = self.statuses.IDLE
+        self.txn_inerror = self.statuses.INERROR
+        self.txn_unknown = self.statuses.UNKNOWN
+        self.driver = psycopg
+
+    def check_driver(self) -> None:
+        """The import in `__init__` already failed for a missing psycopg."""
+
+    def get_binary_type(self):
+        return self.driver.Binary
+
+    def connect(self, db, **params):
+        if db._encoding:
+            params.setdefault("client_encoding", db._encoding)
+        params.setdefault("conninfo" if db.database.startswith("postgresql://") else "dbname", db.database)
+        return self.driver.connect(**params)
+
+    def server_side_cursor(self, conn):
+        # As Peewee's: inside a transaction a named cursor streams; outside, the server needs withhold.
+        in_txn = self.txn_status(conn) == self.statuses.INTRANS
+        return conn.cursor(name=str(uuid.uuid1()), withhold=not in_txn)
+
+
 class ServerDatabase(PostgresqlDatabase):
     """PostgreSQL through psycopg 3, its write transactions serialised like SQLite's.
 
@@ -89,6 +126,8 @@ class ServerDatabase(PostgresqlDatabase):
 
     # the `setting` table exists (checked once: reading a missing table ends a server transaction)
     has_settings = False
+    # Peewee picks one of these by the drivers it saw at its import: ours either way.
+    psycopg2_adapter = psycopg3_adapter = ServerAdapter
 
     def __init__(self, url: str, *, lock_wait: float, **kwargs) -> None:
         self.default_wait_ms = int(lock_wait * 1000)

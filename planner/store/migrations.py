@@ -15,7 +15,6 @@ from collections.abc import Callable
 from pathlib import Path
 
 from peewee import Database, DatabaseProxy
-from playhouse.migrate import migrate as run_operations
 
 from planner.core.errors import FollowupError
 from planner.store import database, engine, journal
@@ -155,6 +154,10 @@ AUTHOR_ONLY_POLICY = (
 def _add_missing_column(db: Database | DatabaseProxy, model: type[m.BaseModel], field) -> None:
     table = model._meta.table_name
     if field.column_name not in {column.name for column in db.get_columns(table)}:
+        # Only an old file upgrading gets here: playhouse.migrate brings Peewee's PostgreSQL
+        # extensions and psycopg with it, which no ordinary start should pay for.
+        from playhouse.migrate import migrate as run_operations
+
         run_operations(engine.schema_migrator(db).add_column(table, field.column_name, field))
 
 

@@ -11,6 +11,7 @@ from __future__ import annotations
 import datetime as dt
 import zoneinfo
 from dataclasses import dataclass, field
+from typing import TYPE_CHECKING
 
 from textual.app import ComposeResult
 from textual.containers import VerticalScroll
@@ -21,8 +22,10 @@ from textual.worker import Worker
 
 from planner.core.textsafe import clean_line
 from planner.core.vocabulary import FavorDirection
-from planner.services.contact_summary import OpenFavor
 from screens.workers import WorkerFailed, report_failure, thread_worker
+
+if TYPE_CHECKING:  # the summary's queries load in the worker, not on the way to the first frame
+    from planner.services.contact_summary import OpenFavor
 
 RECENT_INTERACTIONS = 3
 
