@@ -135,6 +135,12 @@ def _v19_private_notes(db: Database | DatabaseProxy) -> None:
                 db.execute_sql(statement.format(table=table))
 
 
+def _v24_undo_bulk(db: Database | DatabaseProxy) -> None:
+    """Contacts added in bulk are journaled as ranges of ids (journal.add_contacts_in_bulk); the
+    triggers, installed again after this step, pass over their rows."""
+    db.create_tables([m.UndoBulk])
+
+
 AUTHOR_ONLY_POLICY = (
     'ALTER TABLE "{table}" ALTER COLUMN "author_role" SET DEFAULT current_user',
     'ALTER TABLE "{table}" ENABLE ROW LEVEL SECURITY',
@@ -171,6 +177,7 @@ STEPS: list[Callable[[Database | DatabaseProxy], None]] = [
     _v17_owners,
     _v18_step_moves_and_call_times,
     _v19_private_notes,
+    _v24_undo_bulk,
 ]
 LATEST = len(STEPS)
 

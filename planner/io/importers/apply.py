@@ -39,7 +39,7 @@ from planner.services.important_dates import merge_imported
 from planner.services.team import acting_member_id
 from planner.store.database import db, retried
 from planner.store.dialect import execute_many, portable
-from planner.store.journal import journaled
+from planner.store.journal import add_contacts_in_bulk, journaled
 from planner.store.models import Contact, ContactEmail, ContactPhone, ContactTag, utcnow
 
 Progress = Callable[[int, int], None]
@@ -336,8 +336,13 @@ def _insert_new(added: list[_State], source: str, owner: int | None) -> list[int
     names = ", ".join(f'"{column}"' for column in columns)
     marks = f"({', '.join('?' * len(columns))})"
     table = Contact._meta.table_name
-    for start in range(0, len(added), BATCH):
-        chunk = added[start : start + BATCH]
+
+    def insert() -> list[int]:
+        for start in range(0, len(added), BATCH):
+            insert_batch(added[start : start + BATCH])
+        return ids
+
+    def insert_batch(chunk: list[_State]) -> None:
         params: list = []
         for state in chunk:
             values = [*_row(state, source, now, owner).values(), *defaults]
@@ -354,7 +359,11 @@ def _insert_new(added: list[_State], source: str, owner: int | None) -> list[int
             raise RuntimeError("bulk insert returned an unexpected number of ids")
         for state, new_id in zip(chunk, new_ids, strict=True):
             state.id = new_id
-        ids += new_ids
+        ids.extend(new_ids)
+
+    # journaled as one set of new contacts: their rows (emails, tags, planned calls...) need no
+    # journal row each, since undoing the import removes them all
+    add_contacts_in_bulk(insert)
     _insert_children([(s, 0, 0, 0) for s in added])
     return ids
 
