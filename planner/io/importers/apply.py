@@ -123,26 +123,42 @@ class MatchIndex:
         self.by_email: dict[str, _State] = {}
         self.by_name: dict[tuple[str, str], _State] = {}
 
-    def add(self, state: _State) -> None:
+    def add(self, state: _State, keys: RecordKeys | None = None) -> None:
+        """Index `state` under its keys; `keys`: those of the record a new state was made from
+        (the same ones, already computed)."""
         key = state.external_key
         if "linkedin.com/" in key.lower():
-            self.by_url.setdefault(url_key(key), state)
+            self.by_url.setdefault(keys.url if keys else url_key(key), state)
         elif "@" in key:
             self.by_email.setdefault(key.lower(), state)
         for email in state.emails:
             self.by_email.setdefault(email.lower(), state)
-        self.by_name.setdefault(name_key(state.name, state.company), state)
+        self.by_name.setdefault(keys.name if keys else name_key(state.name, state.company), state)
 
-    def find(self, record: ImportRecord) -> _State | None:
-        if record.url and (hit := self.by_url.get(url_key(record.url))):
+    def find(self, record: ImportRecord, keys: RecordKeys | None = None) -> _State | None:
+        keys = keys or RecordKeys.of(record)
+        if keys.url and (hit := self.by_url.get(keys.url)):
             return hit
         for email in record.emails:
             if hit := self.by_email.get(email.lower()):
                 return hit
-        hit = self.by_name.get(name_key(record.name, record.company))
+        hit = self.by_name.get(keys.name)
         if hit is not None and record.url and "linkedin.com/" in hit.external_key.lower():
             return None  # same name and company, different LinkedIn profile: two people
         return hit
+
+
+@dataclass(frozen=True)
+class RecordKeys:
+    """A record's URL and name keys, worked out once per record: matching it and then indexing
+    the contact made from it ask for the same ones (a regex and two folds each)."""
+
+    url: str
+    name: tuple[str, str]
+
+    @classmethod
+    def of(cls, record: ImportRecord) -> RecordKeys:
+        return cls(url_key(record.url) if record.url else "", name_key(record.name, record.company))
 
 
 def _load_existing() -> tuple[MatchIndex, dict[int, _State]]:
@@ -263,21 +279,27 @@ def _plan(records: list[ImportRecord], report: ImportReport, extra_tags: list[st
                                    f"{MAX_CHARS['name']:,}"))
             continue
         record = checked
-        state = index.find(record)
+        keys = RecordKeys.of(record)
+        state = index.find(record, keys)
         if state is None:
             state = _State(id=None, name=record.name, line=record.line)
             if cadence is not UNSET or record.cadence_days is not UNSET:
                 value = cadence if cadence is not UNSET else record.cadence_days
                 state.cadence_days, state.no_cadence = value, value is None  # type: ignore[assignment]
             added.append(state)
-        elif id(state) in seen:
-            report.merged += 1
-        if state.id is not None and state.id not in touched:
-            touched[state.id] = state.snapshot()
-            _note_differences(state, record, report.warnings)
+            state.absorb(record, extra_tags)
+            index.add(state, keys)  # its name, company and URL are the record's
+        else:
+            if id(state) in seen:
+                report.merged += 1
+            if state.id is not None and state.id not in touched:
+                touched[state.id] = state.snapshot()
+                _note_differences(state, record, report.warnings)
+            indexed = (state.external_key, state.company, len(state.emails))
+            state.absorb(record, extra_tags)
+            if (state.external_key, state.company, len(state.emails)) != indexed:
+                index.add(state)  # new keys to find it by (it is indexed under the others already)
         seen.add(id(state))
-        state.absorb(record, extra_tags)
-        index.add(state)
         if progress and (done % 250 == 0 or done == len(records)):
             progress(done, len(records))
     changed = [(stored[i], before) for i, before in touched.items() if stored[i].snapshot() != before]

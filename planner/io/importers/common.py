@@ -15,7 +15,7 @@ from __future__ import annotations
 import csv
 import io
 import re
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from functools import lru_cache
 from pathlib import Path
@@ -184,10 +184,10 @@ def csv_rows(text: str, path: Path) -> Iterator[tuple[int, list[str]]]:
         if len(row) > MAX_COLUMNS:
             raise file_error(path, start, f"{len(row):,} columns; at most {MAX_COLUMNS:,} are read "
                              "(is this a contacts file?)")
-        if sum(len(cell) for cell in row) > MAX_ROW_CHARS:
+        if sum(map(len, row)) > MAX_ROW_CHARS:
             raise file_error(path, start, f"a row of over {MAX_ROW_CHARS:,} characters; at most that many are "
                              "read per row (is this a contacts file?)")
-        if any(cell.strip() for cell in row):
+        if any(map(str.strip, row)):
             yield start, row
         start = reader.line_num + 1
 
@@ -255,6 +255,18 @@ class Columns:
             return ""
         cell = row[position]
         return unguard(cell) if cell[:1] == "'" else cell  # only a leading quote is ever taken off
+
+    def getter(self, name: str) -> Callable[[list[str]], str]:
+        """`get` for one column, its position looked up once: every row of a file asks for it."""
+        position = self.index.get(header_key(name))
+
+        def get(row: list[str]) -> str:
+            if position is None or position >= len(row):
+                return ""
+            cell = row[position]
+            return unguard(cell) if cell[:1] == "'" else cell
+
+        return get
 
     def numbered(self, pattern: str) -> list[int]:
         """The group numbers present for a pattern like 'E-mail {} - Value', in order."""

@@ -41,8 +41,12 @@ def parse(text: str, path: Path) -> ParseResult:
     columns, position = found
     result = ParseResult()
     check_last_row(text, path, rows, columns, result.warnings)
+    first_name, last_name, company, position_, url = (columns.getter(name) for name in (
+        "First Name", "Last Name", "Company", "Position", "URL"))
+    email_address, e_mail_address, connected_on = (columns.getter(name) for name in (
+        "Email Address", "E-mail Address", "Connected On"))
     for line, row in rows[position + 1 :]:
-        first, last = one_line(columns.get(row, "First Name")), one_line(columns.get(row, "Last Name"))
+        first, last = one_line(first_name(row)), one_line(last_name(row))
         name = " ".join(part for part in (first, last) if part)
         if not name:
             result.skipped.append((line, "no name (LinkedIn leaves out members who hide their details)"))
@@ -50,14 +54,14 @@ def parse(text: str, path: Path) -> ParseResult:
         record = ImportRecord(
             line=line,
             name=name,
-            company=one_line(columns.get(row, "Company")),
-            title=one_line(columns.get(row, "Position")),
-            url=normalize_profile_url(one_line(columns.get(row, "URL"))),
+            company=one_line(company(row)),
+            title=one_line(position_(row)),
+            url=normalize_profile_url(one_line(url(row))),
         )
-        email = one_line(columns.get(row, "Email Address") or columns.get(row, "E-mail Address"))
+        email = one_line(email_address(row) or e_mail_address(row))
         if email:
             record.emails.append(email)
-        connected = one_line(columns.get(row, "Connected On"))
+        connected = one_line(connected_on(row))
         if connected:
             record.connected_on = parse_connected_on(connected)
             if record.connected_on is None:
