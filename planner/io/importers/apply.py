@@ -47,7 +47,7 @@ BATCH = 400  # rows per INSERT: well under SQLite's bound-variable limit
 _SCALARS = ("company", "title", "timezone", "notes", "external_key", "connected_on")
 
 
-@dataclass
+@dataclass(slots=True)  # one per contact, stored or added: no __dict__ each
 class _State:
     """A contact as this import sees it: a stored one (id set) or one about to be added."""
 
@@ -260,6 +260,7 @@ def apply_records(parsed: ParseResult, report: ImportReport, *, source: str, tag
         report.updated_ids = [state.id for state, _ in changed if state.id is not None]
         # ids known now: after the inserts
         merge_imported({state.id: state.dates for state in dated if state.id is not None})
+        del added, changed, dated  # 100,000 contacts' states: not needed to plan them
         if report.added_ids or report.updated_ids:  # the new contacts are planned before anything is stored
             replan(list(report.added_ids + report.updated_ids))
     return report

@@ -11,6 +11,7 @@ from __future__ import annotations
 import datetime as dt
 import re
 from functools import lru_cache
+from itertools import chain, islice
 from pathlib import Path
 
 from planner.core.dates import MAX_TEXT, in_range
@@ -31,23 +32,29 @@ _DATE_FORMATS = ("%d %b %Y", "%d %B %Y", "%d-%b-%y", "%d-%b-%Y", "%Y-%m-%d", "%m
 
 
 def parse(text: str, path: Path) -> ParseResult:
-    rows = list(csv_rows(text, path))
+    # the rows are read as the records are made, never all held at once (100,000 rows of cells
+    # were most of an import's memory); a broken row further down still fails the whole file
+    stream = csv_rows(text, path)
+    rows = list(islice(stream, 40))
     found = find_header(rows, REQUIRED + ("Connected On",))
     if found is None:
+        for _ in stream:  # a malformed row anywhere is the first thing to say, as for any file
+            pass
         header = Columns(rows[0][1], rows[0][0]) if rows else Columns([], 0)
         raise file_error(path, rows[0][0] if rows else None,
                          "no LinkedIn header row (First Name, Last Name, URL, Email Address, Company, "
                          f"Position, Connected On) in the first 40 rows; columns found: {header.listing()}")
     columns, position = found
     result = ParseResult()
-    check_last_row(text, path, rows, columns, result.warnings)
+    last = rows[-1]
     first_name, last_name, company, position_, url = (columns.getter(name) for name in (
         "First Name", "Last Name", "Company", "Position", "URL"))
     email_address, e_mail_address, connected_on = (columns.getter(name) for name in (
         "Email Address", "E-mail Address", "Connected On"))
-    for line, row in rows[position + 1 :]:
-        first, last = one_line(first_name(row)), one_line(last_name(row))
-        name = " ".join(part for part in (first, last) if part)
+    for line, row in chain(rows[position + 1 :], stream):
+        last = (line, row)
+        given, family = one_line(first_name(row)), one_line(last_name(row))
+        name = " ".join(part for part in (given, family) if part)
         if not name:
             result.skipped.append((line, "no name (LinkedIn leaves out members who hide their details)"))
             continue
@@ -67,6 +74,9 @@ def parse(text: str, path: Path) -> ParseResult:
             if record.connected_on is None:
                 result.warnings.append((line, f"Connected On {connected!r} is not a date; left empty"))
         result.records.append(record)
+    ending: list[tuple[int, str]] = []
+    check_last_row(text, path, [last], columns, ending)  # its note comes first, as the file's own
+    result.warnings[:0] = ending
     return result
 
 
