@@ -325,7 +325,7 @@ def _note_differences(state: _State, record: ImportRecord, warnings: list[tuple[
     changed employer in a fresh LinkedIn export is news."""
     for attr in ("company", "title"):
         mine, theirs = getattr(state, attr), getattr(record, attr)
-        if mine and theirs and fold(mine) != fold(theirs):
+        if mine and theirs and mine != theirs and fold(mine) != fold(theirs):  # the same text: no fold
             warnings.append((record.line, f"{state.name}: the file says {attr} {theirs!r}, "
                              f"kept yours ({mine!r})"))
 
