@@ -77,6 +77,7 @@ class Action:
 
     id: int
     label: str
+    bulk: bool = False  # contacts were added in bulk (`add_contacts_in_bulk`)
 
 
 @dataclass(frozen=True)
@@ -115,8 +116,6 @@ def journaled(label: str) -> Iterator[Action]:
             return
         row = m.UndoAction.create(label=label, actor=engine.current_role(db) or "", session=SESSION)
         m.UndoOpen.delete().execute()  # left by nothing but a crash inside this transaction; be sure
-        if _bulk_ready(db):
-            m.UndoBulk.delete().execute()
         m.UndoOpen.create(action_id=row.id)
         action = Action(row.id, label)
         _local.action = action
@@ -138,6 +137,7 @@ def add_contacts_in_bulk(insert: Callable[[], list[int]]) -> list[int]:
     m.UndoOpen.delete().execute()  # the triggers record nothing while the contacts go in
     ids = insert()
     m.UndoOpen.create(action_id=action.id)
+    action.bulk = True
     slices = _slices(ids)
     if not slices:
         return ids
@@ -244,7 +244,7 @@ def _bulk_changed(table: str, key: str, image: str) -> list[str]:
 
 def _close(action: Action) -> None:
     m.UndoOpen.delete().execute()
-    if _bulk_ready(db):
+    if action.bulk:
         m.UndoBulk.delete().execute()
         _take_bulk_images(action.id)
     # Peewee's save() writes every column: an update that changed nothing is not part of the action
