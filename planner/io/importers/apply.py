@@ -213,9 +213,13 @@ def validated(record: ImportRecord, warnings: list[tuple[int, str]]) -> ImportRe
         except BadInput as exc:
             warnings.append((record.line, f"{exc}; left out"))
             setattr(record, attr, "")
-    record.emails = _kept(record, record.emails, validate_email, warnings)
-    record.phones = _kept(record, record.phones, lambda phone: check_length("phone", phone), warnings)
-    record.tags = _kept(record, [tag for tag in record.tags if tag.strip()], normalize_tag, warnings)
+    # each list only when it holds something (most rows: one email at most, no phone, no tag)
+    if record.emails:
+        record.emails = _kept(record, record.emails, validate_email, warnings)
+    if record.phones:
+        record.phones = _kept(record, record.phones, lambda phone: check_length("phone", phone), warnings)
+    if record.tags:
+        record.tags = _kept(record, [tag for tag in record.tags if tag.strip()], normalize_tag, warnings)
     if record.kind:
         try:
             record.kind = normalize_kind(record.kind)
