@@ -107,6 +107,64 @@ def test_a_rebalance_is_one_action_and_its_undo_puts_every_call_back(db_path):
     assert all_tables() == before
 
 
+def _linkedin(tmp_path: Path, rows: int) -> Path:
+    source = tmp_path / "Connections.csv"
+    lines = ["First Name,Last Name,URL,Email Address,Company,Position,Connected On"]
+    lines += [f"Pat,Doe{n},https://www.linkedin.com/in/pat-{n},{f'pat{n}@x.example' if n % 2 else ''},Acme,CTO,"
+              "28 Sep 2026" for n in range(rows)]
+    source.write_text("\n".join(lines) + "\n")
+    return source
+
+
+def test_an_import_is_journaled_per_table_not_per_row_and_undone_exactly(db_path, tmp_path, monkeypatch):
+    monkeypatch.setattr(journal, "BULK_SLICE", 3)  # several slices, one of them short
+    ids = _people()
+    before = all_tables()
+    import_file(_linkedin(tmp_path, 8), tags=["imported"])
+    added = Contact.select().where(Contact.name.startswith("Pat ")).count()
+    assert added == 8 and PlannedCall.select().count() > 8
+    newest = UndoAction.select().order_by(UndoAction.id.desc()).first()
+    ops = {op for (op,) in UndoChange.select(UndoChange.op).where(UndoChange.action_id == newest.id).tuples()}
+    assert ops <= {"B", "U", "I"} and "B" in ops
+    # no row of the new contacts is journaled one by one (their emails, tags, planned calls...)
+    singles = UndoChange.select().where(UndoChange.action_id == newest.id, UndoChange.op != "B",
+                                        UndoChange.table_name.in_(["contact", "contact_email", "contact_tag"]))
+    assert singles.count() == 0
+    journal.undo_last(session=journal.SESSION)
+    assert all_tables() == before
+    assert contacts.get_view(ids["ana"]).name == "Ana Lopez"
+
+
+def test_undoing_an_import_refuses_when_an_imported_contact_changed_since(db_path, tmp_path):
+    _people()
+    import_file(_linkedin(tmp_path, 5))
+    pat = Contact.get(Contact.name == "Pat Doe3")
+    with write_tx():  # a sync changed it outside any action
+        Contact.update(title="CEO").where(Contact.id == pat.id).execute()
+    changed = all_tables()
+    with pytest.raises(FollowupError, match=rf"cannot undo 'Imported from linkedin: 5 new, 0 updated': "
+                                            rf"contact row {pat.id} changed again since"):
+        journal.undo_last()
+    assert all_tables() == changed  # nothing was written
+
+
+def test_undoing_an_import_refuses_while_another_sessions_call_with_an_imported_contact_stands(
+        db_path, tmp_path, monkeypatch):
+    _people()
+    import_file(_linkedin(tmp_path, 5))
+    pat = Contact.get(Contact.name == "Pat Doe1")
+    monkeypatch.setattr(journal, "SESSION", "another-session")
+    log_interaction(LogRequest(pat.id, "first call"))  # a row of an imported contact, not the import's
+    monkeypatch.undo()
+    logged = all_tables()
+    with pytest.raises(FollowupError, match=r"cannot undo 'Imported from linkedin: 5 new.*changed again since"):
+        journal.undo_last(session=journal.SESSION)
+    assert all_tables() == logged
+    assert journal.undo_last(session="another-session").label == "Logged call with Pat Doe1"
+    journal.undo_last(session=journal.SESSION)  # now the import goes, with every row of its contacts
+    assert Contact.select().where(Contact.name.startswith("Pat ")).count() == 0
+
+
 def test_a_merge_undone_by_merge_undo_is_itself_an_action(db_path):
     ids = _people()
     before = all_tables()

@@ -15,6 +15,13 @@ Undo applies the inverses in reverse order in one write transaction. It first co
 the action changed with how the action left it: a row changed since (by another session, a sync,
 a later action not undone) makes it refuse, and nothing is written.
 
+Contacts added in bulk (an import of a whole address book) are the exception to a journal row per
+row: `add_contacts_in_bulk` records their ids as ranges, and the triggers pass over every row that
+belongs to those contacts (the contact's own, and any journaled table's row with their
+`contact_id`): such a row did not exist before the action, so undoing it means removing it. When
+the action closes, the rows of those contacts are recorded per table as one after-image (op `B`,
+a slice of at most `BULK_SLICE` contacts each), which undo compares and then deletes as a set.
+
 Not journaled: drafts (a typing buffer, saved on every keystroke outside any action; undoing a
 log must not bring back or overwrite a note being typed), the reminders sent (a mail sent cannot
 be unsent, and the record keeps it from being sent twice), and the journal itself. Sync state,
@@ -31,16 +38,17 @@ import datetime as dt
 import json
 import threading
 import uuid
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
 
-from peewee import Database, DatabaseProxy, IntegerField, IntegrityError
+from peewee import Database, DatabaseProxy, ForeignKeyField, IntegerField, IntegrityError
 
 from planner.core.errors import FollowupError
 from planner.store import engine
 from planner.store import models as m
 from planner.store.database import db, retried, write_tx
+from planner.store.dialect import portable
 from planner.store.queries import tuples
 
 KEEP_ACTIONS = 200
@@ -49,13 +57,14 @@ KEEP_DAYS = 30
 # This process: the app undoes the actions of its own session, `followup undo` anyone's.
 SESSION = uuid.uuid4().hex[:12]
 
-JOURNAL_MODELS = (m.UndoAction, m.UndoChange, m.UndoOpen)
+JOURNAL_MODELS = (m.UndoAction, m.UndoChange, m.UndoOpen, m.UndoBulk)
 # Not journaled: a draft is a typing buffer saved outside actions; a reminder sent cannot be unsent;
 # a private note's text would be copied into the journal, which every member of a desk can read
 # (undoing the deletion of a private log brings the call back without its text).
 _NOT_JOURNALED = (m.Draft, m.ReminderSent, m.PrivateNote, *JOURNAL_MODELS)
 _TRIGGER = "undo_journal"  # the server's trigger on each table (SQLite: undo_journal_TABLE_OP)
 _SQLITE_OPS = {"I": "INSERT", "U": "UPDATE", "D": "DELETE"}
+BULK_SLICE = 2000  # contacts per after-image of a bulk insert: a few MB of JSON at most, never one huge value
 
 
 class NothingToUndo(FollowupError):
@@ -68,6 +77,7 @@ class Action:
 
     id: int
     label: str
+    bulk: bool = False  # contacts were added in bulk (`add_contacts_in_bulk`)
 
 
 @dataclass(frozen=True)
@@ -116,8 +126,127 @@ def journaled(label: str) -> Iterator[Action]:
         _close(action)
 
 
+def add_contacts_in_bulk(insert: Callable[[], list[int]]) -> list[int]:
+    """Run `insert`, which adds contact rows (and nothing else) and returns their ids, inside the
+    open action without a journal row per row: the ids are kept as ranges, and until the action
+    closes no trigger records a row of those contacts (see the module docstring). Returns the ids.
+    For 100,000 imported contacts the rows' triggers cost more than the import's own writes."""
+    action: Action | None = getattr(_local, "action", None)
+    if action is None or not _bulk_ready(db):
+        return insert()  # outside an action nothing is journaled; an old schema journals row by row
+    m.UndoOpen.delete().execute()  # the triggers record nothing while the contacts go in
+    ids = insert()
+    m.UndoOpen.create(action_id=action.id)
+    action.bulk = True
+    slices = _slices(ids)
+    if not slices:
+        return ids
+    m.UndoBulk.insert_many([{"lo": lo, "hi": hi} for lo, hi in _merged(slices)]).execute()
+    # the images are taken when the action closes (rows added or changed later in it included);
+    # recorded now, so that undo, going backwards, removes these rows after what came later
+    m.UndoChange.insert_many([
+        {"action_id": action.id, "table_name": table, "op": "B", "old_json": None, "new_json": None,
+         "row_key": json.dumps({"column": column, "ranges": part})}
+        for part in slices for table, column in _bulk_tables()
+    ]).execute()
+    return ids
+
+
+def _slices(ids: list[int]) -> list[list[list[int]]]:
+    """`ids` as ranges [lo, hi], grouped so that each group covers at most BULK_SLICE ids."""
+    slices: list[list[list[int]]] = []
+    part: list[list[int]] = []
+    size = 0
+    for key in sorted(set(ids)):
+        if part and part[-1][1] == key - 1 and size < BULK_SLICE:
+            part[-1][1] = key
+        else:
+            if size >= BULK_SLICE:
+                slices.append(part)
+                part, size = [], 0
+            part.append([key, key])
+        size += 1
+    if part:
+        slices.append(part)
+    return slices
+
+
+def _merged(slices: list[list[list[int]]]) -> list[tuple[int, int]]:
+    """The slices' ranges joined where they meet: the fewer rows the triggers look through."""
+    merged: list[tuple[int, int]] = []
+    for lo, hi in (pair for part in slices for pair in part):
+        if merged and merged[-1][1] == lo - 1:
+            merged[-1] = (merged[-1][0], hi)
+        else:
+            merged.append((lo, hi))
+    return merged
+
+
+def _contact_column(model: type[m.BaseModel]) -> str:
+    """The column that says which contact a row of `model` belongs to ('' for none)."""
+    if model is m.Contact:
+        return _pk_column(model)
+    field = model._meta.fields.get("contact")
+    if isinstance(field, ForeignKeyField) and field.rel_model is m.Contact:
+        return str(field.column_name)
+    return ""
+
+
+def _bulk_tables() -> list[tuple[str, str]]:
+    """(table, contact column) of every journaled table a contact's rows live in, the contact
+    table first (undo removes in reverse: the rows that point to a contact before it)."""
+    return [(model._meta.table_name, column) for model in journaled_models() if (column := _contact_column(model))]
+
+
+def _bulk_ready(database: Database | DatabaseProxy) -> bool:
+    return m.UndoBulk._meta.table_name in database.get_tables()
+
+
+def _in_ranges(alias: str, column: str, ranges: list[list[int]]) -> tuple[str, list[int]]:
+    """SQL (with `?` placeholders) for `alias.column` within any of `ranges`, and its parameters."""
+    sql = " OR ".join([f'{alias}."{column}" BETWEEN ? AND ?'] * len(ranges))
+    return f"({sql})", [bound for pair in ranges for bound in pair]
+
+
+def _bulk_image_sql(table: str, column: str, ranges: list[list[int]]) -> tuple[str, list[int]]:
+    """A query for the JSON array of the rows of `table` whose `column` is within `ranges`."""
+    where, params = _in_ranges("t", column, ranges)
+    if engine.on_server(db):
+        sql = f"SELECT COALESCE(jsonb_agg(to_jsonb(t)), '[]'::jsonb)::text FROM \"{table}\" t WHERE {where}"
+    else:
+        columns = [c.name for c in db.get_columns(table)]
+        sql = f'SELECT json_group_array({_sqlite_json("t", columns)}) FROM "{table}" t WHERE {where}'
+    return portable(sql), params
+
+
+def _take_bulk_images(action_id: int) -> None:
+    """Record the after-image of every bulk slice of the action, as the action leaves the rows."""
+    query = (m.UndoChange.select(m.UndoChange.id, m.UndoChange.table_name, m.UndoChange.row_key)
+             .where(m.UndoChange.action_id == action_id, m.UndoChange.op == "B"))
+    for change_id, table, key in list(tuples(query)):
+        spec = json.loads(key)
+        sql, params = _bulk_image_sql(table, spec["column"], spec["ranges"])
+        db.execute_sql(f'UPDATE "undo_change" SET "new_json" = ({sql}) WHERE "id" = {_param()}', [*params, change_id])
+
+
+def _bulk_changed(table: str, key: str, image: str) -> list[str]:
+    """The keys of the rows of a bulk slice that are not as the action left them (changed, gone,
+    or new), first few only."""
+    spec = json.loads(key)
+    sql, params = _bulk_image_sql(table, spec["column"], spec["ranges"])
+    pk = _pk(table)
+    expected = {str(row[pk]): row for row in json.loads(image)}
+    now = {str(row[pk]): row for row in json.loads(db.execute_sql(sql, params).fetchone()[0])}
+    differ = list(now.keys() ^ expected.keys())
+    differ += [k for k, row in expected.items() if k in now and any(now[k].get(c) != v for c, v in row.items())]
+    return sorted(differ, key=lambda k: (len(k), k))
+
+
 def _close(action: Action) -> None:
     m.UndoOpen.delete().execute()
+    if action.bulk:
+        m.UndoBulk.delete().execute()
+        _take_bulk_images(action.id)
     # Peewee's save() writes every column: an update that changed nothing is not part of the action
     m.UndoChange.delete().where(m.UndoChange.action_id == action.id, m.UndoChange.op == "U",
                                 m.UndoChange.old_json == m.UndoChange.new_json).execute()
@@ -228,9 +357,13 @@ def _undo(row: m.UndoAction) -> ActionView:
 
 def _refuse_if_changed(label: str, changes: list[tuple]) -> None:
     after: dict[tuple[str, str], str | None] = {}
-    for table, key, _op, _old, new in changes:
-        after[(table, key)] = new
-    changed = [(table, key) for (table, key), new in after.items() if not _row_is(table, key, new)]
+    changed: list[tuple[str, str]] = []
+    for table, key, op, _old, new in changes:
+        if op == "B":
+            changed += [(table, row_key) for row_key in _bulk_changed(table, key, new)]
+        else:
+            after[(table, key)] = new
+    changed += [(table, key) for (table, key), new in after.items() if not _row_is(table, key, new)]
     if changed:
         table, key = changed[0]
         others = f" and {len(changed) - 1} more" if len(changed) > 1 else ""
@@ -262,6 +395,11 @@ def _revert(changes: list[tuple]) -> None:
         # the inverses run one row at a time: a child may come back before its parent does
         db.execute_sql("PRAGMA defer_foreign_keys = ON")
     for table, key, op, old, _new in reversed(changes):
+        if op == "B":
+            spec = json.loads(key)
+            where, params = _in_ranges("t", spec["column"], spec["ranges"])
+            db.execute_sql(portable(f'DELETE FROM "{table}" AS t WHERE {where}'), params)
+            continue
         pk, value = _pk(table), _key(table, key)
         if op == "I":
             db.execute_sql(f'DELETE FROM "{table}" WHERE "{pk}" = {_param()}', (value,))
@@ -344,6 +482,7 @@ def install_triggers(database: Database | DatabaseProxy) -> None:
     drop_triggers(database)
     tables = set(database.get_tables())
     server = engine.on_server(database)
+    bulk = _bulk_ready(database)
     if server:
         database.execute_sql(_SERVER_FUNCTION)
     for model in journaled_models():
@@ -351,9 +490,10 @@ def install_triggers(database: Database | DatabaseProxy) -> None:
         if table not in tables:
             continue
         pk = _pk_column(model)
+        contact = _contact_column(model) if bulk else ""
         if server:
             database.execute_sql(f'CREATE TRIGGER "{_TRIGGER}" AFTER INSERT OR UPDATE OR DELETE ON "{table}" '
-                                 f"FOR EACH ROW EXECUTE FUNCTION undo_record('{pk}')")
+                                 f"FOR EACH ROW EXECUTE FUNCTION undo_record('{pk}', '{contact}')")
             continue
         columns = [column.name for column in database.get_columns(table)]
         for op, verb in _SQLITE_OPS.items():
@@ -362,12 +502,28 @@ def install_triggers(database: Database | DatabaseProxy) -> None:
             new = _sqlite_json("NEW", columns) if op != "D" else "NULL"
             database.execute_sql(
                 f'CREATE TRIGGER "{_TRIGGER}_{table}_{op}" AFTER {verb} ON "{table}" '
-                'WHEN EXISTS (SELECT 1 FROM "undo_open") BEGIN '
+                f'WHEN EXISTS (SELECT 1 FROM "undo_open"){_not_bulk(op, contact)} BEGIN '
                 'INSERT INTO "undo_change" ("action_id", "table_name", "row_key", "op", "old_json", "new_json") '
                 f"SELECT \"action_id\", '{table}', {row}.\"{pk}\", '{op}', {old}, {new} FROM \"undo_open\"; END")
 
 
-# to_jsonb(row) on the server: every column, typed, read back exactly by jsonb_populate_record
+def _not_bulk(op: str, column: str) -> str:
+    """The rest of a SQLite trigger's condition: the row is not one of the contacts added in bulk
+    (an update is recorded unless it both was and stays one of theirs)."""
+    if not column:
+        return ""
+
+    def bulk(row: str) -> str:
+        return f'EXISTS (SELECT 1 FROM "undo_bulk" WHERE {row}."{column}" BETWEEN "lo" AND "hi")'
+
+    if op == "U":
+        return f" AND NOT ({bulk('OLD')} AND {bulk('NEW')})"
+    return f" AND NOT {bulk('OLD' if op == 'D' else 'NEW')}"
+
+
+# to_jsonb(row) on the server: every column, typed, read back exactly by jsonb_populate_record;
+# TG_ARGV: the key column, and the contact column ('' for none) that tells a row of the contacts
+# added in bulk (skipped as in `_not_bulk`; the nested IF reads undo_bulk only for those tables)
 _SERVER_FUNCTION = """
 CREATE OR REPLACE FUNCTION undo_record() RETURNS trigger LANGUAGE plpgsql AS $$
 DECLARE
@@ -381,6 +537,15 @@ BEGIN
     END IF;
     IF TG_OP <> 'INSERT' THEN old_row := to_jsonb(OLD); END IF;
     IF TG_OP <> 'DELETE' THEN new_row := to_jsonb(NEW); END IF;
+    IF COALESCE(TG_ARGV[1], '') <> '' THEN
+        IF EXISTS (SELECT 1 FROM undo_bulk)
+           AND (old_row IS NULL OR EXISTS (SELECT 1 FROM undo_bulk b
+                                           WHERE (old_row ->> TG_ARGV[1])::bigint BETWEEN b.lo AND b.hi))
+           AND (new_row IS NULL OR EXISTS (SELECT 1 FROM undo_bulk b
+                                           WHERE (new_row ->> TG_ARGV[1])::bigint BETWEEN b.lo AND b.hi)) THEN
+            RETURN NULL;
+        END IF;
+    END IF;
     INSERT INTO undo_change (action_id, table_name, row_key, op, old_json, new_json)
     VALUES (open_id, TG_TABLE_NAME, COALESCE(new_row, old_row) ->> TG_ARGV[0], left(TG_OP, 1),
             old_row::text, new_row::text);

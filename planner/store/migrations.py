@@ -141,6 +141,12 @@ def _v20_plan_reason_index(db: Database | DatabaseProxy) -> None:
     db.execute_sql('CREATE INDEX IF NOT EXISTS "planned_call_reason" ON "planned_call" ("reason")')
 
 
+def _v21_undo_bulk(db: Database | DatabaseProxy) -> None:
+    """Contacts added in bulk are journaled as ranges of ids (journal.add_contacts_in_bulk); the
+    triggers, installed again after this step, pass over their rows."""
+    db.create_tables([m.UndoBulk])
+
+
 AUTHOR_ONLY_POLICY = (
     'ALTER TABLE "{table}" ALTER COLUMN "author_role" SET DEFAULT current_user',
     'ALTER TABLE "{table}" ENABLE ROW LEVEL SECURITY',
@@ -182,6 +188,7 @@ STEPS: list[Callable[[Database | DatabaseProxy], None]] = [
     _v18_step_moves_and_call_times,
     _v19_private_notes,
     _v20_plan_reason_index,
+    _v21_undo_bulk,
 ]
 LATEST = len(STEPS)
 

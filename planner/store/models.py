@@ -452,7 +452,7 @@ class UndoChange(BaseModel):
     action_id = IntegerField(index=True)
     table_name = CharField()
     row_key = TextField()
-    op = CharField()  # I, U, D
+    op = CharField()  # I, U, D; B: contacts added in bulk (journal.add_contacts_in_bulk)
     old_json = TextField(null=True)
     new_json = TextField(null=True)
 
@@ -464,3 +464,14 @@ class UndoOpen(BaseModel):
 
     id = AutoField()
     action_id = IntegerField()
+
+
+class UndoBulk(BaseModel):
+    """Contacts the open action added in bulk, as ranges of ids [lo, hi]: while the action is open,
+    no trigger records a row of theirs one by one (their rows did not exist before the action;
+    undo removes them as a set). Written and removed inside the action's transaction, like
+    UndoOpen."""
+
+    id = AutoField()
+    lo = IntegerField()
+    hi = IntegerField()

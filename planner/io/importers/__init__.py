@@ -69,6 +69,7 @@ def import_file(
         parsed = google.parse(text, path)
     else:
         parsed = generic_csv.parse(text, path, columns_map)
+    del text  # the file's text (twice its size for most non-English names) is not needed to write
     report = ImportReport(format=found, path=str(path), dry_run=dry_run)
     apply_records(parsed, report, source=found, tags=tags, cadence=cadence, progress=progress, owner=owner)
     return report

@@ -39,15 +39,14 @@ from planner.services.important_dates import merge_imported
 from planner.services.team import acting_member_id
 from planner.store.database import db, retried
 from planner.store.dialect import execute_many, portable
-from planner.store.journal import journaled
+from planner.store.journal import add_contacts_in_bulk, journaled
 from planner.store.models import Contact, ContactEmail, ContactPhone, ContactTag, utcnow
 
 Progress = Callable[[int, int], None]
 BATCH = 400  # rows per INSERT: well under SQLite's bound-variable limit
-_SCALARS = ("company", "title", "timezone", "notes", "external_key", "connected_on")
 
 
-@dataclass
+@dataclass(slots=True)  # one per contact, stored or added: no __dict__ each
 class _State:
     """A contact as this import sees it: a stored one (id set) or one about to be added."""
 
@@ -75,12 +74,22 @@ class _State:
 
     def absorb(self, record: ImportRecord, extra_tags: list[str]) -> None:
         """Fill what is empty, merge the lists; never replace what is there."""
-        for attr in _SCALARS:
-            value = record.url if attr == "external_key" else getattr(record, attr)
-            if attr == "external_key" and not value and record.emails and self.id is None:
-                value = record.emails[0].lower()
-            if value and not getattr(self, attr):
-                setattr(self, attr, value)
+        # field by field: a loop of getattr and setattr over them cost more than the rest of absorb
+        if record.company and not self.company:
+            self.company = record.company
+        if record.title and not self.title:
+            self.title = record.title
+        if record.timezone and not self.timezone:
+            self.timezone = record.timezone
+        if record.notes and not self.notes:
+            self.notes = record.notes
+        key = record.url
+        if not key and record.emails and self.id is None:
+            key = record.emails[0].lower()
+        if key and not self.external_key:
+            self.external_key = key
+        if record.connected_on and not self.connected_on:
+            self.connected_on = record.connected_on
         if record.kind and self.kind == "other":
             self.kind = record.kind
         if isinstance(record.cadence_days, int) and self.cadence_days is None and not self.no_cadence:
@@ -123,26 +132,42 @@ class MatchIndex:
         self.by_email: dict[str, _State] = {}
         self.by_name: dict[tuple[str, str], _State] = {}
 
-    def add(self, state: _State) -> None:
+    def add(self, state: _State, keys: RecordKeys | None = None) -> None:
+        """Index `state` under its keys; `keys`: those of the record a new state was made from
+        (the same ones, already computed)."""
         key = state.external_key
         if "linkedin.com/" in key.lower():
-            self.by_url.setdefault(url_key(key), state)
+            self.by_url.setdefault(keys.url if keys else url_key(key), state)
         elif "@" in key:
             self.by_email.setdefault(key.lower(), state)
         for email in state.emails:
             self.by_email.setdefault(email.lower(), state)
-        self.by_name.setdefault(name_key(state.name, state.company), state)
+        self.by_name.setdefault(keys.name if keys else name_key(state.name, state.company), state)
 
-    def find(self, record: ImportRecord) -> _State | None:
-        if record.url and (hit := self.by_url.get(url_key(record.url))):
+    def find(self, record: ImportRecord, keys: RecordKeys | None = None) -> _State | None:
+        keys = keys or RecordKeys.of(record)
+        if keys.url and (hit := self.by_url.get(keys.url)):
             return hit
         for email in record.emails:
             if hit := self.by_email.get(email.lower()):
                 return hit
-        hit = self.by_name.get(name_key(record.name, record.company))
+        hit = self.by_name.get(keys.name)
         if hit is not None and record.url and "linkedin.com/" in hit.external_key.lower():
             return None  # same name and company, different LinkedIn profile: two people
         return hit
+
+
+@dataclass(frozen=True)
+class RecordKeys:
+    """A record's URL and name keys, worked out once per record: matching it and then indexing
+    the contact made from it ask for the same ones (a regex and two folds each)."""
+
+    url: str
+    name: tuple[str, str]
+
+    @classmethod
+    def of(cls, record: ImportRecord) -> RecordKeys:
+        return cls(url_key(record.url) if record.url else "", name_key(record.name, record.company))
 
 
 def _load_existing() -> tuple[MatchIndex, dict[int, _State]]:
@@ -188,9 +213,13 @@ def validated(record: ImportRecord, warnings: list[tuple[int, str]]) -> ImportRe
         except BadInput as exc:
             warnings.append((record.line, f"{exc}; left out"))
             setattr(record, attr, "")
-    record.emails = _kept(record, record.emails, validate_email, warnings)
-    record.phones = _kept(record, record.phones, lambda phone: check_length("phone", phone), warnings)
-    record.tags = _kept(record, [tag for tag in record.tags if tag.strip()], normalize_tag, warnings)
+    # each list only when it holds something (most rows: one email at most, no phone, no tag)
+    if record.emails:
+        record.emails = _kept(record, record.emails, validate_email, warnings)
+    if record.phones:
+        record.phones = _kept(record, record.phones, lambda phone: check_length("phone", phone), warnings)
+    if record.tags:
+        record.tags = _kept(record, [tag for tag in record.tags if tag.strip()], normalize_tag, warnings)
     if record.kind:
         try:
             record.kind = normalize_kind(record.kind)
@@ -244,6 +273,7 @@ def apply_records(parsed: ParseResult, report: ImportReport, *, source: str, tag
         report.updated_ids = [state.id for state, _ in changed if state.id is not None]
         # ids known now: after the inserts
         merge_imported({state.id: state.dates for state in dated if state.id is not None})
+        del added, changed, dated  # 100,000 contacts' states: not needed to plan them
         if report.added_ids or report.updated_ids:  # the new contacts are planned before anything is stored
             replan(list(report.added_ids + report.updated_ids))
     return report
@@ -263,21 +293,27 @@ def _plan(records: list[ImportRecord], report: ImportReport, extra_tags: list[st
                                    f"{MAX_CHARS['name']:,}"))
             continue
         record = checked
-        state = index.find(record)
+        keys = RecordKeys.of(record)
+        state = index.find(record, keys)
         if state is None:
             state = _State(id=None, name=record.name, line=record.line)
             if cadence is not UNSET or record.cadence_days is not UNSET:
                 value = cadence if cadence is not UNSET else record.cadence_days
                 state.cadence_days, state.no_cadence = value, value is None  # type: ignore[assignment]
             added.append(state)
-        elif id(state) in seen:
-            report.merged += 1
-        if state.id is not None and state.id not in touched:
-            touched[state.id] = state.snapshot()
-            _note_differences(state, record, report.warnings)
+            state.absorb(record, extra_tags)
+            index.add(state, keys)  # its name, company and URL are the record's
+        else:
+            if id(state) in seen:
+                report.merged += 1
+            if state.id is not None and state.id not in touched:
+                touched[state.id] = state.snapshot()
+                _note_differences(state, record, report.warnings)
+            indexed = (state.external_key, state.company, len(state.emails))
+            state.absorb(record, extra_tags)
+            if (state.external_key, state.company, len(state.emails)) != indexed:
+                index.add(state)  # new keys to find it by (it is indexed under the others already)
         seen.add(id(state))
-        state.absorb(record, extra_tags)
-        index.add(state)
         if progress and (done % 250 == 0 or done == len(records)):
             progress(done, len(records))
     changed = [(stored[i], before) for i, before in touched.items() if stored[i].snapshot() != before]
@@ -293,7 +329,7 @@ def _note_differences(state: _State, record: ImportRecord, warnings: list[tuple[
     changed employer in a fresh LinkedIn export is news."""
     for attr in ("company", "title"):
         mine, theirs = getattr(state, attr), getattr(record, attr)
-        if mine and theirs and fold(mine) != fold(theirs):
+        if mine and theirs and mine != theirs and fold(mine) != fold(theirs):  # the same text: no fold
             warnings.append((record.line, f"{state.name}: the file says {attr} {theirs!r}, "
                              f"kept yours ({mine!r})"))
 
@@ -336,13 +372,20 @@ def _insert_new(added: list[_State], source: str, owner: int | None) -> list[int
     names = ", ".join(f'"{column}"' for column in columns)
     marks = f"({', '.join('?' * len(columns))})"
     table = Contact._meta.table_name
-    for start in range(0, len(added), BATCH):
-        chunk = added[start : start + BATCH]
+    # each column's few distinct values (the time, the owner, a few hundred days) converted once
+    converted = [None if convert is None else _Converted(convert) for convert in converters]
+
+    def insert() -> list[int]:
+        for start in range(0, len(added), BATCH):
+            insert_batch(added[start : start + BATCH])
+        return ids
+
+    def insert_batch(chunk: list[_State]) -> None:
         params: list = []
         for state in chunk:
             values = [*_row(state, source, now, owner).values(), *defaults]
-            params += [value if convert is None else convert(value) for value, convert in zip(values, converters,
-                                                                                             strict=True)]
+            params += [value if convert is None else convert[value.__class__, value]
+                       for value, convert in zip(values, converted, strict=True)]
         sql = f'INSERT INTO "{table}" ({names}) VALUES {", ".join([marks] * len(chunk))} RETURNING "id"'
         with peewee.__exception_wrapper__:  # type: ignore[attr-defined]
             cursor = db.cursor()
@@ -354,9 +397,25 @@ def _insert_new(added: list[_State], source: str, owner: int | None) -> list[int
             raise RuntimeError("bulk insert returned an unexpected number of ids")
         for state, new_id in zip(chunk, new_ids, strict=True):
             state.id = new_id
-        ids += new_ids
+        ids.extend(new_ids)
+
+    # journaled as one set of new contacts: their rows (emails, tags, planned calls...) need no
+    # journal row each, since undoing the import removes them all
+    add_contacts_in_bulk(insert)
     _insert_children([(s, 0, 0, 0) for s in added])
     return ids
+
+
+class _Converted(dict):
+    """(type, value) -> the value as a field's `db_value` gives it, worked out once per value."""
+
+    def __init__(self, convert: Callable[[object], object]) -> None:
+        super().__init__()
+        self.convert = convert
+
+    def __missing__(self, key: tuple[type, object]) -> object:
+        value = self[key] = self.convert(key[1])
+        return value
 
 
 def _update_existing(changed: list[tuple[_State, tuple]]) -> None:

@@ -13,9 +13,8 @@ megabytes) and keep every message short: each names the limit, never echoes the 
 from __future__ import annotations
 
 import csv
-import io
 import re
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from functools import lru_cache
 from pathlib import Path
@@ -31,7 +30,7 @@ MAX_CELL_CHARS = csv.field_size_limit()  # the csv module's own bound on one cel
 SHOWN_COLUMNS = 12  # column names an error lists before "... N columns in all"
 
 
-@dataclass
+@dataclass(slots=True)  # one per row of the file: no __dict__ each
 class ImportRecord:
     """One contact as a file describes it, already cleaned of control characters."""
 
@@ -163,16 +162,36 @@ def header_key(name: str) -> str:
 
 def sniff_delimiter(text: str) -> str:
     """Comma unless the first lines clearly use semicolons or tabs (spreadsheets in many locales)."""
-    head = "\n".join(text.splitlines()[:20])
+    head = "\n".join(_first_lines(text, 20))
     counts = {sep: head.count(sep) for sep in (",", ";", "\t")}
     best = max(counts, key=lambda sep: counts[sep])
     return best if counts[best] > counts[","] else ","
 
 
+def _first_lines(text: str, count: int) -> list[str]:
+    """`text.splitlines()[:count]` without splitting the whole file (100,000 lines of it)."""
+    size = 4096
+    while True:
+        lines = text[:size].splitlines()
+        if len(lines) > count or size >= len(text):  # past `count` lines: the first ones are whole
+            return lines[:count]
+        size *= 4
+
+
+# a line with its end as `io.StringIO(text, newline="")` gives it (\n, \r or \r\n), or the last one
+_LINE = re.compile(r"[^\r\n]*(?:\r\n?|\n)|[^\r\n]+")
+
+
+def _lines(text: str) -> Iterator[str]:
+    """The lines of `text` one at a time: a StringIO would hold a copy of the whole file (four bytes a
+    character) for as long as its rows are read."""
+    return (match.group() for match in _LINE.finditer(text))
+
+
 def csv_rows(text: str, path: Path) -> Iterator[tuple[int, list[str]]]:
     """(starting line, cells) for each non-blank CSV row. A broken quote is a file error naming the
     line where the row started, and so is a row past MAX_COLUMNS or MAX_ROW_CHARS."""
-    reader = csv.reader(io.StringIO(text, newline=""), delimiter=sniff_delimiter(text), strict=True)
+    reader = csv.reader(_lines(text), delimiter=sniff_delimiter(text), strict=True)
     start = 1
     while True:
         try:
@@ -184,10 +203,10 @@ def csv_rows(text: str, path: Path) -> Iterator[tuple[int, list[str]]]:
         if len(row) > MAX_COLUMNS:
             raise file_error(path, start, f"{len(row):,} columns; at most {MAX_COLUMNS:,} are read "
                              "(is this a contacts file?)")
-        if sum(len(cell) for cell in row) > MAX_ROW_CHARS:
+        if sum(map(len, row)) > MAX_ROW_CHARS:
             raise file_error(path, start, f"a row of over {MAX_ROW_CHARS:,} characters; at most that many are "
                              "read per row (is this a contacts file?)")
-        if any(cell.strip() for cell in row):
+        if any(map(str.strip, row)):
             yield start, row
         start = reader.line_num + 1
 
@@ -255,6 +274,18 @@ class Columns:
             return ""
         cell = row[position]
         return unguard(cell) if cell[:1] == "'" else cell  # only a leading quote is ever taken off
+
+    def getter(self, name: str) -> Callable[[list[str]], str]:
+        """`get` for one column, its position looked up once: every row of a file asks for it."""
+        position = self.index.get(header_key(name))
+
+        def get(row: list[str]) -> str:
+            if position is None or position >= len(row):
+                return ""
+            cell = row[position]
+            return unguard(cell) if cell[:1] == "'" else cell
+
+        return get
 
     def numbered(self, pattern: str) -> list[int]:
         """The group numbers present for a pattern like 'E-mail {} - Value', in order."""

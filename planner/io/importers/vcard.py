@@ -47,12 +47,16 @@ _PROP_NAME = re.compile(r"^(?:[A-Za-z0-9-]+\.)?([A-Za-z0-9-]+)(?=[;:])")  # not 
 logging.getLogger("vobject").setLevel(logging.CRITICAL)  # we report skipped cards ourselves
 
 
+_FIRST_LINE = re.compile(r"\S[^\r\n]*")  # from the first character that is not space to its line's end
+
+
 def looks_like(text: str) -> bool:
-    for line in text.replace("\r", "\n").split("\n"):
-        if line.strip():
-            match = _BOUNDARY.match(line.strip())
-            return bool(match and match.group(1).upper() == "BEGIN" and match.group(2).upper() == "VCARD")
-    return False
+    """The first line that is not blank opens a vCard (found without splitting the whole file)."""
+    found = _FIRST_LINE.search(text)
+    if found is None:
+        return False
+    match = _BOUNDARY.match(found.group().strip())
+    return bool(match and match.group(1).upper() == "BEGIN" and match.group(2).upper() == "VCARD")
 
 
 def logical_lines(text: str) -> list[tuple[int, str]]:
