@@ -253,3 +253,26 @@ def test_version_five_file_gains_the_last_reached_index_and_the_planner_reads_on
     open_database(fresh)
     assert "COVERING INDEX interaction_contact_id_outcome_happened_at" in _plan_of(last_reached_query(None))
     close_database()
+
+
+def test_a_version_nineteen_file_gains_the_folded_name_index_and_names_are_found_through_it(tmp_path, cli):
+    from planner.services.contacts import resolve
+    from planner.store.dialect import first_line
+
+    path = tmp_path / "v19.db"
+    open_database(path, migrate=False)
+    migrations.migrate(db, target=19)
+    _maria_and_an_old_call()
+    db.execute_sql("UPDATE contact SET search_text = 'maria schmidt' || char(10) || 'initech' WHERE id = 1")
+    assert "contact_name_key" not in {row[0] for row in db.execute_sql("SELECT name FROM sqlite_master")}
+    close_database()
+
+    open_database(path)
+    assert migrations.schema_version(db) == migrations.LATEST
+    column = 'c."search_text"'
+    probe = f'SELECT c."id" FROM "contact" c WHERE {first_line(column)} = ?'
+    plan = " | ".join(row[-1] for row in db.execute_sql("EXPLAIN QUERY PLAN " + probe, ["maria schmidt"]).fetchall())
+    assert "USING INDEX contact_name_key" in plan
+    assert resolve("MARIA SCHMIDT") == 1
+    close_database()
+    assert cli("show", "schmidt", db=path).code == 0
