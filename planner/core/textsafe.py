@@ -136,6 +136,10 @@ _JSON_UNSAFE = re.compile("[\x7f-\x9f" + _BIDI + "]")
 
 
 def _escape_unsafe(text: str) -> str:
+    # Most records are ASCII (an O(1) test), where DEL is the only character to escape: one
+    # search for it instead of the expression's pass over every character of every record.
+    if text.isascii() and "\x7f" not in text:
+        return text
     return _JSON_UNSAFE.sub(lambda m: f"\\u{ord(m.group(0)):04x}", text)
 
 
