@@ -85,6 +85,8 @@ def file_text(text: str | None, *, multiline: bool = False) -> str:
     (a multi-line value keeps its newlines and tabs)."""
     if not text:
         return ""
+    if text.isascii() and text.isprintable():  # most values: nothing to picture, no pass needed
+        return text
     return (_FILE_BLOCK_RE if multiline else _FILE_LINE_RE).sub(_file_code, text)
 
 
