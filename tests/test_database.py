@@ -255,7 +255,7 @@ def test_version_five_file_gains_the_last_reached_index_and_the_planner_reads_on
     close_database()
 
 
-def test_a_version_nineteen_file_gains_the_folded_name_index_and_names_are_found_through_it(tmp_path, cli):
+def test_a_version_nineteen_file_gains_the_lookup_indexes_and_names_are_found_through_them(tmp_path, cli):
     from planner.services.contacts import resolve
     from planner.store.dialect import first_line
 
@@ -274,5 +274,9 @@ def test_a_version_nineteen_file_gains_the_folded_name_index_and_names_are_found
     plan = " | ".join(row[-1] for row in db.execute_sql("EXPLAIN QUERY PLAN " + probe, ["maria schmidt"]).fetchall())
     assert "USING INDEX contact_name_key" in plan
     assert resolve("MARIA SCHMIDT") == 1
+    emails = ('SELECT (SELECT group_concat(v, char(31)) FROM (SELECT x."address" AS v FROM "contact_email" x '
+              'WHERE x."contact_id" = c."id" ORDER BY x."position", x."id")) FROM "contact" c')
+    plan = " | ".join(row[-1] for row in db.execute_sql("EXPLAIN QUERY PLAN " + emails).fetchall())
+    assert "COVERING INDEX contact_email_in_order" in plan and "TEMP B-TREE" not in plan  # as lists read them
     close_database()
     assert cli("show", "schmidt", db=path).code == 0

@@ -136,13 +136,19 @@ def _v19_private_notes(db: Database | DatabaseProxy) -> None:
                 db.execute_sql(statement.format(table=table))
 
 
-def _v23_contact_name_key(db: Database | DatabaseProxy) -> None:
+def _v23_contact_lookup_indexes(db: Database | DatabaseProxy) -> None:
     """An index on each contact's folded name, the first line of `search_text`: `show NAME`,
     `log NAME` and every command that takes a name find it with one probe instead of reading
     everyone. An expression index of built-in functions, so any SQLite (the `sqlite3` shell too)
-    can still write the table; `dialect.first_line` writes the same expression in queries."""
+    can still write the table; `dialect.first_line` writes the same expression in queries.
+    And a contact's emails and phones in the order lists and exports read them, covering what
+    they read: no sort and no table row per contact (exports of 100,000 contacts read them all)."""
     key = first_line('"search_text"', server=engine.on_server(db))
     db.execute_sql(f'CREATE INDEX IF NOT EXISTS "contact_name_key" ON "contact" ({key})')
+    db.execute_sql('CREATE INDEX IF NOT EXISTS "contact_email_in_order" '
+                   'ON "contact_email" ("contact_id", "position", "id", "address")')
+    db.execute_sql('CREATE INDEX IF NOT EXISTS "contact_phone_in_order" '
+                   'ON "contact_phone" ("contact_id", "position", "id", "number")')
 
 
 AUTHOR_ONLY_POLICY = (
@@ -181,7 +187,7 @@ STEPS: list[Callable[[Database | DatabaseProxy], None]] = [
     _v17_owners,
     _v18_step_moves_and_call_times,
     _v19_private_notes,
-    _v23_contact_name_key,  # 23: numbered by the lead at merge
+    _v23_contact_lookup_indexes,  # 23: numbered by the lead at merge
 ]
 LATEST = len(STEPS)
 
