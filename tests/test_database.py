@@ -278,5 +278,9 @@ def test_a_version_nineteen_file_gains_the_lookup_indexes_and_names_are_found_th
               'WHERE x."contact_id" = c."id" ORDER BY x."position", x."id")) FROM "contact" c')
     plan = " | ".join(row[-1] for row in db.execute_sql("EXPLAIN QUERY PLAN " + emails).fetchall())
     assert "COVERING INDEX contact_email_in_order" in plan and "TEMP B-TREE" not in plan  # as lists read them
+    next_call = ('SELECT (SELECT p."date" FROM "planned_call" p WHERE p."contact_id" = c."id" '
+                 'AND p."reason" <> \'thank-you\' ORDER BY p."date", p."seq" LIMIT 1) FROM "contact" c')
+    plan = " | ".join(row[-1] for row in db.execute_sql("EXPLAIN QUERY PLAN " + next_call).fetchall())
+    assert "COVERING INDEX planned_call_next_of_contact" in plan and "TEMP B-TREE" not in plan
     close_database()
     assert cli("show", "schmidt", db=path).code == 0

@@ -141,14 +141,18 @@ def _v23_contact_lookup_indexes(db: Database | DatabaseProxy) -> None:
     `log NAME` and every command that takes a name find it with one probe instead of reading
     everyone. An expression index of built-in functions, so any SQLite (the `sqlite3` shell too)
     can still write the table; `dialect.first_line` writes the same expression in queries.
-    And a contact's emails and phones in the order lists and exports read them, covering what
-    they read: no sort and no table row per contact (exports of 100,000 contacts read them all)."""
+    And a contact's emails, phones and next calls in the order lists and exports read them,
+    covering what they read: no sort and no table row per contact (a list of 100,000 contacts
+    reads them all). The plan is rewritten row by row only where it changed, so the index on it
+    costs a re-plan little."""
     key = first_line('"search_text"', server=engine.on_server(db))
     db.execute_sql(f'CREATE INDEX IF NOT EXISTS "contact_name_key" ON "contact" ({key})')
     db.execute_sql('CREATE INDEX IF NOT EXISTS "contact_email_in_order" '
                    'ON "contact_email" ("contact_id", "position", "id", "address")')
     db.execute_sql('CREATE INDEX IF NOT EXISTS "contact_phone_in_order" '
                    'ON "contact_phone" ("contact_id", "position", "id", "number")')
+    db.execute_sql('CREATE INDEX IF NOT EXISTS "planned_call_next_of_contact" '
+                   'ON "planned_call" ("contact_id", "date", "seq", "reason")')
 
 
 AUTHOR_ONLY_POLICY = (
