@@ -177,13 +177,22 @@ def json_chunks(data: Any, *, default: Callable[[Any], Any] | None = None) -> It
 
 def json_records(items: Iterable[Any], *, default: Callable[[Any], Any] | None = None) -> Iterator[str]:
     """`json_chunks` of a list of records (each one object, holding no list of records), for
-    records that come as they are read: the same text, `[]` when there are none."""
+    records that come as they are read: the same text, `[]` when there are none. A piece holds a
+    few hundred records (one write each, not one a record), so memory stays that of a piece."""
     encode = json.JSONEncoder(ensure_ascii=False, separators=(",", ":"), default=default).encode
-    opening = "[\n"
+    opening, pieces = "[\n", []
     for item in items:
-        yield opening + _escape_unsafe(encode(item))
+        pieces.append(_escape_unsafe(encode(item)))
+        if len(pieces) == _RECORDS_A_PIECE:
+            yield opening + ",\n".join(pieces)
+            opening, pieces = ",\n", []
+    if pieces:
+        yield opening + ",\n".join(pieces)
         opening = ",\n"
     yield "[]\n" if opening == "[\n" else "\n]\n"
+
+
+_RECORDS_A_PIECE = 256
 
 
 def _holds_records(value: Any) -> bool:
