@@ -273,46 +273,58 @@ def _floor(sql: str, how: str) -> str:
             f"for r in cur:\n    {out}\n")
 
 
-def commands(db: Path, scratch: Path) -> list[tuple[str, list[str], list[str], bool]]:
-    """(label, followup args, floor argv, writes) for every command row."""
+def commands(db: Path, scratch: Path) -> list[tuple[str, list[str], list[str], str]]:
+    """(label, followup args, floor argv, database) for every command row. The database: "demo"
+    as built; "scratch", a copy where contact 42 is named Bench Person (a name only one contact
+    has) and has a favour received to thank; "copy", a fresh copy of the scratch for every run
+    of a command that writes, so each run does the same work."""
     py = sys.executable
     contacts = _CONTACT_ROWS.format(where="")
     search = _CONTACT_ROWS.format(where="AND c.search_text LIKE '%maria%'")
     imports = [py, "-c", "import planner.cli"]
-    rows: list[tuple[str, list[str], list[str], bool]] = [
-        ("contacts", ["contacts"], [py, "-c", _floor(contacts, "print"), str(db)], False),
-        ("contacts --json", ["contacts", "--json"], [py, "-c", _floor(contacts, "json"), str(db)], False),
+    rows: list[tuple[str, list[str], list[str], str]] = [
+        ("contacts", ["contacts"], [py, "-c", _floor(contacts, "print"), str(db)], "demo"),
+        ("contacts --json", ["contacts", "--json"], [py, "-c", _floor(contacts, "json"), str(db)], "demo"),
         ("contacts --search maria", ["contacts", "--search", "maria"], [py, "-c", _floor(search, "print"), str(db)],
-         False),
+         "demo"),
         ("export-contacts --format csv", ["export-contacts", "--format", "csv"],
-         [py, "-c", _floor(_EXPORT_ROWS, "csv"), str(db)], False),
+         [py, "-c", _floor(_EXPORT_ROWS, "csv"), str(db)], "demo"),
         ("export-contacts --format json", ["export-contacts", "--format", "json"],
-         [py, "-c", _floor(_EXPORT_ROWS, "json"), str(db)], False),
+         [py, "-c", _floor(_EXPORT_ROWS, "json"), str(db)], "demo"),
         ("export-contacts --format vcard", ["export-contacts", "--format", "vcard"],
-         [py, "-c", _floor(_EXPORT_ROWS, "print"), str(db)], False),
-        ("agenda", ["agenda"], [py, "-c", _floor(_AGENDA_ROWS, "print"), str(db)], False),
+         [py, "-c", _floor(_EXPORT_ROWS, "print"), str(db)], "demo"),
+        ("agenda", ["agenda"], [py, "-c", _floor(_AGENDA_ROWS, "print"), str(db)], "demo"),
         ("agenda --format json", ["agenda", "--format", "json"], [py, "-c", _floor(_AGENDA_ROWS, "json"), str(db)],
-         False),
+         "demo"),
         ("agenda --format ics", ["agenda", "--format", "ics"], [py, "-c", _floor(_AGENDA_ROWS, "print"), str(db)],
-         False),
-        ("agenda --format md", ["agenda", "--format", "md"], [py, "-c", _floor(_AGENDA_ROWS, "print"), str(db)], False),
+         "demo"),
+        ("agenda --format md", ["agenda", "--format", "md"], [py, "-c", _floor(_AGENDA_ROWS, "print"), str(db)],
+         "demo"),
         ("agenda --format csv", ["agenda", "--format", "csv"], [py, "-c", _floor(_AGENDA_ROWS, "csv"), str(db)],
-         False),
-        ("plan --json (full re-plan)", ["plan", "--json"], [py, "-c", _floor(_PLAN_ROWS, "json"), str(db)], False),
-        ("show 42", ["show", "42"], imports, False),
-        ("show NAME (by name)", ["show", "Bench Person"], imports, True),
-        ("history 42", ["history", "42"], imports, False),
-        ("log 42 (a note)", ["log", "42", "bench note", "--kind", "note"], imports, True),
+         "demo"),
+        ("plan --json (full re-plan)", ["plan", "--json"], [py, "-c", _floor(_PLAN_ROWS, "json"), str(db)], "demo"),
+        ("show 42", ["show", "42"], imports, "demo"),
+        ("show NAME (by name)", ["show", "Bench Person"], imports, "scratch"),
+        ("history 42", ["history", "42"], imports, "demo"),
+        ("log 42 (a note)", ["log", "42", "bench note", "--kind", "note"], imports, "copy"),
+        ("log NAME (a note, by name)", ["log", "Bench Person", "bench note", "--kind", "note"], imports, "copy"),
+        ("favor NAME --got (by name)", ["favor", "Bench Person", "--got", "advice", "bench favour"], imports, "copy"),
+        ("thank NAME (by name)", ["thank", "Bench Person"], imports, "copy"),
+        ("snooze NAME --by 3d (by name)", ["snooze", "Bench Person", "--by", "3d"], imports, "copy"),
     ]
     return rows
 
 
-def paired(a: list[str], b: list[str], env: dict[str, str], runs: int, warmup: int = 1) -> dict[str, float]:
-    """A and B in turn, `runs` times each after `warmup` uncounted runs of each."""
+def paired(a: list[str], b: list[str], env: dict[str, str], runs: int, warmup: int = 1,
+           before=lambda: None) -> dict[str, float]:
+    """A and B in turn, `runs` times each after `warmup` uncounted runs of each; `before()` runs
+    untimed ahead of every run of A."""
     for _ in range(warmup):
+        before()
         run_once(a, env), run_once(b, env)
     ta, tb, ma, mb, ca, cb, ratios = [], [], [], [], [], [], []
     for _ in range(runs):
+        before()
         sa, pa, ua = run_once(a, env)
         sb, pb, ub = run_once(b, env)
         ta.append(sa), tb.append(sb), ma.append(pa), mb.append(pb), ca.append(ua), cb.append(ub)
@@ -367,23 +379,36 @@ def main() -> None:
         wanted = args.only.split(",") if args.only else None
         if not wanted or "app" in wanted:
             _app_rows(db, env, args.app_runs)
-        scratch = folder / f"scratch-{size}.db"
+        scratch, copy = folder / f"scratch-{size}.db", folder / f"copy-{size}.db"
         shutil.copyfile(db, scratch)
-        with sqlite3.connect(scratch) as con:  # a name to find that only one contact has
-            con.execute("UPDATE contact SET name = 'Bench Person' WHERE id = 42")
+        with sqlite3.connect(scratch) as con:  # a name to find that only one contact has, renamed as
+            # followup renames (its folded search text begins with the folded name)
+            con.execute("UPDATE contact SET name = 'Bench Person', search_text = 'bench person' || "
+                        "substr(search_text, instr(search_text, char(10))) WHERE id = 42")
+        con.close()
+        run_once([sys.executable, "-m", "screens", "--db", str(scratch), "--today", TODAY, "favor", "42", "--got",
+                  "advice", "for thank to thank"], env)  # also brings the scratch's schema up to date
+
+        def fresh_copy(scratch: Path = scratch, copy: Path = copy) -> None:
+            for leftover in copy.parent.glob(copy.name + "*"):
+                leftover.unlink()
+            with sqlite3.connect(scratch) as source, sqlite3.connect(copy) as target:
+                source.backup(target)
+            source.close(), target.close()
+
         print(f"{'command':40} {'followup':>9} {'floor':>9} {'ratio':>7}  {'MiB':>6} {'floor MiB':>9}"
               f"  {'cpu':>8} {'floor cpu':>9} {'ratio':>7}")
-        for label, cmd, floor, writes in commands(db, scratch):
+        for label, cmd, floor, where in commands(db, scratch):
             if wanted and not any(w in label for w in wanted):
                 continue
-            target = scratch if writes else db
+            target = {"demo": db, "scratch": scratch, "copy": copy}[where]
             figures = paired([sys.executable, "-m", "screens", "--db", str(target), "--today", TODAY, *cmd], floor,
-                             env, args.runs, args.warmup)
+                             env, args.runs, args.warmup, fresh_copy if where == "copy" else lambda: None)
             print(f"{label:40} {figures['a']:8.3f}s {figures['b']:8.3f}s {figures['ratio']:6.2f}x"
                   f"  {figures['mem_a']:6.0f} {figures['mem_b']:9.0f}"
                   f"  {figures['cpu_a']:7.3f}s {figures['cpu_b']:8.3f}s {figures['cpu_a'] / figures['cpu_b']:6.2f}x",
                   flush=True)
-        for leftover in folder.glob(f"scratch-{size}.db*"):
+        for leftover in (*folder.glob(f"scratch-{size}.*"), *folder.glob(f"copy-{size}.*")):
             leftover.unlink()
 
 

@@ -158,3 +158,26 @@ def test_listing_sorts_accented_names_with_their_letter_and_aligns_wide_characte
     lines = [line for line in cli("contacts").out.splitlines() if "Acme" in line or "阿里巴巴" in line]
     starts = {display_width(line[: line.index("阿里巴巴" if "阿里巴巴" in line else "Acme")]) for line in lines}
     assert len(starts) == 1  # the company column starts at the same terminal column on every row
+
+
+def test_a_name_is_found_among_many_as_typed_with_its_accents_or_without(cli):
+    for name in ("Zoë Ångström", "Zoe Angstrom Jr", "Ann_Lee", "AnnXLee", "Ève Dubois", "Eve Dubois"):
+        assert cli("add", name).code == 0
+    shown = lambda text: json.loads(cli("show", text, "--json").out)["name"]  # noqa: E731
+    assert shown("zoe ANGSTROM") == "Zoë Ångström"  # exact (folded) beats the longer name containing it
+    assert shown("angstrom jr") == "Zoe Angstrom Jr"  # a part of one name only
+    assert shown("ann_l") == "Ann_Lee"  # `_` is a letter here, not LIKE's wildcard
+    assert cli("show", "ann%").code == 2
+    both = cli("show", "eve dubois")  # two exact matches once folded: ask, by id
+    assert both.code == 2
+    assert both.err.index("5 Ève Dubois") < both.err.index("6 Eve Dubois")
+    assert cli("archive", "6").code == 0
+    assert shown("eve dubois") == "Ève Dubois"  # the one still active
+    assert cli("log", "Ève", "a note", "--kind", "note").code == 0  # a part of two names, one of them archived
+
+
+def test_a_renamed_contact_is_found_by_its_new_name_only(cli):
+    cli("add", "Maria Schmidt")
+    assert cli("edit", "Maria Schmidt", "--name", "Maria Weber").code == 0
+    assert json.loads(cli("show", "maria weber", "--json").out)["name"] == "Maria Weber"
+    assert "no contact matches" in cli("show", "maria schmidt").err

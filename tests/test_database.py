@@ -287,3 +287,34 @@ def test_a_file_from_before_the_plan_reason_index_gains_it_and_the_agenda_reads_
     assert "planned_call_reason" in {row[1] for row in db.execute_sql("PRAGMA index_list('planned_call')")}
     assert any("planned_call_reason" in plan for plan in agenda_plans())
     close_database()
+
+
+def test_a_version_nineteen_file_gains_the_lookup_indexes_and_names_are_found_through_them(tmp_path, cli):
+    from planner.services.contacts import resolve
+    from planner.store.dialect import first_line
+
+    path = tmp_path / "v19.db"
+    open_database(path, migrate=False)
+    migrations.migrate(db, target=19)
+    _maria_and_an_old_call()
+    db.execute_sql("UPDATE contact SET search_text = 'maria schmidt' || char(10) || 'initech' WHERE id = 1")
+    assert "contact_name_key" not in {row[0] for row in db.execute_sql("SELECT name FROM sqlite_master")}
+    close_database()
+
+    open_database(path)
+    assert migrations.schema_version(db) == migrations.LATEST
+    column = 'c."search_text"'
+    probe = f'SELECT c."id" FROM "contact" c WHERE {first_line(column)} = ?'
+    plan = " | ".join(row[-1] for row in db.execute_sql("EXPLAIN QUERY PLAN " + probe, ["maria schmidt"]).fetchall())
+    assert "USING INDEX contact_name_key" in plan
+    assert resolve("MARIA SCHMIDT") == 1
+    emails = ('SELECT (SELECT group_concat(v, char(31)) FROM (SELECT x."address" AS v FROM "contact_email" x '
+              'WHERE x."contact_id" = c."id" ORDER BY x."position", x."id")) FROM "contact" c')
+    plan = " | ".join(row[-1] for row in db.execute_sql("EXPLAIN QUERY PLAN " + emails).fetchall())
+    assert "COVERING INDEX contact_email_in_order" in plan and "TEMP B-TREE" not in plan  # as lists read them
+    next_call = ('SELECT (SELECT p."date" FROM "planned_call" p WHERE p."contact_id" = c."id" '
+                 'AND p."reason" <> \'thank-you\' ORDER BY p."date", p."seq" LIMIT 1) FROM "contact" c')
+    plan = " | ".join(row[-1] for row in db.execute_sql("EXPLAIN QUERY PLAN " + next_call).fetchall())
+    assert "COVERING INDEX planned_call_next_of_contact" in plan and "TEMP B-TREE" not in plan
+    close_database()
+    assert cli("show", "schmidt", db=path).code == 0

@@ -32,8 +32,8 @@ def print_json(data: object) -> None:
 
 
 def print_json_records(records: Iterable[object]) -> None:
-    """A JSON list of records on stdout, each written as it is read (the text `print_json` writes
-    for the same list)."""
+    """A JSON list of records on stdout, written as they are read, a few hundred at a time (the
+    text `print_json` writes for the same list)."""
     write = sys.stdout.write
     for chunk in json_records(records, default=json_default):
         write(chunk)

@@ -15,6 +15,7 @@ from planner.core.vocabulary import FavorDirection, FavorKind, InteractionKind, 
 from planner.core.zones import to_utc_naive, zone_key
 from planner.scheduling.inputs import load_calendar
 from planner.services import referrals
+from planner.services.contacts import search_text_of
 from planner.services.sequence_definitions import get_definition
 from planner.services.sequences import create_run
 from planner.store.database import write_tx
@@ -117,12 +118,14 @@ def add_demo_relationships(rng: random.Random, today: dt.date) -> dict[str, int]
         for contact, twin, name in zip(others[4:7], others[7:10], ("swapped", "upper", "same"), strict=True):
             first, _, last = contact.name.partition(" ")
             twin_name = {"swapped": f"{last}, {first}", "upper": contact.name.upper(), "same": contact.name}[name]
+            address = f"{first.casefold()}.private@mail.example"
+            # searched, and found by name, through the same folded text as everyone
+            search_text = search_text_of(twin_name, contact.company, contact.title, ["imported"], [address], "")
             Contact.update(name=twin_name, company=contact.company, title=contact.title, kind=contact.kind,
-                           source="vcard", notes="", search_text=f"{twin_name} {contact.company}".casefold(),
+                           source="vcard", notes="", search_text=search_text,
                            ).where(Contact.id == twin.id).execute()
             for model in (ContactEmail, ContactPhone, ContactTag):
                 model.delete().where(model.contact == twin.id).execute()
-            address = f"{first.casefold()}.private@mail.example"
             ContactEmail.create(contact=twin, address=address, address_key=address, position=0)
             ContactTag.create(contact=twin, tag="imported")
             counts["duplicates"] += 1

@@ -74,7 +74,11 @@ class ContactView:
         """`json_dict` of the view, written out for its known fields: a `contacts --json` of
         100,000 contacts calls this for every one."""
         fields_of = self.__dict__
-        data = {name: fields_of[name] for name in _field_names(ContactView)}
+        names = _field_names(ContactView)
+        if len(fields_of) == len(names):  # its fields only, in their order (as __init__ set them): copied whole
+            data = fields_of.copy()
+        else:
+            data = {name: fields_of[name] for name in names}
         for name in _MOMENTS:
             value = data[name]
             if value is not None:

@@ -16,7 +16,8 @@ from planner.core.zones import check_zone_name
 from planner.scheduling.service import replan
 from planner.services.contact_views import ContactView, ListRow, count_contacts, iter_rows, iter_views
 from planner.services.team import acting_member_id
-from planner.store.database import retried
+from planner.store.database import db, retried
+from planner.store.dialect import first_line, portable
 from planner.store.journal import journaled
 from planner.store.models import CONTACT_KINDS, Contact, ContactEmail, ContactPhone, ContactTag, get_contact, utcnow
 
@@ -220,7 +221,7 @@ def contact_filter(search: str | None, tag: str | None, archived: bool) -> tuple
     params: list[object] = []
     for word in fold(search or "").split():
         clauses.append("c.\"search_text\" LIKE ? ESCAPE '\\'")
-        params.append("%" + re.sub(r"([\\%_])", r"\\\1", word) + "%")
+        params.append("%" + _like_escaped(word) + "%")
     if tag:
         clauses.append(f'EXISTS (SELECT 1 FROM "{ContactTag._meta.table_name}" t '
                        'WHERE t."contact_id" = c."id" AND t."tag" = ?)')
@@ -229,26 +230,44 @@ def contact_filter(search: str | None, tag: str | None, archived: bool) -> tuple
 
 
 def resolve(text: str) -> int:
-    """A contact id from an id, an exact name (case-insensitive) or a unique partial match."""
+    """A contact id from an id, an exact name (case-insensitive) or a unique partial match.
+
+    Bounded however many contacts there are: an exact name is one probe of the index on each
+    contact's folded name (the first line of `search_text`, migration 23); only a name matched by
+    no one exactly is looked for as a part of names, in one pass over `search_text` inside the
+    database. Both read just the few columns named below, as tuples."""
     raw = text.strip()
     if not raw:
         raise BadInput("contact: empty name")
     if raw.isdigit() and Contact.get_or_none(Contact.id == int(raw)) is not None:
         return int(raw)
     folded = fold(raw)
-    rows = list(Contact.select(Contact.id, Contact.name, Contact.company, Contact.archived_at))
-    exact = [r for r in rows if fold(r.name) == folded]
+    # `search_text` is what every writer stores; the names themselves decide (a stale line only
+    # ever drops a row, it never adds one).
+    exact = [r for r in _named(first_line('c."search_text"') + " = ?", folded) if fold(r[1]) == folded]
     if len(exact) == 1:
-        return exact[0].id
-    candidates = exact or [r for r in rows if folded in fold(r.name)]
-    active = [r for r in candidates if r.archived_at is None]
+        return exact[0][0]
+    part = "%" + _like_escaped(folded) + "%"
+    candidates = exact or [r for r in _named("c.\"search_text\" LIKE ? ESCAPE '\\'", part) if folded in fold(r[1])]
+    active = [r for r in candidates if r[3] is None]
     if len(candidates) > 1 and len(active) == 1:
-        return active[0].id
+        return active[0][0]
     if len(candidates) == 1:
-        return candidates[0].id
+        return candidates[0][0]
     if not candidates:
         raise NotFound(f"no contact matches {clean_line(raw)!r}")
-    listing = "; ".join(f"{r.id} {clean_line(r.name)}" + (f" ({clean_line(r.company)})" if r.company else "")
-                        for r in candidates[:10])
+    listing = "; ".join(f"{cid} {clean_line(name)}" + (f" ({clean_line(company)})" if company else "")
+                        for cid, name, company, _ in candidates[:10])
     more = f" and {len(candidates) - 10} more" if len(candidates) > 10 else ""
     raise Ambiguous(f"{clean_line(raw)!r} matches {len(candidates)} contacts: {listing}{more}; use the id")
+
+
+def _named(where: str, param: str) -> list[tuple[int, str, str, object]]:
+    """(id, name, company, archived_at) of the contacts matching `where` (one `?`), by id."""
+    sql = (f'SELECT c."id", c."name", c."company", c."archived_at" FROM "{Contact._meta.table_name}" c '
+           f'WHERE {where} ORDER BY c."id"')
+    return list(db.execute_sql(portable(sql), [param]).fetchall())
+
+
+def _like_escaped(text: str) -> str:
+    return re.sub(r"([\\%_])", r"\\\1", text)

@@ -1,6 +1,6 @@
 """SQL that differs between the engines, for the database the one `db` is bound to: raw SQL's
-placeholders, a day difference, a date read as ISO text, a distinct list, an unindexed column,
-sorting names without regard to case, and the server's session locks. Callers write one query;
+placeholders, a day difference, a date read as ISO text, a text's first line, a distinct list, an
+unindexed column, sorting names without regard to case, and the server's session locks. Callers write one query;
 which engine it runs on is asked here (`store.engine` says how each engine is driven).
 """
 
@@ -37,6 +37,15 @@ def days_between(later: str, earlier: str) -> str:
 def iso_day(column: str) -> str:
     """A date column read as ISO text (SQLite stores it so; the server gives a date object)."""
     return f"to_char({column}, 'YYYY-MM-DD')" if on_server(db) else column
+
+
+def first_line(column: str, *, server: bool | None = None) -> str:
+    """A text column up to its first line end (all of it when it has none), on the bound engine
+    (or the one `server` says). Migration 23 indexes this very expression: a query finds rows
+    through that index only when it writes the expression the same way."""
+    if on_server(db) if server is None else server:
+        return f"split_part({column}, E'\\n', 1)"
+    return f"substr({column} || char(10), 1, instr({column} || char(10), char(10)) - 1)"
 
 
 def distinct_list(column: str) -> str:
