@@ -213,7 +213,9 @@ class _WriteTransaction:
     def __exit__(self, exc_type, exc_val, exc_tb):
         if self._savepoint is not None:
             if exc_type is not None and not _connection_in_transaction():
-                db.pop_transaction()  # SQLite already ended it: no savepoint left to roll back to
+                # SQLite already ended the whole transaction (a full disk does): no savepoint is
+                # left to roll back to, and the outer write_tx, which pushed the one entry on
+                # Peewee's stack, pops it and sees nothing left to roll back
                 return False
             return self._savepoint.__exit__(exc_type, exc_val, exc_tb)
         db.pop_transaction()
