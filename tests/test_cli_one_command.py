@@ -104,8 +104,9 @@ def test_typos_help_and_version_answer_as_before(tmp_path):
 
 
 SEEN = ("import sys; from planner.cli import main; code = main(sys.argv[1:]); "
-        "print(' '.join(sorted(m for m in sys.modules if m.startswith('planner.cli.') and m.endswith('_cmds'))), "
-        "file=sys.stderr); raise SystemExit(code)")
+        "print(' '.join(sorted(m for m in sys.modules "
+        "if m.startswith('planner.cli.') and m.endswith('_cmds') or m == 'arrow')), file=sys.stderr); "
+        "raise SystemExit(code)")
 
 
 def _command_modules_after(db, *args: str) -> list[str]:
@@ -116,6 +117,7 @@ def _command_modules_after(db, *args: str) -> list[str]:
 
 
 def test_a_command_imports_no_other_commands_module(tmp_path):
+    """Nor arrow, which only the date phrases that need it load (`next month`, `in 2 days`)."""
     db = tmp_path / "f.db"
     today = ("--today", "2026-11-25")
     assert _command_modules_after(db, *today, "add", "Maria Schmidt") == ["planner.cli.contacts_cmds"]
@@ -126,6 +128,7 @@ def test_a_command_imports_no_other_commands_module(tmp_path):
     assert _command_modules_after(db, "snooze", "maria", "--by", "3d") == ["planner.cli.plan_cmds"]
     assert _command_modules_after(db, "contacts", "--search", "maria") == ["planner.cli.contacts_cmds"]
     assert _command_modules_after(db, "history", "maria") == ["planner.cli.log_cmds"]
+    assert _command_modules_after(db, "snooze", "maria", "--by", "next month") == ["arrow", "planner.cli.plan_cmds"]
 
 
 def test_global_options_before_or_after_the_command_reach_the_same_database(tmp_path):
