@@ -2,7 +2,8 @@
 
 Each module in COMMAND_MODULES has `register(subparsers, common)` that adds its sub-commands and
 sets `handler` on each; a handler takes the parsed args and returns an exit code. Exit codes:
-0 success, 1 runtime failure, 2 usage or bad input.
+0 success, 1 runtime failure, 2 usage or bad input. COMMANDS names the module of every command, so
+`followup COMMAND` imports and registers that module alone.
 """
 
 from __future__ import annotations
@@ -12,7 +13,7 @@ import importlib
 import os
 import sqlite3
 import sys
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
 
 from peewee import PeeweeException
 
@@ -44,6 +45,29 @@ COMMAND_MODULES = [
     "planner.cli.migrate_cmds",
 ]
 
+# The module that registers each command (aliases too): `followup COMMAND` registers only that one,
+# since importing every command's module (and what each imports) costs more than most commands'
+# own work. Kept equal to what the modules register by a test.
+COMMANDS: dict[str, str] = {
+    **dict.fromkeys(("add", "contacts", "show", "edit", "archive", "unarchive"), "planner.cli.contacts_cmds"),
+    **dict.fromkeys(("import", "export-contacts"), "planner.cli.import_cmds"),
+    **dict.fromkeys(("plan", "snooze", "pin", "unpin", "block", "unblock", "blocks"), "planner.cli.plan_cmds"),
+    **dict.fromkeys(("log", "history", "edit-log", "delete-log"), "planner.cli.log_cmds"),
+    **dict.fromkeys(("favor", "favour", "thank", "ledger"), "planner.cli.ledger_cmds"),
+    "agenda": "planner.cli.agenda_cmds",
+    **dict.fromkeys(("config", "backup", "check", "demo"), "planner.cli.admin_cmds"),
+    **dict.fromkeys(("sequence", "event"), "planner.cli.sequence_cmds"),
+    **dict.fromkeys(("placed", "placements", "report"), "planner.cli.placement_cmds"),
+    "date": "planner.cli.date_cmds",
+    **dict.fromkeys(("duplicates", "merge"), "planner.cli.duplicates_cmds"),
+    "fact": "planner.cli.fact_cmds",
+    "sync": "planner.cli.sync_cmds",
+    "remind": "planner.cli.remind_cmds",
+    **dict.fromkeys(("team", "assign", "whoami"), "planner.cli.team_cmds"),
+    "undo": "planner.cli.undo_cmds",
+    "migrate-to": "planner.cli.migrate_cmds",
+}
+
 
 class ArgumentParser(argparse.ArgumentParser):
     """argparse that reports usage errors as one line with exit code 2."""
@@ -65,7 +89,8 @@ def _global_options(*, suppress: bool) -> ArgumentParser:
     return parent
 
 
-def build_parser() -> ArgumentParser:
+def build_parser(modules: Iterable[str] = COMMAND_MODULES) -> ArgumentParser:
+    """The `followup` parser with the commands of `modules` (by default every command)."""
     parser = ArgumentParser(
         prog="followup",
         description="A keyboard-driven follow-up planner: who to call, when, and what you owe them.",
@@ -74,7 +99,7 @@ def build_parser() -> ArgumentParser:
     parser.add_argument("--version", action="version", version=f"followup {__version__}")
     sub = parser.add_subparsers(dest="command", metavar="COMMAND", parser_class=ArgumentParser)
     common = _global_options(suppress=True)
-    for name in COMMAND_MODULES:
+    for name in modules:
         try:
             module = importlib.import_module(name)
         except ModuleNotFoundError as exc:
@@ -166,8 +191,11 @@ def main(argv: list[str] | None = None, *, open_app: Callable[[], int] | None = 
     parser: ArgumentParser | None = None
     args = _app_arguments(argv) if open_app is not None else None
     if args is None:
-        parser = build_parser()
+        one_command = _one_command_parser(argv)
+        parser = one_command or build_parser()
         args = parser.parse_args(argv)
+        if one_command is not None:
+            parser = None  # its help would list one command: the full parser's says what there is
     args.open_app = open_app
     try:
         apply_today(args)
@@ -241,6 +269,34 @@ def _app_arguments(argv: list[str] | None) -> argparse.Namespace | None:
         return None
     args.command = None
     return args
+
+
+# The global options that take a value, and the one that does not (see _global_options).
+_VALUE_OPTIONS = ("--db", "--today")
+_FLAG_OPTIONS = ("--strict",)
+
+
+def _one_command_parser(argv: list[str] | None) -> ArgumentParser | None:
+    """A parser that knows only the named command's module, when the words before the command are
+    global options written out in full (`followup --db PATH log 42 ...`). None for anything else
+    (--help, --version, no command, an unknown command, an abbreviated option, `--`): the full
+    parser reads those and answers in its own words. The command's own parser is the same either
+    way, so what it reads, its errors and `COMMAND --help` do not change."""
+    words = sys.argv[1:] if argv is None else argv
+    i = 0
+    while i < len(words):
+        word = words[i]
+        if word in _VALUE_OPTIONS:
+            if i + 1 >= len(words) or words[i + 1].startswith("-"):
+                return None
+            i += 2
+        elif word in _FLAG_OPTIONS or word.partition("=")[0] in _VALUE_OPTIONS:
+            i += 1
+        elif word in COMMANDS:
+            return build_parser([COMMANDS[word]])
+        else:
+            return None
+    return None
 
 
 def _no_command(args: argparse.Namespace, parser: ArgumentParser | None) -> int:

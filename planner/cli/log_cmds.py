@@ -13,7 +13,7 @@ from planner.core.errors import BadInput
 from planner.core.textsafe import clean_block, clean_line
 from planner.core.vocabulary import InteractionKind, Outcome
 from planner.services import contacts
-from planner.services.interactions import edits, log, records
+from planner.services.interactions import log, records
 from planner.services.interactions.log import LogRequest
 from planner.services.interactions.records import InteractionView
 
@@ -185,6 +185,8 @@ def cmd_edit(args: argparse.Namespace) -> int:
     if not changes:
         raise BadInput("edit-log: nothing to change; give --summary, --kind, --outcome, --at, --duration, --notes "
                        "or --thanks / --no-thanks")
+    from planner.services.interactions import edits  # corrections only: `log` and `history` skip it
+
     view = edits.edit_interaction(args.id, **changes)
     if args.json:
         print_json(view)
@@ -196,6 +198,8 @@ def cmd_edit(args: argparse.Namespace) -> int:
 
 def cmd_delete(args: argparse.Namespace) -> int:
     open_db_from_args(args)
+    from planner.services.interactions import edits
+
     view = edits.delete_interaction(args.id)
     last = contacts.get_view(view.contact_id).last_contacted
     last_words = last.isoformat(" ", "minutes") if last else "never"
