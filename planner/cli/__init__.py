@@ -25,26 +25,6 @@ from planner.store.database import LockWait, database_name
 from planner.store.failures import describe_database_error, describe_os_error
 from planner.store.paths import restrict_process_umask
 
-COMMAND_MODULES = [
-    "planner.cli.contacts_cmds",
-    "planner.cli.import_cmds",
-    "planner.cli.plan_cmds",
-    "planner.cli.log_cmds",
-    "planner.cli.ledger_cmds",
-    "planner.cli.agenda_cmds",
-    "planner.cli.admin_cmds",
-    "planner.cli.sequence_cmds",
-    "planner.cli.placement_cmds",
-    "planner.cli.date_cmds",
-    "planner.cli.duplicates_cmds",
-    "planner.cli.fact_cmds",
-    "planner.cli.sync_cmds",
-    "planner.cli.remind_cmds",
-    "planner.cli.team_cmds",
-    "planner.cli.undo_cmds",
-    "planner.cli.migrate_cmds",
-]
-
 # The module that registers each command (aliases too): `followup COMMAND` registers only that one,
 # since importing every command's module (and what each imports) costs more than most commands'
 # own work. Kept equal to what the modules register by a test.
@@ -67,6 +47,8 @@ COMMANDS: dict[str, str] = {
     "undo": "planner.cli.undo_cmds",
     "migrate-to": "planner.cli.migrate_cmds",
 }
+# Every command module, in the order the full parser lists their commands.
+COMMAND_MODULES = list(dict.fromkeys(COMMANDS.values()))
 
 
 class ArgumentParser(argparse.ArgumentParser):
@@ -100,13 +82,7 @@ def build_parser(modules: Iterable[str] = COMMAND_MODULES) -> ArgumentParser:
     sub = parser.add_subparsers(dest="command", metavar="COMMAND", parser_class=ArgumentParser)
     common = _global_options(suppress=True)
     for name in modules:
-        try:
-            module = importlib.import_module(name)
-        except ModuleNotFoundError as exc:
-            if exc.name == name:
-                continue  # a command group not written yet
-            raise
-        module.register(sub, common)
+        importlib.import_module(name).register(sub, common)
     return parser
 
 
