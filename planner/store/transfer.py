@@ -30,11 +30,13 @@ from peewee import (
     ForeignKeyField,
     Model,
     TimeField,
+    chunked,
 )
 
 from planner.core.errors import BadInput, FollowupError
 from planner.store import engine
 from planner.store.database import db, write_tx
+from planner.store.dialect import execute_many
 from planner.store.models import ALL_MODELS, Member, PrivateNote
 
 BATCH = 500
@@ -150,11 +152,10 @@ def _write(model: type[Model], fields: Sequence[Field], rows: Iterable[tuple]) -
                 copy.write_row([value(v) for value, v in zip(to_db, row, strict=True)])
                 count += 1
         return count
-    marks = ", ".join([engine.bound(db).param] * len(fields))  # COPY is refused into a table with row-level security
-    cursor = db.cursor()
-    for batch in _batches(rows):
-        cursor.executemany(f'INSERT INTO "{table}" ({columns}) VALUES ({marks})',
-                           [[value(v) for value, v in zip(to_db, row, strict=True)] for row in batch])
+    # a file, or a table with row-level security (the server refuses COPY into it)
+    insert = f'INSERT INTO "{table}" ({columns}) VALUES ({", ".join("?" * len(fields))})'
+    for batch in chunked(rows, BATCH):
+        execute_many(insert, [[value(v) for value, v in zip(to_db, row, strict=True)] for row in batch])
         count += len(batch)
     return count
 
@@ -163,17 +164,6 @@ def _row_security(table: str) -> bool:
     """The server enforces row-level security on `table` (private notes, drafts)."""
     row = db.execute_sql("SELECT relrowsecurity FROM pg_class WHERE oid = to_regclass(%s)", (f'"{table}"',)).fetchone()
     return bool(row and row[0])
-
-
-def _batches(rows: Iterable[tuple]) -> Iterator[list[tuple]]:
-    batch: list[tuple] = []
-    for row in rows:
-        batch.append(row)
-        if len(batch) >= BATCH:
-            yield batch
-            batch = []
-    if batch:
-        yield batch
 
 
 def _plan(model: type[Model], member: Member | None, to_server: bool):
