@@ -4,6 +4,7 @@ holidays and blocks, pins, stability of single edits, today's calls, stale plans
 from __future__ import annotations
 
 import datetime as dt
+import gc
 import os
 import subprocess
 import sys
@@ -13,6 +14,7 @@ import pytest
 from factories import bulk_contacts, planned_row, reached
 
 from planner.core import dates
+from planner.core.errors import FollowupError
 from planner.scheduling import plan_views, service
 from planner.scheduling.inputs import load_calendar
 from planner.scheduling.service import replan
@@ -376,3 +378,19 @@ def test_the_days_first_plan_updates_each_call_in_its_row_and_stores_exactly_the
     assert len([r for r in kept if before[(r.contact_id, r.seq)].window_start != r.window_start]) >= 30
     # a call still there kept its row: what holds its id (an undo journal, a screen's selection) follows it
     assert all(before[(r.contact_id, r.seq)].id == r.id for r in kept)
+
+
+def test_a_replan_leaves_pythons_cycle_collector_as_it_found_it(db_path):
+    bulk_contacts(30, 1)  # daily calls
+    service.update_plan(None)
+    assert gc.isenabled()  # paused while the plan was made, running again after it
+    gc.disable()  # paused by someone else: a plan does not start it
+    try:
+        service.update_plan(None)
+        assert not gc.isenabled()
+    finally:
+        gc.enable()
+    settings.set_value("capacity", "1")  # 30 calls a day against 1: no plan, even two years late
+    with pytest.raises(FollowupError, match="cannot hold"):
+        service.update_plan(None)
+    assert gc.isenabled()
