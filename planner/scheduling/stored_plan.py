@@ -216,7 +216,8 @@ def write_plan(old: list[tuple], new: list[PlanRow], write: bool) -> int:
     by_key = {(t[1], t[8]): t for t in old}
     keep: set[int] = set()
     inserts: list[PlanRow] = []
-    updates: list[tuple] = []
+    updates: list[tuple] = []  # day or reason changed: every column
+    reshaped: list[tuple] = []  # only the ideal day or the window changed: no indexed column
     moved = 0
     iso = _IsoDays()
     for row in new:
@@ -231,16 +232,24 @@ def write_plan(old: list[tuple], new: list[PlanRow], write: bool) -> int:
         if before[2:7] != placement:
             if before[2] != placement[0]:
                 moved += 1
-            updates.append((*placement, None, "", "", rid))
+                updates.append((*placement, None, "", "", rid))
+            elif before[6] != placement[4]:
+                updates.append((*placement, None, "", "", rid))
+            else:
+                reshaped.append((*placement[1:4], None, "", "", rid))
     if not write:
         return moved
     # one prepared statement per row gone, not chunks of IN lists Peewee builds value by value
     execute_many(f'DELETE FROM "{TABLE}" WHERE "id" = ?', [(t[0],) for t in old if t[0] not in keep])
     # a changed call updated in place: on a new day every overdue and new contact's window moves
-    # (a third of the plan at 100k), and an update rewrites the indexes of the columns it changes
+    # (a third of the plan at 100k), and an update rewrites the indexes of the columns it sets
     # where a delete and an insert rewrote all four twice; its other columns as an insert sets them
     execute_many(f'UPDATE "{TABLE}" SET "date" = ?, "ideal" = ?, "window_start" = ?, "window_end" = ?, '
                  '"reason" = ?, "favor" = ?, "note" = ?, "at_time" = ? WHERE "id" = ?', updates)
+    # most of a new day's changes: a window clipped to the new today, the call on the same day; an
+    # update that sets no indexed column (day, reason, contact) leaves every index as it is
+    execute_many(f'UPDATE "{TABLE}" SET "ideal" = ?, "window_start" = ?, "window_end" = ?, '
+                 '"favor" = ?, "note" = ?, "at_time" = ? WHERE "id" = ?', reshaped)
     # one prepared statement for every new row (raw executemany: Peewee's insert_many builds a
     # statement per chunk and converts each field, several times slower for a first plan)
     sql = (f'INSERT INTO "{TABLE}" ("contact_id", "date", "ideal", "window_start", "window_end", '
