@@ -4,6 +4,7 @@ holidays and blocks, pins, stability of single edits, today's calls, stale plans
 from __future__ import annotations
 
 import datetime as dt
+import gc
 import os
 import subprocess
 import sys
@@ -13,6 +14,7 @@ import pytest
 from factories import bulk_contacts, planned_row, reached
 
 from planner.core import dates
+from planner.core.errors import FollowupError
 from planner.scheduling import plan_views, service
 from planner.scheduling.inputs import load_calendar
 from planner.scheduling.service import replan
@@ -351,3 +353,44 @@ def test_after_the_days_first_plan_no_edit_puts_a_call_on_today_or_takes_one_off
     assert on_today() == left
     stats = plan_views.plan_summary().stats
     assert stats.peak == stats.lower_bound
+
+
+def test_the_days_first_plan_updates_each_call_in_its_row_and_stores_exactly_the_plan(db_path):
+    ids = _two_hundred_monthly_contacts()
+    bulk_contacts(30, 60)  # never reached: new contacts, whose first window starts today
+    with write_tx():  # overdue: their catch-up window starts today
+        for cid in ids[:20]:
+            Interaction.update(happened_at=dt.datetime.combine(TODAY - 45 * DAY, dt.time(9))).where(
+                Interaction.contact == cid).execute()
+    service.update_plan(None)
+    before = {(r.contact_id, r.seq): r for r in PlannedCall.select().where(PlannedCall.pinned == False)}
+
+    dates.set_today(TODAY + DAY)  # the next morning: every window that started yesterday moves
+    expected = service.replan(None, dry_run=True).rows
+    assert service.refresh_if_stale() is True
+    stored = list(PlannedCall.select().where(PlannedCall.pinned == False))
+    tomorrow = TODAY + 2 * DAY  # once the day's list is set, the later calls' windows start after today
+    assert sorted((r.contact_id, r.seq, r.date, r.ideal, r.window_start, r.window_end, r.reason, r.favor, r.note,
+                   r.at_time) for r in stored) == sorted(
+        (r.contact_id, r.seq, r.date, r.ideal, max(r.window_start, tomorrow) if r.date >= tomorrow else r.window_start,
+         r.window_end, r.reason, None, "", "") for r in expected if not r.pinned)
+    kept = [r for r in stored if (r.contact_id, r.seq) in before]
+    assert len([r for r in kept if before[(r.contact_id, r.seq)].window_start != r.window_start]) >= 30
+    # a call still there kept its row: what holds its id (an undo journal, a screen's selection) follows it
+    assert all(before[(r.contact_id, r.seq)].id == r.id for r in kept)
+
+
+def test_a_replan_leaves_pythons_cycle_collector_as_it_found_it(db_path):
+    bulk_contacts(30, 1)  # daily calls
+    service.update_plan(None)
+    assert gc.isenabled()  # paused while the plan was made, running again after it
+    gc.disable()  # paused by someone else: a plan does not start it
+    try:
+        service.update_plan(None)
+        assert not gc.isenabled()
+    finally:
+        gc.enable()
+    settings.set_value("capacity", "1")  # 30 calls a day against 1: no plan, even two years late
+    with pytest.raises(FollowupError, match="cannot hold"):
+        service.update_plan(None)
+    assert gc.isenabled()

@@ -11,6 +11,7 @@ import bisect
 import datetime as dt
 from collections import defaultdict
 from dataclasses import dataclass, replace
+from operator import attrgetter
 
 from planner.core.errors import FollowupError
 from planner.core.vocabulary import PlanReason
@@ -65,6 +66,21 @@ class DayIndex:
         """Indices of the first working day >= start and the last <= end (lo > hi when none)."""
         return bisect.bisect_left(self.days, start), bisect.bisect_right(self.days, end) - 1
 
+    def spans(self) -> _Spans:
+        """(start, end) -> `span(start, end)`, each distinct window worked out once: 100k demands
+        have a few thousand windows."""
+        return _Spans(self)
+
+
+class _Spans(dict):
+    def __init__(self, index: DayIndex) -> None:
+        super().__init__()
+        self.span = index.span
+
+    def __missing__(self, window: tuple[dt.date, dt.date]) -> tuple[int, int]:
+        found = self[window] = self.span(*window)
+        return found
+
 
 def all_demands(infos: list[ContactPlanInput], cal: WorkCalendar, ps: PlanSettings,
                 prev: dict[tuple[int, int], dt.date] | None = None) -> list[Demand]:
@@ -105,8 +121,9 @@ def build_plan(demands: list[Demand], pinned: list[PlanRow], cal: WorkCalendar, 
     late_horizon = 0
     fixed = daily_loads(pinned, index)
     keyed: dict[tuple, list[Demand]] = defaultdict(list)
+    spans = index.spans()
     for demand in demands:
-        lo, hi = (0, 0) if demand.frozen else index.span(demand.window_start, demand.window_end)
+        lo, hi = (0, 0) if demand.frozen else spans[demand.window_start, demand.window_end]
         keyed[(lo, hi, demand.ideal, demand.tol, demand.reason == _NEW, demand.chained)].append(demand)
     windows = [(lo, hi, len(members)) for (lo, hi, *_), members in keyed.items()]
     windows += [(d, d, n) for d, n in enumerate(fixed) if n]
@@ -148,16 +165,14 @@ def plan_contacts(infos: list[ContactPlanInput], pinned: list[PlanRow], cal: Wor
     everything else (a small second solve held to the same peak; a full one if that cannot hold)."""
     demands = all_demands(infos, cal, ps, prev)
     rows, peak = _split_solve(demands, pinned, cal, ps, stability)
-    firsts = {d.contact_id: d for d in demands if d.seq == 0 and d.reason == _NEW}
     chained = {d.contact_id for d in demands if d.seq == 1}
-    redo: dict[int, ContactPlanInput] = {}
-    by_id = {info.contact_id: info for info in infos}
-    for row in rows:
-        first = firsts.get(row.contact_id)
-        if row.seq == 0 and first is not None and row.contact_id in chained and row.date != first.ideal:
-            redo[row.contact_id] = replace(by_id[row.contact_id], new_anchor=row.date)
-    if not redo:
+    anchors = {d.contact_id: d.ideal for d in demands if d.seq == 0 and d.reason == _NEW and d.contact_id in chained}
+    moved = {row.contact_id: row.date for row in rows
+             if row.seq == 0 and row.contact_id in anchors and row.date != anchors[row.contact_id]} if anchors else {}
+    if not moved:
         return rows
+    by_id = {info.contact_id: info for info in infos}
+    redo: dict[int, ContactPlanInput] = {cid: replace(by_id[cid], new_anchor=day) for cid, day in moved.items()}
     keep = [r for r in rows if r.contact_id not in redo or r.seq == 0]
     again = [d for info in redo.values() for d in contact_demands(info, cal, ps)[1:]]
     extra, new_peak = build_plan(again, pinned + keep, cal, ps, stability="none")  # keep: fixed loads
@@ -190,8 +205,9 @@ def _split_solve(demands: list[Demand], pinned: list[PlanRow], cal: WorkCalendar
     loads = daily_loads(rows + pinned, index)
     later = []
     keep_prev = stability != "none"
-    for demand in sorted(far, key=lambda d: (d.ideal, d.window_end, d.contact_id)):
-        lo, hi = index.span(demand.window_start, demand.window_end)
+    spans = index.spans()
+    for demand in sorted(far, key=attrgetter("ideal", "window_end", "contact_id")):
+        lo, hi = spans[demand.window_start, demand.window_end]
         prev = index.index.get(demand.prev) if keep_prev and demand.prev else None
         best: int | None
         if prev is not None and lo <= prev <= hi and loads[prev] < peak:
@@ -201,7 +217,10 @@ def _split_solve(demands: list[Demand], pinned: list[PlanRow], cal: WorkCalendar
             if best is None:
                 return build_plan(demands, pinned, cal, ps, stability=stability)
         loads[best] += 1
-        later.append(demand_row(demand, index.days[best]))
+        day = index.days[best]
+        # demand_row inlined: a call per row costs as much as the row (a third of the calls at 100k)
+        later.append(PlanRow(demand.contact_id, day, day if demand.reason == _NEW else demand.ideal,
+                             demand.window_start, demand.window_end, demand.reason, False, demand.seq))
     return rows + later, peak
 
 
@@ -239,22 +258,27 @@ def daily_loads(rows: list[PlanRow], index: DayIndex) -> list[int]:
 def _assign(members: list[Demand], placed: dict[int, int], index: DayIndex) -> list[PlanRow]:
     """Hand the group's day counts to its members: calls already on a chosen day keep it."""
     left = dict(placed)
-    chosen: dict[int, int] = {}
-    for i, member in enumerate(members):
-        day = index.index.get(member.prev) if member.prev is not None else None
+    position_of = index.index.get
+    chosen: list[int | None] = []
+    keep = chosen.append
+    for member in members:  # a steady re-plan keeps nearly every call: one look-up each
+        day = position_of(member.prev)  # type: ignore[arg-type]  # None (no previous day) is no key: None
         if day is not None and left.get(day, 0) > 0:
-            chosen[i] = day
             left[day] -= 1
+            keep(day)
+        else:
+            keep(None)
     slots = [day for day in sorted(left) for _ in range(left[day])]
-    rest = sorted((i for i in range(len(members)) if i not in chosen),
-                  key=lambda i: (members[i].prev or dt.date.max, members[i].contact_id, members[i].seq))
-    for i, day in zip(rest, slots, strict=True):
-        chosen[i] = day
+    rest = [i for i, day in enumerate(chosen) if day is None]
+    if rest or slots:
+        rest.sort(key=lambda i: (members[i].prev or dt.date.max, members[i].contact_id, members[i].seq))
+        for i, day in zip(rest, slots, strict=True):
+            chosen[i] = day
     days = index.days
     # demand_row inlined: a call per row costs as much as the row at 100k contacts
     return [PlanRow(m.contact_id, day, day if m.reason == _NEW else m.ideal, m.window_start, m.window_end,
                     m.reason, False, m.seq)
-            for m, day in zip(members, [days[chosen[i]] for i in range(len(members))], strict=True)]
+            for m, day in zip(members, [days[c] for c in chosen], strict=True)]  # type: ignore[index]
 
 
 def demand_row(demand: Demand, day: dt.date) -> PlanRow:

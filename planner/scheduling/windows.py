@@ -53,9 +53,12 @@ class PlanSettings:
         return self.today + dt.timedelta(days=self.horizon_days)
 
 
-@dataclass(frozen=True, slots=True)
+@dataclass(slots=True)
 class ContactPlanInput:
-    """What the planner needs to know about one contact (slots: one per contact in a re-plan)."""
+    """What the planner needs to know about one contact (slots: one per contact in a re-plan).
+    Never changed once made (`dataclasses.replace` makes a changed copy), but not frozen: a
+    frozen dataclass sets each field through object.__setattr__, four times the cost of making
+    one, and a full re-plan makes one per contact (100k)."""
 
     contact_id: int
     cadence: int | None  # effective cadence in days; None: not planned
