@@ -149,6 +149,18 @@ def test_config_lists_and_reads_settings(cli):
     assert cli("config", "workdays", "funday").code == 2
 
 
+def test_a_bad_setting_is_refused_naming_the_setting_and_the_old_value_stays(cli):
+    assert cli("config", "timezone", "Europe/Berlin").code == 0
+    for argv, said in [(("timezone", "Mars/Olympus"), "timezone: time zone 'Mars/Olympus' unknown"),
+                       (("horizon", "lots"), "horizon: expected a whole number from 7 to 730, got 'lots'"),
+                       (("tolerance", "2"), "tolerance: expected a fraction from 0 to 0.5, got 2.0"),
+                       (("workdays", "funday"), "followup: workdays: expected names like")]:
+        result = cli("config", *argv)
+        assert result.code == 2 and said in result.err and result.err.count("\n") == 1, argv
+    assert json.loads(cli("config", "timezone", "--json").out) == {"timezone": "Europe/Berlin"}
+    assert cli("config", "timezone", "").code == 0  # unset again: the system's zone
+
+
 def test_listing_sorts_accented_names_with_their_letter_and_aligns_wide_characters(cli):
     for name in ("Zed", "Ève Martin", "Adam", "李 伟"):
         cli("add", name, "--company", "阿里巴巴" if name == "李 伟" else "Acme")
