@@ -88,3 +88,27 @@ def test_agenda_strict_refuses_a_database_open_to_others_as_every_command_does(c
     assert stat.S_IMODE(os.stat(path).st_mode) == 0o644
     assert cli("agenda", db=path).code == 0
     assert stat.S_IMODE(os.stat(path).st_mode) == 0o600
+
+
+@pytest.mark.parametrize(("argv", "env", "said"), [
+    (["--db", "mysql://desk@db.example/crm", "contacts"], None, "--db: mysql:// is not a database"),
+    (["--db", "postgressql://desk@db.example/crm"], None, "--db: postgressql:// is not a database"),
+    (["contacts"], "file:///tmp/crm.db", "FOLLOWUP_DB: file:// is not a database"),
+    (["migrate-to", "mysql://desk@db.example/crm"], None, "migrate-to TARGET: mysql:// is not a database"),
+])
+def test_a_url_of_another_kind_is_refused_not_made_into_a_new_empty_file(tmp_path, monkeypatch, capsys, argv, env,
+                                                                         said):
+    from planner.cli import main
+
+    monkeypatch.chdir(tmp_path)
+    if env is not None:
+        monkeypatch.setenv("FOLLOWUP_DB", env)
+    else:
+        monkeypatch.setenv("FOLLOWUP_DB", str(tmp_path / "mine.db"))
+        assert main(["add", "Ann"]) == 0
+        capsys.readouterr()
+    assert main(argv, open_app=lambda: pytest.fail("the app opened")) == 2  # as the `followup` entry point runs it
+    err = capsys.readouterr().err
+    assert err.startswith(f"followup: {said} followup opens; give a file's path, or a postgresql://")
+    assert err.count("\n") == 1
+    assert [p.name for p in tmp_path.iterdir() if not p.name.startswith("mine.db")] == []
