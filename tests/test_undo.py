@@ -367,7 +367,7 @@ def test_cli_undo_by_id_takes_back_an_older_action_and_refuses_one_a_later_actio
     assert refused.code == 1 and refused.err.startswith("followup: cannot undo") and "nothing was undone" in refused.err
     assert cli.read(all_tables) == tables
     missing = cli("undo", "--id", "999999")
-    assert missing.code == 1 and "no action 999999" in missing.err
+    assert missing.code == 2 and "no action 999999" in missing.err  # as any unknown id
     assert cli("undo", "--id", "1", "--list").code == 2
 
 

@@ -49,7 +49,7 @@ from dataclasses import dataclass
 
 from peewee import Database, DatabaseProxy, ForeignKeyField, IntegerField, IntegrityError
 
-from planner.core.errors import FollowupError
+from planner.core.errors import FollowupError, NotFound
 from planner.store import engine
 from planner.store import models as m
 from planner.store.database import db, retried, write_tx
@@ -331,11 +331,11 @@ def undo_last(session: str | None = None) -> ActionView:
 def undo_action(action_id: int) -> ActionView:
     """Undo one action of the list (`recent`), older ones included: refused like the newest one when
     a row it changed was changed again since, or when what a later action did rests on it (a call
-    logged with a contact it added)."""
+    logged with a contact it added). NotFound for an id that is not one of the acting member's."""
     with _undoing(f"action {action_id}"):
         row = m.UndoAction.select().where(m.UndoAction.id == action_id, _mine()).first()
-        if row is None:
-            raise NothingToUndo(f"undo: no action {action_id} of yours (followup undo --list shows them)")
+        if row is None:  # an id mistyped, like any other unknown id: bad input
+            raise NotFound(f"undo: no action {action_id} of yours (followup undo --list shows them)")
         if row.undone_at is not None:
             raise NothingToUndo(f"undo: action {action_id} ({row.label}) is undone already")
         return _undo(row)
