@@ -2,10 +2,12 @@
 
 from __future__ import annotations
 
+import argparse
 import json
 
 import pytest
 
+from planner.cli import build_parser
 from planner.store.models import Contact
 
 pytestmark = pytest.mark.engines  # every test here runs on SQLite and on PostgreSQL
@@ -193,3 +195,19 @@ def test_a_renamed_contact_is_found_by_its_new_name_only(cli):
     assert cli("edit", "Maria Schmidt", "--name", "Maria Weber").code == 0
     assert json.loads(cli("show", "maria weber", "--json").out)["name"] == "Maria Weber"
     assert "no contact matches" in cli("show", "maria schmidt").err
+
+
+def test_edit_with_nothing_to_change_says_what_it_takes(cli):
+    """As edit-log does: `edit Ann` alone changes nothing, and says which options would."""
+    cli.ok("add", "Ann", "--company", "Acme")
+    before = cli.ok("show", "Ann", "--json")
+    result = cli("edit", "Ann")
+    assert result.code == 2 and result.err.startswith("followup: edit: nothing to change; give --name")
+    (edit,) = [p for a in build_parser()._actions if isinstance(a, argparse._SubParsersAction)
+               for name, p in a.choices.items() if name == "edit"]
+    options = {o for a in edit._actions for o in a.option_strings if o.startswith("--")}
+    options -= {"--help", "--db", "--today", "--strict", "--json", "--no-prefers-email"}
+    assert {o for o in options if o not in result.err} == set()
+    assert cli.ok("show", "Ann", "--json") == before
+    assert cli("edit", "Ann", "--default-cadence").code == 0
+    assert json.loads(cli.ok("edit", "Ann", "--no-prefers-email", "--json"))["company"] == "Acme"

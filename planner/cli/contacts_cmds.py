@@ -17,6 +17,7 @@ from planner.cli.common import (
 )
 from planner.core.cadence import describe_cadence
 from planner.core.dates import humanize_day
+from planner.core.errors import BadInput
 from planner.core.textsafe import clean_block, clean_line
 from planner.services import contacts
 from planner.services.contact_views import ContactView
@@ -71,7 +72,14 @@ def cmd_add(args: argparse.Namespace) -> int:
     return 0
 
 
+_EDITED = ("name", "company", "title", "email", "phone", "tag", "kind", "every", "tz", "note", "prefers_email")
+
+
 def cmd_edit(args: argparse.Namespace) -> int:
+    if all(getattr(args, key) is None for key in _EDITED) and not (args.add_tag or args.remove_tag
+                                                                   or args.default_cadence):
+        raise BadInput("edit: nothing to change; give --name, --company, --title, --email, --phone, --tag, "
+                       "--add-tag, --remove-tag, --kind, --every, --default-cadence, --tz, --note or --prefers-email")
     open_db_from_args(args)
     contact_id = contacts.resolve(args.contact)
     view = contacts.edit_contact(contact_id, contact_fields_from_args(args))
