@@ -26,7 +26,7 @@ def register(sub, common) -> None:
                            help='replace a sequence\'s steps: set placement "-1d good luck; 1w settling in?" '
                                 '("default" restores a shipped one)')
     q.add_argument("name", metavar="NAME", help="the sequence: one of `sequence list`, or a new name")
-    q.add_argument("steps", metavar="STEPS", help='"OFFSET purpose" a step, steps apart by ";", or "default"')
+    q.add_argument("steps", metavar="STEPS", help='the steps, "OFFSET purpose" each, apart by ";" (or "default")')
     q.add_argument("--json", action="store_true", help=JSON_HELP)
     q.set_defaults(handler=cmd_set)
     q = actions.add_parser("runs", parents=[common], help="running sequences (of one contact)")
