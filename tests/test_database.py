@@ -91,7 +91,9 @@ def test_backup_is_consistent_and_owner_only(cli, tmp_path):
         assert conn.execute("SELECT name FROM contact").fetchall() == [("Ann Example",)]
         assert conn.execute("PRAGMA integrity_check").fetchone()[0] == "ok"
     again = cli("backup", str(target))
-    assert again.code == 1 and "already exists" in again.err
+    assert again.code == 2 and "already exists" in again.err  # as export-contacts -o says a bad path
+    nowhere = cli("backup", str(tmp_path / "no-such-folder" / "copy.db"))
+    assert nowhere.code == 2 and nowhere.err == f"followup: {tmp_path / 'no-such-folder'}: no such folder\n"
 
 
 def test_backup_default_lands_beside_the_database(cli):
