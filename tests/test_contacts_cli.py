@@ -2,10 +2,12 @@
 
 from __future__ import annotations
 
+import argparse
 import json
 
 import pytest
 
+from planner.cli import build_parser
 from planner.store.models import Contact
 
 pytestmark = pytest.mark.engines  # every test here runs on SQLite and on PostgreSQL
@@ -149,6 +151,18 @@ def test_config_lists_and_reads_settings(cli):
     assert cli("config", "workdays", "funday").code == 2
 
 
+def test_a_bad_setting_is_refused_naming_the_setting_and_the_old_value_stays(cli):
+    assert cli("config", "timezone", "Europe/Berlin").code == 0
+    for argv, said in [(("timezone", "Mars/Olympus"), "timezone: time zone 'Mars/Olympus' unknown"),
+                       (("horizon", "lots"), "horizon: expected a whole number from 7 to 730, got 'lots'"),
+                       (("tolerance", "2"), "tolerance: expected a fraction from 0 to 0.5, got 2.0"),
+                       (("workdays", "funday"), "followup: workdays: expected names like")]:
+        result = cli("config", *argv)
+        assert result.code == 2 and said in result.err and result.err.count("\n") == 1, argv
+    assert json.loads(cli("config", "timezone", "--json").out) == {"timezone": "Europe/Berlin"}
+    assert cli("config", "timezone", "").code == 0  # unset again: the system's zone
+
+
 def test_listing_sorts_accented_names_with_their_letter_and_aligns_wide_characters(cli):
     for name in ("Zed", "Ève Martin", "Adam", "李 伟"):
         cli("add", name, "--company", "阿里巴巴" if name == "李 伟" else "Acme")
@@ -181,3 +195,19 @@ def test_a_renamed_contact_is_found_by_its_new_name_only(cli):
     assert cli("edit", "Maria Schmidt", "--name", "Maria Weber").code == 0
     assert json.loads(cli("show", "maria weber", "--json").out)["name"] == "Maria Weber"
     assert "no contact matches" in cli("show", "maria schmidt").err
+
+
+def test_edit_with_nothing_to_change_says_what_it_takes(cli):
+    """As edit-log does: `edit Ann` alone changes nothing, and says which options would."""
+    cli.ok("add", "Ann", "--company", "Acme")
+    before = cli.ok("show", "Ann", "--json")
+    result = cli("edit", "Ann")
+    assert result.code == 2 and result.err.startswith("followup: edit: nothing to change; give --name")
+    (edit,) = [p for a in build_parser()._actions if isinstance(a, argparse._SubParsersAction)
+               for name, p in a.choices.items() if name == "edit"]
+    options = {o for a in edit._actions for o in a.option_strings if o.startswith("--")}
+    options -= {"--help", "--db", "--today", "--strict", "--json", "--no-prefers-email"}
+    assert {o for o in options if o not in result.err} == set()
+    assert cli.ok("show", "Ann", "--json") == before
+    assert cli("edit", "Ann", "--default-cadence").code == 0
+    assert json.loads(cli.ok("edit", "Ann", "--no-prefers-email", "--json"))["company"] == "Acme"

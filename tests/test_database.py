@@ -91,7 +91,9 @@ def test_backup_is_consistent_and_owner_only(cli, tmp_path):
         assert conn.execute("SELECT name FROM contact").fetchall() == [("Ann Example",)]
         assert conn.execute("PRAGMA integrity_check").fetchone()[0] == "ok"
     again = cli("backup", str(target))
-    assert again.code == 1 and "already exists" in again.err
+    assert again.code == 2 and "already exists" in again.err  # as export-contacts -o says a bad path
+    nowhere = cli("backup", str(tmp_path / "no-such-folder" / "copy.db"))
+    assert nowhere.code == 2 and nowhere.err == f"followup: {tmp_path / 'no-such-folder'}: no such folder\n"
 
 
 def test_backup_default_lands_beside_the_database(cli):
@@ -318,3 +320,26 @@ def test_a_version_nineteen_file_gains_the_lookup_indexes_and_names_are_found_th
     assert "COVERING INDEX planned_call_next_of_contact" in plan and "TEMP B-TREE" not in plan
     close_database()
     assert cli("show", "schmidt", db=path).code == 0
+
+
+def test_a_file_from_before_drafts_were_journaled_gives_a_merged_draft_back_on_undo(tmp_path, cli):
+    """A file of the step before: its journal did not follow drafts; once upgraded, `followup undo`
+    of a merge gives the removed contact its draft back."""
+    path = tmp_path / "before.db"
+    open_database(path, migrate=False)
+    migrations.migrate(db, target=migrations.STEPS.index(migrations._v28_draft_contact_journaled))
+    db.execute_sql('DROP TRIGGER "undo_journal_draft_U"')  # as the step before left the file: no such trigger
+    close_database()
+    for name in ("Ana Lopez", "Ana López"):
+        assert cli("add", name, db=path).code == 0
+    with sqlite3.connect(path) as conn:
+        conn.execute("INSERT INTO draft (contact_id, started_at, updated_at, kind, outcome, summary, notes, "
+                     "next_when, extra) VALUES (2, '2026-11-24 10:00:00', '2026-11-24 10:05:00', 'call', 'spoke', "
+                     "'half a note', '', '', '{}')")
+    assert cli("merge", "1", "2", db=path).code == 0
+    with sqlite3.connect(path) as conn:
+        assert conn.execute("PRAGMA user_version").fetchone()[0] == migrations.LATEST
+        assert conn.execute("SELECT contact_id FROM draft").fetchall() == [(1,)]
+    assert cli("undo", db=path).code == 0
+    with sqlite3.connect(path) as conn:
+        assert conn.execute("SELECT contact_id, summary FROM draft").fetchall() == [(2, "half a note")]

@@ -16,7 +16,18 @@ from factories import all_tables, new_contact
 from planner.core.errors import FollowupError
 from planner.io.importers import import_file
 from planner.scheduling import rebalance
-from planner.services import blocks, contacts, facts, important_dates, ledger, merge, placements, schedule, sequences
+from planner.services import (
+    blocks,
+    contacts,
+    drafts,
+    facts,
+    important_dates,
+    ledger,
+    merge,
+    placements,
+    schedule,
+    sequences,
+)
 from planner.services.contacts import ContactFields
 from planner.services.interactions import edits
 from planner.services.interactions.log import FavorRequest, LogRequest, log_interaction
@@ -167,6 +178,7 @@ def test_undoing_an_import_refuses_while_another_sessions_call_with_an_imported_
 
 def test_a_merge_undone_by_merge_undo_is_itself_an_action(db_path):
     ids = _people()
+    _draft(ids["cy"], "Cy's call")
     before = all_tables()
     merge.merge_contacts(ids["ana"], ids["cy"])
     merged = all_tables()
@@ -175,6 +187,58 @@ def test_a_merge_undone_by_merge_undo_is_itself_an_action(db_path):
     assert all_tables() == merged
     assert journal.undo_last().label == "Merged Cy Park into Ana Lopez"
     assert all_tables() == before
+
+
+def _draft(contact_id: int, summary: str) -> int:
+    return drafts.save_draft(None, contact_id, "call", "spoke", summary, "notes typed so far", "", {})
+
+
+def test_a_merge_undone_gives_the_removed_contacts_draft_back_to_it(db_path):
+    """A note being typed with the contact a merge removes moves to the kept one; undoing the merge
+    gives it back to its own contact, every column as it was."""
+    ids = _people()
+    cys, anas = _draft(ids["cy"], "Cy's call"), _draft(ids["ana"], "Ana's call")
+    before = all_tables()
+    merge.merge_contacts(ids["ana"], ids["cy"])
+    assert {d.id: d.contact_id for d in drafts.list_drafts()} == {cys: ids["ana"], anas: ids["ana"]}
+    assert journal.undo_last(session=journal.SESSION).label == "Merged Cy Park into Ana Lopez"
+    assert all_tables() == before
+    assert drafts.get_draft(cys).contact_name == "Cy Park"
+
+
+def test_a_merge_undone_leaves_what_was_typed_since_in_the_draft(db_path):
+    """The journal records which contact a draft belongs to, not its text: a note typed on after
+    the merge keeps every word through the undo, and one logged (gone) since does not stop it."""
+    ids = _people()
+    kept, logged = _draft(ids["cy"], "Cy's call"), _draft(ids["cy"], "another")
+    merge.merge_contacts(ids["ana"], ids["cy"])
+    drafts.save_draft(kept, ids["ana"], "call", "spoke", "Cy's call, typed on", "more notes", "", {})
+    drafts.discard_draft(logged)
+    journal.undo_last(session=journal.SESSION)
+    draft = drafts.get_draft(kept)
+    assert (draft.contact_name, draft.summary, draft.notes) == ("Cy Park", "Cy's call, typed on", "more notes")
+    assert [d.id for d in drafts.list_drafts()] == [kept]
+
+
+def test_a_merge_undo_refuses_while_the_moved_draft_was_given_to_someone_else_since(db_path):
+    ids = _people()
+    cys = _draft(ids["cy"], "Cy's call")
+    merge.merge_contacts(ids["ana"], ids["cy"])
+    drafts.save_draft(cys, ids["bo"], "call", "spoke", "for Bo after all", "", "", {})
+    moved = all_tables()
+    with pytest.raises(FollowupError, match=r"cannot undo 'Merged Cy Park into Ana Lopez': draft row"):
+        journal.undo_last(session=journal.SESSION)
+    assert all_tables() == moved
+
+
+def test_undoing_a_log_neither_brings_back_nor_rewrites_a_draft(db_path):
+    """Drafts stay a typing buffer: a log that used one up does not bring it back when undone."""
+    ids = _people()
+    used = _draft(ids["ana"], "talked")
+    log_interaction(LogRequest(ids["ana"], "talked", draft_id=used))
+    assert drafts.list_drafts() == []
+    journal.undo_last(session=journal.SESSION)
+    assert drafts.list_drafts() == []
 
 
 def test_several_steps_back_most_recent_first(db_path, tmp_path):
@@ -303,7 +367,7 @@ def test_cli_undo_by_id_takes_back_an_older_action_and_refuses_one_a_later_actio
     assert refused.code == 1 and refused.err.startswith("followup: cannot undo") and "nothing was undone" in refused.err
     assert cli.read(all_tables) == tables
     missing = cli("undo", "--id", "999999")
-    assert missing.code == 1 and "no action 999999" in missing.err
+    assert missing.code == 2 and "no action 999999" in missing.err  # as any unknown id
     assert cli("undo", "--id", "1", "--list").code == 2
 
 

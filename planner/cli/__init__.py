@@ -58,14 +58,17 @@ class ArgumentParser(argparse.ArgumentParser):
         self.exit(2, f"followup: {message} (see '{self.prog} --help')\n")
 
 
-def _global_options(*, suppress: bool) -> ArgumentParser:
+def global_options(*, suppress: bool, today: bool = True) -> ArgumentParser:
+    """The options every command takes, before or after its name; without `today` for a command
+    whose own `--today` means something else (`agenda --today`: only today)."""
     parent = ArgumentParser(add_help=False)
     default = argparse.SUPPRESS if suppress else None
     parent.add_argument("--db", metavar="PATH|URL", default=default,
                         help="database file, or a postgresql://USER@HOST:PORT/DBNAME server "
                              "(default: $FOLLOWUP_DB or the user data folder)")
-    parent.add_argument("--today", metavar="YYYY-MM-DD", default=default,
-                        help="pretend today is this date (also $FOLLOWUP_TODAY)")
+    if today:
+        parent.add_argument("--today", metavar="YYYY-MM-DD", default=default,
+                            help="pretend today is this date (also $FOLLOWUP_TODAY)")
     parent.add_argument("--strict", action="store_true", default=default,
                         help="refuse a database open to group or others instead of making it owner-only")
     return parent
@@ -76,11 +79,13 @@ def build_parser(modules: Iterable[str] = COMMAND_MODULES) -> ArgumentParser:
     parser = ArgumentParser(
         prog="followup",
         description="A keyboard-driven follow-up planner: who to call, when, and what you owe them.",
-        parents=[_global_options(suppress=False)],
+        epilog="Without a COMMAND, followup opens the full-screen app. 'followup COMMAND --help' says more "
+               "about each command.",
+        parents=[global_options(suppress=False)],
     )
     parser.add_argument("--version", action="version", version=f"followup {__version__}")
     sub = parser.add_subparsers(dest="command", metavar="COMMAND", parser_class=ArgumentParser)
-    common = _global_options(suppress=True)
+    common = global_options(suppress=True)
     for name in modules:
         importlib.import_module(name).register(sub, common)
     return parser
@@ -236,7 +241,7 @@ def _app_arguments(argv: list[str] | None) -> argparse.Namespace | None:
     opens), read without importing every command's module, which the app's start would otherwise
     wait for. None for anything else (a command, --help, --version, a mistake): the full parser
     reads those, and says what is wrong in its own words."""
-    parser = _GlobalOptionsParser(prog="followup", add_help=False, parents=[_global_options(suppress=False)])
+    parser = _GlobalOptionsParser(prog="followup", add_help=False, parents=[global_options(suppress=False)])
     try:
         args, rest = parser.parse_known_args(sys.argv[1:] if argv is None else argv)
     except _NotOnlyGlobalOptions:
@@ -247,7 +252,7 @@ def _app_arguments(argv: list[str] | None) -> argparse.Namespace | None:
     return args
 
 
-# The global options that take a value, and the one that does not (see _global_options).
+# The global options that take a value, and the one that does not (see global_options).
 _VALUE_OPTIONS = ("--db", "--today")
 _FLAG_OPTIONS = ("--strict",)
 

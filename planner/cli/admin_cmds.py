@@ -6,7 +6,7 @@ import argparse
 import sys
 
 from planner.cli import open_db_from_args
-from planner.cli.common import print_json
+from planner.cli.common import JSON_HELP, at_least, print_json
 from planner.core.textsafe import clean_line
 from planner.store import settings
 from planner.store.database import write_tx
@@ -15,10 +15,10 @@ from planner.store.database import write_tx
 def register(sub, common) -> None:
     p = sub.add_parser("config", parents=[common], help="read or change settings")
     p.add_argument("key", nargs="?", metavar="KEY", help="a setting name, or tag.NAME for a tag's cadence")
-    p.add_argument("value", nargs="?", metavar="VALUE")
+    p.add_argument("value", nargs="?", metavar="VALUE", help="the new value (without one: show the setting)")
     p.add_argument("--member", metavar="NAME",
                    help=f"one member's own value ({', '.join(settings.MEMBER_KEYS)}); default: the desk's")
-    p.add_argument("--json", action="store_true")
+    p.add_argument("--json", action="store_true", help=JSON_HELP)
     p.set_defaults(handler=cmd_config)
 
     p = sub.add_parser("backup", parents=[common], help="write a consistent copy of the database")
@@ -31,8 +31,10 @@ def register(sub, common) -> None:
                    help="replace undecodable bytes, drop orphan rows and re-plan (nothing readable is lost)")
     p.set_defaults(handler=cmd_check)
 
-    p = sub.add_parser("demo", parents=[common], help="build a sample database and open it")
-    p.add_argument("--contacts", type=int, default=300, metavar="N", help="how many contacts (default 300)")
+    p = sub.add_parser("demo", parents=[common], help="build a sample database and open it",
+                       description="Build a sample database and open it: in a new temporary folder unless "
+                                   "--db names one ($FOLLOWUP_DB and your own database are left alone).")
+    p.add_argument("--contacts", type=at_least(1), default=300, metavar="N", help="how many contacts (default 300)")
     p.add_argument("--no-ui", action="store_true", help="only build the database and print a summary")
     p.set_defaults(handler=cmd_demo)
 

@@ -7,22 +7,16 @@ import datetime as dt
 import shutil
 import sys
 
-from planner.cli import open_db_from_args
+from planner.cli import global_options, open_db_from_args
 from planner.core.dates import parse_day, parse_iso_date, set_today, today
 from planner.core.errors import BadInput
 from planner.io.exports.agenda import FORMATS, agenda_chunks, format_for_path, normalize_format, write_agenda
 from planner.services.agenda import build_agenda, week_range
 
 
-def _db_only_parent() -> argparse.ArgumentParser:
-    """The shared options minus the global `--today DATE`: here `--today` means "only today"."""
-    parent = argparse.ArgumentParser(add_help=False)
-    parent.add_argument("--db", metavar="PATH", default=argparse.SUPPRESS, help="database file")
-    return parent
-
-
 def register(sub, common) -> None:
-    p = sub.add_parser("agenda", parents=[_db_only_parent()],
+    # the shared options minus the global `--today DATE`: here `--today` means "only today"
+    p = sub.add_parser("agenda", parents=[global_options(suppress=True, today=False)],
                        help="the agenda: overdue calls, each day's calls and thank-yous")
     when = p.add_mutually_exclusive_group()
     when.add_argument("--today", dest="only_today", nargs="?", const=True, default=False, metavar="DATE",

@@ -9,7 +9,7 @@ import shutil
 import sys
 import tempfile
 import unicodedata
-from collections.abc import Iterable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 
 from planner.core.cadence import parse_cadence
 from planner.core.textsafe import clean_line, json_chunks, json_records
@@ -109,6 +109,26 @@ def print_table(headers: Sequence[str], rows: Iterable[Sequence[object]], *, max
 _CELL = "\x1f"
 
 
+CONTACT_HELP = "id, name, or a unique part of a name"
+JSON_HELP = "print it as JSON"
+
+
+def at_least(minimum: int) -> Callable[[str], int]:
+    """An argparse type: a whole number no smaller than `minimum` (a count or a limit), said as
+    "argument --limit: expected at least 1, got 0" rather than taken as no limit at all."""
+
+    def whole_number(text: str) -> int:
+        try:
+            number = int(text)
+        except ValueError:
+            raise argparse.ArgumentTypeError(f"expected a whole number, got {text!r}") from None
+        if number < minimum:
+            raise argparse.ArgumentTypeError(f"expected at least {minimum}, got {number}")
+        return number
+
+    return whole_number
+
+
 def add_contact_options(parser: argparse.ArgumentParser, *, editing: bool) -> None:
     parser.add_argument("--company", help="company or organisation")
     parser.add_argument("--title", help="job title")
@@ -124,8 +144,10 @@ def add_contact_options(parser: argparse.ArgumentParser, *, editing: bool) -> No
     parser.add_argument("--note", metavar="TEXT", help="notes" + (" (replaces them)" if editing else ""))
     if editing:
         parser.add_argument("--name", help="rename the contact")
-        parser.add_argument("--add-tag", action="append", default=[], metavar="TAG")
-        parser.add_argument("--remove-tag", action="append", default=[], metavar="TAG")
+        parser.add_argument("--add-tag", action="append", default=[], metavar="TAG",
+                            help="add a tag, keeping the others (repeat for several)")
+        parser.add_argument("--remove-tag", action="append", default=[], metavar="TAG",
+                            help="remove a tag (repeat for several)")
         parser.add_argument("--default-cadence", action="store_true",
                             help="drop the contact's own cadence (fall back to tag or default cadence)")
         parser.add_argument("--prefers-email", action=argparse.BooleanOptionalAction, default=None,

@@ -7,6 +7,8 @@ import functools
 
 from planner.cli import open_db_from_args
 from planner.cli.common import (
+    CONTACT_HELP,
+    JSON_HELP,
     add_contact_options,
     contact_fields_from_args,
     print_json,
@@ -15,6 +17,7 @@ from planner.cli.common import (
 )
 from planner.core.cadence import describe_cadence
 from planner.core.dates import humanize_day
+from planner.core.errors import BadInput
 from planner.core.textsafe import clean_block, clean_line
 from planner.services import contacts
 from planner.services.contact_views import ContactView
@@ -22,7 +25,7 @@ from planner.services.contact_views import ContactView
 
 def register(sub, common) -> None:
     p = sub.add_parser("add", parents=[common], help="add a contact")
-    p.add_argument("name", metavar="NAME")
+    p.add_argument("name", metavar="NAME", help="their full name")
     add_contact_options(p, editing=False)
     p.add_argument("--owner", metavar="NAME", help="the member whose contact it is (default: you)")
     p.add_argument("--json", action="store_true", help="print the contact as JSON")
@@ -32,24 +35,24 @@ def register(sub, common) -> None:
     p.add_argument("--search", metavar="Q", help="words to match in name, company, title, tags, emails, notes")
     p.add_argument("--tag", help="only contacts with this tag")
     p.add_argument("--archived", action="store_true", help="list archived contacts instead")
-    p.add_argument("--json", action="store_true")
+    p.add_argument("--json", action="store_true", help=JSON_HELP)
     p.set_defaults(handler=cmd_list)
 
     p = sub.add_parser("show", parents=[common], help="show one contact")
-    p.add_argument("contact", metavar="CONTACT", help="id, name, or a unique part of a name")
-    p.add_argument("--json", action="store_true")
+    p.add_argument("contact", metavar="CONTACT", help=CONTACT_HELP)
+    p.add_argument("--json", action="store_true", help=JSON_HELP)
     p.set_defaults(handler=cmd_show)
 
     p = sub.add_parser("edit", parents=[common], help="change a contact")
-    p.add_argument("contact", metavar="CONTACT")
+    p.add_argument("contact", metavar="CONTACT", help=CONTACT_HELP)
     add_contact_options(p, editing=True)
-    p.add_argument("--json", action="store_true")
+    p.add_argument("--json", action="store_true", help=JSON_HELP)
     p.set_defaults(handler=cmd_edit)
 
     for name, archived in (("archive", True), ("unarchive", False)):
         calls = "leave" if archived else "return to"
         p = sub.add_parser(name, parents=[common], help=f"{name} a contact (its calls {calls} the plan)")
-        p.add_argument("contact", metavar="CONTACT")
+        p.add_argument("contact", metavar="CONTACT", help=CONTACT_HELP)
         p.set_defaults(handler=cmd_archive, archived=archived)
 
 
@@ -69,7 +72,14 @@ def cmd_add(args: argparse.Namespace) -> int:
     return 0
 
 
+_EDITED = ("name", "company", "title", "email", "phone", "tag", "kind", "every", "tz", "note", "prefers_email")
+
+
 def cmd_edit(args: argparse.Namespace) -> int:
+    if all(getattr(args, key) is None for key in _EDITED) and not (args.add_tag or args.remove_tag
+                                                                   or args.default_cadence):
+        raise BadInput("edit: nothing to change; give --name, --company, --title, --email, --phone, --tag, "
+                       "--add-tag, --remove-tag, --kind, --every, --default-cadence, --tz, --note or --prefers-email")
     open_db_from_args(args)
     contact_id = contacts.resolve(args.contact)
     view = contacts.edit_contact(contact_id, contact_fields_from_args(args))

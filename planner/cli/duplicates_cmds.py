@@ -5,7 +5,7 @@ from __future__ import annotations
 import argparse
 
 from planner.cli import open_db_from_args
-from planner.cli.common import print_json, print_table
+from planner.cli.common import CONTACT_HELP, JSON_HELP, at_least, print_json, print_table
 from planner.core.errors import BadInput
 from planner.core.textsafe import clean_line
 from planner.services import contacts
@@ -15,17 +15,17 @@ from planner.services.merge import merge_contacts, undo_last_merge
 
 def register(sub, common) -> None:
     p = sub.add_parser("duplicates", parents=[common], help="likely duplicate contacts, best first, with why")
-    p.add_argument("--limit", type=int, metavar="N", help="only the N best pairs")
+    p.add_argument("--limit", type=at_least(1), metavar="N", help="only the N best pairs")
     p.add_argument("--archived", action="store_true", help="archived contacts too")
-    p.add_argument("--json", action="store_true")
+    p.add_argument("--json", action="store_true", help=JSON_HELP)
     p.set_defaults(handler=cmd_duplicates)
 
     p = sub.add_parser("merge", parents=[common],
                        help="merge OTHER into KEEP: emails, phones, tags, history, favours, sequences, dates")
-    p.add_argument("keep", metavar="KEEP", nargs="?")
-    p.add_argument("other", metavar="OTHER", nargs="?")
+    p.add_argument("keep", metavar="KEEP", nargs="?", help="the contact who stays: " + CONTACT_HELP)
+    p.add_argument("other", metavar="OTHER", nargs="?", help="the contact merged into KEEP, then removed")
     p.add_argument("--undo", action="store_true", help="undo the latest merge: OTHER comes back as it was")
-    p.add_argument("--json", action="store_true")
+    p.add_argument("--json", action="store_true", help=JSON_HELP)
     p.set_defaults(handler=cmd_merge)
 
 
@@ -33,7 +33,7 @@ def cmd_duplicates(args: argparse.Namespace) -> int:
     open_db_from_args(args)
     pairs = find_duplicates(include_archived=args.archived)
     if args.limit is not None:
-        pairs = pairs[: max(0, args.limit)]
+        pairs = pairs[: args.limit]
     if args.json:
         print_json(pairs)
         return 0

@@ -5,7 +5,7 @@ from __future__ import annotations
 import argparse
 
 from planner.cli import open_db_from_args
-from planner.cli.common import print_json, print_table
+from planner.cli.common import CONTACT_HELP, JSON_HELP, print_json, print_table
 from planner.core.textsafe import clean_line
 from planner.services import contacts, facts
 
@@ -14,16 +14,16 @@ def register(sub, common) -> None:
     p = sub.add_parser("fact", parents=[common], help="facts to remember about a contact (kids, hobbies...)")
     actions = p.add_subparsers(dest="action", metavar="ACTION", required=True, parser_class=type(p))
     q = actions.add_parser("add", parents=[common], help='add one: fact add maria "kids: Ana, 7"')
-    q.add_argument("contact", metavar="CONTACT")
-    q.add_argument("text", metavar="TEXT")
-    q.add_argument("--json", action="store_true")
+    q.add_argument("contact", metavar="CONTACT", help=CONTACT_HELP)
+    q.add_argument("text", metavar="TEXT", help='what to remember: "kids: Ana, 7"')
+    q.add_argument("--json", action="store_true", help=JSON_HELP)
     q.set_defaults(handler=cmd_add)
     q = actions.add_parser("list", parents=[common], help="a contact's facts")
-    q.add_argument("contact", metavar="CONTACT")
-    q.add_argument("--json", action="store_true")
+    q.add_argument("contact", metavar="CONTACT", help=CONTACT_HELP)
+    q.add_argument("--json", action="store_true", help=JSON_HELP)
     q.set_defaults(handler=cmd_list)
     q = actions.add_parser("remove", parents=[common], help="remove a fact by its id")
-    q.add_argument("id", type=int, metavar="ID")
+    q.add_argument("id", type=int, metavar="ID", help="the id `fact list` shows")
     q.set_defaults(handler=cmd_remove)
 
 

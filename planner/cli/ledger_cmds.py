@@ -5,7 +5,7 @@ from __future__ import annotations
 import argparse
 
 from planner.cli import ArgumentParser, open_db_from_args
-from planner.cli.common import print_json, print_table
+from planner.cli.common import CONTACT_HELP, JSON_HELP, print_json, print_table
 from planner.core.dates import parse_day
 from planner.core.errors import BadInput
 from planner.core.textsafe import clean_line
@@ -33,7 +33,7 @@ class _Intermixed(ArgumentParser):
 def register(sub, common) -> None:
     p = sub.add_parser("favor", aliases=["favour"], parents=[common], help="record a favour given or received")
     p.__class__ = _Intermixed
-    p.add_argument("contact", metavar="CONTACT")
+    p.add_argument("contact", metavar="CONTACT", help=CONTACT_HELP)
     way = p.add_mutually_exclusive_group(required=True)
     way.add_argument("--gave", dest="direction", action="store_const", const=FavorDirection.GAVE, help="we helped them")
     way.add_argument("--got", dest="direction", action="store_const", const=FavorDirection.RECEIVED,
@@ -45,13 +45,13 @@ def register(sub, common) -> None:
     p.add_argument("--returns", type=int, metavar="ID", help="the favour this one returns")
     p.add_argument("--for", dest="referred", metavar="CONTACT",
                    help="a referral or introduction: who was referred (the ledger shows the chain)")
-    p.add_argument("--json", action="store_true")
+    p.add_argument("--json", action="store_true", help=JSON_HELP)
     p.set_defaults(handler=cmd_favor)
 
     p = sub.add_parser("thank", parents=[common], help="mark received favours thanked")
     p.add_argument("contact", metavar="CONTACT", nargs="?", help="thank all of this contact's open favours")
     p.add_argument("--favor", "--favour", dest="favor", type=int, metavar="ID", help="thank one favour")
-    p.add_argument("--json", action="store_true")
+    p.add_argument("--json", action="store_true", help=JSON_HELP)
     p.set_defaults(handler=cmd_thank)
 
     p = sub.add_parser("ledger", parents=[common], help="balances and flags, or one contact's favours")
@@ -61,7 +61,7 @@ def register(sub, common) -> None:
     p.add_argument("--one-way", action="store_true", help="only one-way relationships (they give, we take)")
     p.add_argument("--give-back", action="store_true",
                    help="people who helped us and whom we have not helped in 6 months, best first")
-    p.add_argument("--json", action="store_true")
+    p.add_argument("--json", action="store_true", help=JSON_HELP)
     p.set_defaults(handler=cmd_ledger)
 
 

@@ -6,7 +6,7 @@ import argparse
 import re
 
 from planner.cli import open_db_from_args
-from planner.cli.common import print_json, print_table
+from planner.cli.common import CONTACT_HELP, JSON_HELP, at_least, print_json, print_table
 from planner.core import vocabulary
 from planner.core.dates import humanize_day, parse_moment
 from planner.core.errors import BadInput
@@ -32,18 +32,21 @@ def parse_duration(text: str | None) -> int | None:
 
 
 def _log_options(p: argparse.ArgumentParser, *, editing: bool) -> None:
-    p.add_argument("--kind", choices=vocabulary.KINDS, help="call (default), email, meeting, message or note")
+    # a log's defaults; a correction changes only what it names
+    default = "" if editing else " (default)"
+    p.add_argument("--kind", choices=vocabulary.KINDS, help=f"call{default}, email, meeting, message or note")
     p.add_argument("--outcome", choices=vocabulary.OUTCOMES,
-                   help="spoke (default), no-answer or left-message (those plan a retry)")
-    p.add_argument("--at", metavar="WHEN", help="when it happened: ISO, 'yesterday 15:00', '3 days ago' (default now)")
+                   help=f"spoke{default}, no-answer or left-message (those plan a retry)")
+    p.add_argument("--at", metavar="WHEN", help="when it happened: ISO, 'yesterday 15:00', '3 days ago'"
+                                                + ("" if editing else " (default now)"))
     p.add_argument("--duration", metavar="TIME", help="how long: 15m, 1h30m")
-    p.add_argument("--notes", metavar="TEXT", help="free notes")
-    p.add_argument("--json", action="store_true")
+    p.add_argument("--notes", metavar="TEXT", help="replace the notes" if editing else "free notes")
+    p.add_argument("--json", action="store_true", help=JSON_HELP)
 
 
 def register(sub, common) -> None:
     p = sub.add_parser("log", parents=[common], help="log a call, email, meeting, message or note")
-    p.add_argument("contact", metavar="CONTACT", help="id, name, or a unique part of a name")
+    p.add_argument("contact", metavar="CONTACT", help=CONTACT_HELP)
     p.add_argument("summary", metavar="SUMMARY", nargs="?", default="", help="one line: what was said")
     _log_options(p, editing=False)
     p.add_argument("--next", metavar="WHEN", help="pin a follow-up call: 'in 2 weeks', 'friday', a date")
@@ -56,9 +59,9 @@ def register(sub, common) -> None:
     p.set_defaults(handler=cmd_log)
 
     p = sub.add_parser("history", parents=[common], help="a contact's logged interactions, newest first")
-    p.add_argument("contact", metavar="CONTACT")
-    p.add_argument("--limit", type=int, metavar="N", help="only the newest N")
-    p.add_argument("--json", action="store_true")
+    p.add_argument("contact", metavar="CONTACT", help=CONTACT_HELP)
+    p.add_argument("--limit", type=at_least(1), metavar="N", help="only the newest N")
+    p.add_argument("--json", action="store_true", help=JSON_HELP)
     p.set_defaults(handler=cmd_history)
 
     p = sub.add_parser("edit-log", parents=[common], help="correct a logged interaction")
@@ -71,7 +74,7 @@ def register(sub, common) -> None:
 
     p = sub.add_parser("delete-log", parents=[common],
                        help="delete a logged interaction (the plan, retry and thank-you tasks follow)")
-    p.add_argument("id", type=int, metavar="ID")
+    p.add_argument("id", type=int, metavar="ID", help="the id `history` shows")
     p.set_defaults(handler=cmd_delete)
 
 

@@ -33,7 +33,7 @@ def register(sub, common) -> None:
 
 def cmd_migrate_to(args: argparse.Namespace) -> int:
     source_target = engine.resolve_target(getattr(args, "db", None))
-    target = engine.resolve_target(args.target)
+    target = engine.resolve_target(args.target, what="migrate-to TARGET")
     transfer.refuse_same_engine(engine.is_server_url(source_target), engine.is_server_url(target))
     copied, member, source_name = copy_desk(source_target, target, args.member)
     whose = f" as {clean_line(member.name)} (role {member.role})" if member is not None else ""

@@ -6,7 +6,7 @@ import argparse
 from decimal import Decimal
 
 from planner.cli import open_db_from_args
-from planner.cli.common import print_json, print_table
+from planner.cli.common import CONTACT_HELP, JSON_HELP, print_json, print_table
 from planner.core.dates import parse_day
 from planner.core.textsafe import clean_line
 from planner.services import contacts, placements
@@ -15,24 +15,24 @@ from planner.services import contacts, placements
 def register(sub, common) -> None:
     p = sub.add_parser("placed", parents=[common],
                        help="record a placement; starts the placement sequence for candidate and client")
-    p.add_argument("candidate", metavar="CANDIDATE")
+    p.add_argument("candidate", metavar="CANDIDATE", help="the contact placed: " + CONTACT_HELP)
     p.add_argument("--client", required=True, metavar="CONTACT", help="the client contact who hired them")
     p.add_argument("--start", required=True, metavar="DATE", help="the first day in the new role")
     p.add_argument("--role", default="", help="the role")
     p.add_argument("--fee", metavar="AMOUNT", help="the fee, e.g. 25000 or 18.5k")
-    p.add_argument("--note", default="")
-    p.add_argument("--json", action="store_true")
+    p.add_argument("--note", default="", help="what to remember about it")
+    p.add_argument("--json", action="store_true", help=JSON_HELP)
     p.set_defaults(handler=cmd_placed)
 
     p = sub.add_parser("placements", parents=[common], help="placements, per client or candidate")
     p.add_argument("--client", metavar="CONTACT", help="only this client's")
     p.add_argument("--candidate", metavar="CONTACT", help="only this candidate's")
-    p.add_argument("--json", action="store_true")
+    p.add_argument("--json", action="store_true", help=JSON_HELP)
     p.set_defaults(handler=cmd_placements)
 
     p = sub.add_parser("report", parents=[common],
                        help="repeat business: repeat clients, clients quiet since a placement, placements per month")
-    p.add_argument("--json", action="store_true")
+    p.add_argument("--json", action="store_true", help=JSON_HELP)
     p.set_defaults(handler=cmd_report)
 
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 import argparse
 import datetime as dt
 
-from planner.cli.common import json_default, print_json, print_table
+from planner.cli.common import CONTACT_HELP, JSON_HELP, json_default, print_json, print_table
 from planner.core import dates
 from planner.core.errors import BadInput
 from planner.core.textsafe import clean_line
@@ -28,7 +28,7 @@ def register(sub, common) -> None:
     p.set_defaults(handler=cmd_plan)
 
     p = sub.add_parser("snooze", parents=[common], help="move a contact's next call to a later day and pin it")
-    p.add_argument("contact", metavar="CONTACT")
+    p.add_argument("contact", metavar="CONTACT", help=CONTACT_HELP)
     when = p.add_mutually_exclusive_group(required=True)
     when.add_argument("--to", metavar="DATE", help="the new day: 2026-12-04, friday, in 2 weeks, tomorrow")
     when.add_argument("--by", metavar="OFFSET", help="how far to push it: 3d, 2w, 1m")
@@ -37,29 +37,29 @@ def register(sub, common) -> None:
     p.set_defaults(handler=cmd_snooze)
 
     p = sub.add_parser("pin", parents=[common], help="put a contact's next call on a given day")
-    p.add_argument("contact", metavar="CONTACT")
-    p.add_argument("date", metavar="DATE")
+    p.add_argument("contact", metavar="CONTACT", help=CONTACT_HELP)
+    p.add_argument("date", metavar="DATE", help="the day: 2026-12-04, friday, in 2 weeks, tomorrow")
     p.add_argument("--at", metavar="HH:MM", default="",
                    help="at this time of day in the contact's zone (a timed event in the calendar)")
     p.set_defaults(handler=cmd_pin)
 
     p = sub.add_parser("unpin", parents=[common], help="hand a contact's pinned call back to the planner")
-    p.add_argument("contact", metavar="CONTACT")
+    p.add_argument("contact", metavar="CONTACT", help=CONTACT_HELP)
     p.set_defaults(handler=cmd_unpin)
 
     p = sub.add_parser("block", parents=[common], help="block days for calls: block 2026-12-24..2027-01-02")
-    p.add_argument("range", metavar="DATE[..DATE]")
+    p.add_argument("range", metavar="DATE[..DATE]", help="a day, or the first and last day: 2026-12-24..2027-01-02")
     p.add_argument("--note", default="", help="why (vacation, conference)")
     p.add_argument("--member", metavar="NAME", help="only this member's days (default: the whole desk's)")
     p.set_defaults(handler=cmd_block)
 
     p = sub.add_parser("unblock", parents=[common], help="reopen blocked days")
-    p.add_argument("range", metavar="DATE[..DATE]")
+    p.add_argument("range", metavar="DATE[..DATE]", help="a day, or the first and last day to reopen")
     p.add_argument("--member", metavar="NAME", help="only this member's blocked days (default: the desk's)")
     p.set_defaults(handler=cmd_unblock)
 
     p = sub.add_parser("blocks", parents=[common], help="list blocked days")
-    p.add_argument("--json", action="store_true")
+    p.add_argument("--json", action="store_true", help=JSON_HELP)
     p.set_defaults(handler=cmd_blocks)
 
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 import argparse
 
 from planner.cli import open_db_from_args
-from planner.cli.common import print_json, print_table
+from planner.cli.common import CONTACT_HELP, JSON_HELP, print_json, print_table
 from planner.core.dates import parse_day
 from planner.core.errors import BadInput
 from planner.core.textsafe import clean_line
@@ -16,33 +16,33 @@ def register(sub, common) -> None:
     p = sub.add_parser("sequence", parents=[common], help="follow-up sequences: list, show, edit, running ones")
     actions = p.add_subparsers(dest="action", metavar="ACTION", required=True, parser_class=type(p))
     q = actions.add_parser("list", parents=[common], help="every sequence with its steps")
-    q.add_argument("--json", action="store_true")
+    q.add_argument("--json", action="store_true", help=JSON_HELP)
     q.set_defaults(handler=cmd_list)
     q = actions.add_parser("show", parents=[common], help="one sequence's steps")
-    q.add_argument("name", metavar="NAME")
-    q.add_argument("--json", action="store_true")
+    q.add_argument("name", metavar="NAME", help="the sequence: placement, new-job...")
+    q.add_argument("--json", action="store_true", help=JSON_HELP)
     q.set_defaults(handler=cmd_show)
     q = actions.add_parser("set", parents=[common],
                            help='replace a sequence\'s steps: set placement "-1d good luck; 1w settling in?" '
                                 '("default" restores a shipped one)')
-    q.add_argument("name", metavar="NAME")
-    q.add_argument("steps", metavar="STEPS")
-    q.add_argument("--json", action="store_true")
+    q.add_argument("name", metavar="NAME", help="the sequence: one of `sequence list`, or a new name")
+    q.add_argument("steps", metavar="STEPS", help='the steps, "OFFSET purpose" each, apart by ";" (or "default")')
+    q.add_argument("--json", action="store_true", help=JSON_HELP)
     q.set_defaults(handler=cmd_set)
     q = actions.add_parser("runs", parents=[common], help="running sequences (of one contact)")
-    q.add_argument("contact", metavar="CONTACT", nargs="?")
+    q.add_argument("contact", metavar="CONTACT", nargs="?", help=CONTACT_HELP)
     q.add_argument("--all", action="store_true", help="finished and stopped ones too")
-    q.add_argument("--json", action="store_true")
+    q.add_argument("--json", action="store_true", help=JSON_HELP)
     q.set_defaults(handler=cmd_runs)
 
     p = sub.add_parser("event", parents=[common],
                        help="something happened (new-job, interview, deal-closed...): start its sequence")
-    p.add_argument("contact", metavar="CONTACT")
+    p.add_argument("contact", metavar="CONTACT", help=CONTACT_HELP)
     p.add_argument("kind", metavar="KIND", help="the sequence to start: " + ", ".join(sequence_definitions.SHIPPED))
     p.add_argument("--on", metavar="DATE", help="the day of the event (default today)")
     p.add_argument("--note", default="", help="what happened")
     p.add_argument("--stop", action="store_true", help="stop that sequence instead: its future steps go")
-    p.add_argument("--json", action="store_true")
+    p.add_argument("--json", action="store_true", help=JSON_HELP)
     p.set_defaults(handler=cmd_event)
 
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 import argparse
 
 from planner.cli import open_db_from_args
-from planner.cli.common import print_json, print_table
+from planner.cli.common import JSON_HELP, print_json, print_table
 from planner.core.textsafe import clean_line
 
 
@@ -13,19 +13,19 @@ def register(sub, common) -> None:
     team = sub.add_parser("team", parents=[common], help="the members of a team database")
     team_sub = team.add_subparsers(dest="team_command", metavar="COMMAND", required=True)
     p = team_sub.add_parser("add", parents=[common], help="add a member who connects as a PostgreSQL role")
-    p.add_argument("name", metavar="NAME")
+    p.add_argument("name", metavar="NAME", help="their name as the desk knows it")
     p.add_argument("--role", required=True, metavar="ROLE", help="the PostgreSQL role they connect as")
-    p.add_argument("--email", default="", metavar="E")
-    p.add_argument("--json", action="store_true")
+    p.add_argument("--email", default="", metavar="ADDRESS", help="their email address")
+    p.add_argument("--json", action="store_true", help=JSON_HELP)
     p.set_defaults(handler=cmd_team_add)
 
     p = team_sub.add_parser("list", parents=[common], help="list the members")
-    p.add_argument("--json", action="store_true")
+    p.add_argument("--json", action="store_true", help=JSON_HELP)
     p.set_defaults(handler=cmd_team_list)
 
     p = team_sub.add_parser("remove", parents=[common],
                             help="a member leaves: their contacts and open thank-yous go to another")
-    p.add_argument("name", metavar="NAME")
+    p.add_argument("name", metavar="NAME", help="the member who leaves")
     p.add_argument("--to", metavar="OTHER", help="the member who takes over their contacts")
     p.set_defaults(handler=cmd_team_remove)
 
@@ -37,7 +37,7 @@ def register(sub, common) -> None:
     p.set_defaults(handler=cmd_assign)
 
     p = sub.add_parser("whoami", parents=[common], help="the member this session acts as")
-    p.add_argument("--json", action="store_true")
+    p.add_argument("--json", action="store_true", help=JSON_HELP)
     p.set_defaults(handler=cmd_whoami)
 
 

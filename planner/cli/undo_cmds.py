@@ -6,7 +6,7 @@ from __future__ import annotations
 import argparse
 
 from planner.cli import open_db_from_args
-from planner.cli.common import print_json, print_table
+from planner.cli.common import at_least, print_json, print_table
 from planner.core.errors import BadInput
 from planner.core.textsafe import clean_line
 from planner.store import journal
@@ -18,7 +18,7 @@ def register(sub, common) -> None:
     p.add_argument("--id", type=int, metavar="N", dest="action_id",
                    help="undo action N of --list instead, older ones too (refused if a later change rests on it)")
     p.add_argument("--list", action="store_true", help="list the recent actions instead, newest first")
-    p.add_argument("--limit", type=int, default=20, metavar="N", help="how many --list shows (default 20)")
+    p.add_argument("--limit", type=at_least(1), default=20, metavar="N", help="how many --list shows (default 20)")
     p.add_argument("--json", action="store_true", help="with --list: as JSON")
     p.set_defaults(handler=cmd_undo)
 
@@ -28,7 +28,7 @@ def cmd_undo(args: argparse.Namespace) -> int:
         raise BadInput("undo: --id and --list do not go together")
     open_db_from_args(args)
     if args.list:
-        actions = journal.recent(max(args.limit, 1))
+        actions = journal.recent(args.limit)
         if args.json:
             print_json([action.to_json() for action in actions])
             return 0

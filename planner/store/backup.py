@@ -19,7 +19,7 @@ import os
 import sqlite3
 from pathlib import Path
 
-from planner.core.errors import FollowupError
+from planner.core.errors import BadInput, FollowupError
 from planner.store.database import database_path, db
 from planner.store.engine import describe, on_server
 from planner.store.failures import describe_database_error, describe_os_error
@@ -49,10 +49,10 @@ def backup_to(target: Path | str | None = None) -> Path:
     path = Path(target).expanduser() if target else default_backup_path()
     if path.is_dir():
         path = path / default_backup_path().name
-    if os.path.lexists(path):
-        raise FollowupError(f"{path}: already exists; choose another name")
+    if os.path.lexists(path):  # the path given is unusable: bad input, as export's -o says it
+        raise BadInput(f"{path}: already exists; choose another name")
     if not path.parent.is_dir():
-        raise FollowupError(f"{path.parent}: no such folder")
+        raise BadInput(f"{path.parent}: no such folder")
     remove_abandoned(path, ".partial-")
     temp = partial_name(path)
     try:

@@ -15,13 +15,14 @@ from __future__ import annotations
 import contextlib
 import datetime as dt
 import os
+import re
 import threading
 import uuid
 from pathlib import Path
 
 from peewee import Database, OperationalError, PostgresqlDatabase, Psycopg3Adapter
 
-from planner.core.errors import FollowupError
+from planner.core.errors import BadInput, FollowupError
 
 URL_SCHEMES = ("postgresql://", "postgres://")
 
@@ -39,14 +40,22 @@ def is_server_url(target: object) -> bool:
     return isinstance(target, str) and target.lower().startswith(URL_SCHEMES)
 
 
-def resolve_target(given: str | None) -> str | Path:
-    """The database to open: `given` (--db), else $FOLLOWUP_DB, else the default file. A URI is
-    kept as it is (a path would fold its `//`)."""
+# A URI of another scheme (mysql://, file://, a misspelt postgresql://) names no file either: taken
+# as a path, it would quietly become a new, empty SQLite database in a folder called "mysql:".
+_OTHER_URL = re.compile(r"([A-Za-z][A-Za-z0-9+.-]*)://")
+
+
+def resolve_target(given: str | None, *, what: str = "--db") -> str | Path:
+    """The database to open: `given` (--db, or `what` names it), else $FOLLOWUP_DB, else the default
+    file. A URI is kept as it is (a path would fold its `//`)."""
     from planner.store.paths import default_db_path
 
     raw = given or os.environ.get("FOLLOWUP_DB")
     if is_server_url(raw):
         return str(raw)
+    if raw and (other := _OTHER_URL.match(raw)):
+        raise BadInput(f"{what if given else 'FOLLOWUP_DB'}: {other.group(1)}:// is not a database followup opens; "
+                       "give a file's path, or a postgresql://USER@HOST/DBNAME server")
     return Path(raw).expanduser() if raw else default_db_path()
 
 

@@ -22,11 +22,16 @@ belongs to those contacts (the contact's own, and any journaled table's row with
 the action closes, the rows of those contacts are recorded per table as one after-image (op `B`,
 a slice of at most `BULK_SLICE` contacts each), which undo compares and then deletes as a set.
 
-Not journaled: drafts (a typing buffer, saved on every keystroke outside any action; undoing a
-log must not bring back or overwrite a note being typed), the reminders sent (a mail sent cannot
-be unsent, and the record keeps it from being sent twice), and the journal itself. Sync state,
-settings and members are journaled: only what an action itself changed is recorded (a merge
-setting a synced card's contact to nothing), and the sync's own runs are not actions.
+Drafts are journaled for which contact each belongs to, and nothing else: a merge moves the drafts
+of the contact it removes to the one it keeps, and its undo gives them back. Their text is a typing
+buffer, saved on every keystroke outside any action (undoing a log must not bring back or overwrite
+a note being typed; a draft logged or thrown away since does not stop an undo), and on a desk its
+author's alone, never copied into the journal every member reads.
+
+Not journaled: the reminders sent (a mail sent cannot be unsent, and the record keeps it from
+being sent twice), and the journal itself. Sync state, settings and members are journaled: only
+what an action itself changed is recorded (a merge setting a synced card's contact to nothing),
+and the sync's own runs are not actions.
 
 The journal keeps the last `KEEP_ACTIONS` actions of at most `KEEP_DAYS` days, pruned as each
 action is recorded.
@@ -44,7 +49,7 @@ from dataclasses import dataclass
 
 from peewee import Database, DatabaseProxy, ForeignKeyField, IntegerField, IntegrityError
 
-from planner.core.errors import FollowupError
+from planner.core.errors import FollowupError, NotFound
 from planner.store import engine
 from planner.store import models as m
 from planner.store.database import db, retried, write_tx
@@ -58,10 +63,13 @@ KEEP_DAYS = 30
 SESSION = uuid.uuid4().hex[:12]
 
 JOURNAL_MODELS = (m.UndoAction, m.UndoChange, m.UndoOpen, m.UndoBulk)
-# Not journaled: a draft is a typing buffer saved outside actions; a reminder sent cannot be unsent;
-# a private note's text would be copied into the journal, which every member of a desk can read
-# (undoing the deletion of a private log brings the call back without its text).
-_NOT_JOURNALED = (m.Draft, m.ReminderSent, m.PrivateNote, *JOURNAL_MODELS)
+# Not journaled: a reminder sent cannot be unsent; a private note's text would be copied into the
+# journal, which every member of a desk can read (undoing the deletion of a private log brings the
+# call back without its text).
+_NOT_JOURNALED = (m.ReminderSent, m.PrivateNote, *JOURNAL_MODELS)
+# Journaled on these columns alone, and only as they are updated: a draft's contact (a merge moves
+# it), not its text (a typing buffer saved outside actions, private to its author on a desk)
+_COLUMNS_ONLY: dict[type[m.BaseModel], tuple[str, ...]] = {m.Draft: ("contact_id",)}
 _TRIGGER = "undo_journal"  # the server's trigger on each table (SQLite: undo_journal_TABLE_OP)
 _SQLITE_OPS = {"I": "INSERT", "U": "UPDATE", "D": "DELETE"}
 BULK_SLICE = 2000  # contacts per after-image of a bulk insert: a few MB of JSON at most, never one huge value
@@ -183,7 +191,10 @@ def _merged(slices: list[list[list[int]]]) -> list[tuple[int, int]]:
 
 
 def _contact_column(model: type[m.BaseModel]) -> str:
-    """The column that says which contact a row of `model` belongs to ('' for none)."""
+    """The column that says which contact a row of `model` belongs to ('' for none, and for a table
+    journaled on some columns only: its rows are no part of a bulk slice's image)."""
+    if model in _COLUMNS_ONLY:
+        return ""
     if model is m.Contact:
         return _pk_column(model)
     field = model._meta.fields.get("contact")
@@ -320,11 +331,11 @@ def undo_last(session: str | None = None) -> ActionView:
 def undo_action(action_id: int) -> ActionView:
     """Undo one action of the list (`recent`), older ones included: refused like the newest one when
     a row it changed was changed again since, or when what a later action did rests on it (a call
-    logged with a contact it added)."""
+    logged with a contact it added). NotFound for an id that is not one of the acting member's."""
     with _undoing(f"action {action_id}"):
         row = m.UndoAction.select().where(m.UndoAction.id == action_id, _mine()).first()
-        if row is None:
-            raise NothingToUndo(f"undo: no action {action_id} of yours (followup undo --list shows them)")
+        if row is None:  # an id mistyped, like any other unknown id: bad input
+            raise NotFound(f"undo: no action {action_id} of yours (followup undo --list shows them)")
         if row.undone_at is not None:
             raise NothingToUndo(f"undo: action {action_id} ({row.label}) is undone already")
         return _undo(row)
@@ -384,7 +395,7 @@ def _row_is(table: str, key: str, image: str | None) -> bool:
         sql = f'SELECT {_sqlite_json("t", list(expected))} FROM "{table}" t WHERE t."{pk}" = ?'
     found = db.execute_sql(sql, (_key(table, key),)).fetchone()
     if found is None:
-        return False
+        return _partial(table)  # a draft logged or thrown away since: nothing of it left to put back
     now = json.loads(found[0])
     return all(now.get(column) == value for column, value in expected.items())
 
@@ -429,6 +440,11 @@ def _param() -> str:
 
 def _model(table: str) -> type[m.BaseModel] | None:
     return next((model for model in m.ALL_MODELS if model._meta.table_name == table), None)
+
+
+def _partial(table: str) -> bool:
+    model = _model(table)
+    return model is not None and model in _COLUMNS_ONLY
 
 
 def _pk(table: str) -> str:
@@ -491,12 +507,18 @@ def install_triggers(database: Database | DatabaseProxy) -> None:
             continue
         pk = _pk_column(model)
         contact = _contact_column(model) if bulk else ""
+        only = _COLUMNS_ONLY.get(model, ())
+        updated = "UPDATE OF " + ", ".join(f'"{c}"' for c in only) if only else ""
         if server:
-            database.execute_sql(f'CREATE TRIGGER "{_TRIGGER}" AFTER INSERT OR UPDATE OR DELETE ON "{table}" '
-                                 f"FOR EACH ROW EXECUTE FUNCTION undo_record('{pk}', '{contact}')")
+            database.execute_sql(f'CREATE TRIGGER "{_TRIGGER}" AFTER {updated or "INSERT OR UPDATE OR DELETE"} '
+                                 f'ON "{table}" FOR EACH ROW '
+                                 f"EXECUTE FUNCTION undo_record('{pk}', '{contact}', '{','.join(only)}')")
             continue
-        columns = [column.name for column in database.get_columns(table)]
+        columns = [pk, *only] if only else [column.name for column in database.get_columns(table)]
         for op, verb in _SQLITE_OPS.items():
+            if only and op != "U":
+                continue  # such a table's rows come and go outside the journal
+            verb = updated or verb
             row = "OLD" if op == "D" else "NEW"
             old = _sqlite_json("OLD", columns) if op != "I" else "NULL"
             new = _sqlite_json("NEW", columns) if op != "D" else "NULL"
@@ -522,8 +544,9 @@ def _not_bulk(op: str, column: str) -> str:
 
 
 # to_jsonb(row) on the server: every column, typed, read back exactly by jsonb_populate_record;
-# TG_ARGV: the key column, and the contact column ('' for none) that tells a row of the contacts
-# added in bulk (skipped as in `_not_bulk`; the nested IF reads undo_bulk only for those tables)
+# TG_ARGV: the key column, the contact column ('' for none) that tells a row of the contacts
+# added in bulk (skipped as in `_not_bulk`; the nested IF reads undo_bulk only for those tables),
+# and the columns a table is journaled on alone ('' for all; `_COLUMNS_ONLY`)
 _SERVER_FUNCTION = """
 CREATE OR REPLACE FUNCTION undo_record() RETURNS trigger LANGUAGE plpgsql AS $$
 DECLARE
@@ -537,6 +560,12 @@ BEGIN
     END IF;
     IF TG_OP <> 'INSERT' THEN old_row := to_jsonb(OLD); END IF;
     IF TG_OP <> 'DELETE' THEN new_row := to_jsonb(NEW); END IF;
+    IF COALESCE(TG_ARGV[2], '') <> '' THEN
+        old_row := (SELECT jsonb_object_agg(key, value) FROM jsonb_each(old_row)
+                    WHERE key = TG_ARGV[0] OR key = ANY (string_to_array(TG_ARGV[2], ',')));
+        new_row := (SELECT jsonb_object_agg(key, value) FROM jsonb_each(new_row)
+                    WHERE key = TG_ARGV[0] OR key = ANY (string_to_array(TG_ARGV[2], ',')));
+    END IF;
     IF COALESCE(TG_ARGV[1], '') <> '' THEN
         IF EXISTS (SELECT 1 FROM undo_bulk)
            AND (old_row IS NULL OR EXISTS (SELECT 1 FROM undo_bulk b

@@ -14,6 +14,7 @@ from typing import Any
 
 from planner.core.cadence import describe_cadence, parse_cadence
 from planner.core.errors import BadInput
+from planner.core.zones import check_zone_name
 from planner.store.database import retried, write_tx
 from planner.store.models import Setting
 
@@ -176,7 +177,7 @@ SPECS: dict[str, SettingSpec] = {
                     "working days to thank someone for a favour"),
         SettingSpec("dates_ahead", 3, _int_range(0, 60), str,
                     "days ahead a birthday or other date that matters shows on the agenda"),
-        SettingSpec("timezone", "", _text, _show_plain, "your own IANA time zone (default: system)"),
+        SettingSpec("timezone", "", check_zone_name, _show_plain, "your own IANA time zone (default: system)"),
         SettingSpec("theme", "textual-dark", _text, str, "the app's colour theme"),
         SettingSpec("export.folder", None, _optional_text, _show_plain,
                     "the folder the app's export dialog starts in (the last one exported to)"),
@@ -245,7 +246,10 @@ def get(key: str) -> Any:
 def set_value(key: str, text: str) -> Any:
     """Parse `text` for `key`, store it, and return the parsed value."""
     spec = _spec(key)
-    value = spec.parse(text)
+    try:
+        value = spec.parse(text)
+    except BadInput as exc:  # said with the setting it is about, once
+        raise BadInput(str(exc) if str(exc).startswith(f"{key}:") else f"{key}: {exc}") from None
     with write_tx():
         if key.startswith(TAG_PREFIX) and value is None:
             Setting.delete().where(Setting.key == key).execute()

@@ -4,7 +4,10 @@ per answer. The safe answer (keep, back) has the focus, so an `enter` pressed by
 nothing.
 
 Each dialog says its keys in its own BINDINGS (their ids are the user's keymap names), each one
-`choose(VALUE)`; a button returns its answer's value the same way.
+`choose(VALUE)`; a button returns its answer's value the same way. A dialog may also have a key that
+changes what is asked without answering (which of two contacts a merge keeps): its button is an
+`Answer` with an `action` (the screen's own, as its key runs it), the dialog stays open, and
+`show_details()` puts what changed on screen.
 """
 
 from __future__ import annotations
@@ -32,6 +35,7 @@ class Answer:
     value: Any
     variant: ButtonVariant = "default"
     safe: bool = False  # focused when the dialog opens
+    action: str = ""  # not an answer: the screen's action this button runs, the dialog staying open
 
 
 class Question(ModalScreen[Any]):
@@ -60,7 +64,7 @@ class Question(ModalScreen[Any]):
         with Vertical(classes="dialog", id=self.dialog_id):
             yield Label(self.heading(), classes="dialog-title")
             for line in self.details():
-                yield Static(line)
+                yield Static(line, classes="dialog-detail")
             yield Label(user_text(self.key_words()), classes="muted")
             with Horizontal(classes="dialog-buttons"):
                 for answer in self.answers():
@@ -71,12 +75,22 @@ class Question(ModalScreen[Any]):
         if safe is not None:
             self.query_one(f"#{safe.id}", Button).focus()
 
+    def show_details(self) -> None:
+        """Show `details()` again, as they are now (after a key that does not answer changed them;
+        as many lines as before)."""
+        for static, line in zip(self.query(".dialog-detail").results(Static), self.details(), strict=True):
+            static.update(line)
+
     @on(Button.Pressed)
-    def _pressed(self, event: Button.Pressed) -> None:
+    async def _pressed(self, event: Button.Pressed) -> None:
         event.stop()
-        chosen = {answer.id: answer.value for answer in self.answers()}
-        if event.button.id in chosen:
-            self.action_choose(chosen[event.button.id])
+        answer = next((answer for answer in self.answers() if answer.id == event.button.id), None)
+        if answer is None:
+            return
+        if answer.action:
+            await self.run_action(answer.action)
+        else:
+            self.action_choose(answer.value)
 
     def action_choose(self, value: Any) -> None:
         self.dismiss(value)

@@ -190,7 +190,7 @@ async def test_m_merges_a_likely_duplicate_after_naming_both_and_u_undoes_it(app
         assert "same email maria@hooli.example" in text
         assert "Maria Schmidt · Head of Talent · Hooli" in text
         assert "Maria Schmit · Talent Lead · Hooli" in text
-        shown = str(app.screen.query_one("#merge-pair").render()) + str(app.screen.query_one("#merge-why").render())
+        shown = "".join(str(line.render()) for line in app.screen.query(".dialog-detail"))
         assert not re.search(rf"\b({maria}|{twin})\b", shown)  # never ids
         assert text.index("Keep") < text.index("Maria Schmidt ·") < text.index("Merge in") < text.index("Schmit ·")
         await pilot.press("y")
@@ -223,6 +223,39 @@ async def test_m_can_keep_the_other_one_and_says_when_there_is_no_duplicate(app_
         assert text.index("Keep") < text.index("Maria Schmit ·") < text.index("Merge in")
         await pilot.press("y")
         await wait_for_workers(app, pilot)
+    assert [v.id for v in everyone() if "Maria" in v.name] == [twin]
+
+
+async def test_the_merge_dialogs_buttons_answer_as_its_keys_and_swap_leaves_it_open(app_db, run_app,
+                                                                                      wait_for_workers):
+    """Swap (x or its button) only changes which one is kept; the safe answer has the focus, so an
+    enter pressed by habit leaves both; Merge merges the one now shown under "Merge in"."""
+    twin = add_contact(ContactFields(name="Maria Schmit", company="Hooli", emails=["maria@hooli.example"])).id
+    async with run_app(mode="contacts", size=SMALL) as (app, pilot):
+        await _highlight(app, pilot, "maria schmidt")
+        await pilot.press("m")
+        await wait_for_workers(app, pilot)
+        dialog = app.screen
+        assert isinstance(dialog, ConfirmMerge) and dialog.focused.id == "merge-cancel"
+        await pilot.click("#merge-swap")
+        assert app.screen is dialog
+        text = screen_text(app)
+        assert text.index("Keep") < text.index("Maria Schmit ·") < text.index("Merge in") < text.index("Schmidt ·")
+        await pilot.press("x")  # and back
+        text = screen_text(app)
+        assert text.index("Keep") < text.index("Maria Schmidt ·") < text.index("Merge in") < text.index("Schmit ·")
+        await pilot.click("#merge-swap")
+        dialog.query_one("#merge-cancel").focus()
+        await pilot.press("enter")
+        await wait_for_workers(app, pilot)
+        assert not isinstance(app.screen, ConfirmMerge)
+        assert sorted(v.name for v in everyone() if "Maria" in v.name) == ["Maria Schmidt", "Maria Schmit"]
+        await pilot.press("m")
+        await wait_for_workers(app, pilot)
+        await pilot.press("x")
+        await pilot.click("#merge-ok")
+        await wait_for_workers(app, pilot)
+        assert not isinstance(app.screen, ConfirmMerge)
     assert [v.id for v in everyone() if "Maria" in v.name] == [twin]
 
 
