@@ -187,7 +187,7 @@ def _add_missing_column(db: Database | DatabaseProxy, model: type[m.BaseModel], 
         run_operations(engine.schema_migrator(db).add_column(table, field.column_name, field))
 
 
-def _v28_draft_contact_journaled(db: Database | DatabaseProxy) -> None:
+def _v23_draft_contact_journaled(db: Database | DatabaseProxy) -> None:
     """The undo journal follows which contact each draft belongs to (a merge moves drafts, its undo
     gives them back): nothing to change here, the triggers installed after every migration do it."""
 
@@ -215,7 +215,7 @@ STEPS: list[Callable[[Database | DatabaseProxy], None]] = [
     _v20_plan_reason_index,
     _v21_undo_bulk,
     _v22_contact_lookup_indexes,
-    _v28_draft_contact_journaled,
+    _v23_draft_contact_journaled,
 ]
 LATEST = len(STEPS)
 
