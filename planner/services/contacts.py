@@ -233,7 +233,7 @@ def resolve(text: str) -> int:
     """A contact id from an id, an exact name (case-insensitive) or a unique partial match.
 
     Bounded however many contacts there are: an exact name is one probe of the index on each
-    contact's folded name (the first line of `search_text`, migration 23); only a name matched by
+    contact's folded name (the first line of `search_text`, migration 22); only a name matched by
     no one exactly is looked for as a part of names, in one pass over `search_text` inside the
     database. Both read just the few columns named below, as tuples."""
     raw = text.strip()
