@@ -37,13 +37,16 @@ from planner.services.contacts import (
 )
 from planner.services.important_dates import merge_imported
 from planner.services.team import acting_member_id
+from planner.store.bulk import MIN_ROWS, indexes_built_after, worth_it
 from planner.store.database import db, retried
 from planner.store.dialect import execute_many, portable
 from planner.store.journal import add_contacts_in_bulk, journaled
-from planner.store.models import Contact, ContactEmail, ContactPhone, ContactTag, utcnow
+from planner.store.models import Contact, ContactEmail, ContactPhone, ContactTag, PlannedCall, utcnow
 
 Progress = Callable[[int, int], None]
 BATCH = 400  # rows per INSERT: well under SQLite's bound-variable limit
+# the tables a large import adds most rows to: the contacts and, through the re-plan, their calls
+_BULK_MODELS = [Contact, PlannedCall]
 
 
 @dataclass(slots=True)  # one per contact, stored or added: no __dict__ each
@@ -268,14 +271,18 @@ def apply_records(parsed: ParseResult, report: ImportReport, *, source: str, tag
     with journaled(f"Imported from {source}") as action:
         added, changed, dated = _plan(parsed.records, report, extra_tags, cadence, progress)
         action.label = f"Imported from {source}: {len(added)} new, {len(changed)} updated"
-        report.added_ids = _insert_new(added, source, owner if owner is not None else acting_member_id())
-        _update_existing(changed)
-        report.updated_ids = [state.id for state, _ in changed if state.id is not None]
-        # ids known now: after the inserts
-        merge_imported({state.id: state.dates for state in dated if state.id is not None})
-        del added, changed, dated  # 100,000 contacts' states: not needed to plan them
-        if report.added_ids or report.updated_ids:  # the new contacts are planned before anything is stored
-            replan(list(report.added_ids + report.updated_ids))
+        # an address book into a file that holds fewer contacts: the contact and plan indexes are
+        # built once at the end (store/bulk.py), which costs far less than keeping them row by row
+        many = worth_it(len(added), Contact.select().count()) if len(added) >= MIN_ROWS else False
+        with indexes_built_after(_BULK_MODELS, many):
+            report.added_ids = _insert_new(added, source, owner if owner is not None else acting_member_id())
+            _update_existing(changed)
+            report.updated_ids = [state.id for state, _ in changed if state.id is not None]
+            # ids known now: after the inserts
+            merge_imported({state.id: state.dates for state in dated if state.id is not None})
+            del added, changed, dated  # 100,000 contacts' states: not needed to plan them
+            if report.added_ids or report.updated_ids:  # the new contacts are planned before anything is stored
+                replan(list(report.added_ids + report.updated_ids))
     return report
 
 
