@@ -51,6 +51,7 @@ def parse(text: str, path: Path) -> ParseResult:
         "First Name", "Last Name", "Company", "Position", "URL"))
     email_address, e_mail_address, connected_on = (columns.getter(name) for name in (
         "Email Address", "E-mail Address", "Connected On"))
+    shared: dict[str, str] = {}  # one string per company or title however many rows repeat it
     for line, row in chain(rows[position + 1 :], stream):
         last = (line, row)
         given, family = one_line(first_name(row)), one_line(last_name(row))
@@ -58,11 +59,12 @@ def parse(text: str, path: Path) -> ParseResult:
         if not name:
             result.skipped.append((line, "no name (LinkedIn leaves out members who hide their details)"))
             continue
+        firm, role = one_line(company(row)), one_line(position_(row))
         record = ImportRecord(
             line=line,
             name=name,
-            company=one_line(company(row)),
-            title=one_line(position_(row)),
+            company=shared.setdefault(firm, firm),
+            title=shared.setdefault(role, role),
             url=normalize_profile_url(one_line(url(row))),
         )
         email = one_line(email_address(row) or e_mail_address(row))
