@@ -14,7 +14,7 @@ the same time waits instead of interleaving.
 from __future__ import annotations
 
 import re
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass
 from functools import lru_cache
 
@@ -279,20 +279,30 @@ def _kept(record: ImportRecord, values: list[str], check: Callable[[str], str],
 
 
 @retried
-def apply_records(parsed: ParseResult, report: ImportReport, *, source: str, tags: Iterable[str] = (),
-                  cadence: object = UNSET, progress: Progress | None = None,
+def apply_records(parsed: ParseResult | Callable[[], ParseResult], report: ImportReport, *, source: str,
+                  tags: Iterable[str] = (), cadence: object = UNSET, progress: Progress | None = None,
                   owner: int | None = None) -> ImportReport:
-    """Match, merge and (unless `report.dry_run`) write `parsed.records`; fill in `report`."""
+    """Match, merge and (unless `report.dry_run`) write the records; fill in `report`. `parsed`:
+    the parsed file, or a function that parses it (again, when a collision runs this again): then
+    the records are this function's alone, and let go of as they are matched."""
+    owned = callable(parsed)
+    result = parsed() if callable(parsed) else parsed
+    del parsed
     extra_tags = [normalize_tag(tag) for tag in tags]
-    report.skipped = sorted(parsed.skipped)
-    report.warnings = list(parsed.warnings)
-    report.records = len(parsed.records)
+    report.skipped = sorted(result.skipped)
+    report.warnings = list(result.warnings)
+    report.records = len(result.records)
     report.merged = 0  # counted by _plan: run again after a collision, it counts from the start
+    total = len(result.records)
+    # records read for this call are let go one by one as they are matched: 100,000 of them, with
+    # the contacts made from them, were the most an import held at once
+    records = _taken(result.records) if owned else iter(result.records)
+    del result
     if report.dry_run:
-        _plan(parsed.records, report, extra_tags, cadence, progress)
+        _plan(records, total, report, extra_tags, cadence, progress)
         return report
     with journaled(f"Imported from {source}") as action:
-        added, changed, dated = _plan(parsed.records, report, extra_tags, cadence, progress)
+        added, changed, dated = _plan(records, total, report, extra_tags, cadence, progress)
         action.label = f"Imported from {source}: {len(added)} new, {len(changed)} updated"
         # an address book into a file that holds fewer contacts: the contact and plan indexes are
         # built once at the end (store/bulk.py), which costs far less than keeping them row by row
@@ -309,9 +319,17 @@ def apply_records(parsed: ParseResult, report: ImportReport, *, source: str, tag
     return report
 
 
-def _plan(records: list[ImportRecord], report: ImportReport, extra_tags: list[str], cadence: object,
-          progress: Progress | None) -> tuple[list[_State], list[tuple[_State, tuple]], list[_State]]:
-    """The contacts to add, the stored ones the file changes, and every one it gave dates for."""
+def _taken(records: list[ImportRecord]) -> Iterator[ImportRecord]:
+    """Each of `records` in order, taken out of the list as it is handed out."""
+    records.reverse()
+    while records:
+        yield records.pop()
+
+
+def _plan(records: Iterator[ImportRecord], total: int, report: ImportReport, extra_tags: list[str],
+          cadence: object, progress: Progress | None) -> tuple[list[_State], list[tuple[_State, tuple]], list[_State]]:
+    """The contacts to add, the stored ones the file changes, and every one it gave dates for
+    (`total`: how many records there are, for `progress`)."""
     index, stored = _load_existing()
     added: list[_State] = []
     touched: dict[int, tuple] = {}  # stored contact id -> its snapshot before this import
@@ -344,8 +362,8 @@ def _plan(records: list[ImportRecord], report: ImportReport, extra_tags: list[st
             if (state.external_key, state.company, len(state.emails)) != indexed:
                 index.add(state)  # new keys to find it by (it is indexed under the others already)
         seen.add(id(state))
-        if progress and (done % 250 == 0 or done == len(records)):
-            progress(done, len(records))
+        if progress and (done % 250 == 0 or done == total):
+            progress(done, total)
     changed = [(stored[i], before) for i, before in touched.items() if stored[i].snapshot() != before]
     report.added = len(added)
     report.updated = len(changed)
