@@ -13,6 +13,8 @@ from planner.store.bulk import MIN_ROWS, indexes_built_after, worth_it
 from planner.store.database import db, write_tx
 from planner.store.models import Contact, PlannedCall
 
+on_file = pytest.mark.engines("sqlite")  # the indexes of a file, read by a second connection to it
+
 
 def _indexes(path) -> list[tuple[str, str, str]]:
     """(table, name, definition) of every index, as another connection to the file sees them."""
@@ -30,6 +32,7 @@ def _export(path, rows: int) -> None:
     path.write_text("\n".join(lines) + "\n", encoding="utf-8")
 
 
+@on_file
 def test_a_large_import_leaves_every_index_as_it_was_and_used(db_path, tmp_path):
     before = _indexes(db_path)
     assert any(name == "contact_name_key" for _, name, _ in before)
@@ -48,6 +51,7 @@ def test_a_large_import_leaves_every_index_as_it_was_and_used(db_path, tmp_path)
     assert found.fetchone()[0] >= 1
 
 
+@on_file
 def test_another_session_sees_the_indexes_while_the_rows_go_in(db_path):
     before = _indexes(db_path)
     with write_tx(), indexes_built_after([Contact, PlannedCall], True):
@@ -57,6 +61,7 @@ def test_another_session_sees_the_indexes_while_the_rows_go_in(db_path):
     assert _indexes(db_path) == before
 
 
+@on_file
 def test_unique_indexes_stay_and_a_failed_write_keeps_every_index(db_path):
     before = _indexes(db_path)
     with pytest.raises(RuntimeError), write_tx(), indexes_built_after([Contact, PlannedCall], True):
