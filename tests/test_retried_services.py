@@ -19,7 +19,7 @@ from planner.services import contacts, ledger, schedule
 from planner.store import database
 from planner.store.connect import open_database
 from planner.store.database import db, retried, run_write, write_tx
-from planner.store.models import Contact, Favor, PlannedCall, Setting
+from planner.store.models import Contact, ContactEmail, Favor, PlannedCall, Setting
 
 server_only = pytest.mark.engines("postgresql")
 
@@ -141,6 +141,23 @@ def test_an_archive_that_meets_a_deadlock_archives(served):
     collide_once(url, "contact", maria, lambda: contacts.set_archived(maria, True))
     assert Contact.get_by_id(maria).archived_at is not None
     assert not PlannedCall.select().where(PlannedCall.contact == maria).exists()
+
+
+@server_only
+def test_an_import_that_meets_a_deadlock_reads_its_file_again_and_imports_it_once(served, tmp_path):
+    # the import lets go of its records as it matches them: run again, it must read them again
+    from planner.io.importers import import_file
+
+    url, maria, _ = served
+    export = tmp_path / "Connections.csv"
+    export.write_text("First Name,Last Name,URL,Email Address,Company,Position,Connected On\n"
+                      "Ana,Lima,https://www.linkedin.com/in/ana-lima,,Acme,,01 Jan 2025\n"
+                      "Maria,Schmidt,,maria@example.org,,,\n", encoding="utf-8")
+    report = collide_once(url, "contact", maria, lambda: import_file(export))
+    assert (report.records, report.added, report.updated) == (2, 1, 1)
+    assert sorted(Contact.select(Contact.name).tuples()) == [("Ana Lima",), ("Jonas Weber",), ("Maria Schmidt",)]
+    assert [e.address for e in ContactEmail.select()] == ["maria@example.org"]
+    assert PlannedCall.select().where(PlannedCall.contact == report.added_ids[0]).exists()
 
 
 # --- what `retried` runs again, and what it does not -------------------------------------------

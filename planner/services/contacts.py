@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import datetime as dt
 import re
-from collections.abc import Iterator
+from collections.abc import Iterator, Sequence
 from dataclasses import dataclass, field
 
 from planner.core.cadence import check_days
@@ -162,7 +162,7 @@ def _search_text(contact: Contact, tags: list[str]) -> str:
     return search_text_of(contact.name, contact.company, contact.title, tags, emails, contact.notes)
 
 
-def search_text_of(name: str, company: str, title: str, tags: list[str], emails: list[str], notes: str) -> str:
+def search_text_of(name: str, company: str, title: str, tags: Sequence[str], emails: Sequence[str], notes: str) -> str:
     """The folded text `list_contacts(search=...)` matches; bulk imports build it the same way."""
     parts = [name, company, title, " ".join(tags), " ".join(emails), notes]
     return fold("\n".join(parts))

@@ -19,6 +19,7 @@ from planner.io.importers.common import (
     Columns,
     ImportRecord,
     ImportReport,
+    ParseResult,
     csv_rows,
     decode_file,
     find_header,
@@ -61,17 +62,23 @@ def import_file(
         raise BadInput("--map is for the generic CSV format (--format csv)")
     text = decode_file(path)
     found = "csv" if columns_map else detect_format(path, text, requested)
-    if found == "vcard":
-        parsed = vcard.parse(text, path)
-    elif found == "linkedin":
-        parsed = linkedin.parse(text, path)
-    elif found == "google":
-        parsed = google.parse(text, path)
-    else:
-        parsed = generic_csv.parse(text, path, columns_map)
-    del text  # the file's text (twice its size for most non-English names) is not needed to write
+    first = [text]
+    del text
+
+    def parse() -> ParseResult:
+        # the text read above, or read again when a collision makes the import start over; its
+        # records are made here, so that nothing else holds them once they are matched
+        body = first.pop() if first else decode_file(path)
+        if found == "vcard":
+            return vcard.parse(body, path)
+        if found == "linkedin":
+            return linkedin.parse(body, path)
+        if found == "google":
+            return google.parse(body, path)
+        return generic_csv.parse(body, path, columns_map)
+
     report = ImportReport(format=found, path=str(path), dry_run=dry_run)
-    apply_records(parsed, report, source=found, tags=tags, cadence=cadence, progress=progress, owner=owner)
+    apply_records(parse, report, source=found, tags=tags, cadence=cadence, progress=progress, owner=owner)
     return report
 
 

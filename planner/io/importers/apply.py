@@ -14,8 +14,9 @@ the same time waits instead of interleaving.
 from __future__ import annotations
 
 import re
-from collections.abc import Callable, Iterable
-from dataclasses import dataclass, field
+from collections.abc import Callable, Iterable, Iterator
+from dataclasses import dataclass
+from functools import lru_cache
 
 import peewee
 from peewee import CharField, TextField
@@ -37,13 +38,16 @@ from planner.services.contacts import (
 )
 from planner.services.important_dates import merge_imported
 from planner.services.team import acting_member_id
+from planner.store.bulk import MIN_ROWS, indexes_built_after, worth_it
 from planner.store.database import db, retried
 from planner.store.dialect import execute_many, portable
 from planner.store.journal import add_contacts_in_bulk, journaled
-from planner.store.models import Contact, ContactEmail, ContactPhone, ContactTag, utcnow
+from planner.store.models import Contact, ContactEmail, ContactPhone, ContactTag, PlannedCall, utcnow
 
 Progress = Callable[[int, int], None]
 BATCH = 400  # rows per INSERT: well under SQLite's bound-variable limit
+# the tables a large import adds most rows to: the contacts and, through the re-plan, their calls
+_BULK_MODELS = [Contact, PlannedCall]
 
 
 @dataclass(slots=True)  # one per contact, stored or added: no __dict__ each
@@ -61,11 +65,13 @@ class _State:
     connected_on: object | None = None
     cadence_days: int | None = None
     no_cadence: bool = False
-    emails: list[str] = field(default_factory=list)
-    phones: list[str] = field(default_factory=list)
-    tags: list[str] = field(default_factory=list)
+    # tuples, replaced when something is added: four empty lists a contact were a fifth of a
+    # 100,000-row import's memory, and most contacts never get a phone, a tag or a date
+    emails: tuple[str, ...] = ()
+    phones: tuple[str, ...] = ()
+    tags: tuple[str, ...] = ()
     line: int = 0
-    dates: list[tuple[str, str, bool]] = field(default_factory=list)  # dates that matter the file gave
+    dates: tuple[tuple[str, str, bool], ...] = ()  # dates that matter the file gave
 
     def snapshot(self) -> tuple:
         return (self.company, self.title, self.kind, self.timezone, self.notes, self.external_key,
@@ -97,22 +103,31 @@ class _State:
         # each merge only when the record brings something to merge (most rows bring one email)
         if record.emails:
             known = {e.lower() for e in self.emails}
+            emails = []
             for email in record.emails:
                 if email.lower() not in known:
                     known.add(email.lower())
-                    self.emails.append(email)
+                    emails.append(email)
+            if emails:
+                self.emails += tuple(emails)
         if record.phones:
             numbers = {phone_key(p) for p in self.phones}
+            phones = []
             for phone in record.phones:
                 if phone_key(phone) not in numbers:
                     numbers.add(phone_key(phone))
-                    self.phones.append(phone)
+                    phones.append(phone)
+            if phones:
+                self.phones += tuple(phones)
         if record.tags or extra_tags:
+            tags = list(self.tags)
             for tag in record.tags + extra_tags:
-                if tag not in self.tags:
-                    self.tags.append(tag)
+                if tag not in tags:
+                    tags.append(tag)
+            if len(tags) > len(self.tags):
+                self.tags = tuple(tags)
         if record.dates:
-            self.dates += [pair for pair in record.dates if pair not in self.dates]
+            self.dates += tuple([pair for pair in record.dates if pair not in self.dates])
 
 
 def phone_key(number: str) -> str:
@@ -121,7 +136,12 @@ def phone_key(number: str) -> str:
 
 
 def name_key(name: str, company: str) -> tuple[str, str]:
-    return " ".join(fold(name).split()), " ".join(fold(company).split())
+    return " ".join(fold(name).split()), _company_key(company)
+
+
+@lru_cache(maxsize=4096)  # a file's people share a few thousand employers: each folded once, and kept once
+def _company_key(company: str) -> str:
+    return " ".join(fold(company).split())
 
 
 class MatchIndex:
@@ -157,7 +177,7 @@ class MatchIndex:
         return hit
 
 
-@dataclass(frozen=True)
+@dataclass(slots=True)  # made for every record: a frozen dataclass's __init__ costs several times more
 class RecordKeys:
     """A record's URL and name keys, worked out once per record: matching it and then indexing
     the contact made from it ask for the same ones (a regex and two folds each)."""
@@ -188,28 +208,34 @@ def _load_existing() -> tuple[MatchIndex, dict[int, _State]]:
                              None if cadence_days is None else int(cadence_days), bool(no_cadence))
     for contact_id, address in db.execute(ContactEmail.select(ContactEmail.contact, ContactEmail.address).order_by(
             ContactEmail.contact, ContactEmail.position)):
-        states[contact_id].emails.append(address)
+        states[contact_id].emails += (address,)
     for contact_id, number in db.execute(ContactPhone.select(ContactPhone.contact, ContactPhone.number).order_by(
             ContactPhone.contact, ContactPhone.position)):
-        states[contact_id].phones.append(number)
+        states[contact_id].phones += (number,)
     for contact_id, tag in db.execute(ContactTag.select(ContactTag.contact, ContactTag.tag)):
-        states[contact_id].tags.append(tag)
+        states[contact_id].tags += (tag,)
     index = MatchIndex()
     for state in states.values():
         index.add(state)
     return index, states
 
 
+_LIMITED = ("company", "title", "notes", "url")  # fields cut (with a note) when past their limit
+_SHORTEST = min(MAX_CHARS[attr] for attr in _LIMITED if attr != "notes")  # together under it, each is
+
+
 def validated(record: ImportRecord, warnings: list[tuple[int, str]]) -> ImportRecord | None:
     """Drop (with a warning) the values followup cannot store, keep the rest of the record; None
     (the record is skipped) when its name is past the limit. The checks are the CLI's own."""
-    try:
-        check_length("name", record.name)
-    except BadInput:
+    if len(record.name) > MAX_CHARS["name"]:
         return None
-    for attr, field_name in (("company", "company"), ("title", "title"), ("notes", "notes"), ("url", "url")):
+    # each field's own check only when it is past its limit (nearly never: five checks a record cost
+    # more than matching it)
+    long = (len(record.company) + len(record.title) + len(record.url) > _SHORTEST
+            or len(record.notes) > MAX_CHARS["notes"])
+    for attr in _LIMITED if long else ():
         try:
-            check_length(field_name, getattr(record, attr))
+            check_length(attr, getattr(record, attr))
         except BadInput as exc:
             warnings.append((record.line, f"{exc}; left out"))
             setattr(record, attr, "")
@@ -253,35 +279,57 @@ def _kept(record: ImportRecord, values: list[str], check: Callable[[str], str],
 
 
 @retried
-def apply_records(parsed: ParseResult, report: ImportReport, *, source: str, tags: Iterable[str] = (),
-                  cadence: object = UNSET, progress: Progress | None = None,
+def apply_records(parsed: ParseResult | Callable[[], ParseResult], report: ImportReport, *, source: str,
+                  tags: Iterable[str] = (), cadence: object = UNSET, progress: Progress | None = None,
                   owner: int | None = None) -> ImportReport:
-    """Match, merge and (unless `report.dry_run`) write `parsed.records`; fill in `report`."""
+    """Match, merge and (unless `report.dry_run`) write the records; fill in `report`. `parsed`:
+    the parsed file, or a function that parses it (again, when a collision runs this again): then
+    the records are this function's alone, and let go of as they are matched."""
+    owned = callable(parsed)
+    result = parsed() if callable(parsed) else parsed
+    del parsed
     extra_tags = [normalize_tag(tag) for tag in tags]
-    report.skipped = sorted(parsed.skipped)
-    report.warnings = list(parsed.warnings)
-    report.records = len(parsed.records)
+    report.skipped = sorted(result.skipped)
+    report.warnings = list(result.warnings)
+    report.records = len(result.records)
     report.merged = 0  # counted by _plan: run again after a collision, it counts from the start
+    total = len(result.records)
+    # records read for this call are let go one by one as they are matched: 100,000 of them, with
+    # the contacts made from them, were the most an import held at once
+    records = _taken(result.records) if owned else iter(result.records)
+    del result
     if report.dry_run:
-        _plan(parsed.records, report, extra_tags, cadence, progress)
+        _plan(records, total, report, extra_tags, cadence, progress)
         return report
     with journaled(f"Imported from {source}") as action:
-        added, changed, dated = _plan(parsed.records, report, extra_tags, cadence, progress)
+        added, changed, dated = _plan(records, total, report, extra_tags, cadence, progress)
         action.label = f"Imported from {source}: {len(added)} new, {len(changed)} updated"
-        report.added_ids = _insert_new(added, source, owner if owner is not None else acting_member_id())
-        _update_existing(changed)
-        report.updated_ids = [state.id for state, _ in changed if state.id is not None]
-        # ids known now: after the inserts
-        merge_imported({state.id: state.dates for state in dated if state.id is not None})
-        del added, changed, dated  # 100,000 contacts' states: not needed to plan them
-        if report.added_ids or report.updated_ids:  # the new contacts are planned before anything is stored
-            replan(list(report.added_ids + report.updated_ids))
+        # an address book into a file that holds fewer contacts: the contact and plan indexes are
+        # built once at the end (store/bulk.py), which costs far less than keeping them row by row
+        many = worth_it(len(added), Contact.select().count()) if len(added) >= MIN_ROWS else False
+        with indexes_built_after(_BULK_MODELS, many):
+            report.added_ids = _insert_new(added, source, owner if owner is not None else acting_member_id())
+            _update_existing(changed)
+            report.updated_ids = [state.id for state, _ in changed if state.id is not None]
+            # ids known now: after the inserts
+            merge_imported({state.id: list(state.dates) for state in dated if state.id is not None})
+            del added, changed, dated  # 100,000 contacts' states: not needed to plan them
+            if report.added_ids or report.updated_ids:  # the new contacts are planned before anything is stored
+                replan(list(report.added_ids + report.updated_ids))
     return report
 
 
-def _plan(records: list[ImportRecord], report: ImportReport, extra_tags: list[str], cadence: object,
-          progress: Progress | None) -> tuple[list[_State], list[tuple[_State, tuple]], list[_State]]:
-    """The contacts to add, the stored ones the file changes, and every one it gave dates for."""
+def _taken(records: list[ImportRecord]) -> Iterator[ImportRecord]:
+    """Each of `records` in order, taken out of the list as it is handed out."""
+    records.reverse()
+    while records:
+        yield records.pop()
+
+
+def _plan(records: Iterator[ImportRecord], total: int, report: ImportReport, extra_tags: list[str],
+          cadence: object, progress: Progress | None) -> tuple[list[_State], list[tuple[_State, tuple]], list[_State]]:
+    """The contacts to add, the stored ones the file changes, and every one it gave dates for
+    (`total`: how many records there are, for `progress`)."""
     index, stored = _load_existing()
     added: list[_State] = []
     touched: dict[int, tuple] = {}  # stored contact id -> its snapshot before this import
@@ -314,8 +362,8 @@ def _plan(records: list[ImportRecord], report: ImportReport, extra_tags: list[st
             if (state.external_key, state.company, len(state.emails)) != indexed:
                 index.add(state)  # new keys to find it by (it is indexed under the others already)
         seen.add(id(state))
-        if progress and (done % 250 == 0 or done == len(records)):
-            progress(done, len(records))
+        if progress and (done % 250 == 0 or done == total):
+            progress(done, total)
     changed = [(stored[i], before) for i, before in touched.items() if stored[i].snapshot() != before]
     report.added = len(added)
     report.updated = len(changed)
@@ -464,4 +512,4 @@ def index_new(index: MatchIndex, contact_id: int, record: ImportRecord) -> None:
     matches it instead of adding them twice."""
     key = record.url or (record.emails[0].lower() if record.emails else "")
     index.add(_State(id=contact_id, name=record.name, company=record.company, external_key=key,
-                     emails=list(record.emails)))
+                     emails=tuple(record.emails)))

@@ -24,10 +24,13 @@ from planner.io.importers.common import (
     csv_rows,
     file_error,
     find_header,
+    header_key,
     one_line,
 )
 
 REQUIRED = ("First Name", "Last Name")
+# the columns read, in the order `parse` unpacks them
+_FIELDS = ("First Name", "Last Name", "Company", "Position", "URL", "Email Address", "E-mail Address", "Connected On")
 _DATE_FORMATS = ("%d %b %Y", "%d %B %Y", "%d-%b-%y", "%d-%b-%Y", "%Y-%m-%d", "%m/%d/%Y", "%m/%d/%y")
 
 
@@ -47,28 +50,40 @@ def parse(text: str, path: Path) -> ParseResult:
     columns, position = found
     result = ParseResult()
     last = rows[-1]
-    first_name, last_name, company, position_, url = (columns.getter(name) for name in (
-        "First Name", "Last Name", "Company", "Position", "URL"))
-    email_address, e_mail_address, connected_on = (columns.getter(name) for name in (
-        "Email Address", "E-mail Address", "Connected On"))
+    getters = [columns.getter(name) for name in _FIELDS]
+    # where each field is in a row; -1 (the "" put after the cells) for a column the file lacks
+    places = [columns.index.get(header_key(name), -1) for name in _FIELDS]
+    width = max(places) + 1
+    own_email = places[5]
+    shared: dict[str, str] = {}  # one string per company or title however many rows repeat it
     for line, row in chain(rows[position + 1 :], stream):
         last = (line, row)
-        given, family = one_line(first_name(row)), one_line(last_name(row))
-        name = " ".join(part for part in (given, family) if part)
+        if len(row) >= width and (joined := ",".join(row)).isprintable() and "  " not in joined \
+                and "'" not in joined:
+            # nearly every row: no control, no run of spaces, no quote to undo, every column there;
+            # `one_line` of each cell is then its strip (the same values, without a call per cell)
+            cells = [cell.strip() for cell in row]
+            cells.append("")
+            given, family, firm, role, link, email, other, connected = [cells[place] for place in places]
+            if own_email < 0 or not row[own_email]:  # as `get(...) or get(...)` reads the raw cells
+                email = other
+        else:
+            given, family, firm, role, link = (one_line(get(row)) for get in getters[:5])
+            email = one_line(getters[5](row) or getters[6](row))
+            connected = one_line(getters[7](row))
+        name = f"{given} {family}" if given and family else given or family
         if not name:
             result.skipped.append((line, "no name (LinkedIn leaves out members who hide their details)"))
             continue
         record = ImportRecord(
             line=line,
             name=name,
-            company=one_line(company(row)),
-            title=one_line(position_(row)),
-            url=normalize_profile_url(one_line(url(row))),
+            company=shared.setdefault(firm, firm),
+            title=shared.setdefault(role, role),
+            url=normalize_profile_url(link),
         )
-        email = one_line(email_address(row) or e_mail_address(row))
         if email:
             record.emails.append(email)
-        connected = one_line(connected_on(row))
         if connected:
             record.connected_on = parse_connected_on(connected)
             if record.connected_on is None:
@@ -98,6 +113,8 @@ _PROFILE = re.compile(r"^(?:https?://)?(?:[a-z]{2,3}\.)?(?:www\.)?linkedin\.com/
 def normalize_profile_url(url: str) -> str:
     """One spelling per profile: https://www.linkedin.com/in/slug (slug lower-cased), so the same
     person matches across exports that differ in scheme, subdomain or a trailing slash."""
+    if _canonical(url):  # the form every row of a recent export has: already its own spelling
+        return url
     match = _PROFILE.match(url.strip())
     if not match:
         return url.strip()
@@ -113,8 +130,14 @@ def url_key(url: str) -> str:
     which cost far less than the regular expression on each of 100,000 rows and stored contacts."""
     if not url:
         return ""
+    if _canonical(url):
+        return url
+    return normalize_profile_url(url).casefold()
+
+
+def _canonical(url: str) -> bool:
+    """Whether `url` is already in the form `normalize_profile_url` gives, told by plain string tests."""
     if url.startswith(_CANONICAL) and url.isascii() and url.islower() and not url[-1].isspace():
         slug = url[url.index("/", 25) + 1 :]  # after ".../in/" or ".../pub/"
-        if slug and "/" not in slug and "?" not in slug and "#" not in slug:
-            return url
-    return normalize_profile_url(url).casefold()
+        return bool(slug) and "/" not in slug and "?" not in slug and "#" not in slug
+    return False
