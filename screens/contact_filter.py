@@ -1,9 +1,10 @@
 """Filter-as-you-type over loaded contacts, in memory (no Textual, no database).
 
 The loaded contacts are columns (`ContactIndex`), not an object per contact: 100,000 of them cost
-their names and folded search texts (the `search_text` column the CLI's search reads) and a few
-bytes each besides. A keystroke costs one pass of substring tests over those plain strings, under
-50 ms for 100k contacts, and leaves an array of positions. Terms: plain words
+the bytes of their names and folded search texts (the `search_text` column the CLI's search
+reads), each kept in one buffer, and a few bytes each besides. A keystroke costs one search of
+that buffer (a word few contacts have) or one bounded search per contact (a word most have),
+under 50 ms for 100k contacts, and leaves an array of positions. Terms: plain words
 (all must match name, company, tags, emails or notes), `tag:NAME` (a tag starting with NAME),
 `company:TEXT`, and `due:overdue|today|week` (next call late / by today / by Sunday).
 """
@@ -12,6 +13,7 @@ from __future__ import annotations
 
 import datetime as dt
 from array import array
+from bisect import bisect_right
 from collections.abc import Callable, Iterable, Sequence
 from typing import Any, overload
 
@@ -21,35 +23,98 @@ from planner.core.textsafe import clean_line, fold
 from planner.services.contact_views import ListRow
 
 DUE_WORDS = ("overdue", "today", "week")
+POS = "i"  # positions in an index: array typecode
 
 
 class FilterError(ValueError):
     """A term the filter cannot use; the message is shown under the filter box."""
 
 
+class Texts:
+    """Strings kept as one UTF-8 buffer and where each one starts: 100,000 names or search texts
+    cost their bytes, not a Python string each (about 50 bytes of header apiece, scattered among
+    the load's short-lived rows so the allocator cannot give those back). A string is decoded
+    only when it is drawn; the filter searches the buffer itself (a UTF-8 word occurs in UTF-8
+    text exactly where the word occurs in the text)."""
+
+    __slots__ = ("blob", "bounds")
+
+    def __init__(self) -> None:
+        self.blob = bytearray()
+        self.bounds = array("I", [0])  # text `pos` is blob[bounds[pos]:bounds[pos + 1]] (4 GiB at most)
+
+    def append(self, text: str) -> None:
+        self.blob += text.encode("utf-8", "surrogatepass")
+        self.bounds.append(len(self.blob))
+
+    def __len__(self) -> int:
+        return len(self.bounds) - 1
+
+    def __getitem__(self, pos: int) -> str:
+        return self.blob[self.bounds[pos]:self.bounds[pos + 1]].decode("utf-8", "surrogatepass")
+
+    def containing(self, positions: array, word: str) -> array:
+        """Those of `positions` (in their order) whose text contains `word`."""
+        if not word:
+            return positions
+        needle = word.encode("utf-8", "surrogatepass")
+        if len(positions) * 4 >= len(self):  # most of everyone: find the few texts that have it
+            hits = self._hits(needle, len(positions) // 32)
+            if hits is not None:
+                return array(POS, [p for p in positions if hits[p]])
+        find, bounds = self.blob.find, self.bounds  # few positions, or a word most texts have
+        return array(POS, [p for p in positions if find(needle, bounds[p], bounds[p + 1]) >= 0])
+
+    def _hits(self, needle: bytes, most: int) -> bytearray | None:
+        """A flag per text: does it contain `needle`? Found by searching the whole buffer, one
+        search per text that has it; None once more than `most` do (then testing each text is
+        cheaper than one search per hit)."""
+        blob, bounds, size = self.blob, self.bounds, len(needle)
+        hits = bytearray(len(self))
+        find = blob.find
+        found, at = 0, find(needle)
+        while at >= 0:
+            pos = bisect_right(bounds, at) - 1
+            end = bounds[pos + 1]
+            if at + size > end:  # runs on into the next text: not in this one
+                at = find(needle, at + 1)
+                continue
+            hits[pos] = 1
+            found += 1
+            if found > most:
+                return None
+            at = find(needle, end)
+        return hits
+
+
 class ContactIndex:
     """Every loaded contact as columns, by folded name then id (the order the rows are read in):
-    one list or array per field instead of an object per contact, so 100,000 contacts cost their
-    names and search texts and a few bytes each besides. A contact is its position here; lists
-    of positions (`Rows`) are what the filter narrows and the sort orders."""
+    a buffer, an array or a code per field instead of an object per contact, so 100,000 contacts
+    cost the bytes of their names and search texts and a few bytes each besides. A contact is
+    its position here; lists of positions (`Rows`) are what the filter narrows and the sort orders.
+    Companies and tag sets are kept once each (thousands of contacts share one) and a contact
+    holds the number of its own."""
 
-    __slots__ = ("ids", "names", "haystacks", "companies", "company_keys", "tags", "tag_starts", "name_groups",
-                 "cadences", "last_moments", "last_days", "next_days", "balances", "today")
+    __slots__ = ("ids", "names", "haystacks", "company_codes", "company_forms", "tag_codes", "tag_forms",
+                 "name_groups", "cadences", "last_moments", "last_days", "next_days", "balances", "today")
 
     def __init__(self, rows: Iterable[ListRow], today: dt.date) -> None:
         self.today = today
-        self.ids, self.name_groups = array("q"), array("l")
-        self.names: list[str] = []
-        self.haystacks: list[str] = []  # folded name, company, title, tags, emails and notes
-        self.companies: list[str] = []
-        self.company_keys: list[str] = []  # folded
-        self.tags: list[tuple[str, ...]] = []
-        self.tag_starts: list[str] = []  # the "\n"-prefixed folded tags `tag:` searches for a prefix
-        self.cadences = array("l")  # effective cadence in days, NO_CADENCE for none
+        self.ids, self.name_groups = array("q"), array("i")
+        self.names = Texts()
+        self.haystacks = Texts()  # folded name, company, title, tags, emails and notes
+        self.company_codes = array("i")
+        self.company_forms: list[tuple[str, str]] = []  # (company, folded)
+        self.tag_codes = array("i")
+        # (tags, folded tags, the "\n"-prefixed folded tags `tag:` searches for a prefix)
+        self.tag_forms: list[tuple[tuple[str, ...], tuple[str, ...], str]] = []
+        self.cadences = array("i")  # effective cadence in days, NO_CADENCE for none
         self.last_moments = array("d")  # last reached as a timestamp, NEVER when never
-        self.last_days = array("l")  # ... and its day in the user's zone, as an ordinal (0: never)
-        self.next_days = array("l")  # next call's day as an ordinal (0: none)
+        self.last_days = array("i")  # ... and its day in the user's zone, as an ordinal (0: never)
+        self.next_days = array("i")  # next call's day as an ordinal (0: none)
         self.balances = array("q")
+        companies: dict[str, int] = {}
+        tag_sets: dict[tuple[str, ...], int] = {}
         group, last_key = -1, None
         for cid, name, company, tags, cadence, last, next_call, balance, search_text in rows:
             key = fold(name)
@@ -59,12 +124,18 @@ class ContactIndex:
             self.name_groups.append(group)
             self.names.append(name)
             self.haystacks.append(search_text)
-            company, company_key = _company_forms(company)
-            self.companies.append(company)
-            self.company_keys.append(company_key)
-            names, _, starts = _tag_forms(tuple(tags) if tags else ())
-            self.tags.append(names)
-            self.tag_starts.append(starts)
+            code = companies.get(company)
+            if code is None:
+                code = companies[company] = len(self.company_forms)
+                self.company_forms.append((company, fold(company)))
+            self.company_codes.append(code)
+            tag_set = tuple(tags) if tags else ()
+            code = tag_sets.get(tag_set)
+            if code is None:
+                code = tag_sets[tag_set] = len(self.tag_forms)
+                folded = tuple(map(fold, tag_set))
+                self.tag_forms.append((tag_set, folded, "".join("\n" + tag for tag in folded)))
+            self.tag_codes.append(code)
             self.cadences.append(NO_CADENCE if cadence is None else cadence)
             self.last_moments.append(NEVER if last is None else last.timestamp())  # aware, the user's zone
             self.last_days.append(0 if last is None else last.date().toordinal())
@@ -74,14 +145,17 @@ class ContactIndex:
     def __len__(self) -> int:
         return len(self.ids)
 
+    def company(self, pos: int) -> str:
+        return self.company_forms[self.company_codes[pos]][0]
+
     def cells(self, pos: int) -> dict[str, str]:
         """The contact's table cells, worded only for the rows drawn."""
         today, cadence, last, next_day, balance = (self.today, self.cadences[pos], self.last_days[pos],
                                                     self.next_days[pos], self.balances[pos])
         return {
             "name": clean_line(self.names[pos]),
-            "company": clean_line(self.companies[pos]),
-            "tags": clean_line(", ".join(self.tags[pos])),
+            "company": clean_line(self.company(pos)),
+            "tags": clean_line(", ".join(self.tag_forms[self.tag_codes[pos]][0])),
             "cadence": describe_cadence(cadence) if cadence > 0 else "none",
             "last": humanize_day(dt.date.fromordinal(last), base=today) if last else "never",
             "next": next_call_text(dt.date.fromordinal(next_day) if next_day else None, today),
@@ -112,7 +186,7 @@ class Entry:
 
     @property
     def company_name(self) -> str:
-        return self.data.companies[self.pos]
+        return self.data.company(self.pos)
 
     @property
     def cells(self) -> dict[str, str]:
@@ -127,7 +201,7 @@ class Rows(Sequence[Entry]):
 
     def __init__(self, index: ContactIndex, positions: array | None = None) -> None:
         self.data = index
-        self.positions = array("l", range(len(index))) if positions is None else positions
+        self.positions = array(POS, range(len(index))) if positions is None else positions
 
     def __len__(self) -> int:
         return len(self.positions)
@@ -157,35 +231,6 @@ EMPTY = Rows(ContactIndex((), dt.date.min))
 def load_rows(rows: Iterable[ListRow], today: dt.date) -> Rows:
     """List rows (by folded name then id, as `list_rows` reads them) as an index, in that order."""
     return Rows(ContactIndex(rows, today))
-
-
-# Thousands of contacts share a company or a set of tags: entries share one copy of each with its
-# folded forms (a few thousand distinct ones at most; past that, each entry its own). Two loads at
-# once at worst make a second copy.
-_SHARED_LIMIT = 4096
-_COMPANIES: dict[str, tuple[str, str]] = {}
-_TAG_SETS: dict[tuple[str, ...], tuple[tuple[str, ...], tuple[str, ...], str]] = {}
-
-
-def _company_forms(company: str) -> tuple[str, str]:
-    """(company, folded)."""
-    forms = _COMPANIES.get(company)
-    if forms is None:
-        forms = (company, fold(company))
-        if len(_COMPANIES) < _SHARED_LIMIT:
-            _COMPANIES[company] = forms
-    return forms
-
-
-def _tag_forms(tags: tuple[str, ...]) -> tuple[tuple[str, ...], tuple[str, ...], str]:
-    """(names, folded names, the "\n"-prefixed folded names `tag:` searches for a prefix)."""
-    forms = _TAG_SETS.get(tags)
-    if forms is None:
-        folded = tuple(map(fold, tags))
-        forms = (tags, folded, "".join("\n" + tag for tag in folded))
-        if len(_TAG_SETS) < _SHARED_LIMIT:
-            _TAG_SETS[tags] = forms
-    return forms
 
 
 def next_call_text(day: dt.date | None, today: dt.date) -> str:
@@ -241,19 +286,18 @@ def filter_rows(rows: Rows, query: str, today: dt.date) -> Rows:
     index, result = rows.data, rows.positions
     for kind, value in compile_query(query, today):
         if kind == "word":
-            texts = index.haystacks
-            result = array("l", [p for p in result if value in texts[p]])
-        elif kind == "company":
-            texts = index.company_keys
-            result = array("l", [p for p in result if value in texts[p]])
-        elif kind == "tag":
-            start = "\n" + value  # a tag starting with the value: no tag holds a line end
-            texts = index.tag_starts
-            result = array("l", [p for p in result if start in texts[p]])
+            result = index.haystacks.containing(result, value)
+        elif kind in ("company", "tag"):  # tested once per company or tag set, then by its number
+            if kind == "company":
+                codes, wanted = index.company_codes, bytearray(value in key for _, key in index.company_forms)
+            else:
+                start = "\n" + value  # a tag starting with the value: no tag holds a line end
+                codes, wanted = index.tag_codes, bytearray(start in starts for _, _, starts in index.tag_forms)
+            result = array(POS, [p for p in result if wanted[codes[p]]])
         else:
             limit, strict = value
             days, last = index.next_days, limit.toordinal() - (1 if strict else 0)
-            result = array("l", [p for p in result if 0 < days[p] <= last])
+            result = array(POS, [p for p in result if 0 < days[p] <= last])
     return Rows(index, result)
 
 
@@ -266,13 +310,10 @@ def _sort_key(index: ContactIndex, key: str) -> Callable[[int], Any]:
     group = index.name_groups
     if key == "name":
         return lambda p: p  # (folded name, id)
-    if key == "company":
-        companies = index.company_keys
-        return lambda p: (companies[p] == "", companies[p], group[p])
-    if key == "tags":
-        folded = {tags: _tag_forms(tags)[1] for tags in set(index.tags)}
-        tags = index.tags
-        return lambda p: (not tags[p], folded[tags[p]], group[p])
+    if key == "company":  # blanks last, then the folded company: ranked once per company
+        return _ranked(index.company_codes, [(folded == "", folded) for _, folded in index.company_forms], group)
+    if key == "tags":  # none last, then the folded tags
+        return _ranked(index.tag_codes, [(not tags, folded) for tags, folded, _ in index.tag_forms], group)
     if key == "cadence":
         cadences = index.cadences
         return lambda p: (cadences[p] == NO_CADENCE, max(cadences[p], 0), group[p])
@@ -288,8 +329,16 @@ def _sort_key(index: ContactIndex, key: str) -> Callable[[int], Any]:
     raise KeyError(key)
 
 
+def _ranked(codes: array, keys: list[Any], group: array) -> Callable[[int], Any]:
+    """Sort by `keys[codes[p]]` then by name: each distinct key ranked once (equal keys, equal
+    ranks), so a contact's sort key is two numbers."""
+    order = {key: rank for rank, key in enumerate(sorted(set(keys)))}
+    ranks = [order[key] for key in keys]
+    return lambda p: (ranks[codes[p]], group[p])
+
+
 SORT_KEYS = ("name", "company", "tags", "cadence", "last", "next", "balance")
 
 
 def sort_rows(rows: Rows, key: str, reverse: bool = False) -> Rows:
-    return Rows(rows.data, array("l", sorted(rows.positions, key=_sort_key(rows.data, key), reverse=reverse)))
+    return Rows(rows.data, array(POS, sorted(rows.positions, key=_sort_key(rows.data, key), reverse=reverse)))

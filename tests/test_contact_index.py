@@ -97,3 +97,25 @@ def test_every_sort_key_keeps_everyone(index):
         assert sorted(row.key for row in sort_rows(rows, key)) == sorted(ids.values())
     assert _names(sort_rows(rows, "last", True))[0] == "Ève Durand"  # the one reached lately
     assert _names(sort_rows(rows, "cadence"))[-1] == "adam"  # no cadence last
+
+
+def test_texts_kept_in_one_buffer_are_searched_like_strings():
+    """Names and search texts are one UTF-8 buffer: a word is found in a text exactly when
+    `word in text` (never across two texts, accents and other scripts included), whether few
+    texts have it (one search of the buffer) or most do (one bounded search per text), in the
+    order the positions come in."""
+    from array import array
+
+    from screens.contact_filter import Texts
+
+    words = ["anna", "bob", "zoë", "日本", "", "ab", "a\nb", "müller\nhooli", "anna b", "x" * 40]
+    texts = [words[i % len(words)] + ("\nrare" if i == 70 else "") + f"\n{i}" for i in range(200)]
+    kept = Texts()
+    for text in texts:
+        kept.append(text)
+    assert [kept[i] for i in range(len(texts))] == texts
+    orders = [array("i", range(len(texts))), array("i", reversed(range(len(texts)))), array("i", range(0, 200, 7))]
+    spanning = "9anna"  # the end of one text and the start of the next: in neither
+    for word in ["rare", spanning, "a", "an", "anna", "ë", "日", "本\n", "b\n", "\n7", "7\n", "0\na", "1", "x" * 5, ""]:
+        for positions in orders:
+            assert list(kept.containing(positions, word)) == [p for p in positions if word in texts[p]], word
