@@ -106,7 +106,7 @@ def test_texts_kept_in_one_buffer_are_searched_like_strings():
     order the positions come in."""
     from array import array
 
-    from screens.contact_filter import Texts
+    from screens.packed_text import Texts
 
     words = ["anna", "bob", "zoë", "日本", "", "ab", "a\nb", "müller\nhooli", "anna b", "x" * 40]
     texts = [words[i % len(words)] + ("\nrare" if i == 70 else "") + f"\n{i}" for i in range(200)]
