@@ -42,7 +42,7 @@ class ContactIndex:
 
     def __init__(self, rows: Iterable[ListRow], today: dt.date) -> None:
         self.today = today
-        self.ids, self.name_groups = array("q"), array("i")
+        self.ids, self.name_groups = array("i"), array("i")  # ids and balances widen past 32 bits
         self.names = Texts()
         self.haystacks = Texts()  # folded name, company, title, tags, emails and notes
         self.company_codes = array("i")
@@ -54,7 +54,7 @@ class ContactIndex:
         self.last_moments = array("d")  # last reached as a timestamp, NEVER when never
         self.last_days = array("i")  # ... and its day in the user's zone, as an ordinal (0: never)
         self.next_days = array("i")  # next call's day as an ordinal (0: none)
-        self.balances = array("q")
+        self.balances = array("i")
         companies: dict[str, int] = {}
         tag_sets: dict[tuple[str, ...], int] = {}
         group, last_key = -1, None
@@ -62,7 +62,7 @@ class ContactIndex:
             key = fold(name)
             if key != last_key:  # contacts with the same folded name share a group: sorts tie on it
                 group, last_key = group + 1, key
-            self.ids.append(cid)
+            self.ids = _appended(self.ids, cid)
             self.name_groups.append(group)
             self.names.append(name)
             self.haystacks.append(search_text)
@@ -82,7 +82,7 @@ class ContactIndex:
             self.last_moments.append(NEVER if last is None else last.timestamp())  # aware, the user's zone
             self.last_days.append(0 if last is None else last.date().toordinal())
             self.next_days.append(0 if next_call is None else next_call.toordinal())
-            self.balances.append(balance)
+            self.balances = _appended(self.balances, balance)
 
     def __len__(self) -> int:
         return len(self.ids)
@@ -103,6 +103,16 @@ class ContactIndex:
             "next": next_call_text(dt.date.fromordinal(next_day) if next_day else None, today),
             "balance": f"{balance:+d}" if balance else "0",
         }
+
+
+def _appended(numbers: array, value: int) -> array:
+    """`numbers` with `value` appended: 4 bytes a number until one needs 8, then all of them."""
+    try:
+        numbers.append(value)
+    except OverflowError:
+        numbers = array("q", numbers)
+        numbers.append(value)
+    return numbers
 
 
 NO_CADENCE = -1
@@ -141,9 +151,10 @@ class Rows(Sequence[Entry]):
 
     __slots__ = ("data", "positions")
 
-    def __init__(self, index: ContactIndex, positions: array | None = None) -> None:
+    def __init__(self, index: ContactIndex, positions: array | range | None = None) -> None:
         self.data = index
-        self.positions = array(POS, range(len(index))) if positions is None else positions
+        # everyone in index order (by name): a range, not an array of 100k positions
+        self.positions = range(len(index)) if positions is None else positions
 
     def __len__(self) -> int:
         return len(self.positions)

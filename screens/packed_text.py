@@ -12,6 +12,7 @@ from __future__ import annotations
 
 from array import array
 from bisect import bisect_right
+from collections.abc import Sequence
 
 POS = "i"  # the array typecode of positions
 
@@ -36,10 +37,10 @@ class Texts:
     def __getitem__(self, pos: int) -> str:
         return self.blob[self.bounds[pos]:self.bounds[pos + 1]].decode("utf-8", "surrogatepass")
 
-    def containing(self, positions: array, word: str) -> array:
+    def containing(self, positions: Sequence[int], word: str) -> array:
         """Those of `positions` (in their order) whose text contains `word`."""
         if not word:
-            return positions
+            return array(POS, positions)
         needle = word.encode("utf-8", "surrogatepass")
         if len(positions) * 4 >= len(self):  # most of everyone: find the few texts that have it
             hits = self._hits(needle, len(positions) // 32)

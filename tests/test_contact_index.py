@@ -119,3 +119,16 @@ def test_texts_kept_in_one_buffer_are_searched_like_strings():
     for word in ["rare", spanning, "a", "an", "anna", "ë", "日", "本\n", "b\n", "\n7", "7\n", "0\na", "1", "x" * 5, ""]:
         for positions in orders:
             assert list(kept.containing(positions, word)) == [p for p in positions if word in texts[p]], word
+
+
+def test_ids_and_balances_past_32_bits_are_kept_whole():
+    """Ids and balances take 4 bytes each until one needs 8: a contact id or a balance past 2**31
+    (a database imported from elsewhere) is kept exactly, found by id and shown as it is."""
+    rows = [(5, "Small", "", [], None, None, None, -3, "small"),
+            (2**40, "Wide", "Co", ["t"], 30, None, None, 2**35, "wide\nco"),
+            (7, "Last", "", [], None, None, None, 1, "last")]
+    index = load_rows(rows, FIXED_TODAY)
+    assert [row.key for row in index] == [5, 2**40, 7]
+    assert [row.cells["balance"] for row in index] == ["-3", f"+{2**35}", "+1"]
+    assert index.index_of_key(2**40) == 1 and index.index_of_key(7) == 2
+    assert [row.key for row in filter_rows(index, "wide", FIXED_TODAY)] == [2**40]
