@@ -1,9 +1,10 @@
 """Filter-as-you-type over loaded contacts, in memory (no Textual, no database).
 
 The loaded contacts are columns (`ContactIndex`), not an object per contact: 100,000 of them cost
-their names and folded search texts (the `search_text` column the CLI's search reads) and a few
-bytes each besides. A keystroke costs one pass of substring tests over those plain strings, under
-50 ms for 100k contacts, and leaves an array of positions. Terms: plain words
+the bytes of their names and folded search texts (the `search_text` column the CLI's search
+reads), each kept in one buffer, and a few bytes each besides. A keystroke costs one search of
+that buffer (a word few contacts have) or one bounded search per contact (a word most have),
+under 50 ms for 100k contacts, and leaves an array of positions. Terms: plain words
 (all must match name, company, tags, emails or notes), `tag:NAME` (a tag starting with NAME),
 `company:TEXT`, and `due:overdue|today|week` (next call late / by today / by Sunday).
 """
@@ -19,6 +20,7 @@ from planner.core.cadence import describe_cadence
 from planner.core.dates import humanize_day
 from planner.core.textsafe import clean_line, fold
 from planner.services.contact_views import ListRow
+from screens.packed_text import POS, Texts
 
 DUE_WORDS = ("overdue", "today", "week")
 
@@ -29,50 +31,64 @@ class FilterError(ValueError):
 
 class ContactIndex:
     """Every loaded contact as columns, by folded name then id (the order the rows are read in):
-    one list or array per field instead of an object per contact, so 100,000 contacts cost their
-    names and search texts and a few bytes each besides. A contact is its position here; lists
-    of positions (`Rows`) are what the filter narrows and the sort orders."""
+    a buffer, an array or a code per field instead of an object per contact, so 100,000 contacts
+    cost the bytes of their names and search texts and a few bytes each besides. A contact is
+    its position here; lists of positions (`Rows`) are what the filter narrows and the sort orders.
+    Companies and tag sets are kept once each (thousands of contacts share one) and a contact
+    holds the number of its own."""
 
-    __slots__ = ("ids", "names", "haystacks", "companies", "company_keys", "tags", "tag_starts", "name_groups",
-                 "cadences", "last_moments", "last_days", "next_days", "balances", "today")
+    __slots__ = ("ids", "names", "haystacks", "company_codes", "company_forms", "tag_codes", "tag_forms",
+                 "name_groups", "cadences", "last_moments", "last_days", "next_days", "balances", "today")
 
     def __init__(self, rows: Iterable[ListRow], today: dt.date) -> None:
         self.today = today
-        self.ids, self.name_groups = array("q"), array("l")
-        self.names: list[str] = []
-        self.haystacks: list[str] = []  # folded name, company, title, tags, emails and notes
-        self.companies: list[str] = []
-        self.company_keys: list[str] = []  # folded
-        self.tags: list[tuple[str, ...]] = []
-        self.tag_starts: list[str] = []  # the "\n"-prefixed folded tags `tag:` searches for a prefix
-        self.cadences = array("l")  # effective cadence in days, NO_CADENCE for none
+        self.ids, self.name_groups = array("i"), array("i")  # ids and balances widen past 32 bits
+        self.names = Texts()
+        self.haystacks = Texts()  # folded name, company, title, tags, emails and notes
+        self.company_codes = array("i")
+        self.company_forms: list[tuple[str, str]] = []  # (company, folded)
+        self.tag_codes = array("i")
+        # (tags, folded tags, the "\n"-prefixed folded tags `tag:` searches for a prefix)
+        self.tag_forms: list[tuple[tuple[str, ...], tuple[str, ...], str]] = []
+        self.cadences = array("i")  # effective cadence in days, NO_CADENCE for none
         self.last_moments = array("d")  # last reached as a timestamp, NEVER when never
-        self.last_days = array("l")  # ... and its day in the user's zone, as an ordinal (0: never)
-        self.next_days = array("l")  # next call's day as an ordinal (0: none)
-        self.balances = array("q")
+        self.last_days = array("i")  # ... and its day in the user's zone, as an ordinal (0: never)
+        self.next_days = array("i")  # next call's day as an ordinal (0: none)
+        self.balances = array("i")
+        companies: dict[str, int] = {}
+        tag_sets: dict[tuple[str, ...], int] = {}
         group, last_key = -1, None
         for cid, name, company, tags, cadence, last, next_call, balance, search_text in rows:
             key = fold(name)
             if key != last_key:  # contacts with the same folded name share a group: sorts tie on it
                 group, last_key = group + 1, key
-            self.ids.append(cid)
+            self.ids = _appended(self.ids, cid)
             self.name_groups.append(group)
             self.names.append(name)
             self.haystacks.append(search_text)
-            company, company_key = _company_forms(company)
-            self.companies.append(company)
-            self.company_keys.append(company_key)
-            names, _, starts = _tag_forms(tuple(tags) if tags else ())
-            self.tags.append(names)
-            self.tag_starts.append(starts)
+            code = companies.get(company)
+            if code is None:
+                code = companies[company] = len(self.company_forms)
+                self.company_forms.append((company, fold(company)))
+            self.company_codes.append(code)
+            tag_set = tuple(tags) if tags else ()
+            code = tag_sets.get(tag_set)
+            if code is None:
+                code = tag_sets[tag_set] = len(self.tag_forms)
+                folded = tuple(map(fold, tag_set))
+                self.tag_forms.append((tag_set, folded, "".join("\n" + tag for tag in folded)))
+            self.tag_codes.append(code)
             self.cadences.append(NO_CADENCE if cadence is None else cadence)
             self.last_moments.append(NEVER if last is None else last.timestamp())  # aware, the user's zone
             self.last_days.append(0 if last is None else last.date().toordinal())
             self.next_days.append(0 if next_call is None else next_call.toordinal())
-            self.balances.append(balance)
+            self.balances = _appended(self.balances, balance)
 
     def __len__(self) -> int:
         return len(self.ids)
+
+    def company(self, pos: int) -> str:
+        return self.company_forms[self.company_codes[pos]][0]
 
     def cells(self, pos: int) -> dict[str, str]:
         """The contact's table cells, worded only for the rows drawn."""
@@ -80,13 +96,23 @@ class ContactIndex:
                                                     self.next_days[pos], self.balances[pos])
         return {
             "name": clean_line(self.names[pos]),
-            "company": clean_line(self.companies[pos]),
-            "tags": clean_line(", ".join(self.tags[pos])),
+            "company": clean_line(self.company(pos)),
+            "tags": clean_line(", ".join(self.tag_forms[self.tag_codes[pos]][0])),
             "cadence": describe_cadence(cadence) if cadence > 0 else "none",
             "last": humanize_day(dt.date.fromordinal(last), base=today) if last else "never",
             "next": next_call_text(dt.date.fromordinal(next_day) if next_day else None, today),
             "balance": f"{balance:+d}" if balance else "0",
         }
+
+
+def _appended(numbers: array, value: int) -> array:
+    """`numbers` with `value` appended: 4 bytes a number until one needs 8, then all of them."""
+    try:
+        numbers.append(value)
+    except OverflowError:
+        numbers = array("q", numbers)
+        numbers.append(value)
+    return numbers
 
 
 NO_CADENCE = -1
@@ -112,7 +138,7 @@ class Entry:
 
     @property
     def company_name(self) -> str:
-        return self.data.companies[self.pos]
+        return self.data.company(self.pos)
 
     @property
     def cells(self) -> dict[str, str]:
@@ -125,9 +151,10 @@ class Rows(Sequence[Entry]):
 
     __slots__ = ("data", "positions")
 
-    def __init__(self, index: ContactIndex, positions: array | None = None) -> None:
+    def __init__(self, index: ContactIndex, positions: array | range | None = None) -> None:
         self.data = index
-        self.positions = array("l", range(len(index))) if positions is None else positions
+        # everyone in index order (by name): a range, not an array of 100k positions
+        self.positions = range(len(index)) if positions is None else positions
 
     def __len__(self) -> int:
         return len(self.positions)
@@ -157,35 +184,6 @@ EMPTY = Rows(ContactIndex((), dt.date.min))
 def load_rows(rows: Iterable[ListRow], today: dt.date) -> Rows:
     """List rows (by folded name then id, as `list_rows` reads them) as an index, in that order."""
     return Rows(ContactIndex(rows, today))
-
-
-# Thousands of contacts share a company or a set of tags: entries share one copy of each with its
-# folded forms (a few thousand distinct ones at most; past that, each entry its own). Two loads at
-# once at worst make a second copy.
-_SHARED_LIMIT = 4096
-_COMPANIES: dict[str, tuple[str, str]] = {}
-_TAG_SETS: dict[tuple[str, ...], tuple[tuple[str, ...], tuple[str, ...], str]] = {}
-
-
-def _company_forms(company: str) -> tuple[str, str]:
-    """(company, folded)."""
-    forms = _COMPANIES.get(company)
-    if forms is None:
-        forms = (company, fold(company))
-        if len(_COMPANIES) < _SHARED_LIMIT:
-            _COMPANIES[company] = forms
-    return forms
-
-
-def _tag_forms(tags: tuple[str, ...]) -> tuple[tuple[str, ...], tuple[str, ...], str]:
-    """(names, folded names, the "\n"-prefixed folded names `tag:` searches for a prefix)."""
-    forms = _TAG_SETS.get(tags)
-    if forms is None:
-        folded = tuple(map(fold, tags))
-        forms = (tags, folded, "".join("\n" + tag for tag in folded))
-        if len(_TAG_SETS) < _SHARED_LIMIT:
-            _TAG_SETS[tags] = forms
-    return forms
 
 
 def next_call_text(day: dt.date | None, today: dt.date) -> str:
@@ -241,19 +239,18 @@ def filter_rows(rows: Rows, query: str, today: dt.date) -> Rows:
     index, result = rows.data, rows.positions
     for kind, value in compile_query(query, today):
         if kind == "word":
-            texts = index.haystacks
-            result = array("l", [p for p in result if value in texts[p]])
-        elif kind == "company":
-            texts = index.company_keys
-            result = array("l", [p for p in result if value in texts[p]])
-        elif kind == "tag":
-            start = "\n" + value  # a tag starting with the value: no tag holds a line end
-            texts = index.tag_starts
-            result = array("l", [p for p in result if start in texts[p]])
+            result = index.haystacks.containing(result, value)
+        elif kind in ("company", "tag"):  # tested once per company or tag set, then by its number
+            if kind == "company":
+                codes, wanted = index.company_codes, bytearray(value in key for _, key in index.company_forms)
+            else:
+                start = "\n" + value  # a tag starting with the value: no tag holds a line end
+                codes, wanted = index.tag_codes, bytearray(start in starts for _, _, starts in index.tag_forms)
+            result = array(POS, [p for p in result if wanted[codes[p]]])
         else:
             limit, strict = value
             days, last = index.next_days, limit.toordinal() - (1 if strict else 0)
-            result = array("l", [p for p in result if 0 < days[p] <= last])
+            result = array(POS, [p for p in result if 0 < days[p] <= last])
     return Rows(index, result)
 
 
@@ -266,13 +263,10 @@ def _sort_key(index: ContactIndex, key: str) -> Callable[[int], Any]:
     group = index.name_groups
     if key == "name":
         return lambda p: p  # (folded name, id)
-    if key == "company":
-        companies = index.company_keys
-        return lambda p: (companies[p] == "", companies[p], group[p])
-    if key == "tags":
-        folded = {tags: _tag_forms(tags)[1] for tags in set(index.tags)}
-        tags = index.tags
-        return lambda p: (not tags[p], folded[tags[p]], group[p])
+    if key == "company":  # blanks last, then the folded company: ranked once per company
+        return _ranked(index.company_codes, [(folded == "", folded) for _, folded in index.company_forms], group)
+    if key == "tags":  # none last, then the folded tags
+        return _ranked(index.tag_codes, [(not tags, folded) for tags, folded, _ in index.tag_forms], group)
     if key == "cadence":
         cadences = index.cadences
         return lambda p: (cadences[p] == NO_CADENCE, max(cadences[p], 0), group[p])
@@ -288,8 +282,16 @@ def _sort_key(index: ContactIndex, key: str) -> Callable[[int], Any]:
     raise KeyError(key)
 
 
+def _ranked(codes: array, keys: list[Any], group: array) -> Callable[[int], Any]:
+    """Sort by `keys[codes[p]]` then by name: each distinct key ranked once (equal keys, equal
+    ranks), so a contact's sort key is two numbers."""
+    order = {key: rank for rank, key in enumerate(sorted(set(keys)))}
+    ranks = [order[key] for key in keys]
+    return lambda p: (ranks[codes[p]], group[p])
+
+
 SORT_KEYS = ("name", "company", "tags", "cadence", "last", "next", "balance")
 
 
 def sort_rows(rows: Rows, key: str, reverse: bool = False) -> Rows:
-    return Rows(rows.data, array("l", sorted(rows.positions, key=_sort_key(rows.data, key), reverse=reverse)))
+    return Rows(rows.data, array(POS, sorted(rows.positions, key=_sort_key(rows.data, key), reverse=reverse)))

@@ -7,6 +7,8 @@ and never gets (`y`, one-way), and whom should I help back (`b`, give-back, best
 
 from __future__ import annotations
 
+from array import array
+
 from rich.text import Text
 from textual import on
 from textual.app import ComposeResult
@@ -19,6 +21,7 @@ from planner.core import dates
 from planner.core.textsafe import clean_line, fold
 from planner.core.vocabulary import FavorDirection
 from screens.messages import Announce, DataChanged
+from screens.packed_text import POS, Texts
 from screens.text import UNDO_HINT, plain, safe_markup, user_text
 from screens.widgets.empty_hint import EmptyHint
 from screens.widgets.list_filter import ListFilter
@@ -85,7 +88,7 @@ def entry_cells(favor, by_id: dict | None = None) -> list[Text]:
 class LedgerRead(Message):
     """The ledger rows for the filters asked, read in a worker."""
 
-    def __init__(self, rows: list, filters: dict[str, bool], folded: list[str]) -> None:
+    def __init__(self, rows: list, filters: dict[str, bool], folded: Texts) -> None:
         super().__init__()
         self.rows = rows
         self.filters = filters
@@ -130,7 +133,7 @@ class LedgerScreen(WorkerScreen[None]):
         self.filters = {name: False for name, _ in FILTERS}
         self.rows: list = []  # the rows shown: what was read, narrowed by the `/` filter
         self.all_rows: list = []
-        self._folded: list[str] = []  # each of all_rows' name and company, folded
+        self._folded = Texts()  # each of all_rows' name and company, folded
         self.entries: list = []
         self._entries_for: int | None = None
         self._loading = True  # rows asked for and not read yet
@@ -171,7 +174,10 @@ class LedgerScreen(WorkerScreen[None]):
         from planner.services.ledger import ledger_rows
 
         rows = ledger_rows(**filters)
-        self.post_message(LedgerRead(rows, filters, [fold(f"{row.name} {row.company}") for row in rows]))
+        folded = Texts()  # kept while the screen is: packed, not a string per row
+        for row in rows:
+            folded.append(fold(f"{row.name} {row.company}"))
+        self.post_message(LedgerRead(rows, filters, folded))
 
     def on_ledger_read(self, message: LedgerRead) -> None:
         rows, filters = message.rows, message.filters
@@ -194,8 +200,12 @@ class LedgerScreen(WorkerScreen[None]):
     def _show_rows(self) -> None:
         query = self.query_one("#ledger-find", ListFilter).value
         words = fold(query).split()
-        rows = ([row for row, text in zip(self.all_rows, self._folded, strict=True) if all(w in text for w in words)]
-                if words else self.all_rows)
+        rows = self.all_rows
+        if words:
+            found = array(POS, range(len(rows)))
+            for word in words:
+                found = self._folded.containing(found, word)
+            rows = [rows[p] for p in found]
         keep = self.highlighted_contact_id()
         emptied = bool(self.rows) != bool(rows)
         self.rows = rows

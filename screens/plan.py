@@ -110,6 +110,9 @@ class PlanScreen(WorkerScreen[None]):
         self.late: list = []
 
     def compose(self) -> ComposeResult:
+        # The plan is read while the screen is built, not after: most of that read is SQLite's
+        # sort, which runs beside the building (a first visit at 100k contacts waits for both).
+        self.reload()
         yield Static(user_text("Plan · loading…"), id="plan-title")
         with VerticalScroll(id="plan-body"):
             yield EmptyHint(id="plan-empty-hint")
@@ -132,7 +135,6 @@ class PlanScreen(WorkerScreen[None]):
 
     def on_mount(self) -> None:
         self.query_one("#plan-chart", LoadChart).focus()
-        self.reload()
         self.set_interval(60, self._check_new_day)  # the chart starts today, whatever the day
 
     def _check_new_day(self) -> None:

@@ -97,3 +97,38 @@ def test_every_sort_key_keeps_everyone(index):
         assert sorted(row.key for row in sort_rows(rows, key)) == sorted(ids.values())
     assert _names(sort_rows(rows, "last", True))[0] == "Ève Durand"  # the one reached lately
     assert _names(sort_rows(rows, "cadence"))[-1] == "adam"  # no cadence last
+
+
+def test_texts_kept_in_one_buffer_are_searched_like_strings():
+    """Names and search texts are one UTF-8 buffer: a word is found in a text exactly when
+    `word in text` (never across two texts, accents and other scripts included), whether few
+    texts have it (one search of the buffer) or most do (one bounded search per text), in the
+    order the positions come in."""
+    from array import array
+
+    from screens.packed_text import Texts
+
+    words = ["anna", "bob", "zoë", "日本", "", "ab", "a\nb", "müller\nhooli", "anna b", "x" * 40]
+    texts = [words[i % len(words)] + ("\nrare" if i == 70 else "") + f"\n{i}" for i in range(200)]
+    kept = Texts()
+    for text in texts:
+        kept.append(text)
+    assert [kept[i] for i in range(len(texts))] == texts
+    orders = [array("i", range(len(texts))), array("i", reversed(range(len(texts)))), array("i", range(0, 200, 7))]
+    spanning = "9anna"  # the end of one text and the start of the next: in neither
+    for word in ["rare", spanning, "a", "an", "anna", "ë", "日", "本\n", "b\n", "\n7", "7\n", "0\na", "1", "x" * 5, ""]:
+        for positions in orders:
+            assert list(kept.containing(positions, word)) == [p for p in positions if word in texts[p]], word
+
+
+def test_ids_and_balances_past_32_bits_are_kept_whole():
+    """Ids and balances take 4 bytes each until one needs 8: a contact id or a balance past 2**31
+    (a database imported from elsewhere) is kept exactly, found by id and shown as it is."""
+    rows = [(5, "Small", "", [], None, None, None, -3, "small"),
+            (2**40, "Wide", "Co", ["t"], 30, None, None, 2**35, "wide\nco"),
+            (7, "Last", "", [], None, None, None, 1, "last")]
+    index = load_rows(rows, FIXED_TODAY)
+    assert [row.key for row in index] == [5, 2**40, 7]
+    assert [row.cells["balance"] for row in index] == ["-3", f"+{2**35}", "+1"]
+    assert index.index_of_key(2**40) == 1 and index.index_of_key(7) == 2
+    assert [row.key for row in filter_rows(index, "wide", FIXED_TODAY)] == [2**40]

@@ -17,6 +17,7 @@ from planner.services.contacts import list_rows, set_archived
 from planner.services.important_dates import add_date
 from planner.services.interactions.log import LogRequest, log_interaction
 from planner.services.ledger import add_favor
+from planner.store.database import write_tx
 from planner.store.models import Contact
 
 pytestmark = pytest.mark.engines
@@ -65,6 +66,19 @@ def test_table_rows_and_their_first_page(people):
     assert [r[1] for r in list_rows(search="hooli vip")] == ["Maria Schmidt"]
     assert [r[1] for r in list_rows(tag="client")] == ["Ève Durand", "Maria Schmidt"]
     assert [r[1] for r in list_rows(archived=True)] == ["Gone Person"]
+
+
+def test_a_first_page_is_by_folded_name_even_where_a_stored_search_line_is_not(people):
+    """The first page is read by each contact's stored folded name (the first line of its search
+    text); a row whose line is not its folded name (written by something that forgot it) does
+    not move the page away from the start of the whole list."""
+    with write_tx():
+        Contact.update(search_text="aaron\nsomewhere").where(Contact.id == people["zed"]).execute()
+    rows = list(list_rows())
+    assert [r[1] for r in rows] == ["adam", "Ève Durand", "Maria Schmidt", "Zed"]
+    for limit in (1, 2, 4, 10):
+        assert list(list_rows(limit=limit)) == rows[:limit]
+    assert list(list_rows(archived=True, limit=1)) == list(list_rows(archived=True))
 
 
 def test_vcard_export_of_everyone_carries_their_dates(people):

@@ -13,6 +13,7 @@ import datetime as dt
 from collections import defaultdict
 from collections.abc import Iterable
 from dataclasses import dataclass
+from operator import attrgetter
 
 from peewee import Case, fn
 
@@ -362,14 +363,18 @@ def ledger_rows(owed: bool = False, one_way: bool = False, give_back: bool = Fal
             continue
         rows.append(LedgerRow(cid, name, company, given, got, given - got, bool(unthanked), row_one_way,
                               last_gave, last_got))
-        recent_received[cid] = got_12m
+        if give_back:
+            recent_received[cid] = got_12m
     if give_back:
         # Best first: who helped most lately, then longest since we gave anything back.
         rows.sort(key=lambda r: (-recent_received[r.contact_id], -r.received,
                                  r.last_gave or dt.date.min, -(r.last_received or dt.date.min).toordinal(),
                                  r.name.casefold()))
-    else:
-        rows.sort(key=lambda r: (r.balance, r.name.casefold(), r.contact_id))
+    else:  # by balance, then name, then id: stable sorts from the last key, so the peak of a 30k-row
+        # ledger holds one key per row at a time, not a tuple of three
+        rows.sort(key=attrgetter("contact_id"))
+        rows.sort(key=lambda r: r.name.casefold())
+        rows.sort(key=attrgetter("balance"))
     return rows
 
 

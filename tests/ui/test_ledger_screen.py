@@ -221,3 +221,21 @@ async def test_keys_on_one_contact_dim_when_the_filter_leaves_nobody(ledger_db, 
         await pilot.press("slash", "escape")  # the box cleared: everyone back, the keys too
         await wait_for_workers(app, pilot)
         assert _names(app) == ["Zoë Ångström", "Maria Schmidt"] and not gave_key_dimmed()
+
+
+async def test_the_filter_matches_every_word_in_the_folded_name_and_company(ledger_db, run_app, wait_for_workers):
+    """`/` narrows the ledger as typed: every word must be part of the name or the company,
+    accents and case aside, in the ledger's own order."""
+    async with run_app(mode="ledger", size=(120, 32)) as (app, pilot):
+        await pilot.press("slash", *"ANGS glob")
+        await wait_for_workers(app, pilot)
+        assert _names(app) == ["Zoë Ångström"]
+        await pilot.press(*["backspace"] * 9, *"o")
+        await wait_for_workers(app, pilot)
+        assert _names(app) == ["Zoë Ångström", "Maria Schmidt"]  # zOë, hOoli
+        await pilot.press(*" hooli schmidt")
+        await wait_for_workers(app, pilot)
+        assert _names(app) == ["Maria Schmidt"]
+        await pilot.press(*"x")
+        await wait_for_workers(app, pilot)
+        assert _names(app) == []
