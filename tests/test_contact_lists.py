@@ -13,7 +13,7 @@ from factories import new_contact
 
 from planner.io.exports.contacts import render
 from planner.services.contact_views import iter_views, load_views
-from planner.services.contacts import list_rows, set_archived
+from planner.services.contacts import iter_contact_records, iter_contacts, list_rows, set_archived
 from planner.services.important_dates import add_date
 from planner.services.interactions.log import LogRequest, log_interaction
 from planner.services.ledger import add_favor
@@ -54,6 +54,19 @@ def test_one_query_lists_what_each_contacts_own_view_shows(people):
     assert maria.last_contacted is not None and maria.next_call is not None
     (gone,) = iter_views('c."archived_at" IS NOT NULL')
     assert gone == one_by_one[people["gone"]]
+
+
+def test_json_records_are_each_views_own_json(people):
+    """`contacts --json` writes records made straight from the rows: each is its view's
+    `to_json`, key for key and in the same order, for every filter the command takes."""
+    for filters in ({}, {"archived": True}, {"search": "hooli"}, {"tag": "client"}, {"search": "nobody"}):
+        records = list(iter_contact_records(**filters))
+        expected = [view.to_json() for view in iter_contacts(**filters)]
+        assert records == expected
+        assert [list(record) for record in records] == [list(record) for record in expected]
+    maria = next(r for r in iter_contact_records() if r["id"] == people["maria"])
+    assert maria["balance"] == -3 and maria["owes_thanks"] and maria["live_share"] == 0.5
+    assert maria["last_contacted"].startswith("2026-11-03") and isinstance(maria["created_at"], str)
 
 
 def test_table_rows_and_their_first_page(people):
