@@ -6,13 +6,14 @@ On SQLite and on PostgreSQL."""
 
 from __future__ import annotations
 
+import dataclasses
 import datetime as dt
 
 import pytest
 from factories import new_contact
 
 from planner.io.exports.contacts import render
-from planner.services.contact_views import iter_views, load_views
+from planner.services.contact_views import ContactView, iter_views, load_views
 from planner.services.contacts import iter_contact_records, iter_contacts, list_rows, set_archived
 from planner.services.important_dates import add_date
 from planner.services.interactions.log import LogRequest, log_interaction
@@ -47,6 +48,7 @@ def test_one_query_lists_what_each_contacts_own_view_shows(people):
     one_by_one = {v.id: v for v in load_views(Contact.select())}
     for view in every:
         assert view == one_by_one[view.id]
+        assert list(vars(view)) == [f.name for f in dataclasses.fields(ContactView)]  # every field, in order
     maria = next(v for v in every if v.id == people["maria"])
     assert (maria.emails, maria.phones, maria.tags) == (["b@hooli.example", "a@hooli.example"], ["+49 2", "+49 1"],
                                                         ["client", "vip"])
