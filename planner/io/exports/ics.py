@@ -7,8 +7,9 @@ comes from our own ids (the contact and its call's place in the sequence, or the
 thanked), never from a row id the solver rewrites, so importing next week's export again updates
 the same events instead of duplicating them. Each event carries a reminder at the configured time
 of its day (`followup config alarm 09:00`), and the phone number as a `tel:` link. Calendar sync
-(planner/sync/calendar.py) puts the very same events on the server. Today's calls already made
-follow, each as an event of its own marked done (`_Writer._done_event`).
+(planner/sync/calendar.py) puts the very same events on the server. The export alone then adds
+today's calls already made, each an event of its own marked done (`_Writer._done_event`); sync
+removes a call's event once the call is made.
 
 The events are written as content lines here, the bytes the `icalendar` library writes for the
 same properties (its property order, TEXT escaping and line folding), without building its
