@@ -89,3 +89,17 @@ def test_vcard_export_of_everyone_carries_their_dates(people):
     assert "BDAY:1985-03-12" in eve
     assert "X-FOLLOWUP-DATE;KIND=work-anniversary;YEARLY=TRUE:--04-01" in eve
     assert sum("BDAY" in card for card in cards) == 1
+
+
+def test_stored_moments_read_as_iso_text_are_what_their_datetimes_write():
+    """`contacts --json` turns SQLite's moment text into ISO without parsing it: the same text as
+    reading the moment and writing it, with and without microseconds, and the long way otherwise."""
+    from planner.services.contact_views import _iso_moment
+
+    moment = dt.datetime(2026, 12, 6, 1, 24, 59, 683309)
+    for value in (moment, moment.replace(microsecond=0), moment.replace(microsecond=7)):
+        for text in (str(value), value.isoformat(), value.isoformat(" ", "microseconds"),
+                     value.isoformat(" ", "milliseconds")):
+            assert _iso_moment(text) == dt.datetime.fromisoformat(text).isoformat(), text
+        assert _iso_moment(value) == value.isoformat()
+    assert _iso_moment(None) is None

@@ -85,10 +85,11 @@ class ContactView:
 
 
 def _json_ready(data: dict) -> dict:
-    """A view's fields (`data`, changed in place) as `to_json` writes them: moments as ISO text."""
+    """A view's fields (`data`, changed in place) as `to_json` writes them: moments as ISO text
+    (those `_iso_moment` read as text already are)."""
     for name in _MOMENTS:
         value = data[name]
-        if value is not None:
+        if value is not None and type(value) is not str:
             data[name] = value.isoformat()
     return data
 
@@ -291,7 +292,7 @@ def iter_views(where: str = "", params: Sequence[object] = (), *, order: str = "
 def iter_json_records(where: str = "", params: Sequence[object] = ()) -> Iterator[dict]:
     """`ContactView.to_json` of every view `iter_views` reads (by folded name), made straight from
     each row's fields without the view in between: `contacts --json` writes 100,000 of them."""
-    return (_json_ready(data) for data, _ in _views(where, params, "name", True, dates=False, make=_row_fields))
+    return (_json_ready(data) for data, _ in _views(where, params, "name", True, dates=False, make=_json_fields))
 
 
 def iter_dated_views(*, order: str = "nocase", relations: bool = False) -> Iterator[tuple[ContactView, list[DateView]]]:
@@ -352,6 +353,24 @@ def _fold_key(pair: tuple[Any, str | None]) -> tuple[str, int]:
     return (fold(made["name"]), made["id"]) if isinstance(made, dict) else (fold(made.name), made.id)
 
 
+def _iso_moment(value: object) -> str | None:
+    """`_moment(value).isoformat()`: a stored naive-UTC moment as ISO text. The text SQLite hands
+    back ("2026-12-06 01:24:59.683309", as written: no zone, microseconds only when there are
+    some) becomes ISO's by its T alone, without parsing it and writing it again (two moments
+    of 100,000 records in `contacts --json`); anything else goes the long way."""
+    if value is None:
+        return None
+    if type(value) is str and value[10:11] == " " and (len(value) == 19 or len(value) == 26 and value[19] == "."
+                                                        and value[20:] != "000000"):
+        return value[:10] + "T" + value[11:]
+    return stored_moment(value).isoformat()
+
+
+def _json_fields(row: tuple, relations: bool, zone, tag_cadences: dict[str, int], default) -> dict[str, Any]:
+    """`_row_fields` with the stored moments as ISO text (`_json_ready` writes the others)."""
+    return _row_fields(row, relations, zone, tag_cadences, default, moment=_iso_moment)
+
+
 def _make_view(row: tuple, relations: bool, zone, tag_cadences: dict[str, int], default) -> ContactView:
     # The fields are every field, in order, and the view has no __post_init__: they become its
     # __dict__ as they are, what __init__ would have built from them one keyword at a time.
@@ -360,14 +379,16 @@ def _make_view(row: tuple, relations: bool, zone, tag_cadences: dict[str, int], 
     return view
 
 
-def _row_fields(row: tuple, relations: bool, zone, tag_cadences: dict[str, int], default) -> dict[str, Any]:
+def _row_fields(row: tuple, relations: bool, zone, tag_cadences: dict[str, int], default,
+                moment: Callable[[object], Any] = _moment) -> dict[str, Any]:
     """A contact row's view fields, in the view's field order (its `__init__` arguments). Without
-    `relations`, what those columns would fill stays at the view's defaults."""
+    `relations`, what those columns would fill stays at the view's defaults. `moment` reads the
+    stored moments (created, archived, last live touch)."""
     (cid, name, company, title, kind, own, no_cadence, timezone, notes, source, external_key, connected_on,
      created_at, archived_at, prefers_email, owner_id, emails, phones, tags) = row[:_PLAIN_COLUMNS]
     tags = _split(tags)
     cadence, source_of = effective_cadence(own, bool(no_cadence), tags, tag_cadences, default)
-    archived = _moment(archived_at)
+    archived = moment(archived_at)
     next_day = next_reason = last_contacted = live_share = last_live = None
     flags = 0
     if relations:
@@ -384,12 +405,12 @@ def _row_fields(row: tuple, relations: bool, zone, tag_cadences: dict[str, int],
             if int(touches):
                 live, written = divmod(int(touches), 4294967296)
                 live_share = round(live / (live + written), 2)
-                last_live = _moment(live_moment or None)
+                last_live = moment(live_moment or None)
     return {
         "id": cid, "name": name, "company": company, "title": title, "emails": _split(emails),
         "phones": _split(phones), "tags": tags, "kind": kind, "cadence_days": cadence, "cadence_from": source_of,
         "own_cadence_days": own, "timezone": timezone, "notes": notes, "source": source,
-        "external_key": external_key, "connected_on": _day(connected_on), "created_at": _moment(created_at),
+        "external_key": external_key, "connected_on": _day(connected_on), "created_at": moment(created_at),
         "archived": archived is not None, "archived_at": archived, "last_contacted": last_contacted,
         "next_call": next_day, "next_reason": next_reason, "balance": flags >> 3, "owes_thanks": bool(flags & 4),
         "one_way": bool(flags & 2), "give_back": bool(flags & 1), "prefers_email": bool(prefers_email),
