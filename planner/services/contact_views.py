@@ -289,10 +289,10 @@ def iter_views(where: str = "", params: Sequence[object] = (), *, order: str = "
     return (view for view, _ in _views(where, params, order, relations, dates=False))
 
 
-def iter_json_records(where: str = "", params: Sequence[object] = ()) -> Iterator[dict]:
-    """`ContactView.to_json` of every view `iter_views` reads (by folded name), made straight from
+def iter_json_records(where: str = "", params: Sequence[object] = (), *, order: str = "name") -> Iterator[dict]:
+    """`ContactView.to_json` of every view `iter_views` reads (in its `order`), made straight from
     each row's fields without the view in between: `contacts --json` writes 100,000 of them."""
-    return (_json_ready(data) for data, _ in _views(where, params, "name", True, dates=False, make=_json_fields))
+    return (_json_ready(data) for data, _ in _views(where, params, order, True, dates=False, make=_json_fields))
 
 
 def iter_dated_views(*, order: str = "nocase", relations: bool = False) -> Iterator[tuple[ContactView, list[DateView]]]:

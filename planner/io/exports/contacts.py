@@ -22,11 +22,12 @@ import io
 import re
 from collections.abc import Iterable, Iterator, Sequence
 from pathlib import Path
+from typing import Any
 
 from planner.core import textsafe
 from planner.core.textsafe import csv_safe, file_text
 from planner.io.exports.files import write_chunks
-from planner.services.contact_views import ContactView, iter_dated_views, iter_views
+from planner.services.contact_views import ContactView, iter_dated_views, iter_json_records, iter_views
 from planner.services.important_dates import DateView
 
 FORMATS = ("csv", "vcard", "json")
@@ -231,7 +232,9 @@ def chunks(fmt: str, views: Iterable[ContactView] | None = None, *, tally: list[
     if fmt not in FORMATS:
         raise ValueError(f"unknown export format {fmt!r}")
     if fmt == "json":  # owner_id on every record already
-        return json_chunks(_counted(all_contacts(), tally) if views is None else views)
+        if views is None:  # everyone's records made straight from the rows (`iter_json_records`)
+            return textsafe.json_records(_counted(iter_json_records(order="nocase"), tally))
+        return json_chunks(views)
     from planner.services.team import member_names
 
     owners = member_names()  # none on a personal file: no owner column or property
@@ -242,7 +245,7 @@ def chunks(fmt: str, views: Iterable[ContactView] | None = None, *, tally: list[
     return csv_chunks(views, owners=owners)
 
 
-def _counted(views: Iterator[ContactView], tally: list[int] | None) -> Iterator[ContactView]:
+def _counted(views: Iterator[Any], tally: list[int] | None) -> Iterator[Any]:
     for view in views:
         if tally is not None:
             tally[0] += 1
