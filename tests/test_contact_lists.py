@@ -6,14 +6,15 @@ On SQLite and on PostgreSQL."""
 
 from __future__ import annotations
 
+import dataclasses
 import datetime as dt
 
 import pytest
 from factories import new_contact
 
 from planner.io.exports.contacts import render
-from planner.services.contact_views import iter_views, load_views
-from planner.services.contacts import list_rows, set_archived
+from planner.services.contact_views import ContactView, iter_views, load_views
+from planner.services.contacts import iter_contact_records, iter_contacts, list_rows, set_archived
 from planner.services.important_dates import add_date
 from planner.services.interactions.log import LogRequest, log_interaction
 from planner.services.ledger import add_favor
@@ -48,6 +49,7 @@ def test_one_query_lists_what_each_contacts_own_view_shows(people):
     one_by_one = {v.id: v for v in load_views(Contact.select())}
     for view in every:
         assert view == one_by_one[view.id]
+        assert list(vars(view)) == [f.name for f in dataclasses.fields(ContactView)]  # every field, in order
     maria = next(v for v in every if v.id == people["maria"])
     assert (maria.emails, maria.phones, maria.tags) == (["b@hooli.example", "a@hooli.example"], ["+49 2", "+49 1"],
                                                         ["client", "vip"])
@@ -55,6 +57,19 @@ def test_one_query_lists_what_each_contacts_own_view_shows(people):
     assert maria.last_contacted is not None and maria.next_call is not None
     (gone,) = iter_views('c."archived_at" IS NOT NULL')
     assert gone == one_by_one[people["gone"]]
+
+
+def test_json_records_are_each_views_own_json(people):
+    """`contacts --json` writes records made straight from the rows: each is its view's
+    `to_json`, key for key and in the same order, for every filter the command takes."""
+    for filters in ({}, {"archived": True}, {"search": "hooli"}, {"tag": "client"}, {"search": "nobody"}):
+        records = list(iter_contact_records(**filters))
+        expected = [view.to_json() for view in iter_contacts(**filters)]
+        assert records == expected
+        assert [list(record) for record in records] == [list(record) for record in expected]
+    maria = next(r for r in iter_contact_records() if r["id"] == people["maria"])
+    assert maria["balance"] == -3 and maria["owes_thanks"] and maria["live_share"] == 0.5
+    assert maria["last_contacted"].startswith("2026-11-03") and isinstance(maria["created_at"], str)
 
 
 def test_table_rows_and_their_first_page(people):
@@ -88,3 +103,17 @@ def test_vcard_export_of_everyone_carries_their_dates(people):
     assert "BDAY:1985-03-12" in eve
     assert "X-FOLLOWUP-DATE;KIND=work-anniversary;YEARLY=TRUE:--04-01" in eve
     assert sum("BDAY" in card for card in cards) == 1
+
+
+def test_stored_moments_read_as_iso_text_are_what_their_datetimes_write():
+    """`contacts --json` turns SQLite's moment text into ISO without parsing it: the same text as
+    reading the moment and writing it, with and without microseconds, and the long way otherwise."""
+    from planner.services.contact_views import _iso_moment
+
+    moment = dt.datetime(2026, 12, 6, 1, 24, 59, 683309)
+    for value in (moment, moment.replace(microsecond=0), moment.replace(microsecond=7)):
+        for text in (str(value), value.isoformat(), value.isoformat(" ", "microseconds"),
+                     value.isoformat(" ", "milliseconds")):
+            assert _iso_moment(text) == dt.datetime.fromisoformat(text).isoformat(), text
+        assert _iso_moment(value) == value.isoformat()
+    assert _iso_moment(None) is None

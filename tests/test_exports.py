@@ -148,9 +148,9 @@ def test_ics_is_what_the_icalendar_library_writes_for_the_same_events(db_path, a
 def test_csv_rows_are_safe_and_parse_back(agenda):
     rows = list(csv.reader(io.StringIO(agenda_csv(agenda))))
     assert rows[0] == ["date", "kind", "contact", "company", "phone", "email", "reason", "last_contact",
-                       "last_summary"]
+                       "last_summary", "status"]
     body = rows[1:]
-    assert len(body) == len(agenda.items)
+    assert len(body) == len(agenda.items) and {row[-1] for row in body} == {"open"}  # no call made yet
     hostile = next(r for r in body if "HYPERLINK" in r[2])
     assert hostile[2].startswith("'=HYPERLINK(")
     assert "[bold]x[/]" in hostile[2] and "\x1b" not in hostile[2] and "\u241b" in hostile[2]

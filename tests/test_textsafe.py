@@ -46,3 +46,16 @@ def test_json_for_scripts_is_exact_yet_harmless_on_a_terminal():
     text = json_text(value)
     assert json.loads(text) == value
     assert not any(ord(c) < 0x20 and c != "\n" or 0x7F <= ord(c) <= 0x9F or c == "\u202e" for c in text)
+
+
+def test_json_records_escape_what_a_terminal_obeys_and_keep_the_rest_as_written():
+    import json
+
+    from planner.core.textsafe import json_records
+
+    records = [{"name": "Ève Åberg"}, {"name": "Zoë\u2066x\u2069"}, {"name": "Ann\x85"}, {"name": "Bo\x7f"}]
+    text = "".join(json_records(records))
+    assert json.loads(text) == records
+    assert '"Ève Åberg"' in text  # printable letters stay letters
+    assert "\\u2066" in text and "\\u2069" in text and "\\u0085" in text and "\\u007f" in text
+    assert not any(0x7F <= ord(c) <= 0x9F or c in "\u2066\u2069" for c in text)

@@ -65,7 +65,7 @@ def cmd_agenda(args: argparse.Namespace) -> int:
     agenda = build_agenda(start, end, agenda_member(args.member, args.team))
     if args.output:
         path = write_agenda(agenda, fmt, args.output)
-        count = len(agenda.items)
+        count = len(agenda.items) + len(agenda.done)  # today's calls already made go out too
         print(f"wrote {count} item{'s' if count != 1 else ''} ({fmt}) to {path}")
         return 0
     if fmt == "text":

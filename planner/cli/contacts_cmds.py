@@ -100,8 +100,7 @@ def cmd_archive(args: argparse.Namespace) -> int:
 def cmd_list(args: argparse.Namespace) -> int:
     open_db_from_args(args, refresh_plan=True)
     if args.json:  # written record by record as read, each handed to the encoder as the dict it writes
-        views = contacts.iter_contacts(search=args.search, tag=args.tag, archived=args.archived)
-        print_json_records(view.to_json() for view in views)
+        print_json_records(contacts.iter_contact_records(search=args.search, tag=args.tag, archived=args.archived))
         return 0
     # A few hundred distinct days and cadences among any number of contacts: worded once each.
     cadence_words, day_words = functools.lru_cache(None)(describe_cadence), functools.lru_cache(None)(humanize_day)

@@ -144,6 +144,8 @@ def _escape_unsafe(text: str) -> str:
     # search for it instead of the expression's pass over every character of every record.
     if text.isascii() and "\x7f" not in text:
         return text
+    if text.isprintable():  # every character escaped here is unprintable: nothing to do, in one C pass
+        return text
     return _JSON_UNSAFE.sub(lambda m: f"\\u{ord(m.group(0)):04x}", text)
 
 

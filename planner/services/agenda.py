@@ -103,6 +103,8 @@ class AgendaItem:
             return f"step-{self.step_id}@followup"
         if self.date_id is not None:
             return f"date-{self.date_id}@followup"
+        if self.done:  # today's list holds a contact once: their call of the day, made
+            return f"done-{self.contact_id}-{self.date:%Y%m%d}@followup"
         return f"call-{self.contact_id}-{self.seq}@followup"
 
     @property
@@ -122,6 +124,7 @@ class Agenda:
     end: dt.date
     today: dt.date
     member: str = ""  # whose agenda it is; "" for everyone's (a personal file, or --team)
+    team: bool = False  # a desk with members: its items say whose they are (`owner`, `reached_by`)
     overdue: list[AgendaItem] = field(default_factory=list)
     # Everyone owed a thank-you, due or not yet (the ledger's "thanks owed"), one item each,
     # except those with a call in the agenda: that call carries it (`thanks_owed`).
@@ -241,13 +244,21 @@ def _made_today(contact_ids: list[int], current: dt.date) -> dict[int, Interacti
             if view.happened_at.astimezone(zone).date() == current}
 
 
-def _done_item(current: dt.date, reason: str, view: ContactView, attempt: InteractionView) -> AgendaItem:
+def _done_item(current: dt.date, reason: str, view: ContactView, attempt: InteractionView,
+               names: dict[int, str]) -> AgendaItem:
+    """A call of today's list already made; on a desk, whose call it was and, when another member
+    made it and reached them, who (as a planned call says who reached them last)."""
+    owner = names.get(view.owner_id, "") if view.owner_id is not None else ""
+    reached_by = ""
+    if attempt.reached and attempt.logged_by not in (None, view.owner_id):
+        reached_by = Touch(names.get(attempt.logged_by or 0, "another member"), attempt.kind,
+                           attempt.happened_at).words(current)
     return AgendaItem(
         date=current, kind=AgendaKind.CALL, reason=reason, contact_id=view.id, name=view.name,
         company=view.company, title=view.title, phone=view.phones[0] if view.phones else "",
         email=view.emails[0] if view.emails else "", timezone=view.timezone, last_contact=attempt.happened_at,
         last_kind=attempt.kind if attempt.reached else f"{attempt.kind}, {attempt.outcome}",
-        last_summary=attempt.summary, done=True,
+        last_summary=attempt.summary, done=True, owner=owner, reached_by=reached_by,
     )
 
 
@@ -307,7 +318,7 @@ def build_agenda(start: dt.date, end: dt.date, member_id: int | None = None) -> 
     steps = steps_of_rows([row.id for row in rows if row.reason == PlanReason.SEQUENCE])
     present = nudges_among(among)  # read for call items only (a thank-you carries no nudge)
     agenda = Agenda(start=start, end=end, today=current,
-                    member=names.get(member_id, "") if member_id is not None else "")
+                    member=names.get(member_id, "") if member_id is not None else "", team=bool(names))
     favor_members = {f.id: f.member_id for fs in favors.values() for f in fs}
     by_day: dict[dt.date, list[AgendaItem]] = {}
     for row in rows:
@@ -345,7 +356,7 @@ def build_agenda(start: dt.date, end: dt.date, member_id: int | None = None) -> 
                                                                         last.get(coming.date.contact_id)))
     for cid, attempt in made.items():
         if cid in views:  # an archived contact's call left the list with them
-            agenda.done.append(_done_item(current, listed[cid], views[cid], attempt))
+            agenda.done.append(_done_item(current, listed[cid], views[cid], attempt, names))
 
     def order(item: AgendaItem) -> tuple:
         return (KIND_ORDER[item.kind], REASON_ORDER.get(item.reason, 9), item.name.casefold(),

@@ -5,10 +5,11 @@ from __future__ import annotations
 
 import datetime as dt
 from collections import defaultdict
-from collections.abc import Iterable, Iterator, Sequence
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
 from dataclasses import fields as dataclass_fields
 from functools import cache
+from typing import Any
 
 from planner.core.cadence import effective_cadence
 from planner.core.dates import shift_months, today
@@ -79,12 +80,18 @@ class ContactView:
             data = fields_of.copy()
         else:
             data = {name: fields_of[name] for name in names}
-        for name in _MOMENTS:
-            value = data[name]
-            if value is not None:
-                data[name] = value.isoformat()
         data["emails"], data["phones"], data["tags"] = list(self.emails), list(self.phones), list(self.tags)
-        return data
+        return _json_ready(data)
+
+
+def _json_ready(data: dict) -> dict:
+    """A view's fields (`data`, changed in place) as `to_json` writes them: moments as ISO text
+    (those `_iso_moment` read as text already are)."""
+    for name in _MOMENTS:
+        value = data[name]
+        if value is not None and type(value) is not str:
+            data[name] = value.isoformat()
+    return data
 
 
 @cache
@@ -283,6 +290,12 @@ def iter_views(where: str = "", params: Sequence[object] = (), *, order: str = "
     return (view for view, _ in _views(where, params, order, relations, dates=False))
 
 
+def iter_json_records(where: str = "", params: Sequence[object] = (), *, order: str = "name") -> Iterator[dict]:
+    """`ContactView.to_json` of every view `iter_views` reads (in its `order`), made straight from
+    each row's fields without the view in between: `contacts --json` writes 100,000 of them."""
+    return (_json_ready(data) for data, _ in _views(where, params, order, True, dates=False, make=_json_fields))
+
+
 def iter_dated_views(*, order: str = "nocase", relations: bool = False) -> Iterator[tuple[ContactView, list[DateView]]]:
     """Everyone's views (as `iter_views` reads them) with their dates that matter, by month and day."""
     for view, packed in _views("", (), order, relations, dates=True):
@@ -302,8 +315,11 @@ _DATES = "".join(
                  'x."month"', " || ' ' || ", 'x."day"', " || ' ' || ", 'CASE WHEN x."yearly" THEN 1 ELSE 0 END'))
 
 
-def _views(where: str, params: Sequence[object], order: str, relations: bool,
-           dates: bool) -> Iterator[tuple[ContactView, str | None]]:
+def _views(where: str, params: Sequence[object], order: str, relations: bool, dates: bool,
+           make: Callable[..., Any] | None = None) -> Iterator[tuple[Any, str | None]]:
+    """(view, packed dates) for each row; `make` builds something else than the view from the same
+    arguments (`_row_fields`, anything with the view's `id` and `name`)."""
+    make = make or _make_view
     columns = _full_columns(relations)
     if dates:
         columns += ", " + _list_column(ImportantDate, _DATES, 'x."month", x."day", x."id"', expression=True)
@@ -322,10 +338,10 @@ def _views(where: str, params: Sequence[object], order: str, relations: bool,
     tag_cadences = settings.tag_cadences()
     default = settings.get("default_cadence")
     size = _RELATED if relations else _PLAIN_COLUMNS
-    views = ((_make_view(row, relations, zone, tag_cadences, default), row[size] if dates else None)
+    views = ((make(row, relations, zone, tag_cadences, default), row[size] if dates else None)
              for row in _rows(sql, all_params))
     if order == "name" and server:
-        return iter(sorted(views, key=lambda pair: (fold(pair[0].name), pair[0].id)))
+        return iter(sorted(views, key=_fold_key))
     return views
 
 
@@ -333,36 +349,74 @@ _PLAIN_COLUMNS = 19  # contact columns and the three lists
 _RELATED = 22  # and next call with its reason, ledger, interactions
 
 
+def _fold_key(pair: tuple[Any, str | None]) -> tuple[str, int]:
+    made = pair[0]
+    return (fold(made["name"]), made["id"]) if isinstance(made, dict) else (fold(made.name), made.id)
+
+
+def _iso_moment(value: object) -> str | None:
+    """`_moment(value).isoformat()`: a stored naive-UTC moment as ISO text. The text SQLite hands
+    back ("2026-12-06 01:24:59.683309", as written: no zone, microseconds only when there are
+    some) becomes ISO's by its T alone, without parsing it and writing it again (two moments
+    of 100,000 records in `contacts --json`); anything else goes the long way."""
+    if value is None:
+        return None
+    if type(value) is str and value[10:11] == " " and (len(value) == 19 or len(value) == 26 and value[19] == "."
+                                                        and value[20:] != "000000"):
+        return value[:10] + "T" + value[11:]
+    return stored_moment(value).isoformat()
+
+
+def _json_fields(row: tuple, relations: bool, zone, tag_cadences: dict[str, int], default) -> dict[str, Any]:
+    """`_row_fields` with the stored moments as ISO text (`_json_ready` writes the others)."""
+    return _row_fields(row, relations, zone, tag_cadences, default, moment=_iso_moment)
+
+
 def _make_view(row: tuple, relations: bool, zone, tag_cadences: dict[str, int], default) -> ContactView:
+    # The fields are every field, in order, and the view has no __post_init__: they become its
+    # __dict__ as they are, what __init__ would have built from them one keyword at a time.
+    view = object.__new__(ContactView)
+    view.__dict__ = _row_fields(row, relations, zone, tag_cadences, default)
+    return view
+
+
+def _row_fields(row: tuple, relations: bool, zone, tag_cadences: dict[str, int], default,
+                moment: Callable[[object], Any] = _moment) -> dict[str, Any]:
+    """A contact row's view fields, in the view's field order (its `__init__` arguments). Without
+    `relations`, what those columns would fill stays at the view's defaults. `moment` reads the
+    stored moments (created, archived, last live touch)."""
     (cid, name, company, title, kind, own, no_cadence, timezone, notes, source, external_key, connected_on,
      created_at, archived_at, prefers_email, owner_id, emails, phones, tags) = row[:_PLAIN_COLUMNS]
     tags = _split(tags)
     cadence, source_of = effective_cadence(own, bool(no_cadence), tags, tag_cadences, default)
-    archived = _moment(archived_at)
-    view = ContactView(
-        id=cid, name=name, company=company, title=title, emails=_split(emails), phones=_split(phones), tags=tags,
-        kind=kind, cadence_days=cadence, cadence_from=source_of, own_cadence_days=own, timezone=timezone,
-        notes=notes, source=source, external_key=external_key, connected_on=_day(connected_on),
-        created_at=_moment(created_at), archived=archived is not None, archived_at=archived,
-        prefers_email=bool(prefers_email), owner_id=owner_id)
+    archived = moment(archived_at)
+    next_day = next_reason = last_contacted = live_share = last_live = None
+    flags = 0
     if relations:
         next_call, ledger, interactions = row[_PLAIN_COLUMNS:_RELATED]
         if next_call is not None:
-            next_day, _, view.next_reason = next_call.partition(" ")
-            view.next_call = dt.date.fromisoformat(next_day)
+            day, _, next_reason = next_call.partition(" ")
+            next_day = dt.date.fromisoformat(day)
         if ledger is not None:
-            ledger = int(ledger)
-            view.balance = ledger >> 3
-            view.owes_thanks, view.one_way, view.give_back = bool(ledger & 4), bool(ledger & 2), bool(ledger & 1)
+            flags = int(ledger)
         if interactions is not None:
-            touches, last_live, last = interactions.split("|")
+            touches, live_moment, last = interactions.split("|")
             if last:
-                view.last_contacted = in_user_zone(last, zone)
+                last_contacted = in_user_zone(last, zone)
             if int(touches):
                 live, written = divmod(int(touches), 4294967296)
-                view.live_share = round(live / (live + written), 2)
-                view.last_live = _moment(last_live or None)
-    return view
+                live_share = round(live / (live + written), 2)
+                last_live = moment(live_moment or None)
+    return {
+        "id": cid, "name": name, "company": company, "title": title, "emails": _split(emails),
+        "phones": _split(phones), "tags": tags, "kind": kind, "cadence_days": cadence, "cadence_from": source_of,
+        "own_cadence_days": own, "timezone": timezone, "notes": notes, "source": source,
+        "external_key": external_key, "connected_on": _day(connected_on), "created_at": moment(created_at),
+        "archived": archived is not None, "archived_at": archived, "last_contacted": last_contacted,
+        "next_call": next_day, "next_reason": next_reason, "balance": flags >> 3, "owes_thanks": bool(flags & 4),
+        "one_way": bool(flags & 2), "give_back": bool(flags & 1), "prefers_email": bool(prefers_email),
+        "live_share": live_share, "last_live": last_live, "owner_id": owner_id,
+    }
 
 
 # A list row: what the contacts table (CLI and screen) shows and filters on, as a plain tuple.

@@ -14,7 +14,14 @@ from planner.core.lengths import check_length
 from planner.core.textsafe import clean_line, fold, strip_controls
 from planner.core.zones import check_zone_name
 from planner.scheduling.service import replan
-from planner.services.contact_views import ContactView, ListRow, count_contacts, iter_rows, iter_views
+from planner.services.contact_views import (
+    ContactView,
+    ListRow,
+    count_contacts,
+    iter_json_records,
+    iter_rows,
+    iter_views,
+)
 from planner.services.team import acting_member_id
 from planner.store.database import db, retried
 from planner.store.dialect import first_line, portable, unindexed
@@ -199,6 +206,12 @@ def iter_contacts(search: str | None = None, tag: str | None = None, archived: b
     """`list_contacts` as it is read, for writing out a row at a time (Ève sorts with E, not after Z)."""
     where, params = contact_filter(search, tag, archived)
     return iter_views(where, params)
+
+
+def iter_contact_records(search: str | None = None, tag: str | None = None, archived: bool = False) -> Iterator[dict]:
+    """`iter_contacts` as each view's `to_json` record, as it is read."""
+    where, params = contact_filter(search, tag, archived)
+    return iter_json_records(where, params)
 
 
 def list_rows(search: str | None = None, tag: str | None = None, archived: bool = False, *,

@@ -8,6 +8,11 @@ as text, not as a formula; our CSV importer takes the guard off again. The vCard
 followup's own fields (kind, cadence, time zone) as X- properties that our vCard importer reads
 back. Files are created owner-only and replaced atomically, so a reader never
 sees half an export and an interrupted export leaves the old file intact.
+
+On a desk (members on the server) each contact's owner goes out too: an `owner` column after the
+others in CSV, X-FOLLOWUP-OWNER in vCard (JSON has `owner_id` on every file). A personal file
+has no members, and its export no such column or property. An import ignores them: what it adds
+is its `--owner`'s.
 """
 
 from __future__ import annotations
@@ -17,17 +22,19 @@ import io
 import re
 from collections.abc import Iterable, Iterator, Sequence
 from pathlib import Path
+from typing import Any
 
 from planner.core import textsafe
 from planner.core.textsafe import csv_safe, file_text
 from planner.io.exports.files import write_chunks
-from planner.services.contact_views import ContactView, iter_dated_views, iter_views
+from planner.services.contact_views import ContactView, iter_dated_views, iter_json_records, iter_views
 from planner.services.important_dates import DateView
 
 FORMATS = ("csv", "vcard", "json")
 CSV_COLUMNS = ("name", "company", "title", "emails", "phones", "tags", "kind", "cadence_days", "timezone",
                "notes", "source", "external_key")
 LIST_SEPARATOR = "; "
+OWNER_COLUMN = "owner"  # a desk's export only
 
 
 def all_contacts(*, relations: bool = True) -> Iterator[ContactView]:
@@ -44,16 +51,20 @@ def own_cadence(view: ContactView) -> str:
     return str(view.own_cadence_days) if view.cadence_from == "contact" else ""
 
 
-def csv_chunks(views: Iterable[ContactView], rows_per_chunk: int = 500) -> Iterator[str]:
-    """The CSV export a few hundred rows at a time, as they are written (RFC 4180 line ends)."""
+def csv_chunks(views: Iterable[ContactView], rows_per_chunk: int = 500,
+               owners: dict[int, str] | None = None) -> Iterator[str]:
+    """The CSV export a few hundred rows at a time, as they are written (RFC 4180 line ends);
+    with `owners` (a desk's member names by id), each contact's owner in a last column."""
     buffer = io.StringIO(newline="")
     writer = csv.writer(buffer, lineterminator="\r\n")
-    writer.writerow(CSV_COLUMNS)
+    writer.writerow(CSV_COLUMNS + (OWNER_COLUMN,) if owners else CSV_COLUMNS)
     for count, v in enumerate(views, 1):
         cells = [_csv_cell(cell) for cell in (
             v.name, v.company, v.title, LIST_SEPARATOR.join(v.emails), LIST_SEPARATOR.join(v.phones),
             LIST_SEPARATOR.join(v.tags), v.kind, own_cadence(v), v.timezone)]
         cells += [_csv_cell(v.notes, multiline=True), _csv_cell(v.source), _csv_cell(v.external_key)]
+        if owners:
+            cells.append(_csv_cell(owners.get(v.owner_id, "") if v.owner_id is not None else ""))
         writer.writerow(cells)
         if count % rows_per_chunk == 0:
             yield buffer.getvalue()
@@ -85,28 +96,35 @@ def _guarded(cell: str) -> str:
     return "'" + cell if _QUOTED_FORMULA.match(cell) else csv_safe(cell)
 
 
-def vcard_chunks(views: Iterable[ContactView] | None = None, tally: list[int] | None = None) -> Iterator[str]:
+def vcard_chunks(views: Iterable[ContactView] | None = None, tally: list[int] | None = None,
+                 owners: dict[int, str] | None = None) -> Iterator[str]:
     """vCard 3.0, one card per contact, card by card; text through `file_text`, which our vCard
     importer undoes for cards carrying X-FOLLOWUP-KIND (ours). Written here rather than through
     vobject's object model (10,000 cards: the whole command's CPU time went from 5.3 s to 1.4 s);
     the text is the one vobject writes for the same card, byte for byte
     (tests/test_export_contacts.py compares them), and vobject reads it back. Everyone (None)
     is read with their dates that matter in the same query, as the cards are written; given
-    views get theirs a contact at a time."""
+    views get theirs a contact at a time. `owners`: as `csv_chunks` takes them."""
+    owners = owners or {}
     if views is None:
         for view, dates in iter_dated_views():
-            yield vcard_card(view, dates)
+            yield vcard_card(view, dates, _owner(view, owners))
             if tally is not None:
                 tally[0] += 1
         return
     from planner.services.important_dates import dates_of
 
     for v in views:
-        yield vcard_card(v, dates_of([v.id]))
+        yield vcard_card(v, dates_of([v.id]), _owner(v, owners))
 
 
-def vcard_card(v: ContactView, dates: Sequence[DateView] = ()) -> str:
-    """One card: VERSION and UID first, then the properties in name order, as vobject sorts them."""
+def _owner(view: ContactView, owners: dict[int, str]) -> str:
+    return owners.get(view.owner_id, "") if view.owner_id is not None else ""
+
+
+def vcard_card(v: ContactView, dates: Sequence[DateView] = (), owner: str = "") -> str:
+    """One card: VERSION and UID first, then the properties in name order, as vobject sorts them;
+    `owner`, a desk member's name, as X-FOLLOWUP-OWNER."""
     name = file_text(v.name)
     given, _, family = name.rpartition(" ")
     lines = ["BEGIN:VCARD", "VERSION:3.0", f"UID:{_escape(f'followup-contact-{v.id}')}"]
@@ -131,6 +149,8 @@ def vcard_card(v: ContactView, dates: Sequence[DateView] = ()) -> str:
         lines.append(f"X-FOLLOWUP-CADENCE:{_escape(cadence)}")
     lines += own
     lines.append(f"X-FOLLOWUP-KIND:{_escape(v.kind)}")
+    if owner:
+        lines.append(f"X-FOLLOWUP-OWNER:{_escape(file_text(owner))}")
     if v.timezone:
         lines.append(f"X-FOLLOWUP-TIMEZONE:{_escape(v.timezone)}")
     lines.append("END:VCARD")
@@ -209,16 +229,23 @@ def chunks(fmt: str, views: Iterable[ContactView] | None = None, *, tally: list[
     writing as it is made; `tally[0]` counts the contacts written out of everyone. CSV
     and vCard carry the address book, so everyone is read without last reach, next call and
     ledger; JSON carries it all."""
-    if fmt == "vcard":
-        return vcard_chunks(views, tally)
-    if fmt not in ("csv", "json"):
+    if fmt not in FORMATS:
         raise ValueError(f"unknown export format {fmt!r}")
+    if fmt == "json":  # owner_id on every record already
+        if views is None:  # everyone's records made straight from the rows (`iter_json_records`)
+            return textsafe.json_records(_counted(iter_json_records(order="nocase"), tally))
+        return json_chunks(views)
+    from planner.services.team import member_names
+
+    owners = member_names()  # none on a personal file: no owner column or property
+    if fmt == "vcard":
+        return vcard_chunks(views, tally, owners)
     if views is None:
-        views = _counted(all_contacts(relations=fmt == "json"), tally)
-    return csv_chunks(views) if fmt == "csv" else json_chunks(views)
+        views = _counted(all_contacts(relations=False), tally)
+    return csv_chunks(views, owners=owners)
 
 
-def _counted(views: Iterator[ContactView], tally: list[int] | None) -> Iterator[ContactView]:
+def _counted(views: Iterator[Any], tally: list[int] | None) -> Iterator[Any]:
     for view in views:
         if tally is not None:
             tally[0] += 1

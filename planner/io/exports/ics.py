@@ -7,7 +7,9 @@ comes from our own ids (the contact and its call's place in the sequence, or the
 thanked), never from a row id the solver rewrites, so importing next week's export again updates
 the same events instead of duplicating them. Each event carries a reminder at the configured time
 of its day (`followup config alarm 09:00`), and the phone number as a `tel:` link. Calendar sync
-(planner/sync/calendar.py) puts the very same events on the server.
+(planner/sync/calendar.py) puts the very same events on the server. The export alone then adds
+today's calls already made, each an event of its own marked done (`_Writer._done_event`); sync
+removes a call's event once the call is made.
 
 The events are written as content lines here, the bytes the `icalendar` library writes for the
 same properties (its property order, TEXT escaping and line folding), without building its
@@ -56,6 +58,8 @@ def call_start(item: AgendaItem, day: dt.date) -> dt.datetime | None:
 def event_summary(item: AgendaItem) -> str:
     if item.kind == AgendaKind.DATE:
         return clean_line(f"{item.occasion}: {item.display_name}")
+    if item.done:
+        return clean_line(f"Done: call {item.display_name}")
     verb = "Thank" if item.kind == AgendaKind.THANK_YOU else "Call and thank" if item.thanks_owed else "Call"
     return clean_line(f"{verb} {item.display_name}")
 
@@ -69,7 +73,10 @@ def event_description(item: AgendaItem) -> str:
     for label, value in (("Email", item.email), ("Local time zone", item.timezone)):
         if value:
             lines.append(f"{label}: {value}")
-    if item.last_contact is not None:
+    if item.done:  # what was logged for the call, when
+        made = f"Done: {item.last_contact:%Y-%m-%d %H:%M} ({item.last_kind})" if item.last_contact else "Done"
+        lines.append(made + (f": {item.last_summary}" if item.last_summary else ""))
+    elif item.last_contact is not None:
         last = f"Last contact: {item.last_contact.date().isoformat()} ({item.last_kind})"
         lines.append(last + (f": {item.last_summary}" if item.last_summary else ""))
     else:
@@ -81,6 +88,10 @@ def event_description(item: AgendaItem) -> str:
     lines.append(f"Reason: {item.why}")
     if item.nudge:
         lines.append(f"Be present: {item.nudge}")
+    if item.reached_by:  # on a desk: another member reached them (or made this call)
+        lines.append(item.reached_by)
+    if item.owner:  # on a desk: whose call or thank-you it is
+        lines.append(f"For: {item.owner}")
     return "\n".join(clean_line(line) for line in lines)
 
 
@@ -161,6 +172,8 @@ class _Writer:
         day = event_day(self.agenda, item)
         if item.kind == AgendaKind.DATE:
             return self._date_event(item, day)
+        if item.done:
+            return self._done_event(item)
         description = event_description(item)
         if day != item.date:
             description += f"\nOverdue: planned for {item.date.isoformat()}"
@@ -198,6 +211,18 @@ class _Writer:
                                   + (f"\nLocal time zone: {item.timezone}" if item.timezone else ""))
         lines += [f"CATEGORIES:{_text(item.reason)}", f"DESCRIPTION:{_text(description)}", "TRANSP:TRANSPARENT"]
         return lines + self._alarm(summary, self.alarm) + ["END:VEVENT"]
+
+    def _done_event(self, item: AgendaItem) -> list[str]:
+        """A call of today's list already made: all day on its day, with what was logged. Its UID
+        is the contact's call of that day (`AgendaItem.uid`), the same in every export that day
+        and after, so a calendar updates it, never doubles it. RFC 5545 has no "completed" for a
+        VEVENT (COMPLETED is a VTODO's STATUS; an event is TENTATIVE, CONFIRMED or CANCELLED):
+        it took place, so CONFIRMED, with "Done:" in its summary, a `done` category and no reminder."""
+        summary = event_summary(item)
+        return ["BEGIN:VEVENT", f"SUMMARY:{_text(summary)}", *_all_day(item.date), self.stamp,
+                f"UID:{_text(item.uid)}", "CATEGORIES:" + ",".join(_text(c) for c in (item.reason, "done")),
+                f"DESCRIPTION:{_text(clean_block(event_description(item)))}", "STATUS:CONFIRMED",
+                "TRANSP:TRANSPARENT"] + ([f"URL:{tel_link(item.phone)}"] if item.phone else []) + ["END:VEVENT"]
 
     def _moment(self, name: str, moment: dt.datetime) -> str:
         """A timed start or end as the library writes it (TZID, or UTC's Z), its TZID noted."""
@@ -252,7 +277,8 @@ def _calendar(agenda: Agenda, items: list[AgendaItem], *, stamp: dt.datetime,
 def agenda_ics_chunks(agenda: Agenda, *, stamp: dt.datetime | None = None,
                       alarm: object = _FROM_SETTINGS) -> Iterator[bytes]:
     """The agenda as one calendar, in pieces (UTF-8), stamped now unless `stamp` is given."""
-    return _calendar(agenda, agenda.items, stamp=stamp or dt.datetime.now(dt.UTC), alarm=alarm_offset(alarm))
+    return _calendar(agenda, agenda.items + agenda.done, stamp=stamp or dt.datetime.now(dt.UTC),
+                     alarm=alarm_offset(alarm))
 
 
 def agenda_ics(agenda: Agenda, *, stamp: dt.datetime | None = None, alarm: object = _FROM_SETTINGS) -> bytes:

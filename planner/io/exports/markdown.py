@@ -19,12 +19,13 @@ def md_escape(text: str | None) -> str:
     return clean_line(text).translate(_SPECIALS)
 
 
-def _item(item: AgendaItem, *, with_date: bool) -> list[str]:
+def _item(item: AgendaItem, *, with_date: bool, show_owner: bool = False) -> list[str]:
     verbs: dict[str, str] = {AgendaKind.THANK_YOU: "Thank", AgendaKind.DATE: "Remember"}
     verb = verbs.get(item.kind, "Call")
     who = f"**{verb} {md_escape(item.name)}**"
     role = ", ".join(md_escape(part) for part in (item.company, item.title) if part)
-    head = f"- [ ] {who}" + (f" ({role})" if role else "") + f" — {md_escape(item.why)}"
+    box = "[x]" if item.done else "[ ]"  # a call of today's list already made: ticked
+    head = f"- {box} {who}" + (f" ({role})" if role else "") + f" — {md_escape(item.why)}"
     if item.thanks_owed:
         head += ", and thank them" + (f" ({md_escape(item.thanks_why)})" if item.thanks_why else "")
     if with_date:
@@ -36,8 +37,13 @@ def _item(item: AgendaItem, *, with_date: bool) -> list[str]:
         lines.append("  - " + " · ".join(reach))
     if item.nudge:
         lines.append(f"  - be present: {md_escape(item.nudge)}")
+    if item.reached_by:  # on a desk: another member reached them (or made this call)
+        lines.append(f"  - {md_escape(item.reached_by)}")
+    if show_owner and item.owner:  # everyone's agenda on a desk: whose call it is
+        lines.append(f"  - for {md_escape(item.owner)}")
     if item.last_contact is not None:
-        last = f"  - last: {item.last_contact.date().isoformat()}, {md_escape(item.last_kind)}"
+        label = "done" if item.done else "last"  # a made call: what was logged
+        last = f"  - {label}: {item.last_contact.date().isoformat()}, {md_escape(item.last_kind)}"
         if item.last_summary:
             last += f": {md_escape(item.last_summary)}"
         lines.append(last)
@@ -51,12 +57,14 @@ def _item(item: AgendaItem, *, with_date: bool) -> list[str]:
 
 
 def agenda_markdown(agenda: Agenda) -> str:
-    lines = [f"# {md_escape(agenda.title)}", ""]
+    title = md_escape(agenda.title) + (f" ({md_escape(agenda.member)})" if agenda.member else "")
+    lines = [f"# {title}", ""]
+    show_owner = not agenda.member  # everyone's agenda (a desk's --team): each item says whose
     for heading, items in (("Overdue", agenda.overdue), ("Thank-yous owed", agenda.thank_yous)):
         if items:
             lines += [f"## {heading}", ""]
             for item in items:
-                lines += _item(item, with_date=True)
+                lines += _item(item, with_date=True, show_owner=show_owner)
             lines.append("")
     for day, items in agenda.days:
         lines += [f"## {day:%A} {day.isoformat()}", ""]
@@ -64,6 +72,11 @@ def agenda_markdown(agenda: Agenda) -> str:
             lines += ["_Nothing planned._", ""]
             continue
         for item in items:
-            lines += _item(item, with_date=False)
+            lines += _item(item, with_date=False, show_owner=show_owner)
+        lines.append("")
+    if agenda.done:  # today's calls already made, as the text agenda shows them: the day's progress
+        lines += [f"## Done today ({len(agenda.done)} of {agenda.today_calls} calls)", ""]
+        for item in agenda.done:
+            lines += _item(item, with_date=False, show_owner=show_owner)
         lines.append("")
     return "\n".join(lines).rstrip("\n") + "\n"

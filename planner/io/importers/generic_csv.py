@@ -9,7 +9,7 @@ from pathlib import Path
 
 from planner.core.cadence import parse_cadence
 from planner.core.errors import BadInput
-from planner.io.exports.contacts import CSV_COLUMNS
+from planner.io.exports.contacts import CSV_COLUMNS, OWNER_COLUMN
 from planner.io.importers.common import (
     Columns,
     ImportRecord,
@@ -103,7 +103,8 @@ def parse(text: str, path: Path, mapping: dict[str, list[str]] | None = None) ->
     ours = not mapping and all(name in columns for name in CSV_COLUMNS)
     single, block = (exact_line, exact_block) if ours else (one_line, multi_line)
     used = {header_key(name) for names in fields.values() for name in names}
-    ignored = [name for name in columns.names if name and header_key(name) not in used | QUIETLY_IGNORED]
+    quiet = QUIETLY_IGNORED | ({OWNER_COLUMN} if ours else set())  # a desk's owner: the import's --owner instead
+    ignored = [name for name in columns.names if name and header_key(name) not in used | quiet]
     if ignored:
         result.warnings.append((columns.line, f"columns not imported: {', '.join(ignored)} "
                                 "(--map field=Column to use them)"))
