@@ -19,6 +19,8 @@ from textual.containers import Horizontal, Vertical
 from textual.geometry import Size
 from textual.message import Message
 from textual.widgets import DataTable, Footer, Input, Static
+from textual.widgets.data_table import DuplicateKey, RowKey
+from textual.widgets.data_table import Row as TableRow
 
 from planner.core import dates
 from planner.core.vocabulary import AgendaKind
@@ -33,8 +35,6 @@ from screens.widgets.list_filter import ListFilter, matches
 from screens.widgets.list_table import ListTable
 from screens.widgets.sync_status import SyncStatus
 from screens.workers import thread_worker
-
-FIRST_SCREENFUL = 80  # rows drawn before the first frame: more than a tall terminal shows
 
 
 class AgendaTable(ListTable):
@@ -53,6 +53,32 @@ class AgendaTable(ListTable):
         if changed:
             self._require_update_dimensions = True
             self.refresh()
+
+    def add_rows_at_once(self, rows: list[tuple[str, list[Text]]]) -> None:
+        """Append one-line rows (key, cells) as `add_row` would, one by one, but with the table's
+        bookkeeping (cursor check, refresh) done once for them all: `add_row` costs the UI thread
+        about 0.1 ms a row, and a 100k-contact week has over 4,000 rows, so keys waited half a
+        second after every read of the agenda."""
+        columns = [column.key for column in self.ordered_columns]
+        index = self.row_count
+        was_empty = index == 0
+        for key, cells in rows:
+            row_key = RowKey(key)
+            if row_key in self._row_locations:
+                raise DuplicateKey(f"The row key {row_key!r} already exists.")
+            self._row_locations[row_key] = index
+            self._data[row_key] = dict(zip(columns, cells, strict=True))
+            self.rows[row_key] = TableRow(row_key, 1)
+            self._new_rows.add(row_key)
+            index += 1
+        if not rows:
+            return
+        self._require_update_dimensions = True
+        self.cursor_coordinate = self.cursor_coordinate
+        if was_empty and self.columns and self.show_cursor and self.cursor_type != "none":
+            self._highlight_cursor()  # a row to highlight where there was none, as `add_row` says
+        self._update_count += 1
+        self.check_idle()
 
     def _update_dimensions(self, new_rows) -> None:
         """Every column has a set width and every row one line: the base class would still measure
@@ -73,12 +99,19 @@ class AgendaTable(ListTable):
 
 class AgendaRead(Message):
     """The agenda for the range asked, read in a worker, and whose it can be (the members; none
-    on a personal file)."""
+    on a personal file). `cells` holds what each item's row says, by the item's `id()`, worked out
+    in the worker for the whole agenda: the UI thread only places the rows."""
 
-    def __init__(self, agenda, members: list | None = None) -> None:
+    def __init__(self, agenda, members: list | None = None, cells: dict[int, list[Text]] | None = None) -> None:
         super().__init__()
         self.agenda = agenda
         self.members = members
+        self.cells = cells if cells is not None else {}
+
+
+def agenda_cells(agenda) -> dict[int, list[Text]]:
+    """Every item's cells, by the item's `id()` (the agenda holds the items, so the ids stay theirs)."""
+    return {id(item): item_cells(item, agenda.today) for item in agenda.items + agenda.done}
 
 
 def _ident(item) -> tuple[int, str]:
@@ -114,7 +147,7 @@ class AgendaScreen(AgendaActions):
         self.range = agenda_range(dates.today())
         self._last_row = 0
         self._loaded = False
-        self._generation = 0  # which rebuild of the table the rows being added belong to
+        self._cells: dict[int, list[Text]] = {}  # the cells of `agenda`'s items, read with it
         # whose calls: "mine", "team" or a member's id (a personal file has only its one member)
         self.whose: str | int = "mine"
         self._members: list = []
@@ -158,7 +191,8 @@ class AgendaScreen(AgendaActions):
         from planner.services.team import acting_member_id, list_members
 
         member = acting_member_id() if whose == "mine" else None if whose == "team" else int(whose)
-        self.post_message(AgendaRead(build_agenda(start, end, member), list_members()))
+        agenda = build_agenda(start, end, member)
+        self.post_message(AgendaRead(agenda, list_members(), agenda_cells(agenda)))
 
     def action_whose(self) -> None:
         """Mine, then the team's, then each other member's, and round again."""
@@ -171,7 +205,7 @@ class AgendaScreen(AgendaActions):
         agenda = message.agenda
         if message.members is not None:
             self._members = message.members
-        today = dates.today()
+        today = agenda.today
         keep = self._current_row()
         # Where the cursor goes once the rows are rebuilt: the same item, or when it left the list
         # (logged, snoozed, skipped, thanked) the first of the items that followed it still there,
@@ -185,17 +219,13 @@ class AgendaScreen(AgendaActions):
         wanted += [ident(row) for row in reversed(self.rows[:max(place, 0)]) if row.item is not None]
         first = self.agenda is None
         self.agenda = agenda
+        self._cells = message.cells
         self.rows = agenda_rows(self._narrowed(agenda), today)
-        table = self.query_one("#agenda-table", DataTable)
+        table = self.query_one("#agenda-table", AgendaTable)
         table.clear()
-        self._generation += 1
-        # The first frame needs only a screenful: a 100k-contact week has thousands of rows, and
-        # adding them all before it is drawn delays the app's start. The rest follow right after
-        # the frame; until then the cursor moves over the rows drawn, which are the agenda's own.
-        shown = FIRST_SCREENFUL if first else len(self.rows)
-        self._add_rows(self.rows[:shown], today)
-        if shown < len(self.rows):
-            self.call_after_refresh(self._add_rest, self._generation, shown, today)
+        # Every row at once, the whole week: its cells were worked out in the worker, and the
+        # table draws only the lines on screen, so keys never meet a half-filled list.
+        table.add_rows_at_once([(row.key, self._row_cells(row, today)) for row in self.rows])
         self._loaded = True
         self._update_title(agenda, today)
         empty = self.query_one("#agenda-empty", Static)
@@ -207,19 +237,11 @@ class AgendaScreen(AgendaActions):
         if first:
             self.call_after_refresh(self.app.post_message, FirstFrame())
 
-    def _add_rows(self, rows: list[Row], today: dt.date) -> None:
-        table = self.query_one("#agenda-table", DataTable)
-        for row in rows:
-            if row.item is None:
-                cells = [Text(row.title, style="bold reverse")] + [Text("")] * (len(COLUMNS) - 1)
-            else:
-                cells = item_cells(row.item, today)
-            table.add_row(*cells, key=row.key)
-
-    def _add_rest(self, generation: int, start: int, today: dt.date) -> None:
-        """The rows after the first screenful, unless the table was rebuilt meanwhile."""
-        if generation == self._generation:
-            self._add_rows(self.rows[start:], today)
+    def _row_cells(self, row: Row, today: dt.date) -> list[Text]:
+        if row.item is None:
+            return [Text(row.title, style="bold reverse")] + [Text("")] * (len(COLUMNS) - 1)
+        cells = self._cells.get(id(row.item))
+        return cells if cells is not None else item_cells(row.item, today)
 
     def _narrowed(self, agenda):
         """The agenda with only the items the `/` filter matches (section counts follow)."""
@@ -239,7 +261,7 @@ class AgendaScreen(AgendaActions):
     @on(Input.Changed, "#agenda-find")
     def _find_changed(self) -> None:
         if self.agenda is not None:
-            self.post_message(AgendaRead(self.agenda))  # the same agenda, narrowed again
+            self.post_message(AgendaRead(self.agenda, cells=self._cells))  # the same agenda, narrowed again
 
     def _update_title(self, agenda, today: dt.date) -> None:
         year, week, _ = today.isocalendar()
