@@ -9,6 +9,7 @@ that write or open a dialog (snooze, skip, thanked, export, week grid) are in ag
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Sequence
 from dataclasses import replace
 
 from rich.text import Text
@@ -54,7 +55,7 @@ class AgendaTable(ListTable):
             self._require_update_dimensions = True
             self.refresh()
 
-    def add_rows_at_once(self, rows: list[tuple[str, list[Text]]]) -> None:
+    def add_rows_at_once(self, rows: list[tuple[str, Sequence[object]]]) -> None:
         """Append one-line rows (key, cells) as `add_row` would, one by one, but with the table's
         bookkeeping (cursor check, refresh) done once for them all: `add_row` costs the UI thread
         about 0.1 ms a row, and a 100k-contact week has over 4,000 rows, so keys waited half a
@@ -99,19 +100,40 @@ class AgendaTable(ListTable):
 
 class AgendaRead(Message):
     """The agenda for the range asked, read in a worker, and whose it can be (the members; none
-    on a personal file). `cells` holds what each item's row says, by the item's `id()`, worked out
-    in the worker for the whole agenda: the UI thread only places the rows."""
+    on a personal file)."""
 
-    def __init__(self, agenda, members: list | None = None, cells: dict[int, list[Text]] | None = None) -> None:
+    def __init__(self, agenda, members: list | None = None) -> None:
         super().__init__()
         self.agenda = agenda
         self.members = members
-        self.cells = cells if cells is not None else {}
 
 
-def agenda_cells(agenda) -> dict[int, list[Text]]:
-    """Every item's cells, by the item's `id()` (the agenda holds the items, so the ids stay theirs)."""
-    return {id(item): item_cells(item, agenda.today) for item in agenda.items + agenda.done}
+class _ItemTexts:
+    """What an item's row says (`item_cells`), worked out the first time one of its cells is drawn:
+    of the 4,000 rows of a 100k-contact week, the table only ever draws those on screen."""
+
+    __slots__ = ("_item", "_today", "_texts")
+
+    def __init__(self, item: AgendaItem, today: dt.date) -> None:
+        self._item, self._today = item, today
+        self._texts: list[Text] | None = None
+
+    def text(self, column: int) -> Text:
+        if self._texts is None:
+            self._texts = item_cells(self._item, self._today)
+        return self._texts[column]
+
+
+class _ItemCell:
+    """One cell of an item's row, as the table draws it (a Rich renderable: `__rich__`)."""
+
+    __slots__ = ("_texts", "_column")
+
+    def __init__(self, texts: _ItemTexts, column: int) -> None:
+        self._texts, self._column = texts, column
+
+    def __rich__(self) -> Text:
+        return self._texts.text(self._column)
 
 
 def _ident(item) -> tuple[int, str]:
@@ -147,7 +169,6 @@ class AgendaScreen(AgendaActions):
         self.range = agenda_range(dates.today())
         self._last_row = 0
         self._loaded = False
-        self._cells: dict[int, list[Text]] = {}  # the cells of `agenda`'s items, read with it
         # whose calls: "mine", "team" or a member's id (a personal file has only its one member)
         self.whose: str | int = "mine"
         self._members: list = []
@@ -191,8 +212,7 @@ class AgendaScreen(AgendaActions):
         from planner.services.team import acting_member_id, list_members
 
         member = acting_member_id() if whose == "mine" else None if whose == "team" else int(whose)
-        agenda = build_agenda(start, end, member)
-        self.post_message(AgendaRead(agenda, list_members(), agenda_cells(agenda)))
+        self.post_message(AgendaRead(build_agenda(start, end, member), list_members()))
 
     def action_whose(self) -> None:
         """Mine, then the team's, then each other member's, and round again."""
@@ -219,12 +239,11 @@ class AgendaScreen(AgendaActions):
         wanted += [ident(row) for row in reversed(self.rows[:max(place, 0)]) if row.item is not None]
         first = self.agenda is None
         self.agenda = agenda
-        self._cells = message.cells
         self.rows = agenda_rows(self._narrowed(agenda), today)
         table = self.query_one("#agenda-table", AgendaTable)
         table.clear()
-        # Every row at once, the whole week: its cells were worked out in the worker, and the
-        # table draws only the lines on screen, so keys never meet a half-filled list.
+        # Every row at once, the whole week, so keys never meet a half-filled list: a row's
+        # texts are worked out when it is first drawn, and the table draws only what is on screen.
         table.add_rows_at_once([(row.key, self._row_cells(row, today)) for row in self.rows])
         self._loaded = True
         self._update_title(agenda, today)
@@ -237,11 +256,12 @@ class AgendaScreen(AgendaActions):
         if first:
             self.call_after_refresh(self.app.post_message, FirstFrame())
 
-    def _row_cells(self, row: Row, today: dt.date) -> list[Text]:
+    @staticmethod
+    def _row_cells(row: Row, today: dt.date) -> list[Text] | list[_ItemCell]:
         if row.item is None:
             return [Text(row.title, style="bold reverse")] + [Text("")] * (len(COLUMNS) - 1)
-        cells = self._cells.get(id(row.item))
-        return cells if cells is not None else item_cells(row.item, today)
+        texts = _ItemTexts(row.item, today)
+        return [_ItemCell(texts, column) for column in range(len(COLUMNS))]
 
     def _narrowed(self, agenda):
         """The agenda with only the items the `/` filter matches (section counts follow)."""
@@ -261,7 +281,7 @@ class AgendaScreen(AgendaActions):
     @on(Input.Changed, "#agenda-find")
     def _find_changed(self) -> None:
         if self.agenda is not None:
-            self.post_message(AgendaRead(self.agenda, cells=self._cells))  # the same agenda, narrowed again
+            self.post_message(AgendaRead(self.agenda))  # the same agenda, narrowed again
 
     def _update_title(self, agenda, today: dt.date) -> None:
         year, week, _ = today.isocalendar()
