@@ -168,6 +168,7 @@ class AgendaScreen(AgendaActions):
         self.agenda = None
         self.range = agenda_range(dates.today())
         self._last_row = 0
+        self._actions_shown: tuple[bool, bool] | None = None  # what the footer was last told (`check_action`)
         self._loaded = False
         # whose calls: "mine", "team" or a member's id (a personal file has only its one member)
         self.whose: str | int = "mine"
@@ -365,9 +366,15 @@ class AgendaScreen(AgendaActions):
         self._highlight_changed(row)
 
     def _highlight_changed(self, row: Row | None, *, force: bool = False) -> None:
-        contact_id = row.item.contact_id if row is not None and row.item is not None else None
-        self.query_one("#agenda-panel", ContactPanel).show(contact_id, force=force)
-        self.refresh_bindings()
+        item = row.item if row is not None else None
+        self.query_one("#agenda-panel", ContactPanel).show(item.contact_id if item is not None else None, force=force)
+        # The footer (`check_action`) dims the item's actions when nothing is highlighted, and
+        # snooze and skip on anything but a call: it is told only when that changes. Each time
+        # it is told it builds its keys anew, which held every step of the cursor for a frame.
+        actions = (item is not None, item is not None and item.kind == AgendaKind.CALL)
+        if actions != self._actions_shown:
+            self._actions_shown = actions
+            self.refresh_bindings()
 
     def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
         if action in self.ITEM_ACTIONS and self.current_item() is None:

@@ -5,6 +5,8 @@ read again shows only what matches, of the new read."""
 
 from __future__ import annotations
 
+import datetime as dt
+
 import pytest
 from textual import events
 from ui_steps import settle, until
@@ -121,3 +123,34 @@ async def test_a_filter_typed_while_the_week_is_read_again_shows_only_its_matche
         await pilot.press("escape")
         await settle(app, pilot)
         assert len(_items(screen)) == len(before)
+
+
+async def test_the_footer_dims_snooze_and_skip_on_a_thank_you_and_lights_them_on_a_call(app_db, run_app):
+    """The footer is told only when what it dims changes: it still follows the cursor from a call
+    to a thank-you and back, across several calls in a row."""
+    from textual.widgets._footer import FooterKey
+
+    from planner.services.contacts import list_contacts
+    from planner.services.ledger import add_favor
+    from planner.services.schedule import pin
+
+    ids = {c.name.split()[0]: c.id for c in list_contacts()}
+    for name in ("Maria", "Jonas"):
+        pin(ids[name], dt.date(2026, 11, 25))
+    add_favor(ids["[bold]Mallory[/]"], "received", "referral", note="intro", day=dt.date(2026, 11, 16))
+
+    def dimmed(app, action: str) -> bool:
+        (key,) = [k for k in app.screen.query(FooterKey) if k.action == action]
+        return key.has_class("-disabled")
+
+    async with run_app(size=(120, 32)) as (app, pilot):
+        screen = app.screen
+        table = screen.query_one("#agenda-table")
+        kinds = [(n, row.item.kind) for n, row in enumerate(screen.rows) if row.item is not None]
+        calls = [n for n, kind in kinds if kind == AgendaKind.CALL]
+        thanks = next(n for n, kind in kinds if kind == AgendaKind.THANK_YOU)
+        for row, dim in ((calls[0], False), (calls[1], False), (thanks, True), (calls[0], False)):
+            table.move_cursor(row=row)
+            await settle(app, pilot)
+            assert (dimmed(app, "snooze"), dimmed(app, "skip")) == (dim, dim), row
+            assert not dimmed(app, "log")
