@@ -161,6 +161,9 @@ class AgendaScreen(AgendaActions):
                 tooltip="Switch between my calls, the whole team's and each member's"),
     ]
     ITEM_ACTIONS = {"log", "open_contact", "snooze", "skip", "thanked"}
+    # Focus lands on the list at once: Textual's default, the first focusable widget, is the
+    # filter box (hidden until `/`), and each move of the focus redraws the footer's keys.
+    AUTO_FOCUS = "#agenda-table"
 
     def __init__(self) -> None:
         super().__init__(id="agenda-screen")
