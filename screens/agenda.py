@@ -9,6 +9,7 @@ that write or open a dialog (snooze, skip, thanked, export, week grid) are in ag
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Sequence
 from dataclasses import replace
 
 from rich.text import Text
@@ -19,6 +20,8 @@ from textual.containers import Horizontal, Vertical
 from textual.geometry import Size
 from textual.message import Message
 from textual.widgets import DataTable, Footer, Input, Static
+from textual.widgets.data_table import DuplicateKey, RowKey
+from textual.widgets.data_table import Row as TableRow
 
 from planner.core import dates
 from planner.core.vocabulary import AgendaKind
@@ -33,8 +36,6 @@ from screens.widgets.list_filter import ListFilter, matches
 from screens.widgets.list_table import ListTable
 from screens.widgets.sync_status import SyncStatus
 from screens.workers import thread_worker
-
-FIRST_SCREENFUL = 80  # rows drawn before the first frame: more than a tall terminal shows
 
 
 class AgendaTable(ListTable):
@@ -53,6 +54,32 @@ class AgendaTable(ListTable):
         if changed:
             self._require_update_dimensions = True
             self.refresh()
+
+    def add_rows_at_once(self, rows: list[tuple[str, Sequence[object]]]) -> None:
+        """Append one-line rows (key, cells) as `add_row` would, one by one, but with the table's
+        bookkeeping (cursor check, refresh) done once for them all: `add_row` costs the UI thread
+        about 0.1 ms a row, and a 100k-contact week has over 4,000 rows, so keys waited half a
+        second after every read of the agenda."""
+        columns = [column.key for column in self.ordered_columns]
+        index = self.row_count
+        was_empty = index == 0
+        for key, cells in rows:
+            row_key = RowKey(key)
+            if row_key in self._row_locations:
+                raise DuplicateKey(f"The row key {row_key!r} already exists.")
+            self._row_locations[row_key] = index
+            self._data[row_key] = dict(zip(columns, cells, strict=True))
+            self.rows[row_key] = TableRow(row_key, 1)
+            self._new_rows.add(row_key)
+            index += 1
+        if not rows:
+            return
+        self._require_update_dimensions = True
+        self.cursor_coordinate = self.cursor_coordinate
+        if was_empty and self.columns and self.show_cursor and self.cursor_type != "none":
+            self._highlight_cursor()  # a row to highlight where there was none, as `add_row` says
+        self._update_count += 1
+        self.check_idle()
 
     def _update_dimensions(self, new_rows) -> None:
         """Every column has a set width and every row one line: the base class would still measure
@@ -81,6 +108,34 @@ class AgendaRead(Message):
         self.members = members
 
 
+class _ItemTexts:
+    """What an item's row says (`item_cells`), worked out the first time one of its cells is drawn:
+    of the 4,000 rows of a 100k-contact week, the table only ever draws those on screen."""
+
+    __slots__ = ("_item", "_today", "_texts")
+
+    def __init__(self, item: AgendaItem, today: dt.date) -> None:
+        self._item, self._today = item, today
+        self._texts: list[Text] | None = None
+
+    def text(self, column: int) -> Text:
+        if self._texts is None:
+            self._texts = item_cells(self._item, self._today)
+        return self._texts[column]
+
+
+class _ItemCell:
+    """One cell of an item's row, as the table draws it (a Rich renderable: `__rich__`)."""
+
+    __slots__ = ("_texts", "_column")
+
+    def __init__(self, texts: _ItemTexts, column: int) -> None:
+        self._texts, self._column = texts, column
+
+    def __rich__(self) -> Text:
+        return self._texts.text(self._column)
+
+
 def _ident(item) -> tuple[int, str]:
     """Which item a row is, for keeping the cursor on it: a call just made is ticked at the foot
     of Today, so the cursor goes on to the next call rather than following it there."""
@@ -106,6 +161,9 @@ class AgendaScreen(AgendaActions):
                 tooltip="Switch between my calls, the whole team's and each member's"),
     ]
     ITEM_ACTIONS = {"log", "open_contact", "snooze", "skip", "thanked"}
+    # Focus lands on the list at once: Textual's default, the first focusable widget, is the
+    # filter box (hidden until `/`), and each move of the focus redraws the footer's keys.
+    AUTO_FOCUS = "#agenda-table"
 
     def __init__(self) -> None:
         super().__init__(id="agenda-screen")
@@ -113,8 +171,8 @@ class AgendaScreen(AgendaActions):
         self.agenda = None
         self.range = agenda_range(dates.today())
         self._last_row = 0
+        self._actions_shown: tuple[bool, bool] | None = None  # what the footer was last told (`check_action`)
         self._loaded = False
-        self._generation = 0  # which rebuild of the table the rows being added belong to
         # whose calls: "mine", "team" or a member's id (a personal file has only its one member)
         self.whose: str | int = "mine"
         self._members: list = []
@@ -171,7 +229,7 @@ class AgendaScreen(AgendaActions):
         agenda = message.agenda
         if message.members is not None:
             self._members = message.members
-        today = dates.today()
+        today = agenda.today
         keep = self._current_row()
         # Where the cursor goes once the rows are rebuilt: the same item, or when it left the list
         # (logged, snoozed, skipped, thanked) the first of the items that followed it still there,
@@ -186,16 +244,11 @@ class AgendaScreen(AgendaActions):
         first = self.agenda is None
         self.agenda = agenda
         self.rows = agenda_rows(self._narrowed(agenda), today)
-        table = self.query_one("#agenda-table", DataTable)
+        table = self.query_one("#agenda-table", AgendaTable)
         table.clear()
-        self._generation += 1
-        # The first frame needs only a screenful: a 100k-contact week has thousands of rows, and
-        # adding them all before it is drawn delays the app's start. The rest follow right after
-        # the frame; until then the cursor moves over the rows drawn, which are the agenda's own.
-        shown = FIRST_SCREENFUL if first else len(self.rows)
-        self._add_rows(self.rows[:shown], today)
-        if shown < len(self.rows):
-            self.call_after_refresh(self._add_rest, self._generation, shown, today)
+        # Every row at once, the whole week, so keys never meet a half-filled list: a row's
+        # texts are worked out when it is first drawn, and the table draws only what is on screen.
+        table.add_rows_at_once([(row.key, self._row_cells(row, today)) for row in self.rows])
         self._loaded = True
         self._update_title(agenda, today)
         empty = self.query_one("#agenda-empty", Static)
@@ -207,19 +260,12 @@ class AgendaScreen(AgendaActions):
         if first:
             self.call_after_refresh(self.app.post_message, FirstFrame())
 
-    def _add_rows(self, rows: list[Row], today: dt.date) -> None:
-        table = self.query_one("#agenda-table", DataTable)
-        for row in rows:
-            if row.item is None:
-                cells = [Text(row.title, style="bold reverse")] + [Text("")] * (len(COLUMNS) - 1)
-            else:
-                cells = item_cells(row.item, today)
-            table.add_row(*cells, key=row.key)
-
-    def _add_rest(self, generation: int, start: int, today: dt.date) -> None:
-        """The rows after the first screenful, unless the table was rebuilt meanwhile."""
-        if generation == self._generation:
-            self._add_rows(self.rows[start:], today)
+    @staticmethod
+    def _row_cells(row: Row, today: dt.date) -> list[Text] | list[_ItemCell]:
+        if row.item is None:
+            return [Text(row.title, style="bold reverse")] + [Text("")] * (len(COLUMNS) - 1)
+        texts = _ItemTexts(row.item, today)
+        return [_ItemCell(texts, column) for column in range(len(COLUMNS))]
 
     def _narrowed(self, agenda):
         """The agenda with only the items the `/` filter matches (section counts follow)."""
@@ -323,9 +369,15 @@ class AgendaScreen(AgendaActions):
         self._highlight_changed(row)
 
     def _highlight_changed(self, row: Row | None, *, force: bool = False) -> None:
-        contact_id = row.item.contact_id if row is not None and row.item is not None else None
-        self.query_one("#agenda-panel", ContactPanel).show(contact_id, force=force)
-        self.refresh_bindings()
+        item = row.item if row is not None else None
+        self.query_one("#agenda-panel", ContactPanel).show(item.contact_id if item is not None else None, force=force)
+        # The footer (`check_action`) dims the item's actions when nothing is highlighted, and
+        # snooze and skip on anything but a call: it is told only when that changes. Each time
+        # it is told it builds its keys anew, which held every step of the cursor for a frame.
+        actions = (item is not None, item is not None and item.kind == AgendaKind.CALL)
+        if actions != self._actions_shown:
+            self._actions_shown = actions
+            self.refresh_bindings()
 
     def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
         if action in self.ITEM_ACTIONS and self.current_item() is None:

@@ -1,0 +1,156 @@
+"""The agenda on a long week (hundreds of rows, as a big file has): the whole week is in the
+table with its first frame, so keys typed right then act on the agenda's own rows; the cursor
+never rests on a section header; a reload keeps it on its item; a filter typed while the week is
+read again shows only what matches, of the new read."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+import pytest
+from textual import events
+from ui_steps import settle, until
+
+from planner.core.vocabulary import AgendaKind
+
+CONTACTS = 1500  # about 750 calls this week (Wednesday to Sunday) at a weekly cadence
+
+
+@pytest.fixture
+def long_week(app_db):
+    from factories import bulk_contacts
+
+    bulk_contacts(CONTACTS, cadence=7)
+    return app_db
+
+
+def _burst(app, keys: list[str]) -> None:
+    """Keys arriving in one read from the terminal: all queued before the app handles the first."""
+    for key in keys:
+        event = events.Key(key, None)
+        event.set_sender(app)
+        app._driver.send_message(event)
+
+
+def _items(screen) -> list:
+    return [row.item for row in screen.rows if row.item is not None]
+
+
+async def test_keys_typed_with_the_first_frame_act_on_the_whole_week(long_week):
+    """At the first frame every row of the week is in the table; `end`, then `up` twice, typed that
+    very moment, land on the week's second-last call of its last day, stepping over no header."""
+    from screens.app import FollowupApp
+
+    class FirstFrameSeen(FollowupApp):
+        at_first_frame: tuple[int, int] | None = None
+
+        def on_first_frame(self, message) -> None:
+            super().on_first_frame(message)
+            table = self.screen.query_one("#agenda-table")
+            self.at_first_frame = (table.row_count, len(self.screen.rows))
+            _burst(self, ["end", "up", "up"])
+
+    app = FirstFrameSeen()
+    async with app.run_test(size=(80, 24)) as pilot:
+        await until(pilot, lambda: app.at_first_frame)
+        await pilot.pause()
+        screen = app.screen
+        rows, shown = app.at_first_frame
+        assert shown > 700 and rows == shown
+        items = _items(screen)
+        assert screen.current_item() is items[-3]
+        assert screen.rows[-4].item is items[-4]  # the last day's section is longer than three calls
+        await settle(app, pilot)
+
+
+async def test_page_keys_and_the_mouse_never_leave_the_cursor_on_a_section_header(long_week, run_app):
+    async with run_app(size=(80, 24)) as (app, pilot):
+        screen = app.screen
+        table = screen.query_one("#agenda-table")
+        headers = [n for n, row in enumerate(screen.rows) if row.item is None]
+        assert len(headers) >= 3
+        await pilot.press("home")
+        landed = []
+        for _ in range(len(screen.rows) // 20 + 2):
+            await pilot.press("pagedown")
+            landed.append(table.cursor_row)
+        assert landed[-1] == len(screen.rows) - 1
+        assert all(screen.rows[row].item is not None for row in landed)
+        for header in headers[1:]:  # a click on a header row (the table moves its cursor there)
+            table.move_cursor(row=header)
+            await pilot.pause()
+            assert screen.rows[table.cursor_row].item is not None
+            assert abs(table.cursor_row - header) == 1
+
+
+async def test_a_reload_keeps_the_cursor_on_its_item_deep_in_the_week(long_week, run_app):
+    from screens.messages import DataChanged
+
+    async with run_app(size=(80, 24)) as (app, pilot):
+        screen = app.screen
+        table = screen.query_one("#agenda-table")
+        target = next(n for n, row in enumerate(screen.rows) if n > 500 and row.item is not None)
+        table.move_cursor(row=target)
+        await pilot.pause()
+        item = screen.current_item()
+        app.post_message(DataChanged())
+        await settle(app, pilot)
+        assert screen.current_item() is not item  # the rows are those of the new read
+        now = screen.current_item()
+        assert (now.contact_id, now.kind, now.date) == (item.contact_id, item.kind, item.date)
+        assert table.cursor_row == target
+        assert table.row_count == len(screen.rows)
+
+
+async def test_a_filter_typed_while_the_week_is_read_again_shows_only_its_matches(long_week, run_app):
+    from screens.widgets.list_filter import matches
+
+    async with run_app(size=(80, 24)) as (app, pilot):
+        screen = app.screen
+        table = screen.query_one("#agenda-table")
+        before = _items(screen)
+        screen.reload()  # the week is read again (after a write, a new day) ...
+        await pilot.press("slash", *"person 12")  # ... while the user types a filter
+        await settle(app, pilot)
+        items = _items(screen)
+        assert items and all(item is not old for item, old in zip(items, before, strict=False))
+        assert all(matches("person 12", item.name, item.company) for item in items)
+        wanted = [item for item in screen.agenda.items + screen.agenda.done
+                  if matches("person 12", item.name, item.company)]
+        assert sorted(i.contact_id for i in items) == sorted(i.contact_id for i in wanted)
+        assert [key.value for key in table.rows] == [row.key for row in screen.rows]
+        assert all(item.kind == AgendaKind.CALL for item in items)
+        await pilot.press("escape")
+        await settle(app, pilot)
+        assert len(_items(screen)) == len(before)
+
+
+async def test_the_footer_dims_snooze_and_skip_on_a_thank_you_and_lights_them_on_a_call(app_db, run_app):
+    """The footer is told only when what it dims changes: it still follows the cursor from a call
+    to a thank-you and back, across several calls in a row."""
+    from textual.widgets._footer import FooterKey
+
+    from planner.services.contacts import list_contacts
+    from planner.services.ledger import add_favor
+    from planner.services.schedule import pin
+
+    ids = {c.name.split()[0]: c.id for c in list_contacts()}
+    for name in ("Maria", "Jonas"):
+        pin(ids[name], dt.date(2026, 11, 25))
+    add_favor(ids["[bold]Mallory[/]"], "received", "referral", note="intro", day=dt.date(2026, 11, 16))
+
+    def dimmed(app, action: str) -> bool:
+        (key,) = [k for k in app.screen.query(FooterKey) if k.action == action]
+        return key.has_class("-disabled")
+
+    async with run_app(size=(120, 32)) as (app, pilot):
+        screen = app.screen
+        table = screen.query_one("#agenda-table")
+        kinds = [(n, row.item.kind) for n, row in enumerate(screen.rows) if row.item is not None]
+        calls = [n for n, kind in kinds if kind == AgendaKind.CALL]
+        thanks = next(n for n, kind in kinds if kind == AgendaKind.THANK_YOU)
+        for row, dim in ((calls[0], False), (calls[1], False), (thanks, True), (calls[0], False)):
+            table.move_cursor(row=row)
+            await settle(app, pilot)
+            assert (dimmed(app, "snooze"), dimmed(app, "skip")) == (dim, dim), row
+            assert not dimmed(app, "log")
