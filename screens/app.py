@@ -12,6 +12,8 @@ held it at start has ended.
 
 from __future__ import annotations
 
+import gc
+
 import asyncio
 import contextlib
 import sys
@@ -474,6 +476,10 @@ def run_app(mode: str | None = None) -> int:
     from screens.paste import install
 
     install()  # pastes read whole and cleaned, whatever control bytes they carry
+    # Everything loaded so far (modules, classes, the app's tables) lives as long as the process:
+    # set apart from Python's cycle collector, which would otherwise walk it again at every full
+    # collection, each one a pause of the event loop that grows with what is loaded.
+    gc.freeze()
     app = FollowupApp(mode=mode)
     app.run()
     code = app.return_code or 0
