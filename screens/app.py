@@ -12,10 +12,9 @@ held it at start has ended.
 
 from __future__ import annotations
 
-import gc
-
 import asyncio
 import contextlib
+import gc
 import sys
 from pathlib import Path
 
