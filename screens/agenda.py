@@ -19,7 +19,7 @@ from textual.binding import Binding
 from textual.containers import Horizontal, Vertical
 from textual.geometry import Size
 from textual.message import Message
-from textual.widgets import DataTable, Footer, Input, Static
+from textual.widgets import DataTable, Input, Static
 from textual.widgets.data_table import DuplicateKey, RowKey
 from textual.widgets.data_table import Row as TableRow
 
@@ -32,6 +32,7 @@ from screens.messages import DataChanged, FirstFrame
 from screens.text import safe_markup, user_text
 from screens.widgets.contact_panel import ContactPanel
 from screens.widgets.empty_hint import EmptyHint
+from screens.widgets.keys_footer import KeysFooter
 from screens.widgets.list_filter import ListFilter, matches
 from screens.widgets.list_table import ListTable
 from screens.widgets.sync_status import SyncStatus
@@ -190,7 +191,7 @@ class AgendaScreen(AgendaActions):
                 yield Static(user_text(""), id="agenda-empty")
                 yield SyncStatus(id="agenda-sync")
             yield ContactPanel(id="agenda-panel", classes="side-panel")
-        yield Footer()
+        yield KeysFooter()
 
     def on_mount(self) -> None:
         self.query_one("#agenda-table", DataTable).focus()

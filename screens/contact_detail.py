@@ -12,7 +12,7 @@ from textual.binding import Binding
 from textual.containers import VerticalScroll
 from textual.content import Content
 from textual.message import Message
-from textual.widgets import Footer, Static
+from textual.widgets import Static
 
 from planner.core import dates
 from planner.core.cadence import describe_cadence
@@ -22,6 +22,7 @@ from planner.services.contact_views import ContactView
 from screens.messages import Announce, DataChanged
 from screens.text import UNDO_HINT, safe_markup, toast, user_block, user_text
 from screens.widgets.history_table import HistoryTable
+from screens.widgets.keys_footer import KeysFooter
 from screens.workers import WorkerFailed, WorkerScreen, thread_worker
 
 PLANNED_SHOWN = 12
@@ -145,7 +146,7 @@ class ContactDetailScreen(WorkerScreen[None]):
             yield Static(user_text(""), id="detail-log-notes", classes="muted")
             yield Static(user_text("Favours"), classes="section-title")
             yield Static(user_text(""), id="detail-favors")
-        yield Footer()
+        yield KeysFooter()
 
     def on_mount(self) -> None:
         self.query_one("#detail", VerticalScroll).focus()  # arrows and page keys scroll

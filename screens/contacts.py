@@ -25,7 +25,7 @@ from textual import on
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.message import Message
-from textual.widgets import Footer, Input, Static
+from textual.widgets import Input, Static
 from textual.worker import Worker, WorkerState
 
 from planner.core import dates
@@ -35,6 +35,7 @@ from screens.messages import DataChanged
 from screens.text import safe_markup, toast, user_text
 from screens.widgets.contact_table import Column, ContactTable
 from screens.widgets.empty_hint import EmptyHint
+from screens.widgets.keys_footer import KeysFooter
 from screens.workers import WorkerScreen, thread_worker
 
 COLUMNS = [
@@ -154,7 +155,7 @@ class ContactsScreen(WorkerScreen[None]):
         yield Static(user_text("Loading contacts…"), id="contacts-status", classes="muted")
         yield EmptyHint(id="contacts-empty-hint")
         yield ContactTable(COLUMNS, id="contacts-table")
-        yield Footer()
+        yield KeysFooter()
 
     @property
     def table(self) -> ContactTable:

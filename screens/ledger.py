@@ -15,7 +15,7 @@ from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Vertical
 from textual.message import Message
-from textual.widgets import DataTable, Footer, Input, Static
+from textual.widgets import DataTable, Input, Static
 
 from planner.core import dates
 from planner.core.textsafe import clean_line, fold
@@ -24,6 +24,7 @@ from screens.messages import Announce, DataChanged
 from screens.packed_text import POS, Texts
 from screens.text import UNDO_HINT, plain, safe_markup, user_text
 from screens.widgets.empty_hint import EmptyHint
+from screens.widgets.keys_footer import KeysFooter
 from screens.widgets.list_filter import ListFilter
 from screens.widgets.list_table import ListTable
 from screens.widgets.virtual_table import Cell, Column, VirtualTable
@@ -149,7 +150,7 @@ class LedgerScreen(WorkerScreen[None]):
             for label, width in ENTRY_COLUMNS:
                 entries.add_column(label, width=width, key=label)
             yield entries
-        yield Footer()
+        yield KeysFooter()
 
     def on_mount(self) -> None:
         self.query_one("#ledger-table", VirtualTable).focus()

@@ -16,13 +16,14 @@ from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal, Vertical, VerticalScroll
 from textual.message import Message
-from textual.widgets import DataTable, Footer, Static
+from textual.widgets import DataTable, Static
 
 from planner.core import dates
 from planner.core.textsafe import clean_line
 from screens.messages import Announce, DataChanged
 from screens.text import UNDO_HINT, plain, safe_markup, user_text
 from screens.widgets.empty_hint import EmptyHint
+from screens.widgets.keys_footer import KeysFooter
 from screens.widgets.list_table import ListTable
 from screens.widgets.load_chart import LoadChart
 from screens.workers import WorkerFailed, WorkerScreen, thread_worker
@@ -131,7 +132,7 @@ class PlanScreen(WorkerScreen[None]):
                 with Vertical(id="plan-late-box"):
                     yield Static(user_text("Late calls"), classes="section-title")
                     yield Static(user_text(""), id="plan-late")
-        yield Footer()
+        yield KeysFooter()
 
     def on_mount(self) -> None:
         self.query_one("#plan-chart", LoadChart).focus()

@@ -9,9 +9,10 @@ from textual.binding import Binding
 from textual.containers import VerticalScroll
 from textual.content import Content
 from textual.message import Message
-from textual.widgets import Footer, Static
+from textual.widgets import Static
 
 from screens.text import safe_markup, user_text
+from screens.widgets.keys_footer import KeysFooter
 from screens.workers import WorkerFailed, WorkerScreen, thread_worker
 
 
@@ -66,7 +67,7 @@ class ReportScreen(WorkerScreen[None]):
         yield Static(user_text("Repeat business"), id="report-title", classes="screen-title")
         with VerticalScroll(id="report"):
             yield Static(user_text("Loading…"), id="report-body")
-        yield Footer()
+        yield KeysFooter()
 
     def on_mount(self) -> None:
         self.query_one("#report", VerticalScroll).focus()  # arrows and page keys scroll
