@@ -39,7 +39,9 @@ action is recorded.
 
 from __future__ import annotations
 
+import base64
 import datetime as dt
+import hashlib
 import json
 import threading
 import uuid
@@ -72,7 +74,8 @@ _NOT_JOURNALED = (m.ReminderSent, m.PrivateNote, *JOURNAL_MODELS)
 _COLUMNS_ONLY: dict[type[m.BaseModel], tuple[str, ...]] = {m.Draft: ("contact_id",)}
 _TRIGGER = "undo_journal"  # the server's trigger on each table (SQLite: undo_journal_TABLE_OP)
 _SQLITE_OPS = {"I": "INSERT", "U": "UPDATE", "D": "DELETE"}
-BULK_SLICE = 2000  # contacts per after-image of a bulk insert: a few MB of JSON at most, never one huge value
+BULK_SLICE = 2000  # contacts per bulk slice: its fingerprints are one value of a few dozen KB
+DIGEST_SIZE = 8  # bytes of a row's fingerprint: a chance change going unseen is 1 in 2**64
 
 
 class NothingToUndo(FollowupError):
@@ -219,35 +222,76 @@ def _in_ranges(alias: str, column: str, ranges: list[list[int]]) -> tuple[str, l
     return f"({sql})", [bound for pair in ranges for bound in pair]
 
 
-def _bulk_image_sql(table: str, column: str, ranges: list[list[int]]) -> tuple[str, list[int]]:
-    """A query for the JSON array of the rows of `table` whose `column` is within `ranges`."""
+def _bulk_rows_sql(table: str, column: str, ranges: list[list[int]],
+                   columns: list[str]) -> tuple[str, list[int]]:
+    """A query for the key and the JSON text of each row of `table` whose `column` is within
+    `ranges`, by key: the row as the engine renders it on `columns` (those the fingerprints were
+    taken on; one dropped since reads as null, one added since is left out, as an image compares)."""
     where, params = _in_ranges("t", column, ranges)
+    pk = _pk(table)
+    now = [c.name for c in db.get_columns(table)]
+    if engine.on_server(db):
+        row = "to_jsonb(t)"
+        if extra := [c for c in now if c not in columns]:
+            row += " - ARRAY[" + ", ".join(f"'{c}'" for c in extra) + "]::text[]"
+        if gone := [c for c in columns if c not in now]:
+            row += " || jsonb_build_object(" + ", ".join(f"'{c}', NULL" for c in gone) + ")"
+        sql = f'SELECT t."{pk}", ({row})::text FROM "{table}" t WHERE {where} ORDER BY t."{pk}"'
+    else:
+        pairs = ", ".join(f"'{c}', " + (f't."{c}"' if c in now else "NULL") for c in columns)
+        sql = f'SELECT t."{pk}", json_object({pairs}) FROM "{table}" t WHERE {where} ORDER BY t."{pk}"'
+    return portable(sql), params
+
+
+def _fingerprints(table: str, column: str, ranges: list[list[int]], columns: list[str]) -> dict[int, bytes]:
+    """Each row's key and the digest of its JSON text (see `_bulk_rows_sql`)."""
+    sql, params = _bulk_rows_sql(table, column, ranges, columns)
+    return {int(key): hashlib.blake2b(text.encode(), digest_size=DIGEST_SIZE).digest()
+            for key, text in db.execute_sql(sql, params)}
+
+
+def _take_bulk_images(action_id: int) -> None:
+    """Record the fingerprints of every bulk slice of the action, as the action leaves the rows:
+    the columns they cover, the rows' keys (as ranges) and their digests in the keys' order."""
+    query = (m.UndoChange.select(m.UndoChange.id, m.UndoChange.table_name, m.UndoChange.row_key)
+             .where(m.UndoChange.action_id == action_id, m.UndoChange.op == "B"))
+    for change_id, table, key in list(tuples(query)):
+        spec = json.loads(key)
+        columns = [c.name for c in db.get_columns(table)]
+        rows = _fingerprints(table, spec["column"], spec["ranges"], columns)
+        image = {"columns": columns, "keys": _merged(_slices(list(rows))),
+                 "digests": base64.b64encode(b"".join(rows[k] for k in sorted(rows))).decode()}
+        (m.UndoChange.update(new_json=json.dumps(image, separators=(",", ":")))
+         .where(m.UndoChange.id == change_id).execute())
+
+
+def _bulk_changed(table: str, key: str, image: str) -> list[str]:
+    """The keys of the rows of a bulk slice that are not as the action left them (changed, gone,
+    or new), in key order."""
+    spec = json.loads(key)
+    recorded = json.loads(image)
+    if isinstance(recorded, list):  # recorded by an older followup: the rows themselves
+        return _bulk_changed_from_rows(table, spec, recorded)
+    keys = [k for lo, hi in recorded["keys"] for k in range(lo, hi + 1)]
+    digests = base64.b64decode(recorded["digests"])
+    expected = {k: digests[i * DIGEST_SIZE:(i + 1) * DIGEST_SIZE] for i, k in enumerate(keys)}
+    now = _fingerprints(table, spec["column"], spec["ranges"], recorded["columns"])
+    differ = list(now.keys() ^ expected.keys())
+    differ += [k for k, digest in expected.items() if k in now and now[k] != digest]
+    return [str(k) for k in sorted(differ)]
+
+
+def _bulk_changed_from_rows(table: str, spec: dict, image: list[dict]) -> list[str]:
+    """As `_bulk_changed`, for a slice recorded as its rows' after-images (JSON)."""
+    where, params = _in_ranges("t", spec["column"], spec["ranges"])
     if engine.on_server(db):
         sql = f"SELECT COALESCE(jsonb_agg(to_jsonb(t)), '[]'::jsonb)::text FROM \"{table}\" t WHERE {where}"
     else:
         columns = [c.name for c in db.get_columns(table)]
         sql = f'SELECT json_group_array({_sqlite_json("t", columns)}) FROM "{table}" t WHERE {where}'
-    return portable(sql), params
-
-
-def _take_bulk_images(action_id: int) -> None:
-    """Record the after-image of every bulk slice of the action, as the action leaves the rows."""
-    query = (m.UndoChange.select(m.UndoChange.id, m.UndoChange.table_name, m.UndoChange.row_key)
-             .where(m.UndoChange.action_id == action_id, m.UndoChange.op == "B"))
-    for change_id, table, key in list(tuples(query)):
-        spec = json.loads(key)
-        sql, params = _bulk_image_sql(table, spec["column"], spec["ranges"])
-        db.execute_sql(f'UPDATE "undo_change" SET "new_json" = ({sql}) WHERE "id" = {_param()}', [*params, change_id])
-
-
-def _bulk_changed(table: str, key: str, image: str) -> list[str]:
-    """The keys of the rows of a bulk slice that are not as the action left them (changed, gone,
-    or new), first few only."""
-    spec = json.loads(key)
-    sql, params = _bulk_image_sql(table, spec["column"], spec["ranges"])
     pk = _pk(table)
-    expected = {str(row[pk]): row for row in json.loads(image)}
-    now = {str(row[pk]): row for row in json.loads(db.execute_sql(sql, params).fetchone()[0])}
+    expected = {str(row[pk]): row for row in image}
+    now = {str(row[pk]): row for row in json.loads(db.execute_sql(portable(sql), params).fetchone()[0])}
     differ = list(now.keys() ^ expected.keys())
     differ += [k for k, row in expected.items() if k in now and any(now[k].get(c) != v for c, v in row.items())]
     return sorted(differ, key=lambda k: (len(k), k))
