@@ -222,32 +222,44 @@ def _in_ranges(alias: str, column: str, ranges: list[list[int]]) -> tuple[str, l
     return f"({sql})", [bound for pair in ranges for bound in pair]
 
 
-def _bulk_rows_sql(table: str, column: str, ranges: list[list[int]],
-                   columns: list[str]) -> tuple[str, list[int]]:
-    """A query for the key and the JSON text of each row of `table` whose `column` is within
-    `ranges`, by key: the row as the engine renders it on `columns` (those the fingerprints were
-    taken on; one dropped since reads as null, one added since is left out, as an image compares)."""
+def _bulk_rows_sql(table: str, column: str, ranges: list[list[int]], columns: list[str],
+                   now: list[str]) -> tuple[str, list[int]]:
+    """A query for the key and the JSON text (UTF-8 bytes) of each row of `table` whose `column`
+    is within `ranges`: the row as the engine renders it on `columns`, those the fingerprints were
+    taken on (`now`: the table's columns today; one dropped since reads as null, one added since is
+    left out, as an image compares)."""
     where, params = _in_ranges("t", column, ranges)
     pk = _pk(table)
-    now = [c.name for c in db.get_columns(table)]
     if engine.on_server(db):
         row = "to_jsonb(t)"
         if extra := [c for c in now if c not in columns]:
             row += " - ARRAY[" + ", ".join(f"'{c}'" for c in extra) + "]::text[]"
         if gone := [c for c in columns if c not in now]:
             row += " || jsonb_build_object(" + ", ".join(f"'{c}', NULL" for c in gone) + ")"
-        sql = f'SELECT t."{pk}", ({row})::text FROM "{table}" t WHERE {where} ORDER BY t."{pk}"'
+        text = f"convert_to(({row})::text, 'UTF8')"
     else:
         pairs = ", ".join(f"'{c}', " + (f't."{c}"' if c in now else "NULL") for c in columns)
-        sql = f'SELECT t."{pk}", json_object({pairs}) FROM "{table}" t WHERE {where} ORDER BY t."{pk}"'
-    return portable(sql), params
+        text = f"CAST(json_object({pairs}) AS BLOB)"
+    return portable(f'SELECT t."{pk}", {text} FROM "{table}" t WHERE {where}'), params
 
 
-def _fingerprints(table: str, column: str, ranges: list[list[int]], columns: list[str]) -> dict[int, bytes]:
+def _fingerprints(table: str, column: str, ranges: list[list[int]], columns: list[str],
+                  now: list[str]) -> dict[int, bytes]:
     """Each row's key and the digest of its JSON text (see `_bulk_rows_sql`)."""
-    sql, params = _bulk_rows_sql(table, column, ranges, columns)
-    return {int(key): hashlib.blake2b(text.encode(), digest_size=DIGEST_SIZE).digest()
-            for key, text in db.execute_sql(sql, params)}
+    sql, params = _bulk_rows_sql(table, column, ranges, columns, now)
+    blake2b = hashlib.blake2b
+    return {int(key): blake2b(text, digest_size=DIGEST_SIZE).digest() for key, text in db.execute_sql(sql, params)}
+
+
+def _key_ranges(keys: list[int]) -> list[list[int]]:
+    """Sorted keys as ranges [lo, hi]."""
+    ranges: list[list[int]] = []
+    for key in keys:
+        if ranges and ranges[-1][1] == key - 1:
+            ranges[-1][1] = key
+        else:
+            ranges.append([key, key])
+    return ranges
 
 
 def _take_bulk_images(action_id: int) -> None:
@@ -255,12 +267,15 @@ def _take_bulk_images(action_id: int) -> None:
     the columns they cover, the rows' keys (as ranges) and their digests in the keys' order."""
     query = (m.UndoChange.select(m.UndoChange.id, m.UndoChange.table_name, m.UndoChange.row_key)
              .where(m.UndoChange.action_id == action_id, m.UndoChange.op == "B"))
+    columns: dict[str, list[str]] = {}  # read once per table: the action is still open, nothing alters one
     for change_id, table, key in list(tuples(query)):
         spec = json.loads(key)
-        columns = [c.name for c in db.get_columns(table)]
-        rows = _fingerprints(table, spec["column"], spec["ranges"], columns)
-        image = {"columns": columns, "keys": _merged(_slices(list(rows))),
-                 "digests": base64.b64encode(b"".join(rows[k] for k in sorted(rows))).decode()}
+        if table not in columns:
+            columns[table] = [c.name for c in db.get_columns(table)]
+        rows = _fingerprints(table, spec["column"], spec["ranges"], columns[table], columns[table])
+        keys = sorted(rows)
+        image = {"columns": columns[table], "keys": _key_ranges(keys),
+                 "digests": base64.b64encode(b"".join(rows[k] for k in keys)).decode()}
         (m.UndoChange.update(new_json=json.dumps(image, separators=(",", ":")))
          .where(m.UndoChange.id == change_id).execute())
 
@@ -275,7 +290,8 @@ def _bulk_changed(table: str, key: str, image: str) -> list[str]:
     keys = [k for lo, hi in recorded["keys"] for k in range(lo, hi + 1)]
     digests = base64.b64decode(recorded["digests"])
     expected = {k: digests[i * DIGEST_SIZE:(i + 1) * DIGEST_SIZE] for i, k in enumerate(keys)}
-    now = _fingerprints(table, spec["column"], spec["ranges"], recorded["columns"])
+    now = _fingerprints(table, spec["column"], spec["ranges"], recorded["columns"],
+                        [c.name for c in db.get_columns(table)])
     differ = list(now.keys() ^ expected.keys())
     differ += [k for k, digest in expected.items() if k in now and now[k] != digest]
     return [str(k) for k in sorted(differ)]
