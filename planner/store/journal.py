@@ -19,8 +19,14 @@ Contacts added in bulk (an import of a whole address book) are the exception to 
 row: `add_contacts_in_bulk` records their ids as ranges, and the triggers pass over every row that
 belongs to those contacts (the contact's own, and any journaled table's row with their
 `contact_id`): such a row did not exist before the action, so undoing it means removing it. When
-the action closes, the rows of those contacts are recorded per table as one after-image (op `B`,
-a slice of at most `BULK_SLICE` contacts each), which undo compares and then deletes as a set.
+the action closes, the rows of those contacts are fingerprinted per table (op `B`, a slice of at
+most `BULK_SLICE` contacts each): `new_json` holds the columns the table had, the rows' keys as
+ranges, and for each row an 8-byte digest of its JSON text as the engine renders it, never the
+row itself. Undo needs the rows only to know that none changed, went or came since (and to name
+the first that did); it deletes them as a set and puts nothing back, so a copy of 100,000
+contacts (three times the contact table, written twice through the WAL and carried by every
+backup) bought nothing a digest does not. A slice recorded by an older followup holds the rows'
+JSON after-images instead, and is compared as such.
 
 Drafts are journaled for which contact each belongs to, and nothing else: a merge moves the drafts
 of the contact it removes to the one it keeps, and its undo gives them back. Their text is a typing
