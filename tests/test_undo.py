@@ -33,7 +33,7 @@ from planner.services.interactions import edits
 from planner.services.interactions.log import FavorRequest, LogRequest, log_interaction
 from planner.store import journal
 from planner.store.database import write_tx
-from planner.store.models import Contact, Favor, Interaction, PlannedCall, UndoAction, UndoChange
+from planner.store.models import Contact, ContactEmail, Favor, Interaction, PlannedCall, UndoAction, UndoChange
 
 pytestmark = pytest.mark.engines()
 
@@ -157,6 +157,108 @@ def test_undoing_an_import_refuses_when_an_imported_contact_changed_since(db_pat
                                             rf"contact row {pat.id} changed again since"):
         journal.undo_last()
     assert all_tables() == changed  # nothing was written
+
+
+def test_an_imports_journal_holds_no_copy_of_the_imported_rows(db_path, tmp_path):
+    """Undo needs to know only whether a row changed: the journal of a bulk import keeps a
+    fingerprint per row, not the row (100,000 contacts once made the journal 3x the contacts)."""
+    import_file(_linkedin(tmp_path, 5))
+    images = [new for (new,) in UndoChange.select(UndoChange.new_json).where(UndoChange.op == "B").tuples()]
+    assert images and all(new is not None for new in images)
+    assert not any("Pat" in new or "linkedin.com" in new or "x.example" in new for new in images)
+
+
+def _changed_since(ids: list[int]) -> str:
+    return rf"contact_email row {ids[0]}{f' and {len(ids) - 1} more' if len(ids) > 1 else ''} changed again since"
+
+
+@pytest.mark.parametrize("change", ["changed", "gone", "new", "several"])
+def test_undoing_an_import_names_the_row_of_an_imported_contact_changed_gone_or_added_since(
+        db_path, tmp_path, change):
+    _people()
+    import_file(_linkedin(tmp_path, 6))
+    pats = {c.name: c.id for c in Contact.select().where(Contact.name.startswith("Pat "))}
+    email = {c: ContactEmail.get(ContactEmail.contact == pats[c]).id for c in ("Pat Doe1", "Pat Doe3", "Pat Doe5")}
+    with write_tx():  # outside any action (a sync, another program): never journaled
+        if change == "changed":
+            ContactEmail.update(label="work").where(ContactEmail.id == email["Pat Doe3"]).execute()
+            named = [email["Pat Doe3"]]
+        elif change == "gone":
+            ContactEmail.delete().where(ContactEmail.id == email["Pat Doe5"]).execute()
+            named = [email["Pat Doe5"]]
+        elif change == "new":
+            added = ContactEmail.create(contact=pats["Pat Doe0"], address="p0@y.example", address_key="p0@y.example")
+            named = [added.id]
+        else:
+            ContactEmail.update(label="home").where(ContactEmail.id == email["Pat Doe5"]).execute()
+            ContactEmail.delete().where(ContactEmail.id == email["Pat Doe1"]).execute()
+            added = ContactEmail.create(contact=pats["Pat Doe2"], address="p2@y.example", address_key="p2@y.example")
+            named = [email["Pat Doe1"], email["Pat Doe5"], added.id]
+    changed = all_tables()
+    with pytest.raises(FollowupError, match=r"cannot undo 'Imported from linkedin: 6 new, 0 updated': "
+                                            + _changed_since(named)):
+        journal.undo_last()
+    assert all_tables() == changed  # nothing was written
+
+
+def test_an_import_undoes_after_a_column_was_added_to_its_table(db_path, tmp_path):
+    """A later version adds a column: the import recorded before it still undoes."""
+    from planner.store.database import db
+
+    _people()
+    before = Contact.select().count()
+    import_file(_linkedin(tmp_path, 4))
+    with write_tx():
+        db.execute_sql('ALTER TABLE "contact_email" ADD COLUMN "verified" INTEGER DEFAULT 0')
+    journal.undo_last()
+    assert Contact.select().count() == before
+    assert ContactEmail.select().join(Contact).where(Contact.name.startswith("Pat ")).count() == 0
+
+
+def _as_older_followup_recorded_it() -> None:
+    """Rewrite the bulk slices of the journal as a followup before fingerprints recorded them: a
+    JSON array of the rows themselves, as the engine renders them."""
+    from planner.store import engine
+    from planner.store.database import db
+    from planner.store.dialect import portable
+
+    with write_tx():
+        for change_id, table, key in UndoChange.select(UndoChange.id, UndoChange.table_name, UndoChange.row_key
+                                                       ).where(UndoChange.op == "B").tuples():
+            spec = json.loads(key)
+            where = " OR ".join([f't."{spec["column"]}" BETWEEN ? AND ?'] * len(spec["ranges"]))
+            params = [bound for pair in spec["ranges"] for bound in pair]
+            if engine.on_server(db):
+                rows = "COALESCE(jsonb_agg(to_jsonb(t)), '[]'::jsonb)::text"
+            else:
+                columns = [c.name for c in db.get_columns(table)]
+                rows = "json_group_array(json_object(" + ", ".join(f"'{c}', t.\"{c}\"" for c in columns) + "))"
+            image = db.execute_sql(portable(f'SELECT {rows} FROM "{table}" t WHERE ({where})'), params).fetchone()[0]
+            UndoChange.update(new_json=image).where(UndoChange.id == change_id).execute()
+
+
+def test_an_import_journaled_by_an_older_followup_still_undoes_exactly(db_path, tmp_path, monkeypatch):
+    monkeypatch.setattr(journal, "BULK_SLICE", 3)
+    _people()
+    before = all_tables()
+    import_file(_linkedin(tmp_path, 8), tags=["imported"])
+    _as_older_followup_recorded_it()
+    assert any("Pat Doe" in (new or "") for (new,) in UndoChange.select(UndoChange.new_json).tuples())
+    journal.undo_last(session=journal.SESSION)
+    assert all_tables() == before
+
+
+def test_an_import_journaled_by_an_older_followup_refuses_naming_a_row_changed_since(db_path, tmp_path):
+    _people()
+    import_file(_linkedin(tmp_path, 5))
+    _as_older_followup_recorded_it()
+    pat = Contact.get(Contact.name == "Pat Doe3")
+    with write_tx():
+        Contact.update(title="CEO").where(Contact.id == pat.id).execute()
+    changed = all_tables()
+    with pytest.raises(FollowupError, match=rf"contact row {pat.id} changed again since"):
+        journal.undo_last()
+    assert all_tables() == changed
 
 
 def test_undoing_an_import_refuses_while_another_sessions_call_with_an_imported_contact_stands(

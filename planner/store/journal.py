@@ -19,8 +19,14 @@ Contacts added in bulk (an import of a whole address book) are the exception to 
 row: `add_contacts_in_bulk` records their ids as ranges, and the triggers pass over every row that
 belongs to those contacts (the contact's own, and any journaled table's row with their
 `contact_id`): such a row did not exist before the action, so undoing it means removing it. When
-the action closes, the rows of those contacts are recorded per table as one after-image (op `B`,
-a slice of at most `BULK_SLICE` contacts each), which undo compares and then deletes as a set.
+the action closes, the rows of those contacts are fingerprinted per table (op `B`, a slice of at
+most `BULK_SLICE` contacts each): `new_json` holds the columns the table had, the rows' keys as
+ranges, and for each row an 8-byte digest of its JSON text as the engine renders it, never the
+row itself. Undo needs the rows only to know that none changed, went or came since (and to name
+the first that did); it deletes them as a set and puts nothing back, so a copy of 100,000
+contacts (three times the contact table, written twice through the WAL and carried by every
+backup) bought nothing a digest does not. A slice recorded by an older followup holds the rows'
+JSON after-images instead, and is compared as such.
 
 Drafts are journaled for which contact each belongs to, and nothing else: a merge moves the drafts
 of the contact it removes to the one it keeps, and its undo gives them back. Their text is a typing
@@ -39,7 +45,9 @@ action is recorded.
 
 from __future__ import annotations
 
+import base64
 import datetime as dt
+import hashlib
 import json
 import threading
 import uuid
@@ -72,7 +80,8 @@ _NOT_JOURNALED = (m.ReminderSent, m.PrivateNote, *JOURNAL_MODELS)
 _COLUMNS_ONLY: dict[type[m.BaseModel], tuple[str, ...]] = {m.Draft: ("contact_id",)}
 _TRIGGER = "undo_journal"  # the server's trigger on each table (SQLite: undo_journal_TABLE_OP)
 _SQLITE_OPS = {"I": "INSERT", "U": "UPDATE", "D": "DELETE"}
-BULK_SLICE = 2000  # contacts per after-image of a bulk insert: a few MB of JSON at most, never one huge value
+BULK_SLICE = 2000  # contacts per bulk slice: its fingerprints are one value of a few dozen KB
+DIGEST_SIZE = 8  # bytes of a row's fingerprint: a chance change going unseen is 1 in 2**64
 
 
 class NothingToUndo(FollowupError):
@@ -219,35 +228,92 @@ def _in_ranges(alias: str, column: str, ranges: list[list[int]]) -> tuple[str, l
     return f"({sql})", [bound for pair in ranges for bound in pair]
 
 
-def _bulk_image_sql(table: str, column: str, ranges: list[list[int]]) -> tuple[str, list[int]]:
-    """A query for the JSON array of the rows of `table` whose `column` is within `ranges`."""
+def _bulk_rows_sql(table: str, column: str, ranges: list[list[int]], columns: list[str],
+                   now: list[str]) -> tuple[str, list[int]]:
+    """A query for the key and the JSON text (UTF-8 bytes) of each row of `table` whose `column`
+    is within `ranges`: the row as the engine renders it on `columns`, those the fingerprints were
+    taken on (`now`: the table's columns today; one dropped since reads as null, one added since is
+    left out, as an image compares)."""
     where, params = _in_ranges("t", column, ranges)
+    pk = _pk(table)
+    if engine.on_server(db):
+        row = "to_jsonb(t)"
+        if extra := [c for c in now if c not in columns]:
+            row += " - ARRAY[" + ", ".join(f"'{c}'" for c in extra) + "]::text[]"
+        if gone := [c for c in columns if c not in now]:
+            row += " || jsonb_build_object(" + ", ".join(f"'{c}', NULL" for c in gone) + ")"
+        text = f"convert_to(({row})::text, 'UTF8')"
+    else:
+        pairs = ", ".join(f"'{c}', " + (f't."{c}"' if c in now else "NULL") for c in columns)
+        text = f"CAST(json_object({pairs}) AS BLOB)"
+    return portable(f'SELECT t."{pk}", {text} FROM "{table}" t WHERE {where}'), params
+
+
+def _fingerprints(table: str, column: str, ranges: list[list[int]], columns: list[str],
+                  now: list[str]) -> dict[int, bytes]:
+    """Each row's key and the digest of its JSON text (see `_bulk_rows_sql`)."""
+    sql, params = _bulk_rows_sql(table, column, ranges, columns, now)
+    blake2b = hashlib.blake2b
+    return {int(key): blake2b(text, digest_size=DIGEST_SIZE).digest() for key, text in db.execute_sql(sql, params)}
+
+
+def _key_ranges(keys: list[int]) -> list[list[int]]:
+    """Sorted keys as ranges [lo, hi]."""
+    ranges: list[list[int]] = []
+    for key in keys:
+        if ranges and ranges[-1][1] == key - 1:
+            ranges[-1][1] = key
+        else:
+            ranges.append([key, key])
+    return ranges
+
+
+def _take_bulk_images(action_id: int) -> None:
+    """Record the fingerprints of every bulk slice of the action, as the action leaves the rows:
+    the columns they cover, the rows' keys (as ranges) and their digests in the keys' order."""
+    query = (m.UndoChange.select(m.UndoChange.id, m.UndoChange.table_name, m.UndoChange.row_key)
+             .where(m.UndoChange.action_id == action_id, m.UndoChange.op == "B"))
+    columns: dict[str, list[str]] = {}  # read once per table: the action is still open, nothing alters one
+    for change_id, table, key in list(tuples(query)):
+        spec = json.loads(key)
+        if table not in columns:
+            columns[table] = [c.name for c in db.get_columns(table)]
+        rows = _fingerprints(table, spec["column"], spec["ranges"], columns[table], columns[table])
+        keys = sorted(rows)
+        image = {"columns": columns[table], "keys": _key_ranges(keys),
+                 "digests": base64.b64encode(b"".join(rows[k] for k in keys)).decode()}
+        (m.UndoChange.update(new_json=json.dumps(image, separators=(",", ":")))
+         .where(m.UndoChange.id == change_id).execute())
+
+
+def _bulk_changed(table: str, key: str, image: str) -> list[str]:
+    """The keys of the rows of a bulk slice that are not as the action left them (changed, gone,
+    or new), in key order."""
+    spec = json.loads(key)
+    recorded = json.loads(image)
+    if isinstance(recorded, list):  # recorded by an older followup: the rows themselves
+        return _bulk_changed_from_rows(table, spec, recorded)
+    keys = [k for lo, hi in recorded["keys"] for k in range(lo, hi + 1)]
+    digests = base64.b64decode(recorded["digests"])
+    expected = {k: digests[i * DIGEST_SIZE:(i + 1) * DIGEST_SIZE] for i, k in enumerate(keys)}
+    now = _fingerprints(table, spec["column"], spec["ranges"], recorded["columns"],
+                        [c.name for c in db.get_columns(table)])
+    differ = list(now.keys() ^ expected.keys())
+    differ += [k for k, digest in expected.items() if k in now and now[k] != digest]
+    return [str(k) for k in sorted(differ)]
+
+
+def _bulk_changed_from_rows(table: str, spec: dict, image: list[dict]) -> list[str]:
+    """As `_bulk_changed`, for a slice recorded as its rows' after-images (JSON)."""
+    where, params = _in_ranges("t", spec["column"], spec["ranges"])
     if engine.on_server(db):
         sql = f"SELECT COALESCE(jsonb_agg(to_jsonb(t)), '[]'::jsonb)::text FROM \"{table}\" t WHERE {where}"
     else:
         columns = [c.name for c in db.get_columns(table)]
         sql = f'SELECT json_group_array({_sqlite_json("t", columns)}) FROM "{table}" t WHERE {where}'
-    return portable(sql), params
-
-
-def _take_bulk_images(action_id: int) -> None:
-    """Record the after-image of every bulk slice of the action, as the action leaves the rows."""
-    query = (m.UndoChange.select(m.UndoChange.id, m.UndoChange.table_name, m.UndoChange.row_key)
-             .where(m.UndoChange.action_id == action_id, m.UndoChange.op == "B"))
-    for change_id, table, key in list(tuples(query)):
-        spec = json.loads(key)
-        sql, params = _bulk_image_sql(table, spec["column"], spec["ranges"])
-        db.execute_sql(f'UPDATE "undo_change" SET "new_json" = ({sql}) WHERE "id" = {_param()}', [*params, change_id])
-
-
-def _bulk_changed(table: str, key: str, image: str) -> list[str]:
-    """The keys of the rows of a bulk slice that are not as the action left them (changed, gone,
-    or new), first few only."""
-    spec = json.loads(key)
-    sql, params = _bulk_image_sql(table, spec["column"], spec["ranges"])
     pk = _pk(table)
-    expected = {str(row[pk]): row for row in json.loads(image)}
-    now = {str(row[pk]): row for row in json.loads(db.execute_sql(sql, params).fetchone()[0])}
+    expected = {str(row[pk]): row for row in image}
+    now = {str(row[pk]): row for row in json.loads(db.execute_sql(portable(sql), params).fetchone()[0])}
     differ = list(now.keys() ^ expected.keys())
     differ += [k for k, row in expected.items() if k in now and any(now[k].get(c) != v for c, v in row.items())]
     return sorted(differ, key=lambda k: (len(k), k))
