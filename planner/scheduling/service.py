@@ -16,12 +16,10 @@ later plan that day holds it as a fixed load (`worklist.py`)."""
 from __future__ import annotations
 
 import datetime as dt
-import gc
-from collections.abc import Iterator
-from contextlib import contextmanager
 from operator import attrgetter
 
 from planner.core import dates
+from planner.core.collector import cycle_collection_paused
 from planner.core.workdays import WorkCalendar
 from planner.scheduling import worklist
 from planner.scheduling.engine import PlanRow, plan_contacts
@@ -96,7 +94,7 @@ def replan(contact_ids: list[int] | None = None, *, rebalance: bool = False, dry
     owner's calls are planned on their own (`owners.py`); `owners` also re-plans everyone of
     those owners' partitions, keeping every call that can stay, as moving contacts between
     owners needs."""
-    with _cycle_collection_paused():
+    with cycle_collection_paused():
         if dry_run:
             return _replan(contact_ids, rebalance, False, horizon, owners)
         with write_tx():
@@ -104,25 +102,6 @@ def replan(contact_ids: list[int] | None = None, *, rebalance: bool = False, dry
             if worklist.record(result.today):
                 result.forget_rows()  # the list was set just now: figures on its basis, as stored
     return result
-
-
-@contextmanager
-def _cycle_collection_paused() -> Iterator[None]:
-    """Python's cycle collector paused while a plan is made. A full re-plan makes about half a
-    million objects (rows, inputs, demands, plan rows), and the collector, run every few hundred
-    new ones, walks the ever larger heap each time: a fifth of the re-plan at 100k contacts. The
-    plan makes no reference cycles; its objects go by reference counting as before, and any
-    cycle made meanwhile (by another thread) is collected once this is over. Left as it was
-    found: a collector paused by someone else stays paused, and of two plans made at once (two
-    threads) the first to end resumes it, which only costs the other one its saving."""
-    if not gc.isenabled():
-        yield
-        return
-    gc.disable()
-    try:
-        yield
-    finally:
-        gc.enable()
 
 
 @retried

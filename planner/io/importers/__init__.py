@@ -11,6 +11,7 @@ from collections.abc import Callable, Iterable
 from pathlib import Path
 
 from planner.core.cadence import check_days
+from planner.core.collector import cycle_collection_paused
 from planner.core.errors import BadInput
 from planner.io.importers import generic_csv, google, linkedin, vcard
 from planner.io.importers.apply import apply_records
@@ -78,7 +79,10 @@ def import_file(
         return generic_csv.parse(body, path, columns_map)
 
     report = ImportReport(format=found, path=str(path), dry_run=dry_run)
-    apply_records(parse, report, source=found, tags=tags, cadence=cadence, progress=progress, owner=owner)
+    # 100,000 records and the contacts made from them: the cycle collector would walk them all,
+    # again and again, as they are made (planner/core/collector.py)
+    with cycle_collection_paused():
+        apply_records(parse, report, source=found, tags=tags, cadence=cadence, progress=progress, owner=owner)
     return report
 
 
