@@ -421,7 +421,7 @@ def _insert_new(added: list[_State], source: str, owner: int | None) -> list[int
     marks = f"({', '.join('?' * len(columns))})"
     table = Contact._meta.table_name
     # each column's few distinct values (the time, the owner, a few hundred days) converted once
-    converted = [None if convert is None else _Converted(convert) for convert in converters]
+    converted = [(at, _Converted(convert)) for at, convert in enumerate(converters) if convert is not None]
 
     def insert() -> list[int]:
         for start in range(0, len(added), BATCH):
@@ -432,8 +432,10 @@ def _insert_new(added: list[_State], source: str, owner: int | None) -> list[int
         params: list = []
         for state in chunk:
             values = [*_row(state, source, now, owner).values(), *defaults]
-            params += [value if convert is None else convert[value.__class__, value]
-                       for value, convert in zip(values, converted, strict=True)]
+            for at, convert in converted:  # text goes as it is: only the other columns are converted
+                value = values[at]
+                values[at] = convert[value.__class__, value]
+            params += values
         sql = f'INSERT INTO "{table}" ({names}) VALUES {", ".join([marks] * len(chunk))} RETURNING "id"'
         with peewee.__exception_wrapper__:  # type: ignore[attr-defined]
             cursor = db.cursor()
