@@ -19,7 +19,8 @@ FIXTURES = Path(__file__).parent / "fixtures" / "import"
 
 def test_an_import_pauses_the_collector_and_leaves_it_as_it_found_it(db_path, tmp_path):
     seen: list[bool] = []
-    report = import_file(FIXTURES / "linkedin_connections.csv", progress=lambda done, total: seen.append(gc.isenabled()))
+    report = import_file(FIXTURES / "linkedin_connections.csv",
+                         progress=lambda done, total: seen.append(gc.isenabled()))
     assert report.added > 0 and seen and not any(seen)  # paused while the records were matched
     assert gc.isenabled()
 
