@@ -172,7 +172,6 @@ class AgendaScreen(AgendaActions):
         self.agenda = None
         self.range = agenda_range(dates.today())
         self._last_row = 0
-        self._actions_shown: tuple[bool, bool] | None = None  # what the footer was last told (`check_action`)
         self._loaded = False
         # whose calls: "mine", "team" or a member's id (a personal file has only its one member)
         self.whose: str | int = "mine"
@@ -373,12 +372,8 @@ class AgendaScreen(AgendaActions):
         item = row.item if row is not None else None
         self.query_one("#agenda-panel", ContactPanel).show(item.contact_id if item is not None else None, force=force)
         # The footer (`check_action`) dims the item's actions when nothing is highlighted, and
-        # snooze and skip on anything but a call: it is told only when that changes. Each time
-        # it is told it builds its keys anew, which held every step of the cursor for a frame.
-        actions = (item is not None, item is not None and item.kind == AgendaKind.CALL)
-        if actions != self._actions_shown:
-            self._actions_shown = actions
-            self.refresh_bindings()
+        # snooze and skip on anything but a call; it redraws its keys only when they change.
+        self.refresh_bindings()
 
     def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
         if action in self.ITEM_ACTIONS and self.current_item() is None:
