@@ -25,9 +25,9 @@ from textual.widgets.data_table import Row as TableRow
 
 from planner.core import dates
 from planner.core.vocabulary import AgendaKind
-from planner.services.agenda import AgendaItem
+from planner.services.agenda import Agenda, AgendaItem
 from screens.agenda_actions import AgendaActions
-from screens.agenda_rows import COLUMNS, Row, agenda_range, agenda_rows, fit_widths, item_cells
+from screens.agenda_rows import COLUMNS, Row, agenda_range, agenda_rows, first_items, fit_widths, item_cells
 from screens.messages import DataChanged, FirstFrame
 from screens.text import safe_markup, user_text
 from screens.widgets.contact_panel import ContactPanel
@@ -82,6 +82,12 @@ class AgendaTable(ListTable):
         self._update_count += 1
         self.check_idle()
 
+    def redraw_cells(self) -> None:
+        """Draw every cell again from its renderable (their texts changed, the rows did not)."""
+        self._clear_caches()
+        self._update_count += 1
+        self.refresh()
+
     def _update_dimensions(self, new_rows) -> None:
         """Every column has a set width and every row one line: the base class would still measure
         each new cell for a content width nobody reads (a second on the UI thread for the 4,000
@@ -101,12 +107,15 @@ class AgendaTable(ListTable):
 
 class AgendaRead(Message):
     """The agenda for the range asked, read in a worker, and whose it can be (the members; none
-    on a personal file)."""
+    on a personal file). `read` numbers the reloads: a read overtaken by a newer one is dropped.
+    `member_id` is whose agenda it is (None: everyone's), for reading its details."""
 
-    def __init__(self, agenda, members: list | None = None) -> None:
+    def __init__(self, agenda, members: list | None = None, read: int = 0, member_id: int | None = None) -> None:
         super().__init__()
         self.agenda = agenda
         self.members = members
+        self.read = read
+        self.member_id = member_id
 
 
 class _ItemTexts:
@@ -116,6 +125,10 @@ class _ItemTexts:
     __slots__ = ("_item", "_today", "_texts")
 
     def __init__(self, item: AgendaItem, today: dt.date) -> None:
+        self.show(item, today)
+
+    def show(self, item: AgendaItem, today: dt.date) -> None:
+        """Say what `item` says from now on (the same row, read again)."""
         self._item, self._today = item, today
         self._texts: list[Text] | None = None
 
@@ -135,6 +148,16 @@ class _ItemCell:
 
     def __rich__(self) -> Text:
         return self._texts.text(self._column)
+
+
+def _same_row(row: Row) -> tuple:
+    """What makes a table row the same row in a later read: its header, or its item's place and
+    identity (what the item says beyond that may differ)."""
+    item = row.item
+    if item is None:
+        return (row.title,)
+    return (item.uid, item.kind, item.date, item.done, item.contact_id, item.planned_call_id, item.favor_id,
+            item.date_id, item.name, item.company, item.why, item.thanks_owed, item.thanks_why)
 
 
 def _ident(item) -> tuple[int, str]:
@@ -169,7 +192,10 @@ class AgendaScreen(AgendaActions):
     def __init__(self) -> None:
         super().__init__(id="agenda-screen")
         self.rows: list[Row] = []
-        self.agenda = None
+        self._texts: list[_ItemTexts | None] = []  # each row's texts as the table draws them
+        self._reads = 0  # reads asked for (`reload`)
+        self._shown = 0  # the newest of them shown
+        self.agenda: Agenda | None = None
         self.range = agenda_range(dates.today())
         self._last_row = 0
         self._loaded = False
@@ -208,15 +234,33 @@ class AgendaScreen(AgendaActions):
 
     def reload(self) -> None:
         self.range = agenda_range(dates.today())
-        self._load(*self.range, self.whose)
+        self._reads += 1
+        self._load(*self.range, self.whose, self.app.size.height, self._reads)
 
     @thread_worker(group="agenda-load", failure="Could not read the agenda")
-    def _load(self, start: dt.date, end: dt.date, whose: str | int) -> None:
-        from planner.services.agenda import build_agenda
+    def _load(self, start: dt.date, end: dt.date, whose: str | int, rows: int, read: int) -> None:
+        """Where every item goes, and what the rows a screen shows say (`rows`: the terminal's
+        height). At 100k contacts the other rows' details are most of the agenda's read: they are
+        read once this is drawn (`_load_details`), so the first frame does not wait for them."""
+        from planner.services.agenda import build_agenda, read_details
         from planner.services.team import acting_member_id, list_members
 
         member = acting_member_id() if whose == "mine" else None if whose == "team" else int(whose)
-        self.post_message(AgendaRead(build_agenda(start, end, member), list_members()))
+        agenda = build_agenda(start, end, member, details=False)
+        read_details(first_items(agenda, agenda.today, rows))
+        self.post_message(AgendaRead(agenda, list_members(), read, member))
+
+    @thread_worker(group="agenda-details", failure="Could not read the agenda")
+    def _load_details(self, start: dt.date, end: dt.date, member: int | None, read: int) -> None:
+        """The agenda again, every item with its details: drawn into the same rows when they are the
+        same (`on_agenda_read`)."""
+        from planner.services.agenda import build_agenda
+
+        self.post_message(AgendaRead(build_agenda(start, end, member), None, read, member))
+
+    def _details_after_frame(self, agenda: Agenda, member: int | None, read: int) -> None:
+        if read == self._reads and self.agenda is agenda:  # no newer read asked for meanwhile
+            self._load_details(agenda.start, agenda.end, member, read)
 
     def action_whose(self) -> None:
         """Mine, then the team's, then each other member's, and round again."""
@@ -226,7 +270,11 @@ class AgendaScreen(AgendaActions):
         self.reload()
 
     def on_agenda_read(self, message: AgendaRead) -> None:
+        if message.read < self._shown:
+            return  # overtaken: a newer read is already shown
+        self._shown = message.read
         agenda = message.agenda
+        fresh = agenda is not self.agenda  # not the same agenda narrowed again by the filter
         if message.members is not None:
             self._members = message.members
         today = agenda.today
@@ -243,12 +291,26 @@ class AgendaScreen(AgendaActions):
         wanted += [ident(row) for row in reversed(self.rows[:max(place, 0)]) if row.item is not None]
         first = self.agenda is None
         self.agenda = agenda
-        self.rows = agenda_rows(self._narrowed(agenda), today)
+        rows = agenda_rows(self._narrowed(agenda), today)
         table = self.query_one("#agenda-table", AgendaTable)
-        table.clear()
-        # Every row at once, the whole week, so keys never meet a half-filled list: a row's
-        # texts are worked out when it is first drawn, and the table draws only what is on screen.
-        table.add_rows_at_once([(row.key, self._row_cells(row, today)) for row in self.rows])
+        same = len(rows) == len(self.rows) and all(
+            _same_row(a) == _same_row(b) for a, b in zip(rows, self.rows, strict=True))
+        if same:
+            # The same rows, some saying more (the details read after the first frame, or another
+            # contact's log): their texts are redrawn, the table is not built again.
+            for texts, row in zip(self._texts, rows, strict=True):
+                if texts is not None and row.item is not None:
+                    texts.show(row.item, today)
+            self.rows = rows
+            table.redraw_cells()
+        else:
+            self.rows = rows
+            table.clear()
+            # Every row at once, the whole week, so keys never meet a half-filled list: a row's
+            # texts are worked out when it is first drawn, and the table draws only what is on screen.
+            self._texts = [None if row.item is None else _ItemTexts(row.item, today) for row in rows]
+            table.add_rows_at_once([(row.key, self._row_cells(row, texts))
+                                    for row, texts in zip(rows, self._texts, strict=True)])
         self._loaded = True
         self._update_title(agenda, today)
         empty = self.query_one("#agenda-empty", Static)
@@ -259,12 +321,13 @@ class AgendaScreen(AgendaActions):
         self._restore_cursor(wanted)
         if first:
             self.call_after_refresh(self.app.post_message, FirstFrame())
+        if fresh and agenda.pending:
+            self.call_after_refresh(self._details_after_frame, agenda, message.member_id, message.read)
 
     @staticmethod
-    def _row_cells(row: Row, today: dt.date) -> list[Text] | list[_ItemCell]:
-        if row.item is None:
+    def _row_cells(row: Row, texts: _ItemTexts | None) -> list[Text] | list[_ItemCell]:
+        if texts is None:
             return [Text(row.title, style="bold reverse")] + [Text("")] * (len(COLUMNS) - 1)
-        texts = _ItemTexts(row.item, today)
         return [_ItemCell(texts, column) for column in range(len(COLUMNS))]
 
     def _narrowed(self, agenda):
@@ -285,7 +348,7 @@ class AgendaScreen(AgendaActions):
     @on(Input.Changed, "#agenda-find")
     def _find_changed(self) -> None:
         if self.agenda is not None:
-            self.post_message(AgendaRead(self.agenda))  # the same agenda, narrowed again
+            self.post_message(AgendaRead(self.agenda, None, self._shown))  # the same agenda, narrowed again
 
     def _update_title(self, agenda, today: dt.date) -> None:
         year, week, _ = today.isocalendar()

@@ -7,6 +7,7 @@ and the cell texts read on their own; nothing here touches the database or a wid
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Iterator
 from dataclasses import dataclass
 
 from rich.text import Text
@@ -61,35 +62,52 @@ class Row:
     section: str = ""
 
 
-def agenda_rows(agenda, today: dt.date) -> list[Row]:
-    """The table's rows in order: Overdue, Today, Thank-yous, then each later day with calls."""
-    rows: list[Row] = []
+def _sections(agenda, today: dt.date) -> Iterator[tuple[str, list[AgendaItem], str]]:
+    """(header title, items, section name) of each section with items, in the table's order:
+    Overdue, Today, Thank-yous, then each later day with calls."""
     thank_ids = {item.favor_id for item in agenda.thank_yous if item.favor_id is not None}
-
-    def section(title: str, items: list, name: str, after: str = "") -> None:
-        if not items:
-            return
-        rows.append(Row(key=f"h{len(rows)}", title=f"{title} ({len(items)}){after}", section=name))
-        rows.extend(Row(key=f"i{len(rows) + n}", item=item, section=name) for n, item in enumerate(items))
 
     def day_items(items: list) -> list:
         return [i for i in items if not (i.kind == AgendaKind.THANK_YOU and i.favor_id in thank_ids)]
 
     by_day = {day: day_items(items) for day, items in agenda.days}
-    section("Overdue", list(agenda.overdue), "overdue")
     # The date last: a narrow name column may cut it, and the title bar shows it too. The calls
     # already made stay under the ones left, ticked, so the day shows its progress.
     done = list(getattr(agenda, "done", []))
     progress = f" · {len(done)} of {agenda.today_calls} done" if done else ""
-    section("Today", by_day.get(today, []) + done, "today", f"{progress} · {today:%a %d %b}")
-    section("Thank-yous", list(agenda.thank_yous), "thank-yous")
-    for day, _ in agenda.days:
-        if day > today:
-            section(f"{day:%a %d %b}", by_day[day], day.isoformat())
-    # Keys must be unique and stable in order; renumber after the sections were appended.
+    sections = [("Overdue", "", list(agenda.overdue), "overdue"),
+                ("Today", f"{progress} · {today:%a %d %b}", by_day.get(today, []) + done, "today"),
+                ("Thank-yous", "", list(agenda.thank_yous), "thank-yous")]
+    sections += [(f"{day:%a %d %b}", "", by_day[day], day.isoformat()) for day, _ in agenda.days if day > today]
+    for title, after, items, name in sections:
+        if items:
+            yield f"{title} ({len(items)}){after}", items, name
+
+
+def agenda_rows(agenda, today: dt.date) -> list[Row]:
+    """The table's rows in order: Overdue, Today, Thank-yous, then each later day with calls."""
+    rows: list[Row] = []
+    for title, items, name in _sections(agenda, today):
+        rows.append(Row(key="", title=title, section=name))
+        rows.extend(Row(key="", item=item, section=name) for item in items)
+    # Keys must be unique and stable in order.
     for index, row in enumerate(rows):
         row.key = ("h" if row.item is None else "i") + str(index)
     return rows
+
+
+def first_items(agenda, today: dt.date, rows: int) -> list[AgendaItem]:
+    """The items of the table's first `rows` rows (headers count as rows): what a screen shows
+    before it is scrolled."""
+    items: list[AgendaItem] = []
+    left = rows
+    for _, section, _ in _sections(agenda, today):
+        left -= 1
+        items += section[:max(left, 0)]
+        left -= len(section)
+        if left <= 0:
+            break
+    return items
 
 
 def reason_text(item, today: dt.date) -> str:
@@ -113,8 +131,11 @@ def item_cells(item, today: dt.date) -> list[Text]:
             Text("today", style="dim"),
             Text(clean_line(item.last_summary)[:120], style="dim"),
         ]
-    last = dates.humanize_day(item.last_contact.date(), base=today) if item.last_contact else "never"
-    summary = item.last_summary
+    if getattr(item, "pending", False):  # its details are read right after the first frame
+        last, summary = "…", ""
+    else:
+        last = dates.humanize_day(item.last_contact.date(), base=today) if item.last_contact else "never"
+        summary = item.last_summary
     if item.kind == AgendaKind.THANK_YOU and item.favors_received_open:
         summary = item.favors_received_open
     if getattr(item, "reached_by", ""):  # a colleague reached them: said first ("Mia spoke to them Tue")

@@ -217,3 +217,49 @@ def test_cli_formats_on_stdout_and_thanks_from_a_log(cli, cli_scenario):
     assert "and thank them" not in after.out
     assert json.loads(cli("show", "Maria", "--json").out)["owes_thanks"] is False
     assert cli("favour", "Maria", "--gave", "advice", "Salary benchmarks").code == 0
+
+
+def test_a_first_read_places_every_item_and_the_details_follow(db_path):
+    """The app's first frame reads where every item goes and every count (`details=False`), then
+    what each item says beyond its row (`read_details`): together, exactly one whole read. On a desk
+    with a call made today, a date coming up, favours, a nudge and calls reached by a colleague."""
+    from planner.io.demo import build_demo
+    from planner.scheduling.worklist import record
+    from planner.services.agenda import read_details
+    from planner.store.database import write_tx
+    from planner.store.models import Contact, Member
+
+    build_demo(contacts=120, seed=5)
+    with write_tx():
+        ana, ben = Member.create(name="Ana", role="ana").id, Member.create(name="Ben", role="ben").id
+        Contact.update(owner_id=ana).execute()
+    start, end = week_range("this")
+    record(dates.today())  # today's list, so a call made today stays in view, ticked
+    whole = build_agenda(start, end)
+    today_call = next(i for day, items in whole.days if day == whole.today for i in items if i.kind == "call")
+    thank_you = whole.thank_yous[0]
+    for item in (today_call, thank_you):  # Ben reaches two of Ana's contacts
+        log_interaction(LogRequest(item.contact_id, "quick word", member_id=ben))
+
+    whole = build_agenda(start, end)
+    first = build_agenda(start, end, details=False)
+    assert [i.to_json() for i in whole.items + whole.done] != [i.to_json() for i in first.items + first.done]
+    # every item in its place, every count as the whole read says, nothing read beyond the rows
+    assert [(i.uid, i.name, i.date, i.why, i.owner, i.thanks_owed) for i in first.items + first.done] == [
+        (i.uid, i.name, i.date, i.why, i.owner, i.thanks_owed) for i in whole.items + whole.done]
+    assert (first.title, first.today_calls, first.thanks_owed) == (whole.title, whole.today_calls, whole.thanks_owed)
+    assert all(i.pending and not i.phone for i in first.items + first.done)
+    assert not any(i.last_contact or i.reached_by or i.favors_given_open or i.nudge for i in first.items)
+    kinds = {i.kind for i in whole.items} | {"done" for _ in whole.done}
+    assert kinds == {"call", "thank-you", "date", "done"}
+    assert any(i.reached_by for i in whole.items) and any(i.reached_by for i in whole.done)
+    assert any(i.nudge for i in whole.items) and any(i.favors_given_open for i in whole.items)
+
+    shown = first.items[:3] + first.done  # a screenful first, then the rest
+    read_details(shown)
+    assert [i.to_json() for i in shown] == [i.to_json() for i in whole.items[:3] + whole.done]
+    assert all(i.pending for i in first.items[3:])
+    read_details(first.items)
+    assert first.to_json() == whole.to_json()
+    assert not any(i.pending for i in first.items + first.done)
+    assert "pending" not in whole.items[0].to_json() and "owner_id" not in whole.items[0].to_json()

@@ -211,7 +211,8 @@ def json_text(data: Any, *, default: Callable[[Any], Any] | None = None) -> str:
 
 
 def json_dict(view: Any) -> dict:
-    """A dataclass as a JSON-ready dict: dates and datetimes as ISO strings (top level).
+    """A dataclass as a JSON-ready dict: dates and datetimes as ISO strings (top level). A field
+    whose metadata says `json: False` is working state, not part of the record, and is left out.
 
     Field by field, not `dataclasses.asdict`, which deep-copies every value (a third of the time
     of `contacts --json` at 100,000 contacts); lists are copied, nested dataclasses converted."""
@@ -236,4 +237,4 @@ _PLAIN = frozenset((str, int, float, bool, type(None)))
 
 @functools.cache
 def _field_names(kind: type) -> tuple[str, ...]:
-    return tuple(item.name for item in fields(kind))
+    return tuple(item.name for item in fields(kind) if item.metadata.get("json", True))

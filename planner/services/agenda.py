@@ -32,7 +32,7 @@ from planner.services.interactions.records import (
 )
 from planner.services.interactions.team_memory import Touch
 from planner.services.ledger import FavorView, open_favors, open_favors_among
-from planner.services.presence import nudges_among
+from planner.services.presence import nudges, nudges_among
 from planner.services.team import member_names
 from planner.store import settings
 from planner.store.database import db
@@ -85,6 +85,11 @@ class AgendaItem:
     # another member reached them last: "Mia spoke to them Tue" (the owner's check-in moved out)
     reached_by: str = ""
     at_time: str = ""  # "HH:MM" in the contact's zone for a call pinned at a time of day
+    # Working state, never exported: whose call it is (by id), and whether what the item says beyond
+    # its row (last reached, open favours, nudge, first phone and email) is still to be read: the
+    # app draws its first frame before that (`build_agenda(details=False)`, `read_details`).
+    owner_id: int | None = field(default=None, metadata={"json": False})
+    pending: bool = field(default=False, metadata={"json": False})
 
     @property
     def why(self) -> str:
@@ -138,6 +143,11 @@ class Agenda:
     def items(self) -> list[AgendaItem]:
         """Every item once: overdue calls, owed thank-yous, then each day's."""
         return self.overdue + self.thank_yous + [item for _, items in self.days for item in items]
+
+    @property
+    def pending(self) -> bool:
+        """Some item's details are still to be read (`build_agenda(details=False)`)."""
+        return any(item.pending for item in self.items) or any(item.pending for item in self.done)
 
     @property
     def today_calls(self) -> int:
@@ -222,16 +232,12 @@ def _purpose(row: _Call, favors: list[FavorView]) -> str:
     return ""
 
 
-def _date_item(coming: Upcoming, view: ContactView, recent: InteractionView | None) -> AgendaItem:
+def _date_item(coming: Upcoming, view: ContactView) -> AgendaItem:
     return AgendaItem(
         date=coming.remind_on, kind=AgendaKind.DATE, reason=PlanReason.DATE, contact_id=view.id, name=view.name,
-        company=view.company, title=view.title, phone=view.phones[0] if view.phones else "",
-        email=view.emails[0] if view.emails else "", timezone=view.timezone,
-        last_contact=recent.happened_at if recent else None,
-        last_kind=(recent.kind if recent.reached else f"{recent.kind}, {recent.outcome}") if recent else "",
-        last_summary=recent.summary if recent else "",
+        company=view.company, title=view.title, timezone=view.timezone,
         purpose=coming.date.describe(coming.occurs_on), date_id=coming.date.id, occurs_on=coming.occurs_on,
-        yearly=coming.date.yearly, occasion=coming.date.title,
+        yearly=coming.date.yearly, occasion=coming.date.title, owner_id=view.owner_id, pending=True,
     )
 
 
@@ -255,10 +261,10 @@ def _done_item(current: dt.date, reason: str, view: ContactView, attempt: Intera
                            attempt.happened_at).words(current)
     return AgendaItem(
         date=current, kind=AgendaKind.CALL, reason=reason, contact_id=view.id, name=view.name,
-        company=view.company, title=view.title, phone=view.phones[0] if view.phones else "",
-        email=view.emails[0] if view.emails else "", timezone=view.timezone, last_contact=attempt.happened_at,
+        company=view.company, title=view.title, timezone=view.timezone, last_contact=attempt.happened_at,
         last_kind=attempt.kind if attempt.reached else f"{attempt.kind}, {attempt.outcome}",
-        last_summary=attempt.summary, done=True, owner=owner, reached_by=reached_by,
+        last_summary=attempt.summary, done=True, owner=owner, reached_by=reached_by, owner_id=view.owner_id,
+        pending=True,
     )
 
 
@@ -273,9 +279,15 @@ def _mine(member_id: int):
                                                                      & thanks)
 
 
-def build_agenda(start: dt.date, end: dt.date, member_id: int | None = None) -> Agenda:
+def build_agenda(start: dt.date, end: dt.date, member_id: int | None = None, *, details: bool = True) -> Agenda:
     """The agenda for [start, end]; overdue items are everything still planned before today.
-    Everyone's, or one member's (`_mine`)."""
+    Everyone's, or one member's (`_mine`).
+
+    With `details=False`, only what places and counts the items is read: their rows, names, reasons,
+    whose they are, the dates coming up and today's calls made. Every item comes `pending` and
+    `read_details` fills those a screen shows first: the app's first frame waits for this read, and
+    at 100k contacts the rest (how and when each person was last reached, open favours, the nudge to
+    call, first phone and email) is most of its cost. Items, order and counts are the same either way."""
     if end < start:
         raise BadInput(f"--to {end.isoformat()} is before --from {start.isoformat()}")
     if (end - start).days > 366:
@@ -291,9 +303,6 @@ def build_agenda(start: dt.date, end: dt.date, member_id: int | None = None) -> 
                  | (PlannedCall.reason == PlanReason.THANK_YOU)))
     if member_id is not None:
         wanted &= _mine(member_id)
-    # Set-based: the rows with what they show of their contact in one query, and everything else
-    # about the same contacts through this subquery, never a model per row or a list of ids.
-    among = PlannedCall.select(PlannedCall.contact).join(Contact).where(wanted)
     rows, views = _agenda_calls(wanted)
     dates_coming = upcoming(max(start, current), end, settings.get("dates_ahead"), current) if end >= current else []
     names = member_names()
@@ -310,41 +319,26 @@ def build_agenda(start: dt.date, end: dt.date, member_id: int | None = None) -> 
         views.update({view.id: view for view in load_views(Contact.select().where(Contact.id.in_(others)))})
     if member_id is not None:  # one member's day: the calls made with their own contacts
         made = {cid: attempt for cid, attempt in made.items() if cid in views and views[cid].owner_id == member_id}
-    last = last_interactions_among(among)
-    favors = open_favors_among(among)
-    if others:
-        last.update(last_interactions(others))
-        favors.update(open_favors(others))
     steps = steps_of_rows([row.id for row in rows if row.reason == PlanReason.SEQUENCE])
-    present = nudges_among(among)  # read for call items only (a thank-you carries no nudge)
+    # The open favours of those owed a thank-you (a few): whose thanks it is on a desk, and what a
+    # referral came to. Set-based, as every query here: a subquery, never a list of ids.
+    thanked = open_favors_among(PlannedCall.select(PlannedCall.contact).join(Contact)
+                                .where(wanted & (PlannedCall.reason == PlanReason.THANK_YOU)))
+    favor_members = {f.id: f.member_id for fs in thanked.values() for f in fs}
     agenda = Agenda(start=start, end=end, today=current,
                     member=names.get(member_id, "") if member_id is not None else "", team=bool(names))
-    favor_members = {f.id: f.member_id for fs in favors.values() for f in fs}
     by_day: dict[dt.date, list[AgendaItem]] = {}
     for row in rows:
         view = views[row.contact_id]
-        recent = last.get(row.contact_id)
-        own_favors = favors.get(row.contact_id, [])
         kind = AgendaKind.THANK_YOU if row.reason == PlanReason.THANK_YOU else AgendaKind.CALL
-        item = AgendaItem(
-            date=row.date, kind=kind, reason=row.reason, contact_id=row.contact_id, name=view.name,
-            company=view.company, title=view.title, phone=view.phones[0] if view.phones else "",
-            email=view.emails[0] if view.emails else "", timezone=view.timezone,
-            last_contact=recent.happened_at if recent else None,
-            last_kind=(recent.kind if recent.reached else f"{recent.kind}, {recent.outcome}") if recent else "",
-            last_summary=recent.summary if recent else "",
-            favors_given_open=_favor_words(own_favors, FavorDirection.GAVE),
-            favors_received_open=_favor_words(own_favors, FavorDirection.RECEIVED),
-            planned_call_id=row.id, favor_id=row.favor, seq=row.seq, note=row.note,
-            step_id=steps.get(row.id), nudge=present.get(row.contact_id, "") if kind == AgendaKind.CALL else "",
-            purpose=_purpose(row, own_favors), at_time=row.at_time or "",
-        )
         owner_id = favor_members.get(row.favor) if kind == AgendaKind.THANK_YOU and row.favor else None
         owner_id = owner_id or view.owner_id
-        item.owner = names.get(owner_id, "") if owner_id is not None else ""
-        if recent is not None and recent.reached and recent.logged_by not in (None, owner_id):
-            item.reached_by = Touch(names.get(recent.logged_by or 0, "another member"), recent.kind,
-                                    recent.happened_at).words(current)
+        item = AgendaItem(
+            date=row.date, kind=kind, reason=row.reason, contact_id=row.contact_id, name=view.name,
+            company=view.company, title=view.title, timezone=view.timezone,
+            planned_call_id=row.id, favor_id=row.favor, seq=row.seq, note=row.note, step_id=steps.get(row.id),
+            purpose=_purpose(row, thanked.get(row.contact_id, [])), at_time=row.at_time or "",
+            owner=names.get(owner_id, "") if owner_id is not None else "", owner_id=owner_id, pending=True)
         if kind == AgendaKind.THANK_YOU:
             agenda.thank_yous.append(item)
         elif row.date < current and row.date < start or row.date < current <= end:
@@ -352,8 +346,7 @@ def build_agenda(start: dt.date, end: dt.date, member_id: int | None = None) -> 
         else:
             by_day.setdefault(row.date, []).append(item)
     for coming in dates_coming:
-        by_day.setdefault(coming.remind_on, []).append(_date_item(coming, views[coming.date.contact_id],
-                                                                        last.get(coming.date.contact_id)))
+        by_day.setdefault(coming.remind_on, []).append(_date_item(coming, views[coming.date.contact_id]))
     for cid, attempt in made.items():
         if cid in views:  # an archived contact's call left the list with them
             agenda.done.append(_done_item(current, listed[cid], views[cid], attempt, names))
@@ -370,7 +363,79 @@ def build_agenda(start: dt.date, end: dt.date, member_id: int | None = None) -> 
     while day <= end:
         agenda.days.append((day, sorted(by_day.get(day, []), key=order)))
         day += dt.timedelta(days=1)
+    if details:
+        # everyone with a row here, through the same subquery, and the few `others`
+        among = PlannedCall.select(PlannedCall.contact).join(Contact).where(wanted)
+        _fill(agenda.items + agenda.done, _Details.among(among, others), names, current)
     return agenda
+
+
+def read_details(items: list[AgendaItem], names: dict[int, str] | None = None) -> None:
+    """Fill in what `pending` items say beyond their row (see `build_agenda`): for a screenful of
+    them, read by their contacts' ids; a whole agenda reads them set-based in `build_agenda`."""
+    items = [item for item in items if item.pending]
+    if items:
+        ids = sorted({item.contact_id for item in items})
+        _fill(items, _Details.of(ids), member_names() if names is None else names, today())
+
+
+class _Details(NamedTuple):
+    """What items say beyond their row, per contact id."""
+
+    last: dict[int, InteractionView]  # the last conversation, else the last attempt
+    favors: dict[int, list[FavorView]]  # open favours, newest first
+    nudges: dict[int, str]  # be present: "only emails since March: call them"
+    reach: dict[int, tuple[str, str]]  # first phone and first email
+
+    @classmethod
+    def among(cls, contacts, others: list[int]) -> _Details:
+        """For the contacts the subquery `contacts` selects, and the few `others` (dates and calls
+        made of people with no row in the agenda)."""
+        details = cls(last_interactions_among(contacts), open_favors_among(contacts), nudges_among(contacts),
+                      _reach(Contact.id.in_(contacts)))
+        if others:
+            details.last.update(last_interactions(others))
+            details.favors.update(open_favors(others))
+            details.reach.update(_reach(Contact.id.in_(others)))
+        return details
+
+    @classmethod
+    def of(cls, contact_ids: list[int]) -> _Details:
+        return cls(last_interactions(contact_ids), open_favors(contact_ids), nudges(contact_ids),
+                   _reach(Contact.id.in_(contact_ids)))
+
+
+def _reach(which) -> dict[int, tuple[str, str]]:
+    """Each contact's first phone and first email, "" for none."""
+    first_phone = (ContactPhone.select(ContactPhone.number).where(ContactPhone.contact == Contact.id)
+                   .order_by(ContactPhone.position, ContactPhone.id).limit(1))
+    first_email = (ContactEmail.select(ContactEmail.address).where(ContactEmail.contact == Contact.id)
+                   .order_by(ContactEmail.position, ContactEmail.id).limit(1))
+    return {cid: (phone or "", email or "")
+            for cid, phone, email in db.execute(Contact.select(Contact.id, first_phone, first_email).where(which))}
+
+
+def _fill(items: list[AgendaItem], details: _Details, names: dict[int, str], current: dt.date) -> None:
+    for item in items:
+        item.phone, item.email = details.reach.get(item.contact_id, ("", ""))
+        item.pending = False
+        if item.done:  # what was logged is the attempt itself, already in the item
+            continue
+        recent = details.last.get(item.contact_id)
+        if recent is not None:
+            item.last_contact = recent.happened_at
+            item.last_kind = recent.kind if recent.reached else f"{recent.kind}, {recent.outcome}"
+            item.last_summary = recent.summary
+        if item.kind == AgendaKind.DATE:
+            continue
+        own_favors = details.favors.get(item.contact_id, [])
+        item.favors_given_open = _favor_words(own_favors, FavorDirection.GAVE)
+        item.favors_received_open = _favor_words(own_favors, FavorDirection.RECEIVED)
+        if item.kind == AgendaKind.CALL:  # a thank-you carries no nudge
+            item.nudge = details.nudges.get(item.contact_id, "")
+        if recent is not None and recent.reached and recent.logged_by not in (None, item.owner_id):
+            item.reached_by = Touch(names.get(recent.logged_by or 0, "another member"), recent.kind,
+                                    recent.happened_at).words(current)
 
 
 class _Call(NamedTuple):
@@ -388,28 +453,20 @@ class _Call(NamedTuple):
 
 def _agenda_calls(wanted) -> tuple[list[_Call], dict[int, ContactView]]:
     """The agenda's stored calls, by date (then contact and place in its sequence), and what each
-    row shows of its contact (name, company, title, time zone, owner, first phone and email), from
-    one query read as raw tuples."""
+    row shows of its contact (name, company, title, time zone, owner), from one query read as raw
+    tuples."""
     from planner.scheduling.stored_plan import as_date
 
-    first_phone = (ContactPhone.select(ContactPhone.number).where(ContactPhone.contact == Contact.id)
-                   .order_by(ContactPhone.position, ContactPhone.id).limit(1))
-    first_email = (ContactEmail.select(ContactEmail.address).where(ContactEmail.contact == Contact.id)
-                   .order_by(ContactEmail.position, ContactEmail.id).limit(1))
     query = (PlannedCall.select(PlannedCall.id, PlannedCall.contact, PlannedCall.date, PlannedCall.reason,
                                 PlannedCall.seq, PlannedCall.favor, PlannedCall.note, PlannedCall.at_time,
-                                Contact.name, Contact.company,
-                                Contact.title, Contact.timezone, Contact.owner_id, first_phone, first_email)
+                                Contact.name, Contact.company, Contact.title, Contact.timezone, Contact.owner_id)
              .join(Contact).where(wanted))
     rows: list[_Call] = []
     views: dict[int, ContactView] = {}
-    for (rid, cid, day, reason, seq, favor, note, at_time, name, company, title, zone, owner, phone,
-         email) in db.execute(query):
+    for rid, cid, day, reason, seq, favor, note, at_time, name, company, title, zone, owner in db.execute(query):
         rows.append(_Call(rid, cid, as_date(day), reason, seq, favor, note, at_time))
         if cid not in views:
-            views[cid] = ContactView(id=cid, name=name, company=company, title=title, timezone=zone,
-                                     phones=[phone] if phone else [], emails=[email] if email else [],
-                                     owner_id=owner)
+            views[cid] = ContactView(id=cid, name=name, company=company, title=title, timezone=zone, owner_id=owner)
     # sorted here, not in SQL: ordered by date, SQLite would walk the whole plan through its date
     # index instead of reading the week's calls and the thank-yous through two indexes
     rows.sort(key=lambda row: (row.date, row.contact_id, row.seq, row.id))

@@ -154,3 +154,36 @@ async def test_the_footer_dims_snooze_and_skip_on_a_thank_you_and_lights_them_on
             await settle(app, pilot)
             assert (dimmed(app, "snooze"), dimmed(app, "skip")) == (dim, dim), row
             assert not dimmed(app, "log")
+
+
+async def test_the_first_frame_waits_only_for_what_the_screen_shows(long_week):
+    """The first frame has every row of the week, with what the rows on screen say; the others show
+    "…" as their last contact until the rest is read, right after, into the same rows."""
+    from screens.app import FollowupApp
+
+    def last_contact(table, row: int) -> str:
+        return table.get_row_at(row)[3].__rich__().plain
+
+    class FirstFrameSeen(FollowupApp):
+        at_first_frame: tuple[list[bool], list[str], list] | None = None
+
+        def on_first_frame(self, message) -> None:
+            super().on_first_frame(message)
+            screen, table = self.screen, self.screen.query_one("#agenda-table")
+            items = [n for n, row in enumerate(screen.rows) if row.item is not None]
+            self.at_first_frame = ([screen.rows[n].item.pending for n in items],
+                                   [last_contact(table, n) for n in items], [table.get_row_at(n)[0] for n in items])
+
+    app = FirstFrameSeen()
+    async with app.run_test(size=(80, 24)) as pilot:
+        await until(pilot, lambda: app.at_first_frame)
+        pending, said, cells = app.at_first_frame
+        on_screen = sum(1 for row in app.screen.rows[:24] if row.item is not None)
+        assert pending[:on_screen] == [False] * on_screen and all(pending[on_screen:]) and len(pending) > 700
+        assert said[:on_screen] == ["never"] * on_screen and set(said[on_screen:]) == {"…"}
+        await settle(app, pilot)
+        screen, table = app.screen, app.screen.query_one("#agenda-table")
+        assert not any(row.item.pending for row in screen.rows if row.item is not None)
+        now = [table.get_row_at(n)[0] for n, row in enumerate(screen.rows) if row.item is not None]
+        assert all(a is b for a, b in zip(now, cells, strict=True))  # the same rows, redrawn, not added again
+        assert {last_contact(table, n) for n, row in enumerate(screen.rows) if row.item is not None} == {"never"}
