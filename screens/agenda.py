@@ -9,18 +9,19 @@ that write or open a dialog (snooze, skip, thanked, export, week grid) are in ag
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Sequence
+from collections.abc import Iterator, Mapping, Sequence
 from dataclasses import replace
 
 from rich.text import Text
 from textual import on
+from textual._two_way_dict import TwoWayDict
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal, Vertical
 from textual.geometry import Size
 from textual.message import Message
 from textual.widgets import DataTable, Input, Static
-from textual.widgets.data_table import DuplicateKey, RowKey
+from textual.widgets.data_table import ColumnKey, DuplicateKey, RowKey
 from textual.widgets.data_table import Row as TableRow
 
 from planner.core import dates
@@ -56,25 +57,38 @@ class AgendaTable(ListTable):
             self._require_update_dimensions = True
             self.refresh()
 
-    def add_rows_at_once(self, rows: list[tuple[str, Sequence[object]]]) -> None:
+    def add_rows_at_once(self, rows: list[tuple[str, Sequence[object] | Mapping[ColumnKey, object]]]) -> None:
         """Append one-line rows (key, cells) as `add_row` would, one by one, but with the table's
         bookkeeping (cursor check, refresh) done once for them all: `add_row` costs the UI thread
         about 0.1 ms a row, and a 100k-contact week has over 4,000 rows, so keys waited half a
-        second after every read of the agenda."""
+        second after every read of the agenda. A row's cells may come as the table keeps them,
+        a mapping of column key to cell, which the table then reads as it draws them."""
         columns = [column.key for column in self.ordered_columns]
         index = self.row_count
         was_empty = index == 0
+        taken = {key.value for key in self._row_locations}  # plain text: quick to look up
+        for key, _ in rows:
+            if key in taken:
+                raise DuplicateKey(f"The row key {key!r} already exists.")
+            taken.add(key)
+        locations: dict[RowKey, int] = {}
         for key, cells in rows:
             row_key = RowKey(key)
-            if row_key in self._row_locations:
-                raise DuplicateKey(f"The row key {row_key!r} already exists.")
-            self._row_locations[row_key] = index
-            self._data[row_key] = dict(zip(columns, cells, strict=True))
+            locations[row_key] = index
+            # (a list or tuple of cells, else a mapping: not `isinstance(..., Mapping)`, an ABC
+            # check that costs more than the rest of the row)
+            self._data[row_key] = (dict(zip(columns, cells, strict=True)) if isinstance(cells, (list, tuple))
+                                   else cells)  # type: ignore[assignment]
             self.rows[row_key] = TableRow(row_key, 1)
             self._new_rows.add(row_key)
             index += 1
         if not rows:
             return
+        if was_empty:  # built in one go, as the table's own `sort` does
+            self._row_locations = TwoWayDict(locations)
+        else:
+            for row_key, at in locations.items():
+                self._row_locations[row_key] = at
         self._require_update_dimensions = True
         self.cursor_coordinate = self.cursor_coordinate
         if was_empty and self.columns and self.show_cursor and self.cursor_type != "none":
@@ -118,9 +132,13 @@ class AgendaRead(Message):
         self.member_id = member_id
 
 
-class _ItemTexts:
-    """What an item's row says (`item_cells`), worked out the first time one of its cells is drawn:
-    of the 4,000 rows of a 100k-contact week, the table only ever draws those on screen."""
+_COLUMN = {ColumnKey(label): n for n, (label, _) in enumerate(COLUMNS)}
+
+
+class _ItemTexts(Mapping[ColumnKey, Text]):
+    """An item's row as the table keeps it (column key -> cell), its texts (`item_cells`) worked
+    out the first time the table draws one of them: of the 4,000 rows of a 100k-contact week, the
+    table only ever draws those on screen, and one object a row is all the others cost."""
 
     __slots__ = ("_item", "_today", "_texts")
 
@@ -132,22 +150,16 @@ class _ItemTexts:
         self._item, self._today = item, today
         self._texts: list[Text] | None = None
 
-    def text(self, column: int) -> Text:
+    def __getitem__(self, column: ColumnKey) -> Text:
         if self._texts is None:
             self._texts = item_cells(self._item, self._today)
-        return self._texts[column]
+        return self._texts[_COLUMN[column]]
 
+    def __iter__(self) -> Iterator[ColumnKey]:
+        return iter(_COLUMN)
 
-class _ItemCell:
-    """One cell of an item's row, as the table draws it (a Rich renderable: `__rich__`)."""
-
-    __slots__ = ("_texts", "_column")
-
-    def __init__(self, texts: _ItemTexts, column: int) -> None:
-        self._texts, self._column = texts, column
-
-    def __rich__(self) -> Text:
-        return self._texts.text(self._column)
+    def __len__(self) -> int:
+        return len(COLUMNS)
 
 
 def _same_row(row: Row) -> tuple:
@@ -325,10 +337,10 @@ class AgendaScreen(AgendaActions):
             self.call_after_refresh(self._details_after_frame, agenda, message.member_id, message.read)
 
     @staticmethod
-    def _row_cells(row: Row, texts: _ItemTexts | None) -> list[Text] | list[_ItemCell]:
+    def _row_cells(row: Row, texts: _ItemTexts | None) -> list[Text] | _ItemTexts:
         if texts is None:
             return [Text(row.title, style="bold reverse")] + [Text("")] * (len(COLUMNS) - 1)
-        return [_ItemCell(texts, column) for column in range(len(COLUMNS))]
+        return texts
 
     def _narrowed(self, agenda):
         """The agenda with only the items the `/` filter matches (section counts follow)."""
@@ -371,8 +383,10 @@ class AgendaScreen(AgendaActions):
 
     def _restore_cursor(self, wanted: list[tuple[int, str]]) -> None:
         table = self.query_one("#agenda-table", DataTable)
-        where = {_ident(r.item): n for n, r in enumerate(self.rows) if r.item is not None}
-        target = next((where[ident] for ident in wanted if ident in where), None)
+        target = None
+        if wanted:  # (none on the first read)
+            where = {_ident(r.item): n for n, r in enumerate(self.rows) if r.item is not None}
+            target = next((where[ident] for ident in wanted if ident in where), None)
         if target is None:
             target = min(self._last_row, len(self.rows) - 1)
         if target < 0:
