@@ -22,7 +22,6 @@ from planner.core.vocabulary import AgendaKind, FavorDirection, PlanReason
 from planner.core.zones import configured_zone
 from planner.scheduling import worklist
 from planner.scheduling.touch_points import steps_of_rows
-from planner.services.contact_views import ContactView, load_views
 from planner.services.important_dates import Upcoming, upcoming
 from planner.services.interactions.records import (
     InteractionView,
@@ -222,6 +221,9 @@ def _favor_words(favors: list[FavorView], direction: str) -> str:
     return "; ".join(words)
 
 
+_PURPOSED = frozenset((PlanReason.SEQUENCE, PlanReason.THANK_YOU))  # the reasons `_purpose` says more of
+
+
 def _purpose(row: _Call, favors: list[FavorView]) -> str:
     if row.reason == PlanReason.SEQUENCE:
         return row.note or ""
@@ -232,7 +234,7 @@ def _purpose(row: _Call, favors: list[FavorView]) -> str:
     return ""
 
 
-def _date_item(coming: Upcoming, view: ContactView) -> AgendaItem:
+def _date_item(coming: Upcoming, view: _Who) -> AgendaItem:
     return AgendaItem(
         date=coming.remind_on, kind=AgendaKind.DATE, reason=PlanReason.DATE, contact_id=view.id, name=view.name,
         company=view.company, title=view.title, timezone=view.timezone,
@@ -250,7 +252,7 @@ def _made_today(contact_ids: list[int], current: dt.date) -> dict[int, Interacti
             if view.happened_at.astimezone(zone).date() == current}
 
 
-def _done_item(current: dt.date, reason: str, view: ContactView, attempt: InteractionView,
+def _done_item(current: dt.date, reason: str, view: _Who, attempt: InteractionView,
                names: dict[int, str]) -> AgendaItem:
     """A call of today's list already made; on a desk, whose call it was and, when another member
     made it and reached them, who (as a planned call says who reached them last)."""
@@ -316,7 +318,7 @@ def build_agenda(start: dt.date, end: dt.date, member_id: int | None = None, *, 
     # a few: dates this week, and today's calls already made
     others = sorted(({u.date.contact_id for u in dates_coming} | set(made)) - views.keys())
     if others:
-        views.update({view.id: view for view in load_views(Contact.select().where(Contact.id.in_(others)))})
+        views.update(_people(Contact.id.in_(others)))
     if member_id is not None:  # one member's day: the calls made with their own contacts
         made = {cid: attempt for cid, attempt in made.items() if cid in views and views[cid].owner_id == member_id}
     steps = steps_of_rows([row.id for row in rows if row.reason == PlanReason.SEQUENCE])
@@ -337,7 +339,8 @@ def build_agenda(start: dt.date, end: dt.date, member_id: int | None = None, *, 
             date=row.date, kind=kind, reason=row.reason, contact_id=row.contact_id, name=view.name,
             company=view.company, title=view.title, timezone=view.timezone,
             planned_call_id=row.id, favor_id=row.favor, seq=row.seq, note=row.note, step_id=steps.get(row.id),
-            purpose=_purpose(row, thanked.get(row.contact_id, [])), at_time=row.at_time or "",
+            purpose=_purpose(row, thanked.get(row.contact_id, [])) if row.reason in _PURPOSED else "",
+            at_time=row.at_time or "",
             owner=names.get(owner_id, "") if owner_id is not None else "", owner_id=owner_id, pending=True)
         if kind == AgendaKind.THANK_YOU:
             agenda.thank_yous.append(item)
@@ -451,22 +454,42 @@ class _Call(NamedTuple):
     at_time: str
 
 
-def _agenda_calls(wanted) -> tuple[list[_Call], dict[int, ContactView]]:
+class _Who(NamedTuple):
+    """What an item says of its contact, beyond its details (`_Details`)."""
+
+    id: int
+    name: str
+    company: str
+    title: str
+    timezone: str
+    owner_id: int | None
+
+
+_WHO = (Contact.id, Contact.name, Contact.company, Contact.title, Contact.timezone, Contact.owner_id)
+
+
+def _people(which) -> dict[int, _Who]:
+    return {row[0]: _Who(*row) for row in db.execute(Contact.select(*_WHO).where(which))}
+
+
+def _agenda_calls(wanted) -> tuple[list[_Call], dict[int, _Who]]:
     """The agenda's stored calls, by date (then contact and place in its sequence), and what each
-    row shows of its contact (name, company, title, time zone, owner), from one query read as raw
-    tuples."""
+    row shows of its contact (`_Who`), from one query read as raw tuples."""
     from planner.scheduling.stored_plan import as_date
 
     query = (PlannedCall.select(PlannedCall.id, PlannedCall.contact, PlannedCall.date, PlannedCall.reason,
-                                PlannedCall.seq, PlannedCall.favor, PlannedCall.note, PlannedCall.at_time,
-                                Contact.name, Contact.company, Contact.title, Contact.timezone, Contact.owner_id)
+                                PlannedCall.seq, PlannedCall.favor, PlannedCall.note, PlannedCall.at_time, *_WHO)
              .join(Contact).where(wanted))
     rows: list[_Call] = []
-    views: dict[int, ContactView] = {}
-    for rid, cid, day, reason, seq, favor, note, at_time, name, company, title, zone, owner in db.execute(query):
-        rows.append(_Call(rid, cid, as_date(day), reason, seq, favor, note, at_time))
+    views: dict[int, _Who] = {}
+    days: dict[object, dt.date] = {}  # a week has a handful of days: each converted once
+    for rid, cid, day, reason, seq, favor, note, at_time, *who in db.execute(query):
+        when = days.get(day)
+        if when is None:
+            when = days[day] = as_date(day)
+        rows.append(_Call(rid, cid, when, reason, seq, favor, note, at_time))
         if cid not in views:
-            views[cid] = ContactView(id=cid, name=name, company=company, title=title, timezone=zone, owner_id=owner)
+            views[cid] = _Who(*who)
     # sorted here, not in SQL: ordered by date, SQLite would walk the whole plan through its date
     # index instead of reading the week's calls and the thank-yous through two indexes
     rows.sort(key=lambda row: (row.date, row.contact_id, row.seq, row.id))
