@@ -16,7 +16,7 @@ from dataclasses import dataclass
 
 from planner.core.errors import BadInput, NotFound
 from planner.core.textsafe import clean_line
-from planner.store.database import retried
+from planner.store.database import db, retried
 from planner.store.journal import journaled
 from planner.store.models import Contact, ImportantDate, get_contact, utcnow
 
@@ -192,12 +192,15 @@ def upcoming(start: dt.date, end: dt.date, ahead: int, today: dt.date) -> list[U
     """The dates whose reminder day is in [start, end], for active contacts, by reminder day. The
     reminder day is `ahead` days before the date falls, or today when that has passed and the
     date has not (a birthday added on the eve still comes up)."""
-    query = (ImportantDate.select(ImportantDate, Contact.id, Contact.name).join(Contact)
-             .where(Contact.archived_at.is_null()))
+    # read as tuples, not models: the agenda's first frame waits for this, over everyone's dates
+    query = (ImportantDate.select(ImportantDate.id, ImportantDate.contact, Contact.name, ImportantDate.kind,
+                                  ImportantDate.year, ImportantDate.month, ImportantDate.day, ImportantDate.yearly,
+                                  ImportantDate.note)
+             .join(Contact).where(Contact.archived_at.is_null()))
     lead = dt.timedelta(days=ahead)
     found = []
-    for row in query:
-        view = _view(row, row.contact.name)
+    for did, cid, name, kind, year, month, day, yearly, note in db.execute(query):
+        view = DateView(did, cid, name, kind, year, month, day, bool(yearly), note)
         occurs = view.on_or_after(max(start, today) if start <= today else start + lead)
         while occurs is not None and max(occurs - lead, today) <= end:
             remind = max(occurs - lead, today)
