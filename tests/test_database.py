@@ -343,3 +343,24 @@ def test_a_file_from_before_drafts_were_journaled_gives_a_merged_draft_back_on_u
     assert cli("undo", db=path).code == 0
     with sqlite3.connect(path) as conn:
         assert conn.execute("SELECT contact_id, summary FROM draft").fetchall() == [(2, "half a note")]
+
+
+def test_a_copy_left_this_same_second_by_a_stopped_migration_does_not_stop_the_next(tmp_path):
+    """The copy before a migration is named to the second; one left by a run killed that second
+    (a kill, a closed terminal) gets a numbered neighbour instead of refusing to migrate."""
+    import datetime as dt
+
+    path = tmp_path / "v5.db"
+    open_database(path, migrate=False)
+    migrations.migrate(db, target=5)
+    close_database()
+    now = dt.datetime.now()
+    for moment in (now, now + dt.timedelta(seconds=1)):  # whichever second the migration starts in
+        left = tmp_path / f"v5.v5-before-v{migrations.LATEST}.{moment:%Y%m%d-%H%M%S}.db"
+        left.write_bytes(b"half a copy")
+    open_database(path)
+    assert migrations.schema_version(db) == migrations.LATEST
+    close_database()
+    (copy,) = tmp_path.glob(f"v5.v5-before-v{migrations.LATEST}.*-2.db")
+    with sqlite3.connect(f"file:{copy}?mode=ro", uri=True) as conn:
+        assert conn.execute("PRAGMA user_version").fetchone()[0] == 5

@@ -263,4 +263,8 @@ def _copy_before_migrating(db: Database | DatabaseProxy, current: int, target: i
     stamp = dt.datetime.now().strftime("%Y%m%d-%H%M%S")
     source = Path(db.database)
     copy = source.with_name(f"{source.stem}.v{current}-before-v{target}.{stamp}{source.suffix}")
+    tries = 1
+    while copy.exists() or copy.is_symlink():  # left this same second by a migration that was stopped
+        tries += 1
+        copy = source.with_name(f"{source.stem}.v{current}-before-v{target}.{stamp}-{tries}{source.suffix}")
     return copy_before(copy)
