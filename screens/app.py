@@ -265,6 +265,8 @@ class FollowupApp(App[int]):
 
         from screens.dialogs.draft_offer import DraftOffer
 
+        if not self.screen_stack:  # the app is closing: nothing to offer it on
+            return
         if (self._draft_offer_showing() or isinstance(self.screen, ModalScreen)
                 or isinstance(self.focused, (Input, TextArea))):
             return
