@@ -263,3 +263,15 @@ def test_a_first_read_places_every_item_and_the_details_follow(db_path):
     assert first.to_json() == whole.to_json()
     assert not any(i.pending for i in first.items + first.done)
     assert "pending" not in whole.items[0].to_json() and "owner_id" not in whole.items[0].to_json()
+
+
+def test_a_call_made_today_with_someone_since_archived_leaves_the_agenda(db_path):
+    from planner.scheduling.worklist import record
+
+    cid = new_contact("Dana Done", cadence_days=None)
+    planned_row(cid, dates.today())
+    record(dates.today())
+    log_interaction(LogRequest(cid, "Spoke about the move"))
+    assert [item.name for item in build_agenda(*week_range("this")).done] == ["Dana Done"]
+    contacts.set_archived(cid, True)
+    assert build_agenda(*week_range("this")).done == []

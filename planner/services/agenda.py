@@ -318,7 +318,7 @@ def build_agenda(start: dt.date, end: dt.date, member_id: int | None = None, *, 
     # a few: dates this week, and today's calls already made
     others = sorted(({u.date.contact_id for u in dates_coming} | set(made)) - views.keys())
     if others:
-        views.update(_people(Contact.id.in_(others)))
+        views.update(_people(Contact.id.in_(others) & Contact.archived_at.is_null()))
     if member_id is not None:  # one member's day: the calls made with their own contacts
         made = {cid: attempt for cid, attempt in made.items() if cid in views and views[cid].owner_id == member_id}
     steps = steps_of_rows([row.id for row in rows if row.reason == PlanReason.SEQUENCE])
