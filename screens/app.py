@@ -16,7 +16,6 @@ import asyncio
 import contextlib
 import gc
 import sys
-from pathlib import Path
 
 from textual import events
 from textual.app import App
@@ -26,13 +25,13 @@ from textual.screen import ModalScreen, Screen
 from textual.worker import Worker, WorkerState
 
 from planner.services import drafts
+from screens import stylesheets
 from screens.commands import FollowupCommands
 from screens.exit_guard import ExitGuard
 from screens.messages import Announce, DataChanged, FirstFrame
 from screens.text import UNDO_HINT, plain, toast, user_text
 from screens.workers import WorkerFailed, report_failure, thread_worker
 
-STYLES = Path(__file__).resolve().parent.parent / "styles"
 NARROW_WIDTH = 100  # below this the side panels fold away (class `-narrow` on the app)
 DRAFT_WATCH_SECONDS = 2.0  # how soon a note whose session ended is offered in a running session
 
@@ -111,7 +110,8 @@ class FollowupApp(App[int]):
     """The follow-up planner. `mode` picks the first screen (tests start on any of the four)."""
 
     TITLE = "followup"
-    CSS_PATH = sorted(STYLES.glob("*.tcss"))
+    # The home screen's rules and the shared ones; each other screen brings its own (screens/stylesheets.py).
+    CSS_PATH = stylesheets.APP
     COMMANDS = App.COMMANDS | {FollowupCommands}
     MODES = {
         "agenda": _agenda_screen,
