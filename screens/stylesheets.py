@@ -5,11 +5,12 @@ A file once read stays for the whole session."""
 
 from __future__ import annotations
 
-from pathlib import Path
+from pathlib import Path, PurePath
 
 STYLES = Path(__file__).resolve().parent.parent / "styles"
 
-APP = [STYLES / "agenda.tcss", STYLES / "app.tcss"]  # the app's own: the home screen's rules with it
+# The app's own: the shared rules and the home screen's.
+APP: list[str | PurePath] = [STYLES / "agenda.tcss", STYLES / "app.tcss"]
 CONTACTS = STYLES / "contacts.tcss"
 LEDGER = STYLES / "ledger.tcss"
 PLAN = STYLES / "plan.tcss"
