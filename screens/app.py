@@ -388,7 +388,15 @@ class FollowupApp(App[int]):
 
     # ----------------------------------------------------------------- layout
     def on_resize(self, event: events.Resize) -> None:
-        self.set_class(event.size.width < NARROW_WIDTH, "-narrow")
+        narrow = event.size.width < NARROW_WIDTH
+        if narrow == self.has_class("-narrow"):
+            return
+        # Only the side panels depend on the width class (styles/app.tcss): restyling them alone,
+        # not every widget of every screen, is most of what the first frame's resize cost.
+        self.set_class(narrow, "-narrow", update=False)
+        for screen in self.installed_screens():
+            for panel in screen.query(".side-panel"):
+                panel.update_node_styles()
 
     # ----------------------------------------------------------------- actions
     def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
