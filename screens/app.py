@@ -7,7 +7,8 @@ failed (`Announce`, `WorkerFailed`: screens/workers.py), ctrl+r's sync of the co
 CardDAV/CalDAV collections (its steps go to every `SyncStatus` line), the theme setting, the SIGHUP flush of
 an unfinished quick-log note (screens/exit_guard.py makes sure the process then ends), and
 offering a draft left by a previous session back: at start, and as soon as a session that still
-held it at start has ended.
+held it at start has ended. The saved theme and keys are read as the app is built, so the first
+frame is drawn with them; the draft offer, like each widget's first read, waits for that frame.
 """
 
 from __future__ import annotations
@@ -16,7 +17,7 @@ import asyncio
 import contextlib
 import gc
 import sys
-from pathlib import Path
+from collections.abc import Callable
 
 from textual import events
 from textual.app import App
@@ -26,15 +27,16 @@ from textual.screen import ModalScreen, Screen
 from textual.worker import Worker, WorkerState
 
 from planner.services import drafts
+from screens import stylesheets
 from screens.commands import FollowupCommands
 from screens.exit_guard import ExitGuard
 from screens.messages import Announce, DataChanged, FirstFrame
 from screens.text import UNDO_HINT, plain, toast, user_text
-from screens.workers import WorkerFailed, report_failure, thread_worker
+from screens.workers import WorkerFailed, failure_text, report_failure, thread_worker
 
-STYLES = Path(__file__).resolve().parent.parent / "styles"
 NARROW_WIDTH = 100  # below this the side panels fold away (class `-narrow` on the app)
 DRAFT_WATCH_SECONDS = 2.0  # how soon a note whose session ended is offered in a running session
+FIRST_FRAME_LATEST = 3.0  # seconds: what waits for the first frame runs by then even if none came
 
 
 def _agenda_screen() -> Screen:
@@ -61,15 +63,13 @@ def _plan_screen() -> Screen:
     return PlanScreen()
 
 
-class StartupRead(Message):
-    """The saved theme, the user's own keys and any unfinished quick-log note, read off the event
-    loop at start."""
+class DraftAtStart(Message):
+    """The unfinished quick-log note a previous session left (None: none), read off the event loop
+    once the first frame is drawn."""
 
-    def __init__(self, theme: str, draft, keymap: dict[str, str] | None = None) -> None:
+    def __init__(self, draft) -> None:
         super().__init__()
-        self.theme = theme
         self.draft = draft
-        self.keymap = keymap or {}
 
 
 class DraftFreed(Message):
@@ -111,7 +111,8 @@ class FollowupApp(App[int]):
     """The follow-up planner. `mode` picks the first screen (tests start on any of the four)."""
 
     TITLE = "followup"
-    CSS_PATH = sorted(STYLES.glob("*.tcss"))
+    # The home screen's rules and the shared ones; each other screen brings its own (screens/stylesheets.py).
+    CSS_PATH = stylesheets.APP
     COMMANDS = App.COMMANDS | {FollowupCommands}
     MODES = {
         "agenda": _agenda_screen,
@@ -163,10 +164,14 @@ class FollowupApp(App[int]):
             self.DEFAULT_MODE = mode  # type: ignore[misc]
         super().__init__()
         self._saved_theme: str | None = None
+        self._look_failure = ""  # why the saved theme and keys could not be read, said once running
+        self._first_frame_drawn = False
+        self._after_first_frame: list[Callable[[], object]] = []
         self._exit_guard: ExitGuard | None = None
         self._started = False  # the start-up offer is decided: later checks may offer freed notes
         self._plan_checked = False  # a stale plan is looked for once, after the first frame
         self._draft_watch = drafts.OwnerWatch()
+        self._apply_saved_look()
 
     # ----------------------------------------------------------------- start-up
     def on_mount(self) -> None:
@@ -175,30 +180,61 @@ class FollowupApp(App[int]):
             self._exit_guard = ExitGuard(asyncio.get_running_loop(), self._flush_drafts, self.hang_up,
                                          _terminal_fd())
             self._exit_guard.start()
-        self._load_startup()
+        if self._look_failure:
+            toast(self, user_text(f"Could not read the saved theme and keys: {self._look_failure}"),
+                  severity="error")
+        self.after_first_frame(self._load_draft)
+        # A failed first read posts no FirstFrame: what waits for it does not wait for ever.
+        self.set_timer(FIRST_FRAME_LATEST, self._first_frame_done)
         self.set_interval(DRAFT_WATCH_SECONDS, self._watch_drafts_soon)
         if self.DEFAULT_MODE != "agenda":  # the agenda says when its first rows are on screen
             self.call_after_refresh(self.post_message, FirstFrame())
 
-    @thread_worker(group="startup", failure="Could not read the saved theme and drafts")
-    def _load_startup(self) -> None:
-        """Theme and any unfinished quick-log note, read off the event loop."""
+    def _apply_saved_look(self) -> None:
+        """The saved theme and the user's own keys, read as the app is built (the command line
+        opened the database; no event loop runs yet), so the stylesheet is parsed with the theme's
+        colours and the first frame shows them and the user's keys: nothing restyles after it."""
         from planner.store import settings
 
-        theme = settings.get("theme")
-        keymap = settings.keymap_entries(settings.get("keymap") or "")
-        self._draft_watch.check()  # remembers the notes other sessions hold now
-        self.post_message(StartupRead(theme, drafts.latest_draft(), keymap))
-
-    def on_startup_read(self, message: StartupRead) -> None:
-        theme, draft = message.theme, message.draft
-        if message.keymap:
+        try:
+            theme = settings.get("theme")
+            keymap = settings.keymap_entries(settings.get("keymap") or "")
+        except Exception as error:  # a busy or damaged database: our theme and keys, said on mount
+            self._look_failure = failure_text(error)
+            return
+        if keymap:
             # `followup config keymap "agenda.log=L,list.down=n"`: the user's keys replace ours
             # for those binding ids, on every screen.
-            self.set_keymap(message.keymap)
+            self.set_keymap(keymap)
         self._saved_theme = theme
         if theme and theme in self.available_themes and theme != self.theme:
             self.theme = theme
+
+    def after_first_frame(self, callback: Callable[[], object]) -> None:
+        """Run `callback` once the first rows are drawn (at once if they are): work the first frame
+        does not need then does not compete with it. screens/messages.py `after_first_frame` is the
+        widgets' way in."""
+        if self._first_frame_drawn:
+            callback()
+        else:
+            self._after_first_frame.append(callback)
+
+    def _first_frame_done(self) -> None:
+        if self._first_frame_drawn:
+            return
+        self._first_frame_drawn = True
+        waiting, self._after_first_frame = self._after_first_frame, []
+        for callback in waiting:
+            callback()
+
+    @thread_worker(group="startup", failure="Could not read the unfinished notes")
+    def _load_draft(self) -> None:
+        """Any unfinished quick-log note, read off the event loop."""
+        self._draft_watch.check()  # remembers the notes other sessions hold now
+        self.post_message(DraftAtStart(drafts.latest_draft()))
+
+    def on_draft_at_start(self, message: DraftAtStart) -> None:
+        draft = message.draft
         self._started = True
         if draft is not None:
             from screens.dialogs.draft_offer import DraftOffer
@@ -209,6 +245,7 @@ class FollowupApp(App[int]):
     def on_first_frame(self, message: FirstFrame) -> None:
         """The first rows are on screen, read from the plan as stored: only now see whether a new
         day began since it was made (the re-plan of everyone must not delay that frame)."""
+        self._first_frame_done()
         if not self._plan_checked:
             self._plan_checked = True
             self._check_plan()
@@ -353,7 +390,15 @@ class FollowupApp(App[int]):
 
     # ----------------------------------------------------------------- layout
     def on_resize(self, event: events.Resize) -> None:
-        self.set_class(event.size.width < NARROW_WIDTH, "-narrow")
+        narrow = event.size.width < NARROW_WIDTH
+        if narrow == self.has_class("-narrow"):
+            return
+        # Only the side panels depend on the width class (styles/app.tcss): restyling them alone,
+        # not every widget of every screen, is most of what the first frame's resize cost.
+        self.set_class(narrow, "-narrow", update=False)
+        for screen in self.installed_screens():
+            for panel in screen.query(".side-panel"):
+                panel.update_node_styles()
 
     # ----------------------------------------------------------------- actions
     def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:

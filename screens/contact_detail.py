@@ -19,6 +19,7 @@ from planner.core.cadence import describe_cadence
 from planner.core.vocabulary import FavorDirection, PlanReason
 from planner.services.contact_summary import ContactCall, InView
 from planner.services.contact_views import ContactView
+from screens import stylesheets
 from screens.messages import Announce, DataChanged
 from screens.text import UNDO_HINT, safe_markup, toast, user_block, user_text
 from screens.widgets.history_table import HistoryTable
@@ -118,6 +119,7 @@ class DetailRead(Message):
 class ContactDetailScreen(WorkerScreen[None]):
     """Pushed over the contacts screen; escape, q or backspace goes back."""
 
+    CSS_PATH = stylesheets.CONTACTS
     BINDINGS = [
         Binding("escape,q,backspace", "back", "Back", id="detail.back", tooltip="Back to the list you came from"),
         Binding("l", "log", "Log", id="detail.log", tooltip="Log a call with this contact"),

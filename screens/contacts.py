@@ -29,6 +29,7 @@ from textual.widgets import Input, Static
 from textual.worker import Worker, WorkerState
 
 from planner.core import dates
+from screens import stylesheets
 from screens.contact_filter import EMPTY, Entry, FilterError, Rows, filter_rows, load_rows, refines, sort_rows
 from screens.dialogs.confirm_merge import Person
 from screens.messages import DataChanged
@@ -108,6 +109,7 @@ class ContactsScreen(WorkerScreen[None]):
     """Contacts table with a filter box; n/e/d/l/f/i/m act on the highlighted contact (`u`, the app's,
     undoes)."""
 
+    CSS_PATH = stylesheets.CONTACTS
     BINDINGS = [
         Binding("slash", "filter", "Filter", id="contacts.filter", tooltip="Filter: words, tag:, company:, due:"),
         Binding("n", "new", "New", id="contacts.new", tooltip="Add a contact"),

@@ -20,6 +20,7 @@ from textual.widgets import DataTable, Input, Static
 from planner.core import dates
 from planner.core.textsafe import clean_line, fold
 from planner.core.vocabulary import FavorDirection
+from screens import stylesheets
 from screens.messages import Announce, DataChanged
 from screens.packed_text import POS, Texts
 from screens.text import UNDO_HINT, plain, safe_markup, user_text
@@ -107,6 +108,7 @@ class EntriesRead(Message):
 
 
 class LedgerScreen(WorkerScreen[None]):
+    CSS_PATH = stylesheets.LEDGER
     BINDINGS = [
         # `f`, not `g`: g and G go to the first and last row, as in every list.
         Binding("f", "favor('gave')", "Gave a favour", id="ledger.gave", tooltip="Record a favour you did them"),

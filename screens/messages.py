@@ -7,6 +7,9 @@ not bubble: the app re-posts it to the screens, and a bubbling copy would come s
 
 from __future__ import annotations
 
+from collections.abc import Callable
+
+from textual.dom import DOMNode
 from textual.message import Message
 
 
@@ -33,3 +36,15 @@ class Announce(Message):
 
 class FirstFrame(Message):
     """A main screen drew its first rows: work that may wait (a stale plan's re-plan) starts now."""
+
+
+def after_first_frame(node: DOMNode, callback: Callable[[], object]) -> None:
+    """Run `callback` once the app has drawn its first rows (`FirstFrame`), at once if it has, or in
+    an app that does not say. For a widget's own first read, which the first frame does not need:
+    it then does not compete with the agenda's read for the interpreter. Skipped if `node` has
+    left the screen by then."""
+    wait = getattr(node.app, "after_first_frame", None)
+    if wait is None:
+        callback()
+        return
+    wait(lambda: callback() if node.is_attached else None)

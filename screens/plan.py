@@ -20,6 +20,7 @@ from textual.widgets import DataTable, Static
 
 from planner.core import dates
 from planner.core.textsafe import clean_line
+from screens import stylesheets
 from screens.messages import Announce, DataChanged
 from screens.text import UNDO_HINT, plain, safe_markup, user_text
 from screens.widgets.empty_hint import EmptyHint
@@ -97,6 +98,7 @@ class Rebalanced(Message):
 
 
 class PlanScreen(WorkerScreen[None]):
+    CSS_PATH = stylesheets.PLAN
     BINDINGS = [
         Binding("b", "block", "Block days", id="plan.block", tooltip="Vacation, conference: no calls then"),
         Binding("d", "unblock", "Remove block", id="plan.unblock", tooltip="Remove the highlighted block"),

@@ -26,6 +26,7 @@ from textual.widgets import Button, Checkbox, Input, Label, Select, Static, Text
 from planner.core.textsafe import clean_line, fold
 from planner.core.vocabulary import FAVOR_KINDS, KINDS, OUTCOMES, FavorDirection, FavorKind, InteractionKind, Outcome
 from planner.services.contact_summary import InView
+from screens import stylesheets
 from screens.dialogs.confirm_discard import ConfirmDiscard
 from screens.draft_keeper import DraftKeeper
 from screens.quick_log_persist import QuickLogPersistence
@@ -65,6 +66,7 @@ class NamesRead(Message):
 class QuickLogScreen(QuickLogPersistence):
     """Returns the logged InteractionView, or None when closed without logging."""
 
+    CSS_PATH = stylesheets.QUICK_LOG
     BINDINGS = [
         Binding("ctrl+s", "save", "Save", id="quick-log.save", priority=True),
         Binding("escape,ctrl+g", "close", "Close", id="quick-log.close"),

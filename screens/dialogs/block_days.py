@@ -17,6 +17,7 @@ from textual.worker import Worker, WorkerState
 
 from planner.core import dates
 from planner.core.errors import BadInput
+from screens import stylesheets
 from screens.text import user_text
 from screens.workers import WorkerDialog, WorkerFailed, thread_worker
 
@@ -41,6 +42,7 @@ def describe_range(start: dt.date, end: dt.date) -> str:
 class BlockDialog(WorkerDialog[tuple[dt.date, dt.date] | None]):
     """Stores a block; returns its range, or None when cancelled."""
 
+    CSS_PATH = stylesheets.PLAN
     BINDINGS = [
         Binding("escape,ctrl+g", "cancel", "Cancel", id="block.cancel"),
         Binding("ctrl+s", "save", "Block", id="block.save"),

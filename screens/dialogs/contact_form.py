@@ -21,6 +21,7 @@ from planner.core.cadence import describe_cadence
 from planner.core.errors import BadInput
 from planner.core.textsafe import clean_block
 from planner.store.models import CONTACT_KINDS
+from screens import stylesheets
 from screens.dialogs.confirm_discard import ConfirmDiscard
 from screens.text import plain, safe_markup, user_text
 from screens.workers import WorkerDialog, WorkerFailed, thread_worker
@@ -74,6 +75,7 @@ class ZonesRead(Message):
 class ContactForm(WorkerDialog[object | None]):
     """Returns the saved ContactView, or None when cancelled."""
 
+    CSS_PATH = stylesheets.CONTACTS
     BINDINGS = [
         Binding("ctrl+s", "save", "Save", id="contact-form.save", priority=True),
         Binding("escape,ctrl+g", "cancel", "Cancel", id="contact-form.cancel"),

@@ -12,12 +12,14 @@ from textual.containers import Horizontal, Vertical
 from textual.screen import ModalScreen
 from textual.widgets import Button, Label
 
+from screens import stylesheets
 from screens.text import safe_markup
 
 
 class FavorDirection(ModalScreen[str | None]):
     """Returns "gave", "received" or None."""
 
+    CSS_PATH = stylesheets.CONTACTS
     BINDINGS = [
         Binding("g", "choose('gave')", "I gave", id="favor-direction.gave"),
         Binding("r", "choose('received')", "I received", id="favor-direction.received"),

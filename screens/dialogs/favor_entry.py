@@ -18,6 +18,7 @@ from textual.worker import Worker, WorkerState
 from planner.core import dates
 from planner.core.errors import BadInput
 from planner.core.vocabulary import FAVOR_KINDS, FavorDirection, FavorKind
+from screens import stylesheets
 from screens.text import safe_markup, user_text
 from screens.workers import WorkerDialog, WorkerFailed, thread_worker
 
@@ -40,6 +41,7 @@ class OpenFavorsRead(Message):
 class FavorEntry(WorkerDialog[object | None]):
     """Returns the stored FavorView, or None when cancelled."""
 
+    CSS_PATH = stylesheets.LEDGER
     BINDINGS = [
         Binding("escape,ctrl+g", "cancel", "Cancel", id="favor.cancel"),
         Binding("ctrl+s", "save", "Save", id="favor.save"),

@@ -20,6 +20,7 @@ from textual.message import Message
 from textual.suggester import Suggester
 from textual.widgets import Button, Input, Label, ProgressBar, Select, Static
 
+from screens import stylesheets
 from screens.text import safe_markup, user_text
 from screens.workers import WorkerDialog, WorkerFailed, thread_worker
 
@@ -88,6 +89,7 @@ class ImportRead(Message):
 class ImportDialog(WorkerDialog[object | None]):
     """Returns the ImportReport of a real import (so the table reloads), else None."""
 
+    CSS_PATH = stylesheets.CONTACTS
     BINDINGS = [
         Binding("ctrl+s", "run(False)", "Import", id="import.run", priority=True),
         Binding("escape,ctrl+g", "close", "Close", id="import.close"),

@@ -20,6 +20,7 @@ from planner.core.dates import parse_moment
 from planner.core.errors import BadInput
 from planner.core.vocabulary import KINDS, OUTCOMES, InteractionKind, Outcome
 from planner.services.interactions.records import InteractionView
+from screens import stylesheets
 from screens.dialogs.confirm_discard import ConfirmDiscard
 from screens.text import safe_markup, user_text
 from screens.workers import WorkerDialog, WorkerFailed, thread_worker
@@ -36,6 +37,7 @@ def log_words(item: InteractionView) -> str:
 class LogEdit(WorkerDialog[InteractionView | None]):
     """Returns the edited InteractionView, or None when cancelled (or nothing was changed)."""
 
+    CSS_PATH = stylesheets.CONTACTS
     BINDINGS = [
         Binding("escape,ctrl+g", "cancel", "Cancel", id="log-edit.cancel"),
         Binding("ctrl+s", "save", "Save", id="log-edit.save", priority=True),

@@ -23,6 +23,7 @@ from textual.worker import Worker, WorkerState
 
 from planner.core import dates
 from planner.core.errors import BadInput
+from screens import stylesheets
 from screens.text import safe_markup, user_text
 from screens.workers import WorkerDialog, WorkerFailed, thread_worker
 
@@ -63,6 +64,7 @@ class KindsRead(Message):
 class SequenceEventDialog(WorkerDialog[object | None]):
     """Returns the started sequence run (RunView), or None when cancelled."""
 
+    CSS_PATH = stylesheets.CONTACTS
     BINDINGS = [
         Binding("escape,ctrl+g", "cancel", "Cancel", id="sequence-event.cancel"),
         Binding("ctrl+s", "save", "Start", id="sequence-event.save"),

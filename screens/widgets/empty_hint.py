@@ -2,7 +2,8 @@
 `followup demo` opens a sample database to try everything on. Shown on each main screen (which
 otherwise shows nothing but its column headers) and hidden as soon as anyone is in.
 
-It checks on its own, so a screen only has to compose it: once when mounted, then while the
+It checks on its own, so a screen only has to compose it: once the app's first rows are drawn
+(at once on a screen shown later; an empty database's agenda is drawn in a blink), then while the
 database stays empty, every second or so (one `LIMIT 1` query, in a thread) until someone is added,
 here or from another session or the command line.
 """
@@ -12,6 +13,7 @@ from __future__ import annotations
 from textual.message import Message
 from textual.widgets import Static
 
+from screens.messages import after_first_frame
 from screens.text import safe_markup
 from screens.workers import thread_worker
 
@@ -37,7 +39,7 @@ class EmptyHint(Static):
         self.display = False
 
     def on_mount(self) -> None:
-        self._check()
+        after_first_frame(self, self._check)
 
     # Optional: a failed check leaves the hint as it was (the screen says its own failure).
     @thread_worker(group="empty-check", failure=None)

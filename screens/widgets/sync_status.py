@@ -3,7 +3,8 @@ runs a sync, how far it has got. Hidden when no collection is configured (`follo
 dav.contacts URL`): most people never sync, and 24 rows have none to spare.
 
 The app runs the sync (screens/app.py) and hands each step to every `SyncStatus` it shows; the
-line reads the collections' times again, in a thread worker, when it is shown and after a sync.
+line reads the collections' times again, in a thread worker, when it is shown (after the app's
+first rows are drawn) and after a sync.
 """
 
 from __future__ import annotations
@@ -15,6 +16,7 @@ from textual.message import Message
 from textual.widgets import Static
 
 from planner.core import dates
+from screens.messages import after_first_frame
 from screens.text import safe_markup, user_text
 from screens.workers import thread_worker
 
@@ -50,7 +52,7 @@ class SyncStatus(Static):
         self._sync_writes = 0
 
     def on_mount(self) -> None:
-        self.reload()
+        after_first_frame(self, self.reload)
 
     def reload(self) -> None:
         self._read()
