@@ -13,10 +13,10 @@ from planner.core.workdays import WEEKDAY_INDEX, WorkCalendar
 from planner.core.zones import configured_zone, in_user_zone
 from planner.scheduling import worklist
 from planner.scheduling.owners import owned
-from planner.scheduling.stored_plan import as_date
 from planner.scheduling.windows import ContactPlanInput
 from planner.store import settings
 from planner.store.database import db
+from planner.store.dialect import as_date
 from planner.store.models import Block, Contact, ContactTag
 from planner.store.queries import last_reached_query
 

@@ -63,7 +63,7 @@ _VIEW_COLUMNS = (PlannedCall.id, PlannedCall.contact, Contact.name, PlannedCall.
 def _views(query) -> list[PlannedCallView]:
     """The rows of a select of `_VIEW_COLUMNS` as views: raw tuples, days converted here (a Peewee
     model, or even its per-field conversion, per row cost seconds at 100k contacts)."""
-    from planner.scheduling.stored_plan import as_date
+    from planner.store.dialect import as_date
 
     return [PlannedCallView(rid, cid, name, as_date(day), as_date(ideal), as_date(start), as_date(end), reason,
                             bool(pinned), seq, favor, note or "")
@@ -116,7 +116,7 @@ def plan_summary(start: dt.date | None = None, days: int = 42) -> PlanSummary:
     The plan is read grouped (day, ideal day, window, reason, pinned: what the figures need), so
     100k calls come back as a few hundred rows with their counts."""
     from planner.scheduling.engine import PlanRow
-    from planner.scheduling.stored_plan import as_date
+    from planner.store.dialect import as_date
 
     cal = load_calendar()
     today = dates.today()

@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import datetime as dt
 from collections import defaultdict
-from collections.abc import Callable, Collection
+from collections.abc import Collection
 
 from peewee import SQL, fn
 
@@ -20,7 +20,7 @@ from planner.scheduling.engine import PlanRow
 from planner.scheduling.owners import owned, owner_clause
 from planner.scheduling.reroute import Window
 from planner.store.database import db
-from planner.store.dialect import days_between, execute_many, iso_day, portable, unindexed
+from planner.store.dialect import as_date, days_between, execute_many, iso_day, portable, unindexed
 from planner.store.models import Contact, PlannedCall
 from planner.store.queries import chunked
 
@@ -45,20 +45,6 @@ def _execute(sql: str, params=()):
 def _not_in(column: str, count: int) -> str:
     """`column NOT IN (?, ...)`; TRUE for no values (PostgreSQL has no empty list)."""
     return f'{column} NOT IN ({", ".join("?" * count)})' if count else "TRUE"
-
-
-class _Days(dict):
-    """A stored day (ISO text on SQLite, a date from the server) -> its date, each of the few
-    hundred distinct days parsed once: a plain dict look-up per row, no call on a hit."""
-
-    def __missing__(self, value: object) -> dt.date:
-        day = value if isinstance(value, dt.date) else dt.date.fromisoformat(str(value)[:10])
-        if len(self) < 65536:  # days of a plan: bounded, but never let odd values grow it
-            self[value] = day
-        return day
-
-
-as_date: Callable[[object], dt.date] = _Days().__getitem__
 
 
 class _Shared(dict):

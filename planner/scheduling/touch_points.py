@@ -26,7 +26,7 @@ from peewee import fn
 from planner.core.vocabulary import PlanReason
 from planner.core.workdays import WorkCalendar
 from planner.core.zones import aware, stored_moment
-from planner.scheduling.stored_plan import as_date
+from planner.store.dialect import as_date
 from planner.store.models import Contact, Interaction, PlannedCall, SequenceRun, SequenceStep
 from planner.store.plan_rows import insert_pinned
 from planner.store.queries import attempt_condition, chunked, tuples

@@ -475,19 +475,15 @@ def _people(which) -> dict[int, _Who]:
 def _agenda_calls(wanted) -> tuple[list[_Call], dict[int, _Who]]:
     """The agenda's stored calls, by date (then contact and place in its sequence), and what each
     row shows of its contact (`_Who`), from one query read as raw tuples."""
-    from planner.scheduling.stored_plan import as_date
+    from planner.store.dialect import as_date
 
     query = (PlannedCall.select(PlannedCall.id, PlannedCall.contact, PlannedCall.date, PlannedCall.reason,
                                 PlannedCall.seq, PlannedCall.favor, PlannedCall.note, PlannedCall.at_time, *_WHO)
              .join(Contact).where(wanted))
     rows: list[_Call] = []
     views: dict[int, _Who] = {}
-    days: dict[object, dt.date] = {}  # a week has a handful of days: each converted once
     for rid, cid, day, reason, seq, favor, note, at_time, *who in db.execute(query):
-        when = days.get(day)
-        if when is None:
-            when = days[day] = as_date(day)
-        rows.append(_Call(rid, cid, when, reason, seq, favor, note, at_time))
+        rows.append(_Call(rid, cid, as_date(day), reason, seq, favor, note, at_time))
         if cid not in views:
             views[cid] = _Who(*who)
     # sorted here, not in SQL: ordered by date, SQLite would walk the whole plan through its date

@@ -22,7 +22,6 @@ from planner.core.errors import BadInput, NotFound
 from planner.core.textsafe import json_dict
 from planner.core.vocabulary import REFERRAL_KINDS, FavorDirection, normalize_direction, normalize_favor_kind
 from planner.core.zones import stored_moment, to_utc_naive, utc_aware
-from planner.scheduling.service import replan
 from planner.services.interactions import thanks
 from planner.services.team import acting_member_id
 from planner.store import settings
@@ -182,6 +181,8 @@ def add_favor(contact_id: int, direction: str, kind: str, note: str = "", weight
               day: dt.date | None = None, returns: int | None = None, referred: int | None = None) -> FavorView:
     """Record a favour; a received one gets a pinned thank-you task. The favour, its task and the
     contact's re-plan are one write transaction: if the re-plan fails, nothing is stored."""
+    from planner.scheduling.service import replan  # the planner loads with a write, not with a read of open favours
+
     direction, kind, weight, day = check_favor(direction, kind, weight, day)
     with journaled("Recorded a favour") as action:
         contact = _contact(contact_id)
@@ -195,6 +196,8 @@ def add_favor(contact_id: int, direction: str, kind: str, note: str = "", weight
 def thank(contact_id: int | None = None, favor_id: int | None = None) -> list[FavorView]:
     """Mark one favour, or all of a contact's unthanked received favours, thanked now; their tasks
     go and the contacts are re-planned in the same write transaction."""
+    from planner.scheduling.service import replan
+
     if contact_id is None and favor_id is None:
         raise BadInput("thank: name a contact or a favour id")
     with journaled("Thanked") as action:
@@ -228,6 +231,8 @@ def thank(contact_id: int | None = None, favor_id: int | None = None) -> list[Fa
 def delete_favor(favor_id: int) -> FavorView:
     """Remove a ledger entry recorded by mistake, with its thank-you task, and re-plan the contact:
     one write transaction."""
+    from planner.scheduling.service import replan
+
     with journaled("Deleted a favour") as action:
         row = Favor.select(Favor, Contact.id, Contact.name).join(Contact).where(Favor.id == favor_id).first()
         if row is None:

@@ -1,10 +1,14 @@
 """SQL that differs between the engines, for the database the one `db` is bound to: raw SQL's
-placeholders, a day difference, a date read as ISO text, a text's first line, a distinct list, an
-unindexed column, sorting names without regard to case, and the server's session locks. Callers write one query;
-which engine it runs on is asked here (`store.engine` says how each engine is driven).
+placeholders, a stored day read back as a date, a day difference, a date read as ISO text, a
+text's first line, a distinct list, an unindexed column, sorting names without regard to case,
+and the server's session locks. Callers write one query; which engine it runs on is asked here
+(`store.engine` says how each engine is driven).
 """
 
 from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Callable
 
 import peewee
 from peewee import fn
@@ -25,6 +29,20 @@ def execute_many(sql: str, rows) -> None:
     query's are (the raw cursor would let the driver's own exceptions through)."""
     with peewee.__exception_wrapper__:  # type: ignore[attr-defined]
         db.cursor().executemany(portable(sql), rows)
+
+
+class _Days(dict):
+    """A stored day (ISO text on SQLite, a date from the server) -> its date, each of the few
+    hundred distinct days parsed once: a plain dict look-up per row, no call on a hit."""
+
+    def __missing__(self, value: object) -> dt.date:
+        day = value if isinstance(value, dt.date) else dt.date.fromisoformat(str(value)[:10])
+        if len(self) < 65536:  # days of a plan: bounded, but never let odd values grow it
+            self[value] = day
+        return day
+
+
+as_date: Callable[[object], dt.date] = _Days().__getitem__
 
 
 def days_between(later: str, earlier: str) -> str:
