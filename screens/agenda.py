@@ -96,6 +96,30 @@ class AgendaTable(ListTable):
         self._update_count += 1
         self.check_idle()
 
+    # Textual works out the rows' order and line offsets again (a pass over every row) at each of
+    # the several updates one read of the agenda makes. Both change only when rows are added,
+    # removed or sorted, and then the row count or the table's index of rows (replaced by a clear
+    # or a sort) changes with them; an agenda row's height never changes.
+    _in_order: tuple[int, object, list[TableRow]] = (-1, None, [])
+    _offsets: tuple[int, object, list[tuple[RowKey, int]]] = (-1, None, [])
+
+    @property
+    def ordered_rows(self) -> list[TableRow]:
+        count, index, rows = self._in_order
+        if count != self.row_count or index is not self._row_locations:
+            get_key = self._row_locations.get_key
+            rows = [self.rows[get_key(n)] for n in range(self.row_count)]  # type: ignore[index]
+            self._in_order = (self.row_count, self._row_locations, rows)
+        return rows
+
+    @property
+    def _y_offsets(self) -> list[tuple[RowKey, int]]:
+        count, index, offsets = self._offsets
+        if count != self.row_count or index is not self._row_locations:
+            offsets = [(row.key, y) for row in self.ordered_rows for y in range(row.height)]
+            self._offsets = (self.row_count, self._row_locations, offsets)
+        return offsets
+
     def redraw_cells(self) -> None:
         """Draw every cell again from its renderable (their texts changed, the rows did not)."""
         self._clear_caches()
