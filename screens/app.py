@@ -527,6 +527,11 @@ def run_app(mode: str | None = None) -> int:
     # collection, each one a pause of the event loop that grows with what is loaded.
     gc.freeze()
     app = FollowupApp(mode=mode)
+    # Nor is the collector run before the first frame: what start-up allocates is the app itself
+    # (widgets, styles, the first rows), alive until the end, so every collection then finds
+    # nothing to free (about 60 of them before the first frame). It resumes with that frame.
+    app.after_first_frame(gc.enable)
+    gc.disable()
     app.run()
     code = app.return_code or 0
     if app._exit_guard is not None:
