@@ -42,7 +42,8 @@ from screens.workers import thread_worker
 
 class AgendaTable(ListTable):
     """The agenda's table: the cursor steps over section headers; on every resize its essential
-    columns are fitted to the visible width."""
+    columns are fitted to the visible width. An item's row is read-only (`_ItemTexts`): a row
+    changes by being shown again, never by `update_cell`."""
 
     def on_resize(self) -> None:
         # Scrollable width, less a vertical scrollbar the list will usually have.
@@ -230,7 +231,7 @@ class AgendaScreen(AgendaActions):
         self.rows: list[Row] = []
         self._texts: list[_ItemTexts | None] = []  # each row's texts as the table draws them
         self._reads = 0  # reads asked for (`reload`)
-        self._shown = 0  # the newest of them shown
+        self._member_id: int | None = None  # whose agenda is shown (None: everyone's)
         self.agenda: Agenda | None = None
         self.range = agenda_range(dates.today())
         self._last_row = 0
@@ -294,9 +295,9 @@ class AgendaScreen(AgendaActions):
 
         self.post_message(AgendaRead(build_agenda(start, end, member), None, read, member))
 
-    def _details_after_frame(self, agenda: Agenda, member: int | None, read: int) -> None:
+    def _details_after_frame(self, agenda: Agenda, read: int) -> None:
         if read == self._reads and self.agenda is agenda:  # no newer read asked for meanwhile
-            self._load_details(agenda.start, agenda.end, member, read)
+            self._load_details(agenda.start, agenda.end, self._member_id, read)
 
     def action_whose(self) -> None:
         """Mine, then the team's, then each other member's, and round again."""
@@ -306,13 +307,17 @@ class AgendaScreen(AgendaActions):
         self.reload()
 
     def on_agenda_read(self, message: AgendaRead) -> None:
-        if message.read < self._shown:
-            return  # overtaken: a newer read is already shown
-        self._shown = message.read
-        agenda = message.agenda
-        fresh = agenda is not self.agenda  # not the same agenda narrowed again by the filter
+        if message.read != self._reads:
+            return  # overtaken: a newer read was asked for (a write, `m`, a new day), and comes
         if message.members is not None:
             self._members = message.members
+        self._member_id = message.member_id
+        self._show(message.agenda)
+        if message.agenda.pending:  # once this is drawn, the rest of what its rows say
+            self.call_after_refresh(self._details_after_frame, message.agenda, message.read)
+
+    def _show(self, agenda: Agenda) -> None:
+        """Put `agenda` in the table, narrowed by the `/` filter, keeping the cursor on its item."""
         today = agenda.today
         keep = self._current_row()
         # Where the cursor goes once the rows are rebuilt: the same item, or when it left the list
@@ -357,8 +362,6 @@ class AgendaScreen(AgendaActions):
         self._restore_cursor(wanted)
         if first:
             self.call_after_refresh(self.app.post_message, FirstFrame())
-        if fresh and agenda.pending:
-            self.call_after_refresh(self._details_after_frame, agenda, message.member_id, message.read)
 
     @staticmethod
     def _row_cells(row: Row, texts: _ItemTexts | None) -> list[Text] | _ItemTexts:
@@ -384,7 +387,7 @@ class AgendaScreen(AgendaActions):
     @on(Input.Changed, "#agenda-find")
     def _find_changed(self) -> None:
         if self.agenda is not None:
-            self.post_message(AgendaRead(self.agenda, None, self._shown))  # the same agenda, narrowed again
+            self._show(self.agenda)  # the agenda shown, narrowed again: nothing is read
 
     def _update_title(self, agenda, today: dt.date) -> None:
         year, week, _ = today.isocalendar()

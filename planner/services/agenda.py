@@ -349,7 +349,8 @@ def build_agenda(start: dt.date, end: dt.date, member_id: int | None = None, *, 
         else:
             by_day.setdefault(row.date, []).append(item)
     for coming in dates_coming:
-        by_day.setdefault(coming.remind_on, []).append(_date_item(coming, views[coming.date.contact_id]))
+        if coming.date.contact_id in views:  # (archived since the dates were read: gone with them)
+            by_day.setdefault(coming.remind_on, []).append(_date_item(coming, views[coming.date.contact_id]))
     for cid, attempt in made.items():
         if cid in views:  # an archived contact's call left the list with them
             agenda.done.append(_done_item(current, listed[cid], views[cid], attempt, names))
@@ -373,13 +374,13 @@ def build_agenda(start: dt.date, end: dt.date, member_id: int | None = None, *, 
     return agenda
 
 
-def read_details(items: list[AgendaItem], names: dict[int, str] | None = None) -> None:
+def read_details(items: list[AgendaItem]) -> None:
     """Fill in what `pending` items say beyond their row (see `build_agenda`): for a screenful of
     them, read by their contacts' ids; a whole agenda reads them set-based in `build_agenda`."""
     items = [item for item in items if item.pending]
     if items:
         ids = sorted({item.contact_id for item in items})
-        _fill(items, _Details.of(ids), member_names() if names is None else names, today())
+        _fill(items, _Details.of(ids), member_names(), today())
 
 
 class _Details(NamedTuple):

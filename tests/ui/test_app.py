@@ -158,7 +158,7 @@ async def test_a_plan_from_an_earlier_day_is_shown_then_replanned_in_the_backgro
 
 
 async def test_the_first_frame_has_the_saved_theme_and_keys_and_nothing_else_waits_before_it(
-        app_db, wait_for_workers):
+        app_db, wait_for_workers, monkeypatch):
     """The agenda's first rows are drawn in the saved theme's colours with the user's own keys
     (nothing restyles or re-binds after them); the empty hint's check, the sync line's read and
     the unfinished-note check start only then, not beside the agenda's read."""
@@ -169,17 +169,29 @@ async def test_the_first_frame_has_the_saved_theme_and_keys_and_nothing_else_wai
     settings.set_value("theme", "nord")
     settings.set_value("keymap", "agenda.log=L")
     settings.set_value("dav.contacts", "http://127.0.0.1:9/contacts/")  # never reached: no ctrl+r
+    from screens.widgets.empty_hint import EmptyHint
+    from screens.widgets.sync_status import SyncStatus
+
     seen: dict = {}
+    started: list[str] = []  # in order: the first frame, and each piece of start-up work as it starts
+
+    def recording(name: str, start):
+        def recorded(self, *args, **kwargs):
+            started.append(name)
+            return start(self, *args, **kwargs)
+        return recorded
+
+    for owner, name in ((EmptyHint, "_check"), (SyncStatus, "_read"), (FollowupApp, "_load_draft")):
+        monkeypatch.setattr(owner, name, recording(name, getattr(owner, name)))
 
     class Watched(FollowupApp):
         def on_first_frame(self, message: FirstFrame) -> None:
             if not seen:
+                started.append("first frame")
                 seen["theme"] = self.theme
                 seen["background"] = self.screen.styles.background
                 seen["log key"] = [key for key, active in self.screen.active_bindings.items()
                                    if active.binding.id == "agenda.log"]
-                seen["early work"] = sorted(worker.group for worker in self.workers
-                                            if worker.group in {"empty-check", "sync-status", "startup"})
 
     app = Watched()
     async with app.run_test(size=(80, 24)) as pilot:
@@ -187,6 +199,6 @@ async def test_the_first_frame_has_the_saved_theme_and_keys_and_nothing_else_wai
         assert seen["theme"] == "nord"
         assert seen["background"] == Color.parse(app.get_theme("nord").background)
         assert seen["log key"] == ["L"]
-        assert seen["early work"] == []
+        assert started[0] == "first frame" and sorted(started[1:]) == ["_check", "_load_draft", "_read"]
         line = app.screen.query_one("#agenda-sync")  # its read ran after the frame
         assert "contacts never synced" in str(line.render()) and line.region.height == 1
