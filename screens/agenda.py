@@ -26,7 +26,7 @@ from textual.widgets.data_table import Row as TableRow
 
 from planner.core import dates
 from planner.core.vocabulary import AgendaKind
-from planner.services.agenda import Agenda, AgendaItem
+from planner.services.agenda import Agenda, AgendaItem, build_agenda, read_details
 from screens.agenda_actions import AgendaActions
 from screens.agenda_rows import COLUMNS, Row, agenda_range, agenda_rows, first_items, fit_widths, item_cells
 from screens.messages import DataChanged, FirstFrame
@@ -279,7 +279,6 @@ class AgendaScreen(AgendaActions):
         """Where every item goes, and what the rows a screen shows say (`rows`: the terminal's
         height). At 100k contacts the other rows' details are most of the agenda's read: they are
         read once this is drawn (`_load_details`), so the first frame does not wait for them."""
-        from planner.services.agenda import build_agenda, read_details
         from planner.services.team import acting_member_id, list_members
 
         member = acting_member_id() if whose == "mine" else None if whose == "team" else int(whose)
@@ -291,8 +290,6 @@ class AgendaScreen(AgendaActions):
     def _load_details(self, start: dt.date, end: dt.date, member: int | None, read: int) -> None:
         """The agenda again, every item with its details: drawn into the same rows when they are the
         same (`on_agenda_read`)."""
-        from planner.services.agenda import build_agenda
-
         self.post_message(AgendaRead(build_agenda(start, end, member), None, read, member))
 
     def _details_after_frame(self, agenda: Agenda, read: int) -> None:

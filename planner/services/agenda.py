@@ -35,6 +35,7 @@ from planner.services.presence import nudges, nudges_among
 from planner.services.team import member_names
 from planner.store import settings
 from planner.store.database import db
+from planner.store.dialect import as_date
 from planner.store.engine import on_server
 from planner.store.models import Contact, ContactEmail, ContactPhone, Favor, PlannedCall
 from planner.store.queries import tuples
@@ -476,8 +477,6 @@ def _people(which) -> dict[int, _Who]:
 def _agenda_calls(wanted) -> tuple[list[_Call], dict[int, _Who]]:
     """The agenda's stored calls, by date (then contact and place in its sequence), and what each
     row shows of its contact (`_Who`), from one query read as raw tuples."""
-    from planner.store.dialect import as_date
-
     query = (PlannedCall.select(PlannedCall.id, PlannedCall.contact, PlannedCall.date, PlannedCall.reason,
                                 PlannedCall.seq, PlannedCall.favor, PlannedCall.note, PlannedCall.at_time, *_WHO)
              .join(Contact).where(wanted))
