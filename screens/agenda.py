@@ -10,7 +10,6 @@ from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Iterator, Mapping, Sequence
-from dataclasses import replace
 
 from rich.text import Text
 from textual import on
@@ -28,13 +27,13 @@ from planner.core import dates
 from planner.core.vocabulary import AgendaKind
 from planner.services.agenda import Agenda, AgendaItem, build_agenda, read_details
 from screens.agenda_actions import AgendaActions
-from screens.agenda_rows import COLUMNS, Row, agenda_range, agenda_rows, first_items, fit_widths, item_cells
+from screens.agenda_rows import COLUMNS, Row, agenda_range, agenda_rows, fit_widths, item_cells, items_in_rows, narrowed
 from screens.messages import DataChanged, FirstFrame
 from screens.text import safe_markup, user_text
 from screens.widgets.contact_panel import ContactPanel
 from screens.widgets.empty_hint import EmptyHint
 from screens.widgets.keys_footer import KeysFooter
-from screens.widgets.list_filter import ListFilter, matches
+from screens.widgets.list_filter import ListFilter
 from screens.widgets.list_table import ListTable
 from screens.widgets.sync_status import SyncStatus
 from screens.workers import thread_worker
@@ -272,18 +271,24 @@ class AgendaScreen(AgendaActions):
     def reload(self) -> None:
         self.range = agenda_range(dates.today())
         self._reads += 1
-        self._load(*self.range, self.whose, self.app.size.height, self._reads)
+        # the rows around those on screen now (the top of the list, at first), as the filter shows them
+        table = self.query_one("#agenda-table", AgendaTable)
+        height, top = max(table.size.height, self.app.size.height), round(table.scroll_y)
+        shown = (max(top - height, 0), top + 2 * height)
+        self._load(*self.range, self.whose, self.query_one("#agenda-find", ListFilter).value, shown, self._reads)
 
     @thread_worker(group="agenda-load", failure="Could not read the agenda")
-    def _load(self, start: dt.date, end: dt.date, whose: str | int, rows: int, read: int) -> None:
-        """Where every item goes, and what the rows a screen shows say (`rows`: the terminal's
-        height). At 100k contacts the other rows' details are most of the agenda's read: they are
-        read once this is drawn (`_load_details`), so the first frame does not wait for them."""
+    def _load(self, start: dt.date, end: dt.date, whose: str | int, query: str, shown: tuple[int, int],
+              read: int) -> None:
+        """Where every item goes, and what the rows on screen say (`shown`: the table's rows about
+        the screen's, under the filter's `query`). At 100k contacts the other rows' details are most
+        of the agenda's read: they are read once this is drawn (`_load_details`), so neither the first
+        frame nor the list after a write waits for them."""
         from planner.services.team import acting_member_id, list_members
 
         member = acting_member_id() if whose == "mine" else None if whose == "team" else int(whose)
         agenda = build_agenda(start, end, member, details=False)
-        read_details(first_items(agenda, agenda.today, rows))
+        read_details(items_in_rows(narrowed(agenda, query), agenda.today, *shown))
         self.post_message(AgendaRead(agenda, list_members(), read, member))
 
     @thread_worker(group="agenda-details", failure="Could not read the agenda")
@@ -368,15 +373,7 @@ class AgendaScreen(AgendaActions):
 
     def _narrowed(self, agenda):
         """The agenda with only the items the `/` filter matches (section counts follow)."""
-        query = self.query_one("#agenda-find", ListFilter).value
-        if not query.strip():
-            return agenda
-
-        def keep(items: list) -> list:
-            return [item for item in items if matches(query, item.name, item.company)]
-
-        return replace(agenda, overdue=keep(agenda.overdue), thank_yous=keep(agenda.thank_yous),
-                       days=[(day, keep(items)) for day, items in agenda.days], done=keep(agenda.done))
+        return narrowed(agenda, self.query_one("#agenda-find", ListFilter).value)
 
     def action_find(self) -> None:
         self.query_one("#agenda-find", ListFilter).open()

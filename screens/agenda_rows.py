@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Iterator
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 from rich.text import Text
 
@@ -16,6 +16,7 @@ from planner.core import dates
 from planner.core.textsafe import clean_line
 from planner.core.vocabulary import AgendaKind
 from planner.services.agenda import AgendaItem
+from screens.widgets.list_filter import matches
 
 # Name, company, reason and last contact fit 80 columns; the summary scrolls into view.
 COLUMNS = (("Name", 22), ("Company", 12), ("Reason", 20), ("Last contact", 13), ("Last summary", 40))
@@ -96,18 +97,30 @@ def agenda_rows(agenda, today: dt.date) -> list[Row]:
     return rows
 
 
-def first_items(agenda, today: dt.date, rows: int) -> list[AgendaItem]:
-    """The items of the table's first `rows` rows (headers count as rows): what a screen shows
-    before it is scrolled."""
+def items_in_rows(agenda, today: dt.date, start: int, stop: int) -> list[AgendaItem]:
+    """The items of the table's rows `start` to `stop` (headers count as rows): what the screen
+    shows when scrolled to about there."""
     items: list[AgendaItem] = []
-    left = rows
+    at = 0
     for _, section, _ in _sections(agenda, today):
-        left -= 1
-        items += section[:max(left, 0)]
-        left -= len(section)
-        if left <= 0:
+        at += 1  # its header
+        items += section[max(start - at, 0):max(stop - at, 0)]
+        at += len(section)
+        if at >= stop:
             break
     return items
+
+
+def narrowed(agenda, query: str):
+    """The agenda with only the items the `/` filter's `query` matches (section counts follow)."""
+    if not query.strip():
+        return agenda
+
+    def keep(items: list) -> list:
+        return [item for item in items if matches(query, item.name, item.company)]
+
+    return replace(agenda, overdue=keep(agenda.overdue), thank_yous=keep(agenda.thank_yous),
+                   days=[(day, keep(items)) for day, items in agenda.days], done=keep(agenda.done))
 
 
 def reason_text(item, today: dt.date) -> str:

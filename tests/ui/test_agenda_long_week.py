@@ -189,9 +189,10 @@ async def test_the_first_frame_waits_only_for_what_the_screen_shows(long_week):
     async with app.run_test(size=(80, 24)) as pilot:
         await until(pilot, lambda: app.at_first_frame)
         pending, said, cells = app.at_first_frame
-        on_screen = sum(1 for row in app.screen.rows[:24] if row.item is not None)
-        assert pending[:on_screen] == [False] * on_screen and all(pending[on_screen:]) and len(pending) > 700
-        assert "…" not in said[:on_screen] and set(said[on_screen:]) == {"…"}
+        # the rows on screen and the next screenful (where page-down goes first) are read first
+        first = sum(1 for row in app.screen.rows[:2 * 24] if row.item is not None)
+        assert pending[:first] == [False] * first and all(pending[first:]) and len(pending) > 700
+        assert "…" not in said[:first] and set(said[first:]) == {"…"}
         await settle(app, pilot)
         screen, table = app.screen, app.screen.query_one("#agenda-table")
         assert not any(row.item.pending for row in screen.rows if row.item is not None)
@@ -200,3 +201,31 @@ async def test_the_first_frame_waits_only_for_what_the_screen_shows(long_week):
         shown = {n: last_contact(table, n) for n, row in enumerate(screen.rows) if row.item is not None}
         assert shown == {n: item_cells(screen.rows[n].item, screen.agenda.today)[3].plain for n in shown}
         assert {n for n, text in shown.items() if text != "never"} - set(range(24)), "spoken-to rows below"
+
+
+async def test_after_a_write_far_down_the_list_the_rows_on_screen_come_with_what_they_say(
+        long_week, run_app, monkeypatch):
+    """Reading the list again (after a log, a snooze, another session's write) while scrolled to
+    its end: the first part of the read already says what the rows on screen say, as it does for
+    the top of the list at start."""
+    from screens.agenda import AgendaScreen
+
+    seen: list[list[bool]] = []  # each first part as drawn: whether each row on screen still waits
+    first_part_drawn = AgendaScreen._details_after_frame
+
+    def watched(self, agenda, read) -> None:
+        table = self.query_one("#agenda-table")
+        top = round(table.scroll_y)
+        seen.append([row.item.pending for row in self.rows[top:top + table.size.height] if row.item is not None])
+        first_part_drawn(self, agenda, read)
+
+    monkeypatch.setattr(AgendaScreen, "_details_after_frame", watched)
+    async with run_app(size=(80, 24)) as (app, pilot):
+        screen = app.screen
+        await pilot.press("end")
+        await settle(app, pilot)
+        assert screen.query_one("#agenda-table").scroll_y > 500
+        seen.clear()
+        screen.reload()
+        await settle(app, pilot)
+        assert len(seen) == 1 and len(seen[0]) > 10 and not any(seen[0])
