@@ -143,6 +143,9 @@ class AgendaTable(ListTable):
         self.virtual_size = Size(width + self._row_label_column_width, self._total_row_height + header)
 
 
+SHOWN_MARGIN = 4  # rows either side of the screen whose details come with the first part of a read
+
+
 class AgendaRead(Message):
     """The agenda for the range asked, read in a worker, and whose it can be (the members; none
     on a personal file). `read` numbers the reloads: a read overtaken by a newer one is dropped.
@@ -271,10 +274,11 @@ class AgendaScreen(AgendaActions):
     def reload(self) -> None:
         self.range = agenda_range(dates.today())
         self._reads += 1
-        # the rows around those on screen now (the top of the list, at first), as the filter shows them
+        # the rows on screen now (the top of the list, at first), as the filter shows them, and a
+        # few either side: a call just logged leaves the list, and the rows below it move up
         table = self.query_one("#agenda-table", AgendaTable)
         height, top = max(table.size.height, self.app.size.height), round(table.scroll_y)
-        shown = (max(top - height, 0), top + 2 * height)
+        shown = (max(top - SHOWN_MARGIN, 0), top + height + SHOWN_MARGIN)
         self._load(*self.range, self.whose, self.query_one("#agenda-find", ListFilter).value, shown, self._reads)
 
     @thread_worker(group="agenda-load", failure="Could not read the agenda")

@@ -189,8 +189,10 @@ async def test_the_first_frame_waits_only_for_what_the_screen_shows(long_week):
     async with app.run_test(size=(80, 24)) as pilot:
         await until(pilot, lambda: app.at_first_frame)
         pending, said, cells = app.at_first_frame
-        # the rows on screen and the next screenful (where page-down goes first) are read first
-        first = sum(1 for row in app.screen.rows[:2 * 24] if row.item is not None)
+        # the rows on screen (and a few below) are read first
+        from screens.agenda import SHOWN_MARGIN
+
+        first = sum(1 for row in app.screen.rows[:24 + SHOWN_MARGIN] if row.item is not None)
         assert pending[:first] == [False] * first and all(pending[first:]) and len(pending) > 700
         assert "…" not in said[:first] and set(said[first:]) == {"…"}
         await settle(app, pilot)
