@@ -202,3 +202,31 @@ async def test_the_first_frame_has_the_saved_theme_and_keys_and_nothing_else_wai
         assert started[0] == "first frame" and sorted(started[1:]) == ["_check", "_load_draft", "_read"]
         line = app.screen.query_one("#agenda-sync")  # its read ran after the frame
         assert "contacts never synced" in str(line.render()) and line.region.height == 1
+
+
+async def test_a_screen_first_shown_after_a_theme_change_is_drawn_in_the_new_theme(run_app, wait_for_workers):
+    """A mode's screen is made when first shown and styled as it mounts, in the theme of that
+    moment; a screen made before the change is restyled when shown again."""
+    from textual.color import Color
+
+    async with run_app() as (app, pilot):
+        await wait_for_workers(app, pilot)
+        agenda = app.screen
+        app.theme = "nord"
+        await wait_for_workers(app, pilot)
+        nord = Color.parse(app.get_theme("nord").background)
+        await pilot.press("2")
+        await wait_for_workers(app, pilot)
+        contacts = app.screen
+        assert contacts.styles.background == nord
+        panel = Color.parse(app.get_css_variables()["panel"])  # the filter box's border, in nord
+        assert contacts.query_one("#contacts-filter").styles.border_top[1] == panel
+        app.theme = "gruvbox"
+        await wait_for_workers(app, pilot)
+        await pilot.press("1")
+        await wait_for_workers(app, pilot)
+        assert app.screen is agenda
+        assert agenda.styles.background == Color.parse(app.get_theme("gruvbox").background)
+        await pilot.press("3")
+        await wait_for_workers(app, pilot)
+        assert app.screen.styles.background == Color.parse(app.get_theme("gruvbox").background)
