@@ -10,6 +10,7 @@ import datetime as dt
 import pytest
 from textual import events
 from ui_steps import settle, until
+from ui_text import footer_key_dimmed
 
 from planner.core.vocabulary import AgendaKind
 
@@ -128,8 +129,6 @@ async def test_a_filter_typed_while_the_week_is_read_again_shows_only_its_matche
 async def test_the_footer_dims_snooze_and_skip_on_a_thank_you_and_lights_them_on_a_call(app_db, run_app):
     """The footer is told only when what it dims changes: it still follows the cursor from a call
     to a thank-you and back, across several calls in a row."""
-    from textual.widgets._footer import FooterKey
-
     from planner.services.contacts import list_contacts
     from planner.services.ledger import add_favor
     from planner.services.schedule import pin
@@ -139,9 +138,7 @@ async def test_the_footer_dims_snooze_and_skip_on_a_thank_you_and_lights_them_on
         pin(ids[name], dt.date(2026, 11, 25))
     add_favor(ids["[bold]Mallory[/]"], "received", "referral", note="intro", day=dt.date(2026, 11, 16))
 
-    def dimmed(app, action: str) -> bool:
-        (key,) = [k for k in app.screen.query(FooterKey) if k.action == action]
-        return key.has_class("-disabled")
+    dimmed = footer_key_dimmed
 
     async with run_app(size=(120, 32)) as (app, pilot):
         screen = app.screen

@@ -98,7 +98,9 @@ async def test_unknown_mode_is_refused():
 
 async def test_the_four_screens_share_one_chrome(app_db, run_app):
     """A title bar on top and a footer, no clock Header on one screen only."""
-    from textual.widgets import Footer, Header
+    from textual.widgets import Header
+
+    from screens.widgets.keys_footer import KeysFooter
 
     async with run_app() as (app, pilot):
         for key, title in (("1", "#agenda-title"), ("2", "#contacts-title"), ("3", "#ledger-title"),
@@ -108,7 +110,7 @@ async def test_the_four_screens_share_one_chrome(app_db, run_app):
             screen = app.screen
             assert not screen.query(Header), key
             assert screen.query_one(title).region.y == 0, key
-            assert screen.query(Footer), key
+            assert screen.query(KeysFooter), key
 
 
 async def test_ctrl_g_closes_dialogs_without_escape(run_app, wait_for_workers):

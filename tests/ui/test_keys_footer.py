@@ -1,29 +1,90 @@
-"""The footer draws its keys again only when they change: a screen saying its bindings may have
-changed (every focus change, every refresh of the bindings) with the same keys leaves the key
-widgets as they are; a key dimmed or lit rebuilds them."""
+"""The footer: one line of the keys the screen offers where the cursor is. A key that would do
+nothing now is drawn dim; a click presses a key; the pointer over a key lights it and shows its
+tooltip; the user's own keys show as they set them; a key that does not fit is left out whole;
+the same keys are not drawn again."""
 
 from __future__ import annotations
 
 from ui_steps import settle
+from ui_text import footer_key_dimmed
+
+from planner.store import settings
+from screens.widgets.keys_footer import KEY_META, KeysFooter
 
 
-async def test_the_same_keys_are_not_rebuilt_and_a_changed_key_is(app_db, run_app):
-    from textual.widgets._footer import FooterKey
+def _column_of(footer: KeysFooter, key: str) -> int:
+    """The first column where the footer draws `key`."""
+    column = 0
+    for segment in footer.render_line(0):
+        if segment.style is not None and segment.style.meta.get(KEY_META) == key:
+            return column
+        column += segment.cell_length
+    raise AssertionError(f"{key!r} is not drawn")
 
+
+async def test_the_same_keys_are_not_drawn_again_and_a_changed_key_is(app_db, run_app):
     async with run_app(size=(120, 32)) as (app, pilot):
         screen = app.screen
         await settle(app, pilot)
-        before = list(screen.query(FooterKey))
-        assert before and any(key.action == "log" for key in before)
+        footer = screen.query_one(KeysFooter)
+        before = footer.parts
+        assert "log" in footer.shown() and not footer_key_dimmed(app, "log")
         for _ in range(3):
             screen.refresh_bindings()
             await settle(app, pilot)
-        assert list(screen.query(FooterKey)) == before  # the very same widgets: nothing rebuilt
+        assert footer.parts is before  # told three times, the same keys: nothing drawn again
         table = screen.query_one("#agenda-table")
         screen.rows.clear()  # nothing highlighted any more: the item keys are dimmed
         table.move_cursor(row=0)
         screen.refresh_bindings()
         await settle(app, pilot)
-        after = list(screen.query(FooterKey))
-        assert after != before
-        assert [key for key in after if key.action == "log"][0].has_class("-disabled")
+        assert footer.parts != before
+        assert footer_key_dimmed(app, "log")
+
+
+async def test_a_click_on_a_key_presses_it_and_the_pointer_shows_what_it_does(app_db, run_app):
+    from screens.quick_log import QuickLogScreen
+
+    async with run_app(size=(80, 24)) as (app, pilot):
+        await settle(app, pilot)
+        footer = app.screen.query_one(KeysFooter)
+        agenda = app.screen
+        at = _column_of(footer, "l")
+        await pilot.hover(KeysFooter, offset=(at + 1, 0))
+        await settle(app, pilot)
+        assert footer.tooltip == "Log a call with the highlighted contact"
+        lit = [s for s in footer.render_line(0) if s.style is not None and s.style.meta.get(KEY_META) == "l"]
+        unlit = [s for s in footer.render_line(0) if s.style is not None and s.style.meta.get(KEY_META) == "s"]
+        assert lit[0].style.bgcolor != unlit[0].style.bgcolor  # the key under the pointer is lit
+        await pilot.click(KeysFooter, offset=(_column_of(footer, "2"), 0))
+        await settle(app, pilot)
+        assert app.current_mode == "contacts"  # "2" of "1234 Screens"
+        await pilot.press("1")
+        await settle(app, pilot)
+        assert app.screen is agenda
+        await pilot.click(KeysFooter, offset=(at + 1, 0))
+        await settle(app, pilot)
+        assert isinstance(app.screen, QuickLogScreen)
+
+
+async def test_the_footer_shows_the_users_own_keys(app_db, run_app, show_text):
+    settings.set_value("keymap", "agenda.log=L")
+    async with run_app(size=(80, 24)) as (app, pilot):
+        await settle(app, pilot)
+        bottom = show_text(app).splitlines()[-1]
+        assert "L Log call" in bottom and " l Log call" not in bottom
+
+
+async def test_a_key_that_does_not_fit_is_left_out_whole(app_db, run_app, show_text):
+    async with run_app(size=(40, 24)) as (app, pilot):
+        await settle(app, pilot)
+        footer = app.screen.query_one(KeysFooter)
+        bottom = show_text(app).splitlines()[-1]
+        assert len(bottom) <= 40
+        drawn = [key for key in footer.shown().values() if f"{key.display} {key.description}" in bottom]
+        left_over = bottom
+        for key in drawn:
+            left_over = left_over.replace(f"{key.display} {key.description}", "", 1)
+        assert left_over.strip() == "", f"a key cut in half: {bottom!r}"  # only whole keys
+        # "t Mark thanked" does not fit after the first three; "^q Quit", shorter, still does
+        assert [key.action for key in drawn] == ["log", "snooze", "skip", "quit"], bottom

@@ -8,7 +8,7 @@ import datetime as dt
 import pytest
 from factories import favours, stored_calls
 from textual.widgets import Input
-from ui_text import screen_text
+from ui_text import footer_key_dimmed, screen_text
 
 from planner.services.contacts import list_contacts
 from planner.services.ledger import add_favor, contact_ledger
@@ -207,11 +207,8 @@ async def test_while_rows_load_nothing_acts_on_the_rows_on_screen(ledger_db, run
 
 
 async def test_keys_on_one_contact_dim_when_the_filter_leaves_nobody(ledger_db, run_app, wait_for_workers):
-    from textual.widgets._footer import FooterKey
-
     def gave_key_dimmed() -> bool:
-        (key,) = [k for k in app.screen.query(FooterKey) if k.action == "favor('gave')"]
-        return key.has_class("-disabled")
+        return footer_key_dimmed(app, "favor('gave')")
 
     async with run_app(mode="ledger", size=(120, 32)) as (app, pilot):
         assert not gave_key_dimmed()

@@ -26,3 +26,16 @@ def screen_text(app) -> str:
             line = line.ljust(round(x / CELL_WIDTH)) + text
         lines.append(line.rstrip())
     return "\n".join(lines)
+
+
+def footer_key_dimmed(app, action: str) -> bool:
+    """Whether the footer draws the key of `action` dim, as a person sees it greyed out (read from
+    the line it draws, not from what it was told)."""
+    from screens.widgets.keys_footer import KEY_META, KeysFooter
+
+    footer = app.screen.query_one(KeysFooter)
+    key = footer.shown()[action].key
+    drawn = [segment for segment in footer.render_line(0)
+             if segment.style is not None and segment.style.meta.get(KEY_META) == key]
+    assert drawn, f"the footer does not draw the key of {action!r}"
+    return all(segment.style.dim for segment in drawn)
