@@ -198,7 +198,7 @@ def _refuse_what_is_not_a_database(path: Path) -> None:
 def _probe_version(path: Path) -> int:
     """The schema version, read without writing anything; refuses an SQLite file that is not ours."""
     try:
-        conn = _connect_read_only(path)
+        conn, _uri = _connect_read_only(path)
         try:
             version = conn.execute("PRAGMA user_version").fetchone()[0]
             tables = conn.execute("SELECT count(*) FROM sqlite_master WHERE type = 'table'").fetchone()[0]
@@ -212,8 +212,19 @@ def _probe_version(path: Path) -> int:
     return version
 
 
-def _connect_read_only(path: Path) -> sqlite3.Connection:
-    conn = sqlite3.connect(_read_only_uri(path), uri=True, timeout=BUSY_TIMEOUT_SECONDS)
+def _connect_read_only(path: Path) -> tuple[sqlite3.Connection, str]:
+    """A read-only connection that has read the file, and its URI: `mode=ro`, plus `immutable`
+    where SQLite cannot even open its shared-memory file (a read-only folder holding a database
+    whose last session closed cleanly). One connection: each one opened reads the whole schema."""
+    uri = f"file:{quote(str(path.resolve()))}?mode=ro"
+    try:
+        return _opened(uri), uri
+    except sqlite3.OperationalError:
+        return _opened(uri + "&immutable=1"), uri + "&immutable=1"
+
+
+def _opened(uri: str) -> sqlite3.Connection:
+    conn = sqlite3.connect(uri, uri=True, timeout=BUSY_TIMEOUT_SECONDS)
     try:
         conn.execute("PRAGMA user_version").fetchone()
     except BaseException:
@@ -223,18 +234,9 @@ def _connect_read_only(path: Path) -> sqlite3.Connection:
 
 
 def _read_only_uri(path: Path) -> str:
-    """`mode=ro`, plus `immutable` where SQLite cannot even open its shared-memory file (a
-    read-only folder holding a database whose last session closed cleanly)."""
-    uri = f"file:{quote(str(path.resolve()))}?mode=ro"
-    try:
-        probe = sqlite3.connect(uri, uri=True)
-        try:
-            probe.execute("PRAGMA user_version").fetchone()
-            return uri
-        finally:
-            probe.close()
-    except sqlite3.OperationalError:
-        return uri + "&immutable=1"
+    conn, uri = _connect_read_only(path)
+    conn.close()
+    return uri
 
 
 def _writable(path: Path) -> bool:
