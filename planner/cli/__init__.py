@@ -19,7 +19,7 @@ from peewee import PeeweeException
 
 from planner import __version__
 from planner.core import dates
-from planner.core.errors import FollowupError
+from planner.core.errors import BadInput, FollowupError
 from planner.core.textsafe import clean_line
 from planner.store.database import LockWait, database_name
 from planner.store.failures import describe_database_error, describe_os_error
@@ -164,10 +164,13 @@ def apply_today(args: argparse.Namespace) -> None:
         dates.set_today(dates.parse_iso_date(os.environ["FOLLOWUP_TODAY"], what="FOLLOWUP_TODAY"))
 
 
-def main(argv: list[str] | None = None, *, open_app: Callable[[], int] | None = None) -> int:
+def main(argv: list[str] | None = None, *, open_app: Callable[[], int] | None = None,
+         app_unavailable: str | None = None) -> int:
     """Run one command. `open_app`, given by the entry point above both layers (screens/launch.py),
     opens the full-screen app: with no command, and after `followup demo`; without it they print
-    the help and the demo's summary only."""
+    the help and the demo's summary only. `app_unavailable`, from the same entry point, says why
+    the app cannot open in this process (no terminal): then no command is refused before anything
+    is opened, and `followup demo` says how to open what it built."""
     restrict_process_umask()
     parser: ArgumentParser | None = None
     args = _app_arguments(argv) if open_app is not None else None
@@ -178,6 +181,7 @@ def main(argv: list[str] | None = None, *, open_app: Callable[[], int] | None = 
         if one_command is not None:
             parser = None  # its help would list one command: the full parser's says what there is
     args.open_app = open_app
+    args.app_unavailable = app_unavailable
     try:
         apply_today(args)
         handler = getattr(args, "handler", None)
@@ -284,6 +288,9 @@ def _no_command(args: argparse.Namespace, parser: ArgumentParser | None) -> int:
     if args.open_app is None:
         (parser or build_parser()).print_help()
         return 0
+    if args.app_unavailable:  # before the database is opened: nothing is created or upgraded
+        raise BadInput(f"{args.app_unavailable}; run a command instead, e.g. 'followup agenda' "
+                       "(all of them: 'followup --help')")
     # The app shows the plan as stored at once and re-plans a stale one after its first frame.
     open_db_from_args(args)
     return int(args.open_app())

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import argparse
+import shlex
 import sys
 
 from planner.cli import open_db_from_args
@@ -174,5 +175,10 @@ def cmd_demo(args: argparse.Namespace) -> int:
     for key, value in summary.items():
         print(f"  {key}: {value}")
     if args.no_ui or args.open_app is None:
+        return 0
+    if args.app_unavailable:
+        today = ["--today", args.today] if getattr(args, "today", None) else []
+        opener = shlex.join(["followup", "--db", database_name(), *today])
+        print(f"{args.app_unavailable}; open it from a terminal with: {clean_line(opener)}")
         return 0
     return int(args.open_app())
