@@ -13,8 +13,6 @@ import re
 from dataclasses import dataclass, field
 from typing import NamedTuple
 
-from peewee import SQL, NodeList
-
 from planner.core.dates import today
 from planner.core.errors import BadInput
 from planner.core.textsafe import json_dict
@@ -35,8 +33,7 @@ from planner.services.presence import nudges, nudges_among
 from planner.services.team import member_names
 from planner.store import settings
 from planner.store.database import db
-from planner.store.dialect import as_date
-from planner.store.engine import on_server
+from planner.store.dialect import as_date, unindexed_field
 from planner.store.models import Contact, ContactEmail, ContactPhone, Favor, PlannedCall
 from planner.store.queries import tuples
 
@@ -300,7 +297,7 @@ def build_agenda(start: dt.date, end: dt.date, member_id: int | None = None, *, 
     # SQLite would otherwise go through everyone (the archived_at index) and look each one's
     # calls up: reading the week's calls and looking each one's contact up is a few times faster
     # at 100k contacts, and the agenda's start-up waits for these queries.
-    live = (Contact.archived_at if on_server(db) else NodeList((SQL("+"), Contact.archived_at), glue="")).is_null()
+    live = unindexed_field(Contact.archived_at).is_null()
     wanted = (live
               & ((PlannedCall.date <= end) & ((PlannedCall.date >= start) | (PlannedCall.date < current))
                  | (PlannedCall.reason == PlanReason.THANK_YOU)))

@@ -17,6 +17,7 @@ from dataclasses import dataclass
 from planner.core.errors import BadInput, NotFound
 from planner.core.textsafe import clean_line
 from planner.store.database import db, retried
+from planner.store.dialect import unindexed_field
 from planner.store.journal import journaled
 from planner.store.models import Contact, ImportantDate, get_contact, utcnow
 
@@ -192,11 +193,13 @@ def upcoming(start: dt.date, end: dt.date, ahead: int, today: dt.date) -> list[U
     """The dates whose reminder day is in [start, end], for active contacts, by reminder day. The
     reminder day is `ahead` days before the date falls, or today when that has passed and the
     date has not (a birthday added on the eve still comes up)."""
-    # read as tuples, not models: the agenda's first frame waits for this, over everyone's dates
+    # read as tuples, not models: the agenda's first frame waits for this, over everyone's dates;
+    # from the dates to their contacts (through archived_at's index, SQLite went through every
+    # active contact looking for dates: 10 ms at 100,000 contacts for a handful of dates)
     query = (ImportantDate.select(ImportantDate.id, ImportantDate.contact, Contact.name, ImportantDate.kind,
                                   ImportantDate.year, ImportantDate.month, ImportantDate.day, ImportantDate.yearly,
                                   ImportantDate.note)
-             .join(Contact).where(Contact.archived_at.is_null()))
+             .join(Contact).where(unindexed_field(Contact.archived_at).is_null()))
     lead = dt.timedelta(days=ahead)
     found = []
     for did, cid, name, kind, year, month, day, yearly, note in db.execute(query):

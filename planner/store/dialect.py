@@ -79,6 +79,11 @@ def unindexed(column: str) -> str:
     return column if on_server(db) else f"+{column}"
 
 
+def unindexed_field(field: peewee.Field) -> peewee.ColumnBase:
+    """`unindexed` in a query Peewee writes."""
+    return field if on_server(db) else peewee.NodeList((peewee.SQL("+"), field), glue="")
+
+
 def name_order(field):
     """Sort key for names without regard to case: SQLite's NOCASE, and on the server lower-case in
     byte order ("C"), so both engines list people in the same order."""
