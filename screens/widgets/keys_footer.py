@@ -131,6 +131,9 @@ class KeysFooter(Widget):
         parts = footer_parts(active, self.app.get_key_display)
         if parts != self.parts:
             self.parts = parts
+            if self._hovered is not None:  # the keys moved: what is under the pointer is not known
+                self._hovered = None
+                self.tooltip = None
             self.refresh()
 
     def shown(self) -> dict[str, ShownKey]:
@@ -145,7 +148,8 @@ class KeysFooter(Widget):
     def render(self) -> Text:
         key_style = self.get_component_rich_style("keys-footer--key", partial=True)
         words_style = self.get_component_rich_style("keys-footer--description", partial=True)
-        hover_style = self.get_component_rich_style("keys-footer--hover", partial=True)
+        # the hover colour is translucent: its colour over the footer's background, as drawn
+        hover_style = Style(bgcolor=self.get_component_rich_style("keys-footer--hover").bgcolor)
         dim_style = self.get_component_rich_style("keys-footer--disabled", partial=True)
 
         def styled(key: ShownKey, style: Style) -> Style:
@@ -166,11 +170,11 @@ class KeysFooter(Widget):
                 else:
                     piece.append(part.display, styled(part, key_style))
             else:  # a group's keys side by side, then its label: " 1234 Screens " when compact
+                gap = "" if part.compact else " "
                 for n, key in enumerate(part.keys):
-                    gap = "" if part.compact else " "
                     piece.append(" " if n == 0 else gap)
                     piece.append(key.display, styled(key, key_style))
-                    piece.append(" " if n == len(part.keys) - 1 else gap)
+                piece.append(" ")
                 piece.append(f"{part.label} ", words_style)
             if piece.cell_len <= room:  # a key that does not fit is left out whole
                 line.append_text(piece)

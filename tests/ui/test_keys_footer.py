@@ -22,6 +22,20 @@ def _column_of(footer: KeysFooter, key: str) -> int:
     raise AssertionError(f"{key!r} is not drawn")
 
 
+def _background_of(footer: KeysFooter, key: str):
+    (first, *_) = [segment for segment in footer.render_line(0)
+                   if segment.style is not None and segment.style.meta.get(KEY_META) == key]
+    return first.style.bgcolor
+
+
+def _hover_colour(app):
+    """The theme's hover colour (translucent) over the footer's background, as a key is lit."""
+    from textual.color import Color
+
+    css = app.get_css_variables()
+    return (Color.parse(css["footer-background"]) + Color.parse(css["block-hover-background"])).rich_color
+
+
 async def test_the_same_keys_are_not_drawn_again_and_a_changed_key_is(app_db, run_app):
     async with run_app(size=(120, 32)) as (app, pilot):
         screen = app.screen
@@ -53,9 +67,8 @@ async def test_a_click_on_a_key_presses_it_and_the_pointer_shows_what_it_does(ap
         await pilot.hover(KeysFooter, offset=(at + 1, 0))
         await settle(app, pilot)
         assert footer.tooltip == "Log a call with the highlighted contact"
-        lit = [s for s in footer.render_line(0) if s.style is not None and s.style.meta.get(KEY_META) == "l"]
-        unlit = [s for s in footer.render_line(0) if s.style is not None and s.style.meta.get(KEY_META) == "s"]
-        assert lit[0].style.bgcolor != unlit[0].style.bgcolor  # the key under the pointer is lit
+        assert _background_of(footer, "l") == _hover_colour(app)  # the key under the pointer is lit
+        assert _background_of(footer, "s") != _hover_colour(app)
         await pilot.click(KeysFooter, offset=(_column_of(footer, "2"), 0))
         await settle(app, pilot)
         assert app.current_mode == "contacts"  # "2" of "1234 Screens"
@@ -65,6 +78,40 @@ async def test_a_click_on_a_key_presses_it_and_the_pointer_shows_what_it_does(ap
         await pilot.click(KeysFooter, offset=(at + 1, 0))
         await settle(app, pilot)
         assert isinstance(app.screen, QuickLogScreen)
+
+
+async def test_the_lit_key_stays_readable_in_a_light_theme_and_goes_out_when_the_pointer_leaves(app_db, run_app):
+    async with run_app(size=(80, 24)) as (app, pilot):
+        app.theme = "textual-light"
+        await settle(app, pilot)
+        footer = app.screen.query_one(KeysFooter)
+        await pilot.hover(KeysFooter, offset=(_column_of(footer, "s") + 1, 0))
+        await settle(app, pilot)
+        assert _background_of(footer, "s") == _hover_colour(app)
+        await pilot.hover("#agenda-table", offset=(2, 2))
+        await settle(app, pilot)
+        assert _background_of(footer, "s") == _background_of(footer, "x") != _hover_colour(app)
+        assert footer.tooltip is None
+
+
+async def test_a_click_on_a_dim_key_does_nothing_and_one_on_quit_quits(app_db, run_app):
+    from screens.quick_log import QuickLogScreen
+
+    async with run_app(size=(80, 24)) as (app, pilot):
+        screen = app.screen
+        await settle(app, pilot)
+        footer = screen.query_one(KeysFooter)
+        screen.rows.clear()  # nothing highlighted: "l Log call" has nobody to log
+        screen.query_one("#agenda-table").move_cursor(row=0)
+        screen.refresh_bindings()
+        await settle(app, pilot)
+        assert footer_key_dimmed(app, "log")
+        await pilot.click(KeysFooter, offset=(_column_of(footer, "l") + 1, 0))
+        await settle(app, pilot)
+        assert app.screen is screen and not isinstance(app.screen, QuickLogScreen)
+        await pilot.click(KeysFooter, offset=(_column_of(footer, "ctrl+q") + 1, 0))
+        await pilot.pause()
+        assert app.return_code is not None  # ^q is the display; the key pressed is ctrl+q
 
 
 async def test_the_footer_shows_the_users_own_keys(app_db, run_app, show_text):
