@@ -275,3 +275,19 @@ def test_a_call_made_today_with_someone_since_archived_leaves_the_agenda(db_path
     assert [item.name for item in build_agenda(*week_range("this")).done] == ["Dana Done"]
     contacts.set_archived(cid, True)
     assert build_agenda(*week_range("this")).done == []
+
+
+def test_an_archived_contacts_date_does_not_come_up(db_path):
+    """A birthday this week comes up on the agenda; archived, its contact takes it along."""
+    from planner.services.important_dates import add_date, upcoming
+
+    today = dates.today()
+    soon = today + dt.timedelta(days=2)
+    kept, archived = new_contact("Kim Kept", cadence_days=None), new_contact("Ari Archived", cadence_days=None)
+    for cid in (kept, archived):
+        add_date(cid, "birthday", f"--{soon.month:02d}-{soon.day:02d}")
+    contacts.set_archived(archived, True)
+    start, end = week_range("this")
+    coming = upcoming(today, today + dt.timedelta(days=14), 3, today)
+    assert [u.date.contact_name for u in coming] == ["Kim Kept"]
+    assert [i.name for i in build_agenda(start, end + dt.timedelta(days=7)).items if i.kind == "date"] == ["Kim Kept"]

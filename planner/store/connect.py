@@ -219,7 +219,9 @@ def _connect_read_only(path: Path) -> tuple[sqlite3.Connection, str]:
     uri = f"file:{quote(str(path.resolve()))}?mode=ro"
     try:
         return _opened(uri), uri
-    except sqlite3.OperationalError:
+    except sqlite3.OperationalError as exc:
+        if (exc.sqlite_errorcode & 0xFF) in (sqlite3.SQLITE_BUSY, sqlite3.SQLITE_LOCKED):
+            raise  # another session holds it: immutable would read past its changes, as if none
         return _opened(uri + "&immutable=1"), uri + "&immutable=1"
 
 

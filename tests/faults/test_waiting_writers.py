@@ -84,3 +84,36 @@ def test_the_wait_has_a_limit_with_a_clear_message(tmp_path):
         holder.wait(timeout=30)
     assert 1.5 <= gave_up_after < 3.5
     assert Setting.get_or_none(Setting.key == "mine") is None
+
+
+EXCLUSIVE_HOLDER = textwrap.dedent(
+    """
+    import sqlite3, sys, time
+    conn = sqlite3.connect(sys.argv[1], isolation_level=None)
+    conn.execute("PRAGMA locking_mode = EXCLUSIVE")  # no reader may look at the file meanwhile
+    conn.execute("UPDATE contact SET name = 'Locked Writer' WHERE name = 'Ann Example'")
+    conn.execute("BEGIN EXCLUSIVE")
+    print("held", flush=True)
+    time.sleep(float(sys.argv[2]))
+    """
+)
+
+
+def test_a_file_another_session_holds_exclusively_is_not_read_as_it_was(tmp_path):
+    """A session holding the whole file (SQLite's exclusive locking mode): a command says the
+    database is in use and shows nothing, instead of reading the file without its latest
+    changes (as if they had not happened) and calling that a read-only open."""
+    db = tmp_path / "held.db"
+    assert followup(db, "add", "Ann Example").code == 0
+    holder = subprocess.Popen([sys.executable, "-c", EXCLUSIVE_HOLDER, str(db), str(BUSY_TIMEOUT_SECONDS + 20)],
+                              stdout=subprocess.PIPE, text=True)
+    try:
+        assert holder.stdout is not None and holder.stdout.readline().strip() == "held"
+        run = followup(db, "contacts")
+        assert run.code == 1, run
+        assert "another session is using the database" in run.err and run.out == ""
+        assert "Ann Example" not in run.out + run.err
+        assert run.seconds < BUSY_TIMEOUT_SECONDS + 5  # one wait for the lock, not one per way of opening
+    finally:
+        holder.kill()
+        holder.wait()
