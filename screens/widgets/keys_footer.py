@@ -55,13 +55,13 @@ def footer_parts(active: Iterable[tuple[Binding, bool, str]], display: Callable[
     """What the footer shows for a screen's active bindings ((binding, enabled, tooltip) in the
     screen's order): shown bindings only, one key per action (its first), the bindings of a
     group together when there are several; as Textual's footer lays them out."""
-    by_action: dict[str, list[tuple[Binding, bool, str]]] = {}
+    first_of: dict[str, tuple[Binding, bool, str]] = {}  # by action
     for binding, enabled, tooltip in active:
         if binding.show:
-            by_action.setdefault(binding.action, []).append((binding, enabled, tooltip))
+            first_of.setdefault(binding.action, (binding, enabled, tooltip))
     parts: list[Part] = []
-    for group, same_group in groupby(by_action.values(), lambda bindings: bindings[0][0].group):
-        firsts = [bindings[0] for bindings in same_group]
+    for group, same_group in groupby(first_of.values(), lambda first: first[0].group):
+        firsts = list(same_group)
         if group is not None and len(firsts) > 1:
             keys = tuple(ShownKey(binding.key, display(binding), "", binding.action, enabled,
                                   tooltip or binding.description) for binding, enabled, tooltip in firsts)
@@ -182,14 +182,15 @@ class KeysFooter(Widget):
         return line
 
     # ----------------------------------------------------------------- pointer
-    def _key_at(self, event: events.MouseEvent) -> str | None:
-        return event.style.meta.get(KEY_META)
+    def _key_at(self, event: events.MouseEvent) -> ShownKey | None:
+        key = event.style.meta.get(KEY_META)
+        return next((shown for shown in self.shown().values() if shown.key == key), None)
 
     def on_mouse_move(self, event: events.MouseMove) -> None:
-        key = self._key_at(event)
+        shown = self._key_at(event)
+        key = shown.key if shown is not None else None
         if key != self._hovered:
             self._hovered = key
-            shown = next((k for k in self.shown().values() if k.key == key), None)
             self.tooltip = (shown.tooltip or None) if shown is not None else None
             self.refresh()
 
@@ -200,8 +201,7 @@ class KeysFooter(Widget):
             self.refresh()
 
     def on_click(self, event: events.Click) -> None:
-        key = self._key_at(event)
-        shown = next((k for k in self.shown().values() if k.key == key), None)
+        shown = self._key_at(event)
         if shown is None:
             return
         event.stop()
