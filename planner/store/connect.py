@@ -75,7 +75,7 @@ def open_database(path: Path | str, *, migrate: bool = True, access: str = "writ
         _bind(str(path), PRAGMAS, read_only=False, path=path)
         return db
     _refuse_what_is_not_a_database(path)
-    version = _probe_version(path)
+    version, uri = _probe_version(path)  # uri: how to open it read-only
     writable = _writable(path)
     _keep_owner_only(path, strict=strict, writable=writable, say=say)
     if access == "write" and not writable:
@@ -89,7 +89,6 @@ def open_database(path: Path | str, *, migrate: bool = True, access: str = "writ
             raise FollowupError(
                 f"{path}: read-only ({_read_only_reason(path)}) and written by an older followup "
                 f"(schema {version}, now {migrations.LATEST}); copy it somewhere writable to upgrade it")
-        uri = _read_only_uri(path)
         _bind(uri, READ_ONLY_PRAGMAS, read_only=True, path=path)
         say(f"{path}: read-only ({_read_only_reason(path)}); opened for reading only")
         wal = Path(f"{path}-wal")
@@ -195,10 +194,11 @@ def _refuse_what_is_not_a_database(path: Path) -> None:
             "that was interrupted (if this is a backup, it is unusable: make a new one)")
 
 
-def _probe_version(path: Path) -> int:
-    """The schema version, read without writing anything; refuses an SQLite file that is not ours."""
+def _probe_version(path: Path) -> tuple[int, str]:
+    """The schema version, read without writing anything, and the URI that read it (see
+    `_connect_read_only`); refuses an SQLite file that is not ours."""
     try:
-        conn, _uri = _connect_read_only(path)
+        conn, uri = _connect_read_only(path)
         try:
             version = conn.execute("PRAGMA user_version").fetchone()[0]
             tables = conn.execute("SELECT count(*) FROM sqlite_master WHERE type = 'table'").fetchone()[0]
@@ -209,7 +209,7 @@ def _probe_version(path: Path) -> int:
     if version == 0:
         what = "an SQLite database of another program" if tables else "an empty SQLite database"
         raise FollowupError(f"{path}: {what}, not a followup database (left as it is)")
-    return version
+    return version, uri
 
 
 def _connect_read_only(path: Path) -> tuple[sqlite3.Connection, str]:
