@@ -33,7 +33,17 @@ from planner.services.interactions import edits
 from planner.services.interactions.log import FavorRequest, LogRequest, log_interaction
 from planner.store import journal
 from planner.store.database import write_tx
-from planner.store.models import Contact, ContactEmail, Favor, Interaction, PlannedCall, UndoAction, UndoChange
+from planner.store.dialect import ROWS_PER_INSERT
+from planner.store.models import (
+    Contact,
+    ContactEmail,
+    ContactTag,
+    Favor,
+    Interaction,
+    PlannedCall,
+    UndoAction,
+    UndoChange,
+)
 
 pytestmark = pytest.mark.engines()
 
@@ -144,6 +154,29 @@ def test_an_import_is_journaled_per_table_not_per_row_and_undone_exactly(db_path
     journal.undo_last(session=journal.SESSION)
     assert all_tables() == before
     assert contacts.get_view(ids["ana"]).name == "Ana Lopez"
+
+
+def test_an_import_of_more_rows_than_one_insert_carries_gives_each_contact_its_own_values(db_path, tmp_path):
+    """The rows go in as several multi-row INSERTs: each contact gets its own URL, email, day,
+    tag and call, and the undo removes every one of them."""
+    before = all_tables()
+    rows = ROWS_PER_INSERT * 2 + 7
+    report = import_file(_linkedin(tmp_path, rows), tags=["imported"])
+    assert report.added == rows and len(set(report.added_ids)) == rows
+    emails = dict(ContactEmail.select(ContactEmail.contact, ContactEmail.address).tuples())
+    calls: dict[int, int] = {}
+    for (contact_id,) in PlannedCall.select(PlannedCall.contact).tuples():
+        calls[contact_id] = calls.get(contact_id, 0) + 1
+    for contact in Contact.select().where(Contact.id.in_(report.added_ids)):
+        n = int(contact.name.removeprefix("Pat Doe"))
+        assert contact.external_key == f"https://www.linkedin.com/in/pat-{n}"
+        assert emails.get(contact.id) == (f"pat{n}@x.example" if n % 2 else None)
+        assert contact.connected_on == dt.date(2026, 9, 28)
+        assert isinstance(contact.created_at, dt.datetime) and contact.created_at == contact.updated_at
+        assert calls.get(contact.id, 0) >= 1
+    assert ContactTag.select().where(ContactTag.tag == "imported").count() == rows
+    journal.undo_last(session=journal.SESSION)
+    assert all_tables() == before
 
 
 def test_undoing_an_import_refuses_when_an_imported_contact_changed_since(db_path, tmp_path):

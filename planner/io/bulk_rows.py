@@ -2,12 +2,12 @@
 
 from __future__ import annotations
 
-from planner.store.dialect import execute_many
+from planner.store.dialect import insert_many
 
 
 def insert_rows(model, columns: tuple[str, ...], rows: list[tuple]) -> None:
-    """Many rows in one prepared statement (inside the caller's write transaction): Peewee builds
-    SQL for every row of an `insert_many`, which at 100,000 contacts costs more than the data.
+    """Many rows by raw multi-row INSERTs (inside the caller's write transaction): Peewee builds
+    the SQL of its `insert_many` value by value, which at 100,000 contacts costs more than the data.
     Columns not given take the model's defaults (a callable default is called once)."""
     if not rows:
         return
@@ -19,4 +19,4 @@ def insert_rows(model, columns: tuple[str, ...], rows: list[tuple]) -> None:
     marks = ", ".join("?" * (len(columns) + len(rest)))
     sql = f'INSERT INTO "{meta.table_name}" ({names}) VALUES ({marks})'
     # `?` marks in the bound engine's style, driver errors as Peewee's (on either engine)
-    execute_many(sql, (row + extra for row in rows) if extra else rows)
+    insert_many(sql, (row + extra for row in rows) if extra else rows)

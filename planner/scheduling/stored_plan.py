@@ -20,7 +20,7 @@ from planner.scheduling.engine import PlanRow
 from planner.scheduling.owners import owned, owner_clause
 from planner.scheduling.reroute import Window
 from planner.store.database import db
-from planner.store.dialect import as_date, days_between, execute_many, iso_day, portable, unindexed
+from planner.store.dialect import as_date, days_between, execute_many, insert_many, iso_day, portable, unindexed
 from planner.store.models import Contact, PlannedCall
 from planner.store.queries import chunked
 
@@ -236,12 +236,12 @@ def write_plan(old: list[tuple], new: list[PlanRow], write: bool) -> int:
     # update that sets no indexed column (day, reason, contact) leaves every index as it is
     execute_many(f'UPDATE "{TABLE}" SET "ideal" = ?, "window_start" = ?, "window_end" = ?, '
                  '"favor" = ?, "note" = ?, "at_time" = ? WHERE "id" = ?', reshaped)
-    # one prepared statement for every new row (raw executemany: Peewee's insert_many builds a
-    # statement per chunk and converts each field, several times slower for a first plan)
+    # the new rows as raw multi-row INSERTs, the values already as stored (Peewee's insert_many
+    # converts each field, several times slower for a first plan)
     sql = (f'INSERT INTO "{TABLE}" ("contact_id", "date", "ideal", "window_start", "window_end", '
            '"reason", "pinned", "seq", "favor", "note", "at_time") '
            "VALUES (?, ?, ?, ?, ?, ?, FALSE, ?, NULL, '', '')")
-    execute_many(sql, [
+    insert_many(sql, [
         (r.contact_id, iso[r.date], iso[r.ideal], iso[r.window_start], iso[r.window_end], r.reason, r.seq)
         for r in inserts
     ])

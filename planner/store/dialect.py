@@ -1,14 +1,15 @@
 """SQL that differs between the engines, for the database the one `db` is bound to: raw SQL's
-placeholders, a stored day read back as a date, a day difference, a date read as ISO text, a
-text's first line, a distinct list, an unindexed column, sorting names without regard to case,
-and the server's session locks. Callers write one query; which engine it runs on is asked here
-(`store.engine` says how each engine is driven).
+placeholders, many rows written by one statement, a date as the driver stores it, a stored day read
+back as a date, a day difference, a date read as ISO text, a text's first line, a distinct list, an
+unindexed column, sorting names without regard to case, and the server's session locks. Callers
+write one query; which engine it runs on is asked here (`store.engine` says how each engine is
+driven).
 """
 
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Callable
+from collections.abc import Callable, Iterable, Sequence
 
 import peewee
 from peewee import fn
@@ -29,6 +30,43 @@ def execute_many(sql: str, rows) -> None:
     query's are (the raw cursor would let the driver's own exceptions through)."""
     with peewee.__exception_wrapper__:  # type: ignore[attr-defined]
         db.cursor().executemany(portable(sql), rows)
+
+
+ROWS_PER_INSERT = 500  # rows one INSERT carries: fewer cost more statements, more no less time
+_MAX_PARAMS = 30000  # under SQLite's bound-variable limit (32,766) and the server's (65,535)
+
+
+def insert_many(sql: str, rows: Iterable[Sequence], *, returning: str = "") -> list:
+    """`rows` inserted by `sql`, an INSERT of one row ending in `VALUES (...)` with a `?` for each
+    value of a row (and literals for the values every row shares), as multi-row INSERTs of
+    `ROWS_PER_INSERT` rows each: on SQLite a third of the time of running the one-row statement
+    for each row (`execute_many`: the driver resets, binds and steps it row by row). Returns the
+    column `returning` names of every row inserted, in the order the engine reports them (for an
+    id, not necessarily the rows' order); nothing without it. Errors are Peewee's."""
+    head, values, marks = sql.rpartition(" VALUES ")
+    if not values or not (marks.startswith("(") and marks.endswith(")")):
+        raise ValueError(f"not an INSERT of one row of values: {sql[:80]!r}")
+    per_statement = max(1, min(ROWS_PER_INSERT, _MAX_PARAMS // max(1, marks.count("?"))))
+    tail = f' RETURNING "{returning}"' if returning else ""
+    cursor = db.cursor()
+    reported: list = []
+    with peewee.__exception_wrapper__:  # type: ignore[attr-defined]
+        for chunk in peewee.chunked(rows, per_statement):
+            cursor.execute(portable(f"{head} VALUES {', '.join([marks] * len(chunk))}{tail}"),
+                           [value for row in chunk for value in row])
+            if returning:
+                reported += [row[0] for row in cursor.fetchall()]
+    return reported
+
+
+def as_stored(value: object) -> object:
+    """A date or time as the bound engine is given it: on SQLite the ISO text the sqlite3 module's
+    own adapters make of it (which they would make again for every row that holds it; a caller
+    that converts each distinct value once spares that), on the server the object itself.
+    Anything else as it is."""
+    if isinstance(value, dt.date) and not on_server(db):
+        return value.isoformat(" ") if isinstance(value, dt.datetime) else value.isoformat()
+    return value
 
 
 class _Days(dict):

@@ -30,16 +30,15 @@ from peewee import (
     ForeignKeyField,
     Model,
     TimeField,
-    chunked,
 )
 
 from planner.core.errors import BadInput, FollowupError
 from planner.store import engine
 from planner.store.database import db, write_tx
-from planner.store.dialect import execute_many
+from planner.store.dialect import insert_many
 from planner.store.models import ALL_MODELS, Member, PrivateNote
 
-BATCH = 500
+BATCH = 500  # rows between two reports of progress
 # Tables that are the database's own, not the desk's: who the members are is set up on the server
 # (`followup team add`), and a personal file has none. The undo journal is not among ALL_MODELS:
 # what each session did stays with the database it was done in (nothing to undo after a move).
@@ -140,8 +139,8 @@ def _rows(model: type[Model], database: Database | DatabaseProxy) -> Iterator[tu
 def _write(model: type[Model], fields: Sequence[Field], rows: Iterable[tuple]) -> int:
     """Insert `rows` (Python values, in `fields`' order) into the bound database; how many.
 
-    The server takes them as one COPY, the bulk path PostgreSQL is built for; a file as one
-    prepared INSERT run for each row. Either way the SQL is written once, not once a batch."""
+    The server takes them as one COPY, the bulk path PostgreSQL is built for; a file as
+    multi-row INSERTs."""
     table = model._meta.table_name
     columns = ", ".join(f'"{f.column_name}"' for f in fields)
     to_db = [f.db_value for f in fields]
@@ -154,9 +153,14 @@ def _write(model: type[Model], fields: Sequence[Field], rows: Iterable[tuple]) -
         return count
     # a file, or a table with row-level security (the server refuses COPY into it)
     insert = f'INSERT INTO "{table}" ({columns}) VALUES ({", ".join("?" * len(fields))})'
-    for batch in chunked(rows, BATCH):
-        execute_many(insert, [[value(v) for value, v in zip(to_db, row, strict=True)] for row in batch])
-        count += len(batch)
+
+    def converted() -> Iterator[list]:
+        nonlocal count
+        for row in rows:
+            count += 1
+            yield [value(v) for value, v in zip(to_db, row, strict=True)]
+
+    insert_many(insert, converted())
     return count
 
 

@@ -18,7 +18,6 @@ from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass
 from functools import lru_cache
 
-import peewee
 from peewee import CharField, TextField
 
 from planner.core.cadence import check_days
@@ -40,12 +39,11 @@ from planner.services.important_dates import merge_imported
 from planner.services.team import acting_member_id
 from planner.store.bulk import MIN_ROWS, indexes_built_after, worth_it
 from planner.store.database import db, retried
-from planner.store.dialect import execute_many, portable
+from planner.store.dialect import as_stored, insert_many
 from planner.store.journal import add_contacts_in_bulk, journaled
 from planner.store.models import Contact, ContactEmail, ContactPhone, ContactTag, PlannedCall, utcnow
 
 Progress = Callable[[int, int], None]
-BATCH = 400  # rows per INSERT: well under SQLite's bound-variable limit
 # the tables a large import adds most rows to: the contacts and, through the re-plan, their calls
 _BULK_MODELS = [Contact, PlannedCall]
 
@@ -382,26 +380,26 @@ def _note_differences(state: _State, record: ImportRecord, warnings: list[tuple[
                              f"kept yours ({mine!r})"))
 
 
-def _row(state: _State, source: str, now, owner: int | None) -> dict:
-    return {
-        "owner_id": owner,
-        "name": state.name, "company": state.company, "title": state.title, "kind": state.kind,
-        "timezone": state.timezone, "notes": state.notes, "source": source,
-        "external_key": state.external_key, "connected_on": state.connected_on,
-        "cadence_days": state.cadence_days, "no_cadence": state.no_cadence,
-        "search_text": search_text_of(state.name, state.company, state.title, state.tags, state.emails, state.notes),
-        "created_at": now, "updated_at": now,
-    }
+# the columns `_row` gives a new contact, in its order
+_ROW_COLUMNS = ("owner_id", "name", "company", "title", "kind", "timezone", "notes", "source", "external_key",
+                "connected_on", "cadence_days", "no_cadence", "search_text", "created_at", "updated_at")
 
 
-def _contact_columns(sample: dict) -> tuple[list[str], list, list]:
+def _row(state: _State, source: str, now, owner: int | None) -> tuple:
+    return (owner, state.name, state.company, state.title, state.kind, state.timezone, state.notes, source,
+            state.external_key, state.connected_on, state.cadence_days, state.no_cadence,
+            search_text_of(state.name, state.company, state.title, state.tags, state.emails, state.notes),
+            now, now)
+
+
+def _contact_columns() -> tuple[list[str], list, list]:
     """The columns a new contact's row is written with: `_row`'s, then every other column that has
     a default, at that default (as Peewee's insert would give them); and their values' converters
     (None where the value goes to the driver as it is: text)."""
     fields = Contact._meta.fields
-    columns = list(sample)
+    columns = list(_ROW_COLUMNS)
     extra = {field.column_name: (field.default() if callable(field.default) else field.default)
-             for field in Contact._meta.defaults if field.column_name not in sample}
+             for field in Contact._meta.defaults if field.column_name not in _ROW_COLUMNS}
     columns += extra
     converters = [None if isinstance(fields[name], TextField | CharField) else fields[name].db_value
                   for name in columns]
@@ -413,58 +411,49 @@ def _insert_new(added: list[_State], source: str, owner: int | None) -> list[int
     if not added:
         return []
     now = utcnow()
-    ids: list[int] = []
     # Raw multi-row INSERTs with RETURNING: Peewee building each VALUES list value by value cost
     # more than the rest of a 100k-row import together. The values are converted as its fields do.
-    columns, defaults, converters = _contact_columns(_row(added[0], source, now, owner))
+    columns, defaults, converters = _contact_columns()
     names = ", ".join(f'"{column}"' for column in columns)
-    marks = f"({', '.join('?' * len(columns))})"
-    table = Contact._meta.table_name
+    sql = f'INSERT INTO "{Contact._meta.table_name}" ({names}) VALUES ({", ".join("?" * len(columns))})'
     # each column's few distinct values (the time, the owner, a few hundred days) converted once
     converted = [(at, _Converted(convert)) for at, convert in enumerate(converters) if convert is not None]
 
-    def insert() -> list[int]:
-        for start in range(0, len(added), BATCH):
-            insert_batch(added[start : start + BATCH])
-        return ids
-
-    def insert_batch(chunk: list[_State]) -> None:
-        params: list = []
-        for state in chunk:
-            values = [*_row(state, source, now, owner).values(), *defaults]
+    def rows() -> Iterator[list]:
+        for state in added:
+            values = [*_row(state, source, now, owner), *defaults]
             for at, convert in converted:  # text goes as it is: only the other columns are converted
                 value = values[at]
                 values[at] = convert[value.__class__, value]
-            params += values
-        sql = f'INSERT INTO "{table}" ({names}) VALUES {", ".join([marks] * len(chunk))} RETURNING "id"'
-        with peewee.__exception_wrapper__:  # type: ignore[attr-defined]
-            cursor = db.cursor()
-            cursor.execute(portable(sql), params)
-            # Inside our IMMEDIATE transaction rowids are handed out in VALUES order: sorting them
-            # restores the order whatever order RETURNING reports them in.
-            new_ids = sorted(row[0] for row in cursor.fetchall())
-        if len(new_ids) != len(chunk):
+            yield values
+
+    def insert() -> list[int]:
+        # Inside our IMMEDIATE transaction ids are handed out in VALUES order, statement after
+        # statement: sorting them restores the rows' order whatever order RETURNING reports them in.
+        ids = sorted(insert_many(sql, rows(), returning="id"))
+        if len(ids) != len(added):
             raise RuntimeError("bulk insert returned an unexpected number of ids")
-        for state, new_id in zip(chunk, new_ids, strict=True):
+        for state, new_id in zip(added, ids, strict=True):
             state.id = new_id
-        ids.extend(new_ids)
+        return ids
 
     # journaled as one set of new contacts: their rows (emails, tags, planned calls...) need no
     # journal row each, since undoing the import removes them all
-    add_contacts_in_bulk(insert)
+    ids = add_contacts_in_bulk(insert)
     _insert_children([(s, 0, 0, 0) for s in added])
     return ids
 
 
 class _Converted(dict):
-    """(type, value) -> the value as a field's `db_value` gives it, worked out once per value."""
+    """(type, value) -> the value as a field's `db_value` gives it and the driver stores it
+    (`as_stored`), worked out once per value."""
 
     def __init__(self, convert: Callable[[object], object]) -> None:
         super().__init__()
         self.convert = convert
 
     def __missing__(self, key: tuple[type, object]) -> object:
-        value = self[key] = self.convert(key[1])
+        value = self[key] = as_stored(self.convert(key[1]))
         return value
 
 
@@ -492,15 +481,15 @@ def _insert_children(items: list[tuple[_State, int, int, int]]) -> None:
         emails += [(state.id, a, a.lower(), "", p) for p, a in enumerate(state.emails) if p >= old_emails]
         phones += [(state.id, n, "", p) for p, n in enumerate(state.phones) if p >= old_phones]
         tags += [(state.id, t) for t in state.tags[old_tags:]]
-    # One prepared statement each, run for every row: Peewee building a multi-row INSERT's SQL
-    # cost more than the import's own work at 100k contacts. Every column is given (no defaults).
+    # Raw multi-row INSERTs: Peewee building them value by value cost more than the import's own
+    # work at 100k contacts. Every column is given (no defaults).
     for model, columns, rows in ((ContactEmail, ("contact_id", "address", "address_key", "label", "position"), emails),
                                  (ContactPhone, ("contact_id", "number", "label", "position"), phones),
                                  (ContactTag, ("contact_id", "tag"), tags)):
         if rows:
             names = ", ".join(f'"{column}"' for column in columns)
-            execute_many(f'INSERT INTO "{model._meta.table_name}" ({names}) VALUES ({", ".join("?" * len(columns))})',
-                         rows)
+            insert_many(f'INSERT INTO "{model._meta.table_name}" ({names}) VALUES ({", ".join("?" * len(columns))})',
+                        rows)
 
 
 def stored_index() -> MatchIndex:
