@@ -2,6 +2,11 @@
 
 from __future__ import annotations
 
+import unicodedata
+
+from hypothesis import example, given, settings
+from hypothesis import strategies as st
+
 from planner.core.textsafe import clean_block, clean_line, csv_safe, fold, strip_controls
 
 HOSTILE = "Eve\x1b[2J\x1b]0;pwned\x07 \u202eevil\x9b31m"
@@ -35,6 +40,15 @@ def test_csv_cells_that_start_like_formulas_are_quoted():
 
 def test_fold_is_case_and_accent_insensitive():
     assert fold("Zoë ÅNGSTRÖM") == fold("zoe angstrom")
+    assert fold("Łódź Ørsted ǅ ﬁ") == "łodz ørsted dz fi"  # letters that are no accent stay
+
+
+@settings(max_examples=500, deadline=None)
+@given(st.text())
+@example("Cafe\u0301\u034f\u20dd")  # a mark of the Latin block, the joiner that is none, a mark past the block
+def test_fold_is_the_case_folded_decomposition_without_its_combining_marks(text):
+    decomposed = unicodedata.normalize("NFKD", text.casefold())
+    assert fold(text) == "".join(c for c in decomposed if not unicodedata.combining(c))
 
 
 def test_json_for_scripts_is_exact_yet_harmless_on_a_terminal():

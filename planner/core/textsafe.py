@@ -121,7 +121,16 @@ def fold(text: str) -> str:
     folded = text.casefold()
     if folded.isascii():  # nothing to decompose (most names, every email): skip the per-character pass
         return folded
-    return unicodedata.normalize("NFKD", folded).translate(_NOT_COMBINING)
+    # the marks an accented Latin letter decomposes into go in one pass of a regular expression;
+    # what is left is then nearly always plain ASCII, else the table drops the other marks
+    plain = _DIACRITICS.sub("", unicodedata.normalize("NFKD", folded))
+    return plain if plain.isascii() else plain.translate(_NOT_COMBINING)
+
+
+# U+0300-U+036F, the combining diacritical marks, less the one that is no mark (U+034F, the
+# grapheme joiner)
+_DIACRITICS = re.compile("[" + "".join(chr(code) for code in range(0x300, 0x370) if unicodedata.combining(chr(code)))
+                         + "]")
 
 
 class _CombiningMarks(dict):
