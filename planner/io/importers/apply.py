@@ -18,8 +18,6 @@ from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass
 from functools import lru_cache
 
-from peewee import CharField, TextField
-
 from planner.core.cadence import check_days
 from planner.core.errors import BadInput
 from planner.core.lengths import MAX_CHARS, check_length
@@ -385,52 +383,39 @@ _ROW_COLUMNS = ("owner_id", "name", "company", "title", "kind", "timezone", "not
                 "connected_on", "cadence_days", "no_cadence", "search_text", "created_at", "updated_at")
 
 
-def _row(state: _State, source: str, now, owner: int | None) -> tuple:
+def _row(state: _State, source: str, stamp: object, owner: object, day: dict) -> tuple:
+    """A new contact's values in `_ROW_COLUMNS`' order, as the driver takes them: `stamp` and
+    `owner` already are, `day` gives the stored form of a connection day."""
+    on = state.connected_on
     return (owner, state.name, state.company, state.title, state.kind, state.timezone, state.notes, source,
-            state.external_key, state.connected_on, state.cadence_days, state.no_cadence,
+            state.external_key, None if on is None else day[on], state.cadence_days, state.no_cadence,
             search_text_of(state.name, state.company, state.title, state.tags, state.emails, state.notes),
-            now, now)
-
-
-def _contact_columns() -> tuple[list[str], list, list]:
-    """The columns a new contact's row is written with: `_row`'s, then every other column that has
-    a default, at that default (as Peewee's insert would give them); and their values' converters
-    (None where the value goes to the driver as it is: text)."""
-    fields = Contact._meta.fields
-    columns = list(_ROW_COLUMNS)
-    extra = {field.column_name: (field.default() if callable(field.default) else field.default)
-             for field in Contact._meta.defaults if field.column_name not in _ROW_COLUMNS}
-    columns += extra
-    converters = [None if isinstance(fields[name], TextField | CharField) else fields[name].db_value
-                  for name in columns]
-    return columns, [*extra.values()], converters
+            stamp, stamp)
 
 
 def _insert_new(added: list[_State], source: str, owner: int | None) -> list[int]:
     """Bulk-insert new contacts and their emails, phones and tags; returns their ids in order."""
     if not added:
         return []
-    now = utcnow()
     # Raw multi-row INSERTs with RETURNING: Peewee building each VALUES list value by value cost
-    # more than the rest of a 100k-row import together. The values are converted as its fields do.
-    columns, defaults, converters = _contact_columns()
+    # more than the rest of a 100k-row import together. Each value is given as its field converts
+    # it, and each of the few that are not text or a number converted once: the time and the
+    # owner, every other column's default, each of a few hundred days.
+    defaults = [field for field in Contact._meta.defaults if field.column_name not in _ROW_COLUMNS]
+    columns = [*_ROW_COLUMNS, *(field.column_name for field in defaults)]
+    tail = tuple(as_stored(field.db_value(field.default() if callable(field.default) else field.default))
+                 for field in defaults)
+    stamp = as_stored(Contact.created_at.db_value(utcnow()))
+    member = Contact.owner_id.db_value(owner)
+    day = _Stored(Contact.connected_on.db_value)
     names = ", ".join(f'"{column}"' for column in columns)
     sql = f'INSERT INTO "{Contact._meta.table_name}" ({names}) VALUES ({", ".join("?" * len(columns))})'
-    # each column's few distinct values (the time, the owner, a few hundred days) converted once
-    converted = [(at, _Converted(convert)) for at, convert in enumerate(converters) if convert is not None]
-
-    def rows() -> Iterator[list]:
-        for state in added:
-            values = [*_row(state, source, now, owner), *defaults]
-            for at, convert in converted:  # text goes as it is: only the other columns are converted
-                value = values[at]
-                values[at] = convert[value.__class__, value]
-            yield values
 
     def insert() -> list[int]:
         # Inside our IMMEDIATE transaction ids are handed out in VALUES order, statement after
         # statement: sorting them restores the rows' order whatever order RETURNING reports them in.
-        ids = sorted(insert_many(sql, rows(), returning="id"))
+        rows = (_row(state, source, stamp, member, day) + tail for state in added)
+        ids = sorted(insert_many(sql, rows, returning="id"))
         if len(ids) != len(added):
             raise RuntimeError("bulk insert returned an unexpected number of ids")
         for state, new_id in zip(added, ids, strict=True):
@@ -444,16 +429,16 @@ def _insert_new(added: list[_State], source: str, owner: int | None) -> list[int
     return ids
 
 
-class _Converted(dict):
-    """(type, value) -> the value as a field's `db_value` gives it and the driver stores it
-    (`as_stored`), worked out once per value."""
+class _Stored(dict):
+    """value -> the value as a field's `db_value` gives it and the driver stores it (`as_stored`),
+    worked out once per value."""
 
     def __init__(self, convert: Callable[[object], object]) -> None:
         super().__init__()
         self.convert = convert
 
-    def __missing__(self, key: tuple[type, object]) -> object:
-        value = self[key] = as_stored(self.convert(key[1]))
+    def __missing__(self, key: object) -> object:
+        value = self[key] = as_stored(self.convert(key))
         return value
 
 
