@@ -3,7 +3,7 @@
 Interactions follow each contact's cadence with the usual misses (no answer, voicemail), favours
 flow both ways, a few thank-yous are owed (some overdue), a few contacts only ever help us
 (one-way), and a few recent calls left a pinned follow-up. Rows are generated as tuples and written
-with one prepared statement per table inside one transaction (100,000 contacts make ~400,000
+as multi-row INSERTs per table inside one transaction (100,000 contacts make ~400,000
 interactions); `build_demo` re-plans everyone afterwards.
 """
 
