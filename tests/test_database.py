@@ -365,3 +365,21 @@ def test_a_copy_left_this_same_second_by_a_stopped_migration_does_not_stop_the_n
     (copy,) = tmp_path.glob(f"v5.v5-before-v{migrations.LATEST}.*-2.db")
     with sqlite3.connect(f"file:{copy}?mode=ro", uri=True) as conn:
         assert conn.execute("PRAGMA user_version").fetchone()[0] == 5
+
+
+def test_rows_written_many_to_a_statement_all_go_in_and_a_row_of_the_wrong_width_leaves_none(db_path):
+    from planner.store.database import write_tx
+    from planner.store.dialect import ROWS_PER_INSERT, insert_many
+    from planner.store.models import Setting
+
+    sql = 'INSERT INTO "setting" ("key", "value") VALUES (?, ?)'
+    many = ROWS_PER_INSERT * 2 + 3
+    with write_tx():
+        insert_many(sql, ((f"bulk.{n:04}", str(n)) for n in range(many)))
+    stored = dict(Setting.select(Setting.key, Setting.value).where(Setting.key.startswith("bulk.")).tuples())
+    assert stored == {f"bulk.{n:04}": str(n) for n in range(many)}
+
+    rows = [("short.1", "1", "short.2"), ("2",)]  # the values add up, the rows do not
+    with pytest.raises(ValueError, match="other than 2 values"), write_tx():
+        insert_many(sql, rows)
+    assert not Setting.select().where(Setting.key.startswith("short.")).exists()

@@ -46,12 +46,16 @@ def insert_many(sql: str, rows: Iterable[Sequence], *, returning: str = "") -> l
     head, values, marks = sql.rpartition(" VALUES ")
     if not values or not (marks.startswith("(") and marks.endswith(")")):
         raise ValueError(f"not an INSERT of one row of values: {sql[:80]!r}")
-    per_statement = max(1, min(ROWS_PER_INSERT, _MAX_PARAMS // max(1, marks.count("?"))))
+    width = marks.count("?")
+    per_statement = max(1, min(ROWS_PER_INSERT, _MAX_PARAMS // max(1, width)))
     tail = f' RETURNING "{returning}"' if returning else ""
-    cursor = db.cursor()
     reported: list = []
     with peewee.__exception_wrapper__:  # type: ignore[attr-defined]
+        cursor = db.cursor()
         for chunk in peewee.chunked(rows, per_statement):
+            # the values go as one list: a row one value short would take its neighbour's
+            if any(len(row) != width for row in chunk):
+                raise ValueError(f"a row of other than {width} values for {sql[:80]!r}")
             cursor.execute(portable(f"{head} VALUES {', '.join([marks] * len(chunk))}{tail}"),
                            [value for row in chunk for value in row])
             if returning:
