@@ -129,8 +129,7 @@ def fold(text: str) -> str:
 
 # U+0300-U+036F, the combining diacritical marks, less the one that is no mark (U+034F, the
 # grapheme joiner)
-_DIACRITICS = re.compile("[" + "".join(chr(code) for code in range(0x300, 0x370) if unicodedata.combining(chr(code)))
-                         + "]")
+_DIACRITICS = re.compile("[\u0300-\u034e\u0350-\u036f]")
 
 
 class _CombiningMarks(dict):
