@@ -103,7 +103,7 @@ def open_database(path: Path | str, *, migrate: bool = True, access: str = "writ
             raise
         # a full disk (or another fault) stops SQLite preparing to write: reading still works
         reason = describe_database_error(exc, path)
-        _bind(_read_only_uri(path), READ_ONLY_PRAGMAS, read_only=True, path=path)
+        _bind(uri, READ_ONLY_PRAGMAS, read_only=True, path=path)
         say(f"{reason.removesuffix('; nothing was written')}; opened for reading only")
         return db
     if migrate and access != "inspect":
@@ -233,12 +233,6 @@ def _opened(uri: str) -> sqlite3.Connection:
         conn.close()
         raise
     return conn
-
-
-def _read_only_uri(path: Path) -> str:
-    conn, uri = _connect_read_only(path)
-    conn.close()
-    return uri
 
 
 def _writable(path: Path) -> bool:
