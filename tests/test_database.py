@@ -383,3 +383,25 @@ def test_rows_written_many_to_a_statement_all_go_in_and_a_row_of_the_wrong_width
     with pytest.raises(ValueError, match="other than 2 values"), write_tx():
         insert_many(sql, rows)
     assert not Setting.select().where(Setting.key.startswith("short.")).exists()
+
+
+def test_a_commit_reaches_the_database_file_by_a_checkpoint_outside_the_writer(db_path, tmp_path):
+    """A small write is copied from the log into the database file by a checkpoint of its own,
+    after the commit (which SQLite would leave in the log until it held 1,000 pages, and then
+    make some later commit copy): the file alone, without its -wal, holds it."""
+    import shutil
+
+    from planner.store import checkpoints
+    from planner.store.database import write_tx
+    from planner.store.models import Setting
+
+    with write_tx():
+        Setting.insert(key="checkpointed", value="yes").execute()
+    assert checkpoints.settle(10)
+    alone = tmp_path / "alone.db"
+    shutil.copyfile(db_path, alone)  # the file without its log
+    con = sqlite3.connect(alone)
+    try:
+        assert con.execute("SELECT value FROM setting WHERE key = 'checkpointed'").fetchall() == [("yes",)]
+    finally:
+        con.close()

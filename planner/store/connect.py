@@ -112,8 +112,7 @@ def open_database(path: Path | str, *, migrate: bool = True, access: str = "writ
 
 
 def _open_server(url: str, *, migrate: bool) -> DatabaseProxy:
-    if db.obj is not None and not db.is_closed():
-        db.close()
+    database.close_database()
     server = ServerDatabase(url, lock_wait=BUSY_TIMEOUT_SECONDS)
     server.open()
     db.initialize(server)
@@ -135,8 +134,7 @@ def _open_server(url: str, *, migrate: bool) -> DatabaseProxy:
 
 
 def _bind(name: str, pragmas: dict, *, read_only: bool, path: Path) -> None:
-    if db.obj is not None and not db.is_closed():
-        db.close()
+    database.close_database()
     db.initialize(sqlite_db)
     sqlite_db.init(name, pragmas=pragmas, timeout=BUSY_TIMEOUT_SECONDS, check_same_thread=False, uri=read_only)
     database.bind_path(path, read_only=read_only)
@@ -156,7 +154,7 @@ def _create(path: Path, *, migrate: bool) -> None:
         os.close(os.open(temp, os.O_CREAT | os.O_EXCL | os.O_WRONLY, 0o600))
         _bind(str(temp), PRAGMAS, read_only=False, path=temp)
         migrations.migrate(db)
-        db.close()  # the last connection checkpoints the WAL into the file and removes it
+        database.close_database()  # the last connection checkpoints the WAL into the file and removes it
         _fsync(temp)
         try:
             os.link(temp, path)

@@ -49,7 +49,7 @@ from peewee import DatabaseProxy, OperationalError, SqliteDatabase
 
 from planner.core.errors import FollowupError
 from planner.core.textsafe import fold
-from planner.store import engine
+from planner.store import checkpoints, engine
 
 BUSY_TIMEOUT_SECONDS = 10
 # One attempt at the write lock; after the first failed one the waiting is made visible.
@@ -234,6 +234,8 @@ class _WriteTransaction:
                 raise Collision(f"{database_name()}: another session wrote the same rows at the same moment; "
                                 "nothing was written, try again") from exc
             raise
+        if not engine.on_server(db):  # the log's pages copied into the file after, not in, a later commit
+            checkpoints.after_commit(database_path())
         return False
 
     def __call__(self, fn):
@@ -369,6 +371,9 @@ def write_tx(limit: float | None = None, *, repairing: bool = False) -> _WriteTr
 
 
 def close_database() -> None:
+    # a checkpoint running outside the writers ends first (PASSIVE: it never waits for a lock), so
+    # this connection, if it is the last, folds the log into the file and removes it
+    checkpoints.settle()
     if db.obj is not None and not db.is_closed():
         db.close()
 

@@ -1,0 +1,90 @@
+"""WAL checkpoints out of the writers' way (SQLite).
+
+In WAL mode a commit appends its pages to the `-wal` file; a checkpoint copies them into the
+database file and syncs it. SQLite runs one itself inside the commit that takes the log past
+1,000 pages, so one edit in about a hundred waited for it: at 100,000 contacts, 100-150 ms of an
+edit's wall time against 30 ms of work (with `synchronous=FULL` the copy is synced to the disk).
+
+So after each commit a thread of this process checkpoints the log on a connection of its own, in
+PASSIVE mode: it copies what no reader still needs and never waits for a reader or a writer. The
+log is then started over by the next write, and stays far below the point where a commit would
+checkpoint it itself. SQLite's own checkpoint stays on as the bound it always was: a large
+transaction (an import) still checkpoints as it commits, and if this thread falls behind, or a
+checkpoint fails, nothing changes but who pays for the copy. A checkpoint cut short (the process
+ends) is one SQLite finishes later; it loses nothing.
+
+The thread opens the file for each checkpoint (`mode=rw`: it never creates one) and closes it
+after, so it holds nothing open between commits; `settle` waits for it, and closing the database
+waits for it first (what a caller does with the file next, a copy or a change of mode, finds no
+second connection at work).
+"""
+
+from __future__ import annotations
+
+import sqlite3
+import threading
+from pathlib import Path
+from urllib.parse import quote
+
+
+class _Checkpointer:
+    """One thread that checkpoints the file last asked for; requests made while it works are
+    folded into one more checkpoint after it."""
+
+    def __init__(self) -> None:
+        self._changed = threading.Condition()
+        self._pending: Path | None = None
+        self._busy = False
+        self._thread: threading.Thread | None = None
+
+    def request(self, path: Path) -> None:
+        with self._changed:
+            self._pending = path
+            if self._thread is None:  # started at the first commit: a read-only session never needs it
+                self._thread = threading.Thread(target=self._run, name="followup-checkpoints", daemon=True)
+                self._thread.start()
+            self._changed.notify_all()
+
+    def settle(self, timeout: float | None = None) -> bool:
+        """Wait until no checkpoint is asked for or running; False if `timeout` ran out first."""
+        with self._changed:
+            return self._changed.wait_for(lambda: self._pending is None and not self._busy, timeout)
+
+    def _run(self) -> None:
+        while True:
+            with self._changed:
+                self._changed.wait_for(lambda: self._pending is not None)
+                path, self._pending, self._busy = self._pending, None, True
+            try:
+                _checkpoint(path)
+            finally:
+                with self._changed:
+                    self._busy = False
+                    self._changed.notify_all()
+
+
+def _checkpoint(path: Path | None) -> None:
+    if path is None:
+        return
+    try:
+        conn = sqlite3.connect(f"file:{quote(str(path.resolve()))}?mode=rw", uri=True, timeout=0,
+                               isolation_level=None)
+        try:
+            conn.execute("PRAGMA wal_checkpoint(PASSIVE)").fetchone()
+        finally:
+            conn.close()
+    except (sqlite3.Error, OSError):
+        pass  # the file went, or is busy: the writers' own checkpoint still bounds the log
+
+
+_checkpointer = _Checkpointer()
+
+
+def after_commit(path: Path) -> None:
+    """Ask for the log of the file at `path` to be checkpointed, outside the commit just made."""
+    _checkpointer.request(path)
+
+
+def settle(timeout: float | None = None) -> bool:
+    """Wait for the checkpoint asked for, if any, to end; False if `timeout` ran out first."""
+    return _checkpointer.settle(timeout)
