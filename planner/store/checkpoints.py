@@ -15,12 +15,14 @@ ends) is one SQLite finishes later; it loses nothing.
 
 The thread opens the file for each checkpoint (`mode=rw`: it never creates one) and closes it
 after, so it holds nothing open between commits; `settle` waits for it, and closing the database
-waits for it first (what a caller does with the file next, a copy or a change of mode, finds no
-second connection at work).
+and the end of the process wait for it first: the last connection to close folds the log into
+the file and removes it, and that must be the session's own (a command leaves no `-wal` behind;
+a new database is linked to its name with its schema in it).
 """
 
 from __future__ import annotations
 
+import atexit
 import sqlite3
 import threading
 from pathlib import Path
@@ -43,6 +45,9 @@ class _Checkpointer:
             if self._thread is None:  # started at the first commit: a read-only session never needs it
                 self._thread = threading.Thread(target=self._run, name="followup-checkpoints", daemon=True)
                 self._thread.start()
+                # and waited for as the process ends: its connection open then would keep the
+                # process's own, closing last, from folding the log into the file and removing it
+                atexit.register(self.settle)
             self._changed.notify_all()
 
     def settle(self, timeout: float | None = None) -> bool:
