@@ -42,6 +42,7 @@ HANG_UP_GRACE_SECONDS = 0.1  # for a normal exit to finish first; past this it i
 QUIT_GRACE_SECONDS = 0.8  # Textual restores the terminal in about 0.1 s; past this it is stuck
 TEARDOWN_SECONDS = 0.1  # after App.run returned: nothing of ours is left to do
 WATCH_SECONDS = 0.1  # how often the thread looks at the terminal and the signal note
+EXIT_CHECKPOINT_WAIT_SECONDS = 0.2  # a checkpoint of an edit's pages takes milliseconds
 HUNG_UP = select.POLLHUP | select.POLLERR | select.POLLNVAL
 
 
@@ -139,5 +140,7 @@ class ExitGuard:
         with contextlib.suppress(Exception):
             from planner.store.database import close_database
 
-            close_database()  # this thread's connection, if it flushed; the others end with the process
+            # this thread's connection, if it flushed; the others end with the process, so a
+            # checkpoint still running is waited for briefly (the log left is read at the next open)
+            close_database(checkpoint_wait=EXIT_CHECKPOINT_WAIT_SECONDS)
         os._exit(code)

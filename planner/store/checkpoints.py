@@ -23,6 +23,7 @@ a new database is linked to its name with its schema in it).
 from __future__ import annotations
 
 import atexit
+import os
 import sqlite3
 import threading
 from pathlib import Path
@@ -41,13 +42,17 @@ class _Checkpointer:
 
     def request(self, path: Path) -> None:
         with self._changed:
-            self._pending = path
             if self._thread is None:  # started at the first commit: a read-only session never needs it
-                self._thread = threading.Thread(target=self._run, name="followup-checkpoints", daemon=True)
-                self._thread.start()
+                thread = threading.Thread(target=self._run, name="followup-checkpoints", daemon=True)
+                try:
+                    thread.start()
+                except RuntimeError:  # no thread to be had: the commits keep checkpointing themselves
+                    return
+                self._thread = thread
                 # and waited for as the process ends: its connection open then would keep the
                 # process's own, closing last, from folding the log into the file and removing it
                 atexit.register(self.settle)
+            self._pending = path
             self._changed.notify_all()
 
     def settle(self, timeout: float | None = None) -> bool:
@@ -72,13 +77,13 @@ def _checkpoint(path: Path | None) -> None:
     if path is None:
         return
     try:
-        conn = sqlite3.connect(f"file:{quote(str(path.resolve()))}?mode=rw", uri=True, timeout=0,
+        conn = sqlite3.connect(f"file:{quote(str(path))}?mode=rw", uri=True, timeout=0,
                                isolation_level=None)
         try:
             conn.execute("PRAGMA wal_checkpoint(PASSIVE)").fetchone()
         finally:
             conn.close()
-    except (sqlite3.Error, OSError):
+    except Exception:  # any failure: the thread must outlive it, or closing would wait for it forever
         pass  # the file went, or is busy: the writers' own checkpoint still bounds the log
 
 
@@ -87,7 +92,7 @@ _checkpointer = _Checkpointer()
 
 def after_commit(path: Path) -> None:
     """Ask for the log of the file at `path` to be checkpointed, outside the commit just made."""
-    _checkpointer.request(path)
+    _checkpointer.request(Path(os.path.abspath(path)))  # the file meant now, whatever the folder later
 
 
 def settle(timeout: float | None = None) -> bool:

@@ -234,8 +234,8 @@ class _WriteTransaction:
                 raise Collision(f"{database_name()}: another session wrote the same rows at the same moment; "
                                 "nothing was written, try again") from exc
             raise
-        if not engine.on_server(db):  # the log's pages copied into the file after, not in, a later commit
-            checkpoints.after_commit(database_path())
+        if _bound_path is not None and not engine.on_server(db):  # the log copied after, not in, a later commit
+            checkpoints.after_commit(_bound_path)
         return False
 
     def __call__(self, fn):
@@ -370,10 +370,11 @@ def write_tx(limit: float | None = None, *, repairing: bool = False) -> _WriteTr
     return _WriteTransaction(limit, repairing=repairing)
 
 
-def close_database() -> None:
-    # a checkpoint running outside the writers ends first (PASSIVE: it never waits for a lock), so
-    # this connection, if it is the last, folds the log into the file and removes it
-    checkpoints.settle()
+def close_database(*, checkpoint_wait: float | None = None) -> None:
+    """Close this thread's connection. A checkpoint running outside the writers ends first (PASSIVE:
+    it never waits for a lock; `checkpoint_wait`: seconds at most, None for as long as it takes),
+    so this connection, if it is the last, folds the log into the file and removes it."""
+    checkpoints.settle(checkpoint_wait)
     if db.obj is not None and not db.is_closed():
         db.close()
 
