@@ -27,7 +27,7 @@ MAX_FILE_BYTES = 256 * 1024 * 1024  # far above any address book; 100,000 Linked
 MAX_COLUMNS = 2000  # Google's widest layouts have a few hundred
 MAX_ROW_CHARS = 1_000_000  # one CSV row, or one vCard property we read, all cells together
 MAX_CELL_CHARS = csv.field_size_limit()  # the csv module's own bound on one cell (131,072)
-SHOWN_COLUMNS = 12  # column names an error lists before "... N columns in all"
+SHOWN_CHARS = 80  # of column names an error lists before "... N columns in all": it stays one short line
 
 
 @dataclass(slots=True)  # one per row of the file: no __dict__ each
@@ -294,10 +294,18 @@ class Columns:
         return found
 
     def listing(self) -> str:
-        """The column names for an error message: the first few, then how many in all."""
+        """The column names for an error message: the first few, each once, as many as fit in
+        `SHOWN_CHARS`; then how many columns there are in all, when some are not shown."""
         named = [name for name in self.names if name]
-        shown = ", ".join(clean_line(name[:40]) for name in named[:SHOWN_COLUMNS]) or "(none)"
-        return shown + (f", ... ({len(named):,} columns in all)" if len(named) > SHOWN_COLUMNS else "")
+        shown: list[str] = []
+        used = 0
+        for name in dict.fromkeys(clean_line(name[:40]) for name in named):
+            if shown and used + len(name) > SHOWN_CHARS:
+                break
+            shown.append(name)
+            used += len(name) + 2
+        listed = ", ".join(shown) or "(none)"
+        return listed + (f", ... ({len(named):,} columns in all)" if len(named) > len(shown) else "")
 
 
 def exact_line(value: object) -> str:
