@@ -27,6 +27,7 @@ from textual.screen import ModalScreen, Screen
 from textual.worker import Worker, WorkerState
 
 from planner.services import drafts
+from planner.store.checkpoints import checkpoint_outside_commits
 from screens import stylesheets
 from screens.commands import FollowupCommands
 from screens.exit_guard import ExitGuard
@@ -176,6 +177,9 @@ class FollowupApp(App[int]):
             # argument for it: the instance's own value is the one way to start in another mode.
             self.DEFAULT_MODE = mode  # type: ignore[misc]
         super().__init__()
+        # edits one after another for hours: SQLite's copy of its log into the file is made after
+        # them, not in whichever commit reaches 1,000 pages (planner/store/checkpoints.py)
+        checkpoint_outside_commits()
         self._saved_theme: str | None = None
         self._look_failure = ""  # why the saved theme and keys could not be read, said once running
         self._first_frame_drawn = False

@@ -386,8 +386,8 @@ def test_rows_written_many_to_a_statement_all_go_in_and_a_row_of_the_wrong_width
 
 
 def test_a_commit_reaches_the_database_file_by_a_checkpoint_outside_the_writer(db_path, tmp_path):
-    """A small write is copied from the log into the database file by a checkpoint of its own,
-    after the commit (which SQLite would leave in the log until it held 1,000 pages, and then
+    """In the app, a small write is copied from the log into the database file by a checkpoint of
+    its own, after the commit (which SQLite would leave in the log until it held 1,000 pages, and then
     make some later commit copy): the file alone, without its -wal, holds it."""
     import shutil
 
@@ -395,6 +395,7 @@ def test_a_commit_reaches_the_database_file_by_a_checkpoint_outside_the_writer(d
     from planner.store.database import write_tx
     from planner.store.models import Setting
 
+    checkpoints.checkpoint_outside_commits()  # as the app does
     with write_tx():
         Setting.insert(key="checkpointed", value="yes").execute()
     assert checkpoints.settle(10)

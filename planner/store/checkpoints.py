@@ -5,13 +5,16 @@ database file and syncs it. SQLite runs one itself inside the commit that takes 
 1,000 pages, so one edit in about a hundred waited for it: at 100,000 contacts, 100-150 ms of an
 edit's wall time against 30 ms of work (with `synchronous=FULL` the copy is synced to the disk).
 
-So after each commit a thread of this process checkpoints the log on a connection of its own, in
-PASSIVE mode: it copies what no reader still needs and never waits for a reader or a writer. The
-log is then started over by the next write, and stays far below the point where a commit would
-checkpoint it itself. SQLite's own checkpoint stays on as the bound it always was: a large
-transaction (an import) still checkpoints as it commits, and if this thread falls behind, or a
-checkpoint fails, nothing changes but who pays for the copy. A checkpoint cut short (the process
-ends) is one SQLite finishes later; it loses nothing.
+So in the app (a process that makes one edit after another and lives on), after each commit a
+thread checkpoints the log on a connection of its own, in PASSIVE mode: it copies what no reader
+still needs and never waits for a reader or a writer. The log is then started over by the next
+write, and stays far below the point where a commit would checkpoint it itself. SQLite's own
+checkpoint stays on as the bound it always was: a large transaction (an import) still checkpoints
+as it commits, and if this thread falls behind, or a checkpoint fails, nothing changes but who
+pays for the copy. A checkpoint cut short (the process ends) is one SQLite finishes later; it
+loses nothing. A command does without it: it makes one edit and ends, and its last connection
+folds the log into the file as it closes; a thread would only add a second copy before that one
+(20 ms more for `followup log`).
 
 The thread opens the file for each checkpoint (`mode=rw`: it never creates one) and closes it
 after, so it holds nothing open between commits; `settle` waits for it, and closing the database
@@ -88,11 +91,20 @@ def _checkpoint(path: Path | None) -> None:
 
 
 _checkpointer = _Checkpointer()
+_outside_commits = False
+
+
+def checkpoint_outside_commits() -> None:
+    """From now on, checkpoint after each commit on the thread (the app calls this once)."""
+    global _outside_commits
+    _outside_commits = True
 
 
 def after_commit(path: Path) -> None:
-    """Ask for the log of the file at `path` to be checkpointed, outside the commit just made."""
-    _checkpointer.request(Path(os.path.abspath(path)))  # the file meant now, whatever the folder later
+    """Ask for the log of the file at `path` to be checkpointed, outside the commit just made (once
+    `checkpoint_outside_commits` was called; else SQLite checkpoints as it always does)."""
+    if _outside_commits:
+        _checkpointer.request(Path(os.path.abspath(path)))  # the file meant now, whatever the folder later
 
 
 def settle(timeout: float | None = None) -> bool:
