@@ -189,6 +189,10 @@ class FollowupApp(App[int]):
         self._plan_checked = False  # a stale plan is looked for once, after the first frame
         self._draft_watch = drafts.OwnerWatch()
         self._apply_saved_look()
+        # The width class from the terminal's size now, not at the first Resize: the first frame is
+        # then laid out as it stays. Set at the Resize, it drew the side panel and the table's
+        # columns for a wide screen, then all again without the panel (on_resize below).
+        self.set_class(self.size.width < NARROW_WIDTH, "-narrow", update=False)
 
     # ----------------------------------------------------------------- start-up
     def on_mount(self) -> None:
