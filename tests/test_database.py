@@ -9,6 +9,7 @@ import stat
 import subprocess
 import sys
 import textwrap
+import threading
 
 import pytest
 
@@ -30,11 +31,27 @@ def test_new_database_is_owner_only_even_with_a_lax_umask(cli, tmp_path):
     assert mode(target.parent.parent) == 0o700
 
 
+def _settings() -> tuple:
+    return tuple(db.execute_sql(f"PRAGMA {name}").fetchone()[0]
+                 for name in ("journal_mode", "foreign_keys", "synchronous", "busy_timeout"))
+
+
 def test_pragmas_wal_foreign_keys_full_sync(db_path):
-    assert db.execute_sql("PRAGMA journal_mode").fetchone()[0] == "wal"
-    assert db.execute_sql("PRAGMA foreign_keys").fetchone()[0] == 1
-    assert db.execute_sql("PRAGMA synchronous").fetchone()[0] == 2
-    assert db.execute_sql("PRAGMA busy_timeout").fetchone()[0] >= 5000
+    journal, foreign_keys, synchronous, busy = _settings()
+    assert (journal, foreign_keys, synchronous) == ("wal", 1, 2)
+    assert busy >= 5000
+
+
+def test_every_threads_connection_has_them_too(db_path):
+    """Each thread worker opens its own connection: WAL (the file's mode, set once), foreign keys
+    and full sync hold there as on the first."""
+    seen: list[tuple] = []
+    worker = threading.Thread(target=lambda: seen.append(_settings()))
+    worker.start()
+    worker.join()
+    journal, foreign_keys, synchronous, busy = seen[0]
+    assert (journal, foreign_keys, synchronous) == ("wal", 1, 2)
+    assert busy >= 5000
 
 
 def test_fresh_file_migrates_to_latest(db_path):

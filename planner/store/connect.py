@@ -33,7 +33,7 @@ from peewee import DatabaseProxy
 from planner.core.errors import FollowupError
 from planner.store import database, migrations
 from planner.store.backup import backup_to, fsync_folder, remove_abandoned
-from planner.store.database import BUSY_TIMEOUT_SECONDS, PRAGMAS, db, sqlite_db
+from planner.store.database import BUSY_TIMEOUT_SECONDS, JOURNAL_MODE, PRAGMAS, db, sqlite_db
 from planner.store.engine import ServerDatabase, is_server_url, schema_owner_if_not_me
 from planner.store.failures import describe_database_error, describe_os_error, on_read_only_mount, sqlite_cause
 from planner.store.paths import data_dir, ensure_private_dir
@@ -139,6 +139,8 @@ def _bind(name: str, pragmas: dict, *, read_only: bool, path: Path) -> None:
     sqlite_db.init(name, pragmas=pragmas, timeout=BUSY_TIMEOUT_SECONDS, check_same_thread=False, uri=read_only)
     database.bind_path(path, read_only=read_only)
     db.connect(reuse_if_open=True)
+    if not read_only:
+        db.execute_sql(f"PRAGMA journal_mode = {JOURNAL_MODE}")
 
 
 def _create(path: Path, *, migrate: bool) -> None:

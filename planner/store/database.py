@@ -61,8 +61,12 @@ COLLISION_RETRIES = 8
 # PostgreSQL's SQLSTATEs for them: serialization_failure, deadlock_detected
 COLLISION_STATES = ("40001", "40P01")
 
+# Write-ahead logging is the file's own mode: set once as the file is bound (store.connect), SQLite
+# keeps it in the file for every later connection. Asking each thread worker's new connection again
+# was three of its first four statements' waits for the interpreter while the first frame was drawn.
+JOURNAL_MODE = "wal"
+# Each connection's own settings: every thread's connection is given them as it opens.
 PRAGMAS = {
-    "journal_mode": "wal",
     "foreign_keys": 1,
     # FULL, not NORMAL: a logged call must survive a power cut too; we commit a few times a minute.
     "synchronous": 2,
