@@ -38,7 +38,6 @@ from screens.workers import WorkerFailed, failure_text, report_failure, thread_w
 NARROW_WIDTH = 100  # below this the side panels fold away (class `-narrow` on the app)
 DRAFT_WATCH_SECONDS = 2.0  # how soon a note whose session ended is offered in a running session
 FIRST_FRAME_LATEST = 3.0  # seconds: what waits for the first frame runs by then even if none came
-SWITCH_INTERVAL_SECONDS = 0.001  # how long a thread may hold the interpreter while another waits (run_app)
 
 
 def _styled_as_it_mounts(screen: Screen) -> Screen:
@@ -554,12 +553,6 @@ def run_app(mode: str | None = None) -> int:
     # nothing to free (about 60 of them before the first frame). It resumes with that frame.
     app.after_first_frame(gc.enable)
     gc.disable()
-    # The event loop and the thread workers take turns at the interpreter. A thread that waits
-    # for its turn gets it when the running one has had it for this long (Python's default:
-    # 5 ms), and a worker waits again after each of its database calls: its first read's dozen
-    # statements waited up to 5 ms each while the first frame was drawn, and a frame waited as
-    # long behind a worker's computing. 1 ms keeps both moving; the turns cost microseconds.
-    sys.setswitchinterval(SWITCH_INTERVAL_SECONDS)
     app.run()
     code = app.return_code or 0
     if app._exit_guard is not None:
