@@ -9,7 +9,7 @@ that write or open a dialog (snooze, skip, thanked, export, week grid) are in ag
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Iterator, Mapping, Sequence
+from collections.abc import Callable, Iterator, Mapping, Sequence
 
 from rich.text import Text
 from textual import on
@@ -17,8 +17,9 @@ from textual._two_way_dict import TwoWayDict
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal, Vertical
-from textual.geometry import Size
+from textual.geometry import Region, Size
 from textual.message import Message
+from textual.strip import Strip
 from textual.widgets import DataTable, Input, Static
 from textual.widgets.data_table import ColumnKey, DuplicateKey, RowKey
 from textual.widgets.data_table import Row as TableRow
@@ -43,6 +44,10 @@ class AgendaTable(ListTable):
     """The agenda's table: the cursor steps over section headers; on every resize its essential
     columns are fitted to the visible width. An item's row is read-only (`_ItemTexts`): a row
     changes by being shown again, never by `update_cell`."""
+
+    def __init__(self, *args, **kwargs) -> None:
+        super().__init__(*args, **kwargs)
+        self._after_drawn = []
 
     def on_resize(self) -> None:
         # Scrollable width, less a vertical scrollbar the list will usually have.
@@ -100,6 +105,7 @@ class AgendaTable(ListTable):
     # the several updates one read of the agenda makes. Both change only when rows are added,
     # removed or sorted, and then the row count or the table's index of rows (replaced by a clear
     # or a sort) changes with them; an agenda row's height never changes.
+    _after_drawn: list[Callable[[], object]]
     _in_order: tuple[int, object, list[TableRow]] = (-1, None, [])
     _offsets: tuple[int, object, list[tuple[RowKey, int]]] = (-1, None, [])
 
@@ -119,6 +125,24 @@ class AgendaTable(ListTable):
             offsets = [(row.key, y) for row in self.ordered_rows for y in range(row.height)]
             self._offsets = (self.row_count, self._row_locations, offsets)
         return offsets
+
+    def after_drawn(self, callback: Callable[[], object]) -> None:
+        """Run `callback` once the table has been drawn next, after the frame that holds it has
+        gone to the terminal. (Textual's `call_after_refresh` may come before that frame: rows
+        added to the table are laid out and drawn at its next update, which can follow.)"""
+        if not self.size:  # nothing of it to draw: no frame would say
+            self.call_after_refresh(callback)
+            return
+        self._after_drawn.append(callback)
+        self.refresh()
+
+    def render_lines(self, crop: Region) -> list[Strip]:
+        lines = super().render_lines(crop)
+        if self._after_drawn:  # the frame being made goes to the terminal before `call_later` runs
+            waiting, self._after_drawn = self._after_drawn, []
+            for callback in waiting:
+                self.call_later(callback)
+        return lines
 
     def redraw_cells(self) -> None:
         """Draw every cell again from its renderable (their texts changed, the rows did not)."""
@@ -322,7 +346,9 @@ class AgendaScreen(AgendaActions):
         self._member_id = message.member_id
         self._show(message.agenda)
         if message.agenda.pending:  # once this is drawn, the rest of what its rows say
-            self.call_after_refresh(self._details_after_frame, message.agenda, message.read)
+            agenda, read = message.agenda, message.read
+            self.query_one("#agenda-table", AgendaTable).after_drawn(
+                lambda: self._details_after_frame(agenda, read))
 
     def _show(self, agenda: Agenda) -> None:
         """Put `agenda` in the table, narrowed by the `/` filter, keeping the cursor on its item."""
@@ -369,7 +395,7 @@ class AgendaScreen(AgendaActions):
         empty.display = not self.rows
         self._restore_cursor(wanted)
         if first:
-            self.call_after_refresh(self.app.post_message, FirstFrame())
+            table.after_drawn(lambda: self.app.post_message(FirstFrame()))
 
     @staticmethod
     def _row_cells(row: Row, texts: _ItemTexts | None) -> list[Text] | _ItemTexts:

@@ -64,6 +64,40 @@ async def test_keys_typed_with_the_first_frame_act_on_the_whole_week(long_week):
         await settle(app, pilot)
 
 
+async def test_what_waits_for_the_first_frame_starts_once_its_rows_are_drawn(long_week, monkeypatch):
+    """The first frame is said (and with it start the rest of the week's details, the draft offer,
+    a stale plan's re-plan) once the table has drawn the week's rows, not when they were put in
+    it: the table lays them out and draws them at its next update, and work started before that
+    competed with drawing them (at 100k contacts the names came 40 ms later)."""
+    from screens.agenda import AgendaTable
+    from screens.app import FollowupApp
+
+    drawn: list[int] = []  # the table's row count at each drawing
+    draw = AgendaTable.render_lines
+
+    def render_lines(self, crop):
+        lines = draw(self, crop)
+        drawn.append(self.row_count)
+        return lines
+
+    monkeypatch.setattr(AgendaTable, "render_lines", render_lines)
+
+    class FirstFrameSeen(FollowupApp):
+        at_first_frame: tuple[int, int] | None = None
+
+        def on_first_frame(self, message) -> None:
+            super().on_first_frame(message)
+            table = self.screen.query_one("#agenda-table")
+            self.at_first_frame = (table.row_count, max(drawn, default=0))
+
+    app = FirstFrameSeen()
+    async with app.run_test(size=(80, 24)) as pilot:
+        await until(pilot, lambda: app.at_first_frame)
+        rows, rows_drawn = app.at_first_frame
+        assert rows > 700 and rows_drawn == rows
+        await settle(app, pilot)
+
+
 async def test_page_keys_and_the_mouse_never_leave_the_cursor_on_a_section_header(long_week, run_app):
     async with run_app(size=(80, 24)) as (app, pilot):
         screen = app.screen
