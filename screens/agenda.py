@@ -47,7 +47,7 @@ class AgendaTable(ListTable):
 
     def __init__(self, *args, **kwargs) -> None:
         super().__init__(*args, **kwargs)
-        self._after_drawn = []
+        self._after_drawn: list[Callable[[], object]] = []  # what waits for the next drawing
 
     def on_resize(self) -> None:
         # Scrollable width, less a vertical scrollbar the list will usually have.
@@ -105,7 +105,6 @@ class AgendaTable(ListTable):
     # the several updates one read of the agenda makes. Both change only when rows are added,
     # removed or sorted, and then the row count or the table's index of rows (replaced by a clear
     # or a sort) changes with them; an agenda row's height never changes.
-    _after_drawn: list[Callable[[], object]]
     _in_order: tuple[int, object, list[TableRow]] = (-1, None, [])
     _offsets: tuple[int, object, list[tuple[RowKey, int]]] = (-1, None, [])
 
@@ -127,22 +126,30 @@ class AgendaTable(ListTable):
         return offsets
 
     def after_drawn(self, callback: Callable[[], object]) -> None:
-        """Run `callback` once the table has been drawn next, after the frame that holds it has
-        gone to the terminal. (Textual's `call_after_refresh` may come before that frame: rows
-        added to the table are laid out and drawn at its next update, which can follow.)"""
-        if not self.size:  # nothing of it to draw: no frame would say
+        """Run `callback` after the table's next drawing: the frame with what it was just given
+        goes to the terminal first. (Textual's `call_after_refresh` can come before that frame:
+        rows added to the table are laid out and drawn at its next update, which can follow.)
+        A table that is not being drawn (another screen or a dialog in front, no room) runs it as
+        `call_after_refresh` does, so it never waits for the user to come back."""
+        if not self.size or not self.screen.is_current:
             self.call_after_refresh(callback)
             return
         self._after_drawn.append(callback)
         self.refresh()
 
     def render_lines(self, crop: Region) -> list[Strip]:
+        # A frame being made goes to the terminal before `call_later` runs. (Textual also draws a
+        # line to look up the style under the pointer: that may run them a frame early.)
         lines = super().render_lines(crop)
-        if self._after_drawn:  # the frame being made goes to the terminal before `call_later` runs
-            waiting, self._after_drawn = self._after_drawn, []
-            for callback in waiting:
-                self.call_later(callback)
+        self.release_after_drawn()
         return lines
+
+    def release_after_drawn(self) -> None:
+        """Run what waits for the next drawing now (soon after: `call_later`); the screen calls it
+        as it leaves, since a table off screen is not drawn."""
+        waiting, self._after_drawn = self._after_drawn, []
+        for callback in waiting:
+            self.call_later(callback)
 
     def redraw_cells(self) -> None:
         """Draw every cell again from its renderable (their texts changed, the rows did not)."""
@@ -288,6 +295,10 @@ class AgendaScreen(AgendaActions):
         self.reload()
         # The app stays open all day and overnight: at midnight, today's calls become tomorrow's.
         self.set_interval(60, self._check_new_day)
+
+    def on_screen_suspend(self) -> None:
+        # left (another mode, a dialog) before the table drew what waits for it: it runs anyway
+        self.query_one("#agenda-table", AgendaTable).release_after_drawn()
 
     def _check_new_day(self) -> None:
         if agenda_range(dates.today()) != self.range:

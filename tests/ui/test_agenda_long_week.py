@@ -98,6 +98,26 @@ async def test_what_waits_for_the_first_frame_starts_once_its_rows_are_drawn(lon
         await settle(app, pilot)
 
 
+async def test_leaving_the_agenda_before_its_rows_come_does_not_hold_up_the_first_frame(long_week):
+    """`2` typed before the week's rows are read: the agenda is not drawn while Contacts is shown,
+    yet its first frame is still said (the day's plan check, the draft offer and the rest of the
+    week's details start), without waiting for the user to come back to it."""
+    from screens.app import FollowupApp
+
+    class Watched(FollowupApp):
+        first_frame_on: str | None = None
+
+        def on_first_frame(self, message) -> None:
+            super().on_first_frame(message)
+            self.first_frame_on = self.current_mode
+
+    app = Watched()
+    async with app.run_test(size=(80, 24)) as pilot:
+        await pilot.press("2")
+        assert await until(pilot, lambda: app.first_frame_on, seconds=2.5) == "contacts"
+        await settle(app, pilot)
+
+
 async def test_page_keys_and_the_mouse_never_leave_the_cursor_on_a_section_header(long_week, run_app):
     async with run_app(size=(80, 24)) as (app, pilot):
         screen = app.screen
