@@ -62,8 +62,9 @@ COLLISION_RETRIES = 8
 COLLISION_STATES = ("40001", "40P01")
 
 # Write-ahead logging is the file's own mode: set once as the file is bound (store.connect), SQLite
-# keeps it in the file for every later connection. Asking each thread worker's new connection again
-# was three of its first four statements' waits for the interpreter while the first frame was drawn.
+# keeps it in the file for every later connection. Asked again on each thread worker's new
+# connection, it was one more wait for the interpreter in the agenda's first read, made while the
+# first frame is drawn.
 JOURNAL_MODE = "wal"
 # Each connection's own settings: every thread's connection is given them as it opens.
 PRAGMAS = {
