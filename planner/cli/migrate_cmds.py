@@ -55,11 +55,13 @@ def copy_desk(source_target: str | Path, target: str | Path, member_name: str | 
         open_database(target, notify=notice)
         member = _member(member_name, source) if engine.is_server_url(target) else None
         bar = ProgressBar() if sys.stderr.isatty() else None
-        # A read transaction on the source, nothing written there (the copy's writes go through
-        # write_tx on the target, inside transfer.copy_all): one consistent view of the rows.
+        # A read transaction on the source, for one consistent view of its rows; it cannot write
+        # there: a file source is opened read-only (`_connect_source`), and the server is told the
+        # transaction only reads. The copy's writes go through write_tx on the target, inside
+        # transfer.copy_all.
         with source.atomic():
             if engine.on_server(source):  # one snapshot of the team's rows from start to end
-                source.execute_sql("SET TRANSACTION ISOLATION LEVEL REPEATABLE READ")
+                source.execute_sql("SET TRANSACTION ISOLATION LEVEL REPEATABLE READ, READ ONLY")
             copied = transfer.copy_all(source, member, bar.show if bar else None)
         if bar:
             bar.done()
